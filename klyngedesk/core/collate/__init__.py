@@ -1,0 +1,1 @@
+"""Collation: from stored values to comparable indicator values per clinic."""

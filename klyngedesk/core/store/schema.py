@@ -1,0 +1,196 @@
+"""Schema of the project file as stepwise migrations; PRAGMA user_version says which have run."""
+
+from __future__ import annotations
+
+# Each entry upgrades the file from version i to version i + 1. Never edit a released step:
+# append a new one. Each step runs inside one transaction, after an automatic backup.
+MIGRATIONS: list[str] = [
+    # 0 -> 1: the first schema.
+    """
+    CREATE TABLE cluster (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL,
+        municipality TEXT NOT NULL DEFAULT '',
+        region TEXT NOT NULL DEFAULT '',
+        settings_json TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE clinics (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        yder TEXT NOT NULL DEFAULT '',
+        address TEXT,
+        email TEXT,
+        ehr_system TEXT,
+        active_from TEXT,
+        active_to TEXT
+    );
+    CREATE INDEX clinics_yder ON clinics(yder);
+    CREATE TABLE doctors (
+        id INTEGER PRIMARY KEY,
+        clinic_id INTEGER NOT NULL REFERENCES clinics(id) ON DELETE CASCADE,
+        name TEXT NOT NULL
+    );
+    CREATE TABLE periods (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        label TEXT NOT NULL,
+        start TEXT NOT NULL,
+        end TEXT NOT NULL,
+        CHECK (start <= end)
+    );
+    CREATE TABLE list_sizes (
+        clinic_id INTEGER NOT NULL REFERENCES clinics(id) ON DELETE CASCADE,
+        period_id INTEGER NOT NULL REFERENCES periods(id) ON DELETE CASCADE,
+        age_band TEXT NOT NULL DEFAULT '',
+        sex TEXT NOT NULL DEFAULT '',
+        patients INTEGER NOT NULL CHECK (patients >= 0),
+        PRIMARY KEY (clinic_id, period_id, age_band, sex)
+    );
+    CREATE TABLE topics (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        package_json TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE measures (
+        id INTEGER PRIMARY KEY,
+        topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+        key TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE indicators (
+        id INTEGER PRIMARY KEY,
+        topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+        key TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        numerator_id INTEGER NOT NULL REFERENCES measures(id),
+        denominator_id INTEGER REFERENCES measures(id),
+        denominator_kind TEXT NOT NULL CHECK (denominator_kind IN ('measure', 'list_size', 'none')),
+        unit TEXT NOT NULL CHECK (unit IN ('per1000', 'percent', 'per_patient', 'count')),
+        per_year INTEGER NOT NULL DEFAULT 0,
+        direction TEXT CHECK (direction IN ('max', 'min')),
+        target_value REAL,
+        target_source TEXT,
+        group_key TEXT,
+        sort_order INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE batches (
+        id INTEGER PRIMARY KEY,
+        file_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        imported_at TEXT NOT NULL,
+        mapping TEXT,
+        status TEXT NOT NULL DEFAULT 'committed' CHECK (status IN ('committed', 'undone')),
+        details_json TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX batches_sha ON batches(sha256);
+    CREATE TABLE vals (
+        id INTEGER PRIMARY KEY,
+        clinic_id INTEGER NOT NULL REFERENCES clinics(id) ON DELETE CASCADE,
+        measure_id INTEGER NOT NULL REFERENCES measures(id) ON DELETE CASCADE,
+        period_id INTEGER NOT NULL REFERENCES periods(id) ON DELETE CASCADE,
+        value REAL,
+        status TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'suppressed', 'missing')),
+        source_text TEXT,
+        corrected INTEGER NOT NULL DEFAULT 0,
+        active INTEGER NOT NULL DEFAULT 1,
+        batch_id INTEGER REFERENCES batches(id) ON DELETE CASCADE,
+        sheet TEXT,
+        row INTEGER,
+        col TEXT,
+        superseded_by INTEGER REFERENCES vals(id) ON DELETE SET NULL
+    );
+    CREATE UNIQUE INDEX vals_active ON vals(clinic_id, measure_id, period_id) WHERE active = 1;
+    CREATE INDEX vals_batch ON vals(batch_id);
+    CREATE TABLE mapping_profiles (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        signature TEXT NOT NULL DEFAULT '',
+        spec_json TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE meetings (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL UNIQUE,
+        date TEXT NOT NULL,
+        time TEXT NOT NULL DEFAULT '',
+        place TEXT NOT NULL DEFAULT '',
+        title TEXT NOT NULL,
+        agenda_json TEXT NOT NULL DEFAULT '[]',
+        speakers_json TEXT NOT NULL DEFAULT '[]',
+        questions_json TEXT NOT NULL DEFAULT '[]',
+        period_id INTEGER REFERENCES periods(id),
+        baseline_period_id INTEGER REFERENCES periods(id),
+        settings_json TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE meeting_topics (
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+        topic_id INTEGER NOT NULL REFERENCES topics(id) ON DELETE CASCADE,
+        PRIMARY KEY (meeting_id, topic_id)
+    );
+    CREATE TABLE code_draws (
+        id INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+        drawn_at TEXT NOT NULL,
+        scheme TEXT NOT NULL DEFAULT 'letters',
+        frozen_at TEXT
+    );
+    CREATE TABLE codes (
+        draw_id INTEGER NOT NULL REFERENCES code_draws(id) ON DELETE CASCADE,
+        clinic_id INTEGER NOT NULL REFERENCES clinics(id) ON DELETE CASCADE,
+        code TEXT NOT NULL,
+        PRIMARY KEY (draw_id, clinic_id),
+        UNIQUE (draw_id, code)
+    );
+    CREATE TABLE consents (
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+        clinic_id INTEGER NOT NULL REFERENCES clinics(id) ON DELETE CASCADE,
+        recorded_at TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (meeting_id, clinic_id)
+    );
+    CREATE TABLE reference_values (
+        id INTEGER PRIMARY KEY,
+        indicator_id INTEGER NOT NULL REFERENCES indicators(id) ON DELETE CASCADE,
+        period_id INTEGER REFERENCES periods(id) ON DELETE CASCADE,
+        scope TEXT NOT NULL CHECK (scope IN ('region', 'national')),
+        value REAL NOT NULL,
+        source TEXT NOT NULL,
+        recorded TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE notes (
+        id INTEGER PRIMARY KEY,
+        clinic_id INTEGER REFERENCES clinics(id) ON DELETE CASCADE,
+        measure_id INTEGER REFERENCES measures(id) ON DELETE CASCADE,
+        period_id INTEGER REFERENCES periods(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail_json TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
+    # 1 -> 2: notes can be shared with the group (anonymised) or kept private, and clinics get
+    # planned actions between rounds.
+    """
+    ALTER TABLE notes ADD COLUMN audience TEXT NOT NULL DEFAULT 'private'
+        CHECK (audience IN ('private', 'group'));
+    CREATE TABLE actions (
+        id INTEGER PRIMARY KEY,
+        clinic_id INTEGER NOT NULL REFERENCES clinics(id) ON DELETE CASCADE,
+        indicator_id INTEGER REFERENCES indicators(id) ON DELETE CASCADE,
+        meeting_id INTEGER REFERENCES meetings(id) ON DELETE SET NULL,
+        text TEXT NOT NULL,
+        remeasure_on TEXT,
+        created_at TEXT NOT NULL
+    );
+    """,
+]
+
+LATEST_VERSION = len(MIGRATIONS)

@@ -1,0 +1,128 @@
+"""Values (clinic x measure x period) and the import batches that brought them, with history."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from klyngedesk.core.model import NewValue
+from klyngedesk.core.store.connection import now_iso
+from klyngedesk.i18n import KlyngeError
+
+
+@dataclass(frozen=True)
+class BatchInfo:
+    id: int
+    file_name: str
+    sha256: str
+    imported_at: str
+    mapping: str | None
+    status: str
+    values: int
+    details: dict
+
+
+class ValuesStore:
+    """Mixin over ProjectFile: batches of values; a batch is stored and undone as one transaction."""
+
+    def add_batch(self, file_name: str, sha256: str, values: Iterable[NewValue], *,
+                  mapping: str | None = None, details: dict | None = None) -> int:
+        """Store values as one batch. A value that replaces an active one keeps the old as history."""
+        with self.transaction() as c:
+            batch_id = c.execute(
+                "INSERT INTO batches(file_name, sha256, imported_at, mapping, details_json) VALUES (?, ?, ?, ?, ?)",
+                (file_name, sha256, now_iso(), mapping, json.dumps(details or {}, ensure_ascii=False))).lastrowid
+            clinic_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM clinics")}
+            measure_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM measures")}
+            period_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM periods")}
+            rows = []
+            for v in values:
+                try:
+                    ids = (clinic_ids[v.clinic], measure_ids[v.measure], period_ids[v.period])
+                except KeyError as missing:
+                    raise KlyngeError("Unknown clinic, measure or period {key}.", key=missing.args[0]) from None
+                rows.append((*ids, v.value, v.status, v.source_text, batch_id, v.sheet, v.row, v.col))
+            # Retire the values these replace, remembering which batch replaced them.
+            c.execute("CREATE TEMP TABLE IF NOT EXISTS incoming(clinic_id, measure_id, period_id, value, status, "
+                      "source_text, batch_id, sheet, row, col)")
+            c.execute("DELETE FROM incoming")
+            c.executemany("INSERT INTO incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            dupes = c.execute("SELECT clinic_id, measure_id, period_id FROM incoming "
+                              "GROUP BY 1, 2, 3 HAVING COUNT(*) > 1 LIMIT 1").fetchone()
+            if dupes:
+                raise KlyngeError("The same clinic, measure and period appear twice in one import.")
+            c.execute("INSERT INTO vals(clinic_id, measure_id, period_id, value, status, source_text, batch_id, "
+                      "sheet, row, col, active) SELECT *, 0 FROM incoming")
+            c.execute("UPDATE vals SET active = 0, superseded_by = (SELECT n.id FROM vals n WHERE n.batch_id = :b "
+                      "AND n.clinic_id = vals.clinic_id AND n.measure_id = vals.measure_id AND "
+                      "n.period_id = vals.period_id) WHERE active = 1 AND EXISTS (SELECT 1 FROM incoming i WHERE "
+                      "i.clinic_id = vals.clinic_id AND i.measure_id = vals.measure_id AND "
+                      "i.period_id = vals.period_id)", {"b": batch_id})
+            c.execute("UPDATE vals SET active = 1 WHERE batch_id = ?", (batch_id,))
+            c.execute("DELETE FROM incoming")
+        return batch_id
+
+    def undo_batch(self, batch_id: int) -> None:
+        """Take a batch back whole: its values go, and the values it replaced come back."""
+        with self.transaction() as c:
+            r = c.execute("SELECT status FROM batches WHERE id = ?", (batch_id,)).fetchone()
+            if r is None:
+                raise KlyngeError("Unknown import batch {id}.", id=batch_id)
+            if r[0] == "undone":
+                raise KlyngeError("Import batch {id} has already been undone.", id=batch_id)
+            later = c.execute("SELECT COUNT(*) FROM vals o JOIN vals n ON n.id = o.superseded_by "
+                              "WHERE o.batch_id = ? AND n.batch_id <> ?", (batch_id, batch_id)).fetchone()[0]
+            if later:
+                raise KlyngeError("Import batch {id} has been replaced in part by a later import; "
+                                  "undo that one first.", id=batch_id)
+            restore = [r[0] for r in c.execute("SELECT id FROM vals WHERE superseded_by IN "
+                                               "(SELECT id FROM vals WHERE batch_id = ?)", (batch_id,))]
+            c.execute("DELETE FROM vals WHERE batch_id = ?", (batch_id,))
+            c.executemany("UPDATE vals SET active = 1, superseded_by = NULL WHERE id = ?", [(i,) for i in restore])
+            c.execute("UPDATE batches SET status = 'undone' WHERE id = ?", (batch_id,))
+
+    def batches(self) -> list[BatchInfo]:
+        return [BatchInfo(r["id"], r["file_name"], r["sha256"], r["imported_at"], r["mapping"], r["status"],
+                          r["n"], json.loads(r["details_json"]))
+                for r in self.conn.execute(
+                    "SELECT b.*, (SELECT COUNT(*) FROM vals v WHERE v.batch_id = b.id) AS n "
+                    "FROM batches b ORDER BY b.id")]
+
+    def batch_by_hash(self, sha256: str) -> BatchInfo | None:
+        for batch in self.batches():
+            if batch.sha256 == sha256 and batch.status == "committed":
+                return batch
+        return None
+
+    def values(self, period: str | None = None, topic: str | None = None, *, history: bool = False) -> pd.DataFrame:
+        """Stored values as a table: clinic, measure, period, value, status, source_text, provenance."""
+        sql = ("SELECT c.key AS clinic, m.key AS measure, p.key AS period, v.value, v.status, v.source_text, "
+               "v.corrected, v.active, v.batch_id, b.file_name, v.sheet, v.row, v.col FROM vals v "
+               "JOIN clinics c ON c.id = v.clinic_id JOIN measures m ON m.id = v.measure_id "
+               "JOIN periods p ON p.id = v.period_id LEFT JOIN batches b ON b.id = v.batch_id "
+               "JOIN topics t ON t.id = m.topic_id WHERE 1 = 1")
+        params: list = []
+        if not history:
+            sql += " AND v.active = 1"
+        if period is not None:
+            sql += " AND p.key = ?"
+            params.append(period)
+        if topic is not None:
+            sql += " AND t.key = ?"
+            params.append(topic)
+        return pd.read_sql_query(sql + " ORDER BY v.id", self.conn, params=params)
+
+    def value_count(self) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM vals WHERE active = 1").fetchone()[0]
+
+    def correct_value(self, clinic: str, measure: str, period: str, value: float | None, reason: str) -> int:
+        """A coordinator's hand correction: stored as a one-value batch, so it undoes like an import."""
+        status = "ok" if value is not None else "missing"
+        with self.transaction() as c:
+            batch_id = self.add_batch(reason or "correction", "", [NewValue(clinic, measure, period, value, status)],
+                                      mapping="correction", details={"kind": "correction", "reason": reason})
+            c.execute("UPDATE vals SET corrected = 1 WHERE batch_id = ?", (batch_id,))
+        return batch_id

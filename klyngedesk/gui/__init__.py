@@ -1,0 +1,1 @@
+"""The PySide6 desktop layer: a thin adapter over the core."""

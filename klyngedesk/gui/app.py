@@ -1,0 +1,35 @@
+"""Starts the Qt application: settings, language, the main window, and the Danish error dialog."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.main_window import MainWindow
+from klyngedesk.i18n import LANGUAGES, set_language
+
+
+def make_context(settings: QSettings | None = None, lang: str | None = None) -> AppContext:
+    settings = settings or QSettings("KlyngeDesk", "KlyngeDesk")
+    chosen = lang or str(settings.value("language", "da"))
+    chosen = chosen if chosen in LANGUAGES else "da"
+    set_language(chosen)
+    return AppContext(settings=settings, lang=chosen)
+
+
+def run_gui(project: str | None = None, demo: bool = False, lang: str | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("KlyngeDesk")
+    app.setOrganizationName("KlyngeDesk")
+    app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
+    ctx = make_context(lang=lang)
+    window = MainWindow(ctx)
+    window.show()
+    if demo:
+        window.open_demo()
+    elif project:
+        window.open_project(project)
+    return app.exec()

@@ -1,0 +1,58 @@
+"""Shared fixtures: a demo project per test, isolated Qt settings, the path to shared test data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+EXTERNAL = REPO.parent / "shared" / "testdata" / "external"
+
+
+@pytest.fixture(scope="session")
+def _demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from klyngedesk.core.demo import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("demo-master") / "Demoklynge.klynge")
+
+
+@pytest.fixture
+def demo_path(_demo_master: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the demo cluster that the test may change."""
+    target = tmp_path / "Demoklynge.klynge"
+    shutil.copy(_demo_master, target)
+    return target
+
+
+@pytest.fixture
+def demo_project(demo_path: Path):
+    from klyngedesk.core.store import Project
+
+    project = Project.open(demo_path)
+    yield project
+    project.close()
+
+
+@pytest.fixture
+def external() -> Path:
+    if not EXTERNAL.is_dir():
+        pytest.skip("../shared/testdata/external is not beside the checkout")
+    return EXTERNAL
+
+
+@pytest.fixture
+def app_context(tmp_path: Path, qapp):
+    """A GUI context with settings in a temporary ini file, never the user's real settings."""
+    from PySide6.QtCore import QSettings
+
+    from klyngedesk.gui.app import make_context
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    ctx = make_context(settings, lang="da")
+    yield ctx
+    ctx.holder.set_project(None)
