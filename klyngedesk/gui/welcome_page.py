@@ -40,6 +40,7 @@ class WelcomePage(QWidget):
         self.recent_list.itemActivated.connect(lambda item: self.recent_chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
         for widget in (title, intro, self.open_button, self.demo_button, self.recent_label, self.recent_list):
             layout.addWidget(widget)
+        layout.addStretch(1)
 
     def set_recent(self, files: list[str]) -> None:
         self.recent_list.clear()
