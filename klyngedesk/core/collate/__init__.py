@@ -1,1 +1,17 @@
 """Collation: from stored values to comparable indicator values per clinic."""
+
+from klyngedesk.core.collate.collate import collate
+from klyngedesk.core.collate.table import (
+    Change,
+    ClinicRow,
+    Composition,
+    CompositionPart,
+    Funnel,
+    IndicatorResult,
+    IndicatorTable,
+    Reference,
+    Target,
+)
+
+__all__ = ["Change", "ClinicRow", "Composition", "CompositionPart", "Funnel", "IndicatorResult",
+           "IndicatorTable", "Reference", "Target", "collate"]

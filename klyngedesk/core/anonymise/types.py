@@ -1,0 +1,150 @@
+"""The anonymised table: what group material (handout, projector, export) is rendered from.
+
+By construction it has NO identity fields: a row carries only the clinic's drawn code and, for a clinic
+that consented at this meeting, its display name. No clinic key, yder number, doctor, address, e-mail or
+EHR system exists anywhere in these types, so a group renderer that accepts only an `AnonymisedTable`
+cannot be handed them by mistake. Counts under the threshold (and their complements) are None and
+`suppressed` is True; render them as `suppressed_text` (e.g. "<5").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+
+from klyngedesk.core.collate.table import Change, Funnel, Reference, Target
+
+
+@dataclass(frozen=True)
+class AnonymisedRow:
+    """One clinic in group material: shown as its code, or by name if it consented for this meeting."""
+
+    code: str
+    name: str | None                  # display name, only for a consenting clinic
+    numerator: float | None           # None where suppressed (or missing)
+    denominator: float | None         # None where suppressed, or a list size not shown exactly
+    denominator_band: str | None      # e.g. "2000-3999" when list sizes are shown in bands
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    rank: int | None                  # among the clinics shown with a value
+    suppressed: bool                  # a count was hidden here (small number or complementary)
+    funnel: Funnel | None
+    flag: str | None
+    baseline_value: float | None = None
+    change: Change | None = None
+    quality: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """What the reader sees: the name of a consenting clinic, otherwise the code."""
+        return self.name or self.code
+
+    @property
+    def change_relative(self) -> float | None:
+        return self.change.relative if self.change else None
+
+
+@dataclass(frozen=True)
+class AnonymisedIndicator:
+    """An indicator for group material. Median/quartiles/min/max are over the rows shown with a value."""
+
+    key: str
+    title: str
+    unit: str
+    direction: str | None
+    method: str
+    pooled: float | None
+    pooled_ci_low: float | None
+    pooled_ci_high: float | None
+    median: float | None
+    q1: float | None
+    q3: float | None
+    minimum: float | None
+    maximum: float | None
+    n_clinics: int
+    references: tuple[Reference, ...]
+    target: Target | None
+    rows: tuple[AnonymisedRow, ...]
+    overdispersion: dict = field(default_factory=dict)
+    change: Change | None = None
+    sentence: dict[str, str] = field(default_factory=dict)
+    quality: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class AnonymisedComposition:
+    """Shares within a group per shown clinic (by label) and for the cluster; None where suppressed."""
+
+    key: str
+    title: str
+    parts: tuple[str, ...]                             # part titles; the last may be "others"
+    shares: tuple[tuple[str, tuple[float | None, ...]], ...]   # (label, shares in %) per clinic
+    cluster: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class AnonymisedTable:
+    """Result of `anonymise(...)` / `anonymised_table(project, meeting, topic)`; safe for group output."""
+
+    meeting: str
+    topic: str
+    topic_title: str
+    period: str
+    period_label: str
+    compare: str | None
+    compare_label: str | None
+    threshold: int
+    list_size_display: str                           # "bands" | "hidden" | "exact"
+    indicators: tuple[AnonymisedIndicator, ...]
+    compositions: tuple[AnonymisedComposition, ...] = ()
+    suppressed_text: str = "<5"
+
+    def indicator(self, key: str) -> AnonymisedIndicator:
+        for ind in self.indicators:
+            if ind.key == key:
+                return ind
+        raise KeyError(key)
+
+    def labels(self) -> list[str]:
+        """Every row label (code or consented name), in code order."""
+        seen = {r.label: r.code for ind in self.indicators for r in ind.rows}
+        return sorted(seen, key=lambda lab: (len(seen[lab]), seen[lab]))
+
+    def to_json(self) -> dict:
+        """The `collate --json --meeting M --anonymised` shape of CLI.md."""
+        return {
+            "topic": self.topic, "period": self.period, "compare": self.compare, "meeting": self.meeting,
+            "threshold": self.threshold, "list_size_display": self.list_size_display,
+            "indicators": [{
+                "key": ind.key, "title": ind.title, "unit": ind.unit, "pooled": ind.pooled, "median": ind.median,
+                "q1": ind.q1, "q3": ind.q3, "min": ind.minimum, "max": ind.maximum,
+                "pooled_ci_low": ind.pooled_ci_low, "pooled_ci_high": ind.pooled_ci_high, "method": ind.method,
+                "reference": [{"scope": r.scope, "value": r.value, "source": r.source} for r in ind.references],
+                "target": asdict(ind.target) if ind.target else None,
+                "change": asdict(ind.change) if ind.change else None, "sentence": dict(ind.sentence),
+                "quality": list(ind.quality),
+                "rows": [{"clinic": r.name, "code": r.code, "numerator": r.numerator,
+                          "denominator": r.denominator, "denominator_band": r.denominator_band,
+                          "value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high, "rank": r.rank,
+                          "suppressed": r.suppressed, "funnel": asdict(r.funnel) if r.funnel else None,
+                          "flag": r.flag, "baseline_value": r.baseline_value,
+                          "change_relative": r.change_relative, "quality": list(r.quality)}
+                         for r in ind.rows]} for ind in self.indicators],
+            "compositions": [{"key": c.key, "title": c.title, "parts": list(c.parts),
+                              "rows": [{"label": lab, "shares": list(s)} for lab, s in c.shares],
+                              "cluster": list(c.cluster)} for c in self.compositions],
+        }
+
+    def texts(self) -> Iterator[str]:
+        """Every string in the table (for the leak check)."""
+        yield from (self.meeting, self.topic, self.topic_title, self.period, self.period_label)
+        yield from (s for s in (self.compare, self.compare_label) if s)
+        for ind in self.indicators:
+            yield from (ind.key, ind.title, *ind.sentence.values(), *(r.source for r in ind.references))
+            if ind.target:
+                yield ind.target.source
+            for r in ind.rows:
+                yield r.label
+        for c in self.compositions:
+            yield from (c.title, *c.parts, *(lab for lab, _ in c.shares))

@@ -1,0 +1,202 @@
+"""The indicator table: typed result of collation (per indicator and per clinic), identified by clinic key.
+
+This is the coordinator's own, identified view. Group material must never be rendered from it: use
+`klyngedesk.core.anonymise.AnonymisedTable` (made by `anonymise(...)`), which has no identity fields.
+Floats are plain Python floats; a missing number is None (never NaN) so the records serialise to JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Flag = Literal["above_998", "below_998", "above_95", "below_95"]
+# Data-quality flags per clinic row: no value stored, masked at the source ("<5"), implausible (e.g. a
+# numerator above its denominator, a negative count, a rate far outside what is possible), denominator
+# changed much since the baseline, small numbers (numerator under the suppression threshold).
+QualityFlag = Literal["missing", "suppressed_at_source", "implausible", "denominator_changed", "small_numbers"]
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """Funnel control limits around the pooled value for one clinic's denominator, in the indicator's unit."""
+
+    l95: float
+    u95: float
+    l998: float
+    u998: float
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A region/national reference value with its source."""
+
+    scope: Literal["region", "national"]
+    value: float
+    source: str
+    period: str | None = None
+
+
+@dataclass(frozen=True)
+class Target:
+    """The indicator's target: `direction` "max" = higher is better (value is a floor), "min" = a ceiling."""
+
+    value: float
+    direction: Literal["max", "min"]
+    source: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """Baseline -> follow-up for one clinic or the cluster, in the indicator's unit.
+
+    `ratio` is follow-up / baseline (a rate ratio for rates, a ratio of proportions for shares) with a
+    95 % interval; `relative` = ratio - 1 (e.g. -0.43 for a 43 % fall) with its interval; `absolute`
+    is the difference in the indicator's unit. `caution` lists reasons to read it carefully:
+    "small_numbers" (fewer than 10 events in a round) and/or "denominator_changed" (by more than 20 %).
+    """
+
+    baseline_value: float | None
+    value: float | None
+    absolute: float | None
+    ratio: float | None
+    ratio_low: float | None
+    ratio_high: float | None
+    relative: float | None
+    relative_low: float | None
+    relative_high: float | None
+    caution: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClinicRow:
+    """One clinic's figures for one indicator (identified: carries the clinic key)."""
+
+    clinic: str
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    rank: int | None                 # 1 = lowest value among clinics with a value (ties share the lower rank)
+    suppressed: bool                 # masked at the source (the value is unknown); see quality
+    funnel: Funnel | None
+    flag: Flag | None                # outside the funnel limits; None when inside or no value
+    baseline_numerator: float | None = None
+    baseline_denominator: float | None = None
+    baseline_value: float | None = None
+    change: Change | None = None
+    quality: tuple[QualityFlag, ...] = ()
+    notes: tuple[str, ...] = ()      # coordinator's notes on this clinic x indicator (private)
+
+    @property
+    def change_relative(self) -> float | None:
+        return self.change.relative if self.change else None
+
+
+@dataclass(frozen=True)
+class IndicatorResult:
+    """One indicator collated over the cluster for a period (and optionally against a baseline)."""
+
+    key: str
+    title: str
+    unit: str                        # "per1000" | "percent" | "per_patient" | "count"
+    direction: str | None            # "max" higher is better, "min" lower is better, None neutral
+    method: str                      # interval method: "wilson" | "poisson" | "none"
+    pooled: float | None             # sum(numerators) / sum(denominators) x scale, over clinics with both
+    pooled_ci_low: float | None
+    pooled_ci_high: float | None
+    median: float | None
+    q1: float | None
+    q3: float | None
+    minimum: float | None
+    maximum: float | None
+    n_clinics: int                   # clinics with a value
+    references: tuple[Reference, ...]
+    target: Target | None
+    rows: tuple[ClinicRow, ...]
+    overdispersion: dict = field(default_factory=dict)  # {"phi": float, "tau2": float, "adjusted": bool}
+    change: Change | None = None     # the cluster's pooled change (when a baseline was given)
+    sentence: dict[str, str] = field(default_factory=dict)  # {"da": ..., "en": ...} cluster change sentence
+    quality: tuple[str, ...] = ()    # indicator-level notes, e.g. "few_clinics", "no_data"
+    notes: tuple[str, ...] = ()      # coordinator's notes on the indicator's measures (private)
+
+    def row(self, clinic: str) -> ClinicRow:
+        for r in self.rows:
+            if r.clinic == clinic:
+                return r
+        raise KeyError(clinic)
+
+
+@dataclass(frozen=True)
+class CompositionPart:
+    key: str          # measure key, or "_other" for the remainder
+    title: str
+
+
+@dataclass(frozen=True)
+class Composition:
+    """Shares within a group (e.g. morfin / tramadol / others among opioid users), per clinic and cluster.
+
+    `shares[clinic]` and `cluster` are tuples of percentages aligned with `parts` (None when unknown);
+    `counts[clinic]` holds the underlying counts; `totals[clinic]` the group total.
+    """
+
+    key: str
+    title: str
+    total_measure: str
+    parts: tuple[CompositionPart, ...]
+    shares: dict[str, tuple[float | None, ...]]
+    counts: dict[str, tuple[float | None, ...]]
+    totals: dict[str, float | None]
+    cluster: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """Result of `collate(project, topic, period, compare=...)`: everything a handout needs, identified."""
+
+    topic: str
+    topic_title: str
+    period: str
+    period_label: str
+    compare: str | None
+    compare_label: str | None
+    indicators: tuple[IndicatorResult, ...]
+    compositions: tuple[Composition, ...] = ()
+    clinic_names: dict[str, str] = field(default_factory=dict)  # key -> name (identified table only)
+    threshold: int = 5
+
+    def indicator(self, key: str) -> IndicatorResult:
+        for ind in self.indicators:
+            if ind.key == key:
+                return ind
+        raise KeyError(key)
+
+    def to_json(self) -> dict:
+        """The `collate --json` shape of CLI.md (plus extra keys), identified by clinic key."""
+        return {"topic": self.topic, "period": self.period, "compare": self.compare,
+                "indicators": [indicator_json(ind, {r.clinic: (r.clinic, None) for r in ind.rows})
+                               for ind in self.indicators]}
+
+
+def indicator_json(ind: IndicatorResult, who: dict[str, tuple[str | None, str | None]]) -> dict:
+    """One indicator in the CLI.md shape; `who` maps row clinic -> (clinic, code) to print."""
+    return {
+        "key": ind.key, "title": ind.title, "unit": ind.unit, "pooled": ind.pooled, "median": ind.median,
+        "q1": ind.q1, "q3": ind.q3, "min": ind.minimum, "max": ind.maximum,
+        "pooled_ci_low": ind.pooled_ci_low, "pooled_ci_high": ind.pooled_ci_high, "method": ind.method,
+        "reference": [{"scope": r.scope, "value": r.value, "source": r.source} for r in ind.references],
+        "target": asdict(ind.target) if ind.target else None,
+        "change": asdict(ind.change) if ind.change else None, "sentence": dict(ind.sentence),
+        "overdispersion": dict(ind.overdispersion), "quality": list(ind.quality),
+        "rows": [row_json(r, *who[r.clinic]) for r in ind.rows],
+    }
+
+
+def row_json(r: ClinicRow, clinic: str | None, code: str | None) -> dict:
+    return {"clinic": clinic, "code": code, "numerator": r.numerator, "denominator": r.denominator,
+            "value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high, "rank": r.rank,
+            "suppressed": r.suppressed, "funnel": asdict(r.funnel) if r.funnel else None, "flag": r.flag,
+            "baseline_value": r.baseline_value, "change_relative": r.change_relative,
+            "quality": list(r.quality)}
