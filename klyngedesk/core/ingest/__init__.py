@@ -1,0 +1,1 @@
+"""Reading, recognising, mapping, checking and storing the files clinics send (no Qt)."""

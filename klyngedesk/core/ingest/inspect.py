@@ -1,0 +1,223 @@
+"""What the importer sees in one file: format, encoding, sheets, tables, problems, or a clear refusal."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from klyngedesk.core.ingest.cells import CellError, Suppressed
+from klyngedesk.core.ingest.privacy import refuse_patient_data
+from klyngedesk.core.ingest.problems import Cancelled, FileRefused, Problem, Progress, check_cancel
+from klyngedesk.core.ingest.sheet_reader import read_workbook
+from klyngedesk.core.ingest.sniff import detect_format
+from klyngedesk.core.ingest.tables import Table, file_convention, find_tables, fold, is_empty, is_standard
+from klyngedesk.core.ingest.text_reader import read_text
+from klyngedesk.i18n import tr
+
+MAX_FILE_BYTES = 300 << 20
+META_SHEET = "klyngedesk"
+_KEY_VALUE = re.compile(r"^\s*([A-Za-zÆØÅæøå][\w .æøåÆØÅ-]{1,30}?)\s*[:=]\s*(.+?)\s*$")
+
+
+@dataclass
+class FileReport:
+    """Everything `inspect` says about a file; `tables` are ready for mapping."""
+
+    path: Path
+    status: str = "ok"  # "ok" | "refused"
+    message: str | None = None
+    refusal: FileRefused | None = None
+    format: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    sheets: list[dict] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+    sha256: str = ""
+    size: int = 0
+
+    @property
+    def refused(self) -> bool:
+        return self.status == "refused"
+
+    @property
+    def standard(self) -> bool:
+        return any(is_standard(t.columns) for t in self.tables)
+
+    def to_json(self, values: bool = False, lang: str | None = None) -> dict:
+        """The `inspect --json` shape of ../shared/CLI.md (plus a few extra keys)."""
+        return {
+            "path": str(self.path), "status": self.status,
+            "message": self.refusal.message(lang) if self.refusal else self.message,
+            "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter, "sheet": self.sheet,
+            "tables": [table_json(t, values, lang) for t in self.tables],
+            "problems": [p.to_json(None, lang) for p in self.problems],
+            "sheets": self.sheets, "sha256": self.sha256, "standard_format": self.standard,
+            "refusal": self.refusal.kind if self.refusal else None,
+        }
+
+
+def table_json(table: Table, values: bool = False, lang: str | None = None) -> dict:
+    out = {"sheet": table.sheet, "header_row": table.header_row, "columns": table.columns, "rows": len(table.rows),
+           "excluded_rows": [{"row": r, "reason": tr(_REASONS.get(reason, reason), lang)}
+                             for r, reason in table.excluded],
+           "column_types": table.column_types,
+           "first_data_row": table.row_numbers[0] if table.row_numbers else None}
+    if values:
+        out["values"] = [[cell_json(v) for v in row] for row in table.rows]
+    return out
+
+
+_REASONS = {"total": "totals row", "note": "note or source under the table", "repeated header": "repeated header"}
+
+
+def cell_json(value):
+    """A cell as CLI.md says: number, text, "YYYY-MM-DD", null, {"suppressed": ...} or {"error": ...}."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if value != value:
+            return None
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
+    if isinstance(value, Suppressed):
+        return {"suppressed": value.text}
+    if isinstance(value, CellError):
+        return {"error": value.code}
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def inspect_file(path: str | Path, *, sheet: str | None = None, progress: Progress | None = None,
+                 cancelled: Cancelled | None = None) -> FileReport:
+    """Read a file and find its tables; never raises for a bad file: the report says `refused` and why."""
+    path = Path(path)
+    report = FileReport(path)
+    try:
+        data = path.read_bytes()
+        report.size = len(data)
+        report.sha256 = hashlib.sha256(data).hexdigest()
+        if len(data) > MAX_FILE_BYTES:
+            raise FileRefused("The file is too large ({size} MB) to be a clinic's aggregated data.", kind="size",
+                              size=len(data) >> 20)
+        _read(report, data, sheet, progress, cancelled)
+    except FileRefused as refusal:
+        report.status, report.refusal, report.tables = "refused", refusal, []
+        report.problems = [p for p in report.problems if p.severity == "warning" and not p.params]
+    except OSError as exc:
+        report.status = "refused"
+        report.refusal = FileRefused("The file cannot be read: {error}", kind="unreadable", error=exc.strerror or "")
+    return report
+
+
+def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progress | None,
+          cancelled: Cancelled | None) -> None:
+    report.format = detect_format(report.path, data)
+    check_cancel(cancelled)
+    grids: list[tuple[str | None, list[list]]] = []
+    if report.format == "csv":
+        text = read_text(data)
+        report.encoding, report.delimiter = text.encoding, text.delimiter
+        if text.had_nul:
+            report.problems.append(Problem("warning", "The file contains NUL characters; they were removed."))
+        grids.append((None, text.rows))
+        report.sheets = []
+    else:
+        sheets = read_workbook(data, report.format)
+        report.sheets = [{"name": s.name, "hidden": s.hidden, "empty": not any(map(any, s.rows))} for s in sheets]
+        for s in sheets:
+            if s.name.lower() == META_SHEET and s.hidden:
+                report.metadata.update(_meta_sheet(s.rows))
+            elif s.name == chosen or (chosen is None and not s.hidden):
+                grids.append((s.name, s.rows))
+        if chosen is not None and not grids:
+            raise FileRefused("The file has no sheet named {sheet}.", kind="nosheet", sheet=chosen)
+    if progress:
+        progress(0.5)
+    check_cancel(cancelled)
+    convention = file_convention([g for _, g in grids], report.delimiter)
+    for name, rows in grids:
+        tables = find_tables(rows, name, convention)
+        refuse_patient_data(rows, tables)
+        if tables:
+            first_header = min(t.header_row or t.row_numbers[0] for t in tables)
+            for key, value in _key_values(rows[:max(first_header - 1, 0)]).items():
+                report.metadata.setdefault(key, value)
+        report.tables += tables
+        check_cancel(cancelled)
+    if not report.tables:
+        raise FileRefused("The file contains no table with data.", kind="empty")
+    report.sheet = report.tables[0].sheet
+    if report.standard and all(_standard_unfilled(t) for t in report.tables if is_standard(t.columns)):
+        raise FileRefused("The file contains no values: the template has not been filled in.", kind="empty")
+    for table in report.tables:
+        report.problems += _column_problems(table)
+    if progress:
+        progress(1.0)
+
+
+def _standard_unfilled(table: Table) -> bool:
+    value = next(c for c in table.columns if fold(c) == "vaerdi")
+    return all(is_empty(v) for v in table.column(value))
+
+
+def _column_problems(table: Table) -> list[Problem]:
+    out = []
+    for name in table.columns:
+        col = table.parsed[name]
+        if col.ambiguous == "open":
+            out.append(Problem("warning", "Numbers such as {example} could mean a thousand or a decimal number; "
+                               "the column is read with {rule}. Check the column.", {
+                                   "example": col.example or "?",
+                                   "rule": tr("dot as thousands separator") if col.convention == "da"
+                                   else tr("dot as decimal point")}, column=name, sheet=table.sheet))
+        elif col.ambiguous == "file":
+            out.append(Problem("warning", "Numbers such as {example} are read with {rule}, as elsewhere in the "
+                               "file. Check the column.", {
+                                   "example": col.example or "?",
+                                   "rule": tr("dot as thousands separator") if col.convention == "da"
+                                   else tr("dot as decimal point")}, column=name, sheet=table.sheet))
+        if col.percent_over_100:
+            out.append(Problem("warning", "{n} percentages are above 100.", {"n": col.percent_over_100},
+                               column=name, sheet=table.sheet))
+        if name.startswith("Kolonne ") and table.header_row:
+            out.append(Problem("warning", "A column has values but no heading.", column=name, sheet=table.sheet))
+    return out
+
+
+def _meta_sheet(rows: list[list]) -> dict[str, str]:
+    out = {}
+    for row in rows:
+        cells = [v for v in row if not is_empty(v)]
+        if len(cells) >= 2:
+            out[fold(str(cells[0])).rstrip(":")] = _text(cells[1])
+    return out
+
+
+def _key_values(rows: list[list]) -> dict[str, str]:
+    """'Ydernummer: 012345' in one cell, or 'Ydernummer:' and '012345' side by side, above the table."""
+    out = {}
+    for row in rows:
+        cells = [v for v in row if not is_empty(v)]
+        for i, cell in enumerate(cells):
+            if not isinstance(cell, str):
+                continue
+            m = _KEY_VALUE.match(cell)
+            if m:
+                out[fold(m.group(1))] = m.group(2)
+            elif cell.strip().endswith(":") and i + 1 < len(cells):
+                out[fold(cell.strip()[:-1])] = _text(cells[i + 1])
+    return out
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

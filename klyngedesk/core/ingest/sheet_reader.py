@@ -1,0 +1,132 @@
+"""Spreadsheets (xlsx/xlsm, xls, ods) into plain grids with python-calamine; cached formula errors kept."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import python_calamine as pc
+
+from klyngedesk.core.ingest.cells import CellError
+from klyngedesk.core.ingest.problems import FileRefused
+
+_ERROR_CELL = re.compile(rb'<c\b([^>]*)\bt="e"([^>]*)>(.*?)</c>', re.S)
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+_SHEET = re.compile(rb'<sheet\b[^>]*\bname="([^"]*)"[^>]*\br:id="([^"]*)"', re.S)
+_REL = re.compile(rb'<Relationship\b[^>]*\bId="([^"]*)"[^>]*\bTarget="([^"]*)"|'
+                  rb'<Relationship\b[^>]*\bTarget="([^"]*)"[^>]*\bId="([^"]*)"', re.S)
+
+
+@dataclass
+class Sheet:
+    name: str
+    hidden: bool
+    rows: list[list] = field(default_factory=list)
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+
+def _plain(value):
+    """calamine values into plain Python: numbers, text, dates; booleans as text."""
+    if isinstance(value, bool):
+        return "SAND" if value else "FALSK"
+    if isinstance(value, datetime):
+        return value.date() if value.time() == time(0) else value
+    if isinstance(value, timedelta):
+        return value.total_seconds() / 86400
+    if isinstance(value, time):
+        return value.isoformat()
+    return value
+
+
+def read_workbook(data: bytes, fmt: str) -> list[Sheet]:
+    """Every sheet of the workbook (hidden ones flagged, chart sheets left out) as rows from row 1."""
+    try:
+        workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except pc.PasswordError:
+        raise FileRefused("The workbook is protected with a password. Ask the clinic to send it without a "
+                          "password (or remove it in Excel) and import it again.", kind="encrypted") from None
+    except Exception:  # calamine raises several types for a damaged file
+        raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
+                          "send it again.", kind="corrupt", format=fmt) from None
+    errors = _xlsx_error_cells(data) if fmt == "xlsx" else {}
+    sheets: list[Sheet] = []
+    for meta in workbook.sheets_metadata:
+        if meta.typ != pc.SheetTypeEnum.WorkSheet:
+            continue
+        sheet = Sheet(meta.name, meta.visible != pc.SheetVisibleEnum.Visible)
+        try:
+            book_sheet = workbook.get_sheet_by_name(meta.name)
+            rows = book_sheet.to_python(skip_empty_area=False)
+            merged = book_sheet.merged_cell_ranges or []
+        except Exception:
+            raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic "
+                              "to send it again.", kind="corrupt", format=fmt) from None
+        sheet.rows = [[_plain(v) for v in row] for row in rows] if _needs_plain(rows) else rows
+        sheet.merged = list(merged)
+        for (r, c), code in errors.get(meta.name, {}).items():
+            while len(sheet.rows) <= r:
+                sheet.rows.append([])
+            row = sheet.rows[r]
+            row.extend([""] * (c + 1 - len(row)))
+            row[c] = CellError(code)
+        sheets.append(sheet)
+    return sheets
+
+
+def _needs_plain(rows: list[list]) -> bool:
+    """Only convert when something other than text and floats is present (keeps large files fast)."""
+    for row in rows:
+        for value in row:
+            if type(value) not in (str, float):
+                return True
+    return False
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
+    """Cells whose cached value is a spreadsheet error (#DIV/0! ...), which calamine reads as empty."""
+    out: dict[str, dict[tuple[int, int], str]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = {n.replace("\\", "/"): n for n in archive.namelist()}
+        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+            return out
+        rels = {}
+        for m in _REL.finditer(archive.read(names["xl/_rels/workbook.xml.rels"])):
+            rid, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+            rels[rid] = target.decode().lstrip("/").removeprefix("xl/")
+        for m in _SHEET.finditer(archive.read(names["xl/workbook.xml"])):
+            part = names.get("xl/" + rels.get(m.group(2), ""))
+            if part is None:
+                continue
+            xml = archive.read(part)
+            if b't="e"' not in xml:
+                continue
+            cells = {}
+            for cell in _ERROR_CELL.finditer(xml):
+                ref = _REF.search(cell.group(1) + cell.group(2))
+                value = _VALUE.search(cell.group(3))
+                if ref and value:
+                    cells[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = value.group(1).decode()
+            out[_unescape(m.group(1).decode())] = cells
+    return out
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'") \
+        .replace("&amp;", "&")
+
+
+def excel_date(serial: float, epoch_1904: bool = False) -> date:
+    """An Excel serial day number as a date (1900 system with its leap-year bug, or 1904)."""
+    base = datetime(1904, 1, 1) if epoch_1904 else datetime(1899, 12, 30)
+    return (base + timedelta(days=serial)).date()

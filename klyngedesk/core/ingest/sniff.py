@@ -1,0 +1,133 @@
+"""What a file really is (by its bytes, not its name) and whether it is safe to open: zip and XML bombs."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from klyngedesk.core.ingest.problems import FileRefused
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+SPREADSHEET_EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
+TEXT_EXTENSIONS = {".csv", ".txt", ".tsv", ".tab", ".dat", ""}
+
+# Limits checked on the zip directory before anything is decompressed.
+MAX_ENTRIES = 5_000
+MAX_TOTAL_UNCOMPRESSED = 1 << 30  # 1 GiB
+MAX_RATIO = 200  # per entry, for entries above MAX_RATIO_FLOOR
+MAX_RATIO_FLOOR = 10 << 20
+XML_PROLOG_BYTES = 4096
+SMALL_XML_PART = 1 << 20
+
+
+def detect_format(path: Path, data: bytes) -> str:
+    """'xlsx', 'xls', 'ods' or 'csv' from the content; refuses what is empty, encrypted or foreign."""
+    if not data.strip(b" \t\r\n\x00"):
+        raise FileRefused("The file is empty.", kind="empty")
+    ext = path.suffix.lower()
+    if data.startswith(OLE_MAGIC):
+        if _ole_encrypted(data):
+            raise FileRefused("The workbook is protected with a password. Ask the clinic to send it without a "
+                              "password (or remove it in Excel) and import it again.", kind="encrypted")
+        found = "xls"
+    elif data.startswith(ZIP_MAGIC) or data.startswith(b"PK\x05\x06"):
+        found = _zip_kind(data)
+    else:
+        head = data[:512].lstrip().lower()
+        if head.startswith((b"<!doctype html", b"<html", b"<table")) or b"<html" in head[:200]:
+            raise FileRefused("The file is a web page (HTML), not a spreadsheet, although it is named {ext}. "
+                              "Open it in Excel and save it as .xlsx.", kind="mismatch", ext=ext or "–")
+        if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
+            raise FileRefused("The file is an old Excel 2003 XML spreadsheet. Open it in Excel and save it as "
+                              ".xlsx.", kind="mismatch")
+        if head.startswith((b"%pdf", b"\x89png", b"\xff\xd8\xff", b"gif8")):
+            raise FileRefused("The file is not a spreadsheet or a text file (its content does not match "
+                              "{ext}).", kind="mismatch", ext=ext or "–")
+        found = "csv"
+    expected = SPREADSHEET_EXTENSIONS.get(ext)
+    if ext in TEXT_EXTENSIONS and found != "csv" or expected and expected != found or \
+            ext not in TEXT_EXTENSIONS and not expected:
+        raise FileRefused("The content of the file does not match its name: it is named {ext} but holds {found}.",
+                          kind="mismatch", ext=ext or "–", found=found)
+    return found
+
+
+def _ole_encrypted(data: bytes) -> bool:
+    """An OLE container holding an encrypted OOXML package (how Excel saves password-protected files)."""
+    names = ("EncryptionInfo", "EncryptedPackage")
+    return any(n.encode("utf-16-le") in data for n in names)
+
+
+def _zip_kind(data: bytes) -> str:
+    """Open the zip directory only, check the bomb limits and the XML parts, and say what it holds."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FileRefused("The file is damaged or incomplete (the zip structure cannot be read). Ask the clinic "
+                          "to send it again.", kind="corrupt") from None
+    check_zip_directory(infos)
+    names = {i.filename.replace("\\", "/") for i in infos}
+    with archive:
+        _check_xml_parts(archive, infos)
+        if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+            if "xl/workbook.bin" in names:
+                raise FileRefused("The file is an Excel binary workbook (.xlsb). Save it as .xlsx and import it "
+                                  "again.", kind="mismatch")
+            return "xlsx"
+        if "content.xml" in names:
+            try:
+                mime = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            except (zipfile.BadZipFile, OSError, ValueError):
+                mime = b""
+            if b"spreadsheet" in mime or not mime:
+                return "ods"
+    raise FileRefused("The file is a zip archive, not a spreadsheet. Unpack it and import the files inside.",
+                      kind="mismatch")
+
+
+def check_zip_directory(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip bomb from its directory alone: entry count, total size, compression ratio."""
+    if len(infos) > MAX_ENTRIES:
+        raise FileRefused("The file holds too many parts ({n}) to be a normal spreadsheet; it was not opened.",
+                          kind="zipbomb", n=len(infos))
+    total = sum(i.file_size for i in infos)
+    if total > MAX_TOTAL_UNCOMPRESSED:
+        raise FileRefused("The file would unpack to {size} MB, which is far more than a spreadsheet needs; it "
+                          "was not opened.", kind="zipbomb", size=total >> 20)
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > MAX_RATIO_FLOOR and ratio > MAX_RATIO:
+            raise FileRefused("The file is compressed suspiciously hard (a part grows {ratio} times); it was not "
+                              "opened.", kind="zipbomb", ratio=int(ratio))
+
+
+def _check_xml_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """No XML part may declare entities or a DTD (billion laughs, external entities)."""
+    for info in infos:
+        name = info.filename.lower()
+        if not name.endswith((".xml", ".rels")) or info.is_dir():
+            continue
+        try:
+            with archive.open(info) as part:
+                head = part.read(XML_PROLOG_BYTES if info.file_size > SMALL_XML_PART else SMALL_XML_PART)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            raise FileRefused("The file is damaged or incomplete (a part cannot be unpacked). Ask the clinic to "
+                              "send it again.", kind="corrupt") from None
+        if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
+            raise FileRefused("The file contains XML entity declarations, which spreadsheets never need; it "
+                              "was not opened.", kind="xmlbomb")
+        if info.file_size <= SMALL_XML_PART:
+            try:
+                SafeET.fromstring(head, forbid_dtd=True)
+            except DefusedXmlException:
+                raise FileRefused("The file contains XML entity declarations, which spreadsheets never need; "
+                                  "it was not opened.", kind="xmlbomb") from None
+            except SafeET.ParseError:
+                raise FileRefused("The file is damaged or incomplete (a part is not valid XML). Ask the clinic "
+                                  "to send it again.", kind="corrupt") from None

@@ -1,0 +1,272 @@
+"""Finding tables in a grid: title rows, the header row (one or two rows), data rows, totals and notes excluded."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from klyngedesk.core.ingest.cells import (
+    CellError,
+    ParsedColumn,
+    column_evidence,
+    normalise_text,
+    number_shape,
+    parse_column,
+)
+
+HEADER_SEARCH_ROWS = 40
+_TOTAL_WORDS = {"i alt", "ialt", "total", "totalt", "totals", "sum", "summa", "hele landet", "alle", "all",
+                "samlet", "landsgennemsnit", "grand total", "region i alt"}
+_TOTAL_PREFIX = re.compile(r"^(i alt|total|totalt|hele landet|sum)\b[\s:,(-]", re.I)
+_NOTE_PREFIX = re.compile(r"^(\*|note|noter|anm|anmærkning|kilde|source|fodnote|bemærk|obs)\b", re.I)
+
+
+def col_letter(index: int) -> str:
+    out = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+def is_empty(value) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+
+
+def is_label(value) -> bool:
+    """A cell that reads like a heading or a name (text with letters, not a number)."""
+    if not isinstance(value, str):
+        return False
+    s = normalise_text(value)
+    return bool(s) and number_shape(s) is False and any(ch.isalpha() for ch in s) and \
+        s.upper() not in ("NA", "N/A")
+
+
+@dataclass
+class Table:
+    """One table found in a sheet: named columns, parsed data rows, what was left out and why."""
+
+    sheet: str | None
+    header_row: int  # 1-based; 0 when the table has no header row
+    columns: list[str]
+    letters: list[str]  # the sheet column of each column (provenance)
+    rows: list[list]  # parsed cells, row by row
+    row_numbers: list[int]  # 1-based sheet row of each data row
+    excluded: list[tuple[int, str]] = field(default_factory=list)
+    parsed: dict[str, ParsedColumn] = field(default_factory=dict)
+
+    @property
+    def column_types(self) -> dict[str, str]:
+        return {c: self.parsed[c].ctype for c in self.columns}
+
+    def column(self, name: str) -> list:
+        return self.parsed[name].values
+
+
+def _row_width(row: list) -> int:
+    return sum(1 for v in row if not is_empty(v))
+
+
+def _blocks(rows: list[list]) -> list[tuple[int, int]]:
+    """Runs of non-empty rows as (first, last) indexes."""
+    blocks, start = [], None
+    for i, row in enumerate(rows):
+        if any(not is_empty(v) for v in row):
+            if start is None:
+                start = i
+        elif start is not None:
+            blocks.append((start, i - 1))
+            start = None
+    if start is not None:
+        blocks.append((start, len(rows) - 1))
+    return blocks
+
+
+def _header_like(row: list) -> bool:
+    cells = [v for v in row if not is_empty(v)]
+    labels = sum(1 for v in cells if is_label(v))
+    return bool(cells) and labels * 2 >= len(cells) and labels >= 1
+
+
+def _find_header(rows: list[list], first: int, last: int) -> int | None:
+    """The header row in a block: wide enough compared with the rows under it, and mostly labels."""
+    widths = [_row_width(rows[i]) for i in range(first, min(last, first + HEADER_SEARCH_ROWS) + 1)]
+    widest = max(widths)
+    for offset, width in enumerate(widths):
+        i = first + offset
+        if width >= max(2, (widest + 1) // 2) or widest == 1:
+            return i if _header_like(rows[i]) else None
+    return None
+
+
+_TOTAL_MEMO: dict[str, bool] = {}
+
+
+def _total_word(value: str) -> bool:
+    hit = _TOTAL_MEMO.get(value)
+    if hit is None:
+        s = normalise_text(value).lower().rstrip(":")
+        hit = s in _TOTAL_WORDS or bool(_TOTAL_PREFIX.match(s + " "))
+        if len(_TOTAL_MEMO) < 100_000:
+            _TOTAL_MEMO[value] = hit
+    return hit
+
+
+def _is_total(row: list) -> bool:
+    return any(isinstance(v, str) and _total_word(v) for v in row)
+
+
+def _is_note(row: list, ncols: int) -> bool:
+    cells = [v for v in row if not is_empty(v)]
+    if len(cells) != 1 or not isinstance(cells[0], str):
+        return False
+    text = normalise_text(cells[0])
+    return bool(_NOTE_PREFIX.match(text)) or (ncols >= 2 and len(text) > 25 and is_label(text))
+
+
+def _is_title_block(rows: list[list], first: int, last: int) -> bool:
+    """Lines above the first table: a lone title, or 'Key: value' lines."""
+    if first == last and _row_width(rows[first]) <= 2:
+        return is_label(_first_cell(rows[first]))
+    return all(_row_width(rows[i]) <= 2 and isinstance(_first_cell(rows[i]), str)
+               and normalise_text(_first_cell(rows[i])).endswith(":") for i in range(first, last + 1))
+
+
+def _first_cell(row: list):
+    return next((v for v in row if not is_empty(v)), None)
+
+
+def find_tables(rows: list[list], sheet: str | None = None, file_convention: str | None = None,
+                known_convention: str | None = None) -> list[Table]:
+    """Every table in a sheet, top to bottom; blocks that continue the table above are joined to it."""
+    spans: list[list] = []  # [header index or None, first data index, last index]
+    for first, last in _blocks(rows):
+        if not spans and _is_title_block(rows, first, last):
+            continue
+        header = _find_header(rows, first, last)
+        block_width = max(_row_width(rows[i]) for i in range(first, last + 1))
+        if spans and (block_width == 1 or header is None):
+            spans[-1][2] = last  # notes under the table, or the table going on after a gap
+            continue
+        spans.append([header, header + 1 if header is not None else first, last])
+    tables = []
+    for header, start, end in spans:
+        table = _build_table(rows, sheet, header, start, end, file_convention, known_convention)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def _header_names(rows: list[list], header: int | None, width: int, start: int) -> tuple[list[str], int]:
+    """Column names from the header row, joined with a second header row under a merged top row."""
+    if header is None:
+        return [""] * width, start
+    top = list(rows[header]) + [""] * (width - len(rows[header]))
+    names = [_name(v) for v in top[:width]]
+    nxt = rows[start] if start < len(rows) else []
+    below = rows[start + 1] if start + 1 < len(rows) else []
+    gaps = any(not names[i] for i in range(width)) and any(names)
+    if nxt and gaps and _header_like(nxt) and all(not isinstance(v, float) for v in nxt) and \
+            any(isinstance(v, (int, float)) for v in below):
+        sub = [_name(v) for v in list(nxt) + [""] * (width - len(nxt))][:width]
+        filled, last = [], ""
+        for i in range(width):
+            last = names[i] or (last if sub[i] else "")
+            filled.append(" ".join(p for p in (last, sub[i]) if p))
+        return filled, start + 1
+    return names, start
+
+
+def _name(value) -> str:
+    if is_empty(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, CellError):
+        return value.code
+    return " ".join(str(value).split())
+
+
+STANDARD_COLUMNS = ("ydernummer", "praksis", "maaling", "periode", "vaerdi")
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e"})
+
+
+def fold(name: str) -> str:
+    """A header or label folded for comparison: lower case, æøå spelled out, single spaces."""
+    return " ".join(str(name).lower().translate(_FOLD).replace("_", " ").split())
+
+
+def is_standard(columns: list[str]) -> bool:
+    """The KlyngeDesk standard format: ydernummer, (praksis), maaling, periode, vaerdi."""
+    folded = {fold(c) for c in columns}
+    return {"ydernummer", "maaling", "periode", "vaerdi"} <= folded
+
+
+def _build_table(rows: list[list], sheet: str | None, header: int | None, start: int, end: int,
+                 file_convention: str | None, known_convention: str | None) -> Table | None:
+    width = max((len(rows[i]) for i in range(header if header is not None else start, end + 1)), default=0)
+    names, start = _header_names(rows, header, width, start)
+    if is_standard(names):
+        known_convention = "da"  # the standard format is defined with decimal comma
+    excluded: list[tuple[int, str]] = []
+    data: list[list] = []
+    numbers: list[int] = []
+    header_key = [n.lower() for n in names]
+    head_first = rows[header][0] if header is not None and rows[header] else None
+    for i in range(start, end + 1):
+        row = rows[i]
+        if not any(not is_empty(v) for v in row):
+            continue
+        if head_first is not None and row and row[0] == head_first and \
+                [_name(v).lower() for v in row[:width]] == header_key:
+            excluded.append((i + 1, "repeated header"))
+        elif _is_total(row):
+            excluded.append((i + 1, "total"))
+        else:
+            data.append(row)
+            numbers.append(i + 1)
+    while data and _is_note(data[-1], width):  # notes and sources under the table
+        excluded.append((numbers.pop(), "note"))
+        data.pop()
+    excluded.sort()
+    keep = [c for c in range(width) if names[c] or any(c < len(r) and not is_empty(r[c]) for r in data)]
+    if not keep or (not data and header is None):
+        return None
+    columns = _unique([names[c] or f"Kolonne {col_letter(c)}" for c in keep])
+    raw_columns = [[r[c] if c < len(r) else None for r in data] for c in keep]
+    parsed = {}
+    for name, raw in zip(columns, raw_columns, strict=True):
+        parsed[name] = parse_column([None if v == "" else v for v in raw], file_convention,
+                                    known_convention=known_convention)
+    cells = [list(t) for t in zip(*(parsed[c].values for c in columns), strict=True)] if data else []
+    return Table(sheet, header + 1 if header is not None else 0, columns, [col_letter(c) for c in keep], cells,
+                 numbers, excluded, parsed)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(n if seen[n] == 1 else f"{n} ({seen[n]})")
+    return out
+
+
+def file_convention(grids: list[list[list]], delimiter: str | None = None) -> str | None:
+    """The number convention of the whole file: unambiguous shapes first, then the delimiter."""
+    da = en = 0
+    for rows in grids:
+        sample = rows[:2000]
+        width = max((len(r) for r in sample), default=0)
+        for c in range(width):
+            d, e = column_evidence([r[c] for r in sample if c < len(r)])
+            da, en = da + d, en + e
+    if da > en:
+        return "da"
+    if en > da:
+        return "en"
+    return "da" if delimiter in (";", "\t") else None

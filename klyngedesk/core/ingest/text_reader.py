@@ -1,0 +1,116 @@
+"""CSV and text files: encoding (BOM, strict UTF-8, cp1252, UTF-16), delimiter, quoted line breaks, CR endings."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections import Counter
+from dataclasses import dataclass
+
+from klyngedesk.core.ingest.problems import FileRefused
+
+DELIMITERS = (";", "\t", ",", "|")
+SNIFF_RECORDS = 60
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32))
+
+
+@dataclass
+class TextGrid:
+    rows: list[list[str]]
+    encoding: str
+    delimiter: str | None
+    had_nul: bool
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding used: a BOM wins, then strict UTF-8, then cp1252 (Danish Windows)."""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                raise FileRefused("The file says it is {encoding} text but is not; it may be damaged.",
+                                  kind="corrupt", encoding=name) from None
+    if _looks_utf16_without_bom(data):
+        for name in ("utf-16-le", "utf-16-be"):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                continue
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _looks_utf16_without_bom(data: bytes) -> bool:
+    sample = data[:4000]
+    return len(sample) >= 8 and sample[1::2].count(0) > 0.4 * len(sample) / 2 or \
+        len(sample) >= 8 and sample[0::2].count(0) > 0.4 * len(sample) / 2
+
+
+def _check_binary(text: str) -> bool:
+    """Refuse binary content; a stray NUL in otherwise normal text is only reported."""
+    sample = text[:8000]
+    controls = sum(1 for ch in sample if ord(ch) in _CONTROL)
+    nuls = sample.count("\x00")
+    if sample and (nuls > 0.1 * len(sample) or controls - nuls > 0.05 * len(sample)):
+        raise FileRefused("The file is not a spreadsheet or a text file (its content does not match {ext}).",
+                          kind="mismatch", ext="csv")
+    return nuls > 0
+
+
+def _records(text: str, delimiter: str, limit: int | None = None) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', skipinitialspace=False,
+                        strict=False)
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if limit is not None and len(rows) >= limit:
+                break
+    except csv.Error:
+        if limit is None:
+            raise FileRefused("The text file cannot be split into columns (a quote is never closed).",
+                              kind="corrupt") from None
+    return rows
+
+
+def sniff_delimiter(text: str) -> str | None:
+    """The delimiter that gives the most rows with the same, plural number of columns."""
+    best: tuple[float, int, int] | None = None
+    chosen: str | None = None
+    for rank, delimiter in enumerate(DELIMITERS):
+        if delimiter not in text[:20000]:
+            continue
+        rows = [r for r in _records(text, delimiter, SNIFF_RECORDS) if any(c.strip() for c in r)]
+        if not rows:
+            continue
+        widths = Counter(len(r) for r in rows)
+        width, count = widths.most_common(1)[0]
+        if width < 2:
+            continue
+        score = (count / len(rows), width if count / len(rows) > 0.9 else 0, -rank)
+        if best is None or score > best:
+            best, chosen = score, delimiter
+    return chosen
+
+
+def read_text(data: bytes) -> TextGrid:
+    """Decode and split a text file into rows of strings."""
+    text, encoding = decode(data)
+    had_nul = _check_binary(text)
+    if had_nul:
+        text = text.replace("\x00", "")
+    if not text.strip():
+        raise FileRefused("The file is empty.", kind="empty")
+    delimiter = sniff_delimiter(text)
+    rows = _records(text, delimiter or ",") if delimiter else [[line] for line in text.splitlines()]
+    return TextGrid(rows, encoding, delimiter, had_nul)
