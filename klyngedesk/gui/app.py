@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.error_dialog import install_excepthook, setup_logging
 from klyngedesk.gui.main_window import MainWindow
 from klyngedesk.i18n import LANGUAGES, set_language
 
@@ -26,6 +27,8 @@ def run_gui(project: str | None = None, demo: bool = False, lang: str | None = N
     app.setOrganizationName("KlyngeDesk")
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
     ctx = make_context(lang=lang)
+    setup_logging()
+    install_excepthook(ctx.lang)
     window = MainWindow(ctx)
     window.show()
     if demo:

@@ -1,18 +1,27 @@
-"""The clinics tab: the cluster's clinics with yder number, doctors and EHR system."""
+"""The clinics tab: the cluster's clinics with yder number, doctors and EHR system; add and edit them."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from klyngedesk.core.commands import AddClinic, EditClinic, list_sizes_of
 from klyngedesk.core.store import Project
+from klyngedesk.gui.clinic_dialog import ClinicDialog
 from klyngedesk.gui.clinic_table_model import ClinicTableModel
-from klyngedesk.i18n import tr
+from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.error_dialog import show_error
+from klyngedesk.gui.undo import push
+from klyngedesk.i18n import KlyngeError, tr
 
 
 class ClinicsPage(QWidget):
-    def __init__(self, lang: str) -> None:
+    def __init__(self, ctx: AppContext) -> None:
         super().__init__()
+        self.ctx = ctx
+        lang = ctx.lang
         self._lang = lang
+        self.undo_stack = None  # set by the main window
         self.model = ClinicTableModel(lang)
         self.summary = QLabel()
         self.table = QTableView()
@@ -20,15 +29,69 @@ class ClinicsPage(QWidget):
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
+        self.table.doubleClicked.connect(lambda _index: self.edit_clinic())
+        self.add_button = QPushButton(tr("Add clinic…", lang))
+        self.add_button.setObjectName("add_clinic_button")
+        self.edit_button = QPushButton(tr("Edit clinic…", lang))
+        self.add_button.clicked.connect(self.add_clinic)
+        self.edit_button.clicked.connect(self.edit_clinic)
+        bar = QHBoxLayout()
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.edit_button)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
+        layout.addLayout(bar)
         layout.addWidget(self.table)
+        self.dialog: ClinicDialog | None = None
+
+    @property
+    def project(self) -> Project:
+        assert self.ctx.holder.project is not None
+        return self.ctx.holder.project
 
     def load(self, project: Project) -> None:
         clinics = project.clinics()
         self.model.set_clinics(clinics)
         self.summary.setText(tr("{clinics} clinics, {doctors} doctors", self._lang, clinics=len(clinics),
                                 doctors=sum(len(c.doctors) for c in clinics)))
+        self.edit_button.setEnabled(bool(clinics))
+
+    def _next_key(self) -> str:
+        keys = {c.key for c in self.project.clinics()}
+        n = len(keys) + 1
+        while f"K{n:02d}" in keys:
+            n += 1
+        return f"K{n:02d}"
+
+    def add_clinic(self) -> ClinicDialog:
+        project = self.project
+        dialog = ClinicDialog(self._lang, project.periods(), {c.yder for c in project.clinics() if c.yder},
+                              new_key=self._next_key(), parent=self)
+        dialog.accepted.connect(lambda: self._commit(AddClinic(dialog.result_clinic, dialog.result_sizes)))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def edit_clinic(self) -> ClinicDialog | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        key = self.model.data(self.model.index(index.row(), 0), Qt.ItemDataRole.UserRole)
+        project = self.project
+        clinic = project.clinic(key)
+        taken = {c.yder for c in project.clinics() if c.yder and c.key != key}
+        dialog = ClinicDialog(self._lang, project.periods(), taken, clinic, list_sizes_of(project, key), parent=self)
+        dialog.accepted.connect(lambda: self._commit(EditClinic(dialog.result_clinic, dialog.result_sizes)))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _commit(self, command: AddClinic | EditClinic) -> None:
+        try:
+            push(self.undo_stack, command, self.ctx.holder, self._lang)
+        except KlyngeError as error:
+            show_error(self, error, self._lang)

@@ -49,3 +49,22 @@ class AppContext:
     def add_recent_file(self, path: str) -> None:
         files = [path] + [f for f in self.recent_files() if f != path]
         self.settings.setValue("recent_files", files[:MAX_RECENT])
+
+    def settings_language(self) -> str:
+        return str(self.settings.value("language", self.lang))
+
+    def threshold(self) -> int:
+        """The small-number threshold: the open project's own, else the user's default (5)."""
+        project = self.holder.project
+        if project is not None:
+            return int(project.setting("threshold", self.settings.value("threshold", 5)))
+        return int(self.settings.value("threshold", 5))
+
+    def code_scheme(self) -> str:
+        project = self.holder.project
+        default = str(self.settings.value("code_scheme", "letters"))
+        return str(project.setting("code_scheme", default)) if project is not None else default
+
+    def folder(self, kind: str) -> str:
+        """A folder the user chose in the settings ("import" or "packs"), or "" for none."""
+        return str(self.settings.value(f"folders/{kind}", "") or "")

@@ -29,6 +29,8 @@ class IndicatorTableModel(QAbstractTableModel):
         self._lang = lang
         self._indicators: list[Indicator] = []
         self._clinic_names: list[str] = []
+        self.clinic_keys: list[str] = []
+        self.tooltips: dict[tuple[int, int], str] = {}
         self._frame = pd.DataFrame()
 
     def set_data(self, clinic_names: dict[str, str], indicators: list[Indicator], inputs: pd.DataFrame) -> None:
@@ -37,6 +39,8 @@ class IndicatorTableModel(QAbstractTableModel):
         self._indicators = list(indicators)
         self._clinic_names = list(clinic_names.values())
         keys = list(clinic_names)
+        self.clinic_keys = keys
+        self.tooltips = {}
         if inputs.empty:
             self._frame = pd.DataFrame(index=keys)
         else:
@@ -74,10 +78,15 @@ class IndicatorTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if (row, col) in self.tooltips:
+                return self.tooltips[(row, col)]
             num, den = self._cell(row, col, "numerator"), self._cell(row, col, "denominator")
             return tr("{numerator} of {denominator}", self._lang,
                       numerator=format_number(num, 0, self._lang), denominator=format_number(den, 0, self._lang))
         return None
+
+    def indicator(self, col: int) -> Indicator:
+        return self._indicators[col]
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):

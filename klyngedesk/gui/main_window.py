@@ -1,4 +1,4 @@
-"""The main window: menus, welcome page, and the open project's tabs; accepts dropped .klynge files."""
+"""The main window: menus, welcome page, the open project's tabs, undo, drops of projects and clinic files."""
 
 from __future__ import annotations
 
@@ -6,8 +6,17 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QStackedWidget, QTabWidget
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from klyngedesk.core.demo import build_demo
 from klyngedesk.core.store import Project
@@ -15,63 +24,125 @@ from klyngedesk.gui.about_dialog import show_about
 from klyngedesk.gui.clinics_page import ClinicsPage
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.data_page import DataPage
+from klyngedesk.gui.import_history_page import ImportHistoryPage
+from klyngedesk.gui.new_cluster_wizard import NewClusterWizard
+from klyngedesk.gui.settings_dialog import SettingsDialog
+from klyngedesk.gui.storage_check import storage_warning
+from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.welcome_page import WelcomePage
 from klyngedesk.i18n import KlyngeError, tr
 
+DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".tsv")
 
-def _klynge_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
+
+def dropped_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
     if not event.mimeData().hasUrls():
         return []
-    return [u.toLocalFile() for u in event.mimeData().urls() if u.toLocalFile().lower().endswith(".klynge")]
+    return [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
 
 
 class MainWindow(QMainWindow):
     project_opened = Signal(str)
+    files_dropped = Signal(list)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
+        self.setObjectName("main_window")
         self.ctx = ctx
         lang = ctx.lang
+        self.runner = TaskRunner(self)
+        self.undo_stack = QUndoStack(self)
         self.setAcceptDrops(True)
         self.setMinimumSize(900, 600)
         self.welcome = WelcomePage(lang)
         self.tabs = QTabWidget()
-        self.clinics_page = ClinicsPage(lang)
-        self.data_page = DataPage(lang)
+        self.tabs.setObjectName("project_tabs")
+        self.clinics_page = ClinicsPage(ctx)
+        self.data_page = DataPage(ctx)
+        self.history_page = ImportHistoryPage(ctx)
+        self.pages: list = [self.clinics_page, self.data_page, self.history_page]
+        for page in self.pages:
+            page.undo_stack = self.undo_stack
         self.tabs.addTab(self.clinics_page, tr("Clinics", lang))
         self.tabs.addTab(self.data_page, tr("Data", lang))
+        self.tabs.addTab(self.history_page, tr("Imports", lang))
+        self.banner = QLabel()
+        self.banner.setObjectName("storage_banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("background: #FFF4D6; color: #5A4000; padding: 8px; border-bottom: 1px solid #E0C060;")
+        self.banner.setVisible(False)
+        project_view = QWidget()
+        box = QVBoxLayout(project_view)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self.banner)
+        box.addWidget(self.tabs)
+        self.project_view = project_view
         self.stack = QStackedWidget()
         self.stack.addWidget(self.welcome)
-        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(project_view)
         self.setCentralWidget(self.stack)
         self._build_menus()
+        self.welcome.new_requested.connect(self.new_cluster)
         self.welcome.open_requested.connect(self.choose_and_open)
         self.welcome.demo_requested.connect(self.open_demo)
         self.welcome.recent_chosen.connect(self.open_project)
+        self.history_page.import_button.clicked.connect(self.choose_files_to_import)
+        ctx.holder.data_changed.connect(self.reload_pages)
         self._refresh_recent()
         self._update_title()
+        self.wizard: QWidget | None = None
         geometry = ctx.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+        state = ctx.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
 
     # --- menus ---------------------------------------------------------------------------
+    def _action(self, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(tr(text, self.ctx.lang), self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
     def _build_menus(self) -> None:
         lang = self.ctx.lang
         file_menu = self.menuBar().addMenu(tr("&File", lang))
-        self.open_action = QAction(tr("&Open project…", lang), self, shortcut=QKeySequence.StandardKey.Open)
-        self.open_action.triggered.connect(self.choose_and_open)
-        self.demo_action = QAction(tr("Open the &demo cluster", lang), self)
-        self.demo_action.triggered.connect(self.open_demo)
+        self.new_action = self._action("&New cluster…", self.new_cluster, QKeySequence.StandardKey.New)
+        self.open_action = self._action("&Open project…", self.choose_and_open, QKeySequence.StandardKey.Open)
+        self.demo_action = self._action("Open the &demo cluster", self.open_demo)
+        self.import_action = self._action("&Import files…", self.choose_files_to_import, "Ctrl+I")
+        self.settings_action = self._action("&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
+        if self.settings_action.shortcut().isEmpty():
+            self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.close_action = self._action("&Close project", self.close_project, QKeySequence.StandardKey.Close)
+        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        for action in (self.new_action, self.open_action, self.demo_action):
+            file_menu.addAction(action)
         self.recent_menu = file_menu.addMenu(tr("&Recent projects", lang))
-        self.close_action = QAction(tr("&Close project", lang), self, shortcut=QKeySequence.StandardKey.Close)
-        self.close_action.triggered.connect(self.close_project)
-        quit_action = QAction(tr("&Quit", lang), self, shortcut=QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.insertAction(self.recent_menu.menuAction(), self.open_action)
-        file_menu.insertAction(self.recent_menu.menuAction(), self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.close_action)
         file_menu.addAction(quit_action)
+        edit_menu = self.menuBar().addMenu(tr("&Edit", lang))
+        self.undo_action = self.undo_stack.createUndoAction(self, tr("&Undo", lang))
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self, tr("&Redo", lang))
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        self.view_menu = self.menuBar().addMenu(tr("&View", lang))
+        for n, (label, page) in enumerate(((tr("Clinics", lang), self.clinics_page), (tr("Data", lang), self.data_page),
+                                           (tr("Imports", lang), self.history_page)), 1):
+            action = QAction(label, self)
+            action.setShortcut(QKeySequence(f"Ctrl+{n}"))
+            action.triggered.connect(lambda _=False, p=page: self.tabs.setCurrentWidget(p))
+            self.view_menu.addAction(action)
+            self.addAction(action)
         help_menu = self.menuBar().addMenu(tr("&Help", lang))
         self.about_action = QAction(tr("&About KlyngeDesk", lang), self)
         self.about_action.triggered.connect(lambda: show_about(self, lang))
@@ -89,9 +160,17 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         project = self.ctx.holder.project
         self.setWindowTitle(f"KlyngeDesk — {project.cluster().name}" if project else "KlyngeDesk")
-        self.close_action.setEnabled(project is not None)
+        for action in (self.close_action, self.import_action):
+            action.setEnabled(project is not None)
 
     # --- opening -------------------------------------------------------------------------
+    def new_cluster(self) -> NewClusterWizard:
+        wizard = NewClusterWizard(self.ctx.lang, self)
+        wizard.accepted.connect(lambda: wizard.created_path and self.open_project(str(wizard.created_path)))
+        self.wizard = wizard
+        wizard.open()
+        return wizard
+
     def choose_and_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Open project", self.ctx.lang), "",
                                               tr("KlyngeDesk projects (*.klynge)", self.ctx.lang))
@@ -108,36 +187,80 @@ class MainWindow(QMainWindow):
         except KlyngeError as error:
             QMessageBox.warning(self, tr("Could not open the project", self.ctx.lang), error.message(self.ctx.lang))
             return False
+        self.undo_stack.clear()
         self.ctx.holder.set_project(project)
         if remember:
             self.ctx.add_recent_file(str(Path(path).resolve()))
             self._refresh_recent()
-        self.clinics_page.load(project)
-        self.data_page.load(project)
-        self.stack.setCurrentWidget(self.tabs)
+        warning = storage_warning(Path(path).resolve(), self.ctx.lang)
+        self.banner.setText(warning or "")
+        self.banner.setVisible(bool(warning))
+        self.reload_pages()
+        self.stack.setCurrentWidget(self.project_view)
         self._update_title()
         self.project_opened.emit(path)
         return True
 
+    def reload_pages(self) -> None:
+        project = self.ctx.holder.project
+        if project is None:
+            return
+        for page in self.pages:
+            page.load(project)
+
     def close_project(self) -> None:
+        self.undo_stack.clear()
         self.ctx.holder.set_project(None)
         self.stack.setCurrentWidget(self.welcome)
         self._refresh_recent()
         self._update_title()
 
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.ctx, self)
+        dialog.accepted.connect(self.reload_pages)
+        self.wizard = dialog
+        dialog.open()
+        return dialog
+
+    # --- importing -----------------------------------------------------------------------
+    def choose_files_to_import(self) -> None:
+        if self.ctx.holder.project is None:
+            return
+        files, _ = QFileDialog.getOpenFileNames(self, tr("Import files", self.ctx.lang), self.ctx.folder("import"),
+                                                tr("Clinic files (*.csv *.txt *.xlsx *.xlsm *.xls *.ods)",
+                                                   self.ctx.lang))
+        if files:
+            self.import_files(files)
+
+    def import_files(self, paths: list[str]) -> None:
+        """Hand files to the import wizard (added when the importer is available)."""
+        self.files_dropped.emit(paths)
+
     # --- drag and drop -------------------------------------------------------------------
+    def _acceptable(self, paths: list[str]) -> bool:
+        if any(p.lower().endswith(".klynge") for p in paths):
+            return True
+        return self.ctx.holder.project is not None and any(p.lower().endswith(DATA_SUFFIXES) for p in paths)
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if _klynge_paths(event):
+        if self._acceptable(dropped_paths(event)):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = _klynge_paths(event)
-        if paths:
-            event.acceptProposedAction()
-            self.open_project(paths[0])
+        paths = dropped_paths(event)
+        if not self._acceptable(paths):
+            return
+        event.acceptProposedAction()
+        projects = [p for p in paths if p.lower().endswith(".klynge")]
+        if projects:
+            self.open_project(projects[0])
+        else:
+            self.import_files([p for p in paths if p.lower().endswith(DATA_SUFFIXES)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.runner.cancel_all()
+        self.runner.wait(10000)
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
+        self.ctx.settings.setValue("window/state", self.saveState())
         self.ctx.holder.set_project(None)
         super().closeEvent(event)
-

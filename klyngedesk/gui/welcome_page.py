@@ -11,6 +11,7 @@ from klyngedesk.i18n import tr
 
 
 class WelcomePage(QWidget):
+    new_requested = Signal()
     open_requested = Signal()
     demo_requested = Signal()
     recent_chosen = Signal(str)
@@ -26,11 +27,14 @@ class WelcomePage(QWidget):
         intro = QLabel(tr("From the clinics' spreadsheets to an honest, anonymised meeting pack - on this PC, "
                           "without a network.", lang))
         intro.setWordWrap(True)
+        self.new_button = QPushButton(tr("New cluster…", lang))
+        self.new_button.setObjectName("new_cluster_button")
         self.open_button = QPushButton(tr("Open project…", lang))
         self.demo_button = QPushButton(tr("Try the demo cluster", lang))
-        for button in (self.open_button, self.demo_button):
+        for button in (self.new_button, self.open_button, self.demo_button):
             button.setMinimumHeight(36)
             button.setMaximumWidth(320)
+        self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self.open_requested)
         self.demo_button.clicked.connect(self.demo_requested)
         self.recent_label = QLabel(tr("Recent projects", lang))
@@ -38,7 +42,7 @@ class WelcomePage(QWidget):
         self.recent_list = QListWidget()
         self.recent_list.setAccessibleName(tr("Recent projects", lang))
         self.recent_list.itemActivated.connect(lambda item: self.recent_chosen.emit(item.data(Qt.ItemDataRole.UserRole)))
-        for widget in (title, intro, self.open_button, self.demo_button, self.recent_label, self.recent_list):
+        for widget in (title, intro, self.new_button, self.open_button, self.demo_button, self.recent_label, self.recent_list):
             layout.addWidget(widget)
         layout.addStretch(1)
 

@@ -1,0 +1,168 @@
+"""Plain, Qt-free undoable commands over a Project: each knows how to do and undo itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from klyngedesk.core.model import Clinic, NewValue
+from klyngedesk.core.store import Project
+from klyngedesk.i18n import tr
+
+
+class Command:
+    """Base: `do` and `undo` change the project; `label(lang)` names the step for the Edit menu."""
+
+    def do(self, project: Project) -> None:
+        raise NotImplementedError
+
+    def undo(self, project: Project) -> None:
+        raise NotImplementedError
+
+    def label(self, lang: str | None = None) -> str:
+        raise NotImplementedError
+
+
+@dataclass
+class AddClinic(Command):
+    clinic: Clinic
+    list_sizes: dict[str, int] = field(default_factory=dict)
+
+    def do(self, project: Project) -> None:
+        project.add_clinic(self.clinic)
+        if self.list_sizes:
+            project.set_list_sizes([(self.clinic.key, p, n) for p, n in self.list_sizes.items()])
+        project.audit("clinic_added", clinic=self.clinic.key)
+
+    def undo(self, project: Project) -> None:
+        project.remove_clinic(self.clinic.key)
+
+    def label(self, lang: str | None = None) -> str:
+        return tr("Add clinic {name}", lang, name=self.clinic.name)
+
+
+@dataclass
+class EditClinic(Command):
+    """Change a clinic's details and list sizes; remembers the old ones for undo."""
+
+    after: Clinic
+    list_sizes: dict[str, int] = field(default_factory=dict)
+    _before: Clinic | None = None
+    _before_sizes: dict[str, int] = field(default_factory=dict)
+
+    def do(self, project: Project) -> None:
+        self._before = project.clinic(self.after.key)
+        self._before_sizes = list_sizes_of(project, self.after.key)
+        with project.transaction():
+            project.update_clinic(self.after)
+            if self.list_sizes:
+                project.set_list_sizes([(self.after.key, p, n) for p, n in self.list_sizes.items()])
+        project.audit("clinic_edited", clinic=self.after.key)
+
+    def undo(self, project: Project) -> None:
+        assert self._before is not None
+        with project.transaction():
+            project.update_clinic(self._before)
+            if self._before_sizes:
+                project.set_list_sizes([(self._before.key, p, n) for p, n in self._before_sizes.items()])
+
+    def label(self, lang: str | None = None) -> str:
+        return tr("Edit clinic {name}", lang, name=self.after.name)
+
+
+def list_sizes_of(project: Project, clinic: str) -> dict[str, int]:
+    frame = project.list_sizes()
+    frame = frame[frame["clinic"] == clinic]
+    return {str(p): int(n) for p, n in zip(frame["period"], frame["patients"], strict=True)}
+
+
+@dataclass
+class CorrectValue(Command):
+    """A hand correction of one stored value; stored as a one-value batch, so undo takes that batch back."""
+
+    clinic: str
+    measure: str
+    period: str
+    value: float | None
+    reason: str
+    batch_id: int | None = None
+
+    def do(self, project: Project) -> None:
+        self.batch_id = project.correct_value(self.clinic, self.measure, self.period, self.value, self.reason)
+
+    def undo(self, project: Project) -> None:
+        if self.batch_id is not None:
+            project.undo_batch(self.batch_id)
+            self.batch_id = None
+
+    def label(self, lang: str | None = None) -> str:
+        return tr("Correct {measure} for {clinic}", lang, measure=self.measure, clinic=self.clinic)
+
+
+@dataclass
+class AddNote(Command):
+    text: str
+    clinic: str | None = None
+    measure: str | None = None
+    period: str | None = None
+    note_id: int | None = None
+
+    def do(self, project: Project) -> None:
+        self.note_id = project.add_note(self.text, clinic=self.clinic, measure=self.measure, period=self.period)
+
+    def undo(self, project: Project) -> None:
+        if self.note_id is not None:
+            project.remove_note(self.note_id)
+            self.note_id = None
+
+    def label(self, lang: str | None = None) -> str:
+        return tr("Add note", lang)
+
+
+@dataclass
+class CommitBatch(Command):
+    """Commit an import prepared by the importer; `commit(project)` returns the new batch id."""
+
+    file_name: str
+    commit: Callable[[Project], int]
+    batch_id: int | None = None
+
+    def do(self, project: Project) -> None:
+        self.batch_id = self.commit(project)
+
+    def undo(self, project: Project) -> None:
+        if self.batch_id is not None:
+            project.undo_batch(self.batch_id)
+            self.batch_id = None
+
+    def label(self, lang: str | None = None) -> str:
+        return tr("Import {file}", lang, file=self.file_name)
+
+
+@dataclass
+class UndoBatch(Command):
+    """Take an import batch back; undoing this stores the same values again as a new batch."""
+
+    batch_id: int
+    _saved: dict | None = None
+    restored_id: int | None = None
+
+    def do(self, project: Project) -> None:
+        batch = next(b for b in project.batches() if b.id == self.batch_id)
+        rows = project.values(history=True)
+        rows = rows[rows["batch_id"] == self.batch_id]
+        values = [NewValue(r.clinic, r.measure, r.period, None if r.value != r.value else r.value, r.status,
+                           r.source_text, r.sheet, None if r.row != r.row or r.row is None else int(r.row), r.col)
+                  for r in rows.itertuples()]
+        self._saved = {"file_name": batch.file_name, "sha256": batch.sha256, "values": values,
+                       "mapping": batch.mapping, "details": batch.details}
+        project.undo_batch(self.batch_id)
+
+    def undo(self, project: Project) -> None:
+        assert self._saved is not None
+        self.restored_id = project.add_batch(self._saved["file_name"], self._saved["sha256"], self._saved["values"],
+                                             mapping=self._saved["mapping"], details=self._saved["details"])
+        self.batch_id = self.restored_id
+
+    def label(self, lang: str | None = None) -> str:
+        return tr("Undo import {id}", lang, id=self.batch_id)

@@ -1,0 +1,156 @@
+"""Add or edit one clinic: details, doctors, active dates, EHR system and list sizes, checked as you type."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from klyngedesk.core.model import Clinic, Period
+from klyngedesk.i18n import tr
+
+EHR_SYSTEMS = ("XMO", "EG Clinea", "MultiMed Web", "Novax", "WinPLC", "Ganglion", "Wingp", "CGM")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def check_yder(yder: str, lang: str) -> str | None:
+    """A problem with a yder number (5-6 digits), or None. Empty is allowed (filled in later)."""
+    if yder and not re.fullmatch(r"\d{5,6}", yder):
+        return tr("A yder number has 5 or 6 digits.", lang)
+    return None
+
+
+def _qdate(value: date | None) -> QDate:
+    return QDate(value.year, value.month, value.day) if value else QDate.currentDate()
+
+
+class ClinicDialog(QDialog):
+    """`clinic` None = a new clinic with `new_key`. After accept: result_clinic and result_sizes."""
+
+    def __init__(self, lang: str, periods: list[Period], taken_yder: set[str], clinic: Clinic | None = None,
+                 sizes: dict[str, int] | None = None, new_key: str = "K01", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._lang = lang
+        self._taken = taken_yder
+        self._key = clinic.key if clinic else new_key
+        self.setObjectName("clinic_dialog")
+        self.setWindowTitle(tr("Edit clinic", lang) if clinic else tr("Add clinic", lang))
+        self.name = QLineEdit(clinic.name if clinic else "")
+        self.name.setObjectName("clinic_name")
+        self.yder = QLineEdit(clinic.yder if clinic else "")
+        self.yder.setObjectName("clinic_yder")
+        self.yder.setPlaceholderText("123456")
+        self.address = QLineEdit(clinic.address or "" if clinic else "")
+        self.email = QLineEdit(clinic.email or "" if clinic else "")
+        self.ehr = QComboBox()
+        self.ehr.setEditable(True)
+        self.ehr.addItems(["", *EHR_SYSTEMS])
+        self.ehr.setCurrentText(clinic.ehr_system or "" if clinic else "")
+        self.doctors = QPlainTextEdit("\n".join(clinic.doctors) if clinic else "")
+        self.doctors.setObjectName("clinic_doctors")
+        self.doctors.setTabChangesFocus(True)
+        self.doctors.setPlaceholderText(tr("One doctor per line", lang))
+        self.doctors.setMaximumHeight(90)
+        self.active_from = QDateEdit(_qdate(clinic.active_from if clinic else None))
+        self.has_from = QCheckBox(tr("Member since", lang))
+        self.has_from.setChecked(bool(clinic and clinic.active_from))
+        self.active_to = QDateEdit(_qdate(clinic.active_to if clinic else None))
+        self.has_to = QCheckBox(tr("Left the cluster on", lang))
+        self.has_to.setChecked(bool(clinic and clinic.active_to))
+        for edit in (self.active_from, self.active_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd-MM-yyyy")
+        self.sizes: dict[str, QSpinBox] = {}
+        sizes_form = QFormLayout()
+        for period in periods:
+            spin = QSpinBox()
+            spin.setRange(0, 100000)
+            spin.setGroupSeparatorShown(True)
+            spin.setSpecialValueText(tr("not known", lang))
+            spin.setValue((sizes or {}).get(period.key, 0))
+            spin.setAccessibleName(tr("Listed patients {period}", lang, period=period.label))
+            self.sizes[period.key] = spin
+            sizes_form.addRow(period.label, spin)
+        self.problem = QLabel()
+        self.problem.setObjectName("clinic_problem")
+        self.problem.setStyleSheet("color: #B03A00;")
+        self.problem.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(tr("&Name", lang), self.name)
+        form.addRow(tr("&Yder number", lang), self.yder)
+        form.addRow(tr("&Doctors", lang), self.doctors)
+        form.addRow(tr("&EHR system", lang), self.ehr)
+        form.addRow(tr("&Address", lang), self.address)
+        form.addRow(tr("E-&mail", lang), self.email)
+        dates = QHBoxLayout()
+        for w in (self.has_from, self.active_from, self.has_to, self.active_to):
+            dates.addWidget(w)
+        form.addRow(tr("Active", lang), dates)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        if periods:
+            layout.addWidget(QLabel("<b>" + tr("Listed patients per period", lang) + "</b>"))
+            layout.addLayout(sizes_form)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        for signal in (self.name.textChanged, self.yder.textChanged, self.email.textChanged,
+                       self.has_from.toggled, self.has_to.toggled, self.active_from.dateChanged,
+                       self.active_to.dateChanged):
+            signal.connect(self.validate)
+        self.result_clinic: Clinic | None = None
+        self.result_sizes: dict[str, int] = {}
+        self.validate()
+
+    def problems(self) -> list[str]:
+        lang, found = self._lang, []
+        if not self.name.text().strip():
+            found.append(tr("The clinic needs a name.", lang))
+        yder = self.yder.text().strip()
+        problem = check_yder(yder, lang)
+        if problem:
+            found.append(problem)
+        elif yder in self._taken:
+            found.append(tr("Another clinic already has the yder number {yder}.", lang, yder=yder))
+        email = self.email.text().strip()
+        if email and not _EMAIL.match(email):
+            found.append(tr("The e-mail address looks incomplete.", lang))
+        if self.has_from.isChecked() and self.has_to.isChecked() and \
+                self.active_to.date() < self.active_from.date():
+            found.append(tr("The clinic cannot leave before it joined.", lang))
+        return found
+
+    def validate(self) -> None:
+        found = self.problems()
+        self.problem.setText("\n".join(found))
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not found)
+
+    def accept(self) -> None:
+        if self.problems():
+            return
+        doctors = tuple(d.strip() for d in self.doctors.toPlainText().splitlines() if d.strip())
+        self.result_clinic = Clinic(
+            self._key, self.name.text().strip(), self.yder.text().strip(), self.address.text().strip() or None,
+            self.email.text().strip() or None, self.ehr.currentText().strip() or None,
+            self.active_from.date().toPython() if self.has_from.isChecked() else None,
+            self.active_to.date().toPython() if self.has_to.isChecked() else None, doctors)
+        self.result_sizes = {k: spin.value() for k, spin in self.sizes.items() if spin.value() > 0}
+        super().accept()

@@ -1,0 +1,54 @@
+"""Shows a running background task as a progress dialog with a Cancel button."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from klyngedesk.gui.error_dialog import show_error
+from klyngedesk.gui.tasks import BackgroundTask, TaskRunner, Work
+from klyngedesk.i18n import tr
+
+
+def run_with_progress(parent: QWidget, runner: TaskRunner, title: str, work: Work, lang: str,
+                      on_success: Callable[[Any], None], on_cancel: Callable[[], None] | None = None,
+                      ) -> BackgroundTask:
+    """Start `work` in the background; a window-modal dialog shows progress and offers Cancel."""
+    dialog = QProgressDialog(title, tr("Cancel", lang), 0, 1000, parent)
+    dialog.setObjectName("progress_dialog")
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setValue(0)
+    task = runner.start(work, title)
+    dialog.canceled.connect(task.cancel)
+
+    def progressed(fraction: float, message: str) -> None:
+        dialog.setValue(int(fraction * 1000))
+        if message:
+            dialog.setLabelText(message)
+
+    def succeeded(result: Any) -> None:
+        dialog.close()
+        on_success(result)
+
+    def failed(error: BaseException) -> None:
+        dialog.close()
+        show_error(parent, error, lang)
+
+    def cancelled() -> None:
+        dialog.close()
+        if on_cancel:
+            on_cancel()
+
+    task.signals.progressed.connect(progressed)
+    task.signals.succeeded.connect(succeeded)
+    task.signals.failed.connect(failed)
+    task.signals.cancelled.connect(cancelled)
+    task.dialog = dialog  # type: ignore[attr-defined]  # lets tests press Cancel
+    return task

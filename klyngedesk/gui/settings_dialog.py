@@ -1,0 +1,100 @@
+"""The settings dialog: language, small-number threshold, code scheme and the usual folders."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from klyngedesk.gui.context import AppContext
+from klyngedesk.i18n import tr
+
+CODE_SCHEMES = ("letters", "numbers")
+
+
+class SettingsDialog(QDialog):
+    """Language and folders live in QSettings; threshold and code scheme also in the open project."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        lang = ctx.lang
+        self.setWindowTitle(tr("Settings", lang))
+        self.setObjectName("settings_dialog")
+        self.language = QComboBox()
+        self.language.addItem("Dansk", "da")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(0, self.language.findData(ctx.settings_language())))
+        self.threshold = QSpinBox()
+        self.threshold.setRange(1, 50)
+        self.threshold.setValue(ctx.threshold())
+        self.threshold.setSuffix(" " + tr("patients", lang))
+        self.code_scheme = QComboBox()
+        self.code_scheme.addItem(tr("Letters (A, B, C …)", lang), "letters")
+        self.code_scheme.addItem(tr("Numbers (1, 2, 3 …)", lang), "numbers")
+        self.code_scheme.setCurrentIndex(max(0, self.code_scheme.findData(ctx.code_scheme())))
+        self.import_folder = self._folder_row("folders/import", tr("Choose the folder for incoming files", lang))
+        self.pack_folder = self._folder_row("folders/packs", tr("Choose the folder for meeting packs", lang))
+        form = QFormLayout()
+        form.addRow(tr("&Language", lang), self.language)
+        form.addRow(tr("Small-number &threshold", lang), self.threshold)
+        form.addRow(tr("&Code scheme", lang), self.code_scheme)
+        form.addRow(tr("Folder for &incoming files", lang), self.import_folder[0])
+        form.addRow(tr("Folder for meeting &packs", lang), self.pack_folder[0])
+        self.restart_note = QLabel(tr("A new language takes effect when KlyngeDesk starts next time.", lang))
+        self.restart_note.setWordWrap(True)
+        self.restart_note.setVisible(False)
+        self.language.currentIndexChanged.connect(
+            lambda: self.restart_note.setVisible(self.language.currentData() != ctx.lang))
+        note = QLabel(tr("Counts below the threshold are shown as \"<threshold\" in group material.", lang))
+        note.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.buttons = buttons
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.restart_note)
+        layout.addWidget(buttons)
+
+    def _folder_row(self, key: str, caption: str) -> tuple[QWidget, QLineEdit]:
+        row = QWidget()
+        edit = QLineEdit(str(self.ctx.settings.value(key, "")))
+        edit.setAccessibleName(caption)
+        browse = QToolButton()
+        browse.setText("…")
+        browse.setAccessibleName(caption)
+        browse.setToolTip(caption)
+        browse.clicked.connect(lambda: edit.setText(QFileDialog.getExistingDirectory(self, caption, edit.text())
+                                                    or edit.text()))
+        box = QHBoxLayout(row)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(edit, 1)
+        box.addWidget(browse)
+        edit.setObjectName(key.replace("/", "_"))
+        return row, edit
+
+    def accept(self) -> None:
+        settings = self.ctx.settings
+        settings.setValue("language", self.language.currentData())
+        settings.setValue("threshold", self.threshold.value())
+        settings.setValue("code_scheme", self.code_scheme.currentData())
+        settings.setValue("folders/import", self.import_folder[1].text().strip())
+        settings.setValue("folders/packs", self.pack_folder[1].text().strip())
+        project = self.ctx.holder.project
+        if project is not None and not project.readonly:
+            project.set_setting("threshold", self.threshold.value())
+            project.set_setting("code_scheme", self.code_scheme.currentData())
+        super().accept()

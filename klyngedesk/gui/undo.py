@@ -1,0 +1,43 @@
+"""QUndoStack glue: wraps the plain core commands so Edit ▸ Undo/Redo reach them."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from klyngedesk.core.commands import Command
+from klyngedesk.gui.context import ProjectHolder
+
+
+class CoreUndoCommand(QUndoCommand):
+    """A QUndoCommand forwarding to a core Command on the holder's open project.
+
+    The command has already run once when it is pushed (so a refused command never reaches the
+    stack); QUndoStack's first redo() call on push is therefore skipped.
+    """
+
+    def __init__(self, command: Command, holder: ProjectHolder, lang: str) -> None:
+        super().__init__(command.label(lang))
+        self.command = command
+        self.holder = holder
+        self._already_done = True
+
+    def redo(self) -> None:
+        if self._already_done:
+            self._already_done = False
+            return
+        assert self.holder.project is not None
+        self.command.do(self.holder.project)
+        self.holder.data_changed.emit()
+
+    def undo(self) -> None:
+        assert self.holder.project is not None
+        self.command.undo(self.holder.project)
+        self.holder.data_changed.emit()
+
+
+def push(stack: QUndoStack, command: Command, holder: ProjectHolder, lang: str) -> None:
+    """Do `command` now and make it undoable. A failing command raises and is not put on the stack."""
+    assert holder.project is not None
+    command.do(holder.project)
+    stack.push(CoreUndoCommand(command, holder, lang))
+    holder.data_changed.emit()

@@ -1,0 +1,205 @@
+"""The desk's everyday parts, driven as a user would: wizard, clinics, corrections, undo, settings, tasks."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QWizard
+
+from klyngedesk.gui.main_window import MainWindow
+from klyngedesk.gui.storage_check import storage_warning, sync_service
+from klyngedesk.gui.tasks import TaskRunner
+
+CLINICS = ("Lægehuset Ved Åen\t12345\tAnne Kragh, Bo Lind\tXMO\n"
+           "Lægerne i Byen\t234567\tCarl Holm\tEG Clinea\n"
+           "Lægeklinikken Syd\t345678\tDorte Friis\tNovax\n")
+
+
+@pytest.fixture
+def window(qtbot, app_context) -> MainWindow:
+    w = MainWindow(app_context)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def _ok(qtbot, buttons: QDialogButtonBox) -> None:
+    qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+
+def make_cluster(qtbot, window: MainWindow, folder: Path, clinics: str = CLINICS) -> Path:
+    """New cluster through the wizard: type the name, paste the clinics from a spreadsheet, finish."""
+    qtbot.mouseClick(window.welcome.new_button, Qt.MouseButton.LeftButton)
+    wizard = window.wizard
+    qtbot.keyClicks(wizard.cluster_page.name, "Åby Klynge")
+    qtbot.keyClicks(wizard.cluster_page.municipality, "Åby Kommune")
+    wizard.cluster_page.folder.setText(str(folder))
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    table = wizard.clinics_page.table
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    QGuiApplication.clipboard().setText(clinics)
+    qtbot.keySequence(table, QKeySequence.StandardKey.Paste)
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    topics = wizard.topics_page.topics
+    for title in ("Antibiotika", "Smertebehandling"):  # select the topic, then Space ticks it
+        item = topics.findItems(title, Qt.MatchFlag.MatchExactly)[0]
+        qtbot.mouseClick(topics.viewport(), Qt.MouseButton.LeftButton, pos=topics.visualItemRect(item).center())
+        qtbot.keyClick(topics, Qt.Key.Key_Space)
+    with qtbot.waitSignal(window.project_opened, timeout=5000):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    return wizard.created_path
+
+
+def test_new_cluster_wizard_then_add_and_undo_a_clinic(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    path = make_cluster(qtbot, window, tmp_path)
+    assert path == tmp_path / "Åby Klynge.klynge" and path.exists()
+    assert window.windowTitle() == "KlyngeDesk — Åby Klynge"
+    assert window.clinics_page.model.rowCount() == 3
+    project = window.ctx.holder.project
+    assert [c.doctors for c in project.clinics() if c.yder == "12345"] == [("Anne Kragh", "Bo Lind")]
+    assert len(project.periods()) == 2 and [t.key for t in project.topics()] == ["antibiotika", "smerter"]
+
+    qtbot.mouseClick(window.clinics_page.add_button, Qt.MouseButton.LeftButton)
+    dialog = window.clinics_page.dialog
+    qtbot.keyClicks(dialog.name, "Lægehuset Nord")
+    qtbot.keyClicks(dialog.yder, "1234")  # too short: explained inline, OK disabled
+    assert "5 eller 6 cifre" in dialog.problem.text()
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()
+    qtbot.keyClicks(dialog.yder, "5")  # now 12345: taken by another clinic
+    assert "allerede" in dialog.problem.text()
+    dialog.yder.clear()
+    qtbot.keyClicks(dialog.yder, "456789")
+    qtbot.keyClicks(dialog.doctors, "Eva Møller")
+    first_period = next(iter(dialog.sizes.values()))
+    first_period.setValue(3100)
+    assert dialog.problem.text() == ""
+    _ok(qtbot, dialog.buttons)
+    assert window.clinics_page.model.rowCount() == 4
+    assert project.list_sizes()["patients"].tolist() == [3100]
+
+    qtbot.keySequence(window, QKeySequence.StandardKey.Undo)
+    assert window.clinics_page.model.rowCount() == 3
+    qtbot.keySequence(window, QKeySequence.StandardKey.Redo)
+    assert window.clinics_page.model.rowCount() == 4
+
+
+def test_correction_and_note_show_in_the_details_and_undo(qtbot, window: MainWindow, demo_path: Path) -> None:
+    assert window.open_project(str(demo_path))
+    window.tabs.setCurrentWidget(window.data_page)
+    page = window.data_page
+    page.topic_box.setCurrentIndex(page.topic_box.findText("Antibiotika"))
+    index = page.model.index(0, 0)
+    rect = page.table.visualRect(index)
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    shown = page.details.toPlainText()
+    assert "Antibiotikaordinationer" in shown and "demo-generator" in shown, shown
+    before = page.model.data(index)
+
+    qtbot.mouseClick(page.correct_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()  # a reason is required
+    dialog.number.setValue(1.0)
+    qtbot.keyClicks(dialog.reason_edit, "klinikken rettede tallet")
+    _ok(qtbot, dialog.buttons)
+    assert page.model.data(index) != before
+    assert "rettet i hånden: klinikken rettede tallet" in page.details.toPlainText()
+
+    qtbot.mouseClick(page.note_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(page.dialog.edit, "Ny læge i januar")
+    _ok(qtbot, page.dialog.buttons)
+    assert "Ny læge i januar" in page.details.toPlainText()
+
+    qtbot.keySequence(window, QKeySequence.StandardKey.Undo)  # the note
+    qtbot.keySequence(window, QKeySequence.StandardKey.Undo)  # the correction
+    assert page.model.data(index) == before
+    assert "Ny læge i januar" not in page.details.toPlainText()
+
+
+def test_settings_are_kept_and_reach_the_project(qtbot, window: MainWindow, demo_path: Path) -> None:
+    window.open_project(str(demo_path))
+    dialog = window.open_settings()
+    dialog.threshold.setValue(10)
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    assert dialog.restart_note.isVisibleTo(dialog)
+    _ok(qtbot, dialog.buttons)
+    assert window.ctx.settings.value("language") == "en"
+    assert window.ctx.holder.project.setting("threshold") == 10
+    assert window.ctx.threshold() == 10
+
+
+def test_cloud_and_network_folders_are_recognised() -> None:
+    assert sync_service(r"C:\Users\anne\OneDrive - Region Midt\Klynge\Fjordby.klynge") == "OneDrive"
+    assert sync_service("/Users/anne/Library/Mobile Documents/com~apple~CloudDocs/k.klynge") == "iCloud"
+    assert sync_service("/home/anne/Dropbox/k.klynge") == "Dropbox"
+    assert sync_service("G:/My Drive/k.klynge") == "Google Drive"
+    assert sync_service("/home/anne/Dokumenter/k.klynge") is None
+    assert "netværksdrev" in storage_warning(r"\\server\klynge\k.klynge", "da")
+    assert "OneDrive" in storage_warning("/home/a/OneDrive/k.klynge", "da")
+
+
+def test_opening_from_a_sync_folder_shows_a_warning(qtbot, window: MainWindow, demo_path: Path, tmp_path: Path) -> None:
+    synced = tmp_path / "Dropbox" / "k.klynge"
+    synced.parent.mkdir()
+    demo_path.rename(synced)
+    window.open_project(str(synced))
+    assert window.banner.isVisible() and "Dropbox" in window.banner.text()
+
+
+def test_background_task_reports_progress_result_error_and_cancel(qtbot) -> None:
+    runner = TaskRunner()
+    seen: list[float] = []
+
+    def work(progress, cancelled):
+        for i in range(5):
+            progress(i / 4, f"step {i}")
+        return 42
+
+    task = runner.start(work)
+    task.signals.progressed.connect(lambda f, _m: seen.append(f))
+    with qtbot.waitSignal(task.signals.succeeded, timeout=5000) as result:
+        pass
+    assert result.args == [42]
+
+    failing = runner.start(lambda p, c: 1 / 0)
+    with qtbot.waitSignal(failing.signals.failed, timeout=5000) as failed:
+        pass
+    assert isinstance(failed.args[0], ZeroDivisionError)
+
+    gate = threading.Event()
+
+    def slow(progress, cancelled):
+        gate.wait(5)
+        progress(0.5)  # raises TaskCancelled once the user pressed Cancel
+        return "never"
+
+    slow_task = runner.start(slow)
+    with qtbot.waitSignal(slow_task.signals.cancelled, timeout=5000):
+        slow_task.cancel()
+        gate.set()
+    assert runner.wait(5000)
+
+
+def test_an_unexpected_error_is_explained_in_danish(qtbot, monkeypatch) -> None:
+    from klyngedesk.gui.error_dialog import error_text, install_excepthook
+
+    assert "uventet fejl" in error_text(ValueError("x"), "da")
+    shown: list[str] = []
+    monkeypatch.setattr("klyngedesk.gui.error_dialog.show_error", lambda parent, error, lang: shown.append(lang))
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: 0)
+    import sys
+    old = sys.excepthook
+    try:
+        install_excepthook("da")
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError as error:
+            sys.excepthook(type(error), error, error.__traceback__)
+    finally:
+        sys.excepthook = old
+    assert shown == ["da"]
