@@ -1,0 +1,1 @@
+"""Print output: chart specifications, their reportlab renderer and the meeting-pack documents."""

@@ -1,0 +1,218 @@
+"""Renderer-neutral chart specifications (plain dataclasses) drawn by reportlab on paper and pyqtgraph on screen.
+
+A spec holds everything a renderer needs and nothing it must compute: the values, the already
+translated and formatted labels, the axis range and ticks, and a colour role per mark. Renderers
+map roles to colours with ROLE_COLOURS (Okabe-Ito, colour-blind safe). No role says "good" or
+"bad": a clinic is marked only when it lies outside the 99.8 % funnel limit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
+OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
+             "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7"}
+
+# What each mark means -> its colour. Bars are a calm neutral; the clinic's own bar is the only strong one.
+ROLE_COLOURS = {
+    "bar": "#A9C4DC",            # a pale tint of Okabe-Ito blue
+    "bar_own": OKABE_ITO["orange"],
+    "whisker": "#3A4A5A",
+    "median": OKABE_ITO["black"],
+    "pooled": OKABE_ITO["black"],
+    "region": OKABE_ITO["blue"],
+    "national": OKABE_ITO["bluish_green"],
+    "target": OKABE_ITO["reddish_purple"],
+    "outside": OKABE_ITO["vermillion"],   # outside the 99.8 % limit: an outline and a mark, never a fill
+    "limit95": "#7F8C99",
+    "limit998": "#3A4A5A",
+    "before": "#8A9BAD",
+    "after": OKABE_ITO["blue"],
+    "grid": "#E3E8EE",
+    "axis": "#5B6770",
+    "text": "#1F2933",
+    "muted": "#5B6770",
+}
+# Segments of a composition bar, in order (sky blue, blue, bluish green, yellow, reddish purple, ...).
+SEGMENT_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["sky_blue"], OKABE_ITO["bluish_green"], OKABE_ITO["yellow"],
+                   OKABE_ITO["reddish_purple"], OKABE_ITO["orange"], "#BBBBBB")
+# How each reference line is drawn: dash pattern in points (empty = solid).
+LINE_DASHES = {"median": (), "pooled": (4, 2), "region": (6, 3), "national": (2, 2), "target": (1, 2)}
+
+LineRole = Literal["median", "pooled", "region", "national", "target"]
+Outside = Literal["above", "below"] | None
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A value axis: its range, tick positions and the formatted tick labels."""
+
+    label: str
+    low: float
+    high: float
+    ticks: tuple[float, ...]
+    tick_labels: tuple[str, ...]
+
+    def fraction(self, value: float) -> float:
+        """Where a value sits along the axis, 0 at low and 1 at high (clipped)."""
+        span = self.high - self.low or 1.0
+        return min(1.0, max(0.0, (value - self.low) / span))
+
+
+@dataclass(frozen=True)
+class ReferenceLine:
+    role: LineRole
+    value: float
+    label: str
+
+
+@dataclass(frozen=True)
+class RankedBar:
+    """One clinic's bar: value with its interval; value None = suppressed or missing (value_text says which)."""
+
+    label: str
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    value_text: str = ""
+    highlight: bool = False
+    outside: Outside = None
+
+
+@dataclass(frozen=True)
+class RankedBarChart:
+    """Horizontal bars sorted by value (largest on top), interval whiskers, vertical reference lines."""
+
+    kind: ClassVar[str] = "ranked_bars"
+    title: str
+    axis: Axis
+    bars: tuple[RankedBar, ...]
+    lines: tuple[ReferenceLine, ...] = ()
+    interval_label: str = ""
+    outside_label: str = ""
+    own_label: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FunnelPoint:
+    label: str
+    x: float
+    y: float
+    highlight: bool = False
+    outside: Outside = None
+
+
+@dataclass(frozen=True)
+class FunnelLimit:
+    """One control limit drawn as two curves (upper and lower) over the x grid."""
+
+    level: Literal["95", "99.8"]
+    label: str
+    x: tuple[float, ...]
+    lower: tuple[float, ...]
+    upper: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class FunnelChart:
+    """Value against denominator with the pooled centre line and 95 % / 99.8 % limits."""
+
+    kind: ClassVar[str] = "funnel"
+    title: str
+    x_axis: Axis
+    y_axis: Axis
+    centre: float
+    centre_label: str
+    limits: tuple[FunnelLimit, ...]
+    points: tuple[FunnelPoint, ...]
+    outside_label: str = ""
+    own_label: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CompositionBar:
+    """One clinic's stacked bar: shares in percent per category (None where suppressed)."""
+
+    label: str
+    shares: tuple[float | None, ...]
+    highlight: bool = False
+    total_text: str = ""
+
+
+@dataclass(frozen=True)
+class CompositionChart:
+    """Stacked horizontal bars of shares (0-100 %) per clinic, one colour per category."""
+
+    kind: ClassVar[str] = "composition"
+    title: str
+    categories: tuple[str, ...]
+    axis: Axis
+    bars: tuple[CompositionBar, ...]
+    own_label: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class BeforeAfterRow:
+    label: str
+    before: float | None
+    after: float | None
+    highlight: bool = False
+
+
+@dataclass(frozen=True)
+class BeforeAfterChart:
+    """A dumbbell per clinic: hollow dot before, filled dot after, sorted by the after value."""
+
+    kind: ClassVar[str] = "before_after"
+    title: str
+    before_label: str
+    after_label: str
+    axis: Axis
+    rows: tuple[BeforeAfterRow, ...]
+    lines: tuple[ReferenceLine, ...] = ()
+    own_label: str = ""
+    note: str = ""
+
+
+ChartSpec = RankedBarChart | FunnelChart | CompositionChart | BeforeAfterChart
+
+
+def nice_step(span: float, max_ticks: int = 6) -> float:
+    """A round tick step (1, 2, 2.5 or 5 times a power of ten) giving at most max_ticks intervals."""
+    if span <= 0 or not math.isfinite(span):
+        return 1.0
+    raw = span / max_ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for mult in (1, 2, 2.5, 5, 10):
+        if raw <= mult * power:
+            return mult * power
+    return 10 * power
+
+
+def make_axis(label: str, values: list[float], fmt: Callable[[float, int], str], *, from_zero: bool = True,
+              ceiling: float | None = None, max_ticks: int = 6) -> Axis:
+    """An axis covering the values; rates start at zero; `ceiling` caps it (100 for percentages)."""
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    high = max(finite, default=1.0) or 1.0
+    low = 0.0 if from_zero else min(finite, default=0.0)
+    step = nice_step(high - low, max_ticks)
+    low = math.floor(low / step) * step
+    top = math.ceil(high / step) * step
+    if top <= high * 1.0001:
+        top += step * (0.5 if top > 0 else 1)
+    if ceiling is not None:
+        top = min(top, ceiling)
+    decimals = 0 if step >= 1 else (1 if step >= 0.1 else 2)
+    ticks = []
+    t = low
+    while t <= top + step * 1e-6:
+        ticks.append(round(t, 10))
+        t += step
+    return Axis(label, low, top, tuple(ticks), tuple(fmt(t, decimals) for t in ticks))

@@ -1,0 +1,58 @@
+"""The group handout: cover and every topic's indicator pages, rendered only from anonymised tables."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.platypus import Flowable
+
+from klyngedesk.core.anonymise import AnonymisedTable
+from klyngedesk.core.formatting import format_date
+from klyngedesk.core.model import Meeting
+from klyngedesk.core.render.chart_builder import ChartContext
+from klyngedesk.core.render.indicator_pages import TopicMaterial, topic_pages
+from klyngedesk.core.render.page_template import DocumentInfo, PackDocument
+from klyngedesk.core.render.sections import cover, drawing_texts, p
+from klyngedesk.i18n import tr
+
+
+def header_text(cluster_name: str, meeting: Meeting, lang: str) -> str:
+    return tr("{cluster} · Meeting {date}", lang, cluster=cluster_name, date=format_date(meeting.date, lang))
+
+
+def document_info(title: str, cluster_name: str, meeting: Meeting, lang: str, *, subject: str = "",
+                  banner: str = "") -> DocumentInfo:
+    return DocumentInfo(title=title, header=header_text(cluster_name, meeting, lang), page_word=tr("page", lang),
+                        of_word=tr("of", lang), author=cluster_name, subject=subject,
+                        keywords=("KlyngeDesk", meeting.key), lang=lang, banner=banner)
+
+
+def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_name: str, lang: str) -> list[Flowable]:
+    """The handout's flowables. Every table must be an AnonymisedTable: names cannot get in by mistake."""
+    for material in materials:
+        if not isinstance(material.table, AnonymisedTable):
+            raise TypeError(f"the group handout is rendered only from an AnonymisedTable, not "
+                            f"{type(material.table).__name__}")
+    shown = {r.label for m in materials for ind in m.table.indicators for r in ind.rows}
+    story: list[Flowable] = cover(cluster_name, meeting, lang, tr("Group handout", lang))
+    suppressed = materials[0].table.suppressed_text if materials else "<5"
+    story.append(p(tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts under {t} are "
+                      "shown as {text}. {n} clinics in the material.", lang,
+                      t=materials[0].table.threshold if materials else 5, text=suppressed, n=len(shown)), "small"))
+    ctx = ChartContext(lang, show_names=True, suppressed_text=suppressed)
+    for material in materials:
+        story += topic_pages(material, ctx, with_table=True)
+    return story
+
+
+def render_group(target: str | Path | BinaryIO, materials: Sequence[TopicMaterial], meeting: Meeting,
+                 cluster_name: str, lang: str, check: Callable[[list[str]], None] | None = None) -> None:
+    """Write the group handout PDF; `check` sees every text placed in it first (the leak check) and may raise."""
+    story = group_story(materials, meeting, cluster_name, lang)
+    if check is not None:
+        check(list(drawing_texts(story)))
+    info = document_info(f"{meeting.title} — {tr('Group handout', lang)}", cluster_name, meeting, lang,
+                         subject=tr("Group handout", lang))
+    PackDocument(target, info).build_story(story)

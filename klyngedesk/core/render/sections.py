@@ -1,0 +1,176 @@
+"""Flowable building blocks shared by the handouts: cover, definition box, chart rows, tables, lists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.shapes import Drawing, Group, String
+from reportlab.lib.colors import HexColor
+from reportlab.platypus import (
+    Flowable,
+    KeepTogether,
+    ListFlowable,
+    ListItem,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from klyngedesk.core.formatting import format_date
+from klyngedesk.core.model import Meeting
+from klyngedesk.core.render.chart_pdf import draw_chart
+from klyngedesk.core.render.charts import ChartSpec
+from klyngedesk.core.render.page_template import CONTENT_WIDTH, MUTED, RULE, STYLES
+from klyngedesk.i18n import tr
+
+GAP = 14.0   # between two charts side by side
+ZEBRA = HexColor("#F4F6F8")
+HEAD_BG = HexColor("#E8EDF2")
+
+
+def p(text: str, style: str = "body") -> Paragraph:
+    """A paragraph of plain text (escaped: names with & or < print as written)."""
+    return Paragraph(escape(text), STYLES[style])
+
+
+def rich(markup: str, style: str = "body") -> Paragraph:
+    """A paragraph with reportlab markup the caller built from escaped parts."""
+    return Paragraph(markup, STYLES[style])
+
+
+def cover(cluster_name: str, meeting: Meeting, lang: str, kind: str) -> list[Flowable]:
+    """Cluster, meeting title, date, time, place, agenda and speakers with their organisation."""
+    story: list[Flowable] = [Spacer(1, 40), p(cluster_name.upper(), "label"), p(meeting.title, "title"),
+                             p(kind, "subtitle")]
+    facts = [(tr("Date", lang), format_date(meeting.date, lang))]
+    if meeting.time:
+        facts.append((tr("Time", lang), meeting.time))
+    if meeting.place:
+        facts.append((tr("Place", lang), meeting.place))
+    story.append(facts_table(facts))
+    if meeting.agenda:
+        story += [p(tr("Agenda", lang), "h3"), numbered(meeting.agenda)]
+    if meeting.speakers:
+        story.append(p(tr("Speakers", lang), "h3"))
+        for s in meeting.speakers:
+            org = f" — {escape(s.organisation)}" if s.organisation else ""
+            story.append(rich(f"<b>{escape(s.name)}</b>{org}"))
+            if s.problem_statement:
+                story.append(p(s.problem_statement, "small"))
+    if meeting.questions:
+        story += [p(tr("Questions for the meeting", lang), "h3"), bullets(meeting.questions)]
+    return story
+
+
+def facts_table(facts: Sequence[tuple[str, str]], label_width: float = 90) -> Table:
+    rows = [[p(label, "label"), p(value)] for label, value in facts]
+    table = Table(rows, colWidths=[label_width, CONTENT_WIDTH - label_width], hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    return table
+
+
+def definition_box(lines: Sequence[tuple[str, str]]) -> Table:
+    """The plain-language definition as a light box: numerator, denominator, unit, source, period."""
+    rows = [[p(label, "label"), p(text, "cell")] for label, text in lines]
+    table = Table(rows, colWidths=[72, CONTENT_WIDTH - 72], hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("BACKGROUND", (0, 0), (-1, -1), ZEBRA), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("TOPPADDING", (0, 0), (-1, 0), 6), ("BOTTOMPADDING", (0, -1), (-1, -1), 6)]))
+    return table
+
+
+def numbered(items: Iterable[str]) -> ListFlowable:
+    return ListFlowable([ListItem(p(t), leftIndent=14) for t in items], bulletType="1", bulletFontSize=9,
+                        bulletFontName=STYLES["body"].fontName, leftIndent=14)
+
+
+def bullets(items: Iterable[str], style: str = "body") -> ListFlowable:
+    return ListFlowable([ListItem(p(t, style), leftIndent=12, value="•") for t in items], bulletType="bullet",
+                        start="•", bulletFontSize=9, bulletFontName=STYLES["body"].fontName, leftIndent=12)
+
+
+def chart(spec: ChartSpec | None, width: float = CONTENT_WIDTH) -> Drawing | None:
+    return draw_chart(spec, width) if spec is not None else None
+
+
+def chart_pair(left: ChartSpec | None, right: ChartSpec | None) -> Flowable | None:
+    """Two charts side by side (each half width), or one at full width, or nothing."""
+    specs = [s for s in (left, right) if s is not None]
+    if not specs:
+        return None
+    if len(specs) == 1:
+        return draw_chart(specs[0], CONTENT_WIDTH)
+    half = (CONTENT_WIDTH - GAP) / 2
+    table = Table([[draw_chart(specs[0], half), draw_chart(specs[1], half)]], colWidths=[half + GAP, half],
+                  hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
+               bold_rows: Iterable[int] = (), align_right_from: int = 1) -> Table:
+    """A compact zebra table; columns from `align_right_from` are numbers (right-aligned)."""
+    data = [[p(h, "label") for h in header]] + [[p(c, "cell") for c in row] for row in rows]
+    for i in bold_rows:
+        data[i + 1] = [p(c, "cell_bold") for c in rows[i]]
+    style = [("LINEBELOW", (0, 0), (-1, 0), 0.6, MUTED), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+             ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+             ("LINEBELOW", (0, -1), (-1, -1), 0.4, RULE)]
+    style += [("BACKGROUND", (0, i), (-1, i), ZEBRA) for i in range(2, len(data), 2)]
+    table = Table(data, colWidths=list(widths), hAlign="LEFT", repeatRows=1)
+    table.setStyle(TableStyle(style))
+    for row in data:
+        for cell in row[align_right_from:]:
+            cell.style = _right(cell.style)
+    return table
+
+
+_RIGHT_CACHE: dict[str, object] = {}
+
+
+def _right(style):
+    from reportlab.lib.enums import TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    if style.name not in _RIGHT_CACHE:
+        _RIGHT_CACHE[style.name] = ParagraphStyle(style.name + "_r", parent=style, alignment=TA_RIGHT)
+    return _RIGHT_CACHE[style.name]
+
+
+def keep(*flowables: Flowable | None) -> KeepTogether:
+    return KeepTogether([f for f in flowables if f is not None])
+
+
+def drawing_texts(flowable: object) -> Iterable[str]:
+    """Every text string inside a flowable tree (paragraphs, tables, drawings): for the leak check."""
+    if isinstance(flowable, Paragraph | String):
+        yield flowable.text
+    elif isinstance(flowable, Drawing | Group):
+        for item in flowable.contents:
+            yield from drawing_texts(item)
+    elif isinstance(flowable, Table):
+        for row in flowable._cellvalues:
+            for cell in row:
+                yield from drawing_texts(cell)
+    elif isinstance(flowable, list | tuple):
+        for item in flowable:
+            yield from drawing_texts(item)
+    elif isinstance(flowable, str):
+        yield flowable
+    else:
+        for attr in ("_content", "_flowables", "_cellvalues"):
+            inner = getattr(flowable, attr, None)
+            if inner is not None:
+                yield from drawing_texts(inner)
+        title = getattr(flowable, "title", None)
+        if isinstance(title, str):
+            yield title
+

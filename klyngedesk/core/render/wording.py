@@ -1,0 +1,87 @@
+"""The pack's words: units, formatted values and intervals, indicator definitions, flags (Danish or English)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from klyngedesk.core.formatting import format_number, format_percent
+from klyngedesk.core.model import Indicator, Topic
+from klyngedesk.i18n import tr
+
+DECIMALS = {"per1000": 1, "percent": 1, "per_patient": 2, "count": 0}
+
+
+def unit_label(ind: Indicator, lang: str) -> str:
+    """E.g. 'per 1000 listed patients per year' / 'share (%)'."""
+    if ind.unit == "percent":
+        return tr("share (%)", lang)
+    if ind.unit == "per1000":
+        return tr("per 1000 listed patients per year", lang) if ind.per_year else tr("per 1000 listed patients", lang)
+    if ind.unit == "per_patient":
+        return tr("per patient per year", lang) if ind.per_year else tr("per patient", lang)
+    return tr("number", lang)
+
+
+def number(value: float | None, unit: str, lang: str, decimals: int | None = None) -> str:
+    """A value in its unit's usual precision: 12,3 · 45,6 % · 0,84 · 17."""
+    d = DECIMALS.get(unit, 1) if decimals is None else decimals
+    if unit == "percent":
+        return format_percent(value, d, lang)
+    return format_number(value, d, lang)
+
+
+def tick(unit: str, lang: str):
+    """A tick formatter for make_axis: (value, decimals) -> text."""
+    return lambda v, d: format_number(v, d, lang)
+
+
+def interval(low: float | None, high: float | None, unit: str, lang: str) -> str:
+    if low is None or high is None:
+        return "–"
+    return f"{number(low, unit, lang)}–{number(high, unit, lang)}"
+
+
+def count(value: float | None, lang: str) -> str:
+    return format_number(value, 0, lang)
+
+
+def measure_title(topic: Topic, key: str | None) -> tuple[str, str]:
+    for m in topic.measures:
+        if m.key == key:
+            return m.title, m.description
+    return key or "", ""
+
+
+def definition_lines(topic: Topic, ind: Indicator, period_label: str, compare_label: str | None,
+                     lang: str) -> list[tuple[str, str]]:
+    """(label, text) pairs: what is counted, out of what, where it comes from and when."""
+    num_title, num_desc = measure_title(topic, ind.numerator)
+    lines = [(tr("Numerator", lang), f"{num_title}. {num_desc}".strip())]
+    if ind.denominator_kind == "list_size":
+        lines.append((tr("Denominator", lang), tr("Listed patients in the clinic (list size) in the period.", lang)))
+    elif ind.denominator_kind == "measure":
+        den_title, den_desc = measure_title(topic, ind.denominator)
+        lines.append((tr("Denominator", lang), f"{den_title}. {den_desc}".strip()))
+    lines.append((tr("Unit", lang), unit_label(ind, lang)))
+    source = topic.package.get("source") if isinstance(topic.package, dict) else None
+    lines.append((tr("Source", lang), source if isinstance(source, str) and source
+                  else tr("The clinics' own figures, collected by the cluster coordinator.", lang)))
+    period = period_label if not compare_label else tr("{period} (compared with {baseline})", lang,
+                                                       period=period_label, baseline=compare_label)
+    lines.append((tr("Period", lang), period))
+    return lines
+
+
+def flag_text(flag: str | None, lang: str) -> str:
+    """Only the 99.8 % limit is a flag worth a word in print."""
+    if flag == "above_998":
+        return tr("above the 99.8 % limit", lang)
+    if flag == "below_998":
+        return tr("below the 99.8 % limit", lang)
+    return ""
+
+
+def join_and(items: Sequence[str], lang: str) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {tr('and', lang)} {items[-1]}"
