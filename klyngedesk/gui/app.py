@@ -5,12 +5,14 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.error_dialog import install_excepthook, setup_logging
 from klyngedesk.gui.main_window import MainWindow
 from klyngedesk.i18n import LANGUAGES, set_language
+from klyngedesk.resources import resource_path
 
 
 def make_context(settings: QSettings | None = None, lang: str | None = None) -> AppContext:
@@ -25,6 +27,8 @@ def run_gui(project: str | None = None, demo: bool = False, lang: str | None = N
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("KlyngeDesk")
     app.setOrganizationName("KlyngeDesk")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "klyngedesk-256.png"))))
+    app.setDesktopFileName("klyngedesk")  # Linux: matches installers/linux/klyngedesk.desktop
     app.setAttribute(Qt.ApplicationAttribute.AA_DontShowIconsInMenus, False)
     ctx = make_context(lang=lang)
     setup_logging()
