@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from klyngedesk.core.anonymise import AnonymisedComposition, AnonymisedIndicator, AnonymisedRow
+from klyngedesk.core.collate import Change
 from klyngedesk.core.model import Indicator
 from klyngedesk.core.render import wording
 from klyngedesk.core.render.charts import (
@@ -38,30 +39,40 @@ class OwnFigures:
     denominator: float | None = None
     baseline_value: float | None = None
     flag: str | None = None
+    rank: int | None = None
+    n_ranked: int = 0
+    change: Change | None = None
+    quality: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ChartContext:
-    """Who is looking: the language, whether consenting clinics are named, and the own clinic if personal."""
+    """Who is looking: the language, whether consenting clinics are named, and the own clinic if personal.
+
+    `own_code` marks the reader's clinic in every chart; `own` carries its true figures for the indicator
+    being drawn (they replace what the group sees, e.g. a count suppressed as "<5").
+    """
 
     lang: str
     show_names: bool = True
+    own_code: str | None = None
     own: OwnFigures | None = None
     suppressed_text: str = "<5"
 
     @property
     def own_label(self) -> str:
-        return tr("Your clinic ({code})", self.lang, code=self.own.code) if self.own else ""
+        return tr("Your clinic ({code})", self.lang, code=self.own_code) if self.own_code else ""
 
     def label(self, row: AnonymisedRow) -> str:
-        if self.own and row.code == self.own.code:
+        if self.is_own(row.code):
             return tr("{code} (you)", self.lang, code=row.code)
         if self.show_names and row.name:
             return f"{row.name} ({row.code})"
         return row.code
 
     def is_own(self, row_code: str) -> bool:
-        return bool(self.own) and row_code == self.own.code
+        return self.own_code is not None and row_code == self.own_code
 
 
 def _outside(flag: str | None) -> str | None:
@@ -70,7 +81,7 @@ def _outside(flag: str | None) -> str | None:
 
 def _shown(row: AnonymisedRow, ctx: ChartContext) -> tuple[float | None, float | None, float | None, str | None]:
     """(value, low, high, flag) of a row, with the own clinic's true figures replacing what the group sees."""
-    if ctx.is_own(row.code):
+    if ctx.is_own(row.code) and ctx.own is not None:
         own = ctx.own
         return own.value, own.ci_low, own.ci_high, own.flag
     return row.value, row.ci_low, row.ci_high, row.flag
@@ -123,7 +134,9 @@ def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
     points, limits = [], []
     for row in ind.rows:
         value, _, _, flag = _shown(row, ctx)
-        den = ctx.own.denominator if ctx.is_own(row.code) and ctx.own.denominator else row.denominator
+        den = row.denominator
+        if ctx.is_own(row.code) and ctx.own is not None and ctx.own.denominator:
+            den = ctx.own.denominator
         if value is None or den is None or den <= 0:
             continue
         points.append(FunnelPoint(ctx.label(row), den, value, ctx.is_own(row.code), _outside(flag)))
@@ -156,7 +169,7 @@ def before_after_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartCont
     rows = []
     for row in ind.rows:
         value, _, _, _ = _shown(row, ctx)
-        before = ctx.own.baseline_value if ctx.is_own(row.code) else row.baseline_value
+        before = ctx.own.baseline_value if ctx.is_own(row.code) and ctx.own is not None else row.baseline_value
         if value is None and before is None:
             continue
         rows.append(BeforeAfterRow(ctx.label(row), before, value, ctx.is_own(row.code)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
 
@@ -12,6 +12,7 @@ from klyngedesk.core.model import Indicator, Topic
 from klyngedesk.core.render import wording
 from klyngedesk.core.render.chart_builder import (
     ChartContext,
+    OwnFigures,
     before_after_chart,
     composition_chart,
     funnel_chart,
@@ -134,7 +135,7 @@ def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: Ch
 
 def topic_pages(material: TopicMaterial, ctx: ChartContext, *, with_table: bool,
                 own_block: Callable[[AnonymisedIndicator], list[Flowable]] | None = None,
-                first: bool = False) -> list[Flowable]:
+                own_for: Callable[[str], OwnFigures | None] | None = None, first: bool = False) -> list[Flowable]:
     """A topic: title page content, each indicator from a new page, compositions, discussion questions."""
     table, topic, lang = material.table, material.topic, ctx.lang
     story: list[Flowable] = [] if first else [PageBreak()]
@@ -144,7 +145,8 @@ def topic_pages(material: TopicMaterial, ctx: ChartContext, *, with_table: bool,
     for i, ind in enumerate(table.indicators):
         if i:
             story.append(PageBreak())
-        story += indicator_section(material, ind, ctx, with_table=with_table, own_block=own_block)
+        ind_ctx = replace(ctx, own=own_for(ind.key)) if own_for else ctx
+        story += indicator_section(material, ind, ind_ctx, with_table=with_table, own_block=own_block)
     label_codes = {r.label: r.code for ind in table.indicators for r in ind.rows}
     for comp in table.compositions:
         spec = composition_chart(comp, ctx, material.own_composition.get(comp.key), label_codes)

@@ -85,3 +85,31 @@ def join_and(items: Sequence[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return f"{', '.join(items[:-1])} {tr('and', lang)} {items[-1]}"
+
+
+def signed_percent(fraction: float | None, lang: str) -> str:
+    """-0.43 -> '−43 %', 0.1 -> '+10 %'."""
+    if fraction is None:
+        return "–"
+    text = format_percent(fraction * 100, 0, lang)
+    return ("+" + text) if fraction > 0 else text
+
+
+def change_text(change, since: str, lang: str) -> str:
+    """'−43 % since 2. halvår 2025 (95 % interval −60 % to −20 %); few events: read with care'."""
+    if change is None or change.relative is None:
+        return tr("no comparable value in {baseline}", lang, baseline=since)
+    text = tr("{change} since {baseline}", lang, change=signed_percent(change.relative, lang), baseline=since)
+    if change.relative_low is not None and change.relative_high is not None:
+        text += " " + tr("(95 % interval {low} to {high})", lang, low=signed_percent(change.relative_low, lang),
+                         high=signed_percent(change.relative_high, lang))
+    cautions = {"small_numbers": tr("few events: read with care", lang),
+                "denominator_changed": tr("the denominator changed much", lang)}
+    extra = [cautions[c] for c in change.caution if c in cautions]
+    return text + ("; " + "; ".join(extra) if extra else "")
+
+
+def rank_text(rank: int | None, n: int, lang: str) -> str:
+    if rank is None or not n:
+        return "–"
+    return tr("{rank} of {n}", lang, rank=rank, n=n)

@@ -1,0 +1,94 @@
+"""The confidential key: code to clinic, consents, the draw's date and the handouts' passwords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.platypus import Flowable, Spacer
+
+from klyngedesk.core.formatting import format_date
+from klyngedesk.core.model import Meeting
+from klyngedesk.core.render.group_handout import document_info
+from klyngedesk.core.render.indicator_pages import code_order
+from klyngedesk.core.render.page_template import CONTENT_WIDTH, PackDocument
+from klyngedesk.core.render.sections import bullets, data_table, facts_table, p
+from klyngedesk.i18n import tr
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    code: str
+    clinic_name: str
+    yder: str
+    consented: bool
+    password: str | None = None
+
+
+@dataclass(frozen=True)
+class KeyMaterial:
+    rows: tuple[KeyRow, ...]
+    drawn_at: str                 # ISO timestamp of the draw
+    scheme: str
+    printed_at: str               # ISO timestamp of this pack
+    print_all_password: str | None = None
+
+
+def _when(iso: str, lang: str) -> str:
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{format_date(moment.date(), lang)} {moment.strftime('%H.%M' if lang == 'da' else '%H:%M')}"
+
+
+def key_story(material: KeyMaterial, meeting: Meeting, cluster_name: str, lang: str) -> list[Flowable]:
+    encrypted = any(r.password for r in material.rows)
+    story: list[Flowable] = [
+        p(tr("CONFIDENTIAL — for the coordinator only", lang), "banner"),
+        p(tr("Key to the codes", lang), "title"),
+        p(f"{cluster_name} · {meeting.title} · {format_date(meeting.date, lang)}", "subtitle"),
+        facts_table([(tr("Codes drawn", lang), _when(material.drawn_at, lang)),
+                     (tr("Code scheme", lang), tr("letters", lang) if material.scheme == "letters"
+                      else tr("numbers", lang)),
+                     (tr("Pack printed", lang), _when(material.printed_at, lang)),
+                     (tr("Consents", lang), tr("{n} of {total} clinics agreed to be named", lang,
+                                               n=sum(r.consented for r in material.rows),
+                                               total=len(material.rows)))], label_width=110),
+        Spacer(1, 10),
+    ]
+    header = [tr("Code", lang), tr("Clinic", lang), tr("Yder number", lang), tr("Named", lang)]
+    widths = [40, 190, 70, 50]
+    if encrypted:
+        header.append(tr("Password", lang))
+        widths.append(CONTENT_WIDTH - sum(widths))
+    else:
+        widths[1] += CONTENT_WIDTH - sum(widths)
+    rows = []
+    for r in sorted(material.rows, key=lambda r: code_order(r.code)):
+        cells = [r.code, r.clinic_name, r.yder or "–", tr("yes", lang) if r.consented else tr("no", lang)]
+        if encrypted:
+            cells.append(r.password or "–")
+        rows.append(cells)
+    story.append(data_table(header, rows, widths, align_right_from=len(header)))
+    if material.print_all_password:
+        story += [Spacer(1, 8), p(tr("The print-all file is protected with the password {password}.", lang,
+                                     password=material.print_all_password))]
+    story += [p(tr("Keep this sheet apart from the handouts", lang), "h3"), bullets([
+        tr("Never hand it out or show it on the projector. The codes were frozen when this pack was printed: "
+           "the same codes are used in every handout of the meeting.", lang),
+        tr("A clinic that agreed to be named appears by name in the group handout for this meeting only.", lang),
+    ] + ([tr("Each personal handout opens only with its clinic's password. Send the password by another "
+             "channel than the file (e.g. by phone or SMS).", lang)] if encrypted else []), "body")]
+    return story
+
+
+def render_key(target: str | Path | BinaryIO, material: KeyMaterial, meeting: Meeting, cluster_name: str,
+               lang: str) -> None:
+    info = document_info(f"{meeting.title} — {tr('Key to the codes', lang)}", cluster_name, meeting, lang,
+                         subject=tr("CONFIDENTIAL — for the coordinator only", lang),
+                         banner=tr("CONFIDENTIAL", lang))
+    PackDocument(target, info).build_story(key_story(material, meeting, cluster_name, lang))
