@@ -7,6 +7,7 @@ from pathlib import Path
 from klyngedesk.core.model import Cluster
 from klyngedesk.core.store.clinics_store import ClinicsStore
 from klyngedesk.core.store.connection import ProjectFile, ProjectLocked, ProjectTooNew, ProjectUnreadable
+from klyngedesk.core.store.mapping_store import MappingStore
 from klyngedesk.core.store.meetings_store import MeetingsStore
 from klyngedesk.core.store.topics_store import TopicsStore
 from klyngedesk.core.store.values_store import BatchInfo, ValuesStore
@@ -16,7 +17,7 @@ __all__ = ["Project", "ProjectLocked", "ProjectTooNew", "ProjectUnreadable", "Ba
 SUFFIX = ".klynge"
 
 
-class Project(ClinicsStore, TopicsStore, ValuesStore, MeetingsStore, ProjectFile):
+class Project(ClinicsStore, TopicsStore, ValuesStore, MeetingsStore, MappingStore, ProjectFile):
     """One open cluster project. Open with `Project.open(path)`, create with `Project.create(...)`."""
 
     @classmethod

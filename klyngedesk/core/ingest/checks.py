@@ -1,0 +1,79 @@
+"""Checks on the values of one file before they are stored: errors stop the file, warnings are shown."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from klyngedesk.core.ingest.context import ImportContext
+from klyngedesk.core.ingest.problems import Problem
+from klyngedesk.core.model import NewValue
+
+DRASTIC_FACTOR = 2.0
+DRASTIC_MIN_DIFF = 10
+
+
+def check_values(values: list[NewValue], ctx: ImportContext) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str, str], NewValue] = {}
+    for v in values:
+        key = (v.clinic, v.measure, v.period)
+        if key in seen:
+            first = seen[key]
+            problems.append(Problem("error", "The clinic {clinic} appears twice for {measure} in {period} (also in "
+                                    "row {other}).", {"clinic": v.clinic, "measure": v.measure, "period": v.period,
+                                                      "other": first.row}, row=v.row, column=v.col, sheet=v.sheet))
+            continue
+        seen[key] = v
+        if v.status == "ok" and v.value is not None and v.value < 0:
+            problems.append(Problem("error", "A count cannot be negative ({value}).", {"value": _num(v.value)},
+                                    row=v.row, column=v.col, sheet=v.sheet))
+        if v.status == "missing" and v.source_text:
+            problems.append(Problem("warning", "The cell holds the spreadsheet error {error}; it is stored as "
+                                    "missing.", {"error": v.source_text}, row=v.row, column=v.col, sheet=v.sheet))
+    problems += _numerators(seen, ctx)
+    problems += _drastic(seen, ctx)
+    return problems
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
+
+
+def _numerators(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) -> list[Problem]:
+    out = []
+    for ind in ctx.indicators:
+        if ind.denominator_kind != "measure" or not ind.denominator:
+            continue
+        for (clinic, measure, period), v in seen.items():
+            if measure != ind.numerator or v.status != "ok" or v.value is None:
+                continue
+            den = seen.get((clinic, ind.denominator, period))
+            den_value = den.value if den is not None and den.status == "ok" else \
+                ctx.previous.get((clinic, ind.denominator, period)) if den is None else None
+            if den_value is not None and v.value > den_value:
+                out.append(Problem("error", "{numerator} ({value}) is larger than {denominator} ({total}) for clinic "
+                                   "{clinic}.", {"numerator": measure, "value": _num(v.value),
+                                                 "denominator": ind.denominator, "total": _num(den_value),
+                                                 "clinic": clinic}, row=v.row, column=v.col, sheet=v.sheet))
+    return out
+
+
+def _drastic(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) -> list[Problem]:
+    out = []
+    by_period: dict[str, str | None] = defaultdict(lambda: None)
+    for (clinic, measure, period), v in seen.items():
+        if v.status != "ok" or v.value is None:
+            continue
+        if period not in by_period:
+            by_period[period] = ctx.previous_period(period)
+        before_period = by_period[period]
+        before = ctx.previous.get((clinic, measure, before_period)) if before_period else None
+        if before is None:
+            continue
+        low, high = sorted((before, v.value))
+        if high - low >= DRASTIC_MIN_DIFF and (low == 0 or high / low >= DRASTIC_FACTOR):
+            out.append(Problem("warning", "{measure} for clinic {clinic} changed from {before} to {value} since the "
+                               "previous round; check the number.", {"measure": measure, "clinic": clinic,
+                                                                      "before": _num(before), "value": _num(v.value)},
+                               row=v.row, column=v.col, sheet=v.sheet))
+    return out

@@ -1,0 +1,67 @@
+"""What the importer needs to know about the project: clinics, measures, periods, earlier values, profiles."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from klyngedesk.core.ingest.tables import fold
+from klyngedesk.core.model import Clinic, Indicator, Period
+
+
+def squash(text: str) -> str:
+    """Folded and stripped of everything but letters and digits: '1. halvår 2026' -> '1halvaar2026'."""
+    return re.sub(r"[^0-9a-z]", "", fold(text))
+
+
+@dataclass
+class ImportContext:
+    """A snapshot of the project for mapping and checks; build it with `from_project`."""
+
+    clinics: list[Clinic]
+    measures: dict[str, str]  # key -> title (of the chosen topic, or all topics)
+    periods: list[Period]
+    indicators: list[Indicator] = field(default_factory=list)
+    measure_topic: dict[str, str] = field(default_factory=dict)
+    previous: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (clinic, measure, period)
+    profiles: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def from_project(cls, project, topic: str | None = None) -> ImportContext:
+        topics = [project.topic(topic)] if topic else project.topics()
+        measures = {m.key: m.title for t in topics for m in t.measures}
+        measure_topic = {m.key: t.key for t in topics for m in t.measures}
+        previous = {}
+        for r in project.values().itertuples(index=False):
+            if r.status == "ok" and r.value is not None:
+                previous[(r.clinic, r.measure, r.period)] = float(r.value)
+        profiles = project.mapping_profiles() if hasattr(project, "mapping_profiles") else []
+        return cls(project.clinics(), measures, project.periods(), [i for t in topics for i in t.indicators],
+                   measure_topic, previous, profiles)
+
+    # --- lookups ---------------------------------------------------------------------------
+    def measure_for(self, label: str) -> str | None:
+        """A measure key from its key or title, compared folded; None when nothing matches exactly."""
+        s = squash(label)
+        for key, title in self.measures.items():
+            if s in (squash(key), squash(title)):
+                return key
+        return None
+
+    def period_for(self, label) -> str | None:
+        s = squash(str(label))
+        if not s:
+            return None
+        for p in self.periods:
+            year, half = p.key[:4], p.key[-1:]
+            forms = {squash(p.key), squash(p.label)}
+            if p.key[4:5].upper() == "H":
+                forms |= {f"h{half}{year}", f"{half}halvaar{year}", f"{year}{half}halvaar", f"{half}hy{year}"}
+            if s in forms:
+                return p.key
+        return None
+
+    def previous_period(self, key: str) -> str | None:
+        ordered = [p.key for p in self.periods]
+        i = ordered.index(key) if key in ordered else -1
+        return ordered[i - 1] if i > 0 else None

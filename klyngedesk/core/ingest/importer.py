@@ -1,0 +1,203 @@
+"""Import files as batches: plan (read, map, match, check; writes nothing), then commit one batch per file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from klyngedesk.core.ingest.apply import Question, build_values
+from klyngedesk.core.ingest.checks import check_values
+from klyngedesk.core.ingest.clinic_match import match_clinic
+from klyngedesk.core.ingest.context import ImportContext
+from klyngedesk.core.ingest.inspect import FileReport, inspect_file
+from klyngedesk.core.ingest.mapping import (
+    Mapping,
+    clinic_from_metadata,
+    guess_mapping,
+    profile_for,
+    signature,
+)
+from klyngedesk.core.ingest.problems import Cancelled, Problem, Progress, check_cancel
+from klyngedesk.core.model import NewValue
+from klyngedesk.i18n import KlyngeError, tr
+
+
+@dataclass
+class FilePlan:
+    """One file's way into the project; `status` is ready, duplicate, refused, failed or questions."""
+
+    report: FileReport
+    status: str = "ready"
+    mapping: Mapping | None = None
+    values: list[NewValue] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    replaces: int = 0
+    duplicate_of: int | None = None
+    clinics: set[str] = field(default_factory=set)
+    batch: int | None = None
+    signature: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.report.path.name
+
+    def message(self, lang: str | None = None) -> str | None:
+        if self.report.refusal is not None:
+            return self.report.refusal.message(lang)
+        errors = [p.message(self.name, lang) for p in self.problems if p.severity == "error"]
+        if errors:
+            return errors[0]
+        if self.status == "duplicate":
+            return tr("{file} was imported before (batch {batch}); skipped.", lang, file=self.name,
+                      batch=self.duplicate_of)
+        return None
+
+    def to_json(self, lang: str | None = None) -> dict:
+        return {"path": str(self.report.path), "status": self.status, "message": self.message(lang),
+                "batch": self.batch, "values": len(self.values), "replaces": self.replaces,
+                "clinics": sorted(self.clinics), "layout": self.mapping.layout if self.mapping else None,
+                "mapping": self.mapping.name if self.mapping else None, "sha256": self.report.sha256,
+                "problems": [p.to_json(self.name, lang) for p in self.problems],
+                "questions": [{"id": q.id, "message": tr(q.msgid, lang, **q.params)} for q in self.questions]}
+
+
+@dataclass
+class ImportPlan:
+    files: list[FilePlan]
+
+    @property
+    def ok(self) -> bool:
+        """True when every file can be stored (or is a duplicate that will be skipped)."""
+        return all(f.status in ("ready", "duplicate") for f in self.files)
+
+    @property
+    def ready(self) -> list[FilePlan]:
+        return [f for f in self.files if f.status == "ready"]
+
+
+def plan_import(project, paths: Iterable[str | Path], *, topic: str | None = None, period: str | None = None,
+                mapping: str | None = None, clinic: str | None = None, answers: dict[str, bool] | None = None,
+                confirm: bool = False, progress: Progress | None = None,
+                cancelled: Cancelled | None = None) -> ImportPlan:
+    """Read, map, match and check every file; nothing is written. `confirm` answers every question yes."""
+    paths = [Path(p) for p in paths]
+    if period is not None:
+        project.period(period)  # raises for an unknown period
+    ctx = ImportContext.from_project(project, topic)
+    plans = []
+    seen_hashes: dict[str, str] = {}
+    for i, path in enumerate(paths):
+        check_cancel(cancelled)
+        report = inspect_file(path, cancelled=cancelled)
+        plan = FilePlan(report)
+        plans.append(plan)
+        if report.refused:
+            plan.status = "refused"
+            continue
+        earlier = project.batch_by_hash(report.sha256)
+        if earlier is not None or report.sha256 in seen_hashes:
+            plan.status, plan.duplicate_of = "duplicate", earlier.id if earlier else None
+            continue
+        seen_hashes[report.sha256] = path.name
+        _plan_file(plan, ctx, period=period, mapping=mapping, clinic=clinic, answers=answers or {}, confirm=confirm)
+        if progress:
+            progress((i + 1) / len(paths))
+    return ImportPlan(plans)
+
+
+def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mapping: str | None,
+               clinic: str | None, answers: dict[str, bool], confirm: bool) -> None:
+    report = plan.report
+    meta_period = ctx.period_for(report.metadata["period"]) if report.metadata.get("period") else None
+    if not meta_period and report.metadata.get("periode"):
+        meta_period = ctx.period_for(report.metadata["periode"])
+    for table in report.tables:
+        chosen = profile_for(table, ctx, mapping) if mapping else profile_for(table, ctx)
+        if chosen is None:
+            chosen = guess_mapping(table, ctx, report.metadata)
+        if chosen is None:
+            continue
+        if chosen.period is None and not chosen.period_column:
+            chosen.period = period or meta_period
+        elif period and chosen.period_column is None:
+            chosen.period = period
+        if chosen.layout == "single" or (chosen.yder_column is None and chosen.name_column is None):
+            chosen.layout = "single"
+            chosen.clinic = clinic or _metadata_clinic(report, ctx, plan)
+            if chosen.clinic is None:
+                if not any(p.severity == "error" for p in plan.problems):
+                    plan.problems.append(Problem("error", "The file does not say which clinic it is from; choose "
+                                                 "the clinic.", sheet=table.sheet))
+                continue
+        if mapping and chosen.name is None:
+            chosen.name = mapping
+        mapped = build_values(table, chosen, ctx, answers, confirm)
+        plan.mapping = plan.mapping or chosen
+        plan.values += mapped.values
+        plan.problems += mapped.problems
+        plan.questions += mapped.questions
+        plan.clinics |= mapped.clinics | ({chosen.clinic} if chosen.clinic else set())
+        plan.signature = plan.signature or signature(table)
+    if plan.mapping is None and not plan.problems:
+        plan.problems.append(Problem("error", "No table in the file could be matched to clinics and measures of "
+                                     "the topic. Choose a mapping (--mapping) or use the KlyngeDesk standard "
+                                     "format."))
+    if not plan.values and not any(p.severity == "error" for p in plan.problems):
+        plan.problems.append(Problem("error", "The file contains no values: the template has not been filled in."))
+    plan.problems += check_values(plan.values, ctx)
+    active = {(c, m, p) for (c, m, p) in ctx.previous}
+    plan.replaces = sum(1 for v in plan.values if (v.clinic, v.measure, v.period) in active)
+    if plan.replaces and not confirm and not answers.get("replace"):
+        plan.questions.append(Question("replace", "{file} replaces {n} values already stored (the old values are "
+                                       "kept in the history).", {"file": report.path.name, "n": plan.replaces}))
+    if any(p.severity == "error" for p in plan.problems):
+        plan.status = "failed"
+    elif plan.questions:
+        plan.status = "questions"
+
+
+def _metadata_clinic(report: FileReport, ctx: ImportContext, plan: FilePlan) -> str | None:
+    yder, name = clinic_from_metadata(report.metadata)
+    if yder is None and name is None:
+        return None
+    match = match_clinic(ctx.clinics, yder, name)
+    if match.key is not None and match.exact:
+        return match.key
+    plan.problems.append(Problem("error", "Unknown clinic {label}: it is not in the cluster. Add it first; "
+                                 "KlyngeDesk never creates a clinic from a file.", {"label": match.label}))
+    return None
+
+
+def commit_plan(project, plan: ImportPlan, *, save_profile: str | None = None, progress: Progress | None = None,
+                cancelled: Cancelled | None = None) -> list[int]:
+    """Store every ready file as its own batch, all in one transaction; refuses if any file is not ready."""
+    if not plan.ok:
+        raise KlyngeError("Nothing was imported: some files were refused or need answers.")
+    ids = []
+    with project.transaction():
+        for i, fp in enumerate(plan.ready):
+            check_cancel(cancelled)
+            m = fp.mapping
+            details = {"kind": "import", "sha256": fp.report.sha256, "format": fp.report.format,
+                       "encoding": fp.report.encoding, "delimiter": fp.report.delimiter, "sheet": fp.report.sheet,
+                       "layout": m.layout if m else None, "clinics": sorted(fp.clinics), "replaces": fp.replaces,
+                       "size": fp.report.size}
+            fp.batch = project.add_batch(fp.name, fp.report.sha256, fp.values,
+                                         mapping=(m.name or m.layout) if m else None, details=details)
+            ids.append(fp.batch)
+            project.audit("import", file=fp.name, sha256=fp.report.sha256, batch=fp.batch, values=len(fp.values),
+                          replaced=fp.replaces)
+            if save_profile and m is not None and m.layout != "standard" and hasattr(project, "save_mapping_profile"):
+                project.save_mapping_profile(save_profile, fp.signature, m.to_spec())
+            if progress:
+                progress((i + 1) / max(len(plan.ready), 1))
+    return ids
+
+
+def undo_import(project, batch_id: int) -> None:
+    """Take an import back completely: its values go and the values it replaced return."""
+    with project.transaction():
+        project.undo_batch(batch_id)
+        project.audit("undo_import", batch=batch_id)

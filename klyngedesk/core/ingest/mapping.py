@@ -1,0 +1,180 @@
+"""Mapping a table to the topic's measures: standard, long, wide and single-clinic layouts; named profiles."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from klyngedesk.core.ingest.context import ImportContext, squash
+from klyngedesk.core.ingest.tables import Table, fold, is_standard
+
+YDER_HEADERS = {"ydernummer", "ydernr", "yder", "ydernrpraksis", "praksisnummer", "praksisnr", "ydernummerpraksis",
+                "klinikid", "yderid", "ydernumre"}
+NAME_HEADERS = {"praksis", "praksisnavn", "klinik", "kliniknavn", "laegepraksis", "laegehus", "navn", "enhed",
+                "enhedsnavn", "praksisensnavn", "klinikkensnavn", "laegehusetsnavn"}
+MEASURE_HEADERS = {"maaling", "maalinger", "indikator", "measure", "variabel", "parameter", "noegletal",
+                   "maalingnoegle"}
+VALUE_HEADERS = {"vaerdi", "value", "antal", "taeller", "resultat", "count", "vaerdiantal"}
+PERIOD_HEADERS = {"periode", "period", "halvaar", "kvartal", "maaleperiode"}
+CLINIC_META_KEYS = ("ydernummer", "ydernr", "yder", "clinic yder", "clinic", "klinik", "praksis")
+FUZZY_MEASURE_MIN = 88
+
+
+@dataclass
+class Mapping:
+    """How a table becomes values. Columns are named as in the file; `labels` maps file labels to measures."""
+
+    layout: str  # "standard" | "long" | "wide" | "single"
+    yder_column: str | None = None
+    name_column: str | None = None
+    measure_column: str | None = None
+    value_column: str | None = None
+    period_column: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # wide: file column -> measure key
+    labels: dict[str, str] = field(default_factory=dict)  # long: folded file label -> measure key
+    clinic: str | None = None  # single-clinic files: the clinic key
+    period: str | None = None  # when the file has no period column
+    name: str | None = None  # the profile's name, when it came from one
+    guessed: dict[str, str] = field(default_factory=dict)  # fuzzy proposals awaiting confirmation
+
+    def referenced(self) -> list[str]:
+        cols = [self.yder_column, self.name_column, self.measure_column, self.value_column, self.period_column]
+        return [c for c in cols if c] + list(self.columns)
+
+    def to_spec(self) -> dict:
+        spec = asdict(self)
+        for key in ("clinic", "period", "name", "guessed"):
+            spec.pop(key)
+        return spec
+
+    @classmethod
+    def from_spec(cls, spec: dict, name: str | None = None) -> Mapping:
+        known = {k: v for k, v in spec.items() if k in cls.__dataclass_fields__}
+        return cls(**known, name=name)
+
+
+def signature(table: Table) -> str:
+    """The folded, sorted column names: how a saved profile recognises its source next time."""
+    return "|".join(sorted(squash(c) for c in table.columns))
+
+
+def _find(table: Table, names: set[str]) -> str | None:
+    return next((c for c in table.columns if squash(c) in names), None)
+
+
+def _resolve_columns(table: Table, mapping: Mapping) -> Mapping | None:
+    """The profile's columns matched to this table's (folded), or None if one is missing."""
+    by_fold = {squash(c): c for c in table.columns}
+    out = Mapping(**{**asdict(mapping), "columns": {}})
+    for attr in ("yder_column", "name_column", "measure_column", "value_column", "period_column"):
+        col = getattr(mapping, attr)
+        if col is not None:
+            if squash(col) not in by_fold:
+                return None
+            setattr(out, attr, by_fold[squash(col)])
+    for col, measure in mapping.columns.items():
+        if squash(col) not in by_fold:
+            return None
+        out.columns[by_fold[squash(col)]] = measure
+    return out
+
+
+def profile_for(table: Table, ctx: ImportContext, name: str | None = None) -> Mapping | None:
+    """A saved profile that fits the table: the named one, else one whose signature matches."""
+    for profile in ctx.profiles:
+        if name is not None and profile["name"] != name:
+            continue
+        if name is None and profile["signature"] != signature(table):
+            continue
+        resolved = _resolve_columns(table, Mapping.from_spec(profile["spec"], profile["name"]))
+        if resolved is not None:
+            return resolved
+    return None
+
+
+def guess_mapping(table: Table, ctx: ImportContext, metadata: dict[str, str]) -> Mapping | None:
+    """Recognise the layout from headers and contents; None when the table does not look like clinic data."""
+    if is_standard(table.columns):
+        col = {fold(c): c for c in table.columns}
+        return Mapping("standard", yder_column=col["ydernummer"], name_column=col.get("praksis"),
+                       measure_column=col["maaling"], value_column=col["vaerdi"], period_column=col["periode"])
+    yder = _find(table, YDER_HEADERS) or _column_of_yder_numbers(table, ctx)
+    name = _find(table, NAME_HEADERS)
+    period = _find(table, PERIOD_HEADERS) or _column_of_periods(table, ctx)
+    measure = _find(table, MEASURE_HEADERS) or _column_of_measures(table, ctx, {yder, name, period})
+    value = _find(table, VALUE_HEADERS)
+    wide, guessed = _measure_columns(table, ctx, {yder, name, period, measure, value})
+    if value is None and measure is not None:
+        numeric = [c for c in table.columns if table.parsed[c].ctype in ("number", "percent")
+                   and c not in (yder, name, period)]
+        value = numeric[0] if len(numeric) == 1 else None
+    has_clinic = yder is not None or name is not None
+    if measure and value and not wide:
+        layout = "long" if has_clinic else "single"
+        return Mapping(layout, yder, name, measure, value, period)
+    if wide:
+        return Mapping("wide" if has_clinic else "single", yder, name, None, None, period, columns=wide,
+                       guessed=guessed)
+    return None
+
+
+def clinic_from_metadata(metadata: dict[str, str]) -> tuple[str | None, str | None]:
+    """(yder number, name) of a single-clinic file from 'Ydernummer: 012345' lines or the template sheet."""
+    yder = name = None
+    for key in CLINIC_META_KEYS:
+        for meta_key, value in metadata.items():
+            if squash(meta_key) == squash(key):
+                if any(ch.isdigit() for ch in value) and sum(ch.isdigit() for ch in value) >= 4:
+                    yder = yder or value
+                else:
+                    name = name or value
+    return yder, name
+
+
+def _measure_columns(table: Table, ctx: ImportContext, skip: set) -> tuple[dict[str, str], dict[str, str]]:
+    """Columns whose heading names a measure: exact (key or title) or close, to be confirmed."""
+    exact, guessed = {}, {}
+    titles = {squash(t): k for k, t in ctx.measures.items()}
+    for col in table.columns:
+        if col in skip or table.parsed[col].ctype not in ("number", "percent", "empty"):
+            continue
+        key = ctx.measure_for(col)
+        if key:
+            exact[col] = key
+            continue
+        best = process.extractOne(squash(col), titles, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_MEASURE_MIN)
+        if best is not None:
+            guessed[col] = best[0]
+    taken = set(exact.values())
+    guessed = {c: k for c, k in guessed.items() if k not in taken}
+    return {**exact, **guessed}, guessed
+
+
+def _column_of_yder_numbers(table: Table, ctx: ImportContext) -> str | None:
+    from klyngedesk.core.ingest.clinic_match import yder_text
+
+    known = {yder_text(c.yder) for c in ctx.clinics if c.yder}
+    for col in table.columns:
+        vals = [v for v in table.column(col)[:200] if v is not None]
+        if vals and sum(yder_text(v) in known for v in vals) * 2 >= len(vals):
+            return col
+    return None
+
+
+def _column_of_periods(table: Table, ctx: ImportContext) -> str | None:
+    for col in table.columns:
+        vals = [v for v in table.column(col)[:200] if isinstance(v, str)]
+        if vals and sum(ctx.period_for(v) is not None for v in vals) * 2 >= len(vals):
+            return col
+    return None
+
+
+def _column_of_measures(table: Table, ctx: ImportContext, skip: set) -> str | None:
+    for col in table.columns:
+        if col in skip:
+            continue
+        vals = [v for v in table.column(col)[:500] if isinstance(v, str)]
+        if vals and sum(ctx.measure_for(v) is not None for v in set(vals)) * 2 >= len(set(vals)):
+            return col
+    return None
