@@ -33,7 +33,10 @@ STEPS: list[tuple[str, Step]] = [("demo", _step_demo), ("reopen", _step_reopen)]
 
 def run_selftest() -> int:
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="klyngedesk-selftest-") as tmp:
+    if hasattr(sys.stdout, "reconfigure"):  # a Windows console may not encode every Danish letter
+        sys.stdout.reconfigure(errors="replace")
+    # ignore_cleanup_errors: Windows refuses to delete a file a failed step left open.
+    with tempfile.TemporaryDirectory(prefix="klyngedesk-selftest-", ignore_cleanup_errors=True) as tmp:
         folder = Path(tmp)
         project_path = folder / "selftest.klynge"
         for name, step in STEPS:
@@ -41,7 +44,8 @@ def run_selftest() -> int:
                 step(folder, project_path)
             except Exception as exc:  # one line, whatever broke
                 print(tr("KlyngeDesk {version} selftest FAILED at {step}: {error}", version=__version__,
-                         step=name, error=f"{type(exc).__name__}: {exc}"))
+                         step=name, error=" ".join(f"{type(exc).__name__}: {exc}".split())))
+                sys.stdout.flush()
                 return 1
     print(tr("KlyngeDesk {version} selftest ok ({steps}) in {seconds} s", version=__version__,
              steps=", ".join(n for n, _ in STEPS), seconds=f"{time.perf_counter() - started:.1f}"))
