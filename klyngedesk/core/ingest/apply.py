@@ -79,7 +79,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
                 out.problems.append(Problem("error", "The value {text} is not a number.", {"text": str(cell)[:40]},
                                             row=rn, column=col, sheet=sheet))
                 continue
-            value = _value(cell, clinic, measure, period, sheet, rn, letters[col])
+            value = _value(cell, clinic, measure, period, sheet, rn, f"{col} ({letters[col]})")
             if value is not None:
                 out.values.append(value)
                 out.clinics.add(clinic)

@@ -127,11 +127,16 @@ def _is_note(row: list, ncols: int) -> bool:
 
 
 def _is_title_block(rows: list[list], first: int, last: int) -> bool:
-    """Lines above the first table: a lone title, or 'Key: value' lines."""
-    if first == last and _row_width(rows[first]) <= 2:
-        return is_label(_first_cell(rows[first]))
-    return all(_row_width(rows[i]) <= 2 and isinstance(_first_cell(rows[i]), str)
-               and normalise_text(_first_cell(rows[i])).endswith(":") for i in range(first, last + 1))
+    """Lines above the first table: titles, or 'Key: value' lines (a few rows, at most two cells each)."""
+    if last - first >= 6:
+        return False
+    for i in range(first, last + 1):
+        cell = _first_cell(rows[i])
+        if _row_width(rows[i]) > 2 or not is_label(cell):
+            return False
+        if _row_width(rows[i]) == 2 and not normalise_text(cell).endswith(":"):
+            return False
+    return True
 
 
 def _first_cell(row: list):

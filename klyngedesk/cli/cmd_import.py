@@ -1,0 +1,67 @@
+"""`klyngedesk import PROJECT FILE... [--topic T] [--period P] [--mapping NAME] [--dry-run] [--yes] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from klyngedesk.cli.output import EXIT_OK, EXIT_REFUSED, emit_json, say
+from klyngedesk.core.ingest import commit_plan, plan_import
+from klyngedesk.core.store import Project
+from klyngedesk.i18n import current_language, tr
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("import", help=tr("imports files as batches"))
+    p.add_argument("project", type=Path)
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    p.add_argument("--topic", default=None, help=tr("only the measures of this topic"))
+    p.add_argument("--period", default=None, help=tr("the period, when the file does not say"))
+    p.add_argument("--mapping", default=None, help=tr("use (or save) the mapping profile with this name"))
+    p.add_argument("--clinic", default=None, help=tr("the clinic, when a single-clinic file does not say"))
+    p.add_argument("--dry-run", action="store_true", help=tr("check only; write nothing"))
+    p.add_argument("--yes", action="store_true", help=tr("answer yes to every confirmation"))
+    p.add_argument("--json", action="store_true", help=tr("machine-readable output on stdout"))
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = current_language()
+    with Project.open(args.project, readonly=args.dry_run) as project:
+        known = {p["name"] for p in project.mapping_profiles()}
+        plan = plan_import(project, args.files, topic=args.topic, period=args.period,
+                           mapping=args.mapping if args.mapping in known else None, clinic=args.clinic,
+                           confirm=args.yes)
+        if args.mapping and args.mapping not in known:
+            for fp in plan.files:
+                if fp.mapping is not None and fp.mapping.name is None:
+                    fp.mapping.name = args.mapping
+        if plan.ok and not args.dry_run:
+            commit_plan(project, plan, save_profile=args.mapping if args.mapping not in known else None)
+    for fp in plan.files:
+        for problem in fp.problems:
+            if problem.severity == "warning":
+                say("{message}", message=tr("Warning: {text}", text=problem.message(fp.name, lang)))
+        if fp.status in ("refused", "failed"):
+            say("{message}", message=fp.message(lang) or "")
+            for problem in [p for p in fp.problems if p.severity == "error"][1:]:
+                say("{message}", message=problem.message(fp.name, lang))
+        elif fp.status == "questions":
+            for q in fp.questions:
+                say("{message}", message=tr("{file}: needs confirmation: {question}", file=fp.name,
+                                            question=tr(q.msgid, lang, **q.params)))
+        elif fp.status == "duplicate":
+            say("{message}", message=fp.message(lang) or "")
+        elif args.dry_run:
+            say("{file}: {n} values can be imported (nothing written).", file=fp.name, n=len(fp.values))
+        else:
+            say("{file}: {n} values imported as batch {batch}.", file=fp.name, n=len(fp.values), batch=fp.batch)
+    if not plan.ok:
+        if any(fp.status == "questions" for fp in plan.files):
+            say("Nothing was imported. Answer the questions with --yes, or change the files.")
+        else:
+            say("Nothing was imported.")
+    if args.json:
+        emit_json({"dry_run": args.dry_run, "imported": plan.ok and not args.dry_run,
+                   "files": [fp.to_json(lang) for fp in plan.files]})
+    return EXIT_OK if plan.ok else EXIT_REFUSED

@@ -1,0 +1,47 @@
+"""`klyngedesk inspect FILE... [--json] [--values]`: what the importer sees in each file; writes nothing."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from klyngedesk.cli.output import EXIT_OK, emit_json
+from klyngedesk.core.formatting import format_number
+from klyngedesk.core.ingest import inspect_file
+from klyngedesk.i18n import current_language, tr
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("inspect", help=tr("what the importer sees in each file; writes nothing"))
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true", help=tr("machine-readable output on stdout"))
+    p.add_argument("--values", action="store_true", help=tr("include the parsed cell values"))
+    p.add_argument("--sheet", default=None, help=tr("read this sheet (also a hidden one)"))
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    lang = current_language()
+    reports = [inspect_file(path, sheet=args.sheet) for path in args.files]
+    if args.json:
+        emit_json({"files": [r.to_json(values=args.values, lang=lang) for r in reports]})
+        return EXIT_OK
+    for report in reports:
+        print(report.path.name)
+        if report.refused:
+            print("  " + tr("Refused: {message}", message=report.refusal.message(lang) if report.refusal else ""))
+            continue
+        where = report.format or ""
+        if report.encoding:
+            where += f", {report.encoding}"
+        if report.delimiter:
+            where += ", " + tr("delimiter {delimiter}", delimiter=repr(report.delimiter))
+        print(f"  {where}")
+        for table in report.tables:
+            print("  " + tr("Sheet {sheet}: header in row {row}, {n} data rows, {excluded} rows left out",
+                            sheet=table.sheet or "–", row=table.header_row, n=format_number(len(table.rows), 0, lang),
+                            excluded=len(table.excluded)))
+            print("    " + ", ".join(f"{c} ({tr(t)})" for c, t in table.column_types.items()))
+        for problem in report.problems:
+            print("  " + problem.message(None, lang))
+    return EXIT_OK

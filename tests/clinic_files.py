@@ -1,0 +1,261 @@
+"""Synthetic clinic files in the shapes clinics really send, for the demo cluster (fictional data only)."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from openpyxl import Workbook
+
+KOL = ("kol_patienter", "kol_lfu", "kol_rehab")
+KOL_TITLES = {"kol_patienter": "Patienter med KOL", "kol_lfu": "KOL-patienter med LFU inden for 12 måneder",
+              "kol_rehab": "KOL-patienter henvist til rehabilitering"}
+AB = ("ab_ordinationer", "pcv_ordinationer")
+SUPPRESSED = "suppressed"
+
+
+@dataclass(frozen=True)
+class DemoClinic:
+    key: str
+    yder: str
+    name: str
+
+
+@dataclass
+class ClinicFile:
+    """A generated file and the values a correct import must store: (clinic, measure, period) -> value."""
+
+    path: Path
+    expected: dict[tuple[str, str, str], float | str] = field(default_factory=dict)
+
+
+def demo_clinics(project) -> list[DemoClinic]:
+    return sorted((DemoClinic(c.key, c.yder, c.name) for c in project.clinics()), key=lambda c: c.key)
+
+
+def kol_counts(rng: np.random.Generator, with_small: bool = False) -> dict[str, int]:
+    patients = int(rng.integers(40, 220))
+    lfu = int(rng.binomial(patients, 0.75))
+    rehab = 3 if with_small else int(rng.binomial(patients, 0.15))
+    return {"kol_patienter": patients, "kol_lfu": lfu, "kol_rehab": rehab}
+
+
+def _danish(x: float) -> str:
+    """1234.5 -> '1.234,5' (Danish thousands dot and decimal comma)."""
+    whole, _, frac = f"{x:,.1f}".partition(".")
+    whole = whole.replace(",", ".")
+    return whole if frac == "0" else f"{whole},{frac}"
+
+
+# --- 1. the KlyngeDesk standard format: CSV (;, decimal comma, UTF-8) and our filled-in template ------
+def standard_csv(folder: Path, clinics: list[DemoClinic], period: str, seed: int = 1,
+                 name: str = "klyngedesk_standard.csv") -> ClinicFile:
+    rng = np.random.default_rng(seed)
+    out = ClinicFile(folder / name)
+    lines = ["ydernummer;praksis;maaling;periode;vaerdi"]
+    for c in clinics:
+        for measure, value in kol_counts(rng).items():
+            lines.append(f"{c.yder};{c.name};{measure};{period};{_danish(value)}")
+            out.expected[(c.key, measure, period)] = float(value)
+    out.path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
+
+
+def filled_template(folder: Path, clinic: DemoClinic, period: str, topic: str = "kol", seed: int = 2,
+                    filled: bool = True) -> ClinicFile:
+    """Our data-collection template (hidden 'klyngedesk' sheet + long data sheet), filled in by a clinic."""
+    rng = np.random.default_rng(seed)
+    out = ClinicFile(folder / f"skabelon_{clinic.key}_{period}.xlsx")
+    wb = Workbook()
+    data = wb.active
+    data.title = "Data"
+    data.append(["ydernummer", "praksis", "maaling", "periode", "vaerdi"])
+    for measure, value in kol_counts(rng, with_small=True).items():
+        cell = (value if value >= 5 else "<5") if filled else None
+        data.append([clinic.yder, clinic.name, measure, period, cell])
+        if filled:
+            out.expected[(clinic.key, measure, period)] = float(value) if value >= 5 else SUPPRESSED
+    meta = wb.create_sheet("klyngedesk")
+    for row in (("format", "klyngedesk-template"), ("topic", topic), ("period", period), ("clinic", clinic.yder)):
+        meta.append(list(row))
+    meta.sheet_state = "hidden"
+    wb.save(out.path)
+    return out
+
+
+# --- 2. an Ordiprax-like export: title rows, wide, count-with-percent cells, a totals row ---------------
+ORDIPRAX_HEADERS = ["Ydernr.", "Praksis", "KOL-pt. i alt", "Heraf LFU < 12 mdr.", "Henvist til rehab."]
+ORDIPRAX_SPEC = {"layout": "wide", "yder_column": "Ydernr.", "name_column": "Praksis", "measure_column": None,
+                 "value_column": None, "period_column": None, "labels": {},
+                 "columns": {"KOL-pt. i alt": "kol_patienter", "Heraf LFU < 12 mdr.": "kol_lfu",
+                             "Henvist til rehab.": "kol_rehab"}}
+
+
+def ordiprax_export(folder: Path, clinics: list[DemoClinic], period_label: str, period: str,
+                    seed: int = 3) -> ClinicFile:
+    rng = np.random.default_rng(seed)
+    out = ClinicFile(folder / "ordiprax_kol_udtraek.xlsx")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Udtræk"
+    ws.append(["Ordiprax – KOL-opfølgning, klyngeudtræk"])
+    ws.append([f"Periode: {period_label}"])
+    ws.append([])
+    ws.append(ORDIPRAX_HEADERS)
+    totals = [0, 0, 0]
+    for c in clinics:
+        k = kol_counts(rng)
+        pct = 100 * k["kol_lfu"] / k["kol_patienter"]
+        ws.append([int(c.yder), c.name, k["kol_patienter"], f"{k['kol_lfu']} ({pct:.1f}%)".replace(".", ","),
+                   k["kol_rehab"]])
+        for i, m in enumerate(KOL):
+            totals[i] += k[m]
+            out.expected[(c.key, m, period)] = float(k[m])
+    ws.append(["Total", "", *totals])
+    ws.append([])
+    ws.append(["Kilde: Ordiprax (fiktivt udtræk til test)"])
+    wb.save(out.path)
+    return out
+
+
+# --- 3. an EHR export for one clinic: title rows, Ydernummer line, totals row, note, cp1252 -----------
+def ehr_export(folder: Path, clinic: DemoClinic, period_label: str, period: str, seed: int = 4) -> ClinicFile:
+    rng = np.random.default_rng(seed)
+    out = ClinicFile(folder / f"journaludtraek_{clinic.key}.csv")
+    k = kol_counts(rng, with_small=True)
+    lines = [f"Statistikudtræk fra journalsystemet – {clinic.name}", f"Ydernummer: {int(clinic.yder):06d}",
+             f"Periode: {period_label}", "", "Måling;Antal;Andel"]
+    for m in KOL:
+        value = k[m]
+        share = 100 * value / k["kol_patienter"]
+        shown = "<5" if value < 5 else f"{value}"
+        lines.append(f"{KOL_TITLES[m]};{shown};{share:.1f} %".replace(".", ","))
+        out.expected[(clinic.key, m, period)] = float(value) if value >= 5 else SUPPRESSED
+    lines += [f"I alt;{sum(k.values())};", "", "* Tal under 5 vises ikke (diskretionering)."]
+    out.path.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    return out
+
+
+# --- 4. a region extract in long format: many clinics, Danish labels, a region totals row --------------
+def region_extract(folder: Path, clinics: list[DemoClinic], period_label: str, period: str,
+                   seed: int = 5) -> ClinicFile:
+    rng = np.random.default_rng(seed)
+    out = ClinicFile(folder / "region_udtraek_antibiotika.xlsx")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Praksis"
+    ws.append(["Region Midtjylland – Antibiotikaforbrug pr. praksis (fiktivt)"])
+    ws.append(["Enhed: antal indløste recepter"])
+    ws.append(["Ydernummer", "Praksisnavn", "Indikator", "Periode", "Antal"])
+    total = 0.0
+    for c in clinics:
+        ab = int(rng.integers(600, 1800))
+        pcv = int(rng.binomial(ab, 0.33))
+        for measure, title, value in (("ab_ordinationer", "Antibiotikaordinationer", ab),
+                                      ("pcv_ordinationer", "Ordinationer af penicillin V", pcv)):
+            ws.append([c.yder, c.name, title, period_label, value])
+            out.expected[(c.key, measure, period)] = float(value)
+            total += value
+    ws.append(["Region i alt", "", "", period_label, total])
+    wb.save(out.path)
+    return out
+
+
+# --- bigger files for the benchmark -----------------------------------------------------------------------
+def big_standard_xlsx(path: Path, rows: int = 100_000, seed: int = 6) -> Path:
+    """A standard-format region extract with `rows` data rows (write-only openpyxl, fast)."""
+    rng = np.random.default_rng(seed)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Data")
+    ws.append(["ydernummer", "praksis", "maaling", "periode", "vaerdi"])
+    measures = ("ab_ordinationer", "pcv_ordinationer", "kol_patienter", "kol_lfu", "kol_rehab")
+    values = rng.integers(0, 2000, rows)
+    for i in range(rows):
+        clinic = i // (len(measures) * 10)
+        ws.append([str(100000 + clinic), f"Lægehuset nr. {clinic}", measures[i % len(measures)],
+                   f"20{10 + (i // len(measures)) % 10}H1", int(values[i])])
+    wb.save(path)
+    return path
+
+
+# --- files that must be refused ---------------------------------------------------------------------------
+MARKER = "ZQX-HEMMELIG-PATIENT"
+
+
+def cpr_file(folder: Path) -> Path:
+    """A clinic list that carries patients' CPR numbers (fictional, valid dates) in a column."""
+    path = folder / "patientliste_med_cpr.csv"
+    lines = ["Nummer;Bemærkning;Antal"]
+    for i, cpr in enumerate(("0101701234", "150385-4321", "2912994567", "010203-1111", "311288-2222")):
+        lines.append(f"{cpr};{MARKER} {i};1")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def cpr_lost_zero_file(folder: Path) -> Path:
+    """CPR numbers stored as numbers in Excel, so the leading zero is gone (9 digits)."""
+    path = folder / "udtraek_cpr_tal.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Id", "Tekst", "Antal"])
+    for i, n in enumerate((101701234, 503854321, 912994567, 102031111, 311288222)):
+        ws.append([n, f"{MARKER} {i}", 1])
+    wb.save(path)
+    return path
+
+
+def patient_level_file(folder: Path) -> Path:
+    path = folder / "patienter_kol.csv"
+    lines = ["Patient;Fødselsår;Køn;LFU dato"]
+    for i in range(12):
+        lines.append(f"{MARKER} {i};19{50 + i};{'KM'[i % 2]};0{1 + i % 9}-03-2026")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def zip_bomb(folder: Path) -> Path:
+    """A tiny .xlsx whose one part unpacks to 60 MB of the marker (ratio far above any real workbook)."""
+    path = folder / "bombe.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        z.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook/>')
+        z.writestr("xl/worksheets/sheet1.xml", (MARKER * 3_000_000)[:60_000_000])
+    return path
+
+
+def xml_entity_bomb(folder: Path) -> Path:
+    """A workbook whose shared strings declare nested entities (billion laughs)."""
+    path = folder / "entiteter.xlsx"
+    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "' + MARKER + '">'
+            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol2;</t></si></sst>')
+    buf = io.BytesIO()
+    Workbook().save(buf)
+    with zipfile.ZipFile(io.BytesIO(buf.getvalue())) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            z.writestr(item, src.read(item))
+        z.writestr("xl/sharedStrings.xml", bomb)
+    return path
+
+
+def truncated_xlsx(folder: Path, source: Path) -> Path:
+    path = folder / "afbrudt.xlsx"
+    data = source.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def empty_file(folder: Path) -> Path:
+    path = folder / "tom.csv"
+    path.write_bytes(b"")
+    return path
+
+
+def mismatched_file(folder: Path) -> Path:
+    """Text (with the marker) named .xlsx: the content does not match the extension."""
+    path = folder / "forkert_endelse.xlsx"
+    path.write_text(f"ydernummer;vaerdi\n123456;{MARKER}\n", encoding="utf-8")
+    return path
