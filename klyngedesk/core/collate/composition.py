@@ -1,0 +1,94 @@
+"""Compositions: shares within a group (morfin / tramadol / other opioids among opioid users) per clinic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from klyngedesk.core.collate.table import Composition, CompositionPart
+from klyngedesk.core.model import Indicator, Topic
+from klyngedesk.i18n import tr
+
+OTHER = "_other"
+
+
+def composition_specs(topic: Topic, inputs: pd.DataFrame) -> list[tuple[str, str, list[Indicator], str]]:
+    """(key, title, member indicators, total measure) for each group in the topic.
+
+    A package may name a group's total explicitly ("groups": {"opioider": {"total": "opioid_brugere",
+    "title": ...}}). Otherwise: indicators sharing a `group` and the same denominator form the parts, and
+    the total is the topic's other indicator with that denominator whose numerator measure shares the
+    group's stem (e.g. "opioid_brugere" for "opioider") and is at least the parts' sum for every clinic.
+    Percentage indicators with a measure denominator outside any group are two-part compositions
+    (e.g. ibuprofen / other NSAID among NSAID users).
+    """
+    explicit = topic.package.get("groups", {}) if isinstance(topic.package, dict) else {}
+    measure_title = {m.key: m.title for m in topic.measures}
+    groups: dict[str, list[Indicator]] = {}
+    for ind in topic.indicators:
+        if ind.group_key:
+            groups.setdefault(ind.group_key, []).append(ind)
+    specs = []
+    numerators = inputs.pivot_table(index="clinic", columns="indicator", values="numerator", aggfunc="first")
+    for key, members in groups.items():
+        spec = explicit.get(key, {}) if isinstance(explicit, dict) else {}
+        total = spec.get("total")
+        if not total:
+            parts_sum = sum(numerators[m.key] for m in members if m.key in numerators)
+            candidates = [i for i in topic.indicators if i not in members and i.denominator == members[0].denominator
+                          and i.denominator_kind == members[0].denominator_kind and i.unit == members[0].unit]
+            stem = key[:5].lower()
+            for cand in sorted(candidates, key=lambda c: not c.numerator.lower().startswith(stem)):
+                if cand.key in numerators and bool((numerators[cand.key].fillna(np.inf) >= parts_sum.fillna(0)).all()):
+                    total = cand.numerator
+                    break
+        if total:
+            specs.append((key, spec.get("title") or key.capitalize(), members, total))
+    for ind in topic.indicators:
+        if ind.unit == "percent" and ind.denominator_kind == "measure" and not ind.group_key:
+            specs.append((ind.key, f"{measure_title.get(ind.numerator, ind.numerator)} / "
+                          f"{measure_title.get(ind.denominator, ind.denominator)}", [ind], ind.denominator))
+    return specs
+
+
+def compositions(topic: Topic, inputs: pd.DataFrame) -> tuple[Composition, ...]:
+    """Each group's shares per clinic and for the cluster (percent; None where a count is unknown)."""
+    if inputs.empty:
+        return ()
+    measure_title = {m.key: m.title for m in topic.measures}
+    out = []
+    for key, title, members, total_measure in composition_specs(topic, inputs):
+        clinics = list(dict.fromkeys(inputs["clinic"]))
+        counts = np.column_stack([inputs[inputs["indicator"] == m.key].set_index("clinic")["numerator"]
+                                  .reindex(clinics).to_numpy(float) for m in members])
+        totals = _total_counts(inputs, topic, total_measure, clinics)
+        other = totals - counts.sum(1)
+        all_counts = np.column_stack([counts, other])
+        parts = [CompositionPart(m.numerator, measure_title.get(m.numerator, m.title)) for m in members]
+        parts.append(CompositionPart(OTHER, tr("Others")))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shares = all_counts / totals[:, None] * 100
+            bad = (other < 0) | ~(totals > 0)
+            shares[bad] = np.nan
+            ok = ~np.isnan(shares).any(1)
+            cluster = np.nansum(all_counts[ok], 0) / np.nansum(totals[ok]) * 100
+        out.append(Composition(
+            key=key, title=title, total_measure=total_measure, parts=tuple(parts),
+            shares={c: tuple(_f(v) for v in shares[i]) for i, c in enumerate(clinics)},
+            counts={c: tuple(_f(v) for v in all_counts[i]) for i, c in enumerate(clinics)},
+            totals={c: _f(totals[i]) for i, c in enumerate(clinics)},
+            cluster=tuple(_f(v) for v in cluster)))
+    return tuple(out)
+
+
+def _total_counts(inputs: pd.DataFrame, topic: Topic, measure: str, clinics: list[str]) -> np.ndarray:
+    for ind in topic.indicators:
+        if ind.numerator == measure:
+            return inputs[inputs["indicator"] == ind.key].set_index("clinic")["numerator"].reindex(clinics).to_numpy(float)
+        if ind.denominator == measure:
+            return inputs[inputs["indicator"] == ind.key].set_index("clinic")["denominator"].reindex(clinics).to_numpy(float)
+    return np.full(len(clinics), np.nan)
+
+
+def _f(v) -> float | None:
+    return float(v) if v is not None and np.isfinite(v) else None
