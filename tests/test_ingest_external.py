@@ -1,0 +1,169 @@
+"""Every externally written test file goes through `inspect`: a table or a clear refusal, with real values."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from klyngedesk.cli.main import main
+from klyngedesk.core.ingest import inspect_file
+from klyngedesk.core.ingest.inspect import cell_json
+
+REQUIRED_FILE_KEYS = {"path", "status", "message", "format", "encoding", "delimiter", "sheet", "tables", "problems"}
+REQUIRED_TABLE_KEYS = {"header_row", "columns", "rows", "excluded_rows", "column_types"}
+
+
+def _inspect_json(capsys, *paths: Path, values: bool = True) -> list[dict]:
+    args = ["inspect", *map(str, paths), "--json"] + (["--values"] if values else [])
+    assert main(args) == 0
+    return json.loads(capsys.readouterr().out)["files"]
+
+
+def _table(external: Path, name: str, index: int = 0):
+    report = inspect_file(external / name)
+    assert report.status == "ok", report.refusal and report.refusal.message("en")
+    return report, report.tables[index]
+
+
+def test_every_external_file_yields_a_table_or_a_clear_refusal(external: Path, capsys) -> None:
+    files = sorted(p for p in external.iterdir() if p.name != "SOURCES.md")
+    assert len(files) >= 30
+    out = _inspect_json(capsys, *files)
+    assert len(out) == len(files)
+    for entry in out:
+        assert entry.keys() >= REQUIRED_FILE_KEYS
+        if entry["status"] == "ok":
+            assert entry["tables"], entry["path"]
+            for table in entry["tables"]:
+                assert table.keys() >= REQUIRED_TABLE_KEYS
+                assert len(table["values"]) == table["rows"]
+                assert set(table["column_types"].values()) <= {"number", "percent", "date", "text", "empty"}
+        else:
+            assert entry["status"] == "refused" and entry["message"], entry["path"]
+
+
+def test_password_protected_workbook_is_refused_as_such(external: Path, capsys) -> None:
+    [entry] = _inspect_json(capsys, external / "lib_calamine_pass_protected.xlsx")
+    assert entry["status"] == "refused" and entry["refusal"] == "encrypted"
+    assert "adgangskode" in entry["message"]  # Danish by default
+    assert main(["--lang", "en", "inspect", str(external / "lib_calamine_pass_protected.xlsx")]) == 0
+    assert "password" in capsys.readouterr().out
+
+
+def test_count_with_percent_cells_and_the_totals_row(external: Path) -> None:
+    _, t = _table(external, "dk_ssi_Cases_by_sex.csv")
+    assert t.header_row == 1 and len(t.rows) == 10
+    assert t.columns[:2] == ["Aldersgruppe", "Kvinder_(procent)"]
+    assert [cell_json(v) for v in t.rows[0]] == ["0-9", 169777, 180280, 350057]  # " 169.777 (48)"
+    assert t.excluded == [(12, "total")]  # "I alt;1.773.821 (52);..."
+
+
+def test_thousands_dot_next_to_decimal_comma(external: Path) -> None:
+    report, t = _table(external, "dk_ssi_Cases_by_age.csv")
+    assert report.encoding == "utf-8-sig" and report.delimiter == ";"
+    assert [cell_json(v) for v in t.rows[0]] == ["0-9", 328523, 542136, 60.6]
+    assert t.column_types["Procent_positive"] == "number" and t.excluded == [(12, "total")]
+
+
+def test_totals_row_with_empty_week_and_padded_numbers(external: Path) -> None:
+    report, t = _table(external, "dk_ssi_plejehjem_ugeoversigt.csv")
+    assert report.encoding == "utf-8" and t.columns[0] == "År"
+    assert len(t.rows) == 152 and t.excluded == [(154, "total")]
+    weeks = {(r[0], r[1]): r for r in t.rows}
+    assert weeks[(2020.0, 14.0)][5] == 1135  # "  1.135"
+
+
+def test_rate_column_that_looks_like_thousands_is_flagged(external: Path) -> None:
+    report, t = _table(external, "dk_ssi_Municipality_test_pos.csv")
+    assert len(t.rows) == 99 and not t.excluded
+    first = [cell_json(v) for v in t.rows[0]]
+    assert first == [101, "København", 608802, 335468, 642242, 52234]
+    flagged = {p.column for p in report.problems if p.severity == "warning"}
+    assert "Kumulativ_incidens_(per_100000)" in flagged
+
+
+def test_full_precision_decimal_comma_and_iso_dates(external: Path) -> None:
+    _, t = _table(external, "dk_ssi_Antigentests_pr_dag.csv")
+    assert len(t.rows) == 656 and t.column_types["Dato"] == "date"
+    row = next(r for r in t.rows if cell_json(r[0]) == "2021-05-30")
+    assert row[6] == pytest.approx(7.69230769230769)  # "7,69230769230769"
+    assert row[4] == pytest.approx(92.3076923076923)
+
+
+def test_fraction_with_decimal_comma_stays_a_fraction(external: Path) -> None:
+    _, t = _table(external, "dk_ssi_figurtendensalderdata.csv")
+    assert t.rows[0][3] == pytest.approx(0.4598)
+    assert t.rows[1][1] == "Indlæggelse, hvor covid-19 kan have spillet en rolle"
+
+
+def test_cp1252_file_is_decoded_as_danish(external: Path) -> None:
+    report, t = _table(external, "dk_kommunerne_latin1.csv")
+    assert report.encoding == "cp1252" and report.delimiter == ","
+    assert t.rows[0] == ["København", "Hovedstaden"] and len(t.rows) == 97
+
+
+def test_header_row_far_down_and_table_mid_sheet(external: Path) -> None:
+    _, t = _table(external, "lib_calamine_header-row.xlsx")
+    assert t.header_row == 9 and t.columns == ["Columns", "Column A", "Column B", "Column C"]
+    assert [cell_json(v) for v in t.rows[0]] == ["put data here", 1, 2, 3]
+    _, t = _table(external, "lib_calamine_temperature-in-middle.xlsx")
+    assert t.header_row == 4 and t.columns == ["label", "value"] and t.letters == ["B", "C"]
+    assert t.rows[0] == ["celsius", pytest.approx(22.2222)]
+
+
+def test_1904_dates_and_cached_errors(external: Path) -> None:
+    _, t = _table(external, "lib_calamine_date_1904.xlsx")
+    assert cell_json(t.rows[0][0]) == "2021-01-01"
+    _, t = _table(external, "lib_calamine_errors.xlsx")
+    assert [cell_json(r[0]) for r in t.rows] == [{"error": e} for e in
+                                                 ("#DIV/0!", "#NAME?", "#VALUE!", "#NULL!", "#REF!", "#NUM!", "#N/A")]
+
+
+def test_hidden_sheets_skipped_and_note_excluded(external: Path) -> None:
+    report, t = _table(external, "lib_calamine_any_sheets.xlsx")
+    assert [s["name"] for s in report.sheets if s["hidden"]] == ["Hidden", "VeryHidden"]
+    assert {x.sheet for x in report.tables} == {"Visible"}
+    assert [cell_json(v) for v in t.rows[2]] == [5, 6] and t.excluded == [(5, "note")]
+
+
+def test_legacy_xls_float_fidelity_and_blank_rows_above_header(external: Path) -> None:
+    _, t = _table(external, "lib_calamine_xls_wrong_decimals.xls")
+    assert t.rows[0][0] == 0.525625
+    _, t = _table(external, "lib_csvkit_test_skip_lines.xls")
+    assert t.header_row == 4 and t.columns[:3] == ["text", "date", "integer"] and len(t.rows) == 5
+
+
+def test_metadata_rows_above_an_offset_header(external: Path) -> None:
+    _, t = _table(external, "lib_calamine_issue_530.xlsx")
+    assert t.header_row == 4 and t.columns[0] == "领域" and len(t.rows) == 1
+
+
+def test_text_encodings_and_line_endings(external: Path) -> None:
+    report, t = _table(external, "lib_csvkit_test_utf16_little.csv")
+    assert report.encoding == "utf-16" and t.columns == ["a", "b", "c"]
+    _, t = _table(external, "lib_csvkit_mac_newlines.csv")
+    assert t.rows[1][0] == "Once upon\ra time" and t.rows[1][1] == 5
+    _, t = _table(external, "lib_csvkit_test_locale.csv")
+    assert t.rows[0][:2] == [1.7, 200000000.0]
+
+
+def test_zero_padded_numbers_and_padded_headers(external: Path) -> None:
+    _, t = _table(external, "uk_openprescribing_hscic_prescribing_sample.csv")
+    assert t.columns[0] == "SHA" and t.columns[4] == "BNF NAME" and t.columns[-1] == "PERIOD"  # no empty column
+    assert t.rows[2][5:7] == [40.0, 113.31]
+
+
+def test_totals_rows_among_detail_rows(external: Path) -> None:
+    _, t = _table(external, "uk_openprescribing_gp-reg-pat-prac-quin-age.csv")
+    assert t.excluded[0] == (2, "total") and all(r != "ALL" for row in t.rows for r in row[6:8])
+    assert cell_json(t.rows[0][1]) == "2017-09-01"
+
+
+def test_region_workbook_with_empty_extra_sheets(external: Path) -> None:
+    report, t = _table(external, "dk_regiondk_Med_use.xlsx")
+    assert t.columns == ["ATC", "Region", "2008", "2013"]  # trailing space trimmed, years as names
+    assert (2, "total") in t.excluded  # "Hele landet"
+    assert t.rows[0][2] == pytest.approx(735.53)
+    assert [s["empty"] for s in report.sheets] == [False, True, True]
