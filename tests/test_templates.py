@@ -38,7 +38,7 @@ def test_a_clinic_template_has_its_identity_and_nothing_else(demo_project: Proje
     assert "Sådan udfylder du skemaet" in instructions and clinic.name in instructions
     assert "J01CE02" in instructions and "ikke verificeret" in instructions
     assert read_template_meta(out) == {**read_template_meta(out), "format": "klyngedesk-template", "version": "1",
-                                       "topic": "antibiotika", "period": "2026H1", "clinic": "K03",
+                                       "topic": "antibiotika", "period": "2026H1", "clinic": clinic.yder, "clinic_key": "K03",
                                        "yder": clinic.yder}
 
 
@@ -88,7 +88,7 @@ def test_cli_template(demo_path: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "smerter_K02.xlsx"
     assert main(["template", str(demo_path), "--topic", "smerter", "--period", "2026H1", "--out", str(out),
                  "--clinic", "K02"]) == 0
-    assert read_template_meta(out)["clinic"] == "K02"
+    assert read_template_meta(out)["clinic_key"] == "K02"
     assert "smerter_K02.xlsx" in capsys.readouterr().err
     bad = tmp_path / "bad.xlsx"
     assert main(["template", str(demo_path), "--topic", "findes_ikke", "--period", "2026H1", "--out", str(bad)]) == 1

@@ -106,8 +106,9 @@ def write_template(request: TemplateRequest, out: str | Path) -> Path:
     write_instructions(wb.create_sheet(), request)
     write_meta(wb, {
         "format": TEMPLATE_FORMAT, "version": TEMPLATE_VERSION, "topic": request.topic.key,
-        "period": request.period.key, "clinic": request.clinic.key if request.clinic else "",
+        "period": request.period.key, "clinic": request.clinic.yder if request.clinic else "",
         "yder": request.clinic.yder if request.clinic else "",
+        "clinic_key": request.clinic.key if request.clinic else "",
         "measures": ",".join(m.key for m in request.topic.measures), "rows": len(rows),
         "created": date.today().isoformat()})
     wb.active = 0
