@@ -120,23 +120,29 @@ class AddNote(Command):
 
 
 @dataclass
-class CommitBatch(Command):
-    """Commit an import prepared by the importer; `commit(project)` returns the new batch id."""
+class CommitImport(Command):
+    """Files committed by the importer as batches; `commit(project)` stores them and returns the batch ids.
 
-    file_name: str
-    commit: Callable[[Project], int]
-    batch_id: int | None = None
+    Undo takes every batch back (newest first); redo stores the same prepared values again.
+    """
+
+    files: list[str]
+    commit: Callable[[Project], list[int]]
+    batch_ids: list[int] = field(default_factory=list)
 
     def do(self, project: Project) -> None:
-        self.batch_id = self.commit(project)
+        self.batch_ids = list(self.commit(project))
 
     def undo(self, project: Project) -> None:
-        if self.batch_id is not None:
-            project.undo_batch(self.batch_id)
-            self.batch_id = None
+        with project.transaction():
+            for batch_id in reversed(self.batch_ids):
+                project.undo_batch(batch_id)
+        self.batch_ids = []
 
     def label(self, lang: str | None = None) -> str:
-        return tr("Import {file}", lang, file=self.file_name)
+        if len(self.files) == 1:
+            return tr("Import {file}", lang, file=self.files[0])
+        return tr("Import {n} files", lang, n=len(self.files))
 
 
 @dataclass

@@ -6,7 +6,15 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -21,11 +29,15 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.demo import build_demo
 from klyngedesk.core.store import Project
 from klyngedesk.gui.about_dialog import show_about
+from klyngedesk.gui.charts_page import ChartsPage
 from klyngedesk.gui.clinics_page import ClinicsPage
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.data_page import DataPage
 from klyngedesk.gui.import_history_page import ImportHistoryPage
+from klyngedesk.gui.import_wizard import ImportWizard
+from klyngedesk.gui.meetings_page import MeetingsPage
 from klyngedesk.gui.new_cluster_wizard import NewClusterWizard
+from klyngedesk.gui.presentation import PresentationWindow, slides_for
 from klyngedesk.gui.settings_dialog import SettingsDialog
 from klyngedesk.gui.storage_check import storage_warning
 from klyngedesk.gui.tasks import TaskRunner
@@ -60,12 +72,20 @@ class MainWindow(QMainWindow):
         self.clinics_page = ClinicsPage(ctx)
         self.data_page = DataPage(ctx)
         self.history_page = ImportHistoryPage(ctx)
-        self.pages: list = [self.clinics_page, self.data_page, self.history_page]
+        self.charts_page = ChartsPage(ctx)
+        self.meetings_page = MeetingsPage(ctx)
+        self.meetings_page.pack.runner = self.runner
+        self.meetings_page.presentation_requested.connect(self.present)
+        self.pages: list = [self.clinics_page, self.data_page, self.history_page, self.charts_page,
+                            self.meetings_page]
         for page in self.pages:
             page.undo_stack = self.undo_stack
-        self.tabs.addTab(self.clinics_page, tr("Clinics", lang))
-        self.tabs.addTab(self.data_page, tr("Data", lang))
-        self.tabs.addTab(self.history_page, tr("Imports", lang))
+        self.page_titles = [tr("Clinics", lang), tr("Data", lang), tr("Imports", lang), tr("Charts", lang),
+                            tr("Meetings", lang)]
+        for page, title in zip(self.pages, self.page_titles, strict=True):
+            self.tabs.addTab(page, title)
+        self.import_wizard: ImportWizard | None = None
+        self.presentation: PresentationWindow | None = None
         self.banner = QLabel()
         self.banner.setObjectName("storage_banner")
         self.banner.setWordWrap(True)
@@ -136,13 +156,15 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         self.view_menu = self.menuBar().addMenu(tr("&View", lang))
-        for n, (label, page) in enumerate(((tr("Clinics", lang), self.clinics_page), (tr("Data", lang), self.data_page),
-                                           (tr("Imports", lang), self.history_page)), 1):
+        for n, (label, page) in enumerate(zip(self.page_titles, self.pages, strict=True), 1):
             action = QAction(label, self)
             action.setShortcut(QKeySequence(f"Ctrl+{n}"))
             action.triggered.connect(lambda _=False, p=page: self.tabs.setCurrentWidget(p))
             self.view_menu.addAction(action)
             self.addAction(action)
+        self.view_menu.addSeparator()
+        self.present_action = self._action("&Presentation mode", self.present_current, "F5")
+        self.view_menu.addAction(self.present_action)
         help_menu = self.menuBar().addMenu(tr("&Help", lang))
         self.about_action = QAction(tr("&About KlyngeDesk", lang), self)
         self.about_action.triggered.connect(lambda: show_about(self, lang))
@@ -160,7 +182,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         project = self.ctx.holder.project
         self.setWindowTitle(f"KlyngeDesk — {project.cluster().name}" if project else "KlyngeDesk")
-        for action in (self.close_action, self.import_action):
+        for action in (self.close_action, self.import_action, self.present_action):
             action.setEnabled(project is not None)
 
     # --- opening -------------------------------------------------------------------------
@@ -232,9 +254,54 @@ class MainWindow(QMainWindow):
         if files:
             self.import_files(files)
 
-    def import_files(self, paths: list[str]) -> None:
-        """Hand files to the import wizard (added when the importer is available)."""
+    def import_files(self, paths: list[str]) -> ImportWizard | None:
+        """Open the import wizard on the files (or add them to the wizard already open)."""
+        if self.ctx.holder.project is None or not paths:
+            return None
         self.files_dropped.emit(paths)
+        if self.import_wizard is not None and self.import_wizard.isVisible():
+            self.import_wizard.add_files(paths)
+            return self.import_wizard
+        wizard = ImportWizard(self.ctx, self.runner, self.undo_stack, paths, self)
+        wizard.committed.connect(self._imported)
+        self.import_wizard = wizard
+        wizard.open()
+        wizard.replan()
+        return wizard
+
+    def _imported(self, batch_ids: list[int]) -> None:
+        self.tabs.setCurrentWidget(self.history_page)
+        if batch_ids:
+            self.history_page.select_batch(batch_ids[-1])
+
+    # --- presentation --------------------------------------------------------------------
+    def present_current(self) -> None:
+        key = self.meetings_page.meeting_key()
+        if key is not None:
+            self.present(key)
+        else:
+            self.tabs.setCurrentWidget(self.meetings_page)
+
+    def present(self, meeting: str) -> PresentationWindow | None:
+        project = self.ctx.holder.project
+        if project is None:
+            return None
+        try:
+            slides = slides_for(project, meeting)
+        except KlyngeError as error:
+            QMessageBox.information(self, tr("Presentation mode", self.ctx.lang), error.message(self.ctx.lang))
+            return None
+        window = PresentationWindow(slides, self.ctx.lang, project.cluster().name)
+        self.presentation = window
+        screens = QGuiApplication.screens()
+        if len(screens) > 1:  # the projector is usually the screen the desk is not on
+            others = [s for s in screens if s is not self.screen()]
+            window.setScreen(others[0])
+            window.setGeometry(others[0].geometry())
+        window.showFullScreen()
+        window.activateWindow()
+        window.setFocus()
+        return window
 
     # --- drag and drop -------------------------------------------------------------------
     def _acceptable(self, paths: list[str]) -> bool:

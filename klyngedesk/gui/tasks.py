@@ -61,8 +61,12 @@ class BackgroundTask(QRunnable):
             log.info("%s cancelled", self.name)
             self.signals.cancelled.emit()
         except Exception as error:  # reported to the user through `failed`, never lost
-            log.exception("%s failed", self.name)
-            self.signals.failed.emit(error)
+            if self._cancel.is_set():  # the core's own "cancelled" error after the user pressed Cancel
+                log.info("%s cancelled (%s)", self.name, type(error).__name__)
+                self.signals.cancelled.emit()
+            else:
+                log.exception("%s failed", self.name)
+                self.signals.failed.emit(error)
         else:
             self.signals.succeeded.emit(result)
         finally:

@@ -41,3 +41,9 @@ def push(stack: QUndoStack, command: Command, holder: ProjectHolder, lang: str) 
     command.do(holder.project)
     stack.push(CoreUndoCommand(command, holder, lang))
     holder.data_changed.emit()
+
+
+def push_done(stack: QUndoStack, command: Command, holder: ProjectHolder, lang: str) -> None:
+    """Make a command that has already run (e.g. in a background task) undoable."""
+    stack.push(CoreUndoCommand(command, holder, lang))
+    holder.data_changed.emit()

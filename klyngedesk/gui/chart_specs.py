@@ -1,0 +1,109 @@
+"""Chooses and builds the chart spec the charts tab and presentation mode show (adapts core collate/render)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from klyngedesk.core.anonymise import (
+    AnonymisedIndicator,
+    AnonymisedRow,
+    AnonymisedTable,
+    anonymise,
+    anonymised_table,
+)
+from klyngedesk.core.collate.collate import collate
+from klyngedesk.core.model import Topic
+from klyngedesk.core.render import wording
+from klyngedesk.core.render.chart_builder import (
+    ChartContext,
+    before_after_chart,
+    composition_chart,
+    funnel_chart,
+    ranked_chart,
+)
+from klyngedesk.core.render.charts import ChartSpec, make_axis
+from klyngedesk.core.render.indicator_pages import denominator_title, indicator_meta
+from klyngedesk.core.store import Project
+from klyngedesk.gui.chart_view import TrendChart
+from klyngedesk.i18n import tr
+
+CHART_KINDS = ("ranked", "funnel", "composition", "before_after", "trend")
+KIND_TITLES = {"ranked": "Ranked bars", "funnel": "Funnel plot", "composition": "Composition",
+               "before_after": "Before and after", "trend": "Trend over the rounds"}
+
+
+@dataclass(frozen=True)
+class ChartRequest:
+    topic: str
+    indicator: str
+    period: str
+    compare: str | None
+    kind: str
+    meeting: str | None = None  # None = the coordinator's view with every name
+
+
+def table_for(project: Project, request: ChartRequest) -> AnonymisedTable:
+    """The anonymised table for a meeting, or for the coordinator a table naming every clinic."""
+    if request.meeting is not None:
+        return anonymised_table(project, request.meeting, request.topic, period=request.period,
+                                compare=request.compare)
+    table = collate(project, request.topic, request.period, request.compare)
+    names = {c.key: c.name for c in project.clinics()}
+    return anonymise(table, {k: k for k in names}, meeting="", named=names, threshold=0,
+                     list_size_display="exact")
+
+
+def context_for(request: ChartRequest, lang: str, table: AnonymisedTable) -> ChartContext:
+    return ChartContext(lang, show_names=True, suppressed_text=table.suppressed_text)
+
+
+def build_spec(project: Project, request: ChartRequest, lang: str) -> tuple[ChartSpec | TrendChart | None,
+                                                                             AnonymisedTable | None]:
+    """The spec for one chart (None when this chart cannot be drawn for these data) and its table."""
+    topic = project.topic(request.topic)
+    meta = indicator_meta(topic, request.indicator)
+    if request.kind == "trend":
+        return trend_spec(project, topic, request, lang), None
+    table = table_for(project, request)
+    ctx = context_for(request, lang, table)
+    ind = table.indicator(request.indicator)
+    if request.kind == "funnel":
+        return funnel_chart(ind, meta, ctx, denominator_title(topic, meta, lang)), table
+    if request.kind == "before_after":
+        if request.compare is None:
+            return None, table
+        return before_after_chart(ind, meta, ctx, table.compare_label or "", table.period_label), table
+    if request.kind == "composition":
+        comps = [c for c in table.compositions if meta.group_key in (None, c.key)] or list(table.compositions)
+        if not comps:
+            return None, table
+        return composition_chart(comps[0], ctx, label_codes={**{r.label: r.code for r in ind.rows}}), table
+    return ranked_chart(ind, meta, ctx), table
+
+
+def trend_spec(project: Project, topic: Topic, request: ChartRequest, lang: str) -> TrendChart | None:
+    """The cluster's pooled value and median in every round (a trend over the rounds)."""
+    periods = project.periods()
+    if len(periods) < 2:
+        return None
+    pooled, median = [], []
+    for period in periods:
+        ind = collate(project, topic.key, period.key).indicator(request.indicator)
+        pooled.append(ind.pooled)
+        median.append(ind.median)
+    meta = indicator_meta(topic, request.indicator)
+    values = [v for v in pooled + median if v is not None]
+    if not values:
+        return None
+    axis = make_axis(wording.unit_label(meta, lang), values, wording.tick(meta.unit, lang),
+                     ceiling=100.0 if meta.unit == "percent" else None)
+    return TrendChart(tr("The cluster over the rounds", lang), tuple(p.label for p in periods),
+                      ((tr("Cluster as a whole", lang), tuple(pooled), "after"),
+                       (tr("Cluster median", lang), tuple(median), "median")), axis)
+
+
+def row_for_label(ind: AnonymisedIndicator, ctx: ChartContext, label: str) -> AnonymisedRow | None:
+    for row in ind.rows:
+        if ctx.label(row) == label or row.label == label or row.code == label:
+            return row
+    return None

@@ -1,0 +1,267 @@
+"""Draws the shared, renderer-neutral chart specs with pyqtgraph, so the screen shows what the paper shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from klyngedesk.core.render.charts import (
+    LINE_DASHES,
+    ROLE_COLOURS,
+    SEGMENT_COLOURS,
+    Axis,
+    BeforeAfterChart,
+    ChartSpec,
+    CompositionChart,
+    FunnelChart,
+    RankedBarChart,
+    ReferenceLine,
+)
+
+BAR_HEIGHT = 0.66
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    """A line per series over the periods (the cluster's pooled value, the median, one clinic)."""
+
+    title: str
+    periods: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float | None, ...], str], ...]  # (label, values, colour role)
+    axis: Axis
+
+
+def _pen(role: str, width: float = 1.5, dash: tuple = ()) -> QPen:
+    pen = pg.mkPen(QColor(ROLE_COLOURS.get(role, role)), width=width)
+    if dash:
+        pen.setDashPattern([float(d) for d in dash])
+    return pen
+
+
+class ChartView(QWidget):
+    """One chart: title, the plot and a note. `bar_clicked(label)` fires when a clinic's mark is clicked."""
+
+    bar_clicked = Signal(str)
+
+    def __init__(self, font_size: int = 10, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.font_size = font_size
+        self.title = QLabel()
+        self.title.setObjectName("chart_title")
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet(f"font-size: {font_size + 3}pt; font-weight: 600;")
+        self.plot = pg.PlotWidget(background="w")
+        self.plot.setObjectName("chart_plot")
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=False, y=False)
+        self.plot.hideButtons()
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.note)
+        self.spec: ChartSpec | TrendChart | None = None
+        self._row_labels: list[str] = []
+        self._texts: list[str] = []
+        self.plot.scene().sigMouseClicked.connect(self._clicked)
+
+    # --- public ---------------------------------------------------------------------------
+    def show_spec(self, spec: ChartSpec | TrendChart | None, empty_text: str = "") -> None:
+        self.spec = spec
+        self.plot.clear()
+        self._row_labels, self._texts = [], []
+        item = self.plot.getPlotItem()
+        if item.legend is not None:
+            item.legend.scene().removeItem(item.legend)
+            item.legend = None
+        for axis in ("left", "bottom"):
+            self.plot.getAxis(axis).setTicks(None)
+            self.plot.getAxis(axis).setLabel("")
+        if spec is None:
+            self.title.setText(empty_text)
+            self.note.setText("")
+            return
+        self.title.setText(spec.title)
+        self.note.setText(getattr(spec, "note", ""))
+        self._texts += [spec.title, getattr(spec, "note", "")]
+        font = QFont()
+        font.setPointSize(self.font_size)
+        for axis in ("left", "bottom"):
+            self.plot.getAxis(axis).setTickFont(font)
+            self.plot.getAxis(axis).setTextPen(pg.mkPen(ROLE_COLOURS["text"]))
+            self.plot.getAxis(axis).setPen(pg.mkPen(ROLE_COLOURS["axis"]))
+        {RankedBarChart: self._ranked, FunnelChart: self._funnel, CompositionChart: self._composition,
+         BeforeAfterChart: self._before_after, TrendChart: self._trend}[type(spec)](spec)
+
+    def texts(self) -> list[str]:
+        """Every text the chart shows: title, tick and row labels, value texts, line labels, legend."""
+        return [t for t in self._texts if t]
+
+    def export(self, path: str) -> None:
+        from pyqtgraph.exporters import ImageExporter, SVGExporter
+
+        exporter = SVGExporter if path.lower().endswith(".svg") else ImageExporter
+        item = exporter(self.plot.getPlotItem())
+        if exporter is ImageExporter:
+            item.parameters()["width"] = max(1200, self.plot.width() * 2)
+        item.export(path)
+
+    def row_at(self, y: float) -> str | None:
+        n = len(self._row_labels)
+        index = n - 1 - int(round(y))
+        return self._row_labels[index] if 0 <= index < n else None
+
+    # --- drawing --------------------------------------------------------------------------
+    def _value_axis(self, axis: Axis, side: str = "bottom") -> None:
+        self.plot.getAxis(side).setTicks([list(zip(axis.ticks, axis.tick_labels, strict=True))])
+        self.plot.setLabel(side, axis.label)
+        self._texts += [axis.label, *axis.tick_labels]
+
+    def _row_axis(self, labels: list[str]) -> None:
+        n = len(labels)
+        self._row_labels = labels
+        self.plot.getAxis("left").setTicks([[(n - 1 - i, lab) for i, lab in enumerate(labels)]])
+        self._texts += labels
+        self.plot.setYRange(-0.7, n - 0.3, padding=0)
+
+    def _lines(self, lines: tuple[ReferenceLine, ...]) -> None:
+        legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=ROLE_COLOURS["text"])
+        for line in lines:
+            pen = _pen(line.role, 2, LINE_DASHES.get(line.role, ()))
+            self.plot.addItem(pg.InfiniteLine(line.value, angle=90, pen=pen))
+            legend.addItem(pg.PlotDataItem(pen=pen), line.label)
+            self._texts.append(line.label)
+
+    def _ranked(self, spec: RankedBarChart) -> None:
+        n = len(spec.bars)
+        labels = [b.label for b in spec.bars]
+        for i, bar in enumerate(spec.bars):
+            y = n - 1 - i
+            if bar.value is not None:
+                pen = _pen("outside", 2.5) if bar.outside else pg.mkPen(None)
+                brush = ROLE_COLOURS["bar_own" if bar.highlight else "bar"]
+                self.plot.addItem(pg.BarGraphItem(x0=[spec.axis.low], y=[y], height=BAR_HEIGHT,
+                                                  width=[bar.value - spec.axis.low], brush=brush, pen=pen))
+                if bar.low is not None and bar.high is not None:
+                    self.plot.plot([bar.low, bar.high], [y, y], pen=_pen("whisker", 1.5))
+                    for end in (bar.low, bar.high):
+                        self.plot.plot([end, end], [y - 0.15, y + 0.15], pen=_pen("whisker", 1.5))
+            text = pg.TextItem(bar.value_text, color=ROLE_COLOURS["muted"], anchor=(0, 0.5))
+            x = bar.high if bar.high is not None else (bar.value if bar.value is not None else spec.axis.low)
+            text.setPos(x, y)
+            self.plot.addItem(text)
+            self._texts.append(bar.value_text)
+        self._texts += [spec.interval_label, spec.outside_label, spec.own_label]
+        self._row_axis(labels)
+        self._value_axis(spec.axis)
+        self.plot.setXRange(spec.axis.low, spec.axis.high * 1.08, padding=0)
+        self._lines(spec.lines)
+
+    def _before_after(self, spec: BeforeAfterChart) -> None:
+        n = len(spec.rows)
+        for i, row in enumerate(spec.rows):
+            y = n - 1 - i
+            if row.before is not None and row.after is not None:
+                self.plot.plot([row.before, row.after], [y, y], pen=_pen("before", 2))
+            if row.before is not None:
+                self.plot.plot([row.before], [y], pen=None, symbol="o", symbolSize=11, symbolBrush="w",
+                               symbolPen=_pen("before", 2))
+            if row.after is not None:
+                self.plot.plot([row.after], [y], pen=None, symbol="o", symbolSize=11,
+                               symbolBrush=ROLE_COLOURS["bar_own" if row.highlight else "after"],
+                               symbolPen=_pen("after", 1))
+        self._row_axis([r.label for r in spec.rows])
+        self._value_axis(spec.axis)
+        self.plot.setXRange(spec.axis.low, spec.axis.high, padding=0.02)
+        legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=ROLE_COLOURS["text"])
+        legend.addItem(pg.ScatterPlotItem(symbol="o", brush="w", pen=_pen("before", 2)), spec.before_label)
+        legend.addItem(pg.ScatterPlotItem(symbol="o", brush=ROLE_COLOURS["after"]), spec.after_label)
+        self._texts += [spec.before_label, spec.after_label, spec.own_label]
+        for line in spec.lines:
+            self.plot.addItem(pg.InfiniteLine(line.value, angle=90, pen=_pen(line.role, 2, LINE_DASHES[line.role])))
+            legend.addItem(pg.PlotDataItem(pen=_pen(line.role, 2)), line.label)
+            self._texts.append(line.label)
+
+    def _composition(self, spec: CompositionChart) -> None:
+        n = len(spec.bars)
+        legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=ROLE_COLOURS["text"])
+        for c, category in enumerate(spec.categories):
+            colour = SEGMENT_COLOURS[c % len(SEGMENT_COLOURS)]
+            legend.addItem(pg.BarGraphItem(x=[0], height=[1], width=1, brush=colour), category)
+        self._texts += list(spec.categories)
+        for i, bar in enumerate(spec.bars):
+            y, left = n - 1 - i, 0.0
+            for c, share in enumerate(bar.shares):
+                if share is None:
+                    continue
+                pen = _pen("text", 2) if bar.highlight else pg.mkPen("w")
+                self.plot.addItem(pg.BarGraphItem(x0=[left], y=[y], height=BAR_HEIGHT, width=[share],
+                                                  brush=SEGMENT_COLOURS[c % len(SEGMENT_COLOURS)], pen=pen))
+                left += share
+            if bar.total_text:
+                text = pg.TextItem(bar.total_text, color=ROLE_COLOURS["muted"], anchor=(0, 0.5))
+                text.setPos(left, y)
+                self.plot.addItem(text)
+                self._texts.append(bar.total_text)
+        self._row_axis([b.label for b in spec.bars])
+        self._value_axis(spec.axis)
+        self.plot.setXRange(0, 100, padding=0.02)
+
+    def _funnel(self, spec: FunnelChart) -> None:
+        legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=ROLE_COLOURS["text"])
+        for limit in spec.limits:
+            role = "limit95" if limit.level == "95" else "limit998"
+            dash = (4, 3) if limit.level == "95" else ()
+            self.plot.plot(limit.x, limit.upper, pen=_pen(role, 1.5, dash), name=limit.label)
+            self.plot.plot(limit.x, limit.lower, pen=_pen(role, 1.5, dash))
+            self._texts.append(limit.label)
+        centre = pg.InfiniteLine(spec.centre, angle=0, pen=_pen("pooled", 1.5, LINE_DASHES["pooled"]))
+        self.plot.addItem(centre)
+        legend.addItem(pg.PlotDataItem(pen=_pen("pooled", 1.5)), spec.centre_label)
+        self._texts.append(spec.centre_label)
+        for point in spec.points:
+            colour = ROLE_COLOURS["bar_own" if point.highlight else "after"]
+            pen = _pen("outside", 2.5) if point.outside else pg.mkPen("w")
+            self.plot.plot([point.x], [point.y], pen=None, symbol="o", symbolSize=11, symbolBrush=colour,
+                           symbolPen=pen)
+            text = pg.TextItem(point.label, color=ROLE_COLOURS["text"], anchor=(0, 1))
+            text.setPos(point.x, point.y)
+            self.plot.addItem(text)
+            self._texts.append(point.label)
+        self._value_axis(spec.x_axis, "bottom")
+        self._value_axis(spec.y_axis, "left")
+        self.plot.setXRange(spec.x_axis.low, spec.x_axis.high, padding=0.02)
+        self.plot.setYRange(spec.y_axis.low, spec.y_axis.high, padding=0.02)
+        self._texts += [spec.outside_label, spec.own_label]
+
+    def _trend(self, spec: TrendChart) -> None:
+        legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=ROLE_COLOURS["text"])
+        xs = list(range(len(spec.periods)))
+        for label, values, role in spec.series:
+            points = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
+            if not points:
+                continue
+            item = self.plot.plot([p[0] for p in points], [p[1] for p in points], pen=_pen(role, 2.5),
+                                  symbol="o", symbolBrush=ROLE_COLOURS.get(role, role), symbolSize=9)
+            legend.addItem(item, label)
+            self._texts.append(label)
+        self.plot.getAxis("bottom").setTicks([list(enumerate(spec.periods))])
+        self._texts += list(spec.periods)
+        self._value_axis(spec.axis, "left")
+        self.plot.setXRange(-0.3, max(len(xs) - 0.7, 0.3), padding=0)
+        self.plot.setYRange(spec.axis.low, spec.axis.high, padding=0.02)
+
+    # --- clicks ---------------------------------------------------------------------------
+    def _clicked(self, event) -> None:
+        if not isinstance(self.spec, RankedBarChart | BeforeAfterChart | CompositionChart):
+            return
+        point: QPointF = self.plot.getPlotItem().vb.mapSceneToView(event.scenePos())
+        label = self.row_at(point.y())
+        if label is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.bar_clicked.emit(label)

@@ -1,0 +1,196 @@
+"""One file in the import wizard: what was recognised, a preview grid with detected types, problems that jump."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from klyngedesk.core.ingest.importer import FilePlan
+from klyngedesk.core.ingest.inspect import cell_json
+from klyngedesk.core.ingest.tables import Table
+from klyngedesk.i18n import tr
+
+PREVIEW_ROWS = 60
+TYPE_WORDS = {"number": "number", "percent": "percent", "date": "date", "text": "text", "empty": "empty"}
+STATUS_WORDS = {"ready": "ready to import", "duplicate": "imported before - skipped", "refused": "refused",
+                "failed": "cannot be imported yet", "questions": "needs your answer"}
+STATUS_MARKS = {"ready": "✓", "duplicate": "=", "refused": "✗", "failed": "!", "questions": "?"}
+
+
+def cell_text(value) -> str:
+    shown = cell_json(value)
+    if isinstance(shown, dict):
+        return str(next(iter(shown.values())))
+    if isinstance(shown, float):
+        return f"{shown:g}".replace(".", ",")
+    return "" if shown is None else str(shown)
+
+
+def recognised_html(plan: FilePlan, lang: str) -> str:
+    report = plan.report
+    if report.refused:
+        return (f"<p><b>{html.escape(plan.name)}</b>: {tr('refused', lang)}</p>"
+                f"<p style='color:#B03A00'>{html.escape(plan.message(lang) or '')}</p>"
+                f"<p>{tr('Nothing from this file will be stored.', lang)}</p>")
+    facts = [(tr("Format", lang), report.format), (tr("Encoding", lang), report.encoding),
+             (tr("Delimiter", lang), repr(report.delimiter) if report.delimiter else None),
+             (tr("Sheet", lang), report.sheet),
+             (tr("Header row", lang), str(report.tables[0].header_row) if report.tables else None),
+             (tr("Layout", lang), plan.mapping.layout if plan.mapping else None),
+             (tr("Mapping", lang), plan.mapping.name if plan.mapping and plan.mapping.name else None),
+             (tr("Values", lang), str(len(plan.values))),
+             (tr("Clinics", lang), ", ".join(sorted(plan.clinics)) or None)]
+    rows = "".join(f"<tr><td>{k}</td><td><b>{html.escape(str(v))}</b></td></tr>" for k, v in facts if v)
+    status = f"{STATUS_MARKS.get(plan.status, '')} {tr(STATUS_WORDS.get(plan.status, plan.status), lang)}"
+    message = plan.message(lang)
+    extra = f"<p style='color:#B03A00'>{html.escape(message)}</p>" if message and plan.status != "ready" else ""
+    return f"<p><b>{html.escape(plan.name)}</b> — {status}</p><table cellspacing='4'>{rows}</table>{extra}"
+
+
+class FilePreview(QWidget):
+    """The selected file: recognised facts, the preview grid, mapping of columns, problems."""
+
+    mapping_edited = Signal(dict)  # file column -> measure key ("" = not imported)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._lang = lang
+        self.facts = QLabel()
+        self.facts.setObjectName("import_facts")
+        self.facts.setWordWrap(True)
+        self.facts.setTextFormat(Qt.TextFormat.RichText)
+        self.grid = QTableWidget()
+        self.grid.setObjectName("import_preview")
+        self.grid.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.mapping = QTableWidget(0, 2)
+        self.mapping.setObjectName("import_mapping")
+        self.mapping.setHorizontalHeaderLabels([tr("Column in the file", lang), tr("Measure", lang)])
+        self.mapping.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.mapping.verticalHeader().setVisible(False)
+        self.problems = QListWidget()
+        self.problems.setObjectName("import_problems")
+        self.problems.setAccessibleName(tr("Problems", lang))
+        self.problems.itemClicked.connect(self.jump_to_problem)
+        self.problems.itemActivated.connect(self.jump_to_problem)
+        self.mapping_label = QLabel("<b>" + tr("Columns and measures", lang) + "</b>")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.grid, 3)
+        layout.addWidget(self.mapping_label)
+        layout.addWidget(self.mapping, 1)
+        layout.addWidget(QLabel("<b>" + tr("Problems", lang) + "</b>"))
+        layout.addWidget(self.problems, 1)
+        self._table: Table | None = None
+
+    def show_plan(self, plan: FilePlan | None, measures: dict[str, str]) -> None:
+        self.grid.clear()
+        self.grid.setRowCount(0)
+        self.grid.setColumnCount(0)
+        self.mapping.setRowCount(0)
+        self.problems.clear()
+        self._table = None
+        if plan is None:
+            self.facts.setText("")
+            return
+        self.facts.setText(recognised_html(plan, self._lang))
+        if plan.report.tables:
+            self._fill_grid(plan.report.tables[0])
+        self._fill_mapping(plan, measures)
+        for problem in plan.problems:
+            item = QListWidgetItem(("⚠ " if problem.severity == "warning" else "✗ ") + problem.message(None, self._lang))
+            item.setData(Qt.ItemDataRole.UserRole, (problem.row, problem.column))
+            self.problems.addItem(item)
+        if plan.report.refused:
+            self.problems.addItem(QListWidgetItem("✗ " + (plan.message(self._lang) or "")))
+
+    def _fill_grid(self, table: Table) -> None:
+        self._table = table
+        types = table.column_types
+        self.grid.setColumnCount(len(table.columns))
+        self.grid.setHorizontalHeaderLabels(
+            [f"{c}\n({tr(TYPE_WORDS.get(types.get(c, ''), types.get(c, '')), self._lang)})" for c in table.columns])
+        rows = table.rows[:PREVIEW_ROWS]
+        self.grid.setRowCount(len(rows))
+        self.grid.setVerticalHeaderLabels([str(n) for n in table.row_numbers[:PREVIEW_ROWS]])
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                item = QTableWidgetItem(cell_text(value))
+                if isinstance(value, float):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.grid.setItem(r, c, item)
+
+    def _fill_mapping(self, plan: FilePlan, measures: dict[str, str]) -> None:
+        mapping, table = plan.mapping, self._table
+        if table is None:
+            self.mapping_label.setVisible(False)
+            self.mapping.setVisible(False)
+            return
+        self.mapping_label.setVisible(True)
+        self.mapping.setVisible(True)
+        fixed = {}
+        if mapping is not None:
+            for attr, word in (("yder_column", "yder number"), ("name_column", "clinic name"),
+                               ("measure_column", "measure"), ("value_column", "value"),
+                               ("period_column", "period")):
+                if getattr(mapping, attr):
+                    fixed[getattr(mapping, attr)] = tr(word, self._lang)
+        wide = dict(mapping.columns) if mapping is not None else {}
+        self.mapping.blockSignals(True)
+        self.mapping.setRowCount(len(table.columns))
+        for row, column in enumerate(table.columns):
+            self.mapping.setItem(row, 0, QTableWidgetItem(column))
+            if column in fixed:
+                self.mapping.setItem(row, 1, QTableWidgetItem(fixed[column]))
+                continue
+            box = QComboBox()
+            box.setAccessibleName(tr("Measure for the column {column}", self._lang, column=column))
+            box.addItem(tr("— not imported —", self._lang), "")
+            for key, title in measures.items():
+                box.addItem(title, key)
+            box.setCurrentIndex(max(0, box.findData(wide.get(column, ""))))
+            box.currentIndexChanged.connect(self._edited)
+            self.mapping.setCellWidget(row, 1, box)
+        self.mapping.blockSignals(False)
+
+    def edited_columns(self) -> dict[str, str]:
+        out = {}
+        for row in range(self.mapping.rowCount()):
+            box = self.mapping.cellWidget(row, 1)
+            if isinstance(box, QComboBox) and box.currentData():
+                out[self.mapping.item(row, 0).text()] = box.currentData()
+        return out
+
+    def _edited(self) -> None:
+        self.mapping_edited.emit(self.edited_columns())
+
+    def jump_to_problem(self, item: QListWidgetItem) -> None:
+        """Select the cell a problem is about in the preview grid (row by sheet row, column by name)."""
+        row, column = item.data(Qt.ItemDataRole.UserRole) or (None, None)
+        table = self._table
+        if table is None:
+            return
+        r = table.row_numbers.index(row) if row in table.row_numbers[:PREVIEW_ROWS] else -1
+        c = table.columns.index(column) if column in table.columns else -1
+        if r < 0 and c < 0:
+            return
+        self.grid.setCurrentCell(max(r, 0), max(c, 0))
+        target = self.grid.item(max(r, 0), max(c, 0))
+        if target is not None:
+            target.setBackground(QColor("#FFE2CC"))
+            self.grid.scrollToItem(target)
+        self.grid.setFocus()

@@ -1,0 +1,252 @@
+"""The import wizard: files dropped or picked, read and checked by the core importer, confirmed, committed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from klyngedesk.core.commands import CommitImport
+from klyngedesk.core.ingest.importer import ImportPlan, commit_plan, plan_import
+from klyngedesk.core.ingest.mapping import Mapping, signature
+from klyngedesk.core.store import Project
+from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.import_preview import STATUS_MARKS, STATUS_WORDS, FilePreview
+from klyngedesk.gui.progress import run_with_progress
+from klyngedesk.gui.tasks import TaskRunner
+from klyngedesk.gui.undo import push_done
+from klyngedesk.i18n import tr
+
+
+class ImportWizard(QDialog):
+    """Plans on open and after every change (answers, period, mapping); Import commits all ready files."""
+
+    planned = Signal()
+    committed = Signal(list)
+
+    def __init__(self, ctx: AppContext, runner: TaskRunner, undo_stack, paths: list[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.runner, self.undo_stack = ctx, runner, undo_stack
+        lang = self._lang = ctx.lang
+        self.paths = [str(p) for p in paths]
+        self.answers: dict[str, bool] = {}
+        self.mapping_name: str | None = None
+        self.plan: ImportPlan | None = None
+        self.setObjectName("import_wizard")
+        self.setWindowTitle(tr("Import files", lang))
+        self.resize(1100, 720)
+        project = self.project
+        self.topic_box = QComboBox()
+        self.topic_box.addItem(tr("all topics", lang), None)
+        for topic in project.topics():
+            self.topic_box.addItem(topic.title, topic.key)
+        self.period_box = QComboBox()
+        self.period_box.addItem(tr("as the file says", lang), None)
+        for period in project.periods():
+            self.period_box.addItem(period.label, period.key)
+        self.files = QListWidget()
+        self.files.setObjectName("import_files")
+        self.files.setAccessibleName(tr("Files", lang))
+        self.preview = FilePreview(lang)
+        self.preview.mapping_edited.connect(self._mapping_edited)
+        self.questions = QListWidget()
+        self.questions.setObjectName("import_questions")
+        self.questions.setAccessibleName(tr("Questions", lang))
+        self.questions.itemChanged.connect(self._answered)
+        self.profile_name = QLineEdit()
+        self.profile_name.setObjectName("profile_name")
+        self.profile_name.setPlaceholderText(tr("e.g. Ordiprax export", lang))
+        self.save_profile = QPushButton(tr("Use and save this mapping", lang))
+        self.save_profile.setEnabled(False)
+        self.save_profile.clicked.connect(self.apply_mapping)
+        self.summary = QLabel()
+        self.summary.setObjectName("import_summary")
+        self.summary.setWordWrap(True)
+        self.import_button = QPushButton(tr("Import", lang))
+        self.import_button.setObjectName("commit_import_button")
+        self.import_button.setDefault(True)
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.commit)
+        cancel = QPushButton(tr("Cancel", lang))
+        cancel.clicked.connect(self.reject)
+        top = QHBoxLayout()
+        for text, box in ((tr("Topic", lang), self.topic_box), (tr("Period", lang), self.period_box)):
+            label = QLabel(text)
+            label.setBuddy(box)
+            box.setAccessibleName(text)
+            top.addWidget(label)
+            top.addWidget(box)
+        top.addStretch(1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel("<b>" + tr("Files", lang) + "</b>"))
+        left_layout.addWidget(self.files, 2)
+        left_layout.addWidget(QLabel("<b>" + tr("Please confirm", lang) + "</b>"))
+        left_layout.addWidget(self.questions, 1)
+        profile_row = QHBoxLayout()
+        profile_row.addWidget(self.profile_name)
+        profile_row.addWidget(self.save_profile)
+        left_layout.addLayout(profile_row)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(self.preview)
+        split.setStretchFactor(1, 2)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(cancel)
+        bottom.addWidget(self.import_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        layout.addLayout(bottom)
+        self.files.currentRowChanged.connect(lambda _r: self._show_file())
+        self.topic_box.currentIndexChanged.connect(self.replan)
+        self.period_box.currentIndexChanged.connect(self.replan)
+
+    @property
+    def project(self) -> Project:
+        assert self.ctx.holder.project is not None
+        return self.ctx.holder.project
+
+    def add_files(self, paths: list[str]) -> None:
+        self.paths += [p for p in map(str, paths) if p not in self.paths]
+        self.replan()
+
+    # --- planning ---------------------------------------------------------------------------
+    def replan(self) -> None:
+        project, answers = self.project, dict(self.answers)
+        topic, period, mapping = self.topic_box.currentData(), self.period_box.currentData(), self.mapping_name
+        paths = list(self.paths)
+
+        def work(progress, cancelled):
+            return plan_import(project, paths, topic=topic, period=period, mapping=mapping, answers=answers,
+                               progress=lambda f: progress(f, ""), cancelled=cancelled)
+
+        self.import_button.setEnabled(False)
+        self.summary.setText(tr("Reading {n} files…", self._lang, n=len(paths)))
+        run_with_progress(self, self.runner, tr("Reading the files…", self._lang), work, self._lang, self._planned,
+                          on_cancel=self.reject)
+
+    def _planned(self, plan: ImportPlan) -> None:
+        self.plan = plan
+        row = max(self.files.currentRow(), 0)
+        self.files.blockSignals(True)
+        self.files.clear()
+        for fp in plan.files:
+            item = QListWidgetItem(f"{STATUS_MARKS.get(fp.status, '')}  {fp.name}\n"
+                                   f"     {tr(STATUS_WORDS.get(fp.status, fp.status), self._lang)}")
+            item.setToolTip(fp.message(self._lang) or "")
+            self.files.addItem(item)
+        self.files.blockSignals(False)
+        self.files.setCurrentRow(min(row, len(plan.files) - 1))
+        self._fill_questions(plan)
+        self._show_file()
+        ready = len(plan.ready)
+        self.import_button.setEnabled(plan.ok and ready > 0)
+        self.import_button.setText(tr("Import {n} files", self._lang, n=ready) if ready != 1
+                                   else tr("Import 1 file", self._lang))
+        self.summary.setText(self._summary_text(plan))
+        self.planned.emit()
+
+    def _summary_text(self, plan: ImportPlan) -> str:
+        lang = self._lang
+        counts = {s: sum(1 for f in plan.files if f.status == s) for s in STATUS_WORDS}
+        parts = [f"{n} {tr(STATUS_WORDS[s], lang)}" for s, n in counts.items() if n]
+        text = ", ".join(parts)
+        if not plan.ok:
+            text += ". " + tr("Answer the questions or leave out the files that cannot be imported.", lang)
+        return text
+
+    def _fill_questions(self, plan: ImportPlan) -> None:
+        self.questions.blockSignals(True)
+        self.questions.clear()
+        for fp in plan.files:
+            for q in fp.questions:
+                item = QListWidgetItem(f"{fp.name}: {tr(q.msgid, self._lang, **q.params)}")
+                item.setData(Qt.ItemDataRole.UserRole, q.id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Unchecked)
+                self.questions.addItem(item)
+        self.questions.blockSignals(False)
+
+    def _answered(self, item: QListWidgetItem) -> None:
+        self.answers[item.data(Qt.ItemDataRole.UserRole)] = item.checkState() == Qt.CheckState.Checked
+        self.replan()
+
+    def leave_out_file(self, row: int) -> None:
+        """Drop one file from this import (it can be imported later)."""
+        if 0 <= row < len(self.paths):
+            del self.paths[row]
+            self.replan()
+
+    def _show_file(self) -> None:
+        plan, row = self.plan, self.files.currentRow()
+        fp = plan.files[row] if plan and 0 <= row < len(plan.files) else None
+        topic = self.topic_box.currentData()
+        topics = [self.project.topic(topic)] if topic else self.project.topics()
+        measures = {m.key: m.title for t in topics for m in t.measures}
+        self.preview.show_plan(fp, measures)
+        self.save_profile.setEnabled(False)
+
+    # --- mapping profiles -------------------------------------------------------------------
+    def _mapping_edited(self, _columns: dict) -> None:
+        self.save_profile.setEnabled(True)
+        if not self.profile_name.text().strip():
+            fp = self._current()
+            self.profile_name.setText(Path(fp.name).stem if fp else "")
+
+    def _current(self):
+        row = self.files.currentRow()
+        return self.plan.files[row] if self.plan and 0 <= row < len(self.plan.files) else None
+
+    def apply_mapping(self) -> None:
+        """Save the edited columns as a named profile (recognised next time) and read the files with it."""
+        fp = self._current()
+        if fp is None or not fp.report.tables:
+            return
+        table = fp.report.tables[0]
+        base = fp.mapping or Mapping("wide")
+        spec = Mapping(base.layout if base.layout != "standard" else "wide", base.yder_column, base.name_column,
+                       None, None, base.period_column, columns=self.preview.edited_columns()).to_spec()
+        name = self.profile_name.text().strip() or Path(fp.name).stem
+        self.project.save_mapping_profile(name, signature(table), spec)
+        self.mapping_name = name
+        self.replan()
+
+    # --- commit -----------------------------------------------------------------------------
+    def commit(self) -> None:
+        plan = self.plan
+        if plan is None or not plan.ok:
+            return
+        project, files = self.project, [f.name for f in plan.ready]
+        profile = self.mapping_name
+
+        def store(target: Project) -> list[int]:
+            return commit_plan(target, plan, save_profile=profile)
+
+        def work(progress, cancelled):
+            return commit_plan(project, plan, save_profile=profile, progress=lambda f: progress(f, ""),
+                               cancelled=cancelled)
+
+        def done(ids: list[int]) -> None:
+            push_done(self.undo_stack, CommitImport(files, store, list(ids)), self.ctx.holder, self._lang)
+            self.committed.emit(ids)
+            self.accept()
+
+        run_with_progress(self, self.runner, tr("Importing…", self._lang), work, self._lang, done)
+

@@ -1,0 +1,243 @@
+"""The meetings tab: plan a meeting, draw its codes, record consents, set the threshold, build the pack."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from klyngedesk.core.anonymise import draw_codes
+from klyngedesk.core.formatting import format_date
+from klyngedesk.core.model import Meeting
+from klyngedesk.core.store import Project
+from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.error_dialog import show_error
+from klyngedesk.gui.meeting_dialog import MeetingDialog
+from klyngedesk.gui.pack_panel import PackPanel
+from klyngedesk.i18n import KlyngeError, tr
+
+
+class MeetingsPage(QWidget):
+    presentation_requested = Signal(str)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        lang = self._lang = ctx.lang
+        self._project: Project | None = None
+        self.meeting_list = QListWidget()
+        self.meeting_list.setObjectName("meeting_list")
+        self.meeting_list.setAccessibleName(tr("Meetings", lang))
+        self.new_button = QPushButton(tr("Plan meeting…", lang))
+        self.new_button.setObjectName("plan_meeting_button")
+        self.edit_button = QPushButton(tr("Edit meeting…", lang))
+        self.new_button.clicked.connect(self.plan_meeting)
+        self.edit_button.clicked.connect(self.edit_meeting)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.meeting_list, 1)
+        left_layout.addWidget(self.new_button)
+        left_layout.addWidget(self.edit_button)
+        self.summary = QLabel()
+        self.summary.setObjectName("meeting_summary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.draw_button = QPushButton(tr("Draw codes", lang))
+        self.draw_button.setObjectName("draw_codes_button")
+        self.draw_button.clicked.connect(self.draw)
+        self.draw_state = QLabel()
+        self.draw_state.setWordWrap(True)
+        self.threshold = QSpinBox()
+        self.threshold.setRange(1, 50)
+        self.threshold.setAccessibleName(tr("Small-number threshold", lang))
+        self.threshold.valueChanged.connect(self._threshold_changed)
+        self.codes = QTableWidget(0, 3)
+        self.codes.setObjectName("codes_table")
+        self.codes.setHorizontalHeaderLabels([tr("Clinic", lang), tr("Code", lang), tr("Shown by name", lang)])
+        self.codes.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.codes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.codes.verticalHeader().setVisible(False)
+        self.codes.itemChanged.connect(self._consent_changed)
+        self.present_button = QPushButton(tr("Presentation mode", lang))
+        self.present_button.setObjectName("present_button")
+        self.present_button.clicked.connect(lambda: self.meeting_key() and
+                                            self.presentation_requested.emit(self.meeting_key()))
+        codes_box = QGroupBox(tr("Codes and consents", lang))
+        codes_layout = QVBoxLayout(codes_box)
+        row = QHBoxLayout()
+        row.addWidget(self.draw_button)
+        row.addWidget(QLabel(tr("Small-number threshold", lang)))
+        row.addWidget(self.threshold)
+        row.addStretch(1)
+        row.addWidget(self.present_button)
+        codes_layout.addLayout(row)
+        codes_layout.addWidget(self.draw_state)
+        codes_layout.addWidget(QLabel(tr("Tick the clinics that agreed at the meeting to be shown by name.", lang)))
+        codes_layout.addWidget(self.codes, 1)
+        self.pack = PackPanel(ctx)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.summary)
+        split_right = QSplitter(Qt.Orientation.Vertical)
+        split_right.addWidget(codes_box)
+        split_right.addWidget(self.pack)
+        right_layout.addWidget(split_right, 1)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addWidget(split)
+        self.meeting_list.currentRowChanged.connect(lambda _row: self.show_meeting())
+        self.dialog: MeetingDialog | None = None
+
+    # --- loading --------------------------------------------------------------------------
+    def load(self, project: Project) -> None:
+        kept = self.meeting_key() if self._project is project else None
+        self._project = project
+        self.meeting_list.blockSignals(True)
+        self.meeting_list.clear()
+        for meeting in project.meetings():
+            item = QListWidgetItem(f"{format_date(meeting.date, self._lang)}\n{meeting.title}")
+            item.setData(Qt.ItemDataRole.UserRole, meeting.key)
+            self.meeting_list.addItem(item)
+        self.meeting_list.blockSignals(False)
+        keys = [self.meeting_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.meeting_list.count())]
+        self.meeting_list.setCurrentRow(keys.index(kept) if kept in keys else len(keys) - 1)
+        self.show_meeting()
+
+    def meeting_key(self) -> str | None:
+        item = self.meeting_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def show_meeting(self) -> None:
+        project, key = self._project, self.meeting_key()
+        for w in (self.edit_button, self.draw_button, self.present_button, self.threshold):
+            w.setEnabled(key is not None)
+        self.pack.set_meeting(project, key)
+        if project is None or key is None:
+            self.summary.setText(tr("No meeting planned yet. Press Plan meeting.", self._lang))
+            self.codes.setRowCount(0)
+            return
+        meeting = project.meeting(key)
+        self.summary.setText(self._summary_html(project, meeting))
+        self.threshold.blockSignals(True)
+        self.threshold.setValue(int(project.setting("threshold", 5)))
+        self.threshold.blockSignals(False)
+        self._fill_codes(project, meeting)
+
+    def _summary_html(self, project: Project, meeting: Meeting) -> str:
+        lang = self._lang
+        topics = ", ".join(project.topic(t).title for t in meeting.topics)
+        period = project.period(meeting.period).label if meeting.period else "–"
+        compare = project.period(meeting.baseline_period).label if meeting.baseline_period else None
+        parts = [f"<h2>{html.escape(meeting.title)}</h2>",
+                 f"<p>{format_date(meeting.date, lang)} {html.escape(meeting.time)} · {html.escape(meeting.place)}</p>",
+                 f"<p><b>{tr('Topics', lang)}:</b> {html.escape(topics)}<br/>"
+                 f"<b>{tr('Data from', lang)}:</b> {html.escape(period)}"
+                 + (f" ({tr('compared with', lang)} {html.escape(compare)})" if compare else "") + "</p>"]
+        if meeting.speakers:
+            parts.append("<p><b>" + tr("Speakers", lang) + ":</b> " + "; ".join(
+                html.escape(f"{s.name} ({s.organisation})" if s.organisation else s.name) for s in meeting.speakers)
+                + "</p>")
+        return "".join(parts)
+
+    def _fill_codes(self, project: Project, meeting: Meeting) -> None:
+        draw = project.draw(meeting.key)
+        codes = draw["codes"] if draw else {}
+        consents = project.consents(meeting.key)
+        lang = self._lang
+        if draw is None:
+            self.draw_state.setText(tr("No codes drawn yet. Draw them before the pack is built.", lang))
+        elif draw["frozen_at"]:
+            self.draw_state.setText(tr("The codes were frozen when the pack was printed; they stay for this "
+                                       "meeting.", lang))
+        else:
+            self.draw_state.setText(tr("Codes drawn {at}. You may draw again until the pack is printed.", lang,
+                                       at=draw["drawn_at"][:16].replace("T", " ")))
+        self.draw_button.setEnabled(not (draw and draw["frozen_at"]))
+        self.codes.blockSignals(True)
+        clinics = project.clinics()
+        self.codes.setRowCount(len(clinics))
+        for row, clinic in enumerate(clinics):
+            name = QTableWidgetItem(clinic.name)
+            name.setData(Qt.ItemDataRole.UserRole, clinic.key)
+            code = QTableWidgetItem(codes.get(clinic.key, "–"))
+            code.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+            consent = QTableWidgetItem()
+            consent.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            consent.setCheckState(Qt.CheckState.Checked if clinic.key in consents else Qt.CheckState.Unchecked)
+            consent.setData(Qt.ItemDataRole.AccessibleTextRole, tr("Shown by name", lang))
+            for col, item in enumerate((name, code, consent)):
+                self.codes.setItem(row, col, item)
+        self.codes.blockSignals(False)
+
+    # --- actions --------------------------------------------------------------------------
+    def plan_meeting(self) -> MeetingDialog | None:
+        return self._open_dialog(None)
+
+    def edit_meeting(self) -> MeetingDialog | None:
+        key = self.meeting_key()
+        return self._open_dialog(self._project.meeting(key)) if key and self._project else None
+
+    def _open_dialog(self, meeting: Meeting | None) -> MeetingDialog | None:
+        project = self._project
+        if project is None:
+            return None
+        dialog = MeetingDialog(self._lang, project.topics(), project.periods(), meeting,
+                               {m.key for m in project.meetings()}, self)
+        dialog.accepted.connect(lambda: self._save(dialog.result_meeting))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _save(self, meeting: Meeting | None) -> None:
+        if meeting is None or self._project is None:
+            return
+        try:
+            self._project.save_meeting(meeting)
+        except KlyngeError as error:
+            show_error(self, error, self._lang)
+            return
+        self.ctx.holder.data_changed.emit()
+        for i in range(self.meeting_list.count()):
+            if self.meeting_list.item(i).data(Qt.ItemDataRole.UserRole) == meeting.key:
+                self.meeting_list.setCurrentRow(i)
+
+    def draw(self) -> None:
+        key, project = self.meeting_key(), self._project
+        if key is None or project is None:
+            return
+        try:
+            draw_codes(project, key, scheme=self.ctx.code_scheme())
+        except KlyngeError as error:
+            show_error(self, error, self._lang)
+        self.show_meeting()
+
+    def _consent_changed(self, item: QTableWidgetItem) -> None:
+        key, project = self.meeting_key(), self._project
+        if item.column() != 2 or key is None or project is None:
+            return
+        clinic = self.codes.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
+        project.set_consent(key, clinic, item.checkState() == Qt.CheckState.Checked)
+
+    def _threshold_changed(self, value: int) -> None:
+        if self._project is not None:
+            self._project.set_setting("threshold", value)

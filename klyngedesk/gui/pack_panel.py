@@ -1,0 +1,174 @@
+"""Build a meeting's pack in the background, list its files, preview pages inside the program, open the folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2
+from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from klyngedesk.core.render.pack import PackResult, build_pack
+from klyngedesk.core.store import Project
+from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.progress import run_with_progress
+from klyngedesk.gui.tasks import TaskRunner
+from klyngedesk.i18n import tr
+
+PREVIEW_WIDTH = 560
+
+
+def render_pages(path: Path, width: int = PREVIEW_WIDTH, password: str | None = None) -> list[QImage]:
+    """Each page of a PDF as an image `width` pixels wide (PDFium through pypdfium2)."""
+    document = pypdfium2.PdfDocument(str(path), password=password)
+    try:
+        images = []
+        for page in document:
+            scale = width / page.get_width()
+            pil = page.render(scale=scale).to_pil().convert("RGB")
+            data = pil.tobytes()
+            image = QImage(data, pil.width, pil.height, pil.width * 3, QImage.Format.Format_RGB888).copy()
+            images.append(image)
+            page.close()
+        return images
+    finally:
+        document.close()
+
+
+class PackPanel(QGroupBox):
+    pack_written = Signal(object)
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(tr("Meeting pack", ctx.lang))
+        self.ctx = ctx
+        lang = self._lang = ctx.lang
+        self.runner: TaskRunner | None = None  # set by the main window
+        self._project: Project | None = None
+        self._meeting: str | None = None
+        self.result: PackResult | None = None
+        self.encrypt = QCheckBox(tr("Protect the personal handouts with passwords", lang))
+        self.build_button = QPushButton(tr("Build the pack", lang))
+        self.build_button.setObjectName("build_pack_button")
+        self.build_button.clicked.connect(self.build)
+        self.open_button = QPushButton(tr("Open folder", lang))
+        self.open_button.setObjectName("open_pack_folder")
+        self.open_button.setEnabled(False)
+        self.open_button.clicked.connect(self.open_folder)
+        self.state = QLabel(tr("The pack: the group handout (codes only), a personal handout per clinic and your "
+                               "confidential key. Printing freezes the codes for this meeting.", lang))
+        self.state.setWordWrap(True)
+        self.file_list = QListWidget()
+        self.file_list.setObjectName("pack_files")
+        self.file_list.setAccessibleName(tr("Files in the pack", lang))
+        self.file_list.currentItemChanged.connect(lambda item, _old: self.preview(item))
+        self.pages = QWidget()
+        self.pages_layout = QVBoxLayout(self.pages)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("pack_preview")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.pages)
+        self.scroll.setStyleSheet("QScrollArea { background: #5B6770; }")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.build_button)
+        buttons.addWidget(self.encrypt)
+        buttons.addStretch(1)
+        buttons.addWidget(self.open_button)
+        split = QSplitter()
+        split.addWidget(self.file_list)
+        split.addWidget(self.scroll)
+        split.setStretchFactor(1, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.state)
+        layout.addWidget(split, 1)
+
+    def set_meeting(self, project: Project | None, meeting: str | None) -> None:
+        changed = (project, meeting) != (self._project, self._meeting)
+        self._project, self._meeting = project, meeting
+        self.build_button.setEnabled(meeting is not None)
+        if changed:
+            self.result = None
+            self.file_list.clear()
+            self._clear_pages()
+            self.open_button.setEnabled(False)
+
+    def out_dir(self) -> Path:
+        chosen = self.ctx.folder("packs")
+        if chosen:
+            return Path(chosen)
+        if self._project is not None:
+            return self._project.path.parent / tr("Meeting packs", self._lang)
+        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        return Path(docs or Path.home())
+
+    def build(self) -> None:
+        project, meeting = self._project, self._meeting
+        if project is None or meeting is None or self.runner is None:
+            return
+        out, lang, encrypt = self.out_dir(), self._lang, self.encrypt.isChecked()
+        out.mkdir(parents=True, exist_ok=True)
+
+        def work(progress, cancelled):
+            return build_pack(project, meeting, out, lang=lang, encrypt=encrypt,
+                              progress=lambda f: progress(f, ""), cancel=cancelled)
+
+        run_with_progress(self, self.runner, tr("Building the meeting pack…", lang), work, lang, self._built)
+
+    def _built(self, result: PackResult) -> None:
+        self.result = result
+        lang = self._lang
+        self.file_list.clear()
+        entries = [(tr("Group handout (codes only)", lang), result.group, None),
+                   (tr("Confidential key (for you only)", lang), result.key, None)]
+        if result.merged:
+            entries.append((tr("Everything for printing", lang), result.merged, None))
+        names = {c.key: c.name for c in self._project.clinics()} if self._project else {}
+        for clinic, path in sorted(result.personal.items()):
+            entries.append((tr("Personal handout: {name}", lang, name=names.get(clinic, clinic)), path,
+                            result.passwords.get(clinic)))
+        for text, path, password in entries:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, (str(path), password))
+            item.setToolTip(str(path))
+            self.file_list.addItem(item)
+        self.state.setText(tr("The pack was written to {folder}. The codes are now frozen for this meeting.", lang,
+                              folder=str(result.folder)))
+        self.open_button.setEnabled(True)
+        self.file_list.setCurrentRow(0)
+        self.ctx.holder.data_changed.emit()
+        self.pack_written.emit(result)
+
+    def _clear_pages(self) -> None:
+        while self.pages_layout.count():
+            widget = self.pages_layout.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+
+    def preview(self, item: QListWidgetItem | None) -> None:
+        self._clear_pages()
+        if item is None:
+            return
+        path, password = item.data(Qt.ItemDataRole.UserRole)
+        for number, image in enumerate(render_pages(Path(path), password=password), 1):
+            page = QLabel()
+            page.setPixmap(QPixmap.fromImage(image))
+            page.setAccessibleName(tr("Page {n}", self._lang, n=number))
+            self.pages_layout.addWidget(page)
+
+    def open_folder(self) -> None:
+        if self.result is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.folder)))

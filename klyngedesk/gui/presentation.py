@@ -1,0 +1,125 @@
+"""Presentation mode for the projector: full screen, one indicator at a time, codes only, arrows step, Esc leaves."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from klyngedesk.core.anonymise import AnonymisedTable, anonymised_table
+from klyngedesk.core.model import Topic
+from klyngedesk.core.render.chart_builder import ChartContext, ranked_chart
+from klyngedesk.core.render.indicator_pages import few_clinics_sentence, indicator_meta
+from klyngedesk.core.store import Project
+from klyngedesk.gui.chart_view import ChartView
+from klyngedesk.i18n import tr
+
+NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Space, Qt.Key.Key_PageDown}
+PREVIOUS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace}
+
+
+@dataclass(frozen=True)
+class Slide:
+    topic: Topic
+    table: AnonymisedTable
+    indicator: str
+
+
+def slides_for(project: Project, meeting: str) -> list[Slide]:
+    """One slide per indicator of the meeting's topics, from the anonymised table only (codes + consents)."""
+    slides = []
+    for key in project.meeting(meeting).topics:
+        topic = project.topic(key)
+        table = anonymised_table(project, meeting, key)
+        slides += [Slide(topic, table, ind.key) for ind in table.indicators]
+    return slides
+
+
+class PresentationWindow(QWidget):
+    """A top-level window holding nothing but the slides; it never sees a name the group may not see."""
+
+    left = Signal()
+
+    def __init__(self, slides: list[Slide], lang: str, cluster_name: str = "") -> None:
+        super().__init__()
+        self.setObjectName("presentation")
+        self.setWindowTitle(tr("Presentation", lang))
+        self.setStyleSheet("QWidget#presentation { background: white; } QLabel { color: #1F2933; }")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        self.slides, self._lang, self.index = slides, lang, 0
+        self.heading = QLabel()
+        self.heading.setObjectName("presentation_heading")
+        self.heading.setWordWrap(True)
+        self.heading.setStyleSheet("font-size: 30pt; font-weight: 600;")
+        self.subheading = QLabel()
+        self.subheading.setStyleSheet("font-size: 18pt; color: #5B6770;")
+        self.chart = ChartView(font_size=16)
+        self.chart.title.setVisible(False)
+        self.chart.note.setStyleSheet("font-size: 15pt;")
+        self.caption = QLabel()
+        self.caption.setWordWrap(True)
+        self.caption.setStyleSheet("font-size: 16pt;")
+        self.footer = QLabel()
+        self.footer.setObjectName("presentation_footer")
+        self.footer.setStyleSheet("font-size: 13pt; color: #5B6770;")
+        self.cluster = QLabel(cluster_name)
+        self.cluster.setStyleSheet("font-size: 13pt; color: #5B6770;")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.cluster)
+        bottom.addStretch(1)
+        bottom.addWidget(self.footer)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(48, 32, 48, 24)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.subheading)
+        layout.addWidget(self.chart, 1)
+        layout.addWidget(self.caption)
+        layout.addLayout(bottom)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.show_slide(0)
+
+    def show_slide(self, index: int) -> None:
+        lang = self._lang
+        if not self.slides:
+            self.heading.setText(tr("There is nothing to show for this meeting yet.", lang))
+            self.footer.setText(tr("Esc leaves", lang))
+            self.chart.show_spec(None)
+            return
+        self.index = max(0, min(index, len(self.slides) - 1))
+        slide = self.slides[self.index]
+        ind = slide.table.indicator(slide.indicator)
+        meta = indicator_meta(slide.topic, slide.indicator)
+        ctx = ChartContext(lang, show_names=True, suppressed_text=slide.table.suppressed_text)
+        self.heading.setText(ind.title)
+        self.subheading.setText(f"{slide.table.topic_title} · {slide.table.period_label}")
+        self.chart.show_spec(ranked_chart(ind, meta, ctx))
+        sentence = ind.sentence.get(lang, "") if ind.sentence else ""
+        self.caption.setText(" ".join(s for s in (sentence, few_clinics_sentence(ind, lang)) if s))
+        self.footer.setText(tr("{n} of {total} · ← → to step · Esc leaves", lang, n=self.index + 1,
+                               total=len(self.slides)))
+
+    def texts(self) -> list[str]:
+        """Everything on screen: every label's text and every chart label (for the privacy test)."""
+        labels = [w.text() for w in self.findChildren(QLabel) if w.isVisible()]
+        return labels + self.chart.texts()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        if key == Qt.Key.Key_Escape:
+            self.close()
+        elif key in NEXT_KEYS:
+            self.show_slide(self.index + 1)
+        elif key in PREVIOUS_KEYS:
+            self.show_slide(self.index - 1)
+        elif key == Qt.Key.Key_Home:
+            self.show_slide(0)
+        elif key == Qt.Key.Key_End:
+            self.show_slide(len(self.slides) - 1)
+        else:
+            super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.left.emit()
+        super().closeEvent(event)
