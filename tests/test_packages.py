@@ -20,7 +20,7 @@ from klyngedesk.core.packages import (
     read_package,
 )
 from klyngedesk.core.store import Project
-from klyngedesk.i18n import KlyngeError
+from klyngedesk.i18n import KlyngeError, set_language
 
 BUILTIN_KEYS = {"smerter", "kol", "antibiotika", "oejenbetaendelse_boern", "nsaid", "psykofarmaka_aeldre",
                 "polyfarmaci", "medicinkort", "diabetes", "boerneundersoegelser"}
@@ -127,3 +127,30 @@ def test_a_newer_format_and_a_non_package_are_explained(tmp_path: Path) -> None:
     with pytest.raises(KlyngeError) as err:
         read_package(broken)
     assert "halv.json" in err.value.message("en")
+
+
+def test_packages_from_the_command_line(demo_path: Path, tmp_path: Path, capsys) -> None:
+    from klyngedesk.cli.main import main
+
+    assert main(["package", "list", "--json"]) == 0
+    assert {p["key"] for p in json.loads(capsys.readouterr().out)["packages"]} == BUILTIN_KEYS
+    shared = tmp_path / "nsaid.json"
+    assert main(["package", "export", "--builtin", "--topic", "nsaid", "--out", str(shared)]) == 0
+    assert main(["package", "import", str(demo_path), str(shared), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["imported"][0]["topic"] == "nsaid"
+    assert main(["package", "import", str(demo_path), str(shared)]) == 1  # already there
+    exported = tmp_path / "ab.json"
+    assert main(["package", "export", str(demo_path), "--topic", "antibiotika", "--out", str(exported)]) == 0
+    assert read_package(exported)["references"][0]["source"].startswith("Demoværdi")
+    broken = tmp_path / "forkert.json"
+    broken.write_text(shared.read_text(encoding="utf-8").replace('"unit": "percent"', '"unit": "procent"', 1),
+                      encoding="utf-8")
+    capsys.readouterr()
+    try:
+        assert main(["--lang", "en", "package", "check", str(broken), str(exported)]) == 1
+    finally:
+        set_language("da")
+    assert "forkert.json, the field indicators[0].unit must be one of" in capsys.readouterr().err
+    assert main(["package", "import", str(demo_path), str(exported), str(broken)]) == 1
+    with Project.open(demo_path, readonly=True) as project:
+        assert "nsaid" in {t.key for t in project.topics()}
