@@ -114,7 +114,8 @@ def _clinic(ctx: ImportContext, yder, name, out: Mapped, answers: dict[str, bool
             out.questions.append(Question(qid, "Is {label} in the file the clinic {name}?",
                                           {"label": match.label, "name": match.candidate_name}))
             return None
-    unknown.setdefault(("clinic", _txt(name if name is not None else yder)), rn)
+    label = " ".join(_txt(x) for x in (yder, name) if x is not None)
+    unknown.setdefault(("clinic", label), rn)
     return None
 
 

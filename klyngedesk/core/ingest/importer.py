@@ -144,8 +144,8 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.problems.append(Problem("error", "No table in the file could be matched to clinics and measures of "
                                      "the topic. Choose a mapping (--mapping) or use the KlyngeDesk standard "
                                      "format."))
-    if not plan.values and not any(p.severity == "error" for p in plan.problems):
-        plan.problems.append(Problem("error", "The file contains no values: the template has not been filled in."))
+    if not plan.values and not plan.questions and not any(p.severity == "error" for p in plan.problems):
+        plan.problems.append(Problem("error", "The file contains no values to import."))
     plan.problems += check_values(plan.values, ctx)
     active = {(c, m, p) for (c, m, p) in ctx.previous}
     plan.replaces = sum(1 for v in plan.values if (v.clinic, v.measure, v.period) in active)

@@ -56,7 +56,11 @@ class Mapping:
 
 def signature(table: Table) -> str:
     """The folded, sorted column names: how a saved profile recognises its source next time."""
-    return "|".join(sorted(squash(c) for c in table.columns))
+    return signature_of(table.columns)
+
+
+def signature_of(columns: list[str]) -> str:
+    return "|".join(sorted(squash(c) for c in columns))
 
 
 def _find(table: Table, names: set[str]) -> str | None:

@@ -1,0 +1,92 @@
+"""Refused files: exit 1, one clear message, nothing stored, and their content nowhere in the project or log."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import clinic_files as cf
+import pytest
+
+from klyngedesk.cli.main import main
+from klyngedesk.core.store import Project
+
+EXTERNAL_ENCRYPTED = "lib_calamine_pass_protected.xlsx"
+
+
+def _snapshot(path: Path) -> tuple:
+    with Project.open(path, readonly=True) as project:
+        values = project.values(history=True).to_dict("records")
+        return values, len(project.batches()), len(project.audit_log()), project.mapping_profiles()
+
+
+def _project_bytes(path: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*") if p.is_file())
+
+
+CASES: dict[str, tuple[Callable[[Path], Path], str, str]] = {
+    "cpr": (cf.cpr_file, "cpr", "CPR-numre (Nummer (A))"),
+    "cpr_lost_zero": (cf.cpr_lost_zero_file, "cpr", "CPR-numre (Id (A))"),
+    "patients": (cf.patient_level_file, "patients", "ikke samlede tal"),
+    "zipbomb": (cf.zip_bomb, "zipbomb", "komprimeret"),
+    "xmlbomb": (cf.xml_entity_bomb, "xmlbomb", "XML-entitetserklæringer"),
+    "empty": (cf.empty_file, "empty", "Filen er tom"),
+    "mismatch": (cf.mismatched_file, "mismatch", "passer ikke til navnet"),
+}
+
+
+def _make(case: str, folder: Path, external: Path | None) -> Path:
+    if case == "encrypted":
+        target = folder / "beskyttet.xlsx"
+        shutil.copy(external / EXTERNAL_ENCRYPTED, target)
+        return target
+    if case == "truncated":
+        with Project.open(folder.parent / "Demoklynge.klynge", readonly=True) as project:
+            good = cf.filled_template(folder, cf.demo_clinics(project)[0], "2026H1")
+        return cf.truncated_xlsx(folder, good.path)
+    if case == "unfilled":
+        with Project.open(folder.parent / "Demoklynge.klynge", readonly=True) as project:
+            return cf.filled_template(folder, cf.demo_clinics(project)[0], "2026H1", filled=False).path
+    return CASES[case][0](folder)
+
+
+@pytest.mark.parametrize("case", [*CASES, "encrypted", "truncated", "unfilled"])
+def test_refused_file_writes_nothing_and_leaks_nothing(case: str, demo_path: Path, external: Path, capsys) -> None:
+    folder = demo_path.parent / "indbakke"
+    folder.mkdir()
+    path = _make(case, folder, external)
+    before = _snapshot(demo_path)
+    assert main(["import", str(demo_path), str(path), "--yes"]) == 1
+    err = capsys.readouterr().err
+    expected = CASES[case][2] if case in CASES else {"encrypted": "adgangskode", "truncated": "beskadiget",
+                                                      "unfilled": "ikke udfyldt"}[case]
+    assert expected in err
+    assert cf.MARKER not in err and "0101701234" not in err and "101701234" not in err  # never echoed
+    assert _snapshot(demo_path) == before
+    data = _project_bytes(demo_path)
+    assert cf.MARKER.encode() not in data and b"0101701234" not in data and b"150385-4321" not in data
+    with Project.open(demo_path, readonly=True) as project:
+        assert cf.MARKER not in str(project.audit_log())
+        assert path.name not in str(project.audit_log())
+
+
+@pytest.mark.parametrize("case", [*CASES, "encrypted"])
+def test_inspect_refuses_with_the_kind(case: str, tmp_path: Path, external: Path, capsys) -> None:
+    import json
+
+    path = _make(case, tmp_path, external)
+    assert main(["inspect", str(path), "--json", "--values"]) == 0
+    [entry] = json.loads(capsys.readouterr().out)["files"]
+    assert entry["status"] == "refused" and entry["tables"] == []
+    assert entry["refusal"] == (CASES[case][1] if case in CASES else "encrypted")
+    assert cf.MARKER not in json.dumps(entry, ensure_ascii=False)
+
+
+def test_one_refused_file_stops_the_whole_import(demo_path: Path, tmp_path: Path) -> None:
+    with Project.open(demo_path, readonly=True) as project:
+        good = cf.standard_csv(tmp_path, cf.demo_clinics(project)[:2], "2026H1")
+    bad = cf.cpr_file(tmp_path)
+    before = _snapshot(demo_path)
+    assert main(["import", str(demo_path), str(good.path), str(bad), "--yes"]) == 1
+    assert _snapshot(demo_path) == before
