@@ -164,7 +164,8 @@ def _indicator(ind: Indicator, period: Period, base: Period | None, inputs: pd.D
         overdispersion={"phi": _f(r["phi"][0]), "tau2": _f(r["tau2"][0]), "adjusted": overdispersion},
         change=cluster_change, sentence=sentence or {},
         quality=("no_data",) if n == 0 else ("few_clinics",) if n < FEW_CLINICS else (),
-        notes=_notes(notes, ind, None))
+        notes=_notes(notes, ind, None), numerator_measure=ind.numerator, denominator_measure=ind.denominator,
+        denominator_kind=ind.denominator_kind)
 
 
 def _change(ch: dict[str, np.ndarray], j: int, baseline: float | None, value: float | None) -> Change | None:

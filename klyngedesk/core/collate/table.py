@@ -120,6 +120,9 @@ class IndicatorResult:
     sentence: dict[str, str] = field(default_factory=dict)  # {"da": ..., "en": ...} cluster change sentence
     quality: tuple[str, ...] = ()    # indicator-level notes, e.g. "few_clinics", "no_data"
     notes: tuple[str, ...] = ()      # coordinator's notes on the indicator's measures (private)
+    numerator_measure: str = ""      # measure keys behind the figures (used by small-number suppression)
+    denominator_measure: str | None = None
+    denominator_kind: str = "measure"  # "measure" | "list_size" | "none"
 
     def row(self, clinic: str) -> ClinicRow:
         for r in self.rows:

@@ -1,0 +1,88 @@
+"""`klyngedesk collate PROJECT --topic T --period P [--compare P0] [--meeting M --anonymised] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from klyngedesk.cli.output import EXIT_OK, EXIT_USAGE, emit_json, say
+from klyngedesk.core.anonymise import anonymised_table, check_no_leak
+from klyngedesk.core.collate import collate
+from klyngedesk.core.formatting import format_number
+from klyngedesk.core.store import Project
+from klyngedesk.i18n import current_language, tr
+
+_DECIMALS = {"per1000": 1, "percent": 1, "per_patient": 2, "count": 0}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("collate", help=tr("the indicator table for a topic and period"))
+    p.add_argument("project", type=Path)
+    p.add_argument("--topic", required=True, help=tr("topic key"))
+    p.add_argument("--period", required=True, help=tr("period key"))
+    p.add_argument("--compare", default=None, help=tr("baseline period key to compare with"))
+    p.add_argument("--meeting", default=None, help=tr("meeting key (codes and consents) for --anonymised"))
+    p.add_argument("--anonymised", action="store_true",
+                   help=tr("group view: codes instead of names, small numbers suppressed"))
+    p.add_argument("--json", action="store_true", help=tr("machine-readable output on stdout"))
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.anonymised != bool(args.meeting):
+        say("Use --meeting and --anonymised together.")
+        return EXIT_USAGE
+    lang = current_language()
+    with Project.open(args.project, readonly=True) as project:
+        if args.anonymised:
+            table = anonymised_table(project, args.meeting, args.topic, period=args.period, compare=args.compare)
+            data = table.to_json()
+            lines = _anonymised_lines(table, lang)
+            # The promise: nothing printed for group use names a clinic that did not consent.
+            check_no_leak([json.dumps(data, ensure_ascii=False), *lines], project, args.meeting)
+        else:
+            ident = collate(project, args.topic, args.period, args.compare)
+            data = ident.to_json()
+            names = ident.clinic_names
+            for ind in data["indicators"]:
+                for row in ind["rows"]:
+                    row["name"] = names.get(row["clinic"])
+            lines = _lines(data, lang, names)
+    if args.json:
+        emit_json(data)
+    else:
+        print("\n".join(lines))
+    return EXIT_OK
+
+
+def _fmt(value, unit: str, lang: str) -> str:
+    return format_number(value, _DECIMALS.get(unit, 1), lang)
+
+
+def _lines(data: dict, lang: str, names: dict[str, str]) -> list[str]:
+    out = []
+    for ind in data["indicators"]:
+        unit = ind["unit"]
+        out.append(f"{ind['title']} — {tr('pooled', lang)} {_fmt(ind['pooled'], unit, lang)}, "
+                   f"{tr('median', lang)} {_fmt(ind['median'], unit, lang)}")
+        for r in sorted(ind["rows"], key=lambda r: names.get(r["clinic"], "")):
+            out.append(f"  {names.get(r['clinic'], r['clinic']):<34} {_fmt(r['value'], unit, lang):>8}  "
+                       f"({_fmt(r['ci_low'], unit, lang)}–{_fmt(r['ci_high'], unit, lang)})"
+                       + (f"  {r['flag']}" if r["flag"] else ""))
+        if ind.get("sentence"):
+            out.append("  " + ind["sentence"].get(lang, ind["sentence"].get("en", "")))
+    return out
+
+
+def _anonymised_lines(table, lang: str) -> list[str]:
+    out = []
+    for ind in table.indicators:
+        out.append(f"{ind.title} — {tr('pooled', lang)} {_fmt(ind.pooled, ind.unit, lang)}, "
+                   f"{tr('median', lang)} {_fmt(ind.median, ind.unit, lang)}")
+        for r in ind.rows:
+            value = table.suppressed_text if r.value is None and r.suppressed else _fmt(r.value, ind.unit, lang)
+            out.append(f"  {r.label:<34} {value:>8}" + (f"  {r.flag}" if r.flag else ""))
+        if ind.sentence:
+            out.append("  " + ind.sentence.get(lang, ""))
+    return out
