@@ -11,7 +11,7 @@ from klyngedesk.cli.output import EXIT_REFUSED, EXIT_USAGE
 from klyngedesk.i18n import LANGUAGES, KlyngeError, set_language, tr
 
 # One module per command, each with register(subparsers) and run(args) -> exit code.
-COMMAND_MODULES = ("cmd_demo", "cmd_info", "cmd_template", "cmd_inspect", "cmd_import", "cmd_survey", "cmd_pack", "cmd_package")
+COMMAND_MODULES = ("cmd_demo", "cmd_info", "cmd_template", "cmd_inspect", "cmd_import", "cmd_survey", "cmd_pack", "cmd_package", "cmd_collate")
 
 
 def build_parser() -> argparse.ArgumentParser:
