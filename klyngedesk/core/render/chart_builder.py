@@ -195,7 +195,7 @@ def composition_chart(comp: AnonymisedComposition, ctx: ChartContext,
     lang = ctx.lang
     label_codes = label_codes or {}
     bars = [CompositionBar(tr("Cluster", lang), tuple(comp.cluster))]
-    for label, shares in comp.shares:
+    for label, shares in sorted(comp.shares, key=lambda item: _code_key(label_codes.get(item[0], item[0]))):
         code = label_codes.get(label, label)
         own = ctx.is_own(code)
         shown = own_shares if own and own_shares is not None else shares
@@ -208,4 +208,9 @@ def composition_chart(comp: AnonymisedComposition, ctx: ChartContext,
         bars.append(CompositionBar(text, tuple(shown), own,
                                    "" if all(s is not None for s in shown) else ctx.suppressed_text))
     axis = make_axis(tr("share (%)", lang), [100.0], wording.tick("percent", lang), ceiling=100.0)
-    return CompositionChart(comp.title, tuple(comp.parts), axis, tuple(bars), own_label=ctx.own_label)
+    return CompositionChart(tr("Share of each drug, per clinic", lang), tuple(comp.parts), axis, tuple(bars),
+                            own_label=ctx.own_label)
+
+
+def _code_key(code: str) -> tuple[int, str]:
+    return len(code), code

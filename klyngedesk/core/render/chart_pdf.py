@@ -20,7 +20,7 @@ from klyngedesk.core.render.charts import (
 from klyngedesk.core.render.fonts import BOLD, REGULAR, SEMIBOLD, register_fonts, text_width
 
 TITLE_SIZE, LABEL_SIZE, TICK_SIZE = 9.0, 7.5, 7.0
-ROW = 11.0            # height of one clinic row
+ROW = 10.5            # height of one clinic row
 TITLE_H = 16.0        # space for the title
 AXIS_H = 24.0         # tick labels + axis label under the plot
 LEGEND_ROW = 11.0
@@ -80,6 +80,8 @@ def _legend(g: Group, items: list[tuple[str, str, str]], x0: float, width: float
             g.add(Line(x, yy + 2.5, x + 14, yy + 2.5, strokeColor=colour(role), strokeWidth=0.8))
             g.add(Line(x, yy, x, yy + 5, strokeColor=colour(role), strokeWidth=0.8))
             g.add(Line(x + 14, yy, x + 14, yy + 5, strokeColor=colour(role), strokeWidth=0.8))
+        elif kind == "dot":
+            g.add(Circle(x + 7, yy + 2.5, 3, fillColor=colour(role), strokeColor=None))
         elif kind == "frame":
             g.add(Rect(x + 1, yy - 1.5, 12, 8, fillColor=None, strokeColor=colour(role), strokeWidth=1.4))
         else:
@@ -253,7 +255,7 @@ def composition(spec: CompositionChart, width: float) -> Drawing:
 
 def before_after(spec: BeforeAfterChart, width: float) -> Drawing:
     register_fonts()
-    legend = [("ring", "before", spec.before_label), ("box", "after", spec.after_label)]
+    legend = [("ring", "before", spec.before_label), ("dot", "after", spec.after_label)]
     legend += [("line", ln.role, ln.label) for ln in spec.lines if spec.axis.low <= ln.value <= spec.axis.high]
     if spec.own_label and any(r.highlight for r in spec.rows):
         legend.append(("box", "bar_own", spec.own_label))

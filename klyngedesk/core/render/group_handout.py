@@ -36,7 +36,12 @@ def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_na
             raise TypeError(f"the group handout is rendered only from an AnonymisedTable, not "
                             f"{type(material.table).__name__}")
     shown = {r.label for m in materials for ind in m.table.indicators for r in ind.rows}
-    story: list[Flowable] = cover(cluster_name, meeting, lang, tr("Group handout", lang))
+    extra = [(tr("Topics", lang), ", ".join(m.table.topic_title for m in materials))]
+    if materials:
+        t = materials[0].table
+        extra.append((tr("Data", lang), t.period_label if not t.compare_label else tr(
+            "{period} (compared with {baseline})", lang, period=t.period_label, baseline=t.compare_label)))
+    story: list[Flowable] = cover(cluster_name, meeting, lang, tr("Group handout", lang), extra)
     suppressed = materials[0].table.suppressed_text if materials else "<5"
     story.append(p(tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts under {t} are "
                       "shown as {text}. {n} clinics in the material.", lang,

@@ -19,10 +19,21 @@ from klyngedesk.core.render.chart_builder import (
     ranked_chart,
 )
 from klyngedesk.core.render.page_template import CONTENT_WIDTH, OutlineEntry
-from klyngedesk.core.render.sections import bullets, chart, chart_pair, data_table, definition_box, keep, p
+from klyngedesk.core.render.sections import (
+    bullets,
+    chart,
+    data_table,
+    definition_box,
+    facts_table,
+    grid,
+    half_width,
+    keep,
+    p,
+)
 from klyngedesk.i18n import tr
 
 FEW_CLINICS = 25
+MAX_ROWS_BESIDE = 30     # a longer compact table goes at full width after the charts (it can split there)
 
 
 @dataclass(frozen=True)
@@ -61,29 +72,20 @@ def few_clinics_sentence(ind: AnonymisedIndicator, lang: str) -> str:
     return tr("Based on {n} clinics.", lang, n=ind.n_clinics)
 
 
-def compact_table(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartContext) -> Flowable:
-    """Code (or consented name), value, interval, numerator, denominator, baseline and the 99.8 % flag."""
+def compact_table(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartContext,
+                  width: float = CONTENT_WIDTH) -> Flowable:
+    """Code (or consented name), value, interval, n (the numerator; small counts as "<5") and the denominator."""
     lang, unit = ctx.lang, ind.unit
-    with_baseline = table.compare is not None and any(r.baseline_value is not None for r in ind.rows)
-    header = [tr("Clinic", lang), tr("Value", lang), tr("95 % interval", lang), tr("Numerator", lang),
-              tr("Denominator", lang)]
-    if with_baseline:
-        header.append(table.compare_label or tr("Baseline", lang))
-    header.append(tr("Note", lang))
+    header = [tr("Clinic", lang), tr("Value", lang), tr("95 % interval", lang), "n", tr("Denominator", lang)]
     rows, bold = [], []
     for i, row in enumerate(sorted(ind.rows, key=lambda r: code_order(r.code))):
-        cells = [ctx.label(row), wording.number(row.value, unit, lang),
-                 wording.interval(row.ci_low, row.ci_high, unit, lang), _count(row, "numerator", table, lang),
-                 _denominator(row, table, lang)]
-        if with_baseline:
-            cells.append(wording.number(row.baseline_value, unit, lang))
-        cells.append(wording.flag_text(row.flag, lang))
-        rows.append(cells)
+        rows.append([ctx.label(row), wording.number(row.value, unit, lang),
+                     wording.interval(row.ci_low, row.ci_high, unit, lang), _count(row, "numerator", table, lang),
+                     _denominator(row, table, lang)])
         if ctx.is_own(row.code):
             bold.append(i)
-    widths = [112, 52, 80, 52, 62] + ([52] if with_baseline else [])
-    widths.append(CONTENT_WIDTH - sum(widths))
-    return data_table(header, rows, widths, bold)
+    fixed = [42, 64, 30, 50]
+    return data_table(header, rows, [width - sum(fixed), *fixed], bold)
 
 
 def _count(row: AnonymisedRow, attr: str, table: AnonymisedTable, lang: str) -> str:
@@ -101,35 +103,74 @@ def _denominator(row: AnonymisedRow, table: AnonymisedTable, lang: str) -> str:
     return table.suppressed_text if row.suppressed else "–"
 
 
+def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartContext, width: float,
+                notes: Sequence[str] = ()) -> Flowable:
+    """The cluster in a few lines: pooled value, median and spread, references, target and the change."""
+    lang, unit = ctx.lang, ind.unit
+    facts = [(tr("Cluster as a whole", lang), wording.number(ind.pooled, unit, lang) + (
+        " " + tr("(95 % interval {low} to {high})", lang, low=wording.number(ind.pooled_ci_low, unit, lang),
+                 high=wording.number(ind.pooled_ci_high, unit, lang)) if ind.pooled_ci_low is not None else ""))]
+    if ind.median is not None:
+        facts.append((tr("Median", lang), wording.number(ind.median, unit, lang)))
+    if ind.minimum is not None and ind.maximum is not None:
+        facts.append((tr("Lowest to highest", lang), wording.interval(ind.minimum, ind.maximum, unit, lang)))
+    for ref in ind.references:
+        facts.append((tr("Region", lang) if ref.scope == "region" else tr("National", lang),
+                      f"{wording.number(ref.value, unit, lang)} ({ref.source})"))
+    if ind.target is not None:
+        sign = "≥" if ind.target.direction == "max" else "≤"
+        facts.append((tr("Target", lang), f"{sign} {wording.number(ind.target.value, unit, lang)} ({ind.target.source})"))
+    outside = [ctx.label(r) for r in ind.rows if r.flag in ("above_998", "below_998")]
+    if outside:
+        facts.append((tr("Outside the 99.8 % limit", lang), ", ".join(sorted(outside, key=code_order))))
+    sentence = ind.sentence.get(lang) if table.compare else None
+    if sentence:
+        facts.append((tr("Change", lang), sentence))
+    facts.append((tr("Read with care", lang), few_clinics_sentence(ind, lang)))
+    facts += [(tr("Data notes", lang) if i == 0 else "", note) for i, note in enumerate(notes)]
+    return facts_table(facts, label_width=90 if width > 300 else 78, width=width, style="cell")
+
+
 def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: ChartContext, *,
                       with_table: bool, own_block: Callable[[AnonymisedIndicator], list[Flowable]] | None = None
                       ) -> list[Flowable]:
-    """Everything about one indicator; starts with its bookmark and title."""
+    """Everything about one indicator; starts with its bookmark and title.
+
+    Layout: title, definition, (own figures,) the ranked bars at full width, then half-width cells in
+    pairs: funnel, before/after, the compact table and the key figures (those that exist).
+    """
     table, topic, lang = material.table, material.topic, ctx.lang
     meta = indicator_meta(topic, ind.key)
-    story: list[Flowable] = [OutlineEntry(ind.title, 1), p(ind.title, "h2"),
-                             definition_box(wording.definition_lines(topic, meta, table.period_label,
-                                                                     table.compare_label, lang)),
-                             Spacer(1, 8)]
+    head: list[Flowable] = [OutlineEntry(ind.title, 1), p(ind.title, "h2"),
+                            definition_box(wording.definition_lines(topic, meta, table.period_label,
+                                                                    table.compare_label, lang)),
+                            Spacer(1, 8)]
     if own_block:
-        story += own_block(ind)
-    story.append(chart(ranked_chart(ind, meta, ctx)))
-    story.append(p(few_clinics_sentence(ind, lang), "small"))
+        head += own_block(ind)
+    head.append(chart(ranked_chart(ind, meta, ctx)))
+    story: list[Flowable] = [keep(*head), Spacer(1, 6)]
+    half = half_width()
+    notes = material.notes.get(ind.key, ())
+    charts: list[Flowable | list[Flowable]] = []
     funnel = funnel_chart(ind, meta, ctx, denominator_title(topic, meta, lang))
-    before_after = None
+    if funnel is not None:
+        charts.append(chart(funnel, half))
     if table.compare:
         before_after = before_after_chart(ind, meta, ctx, table.compare_label or table.compare, table.period_label)
-    pair = chart_pair(funnel, before_after)
-    sentence = ind.sentence.get(lang) if table.compare else None
-    if pair is not None:
-        story += [Spacer(1, 8), keep(pair, p(sentence, "body") if sentence else None)]
-    elif sentence:
-        story.append(p(sentence))
-    if with_table:
-        story += [Spacer(1, 8), keep(p(tr("The figures", lang), "h3"), compact_table(table, ind, ctx))]
-    notes = material.notes.get(ind.key, ())
-    if notes:
-        story += [keep(p(tr("Data notes", lang), "h3"), bullets(notes, "small"))]
+        if before_after is not None:
+            charts.append(chart(before_after, half))
+    beside = with_table and len(ind.rows) <= MAX_ROWS_BESIDE
+    figures_table: list[Flowable] = [p(tr("The figures", lang), "h3"), compact_table(table, ind, ctx, half)]
+    if len(charts) == 2:      # two charts, then the table beside the key figures
+        cells = [*charts, figures_table if beside else [], key_figures(table, ind, ctx, half, notes)]
+        story.append(grid(cells))
+    else:                     # a chart beside the table, the key figures under them at full width
+        cells = charts + ([figures_table] if beside else [])
+        if cells:
+            story += [grid(cells), Spacer(1, 2)]
+        story.append(key_figures(table, ind, ctx, CONTENT_WIDTH, notes))
+    if with_table and not beside:
+        story += [p(tr("The figures", lang), "h3"), compact_table(table, ind, ctx)]
     return story
 
 
@@ -150,7 +191,7 @@ def topic_pages(material: TopicMaterial, ctx: ChartContext, *, with_table: bool,
     label_codes = {r.label: r.code for ind in table.indicators for r in ind.rows}
     for comp in table.compositions:
         spec = composition_chart(comp, ctx, material.own_composition.get(comp.key), label_codes)
-        story += [CondPageBreak(260), OutlineEntry(comp.title, 1), p(comp.title, "h2"),
+        story += [CondPageBreak(260), OutlineEntry(comp.title, 1), p(tr("Composition: {title}", lang, title=comp.title), "h2"),
                   p(tr("How the clinics' patients are spread over the drugs in the group. The top bar is the "
                        "cluster as a whole.", lang), "small"), chart(spec)]
     questions = _questions(topic)

@@ -54,7 +54,7 @@ def new_password() -> str:
 
 def safe_file_name(text: str) -> str:
     """A file name that works on Windows, macOS and Linux: no separators or reserved characters."""
-    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", text).strip(" .-")
+    cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", text).strip(" .-")
     return re.sub(r"\s+", " ", cleaned)[:120] or "pack"
 
 

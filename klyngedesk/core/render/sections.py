@@ -40,7 +40,8 @@ def rich(markup: str, style: str = "body") -> Paragraph:
     return Paragraph(markup, STYLES[style])
 
 
-def cover(cluster_name: str, meeting: Meeting, lang: str, kind: str) -> list[Flowable]:
+def cover(cluster_name: str, meeting: Meeting, lang: str, kind: str,
+          extra: Sequence[tuple[str, str]] = ()) -> list[Flowable]:
     """Cluster, meeting title, date, time, place, agenda and speakers with their organisation."""
     story: list[Flowable] = [Spacer(1, 40), p(cluster_name.upper(), "label"), p(meeting.title, "title"),
                              p(kind, "subtitle")]
@@ -49,7 +50,7 @@ def cover(cluster_name: str, meeting: Meeting, lang: str, kind: str) -> list[Flo
         facts.append((tr("Time", lang), meeting.time))
     if meeting.place:
         facts.append((tr("Place", lang), meeting.place))
-    story.append(facts_table(facts))
+    story.append(facts_table([*facts, *extra]))
     if meeting.agenda:
         story += [p(tr("Agenda", lang), "h3"), numbered(meeting.agenda)]
     if meeting.speakers:
@@ -64,9 +65,10 @@ def cover(cluster_name: str, meeting: Meeting, lang: str, kind: str) -> list[Flo
     return story
 
 
-def facts_table(facts: Sequence[tuple[str, str]], label_width: float = 90) -> Table:
-    rows = [[p(label, "label"), p(value)] for label, value in facts]
-    table = Table(rows, colWidths=[label_width, CONTENT_WIDTH - label_width], hAlign="LEFT")
+def facts_table(facts: Sequence[tuple[str, str]], label_width: float = 90, width: float = CONTENT_WIDTH,
+                style: str = "body") -> Table:
+    rows = [[p(label, "label"), p(value, style)] for label, value in facts]
+    table = Table(rows, colWidths=[label_width, width - label_width], hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     return table
@@ -98,19 +100,20 @@ def chart(spec: ChartSpec | None, width: float = CONTENT_WIDTH) -> Drawing | Non
     return draw_chart(spec, width) if spec is not None else None
 
 
-def chart_pair(left: ChartSpec | None, right: ChartSpec | None) -> Flowable | None:
-    """Two charts side by side (each half width), or one at full width, or nothing."""
-    specs = [s for s in (left, right) if s is not None]
-    if not specs:
-        return None
-    if len(specs) == 1:
-        return draw_chart(specs[0], CONTENT_WIDTH)
-    half = (CONTENT_WIDTH - GAP) / 2
-    table = Table([[draw_chart(specs[0], half), draw_chart(specs[1], half)]], colWidths=[half + GAP, half],
-                  hAlign="LEFT")
+def half_width() -> float:
+    return (CONTENT_WIDTH - GAP) / 2
+
+
+def grid(cells: Sequence[Flowable | list[Flowable]]) -> Flowable:
+    """Half-width cells two by two (a row per pair); a single cell is returned as it is."""
+    if len(cells) == 1 and not isinstance(cells[0], list):
+        return cells[0]
+    half = half_width()
+    rows = [list(cells[i:i + 2]) + [""] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
+    table = Table(rows, colWidths=[half + GAP, half], hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 0)]))
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 10)]))
     return table
 
 
