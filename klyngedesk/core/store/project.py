@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from klyngedesk.core.model import Cluster
+from klyngedesk.core.store.actions_store import ActionsStore
 from klyngedesk.core.store.clinics_store import ClinicsStore
 from klyngedesk.core.store.connection import ProjectFile, ProjectLocked, ProjectTooNew, ProjectUnreadable
 from klyngedesk.core.store.mapping_store import MappingStore
@@ -17,7 +18,7 @@ __all__ = ["Project", "ProjectLocked", "ProjectTooNew", "ProjectUnreadable", "Ba
 SUFFIX = ".klynge"
 
 
-class Project(ClinicsStore, TopicsStore, ValuesStore, MeetingsStore, MappingStore, ProjectFile):
+class Project(ClinicsStore, TopicsStore, ValuesStore, MeetingsStore, MappingStore, ActionsStore, ProjectFile):
     """One open cluster project. Open with `Project.open(path)`, create with `Project.create(...)`."""
 
     @classmethod
