@@ -153,7 +153,9 @@ def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
               FunnelLimit("99.8", tr("99.8 % limit", lang), xs, tuple(f.l998 for _, f in limits),
                           tuple(f.u998 for _, f in limits)))
     ys = [p.y for p in points] + [f.u998 for _, f in limits] + [ind.pooled]
-    y_axis = make_axis(wording.unit_label(meta, lang), ys, wording.tick(unit, lang),
+    ys += [f.l998 for _, f in limits]
+    # A scatter, not bars: the value axis fits the points and limits (bars elsewhere start at zero).
+    y_axis = make_axis(wording.unit_label(meta, lang), ys, wording.tick(unit, lang), from_zero=False,
                        ceiling=100.0 if unit == "percent" else None)
     x_axis = make_axis(denominator_title, dens, wording.tick("count", lang), max_ticks=5)
     return FunnelChart(tr("Funnel plot: value against the size of the denominator", lang), x_axis, y_axis,

@@ -209,9 +209,11 @@ def funnel(spec: FunnelChart, width: float, height: float = 190.0) -> Drawing:
                strokeDashArray=LINE_DASHES["pooled"]))
     for p in sorted(spec.points, key=lambda p: p.highlight):
         x, y = pt(p.x, p.y)
-        g.add(Circle(x, y, 3.6 if p.highlight else 2.6, strokeWidth=1.2 if p.outside else 0.4,
-                     fillColor=colour("bar_own" if p.highlight else "after"),
-                     strokeColor=colour("outside") if p.outside else white))
+        if p.outside:
+            g.add(Circle(x, y, 5.2 if p.highlight else 4.6, fillColor=None, strokeColor=colour("outside"),
+                         strokeWidth=1.2))
+        g.add(Circle(x, y, 3.6 if p.highlight else 2.6, strokeWidth=0.4,
+                     fillColor=colour("bar_own" if p.highlight else "after"), strokeColor=white))
         g.add(_text(x + 4.5, y + 1.5, p.label, size=6.5 if not p.highlight else TICK_SIZE,
                     font=BOLD if p.highlight else REGULAR, role="text" if p.highlight else "muted"))
     d.add(g)

@@ -204,6 +204,8 @@ def make_axis(label: str, values: list[float], fmt: Callable[[float, int], str],
     low = 0.0 if from_zero else min(finite, default=0.0)
     step = nice_step(high - low, max_ticks)
     low = math.floor(low / step) * step
+    if low < 0 <= min(finite, default=0.0):
+        low = 0.0
     top = math.ceil(high / step) * step
     if top <= high * 1.0001:
         top += step * (0.5 if top > 0 else 1)

@@ -68,7 +68,7 @@ def _own_block(material: PersonalMaterial, compare_labels: dict[str, str | None]
             lines.append(p(tr("Your value lies {flag}: more than chance would explain.", lang, flag=flag), "body"))
         if own.notes:
             lines.append(bullets(own.notes, "small"))
-        return [keep(*lines), Spacer(1, 6)]
+        return [*lines, Spacer(1, 6)]
     return block
 
 
