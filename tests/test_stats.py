@@ -77,9 +77,9 @@ def test_byar_is_breslow_day_formula_and_phe_switches_at_ten() -> None:
 
 
 def test_gamma_quantiles_fast_path_agrees_with_exact_inversion() -> None:
-    a = np.exp(np.linspace(np.log(0.5), np.log(5000), 300))
+    a = np.exp(np.linspace(np.log(0.5), np.log(3000), 120))
     for p in SHIPPED_P:
-        exact = gamma_ppf_exact(p, a, terms=2000, iterations=60)
+        exact = gamma_ppf_exact(p, a, terms=800, iterations=30)
         assert np.max(np.abs(gamma_ppf(p, a) / exact - 1)) < 5e-5
 
 
