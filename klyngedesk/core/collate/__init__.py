@@ -12,6 +12,7 @@ from klyngedesk.core.collate.table import (
     Reference,
     Target,
 )
+from klyngedesk.core.collate.trend import Trend, indicator_trends
 
 __all__ = ["Change", "ClinicRow", "Composition", "CompositionPart", "Funnel", "IndicatorResult",
-           "IndicatorTable", "Reference", "Target", "collate"]
+           "IndicatorTable", "Reference", "Target", "Trend", "collate", "indicator_trends"]
