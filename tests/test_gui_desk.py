@@ -31,7 +31,8 @@ def _ok(qtbot, buttons: QDialogButtonBox) -> None:
     qtbot.mouseClick(buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
 
 
-def make_cluster(qtbot, window: MainWindow, folder: Path, clinics: str = CLINICS) -> Path:
+def make_cluster(qtbot, window: MainWindow, folder: Path, clinics: str = CLINICS,
+                 topics: tuple[str, ...] = ("Antibiotika", "Smertebehandling")) -> Path:
     """New cluster through the wizard: type the name, paste the clinics from a spreadsheet, finish."""
     qtbot.mouseClick(window.welcome.new_button, Qt.MouseButton.LeftButton)
     wizard = window.wizard
@@ -46,11 +47,11 @@ def make_cluster(qtbot, window: MainWindow, folder: Path, clinics: str = CLINICS
     qtbot.keySequence(table, QKeySequence.StandardKey.Paste)
     assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
-    topics = wizard.topics_page.topics
-    for title in ("Antibiotika", "Smertebehandling"):  # select the topic, then Space ticks it
-        item = topics.findItems(title, Qt.MatchFlag.MatchExactly)[0]
-        qtbot.mouseClick(topics.viewport(), Qt.MouseButton.LeftButton, pos=topics.visualItemRect(item).center())
-        qtbot.keyClick(topics, Qt.Key.Key_Space)
+    listing = wizard.topics_page.topics
+    for title in topics:  # select the topic, then Space ticks it
+        item = listing.findItems(title, Qt.MatchFlag.MatchExactly)[0]
+        qtbot.mouseClick(listing.viewport(), Qt.MouseButton.LeftButton, pos=listing.visualItemRect(item).center())
+        qtbot.keyClick(listing, Qt.Key.Key_Space)
     with qtbot.waitSignal(window.project_opened, timeout=5000):
         qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     return wizard.created_path

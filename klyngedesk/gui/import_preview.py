@@ -17,17 +17,60 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from rapidfuzz import fuzz
 
+from klyngedesk.core.ingest.context import squash
 from klyngedesk.core.ingest.importer import FilePlan
 from klyngedesk.core.ingest.inspect import cell_json
+from klyngedesk.core.ingest.mapping import NAME_HEADERS, PERIOD_HEADERS, YDER_HEADERS, Mapping
 from klyngedesk.core.ingest.tables import Table
 from klyngedesk.i18n import tr
 
 PREVIEW_ROWS = 60
+YDER, NAME, PERIOD = "@yder", "@name", "@period"
+ROLE_WORDS = {YDER: "yder number", NAME: "clinic name", "@measure": "measure", "@value": "value", PERIOD: "period"}
+SUGGEST_MIN = 75  # rapidfuzz WRatio: only fairly clear header matches are proposed (the user still confirms)
 TYPE_WORDS = {"number": "number", "percent": "percent", "date": "date", "text": "text", "empty": "empty"}
 STATUS_WORDS = {"ready": "ready to import", "duplicate": "imported before - skipped", "refused": "refused",
                 "failed": "cannot be imported yet", "questions": "needs your answer"}
 STATUS_MARKS = {"ready": "✓", "duplicate": "=", "refused": "✗", "failed": "!", "questions": "?"}
+
+
+def current_roles(mapping: Mapping) -> dict[str, str]:
+    roles = {c: m for c, m in mapping.columns.items()}
+    for attr, role in (("yder_column", YDER), ("name_column", NAME), ("measure_column", "@measure"),
+                       ("value_column", "@value"), ("period_column", PERIOD)):
+        if getattr(mapping, attr):
+            roles[getattr(mapping, attr)] = role
+    return roles
+
+
+def suggest_roles(table: Table, measures: dict[str, str]) -> dict[str, str]:
+    """A proposal for a table the importer could not map by itself: clinic columns by the importer's own
+    header words, measure columns by clear header similarity (each measure once). Shown, never applied
+    until the user presses "Use and save this mapping"."""
+    roles: dict[str, str] = {}
+    for column in table.columns:
+        folded = squash(column)
+        for role, words in ((YDER, YDER_HEADERS), (NAME, NAME_HEADERS), (PERIOD, PERIOD_HEADERS)):
+            if folded in words and role not in roles.values():
+                roles[column] = role
+    numeric = [c for c in table.columns if c not in roles and table.column_types.get(c) in ("number", "percent")]
+    titles = {key: title.lower() for key, title in measures.items()}
+    scored = sorted(((fuzz.WRatio(c.lower(), t), c, k) for c in numeric for k, t in titles.items()), reverse=True)
+    for score, column, key in scored:
+        if score >= SUGGEST_MIN and column not in roles and key not in roles.values():
+            roles[column] = key
+    return roles
+
+
+def spec_from_roles(roles: dict[str, str], layout: str = "wide") -> dict:
+    """The importer's profile spec for what the user chose in the editor."""
+    by_role = {r: c for c, r in roles.items() if r.startswith("@")}
+    columns = {c: m for c, m in roles.items() if not m.startswith("@")}
+    has_clinic = YDER in by_role or NAME in by_role
+    return Mapping(layout if layout in ("wide", "single") else ("wide" if has_clinic else "single"),
+                   by_role.get(YDER), by_role.get(NAME), None, None, by_role.get(PERIOD), columns=columns).to_spec()
 
 
 def cell_text(value) -> str:
@@ -96,6 +139,7 @@ class FilePreview(QWidget):
         layout.addWidget(QLabel("<b>" + tr("Problems", lang) + "</b>"))
         layout.addWidget(self.problems, 1)
         self._table: Table | None = None
+        self.suggested = False
 
     def show_plan(self, plan: FilePlan | None, measures: dict[str, str]) -> None:
         self.grid.clear()
@@ -135,39 +179,39 @@ class FilePreview(QWidget):
                 self.grid.setItem(r, c, item)
 
     def _fill_mapping(self, plan: FilePlan, measures: dict[str, str]) -> None:
+        """Long/standard layouts are shown as recognised; wide and unrecognised ones get an editor per column."""
         mapping, table = plan.mapping, self._table
+        self.mapping_label.setVisible(table is not None)
+        self.mapping.setVisible(table is not None)
         if table is None:
-            self.mapping_label.setVisible(False)
-            self.mapping.setVisible(False)
             return
-        self.mapping_label.setVisible(True)
-        self.mapping.setVisible(True)
-        fixed = {}
-        if mapping is not None:
-            for attr, word in (("yder_column", "yder number"), ("name_column", "clinic name"),
-                               ("measure_column", "measure"), ("value_column", "value"),
-                               ("period_column", "period")):
-                if getattr(mapping, attr):
-                    fixed[getattr(mapping, attr)] = tr(word, self._lang)
-        wide = dict(mapping.columns) if mapping is not None else {}
+        editable = mapping is None or mapping.layout in ("wide", "single")
+        roles = current_roles(mapping) if mapping is not None else suggest_roles(table, measures)
         self.mapping.blockSignals(True)
         self.mapping.setRowCount(len(table.columns))
         for row, column in enumerate(table.columns):
             self.mapping.setItem(row, 0, QTableWidgetItem(column))
-            if column in fixed:
-                self.mapping.setItem(row, 1, QTableWidgetItem(fixed[column]))
+            if not editable:
+                word = ROLE_WORDS.get(roles.get(column, ""))
+                text = tr(word, self._lang) if word else measures.get(roles.get(column, ""), "")
+                self.mapping.setItem(row, 1, QTableWidgetItem(text))
                 continue
             box = QComboBox()
             box.setAccessibleName(tr("Measure for the column {column}", self._lang, column=column))
             box.addItem(tr("— not imported —", self._lang), "")
+            for role, word in ROLE_WORDS.items():
+                if role in (YDER, NAME, PERIOD):
+                    box.addItem(tr(word, self._lang), role)
             for key, title in measures.items():
                 box.addItem(title, key)
-            box.setCurrentIndex(max(0, box.findData(wide.get(column, ""))))
+            box.setCurrentIndex(max(0, box.findData(roles.get(column, ""))))
             box.currentIndexChanged.connect(self._edited)
             self.mapping.setCellWidget(row, 1, box)
         self.mapping.blockSignals(False)
+        self.suggested = mapping is None and any(roles.values())
 
-    def edited_columns(self) -> dict[str, str]:
+    def edited_roles(self) -> dict[str, str]:
+        """File column -> role (YDER, NAME, PERIOD) or measure key, as chosen in the editor."""
         out = {}
         for row in range(self.mapping.rowCount()):
             box = self.mapping.cellWidget(row, 1)
@@ -176,7 +220,7 @@ class FilePreview(QWidget):
         return out
 
     def _edited(self) -> None:
-        self.mapping_edited.emit(self.edited_columns())
+        self.mapping_edited.emit(self.edited_roles())
 
     def jump_to_problem(self, item: QListWidgetItem) -> None:
         """Select the cell a problem is about in the preview grid (row by sheet row, column by name)."""

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 
 from klyngedesk.core.commands import CommitImport
 from klyngedesk.core.ingest.importer import ImportPlan, commit_plan, plan_import
-from klyngedesk.core.ingest.mapping import Mapping, signature
+from klyngedesk.core.ingest.mapping import signature
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
-from klyngedesk.gui.import_preview import STATUS_MARKS, STATUS_WORDS, FilePreview
+from klyngedesk.gui.import_preview import STATUS_MARKS, STATUS_WORDS, FilePreview, spec_from_roles
 from klyngedesk.gui.progress import run_with_progress
 from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.undo import push_done
@@ -45,6 +45,7 @@ class ImportWizard(QDialog):
         self.paths = [str(p) for p in paths]
         self.answers: dict[str, bool] = {}
         self.mapping_name: str | None = None
+        self._session_profiles: set[str] = set()
         self.plan: ImportPlan | None = None
         self.setObjectName("import_wizard")
         self.setWindowTitle(tr("Import files", lang))
@@ -153,7 +154,8 @@ class ImportWizard(QDialog):
             item.setToolTip(fp.message(self._lang) or "")
             self.files.addItem(item)
         self.files.blockSignals(False)
-        self.files.setCurrentRow(min(row, len(plan.files) - 1))
+        attention = [i for i, f in enumerate(plan.files) if f.status in ("failed", "questions")]
+        self.files.setCurrentRow(attention[0] if attention else min(row, len(plan.files) - 1))
         self._fill_questions(plan)
         self._show_file()
         ready = len(plan.ready)
@@ -201,14 +203,17 @@ class ImportWizard(QDialog):
         topics = [self.project.topic(topic)] if topic else self.project.topics()
         measures = {m.key: m.title for t in topics for m in t.measures}
         self.preview.show_plan(fp, measures)
-        self.save_profile.setEnabled(False)
+        self.save_profile.setEnabled(self.preview.suggested)
+        if self.preview.suggested and fp is not None and not self.profile_name.text().strip():
+            self.profile_name.setText(Path(fp.name).stem)
 
     # --- mapping profiles -------------------------------------------------------------------
     def _mapping_edited(self, _columns: dict) -> None:
-        self.save_profile.setEnabled(True)
+        """Every change in the column editor is applied at once: the files are read again with it."""
         if not self.profile_name.text().strip():
             fp = self._current()
             self.profile_name.setText(Path(fp.name).stem if fp else "")
+        self.apply_mapping()
 
     def _current(self):
         row = self.files.currentRow()
@@ -220,13 +225,20 @@ class ImportWizard(QDialog):
         if fp is None or not fp.report.tables:
             return
         table = fp.report.tables[0]
-        base = fp.mapping or Mapping("wide")
-        spec = Mapping(base.layout if base.layout != "standard" else "wide", base.yder_column, base.name_column,
-                       None, None, base.period_column, columns=self.preview.edited_columns()).to_spec()
+        spec = spec_from_roles(self.preview.edited_roles(), fp.mapping.layout if fp.mapping else "wide")
         name = self.profile_name.text().strip() or Path(fp.name).stem
+        if name not in {p["name"] for p in self.project.mapping_profiles()}:
+            self._session_profiles.add(name)  # new in this wizard: forgotten again if the user cancels
         self.project.save_mapping_profile(name, signature(table), spec)
         self.mapping_name = name
         self.replan()
+
+    def reject(self) -> None:
+        """Cancel: nothing is imported, and mappings tried in this wizard are not kept."""
+        for name in self._session_profiles:
+            self.project.remove_mapping_profile(name)
+        self._session_profiles.clear()
+        super().reject()
 
     # --- commit -----------------------------------------------------------------------------
     def commit(self) -> None:
@@ -244,6 +256,7 @@ class ImportWizard(QDialog):
                                cancelled=cancelled)
 
         def done(ids: list[int]) -> None:
+            self._session_profiles.clear()  # used for an import: kept for next time
             push_done(self.undo_stack, CommitImport(files, store, list(ids)), self.ctx.holder, self._lang)
             self.committed.emit(ids)
             self.accept()

@@ -38,14 +38,19 @@ class MeetingDialog(QDialog):
     """After accept, `result_meeting` holds the meeting to save (the key is kept when editing)."""
 
     def __init__(self, lang: str, topics: list[Topic], periods: list[Period], meeting: Meeting | None = None,
-                 taken_keys: set[str] | None = None, parent: QWidget | None = None) -> None:
+                 taken_keys: set[str] | None = None, parent: QWidget | None = None,
+                 data: dict[str, set[str]] | None = None) -> None:
+        """`data`: period key -> the topic keys with values in it (a new meeting starts from the latest round
+        with data, compared with the round before it if that has data, and ticks the topics that have data)."""
         super().__init__(parent)
         self._lang = lang
         self._meeting = meeting
         self._taken = taken_keys or set()
         self.setObjectName("meeting_dialog")
         self.setWindowTitle(tr("Plan meeting", lang) if meeting is None else tr("Edit meeting", lang))
-        self.title = QLineEdit(meeting.title if meeting else "")
+        data = data or {}
+        with_data = [p for p in periods if data.get(p.key)]
+        self.title = QLineEdit(meeting.title if meeting else tr("Cluster meeting", lang))
         self.title.setObjectName("meeting_title")
         day = meeting.date if meeting else date.today()
         self.date = QDateEdit(QDate(day.year, day.month, day.day))
@@ -73,7 +78,7 @@ class MeetingDialog(QDialog):
         self.topics = QListWidget()
         self.topics.setObjectName("meeting_topics")
         self.topics.setMaximumHeight(110)
-        chosen = set(meeting.topics) if meeting else set()
+        chosen = set(meeting.topics) if meeting else (data.get(with_data[-1].key, set()) if with_data else set())
         for topic in topics:
             item = QListWidgetItem(topic.title)
             item.setData(Qt.ItemDataRole.UserRole, topic.key)
@@ -86,12 +91,13 @@ class MeetingDialog(QDialog):
         for p in periods:
             self.period.addItem(p.label, p.key)
             self.baseline.addItem(p.label, p.key)
-        self.period.setCurrentIndex(self.period.findData(meeting.period) if meeting and meeting.period
-                                    else len(periods) - 1)
+        latest = with_data[-1].key if with_data else (periods[-1].key if periods else None)
+        self.period.setCurrentIndex(max(0, self.period.findData(meeting.period if meeting and meeting.period
+                                                                else latest)))
         if meeting and meeting.baseline_period:
             self.baseline.setCurrentIndex(self.baseline.findData(meeting.baseline_period))
-        elif len(periods) > 1:
-            self.baseline.setCurrentIndex(len(periods) - 1)
+        elif len(with_data) > 1:
+            self.baseline.setCurrentIndex(self.baseline.findData(with_data[-2].key))
         self.problem = QLabel()
         self.problem.setStyleSheet("color: #B03A00;")
         form = QFormLayout()

@@ -35,7 +35,7 @@ from klyngedesk.gui.clinic_dialog import check_yder
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.i18n import KlyngeError, tr
 
-CLINIC_COLUMNS = ("Clinic", "Yder number", "Doctors", "EHR system")
+CLINIC_COLUMNS = ("Clinic", "Yder number", "Doctors", "EHR system", "Listed patients")
 
 
 def half_years(today: date, count: int = 4) -> list[Period]:
@@ -134,6 +134,20 @@ class ClinicsWizardPage(QWizardPage):
                               doctors=doctors))
         return out
 
+    def list_sizes(self) -> dict[str, int]:
+        """Clinic key -> listed patients, where the row gives a number (used for every chosen round)."""
+        sizes, n = {}, 0
+        for row in range(self.table.rowCount()):
+            cells = [(self.table.item(row, c).text().strip() if self.table.item(row, c) else "")
+                     for c in range(len(CLINIC_COLUMNS))]
+            if not any(cells):
+                continue
+            n += 1
+            digits = re.sub(r"[.\s]", "", cells[4])
+            if digits.isdigit():
+                sizes[f"K{n:02d}"] = int(digits)
+        return sizes
+
     def problems(self) -> list[str]:
         found, seen = [], set()
         for n, clinic in enumerate(self.clinics(), 1):
@@ -142,11 +156,20 @@ class ClinicsWizardPage(QWizardPage):
             problem = check_yder(clinic.yder, self._lang)
             if problem:
                 found.append(tr("Row {row}: {problem}", self._lang, row=n, problem=problem))
+            size = self._size_text(n)
+            if size and not re.fullmatch(r"[\d.\s]+", size):
+                found.append(tr("Row {row}: the list size must be a whole number.", self._lang, row=n))
             if clinic.yder and clinic.yder in seen:
                 found.append(tr("Row {row}: the yder number {yder} appears twice.", self._lang, row=n,
                                 yder=clinic.yder))
             seen.add(clinic.yder)
         return found
+
+    def _size_text(self, n: int) -> str:
+        rows = [r for r in range(self.table.rowCount())
+                if any(self.table.item(r, c) and self.table.item(r, c).text().strip() for c in range(len(CLINIC_COLUMNS)))]
+        item = self.table.item(rows[n - 1], 4) if n - 1 < len(rows) else None
+        return item.text().strip() if item else ""
 
     def _validate(self) -> None:
         self.problem.setText("\n".join(self.problems()))
@@ -230,9 +253,11 @@ class NewClusterWizard(QWizard):
                     project.add_clinic(clinic)
                 for data in self.topics_page.chosen_packages():
                     project.add_topic(topic_from_package(data, source=data["topic"]["key"]))
-                for box, period in self.topics_page.period_boxes:
-                    if box.isChecked():
-                        project.add_period(period)
+                chosen = [p for box, p in self.topics_page.period_boxes if box.isChecked()]
+                for period in chosen:
+                    project.add_period(period)
+                sizes = self.clinics_page.list_sizes()
+                project.set_list_sizes([(c, p.key, n) for c, n in sizes.items() for p in chosen])
         except BaseException:
             project.close()
             path.unlink(missing_ok=True)
