@@ -1,0 +1,316 @@
+"""Anonymisation: code draws, consents, the identity-free table, suppression that resists arithmetic, leaks."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from klyngedesk.cli.main import main
+from klyngedesk.core.anonymise import (
+    AnonymisedComposition,
+    AnonymisedIndicator,
+    AnonymisedRow,
+    AnonymisedTable,
+    IdentityLeak,
+    anonymise,
+    anonymised_table,
+    check_no_leak,
+    code_label,
+    draw_codes,
+    freeze_codes,
+    leak_checker,
+    meeting_codes,
+    new_codes,
+)
+from klyngedesk.core.anonymise.build import list_size_band
+from klyngedesk.core.anonymise.leak import distinctive_words
+from klyngedesk.core.collate import collate
+from klyngedesk.core.collate.table import (
+    ClinicRow,
+    Composition,
+    CompositionPart,
+    IndicatorResult,
+    IndicatorTable,
+)
+from klyngedesk.core.stats.special import gamma_ppf
+from klyngedesk.i18n import KlyngeError
+
+IDENTITY_FIELDS = {"clinic", "clinic_key", "yder", "doctors", "doctor", "address", "email", "ehr_system",
+                   "clinic_names", "notes"}
+
+
+def chi2_critical(df: int, p: float = 0.999) -> float:
+    return 2 * float(gamma_ppf(p, np.array([df / 2]))[0])
+
+
+# --- codes ----------------------------------------------------------------------------------------------
+
+
+def test_code_labels() -> None:
+    assert [code_label(i) for i in (0, 25, 26, 27, 51, 52, 701, 702)] == ["A", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]
+    assert [code_label(i, "numbers") for i in (0, 9)] == ["1", "10"]
+
+
+def test_code_draws_are_uniform_and_independent_of_name_order() -> None:
+    """3,500 draws for 14 clinics given in alphabetical name order: every clinic gets every code about
+    equally often (chi-square over the 14 x 14 table), and the first-named clinic is not favoured."""
+    clinics = [f"K{i:02d}" for i in range(1, 15)]  # key order = name order = import order here
+    draws = 3500
+    table = np.zeros((14, 14))
+    first_gets_a = 0
+    for _ in range(draws):
+        codes = new_codes(clinics)
+        for i, c in enumerate(clinics):
+            table[i, ord(codes[c]) - 65] += 1
+        first_gets_a += codes[clinics[0]] == "A"
+    expected = draws / 14
+    chi2 = float(((table - expected) ** 2 / expected).sum())
+    assert chi2 < chi2_critical(13 * 13)  # independence table: (r-1)(c-1) degrees of freedom
+    # Codes do not follow name order: Spearman-like correlation of name rank and code rank averages ~0.
+    ranks = np.arange(14)
+    mean_code_rank = (table * ranks[None, :]).sum(1) / draws
+    assert np.all(np.abs(mean_code_rank - 6.5) < 0.5)
+    assert abs(first_gets_a / draws - 1 / 14) < 0.02
+
+
+def test_input_order_cannot_leak_into_codes() -> None:
+    clinics = [f"K{i:02d}" for i in range(1, 30)]
+    a = new_codes(clinics, rng=random.Random(7))
+    b = new_codes(list(reversed(clinics)), rng=random.Random(7))
+    assert a == b and sorted(a.values(), key=lambda c: (len(c), c)) == [code_label(i) for i in range(29)]
+
+
+def test_draw_keep_and_freeze(demo_project) -> None:
+    with pytest.raises(KlyngeError):
+        meeting_codes(demo_project, "2026-12")
+    kept = draw_codes(demo_project, "2026-12", keep_from="2026-03")
+    assert kept == meeting_codes(demo_project, "2026-03")
+    fresh = draw_codes(demo_project, "2026-12", scheme="numbers")
+    assert sorted(fresh.values(), key=int) == [str(i) for i in range(1, 15)]
+    freeze_codes(demo_project, "2026-12")
+    with pytest.raises(KlyngeError):
+        draw_codes(demo_project, "2026-12")
+    with pytest.raises(KlyngeError):  # the demo's first meeting was printed: frozen
+        draw_codes(demo_project, "2026-03")
+
+
+# --- the identity-free type -----------------------------------------------------------------------------
+
+
+def test_anonymised_types_have_no_identity_fields() -> None:
+    for cls in (AnonymisedRow, AnonymisedIndicator, AnonymisedComposition, AnonymisedTable):
+        assert not {f.name for f in dataclasses.fields(cls)} & IDENTITY_FIELDS, cls
+
+
+def test_meeting_table_shows_codes_and_consenting_names_only(demo_project) -> None:
+    table = anonymised_table(demo_project, "2026-03", "smerter")
+    names = {c.key: c.name for c in demo_project.clinics()}
+    consenting = {names["K04"], names["K05"]}
+    labels = set(table.labels())
+    assert consenting <= labels and len(labels) == 14
+    assert all(lab in consenting or lab.isalpha() and lab.isupper() for lab in labels)
+    for ind in table.indicators:  # rows in code order, never in name order
+        codes = [r.code for r in ind.rows]
+        assert codes == sorted(codes, key=lambda c: (len(c), c))
+    leak_checker(demo_project, "2026-03").check(table.texts())
+
+
+def test_list_sizes_in_bands_or_hidden(demo_project) -> None:
+    rows = anonymised_table(demo_project, "2026-03", "smerter").indicator("morfin_pr1000").rows
+    assert all(r.denominator is None and r.denominator_band for r in rows)
+    assert list_size_band(4321) == "4000–5999"
+    demo_project.set_setting("list_size_display", "hidden")
+    rows = anonymised_table(demo_project, "2026-03", "smerter").indicator("morfin_pr1000").rows
+    assert all(r.denominator is None and r.denominator_band is None for r in rows)
+
+
+def test_small_counts_are_suppressed_in_the_demo(demo_project) -> None:
+    ident = {(ind.key, r.clinic): r for ind in collate(demo_project, "smerter", "2025H2").indicators
+             for r in ind.rows}
+    small = [k for k, r in ident.items() if r.numerator is not None and 0 < r.numerator < 5]
+    assert small  # the demo's solo clinic has few morfin users
+    table = anonymised_table(demo_project, "2026-03", "smerter")
+    codes = meeting_codes(demo_project, "2026-03")
+    for key, clinic in small:
+        row = next(r for r in table.indicator(key).rows if r.code == codes[clinic])
+        assert row.numerator is None and row.value is None and row.suppressed
+    for ind in table.indicators:  # never exactly one hidden count against a shown total
+        hidden = sum(r.numerator is None for r in ind.rows)
+        assert hidden != 1
+
+
+# --- leak check -----------------------------------------------------------------------------------------
+
+
+def test_leak_check_finds_every_kind_of_identity(demo_project) -> None:
+    k01 = demo_project.clinic("K01")
+    checker = leak_checker(demo_project, "2026-03")
+    word = distinctive_words(k01.name)[0]
+    yder_dotted = f"{k01.yder[:3]}.{k01.yder[3:]}"
+    for text in (k01.name, f"praksis ved {word.upper()}", yder_dotted, k01.doctors[0], k01.address.split(",")[0],
+                 k01.email, f"eksporteret fra {k01.ehr_system}"):
+        hits = checker.find(f"Figur 3: {text} ligger højt.")
+        assert any(h.clinic == "K01" for h in hits), text
+        with pytest.raises(IdentityLeak):
+            check_no_leak(["ok", f"… {text} …"], demo_project, "2026-03")
+    assert checker.find("Lægehuset og praksis, klinikken") == []
+    k04 = demo_project.clinic("K04")
+    assert not [h for h in checker.find(f"Tak til {k04.name}") if h.clinic == "K04"]  # consented: may be named
+    assert [h for h in checker.find(k04.yder) if h.kind == "yder"]  # ... but never by yder number
+
+
+def test_cli_anonymised_output_passes_the_leak_check(demo_path, capsys) -> None:
+    args = ["collate", str(demo_path), "--topic", "smerter", "--period", "2025H2", "--meeting", "2026-03", "--anonymised"]
+    assert main([*args, "--json"]) == 0
+    out = capsys.readouterr().out
+    data = json.loads(out)
+    from klyngedesk.core.store import Project
+
+    with Project.open(demo_path, readonly=True) as project:
+        leak_checker(project, "2026-03").check(out)
+        names = {project.clinic(k).name for k in ("K04", "K05")}
+    rows = [r for ind in data["indicators"] for r in ind["rows"]]
+    assert {r["clinic"] for r in rows} == names | {None}
+    assert all(r["code"] for r in rows)
+    assert any(r["suppressed"] and r["numerator"] is None and r["denominator"] is None for r in rows)
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "<5" in text
+    with Project.open(demo_path, readonly=True) as project:
+        leak_checker(project, "2026-03").check(text)
+
+
+def test_anonymised_collate_refuses_without_a_draw(demo_path) -> None:
+    assert main(["collate", str(demo_path), "--topic", "kol", "--period", "2026H1", "--meeting", "2026-12",
+                 "--anonymised"]) == 1
+
+
+def test_a_leak_stops_anonymised_output(demo_project) -> None:
+    k07 = demo_project.clinic("K07")
+    from klyngedesk.core.model import ReferenceValue
+
+    demo_project.add_reference(ReferenceValue("morfin_pr1000", "region", 4.0, f"Oplyst af {k07.doctors[0]}"))
+    with pytest.raises(IdentityLeak):
+        anonymised_table(demo_project, "2026-03", "smerter")
+
+
+# --- suppression against arithmetic: the attacker ---------------------------------------------------------
+
+THRESHOLD = 5
+
+
+def _table(a, b, o, lists, a0, b0, o0, lists0) -> IndicatorTable:
+    """A synthetic identified table: rates of a and b per 1000 listed, the share of a among t = a + b + o,
+    the composition a / b / others of t, in two rounds."""
+    clinics = [f"C{i}" for i in range(len(a))]
+    t, t0 = [x + y + z for x, y, z in zip(a, b, o, strict=True)], [x + y + z for x, y, z in zip(a0, b0, o0, strict=True)]
+
+    def rows(num, den, num0, den0, scale):
+        out = []
+        for i, c in enumerate(clinics):
+            v = num[i] / den[i] * scale if den[i] else None
+            v0 = num0[i] / den0[i] * scale if den0[i] else None
+            out.append(ClinicRow(c, float(num[i]), float(den[i]), v, None, None, None, False, None, None,
+                                 float(num0[i]), float(den0[i]), v0, None))
+        return tuple(out)
+
+    def ind(key, num_m, den_m, kind, unit, rs):
+        vals = [r.value for r in rs if r.value is not None]
+        return IndicatorResult(key, key, unit, None, "x", float(np.mean(vals)) if vals else None, None, None,
+                               None, None, None, None, None, len(vals), (), None, rs, numerator_measure=num_m,
+                               denominator_measure=den_m, denominator_kind=kind)
+
+    inds = (ind("a_rate", "a", None, "list_size", "per1000", rows(a, lists, a0, lists0, 1000)),
+            ind("b_rate", "b", None, "list_size", "per1000", rows(b, lists, b0, lists0, 1000)),
+            ind("a_share", "a", "t", "measure", "percent", rows(a, t, a0, t0, 100)))
+    counts = {c: (float(a[i]), float(b[i]), float(o[i])) for i, c in enumerate(clinics)}
+    comp = Composition("g", "g", "t", (CompositionPart("a", "a"), CompositionPart("b", "b"),
+                                        CompositionPart("_other", "o")),
+                       shares={c: tuple(x / t[i] * 100 if t[i] else None for x in counts[c])
+                               for i, c in enumerate(clinics)},
+                       counts=counts, totals={c: float(t[i]) for i, c in enumerate(clinics)}, cluster=(None, None, None))
+    return IndicatorTable("x", "x", "P1", "P1", "P0", "P0", inds, (comp,))
+
+
+def _attack(anon, truth: dict, lists: list[int], lists0: list[int], codes: dict[str, str]) -> dict:
+    """Everything a reader can work out exactly from the group output, knowing every cluster total and
+    (worst case) every list size: shown counts, counts behind shown rates and shares, composition counts,
+    then repeatedly 'total minus the rest', 'before/after' and 'remainders' until nothing new follows."""
+    by_code = {v: k for k, v in codes.items()}
+    known: dict = {}
+    rate_a, rate_b, share = (anon.indicator(k) for k in ("a_rate", "b_rate", "a_share"))
+    for ind, m in ((rate_a, "a"), (rate_b, "b")):
+        for r in ind.rows:
+            i = int(by_code[r.code][1:])
+            if r.numerator is not None:
+                known[("cur", m, i)] = r.numerator
+            if r.value is not None:
+                known[("cur", m, i)] = round(r.value * lists[i] / 1000, 6)
+            if r.baseline_value is not None:
+                known[("base", m, i)] = round(r.baseline_value * lists0[i] / 1000, 6)
+    for r in share.rows:
+        i = int(by_code[r.code][1:])
+        if r.numerator is not None:
+            known[("cur", "a", i)] = r.numerator
+        if r.denominator is not None:
+            known[("cur", "t", i)] = r.denominator
+    comp = anon.compositions[0]
+    for label, shares in comp.shares:
+        code = label if label in by_code else None
+        if code and all(s is not None for s in shares) and ("cur", "t", int(by_code[code][1:])) in known:
+            i = int(by_code[code][1:])
+            for m, s in zip(("a", "b", "o"), shares, strict=True):
+                known[("cur", m, i)] = round(s * known[("cur", "t", i)] / 100, 6)
+    n = len(lists)
+    equations = []  # (cells, total) with sum(cells) == total
+    for rnd in ("cur", "base"):
+        for m in ("a", "b", "o", "t"):
+            equations.append(([(rnd, m, i) for i in range(n)], sum(truth[(rnd, m, i)] for i in range(n))))
+        for i in range(n):  # t = a + b + o per clinic
+            equations.append(([(rnd, "a", i), (rnd, "b", i), (rnd, "o", i), (rnd, "t", i, "neg")], 0))
+    changed = True
+    while changed:
+        changed = False
+        for cells, total in equations:
+            vals = [(-known[c[:3]] if len(c) == 4 else known[c]) if c[:3] in known else None for c in cells]
+            unknown = [c for c, v in zip(cells, vals, strict=True) if v is None]
+            if len(unknown) == 1:
+                rest = sum(v for v in vals if v is not None)
+                c = unknown[0]
+                known[c[:3]] = round(-(total - rest) if len(c) == 4 else total - rest, 6)
+                changed = True
+    return known
+
+
+counts = st.integers(0, 12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(3, 7).flatmap(lambda n: st.tuples(*[st.lists(counts, min_size=n, max_size=n) for _ in range(6)],
+                                                     st.lists(st.integers(800, 3000), min_size=n, max_size=n))),
+       st.randoms(use_true_random=False))
+def test_suppressed_counts_cannot_be_recovered(data, rnd) -> None:
+    a, b, o, a0, b0, o0, lists = data
+    lists0 = [x + 7 for x in lists]
+    table = _table(a, b, o, lists, a0, b0, o0, lists0)
+    clinics = [f"C{i}" for i in range(len(a))]
+    codes = new_codes(clinics, rng=rnd)
+    anon = anonymise(table, codes, meeting="m", threshold=THRESHOLD, list_size_display="exact")
+    truth = {}
+    for i in range(len(a)):
+        for rnd_, vals in (("cur", (a, b, o)), ("base", (a0, b0, o0))):
+            for m, v in zip(("a", "b", "o"), vals, strict=True):
+                truth[(rnd_, m, i)] = v[i]
+            truth[(rnd_, "t", i)] = vals[0][i] + vals[1][i] + vals[2][i]
+    known = _attack(anon, truth, lists, lists0, codes)
+    for cell, value in known.items():
+        assert abs(value - truth[cell]) < 1e-6, cell  # the attack itself is sound
+    small = [c for c, v in truth.items() if 0 < v < THRESHOLD]
+    recovered = [c for c in small if c in known]
+    assert not recovered, (recovered, a, b, o, a0, b0, o0)
