@@ -58,3 +58,21 @@ def test_the_periods_own_value_wins_over_a_general_one(demo_project: Project) ->
                                               ("−2,0", -2.0), ("x", None)])
 def test_numbers_the_danish_way(text: str, number: float | None) -> None:
     assert parse_number(text) == number
+
+
+def test_references_from_the_command_line(demo_path: Path, tmp_path: Path, capsys) -> None:
+    import json
+
+    from klyngedesk.cli.main import main
+
+    assert main(["reference", "add", str(demo_path), "--indicator", "kol_lfu_andel", "--scope", "national",
+                 "--value", "80,5", "--source", "Eksempel (fiktiv)", "--period", "2026H1"]) == 0
+    csv_file = tmp_path / "ref.csv"
+    csv_file.write_text("indikator;niveau;vaerdi;kilde\nab_pr1000;national;401;Eksempel\n", encoding="utf-8")
+    assert main(["reference", "import", str(demo_path), str(csv_file)]) == 0
+    capsys.readouterr()
+    assert main(["reference", "list", str(demo_path), "--json"]) == 0
+    refs = json.loads(capsys.readouterr().out)["references"]
+    assert {(r["indicator"], r["value"]) for r in refs} >= {("kol_lfu_andel", 80.5), ("ab_pr1000", 401.0)}
+    assert main(["reference", "add", str(demo_path), "--indicator", "findes_ikke", "--scope", "region",
+                 "--value", "1", "--source", "x"]) == 1

@@ -11,7 +11,7 @@ from klyngedesk.cli.output import EXIT_REFUSED, EXIT_USAGE
 from klyngedesk.i18n import LANGUAGES, KlyngeError, set_language, tr
 
 # One module per command, each with register(subparsers) and run(args) -> exit code.
-COMMAND_MODULES = ("cmd_demo", "cmd_info", "cmd_template", "cmd_inspect", "cmd_import", "cmd_survey", "cmd_pack", "cmd_package", "cmd_collate")
+COMMAND_MODULES = ("cmd_demo", "cmd_info", "cmd_template", "cmd_inspect", "cmd_import", "cmd_survey", "cmd_pack", "cmd_package", "cmd_collate", "cmd_reference")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     _preselect_language(argv)
     project_to_open = None
     if argv and argv[-1].lower().endswith(".klynge") and not any(a in argv for a in ("info", "import", "collate",
-                                                                                      "pack", "template", "demo", "package", "survey")):
+                                                                                      "pack", "template", "demo", "package", "survey", "reference")):
         project_to_open = argv.pop()
     parser = build_parser()
     try:
