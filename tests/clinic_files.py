@@ -172,11 +172,15 @@ def big_standard_xlsx(path: Path, rows: int = 100_000, seed: int = 6) -> Path:
     ws = wb.create_sheet("Data")
     ws.append(["ydernummer", "praksis", "maaling", "periode", "vaerdi"])
     measures = ("ab_ordinationer", "pcv_ordinationer", "kol_patienter", "kol_lfu", "kol_rehab")
-    values = rng.integers(0, 2000, rows)
+    groups = rows // len(measures) + 1
+    ab = rng.integers(300, 2000, groups)
+    kol = rng.integers(20, 250, groups)
+    per_group = np.stack([ab, (ab * 0.33).astype(int), kol, (kol * 0.72).astype(int), (kol * 0.14).astype(int)], 1)
     for i in range(rows):
-        clinic = i // (len(measures) * 10)
-        ws.append([str(100000 + clinic), f"Lægehuset nr. {clinic}", measures[i % len(measures)],
-                   f"20{10 + (i // len(measures)) % 10}H1", int(values[i])])
+        g, m = divmod(i, len(measures))
+        clinic = g // 10
+        ws.append([str(100000 + clinic), f"Lægehuset nr. {clinic}", measures[m], f"20{10 + g % 10}H1",
+                   int(per_group[g, m])])
     wb.save(path)
     return path
 

@@ -172,5 +172,5 @@ def test_cli_import_dry_run_then_import_with_json(demo_path: Path, tmp_path: Pat
     assert out["imported"] and out["files"][0]["values"] == 42 and out["files"][0]["batch"]
     with Project.open(demo_path, readonly=True) as project:
         assert _stored(project, "2026H1").items() >= f.expected.items()
-    assert main(["import", str(demo_path), str(f.path)]) == 0
+    assert main(["--lang", "da", "import", str(demo_path), str(f.path)]) == 0
     assert "importeret før" in capsys.readouterr().err

@@ -57,7 +57,7 @@ def test_refused_file_writes_nothing_and_leaks_nothing(case: str, demo_path: Pat
     folder.mkdir()
     path = _make(case, folder, external)
     before = _snapshot(demo_path)
-    assert main(["import", str(demo_path), str(path), "--yes"]) == 1
+    assert main(["--lang", "da", "import", str(demo_path), str(path), "--yes"]) == 1
     err = capsys.readouterr().err
     expected = CASES[case][2] if case in CASES else {"encrypted": "adgangskode", "truncated": "beskadiget",
                                                       "unfilled": "ikke udfyldt"}[case]

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {where}")
         for table in report.tables:
             print("  " + tr("Sheet {sheet}: header in row {row}, {n} data rows, {excluded} rows left out",
-                            sheet=table.sheet or "–", row=table.header_row, n=format_number(len(table.rows), 0, lang),
+                            sheet=table.sheet or "–", row=table.header_row, n=format_number(table.n_rows, 0, lang),
                             excluded=len(table.excluded)))
             print("    " + ", ".join(f"{c} ({tr(t)})" for c, t in table.column_types.items()))
         for problem in report.problems:

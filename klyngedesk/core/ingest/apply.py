@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from klyngedesk.core.ingest.cells import CellError, Suppressed
-from klyngedesk.core.ingest.clinic_match import match_clinic
+from klyngedesk.core.ingest.clinic_match import match_clinic, yder_index
 from klyngedesk.core.ingest.context import ImportContext
 from klyngedesk.core.ingest.mapping import Mapping
 from klyngedesk.core.ingest.problems import Problem
@@ -42,8 +42,10 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
     _check_value_columns(table, mapping, out)
     unknown: dict[tuple[str, str], int] = {}
     clinic_cache: dict[tuple, str | None] = {}
+    by_yder = yder_index(ctx.clinics)
     fixed_clinic = mapping.clinic
-    for row, rn in zip(table.rows, table.row_numbers, strict=True):
+    columns = [table.column(c) for c in table.columns]
+    for row, rn in zip(zip(*columns, strict=True), table.row_numbers, strict=True):
         clinic = fixed_clinic
         if clinic is None:
             yder = row[idx[mapping.yder_column]] if mapping.yder_column else None
@@ -52,7 +54,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
                 continue
             ck = (yder, name)
             if ck not in clinic_cache:
-                clinic_cache[ck] = _clinic(ctx, yder, name, out, answers, accept_all, unknown, rn)
+                clinic_cache[ck] = _clinic(ctx, yder, name, out, answers, accept_all, unknown, rn, by_yder)
             clinic = clinic_cache[ck]
         period = mapping.period
         if mapping.period_column:
@@ -102,8 +104,8 @@ def _txt(value) -> str:
 
 
 def _clinic(ctx: ImportContext, yder, name, out: Mapped, answers: dict[str, bool], accept_all: bool,
-            unknown: dict, rn: int) -> str | None:
-    match = match_clinic(ctx.clinics, yder, name)
+            unknown: dict, rn: int, by_yder: dict[str, str]) -> str | None:
+    match = match_clinic(ctx.clinics, yder, name, by_yder)
     if match.key is not None and match.exact:
         return match.key
     if match.key is not None:

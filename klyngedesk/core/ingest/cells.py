@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -186,37 +187,32 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
         else:
             convention = file_convention or "da"
     month_first = _month_first(texts) if any(t.kind == "date" for t in tokens.values()) else False
-    values: list = []
     kinds = {"number": 0, "percent": 0, "date": 0, "text": 0}
     over_100 = 0
-    converted: dict[str, object] = {}
-    for v in raw:
+    converted: dict[object, object] = {}
+    for v, n in Counter(raw).items():
         if isinstance(v, str):
-            if v in converted:
-                out = converted[v]
+            tok = tokens[v]
+            kind = tok.kind
+            if kind in ("number", "percent"):
+                out = to_number(tok.number_text or "", convention)
+                over_100 += n if kind == "percent" and out > 100 else 0
+            elif kind == "date" and month_first:
+                out = parse_date_text(normalise_text(v), True)
             else:
-                tok = tokens[v]
-                if tok.kind in ("number", "percent"):
-                    out = to_number(tok.number_text or "", convention)
-                elif tok.kind == "date" and month_first:
-                    out = parse_date_text(normalise_text(v), True)
-                else:
-                    out = tok.value
-                converted[v] = out
-            kind = tokens[v].kind
-            if kind == "percent" and isinstance(out, float) and out > 100:
-                over_100 += 1
+                out = tok.value
         elif v is None:
             out, kind = None, "missing"
         elif isinstance(v, (int, float)):
-            out, kind = float(v), "number"
+            out, kind = (float(v), "number") if v == v else (None, "missing")
         elif isinstance(v, (date, datetime)):
             out, kind = v, "date"
         else:  # CellError and anything else already typed
             out, kind = v, "error" if isinstance(v, CellError) else "text"
-        values.append(out)
+        converted[v] = out
         if kind in kinds:
-            kinds[kind] += 1
+            kinds[kind] += n
+    values = [converted[v] for v in raw]
     ctype = max(kinds, key=lambda k: kinds[k]) if any(kinds.values()) else \
         ("number" if any(isinstance(v, (Suppressed, CellError)) for v in values) else "empty")
     example = amb[0] if ambiguous and amb else None

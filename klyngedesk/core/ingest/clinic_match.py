@@ -21,6 +21,10 @@ class ClinicMatch:
     candidate_name: str | None = None
 
 
+def yder_index(clinics: list[Clinic]) -> dict[str, str]:
+    return {yder_text(c.yder): c.key for c in clinics if c.yder}
+
+
 def yder_text(value) -> str:
     """A yder number as digits without leading zeros (Excel often drops them)."""
     if isinstance(value, float) and value.is_integer():
@@ -28,13 +32,14 @@ def yder_text(value) -> str:
     return re.sub(r"\D", "", str(value)).lstrip("0")
 
 
-def match_clinic(clinics: list[Clinic], yder=None, name=None) -> ClinicMatch:
+def match_clinic(clinics: list[Clinic], yder=None, name=None, by_yder: dict[str, str] | None = None) -> ClinicMatch:
     """The clinic by yder number, else by exact name, else the closest name awaiting confirmation."""
     if yder not in (None, ""):
         digits = yder_text(yder)
-        for c in clinics:
-            if digits and yder_text(c.yder) == digits:
-                return ClinicMatch(c.key, True, digits)
+        if by_yder is None:
+            by_yder = yder_index(clinics)
+        if digits and digits in by_yder:
+            return ClinicMatch(by_yder[digits], True, digits)
     if name not in (None, ""):
         wanted = squash(str(name))
         for c in clinics:

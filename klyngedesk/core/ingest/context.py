@@ -25,6 +25,8 @@ class ImportContext:
     measure_topic: dict[str, str] = field(default_factory=dict)
     previous: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (clinic, measure, period)
     profiles: list[dict] = field(default_factory=list)
+    _measure_memo: dict[str, str | None] = field(default_factory=dict, repr=False)
+    _period_memo: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_project(cls, project, topic: str | None = None) -> ImportContext:
@@ -42,6 +44,11 @@ class ImportContext:
     # --- lookups ---------------------------------------------------------------------------
     def measure_for(self, label: str) -> str | None:
         """A measure key from its key or title, compared folded; None when nothing matches exactly."""
+        if label not in self._measure_memo:
+            self._measure_memo[label] = self._measure_for(label)
+        return self._measure_memo[label]
+
+    def _measure_for(self, label: str) -> str | None:
         s = squash(label)
         for key, title in self.measures.items():
             if s in (squash(key), squash(title)):
@@ -49,7 +56,14 @@ class ImportContext:
         return None
 
     def period_for(self, label) -> str | None:
-        s = squash(str(label))
+        """A period key from its key, its label or forms such as '2026-H1' and 'H1 2026'."""
+        text = str(label)
+        if text not in self._period_memo:
+            self._period_memo[text] = self._period_for(text)
+        return self._period_memo[text]
+
+    def _period_for(self, label: str) -> str | None:
+        s = squash(label)
         if not s:
             return None
         for p in self.periods:

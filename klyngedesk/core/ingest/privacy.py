@@ -50,9 +50,10 @@ def _cpr_shaped(value) -> bool:
 def cpr_columns(rows: list[list]) -> list[str]:
     """Sheet columns (letters) where most filled cells are CPR-shaped; the values are never returned."""
     width = max((len(r) for r in rows), default=0)
+    shortest = min((len(r) for r in rows), default=0)
     found = []
     for c in range(width):
-        counts = Counter(r[c] for r in rows if c < len(r))
+        counts = Counter([r[c] for r in rows] if c < shortest else [r[c] for r in rows if c < len(r)])
         filled = hits = 0
         for value, n in counts.items():
             if not is_empty(value):

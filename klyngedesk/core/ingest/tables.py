@@ -52,10 +52,20 @@ class Table:
     header_row: int  # 1-based; 0 when the table has no header row
     columns: list[str]
     letters: list[str]  # the sheet column of each column (provenance)
-    rows: list[list]  # parsed cells, row by row
     row_numbers: list[int]  # 1-based sheet row of each data row
     excluded: list[tuple[int, str]] = field(default_factory=list)
     parsed: dict[str, ParsedColumn] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> list[list]:
+        """Parsed cells row by row (built on demand; large files are handled column by column)."""
+        if not self.row_numbers:
+            return []
+        return [list(t) for t in zip(*(self.parsed[c].values for c in self.columns), strict=True)]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_numbers)
 
     @property
     def column_types(self) -> dict[str, str]:
@@ -69,18 +79,23 @@ def _row_width(row: list) -> int:
     return sum(1 for v in row if not is_empty(v))
 
 
-def _blocks(rows: list[list]) -> list[tuple[int, int]]:
+def _filled_flags(rows: list[list]) -> list[bool]:
+    """Whether each row has any content (C-level counting first keeps 100,000-row files fast)."""
+    return [len(r) - r.count("") > 2 or any(not is_empty(v) for v in r) for r in rows]
+
+
+def _blocks(filled: list[bool]) -> list[tuple[int, int]]:
     """Runs of non-empty rows as (first, last) indexes."""
     blocks, start = [], None
-    for i, row in enumerate(rows):
-        if any(not is_empty(v) for v in row):
+    for i, row_filled in enumerate(filled):
+        if row_filled:
             if start is None:
                 start = i
         elif start is not None:
             blocks.append((start, i - 1))
             start = None
     if start is not None:
-        blocks.append((start, len(rows) - 1))
+        blocks.append((start, len(filled) - 1))
     return blocks
 
 
@@ -114,8 +129,14 @@ def _total_word(value: str) -> bool:
     return hit
 
 
-def _is_total(row: list) -> bool:
-    return any(isinstance(v, str) and _total_word(v) for v in row)
+def _total_rows(data: list[list], width: int) -> set[int]:
+    """Indexes of rows holding a totals label ("I alt", "Hele landet", ...), found column by column."""
+    hits: set[int] = set()
+    for c in range(width):
+        words = {v for v in {r[c] if c < len(r) else None for r in data} if isinstance(v, str) and _total_word(v)}
+        if words:
+            hits.update(i for i, r in enumerate(data) if c < len(r) and r[c] in words)
+    return hits
 
 
 def _is_note(row: list, ncols: int) -> bool:
@@ -147,18 +168,19 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
                 known_convention: str | None = None) -> list[Table]:
     """Every table in a sheet, top to bottom; blocks that continue the table above are joined to it."""
     spans: list[list] = []  # [header index or None, first data index, last index]
-    for first, last in _blocks(rows):
+    filled = _filled_flags(rows)
+    for first, last in _blocks(filled):
         if not spans and _is_title_block(rows, first, last):
             continue
         header = _find_header(rows, first, last)
-        block_width = max(_row_width(rows[i]) for i in range(first, last + 1))
+        block_width = max(_row_width(rows[i]) for i in range(first, min(last, first + HEADER_SEARCH_ROWS) + 1))
         if spans and (block_width == 1 or header is None):
             spans[-1][2] = last  # notes under the table, or the table going on after a gap
             continue
         spans.append([header, header + 1 if header is not None else first, last])
     tables = []
     for header, start, end in spans:
-        table = _build_table(rows, sheet, header, start, end, file_convention, known_convention)
+        table = _build_table(rows, filled, sheet, header, start, end, file_convention, known_convention)
         if table is not None:
             tables.append(table)
     return tables
@@ -211,7 +233,7 @@ def is_standard(columns: list[str]) -> bool:
     return {"ydernummer", "maaling", "periode", "vaerdi"} <= folded
 
 
-def _build_table(rows: list[list], sheet: str | None, header: int | None, start: int, end: int,
+def _build_table(rows: list[list], filled: list[bool], sheet: str | None, header: int | None, start: int, end: int,
                  file_convention: str | None, known_convention: str | None) -> Table | None:
     width = max((len(rows[i]) for i in range(header if header is not None else start, end + 1)), default=0)
     names, start = _header_names(rows, header, width, start)
@@ -222,14 +244,13 @@ def _build_table(rows: list[list], sheet: str | None, header: int | None, start:
     numbers: list[int] = []
     header_key = [n.lower() for n in names]
     head_first = rows[header][0] if header is not None and rows[header] else None
-    for i in range(start, end + 1):
-        row = rows[i]
-        if not any(not is_empty(v) for v in row):
-            continue
+    candidates = [(i, rows[i]) for i in range(start, end + 1) if filled[i]]
+    totals = _total_rows([r for _, r in candidates], width)
+    for k, (i, row) in enumerate(candidates):
         if head_first is not None and row and row[0] == head_first and \
                 [_name(v).lower() for v in row[:width]] == header_key:
             excluded.append((i + 1, "repeated header"))
-        elif _is_total(row):
+        elif k in totals:
             excluded.append((i + 1, "total"))
         else:
             data.append(row)
@@ -238,18 +259,17 @@ def _build_table(rows: list[list], sheet: str | None, header: int | None, start:
         excluded.append((numbers.pop(), "note"))
         data.pop()
     excluded.sort()
-    keep = [c for c in range(width) if names[c] or any(c < len(r) and not is_empty(r[c]) for r in data)]
+    keep = [c for c in range(width) if names[c] or any(not is_empty(v) for v in {r[c] for r in data if c < len(r)})]
     if not keep or (not data and header is None):
         return None
     columns = _unique([names[c] or f"Kolonne {col_letter(c)}" for c in keep])
-    raw_columns = [[r[c] if c < len(r) else None for r in data] for c in keep]
+    shortest = min(map(len, data), default=0)
     parsed = {}
-    for name, raw in zip(columns, raw_columns, strict=True):
-        parsed[name] = parse_column([None if v == "" else v for v in raw], file_convention,
-                                    known_convention=known_convention)
-    cells = [list(t) for t in zip(*(parsed[c].values for c in columns), strict=True)] if data else []
-    return Table(sheet, header + 1 if header is not None else 0, columns, [col_letter(c) for c in keep], cells,
-                 numbers, excluded, parsed)
+    for name, c in zip(columns, keep, strict=True):
+        raw = [r[c] for r in data] if c < shortest else [r[c] if c < len(r) else None for r in data]
+        parsed[name] = parse_column(raw, file_convention, known_convention=known_convention)
+    return Table(sheet, header + 1 if header is not None else 0, columns, [col_letter(c) for c in keep], numbers,
+                 excluded, parsed)
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -1,0 +1,120 @@
+"""Import benchmark: (a) 20 typical clinic files, (b) a 100,000-row standard-format xlsx, as ratios to pandas.
+
+Run: `.venv/bin/python -m benchmarks.bench_import` (from the repository root). Each figure is our time divided
+by a bare `pandas.read_excel(engine="calamine")` (or `pandas.read_csv`) of the same files, measured in the
+same run, best of three. "read" = read, find the table, parse every cell, refuse patient data (what `inspect`
+does); "plan" = read + map + match clinics + check (what `import --dry-run` does); "store" = the full import
+into a project file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+import clinic_files as cf  # noqa: E402
+
+from klyngedesk.core.demo import build_demo  # noqa: E402
+from klyngedesk.core.ingest import commit_plan, inspect_file, plan_import  # noqa: E402
+from klyngedesk.core.model import Clinic, Cluster, Period  # noqa: E402
+from klyngedesk.core.packages import builtin_topic  # noqa: E402
+from klyngedesk.core.store import Project  # noqa: E402
+
+
+def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def pandas_floor(paths: list[Path]) -> None:
+    for p in paths:
+        if p.suffix == ".csv":
+            pd.read_csv(p, sep=None, engine="python", encoding="latin-1", header=None, on_bad_lines="skip")
+        else:
+            pd.read_excel(p, engine="calamine", sheet_name=None)
+
+
+def typical_files(folder: Path, project: Project) -> list[Path]:
+    """20 files in the shapes clinics send: templates, EHR exports, Ordiprax, region extracts, standard CSV."""
+    clinics = cf.demo_clinics(project)
+    files = [cf.filled_template(folder, c, "2026H1", seed=i).path for i, c in enumerate(clinics[:8])]
+    for i, c in enumerate(clinics[8:14]):
+        sub = folder / f"ehr{i}"
+        sub.mkdir()
+        files.append(cf.ehr_export(sub, c, "1. halvår 2026", "2026H1", seed=i).path)
+    for i in range(3):
+        sub = folder / f"region{i}"
+        sub.mkdir()
+        files.append(cf.region_extract(sub, clinics, "1. halvår 2026", "2026H1", seed=i).path)
+    for i in range(3):
+        files.append(cf.standard_csv(folder, clinics, "2026H1", seed=i, name=f"standard{i}.csv").path)
+    return files
+
+
+def big_project(path: Path, clinics: int = 2000) -> Project:
+    project = Project.create(path, Cluster("Benchmarkklynge"))
+    with project.transaction():
+        for i in range(clinics):
+            project.add_clinic(Clinic(f"B{i:04d}", f"Lægehuset nr. {i}", str(100000 + i)))
+        for year in range(2010, 2020):
+            project.add_period(Period(f"{year}H1", f"1. halvår {year}", date(year, 1, 1), date(year, 6, 30)))
+        for topic in ("kol", "antibiotika"):
+            project.add_topic(builtin_topic(topic))
+    return project
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="klyngedesk-bench-") as tmp:
+        folder = Path(tmp)
+        demo = build_demo(folder / "demo.klynge")
+        with Project.open(demo) as project:
+            files = typical_files(folder / "files", project) if (folder / "files").mkdir() is None else []
+        floor = best_of(lambda: pandas_floor(files))
+        ours_read = best_of(lambda: [inspect_file(p) for p in files])
+        with Project.open(demo) as project:
+            ours_plan = best_of(lambda: plan_import(project, files, confirm=True))
+
+        def store() -> None:
+            target = folder / "store.klynge"
+            shutil.copy(demo, target)
+            with Project.open(target) as p:
+                commit_plan(p, plan_import(p, files, confirm=True))
+            target.unlink()
+
+        ours_store = best_of(store, 2)
+        print(f"(a) {len(files)} typical clinic files: pandas {floor * 1000:.0f} ms")
+        print(f"    read {ours_read * 1000:.0f} ms = {ours_read / floor:.2f}x   plan {ours_plan * 1000:.0f} ms = "
+              f"{ours_plan / floor:.2f}x   full import {ours_store * 1000:.0f} ms = {ours_store / floor:.2f}x")
+
+        big = cf.big_standard_xlsx(folder / "region_100k.xlsx")
+        floor = best_of(lambda: pd.read_excel(big, engine="calamine"))
+        ours_read = best_of(lambda: inspect_file(big))
+        project = big_project(folder / "big.klynge")
+        try:
+            ours_plan = best_of(lambda: plan_import(project, [big], confirm=True), 2)
+            start = time.perf_counter()
+            commit_plan(project, plan_import(project, [big], confirm=True))
+            ours_store = time.perf_counter() - start
+        finally:
+            project.close()
+        print(f"(b) 100,000-row standard-format xlsx: pandas.read_excel(engine='calamine') {floor * 1000:.0f} ms")
+        print(f"    read {ours_read * 1000:.0f} ms = {ours_read / floor:.2f}x   plan {ours_plan * 1000:.0f} ms = "
+              f"{ours_plan / floor:.2f}x   full import {ours_store * 1000:.0f} ms = {ours_store / floor:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
