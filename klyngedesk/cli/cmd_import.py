@@ -65,3 +65,20 @@ def run(args: argparse.Namespace) -> int:
         emit_json({"dry_run": args.dry_run, "imported": plan.ok and not args.dry_run,
                    "files": [fp.to_json(lang) for fp in plan.files]})
     return EXIT_OK if plan.ok else EXIT_REFUSED
+
+
+def selftest_step(folder: Path, project_path: Path) -> None:
+    """`--selftest`: import a generated standard-format file into the self-test project and read it back."""
+    from klyngedesk.core.ingest.standard_format import write_standard_csv
+
+    with Project.open(project_path) as project:
+        period = project.periods()[-1].key
+        rows = [(c.yder, c.name, "kol_patienter", period, 100 + i) for i, c in enumerate(project.clinics())]
+        path = write_standard_csv(folder / "selftest_standard.csv", rows)
+        plan = plan_import(project, [path], confirm=True)
+        if not plan.ok:
+            raise RuntimeError(plan.files[0].message("en") or plan.files[0].status)
+        [batch] = commit_plan(project, plan)
+        stored = project.values(period=period).query("batch_id == @batch")
+        if len(stored) != len(rows) or sorted(stored.value) != sorted(float(r[4]) for r in rows):
+            raise RuntimeError("imported values differ from the file")

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from klyngedesk import __version__
+from klyngedesk.cli.cmd_import import selftest_step as selftest_import
 from klyngedesk.core.demo import build_demo
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import tr
@@ -29,6 +30,7 @@ def _step_reopen(folder: Path, project_path: Path) -> None:
 
 
 STEPS: list[tuple[str, Step]] = [("demo", _step_demo), ("reopen", _step_reopen)]
+STEPS.append(("import", selftest_import))  # import a generated standard-format file
 
 
 def run_selftest() -> int:

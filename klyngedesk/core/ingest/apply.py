@@ -44,6 +44,9 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
     clinic_cache: dict[tuple, str | None] = {}
     by_yder = yder_index(ctx.clinics)
     fixed_clinic = mapping.clinic
+    measure_cache: dict[object, str | None] = {}
+    col_labels = {c: f"{c} ({letters[c]})" for c in table.columns}
+    clinics = out.clinics
     columns = [table.column(c) for c in table.columns]
     for row, rn in zip(zip(*columns, strict=True), table.row_numbers, strict=True):
         clinic = fixed_clinic
@@ -66,7 +69,9 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
             label = row[idx[mapping.measure_column]]
             if label is None:
                 continue
-            measure = mapping.labels.get(_txt(label)) or ctx.measure_for(_txt(label))
+            if label not in measure_cache:
+                measure_cache[label] = mapping.labels.get(_txt(label)) or ctx.measure_for(_txt(label))
+            measure = measure_cache[label]
             if measure is None:
                 unknown.setdefault(("measure", _txt(label)), rn)
                 continue
@@ -81,10 +86,10 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
                 out.problems.append(Problem("error", "The value {text} is not a number.", {"text": str(cell)[:40]},
                                             row=rn, column=col, sheet=sheet))
                 continue
-            value = _value(cell, clinic, measure, period, sheet, rn, f"{col} ({letters[col]})")
+            value = _value(cell, clinic, measure, period, sheet, rn, col_labels[col])
             if value is not None:
                 out.values.append(value)
-                out.clinics.add(clinic)
+                clinics.add(clinic)
     if mapping.period is None and not mapping.period_column:
         out.problems.append(Problem("error", "The file does not say which period the values are for; choose a "
                                     "period (--period).", sheet=sheet))
