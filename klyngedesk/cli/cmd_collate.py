@@ -36,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
     lang = current_language()
     with Project.open(args.project, readonly=True) as project:
         if args.anonymised:
-            table = anonymised_table(project, args.meeting, args.topic, period=args.period, compare=args.compare)
+            table = anonymised_table(project, args.meeting, args.topic, period=args.period, compare=args.compare,
+                                     meeting_baseline=False)
             data = table.to_json()
             lines = _anonymised_lines(table, lang)
             # The promise: nothing printed for group use names a clinic that did not consent.
@@ -86,3 +87,17 @@ def _anonymised_lines(table, lang: str) -> list[str]:
         if ind.sentence:
             out.append("  " + ind.sentence.get(lang, ""))
     return out
+
+
+def selftest_step(folder: Path, project_path: Path) -> None:
+    """Selftest: every topic collates with its baseline, and the first meeting's group table is leak-free."""
+    with Project.open(project_path) as project:
+        periods = [p.key for p in project.periods()]
+        for topic in project.topics():
+            table = collate(project, topic.key, periods[-1], periods[-2] if len(periods) > 1 else None)
+            if any(ind.pooled is None for ind in table.indicators):
+                raise RuntimeError(f"no pooled value for {topic.key}")
+        meeting = project.meetings()[0]
+        for topic in meeting.topics:
+            anon = anonymised_table(project, meeting.key, topic)
+            check_no_leak(json.dumps(anon.to_json(), ensure_ascii=False), project, meeting.key)

@@ -182,16 +182,18 @@ def _composition(comp: Composition, sup: Suppression, codes: dict[str, str],
 
 
 def anonymised_table(project: Project, meeting: str, topic: str, *, period: str | None = None,
-                     compare: str | None = None) -> AnonymisedTable:
+                     compare: str | None = None, meeting_baseline: bool = True) -> AnonymisedTable:
     """The anonymised table for a meeting: its drawn codes, its consents, the project's threshold and
-    list-size setting; period/compare default to the meeting's period and baseline. Refused (KlyngeError)
-    when no codes have been drawn for the meeting. The result passes `check_no_leak` or this raises.
+    list-size setting. `period` defaults to the meeting's period; without `compare`, the meeting's baseline
+    is used when `meeting_baseline` is True and the period is the meeting's (the CLI passes False so that
+    only --compare compares). Refused (KlyngeError) when no codes have been drawn for the meeting. The
+    result passes `check_no_leak` or this raises IdentityLeak.
     """
     m = project.meeting(meeting)
     period = period or m.period
     if not period:
         raise KlyngeError("The meeting {key} has no period; choose one.", key=meeting)
-    if compare is None and period == m.period:
+    if compare is None and meeting_baseline and period == m.period:
         compare = m.baseline_period
     codes = meeting_codes(project, meeting)
     table = collate(project, topic, period, compare)
