@@ -144,12 +144,14 @@ def gamma_ppf(p: float, a: np.ndarray) -> np.ndarray:
     log_a, log_q = _grid(round(p, 12))  # 1 - 0.95 is 0.05000000000000004: use the shipped 0.025 grid
     start, step, last = log_a[0], log_a[1] - log_a[0], log_a.size - 1
     # The grid is uniform in log a: find the cell by arithmetic (no binary search), interpolate linearly.
-    pos = (np.log(np.clip(a, 1e-3, GRID_LIMIT)) - start) / step
+    finite = np.isfinite(a)
+    pos = (np.log(np.clip(np.where(finite, a, 1.0), 1e-3, GRID_LIMIT)) - start) / step
     i = np.minimum(pos.astype(np.intp), last - 1)
     frac = pos - i
     out = np.exp(log_q[i] * (1 - frac) + log_q[i + 1] * frac)
-    high = a >= GRID_LIMIT
+    high = finite & (a >= GRID_LIMIT)
     if high.any():
         out[high] = wilson_hilferty(p, a[high])
     out[~(a > 0)] = 0.0
+    out[~finite] = np.nan
     return out
