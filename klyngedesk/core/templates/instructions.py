@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from openpyxl.styles import Alignment, Font
 
-from klyngedesk.core.formatting import format_date, format_number
+from klyngedesk.core.formatting import format_date, format_number, format_percent
 from klyngedesk.core.templates.meta import DATA_SHEET, INSTRUCTIONS_SHEET
 from klyngedesk.i18n import tr
 
@@ -76,8 +76,10 @@ def write_instructions(ws, request: TemplateRequest) -> None:
         target = ""
         if ind.target_value is not None:
             sign = "≥" if ind.direction == "max" else "≤"
-            target = tr("Target {sign} {value} (source: {source})", lang, sign=sign,
-                        value=format_number(ind.target_value, 0 if ind.target_value % 1 == 0 else 1, lang),
+            decimals = 0 if ind.target_value % 1 == 0 else 1
+            value = (format_percent(ind.target_value, decimals, lang) if ind.unit == "percent"
+                     else format_number(ind.target_value, decimals, lang))
+            target = tr("Target {sign} {value} (source: {source})", lang, sign=sign, value=value,
                         source=ind.target_source or "")
         ws.append([ind.key, ind.title, f"{line} ({_unit(ind.unit, lang)})", target])
     for col, width in zip("ABCDE", (24, 42, 70, 22, 40), strict=True):
