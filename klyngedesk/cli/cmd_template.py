@@ -40,3 +40,21 @@ def run(args: argparse.Namespace) -> int:
         make_template(project, args.topic, args.period, args.out, clinic=args.clinic, lang=lang)
     say("Template written to {path}.", path=str(args.out))
     return EXIT_OK
+
+
+def selftest_step(folder: Path, project_path: Path) -> None:
+    """Selftest: a clinic's template, filled in, reads back through the importer with no questions."""
+    from openpyxl import load_workbook
+
+    from klyngedesk.core.ingest import plan_import
+
+    with Project.open(project_path) as project:
+        clinic, period = project.clinics()[0], project.periods()[-1]
+        path = make_template(project, "kol", period.key, folder / "selftest-skabelon.xlsx", clinic=clinic.key)
+        wb = load_workbook(path)
+        for n, row in enumerate(wb["Data"].iter_rows(min_row=2), start=1):
+            row[4].value = 100 // n
+        wb.save(path)
+        plan = plan_import(project, [path], confirm=True)
+        if not plan.ok or len(plan.files[0].values) != len(project.topic("kol").measures):
+            raise RuntimeError(plan.files[0].message("en") or "the filled template did not read back")
