@@ -146,3 +146,18 @@ def test_survey_from_the_command_line(tmp_path: Path, demo_path: Path, capsys) -
     assert main(["survey", "tally", str(xlsx)]) == 1  # a blank ballot is not a vote
     assert main(["survey", "tally"]) == 1
     assert main(["survey"]) == 2
+
+
+def test_the_result_is_kept_in_the_project(demo_path: Path, tmp_path: Path) -> None:
+    from klyngedesk.core.store import Project
+    from klyngedesk.core.survey import load_survey
+
+    with Project.open(demo_path, readonly=True) as project:
+        assert load_survey(project) is None
+    assert main(["survey", "tally", "--project", str(demo_path), "--topic", "kol", "--topic", "nsaid",
+                 "--choices", "1", "--vote", "nsaid=4", "--vote", "kol=2", "--vote", "nsaid=1", "--save"]) == 0
+    with Project.open(demo_path, readonly=True) as project:
+        survey, counts, ballots = load_survey(project)
+    assert [c.key for c in survey.candidates] == ["kol", "nsaid"] and counts == {"kol": [2], "nsaid": [5]}
+    assert ranking(survey, counts)[0].title == "NSAID – valg af præparat" and ballots == 0
+    assert main(["survey", "tally", "--vote", "kol=1", "--save"]) == 1

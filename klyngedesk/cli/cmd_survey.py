@@ -14,6 +14,7 @@ from klyngedesk.core.survey import (
     ranking,
     read_ballot,
     read_ballots,
+    save_survey,
     tally,
     write_ballot_pdf,
     write_ballot_xlsx,
@@ -37,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     count.add_argument("--survey", type=Path, help=tr("a blank ballot (.xlsx) that defines the survey"))
     count.add_argument("--out", type=Path, help=tr("write the ranking as a printable PDF"))
     count.add_argument("--json", action="store_true", help=tr("machine-readable output on stdout"))
+    count.add_argument("--save", action="store_true", help=tr("keep the result in the project given with --project"))
     _survey_options(count)
     count.set_defaults(run=run_tally)
 
@@ -91,7 +93,14 @@ def run_tally(args: argparse.Namespace) -> int:
                       for i in range(max(len(old), len(numbers)))]
     if not ballots and not typed:
         raise KlyngeError("Nothing to count: give returned ballots or typed-in votes (--vote).")
-    ranked = ranking(survey, tally(survey, ballots, typed))
+    if args.save and not args.project:
+        raise KlyngeError("--save needs the project (--project).")
+    counts = tally(survey, ballots, typed)
+    ranked = ranking(survey, counts)
+    if args.save:
+        with Project.open(args.project) as project:
+            save_survey(project, survey, counts, len(ballots))
+        say("The result is kept in {path}.", path=str(args.project))
     lang = current_language()
     if args.out:
         write_ranking_pdf(survey, ranked, len(ballots), args.out, lang, typed_in=bool(typed))
