@@ -174,3 +174,25 @@ def test_cli_import_dry_run_then_import_with_json(demo_path: Path, tmp_path: Pat
         assert _stored(project, "2026H1").items() >= f.expected.items()
     assert main(["--lang", "da", "import", str(demo_path), str(f.path)]) == 0
     assert "importeret før" in capsys.readouterr().err
+
+
+def test_list_sizes_are_checked_stored_and_undone(project, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    a, b = project.clinics()[:2]
+    before = dict(project.list_sizes("2026H1").set_index("clinic").patients)
+    path = tmp_path / "lister.xlsx"
+    wb = Workbook()
+    wb.active.append(["Ydernummer", "Listestørrelse", "Patienter med KOL"])
+    wb.active.append([a.yder, 4321, 150])
+    wb.active.append([b.yder, 95000, 140])
+    wb.save(path)
+    plan = plan_import(project, [path], period="2026H1", confirm=True)
+    fp = plan.files[0]
+    assert plan.ok and len(fp.list_sizes) == 2
+    assert any(p.severity == "warning" and "95000" in p.text("en") for p in fp.problems)
+    [batch] = commit_plan(project, plan)
+    sizes = dict(project.list_sizes("2026H1").set_index("clinic").patients)
+    assert sizes[a.key] == 4321 and sizes[b.key] == 95000
+    undo_import(project, batch)
+    assert dict(project.list_sizes("2026H1").set_index("clinic").patients) == before

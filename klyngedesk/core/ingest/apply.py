@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from klyngedesk.core.ingest.cells import CellError, Suppressed
 from klyngedesk.core.ingest.clinic_match import match_clinic, yder_index
-from klyngedesk.core.ingest.context import ImportContext
+from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
 from klyngedesk.core.ingest.mapping import Mapping
 from klyngedesk.core.ingest.problems import Problem
 from klyngedesk.core.ingest.tables import Table
@@ -25,6 +25,7 @@ class Question:
 @dataclass
 class Mapped:
     values: list[NewValue] = field(default_factory=list)
+    list_sizes: list[NewValue] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     clinics: set[str] = field(default_factory=set)
@@ -88,7 +89,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
                 continue
             value = _value(cell, clinic, measure, period, sheet, rn, col_labels[col])
             if value is not None:
-                out.values.append(value)
+                (out.list_sizes if measure == LIST_SIZE else out.values).append(value)
                 clinics.add(clinic)
     if mapping.period is None and not mapping.period_column:
         out.problems.append(Problem("error", "The file does not say which period the values are for; choose a "

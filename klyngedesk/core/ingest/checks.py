@@ -8,11 +8,12 @@ from klyngedesk.core.ingest.context import ImportContext
 from klyngedesk.core.ingest.problems import Problem
 from klyngedesk.core.model import NewValue
 
+LIST_SIZE_PLAUSIBLE = (300, 25_000)
 DRASTIC_FACTOR = 2.0
 DRASTIC_MIN_DIFF = 10
 
 
-def check_values(values: list[NewValue], ctx: ImportContext) -> list[Problem]:
+def check_values(values: list[NewValue], ctx: ImportContext, list_sizes: list[NewValue] = ()) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[tuple[str, str, str], NewValue] = {}
     for v in values:
@@ -30,6 +31,7 @@ def check_values(values: list[NewValue], ctx: ImportContext) -> list[Problem]:
         if v.status == "missing" and v.source_text:
             problems.append(Problem("warning", "The cell holds the spreadsheet error {error}; it is stored as "
                                     "missing.", {"error": v.source_text}, row=v.row, column=v.col, sheet=v.sheet))
+    problems += _list_sizes(list_sizes)
     problems += _numerators(seen, ctx)
     problems += _drastic(seen, ctx)
     return problems
@@ -37,6 +39,25 @@ def check_values(values: list[NewValue], ctx: ImportContext) -> list[Problem]:
 
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
+
+
+def _list_sizes(sizes: list[NewValue]) -> list[Problem]:
+    out, seen = [], set()
+    low, high = LIST_SIZE_PLAUSIBLE
+    for v in sizes:
+        where = {"row": v.row, "column": v.col, "sheet": v.sheet}
+        if (v.clinic, v.period) in seen:
+            out.append(Problem("error", "The list size of clinic {clinic} appears twice.", {"clinic": v.clinic}, **where))
+        seen.add((v.clinic, v.period))
+        if v.status != "ok" or v.value is None:
+            out.append(Problem("error", "A list size must be a number, not suppressed or missing.", **where))
+        elif v.value < 0 or not float(v.value).is_integer():
+            out.append(Problem("error", "A list size must be a whole number of patients ({value}).",
+                               {"value": _num(v.value)}, **where))
+        elif not low <= v.value <= high:
+            out.append(Problem("warning", "The list size {value} of clinic {clinic} is implausible for a general "
+                               "practice; check the number.", {"value": _num(v.value), "clinic": v.clinic}, **where))
+    return out
 
 
 def _numerators(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) -> list[Problem]:

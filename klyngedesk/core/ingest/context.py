@@ -8,6 +8,10 @@ from dataclasses import dataclass, field
 from klyngedesk.core.ingest.tables import fold
 from klyngedesk.core.model import Clinic, Indicator, Period
 
+LIST_SIZE = "listestoerrelse"  # pseudo-measure: the clinic's list size, stored with set_list_sizes
+LIST_SIZE_LABELS = {"listestoerrelse", "listestorrelse", "listedepatienter", "antallistedepatienter",
+                    "patienterpaalisten", "antalpatienterpaalisten", "listsize", "listesize"}
+
 
 def squash(text: str) -> str:
     """Folded and stripped of everything but letters and digits: '1. halvår 2026' -> '1halvaar2026'."""
@@ -50,6 +54,8 @@ class ImportContext:
 
     def _measure_for(self, label: str) -> str | None:
         s = squash(label)
+        if s in LIST_SIZE_LABELS:
+            return LIST_SIZE
         for key, title in self.measures.items():
             if s in (squash(key), squash(title)):
                 return key

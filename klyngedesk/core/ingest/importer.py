@@ -31,6 +31,7 @@ class FilePlan:
     status: str = "ready"
     mapping: Mapping | None = None
     values: list[NewValue] = field(default_factory=list)
+    list_sizes: list[NewValue] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     replaces: int = 0
@@ -57,6 +58,7 @@ class FilePlan:
     def to_json(self, lang: str | None = None) -> dict:
         return {"path": str(self.report.path), "status": self.status, "message": self.message(lang),
                 "batch": self.batch, "values": len(self.values), "replaces": self.replaces,
+                "list_sizes": len(self.list_sizes),
                 "clinics": sorted(self.clinics), "layout": self.mapping.layout if self.mapping else None,
                 "mapping": self.mapping.name if self.mapping else None, "sha256": self.report.sha256,
                 "problems": [p.to_json(self.name, lang) for p in self.problems],
@@ -136,6 +138,7 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         mapped = build_values(table, chosen, ctx, answers, confirm)
         plan.mapping = plan.mapping or chosen
         plan.values += mapped.values
+        plan.list_sizes += mapped.list_sizes
         plan.problems += mapped.problems
         plan.questions += mapped.questions
         plan.clinics |= mapped.clinics | ({chosen.clinic} if chosen.clinic else set())
@@ -144,9 +147,9 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.problems.append(Problem("error", "No table in the file could be matched to clinics and measures of "
                                      "the topic. Choose a mapping (--mapping) or use the KlyngeDesk standard "
                                      "format."))
-    if not plan.values and not plan.questions and not any(p.severity == "error" for p in plan.problems):
+    if not (plan.values or plan.list_sizes or plan.questions) and not any(p.severity == "error" for p in plan.problems):
         plan.problems.append(Problem("error", "The file contains no values to import."))
-    plan.problems += check_values(plan.values, ctx)
+    plan.problems += check_values(plan.values, ctx, plan.list_sizes)
     active = {(c, m, p) for (c, m, p) in ctx.previous}
     plan.replaces = sum(1 for v in plan.values if (v.clinic, v.measure, v.period) in active)
     if plan.replaces and not confirm and not answers.get("replace"):
@@ -183,7 +186,7 @@ def commit_plan(project, plan: ImportPlan, *, save_profile: str | None = None, p
             details = {"kind": "import", "sha256": fp.report.sha256, "format": fp.report.format,
                        "encoding": fp.report.encoding, "delimiter": fp.report.delimiter, "sheet": fp.report.sheet,
                        "layout": m.layout if m else None, "clinics": sorted(fp.clinics), "replaces": fp.replaces,
-                       "size": fp.report.size}
+                       "size": fp.report.size, "list_sizes": _store_list_sizes(project, fp.list_sizes)}
             fp.batch = project.add_batch(fp.name, fp.report.sha256, fp.values,
                                          mapping=(m.name or m.layout) if m else None, details=details)
             ids.append(fp.batch)
@@ -196,8 +199,25 @@ def commit_plan(project, plan: ImportPlan, *, save_profile: str | None = None, p
     return ids
 
 
+def _store_list_sizes(project, sizes: list[NewValue]) -> dict:
+    """Store list sizes from the file; remember the earlier figures so undo can put them back."""
+    if not sizes:
+        return {}
+    previous = []
+    for period in {v.period for v in sizes}:
+        table = project.list_sizes(period)
+        wanted = {v.clinic for v in sizes if v.period == period}
+        previous += [[r.clinic, period, int(r.patients)] for r in table.itertuples(index=False) if r.clinic in wanted]
+    project.set_list_sizes([(v.clinic, v.period, int(v.value)) for v in sizes])
+    return {"new": [[v.clinic, v.period, int(v.value)] for v in sizes], "previous": previous}
+
+
 def undo_import(project, batch_id: int) -> None:
-    """Take an import back completely: its values go and the values it replaced return."""
+    """Take an import back completely: its values go, the values it replaced return, list sizes too."""
     with project.transaction():
+        batch = next((b for b in project.batches() if b.id == batch_id), None)
         project.undo_batch(batch_id)
+        previous = (batch.details.get("list_sizes") or {}).get("previous") if batch else None
+        if previous:
+            project.set_list_sizes([tuple(p) for p in previous])
         project.audit("undo_import", batch=batch_id)
