@@ -154,3 +154,15 @@ def test_packages_from_the_command_line(demo_path: Path, tmp_path: Path, capsys)
     assert main(["package", "import", str(demo_path), str(exported), str(broken)]) == 1
     with Project.open(demo_path, readonly=True) as project:
         assert "nsaid" in {t.key for t in project.topics()}
+
+
+def test_a_topic_made_by_hand_exports_as_a_package(empty_project: Project) -> None:
+    from klyngedesk.core.model import Indicator, Measure, Topic
+
+    empty_project.add_topic(Topic("soevn", "Sovemidler", "", (Measure("sov_brugere", "Brugere af sovemidler"),),
+                                  (Indicator("sov_pr1000", "Brugere pr. 1000", "sov_brugere", None, "list_size",
+                                             "per1000", direction="min", target_value=20.0,
+                                             target_source="Klyngens eget mål"),)))
+    data = package_from_project(empty_project, "soevn")
+    assert data["indicators"][0]["target"] == {"value": 20.0, "source": "Klyngens eget mål", "verified": False}
+    assert check_package(data) == data

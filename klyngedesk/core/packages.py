@@ -231,13 +231,13 @@ def package_from_project(project, key: str) -> dict:
     seen = {_ref_key(r) for r in refs}
     keys = {ind.key for ind in topic.indicators}
     for ref in project.references():
-        d = {"indicator": ref.indicator, "scope": ref.scope, "value": ref.value, "source": ref.source,
-             "period": ref.period, "recorded": ref.recorded}
+        d = {"indicator": ref.indicator, "scope": ref.scope, "value": ref.value, "source": ref.source}
+        d |= {k: v for k, v in (("period", ref.period), ("recorded", ref.recorded)) if v}
         if ref.indicator in keys and _ref_key(d) not in seen:
             refs.append(d)
             seen.add(_ref_key(d))
     out["references"] = refs
-    return canonical_package({"format": PACKAGE_FORMAT, "version": FORMAT_VERSION, **out})
+    return check_package({"format": PACKAGE_FORMAT, "version": FORMAT_VERSION, **out}, source=key)
 
 
 def _indicator_dict(ind: Indicator, base: dict) -> dict:
