@@ -10,7 +10,14 @@ from pathlib import Path
 
 from klyngedesk.core.ingest.cells import CellError, Suppressed
 from klyngedesk.core.ingest.privacy import refuse_patient_data
-from klyngedesk.core.ingest.problems import Cancelled, FileRefused, Problem, Progress, check_cancel
+from klyngedesk.core.ingest.problems import (
+    Cancelled,
+    FileRefused,
+    ImportCancelled,
+    Problem,
+    Progress,
+    check_cancel,
+)
 from klyngedesk.core.ingest.sheet_reader import read_workbook
 from klyngedesk.core.ingest.sniff import detect_format
 from klyngedesk.core.ingest.tables import Table, file_convention, find_tables, fold, is_empty, is_standard
@@ -112,8 +119,14 @@ def inspect_file(path: str | Path, *, sheet: str | None = None, progress: Progre
         report.status, report.refusal, report.tables = "refused", refusal, []
         report.problems = [p for p in report.problems if p.severity == "warning" and not p.params]
     except OSError as exc:
-        report.status = "refused"
+        report.status, report.tables = "refused", []
         report.refusal = FileRefused("The file cannot be read: {error}", kind="unreadable", error=exc.strerror or "")
+    except (ImportCancelled, KeyboardInterrupt, MemoryError):
+        raise
+    except Exception as exc:  # a reader library failing on a malformed file: refuse, never crash
+        report.status, report.tables = "refused", []
+        report.refusal = FileRefused("The file is damaged or in a form KlyngeDesk cannot read ({error}).",
+                                     kind="corrupt", error=type(exc).__name__)
     return report
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -52,7 +53,11 @@ def read_workbook(data: bytes, fmt: str) -> list[Sheet]:
     except Exception:  # calamine raises several types for a damaged file
         raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
                           "send it again.", kind="corrupt", format=fmt) from None
-    errors = _xlsx_error_cells(data) if fmt == "xlsx" else {}
+    try:
+        errors = _xlsx_error_cells(data) if fmt == "xlsx" else {}
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError):
+        raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
+                          "send it again.", kind="corrupt", format=fmt) from None
     sheets: list[Sheet] = []
     for meta in workbook.sheets_metadata:
         if meta.typ != pc.SheetTypeEnum.WorkSheet:

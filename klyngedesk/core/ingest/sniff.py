@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 
 import defusedxml.ElementTree as SafeET
@@ -83,7 +84,7 @@ def _zip_kind(data: bytes) -> str:
         if "content.xml" in names:
             try:
                 mime = archive.read("mimetype")[:100] if "mimetype" in names else b""
-            except (zipfile.BadZipFile, OSError, ValueError):
+            except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError):
                 mime = b""
             if b"spreadsheet" in mime or not mime:
                 return "ods"
@@ -116,7 +117,7 @@ def _check_xml_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> 
         try:
             with archive.open(info) as part:
                 head = part.read(XML_PROLOG_BYTES if info.file_size > SMALL_XML_PART else SMALL_XML_PART)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError):
             raise FileRefused("The file is damaged or incomplete (a part cannot be unpacked). Ask the clinic to "
                               "send it again.", kind="corrupt") from None
         if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
