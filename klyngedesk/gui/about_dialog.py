@@ -19,7 +19,8 @@ LICENCES = {"pyside6-essentials": "LGPL-3.0", "shiboken6": "LGPL-3.0", "pandas":
             "numpy": "BSD-3-Clause", "pyqtgraph": "MIT", "openpyxl": "MIT", "reportlab": "BSD-3-Clause",
             "python-calamine": "MIT", "defusedxml": "PSF-2.0", "python-stdnum": "LGPL-2.1+",
             "rapidfuzz": "MIT", "pikepdf": "MPL-2.0", "xlrd": "BSD-3-Clause",
-            "odfpy": "Apache-2.0 / LGPL-2.1+", "pillow": "MIT-CMU", "lxml": "BSD-3-Clause"}
+            "odfpy": "Apache-2.0 / LGPL-2.1+", "pillow": "MIT-CMU", "lxml": "BSD-3-Clause",
+            "pypdfium2": "Apache-2.0 / BSD-3-Clause"}
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
@@ -63,7 +64,7 @@ def _licence(dist: str) -> str:
     classifiers = [c.split("::")[-1].strip() for c in meta.get_all("Classifier") or [] if c.startswith("License ::")]
     if expression:
         return expression
-    if text and "\n" not in text and len(text) <= 40:
+    if text and "\n" not in text and len(text) <= 60:
         return text
     return " / ".join(classifiers) or "?"
 
