@@ -74,17 +74,17 @@ def few_clinics_sentence(ind: AnonymisedIndicator, lang: str) -> str:
 
 def compact_table(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartContext,
                   width: float = CONTENT_WIDTH) -> Flowable:
-    """Code (or consented name), value, interval, n (the numerator; small counts as "<5") and the denominator."""
+    """By code (the charts carry consenting clinics' names): value, interval, n (small counts as "<5"), denominator."""
     lang, unit = ctx.lang, ind.unit
-    header = [tr("Clinic", lang), tr("Value", lang), tr("95 % interval", lang), "n", tr("Denominator", lang)]
+    header = [tr("Code", lang), tr("Value", lang), tr("95 % interval", lang), "n", tr("Denominator", lang)]
     rows, bold = [], []
     for i, row in enumerate(sorted(ind.rows, key=lambda r: code_order(r.code))):
-        rows.append([ctx.label(row), wording.number(row.value, unit, lang),
+        rows.append([row.code, wording.number(row.value, unit, lang),
                      wording.interval(row.ci_low, row.ci_high, unit, lang), _count(row, "numerator", table, lang),
                      _denominator(row, table, lang)])
         if ctx.is_own(row.code):
             bold.append(i)
-    fixed = [42, 64, 30, 50]
+    fixed = [46, 64, 36, 54]
     return data_table(header, rows, [width - sum(fixed), *fixed], bold)
 
 

@@ -151,10 +151,16 @@ def build_pack(project: Project, meeting: str, out_dir: str | Path, *, lang: str
     """Write the meeting's pack into a folder under out_dir and freeze the meeting's codes.
 
     Draws codes first if the meeting has none. Every group text is leak-checked before anything is
-    written; the folder appears only when every file is complete (a failure leaves nothing behind).
+    written; the folder appears only when every file is complete, and the draw and the freeze are one
+    transaction with it: a failure leaves nothing behind, neither files nor a new draw.
     """
+    with project.transaction():
+        return _build(project, meeting, Path(out_dir), lang, encrypt, progress, cancel)
+
+
+def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bool,
+           progress: Callable[[float], None] | None, cancel: Callable[[], bool] | None) -> PackResult:
     pack = _Pack(project, meeting, lang)
-    out_dir = Path(out_dir)
     folder = out_dir / safe_file_name(f"{pack.meeting.date.isoformat()} {pack.meeting.title}")
     partial = out_dir / f".{folder.name}.partial"
     if partial.exists():

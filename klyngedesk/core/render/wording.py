@@ -38,6 +38,8 @@ def tick(unit: str, lang: str):
 def interval(low: float | None, high: float | None, unit: str, lang: str) -> str:
     if low is None or high is None:
         return "–"
+    if unit == "percent":   # one sign for the pair: 66,2–73,5 %
+        return f"{format_number(low, DECIMALS['percent'], lang)}–{number(high, unit, lang)}"
     return f"{number(low, unit, lang)}–{number(high, unit, lang)}"
 
 
