@@ -20,6 +20,7 @@ mkdir -p "$HOME"
 
 echo "machine: $(nproc) cores, $(uname -sm), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "bundle: $(du -sm "$(dirname "$BUNDLE")" | cut -f1) MB unpacked"
+echo "load average at the start: $(cut -d" " -f1-3 /proc/loadavg)"
 
 for what in "--version" "--selftest"; do
     hyperfine --warmup 2 --runs "$RUNS" --style basic --export-markdown "$WORK/h.md" \
@@ -46,12 +47,21 @@ window_seconds() {
     kill "$pid"
     wait "$pid" 2>/dev/null || true
 }
-for name in bundle pip; do
-    program="$BUNDLE"; [ "$name" = pip ] && program="$PIP"
-    window_seconds "$program" > /dev/null  # warm-up (file cache)
-    times=()
-    for _ in $(seq 1 "$RUNS"); do times+=("$(window_seconds "$program")"); done
-    sorted="$(printf '%s\n' "${times[@]}" | sort -n | tr '\n' ' ')"
-    median="$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")"
-    echo "| $name: time to main window (ms) | median $median | runs: $sorted|"
+window_seconds "$BUNDLE" > /dev/null  # warm-up (file cache)
+window_seconds "$PIP" > /dev/null
+bundle_times=()
+pip_times=()
+for _ in $(seq 1 "$RUNS"); do  # interleaved, so a busy moment hits both alike
+    bundle_times+=("$(window_seconds "$BUNDLE")")
+    pip_times+=("$(window_seconds "$PIP")")
 done
+report() {
+    local name="$1"; shift
+    local sorted median
+    sorted="$(printf '%s\n' "$@" | sort -n | tr '\n' ' ')"
+    median="$(printf '%s\n' "$@" | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p")"
+    echo "| $name: time to main window (ms) | median $median | runs: $sorted|"
+}
+report bundle "${bundle_times[@]}"
+report "pip install" "${pip_times[@]}"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
