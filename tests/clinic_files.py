@@ -43,6 +43,16 @@ def kol_counts(rng: np.random.Generator, with_small: bool = False) -> dict[str, 
     return {"kol_patienter": patients, "kol_lfu": lfu, "kol_rehab": rehab}
 
 
+def _workbook(title: str, *rows: list):
+    """A new workbook whose first sheet is named `title` and starts with `rows`."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    return wb, ws
+
+
 def _danish(x: float) -> str:
     """1234.5 -> '1.234,5' (Danish thousands dot and decimal comma)."""
     whole, _, frac = f"{x:,.1f}".partition(".")
@@ -98,13 +108,8 @@ def ordiprax_export(folder: Path, clinics: list[DemoClinic], period_label: str, 
                     seed: int = 3) -> ClinicFile:
     rng = np.random.default_rng(seed)
     out = ClinicFile(folder / "ordiprax_kol_udtraek.xlsx")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Udtræk"
-    ws.append(["Ordiprax – KOL-opfølgning, klyngeudtræk"])
-    ws.append([f"Periode: {period_label}"])
-    ws.append([])
-    ws.append(ORDIPRAX_HEADERS)
+    wb, ws = _workbook("Udtræk", ["Ordiprax – KOL-opfølgning, klyngeudtræk"], [f"Periode: {period_label}"], [],
+                       ORDIPRAX_HEADERS)
     totals = [0, 0, 0]
     for c in clinics:
         k = kol_counts(rng)
@@ -144,12 +149,8 @@ def region_extract(folder: Path, clinics: list[DemoClinic], period_label: str, p
                    seed: int = 5) -> ClinicFile:
     rng = np.random.default_rng(seed)
     out = ClinicFile(folder / "region_udtraek_antibiotika.xlsx")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Praksis"
-    ws.append(["Region Midtjylland – Antibiotikaforbrug pr. praksis (fiktivt)"])
-    ws.append(["Enhed: antal indløste recepter"])
-    ws.append(["Ydernummer", "Praksisnavn", "Indikator", "Periode", "Antal"])
+    wb, ws = _workbook("Praksis", ["Region Midtjylland – Antibiotikaforbrug pr. praksis (fiktivt)"],
+                       ["Enhed: antal indløste recepter"], ["Ydernummer", "Praksisnavn", "Indikator", "Periode", "Antal"])
     total = 0.0
     for c in clinics:
         ab = int(rng.integers(600, 1800))

@@ -185,18 +185,13 @@ def _column_problems(table: Table) -> list[Problem]:
     out = []
     for name in table.columns:
         col = table.parsed[name]
-        if col.ambiguous == "open":
-            out.append(Problem("warning", "Numbers such as {example} could mean a thousand or a decimal number; "
-                               "the column is read with {rule}. Check the column.", {
-                                   "example": col.example or "?",
-                                   "rule": tr("dot as thousands separator") if col.convention == "da"
-                                   else tr("dot as decimal point")}, column=name, sheet=table.sheet))
-        elif col.ambiguous == "file":
-            out.append(Problem("warning", "Numbers such as {example} are read with {rule}, as elsewhere in the "
-                               "file. Check the column.", {
-                                   "example": col.example or "?",
-                                   "rule": tr("dot as thousands separator") if col.convention == "da"
-                                   else tr("dot as decimal point")}, column=name, sheet=table.sheet))
+        if col.ambiguous:
+            rule = tr("dot as thousands separator") if col.convention == "da" else tr("dot as decimal point")
+            msgid = ("Numbers such as {example} could mean a thousand or a decimal number; the column is read "
+                     "with {rule}. Check the column." if col.ambiguous == "open" else
+                     "Numbers such as {example} are read with {rule}, as elsewhere in the file. Check the column.")
+            out.append(Problem("warning", msgid, {"example": col.example or "?", "rule": rule}, column=name,
+                               sheet=table.sheet))
         if col.percent_over_100:
             out.append(Problem("warning", "{n} percentages are above 100.", {"n": col.percent_over_100},
                                column=name, sheet=table.sheet))

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from openpyxl.utils import get_column_letter
+
 from klyngedesk.core.ingest.cells import (
     CellError,
     ParsedColumn,
@@ -23,12 +25,8 @@ _NOTE_PREFIX = re.compile(r"^(\*|note|noter|anm|anmærkning|kilde|source|fodnote
 
 
 def col_letter(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    """0 -> A, 26 -> AA: the sheet column of a 0-based index."""
+    return get_column_letter(index + 1)
 
 
 def is_empty(value) -> bool:
