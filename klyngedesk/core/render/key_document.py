@@ -60,7 +60,7 @@ def key_story(material: KeyMaterial, meeting: Meeting, cluster_name: str, lang: 
                                                total=len(material.rows)))], label_width=110),
         Spacer(1, 10),
     ]
-    header = [tr("Code", lang), tr("Clinic", lang), tr("Yder number", lang), tr("Named", lang)]
+    header = [tr("Code", lang), tr("Clinic (practice)", lang), tr("Yder number", lang), tr("Named", lang)]
     widths = [40, 190, 70, 50]
     if encrypted:
         header.append(tr("Password", lang))
