@@ -10,6 +10,8 @@ from klyngedesk.core.formatting import format_number
 from klyngedesk.core.ingest import inspect_file
 from klyngedesk.i18n import current_language, tr
 
+_TYPE_WORDS = {"number": "numbers", "percent": "percentages", "date": "dates", "text": "text", "empty": "empty"}
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("inspect", help=tr("what the importer sees in each file; writes nothing"))
@@ -41,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             print("  " + tr("Sheet {sheet}: header in row {row}, {n} data rows, {excluded} rows left out",
                             sheet=table.sheet or "–", row=table.header_row, n=format_number(table.n_rows, 0, lang),
                             excluded=len(table.excluded)))
-            print("    " + ", ".join(f"{c} ({tr(t)})" for c, t in table.column_types.items()))
+            print("    " + ", ".join(f"{c} ({tr(_TYPE_WORDS[t])})" for c, t in table.column_types.items()))
         for problem in report.problems:
             print("  " + problem.message(None, lang))
     return EXIT_OK

@@ -88,6 +88,8 @@ def plan_import(project, paths: Iterable[str | Path], *, topic: str | None = Non
     if period is not None:
         project.period(period)  # raises for an unknown period
     ctx = ImportContext.from_project(project, topic)
+    if clinic is not None:
+        clinic = _chosen_clinic(ctx, clinic)
     plans = []
     seen_hashes: dict[str, str] = {}
     for i, path in enumerate(paths):
@@ -159,6 +161,16 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.status = "failed"
     elif plan.questions:
         plan.status = "questions"
+
+
+def _chosen_clinic(ctx: ImportContext, chosen: str) -> str:
+    """The clinic the user chose for single-clinic files: its key, yder number or exact name."""
+    if any(c.key == chosen for c in ctx.clinics):
+        return chosen
+    match = match_clinic(ctx.clinics, chosen if any(ch.isdigit() for ch in chosen) else None, chosen)
+    if match.key is None or not match.exact:
+        raise KlyngeError("Unknown clinic {key}.", key=chosen)
+    return match.key
 
 
 def _metadata_clinic(report: FileReport, ctx: ImportContext, plan: FilePlan) -> str | None:

@@ -19,7 +19,7 @@ from klyngedesk.core.ingest.problems import (
     check_cancel,
 )
 from klyngedesk.core.ingest.sheet_reader import read_workbook
-from klyngedesk.core.ingest.sniff import detect_format
+from klyngedesk.core.ingest.sniff import SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS, detect_format
 from klyngedesk.core.ingest.tables import Table, file_convention, find_tables, fold, is_empty, is_standard
 from klyngedesk.core.ingest.text_reader import read_text
 from klyngedesk.i18n import tr
@@ -117,6 +117,7 @@ def inspect_file(path: str | Path, *, sheet: str | None = None, progress: Progre
         _read(report, data, sheet, progress, cancelled)
     except FileRefused as refusal:
         report.status, report.refusal, report.tables = "refused", refusal, []
+        report.format = report.format or _format_from_name(path)
         report.problems = [p for p in report.problems if p.severity == "warning" and not p.params]
     except OSError as exc:
         report.status, report.tables = "refused", []
@@ -128,6 +129,12 @@ def inspect_file(path: str | Path, *, sheet: str | None = None, progress: Progre
         report.refusal = FileRefused("The file is damaged or in a form KlyngeDesk cannot read ({error}).",
                                      kind="corrupt", error=type(exc).__name__)
     return report
+
+
+def _format_from_name(path: Path) -> str:
+    """What the name claims, for a file refused before its content told us ('csv' for text names)."""
+    ext = path.suffix.lower()
+    return SPREADSHEET_EXTENSIONS.get(ext) or ("csv" if ext in TEXT_EXTENSIONS else ext.lstrip(".") or "unknown")
 
 
 def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progress | None,
