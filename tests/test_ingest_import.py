@@ -196,3 +196,16 @@ def test_list_sizes_are_checked_stored_and_undone(project, tmp_path: Path) -> No
     assert sizes[a.key] == 4321 and sizes[b.key] == 95000
     undo_import(project, batch)
     assert dict(project.list_sizes("2026H1").set_index("clinic").patients) == before
+
+
+def test_the_same_file_twice_in_one_import_is_stored_once(project, tmp_path: Path) -> None:
+    import shutil
+
+    f = cf.standard_csv(tmp_path, cf.demo_clinics(project)[:2], NEW)
+    copy = tmp_path / "kopi.csv"
+    shutil.copy(f.path, copy)
+    plan = plan_import(project, [f.path, copy])
+    assert [fp.status for fp in plan.files] == ["ready", "duplicate"]
+    assert "samme fil" in plan.files[1].message("da")
+    commit_plan(project, plan)
+    assert len([b for b in project.batches() if b.file_name in (f.path.name, copy.name)]) == 1

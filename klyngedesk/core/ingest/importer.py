@@ -50,6 +50,8 @@ class FilePlan:
         errors = [p.message(self.name, lang) for p in self.problems if p.severity == "error"]
         if errors:
             return errors[0]
+        if self.status == "duplicate" and self.duplicate_of is None:
+            return tr("{file} is the same file as another one in this import; skipped.", lang, file=self.name)
         if self.status == "duplicate":
             return tr("{file} was imported before (batch {batch}); skipped.", lang, file=self.name,
                       batch=self.duplicate_of)
