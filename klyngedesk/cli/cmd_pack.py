@@ -40,3 +40,23 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(result.to_json())
     return EXIT_OK
+
+
+def selftest_step(folder: Path, project_path: Path) -> None:
+    """Selftest: print the December pack (encrypted) and open every file; raises on any problem."""
+    import pikepdf
+
+    with Project.open(project_path) as project:
+        result = build_pack(project, "2026-12", folder / "pack", lang="da", encrypt=True)
+        if not project.draw("2026-12")["frozen_at"]:
+            raise RuntimeError("the pack did not freeze the codes")
+    pages = 0
+    for path in (result.group, result.key):
+        with pikepdf.open(path) as pdf:
+            pages += len(pdf.pages) if path == result.group else 0
+    for clinic, path in result.personal.items():
+        with pikepdf.open(path, password=result.passwords[clinic]) as pdf:
+            pages += len(pdf.pages)
+    with pikepdf.open(result.merged, password=result.print_all_password or "") as pdf:
+        if len(pdf.pages) != pages:
+            raise RuntimeError(f"print-all file has {len(pdf.pages)} pages, expected {pages}")

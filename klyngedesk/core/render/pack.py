@@ -35,7 +35,8 @@ class PackResult:
     key: Path
     personal: dict[str, Path] = field(default_factory=dict)
     merged: Path | None = None
-    passwords: dict[str, str] = field(default_factory=dict)
+    passwords: dict[str, str] = field(default_factory=dict)   # in memory only: printed in the key, never in JSON
+    print_all_password: str | None = None
     codes_drawn: bool = False
 
     def to_json(self) -> dict:
@@ -225,7 +226,7 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
         return folder / path.relative_to(partial)
 
     return PackResult(folder, moved(group_path), moved(key_path), {k: moved(v) for k, v in personal_paths.items()},
-                      moved(merged_path), passwords, pack.codes_drawn)
+                      moved(merged_path), passwords, print_all_password, pack.codes_drawn)
 
 
 def _personal_dir(lang: str) -> str:
