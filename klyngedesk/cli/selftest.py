@@ -11,6 +11,7 @@ from pathlib import Path
 from klyngedesk import __version__
 from klyngedesk.cli.cmd_collate import selftest_step as selftest_collate
 from klyngedesk.cli.cmd_import import selftest_step as selftest_import
+from klyngedesk.cli.cmd_pack import selftest_step as selftest_pack
 from klyngedesk.cli.cmd_template import selftest_step as selftest_template
 from klyngedesk.core.demo import build_demo
 from klyngedesk.core.store import Project
@@ -35,6 +36,7 @@ STEPS: list[tuple[str, Step]] = [("demo", _step_demo), ("reopen", _step_reopen)]
 STEPS.append(("import", selftest_import))  # import a generated standard-format file
 STEPS.append(("template", selftest_template))  # a filled data-collection template reads back
 STEPS.append(("collate", selftest_collate))  # collate every topic; anonymised meeting table is leak-free
+STEPS.append(("pack", selftest_pack))  # print the December pack with passwords; every PDF opens
 
 
 def run_selftest() -> int:
