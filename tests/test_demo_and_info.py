@@ -80,3 +80,14 @@ def test_exit_codes(tmp_path: Path) -> None:
     assert _cli("no-such-command").returncode == 2
     refused = _cli("--lang", "en", "info", str(tmp_path / "missing.klynge"))
     assert "does not exist" in refused.stderr
+
+
+def test_a_project_path_alone_opens_the_window(monkeypatch, demo_path: Path) -> None:
+    """A double-clicked .klynge file (file association) reaches the window; commands stay commands."""
+    import klyngedesk.gui.app as gui_app
+
+    opened: list[tuple] = []
+    monkeypatch.setattr(gui_app, "run_gui", lambda **kw: opened.append((kw["project"], kw["lang"])) or 0)
+    assert main(["--lang", "en", str(demo_path)]) == 0
+    assert opened == [(str(demo_path), "en")]
+    assert main(["info", str(demo_path)]) == 0 and len(opened) == 1

@@ -11,7 +11,10 @@ from klyngedesk.cli.output import EXIT_REFUSED, EXIT_USAGE
 from klyngedesk.i18n import LANGUAGES, KlyngeError, set_language, tr
 
 # One module per command, each with register(subparsers) and run(args) -> exit code.
-COMMAND_MODULES = ("cmd_demo", "cmd_info", "cmd_template", "cmd_inspect", "cmd_import", "cmd_survey", "cmd_pack", "cmd_package", "cmd_collate", "cmd_reference")
+COMMAND_MODULES = ("cmd_demo", "cmd_info", "cmd_template", "cmd_inspect", "cmd_import", "cmd_survey", "cmd_pack",
+                   "cmd_package", "cmd_collate", "cmd_reference")
+COMMANDS = frozenset(name.removeprefix("cmd_") for name in COMMAND_MODULES)
+_OPTIONS_WITH_VALUE = frozenset({"--lang"})
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,13 +42,25 @@ def _preselect_language(argv: list[str]) -> None:
             set_language(arg.split("=", 1)[1])
 
 
+def _project_to_open(argv: list[str]) -> str | None:
+    """`klyngedesk FILE.klynge` (e.g. a double-click via the file association) opens the window on it."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _OPTIONS_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg if arg not in COMMANDS and arg.lower().endswith(".klynge") else None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _preselect_language(argv)
-    project_to_open = None
-    if argv and argv[-1].lower().endswith(".klynge") and not any(a in argv for a in ("info", "import", "collate",
-                                                                                      "pack", "template", "demo", "package", "survey", "reference")):
-        project_to_open = argv.pop()
+    project_to_open = _project_to_open(argv)
+    if project_to_open:
+        argv.remove(project_to_open)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
