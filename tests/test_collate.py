@@ -12,7 +12,7 @@ from klyngedesk.cli.main import main
 from klyngedesk.core.collate import collate, indicator_trends
 from klyngedesk.core.collate.compute import compute
 from klyngedesk.core.collate.inputs import indicator_inputs
-from klyngedesk.i18n import KlyngeError
+from klyngedesk.i18n import KlyngeError, set_language
 
 
 def test_demo_collates_for_every_topic_and_period(demo_project) -> None:
@@ -162,5 +162,8 @@ def test_cli_collate_usage_and_refusals(demo_path, capsys) -> None:
     assert main(["collate", str(demo_path), "--topic", "kol", "--period", "2026H1", "--anonymised"]) == 2
     assert main(["collate", str(demo_path), "--topic", "nope", "--period", "2026H1"]) == 1
     assert main(["collate", str(demo_path), "--topic", "kol"]) == 2
-    assert main(["--lang", "en", "collate", str(demo_path), "--topic", "kol", "--period", "2026H1"]) == 0
+    try:
+        assert main(["--lang", "en", "collate", str(demo_path), "--topic", "kol", "--period", "2026H1"]) == 0
+    finally:
+        set_language("da")
     assert "KOL-patienter" in capsys.readouterr().out
