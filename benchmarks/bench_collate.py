@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 
+from benchmarks.bench_import import best_of  # the shared best-of-N timer
 from klyngedesk.core.collate.compute import compute
 from klyngedesk.core.stats.change import change_arrays
 
@@ -54,23 +55,14 @@ def floor(d: dict[str, np.ndarray]) -> None:
             _ = (p * scale, (p - half) * scale, (p + half) * scale, num.sum(-1) / den.sum(-1) * scale)
 
 
-def best_of(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> None:
     d = make_data()
     values = INDICATORS * PERIODS * CLINICS
     start = time.perf_counter()
     collate_all(d)
     first = time.perf_counter() - start
-    ours = best_of(lambda: collate_all(d))
-    base = best_of(lambda: floor(d))
+    ours = best_of(lambda: collate_all(d), 5)
+    base = best_of(lambda: floor(d), 5)
     print(f"national collation: {CLINICS} clinics x {INDICATORS} indicators x {PERIODS} periods = {values:,} values")
     print(f"  collate (intervals, funnel limits, overdispersion, flags, ranks, summary, change): {ours:.3f} s "
           f"(first call {first:.3f} s)")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
-from klyngedesk.core.collate.table import Change, Funnel, Reference, Target
+from klyngedesk.core.collate.table import Change, Funnel, Reference, Target, summary_json
 
 
 @dataclass(frozen=True)
@@ -117,13 +117,7 @@ class AnonymisedTable:
             "topic": self.topic, "period": self.period, "compare": self.compare, "meeting": self.meeting,
             "threshold": self.threshold, "list_size_display": self.list_size_display,
             "indicators": [{
-                "key": ind.key, "title": ind.title, "unit": ind.unit, "pooled": ind.pooled, "median": ind.median,
-                "q1": ind.q1, "q3": ind.q3, "min": ind.minimum, "max": ind.maximum,
-                "pooled_ci_low": ind.pooled_ci_low, "pooled_ci_high": ind.pooled_ci_high, "method": ind.method,
-                "reference": [{"scope": r.scope, "value": r.value, "source": r.source} for r in ind.references],
-                "target": asdict(ind.target) if ind.target else None,
-                "change": asdict(ind.change) if ind.change else None, "sentence": dict(ind.sentence),
-                "quality": list(ind.quality),
+                **summary_json(ind),
                 "rows": [{"clinic": r.name, "code": r.code, "numerator": r.numerator,
                           "denominator": r.denominator, "denominator_band": r.denominator_band,
                           "value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high, "rank": r.rank,

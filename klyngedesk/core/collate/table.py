@@ -183,8 +183,8 @@ class IndicatorTable:
                                for ind in self.indicators]}
 
 
-def indicator_json(ind: IndicatorResult, who: dict[str, tuple[str | None, str | None]]) -> dict:
-    """One indicator in the CLI.md shape; `who` maps row clinic -> (clinic, code) to print."""
+def summary_json(ind) -> dict:
+    """The cluster-level keys of one indicator in the CLI.md shape (identified or anonymised indicator)."""
     return {
         "key": ind.key, "title": ind.title, "unit": ind.unit, "pooled": ind.pooled, "median": ind.median,
         "q1": ind.q1, "q3": ind.q3, "min": ind.minimum, "max": ind.maximum,
@@ -192,9 +192,14 @@ def indicator_json(ind: IndicatorResult, who: dict[str, tuple[str | None, str | 
         "reference": [{"scope": r.scope, "value": r.value, "source": r.source} for r in ind.references],
         "target": asdict(ind.target) if ind.target else None,
         "change": asdict(ind.change) if ind.change else None, "sentence": dict(ind.sentence),
-        "overdispersion": dict(ind.overdispersion), "quality": list(ind.quality),
-        "rows": [row_json(r, *who[r.clinic]) for r in ind.rows],
+        "quality": list(ind.quality),
     }
+
+
+def indicator_json(ind: IndicatorResult, who: dict[str, tuple[str | None, str | None]]) -> dict:
+    """One indicator in the CLI.md shape; `who` maps row clinic -> (clinic, code) to print."""
+    return {**summary_json(ind), "overdispersion": dict(ind.overdispersion),
+            "rows": [row_json(r, *who[r.clinic]) for r in ind.rows]}
 
 
 def row_json(r: ClinicRow, clinic: str | None, code: str | None) -> dict:

@@ -60,35 +60,32 @@ def poisson_ci(x: np.ndarray, confidence: float = 0.95, method: str = "exact") -
     return np.where(small, el, bl), np.where(small, eh, bh)
 
 
-def rate_ratio_ci(x1: np.ndarray, n1: np.ndarray, x0: np.ndarray, n0: np.ndarray,
-                  confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Ratio of two Poisson rates (x1/n1) / (x0/n0) with a log-normal interval (Rothman & Greenland:
-    SE(log RR) = sqrt(1/x1 + 1/x0)); with a zero count 0.5 is added to both counts for the interval."""
+def _log_ratio_ci(x1, n1, x0, n0, confidence: float, proportion: bool) -> tuple[np.ndarray, ...]:
+    """(x1/n1) / (x0/n0) with a log-normal interval; with a zero count 0.5 is added (to counts and, for
+    proportions, to denominators) for the interval only."""
     x1, n1, x0, n0 = (np.asarray(v, dtype=float) for v in (x1, n1, x0, n0))
     z = z_value(confidence)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = (x1 / n1) / (x0 / n0)
         zero = (x1 == 0) | (x0 == 0)
-        a, b = np.where(zero, x1 + 0.5, x1), np.where(zero, x0 + 0.5, x0)
-        centre = np.log((a / n1) / (b / n0))
-        se = np.sqrt(1 / a + 1 / b)
+        add = np.where(zero, 0.5, 0.0)
+        a, b = x1 + add, x0 + add
+        c, d = (n1 + add, n0 + add) if proportion else (n1, n0)
+        var = 1 / a + 1 / b - ((1 / c + 1 / d) if proportion else 0.0)
+        centre, se = np.log((a / c) / (b / d)), np.sqrt(np.maximum(var, 0.0))
         low, high = np.exp(centre - z * se), np.exp(centre + z * se)
     bad = ~((n1 > 0) & (n0 > 0) & (x0 >= 0) & (x1 >= 0))
-    return tuple(np.where(bad, np.nan, v) for v in (ratio, low, high))  # type: ignore[return-value]
+    return tuple(np.where(bad, np.nan, v) for v in (ratio, low, high))
+
+
+def rate_ratio_ci(x1: np.ndarray, n1: np.ndarray, x0: np.ndarray, n0: np.ndarray,
+                  confidence: float = 0.95) -> tuple[np.ndarray, ...]:
+    """Ratio of two Poisson rates (x1/n1) / (x0/n0) with a log-normal interval (Rothman & Greenland:
+    SE(log RR) = sqrt(1/x1 + 1/x0))."""
+    return _log_ratio_ci(x1, n1, x0, n0, confidence, proportion=False)
 
 
 def proportion_ratio_ci(x1: np.ndarray, n1: np.ndarray, x0: np.ndarray, n0: np.ndarray,
-                        confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                        confidence: float = 0.95) -> tuple[np.ndarray, ...]:
     """Ratio of two independent proportions (Katz log interval: SE = sqrt(1/x1 - 1/n1 + 1/x0 - 1/n0))."""
-    x1, n1, x0, n0 = (np.asarray(v, dtype=float) for v in (x1, n1, x0, n0))
-    z = z_value(confidence)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = (x1 / n1) / (x0 / n0)
-        zero = (x1 == 0) | (x0 == 0)
-        a, b = np.where(zero, x1 + 0.5, x1), np.where(zero, x0 + 0.5, x0)
-        c, d = np.where(zero, n1 + 0.5, n1), np.where(zero, n0 + 0.5, n0)
-        centre = np.log((a / c) / (b / d))
-        se = np.sqrt(np.maximum(1 / a - 1 / c + 1 / b - 1 / d, 0.0))
-        low, high = np.exp(centre - z * se), np.exp(centre + z * se)
-    bad = ~((n1 > 0) & (n0 > 0) & (x0 >= 0) & (x1 >= 0))
-    return tuple(np.where(bad, np.nan, v) for v in (ratio, low, high))  # type: ignore[return-value]
+    return _log_ratio_ci(x1, n1, x0, n0, confidence, proportion=True)
