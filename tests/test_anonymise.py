@@ -314,3 +314,31 @@ def test_suppressed_counts_cannot_be_recovered(data, rnd) -> None:
     small = [c for c, v in truth.items() if 0 < v < THRESHOLD]
     recovered = [c for c in small if c in known]
     assert not recovered, (recovered, a, b, o, a0, b0, o0)
+
+
+def test_town_words_shared_with_the_cluster_name_are_not_leaks(demo_project) -> None:
+    from klyngedesk.core.model import Clinic
+
+    demo_project.add_clinic(Clinic("K99", "Lægehuset Fjordby Midt", "555555"))
+    checker = leak_checker(demo_project)
+    assert not checker.find("Fjordby Klynge, møde i Fjordby Sundhedshus")
+    assert checker.find("Tak til Lægehuset Fjordby Midt") and checker.find("midt i byen: Midt")
+
+
+def test_follow_up_meeting_shows_change_only_where_both_rounds_are_shown(demo_project) -> None:
+    draw_codes(demo_project, "2026-12")
+    demo_project.set_consent("2026-12", "K03", True)
+    table = anonymised_table(demo_project, "2026-12", "smerter")
+    assert table.compare == "2025H2" and table.period == "2026H1"
+    ident = collate(demo_project, "smerter", "2026H1", "2025H2")
+    codes = meeting_codes(demo_project, "2026-12")
+    for ind in table.indicators:
+        assert ind.sentence["da"].startswith("Klyngens ")
+        for row in ind.rows:
+            if row.value is None or row.suppressed:
+                assert row.change is None and row.baseline_value is None
+            else:
+                key = next(k for k, c in codes.items() if c == row.code)
+                assert row.change == ident.indicator(ind.key).row(key).change
+    assert demo_project.clinic("K03").name in table.labels()
+    leak_checker(demo_project, "2026-12").check(table.texts())

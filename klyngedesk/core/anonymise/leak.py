@@ -74,14 +74,19 @@ def identity_strings(clinic: Clinic, consented: bool = False) -> list[tuple[str,
 class LeakChecker:
     """Compiled identity patterns for a set of clinics; `find(text)` lists every hit."""
 
-    def __init__(self, clinics: Iterable[Clinic], consenting: Iterable[str] = (), allowed: Iterable[str] = ()) -> None:
+    def __init__(self, clinics: Iterable[Clinic], consenting: Iterable[str] = (), allowed: Iterable[str] = (),
+                 common_words: Iterable[str] = ()) -> None:
+        """`common_words`: words that identify no clinic here (e.g. the town in the cluster's name)."""
         consenting = set(consenting)
+        common = {_norm(w) for w in common_words}
         clinics = list(clinics)
         self._allowed = sorted({_norm(a) for a in allowed if a} |
                                {_norm(c.name) for c in clinics if c.key in consenting}, key=len, reverse=True)
         self._patterns: list[tuple[re.Pattern[str], str, str, str]] = []
         for clinic in clinics:
             for kind, text in identity_strings(clinic, clinic.key in consenting):
+                if kind == "name_word" and _norm(text) in common:
+                    continue
                 body = re.escape(_norm(text)).replace(r"\ ", r"\s+")
                 self._patterns.append((re.compile(rf"(?<!\w){body}(?!\w)"), kind, clinic.key, text))
 
@@ -112,7 +117,9 @@ class LeakChecker:
 def leak_checker(project: Project, meeting: str | None = None, allowed: Iterable[str] = ()) -> LeakChecker:
     """A checker for every clinic of the project; clinics consenting at `meeting` may be named."""
     consenting = project.consents(meeting) if meeting else set()
-    return LeakChecker(project.clinics(), consenting, allowed)
+    cluster = project.cluster()
+    common = distinctive_words(" ".join((cluster.name, cluster.municipality, cluster.region)))
+    return LeakChecker(project.clinics(), consenting, allowed, common)
 
 
 def check_no_leak(texts: str | Iterable[str], project: Project, meeting: str | None = None,
