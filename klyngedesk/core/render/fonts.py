@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
@@ -33,6 +33,8 @@ def register_fonts() -> str:
     return family
 
 
+@lru_cache(maxsize=65536)
 def text_width(text: str, font: str, size: float) -> float:
+    """Width in points (cached: charts measure the same labels again and again)."""
     register_fonts()
     return pdfmetrics.stringWidth(text, font, size)

@@ -57,7 +57,7 @@ def render_group(target: str | Path | BinaryIO, materials: Sequence[TopicMateria
     """Write the group handout PDF; `check` sees every text placed in it first (the leak check) and may raise."""
     story = group_story(materials, meeting, cluster_name, lang)
     if check is not None:
-        check(list(drawing_texts(story)))
+        check(["\n".join(dict.fromkeys(drawing_texts(story)))])   # one scan of each distinct text
     info = document_info(f"{meeting.title} — {tr('Group handout', lang)}", cluster_name, meeting, lang,
                          subject=tr("Group handout", lang))
     PackDocument(target, info).build_story(story)

@@ -87,7 +87,7 @@ def summary_table(material: PersonalMaterial, lang: str) -> Flowable:
                          wording.rank_text(own.rank, own.n_ranked, lang), wording.number(ind.median, ind.unit, lang),
                          change])
     widths = [CONTENT_WIDTH - 4 * 56 - 76, 56, 76, 56, 56, 56]
-    return data_table(header, rows, widths)
+    return data_table(header, rows, widths, wrap_cols=(0,))
 
 
 def personal_story(material: PersonalMaterial, meeting: Meeting, cluster_name: str, lang: str) -> list[Flowable]:
@@ -127,7 +127,7 @@ def render_personal(target: str | Path | BinaryIO, material: PersonalMaterial, m
     """Write one clinic's handout; `check` sees every text first (the leak check) and may raise."""
     story = personal_story(material, meeting, cluster_name, lang)
     if check is not None:
-        check(list(drawing_texts(story)))
+        check(["\n".join(dict.fromkeys(drawing_texts(story)))])   # one scan of each distinct text
     info = document_info(f"{meeting.title} — {material.clinic_name}", cluster_name, meeting, lang,
                          subject=tr("Personal handout", lang))
     PackDocument(target, info).build_story(story)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.shapes import Drawing, Group, String
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import (
     Flowable,
@@ -23,6 +22,7 @@ from klyngedesk.core.model import Meeting
 from klyngedesk.core.render.chart_pdf import draw_chart
 from klyngedesk.core.render.charts import ChartSpec
 from klyngedesk.core.render.page_template import CONTENT_WIDTH, MUTED, RULE, STYLES
+from klyngedesk.core.render.pdf_pen import ChartFlowable
 from klyngedesk.i18n import tr
 
 GAP = 14.0   # between two charts side by side
@@ -96,7 +96,7 @@ def bullets(items: Iterable[str], style: str = "body") -> ListFlowable:
                         start="•", bulletFontSize=9, bulletFontName=STYLES["body"].fontName, leftIndent=12)
 
 
-def chart(spec: ChartSpec | None, width: float = CONTENT_WIDTH) -> Drawing | None:
+def chart(spec: ChartSpec | None, width: float = CONTENT_WIDTH) -> ChartFlowable | None:
     return draw_chart(spec, width) if spec is not None else None
 
 
@@ -118,21 +118,31 @@ def grid(cells: Sequence[Flowable | list[Flowable]]) -> Flowable:
 
 
 def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
-               bold_rows: Iterable[int] = (), align_right_from: int = 1) -> Table:
-    """A compact zebra table; columns from `align_right_from` are numbers (right-aligned)."""
-    data = [[p(h, "label") for h in header]] + [[p(c, "cell") for c in row] for row in rows]
-    for i in bold_rows:
-        data[i + 1] = [p(c, "cell_bold") for c in rows[i]]
+               bold_rows: Iterable[int] = (), align_right_from: int = 1, wrap_cols: Iterable[int] = ()) -> Table:
+    """A compact zebra table; columns from `align_right_from` are numbers (right-aligned).
+
+    Body cells are plain strings set by the table style (fast: a pack has thousands of them); only the
+    header and the `wrap_cols` columns are paragraphs that wrap.
+    """
+    wrap = set(wrap_cols)
+    bold = set(bold_rows)
+    head = [p(h, "label") for h in header]
+    for cell in head[align_right_from:]:
+        cell.style = _right(cell.style)
+    body = [[p(c, "cell_bold" if i in bold else "cell") if j in wrap else c for j, c in enumerate(row)]
+            for i, row in enumerate(rows)]
+    last = len(body)
     style = [("LINEBELOW", (0, 0), (-1, 0), 0.6, MUTED), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
              ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+             ("FONT", (0, 1), (-1, -1), STYLES["cell"].fontName, 8, 10),
+             ("TEXTCOLOR", (0, 1), (-1, -1), STYLES["cell"].textColor),
+             ("ALIGN", (align_right_from, 1), (-1, -1), "RIGHT"),
              ("LINEBELOW", (0, -1), (-1, -1), 0.4, RULE)]
-    style += [("BACKGROUND", (0, i), (-1, i), ZEBRA) for i in range(2, len(data), 2)]
-    table = Table(data, colWidths=list(widths), hAlign="LEFT", repeatRows=1)
+    style += [("FONT", (0, i + 1), (-1, i + 1), STYLES["cell_bold"].fontName, 8, 10) for i in sorted(bold) if i < last]
+    style += [("BACKGROUND", (0, i), (-1, i), ZEBRA) for i in range(2, last + 1, 2)]
+    table = Table([head, *body], colWidths=list(widths), hAlign="LEFT", repeatRows=1)
     table.setStyle(TableStyle(style))
-    for row in data:
-        for cell in row[align_right_from:]:
-            cell.style = _right(cell.style)
     return table
 
 
@@ -154,11 +164,10 @@ def keep(*flowables: Flowable | None) -> KeepTogether:
 
 def drawing_texts(flowable: object) -> Iterable[str]:
     """Every text string inside a flowable tree (paragraphs, tables, drawings): for the leak check."""
-    if isinstance(flowable, Paragraph | String):
+    if isinstance(flowable, Paragraph):
         yield flowable.text
-    elif isinstance(flowable, Drawing | Group):
-        for item in flowable.contents:
-            yield from drawing_texts(item)
+    elif isinstance(flowable, ChartFlowable):
+        yield from flowable.texts
     elif isinstance(flowable, Table):
         for row in flowable._cellvalues:
             for cell in row:

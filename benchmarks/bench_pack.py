@@ -1,0 +1,168 @@
+"""Meeting-pack benchmark: 20 clinics x 8 indicators -> group handout + 20 personal handouts + key + print-all.
+
+Run: `.venv/bin/python -m benchmarks.bench_pack` (from the repository root). The cluster is the demo cluster
+with 20 clinics; its pain topic gets an eighth indicator (morfin's share of opioid users) so the meeting
+has exactly 8 indicators. "pack" is `build_pack` end to end (collation, anonymisation, leak checks, every
+PDF, the merged file). Gathering the tables (collate + anonymise) is timed apart. Two floors, measured in the same
+run, each the same number of charts (counted while packing) in the same embedded font, three to a page,
+spread over the same number of files, with no layout at all: A, reportlab's own bar-chart library
+(Drawing + HorizontalBarChart with value labels, plus whisker lines, rendered by renderPDF); B, the bare
+minimum, 20 bars with whiskers, labels, values and an axis drawn with plain canvas calls. Best of three.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.shapes import Drawing, Line
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from klyngedesk.core.demo import build_demo
+from klyngedesk.core.model import NewValue
+from klyngedesk.core.packages import topic_from_package
+from klyngedesk.core.render import pack as pack_module
+from klyngedesk.core.render import sections
+from klyngedesk.core.render.fonts import REGULAR, register_fonts
+from klyngedesk.core.store import Project
+from klyngedesk.resources import resource_path
+
+CLINICS, INDICATORS, MEETING = 20, 8, "2026-12"
+
+
+def make_project(folder: Path) -> Path:
+    path = build_demo(folder / "bench.klynge", clinics=CLINICS)
+    data = json.loads(resource_path("packages", "smerter.json").read_text(encoding="utf-8"))
+    data = copy.deepcopy(data)
+    data["indicators"].append({"key": "morfin_andel", "title": "Andel morfin blandt opioidbrugere",
+                               "numerator": "morfin_brugere", "denominator": "opioid_brugere",
+                               "denominator_kind": "measure", "unit": "percent", "group": "opioider"})
+    with Project.open(path) as project:
+        values = project.values(topic="smerter")
+        meeting = project.meeting(MEETING)
+        with project.transaction():
+            project.remove_topic("smerter")
+            project.add_topic(topic_from_package(data))
+            project.add_batch("bench", "", [NewValue(r.clinic, r.measure, r.period, r.value)
+                                            for r in values.itertuples()], mapping="bench")
+            project.save_meeting(replace(meeting, topics=("smerter",)))
+        assert sum(len(project.topic(t).indicators) for t in project.meeting(MEETING).topics) == INDICATORS
+    return path
+
+
+def floor_chart(canvas: Canvas, x0: float, y0: float, bars: int = CLINICS) -> None:
+    """One ranked-bar chart straight onto the canvas: per bar a label, a bar, a whisker and a value; an axis."""
+    canvas.setFont(REGULAR, 7.5)
+    for i in range(bars):
+        y = y0 + 230 - i * 10.5
+        w = 40 + (i * 37) % 380
+        canvas.drawRightString(x0 + 30, y, chr(65 + i % 26))
+        canvas.rect(x0 + 40, y - 3, w, 7, stroke=0, fill=1)
+        canvas.line(x0 + 40 + w * 0.8, y, x0 + 40 + w * 1.1, y)
+        canvas.line(x0 + 40 + w * 0.8, y - 2.5, x0 + 40 + w * 0.8, y + 2.5)
+        canvas.line(x0 + 40 + w * 1.1, y - 2.5, x0 + 40 + w * 1.1, y + 2.5)
+        canvas.drawRightString(x0 + 478, y, f"{w / 10:.1f}")
+    for t in range(6):
+        canvas.line(x0 + 40 + t * 80, y0 + 10, x0 + 40 + t * 80, y0 + 240)
+        canvas.drawCentredString(x0 + 40 + t * 80, y0 + 2, str(t * 10))
+
+
+def floor(charts: int, files: int) -> None:
+    """Floor B: plain canvas calls."""
+    register_fonts()
+    for count in _per_file(charts, files):
+        canvas = Canvas(io.BytesIO(), pagesize=A4)
+        for i in range(count):
+            floor_chart(canvas, 50, 560 - (i % 3) * 260)
+            if i % 3 == 2:
+                canvas.showPage()
+        canvas.save()
+
+
+def library_chart(bars: int = CLINICS) -> Drawing:
+    """reportlab's own horizontal bar chart: 20 bars with category labels, value labels and whiskers."""
+    d = Drawing(480, 250)
+    chart = HorizontalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 40, 20, 400, 220
+    values = [4 + (i * 3.7) % 38 for i in range(bars)]
+    chart.data = [values]
+    chart.categoryAxis.categoryNames = [chr(65 + i % 26) for i in range(bars)]
+    chart.categoryAxis.labels.fontName = chart.valueAxis.labels.fontName = REGULAR
+    chart.valueAxis.valueMin = 0
+    chart.barLabelFormat = "%.1f"
+    chart.barLabels.fontName = REGULAR
+    chart.barLabels.nudge = 8
+    d.add(chart)
+    for i, v in enumerate(values):
+        y = 20 + (bars - i - 0.5) * 220 / bars
+        d.add(Line(40 + v * 0.8 * 10, y, 40 + v * 1.1 * 10, y, strokeWidth=0.8))
+    return d
+
+
+def library_floor(charts: int, files: int) -> None:
+    """Floor A: the same number of reportlab library charts (Drawing + HorizontalBarChart), no layout."""
+    register_fonts()
+    for count in _per_file(charts, files):
+        canvas = Canvas(io.BytesIO(), pagesize=A4)
+        for i in range(count):
+            renderPDF.draw(library_chart(), canvas, 50, 560 - (i % 3) * 260)
+            if i % 3 == 2:
+                canvas.showPage()
+        canvas.save()
+
+
+def _per_file(charts: int, files: int) -> list[int]:
+    return [charts // files + (1 if i < charts % files else 0) for i in range(files)]
+
+
+def best_of(fn, repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(prefix="klyngedesk-bench-pack-") as tmp:
+        folder = Path(tmp)
+        path = make_project(folder)
+        counted = {"charts": 0}
+        draw = sections.draw_chart
+
+        def counting(spec, width):
+            counted["charts"] += 1
+            return draw(spec, width)
+
+        sections.draw_chart = counting
+        with Project.open(path) as project:
+            result = pack_module.build_pack(project, MEETING, folder / "warm")
+            charts = counted["charts"]
+            sections.draw_chart = draw
+            files = 2 + len(result.personal)
+            ours = best_of(lambda: pack_module.build_pack(project, MEETING, folder / "out"))
+            gather = best_of(lambda: pack_module._Pack(project, MEETING, "da"))
+        base = best_of(lambda: floor(charts, files))
+        library = best_of(lambda: library_floor(charts, files))
+    print(f"meeting pack: {CLINICS} clinics x {INDICATORS} indicators -> group + {CLINICS} personal + key "
+          f"+ print-all ({files} PDFs, {charts} charts)")
+    print(f"  pack (collate, anonymise, leak checks, layout, charts, merge): {ours:.2f} s")
+    print(f"    of which gathering the tables (collate + anonymise):          {gather:.2f} s")
+    print(f"  floor A (reportlab's bar-chart library, same charts and files):  {library:.2f} s")
+    print(f"  floor B (plain canvas calls, same charts and files):             {base:.2f} s")
+    for name, floor_time in (("A", library), ("B", base)):
+        ratio = ours / floor_time
+        print(f"  ratio pack / floor {name}: {ratio:.2f}x   (aim <= 1.5x: {'met' if ratio <= 1.5 else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()
