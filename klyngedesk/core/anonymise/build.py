@@ -46,7 +46,8 @@ def suppression_problem(table: IndicatorTable, threshold: int) -> SuppressionPro
                 prob.add_cell((rnd, ind.numerator_measure, row.clinic), num)
                 if measured:
                     prob.add_cell((rnd, ind.denominator_measure, row.clinic), den)
-                if num is not None and np.isfinite(num) and (not measured or (den is not None and np.isfinite(den))):
+                # Exactly the rows inside the pooled value (compute() leaves out unknown and implausible ones).
+                if (row.value if rnd == "cur" else row.baseline_value) is not None:
                     contributing.append(row.clinic)
             # The cluster total of the numerator (and of a measured denominator) is shown via the pooled value.
             prob.add_equation((rnd, ind.key, "num"), [(rnd, ind.numerator_measure, c) for c in contributing])
