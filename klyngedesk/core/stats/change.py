@@ -63,20 +63,20 @@ def change_sentence(subject: str, relative: float | None, low: float | None, hig
         text = tr("The change in {subject} from {start} to {end} cannot be computed.", lang,
                   subject=subject, start=baseline_label, end=label)
     elif high < 0:
-        text = tr("The cluster's {subject} fell {pct} % (95 % CI {lo}–{hi} %) from {start} to {end}.", lang,
+        text = tr("The cluster's {subject} fell {pct}% (95% CI {lo}–{hi}%) from {start} to {end}.", lang,
                   subject=subject, pct=_pct(relative, lang), lo=_pct(high, lang), hi=_pct(low, lang),
                   start=baseline_label, end=label)
     elif low > 0:
-        text = tr("The cluster's {subject} rose {pct} % (95 % CI {lo}–{hi} %) from {start} to {end}.", lang,
+        text = tr("The cluster's {subject} rose {pct}% (95% CI {lo}–{hi}%) from {start} to {end}.", lang,
                   subject=subject, pct=_pct(relative, lang), lo=_pct(low, lang), hi=_pct(high, lang),
                   start=baseline_label, end=label)
     else:
-        text = tr("The cluster's {subject} was about unchanged from {start} to {end} ({pct} %; 95 % CI "
-                  "{lo} to {hi} %).", lang, subject=subject, start=baseline_label, end=label,
+        text = tr("The cluster's {subject} was about unchanged from {start} to {end} ({pct}%; 95% CI "
+                  "{lo} to {hi}%).", lang, subject=subject, start=baseline_label, end=label,
                   pct=format_number(relative * 100, 0, lang), lo=format_number(low * 100, 0, lang),
                   hi=format_number(high * 100, 0, lang))
     if "small_numbers" in caution:
         text += " " + tr("The numbers are small, so read the change with care.", lang)
     if "denominator_changed" in caution:
-        text += " " + tr("The denominator changed by more than 20 % between the periods.", lang)
+        text += " " + tr("The denominator changed by more than 20% between the periods.", lang)
     return text
