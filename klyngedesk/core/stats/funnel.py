@@ -13,6 +13,7 @@ groups at once (the last axis holds the clinics of one group):
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -68,8 +69,8 @@ def winsorise(z: np.ndarray, trim: float = 0.1) -> np.ndarray:
     if not finite.any():
         return z
     zz = np.where(finite, z, np.nan)
-    with np.errstate(all="ignore"), __import__("warnings").catch_warnings():
-        __import__("warnings").simplefilter("ignore", RuntimeWarning)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN group has no quantiles
         lo = np.nanquantile(zz, trim, axis=-1, keepdims=True)
         hi = np.nanquantile(zz, 1 - trim, axis=-1, keepdims=True)
     return np.where(finite, np.clip(zz, lo, hi), np.nan)
