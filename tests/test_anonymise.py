@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import random
+from collections import Counter
 
 import numpy as np
 import pytest
@@ -342,3 +343,9 @@ def test_follow_up_meeting_shows_change_only_where_both_rounds_are_shown(demo_pr
                 assert row.change == ident.indicator(ind.key).row(key).change
     assert demo_project.clinic("K03").name in table.labels()
     leak_checker(demo_project, "2026-12").check(table.texts())
+
+
+def test_stored_draws_do_not_follow_the_name_order(demo_project) -> None:
+    first_by_name = demo_project.clinics()[0].key  # clinics() lists by name
+    hits = Counter(draw_codes(demo_project, "2026-12")[first_by_name] for _ in range(280))
+    assert 4 <= hits["A"] <= 40 and len(hits) >= 10  # expected 20 of 280; every code turns up
