@@ -10,6 +10,7 @@ from klyngedesk.core.model import NewValue
 
 LIST_SIZE_PLAUSIBLE = (300, 25_000)
 DRASTIC_FACTOR = 2.0
+MAX_DRASTIC_WARNINGS = 25
 DRASTIC_MIN_DIFF = 10
 
 
@@ -33,7 +34,11 @@ def check_values(values: list[NewValue], ctx: ImportContext, list_sizes: list[Ne
                                     "missing.", {"error": v.source_text}, row=v.row, column=v.col, sheet=v.sheet))
     problems += _list_sizes(list_sizes)
     problems += _numerators(seen, ctx)
-    problems += _drastic(seen, ctx)
+    drastic = _drastic(seen, ctx)
+    problems += drastic[:MAX_DRASTIC_WARNINGS]
+    if len(drastic) > MAX_DRASTIC_WARNINGS:
+        problems.append(Problem("warning", "{n} more values changed drastically since the previous round.",
+                                {"n": len(drastic) - MAX_DRASTIC_WARNINGS}))
     return problems
 
 
