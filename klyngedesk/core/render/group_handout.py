@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 
 from klyngedesk.core.anonymise import AnonymisedTable
 from klyngedesk.core.formatting import format_date
@@ -14,7 +14,7 @@ from klyngedesk.core.model import Meeting
 from klyngedesk.core.render.chart_builder import ChartContext
 from klyngedesk.core.render.indicator_pages import TopicMaterial, topic_pages
 from klyngedesk.core.render.page_template import DocumentInfo, PackDocument
-from klyngedesk.core.render.sections import cover, drawing_texts, p
+from klyngedesk.core.render.sections import bullets, cover, drawing_texts, p
 from klyngedesk.i18n import tr
 
 
@@ -43,9 +43,14 @@ def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_na
             "{period} (compared with {baseline})", lang, period=t.period_label, baseline=t.compare_label)))
     story: list[Flowable] = cover(cluster_name, meeting, lang, tr("Group handout", lang), extra)
     suppressed = materials[0].table.suppressed_text if materials else "<5"
-    story.append(p(tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts under {t} are "
-                      "shown as {text}. {n} clinics in the material.", lang,
-                      t=materials[0].table.threshold if materials else 5, text=suppressed, n=len(shown)), "small"))
+    story.append(p(tr("In this handout", lang), "h3"))
+    for material in materials:
+        story += [p(material.table.topic_title, "label"),
+                  bullets([ind.title for ind in material.table.indicators], "small")]
+    story += [Spacer(1, 10), p(tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts under "
+                                  "{t} are shown as {text}. {n} clinics in the material.", lang,
+                                  t=materials[0].table.threshold if materials else 5, text=suppressed,
+                                  n=len(shown)), "note")]
     ctx = ChartContext(lang, show_names=True, suppressed_text=suppressed)
     for material in materials:
         story += topic_pages(material, ctx, with_table=True)

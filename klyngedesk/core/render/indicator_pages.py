@@ -84,7 +84,7 @@ def compact_table(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCo
                      _denominator(row, table, lang)])
         if ctx.is_own(row.code):
             bold.append(i)
-    fixed = [46, 64, 36, 54]
+    fixed = [44, 62, 30, 62]
     return data_table(header, rows, [width - sum(fixed), *fixed], bold)
 
 
@@ -160,15 +160,21 @@ def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: Ch
         if before_after is not None:
             charts.append(chart(before_after, half))
     beside = with_table and len(ind.rows) <= MAX_ROWS_BESIDE
-    figures_table: list[Flowable] = [p(tr("The figures", lang), "h3"), compact_table(table, ind, ctx, half)]
-    if len(charts) == 2:      # two charts, then the table beside the key figures
-        cells = [*charts, figures_table if beside else [], key_figures(table, ind, ctx, half, notes)]
+    table_cell = [p(tr("The figures", lang), "h3"), compact_table(table, ind, ctx, half)] if beside else None
+
+    def figures(width: float) -> Flowable:
+        return key_figures(table, ind, ctx, width, notes)
+
+    # Half-width cells two by two: the charts, the compact table, the key figures; what does not pair up
+    # goes under them at full width.
+    cells: list[Flowable | list[Flowable]] = [*charts, *([table_cell] if table_cell else [])]
+    full_width_figures = len(cells) % 2 == 0
+    if not full_width_figures:
+        cells.append(figures(half))
+    if cells:
         story.append(grid(cells))
-    else:                     # a chart beside the table, the key figures under them at full width
-        cells = charts + ([figures_table] if beside else [])
-        if cells:
-            story += [grid(cells), Spacer(1, 2)]
-        story.append(key_figures(table, ind, ctx, CONTENT_WIDTH, notes))
+    if full_width_figures:
+        story += [Spacer(1, 2), figures(CONTENT_WIDTH)]
     if with_table and not beside:
         story += [p(tr("The figures", lang), "h3"), compact_table(table, ind, ctx)]
     return story

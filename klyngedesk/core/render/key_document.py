@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, Spacer
 
@@ -13,7 +14,7 @@ from klyngedesk.core.model import Meeting
 from klyngedesk.core.render.group_handout import document_info
 from klyngedesk.core.render.indicator_pages import code_order
 from klyngedesk.core.render.page_template import CONTENT_WIDTH, PackDocument
-from klyngedesk.core.render.sections import bullets, data_table, facts_table, p
+from klyngedesk.core.render.sections import bullets, data_table, facts_table, p, rich
 from klyngedesk.i18n import tr
 
 
@@ -60,7 +61,7 @@ def key_story(material: KeyMaterial, meeting: Meeting, cluster_name: str, lang: 
                                                total=len(material.rows)))], label_width=110),
         Spacer(1, 10),
     ]
-    header = [tr("Code", lang), tr("Clinic (practice)", lang), tr("Yder number", lang), tr("Named", lang)]
+    header = [tr("Code", lang), tr("Practice", lang), tr("Yder number", lang), tr("Named", lang)]
     widths = [40, 190, 70, 50]
     if encrypted:
         header.append(tr("Password", lang))
@@ -73,10 +74,12 @@ def key_story(material: KeyMaterial, meeting: Meeting, cluster_name: str, lang: 
         if encrypted:
             cells.append(r.password or "–")
         rows.append(cells)
-    story.append(data_table(header, rows, widths, align_right_from=len(header)))
+    story.append(data_table(header, rows, widths, align_right_from=len(header), size=9,
+                            strong_cols=(4,) if encrypted else ()))
     if material.print_all_password:
-        story += [Spacer(1, 8), p(tr("The print-all file is protected with the password {password}.", lang,
-                                     password=material.print_all_password))]
+        story += [Spacer(1, 8), rich(escape(tr("The print-all file is protected with the password {password}.", lang,
+                                               password="\x00")).replace(
+            "\x00", f'<b>{escape(material.print_all_password)}</b>'))]
     story += [p(tr("Keep this sheet apart from the handouts", lang), "h3"), bullets([
         tr("Never hand it out or show it on the projector. The codes were frozen when this pack was printed: "
            "the same codes are used in every handout of the meeting.", lang),

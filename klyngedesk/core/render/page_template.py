@@ -50,9 +50,13 @@ def _styles() -> dict[str, ParagraphStyle]:
         "italic": ParagraphStyle("italic", parent=body, fontName=ITALIC),
         "banner": ParagraphStyle("banner", parent=body, fontName=BOLD, fontSize=13, leading=17,
                                  textColor=HexColor("#D55E00"), spaceAfter=10),
+        "note": ParagraphStyle("note", parent=body, fontSize=8.5, leading=12, textColor=MUTED,
+                               backColor=HexColor("#F4F6F8"), borderPadding=(6, 8, 6, 8), leftIndent=8, rightIndent=8, spaceBefore=4,
+                               spaceAfter=8),
         "callout": ParagraphStyle("callout", parent=body, fontName=SEMIBOLD, fontSize=11.5, leading=16,
                                   backColor=HexColor("#FDF3E1"), borderColor=HexColor("#E69F00"), borderWidth=0.8,
-                                  borderPadding=(7, 9, 7, 9), spaceBefore=6, spaceAfter=14),
+                                  borderPadding=(7, 9, 7, 9), leftIndent=9, rightIndent=9, spaceBefore=6,
+                                  spaceAfter=14),
     }
 
 

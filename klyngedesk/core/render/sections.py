@@ -87,8 +87,8 @@ def definition_box(lines: Sequence[tuple[str, str]]) -> Table:
 
 
 def numbered(items: Iterable[str]) -> ListFlowable:
-    return ListFlowable([ListItem(p(t), leftIndent=14) for t in items], bulletType="1", bulletFontSize=9,
-                        bulletFontName=STYLES["body"].fontName, leftIndent=14)
+    return ListFlowable([ListItem(p(t), leftIndent=14) for t in items], bulletType="1", bulletFontSize=9.5,
+                        bulletFontName=STYLES["body"].fontName, leftIndent=14, bulletOffsetY=-1)
 
 
 def bullets(items: Iterable[str], style: str = "body") -> ListFlowable:
@@ -118,7 +118,8 @@ def grid(cells: Sequence[Flowable | list[Flowable]]) -> Flowable:
 
 
 def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
-               bold_rows: Iterable[int] = (), align_right_from: int = 1, wrap_cols: Iterable[int] = ()) -> Table:
+               bold_rows: Iterable[int] = (), align_right_from: int = 1, wrap_cols: Iterable[int] = (),
+               size: float = 8, strong_cols: Iterable[int] = ()) -> Table:
     """A compact zebra table; columns from `align_right_from` are numbers (right-aligned).
 
     Body cells are plain strings set by the table style (fast: a pack has thousands of them); only the
@@ -135,11 +136,13 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Seq
     style = [("LINEBELOW", (0, 0), (-1, 0), 0.6, MUTED), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
              ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
              ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-             ("FONT", (0, 1), (-1, -1), STYLES["cell"].fontName, 8, 10),
+             ("FONT", (0, 1), (-1, -1), STYLES["cell"].fontName, size, size + 2),
              ("TEXTCOLOR", (0, 1), (-1, -1), STYLES["cell"].textColor),
              ("ALIGN", (align_right_from, 1), (-1, -1), "RIGHT"),
              ("LINEBELOW", (0, -1), (-1, -1), 0.4, RULE)]
-    style += [("FONT", (0, i + 1), (-1, i + 1), STYLES["cell_bold"].fontName, 8, 10) for i in sorted(bold) if i < last]
+    style += [("FONT", (0, i + 1), (-1, i + 1), STYLES["cell_bold"].fontName, size, size + 2)
+              for i in sorted(bold) if i < last]
+    style += [("FONT", (j, 1), (j, -1), STYLES["h3"].fontName, size, size + 2) for j in strong_cols]
     style += [("BACKGROUND", (0, i), (-1, i), ZEBRA) for i in range(2, last + 1, 2)]
     table = Table([head, *body], colWidths=list(widths), hAlign="LEFT", repeatRows=1)
     table.setStyle(TableStyle(style))
