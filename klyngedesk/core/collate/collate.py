@@ -112,40 +112,10 @@ def _indicator(ind: Indicator, period: Period, base: Period | None, inputs: pd.D
         cluster = change_arrays(np.nansum(np.where(both, num, np.nan)), np.nansum(np.where(both, n1, np.nan)),
                                 np.nansum(np.where(both, b_num, np.nan)), np.nansum(np.where(both, n0, np.nan)),
                                 proportion=proportion)
-    rows = []
-    status_num, status_den = part["num_status"].to_numpy(object), part["den_status"].to_numpy(object)
-    for j, clinic in enumerate(clinics):
-        quality = []
-        if "missing" in (status_num[j], status_den[j]):
-            quality.append("missing")
-        if "suppressed" in (status_num[j], status_den[j]):
-            quality.append("suppressed_at_source")
-        if r["implausible"][j]:
-            quality.append("implausible")
-        if np.isfinite(num[j]) and 0 < num[j] < threshold:
-            quality.append("small_numbers")
-        change = None
-        if ch is not None:
-            change = _change(ch, j, b_val[j], r["value"][j])
-            if change and "denominator_changed" in change.caution:
-                quality.append("denominator_changed")
-        value = _f(r["value"][j])
-        funnel = None
-        if value is not None and np.isfinite(r["l95"][j]):
-            funnel = Funnel(float(r["l95"][j]), float(r["u95"][j]), float(r["l998"][j]), float(r["u998"][j]))
-        rows.append(ClinicRow(
-            clinic=clinic, numerator=_f(num[j]), denominator=_f(den[j]), value=value,
-            ci_low=_f(r["ci_low"][j]), ci_high=_f(r["ci_high"][j]),
-            rank=int(r["rank"][j]) if np.isfinite(r["rank"][j]) else None,
-            suppressed="suppressed" in (status_num[j], status_den[j]), funnel=funnel,
-            flag=FLAGS[int(r["flag"][j])] or None,
-            baseline_numerator=_f(b_num[j]) if b_num is not None else None,
-            baseline_denominator=_f(b_den[j]) if b_den is not None else None,
-            baseline_value=_f(b_val[j]) if b_val is not None else None, change=change,
-            quality=tuple(quality), notes=_notes(notes, ind, clinic)))
+    rows = _rows(clinics, ind, num, den, r, b_num, b_den, b_val, ch, part, notes, threshold)
     cluster_change = sentence = None
     if ch is not None:
-        cluster_change = _change(cluster, 0, None, None)
+        cluster_change = _changes({k: np.atleast_1d(v) for k, v in cluster.items()}, [None], [None])[0]
         sentence = {lang: change_sentence(_subject(ind.title), cluster_change.relative,
                                           cluster_change.relative_low, cluster_change.relative_high,
                                           base.label, period.label, lang, cluster_change.caution)
@@ -164,20 +134,66 @@ def _indicator(ind: Indicator, period: Period, base: Period | None, inputs: pd.D
         overdispersion={"phi": _f(r["phi"][0]), "tau2": _f(r["tau2"][0]), "adjusted": overdispersion},
         change=cluster_change, sentence=sentence or {},
         quality=("no_data",) if n == 0 else ("few_clinics",) if n < FEW_CLINICS else (),
-        notes=_notes(notes, ind, None), numerator_measure=ind.numerator, denominator_measure=ind.denominator,
+        notes=_notes_by_clinic(notes, ind).get(None, ()), numerator_measure=ind.numerator, denominator_measure=ind.denominator,
         denominator_kind=ind.denominator_kind)
 
 
-def _change(ch: dict[str, np.ndarray], j: int, baseline: float | None, value: float | None) -> Change | None:
-    arr = {k: np.atleast_1d(v) for k, v in ch.items()}
-    if not np.isfinite(arr["ratio"][j]):
-        return None
-    caution = tuple(k for k in ("small_numbers", "denominator_changed") if arr[k][j])
-    b, v = _f(baseline), _f(value)
-    return Change(baseline_value=b, value=v, absolute=(v - b) if v is not None and b is not None else None,
-                  ratio=_f(arr["ratio"][j]), ratio_low=_f(arr["ratio_low"][j]), ratio_high=_f(arr["ratio_high"][j]),
-                  relative=_f(arr["relative"][j]), relative_low=_f(arr["relative_low"][j]),
-                  relative_high=_f(arr["relative_high"][j]), caution=caution)
+def _floats(values) -> list[float | None]:
+    """An array as plain floats, None for NaN/inf (one pass, no numpy scalars per value)."""
+    arr = np.asarray(values, dtype=float)
+    return [v if ok else None for v, ok in zip(arr.tolist(), np.isfinite(arr).tolist(), strict=True)]
+
+
+def _changes(ch: dict[str, np.ndarray], baseline: list, value: list) -> list[Change | None]:
+    cols = {k: _floats(ch[k]) for k in ("ratio", "ratio_low", "ratio_high", "relative", "relative_low",
+                                        "relative_high")}
+    small, moved = ch["small_numbers"].tolist(), ch["denominator_changed"].tolist()
+    out: list[Change | None] = []
+    for j, ratio in enumerate(cols["ratio"]):
+        if ratio is None:
+            out.append(None)
+            continue
+        b, v = baseline[j], value[j]
+        caution = (("small_numbers",) if small[j] else ()) + (("denominator_changed",) if moved[j] else ())
+        out.append(Change(baseline_value=b, value=v, absolute=(v - b) if v is not None and b is not None else None,
+                          ratio=ratio, ratio_low=cols["ratio_low"][j], ratio_high=cols["ratio_high"][j],
+                          relative=cols["relative"][j], relative_low=cols["relative_low"][j],
+                          relative_high=cols["relative_high"][j], caution=caution))
+    return out
+
+
+def _rows(clinics: list[str], ind: Indicator, num: np.ndarray, den: np.ndarray, r: dict, b_num, b_den, b_val,
+          ch: dict | None, part: pd.DataFrame, notes: list[dict], threshold: int) -> list[ClinicRow]:
+    """One ClinicRow per clinic; the arrays are converted to plain lists once."""
+    n = len(clinics)
+    none = [None] * n
+    value, nums, dens = _floats(r["value"]), _floats(num), _floats(den)
+    low, high = _floats(r["ci_low"]), _floats(r["ci_high"])
+    l95, u95, l998, u998 = (_floats(r[k]) for k in ("l95", "u95", "l998", "u998"))
+    rank, flags, implausible = _floats(r["rank"]), r["flag"].tolist(), r["implausible"].tolist()
+    b_nums = _floats(b_num) if b_num is not None else none
+    b_dens = _floats(b_den) if b_den is not None else none
+    b_vals = _floats(b_val) if b_val is not None else none
+    changes = _changes(ch, b_vals, value) if ch is not None else none
+    status_num, status_den = part["num_status"].tolist(), part["den_status"].tolist()
+    clinic_notes = _notes_by_clinic(notes, ind)
+    rows = []
+    for j, clinic in enumerate(clinics):
+        statuses = (status_num[j], status_den[j])
+        quality = [q for q, on in (("missing", "missing" in statuses),
+                                   ("suppressed_at_source", "suppressed" in statuses),
+                                   ("implausible", implausible[j]),
+                                   ("small_numbers", nums[j] is not None and 0 < nums[j] < threshold),
+                                   ("denominator_changed", changes[j] is not None
+                                    and "denominator_changed" in changes[j].caution)) if on]
+        funnel = Funnel(l95[j], u95[j], l998[j], u998[j]) if value[j] is not None and l95[j] is not None else None
+        rows.append(ClinicRow(
+            clinic=clinic, numerator=nums[j], denominator=dens[j], value=value[j], ci_low=low[j], ci_high=high[j],
+            rank=int(rank[j]) if rank[j] is not None else None, suppressed="suppressed" in statuses,
+            funnel=funnel, flag=FLAGS[flags[j]] or None, baseline_numerator=b_nums[j],
+            baseline_denominator=b_dens[j], baseline_value=b_vals[j], change=changes[j], quality=tuple(quality),
+            notes=clinic_notes.get(clinic, ())))
+    return rows
 
 
 def _subject(title: str) -> str:
@@ -187,7 +203,12 @@ def _subject(title: str) -> str:
     return title
 
 
-def _notes(notes: list[dict], ind: Indicator, clinic: str | None) -> tuple[str, ...]:
+def _notes_by_clinic(notes: list[dict], ind: Indicator) -> dict[str | None, tuple[str, ...]]:
+    """The coordinator's notes for this indicator: per clinic (notes on its measures or on the clinic in
+    general) and, under None, notes on the indicator's measures for the whole cluster."""
     measures = {ind.numerator, ind.denominator}
-    return tuple(n["text"] for n in notes if n["clinic"] == clinic and (n["measure"] is None and clinic is not None
-                                                                         or n["measure"] in measures))
+    out: dict[str | None, list[str]] = {}
+    for n in notes:
+        if n["measure"] in measures or (n["measure"] is None and n["clinic"] is not None):
+            out.setdefault(n["clinic"], []).append(n["text"])
+    return {k: tuple(v) for k, v in out.items()}
