@@ -14,6 +14,7 @@ BUNDLE="$(cd "$1" && pwd)/klyngedesk"
 PIP="$(cd "$2" && pwd)/bin/klyngedesk"
 RUNS="${3:-7}"
 WORK="$(mktemp -d -t klyngedesk-timing-XXXXXX)"
+XVFB_PID=""
 trap 'kill "$XVFB_PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 export HOME="$WORK/home" XDG_CONFIG_HOME="$WORK/home/.config" QT_QPA_PLATFORM=offscreen
 mkdir -p "$HOME"
@@ -33,7 +34,7 @@ export DISPLAY=:97
 unset QT_QPA_PLATFORM
 Xvfb "$DISPLAY" -screen 0 1400x900x24 -nolisten tcp > /dev/null 2>&1 &
 XVFB_PID=$!
-sleep 1
+for _ in $(seq 1 100); do xdotool getdisplaygeometry > /dev/null 2>&1 && break; sleep 0.1; done
 window_seconds() {
     local start pid
     start=$(date +%s%N)

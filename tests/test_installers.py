@@ -47,6 +47,8 @@ def test_spec_parses_and_excludes_the_unused_qt_modules() -> None:
     # One folder, not one file: the executables leave their libraries to COLLECT.
     assert _spec_call_keywords("EXE")["exclude_binaries"] == "True"
     assert "COLLECT(" in SPEC.read_text(encoding="utf-8")
+    # Data files inside the package (precomputed tables) travel with it.
+    assert "collect_data_files('klyngedesk')" in ast.unparse(ast.parse(SPEC.read_text(encoding="utf-8")))
     # The whole resources folder goes where klyngedesk/resources.py looks in a frozen program.
     assert "(str(ROOT / 'resources'), 'klyngedesk/resources')" in ast.unparse(ast.parse(SPEC.read_text(encoding="utf-8")))
 
@@ -204,6 +206,14 @@ def test_linux_bundle_builds_runs_its_selftest_and_installs_per_user(tmp_path: P
     folder = next((tmp_path / "unpacked").iterdir())
     home = tmp_path / "home"
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
+
+    # Every committed data file of the package and every resource is in the bundle.
+    committed = subprocess.run(["git", "-C", str(REPO), "ls-files", "klyngedesk", "resources"],
+                               capture_output=True, text=True, check=True).stdout.split()
+    expected = [Path("klyngedesk/resources") / Path(f).relative_to("resources") if f.startswith("resources/")
+                else Path(f) for f in committed if not f.endswith(".py")]
+    missing = [str(p) for p in expected if not (folder / "_internal" / p).is_file()]
+    assert not missing, missing
 
     selftest = subprocess.run([str(folder / "klyngedesk"), "--lang", "en", "--selftest"], cwd=tmp_path,
                               env=env, capture_output=True, text=True, timeout=240)
