@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -20,7 +20,28 @@ def make_context(settings: QSettings | None = None, lang: str | None = None) -> 
     chosen = lang or str(settings.value("language", "da"))
     chosen = chosen if chosen in LANGUAGES else "da"
     set_language(chosen)
+    install_qt_translations(chosen)
     return AppContext(settings=settings, lang=chosen)
+
+
+_translators: list[QTranslator] = []
+
+
+def install_qt_translations(lang: str) -> None:
+    """Qt's own texts (OK, Cancel, Next >, date pickers) in the chosen language, numbers in its locale."""
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    for old in _translators:
+        app.removeTranslator(old)
+    _translators.clear()
+    QLocale.setDefault(QLocale("da_DK" if lang == "da" else "en_DK"))
+    if lang == "en":
+        return
+    translator = QTranslator()
+    if translator.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(translator)
+        _translators.append(translator)
 
 
 def run_gui(project: str | None = None, demo: bool = False, lang: str | None = None) -> int:

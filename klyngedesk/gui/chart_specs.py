@@ -83,7 +83,7 @@ def build_spec(project: Project, request: ChartRequest, lang: str) -> tuple[Char
 
 def trend_spec(project: Project, topic: Topic, request: ChartRequest, lang: str) -> TrendChart | None:
     """The cluster's pooled value and median in every round (a trend over the rounds)."""
-    periods = project.periods()
+    periods = [p for p in project.periods() if not project.values(period=p.key, topic=topic.key).empty]
     if len(periods) < 2:
         return None
     pooled, median = [], []

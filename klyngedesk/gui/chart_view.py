@@ -118,6 +118,19 @@ class ChartView(QWidget):
         return self._row_labels[index] if 0 <= index < n else None
 
     # --- drawing --------------------------------------------------------------------------
+    def _legend(self) -> pg.LegendItem:
+        return self.plot.addLegend(offset=(-10, 10), labelTextColor=ROLE_COLOURS["text"],
+                                   brush=pg.mkBrush(255, 255, 255, 225), pen=pg.mkPen(ROLE_COLOURS["grid"]))
+
+    def _text(self, text: str, x: float, y: float, anchor: tuple[float, float], role: str = "muted") -> None:
+        item = pg.TextItem(text, color=ROLE_COLOURS[role], anchor=anchor)
+        font = QFont()
+        font.setPointSize(max(8, self.font_size - 1))
+        item.setFont(font)
+        item.setPos(x, y)
+        self.plot.addItem(item)
+        self._texts.append(text)
+
     def _value_axis(self, axis: Axis, side: str = "bottom") -> None:
         self.plot.getAxis(side).setTicks([list(zip(axis.ticks, axis.tick_labels, strict=True))])
         self.plot.setLabel(side, axis.label)
@@ -131,7 +144,7 @@ class ChartView(QWidget):
         self.plot.setYRange(-0.7, n - 0.3, padding=0)
 
     def _lines(self, lines: tuple[ReferenceLine, ...]) -> None:
-        legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=ROLE_COLOURS["text"])
+        legend = self._legend()
         for line in lines:
             pen = _pen(line.role, 2, LINE_DASHES.get(line.role, ()))
             self.plot.addItem(pg.InfiniteLine(line.value, angle=90, pen=pen))
@@ -152,12 +165,12 @@ class ChartView(QWidget):
                     self.plot.plot([bar.low, bar.high], [y, y], pen=_pen("whisker", 1.5))
                     for end in (bar.low, bar.high):
                         self.plot.plot([end, end], [y - 0.15, y + 0.15], pen=_pen("whisker", 1.5))
-            text = pg.TextItem(bar.value_text, color=ROLE_COLOURS["muted"], anchor=(0, 0.5))
             x = bar.high if bar.high is not None else (bar.value if bar.value is not None else spec.axis.low)
-            text.setPos(x, y)
-            self.plot.addItem(text)
-            self._texts.append(bar.value_text)
+            self._text(bar.value_text, x, y, (0, 0.5))
         self._texts += [spec.interval_label, spec.outside_label, spec.own_label]
+        keys = [f"├─┤ {spec.interval_label}" if spec.interval_label else "",
+                f"▭ {spec.outside_label}" if spec.outside_label and any(b.outside for b in spec.bars) else ""]
+        self.note.setText("   ·   ".join(k for k in keys + [spec.note] if k))
         self._row_axis(labels)
         self._value_axis(spec.axis)
         self.plot.setXRange(spec.axis.low, spec.axis.high * 1.08, padding=0)
@@ -179,7 +192,7 @@ class ChartView(QWidget):
         self._row_axis([r.label for r in spec.rows])
         self._value_axis(spec.axis)
         self.plot.setXRange(spec.axis.low, spec.axis.high, padding=0.02)
-        legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=ROLE_COLOURS["text"])
+        legend = self._legend()
         legend.addItem(pg.ScatterPlotItem(symbol="o", brush="w", pen=_pen("before", 2)), spec.before_label)
         legend.addItem(pg.ScatterPlotItem(symbol="o", brush=ROLE_COLOURS["after"]), spec.after_label)
         self._texts += [spec.before_label, spec.after_label, spec.own_label]
@@ -190,7 +203,7 @@ class ChartView(QWidget):
 
     def _composition(self, spec: CompositionChart) -> None:
         n = len(spec.bars)
-        legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=ROLE_COLOURS["text"])
+        legend = self._legend()
         for c, category in enumerate(spec.categories):
             colour = SEGMENT_COLOURS[c % len(SEGMENT_COLOURS)]
             legend.addItem(pg.BarGraphItem(x=[0], height=[1], width=1, brush=colour), category)
@@ -205,16 +218,13 @@ class ChartView(QWidget):
                                                   brush=SEGMENT_COLOURS[c % len(SEGMENT_COLOURS)], pen=pen))
                 left += share
             if bar.total_text:
-                text = pg.TextItem(bar.total_text, color=ROLE_COLOURS["muted"], anchor=(0, 0.5))
-                text.setPos(left, y)
-                self.plot.addItem(text)
-                self._texts.append(bar.total_text)
+                self._text(bar.total_text, left, y, (0, 0.5))
         self._row_axis([b.label for b in spec.bars])
         self._value_axis(spec.axis)
         self.plot.setXRange(0, 100, padding=0.02)
 
     def _funnel(self, spec: FunnelChart) -> None:
-        legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=ROLE_COLOURS["text"])
+        legend = self._legend()
         for limit in spec.limits:
             role = "limit95" if limit.level == "95" else "limit998"
             dash = (4, 3) if limit.level == "95" else ()
@@ -230,10 +240,7 @@ class ChartView(QWidget):
             pen = _pen("outside", 2.5) if point.outside else pg.mkPen("w")
             self.plot.plot([point.x], [point.y], pen=None, symbol="o", symbolSize=11, symbolBrush=colour,
                            symbolPen=pen)
-            text = pg.TextItem(point.label, color=ROLE_COLOURS["text"], anchor=(0, 1))
-            text.setPos(point.x, point.y)
-            self.plot.addItem(text)
-            self._texts.append(point.label)
+            self._text(point.label, point.x, point.y, (0, 1), "text")
         self._value_axis(spec.x_axis, "bottom")
         self._value_axis(spec.y_axis, "left")
         self.plot.setXRange(spec.x_axis.low, spec.x_axis.high, padding=0.02)
@@ -241,7 +248,7 @@ class ChartView(QWidget):
         self._texts += [spec.outside_label, spec.own_label]
 
     def _trend(self, spec: TrendChart) -> None:
-        legend = self.plot.addLegend(offset=(-10, 10), labelTextColor=ROLE_COLOURS["text"])
+        legend = self._legend()
         xs = list(range(len(spec.periods)))
         for label, values, role in spec.series:
             points = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]

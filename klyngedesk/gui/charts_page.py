@@ -62,6 +62,7 @@ class ChartsPage(QWidget):
         self.chart.bar_clicked.connect(self.show_clinic)
         self.details = QTextBrowser()
         self.details.setObjectName("chart_details")
+        self.details.setMinimumWidth(230)
         self.details.setAccessibleName(tr("The clicked clinic", lang))
         self.details.setPlaceholderText(tr("Click a bar to see that clinic's figures.", lang))
         self.png_button = QPushButton(tr("Export PNG…", lang))

@@ -45,10 +45,10 @@ def current_roles(mapping: Mapping) -> dict[str, str]:
     return roles
 
 
-def suggest_roles(table: Table, measures: dict[str, str]) -> dict[str, str]:
+def suggest_roles(table: Table, topics: dict[str, dict[str, str]]) -> dict[str, str]:
     """A proposal for a table the importer could not map by itself: clinic columns by the importer's own
-    header words, measure columns by clear header similarity (each measure once). Shown, never applied
-    until the user presses "Use and save this mapping"."""
+    header words, measure columns by clear header similarity, all from the one topic that fits best (each
+    measure once). Shown, never applied until the user confirms or changes it."""
     roles: dict[str, str] = {}
     for column in table.columns:
         folded = squash(column)
@@ -56,12 +56,19 @@ def suggest_roles(table: Table, measures: dict[str, str]) -> dict[str, str]:
             if folded in words and role not in roles.values():
                 roles[column] = role
     numeric = [c for c in table.columns if c not in roles and table.column_types.get(c) in ("number", "percent")]
-    titles = {key: title.lower() for key, title in measures.items()}
-    scored = sorted(((fuzz.WRatio(c.lower(), t), c, k) for c in numeric for k, t in titles.items()), reverse=True)
-    for score, column, key in scored:
-        if score >= SUGGEST_MIN and column not in roles and key not in roles.values():
-            roles[column] = key
-    return roles
+    best: tuple[float, dict[str, str]] = (0.0, {})
+    for measures in topics.values():
+        chosen: dict[str, str] = {}
+        total = 0.0
+        scored = sorted(((fuzz.WRatio(c.lower(), t.lower()), c, k) for c in numeric for k, t in measures.items()),
+                        reverse=True)
+        for score, column, key in scored:
+            if score >= SUGGEST_MIN and column not in chosen and key not in chosen.values():
+                chosen[column] = key
+                total += score
+        if total > best[0]:
+            best = (total, chosen)
+    return {**roles, **best[1]}
 
 
 def spec_from_roles(roles: dict[str, str], layout: str = "wide") -> dict:
@@ -133,15 +140,17 @@ class FilePreview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.facts)
-        layout.addWidget(self.grid, 3)
+        layout.addWidget(self.grid, 2)
         layout.addWidget(self.mapping_label)
-        layout.addWidget(self.mapping, 1)
+        layout.addWidget(self.mapping, 2)
         layout.addWidget(QLabel("<b>" + tr("Problems", lang) + "</b>"))
         layout.addWidget(self.problems, 1)
         self._table: Table | None = None
         self.suggested = False
 
-    def show_plan(self, plan: FilePlan | None, measures: dict[str, str]) -> None:
+    def show_plan(self, plan: FilePlan | None, topics: dict[str, dict[str, str]]) -> None:
+        """`topics`: topic key -> {measure key: title} of the topics the files are imported for."""
+        measures = {k: t for ms in topics.values() for k, t in ms.items()}
         self.grid.clear()
         self.grid.setRowCount(0)
         self.grid.setColumnCount(0)
@@ -154,7 +163,7 @@ class FilePreview(QWidget):
         self.facts.setText(recognised_html(plan, self._lang))
         if plan.report.tables:
             self._fill_grid(plan.report.tables[0])
-        self._fill_mapping(plan, measures)
+        self._fill_mapping(plan, measures, topics)
         for problem in plan.problems:
             item = QListWidgetItem(("⚠ " if problem.severity == "warning" else "✗ ") + problem.message(None, self._lang))
             item.setData(Qt.ItemDataRole.UserRole, (problem.row, problem.column))
@@ -178,7 +187,7 @@ class FilePreview(QWidget):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.grid.setItem(r, c, item)
 
-    def _fill_mapping(self, plan: FilePlan, measures: dict[str, str]) -> None:
+    def _fill_mapping(self, plan: FilePlan, measures: dict[str, str], topics: dict[str, dict[str, str]]) -> None:
         """Long/standard layouts are shown as recognised; wide and unrecognised ones get an editor per column."""
         mapping, table = plan.mapping, self._table
         self.mapping_label.setVisible(table is not None)
@@ -186,7 +195,7 @@ class FilePreview(QWidget):
         if table is None:
             return
         editable = mapping is None or mapping.layout in ("wide", "single")
-        roles = current_roles(mapping) if mapping is not None else suggest_roles(table, measures)
+        roles = current_roles(mapping) if mapping is not None else suggest_roles(table, topics)
         self.mapping.blockSignals(True)
         self.mapping.setRowCount(len(table.columns))
         for row, column in enumerate(table.columns):

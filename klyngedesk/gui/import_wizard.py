@@ -201,8 +201,7 @@ class ImportWizard(QDialog):
         fp = plan.files[row] if plan and 0 <= row < len(plan.files) else None
         topic = self.topic_box.currentData()
         topics = [self.project.topic(topic)] if topic else self.project.topics()
-        measures = {m.key: m.title for t in topics for m in t.measures}
-        self.preview.show_plan(fp, measures)
+        self.preview.show_plan(fp, {t.key: {m.key: m.title for m in t.measures} for t in topics})
         self.save_profile.setEnabled(self.preview.suggested)
         if self.preview.suggested and fp is not None and not self.profile_name.text().strip():
             self.profile_name.setText(Path(fp.name).stem)

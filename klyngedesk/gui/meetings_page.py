@@ -109,6 +109,8 @@ class MeetingsPage(QWidget):
         split_right = QSplitter(Qt.Orientation.Vertical)
         split_right.addWidget(codes_box)
         split_right.addWidget(self.pack)
+        split_right.setStretchFactor(0, 2)
+        split_right.setStretchFactor(1, 3)
         right_layout.addWidget(split_right, 1)
         split = QSplitter()
         split.addWidget(left)

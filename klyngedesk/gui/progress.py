@@ -25,30 +25,31 @@ def run_with_progress(parent: QWidget, runner: TaskRunner, title: str, work: Wor
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.setValue(0)
-    task = runner.start(work, title)
-    dialog.canceled.connect(task.cancel)
 
     def progressed(fraction: float, message: str) -> None:
         dialog.setValue(int(fraction * 1000))
         if message:
             dialog.setLabelText(message)
 
-    def succeeded(result: Any) -> None:
+    def finish() -> None:
         dialog.close()
+        dialog.deleteLater()
+
+    def succeeded(result: Any) -> None:
+        finish()
         on_success(result)
 
     def failed(error: BaseException) -> None:
-        dialog.close()
+        finish()
         show_error(parent, error, lang)
 
     def cancelled() -> None:
-        dialog.close()
+        finish()
         if on_cancel:
             on_cancel()
 
-    task.signals.progressed.connect(progressed)
-    task.signals.succeeded.connect(succeeded)
-    task.signals.failed.connect(failed)
-    task.signals.cancelled.connect(cancelled)
+    task = runner.start(work, title, progressed=progressed, succeeded=succeeded, failed=failed,
+                        cancelled=cancelled)
+    dialog.canceled.connect(task.cancel)
     task.dialog = dialog  # type: ignore[attr-defined]  # lets tests press Cancel
     return task

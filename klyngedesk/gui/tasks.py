@@ -22,6 +22,9 @@ class TaskCancelled(Exception):
 class TaskSignals(QObject):
     """Signals of one task; emitted from the worker thread and delivered in the GUI thread."""
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+
     progressed = Signal(float, str)
     succeeded = Signal(object)
     failed = Signal(object)
@@ -32,11 +35,11 @@ class TaskSignals(QObject):
 class BackgroundTask(QRunnable):
     """One piece of long work: `work(progress, is_cancelled)` returns the result or raises."""
 
-    def __init__(self, work: Work, name: str = "task") -> None:
+    def __init__(self, work: Work, name: str = "task", owner: QObject | None = None) -> None:
         super().__init__()
         self.setAutoDelete(False)
         self.name = name
-        self.signals = TaskSignals()
+        self.signals = TaskSignals(owner)  # owned by the runner, so it lives as long as the task runs
         self._work = work
         self._cancel = threading.Event()
         self.done = threading.Event()
@@ -85,8 +88,12 @@ class TaskRunner(QObject):
         self.pool.setMaxThreadCount(1)  # one writer to the project file at a time
         self._running: list[BackgroundTask] = []
 
-    def start(self, work: Work, name: str = "task") -> BackgroundTask:
-        task = BackgroundTask(work, name)
+    def start(self, work: Work, name: str = "task", **handlers: Callable) -> BackgroundTask:
+        """Start `work`; `handlers` (progressed=, succeeded=, failed=, cancelled=) are connected first,
+        so a fast task cannot finish before anyone listens."""
+        task = BackgroundTask(work, name, self)
+        for signal, slot in handlers.items():
+            getattr(task.signals, signal).connect(slot)
         self._running.append(task)
         task.signals.ended.connect(lambda t=task: self._forget(t))
         self.busy_changed.emit(True)
@@ -96,6 +103,7 @@ class TaskRunner(QObject):
     def _forget(self, task: BackgroundTask) -> None:
         if task in self._running:
             self._running.remove(task)
+            task.signals.deleteLater()
         if not self._running:
             self.busy_changed.emit(False)
 
