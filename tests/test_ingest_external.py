@@ -171,3 +171,18 @@ def test_region_workbook_with_empty_extra_sheets(external: Path) -> None:
     assert (2, "total") in t.excluded  # "Hele landet"
     assert t.rows[0][2] == pytest.approx(735.53)
     assert [s["empty"] for s in report.sheets] == [False, True, True]
+
+
+def test_day_first_dates_and_a_blank_region(external: Path) -> None:
+    report, t = _table(external, "dk_ssi_regionalt_12_noegletal_pr_region_pr_aldersgruppe.csv")
+    assert t.columns[2] == "Bekræftede tilfælde" and t.column_types["Dato"] == "date"
+    assert [cell_json(v) for v in t.rows[0]] == [None, "0-9", 2, 0, 0, 0, "2021-04-03"]  # 03/04/2021
+
+
+def test_national_rows_left_out_and_empty_used_column_dropped(external: Path) -> None:
+    _, t = _table(external, "dk_regiondk_GP.xlsx")
+    assert t.columns == ["Region", "AgeCat", "TotalGPContacts2008", "TotalGPContacts2013"]
+    assert len(t.excluded) == 10 and all(why == "total" for _, why in t.excluded)
+    assert all(row[0] != "Hele landet" for row in t.rows) and len(t.rows) == 50
+    _, t = _table(external, "dk_regiondk_AdmissionOutPatient.xlsx")
+    assert t.rows[0][:3] == ["Ambulante patienter (pr. 1000 indbyggere)", "Region Hovedstaden", 245.0]
