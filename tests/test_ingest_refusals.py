@@ -90,3 +90,15 @@ def test_one_refused_file_stops_the_whole_import(demo_path: Path, tmp_path: Path
     before = _snapshot(demo_path)
     assert main(["import", str(demo_path), str(good.path), str(bad), "--yes"]) == 1
     assert _snapshot(demo_path) == before
+
+
+def test_a_stray_cpr_number_is_never_echoed_in_a_message(demo_path: Path, tmp_path: Path, capsys) -> None:
+    with Project.open(demo_path, readonly=True) as project:
+        yder = project.clinics()[0].yder
+    path = tmp_path / "enkelt.csv"
+    path.write_text(f"ydernummer;maaling;periode;vaerdi\n{yder};kol_patienter;2026H1;12\n{yder};kol_lfu;2026H1;"
+                    "150385-4321\n0101701234;kol_rehab;2026H1;3\n", encoding="utf-8")
+    assert main(["--lang", "da", "import", str(demo_path), str(path), "--yes", "--json"]) == 1
+    captured = capsys.readouterr()
+    for secret in ("150385-4321", "1503854321", "0101701234"):
+        assert secret not in captured.err and secret not in captured.out

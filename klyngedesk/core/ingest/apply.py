@@ -8,6 +8,7 @@ from klyngedesk.core.ingest.cells import CellError, Suppressed
 from klyngedesk.core.ingest.clinic_match import match_clinic, yder_index
 from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
 from klyngedesk.core.ingest.mapping import Mapping
+from klyngedesk.core.ingest.privacy import redact
 from klyngedesk.core.ingest.problems import Problem
 from klyngedesk.core.ingest.tables import Table
 from klyngedesk.core.model import NewValue
@@ -65,7 +66,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
             label = row[idx[mapping.period_column]]
             period = ctx.period_for(label) if label is not None else mapping.period
             if period is None and label is not None:
-                unknown.setdefault(("period", _txt(label)), rn)
+                unknown.setdefault(("period", redact(_txt(label))), rn)
         if mapping.measure_column:
             label = row[idx[mapping.measure_column]]
             if label is None:
@@ -74,7 +75,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
                 measure_cache[label] = mapping.labels.get(_txt(label)) or ctx.measure_for(_txt(label))
             measure = measure_cache[label]
             if measure is None:
-                unknown.setdefault(("measure", _txt(label)), rn)
+                unknown.setdefault(("measure", redact(_txt(label))), rn)
                 continue
             pairs = [(measure, mapping.value_column)]
         else:
@@ -84,7 +85,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
         for measure, col in pairs:
             cell = row[idx[col]]
             if cell is not None and not isinstance(cell, (float, Suppressed, CellError)):
-                out.problems.append(Problem("error", "The value {text} is not a number.", {"text": str(cell)[:40]},
+                out.problems.append(Problem("error", "The value {text} is not a number.", {"text": redact(str(cell))[:40]},
                                             row=rn, column=col, sheet=sheet))
                 continue
             value = _value(cell, clinic, measure, period, sheet, rn, col_labels[col])
@@ -122,7 +123,7 @@ def _clinic(ctx: ImportContext, yder, name, out: Mapped, answers: dict[str, bool
             out.questions.append(Question(qid, "Is {label} in the file the clinic {name}?",
                                           {"label": match.label, "name": match.candidate_name}))
             return None
-    label = " ".join(_txt(x) for x in (yder, name) if x is not None)
+    label = redact(" ".join(_txt(x) for x in (yder, name) if x is not None))
     unknown.setdefault(("clinic", label), rn)
     return None
 
