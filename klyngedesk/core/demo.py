@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from klyngedesk.core.anonymise.codes import code_label
 from klyngedesk.core.model import Clinic, Cluster, Meeting, NewValue, Period, ReferenceValue, Speaker
 from klyngedesk.core.packages import builtin_topic
 from klyngedesk.core.store import Project
@@ -143,19 +144,10 @@ def _meetings(project: Project, rng: np.random.Generator, keys: list[str], perio
         questions=("Hvad har virket siden sidst?", "Hvor skal vi sætte ind nu?"),
         topics=DEMO_TOPICS, period=follow, baseline_period=base))
     order = rng.permutation(len(keys))
-    project.save_draw("2026-03", {keys[i]: _letters(pos) for pos, i in enumerate(order)}, "letters")
+    project.save_draw("2026-03", {keys[i]: code_label(pos) for pos, i in enumerate(order)}, "letters")
     project.freeze_draw("2026-03")
     for key in keys[3:5]:
         project.set_consent("2026-03", key, True, "Gav sig til kende på mødet")
     for ind, value in (("ab_pr1000", 377.0), ("pcv_andel", 31.5), ("kol_lfu_andel", 74.0)):
         project.add_reference(ReferenceValue(ind, "region", value, "Demoværdi (fiktiv) – ikke en rigtig referenceværdi"))
 
-
-def _letters(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA ..."""
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out
