@@ -257,7 +257,7 @@ def before_after(spec: BeforeAfterChart, width: float) -> ChartFlowable:
     legend = [("ring", "before", spec.before_label), ("dot", "after", spec.after_label)]
     legend += [("line", ln.role, ln.label) for ln in spec.lines if spec.axis.low <= ln.value <= spec.axis.high]
     if spec.own_label and any(r.highlight for r in spec.rows):
-        legend.append(("box", "bar_own", spec.own_label))
+        legend.append(("dot", "bar_own", spec.own_label))
     height, x0, x1, top, legend_h = _rows_frame([r.label for r in spec.rows], legend, width, len(spec.rows), 6)
     d = Pen(width, height)
     _title(d, spec.title, height)
