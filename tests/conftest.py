@@ -14,6 +14,16 @@ REPO = Path(__file__).resolve().parent.parent
 EXTERNAL = REPO.parent / "shared" / "testdata" / "external"
 
 
+@pytest.fixture(autouse=True)
+def _danish_by_default():
+    """Every test starts in Danish, whatever an earlier test (e.g. `--lang en`) chose."""
+    from klyngedesk.i18n import set_language
+
+    set_language("da")
+    yield
+    set_language("da")
+
+
 @pytest.fixture(scope="session")
 def _demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from klyngedesk.core.demo import build_demo
