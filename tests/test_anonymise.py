@@ -346,3 +346,11 @@ def test_stored_draws_do_not_follow_the_name_order(demo_project) -> None:
     first_by_name = demo_project.clinics()[0].key  # clinics() lists by name
     hits = Counter(draw_codes(demo_project, "2026-12")[first_by_name] for _ in range(280))
     assert 4 <= hits["A"] <= 40 and len(hits) >= 10  # expected 20 of 280; every code turns up
+
+
+def test_group_output_leaves_out_sums_over_hidden_clinics(demo_project) -> None:
+    table = anonymised_table(demo_project, "2026-03", "smerter")
+    assert all(set(ind.overdispersion) == {"adjusted"} for ind in table.indicators)
+    ind = table.indicator("morfin_pr1000")
+    shown = sorted(r.value for r in ind.rows if r.value is not None)
+    assert ind.minimum == shown[0] and ind.maximum == shown[-1]

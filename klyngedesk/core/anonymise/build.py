@@ -158,7 +158,8 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
         pooled_ci_high=None if withheld else ind.pooled_ci_high, median=med, q1=q1, q3=q3,
         minimum=float(shown.min()) if shown.size else None, maximum=float(shown.max()) if shown.size else None,
         n_clinics=ind.n_clinics, references=ind.references, target=ind.target, rows=tuple(rows),
-        overdispersion=dict(ind.overdispersion),
+        # phi and tau^2 are sums over every clinic, hidden ones included: not shown to the group.
+        overdispersion={"adjusted": bool(ind.overdispersion.get("adjusted"))},
         change=None if withheld or base_withheld else ind.change,
         sentence={} if withheld or base_withheld else dict(ind.sentence), quality=ind.quality)
 
