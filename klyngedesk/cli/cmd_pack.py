@@ -27,7 +27,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     lang = args.pack_lang or getattr(args, "lang", None) or current_language()
-    args.out.mkdir(parents=True, exist_ok=True)
     with Project.open(args.project) as project:
         result = build_pack(project, args.meeting, args.out, lang=lang, encrypt=args.encrypt)
     if result.codes_drawn:

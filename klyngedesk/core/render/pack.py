@@ -164,6 +164,7 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
     pack = _Pack(project, meeting, lang)
     folder = out_dir / safe_file_name(f"{pack.meeting.date.isoformat()} {pack.meeting.title}")
     partial = out_dir / f".{folder.name}.partial"
+    created_out_dir = not out_dir.exists()
     if partial.exists():
         shutil.rmtree(partial)
     (partial / _personal_dir(lang)).mkdir(parents=True)
@@ -215,6 +216,8 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
         tick()
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
+        if created_out_dir:
+            shutil.rmtree(out_dir, ignore_errors=True)
         raise
     if folder.exists():
         shutil.rmtree(folder)
