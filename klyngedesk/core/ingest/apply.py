@@ -84,7 +84,12 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
             continue
         for measure, col in pairs:
             cell = row[idx[col]]
-            if cell is not None and not isinstance(cell, (float, Suppressed, CellError)):
+            if cell.__class__ is float:  # the common case, kept fast for large files
+                (out.list_sizes if measure == LIST_SIZE else out.values).append(
+                    NewValue(clinic, measure, period, cell, "ok", None, sheet, rn, col_labels[col]))
+                clinics.add(clinic)
+                continue
+            if cell is not None and not isinstance(cell, (Suppressed, CellError)):
                 out.problems.append(Problem("error", "The value {text} is not a number.", {"text": redact(str(cell))[:40]},
                                             row=rn, column=col, sheet=sheet))
                 continue

@@ -140,6 +140,7 @@ class ParsedColumn:
     example: str | None = None
     convention: str | None = None
     percent_over_100: int = 0
+    counts: Counter | None = None  # how often each raw cell value occurs (privacy checks reuse it)
 
 
 def column_evidence(raw: list) -> tuple[int, int]:
@@ -165,11 +166,13 @@ def _classify_cached(value: str) -> _Token:
     return tok
 
 
-def parse_column(raw: list, file_convention: str | None = None, *, known_convention: str | None = None) -> ParsedColumn:
+def parse_column(raw: list, file_convention: str | None = None, *, known_convention: str | None = None,
+                 counts: Counter | None = None) -> ParsedColumn:
     """Parse one column's cells; the number convention is judged for the whole column, never per cell."""
-    if all(type(v) is float for v in raw):
-        return ParsedColumn(list(raw), "number" if raw else "empty")
-    texts = {v for v in raw if isinstance(v, str)}
+    counts = Counter(raw) if counts is None else counts
+    if all(v.__class__ is float for v in counts):
+        return ParsedColumn(list(raw), "number" if raw else "empty", counts=counts)
+    texts = {v for v in counts if isinstance(v, str)}
     tokens = {t: _classify_cached(t) for t in texts}
     da = sum(1 for t in tokens.values() if t.kind in ("number", "percent") and t.shape == "da")
     en = sum(1 for t in tokens.values() if t.kind in ("number", "percent") and t.shape == "en")
@@ -190,7 +193,7 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
     kinds = {"number": 0, "percent": 0, "date": 0, "text": 0}
     over_100 = 0
     converted: dict[object, object] = {}
-    for v, n in Counter(raw).items():
+    for v, n in counts.items():
         if isinstance(v, str):
             tok = tokens[v]
             kind = tok.kind
@@ -216,7 +219,7 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
     ctype = max(kinds, key=lambda k: kinds[k]) if any(kinds.values()) else \
         ("number" if any(isinstance(v, (Suppressed, CellError)) for v in values) else "empty")
     example = amb[0] if ambiguous and amb else None
-    return ParsedColumn(values, ctype, ambiguous, example, convention, over_100)
+    return ParsedColumn(values, ctype, ambiguous, example, convention, over_100, counts)
 
 
 def _month_first(texts: set[str]) -> bool:

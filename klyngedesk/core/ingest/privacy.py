@@ -53,21 +53,19 @@ def _cpr_shaped(value) -> bool:
     return isinstance(born, date) and born <= date.today()
 
 
+def _mostly_cpr(counts: Counter) -> bool:
+    filled = hits = 0
+    for value, n in counts.items():
+        if not is_empty(value):
+            filled += n
+            hits += n if _cpr_shaped(value) else 0
+    return bool(hits) and hits >= MIN_SHARE * filled
+
+
 def cpr_columns(rows: list[list]) -> list[str]:
     """Sheet columns (letters) where most filled cells are CPR-shaped; the values are never returned."""
     width = max((len(r) for r in rows), default=0)
-    shortest = min((len(r) for r in rows), default=0)
-    found = []
-    for c in range(width):
-        counts = Counter([r[c] for r in rows] if c < shortest else [r[c] for r in rows if c < len(r)])
-        filled = hits = 0
-        for value, n in counts.items():
-            if not is_empty(value):
-                filled += n
-                hits += n if _cpr_shaped(value) else 0
-        if hits and hits >= MIN_SHARE * filled:
-            found.append(col_letter(c))
-    return found
+    return [col_letter(c) for c in range(width) if _mostly_cpr(Counter(r[c] for r in rows if c < len(r)))]
 
 
 def refuse_patient_data(rows: list[list], tables: list[Table]) -> None:
@@ -79,7 +77,15 @@ def refuse_patient_data(rows: list[list], tables: list[Table]) -> None:
                 raise FileRefused("The file has a column of CPR numbers ({column}). Patient data cannot be "
                                   "imported; ask the clinic for the aggregated numbers only.", kind="cpr",
                                   column=f"{name} ({letter})")
-    for letter in cpr_columns(rows):
+    for table in tables:
+        for name, letter in zip(table.columns, table.letters, strict=True):
+            counts = table.parsed[name].counts
+            if counts is not None and _mostly_cpr(counts):
+                raise FileRefused("The file has a column of CPR numbers ({column}). Patient data cannot be "
+                                  "imported; ask the clinic for the aggregated numbers only.", kind="cpr",
+                                  column=f"{name} ({letter})")
+    in_tables = {n - 1 for t in tables for n in t.row_numbers}
+    for letter in cpr_columns([r for i, r in enumerate(rows) if i not in in_tables]):
         name = next((n for t in tables for n, x in zip(t.columns, t.letters, strict=True) if x == letter), letter)
         raise FileRefused("The file has a column of CPR numbers ({column}). Patient data cannot be imported; "
                           "ask the clinic for the aggregated numbers only.", kind="cpr",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -79,7 +80,8 @@ def _row_width(row: list) -> int:
 
 def _filled_flags(rows: list[list]) -> list[bool]:
     """Whether each row has any content (C-level counting first keeps 100,000-row files fast)."""
-    return [len(r) - r.count("") > 2 or any(not is_empty(v) for v in r) for r in rows]
+    return [bool(r) and (r[0].__class__ is float or (r[0].__class__ is str and r[0].strip() != "")
+                         or any(not is_empty(v) for v in r)) for r in rows]
 
 
 def _blocks(filled: list[bool]) -> list[tuple[int, int]]:
@@ -127,13 +129,20 @@ def _total_word(value: str) -> bool:
     return hit
 
 
-def _total_rows(data: list[list], width: int) -> set[int]:
+def _columns(rows: list[list], width: int) -> list[list]:
+    """The rows' cells column by column (None where a short row has no cell)."""
+    shortest = min(map(len, rows), default=0)
+    return [[r[c] for r in rows] if c < shortest else [r[c] if c < len(r) else None for r in rows]
+            for c in range(width)]
+
+
+def _total_rows(raws: list[list], counts: list[Counter]) -> set[int]:
     """Indexes of rows holding a totals label ("I alt", "Hele landet", ...), found column by column."""
     hits: set[int] = set()
-    for c in range(width):
-        words = {v for v in {r[c] if c < len(r) else None for r in data} if isinstance(v, str) and _total_word(v)}
+    for raw, count in zip(raws, counts, strict=True):
+        words = {v for v in count if isinstance(v, str) and _total_word(v)}
         if words:
-            hits.update(i for i, r in enumerate(data) if c < len(r) and r[c] in words)
+            hits.update(i for i, v in enumerate(raw) if v in words)
     return hits
 
 
@@ -238,12 +247,15 @@ def _build_table(rows: list[list], filled: list[bool], sheet: str | None, header
     if is_standard(names):
         known_convention = "da"  # the standard format is defined with decimal comma
     excluded: list[tuple[int, str]] = []
-    data: list[list] = []
     numbers: list[int] = []
     header_key = [n.lower() for n in names]
     head_first = rows[header][0] if header is not None and rows[header] else None
     candidates = [(i, rows[i]) for i in range(start, end + 1) if filled[i]]
-    totals = _total_rows([r for _, r in candidates], width)
+    cand_rows = [r for _, r in candidates]
+    raws = _columns(cand_rows, width)
+    counts = [Counter(raw) for raw in raws]  # one pass per column serves totals, privacy and parsing
+    totals = _total_rows(raws, counts)
+    kept: list[int] = []
     for k, (i, row) in enumerate(candidates):
         if head_first is not None and row and row[0] == head_first and \
                 [_name(v).lower() for v in row[:width]] == header_key:
@@ -251,21 +263,21 @@ def _build_table(rows: list[list], filled: list[bool], sheet: str | None, header
         elif k in totals:
             excluded.append((i + 1, "total"))
         else:
-            data.append(row)
+            kept.append(k)
             numbers.append(i + 1)
-    while data and _is_note(data[-1], width):  # notes and sources under the table
+    while kept and _is_note(cand_rows[kept[-1]], width):  # notes and sources under the table
         excluded.append((numbers.pop(), "note"))
-        data.pop()
+        kept.pop()
     excluded.sort()
-    keep = [c for c in range(width) if names[c] or any(not is_empty(v) for v in {r[c] for r in data if c < len(r)})]
-    if not keep or (not data and header is None):
+    if len(kept) != len(cand_rows):
+        raws = [[raw[k] for k in kept] for raw in raws]
+        counts = [Counter(raw) for raw in raws]
+    keep = [c for c in range(width) if names[c] or any(not is_empty(v) for v in counts[c])]
+    if not keep or (not kept and header is None):
         return None
     columns = _unique([names[c] or f"Kolonne {col_letter(c)}" for c in keep])
-    shortest = min(map(len, data), default=0)
-    parsed = {}
-    for name, c in zip(columns, keep, strict=True):
-        raw = [r[c] for r in data] if c < shortest else [r[c] if c < len(r) else None for r in data]
-        parsed[name] = parse_column(raw, file_convention, known_convention=known_convention)
+    parsed = {name: parse_column(raws[c], file_convention, known_convention=known_convention, counts=counts[c])
+              for name, c in zip(columns, keep, strict=True)}
     return Table(sheet, header + 1 if header is not None else 0, columns, [col_letter(c) for c in keep], numbers,
                  excluded, parsed)
 
