@@ -21,6 +21,7 @@ from klyngedesk.core.formatting import format_date
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.render.chart_pdf import draw_chart
 from klyngedesk.core.render.charts import ChartSpec
+from klyngedesk.core.render.fonts import text_width
 from klyngedesk.core.render.page_template import CONTENT_WIDTH, MUTED, RULE, STYLES
 from klyngedesk.core.render.pdf_pen import ChartFlowable
 from klyngedesk.i18n import tr
@@ -65,24 +66,46 @@ def cover(cluster_name: str, meeting: Meeting, lang: str, kind: str,
     return story
 
 
+def fit(text: str, style: str, room: float) -> str | Paragraph:
+    """A table cell: the plain string when it fits on one line (fast), else a wrapping paragraph."""
+    st = STYLES[style]
+    if text_width(text, st.fontName, st.fontSize) <= room and not set(text) & set("<>&\n"):
+        return text
+    return p(text, style)
+
+
+def _column_font(col: int, style: str) -> list[tuple]:
+    st = STYLES[style]
+    return [("FONT", (col, 0), (col, -1), st.fontName, st.fontSize, st.leading),
+            ("TEXTCOLOR", (col, 0), (col, -1), st.textColor)]
+
+
 def facts_table(facts: Sequence[tuple[str, str]], label_width: float = 90, width: float = CONTENT_WIDTH,
                 style: str = "body") -> Table:
-    rows = [[p(label, "label"), p(value, style)] for label, value in facts]
+    """Label and value pairs without a box (the cover's facts, the key figures)."""
+    pad = 6
+    rows = [[fit(label, "label", label_width - pad), fit(value, style, width - label_width - pad)]
+            for label, value in facts]
     table = Table(rows, colWidths=[label_width, width - label_width], hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+                               ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                               *_column_font(0, "label"), *_column_font(1, style)]))
     return table
 
 
 def definition_box(lines: Sequence[tuple[str, str]]) -> Table:
     """The plain-language definition as a light box: numerator, denominator, unit, source, period."""
-    rows = [[p(label, "label"), p(text, "cell")] for label, text in lines]
-    table = Table(rows, colWidths=[72, CONTENT_WIDTH - 72], hAlign="LEFT")
+    label_width, pad = 72, 6
+    rows = [[fit(label, "label", label_width - 2 * pad), fit(text, "cell", CONTENT_WIDTH - label_width - 2 * pad)]
+            for label, text in lines]
+    table = Table(rows, colWidths=[label_width, CONTENT_WIDTH - label_width], hAlign="LEFT")
     table.setStyle(TableStyle([
         ("BACKGROUND", (0, 0), (-1, -1), ZEBRA), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad), ("RIGHTPADDING", (0, 0), (-1, -1), pad),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-        ("TOPPADDING", (0, 0), (-1, 0), 6), ("BOTTOMPADDING", (0, -1), (-1, -1), 6)]))
+        ("TOPPADDING", (0, 0), (-1, 0), 6), ("BOTTOMPADDING", (0, -1), (-1, -1), 6),
+        *_column_font(0, "label"), *_column_font(1, "cell")]))
     return table
 
 
