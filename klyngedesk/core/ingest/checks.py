@@ -67,25 +67,31 @@ def _list_sizes(sizes: list[NewValue]) -> list[Problem]:
 
 def _numerators(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) -> list[Problem]:
     out = []
+    denominators: dict[str, list[str]] = defaultdict(list)
     for ind in ctx.indicators:
-        if ind.denominator_kind != "measure" or not ind.denominator:
+        if ind.denominator_kind == "measure" and ind.denominator:
+            denominators[ind.numerator].append(ind.denominator)
+    if not denominators:
+        return out
+    for (clinic, measure, period), v in seen.items():
+        if measure not in denominators or v.status != "ok" or v.value is None:
             continue
-        for (clinic, measure, period), v in seen.items():
-            if measure != ind.numerator or v.status != "ok" or v.value is None:
-                continue
-            den = seen.get((clinic, ind.denominator, period))
+        for denominator in denominators[measure]:
+            den = seen.get((clinic, denominator, period))
             den_value = den.value if den is not None and den.status == "ok" else \
-                ctx.previous.get((clinic, ind.denominator, period)) if den is None else None
+                ctx.previous.get((clinic, denominator, period)) if den is None else None
             if den_value is not None and v.value > den_value:
                 out.append(Problem("error", "{numerator} ({value}) is larger than {denominator} ({total}) for clinic "
                                    "{clinic}.", {"numerator": measure, "value": _num(v.value),
-                                                 "denominator": ind.denominator, "total": _num(den_value),
+                                                 "denominator": denominator, "total": _num(den_value),
                                                  "clinic": clinic}, row=v.row, column=v.col, sheet=v.sheet))
     return out
 
 
 def _drastic(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) -> list[Problem]:
-    out = []
+    out: list[Problem] = []
+    if not ctx.previous:
+        return out
     by_period: dict[str, str | None] = defaultdict(lambda: None)
     for (clinic, measure, period), v in seen.items():
         if v.status != "ok" or v.value is None:

@@ -246,25 +246,19 @@ def _build_table(rows: list[list], filled: list[bool], sheet: str | None, header
     names, start = _header_names(rows, header, width, start)
     if is_standard(names):
         known_convention = "da"  # the standard format is defined with decimal comma
-    excluded: list[tuple[int, str]] = []
-    numbers: list[int] = []
     header_key = [n.lower() for n in names]
     head_first = rows[header][0] if header is not None and rows[header] else None
-    candidates = [(i, rows[i]) for i in range(start, end + 1) if filled[i]]
-    cand_rows = [r for _, r in candidates]
+    indexes = [i for i in range(start, end + 1) if filled[i]]
+    cand_rows = [rows[i] for i in indexes]
     raws = _columns(cand_rows, width)
     counts = [Counter(raw) for raw in raws]  # one pass per column serves totals, privacy and parsing
-    totals = _total_rows(raws, counts)
-    kept: list[int] = []
-    for k, (i, row) in enumerate(candidates):
-        if head_first is not None and row and row[0] == head_first and \
-                [_name(v).lower() for v in row[:width]] == header_key:
-            excluded.append((i + 1, "repeated header"))
-        elif k in totals:
-            excluded.append((i + 1, "total"))
-        else:
-            kept.append(k)
-            numbers.append(i + 1)
+    skip = dict.fromkeys(_total_rows(raws, counts), "total")
+    if head_first is not None and counts and head_first in counts[0]:
+        skip.update((k, "repeated header") for k, r in enumerate(cand_rows) if r and r[0] == head_first and
+                    [_name(v).lower() for v in r[:width]] == header_key)
+    kept = [k for k in range(len(cand_rows)) if k not in skip] if skip else list(range(len(cand_rows)))
+    numbers = [indexes[k] + 1 for k in kept]
+    excluded = [(indexes[k] + 1, why) for k, why in skip.items()]
     while kept and _is_note(cand_rows[kept[-1]], width):  # notes and sources under the table
         excluded.append((numbers.pop(), "note"))
         kept.pop()
