@@ -37,6 +37,15 @@ def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
     return min(timeit.repeat(fn, number=1, repeat=repeat))
 
 
+def paired(floor: Callable[[], object], ours: Callable[[], object], repeat: int = 5) -> tuple[float, float]:
+    """Best times of the floor and of ours, run alternately so that a busy machine slows both alike."""
+    a, b = [], []
+    for _ in range(repeat):
+        a.append(best_of(floor, 1))
+        b.append(best_of(ours, 1))
+    return min(a), min(b)
+
+
 def pandas_floor(paths: list[Path]) -> None:
     for p in paths:
         if p.suffix == ".csv":
@@ -80,10 +89,9 @@ def main() -> None:
         demo = build_demo(folder / "demo.klynge")
         with Project.open(demo) as project:
             files = typical_files(folder / "files", project) if (folder / "files").mkdir() is None else []
-        floor = best_of(lambda: pandas_floor(files))
-        ours_read = best_of(lambda: [inspect_file(p) for p in files])
+        floor, ours_read = paired(lambda: pandas_floor(files), lambda: [inspect_file(p) for p in files])
         with Project.open(demo) as project:
-            ours_plan = best_of(lambda: plan_import(project, files, confirm=True))
+            ours_plan = best_of(lambda: plan_import(project, files, confirm=True), 5)
 
         def store() -> None:
             target = folder / "store.klynge"
@@ -98,11 +106,10 @@ def main() -> None:
               f"{ours_plan / floor:.2f}x   full import {ours_store * 1000:.0f} ms = {ours_store / floor:.2f}x")
 
         big = cf.big_standard_xlsx(folder / "region_100k.xlsx")
-        floor = best_of(lambda: pd.read_excel(big, engine="calamine"))
-        ours_read = best_of(lambda: inspect_file(big))
+        floor, ours_read = paired(lambda: pd.read_excel(big, engine="calamine"), lambda: inspect_file(big))
         project = big_project(folder / "big.klynge")
         try:
-            ours_plan = best_of(lambda: plan_import(project, [big], confirm=True), 2)
+            ours_plan = best_of(lambda: plan_import(project, [big], confirm=True), 3)
             start = time.perf_counter()
             commit_plan(project, plan_import(project, [big], confirm=True))
             ours_store = time.perf_counter() - start

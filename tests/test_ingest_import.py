@@ -209,3 +209,19 @@ def test_the_same_file_twice_in_one_import_is_stored_once(project, tmp_path: Pat
     assert "samme fil" in plan.files[1].message("da")
     commit_plan(project, plan)
     assert len([b for b in project.batches() if b.file_name in (f.path.name, copy.name)]) == 1
+
+
+def test_progress_is_reported_and_cancel_stops_without_writing(project, tmp_path: Path) -> None:
+    from klyngedesk.core.ingest import ImportCancelled
+
+    files = [cf.standard_csv(tmp_path, cf.demo_clinics(project)[:2], NEW, seed=i, name=f"f{i}.csv").path
+             for i in range(3)]
+    seen: list[float] = []
+    plan = plan_import(project, files, progress=seen.append)
+    assert seen[-1] == 1.0 and len(seen) == 3
+    with pytest.raises(ImportCancelled):
+        plan_import(project, files, cancelled=lambda: True)
+    before = len(project.batches())
+    with pytest.raises(ImportCancelled):
+        commit_plan(project, plan, cancelled=lambda: True)
+    assert len(project.batches()) == before

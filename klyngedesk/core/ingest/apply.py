@@ -39,64 +39,71 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
     answers = answers or {}
     sheet = table.sheet
     _confirm_measures(mapping, out, answers, accept_all)
-    letters = dict(zip(table.columns, table.letters, strict=True))
-    idx = {c: i for i, c in enumerate(table.columns)}
     _check_value_columns(table, mapping, out)
+    idx = {c: i for i, c in enumerate(table.columns)}
+    labels = {c: f"{c} ({x})" for c, x in zip(table.columns, table.letters, strict=True)}
+    yi, ni = idx.get(mapping.yder_column or ""), idx.get(mapping.name_column or "")
+    pi, mi = idx.get(mapping.period_column or ""), idx.get(mapping.measure_column or "")
+    wide = [(m, idx[c], labels[c], c) for c, m in mapping.columns.items()]
+    long_value = (idx[mapping.value_column], labels[mapping.value_column], mapping.value_column) \
+        if mapping.value_column else None
     unknown: dict[tuple[str, str], int] = {}
     clinic_cache: dict[tuple, str | None] = {}
-    by_yder = yder_index(ctx.clinics)
-    fixed_clinic = mapping.clinic
     measure_cache: dict[object, str | None] = {}
-    col_labels = {c: f"{c} ({letters[c]})" for c in table.columns}
-    clinics = out.clinics
+    period_cache: dict[object, str | None] = {None: mapping.period}
+    by_yder = yder_index(ctx.clinics)
+    values, sizes, clinics = out.values, out.list_sizes, out.clinics
     columns = [table.column(c) for c in table.columns]
     for row, rn in zip(zip(*columns, strict=True), table.row_numbers, strict=True):
-        clinic = fixed_clinic
+        clinic = mapping.clinic
         if clinic is None:
-            yder = row[idx[mapping.yder_column]] if mapping.yder_column else None
-            name = row[idx[mapping.name_column]] if mapping.name_column else None
-            if yder is None and name is None:
+            key = (row[yi] if yi is not None else None, row[ni] if ni is not None else None)
+            if key == (None, None):
                 continue
-            ck = (yder, name)
-            if ck not in clinic_cache:
-                clinic_cache[ck] = _clinic(ctx, yder, name, out, answers, accept_all, unknown, rn, by_yder)
-            clinic = clinic_cache[ck]
+            if key not in clinic_cache:
+                clinic_cache[key] = _clinic(ctx, *key, out, answers, accept_all, unknown, rn, by_yder)
+            clinic = clinic_cache[key]
         period = mapping.period
-        if mapping.period_column:
-            label = row[idx[mapping.period_column]]
-            period = ctx.period_for(label) if label is not None else mapping.period
-            if period is None and label is not None:
+        if pi is not None:
+            label = row[pi]
+            if label not in period_cache:
+                period_cache[label] = ctx.period_for(label)
+            period = period_cache[label]
+            if period is None:
                 unknown.setdefault(("period", redact(_txt(label))), rn)
-        if mapping.measure_column:
-            label = row[idx[mapping.measure_column]]
-            if label is None:
-                continue
+        pairs = wide
+        if mi is not None:
+            label = row[mi]
             if label not in measure_cache:
-                measure_cache[label] = mapping.labels.get(_txt(label)) or ctx.measure_for(_txt(label))
+                measure_cache[label] = None if label is None else \
+                    mapping.labels.get(_txt(label)) or ctx.measure_for(_txt(label))
             measure = measure_cache[label]
             if measure is None:
-                unknown.setdefault(("measure", redact(_txt(label))), rn)
+                if label is not None:
+                    unknown.setdefault(("measure", redact(_txt(label))), rn)
                 continue
-            pairs = [(measure, mapping.value_column)]
-        else:
-            pairs = [(m, c) for c, m in mapping.columns.items()]
+            pairs = ((measure, *long_value),)  # type: ignore[misc]
         if clinic is None or period is None:
             continue
-        for measure, col in pairs:
-            cell = row[idx[col]]
+        for measure, ci, where, col in pairs:
+            cell = row[ci]
             if cell.__class__ is float:  # the common case, kept fast for large files
-                (out.list_sizes if measure == LIST_SIZE else out.values).append(
-                    NewValue(clinic, measure, period, cell, "ok", None, sheet, rn, col_labels[col]))
-                clinics.add(clinic)
+                value = NewValue(clinic, measure, period, cell, "ok", None, sheet, rn, where)
+            elif cell is None:
                 continue
-            if cell is not None and not isinstance(cell, (Suppressed, CellError)):
-                out.problems.append(Problem("error", "The value {text} is not a number.", {"text": redact(str(cell))[:40]},
-                                            row=rn, column=col, sheet=sheet))
+            elif isinstance(cell, (Suppressed, CellError)):
+                value = _value(cell, clinic, measure, period, sheet, rn, where)
+            else:
+                out.problems.append(Problem("error", "The value {text} is not a number.",
+                                            {"text": redact(str(cell))[:40]}, row=rn, column=col, sheet=sheet))
                 continue
-            value = _value(cell, clinic, measure, period, sheet, rn, col_labels[col])
-            if value is not None:
-                (out.list_sizes if measure == LIST_SIZE else out.values).append(value)
-                clinics.add(clinic)
+            (sizes if measure == LIST_SIZE else values).append(value)
+            clinics.add(clinic)
+    _report_unknown(mapping, unknown, out, sheet)
+    return out
+
+
+def _report_unknown(mapping: Mapping, unknown: dict[tuple[str, str], int], out: Mapped, sheet: str | None) -> None:
     if mapping.period is None and not mapping.period_column:
         out.problems.append(Problem("error", "The file does not say which period the values are for; choose a "
                                     "period (--period).", sheet=sheet))
@@ -106,7 +113,6 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
                "period": "Unknown period {label}. Add the period to the project or fix the file.",
                "measure": "Unknown measure {label}. Use a measure key of the topic or map the label."}[kind]
         out.problems.append(Problem("error", msg, {"label": label}, row=rn, sheet=sheet))
-    return out
 
 
 def _txt(value) -> str:
@@ -158,13 +164,7 @@ def _check_value_columns(table: Table, mapping: Mapping, out: Mapped) -> None:
                                         sheet=table.sheet))
 
 
-def _value(cell, clinic: str, measure: str, period: str, sheet, row: int, col: str) -> NewValue | None:
-    if cell is None:
-        return None
-    if isinstance(cell, float):
-        return NewValue(clinic, measure, period, cell, "ok", None, sheet, row, col)
+def _value(cell, clinic: str, measure: str, period: str, sheet, row: int, col: str) -> NewValue:
     if isinstance(cell, Suppressed):
         return NewValue(clinic, measure, period, None, "suppressed", cell.text, sheet, row, col)
-    if isinstance(cell, CellError):
-        return NewValue(clinic, measure, period, None, "missing", cell.code, sheet, row, col)
-    return None
+    return NewValue(clinic, measure, period, None, "missing", cell.code, sheet, row, col)  # a CellError
