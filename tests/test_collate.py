@@ -167,3 +167,16 @@ def test_cli_collate_usage_and_refusals(demo_path, capsys) -> None:
     finally:
         set_language("da")
     assert "KOL-patienter" in capsys.readouterr().out
+
+
+def test_a_period_without_data_collates_to_empty_rows(demo_project) -> None:
+    from datetime import date
+
+    from klyngedesk.core.model import Period
+
+    demo_project.add_period(Period("2026H2", "2. halvår 2026", date(2026, 7, 1), date(2026, 12, 31)))
+    table = collate(demo_project, "kol", "2026H2", "2026H1")
+    for ind in table.indicators:
+        assert ind.n_clinics == 0 and ind.pooled is None and ind.median is None and ind.quality == ("no_data",)
+        assert ind.change is None and all(r.value is None and "missing" in r.quality for r in ind.rows)
+        assert ind.sentence["da"].startswith("Ændringen i ") and "kan ikke beregnes" in ind.sentence["da"]

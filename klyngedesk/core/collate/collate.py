@@ -102,6 +102,7 @@ def _indicator(ind: Indicator, period: Period, base: Period | None, inputs: pd.D
         b_r = compute(b_num[None], (b_den if ind.denominator_kind != "none" else np.full(len(clinics), np.nan))[None],
                       unit=ind.unit, scale=indicator_scale(ind, base))
         b_val = b_r["value"][0]
+        b_pooled = b_r["pooled"][0]
         ok = np.isfinite(r["value"]) & np.isfinite(b_val)
         n1 = den if ind.denominator_kind != "none" else np.ones(len(clinics))
         n0 = b_den if ind.denominator_kind != "none" else np.ones(len(clinics))
@@ -115,10 +116,12 @@ def _indicator(ind: Indicator, period: Period, base: Period | None, inputs: pd.D
     rows = _rows(clinics, ind, num, den, r, b_num, b_den, b_val, ch, part, notes, threshold)
     cluster_change = sentence = None
     if ch is not None:
-        cluster_change = _changes({k: np.atleast_1d(v) for k, v in cluster.items()}, [None], [None])[0]
-        sentence = {lang: change_sentence(_subject(ind.title), cluster_change.relative,
-                                          cluster_change.relative_low, cluster_change.relative_high,
-                                          base.label, period.label, lang, cluster_change.caution)
+        cluster_change = _changes({k: np.atleast_1d(v) for k, v in cluster.items()}, _floats(b_pooled),
+                                  _floats(r["pooled"][0]))[0]
+        c = cluster_change
+        sentence = {lang: change_sentence(_subject(ind.title), c.relative if c else None,
+                                          c.relative_low if c else None, c.relative_high if c else None,
+                                          base.label, period.label, lang, c.caution if c else ())
                     for lang in ("da", "en")}
     n = int(r["n"][0])
     return IndicatorResult(
@@ -140,7 +143,7 @@ def _indicator(ind: Indicator, period: Period, base: Period | None, inputs: pd.D
 
 def _floats(values) -> list[float | None]:
     """An array as plain floats, None for NaN/inf (one pass, no numpy scalars per value)."""
-    arr = np.asarray(values, dtype=float)
+    arr = np.atleast_1d(np.asarray(values, dtype=float))
     return [v if ok else None for v, ok in zip(arr.tolist(), np.isfinite(arr).tolist(), strict=True)]
 
 
