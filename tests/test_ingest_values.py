@@ -113,3 +113,23 @@ def test_two_row_merged_header_and_stacked_tables(tmp_path: Path) -> None:
     assert first.columns == ["Praksis", "KOL Patienter", "KOL LFU", "Antibiotika Ordinationer"]
     assert first.rows[1] == ["Syd", 12.0, 9.0, 310.0]
     assert second.header_row == 6 and second.rows == [["Nord", 4000.0]] and second.excluded == [(8, "total")]
+
+
+def test_hidden_sheet_is_skipped_unless_chosen(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Synlig"
+    wb.active.append(["Praksis", "Antal"])
+    wb.active.append(["Nord", 3])
+    hidden = wb.create_sheet("Skjult")
+    hidden.append(["Praksis", "Antal"])
+    hidden.append(["Syd", 7])
+    hidden.sheet_state = "hidden"
+    path = tmp_path / "skjult.xlsx"
+    wb.save(path)
+    report = inspect_file(path)
+    assert [t.sheet for t in report.tables] == ["Synlig"]
+    chosen = inspect_file(path, sheet="Skjult")
+    assert chosen.sheet == "Skjult" and chosen.tables[0].rows == [["Syd", 7.0]]
+    assert inspect_file(path, sheet="Findes ikke").refusal.kind == "nosheet"
