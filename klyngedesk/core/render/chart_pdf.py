@@ -21,6 +21,8 @@ from klyngedesk.core.render.pdf_pen import ChartFlowable, Pen
 
 TITLE_SIZE, LABEL_SIZE, TICK_SIZE = 9.0, 7.5, 7.0
 ROW = 10.5            # height of one clinic row
+ROWS_AREA = 580.0     # the most height the rows may take: very large clusters get thinner rows, never a
+                      # chart taller than a page
 TITLE_H = 16.0        # space for the title
 AXIS_H = 24.0         # tick labels + axis label under the plot
 LEGEND_ROW = 11.0
@@ -124,8 +126,12 @@ def _rows_frame(labels: list[str], legend: list[tuple[str, str, str]], width: fl
     """Geometry shared by the row charts: (height, x0 of plot, x1 of plot, y of the top row, legend height)."""
     label_w = _label_column(labels, width)
     legend_h = _legend_rows(legend, width) * LEGEND_ROW + 4 if legend else 0
-    height = TITLE_H + rows * ROW + AXIS_H + legend_h + 4
+    height = TITLE_H + rows * row_height(rows) + AXIS_H + legend_h + 4
     return height, label_w, width - value_col, height - TITLE_H, legend_h
+
+
+def row_height(rows: int) -> float:
+    return ROW if rows * ROW <= ROWS_AREA else max(2.0, ROWS_AREA / rows)
 
 
 def _row_chart(title: str, axis: Axis, labels: list[str], legend: list[tuple[str, str, str]], width: float,
@@ -134,7 +140,7 @@ def _row_chart(title: str, axis: Axis, labels: list[str], legend: list[tuple[str
     height, x0, x1, top, legend_h = _rows_frame(labels, legend, width, len(labels), value_col)
     pen = Pen(width, height)
     _title(pen, title, height)
-    y_bottom = top - len(labels) * ROW
+    y_bottom = top - len(labels) * row_height(len(labels))
     _x_axis(pen, axis, x0, x1, y_bottom, top)
     return pen, x0, x1, top, y_bottom, legend_h
 
@@ -158,16 +164,16 @@ def ranked_bars(spec: RankedBarChart, width: float) -> ChartFlowable:
     value_col = max((text_width(b.value_text, BOLD, LABEL_SIZE) for b in spec.bars), default=20) + 8
     pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, [b.label for b in spec.bars], legend,
                                                     width, value_col)
-    span = x1 - x0
+    span, row = x1 - x0, row_height(len(spec.bars))
     for i, bar in enumerate(spec.bars):
-        yc = top - (i + 0.5) * ROW
+        yc = top - (i + 0.5) * row
         font = _row_label(pen, x0, yc, bar.label, bar.highlight)
         _text(pen, width, yc - 2.6, bar.value_text, font=font, anchor="end",
                     role="text" if bar.value is not None else "muted")
         if bar.value is None:
             continue
         w = spec.axis.fraction(bar.value) * span
-        pen.rect(x0, yc - ROW * 0.32, max(w, 0.4), ROW * 0.64, width=1.2 if bar.outside else 0,
+        pen.rect(x0, yc - row * 0.32, max(w, 0.4), row * 0.64, width=1.2 if bar.outside else 0,
                    fill=colour("bar_own" if bar.highlight else "bar"),
                    stroke=colour("outside") if bar.outside else None)
         if bar.low is not None and bar.high is not None:
@@ -238,8 +244,9 @@ def composition(spec: CompositionChart, width: float) -> ChartFlowable:
     value_col = max((text_width(b.total_text, REGULAR, LABEL_SIZE) for b in spec.bars), default=0) + 8
     pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, [b.label for b in spec.bars], legend,
                                                     width, value_col)
+    row = row_height(len(spec.bars))
     for i, bar in enumerate(spec.bars):
-        yc = top - (i + 0.5) * ROW
+        yc = top - (i + 0.5) * row
         font = _row_label(pen, x0, yc, bar.label, bar.highlight)
         _text(pen, width, yc - 2.6, bar.total_text, font=font, anchor="end", role="muted")
         x = x0
@@ -247,11 +254,11 @@ def composition(spec: CompositionChart, width: float) -> ChartFlowable:
             if share is None:
                 continue
             w = spec.axis.fraction(share) * (x1 - x0)
-            pen.rect(x, yc - ROW * 0.32, w, ROW * 0.64, fill=colour(SEGMENT_COLOURS[j % len(SEGMENT_COLOURS)]),
+            pen.rect(x, yc - row * 0.32, w, row * 0.64, fill=colour(SEGMENT_COLOURS[j % len(SEGMENT_COLOURS)]),
                        stroke=white, width=0.4)
             x += w
         if bar.highlight:
-            pen.rect(x0 - 1, yc - ROW * 0.45, x1 - x0 + 2, ROW * 0.9, fill=None,
+            pen.rect(x0 - 1, yc - row * 0.45, x1 - x0 + 2, row * 0.9, fill=None,
                        stroke=colour("bar_own"), width=1.4)
     _legend(pen, legend, 0, width, legend_h - LEGEND_ROW + 2)
     return pen.flowable()
@@ -265,9 +272,9 @@ def before_after(spec: BeforeAfterChart, width: float) -> ChartFlowable:
         legend.append(("dot", "bar_own", spec.own_label))
     pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, [r.label for r in spec.rows], legend,
                                                     width, 6)
-    span = x1 - x0
+    span, step = x1 - x0, row_height(len(spec.rows))
     for i, row in enumerate(spec.rows):
-        yc = top - (i + 0.5) * ROW
+        yc = top - (i + 0.5) * step
         _row_label(pen, x0, yc, row.label, row.highlight)
         xb = x0 + spec.axis.fraction(row.before) * span if row.before is not None else None
         xa = x0 + spec.axis.fraction(row.after) * span if row.after is not None else None

@@ -132,8 +132,8 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
 
 
 def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: ChartContext, *,
-                      with_table: bool, own_block: Callable[[AnonymisedIndicator], list[Flowable]] | None = None
-                      ) -> list[Flowable]:
+                      with_table: bool, own_block: Callable[[AnonymisedIndicator], list[Flowable]] | None = None,
+                      lead: Sequence[Flowable] = ()) -> list[Flowable]:
     """Everything about one indicator; starts with its bookmark and title.
 
     Layout: title, definition, (own figures,) the ranked bars at full width, then half-width cells in
@@ -141,7 +141,7 @@ def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: Ch
     """
     table, topic, lang = material.table, material.topic, ctx.lang
     meta = indicator_meta(topic, ind.key)
-    head: list[Flowable] = [OutlineEntry(ind.title, 1), p(ind.title, "h2"),
+    head: list[Flowable] = [*lead, OutlineEntry(ind.title, 1), p(ind.title, "h2"),
                             definition_box(wording.definition_lines(topic, meta, table.period_label,
                                                                     table.compare_label, lang)),
                             Spacer(1, 8)]
@@ -186,14 +186,17 @@ def topic_pages(material: TopicMaterial, ctx: ChartContext, *, with_table: bool,
     """A topic: title page content, each indicator from a new page, compositions, discussion questions."""
     table, topic, lang = material.table, material.topic, ctx.lang
     story: list[Flowable] = [] if first else [PageBreak()]
-    story += [OutlineEntry(table.topic_title, 0), p(table.topic_title, "h1")]
+    lead: list[Flowable] = [OutlineEntry(table.topic_title, 0), p(table.topic_title, "h1")]
     if topic.description:
-        story.append(p(topic.description))
+        lead.append(p(topic.description))
+    if not table.indicators:
+        story += lead
     for i, ind in enumerate(table.indicators):
         if i:
             story.append(PageBreak())
         ind_ctx = replace(ctx, own=own_for(ind.key)) if own_for else ctx
-        story += indicator_section(material, ind, ind_ctx, with_table=with_table, own_block=own_block)
+        story += indicator_section(material, ind, ind_ctx, with_table=with_table, own_block=own_block,
+                                   lead=lead if i == 0 else ())
     label_codes = {r.label: r.code for ind in table.indicators for r in ind.rows}
     for comp in table.compositions:
         spec = composition_chart(comp, ctx, material.own_composition.get(comp.key), label_codes)
