@@ -55,6 +55,9 @@ def packed(tmp_path_factory: pytest.TempPathFactory):
     with Project.open(path) as project:
         project.add_action("K03", "Gennemgå alle tramadolbrugere over 75 år", indicator="tramadol_pr1000")
         project.add_note("Morfin er talt fra journalen i juni.", clinic="K03", measure="morfin_brugere")
+        project.add_note("Listestørrelsen er talt 1. juli.", clinic="K05", measure="tramadol_brugere",
+                         audience="group")
+        project.add_note("Alle tal er trukket fra Ordiprax i august.", audience="group")
         result = build_pack(project, "2026-12", folder / "out")
     return path, result
 
@@ -130,6 +133,16 @@ def test_personal_handout_carries_code_actions_and_notes(packed) -> None:
     assert "Gennemgå alle tramadolbrugere over 75 år" in text
     assert "Morfin er talt fra journalen i juni." in text
     assert f"{code} (jer)" in text                          # its own bar is labelled in the charts
+
+
+def test_group_notes_appear_with_the_clinic_by_code_and_private_notes_do_not(packed) -> None:
+    path, result = packed
+    with Project.open(path, readonly=True) as project:
+        code = project.draw("2026-12")["codes"]["K05"]
+    pages = [" ".join(t.split()) for t in page_texts(result.group)]
+    assert "Alle tal er trukket fra Ordiprax i august." in pages[0]          # a general note: on the cover
+    assert any(f"Praksis {code}: Listestørrelsen er talt 1. juli." in t for t in pages)
+    assert not any("Morfin er talt fra journalen i juni." in t for t in pages)
 
 
 def test_key_lists_every_code_and_clinic(packed) -> None:

@@ -29,7 +29,8 @@ def document_info(title: str, cluster_name: str, meeting: Meeting, lang: str, *,
                         keywords=("KlyngeDesk", meeting.key), lang=lang, banner=banner)
 
 
-def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_name: str, lang: str) -> list[Flowable]:
+def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_name: str, lang: str,
+                general_notes: Sequence[str] = ()) -> list[Flowable]:
     """The handout's flowables. Every table must be an AnonymisedTable: names cannot get in by mistake."""
     for material in materials:
         if not isinstance(material.table, AnonymisedTable):
@@ -47,6 +48,8 @@ def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_na
     for material in materials:
         story += [p(material.table.topic_title, "label"),
                   bullets([ind.title for ind in material.table.indicators], "small")]
+    if general_notes:
+        story += [p(tr("Data notes", lang), "h3"), bullets(general_notes, "small")]
     story += [Spacer(1, 10), p(tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts under "
                                   "{t} are shown as {text}. {n} clinics in the material.", lang,
                                   t=materials[0].table.threshold if materials else 5, text=suppressed,
@@ -58,9 +61,10 @@ def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_na
 
 
 def render_group(target: str | Path | BinaryIO, materials: Sequence[TopicMaterial], meeting: Meeting,
-                 cluster_name: str, lang: str, check: Callable[[list[str]], None] | None = None) -> None:
+                 cluster_name: str, lang: str, check: Callable[[list[str]], None] | None = None,
+                 general_notes: Sequence[str] = ()) -> None:
     """Write the group handout PDF; `check` sees every text placed in it first (the leak check) and may raise."""
-    story = group_story(materials, meeting, cluster_name, lang)
+    story = group_story(materials, meeting, cluster_name, lang, general_notes)
     if check is not None:
         check(["\n".join(dict.fromkeys(drawing_texts(story)))])   # one scan of each distinct text
     info = document_info(f"{meeting.title} — {tr('Group handout', lang)}", cluster_name, meeting, lang,

@@ -112,16 +112,21 @@ class _Pack:
         self.identified = [collate(project, t.key, self.meeting.period, self.meeting.baseline_period)
                            for t in self.topics]
 
+    def _group_note(self, note: dict) -> str:
+        """A note for the group: a clinic is named by its code (by name only if it consented)."""
+        if note["clinic"] and note["clinic"] in self.codes:
+            who = self.clinics[note["clinic"]].name if note["clinic"] in self.consents else self.codes[note["clinic"]]
+            return tr("Clinic {code}: {text}", self.lang, code=who, text=note["text"])
+        return note["text"]
+
+    def group_notes(self) -> tuple[list[dict], tuple[str, ...]]:
+        """The notes meant for the group, and those of them about no measure (shown on the cover)."""
+        notes = [n for n in self.project.notes() if n["audience"] == "group" and n["period"] in self.periods]
+        return notes, tuple(self._group_note(n) for n in notes if not n["measure"])
+
     def group_materials(self) -> list[TopicMaterial]:
-        notes = [n for n in self.project.notes() if n["audience"] == "group"]
-
-        def anonymous(note: dict) -> str:
-            if note["clinic"] and note["clinic"] in self.codes:
-                who = self.clinics[note["clinic"]].name if note["clinic"] in self.consents else self.codes[note["clinic"]]
-                return tr("Clinic {code}: {text}", self.lang, code=who, text=note["text"])
-            return note["text"]
-
-        return [TopicMaterial(table, topic, _notes_by_indicator(notes, topic, self.periods, anonymous))
+        notes, _ = self.group_notes()
+        return [TopicMaterial(table, topic, _notes_by_indicator(notes, topic, self.periods, self._group_note))
                 for table, topic in zip(self.anonymised, self.topics, strict=True)]
 
     def personal_material(self, clinic: str) -> PersonalMaterial:
@@ -183,7 +188,7 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
         group_checker = leak_checker(project, meeting)
         group_bytes = io.BytesIO()
         render_group(group_bytes, pack.group_materials(), pack.meeting, pack.cluster_name, lang,
-                     check=group_checker.check)
+                     check=group_checker.check, general_notes=pack.group_notes()[1])
         group_path = partial / f"{tr('Group handout', lang)}.pdf"
         group_path.write_bytes(group_bytes.getvalue())
         tick()
