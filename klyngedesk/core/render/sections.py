@@ -111,7 +111,7 @@ def definition_box(lines: Sequence[tuple[str, str]]) -> Table:
 
 def numbered(items: Iterable[str]) -> ListFlowable:
     return ListFlowable([ListItem(p(t), leftIndent=14) for t in items], bulletType="1", bulletFontSize=9.5,
-                        bulletFontName=STYLES["body"].fontName, leftIndent=14, bulletOffsetY=-1)
+                        bulletFontName=STYLES["body"].fontName, leftIndent=14)
 
 
 def bullets(items: Iterable[str], style: str = "body") -> ListFlowable:
