@@ -164,9 +164,11 @@ def test_cli_import_dry_run_then_import_with_json(demo_path: Path, tmp_path: Pat
     with Project.open(demo_path) as project:
         clinics = cf.demo_clinics(project)
     f = cf.standard_csv(tmp_path, clinics, "2026H1")
-    assert main(["import", str(demo_path), str(f.path), "--dry-run", "--json"]) == 1  # replaces: needs --yes
+    assert main(["import", str(demo_path), str(f.path), "--dry-run", "--json"]) == 0  # a question, not an error
     out = json.loads(capsys.readouterr().out)
     assert out["files"][0]["status"] == "questions" and out["imported"] is False
+    assert main(["import", str(demo_path), str(f.path)]) == 1  # without --yes nothing replaces stored values
+    capsys.readouterr()
     assert main(["import", str(demo_path), str(f.path), "--yes", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["imported"] and out["files"][0]["values"] == 42 and out["files"][0]["batch"]

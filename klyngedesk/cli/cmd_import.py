@@ -56,15 +56,17 @@ def run(args: argparse.Namespace) -> int:
             say("{file}: {n} values can be imported (nothing written).", file=fp.name, n=len(fp.values))
         else:
             say("{file}: {n} values imported as batch {batch}.", file=fp.name, n=len(fp.values), batch=fp.batch)
-    if not plan.ok:
-        if any(fp.status == "questions" for fp in plan.files):
-            say("Nothing was imported. Answer the questions with --yes, or change the files.")
-        else:
-            say("Nothing was imported.")
+    failed = any(fp.status in ("refused", "failed") for fp in plan.files)
+    if args.dry_run and not failed:
+        say("Checked; nothing was written.")
+    elif not plan.ok:
+        say("Nothing was imported." if failed else
+            "Nothing was imported. Answer the questions with --yes, or change the files.")
     if args.json:
         emit_json({"dry_run": args.dry_run, "imported": plan.ok and not args.dry_run,
                    "files": [fp.to_json(lang) for fp in plan.files]})
-    return EXIT_OK if plan.ok else EXIT_REFUSED
+    # A dry run fails only on refusals and errors; open questions are reported, not failed.
+    return EXIT_REFUSED if failed or (not plan.ok and not args.dry_run) else EXIT_OK
 
 
 def selftest_step(folder: Path, project_path: Path) -> None:

@@ -46,7 +46,7 @@ class FilePlan:
 
     def message(self, lang: str | None = None) -> str | None:
         if self.report.refusal is not None:
-            return self.report.refusal.message(lang)
+            return f"{self.name}: {self.report.refusal.message(lang)}"
         errors = [p.message(self.name, lang) for p in self.problems if p.severity == "error"]
         if errors:
             return errors[0]
