@@ -103,10 +103,20 @@ def main() -> int:
     shot(importer, "07-import-mapping")
     importer.files.setCurrentRow(3)
     shot(importer, "08-import-refused")
-    importer.reject()
+    importer.leave_out_file(3)
+    wait_until(lambda: len(importer.plan.files) == 3 and not window.runner.busy)
+    importer.leave_out_file(2)
+    wait_until(lambda: len(importer.plan.files) == 2 and not window.runner.busy)
+    importer.commit()
+    wait_until(lambda: not importer.isVisible() and not window.runner.busy)
 
     window.tabs.setCurrentWidget(window.history_page)
     shot(window, "09-import-history")
+    window.tabs.setCurrentWidget(window.data_page)
+    page.topic_box.setCurrentIndex(page.topic_box.findData("kol"))
+    page.period_box.setCurrentIndex(page.period_box.findData("2026H2"))
+    page.table.setCurrentIndex(page.model.index(page.model.clinic_keys.index(clinics[1].key), 1))
+    shot(window, "09-data-provenance")
     window.tabs.setCurrentWidget(window.charts_page)
     charts = window.charts_page
     charts.topic_box.setCurrentIndex(charts.topic_box.findData("antibiotika"))
@@ -118,6 +128,7 @@ def main() -> int:
             charts.show_clinic(charts.chart._row_labels[0]) if charts.chart._row_labels else None
         shot(window, f"10-charts-{kind}")
     charts.kind_box.setCurrentIndex(0)
+    charts.meeting_box.setCurrentIndex(charts.meeting_box.findData("2026-03"))
     charts.codes_radio.setChecked(True)
     shot(window, "11-charts-anonymised")
 

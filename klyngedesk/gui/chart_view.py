@@ -83,6 +83,7 @@ class ChartView(QWidget):
         for axis in ("left", "bottom"):
             self.plot.getAxis(axis).setTicks(None)
             self.plot.getAxis(axis).setLabel("")
+        self.plot.setVisible(spec is not None)
         if spec is None:
             self.title.setText(empty_text)
             self.note.setText("")
@@ -118,8 +119,10 @@ class ChartView(QWidget):
         return self._row_labels[index] if 0 <= index < n else None
 
     # --- drawing --------------------------------------------------------------------------
-    def _legend(self) -> pg.LegendItem:
-        return self.plot.addLegend(offset=(-10, 10), labelTextColor=ROLE_COLOURS["text"],
+    def _legend(self, corner: str = "top") -> pg.LegendItem:
+        """Top right, or bottom right where the shortest bars leave room (ranked and before/after charts)."""
+        return self.plot.addLegend(offset=(-10, 10) if corner == "top" else (-10, -10),
+                                   labelTextColor=ROLE_COLOURS["text"],
                                    brush=pg.mkBrush(255, 255, 255, 225), pen=pg.mkPen(ROLE_COLOURS["grid"]))
 
     def _text(self, text: str, x: float, y: float, anchor: tuple[float, float], role: str = "muted") -> None:
@@ -133,7 +136,7 @@ class ChartView(QWidget):
 
     def _value_axis(self, axis: Axis, side: str = "bottom") -> None:
         self.plot.getAxis(side).setTicks([list(zip(axis.ticks, axis.tick_labels, strict=True))])
-        self.plot.setLabel(side, axis.label)
+        self.plot.setLabel(side, axis.label, **{"font-size": f"{self.font_size}pt"})
         self._texts += [axis.label, *axis.tick_labels]
 
     def _row_axis(self, labels: list[str]) -> None:
@@ -144,7 +147,7 @@ class ChartView(QWidget):
         self.plot.setYRange(-0.7, n - 0.3, padding=0)
 
     def _lines(self, lines: tuple[ReferenceLine, ...]) -> None:
-        legend = self._legend()
+        legend = self._legend("bottom")
         for line in lines:
             pen = _pen(line.role, 2, LINE_DASHES.get(line.role, ()))
             self.plot.addItem(pg.InfiniteLine(line.value, angle=90, pen=pen))
@@ -192,7 +195,7 @@ class ChartView(QWidget):
         self._row_axis([r.label for r in spec.rows])
         self._value_axis(spec.axis)
         self.plot.setXRange(spec.axis.low, spec.axis.high, padding=0.02)
-        legend = self._legend()
+        legend = self._legend("bottom")
         legend.addItem(pg.ScatterPlotItem(symbol="o", brush="w", pen=_pen("before", 2)), spec.before_label)
         legend.addItem(pg.ScatterPlotItem(symbol="o", brush=ROLE_COLOURS["after"]), spec.after_label)
         self._texts += [spec.before_label, spec.after_label, spec.own_label]
@@ -221,7 +224,7 @@ class ChartView(QWidget):
                 self._text(bar.total_text, left, y, (0, 0.5))
         self._row_axis([b.label for b in spec.bars])
         self._value_axis(spec.axis)
-        self.plot.setXRange(0, 100, padding=0.02)
+        self.plot.setXRange(0, 100 + 8 * max(1, max(len(c) for c in spec.categories) // 4), padding=0.02)
 
     def _funnel(self, spec: FunnelChart) -> None:
         legend = self._legend()

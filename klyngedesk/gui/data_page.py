@@ -141,8 +141,10 @@ class DataPage(QWidget):
                  if n["measure"] in (None, ind.numerator, ind.denominator)
                  and n["period"] in (None, self.period_box.currentData())]
         name = self._project.clinic(clinic).name
+        sizes = self._project.list_sizes(self.period_box.currentData())
+        size = sizes.loc[sizes["clinic"] == clinic, "patients"]
         self.details.setHtml(details_html(name, ind, measure_rows(self._values, clinic, ind), self._titles, notes,
-                                          self._lang))
+                                          self._lang, int(size.iloc[0]) if len(size) else None))
         for b in (self.correct_button, self.note_button, self.clinic_note_button):
             b.setEnabled(True)
 

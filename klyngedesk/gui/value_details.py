@@ -24,7 +24,11 @@ def provenance_line(row: pd.Series, lang: str) -> str:
     if not _missing(row.get("sheet")):
         parts.append(tr("sheet {sheet}", lang, sheet=row["sheet"]))
     if not _missing(row.get("row")) and not _missing(row.get("col")):
-        parts.append(tr("cell {col}{row}", lang, col=row["col"], row=int(row["row"])))
+        col = str(row["col"])
+        if col.isalpha():
+            parts.append(tr("cell {col}{row}", lang, col=col, row=int(row["row"])))
+        else:
+            parts.append(tr("column {column}, row {row}", lang, column=col, row=int(row["row"])))
     elif not _missing(row.get("row")):
         parts.append(tr("row {row}", lang, row=int(row["row"])))
     return ", ".join(parts) or tr("no source recorded", lang)
@@ -44,7 +48,7 @@ def value_text(row: pd.Series, lang: str) -> str:
 
 
 def details_html(clinic_name: str, indicator: Indicator, rows: list[pd.Series], titles: dict[str, str],
-                 notes: list[dict], lang: str) -> str:
+                 notes: list[dict], lang: str, list_size: int | None = None) -> str:
     """The side panel: each measure with its value and source, then the notes."""
     out = [f"<h3>{html.escape(clinic_name)}</h3><p><b>{html.escape(indicator.title)}</b></p>"]
     if not rows:
@@ -53,7 +57,12 @@ def details_html(clinic_name: str, indicator: Indicator, rows: list[pd.Series], 
         out.append(f"<p>{html.escape(titles.get(row['measure'], row['measure']))}: <b>{value_text(row, lang)}</b>"
                    f"<br/><small>{html.escape(provenance_line(row, lang))}</small></p>")
     if indicator.denominator_kind == "list_size":
-        out.append("<p><small>" + tr("Denominator: the clinic's listed patients.", lang) + "</small></p>")
+        if list_size is None:
+            out.append("<p>" + tr("No list size is recorded for this period, so the rate cannot be computed. "
+                                  "Add it under Clinics ▸ Edit clinic.", lang) + "</p>")
+        else:
+            out.append("<p>" + tr("Listed patients: {n}", lang, n=format_number(list_size, 0, lang)) + "<br/><small>"
+                       + tr("Denominator: the clinic's listed patients.", lang) + "</small></p>")
     if notes:
         out.append("<p><b>" + tr("Notes", lang) + "</b></p><ul>")
         out.extend(f"<li>{html.escape(n['text'])}</li>" for n in notes)
