@@ -38,10 +38,12 @@ for _ in $(seq 1 100); do xdotool getdisplaygeometry > /dev/null 2>&1 && break; 
 window_seconds() {
     local start pid
     start=$(date +%s%N)
-    "$@" > /dev/null 2>&1 &
+    "$@" > "$WORK/window.log" 2>&1 &
     pid=$!
     until xdotool search --onlyvisible --pid "$pid" > /dev/null 2>&1; do
-        kill -0 "$pid" 2>/dev/null || { echo "program ended before its window appeared" >&2; return 1; }
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "$* ended before its window appeared:" >&2; cat "$WORK/window.log" >&2; return 1
+        fi
         sleep 0.01
     done
     echo $(( ($(date +%s%N) - start) / 1000000 ))

@@ -214,6 +214,7 @@ def test_linux_bundle_builds_runs_its_selftest_and_installs_per_user(tmp_path: P
                 else Path(f) for f in committed if not f.endswith(".py")]
     missing = [str(p) for p in expected if not (folder / "_internal" / p).is_file()]
     assert not missing, missing
+    assert list((folder / "_internal").glob("_rl_accel*.so")), "reportlab's C accelerator is missing"
 
     selftest = subprocess.run([str(folder / "klyngedesk"), "--lang", "en", "--selftest"], cwd=tmp_path,
                               env=env, capture_output=True, text=True, timeout=240)
