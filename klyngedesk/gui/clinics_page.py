@@ -10,9 +10,8 @@ from klyngedesk.core.store import Project
 from klyngedesk.gui.clinic_dialog import ClinicDialog
 from klyngedesk.gui.clinic_table_model import ClinicTableModel
 from klyngedesk.gui.context import AppContext
-from klyngedesk.gui.error_dialog import show_error
-from klyngedesk.gui.undo import push
-from klyngedesk.i18n import KlyngeError, tr
+from klyngedesk.gui.undo import push_or_explain
+from klyngedesk.i18n import tr
 
 
 class ClinicsPage(QWidget):
@@ -91,7 +90,4 @@ class ClinicsPage(QWidget):
         return dialog
 
     def _commit(self, command: AddClinic | EditClinic) -> None:
-        try:
-            push(self.undo_stack, command, self.ctx.holder, self._lang)
-        except KlyngeError as error:
-            show_error(self, error, self._lang)
+        push_or_explain(self.undo_stack, command, self.ctx.holder, self._lang, self)

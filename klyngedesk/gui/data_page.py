@@ -21,11 +21,10 @@ from klyngedesk.core.commands import AddNote, CorrectValue
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.correction_dialog import CorrectionDialog, NoteDialog
-from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.indicator_table_model import IndicatorTableModel
-from klyngedesk.gui.undo import push
+from klyngedesk.gui.undo import push_or_explain
 from klyngedesk.gui.value_details import details_html, measure_rows, tooltip_text
-from klyngedesk.i18n import KlyngeError, tr
+from klyngedesk.i18n import tr
 
 
 class DataPage(QWidget):
@@ -179,7 +178,4 @@ class DataPage(QWidget):
         return dialog
 
     def _push(self, command: CorrectValue | AddNote) -> None:
-        try:
-            push(self.undo_stack, command, self.ctx.holder, self._lang)
-        except KlyngeError as error:
-            show_error(self, error, self._lang)
+        push_or_explain(self.undo_stack, command, self.ctx.holder, self._lang, self)

@@ -17,9 +17,8 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.commands import UndoBatch
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
-from klyngedesk.gui.error_dialog import show_error
-from klyngedesk.gui.undo import push
-from klyngedesk.i18n import KlyngeError, tr
+from klyngedesk.gui.undo import push_or_explain
+from klyngedesk.i18n import tr
 
 COLUMNS = ("Batch", "File", "Imported", "Mapping", "Values", "Status", "Source")
 
@@ -92,7 +91,4 @@ class ImportHistoryPage(QWidget):
         chosen = self._selected()
         if not chosen:
             return
-        try:
-            push(self.undo_stack, UndoBatch(chosen[0]), self.ctx.holder, self._lang)
-        except KlyngeError as error:
-            show_error(self, error, self._lang)
+        push_or_explain(self.undo_stack, UndoBatch(chosen[0]), self.ctx.holder, self._lang, self)

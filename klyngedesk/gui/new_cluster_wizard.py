@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from klyngedesk.core.demo import _half_years  # the demo's round naming, shared on purpose
 from klyngedesk.core.model import Clinic, Cluster, Period
 from klyngedesk.core.packages import builtin_packages, topic_from_package
 from klyngedesk.core.store import Project
@@ -39,14 +40,8 @@ CLINIC_COLUMNS = ("Clinic", "Yder number", "Doctors", "EHR system", "Listed pati
 
 
 def half_years(today: date, count: int = 4) -> list[Period]:
-    """The last `count` finished-or-current half-years, oldest first (keys like 2026H1)."""
-    year, half = today.year, 1 if today.month <= 6 else 2
-    out = []
-    for _ in range(count):
-        start, end = (date(year, 1, 1), date(year, 6, 30)) if half == 1 else (date(year, 7, 1), date(year, 12, 31))
-        out.append(Period(f"{year}H{half}", f"{half}. halvår {year}", start, end))
-        year, half = (year, 1) if half == 2 else (year - 1, 2)
-    return out[::-1]
+    """The last `count` half-years up to the current one, oldest first (keys like 2026H1)."""
+    return _half_years(count, (today.year, 1 if today.month <= 6 else 2))
 
 
 class PasteTable(QTableWidget):

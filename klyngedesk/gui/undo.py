@@ -6,6 +6,8 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from klyngedesk.core.commands import Command
 from klyngedesk.gui.context import ProjectHolder
+from klyngedesk.gui.error_dialog import show_error
+from klyngedesk.i18n import KlyngeError
 
 
 class CoreUndoCommand(QUndoCommand):
@@ -47,3 +49,13 @@ def push_done(stack: QUndoStack, command: Command, holder: ProjectHolder, lang: 
     """Make a command that has already run (e.g. in a background task) undoable."""
     stack.push(CoreUndoCommand(command, holder, lang))
     holder.data_changed.emit()
+
+
+def push_or_explain(stack: QUndoStack, command: Command, holder: ProjectHolder, lang: str, parent) -> bool:
+    """`push`, but a refused command (KlyngeError) is explained in a dialog instead of raised."""
+    try:
+        push(stack, command, holder, lang)
+    except KlyngeError as error:
+        show_error(parent, error, lang)
+        return False
+    return True
