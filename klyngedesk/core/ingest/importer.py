@@ -18,6 +18,7 @@ from klyngedesk.core.ingest.mapping import (
     profile_for,
     signature,
 )
+from klyngedesk.core.ingest.privacy import redact
 from klyngedesk.core.ingest.problems import Cancelled, Problem, Progress, check_cancel
 from klyngedesk.core.model import NewValue
 from klyngedesk.i18n import KlyngeError, tr
@@ -183,7 +184,7 @@ def _metadata_clinic(report: FileReport, ctx: ImportContext, plan: FilePlan) -> 
     if match.key is not None and match.exact:
         return match.key
     plan.problems.append(Problem("error", "Unknown clinic {label}: it is not in the cluster. Add it first; "
-                                 "KlyngeDesk never creates a clinic from a file.", {"label": match.label}))
+                                 "KlyngeDesk never creates a clinic from a file.", {"label": redact(match.label)}))
     return None
 
 
