@@ -76,7 +76,7 @@ def test_inspect_refuses_with_the_kind(case: str, tmp_path: Path, external: Path
     import json
 
     path = _make(case, tmp_path, external)
-    assert main(["inspect", str(path), "--json", "--values"]) == 0
+    assert main(["inspect", str(path), "--json", "--values"]) == 1
     [entry] = json.loads(capsys.readouterr().out)["files"]
     assert entry["status"] == "refused" and entry["tables"] == []
     assert entry["refusal"] == (CASES[case][1] if case in CASES else "encrypted")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from klyngedesk.cli.output import EXIT_OK, emit_json
+from klyngedesk.cli.output import EXIT_OK, EXIT_REFUSED, emit_json
 from klyngedesk.core.formatting import format_number
 from klyngedesk.core.ingest import inspect_file
 from klyngedesk.i18n import current_language, tr
@@ -25,9 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     lang = current_language()
     reports = [inspect_file(path, sheet=args.sheet) for path in args.files]
+    # Exit 1 when a file is refused (CLI.md), after reporting every file.
+    code = EXIT_REFUSED if any(r.refused for r in reports) else EXIT_OK
     if args.json:
         emit_json({"files": [r.to_json(values=args.values, lang=lang) for r in reports]})
-        return EXIT_OK
+        return code
     for report in reports:
         print(report.path.name)
         if report.refused:
@@ -46,4 +48,4 @@ def run(args: argparse.Namespace) -> int:
             print("    " + ", ".join(f"{c} ({tr(_TYPE_WORDS[t])})" for c, t in table.column_types.items()))
         for problem in report.problems:
             print("  " + problem.message(None, lang))
-    return EXIT_OK
+    return code
