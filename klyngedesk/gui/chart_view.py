@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from klyngedesk.core.render.charts import (
@@ -104,14 +105,26 @@ class ChartView(QWidget):
         """Every text the chart shows: title, tick and row labels, value texts, line labels, legend."""
         return [t for t in self._texts if t]
 
-    def export(self, path: str) -> None:
-        from pyqtgraph.exporters import ImageExporter, SVGExporter
-
-        exporter = SVGExporter if path.lower().endswith(".svg") else ImageExporter
-        item = exporter(self.plot.getPlotItem())
-        if exporter is ImageExporter:
-            item.parameters()["width"] = max(1200, self.plot.width() * 2)
-        item.export(path)
+    def export(self, path: str, scale: int = 2) -> None:
+        """The chart with its title and key as PNG (twice the screen resolution) or SVG (vector)."""
+        size = self.size()
+        if path.lower().endswith(".svg"):
+            generator = QSvgGenerator()
+            generator.setFileName(path)
+            generator.setSize(size)
+            generator.setViewBox(QRect(QPoint(0, 0), size))
+            generator.setTitle(self.title.text())
+            painter = QPainter(generator)
+            self.render(painter, QPoint(0, 0))
+            painter.end()
+            return
+        image = QImage(size * scale, QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.scale(scale, scale)
+        self.render(painter, QPoint(0, 0))
+        painter.end()
+        image.save(path)
 
     def row_at(self, y: float) -> str | None:
         n = len(self._row_labels)
