@@ -42,9 +42,11 @@ def run(args: argparse.Namespace) -> int:
             where += ", " + tr("delimiter {delimiter}", delimiter=repr(report.delimiter))
         print(f"  {where}")
         for table in report.tables:
-            print("  " + tr("Sheet {sheet}: header in row {row}, {n} data rows, {excluded} rows left out",
-                            sheet=table.sheet or "–", row=table.header_row, n=format_number(table.n_rows, 0, lang),
-                            excluded=len(table.excluded)))
+            counts = {"row": table.header_row, "n": format_number(table.n_rows, 0, lang),
+                      "excluded": len(table.excluded)}
+            print("  " + (tr("Sheet {sheet}: header in row {row}, {n} data rows, {excluded} rows left out",
+                             sheet=table.sheet, **counts) if table.sheet is not None else
+                          tr("Header in row {row}, {n} data rows, {excluded} rows left out", **counts)))
             print("    " + ", ".join(f"{c} ({tr(_TYPE_WORDS[t])})" for c, t in table.column_types.items()))
         for problem in report.problems:
             print("  " + problem.message(None, lang))
