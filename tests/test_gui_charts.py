@@ -56,6 +56,7 @@ def test_names_or_codes_click_and_export(qtbot, app_context, demo_path: Path, tm
         assert page.chart.title.text()
 
     page.kind_box.setCurrentIndex(0)
+    qtbot.wait(300)  # the user looks at the chart before exporting it
     for kind in ("png", "svg"):
         target = tmp_path / f"chart.{kind}"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t.with_suffix("")), ""))
