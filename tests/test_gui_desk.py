@@ -68,7 +68,12 @@ def test_new_cluster_wizard_then_add_and_undo_a_clinic(qtbot, window: MainWindow
 
     qtbot.mouseClick(window.clinics_page.add_button, Qt.MouseButton.LeftButton)
     dialog = window.clinics_page.dialog
+    dialog.name.setFocus()
     qtbot.keyClicks(dialog.name, "Lægehuset Nord")
+    qtbot.keyClick(dialog.name, Qt.Key.Key_Tab)  # Tab follows the form from top to bottom
+    assert dialog.focusWidget() is dialog.yder
+    qtbot.keyClick(dialog.yder, Qt.Key.Key_Tab)
+    assert dialog.focusWidget() is dialog.doctors
     qtbot.keyClicks(dialog.yder, "1234")  # too short: explained inline, OK disabled
     assert "5 eller 6 cifre" in dialog.problem.text()
     assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).isEnabled()

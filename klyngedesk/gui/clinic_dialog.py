@@ -36,6 +36,12 @@ def check_yder(yder: str, lang: str) -> str | None:
     return None
 
 
+def tab_chain(*widgets: QWidget) -> None:
+    """Tab moves through the widgets in the order they are shown (not the order they were made)."""
+    for first, second in zip(widgets, widgets[1:], strict=False):
+        QWidget.setTabOrder(first, second)
+
+
 def _qdate(value: date | None) -> QDate:
     return QDate(value.year, value.month, value.day) if value else QDate.currentDate()
 
@@ -118,6 +124,8 @@ class ClinicDialog(QDialog):
             signal.connect(self.validate)
         self.result_clinic: Clinic | None = None
         self.result_sizes: dict[str, int] = {}
+        tab_chain(self.name, self.yder, self.doctors, self.ehr, self.address, self.email, self.has_from,
+                  self.active_from, self.has_to, self.active_to, *self.sizes.values(), self.buttons)
         self.validate()
 
     def problems(self) -> list[str]:

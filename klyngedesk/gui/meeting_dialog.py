@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from klyngedesk.core.model import Meeting, Period, Speaker, Topic
+from klyngedesk.gui.clinic_dialog import tab_chain
 from klyngedesk.i18n import tr
 
 
@@ -128,6 +129,8 @@ class MeetingDialog(QDialog):
         self.topics.itemChanged.connect(self._check)
         self._check()
         self.result_meeting: Meeting | None = None
+        tab_chain(self.title, self.date, self.time, self.place, self.agenda, self.speakers, add_speaker, self.topics,
+                  self.period, self.baseline, self.questions, self.buttons)
 
     def add_speaker(self, speaker: Speaker) -> None:
         row = self.speakers.rowCount()
