@@ -106,3 +106,26 @@ def test_a_cancelled_import_leaves_nothing(qtbot, window: MainWindow, tmp_path: 
     assert window.undo_stack.count() == 0
     assert wizard.isVisible()  # the wizard stays open: the user may try again or cancel
     wizard.reject()
+
+
+def test_choose_the_period_and_confirm_a_fuzzy_clinic_match(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    project = window.ctx.holder.project
+    f = tmp_path / "kol_fra_praksis.csv"
+    f.write_text("Praksis;Måling;Antal\nLægehuset Torvett;kol_patienter;120\nLægehuset Torvett;kol_lfu;80\n",
+                 encoding="utf-8")
+    wizard = _planned(qtbot, window, [f])
+    assert wizard.plan.files[0].status == "failed"
+    assert "periode" in wizard.preview.problems.item(0).text().lower()
+
+    wizard.period_box.setCurrentIndex(wizard.period_box.findData(NEW))  # the user picks the round
+    qtbot.waitUntil(lambda: not window.runner.busy and wizard.plan.files[0].status == "questions", timeout=20000)
+    question = wizard.questions.item(0)
+    assert "Lægehuset Torvett" in question.text() and "Lægehuset Torvet?" in question.text()
+    assert not wizard.import_button.isEnabled()
+    wizard.questions.setCurrentItem(question)
+    qtbot.keyClick(wizard.questions, Qt.Key.Key_Space)  # "yes, that is the clinic"
+    qtbot.waitUntil(lambda: not window.runner.busy and wizard.plan.ok, timeout=20000)
+    with qtbot.waitSignal(wizard.committed, timeout=20000):
+        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    stored = project.values(period=NEW)
+    assert set(stored["clinic"]) == {"K04"} and sorted(stored["value"]) == [80.0, 120.0]
