@@ -43,9 +43,9 @@ def suppression_problem(table: IndicatorTable, threshold: int) -> SuppressionPro
             contributing = []
             for row in ind.rows:
                 num, den = _counts(row, rnd)
-                prob.add_cell((rnd, ind.numerator_measure, row.clinic), num)
+                prob.add_cell((rnd, ind.numerator_measure, row.clinic), num, row.clinic)
                 if measured:
-                    prob.add_cell((rnd, ind.denominator_measure, row.clinic), den)
+                    prob.add_cell((rnd, ind.denominator_measure, row.clinic), den, row.clinic)
                 # Exactly the rows inside the pooled value (compute() leaves out unknown and implausible ones).
                 if (row.value if rnd == "cur" else row.baseline_value) is not None:
                     contributing.append(row.clinic)
@@ -59,7 +59,7 @@ def suppression_problem(table: IndicatorTable, threshold: int) -> SuppressionPro
                     num, den = (prob.counts.get((rnd, m, c)) for m in (ind.numerator_measure, ind.denominator_measure))
                     if num is not None and den is not None:
                         prob.add_derived(rest, [(rnd, ind.numerator_measure, c), (rnd, ind.denominator_measure, c)],
-                                         den - num)
+                                         den - num, c)
                         prob.add_equation(None, [(rnd, ind.denominator_measure, c), (rnd, ind.numerator_measure, c),
                                                  rest])
                         rests.append(rest)
@@ -71,11 +71,11 @@ def suppression_problem(table: IndicatorTable, threshold: int) -> SuppressionPro
         others = []
         for clinic in comp.counts:
             sources = [("cur", m, clinic) for m in members] + [("cur", comp.total_measure, clinic)]
-            prob.add_cell(("cur", comp.total_measure, clinic), comp.totals.get(clinic))
+            prob.add_cell(("cur", comp.total_measure, clinic), comp.totals.get(clinic), clinic)
             other = ("other", comp.key, clinic)
             value = comp.counts[clinic][-1]
             if value is not None:
-                prob.add_derived(other, sources, value)
+                prob.add_derived(other, sources, value, clinic)
                 prob.add_equation(None, [*sources, other])
                 others.append(other)
         prob.add_equation(("cur", comp.key, "other"), others)
@@ -126,9 +126,12 @@ def _row_hidden(ind: IndicatorResult, row: ClinicRow, sup: Suppression, rnd: str
 
 def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], named: dict[str, str],
                list_size_display: str, has_baseline: bool) -> AnonymisedIndicator:
+    withheld = any(k[1] == ind.key for k in sup.withheld_totals if isinstance(k, tuple) and k[0] == "cur")
+    base_withheld = any(k[1] == ind.key for k in sup.withheld_totals if isinstance(k, tuple) and k[0] == "base")
     rows = []
     for r in sorted(ind.rows, key=lambda r: _sort_key(codes[r.clinic])):
         hide = _row_hidden(ind, r, sup, "cur")
+        no_limits = hide or withheld  # funnel limits (and flags) are centred on the pooled value
         hide_base = has_baseline and _row_hidden(ind, r, sup, "base")
         list_den = ind.denominator_kind == "list_size"
         den = None if hide and not list_den else r.denominator
@@ -141,7 +144,7 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
             code=codes[r.clinic], name=named.get(r.clinic), numerator=None if hide else r.numerator,
             denominator=den, denominator_band=band, value=None if hide else r.value,
             ci_low=None if hide else r.ci_low, ci_high=None if hide else r.ci_high, rank=None,
-            suppressed=hide or hide_base, funnel=None if hide else r.funnel, flag=None if hide else r.flag,
+            suppressed=hide or hide_base, funnel=None if no_limits else r.funnel, flag=None if no_limits else r.flag,
             baseline_value=r.baseline_value if show_change else None, change=r.change if show_change else None,
             quality=tuple(q for q in r.quality if q != "small_numbers")))
     values = np.array([r.value if r.value is not None else np.nan for r in rows], dtype=float)
@@ -150,8 +153,6 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
     rows = [_with_rank(r, int(ranks[i]) if has[i] else None) for i, r in enumerate(rows)]
     shown = values[has]
     q1, med, q3 = (float(v) for v in np.percentile(shown, [25, 50, 75])) if shown.size else (None, None, None)
-    withheld = any(k[1] == ind.key for k in sup.withheld_totals if isinstance(k, tuple) and k[0] == "cur")
-    base_withheld = any(k[1] == ind.key for k in sup.withheld_totals if isinstance(k, tuple) and k[0] == "base")
     return AnonymisedIndicator(
         key=ind.key, title=ind.title, unit=ind.unit, direction=ind.direction, method=ind.method,
         pooled=None if withheld else ind.pooled, pooled_ci_low=None if withheld else ind.pooled_ci_low,
