@@ -227,3 +227,22 @@ def test_progress_is_reported_and_cancel_stops_without_writing(project, tmp_path
     with pytest.raises(ImportCancelled):
         commit_plan(project, plan, cancelled=lambda: True)
     assert len(project.batches()) == before
+
+
+def test_cli_mapping_name_saves_a_profile_that_is_recognised_next_time(demo_path: Path, tmp_path: Path) -> None:
+    from datetime import date
+
+    with Project.open(demo_path) as project:
+        project.add_period(Period(NEW, "2. halvår 2026", date(2026, 7, 1), date(2026, 12, 31)))
+        a, b = cf.demo_clinics(project)[5:7]
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = cf.ehr_export(tmp_path / "a", a, "2. halvår 2026", NEW)
+    second = cf.ehr_export(tmp_path / "b", b, "2. halvår 2026", NEW, seed=9)
+    assert main(["import", str(demo_path), str(first.path), "--mapping", "XMO statistik"]) == 0
+    with Project.open(demo_path) as project:
+        assert [p["name"] for p in project.mapping_profiles()] == ["XMO statistik"]
+        plan = plan_import(project, [second.path])
+        assert plan.ok and plan.files[0].mapping.name == "XMO statistik"
+        commit_plan(project, plan)
+        assert _stored(project).items() >= (first.expected | second.expected).items()
