@@ -191,6 +191,11 @@ MIGRATIONS: list[str] = [
         created_at TEXT NOT NULL
     );
     """,
+    # 2 -> 3: replacing and undoing large batches stays fast. The foreign key superseded_by needs an
+    # index of its own (SQLite scans the whole table per deleted row without one).
+    """
+    CREATE INDEX vals_superseded ON vals(superseded_by) WHERE superseded_by IS NOT NULL;
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

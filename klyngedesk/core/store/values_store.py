@@ -48,20 +48,28 @@ class ValuesStore:
             # Retire the values these replace, remembering which batch replaced them.
             c.execute("CREATE TEMP TABLE IF NOT EXISTS incoming(clinic_id, measure_id, period_id, value, status, "
                       "source_text, batch_id, sheet, row, col)")
+            c.execute("CREATE INDEX IF NOT EXISTS temp.incoming_key ON incoming(clinic_id, measure_id, period_id)")
             c.execute("DELETE FROM incoming")
             c.executemany("INSERT INTO incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             dupes = c.execute("SELECT clinic_id, measure_id, period_id FROM incoming "
                               "GROUP BY 1, 2, 3 HAVING COUNT(*) > 1 LIMIT 1").fetchone()
             if dupes:
                 raise KlyngeError("The same clinic, measure and period appear twice in one import.")
+            # Retire the values these replace (found through the unique index of active values), store
+            # the new ones, then link each retired value to its successor for undo and history.
+            c.execute("CREATE TEMP TABLE IF NOT EXISTS replaced(old_id INTEGER PRIMARY KEY, clinic_id, measure_id, "
+                      "period_id)")
+            c.execute("DELETE FROM replaced")
+            c.execute("INSERT INTO replaced SELECT v.id, v.clinic_id, v.measure_id, v.period_id FROM incoming i "
+                      "JOIN vals v INDEXED BY vals_active ON v.clinic_id = i.clinic_id AND "
+                      "v.measure_id = i.measure_id AND v.period_id = i.period_id AND v.active = 1")
+            c.execute("UPDATE vals SET active = 0 WHERE id IN (SELECT old_id FROM replaced)")
             c.execute("INSERT INTO vals(clinic_id, measure_id, period_id, value, status, source_text, batch_id, "
-                      "sheet, row, col, active) SELECT *, 0 FROM incoming")
-            c.execute("UPDATE vals SET active = 0, superseded_by = (SELECT n.id FROM vals n WHERE n.batch_id = :b "
-                      "AND n.clinic_id = vals.clinic_id AND n.measure_id = vals.measure_id AND "
-                      "n.period_id = vals.period_id) WHERE active = 1 AND EXISTS (SELECT 1 FROM incoming i WHERE "
-                      "i.clinic_id = vals.clinic_id AND i.measure_id = vals.measure_id AND "
-                      "i.period_id = vals.period_id)", {"b": batch_id})
-            c.execute("UPDATE vals SET active = 1 WHERE batch_id = ?", (batch_id,))
+                      "sheet, row, col) SELECT * FROM incoming")
+            c.execute("UPDATE vals SET superseded_by = (SELECT n.id FROM vals n INDEXED BY vals_active "
+                      "WHERE n.active = 1 AND n.clinic_id = vals.clinic_id AND n.measure_id = vals.measure_id "
+                      "AND n.period_id = vals.period_id) WHERE id IN (SELECT old_id FROM replaced)")
+            c.execute("DELETE FROM replaced")
             c.execute("DELETE FROM incoming")
         return batch_id
 
