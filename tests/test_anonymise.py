@@ -239,8 +239,8 @@ def _table(a, b, o, lists, a0, b0, o0, lists0) -> IndicatorTable:
 def _attack(anon, truth: dict, lists: list[int], lists0: list[int], codes: dict[str, str],
             reader: int | None = None) -> dict:
     """Everything a reader can work out exactly from the group output, knowing every cluster total and
-    (worst case) every list size: shown counts, counts behind shown rates and shares, composition counts,
-    then repeatedly 'total minus the rest', 'before/after' and 'remainders' until nothing new follows.
+    (worst case) every list size: shown counts, counts behind shown rates and shares (also a baseline
+    share's total from its baseline count), composition counts, then repeatedly 'total minus the rest', 'before/after' and 'remainders' until nothing new follows.
     `reader` is the index of the clinic reading, which knows all of its own true counts (None: an outsider)."""
     by_code = {v: k for k, v in codes.items()}
     known: dict = {c: v for c, v in truth.items() if c[2] == reader}
@@ -260,6 +260,8 @@ def _attack(anon, truth: dict, lists: list[int], lists0: list[int], codes: dict[
             known[("cur", "a", i)] = r.numerator
         if r.denominator is not None:
             known[("cur", "t", i)] = r.denominator
+        if r.baseline_value and ("base", "a", i) in known:  # the baseline share and count give its total
+            known[("base", "t", i)] = round(known[("base", "a", i)] * 100 / r.baseline_value, 6)
     comp = anon.compositions[0]
     for label, shares in comp.shares:
         code = label if label in by_code else None

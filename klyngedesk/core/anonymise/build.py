@@ -68,20 +68,34 @@ def suppression_problem(table: IndicatorTable, threshold: int) -> SuppressionPro
         members = [p.key for p in comp.parts if p.key != "_other"]
         if len(members) == 1 and any(ind.key == comp.key for ind in table.indicators):
             continue  # a two-part share: its remainder is already covered above
-        others = []
         for clinic in comp.counts:
-            sources = [("cur", m, clinic) for m in members] + [("cur", comp.total_measure, clinic)]
             prob.add_cell(("cur", comp.total_measure, clinic), comp.totals.get(clinic), clinic)
-            other = ("other", comp.key, clinic)
-            value = comp.counts[clinic][-1]
-            if value is not None:
-                prob.add_derived(other, sources, value, clinic)
-                prob.add_equation(None, [*sources, other])
-                others.append(other)
-        prob.add_equation(("cur", comp.key, "other"), others)
-        for m in members:
-            prob.add_equation(("cur", comp.key, m), [("cur", m, c) for c in comp.counts])
+        for rnd in ROUNDS:
+            _add_composition(prob, comp, members, rnd)
     return prob
+
+
+def _add_composition(prob: SuppressionProblem, comp: Composition, members: list[str], rnd: str) -> None:
+    """A composition's "others" (total - parts) per clinic and their cluster sum, in one round. The baseline
+    composition is not shown, but its parts and total are (through baseline rates and shares), so a reader
+    could form its "others" just the same."""
+    others = []
+    for clinic in comp.counts:
+        sources = [(rnd, m, clinic) for m in members] + [(rnd, comp.total_measure, clinic)]
+        other = ("other", comp.key, clinic) if rnd == "cur" else ("other", rnd, comp.key, clinic)
+        if rnd == "cur":
+            value = comp.counts[clinic][-1]
+        elif all(c in prob.counts for c in sources):
+            value = prob.counts[sources[-1]] - sum(prob.counts[c] for c in sources[:-1])
+        else:
+            value = None
+        if value is not None:
+            prob.add_derived(other, sources, value, clinic)
+            prob.add_equation(None, [*sources, other])
+            others.append(other)
+    prob.add_equation((rnd, comp.key, "other"), others)
+    for m in members:
+        prob.add_equation((rnd, comp.key, m), [(rnd, m, c) for c in comp.counts])
 
 
 def _counts(row: ClinicRow, rnd: str) -> tuple[float | None, float | None]:
@@ -178,7 +192,7 @@ def _composition(comp: Composition, sup: Suppression, codes: dict[str, str],
         hidden = any(c in sup.hidden for c in cells) or ("other", comp.key, clinic) in sup.primary
         label = named.get(clinic) or codes[clinic]
         rows.append((label, tuple(None for _ in comp.parts) if hidden else comp.shares[clinic]))
-    withheld = any(isinstance(k, tuple) and len(k) == 3 and k[1] == comp.key for k in sup.withheld_totals)
+    withheld = any(isinstance(k, tuple) and len(k) == 3 and k[:2] == ("cur", comp.key) for k in sup.withheld_totals)
     return AnonymisedComposition(key=comp.key, title=comp.title, parts=tuple(p.title for p in comp.parts),
                                  shares=tuple(rows),
                                  cluster=tuple(None for _ in comp.parts) if withheld else comp.cluster)
