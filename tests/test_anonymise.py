@@ -39,6 +39,7 @@ from klyngedesk.core.collate.table import (
     IndicatorResult,
     IndicatorTable,
 )
+from klyngedesk.core.stats.change import change_sentence
 from klyngedesk.core.stats.special import gamma_ppf
 from klyngedesk.i18n import KlyngeError
 
@@ -386,6 +387,20 @@ def test_follow_up_meeting_shows_change_only_where_both_rounds_are_shown(demo_pr
                 assert row.change == ident.indicator(ind.key).row(key).change
     assert demo_project.clinic("K03").name in table.labels()
     leak_checker(demo_project, "2026-12").check(table.texts())
+
+
+def test_change_sentences_say_ki_in_danish_and_ci_in_english(demo_project) -> None:
+    """Danish for a confidence interval is "konfidensinterval": the group reads "95 %-KI", never "CI"."""
+    draw_codes(demo_project, "2026-12")
+    table = anonymised_table(demo_project, "2026-12", "antibiotika")
+    sentences = [ind.sentence for ind in table.indicators if ind.sentence]
+    assert sentences
+    for rel, low, high in ((-0.43, -0.5, -0.35), (0.12, 0.03, 0.22), (0.02, -0.05, 0.09)):  # fell, rose, unchanged
+        sentences.append({lang: change_sentence("forbruget", rel, low, high, "2025H2", "2026H1", lang)
+                          for lang in ("da", "en")})
+    for sentence in sentences:
+        assert "95 %-KI " in sentence["da"] and "CI" not in sentence["da"], sentence["da"]
+        assert "95% CI " in sentence["en"] and "KI" not in sentence["en"], sentence["en"]
 
 
 def test_stored_draws_do_not_follow_the_name_order(demo_project) -> None:

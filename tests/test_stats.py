@@ -131,7 +131,7 @@ def test_rate_ratio_interval_and_sentence() -> None:
     # log-normal interval: exp(log 0.57 -/+ 1.96 sqrt(1/570 + 1/1000)) = 0.5143 ... 0.6318
     assert sig4(float(ratio[0]), 0.57) and sig4(float(low[0]), 0.5143) and sig4(float(high[0]), 0.6318)
     da = change_sentence("forbrug", -0.43, -0.50, -0.35, "1. halvår 2025", "1. halvår 2026", "da")
-    assert da == "Klyngens forbrug faldt 43 % (95 % CI 35–50 %) fra 1. halvår 2025 til 1. halvår 2026."
+    assert da == "Klyngens forbrug faldt 43 % (95 %-KI 35–50 %) fra 1. halvår 2025 til 1. halvår 2026."
     en = change_sentence("use", 0.12, 0.03, 0.22, "H1 2025", "H1 2026", "en", ("small_numbers",))
     assert en.startswith("The cluster's use rose 12% (95% CI 3–22%)") and "small" in en
 

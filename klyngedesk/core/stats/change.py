@@ -57,8 +57,9 @@ def _pct(value: float, lang: str) -> str:
 
 def change_sentence(subject: str, relative: float | None, low: float | None, high: float | None,
                     baseline_label: str, label: str, lang: str, caution: tuple[str, ...] = ()) -> str:
-    """E.g. "Klyngens antibiotikaordinationer pr. 1000 patienter faldt 43 % (95 % CI 35–50 %) fra 1. halvår
-    2025 til 1. halvår 2026." An interval that includes no change is said so; cautions are added."""
+    """E.g. "Klyngens antibiotikaordinationer pr. 1000 patienter faldt 43 % (95 %-KI 35–50 %) fra 1. halvår
+    2025 til 1. halvår 2026." (Danish "KI", konfidensinterval; English "95% CI"). An interval that includes no
+    change is said so; cautions are added."""
     if relative is None or low is None or high is None or not np.isfinite([relative, low, high]).all():
         text = tr("The change in {subject} from {start} to {end} cannot be computed.", lang,
                   subject=subject, start=baseline_label, end=label)
