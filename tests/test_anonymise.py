@@ -403,6 +403,23 @@ def test_change_sentences_say_ki_in_danish_and_ci_in_english(demo_project) -> No
         assert "95% CI " in sentence["en"] and "KI" not in sentence["en"], sentence["en"]
 
 
+@pytest.mark.parametrize(("current", "lang", "others"), [("en", "da", "Øvrige"), ("da", "en", "Others")])
+def test_composition_others_follow_the_callers_language(demo_project, current, lang, others) -> None:
+    """The pack renders with an explicit language; the "others" of a composition must not follow whatever
+    language the program happens to run in."""
+    from klyngedesk.i18n import current_language, set_language
+
+    before = current_language()
+    set_language(current)
+    try:
+        table = anonymised_table(demo_project, "2026-03", "smerter", lang=lang)
+    finally:
+        set_language(before)
+    assert any(len(c.parts) > 2 for c in table.compositions)  # morfin / tramadol / others
+    assert all(c.parts[-1] == others for c in table.compositions)
+    assert all({"Others", "Øvrige"}.isdisjoint(c.parts[:-1]) for c in table.compositions)
+
+
 def test_stored_draws_do_not_follow_the_name_order(demo_project) -> None:
     first_by_name = demo_project.clinics()[0].key  # clinics() lists by name
     hits = Counter(draw_codes(demo_project, "2026-12")[first_by_name] for _ in range(280))

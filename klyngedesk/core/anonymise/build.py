@@ -16,10 +16,11 @@ from klyngedesk.core.anonymise.types import (
     AnonymisedTable,
 )
 from klyngedesk.core.collate.collate import collate
+from klyngedesk.core.collate.composition import OTHER
 from klyngedesk.core.collate.compute import min_rank
 from klyngedesk.core.collate.table import ClinicRow, Composition, IndicatorResult, IndicatorTable
 from klyngedesk.core.store import Project
-from klyngedesk.i18n import KlyngeError
+from klyngedesk.i18n import KlyngeError, tr
 
 LIST_SIZE_DISPLAYS = ("bands", "hidden", "exact")
 BAND_WIDTH = 2000
@@ -65,7 +66,7 @@ def suppression_problem(table: IndicatorTable, threshold: int) -> SuppressionPro
                         rests.append(rest)
                 prob.add_equation((rnd, ind.key, "rest"), rests)
     for comp in table.compositions:
-        members = [p.key for p in comp.parts if p.key != "_other"]
+        members = [p.key for p in comp.parts if p.key != OTHER]
         if len(members) == 1 and any(ind.key == comp.key for ind in table.indicators):
             continue  # a two-part share: its remainder is already covered above
         for clinic in comp.counts:
@@ -103,11 +104,12 @@ def _counts(row: ClinicRow, rnd: str) -> tuple[float | None, float | None]:
 
 
 def anonymise(table: IndicatorTable, codes: dict[str, str], *, meeting: str, named: dict[str, str] | None = None,
-              threshold: int = 5, list_size_display: str = "bands") -> AnonymisedTable:
+              threshold: int = 5, list_size_display: str = "bands", lang: str | None = None) -> AnonymisedTable:
     """Replace clinic keys by codes (or by name for consenting clinics in `named`: key -> display name),
     suppress counts under `threshold` with complementary suppression (totals, other clinics, before/after
     differences, composition remainders), show list sizes as bands/hidden/exact, and recompute the
-    cluster median/quartiles/min/max over the rows shown. Pure function: no project access.
+    cluster median/quartiles/min/max over the rows shown. `lang` is the language of the texts it adds (a
+    composition's "others"; None = the current language). Pure function: no project access.
     """
     if list_size_display not in LIST_SIZE_DISPLAYS:
         raise KlyngeError("Unknown list size display {value}; choose bands, hidden or exact.", value=list_size_display)
@@ -123,7 +125,7 @@ def anonymise(table: IndicatorTable, codes: dict[str, str], *, meeting: str, nam
         meeting=meeting, topic=table.topic, topic_title=table.topic_title, period=table.period,
         period_label=table.period_label, compare=table.compare, compare_label=table.compare_label,
         threshold=threshold, list_size_display=list_size_display, indicators=indicators,
-        compositions=tuple(_composition(c, sup, codes, named) for c in table.compositions),
+        compositions=tuple(_composition(c, sup, codes, named, lang) for c in table.compositions),
         suppressed_text=f"<{threshold}")
 
 
@@ -183,9 +185,9 @@ def _with_rank(row: AnonymisedRow, rank: int | None) -> AnonymisedRow:
     return replace(row, rank=rank)
 
 
-def _composition(comp: Composition, sup: Suppression, codes: dict[str, str],
-                 named: dict[str, str]) -> AnonymisedComposition:
-    members = [p.key for p in comp.parts if p.key != "_other"]
+def _composition(comp: Composition, sup: Suppression, codes: dict[str, str], named: dict[str, str],
+                 lang: str | None) -> AnonymisedComposition:
+    members = [p.key for p in comp.parts if p.key != OTHER]
     rows = []
     for clinic in sorted(comp.shares, key=lambda c: _sort_key(codes[c])):
         cells = [("cur", m, clinic) for m in members] + [("cur", comp.total_measure, clinic)]
@@ -193,18 +195,21 @@ def _composition(comp: Composition, sup: Suppression, codes: dict[str, str],
         label = named.get(clinic) or codes[clinic]
         rows.append((label, tuple(None for _ in comp.parts) if hidden else comp.shares[clinic]))
     withheld = any(isinstance(k, tuple) and len(k) == 3 and k[:2] == ("cur", comp.key) for k in sup.withheld_totals)
-    return AnonymisedComposition(key=comp.key, title=comp.title, parts=tuple(p.title for p in comp.parts),
+    parts = tuple(tr("Others", lang) if p.key == OTHER else p.title for p in comp.parts)  # in the caller's language
+    return AnonymisedComposition(key=comp.key, title=comp.title, parts=parts,
                                  shares=tuple(rows),
                                  cluster=tuple(None for _ in comp.parts) if withheld else comp.cluster)
 
 
 def anonymised_table(project: Project, meeting: str, topic: str, *, period: str | None = None,
-                     compare: str | None = None, meeting_baseline: bool = True) -> AnonymisedTable:
+                     compare: str | None = None, meeting_baseline: bool = True,
+                     lang: str | None = None) -> AnonymisedTable:
     """The anonymised table for a meeting: its drawn codes, its consents, the project's threshold and
     list-size setting. `period` defaults to the meeting's period; without `compare`, the meeting's baseline
     is used when `meeting_baseline` is True and the period is the meeting's (the CLI passes False so that
-    only --compare compares). Refused (KlyngeError) when no codes have been drawn for the meeting. The
-    result passes `check_no_leak` or this raises IdentityLeak.
+    only --compare compares). `lang`: the language of the texts it adds (None = the current one). Refused
+    (KlyngeError) when no codes have been drawn for the meeting. The result passes `check_no_leak` or this
+    raises IdentityLeak.
     """
     m = project.meeting(meeting)
     period = period or m.period
@@ -216,6 +221,6 @@ def anonymised_table(project: Project, meeting: str, topic: str, *, period: str 
     table = collate(project, topic, period, compare)
     result = anonymise(table, codes, meeting=meeting, named=consenting_names(project, meeting),
                        threshold=int(project.setting("threshold", 5)),
-                       list_size_display=str(project.setting("list_size_display", "bands")))
+                       list_size_display=str(project.setting("list_size_display", "bands")), lang=lang)
     check_no_leak(result.texts(), project, meeting)
     return result
