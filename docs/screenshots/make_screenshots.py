@@ -145,6 +145,7 @@ def main() -> int:
     wait_until(lambda: not window.runner.busy and meetings.pack.result is not None)
     shot(window, "14-pack-preview")
     show = window.present("2026-12")
+    show.showNormal()  # the offscreen "screen" is small; show the slide as on a 1280 x 800 projector
     show.resize(1280, 800)
     shot(show, "15-presentation")
     show.close()

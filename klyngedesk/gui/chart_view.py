@@ -135,7 +135,7 @@ class ChartView(QWidget):
     def _legend(self, corner: str = "top") -> pg.LegendItem:
         """Top right, or bottom right where the shortest bars leave room (ranked and before/after charts)."""
         return self.plot.addLegend(offset=(-10, 10) if corner == "top" else (-10, -10),
-                                   labelTextColor=ROLE_COLOURS["text"],
+                                   labelTextColor=ROLE_COLOURS["text"], labelTextSize=f"{self.font_size - 1}pt",
                                    brush=pg.mkBrush(255, 255, 255, 225), pen=pg.mkPen(ROLE_COLOURS["grid"]))
 
     def _text(self, text: str, x: float, y: float, anchor: tuple[float, float], role: str = "muted") -> None:

@@ -52,20 +52,15 @@ class PresentationWindow(QWidget):
         self.heading = QLabel()
         self.heading.setObjectName("presentation_heading")
         self.heading.setWordWrap(True)
-        self.heading.setStyleSheet("font-size: 30pt; font-weight: 600;")
         self.subheading = QLabel()
-        self.subheading.setStyleSheet("font-size: 18pt; color: #5B6770;")
         self.chart = ChartView(font_size=16)
         self.chart.title.setVisible(False)
-        self.chart.note.setStyleSheet("font-size: 15pt;")
         self.caption = QLabel()
         self.caption.setWordWrap(True)
-        self.caption.setStyleSheet("font-size: 16pt;")
         self.footer = QLabel()
         self.footer.setObjectName("presentation_footer")
-        self.footer.setStyleSheet("font-size: 13pt; color: #5B6770;")
         self.cluster = QLabel(cluster_name)
-        self.cluster.setStyleSheet("font-size: 13pt; color: #5B6770;")
+        self._type_size = 0
         bottom = QHBoxLayout()
         bottom.addWidget(self.cluster)
         bottom.addStretch(1)
@@ -74,11 +69,28 @@ class PresentationWindow(QWidget):
         layout.setContentsMargins(48, 32, 48, 24)
         layout.addWidget(self.heading)
         layout.addWidget(self.subheading)
-        layout.addWidget(self.chart, 1)
+        layout.addWidget(self.chart, 4)
         layout.addWidget(self.caption)
         layout.addLayout(bottom)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.show_slide(0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        """Large type that still leaves the chart most of the screen: sizes follow the window height."""
+        super().resizeEvent(event)
+        size = max(10, min(22, self.height() // 48))
+        if size == self._type_size:
+            return
+        self._type_size = size
+        self.heading.setStyleSheet(f"font-size: {int(size * 1.8)}pt; font-weight: 600;")
+        self.subheading.setStyleSheet(f"font-size: {int(size * 1.1)}pt; color: #5B6770;")
+        self.chart.note.setStyleSheet(f"font-size: {size}pt;")
+        self.caption.setStyleSheet(f"font-size: {size}pt;")
+        for label in (self.footer, self.cluster):
+            label.setStyleSheet(f"font-size: {max(9, int(size * 0.8))}pt; color: #5B6770;")
+        self.chart.font_size = size
+        if self.slides:
+            self.show_slide(self.index)
 
     def show_slide(self, index: int) -> None:
         lang = self._lang
