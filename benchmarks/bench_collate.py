@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from benchmarks.bench_import import best_of  # the shared best-of-N timer
+from benchmarks.timing import best_of
 from klyngedesk.core.collate.compute import compute
 from klyngedesk.core.stats.change import change_arrays
 

@@ -13,8 +13,6 @@ import shutil
 import sys
 import tempfile
 import time
-import timeit
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -25,25 +23,12 @@ sys.path.insert(0, str(REPO / "tests"))
 
 import clinic_files as cf  # noqa: E402
 
+from benchmarks.timing import best_of, paired  # noqa: E402
 from klyngedesk.core.demo import build_demo  # noqa: E402
 from klyngedesk.core.ingest import commit_plan, inspect_file, plan_import  # noqa: E402
 from klyngedesk.core.model import Clinic, Cluster, Period  # noqa: E402
 from klyngedesk.core.packages import builtin_topic  # noqa: E402
 from klyngedesk.core.store import Project  # noqa: E402
-
-
-def best_of(fn: Callable[[], object], repeat: int = 3) -> float:
-    """The fastest of `repeat` single runs, in seconds."""
-    return min(timeit.repeat(fn, number=1, repeat=repeat))
-
-
-def paired(floor: Callable[[], object], ours: Callable[[], object], repeat: int = 5) -> tuple[float, float]:
-    """Best times of the floor and of ours, run alternately so that a busy machine slows both alike."""
-    a, b = [], []
-    for _ in range(repeat):
-        a.append(best_of(floor, 1))
-        b.append(best_of(ours, 1))
-    return min(a), min(b)
 
 
 def pandas_floor(paths: list[Path]) -> None:

@@ -16,7 +16,6 @@ import copy
 import io
 import json
 import tempfile
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from reportlab.graphics.shapes import Drawing, Line
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from benchmarks.timing import best_of
 from klyngedesk.core.demo import build_demo
 from klyngedesk.core.model import NewValue
 from klyngedesk.core.packages import topic_from_package
@@ -121,15 +121,6 @@ def library_floor(charts: int, files: int) -> None:
 
 def _per_file(charts: int, files: int) -> list[int]:
     return [charts // files + (1 if i < charts % files else 0) for i in range(files)]
-
-
-def best_of(fn, repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
