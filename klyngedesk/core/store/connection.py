@@ -50,6 +50,7 @@ class ProjectFile:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 3000")
+        conn.execute("PRAGMA temp_store = MEMORY")  # staging tables for imports never touch the disk
         return conn
 
     @classmethod

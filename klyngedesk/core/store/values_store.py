@@ -48,9 +48,10 @@ class ValuesStore:
             # Retire the values these replace, remembering which batch replaced them.
             c.execute("CREATE TEMP TABLE IF NOT EXISTS incoming(clinic_id, measure_id, period_id, value, status, "
                       "source_text, batch_id, sheet, row, col)")
-            c.execute("CREATE INDEX IF NOT EXISTS temp.incoming_key ON incoming(clinic_id, measure_id, period_id)")
+            c.execute("DROP INDEX IF EXISTS temp.incoming_key")
             c.execute("DELETE FROM incoming")
             c.executemany("INSERT INTO incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            c.execute("CREATE INDEX temp.incoming_key ON incoming(clinic_id, measure_id, period_id)")  # bulk-built
             dupes = c.execute("SELECT clinic_id, measure_id, period_id FROM incoming "
                               "GROUP BY 1, 2, 3 HAVING COUNT(*) > 1 LIMIT 1").fetchone()
             if dupes:
