@@ -19,6 +19,7 @@ from klyngedesk.core.anonymise import (
     AnonymisedRow,
     AnonymisedTable,
     IdentityLeak,
+    LeakChecker,
     anonymise,
     anonymised_table,
     check_no_leak,
@@ -165,6 +166,34 @@ def test_leak_check_finds_every_kind_of_identity(demo_project) -> None:
     k04 = demo_project.clinic("K04")
     assert not [h for h in checker.find(f"Tak til {k04.name}") if h.clinic == "K04"]  # consented: may be named
     assert [h for h in checker.find(k04.yder) if h.kind == "yder"]  # ... but never by yder number
+
+
+def test_leak_check_treats_any_whitespace_as_one_space(demo_project) -> None:
+    """PDF text extraction wraps names over lines. A consenting clinic's wrapped name is still its name (K04
+    "Lægehuset Torvet" consented; K07 "Lægeklinikken Torvet" did not and shares the word "Torvet"), while a
+    non-consenting clinic's name or doctor split over a line break is still caught."""
+    checker = leak_checker(demo_project, "2026-03")
+    k04, k07 = demo_project.clinic("K04"), demo_project.clinic("K07")
+    for wrapped in ("Lægehuset\nTorvet", "Lægehuset \n  Torvet", "Lægehuset\u00a0Torvet", "Lægehuset\tTorvet"):
+        assert checker.find(f"Tak til {wrapped} for data.") == [], wrapped
+    first, last = k07.doctors[0].split(" ", 1)
+    for text in ("Tak til Lægeklinikken\nTorvet.", "Lægehuset Torvet og Lægeklinikken \n Torvet",
+                 f"oplyst af {first}\n{last}", f"{k04.name}\n{k07.name}"):
+        assert any(h.clinic == "K07" for h in checker.find(text)), text
+    assert checker.find(f"{k04.name} og {k07.name}") == checker.find(f"{k04.name}\nog\n{k07.name}")
+    personal = leak_checker(demo_project, allowed=["Lægeklinikken Torvet"])
+    assert not [h for h in personal.find("Lægeklinikken\nTorvet") if h.kind.startswith("name")]
+
+
+def test_an_allowed_name_never_covers_a_longer_identity() -> None:
+    """A consenting clinic's name inside a non-consenting clinic's longer name forgives nothing."""
+    from klyngedesk.core.model import Clinic
+
+    named, other = Clinic("A", "Lægehuset Nordby", "111111"), Clinic("B", "Lægehuset Nordby 2", "222222")
+    checker = LeakChecker([named, other], consenting={"A"})
+    assert checker.find("Tak til Lægehuset Nordby.") == []
+    assert [h.clinic for h in checker.find("Tak til Lægehuset\nNordby 2.")] == ["B"]
+    assert [h.clinic for h in checker.find("yder 222 222")] == ["B"]
 
 
 def test_cli_anonymised_output_passes_the_leak_check(demo_path, capsys) -> None:

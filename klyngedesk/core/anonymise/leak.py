@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from klyngedesk.core.model import Clinic
 from klyngedesk.core.store import Project
@@ -20,6 +21,8 @@ GENERIC_WORDS = frozenset({
     "medical", "centre", "group", "gruppe", "gruppen", "and", "the", "og", "ved", "på", "i", "v",
 })
 _DIGIT_SEPARATORS = re.compile(r"(?<=\d)[.\s\u00a0\u202f-](?=\d)")
+_WHITESPACE = re.compile(r"\s+")
+_WORD_CHAR = re.compile(r"\w")
 
 
 class IdentityLeak(KlyngeError):
@@ -34,7 +37,8 @@ class Leak:
 
 
 def _norm(text: str) -> str:
-    return unicodedata.normalize("NFC", text).casefold()
+    """NFC, case-folded, every run of whitespace (line breaks, tabs, non-breaking spaces) as one space."""
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text).casefold())
 
 
 def distinctive_words(name: str) -> list[str]:
@@ -71,8 +75,33 @@ def identity_strings(clinic: Clinic, consented: bool = False) -> list[tuple[str,
     return [(k, s.strip()) for k, s in out if s and s.strip()]
 
 
+@lru_cache(maxsize=64)
+def _scanner(strings: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]:
+    """One pattern for all `strings` (normalised): at every position where one of them starts as whole
+    words, it captures the longest. With it, each string's whole-word prefixes among `strings` (itself
+    included): they occur at the same position. Cached, so checkers over the same clinics share one
+    compiled pattern (the group checks of a meeting, the anonymised table of each topic)."""
+    if not strings:
+        return None, {}
+    body = "|".join(re.escape(s) for s in sorted(strings, key=lambda s: (-len(s), s)))
+    present = set(strings)
+    prefixes = {s: tuple(s[:n] for n in range(1, len(s) + 1)
+                         if s[:n] in present and (n == len(s) or not _WORD_CHAR.match(s[n]))) for s in strings}
+    return re.compile(rf"(?<!\w)(?=({body})(?!\w))"), prefixes
+
+
+def _spans(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, str]]:
+    """(start, longest string) at every position where one of the pattern's strings occurs as whole words."""
+    return [(m.start(), m.group(1)) for m in pattern.finditer(text)] if pattern is not None else []
+
+
 class LeakChecker:
-    """Compiled identity patterns for a set of clinics; `find(text)` lists every hit."""
+    """Identity strings of a set of clinics in one compiled pattern; `find(text)` lists every hit.
+
+    Text and strings are compared case-folded with any run of whitespace as one space, so a name wrapped
+    over two lines is found, and so is an allowed (consenting) name: a hit is forgiven only when it lies
+    wholly inside an allowed name, never when it reaches beyond it.
+    """
 
     def __init__(self, clinics: Iterable[Clinic], consenting: Iterable[str] = (), allowed: Iterable[str] = (),
                  common_words: Iterable[str] = ()) -> None:
@@ -80,28 +109,37 @@ class LeakChecker:
         consenting = set(consenting)
         common = {_norm(w) for w in common_words}
         clinics = list(clinics)
-        self._allowed = sorted({_norm(a) for a in allowed if a} |
-                               {_norm(c.name) for c in clinics if c.key in consenting}, key=len, reverse=True)
-        self._patterns: list[tuple[re.Pattern[str], str, str, str]] = []
+        allowed_names = {_norm(a).strip() for a in allowed if a} | {_norm(c.name).strip() for c in clinics
+                                                                     if c.key in consenting}
+        self._allowed = _scanner(tuple(sorted(a for a in allowed_names if a)))[0]
+        owners: dict[str, list[Leak]] = {}
         for clinic in clinics:
             for kind, text in identity_strings(clinic, clinic.key in consenting):
-                if kind == "name_word" and _norm(text) in common:
+                norm = _norm(text).strip()
+                if kind == "name_word" and norm in common:
                     continue
-                body = re.escape(_norm(text)).replace(r"\ ", r"\s+")
-                self._patterns.append((re.compile(rf"(?<!\w){body}(?!\w)"), kind, clinic.key, text))
+                owners.setdefault(norm, []).append(Leak(kind, clinic.key, text))
+        self._owners = owners
+        self._scan, self._prefixes = _scanner(tuple(sorted(owners)))
+        self._yder = _scanner(tuple(sorted(s for s, hits in owners.items() if any(h.kind == "yder" for h in hits))))[0]
 
     def find(self, text: str) -> list[Leak]:
         if not text:
             return []
         norm = _norm(text)
-        for allowed in self._allowed:
-            norm = norm.replace(allowed, " ")
-        joined = _DIGIT_SEPARATORS.sub("", norm)
-        hits = []
-        for pattern, kind, clinic, original in self._patterns:
-            if pattern.search(norm) or (kind == "yder" and pattern.search(joined)):
-                hits.append(Leak(kind, clinic, original))
-        return hits
+        allowed = [(start, start + len(s)) for start, s in _spans(self._allowed, norm)]
+        found: dict[Leak, None] = {}
+        for start, longest in _spans(self._scan, norm):
+            for string in self._prefixes[longest]:
+                end = start + len(string)
+                if not any(a <= start and end <= b for a, b in allowed):
+                    found.update(dict.fromkeys(self._owners[string]))
+        masked = norm
+        for a, b in reversed(allowed):
+            masked = masked[:a] + " " * (b - a) + masked[b:]
+        for _, number in _spans(self._yder, _DIGIT_SEPARATORS.sub("", masked)):  # also "123.456", "123 456"
+            found.update(dict.fromkeys(h for h in self._owners[number] if h.kind == "yder"))
+        return list(found)
 
     def check(self, texts: str | Iterable[str]) -> None:
         """Raise IdentityLeak (loudly, naming what was found) if any text contains an identity string."""
