@@ -224,3 +224,26 @@ def test_the_qt_binding_keeps_its_references(qapp) -> None:
         label.setText("x")
         qapp.processEvents()
     assert sys.getrefcount(None) >= before - 50
+
+
+def test_log_file_and_window_state_are_kept(qtbot, app_context, tmp_path: Path) -> None:
+    import logging
+
+    from klyngedesk.gui.error_dialog import setup_logging
+
+    path = setup_logging(tmp_path / "data")
+    logging.getLogger("klyngedesk.gui.tasks").error("an import failed")
+    for handler in logging.getLogger("klyngedesk").handlers:
+        handler.flush()
+    assert path.name == "klyngedesk.log" and "an import failed" in path.read_text(encoding="utf-8")
+
+    first = MainWindow(app_context)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(780, 520)
+    size = first.size()
+    first.close()
+    assert app_context.settings.value("window/geometry") is not None
+    again = MainWindow(app_context)
+    qtbot.addWidget(again)
+    assert again.size() == size

@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self.setAcceptDrops(True)
-        self.setMinimumSize(900, 600)
+        self.setMinimumSize(760, 480)  # fits a 1366 x 768 laptop at 150 %
         self.welcome = WelcomePage(lang)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("project_tabs")

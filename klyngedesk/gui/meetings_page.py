@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTableWidget,
@@ -99,7 +100,9 @@ class MeetingsPage(QWidget):
         row.addWidget(self.present_button)
         codes_layout.addLayout(row)
         codes_layout.addWidget(self.draw_state)
-        codes_layout.addWidget(QLabel(tr("Tick the clinics that agreed at the meeting to be shown by name.", lang)))
+        tick_hint = QLabel(tr("Tick the clinics that agreed at the meeting to be shown by name.", lang))
+        tick_hint.setWordWrap(True)
+        codes_layout.addWidget(tick_hint)
         codes_layout.addWidget(self.codes, 1)
         self.pack = PackPanel(ctx)
         right = QWidget()
@@ -111,11 +114,20 @@ class MeetingsPage(QWidget):
         split_right.addWidget(self.pack)
         split_right.setStretchFactor(0, 1)
         split_right.setStretchFactor(1, 1)
+        codes_box.setMinimumHeight(240)
+        self.pack.setMinimumHeight(300)
         right_layout.addWidget(split_right, 1)
+        scroll = QScrollArea()  # on a small screen the page scrolls instead of squeezing the tables
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(right)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         split = QSplitter()
         split.addWidget(left)
-        split.addWidget(right)
+        split.addWidget(scroll)
         split.setStretchFactor(1, 3)
+        split.setSizes([200, 900])
+        left.setMaximumWidth(340)
         layout = QVBoxLayout(self)
         layout.addWidget(split)
         self.meeting_list.currentRowChanged.connect(lambda _row: self.show_meeting())

@@ -84,7 +84,6 @@ class PackPanel(QGroupBox):
         self.scroll.setStyleSheet("QScrollArea { background: #5B6770; }")
         buttons = QHBoxLayout()
         buttons.addWidget(self.build_button)
-        buttons.addWidget(self.encrypt)
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)
         split = QSplitter()
@@ -93,6 +92,7 @@ class PackPanel(QGroupBox):
         split.setStretchFactor(1, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
+        layout.addWidget(self.encrypt)
         layout.addWidget(self.state)
         layout.addWidget(split, 1)
 
