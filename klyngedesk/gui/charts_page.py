@@ -34,6 +34,7 @@ from klyngedesk.gui.chart_specs import (
 from klyngedesk.gui.chart_view import ChartView
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.error_dialog import error_text
+from klyngedesk.gui.value_details import hint_html
 from klyngedesk.i18n import KlyngeError, tr
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,8 @@ class ChartsPage(QWidget):
         self.details.setObjectName("chart_details")
         self.details.setMinimumWidth(230)
         self.details.setAccessibleName(tr("The clicked clinic", lang))
-        self.details.setPlaceholderText(tr("Click a bar to see that clinic's figures.", lang))
+        self._hint = hint_html(tr("Click a bar to see that clinic's figures.", lang))
+        self.details.setHtml(self._hint)
         self.png_button = QPushButton(tr("Export PNG…", lang))
         self.svg_button = QPushButton(tr("Export SVG…", lang))
         self.png_button.clicked.connect(lambda: self.export("png"))
@@ -165,7 +167,7 @@ class ChartsPage(QWidget):
             return
         self._stale = False
         request = self.request()
-        self.details.clear()
+        self.details.setHtml(self._hint)
         if request is None:
             self.chart.show_spec(None, tr("Choose a topic and an indicator.", self._lang))
             return

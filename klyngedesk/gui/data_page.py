@@ -23,7 +23,7 @@ from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.correction_dialog import CorrectionDialog, NoteDialog
 from klyngedesk.gui.indicator_table_model import IndicatorTableModel
 from klyngedesk.gui.undo import push_or_explain
-from klyngedesk.gui.value_details import details_html, measure_rows, tooltip_text
+from klyngedesk.gui.value_details import details_html, hint_html, measure_rows, tooltip_text
 from klyngedesk.i18n import tr
 
 
@@ -51,7 +51,7 @@ class DataPage(QWidget):
         self.details = QTextBrowser()
         self.details.setObjectName("value_details")
         self.details.setAccessibleName(tr("Where the value came from", lang))
-        self.details.setPlaceholderText(tr("Click a value to see where it came from.", lang))
+        self.details.setHtml(hint_html(tr("Click a value to see where it came from.", lang)))
         self.correct_button = QPushButton(tr("Correct value…", lang))
         self.note_button = QPushButton(tr("Note on this value…", lang))
         self.clinic_note_button = QPushButton(tr("Note on the clinic…", lang))

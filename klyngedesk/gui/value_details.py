@@ -12,6 +12,11 @@ from klyngedesk.core.model import Indicator
 from klyngedesk.i18n import tr
 
 
+def hint_html(text: str) -> str:
+    """A grey, wrapping hint for an empty side panel (placeholder text does not wrap)."""
+    return f"<p style='color:#5B6770'>{html.escape(text)}</p>"
+
+
 def _missing(x: object) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
