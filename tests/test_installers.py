@@ -119,6 +119,10 @@ def test_linux_desktop_entry_and_file_type_agree() -> None:
     assert desktop["Exec"].endswith("%f") and desktop["Icon"] == "klyngedesk"
     mime = (INSTALLERS / "linux" / "klyngedesk-mime.xml").read_text(encoding="utf-8")
     assert desktop["MimeType"].rstrip(";") in mime and 'pattern="*.klynge"' in mime
+    if shutil.which("desktop-file-validate"):  # the freedesktop checker, where installed
+        check = subprocess.run(["desktop-file-validate", str(INSTALLERS / "linux" / "klyngedesk.desktop")],
+                               capture_output=True, text=True)
+        assert check.returncode == 0 and "error" not in check.stdout, check.stdout
 
 
 @pytest.mark.parametrize("size", [16, 24, 32, 48, 64, 128, 256, 512, 1024])
