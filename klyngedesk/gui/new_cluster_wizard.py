@@ -89,7 +89,9 @@ class ClusterPage(QWizardPage):
         form = QFormLayout(self)
         form.addRow(tr("Cluster &name", lang), self.name)
         form.addRow(tr("&Municipality", lang), self.municipality)
-        form.addRow(tr("&Folder", lang), row)
+        folder_label = QLabel(tr("&Folder", lang))
+        folder_label.setBuddy(self.folder)  # a row holding a layout gets no buddy by itself
+        form.addRow(folder_label, row)
         self.registerField("name*", self.name)
         self.name.textChanged.connect(self.completeChanged)
 

@@ -84,6 +84,7 @@ class SettingsDialog(QDialog):
         box.addWidget(edit, 1)
         box.addWidget(browse)
         edit.setObjectName(key.replace("/", "_"))
+        row.setFocusProxy(edit)  # Alt+letter on the label reaches the text field
         return row, edit
 
     def accept(self) -> None:
