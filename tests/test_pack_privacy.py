@@ -63,3 +63,14 @@ def test_each_personal_handout_names_its_own_clinic_and_no_other(printed) -> Non
             assert not others.find(text), f"{own.name} page {number}: {others.find(text)}"
         assert merged[offset:offset + len(texts)] == texts    # the print-all file holds the same pages
         offset += len(texts)
+
+
+def test_english_pack_labels_the_composition_remainder_in_english(demo_project, tmp_path) -> None:
+    """The 'others' part of a drug-group composition follows the pack's language, not the program's."""
+    from pypdf import PdfReader
+
+    from klyngedesk.core.render.pack import build_pack
+
+    result = build_pack(demo_project, "2026-12", tmp_path / "out", lang="en")
+    text = " ".join(page.extract_text() for page in PdfReader(result.group).pages)
+    assert "Others" in text and "Øvrige" not in text

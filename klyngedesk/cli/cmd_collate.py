@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     with Project.open(args.project, readonly=True) as project:
         if args.anonymised:
             table = anonymised_table(project, args.meeting, args.topic, period=args.period, compare=args.compare,
-                                     meeting_baseline=False)
+                                     meeting_baseline=False, lang=lang)
             data = table.to_json()
             lines = _anonymised_lines(table, lang)
             # The promise: nothing printed for group use names a clinic that did not consent.

@@ -108,7 +108,7 @@ class _Pack:
         self.clinics = {c.key: c for c in project.clinics() if c.key in self.codes}
         self.topics = [project.topic(t) for t in self.meeting.topics]
         self.periods = {None, self.meeting.period, self.meeting.baseline_period}
-        self.anonymised = [anonymised_table(project, meeting, t.key) for t in self.topics]
+        self.anonymised = [anonymised_table(project, meeting, t.key, lang=lang) for t in self.topics]
         self.identified = [collate(project, t.key, self.meeting.period, self.meeting.baseline_period)
                            for t in self.topics]
 
