@@ -247,3 +247,19 @@ def test_log_file_and_window_state_are_kept(qtbot, app_context, tmp_path: Path) 
     again = MainWindow(app_context)
     qtbot.addWidget(again)
     assert again.size() == size
+
+
+def test_a_new_round_is_added_for_the_follow_up(qtbot, window: MainWindow, demo_path: Path) -> None:
+    window.open_project(str(demo_path))
+    window.tabs.setCurrentWidget(window.data_page)
+    before = [p.key for p in window.ctx.holder.project.periods()]
+    qtbot.mouseClick(window.data_page.round_button, Qt.MouseButton.LeftButton)
+    dialog = window.data_page.dialog
+    offered = [dialog.choice.itemData(i) for i in range(dialog.choice.count())]
+    assert offered and not set(offered) & set(before)
+    chosen = dialog.period()  # proposed: the first round after the latest one (2026H1)
+    assert chosen.key > before[-1] and all(k < before[-1] for k in offered if k < chosen.key)
+    _ok(qtbot, dialog.buttons)
+    after = [p.key for p in window.ctx.holder.project.periods()]
+    assert after == [*before, chosen.key]
+    assert window.data_page.period_box.currentData() == chosen.key

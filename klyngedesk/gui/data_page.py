@@ -18,13 +18,16 @@ from PySide6.QtWidgets import (
 
 from klyngedesk.core.collate.inputs import indicator_inputs
 from klyngedesk.core.commands import AddNote, CorrectValue
+from klyngedesk.core.model import Period
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.correction_dialog import CorrectionDialog, NoteDialog
+from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.indicator_table_model import IndicatorTableModel
+from klyngedesk.gui.round_dialog import RoundDialog
 from klyngedesk.gui.undo import push_or_explain
 from klyngedesk.gui.value_details import details_html, hint_html, measure_rows, tooltip_text
-from klyngedesk.i18n import tr
+from klyngedesk.i18n import KlyngeError, tr
 
 
 class DataPage(QWidget):
@@ -78,6 +81,10 @@ class DataPage(QWidget):
         for w in (topic_label, self.topic_box, period_label, self.period_box):
             bar.addWidget(w)
         bar.addStretch(1)
+        self.round_button = QPushButton(tr("New round…", lang))
+        self.round_button.setObjectName("new_round_button")
+        self.round_button.clicked.connect(self.add_round)
+        bar.addWidget(self.round_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split)
@@ -176,6 +183,24 @@ class DataPage(QWidget):
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def add_round(self) -> RoundDialog | None:
+        if self._project is None:
+            return None
+        dialog = RoundDialog(self._lang, self._project.periods(), self)
+        dialog.accepted.connect(lambda: self._add_period(dialog.period()))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _add_period(self, period: Period) -> None:
+        try:
+            self._project.add_period(period)
+        except KlyngeError as error:
+            show_error(self, error, self._lang)
+            return
+        self.ctx.holder.data_changed.emit()
+        self.period_box.setCurrentIndex(self.period_box.findData(period.key))
 
     def _push(self, command: CorrectValue | AddNote) -> None:
         push_or_explain(self.undo_stack, command, self.ctx.holder, self._lang, self)
