@@ -36,7 +36,8 @@ _SHARES = {"kol_lfu": ("kol_patienter", 0.72, 0.6), "kol_rehab": ("kol_patienter
            "pcv_ordinationer": ("ab_ordinationer", 0.33, 0.3)}
 
 
-def _half_years(count: int, last: tuple[int, int] = (2026, 1)) -> list[Period]:
+def half_year_periods(count: int, last: tuple[int, int] = (2026, 1)) -> list[Period]:
+    """`count` consecutive half-year rounds ending with (year, half), oldest first: 2026H1 = "1. halvår 2026"."""
     year, half = last
     periods = []
     for _ in range(count):
@@ -88,7 +89,7 @@ def _fill(project: Project, rng: np.random.Generator, n: int, k: int,
             ".example.dk", _EHR[rng.integers(len(_EHR))], date(2015, 1, 1), None, doctors))
     for topic in DEMO_TOPICS:
         project.add_topic(builtin_topic(topic))
-    period_list = _half_years(k)
+    period_list = half_year_periods(k)
     for period in period_list:
         project.add_period(period)
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from klyngedesk.core.demo import _half_years  # the demo's round naming, shared on purpose
+from klyngedesk.core.demo import half_year_periods
 from klyngedesk.core.model import Clinic, Cluster, Period
 from klyngedesk.core.packages import builtin_packages, topic_from_package
 from klyngedesk.core.store import Project
@@ -41,7 +41,7 @@ CLINIC_COLUMNS = ("Clinic", "Yder number", "Doctors", "EHR system", "Listed pati
 
 def half_years(today: date, count: int = 4) -> list[Period]:
     """The last `count` half-years up to the current one, oldest first (keys like 2026H1)."""
-    return _half_years(count, (today.year, 1 if today.month <= 6 else 2))
+    return half_year_periods(count, (today.year, 1 if today.month <= 6 else 2))
 
 
 class PasteTable(QTableWidget):
