@@ -409,7 +409,7 @@ def test_follow_up_meeting_shows_change_only_where_both_rounds_are_shown(demo_pr
     for ind in table.indicators:
         assert ind.sentence["da"].startswith("Klyngens ")
         for row in ind.rows:
-            if row.value is None or row.suppressed:
+            if row.value is None or row.suppressed or row.baseline_suppressed:
                 assert row.change is None and row.baseline_value is None
             else:
                 key = next(k for k, c in codes.items() if c == row.code)
@@ -461,3 +461,22 @@ def test_group_output_leaves_out_sums_over_hidden_clinics(demo_project) -> None:
     ind = table.indicator("morfin_pr1000")
     shown = sorted(r.value for r in ind.rows if r.value is not None)
     assert ind.minimum == shown[0] and ind.maximum == shown[-1]
+
+
+def test_cli_contract_counts_are_null_exactly_where_suppressed(demo_path, capsys) -> None:
+    """CLI.md: with --anonymised, numerator/denominator are null where suppressed; a hidden baseline is
+    reported apart (baseline_suppressed) and never blanks this round's shown numbers."""
+    import json
+
+    from klyngedesk.cli.main import main
+
+    assert main(["collate", str(demo_path), "--topic", "smerter", "--period", "2026H1", "--compare", "2025H2",
+                 "--meeting", "2026-03", "--anonymised", "--json"]) == 0
+    rows = [r for ind in json.loads(capsys.readouterr().out)["indicators"] for r in ind["rows"]]
+    assert any(r["baseline_suppressed"] and not r["suppressed"] for r in rows)
+    for r in rows:
+        if r["suppressed"]:
+            assert r["numerator"] is None and r["denominator"] is None and r["value"] is None
+        if r["baseline_suppressed"]:
+            assert r["baseline_value"] is None and r["change_relative"] is None
+    assert {r["clinic"] for r in rows} - {None} == {"Lægerne Åparken", "Lægehuset Torvet"}  # K04, K05 consented

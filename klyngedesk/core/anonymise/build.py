@@ -160,7 +160,7 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
             code=codes[r.clinic], name=named.get(r.clinic), numerator=None if hide else r.numerator,
             denominator=den, denominator_band=band, value=None if hide else r.value,
             ci_low=None if hide else r.ci_low, ci_high=None if hide else r.ci_high, rank=None,
-            suppressed=hide or hide_base, funnel=None if no_limits else r.funnel, flag=None if no_limits else r.flag,
+            suppressed=hide, baseline_suppressed=hide_base, funnel=None if no_limits else r.funnel, flag=None if no_limits else r.flag,
             baseline_value=r.baseline_value if show_change else None, change=r.change if show_change else None,
             quality=tuple(q for q in r.quality if q != "small_numbers")))
     values = np.array([r.value if r.value is not None else np.nan for r in rows], dtype=float)

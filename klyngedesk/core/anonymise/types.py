@@ -28,12 +28,13 @@ class AnonymisedRow:
     ci_low: float | None
     ci_high: float | None
     rank: int | None                  # among the clinics shown with a value
-    suppressed: bool                  # a count was hidden here (small number or complementary)
+    suppressed: bool                  # this round's count was hidden (small number or complementary)
     funnel: Funnel | None
     flag: str | None
     baseline_value: float | None = None
     change: Change | None = None
     quality: tuple[str, ...] = ()
+    baseline_suppressed: bool = False  # the baseline round's count was hidden (no baseline value, no change)
 
     @property
     def label(self) -> str:
@@ -121,7 +122,8 @@ class AnonymisedTable:
                 "rows": [{"clinic": r.name, "code": r.code, "numerator": r.numerator,
                           "denominator": r.denominator, "denominator_band": r.denominator_band,
                           "value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high, "rank": r.rank,
-                          "suppressed": r.suppressed, "funnel": asdict(r.funnel) if r.funnel else None,
+                          "suppressed": r.suppressed, "baseline_suppressed": r.baseline_suppressed,
+                          "funnel": asdict(r.funnel) if r.funnel else None,
                           "flag": r.flag, "baseline_value": r.baseline_value,
                           "change_relative": r.change_relative, "quality": list(r.quality)}
                          for r in ind.rows]} for ind in self.indicators],
