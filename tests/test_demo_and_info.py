@@ -91,3 +91,31 @@ def test_a_project_path_alone_opens_the_window(monkeypatch, demo_path: Path) -> 
     assert main(["--lang", "en", str(demo_path)]) == 0
     assert opened == [(str(demo_path), "en")]
     assert main(["info", str(demo_path)]) == 0 and len(opened) == 1
+
+
+def test_usage_errors_and_help_speak_danish_and_english_after_the_command(demo_path: Path) -> None:
+    danish = _cli("info")
+    assert danish.returncode == 2 and "fejl: disse argumenter skal angives: project" in danish.stderr
+    assert "vis denne hjælp og afslut" in _cli("info", "--help").stdout
+    english = _cli("info", str(demo_path / "missing.klynge"), "--lang", "en")  # --lang after the command
+    assert english.returncode == 1 and "does not exist" in english.stderr
+
+
+def test_output_cut_short_by_a_pipe_is_no_crash(tmp_path: Path) -> None:
+    big = tmp_path / "big.klynge"
+    assert main(["demo", str(big), "--clinics", "600", "--periods", "1"]) == 0  # JSON larger than a pipe buffer
+    proc = subprocess.Popen([sys.executable, "-m", "klyngedesk", "info", str(big), "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(10)
+    proc.stdout.close()  # like `| head -c 10`
+    assert b"Traceback" not in proc.stderr.read()
+    assert proc.wait() == 0
+
+
+def test_no_screen_gives_a_message_not_a_crash(tmp_path: Path) -> None:
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY",
+                                                                          "QT_QPA_PLATFORM")}
+    result = subprocess.run([sys.executable, "-m", "klyngedesk"], capture_output=True, text=True, env=env,
+                            timeout=60)
+    if sys.platform.startswith("linux"):
+        assert result.returncode == 1 and "ikke fundet en skærm" in result.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from klyngedesk import __version__
@@ -17,7 +18,14 @@ COMMANDS = frozenset(name.removeprefix("cmd_") for name in COMMAND_MODULES)
 _OPTIONS_WITH_VALUE = frozenset({"--lang"})
 
 
+def _translate_argparse() -> None:
+    """argparse's own texts (usage, errors, --help) through our catalog: resources/i18n/da/argparse.json."""
+    argparse._ = lambda text: tr(text)  # type: ignore[attr-defined]
+    argparse.ngettext = lambda one, many, n: tr(one if n == 1 else many)  # type: ignore[attr-defined]
+
+
 def build_parser() -> argparse.ArgumentParser:
+    _translate_argparse()
     parser = argparse.ArgumentParser(
         prog="klyngedesk",
         description=tr("KlyngeDesk: the quality-cluster coordinator's desk. Without a command the program "
@@ -30,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar=tr("COMMAND"))
     for name in COMMAND_MODULES:
         importlib.import_module(f"klyngedesk.cli.{name}").register(sub)
+    for command in sub.choices.values():  # `klyngedesk inspect F --lang en` works as well as before the command
+        if "--lang" not in command._option_string_actions:
+            command.add_argument("--lang", dest="command_lang", choices=LANGUAGES, default=None,
+                                 help=tr("language for messages (da or en)"))
     return parser
 
 
@@ -55,6 +67,13 @@ def _project_to_open(argv: list[str]) -> str | None:
     return None
 
 
+def _no_screen() -> bool:
+    """On Linux/BSD a window needs X11 or Wayland, unless Qt is told otherwise (e.g. offscreen)."""
+    if not sys.platform.startswith(("linux", "freebsd")):
+        return False
+    return not any(os.environ.get(v) for v in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _preselect_language(argv)
@@ -72,8 +91,15 @@ def main(argv: list[str] | None = None) -> int:
             return run_selftest()
         if args.command:
             return args.run(args)
+        if _no_screen():
+            print(tr("No screen was found (DISPLAY is not set), so the window cannot open. The commands "
+                     "work without a screen: see klyngedesk --help."), file=sys.stderr)
+            return EXIT_REFUSED
         from klyngedesk.gui.app import run_gui  # the only door from the CLI into Qt
         return run_gui(project=project_to_open, demo=args.demo, lang=args.lang)
+    except BrokenPipeError:  # e.g. `klyngedesk inspect F --json | head`: the reader has stopped reading
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KlyngeError as error:
         print(error.message(), file=sys.stderr)
         return EXIT_REFUSED
