@@ -176,6 +176,9 @@ def test_cli_import_dry_run_then_import_with_json(demo_path: Path, tmp_path: Pat
         assert _stored(project, "2026H1").items() >= f.expected.items()
     assert main(["--lang", "da", "import", str(demo_path), str(f.path)]) == 0
     assert "importeret før" in capsys.readouterr().err
+    assert main(["import", str(demo_path), str(f.path), "--yes", "--json"]) == 0  # the same file again
+    again = json.loads(capsys.readouterr().out)
+    assert again["imported"] is False and again["files"][0]["status"] == "duplicate"
 
 
 def test_list_sizes_are_checked_stored_and_undone(project, tmp_path: Path) -> None:

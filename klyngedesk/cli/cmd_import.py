@@ -63,7 +63,8 @@ def run(args: argparse.Namespace) -> int:
         say("Nothing was imported." if failed else
             "Nothing was imported. Answer the questions with --yes, or change the files.")
     if args.json:
-        emit_json({"dry_run": args.dry_run, "imported": plan.ok and not args.dry_run,
+        stored = any(fp.batch for fp in plan.files)  # a file seen before (same SHA-256) stores nothing
+        emit_json({"dry_run": args.dry_run, "imported": plan.ok and not args.dry_run and stored,
                    "files": [fp.to_json(lang) for fp in plan.files]})
     # A dry run fails only on refusals and errors; open questions are reported, not failed.
     return EXIT_REFUSED if failed or (not plan.ok and not args.dry_run) else EXIT_OK
