@@ -57,7 +57,7 @@ class SettingsDialog(QDialog):
         self.restart_note.setVisible(False)
         self.language.currentIndexChanged.connect(
             lambda: self.restart_note.setVisible(self.language.currentData() != ctx.lang))
-        note = QLabel(tr("Counts below the threshold are shown as \"<threshold\" in group material.", lang))
+        note = QLabel(tr("Counts from 1 to below the threshold are shown as \"<5\" (with threshold 5) in group material; 0 is shown.", lang))
         note.setWordWrap(True)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)

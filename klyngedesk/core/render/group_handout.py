@@ -50,10 +50,11 @@ def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_na
                   bullets([ind.title for ind in material.table.indicators], "small")]
     if general_notes:
         story += [p(tr("Data notes", lang), "h3"), bullets(general_notes, "small")]
-    story += [Spacer(1, 10), p(tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts under "
-                                  "{t} are shown as {text}. {n} clinics in the material.", lang,
-                                  t=materials[0].table.threshold if materials else 5, text=suppressed,
-                                  n=len(shown)), "note")]
+    threshold = materials[0].table.threshold if materials else 5
+    story += [Spacer(1, 10), p(tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts from "
+                                  "1 to {top} are shown as {text} (a count of 0 singles out no patient and is "
+                                  "shown). {n} clinics in the material.", lang,
+                                  top=threshold - 1, text=suppressed, n=len(shown)), "note")]
     ctx = ChartContext(lang, show_names=True, suppressed_text=suppressed)
     for material in materials:
         story += topic_pages(material, ctx, with_table=True)
