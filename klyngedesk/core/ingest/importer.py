@@ -150,8 +150,8 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.signature = plan.signature or signature(table)
     if plan.mapping is None and not plan.problems:
         plan.problems.append(Problem("error", "No table in the file could be matched to clinics and measures of "
-                                     "the topic. Choose a mapping (--mapping) or use the KlyngeDesk standard "
-                                     "format."))
+                                     "the topic. Choose which column holds which measure (on the command line: "
+                                     "--mapping), or use the KlyngeDesk standard format."))
     if not (plan.values or plan.list_sizes or plan.questions) and not any(p.severity == "error" for p in plan.problems):
         plan.problems.append(Problem("error", "The file contains no values to import."))
     plan.problems += check_values(plan.values, ctx, plan.list_sizes)
