@@ -94,3 +94,8 @@ def test_cli_template(demo_path: Path, tmp_path: Path, capsys) -> None:
     assert main(["template", str(demo_path), "--topic", "findes_ikke", "--period", "2026H1", "--out", str(bad)]) == 1
     assert not bad.exists()
     assert main(["template", str(demo_path), "--topic", "kol"]) == 2
+    before = out.read_bytes()  # an existing (perhaps already filled) template is never overwritten silently
+    assert main(["template", str(demo_path), "--topic", "kol", "--period", "2026H1", "--out", str(out)]) == 1
+    assert out.read_bytes() == before and "findes allerede" in capsys.readouterr().err
+    assert main(["template", str(demo_path), "--topic", "kol", "--period", "2026H1", "--out", str(out), "--force"]) == 0
+    assert read_template_meta(out)["topic"] == "kol"

@@ -20,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=tr("the .xlsx file to write; with --each-clinic a folder for one file per clinic"))
     p.add_argument("--clinic", help=tr("clinic key or yder number: a template for that clinic only"))
     p.add_argument("--each-clinic", action="store_true", help=tr("one template per active clinic, in the folder --out"))
+    p.add_argument("--force", action="store_true", help=tr("overwrite an existing file"))
     p.set_defaults(run=run)
 
 
@@ -32,6 +33,9 @@ def run(args: argparse.Namespace) -> int:
             raise KlyngeError("The template must be an .xlsx file: {path}", path=str(args.out))
         if not args.out.parent.is_dir():
             raise KlyngeError("The folder {path} does not exist.", path=str(args.out.parent))
+        if args.out.exists() and not args.force:  # it may be a template a clinic has already filled in
+            raise KlyngeError("The file {path} already exists; nothing was written (--force overwrites it).",
+                              path=str(args.out))
     with Project.open(args.project, readonly=True) as project:
         if args.each_clinic:
             written = make_clinic_templates(project, args.topic, args.period, args.out, lang=lang)
