@@ -57,3 +57,10 @@ def test_danish_numbers_and_dates() -> None:
     assert format_percent(12.5) == "12,5 %" and format_percent(12.5, lang="en") == "12.5%"
     assert format_date(date(2026, 3, 12)) == "12. marts 2026"
     assert format_date(date(2026, 3, 12), "en") == "12 March 2026"
+
+
+def test_import_history_labels_have_danish_text() -> None:
+    from klyngedesk.gui.import_history_page import _LAYOUT_LABELS, _SOURCE_LABELS
+
+    danish = catalog("da")
+    assert [label for label in (*_LAYOUT_LABELS.values(), *_SOURCE_LABELS.values()) if label not in danish] == []

@@ -23,9 +23,21 @@ from klyngedesk.i18n import tr
 COLUMNS = ("Batch", "File", "Imported", "Mapping", "Values", "Status", "Source")
 
 
-def _source_text(details: dict) -> str:
-    keys = ("format", "sheet", "header_row", "encoding", "topic", "period")
-    return ", ".join(f"{k}: {details[k]}" for k in keys if details.get(k) not in (None, ""))
+_SOURCE_LABELS = {"format": "format", "sheet": "sheet", "header_row": "header row", "encoding": "encoding",
+                  "topic": "topic", "period": "period"}
+# Built-in layouts the importer names a batch after when no saved profile was used.
+_LAYOUT_LABELS = {"standard": "KlyngeDesk standard format", "long": "long table", "wide": "one row per clinic",
+                  "single": "one clinic's own export", "demo": "demo data", "correction": "correction"}
+
+
+def _source_text(details: dict, lang: str) -> str:
+    return ", ".join(f"{tr(label, lang)}: {details[k]}" for k, label in _SOURCE_LABELS.items()
+                     if details.get(k) not in (None, ""))
+
+
+def _mapping_text(mapping: str | None, lang: str) -> str:
+    """A saved profile keeps its own name; a built-in layout is described in words."""
+    return tr(_LAYOUT_LABELS[mapping], lang) if mapping in _LAYOUT_LABELS else (mapping or "")
 
 
 class ImportHistoryPage(QWidget):
@@ -65,8 +77,8 @@ class ImportHistoryPage(QWidget):
         self.table.setRowCount(len(batches))
         for row, b in enumerate(reversed(batches)):
             status = tr("undone", self._lang) if b.status == "undone" else tr("active", self._lang)
-            cells = (str(b.id), b.file_name, b.imported_at.replace("T", " ")[:16], b.mapping or "", str(b.values),
-                     status, _source_text(b.details))
+            cells = (str(b.id), b.file_name, b.imported_at.replace("T", " ")[:16],
+                     _mapping_text(b.mapping, self._lang), str(b.values), status, _source_text(b.details, self._lang))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, (b.id, b.status))
