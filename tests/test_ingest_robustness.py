@@ -45,3 +45,12 @@ def test_damaged_real_files_never_crash(tmp_path: Path, external: Path, cut: flo
 def test_missing_file_is_refused_not_raised(tmp_path: Path) -> None:
     report = inspect_file(tmp_path / "findes_ikke.csv")
     assert report.refused and report.refusal.kind == "unreadable"
+
+
+
+def test_a_reader_panic_is_a_refusal(tmp_path: Path, external: Path) -> None:
+    """calamine panics (a Rust panic: BaseException, not Exception) on this .xls cut after 517 bytes."""
+    path = tmp_path / "afbrudt.xls"
+    path.write_bytes((external / "lib_csvkit_test_skip_lines.xls").read_bytes()[:517])
+    report = inspect_file(path)
+    assert report.refused and report.refusal.kind == "corrupt"

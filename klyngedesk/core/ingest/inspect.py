@@ -122,9 +122,9 @@ def inspect_file(path: str | Path, *, sheet: str | None = None, progress: Progre
     except OSError as exc:
         report.status, report.tables = "refused", []
         report.refusal = FileRefused("The file cannot be read: {error}", kind="unreadable", error=exc.strerror or "")
-    except (ImportCancelled, KeyboardInterrupt, MemoryError):
+    except (ImportCancelled, KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
         raise
-    except Exception as exc:  # a reader library failing on a malformed file: refuse, never crash
+    except BaseException as exc:  # a reader failing on a malformed file (Rust panics are BaseException): refuse
         report.status, report.tables = "refused", []
         report.refusal = FileRefused("The file is damaged or in a form KlyngeDesk cannot read ({error}).",
                                      kind="corrupt", error=type(exc).__name__)

@@ -50,7 +50,9 @@ def read_workbook(data: bytes, fmt: str) -> list[Sheet]:
     except pc.PasswordError:
         raise FileRefused("The workbook is protected with a password. Ask the clinic to send it without a "
                           "password (or remove it in Excel) and import it again.", kind="encrypted") from None
-    except Exception:  # calamine raises several types for a damaged file
+    except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
+        raise
+    except BaseException:  # calamine raises several types for a damaged file, even a Rust panic (BaseException)
         raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
                           "send it again.", kind="corrupt", format=fmt) from None
     try:
@@ -67,7 +69,9 @@ def read_workbook(data: bytes, fmt: str) -> list[Sheet]:
             book_sheet = workbook.get_sheet_by_name(meta.name)
             rows = book_sheet.to_python(skip_empty_area=False)
             merged = book_sheet.merged_cell_ranges or []
-        except Exception:
+        except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
+            raise
+        except BaseException:  # as above: a damaged sheet may even panic inside calamine
             raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic "
                               "to send it again.", kind="corrupt", format=fmt) from None
         sheet.rows = [[_plain(v) for v in row] for row in rows] if _needs_plain(rows) else rows
