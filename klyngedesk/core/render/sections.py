@@ -31,14 +31,19 @@ ZEBRA = HexColor("#F4F6F8")
 HEAD_BG = HexColor("#E8EDF2")
 
 
+def _keep_percent(text: str) -> str:
+    """'12,5 %' and '95 %-KI' never break before the percent sign (a non-breaking space)."""
+    return text.replace(" %", "\u00a0%")
+
+
 def p(text: str, style: str = "body") -> Paragraph:
     """A paragraph of plain text (escaped: names with & or < print as written)."""
-    return Paragraph(escape(text), STYLES[style])
+    return Paragraph(_keep_percent(escape(text)), STYLES[style])
 
 
 def rich(markup: str, style: str = "body") -> Paragraph:
     """A paragraph with reportlab markup the caller built from escaped parts."""
-    return Paragraph(markup, STYLES[style])
+    return Paragraph(_keep_percent(markup), STYLES[style])
 
 
 def cover(cluster_name: str, meeting: Meeting, lang: str, kind: str,
