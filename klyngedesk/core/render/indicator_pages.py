@@ -98,8 +98,8 @@ def _count(row: AnonymisedRow, attr: str, table: AnonymisedTable, lang: str) -> 
 def _denominator(row: AnonymisedRow, table: AnonymisedTable, lang: str) -> str:
     if row.denominator is not None:
         return wording.count(row.denominator, lang)
-    if row.denominator_band:
-        return row.denominator_band
+    if row.denominator_band:  # "8000–9999" -> "8.000–9.999" in Danish
+        return "–".join(wording.count(float(part), lang) for part in row.denominator_band.split("–"))
     return table.suppressed_text if row.suppressed else "–"
 
 
