@@ -41,6 +41,7 @@ from klyngedesk.gui.presentation import PresentationWindow, slides_for
 from klyngedesk.gui.settings_dialog import SettingsDialog
 from klyngedesk.gui.storage_check import storage_warning
 from klyngedesk.gui.tasks import TaskRunner
+from klyngedesk.gui.topics_page import TopicsPage
 from klyngedesk.gui.welcome_page import WelcomePage
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -76,12 +77,13 @@ class MainWindow(QMainWindow):
         self.meetings_page = MeetingsPage(ctx)
         self.meetings_page.pack.runner = self.runner
         self.meetings_page.presentation_requested.connect(self.present)
+        self.topics_page = TopicsPage(ctx)
         self.pages: list = [self.clinics_page, self.data_page, self.history_page, self.charts_page,
-                            self.meetings_page]
+                            self.meetings_page, self.topics_page]
         for page in self.pages:
             page.undo_stack = self.undo_stack
         self.page_titles = [tr("Clinics", lang), tr("Data", lang), tr("Imports", lang), tr("Charts", lang),
-                            tr("Meetings", lang)]
+                            tr("Meetings", lang), tr("Topics", lang)]
         for page, title in zip(self.pages, self.page_titles, strict=True):
             self.tabs.addTab(page, title)
         self.import_wizard: ImportWizard | None = None
