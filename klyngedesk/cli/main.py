@@ -76,6 +76,9 @@ def _no_screen() -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:  # answered before the command modules (pandas, reportlab ...) are imported
+        print(f"KlyngeDesk {__version__}")
+        return 0
     _preselect_language(argv)
     project_to_open = _project_to_open(argv)
     if project_to_open:
