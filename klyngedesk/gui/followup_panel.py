@@ -61,6 +61,8 @@ class FollowUpPanel(QWidget):
                 item.setToolTip(text)
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
+        for col in range(self.table.columnCount()):
+            self.table.setColumnWidth(col, self.table.columnWidth(col) + 12)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
     def plan(self) -> ActionDialog | None:

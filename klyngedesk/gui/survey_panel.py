@@ -80,7 +80,7 @@ class SurveyPanel(QWidget):
         self.votes.setObjectName("typed_votes")
         self.votes.verticalHeader().setVisible(False)
         self.read_button = QPushButton(tr("Read returned ballots…", lang))
-        self.count_button = QPushButton(tr("Count", lang))
+        self.count_button = QPushButton(tr("Count the votes", lang))
         self.read_button.clicked.connect(self.read_returned)
         self.count_button.clicked.connect(self.count)
         self.paper = QSpinBox()
@@ -118,7 +118,7 @@ class SurveyPanel(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([300, 620])
+        splitter.setSizes([380, 620])
         QVBoxLayout(self).addWidget(splitter)
         self._enable()
 
@@ -188,7 +188,7 @@ class SurveyPanel(QWidget):
         if self.survey is None:
             self.state.setText(tr("Tick the candidate topics and start a survey.", self._lang))
         else:
-            self.state.setText(tr("{title}: {n} candidate topics, {ballots} ballots read.", self._lang,
+            self.state.setText(tr("Survey “{title}”: {n} candidate topics, {ballots} ballots read.", self._lang,
                                   title=self.survey.title, n=len(self.survey.candidates), ballots=len(self.ballots)))
 
     def write_ballots(self) -> None:

@@ -94,7 +94,7 @@ class TopicsPanel(QWidget):
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.indicators = read_only_table([tr("Indicator", lang), tr("Unit", lang), tr("Target", lang),
-                                           tr("Source of the target", lang)], "indicator_table")
+                                           tr("Checked", lang), tr("Source of the target", lang)], "indicator_table")
         self.references = read_only_table([tr("Indicator", lang), tr("Level", lang), tr("Value", lang),
                                            tr("Source", lang), tr("Period", lang)], "reference_table")
         self.references.horizontalHeader().setStretchLastSection(False)
@@ -112,7 +112,7 @@ class TopicsPanel(QWidget):
         right_box.setContentsMargins(0, 0, 0, 0)
         right_box.addWidget(self.description)
         right_box.addWidget(QLabel(tr("Indicators and targets", lang)))
-        right_box.addWidget(self.indicators, 3)
+        right_box.addWidget(self.indicators, 2)
         right_box.addWidget(QLabel(tr("Reference values", lang)))
         right_box.addWidget(self.references, 2)
         right_box.addLayout(ref_buttons)
@@ -165,13 +165,12 @@ class TopicsPanel(QWidget):
         rows = []
         for ind in topic.indicators:
             if ind.target_value is None:
-                target, source = "–", ""
+                target, checked, source = "–", "", ""
             else:
                 target = number(ind.target_value, ind.unit, lang, 1 if ind.target_value % 1 else 0)
+                checked = tr("verified", lang) if _target_verified(topic, ind.key) else tr("not verified", lang)
                 source = ind.target_source or tr("(no source)", lang)
-                if not _target_verified(topic, ind.key) and tr("not verified", lang) not in source:
-                    source = f"{source} – {tr('not verified', lang)}"
-            rows.append([ind.title, unit_label(ind, lang), target, source])
+            rows.append([ind.title, unit_label(ind, lang), target, checked, source])
         fill_table(self.indicators, rows)
         by_key = {ind.key: ind for ind in topic.indicators}
         scopes = {"region": tr("Region", lang), "national": tr("National", lang)}
