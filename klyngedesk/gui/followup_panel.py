@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QHeaderView,
     QPushButton,
     QTableWidget,
@@ -16,6 +15,7 @@ from klyngedesk.core.actions import follow_up
 from klyngedesk.core.formatting import format_date
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.panes import button_row
 from klyngedesk.gui.topic_dialogs import ActionDialog
 from klyngedesk.i18n import tr
 
@@ -41,12 +41,9 @@ class FollowUpPanel(QWidget):
         self.plan_button = QPushButton(tr("Plan action…", lang))
         self.plan_button.setObjectName("plan_action_button")
         self.plan_button.clicked.connect(self.plan)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.plan_button)
-        buttons.addStretch(1)
         box = QVBoxLayout(self)
         box.addWidget(self.table, 1)
-        box.addLayout(buttons)
+        box.addLayout(button_row(self.plan_button))
         self.dialog: ActionDialog | None = None
 
     def load(self, project: Project) -> None:

@@ -8,17 +8,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,6 +35,7 @@ from klyngedesk.core.survey import (
 )
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.error_dialog import show_error
+from klyngedesk.gui.panes import button_row, column, side_by_side
 from klyngedesk.i18n import KlyngeError, tr
 
 
@@ -66,14 +64,6 @@ class SurveyPanel(QWidget):
         form.addRow(tr("&Title", lang), self.title)
         form.addRow(tr("&Priorities per member", lang), self.choices)
         form.addRow(tr("&Return by", lang), self.deadline)
-        left = QWidget()
-        left_box = QVBoxLayout(left)
-        left_box.setContentsMargins(0, 0, 0, 0)
-        left_box.addWidget(QLabel(tr("Tick the candidate topics:", lang)))
-        left_box.addWidget(self.candidates, 1)
-        left_box.addLayout(form)
-        left_box.addWidget(self.start_button)
-        left_box.addWidget(self.ballot_button)
         self.state = QLabel()
         self.state.setWordWrap(True)
         self.votes = QTableWidget(0, 0)
@@ -94,32 +84,13 @@ class SurveyPanel(QWidget):
         self.print_button = QPushButton(tr("Print ranking (PDF)…", lang))
         self.save_button.clicked.connect(self.save)
         self.print_button.clicked.connect(self.print_ranking)
-        row1 = QHBoxLayout()
-        row1.addWidget(self.read_button)
-        row1.addWidget(QLabel(tr("Paper ballots typed in:", lang)))
-        row1.addWidget(self.paper)
-        row1.addWidget(self.count_button)
-        row1.addStretch(1)
-        row2 = QHBoxLayout()
-        row2.addWidget(self.save_button)
-        row2.addWidget(self.print_button)
-        row2.addStretch(1)
-        right = QWidget()
-        right_box = QVBoxLayout(right)
-        right_box.setContentsMargins(0, 0, 0, 0)
-        right_box.addWidget(self.state)
-        right_box.addWidget(QLabel(tr("Votes typed in from paper ballots (count per priority):", lang)))
-        right_box.addWidget(self.votes, 2)
-        right_box.addLayout(row1)
-        right_box.addWidget(QLabel(tr("Ranking", lang)))
-        right_box.addWidget(self.ranking, 2)
-        right_box.addLayout(row2)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([380, 620])
-        QVBoxLayout(self).addWidget(splitter)
+        left = column(QLabel(tr("Tick the candidate topics:", lang)), (self.candidates, 1), form, self.start_button,
+                      self.ballot_button)
+        right = column(self.state, QLabel(tr("Votes typed in from paper ballots (count per priority):", lang)),
+                       (self.votes, 2),
+                       button_row(self.read_button, QLabel(tr("Paper ballots typed in:", lang)), self.paper, self.count_button),
+                       QLabel(tr("Ranking", lang)), (self.ranking, 2), button_row(self.save_button, self.print_button))
+        side_by_side(self, left, right, (380, 620))
         self._enable()
 
     def load(self, project: Project) -> None:

@@ -6,14 +6,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -29,6 +27,7 @@ from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.followup_panel import FollowUpPanel
+from klyngedesk.gui.panes import button_row, column, side_by_side
 from klyngedesk.gui.survey_panel import SurveyPanel
 from klyngedesk.gui.topic_dialogs import ReferenceDialog
 from klyngedesk.i18n import KlyngeError, tr
@@ -84,13 +83,6 @@ class TopicsPanel(QWidget):
         self.import_button.clicked.connect(self.import_package)
         self.export_button.clicked.connect(self.export_package)
         self.builtin_button.clicked.connect(self.add_builtin)
-        left = QWidget()
-        left_box = QVBoxLayout(left)
-        left_box.setContentsMargins(0, 0, 0, 0)
-        left_box.addWidget(QLabel(tr("Topics", lang)))
-        left_box.addWidget(self.topic_list, 1)
-        for button in (self.import_button, self.export_button, self.builtin_button):
-            left_box.addWidget(button)
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.indicators = read_only_table([tr("Indicator", lang), tr("Unit", lang), tr("Target", lang),
@@ -103,26 +95,12 @@ class TopicsPanel(QWidget):
         self.import_references_button = QPushButton(tr("Import reference values…", lang))
         self.add_reference_button.clicked.connect(self.add_reference)
         self.import_references_button.clicked.connect(self.import_references)
-        ref_buttons = QHBoxLayout()
-        ref_buttons.addWidget(self.add_reference_button)
-        ref_buttons.addWidget(self.import_references_button)
-        ref_buttons.addStretch(1)
-        right = QWidget()
-        right_box = QVBoxLayout(right)
-        right_box.setContentsMargins(0, 0, 0, 0)
-        right_box.addWidget(self.description)
-        right_box.addWidget(QLabel(tr("Indicators and targets", lang)))
-        right_box.addWidget(self.indicators, 2)
-        right_box.addWidget(QLabel(tr("Reference values", lang)))
-        right_box.addWidget(self.references, 2)
-        right_box.addLayout(ref_buttons)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([220, 700])
-        box = QVBoxLayout(self)
-        box.addWidget(splitter)
+        left = column(QLabel(tr("Topics", lang)), (self.topic_list, 1), self.import_button, self.export_button,
+                      self.builtin_button)
+        right = column(self.description, QLabel(tr("Indicators and targets", lang)), (self.indicators, 2),
+                       QLabel(tr("Reference values", lang)), (self.references, 2),
+                       button_row(self.add_reference_button, self.import_references_button))
+        side_by_side(self, left, right, (220, 700))
 
     # --- showing --------------------------------------------------------------------------
     def load(self, project: Project) -> None:
