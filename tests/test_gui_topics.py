@@ -173,3 +173,51 @@ def test_screenshot_of_the_tab(window: MainWindow) -> None:
     window.resize(1100, 720)
     window.topics_page.topics.select_topic("antibiotika")
     assert window.topics_page.grab().save("/tmp/topics_tab.png")
+
+
+def _fill_ballot(path: Path, out: Path, priorities: dict[str, int], name: str = "") -> Path:
+    """A member fills the xlsx ballot: priority numbers in column D next to the topic titles."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    for r in range(8, ws.max_row + 1):
+        if ws[f"B{r}"].value in priorities:
+            ws[f"D{r}"] = priorities[ws[f"B{r}"].value]
+    ws["B5"] = name or None
+    wb.save(out)
+    return out
+
+
+def test_returned_ballots_are_counted_and_the_result_kept(qtbot, window: MainWindow, tmp_path: Path, monkeypatch,
+                                                          shown, app_context) -> None:
+    survey = window.topics_page.survey
+    for title in ("KOL", "Antibiotika"):
+        survey.candidates.findItems(title, Qt.MatchFlag.MatchExactly)[0].setCheckState(Qt.CheckState.Checked)
+    survey.choices.setValue(1)
+    qtbot.mouseClick(survey.start_button, LEFT)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    qtbot.mouseClick(survey.ballot_button, LEFT)
+    blank = tmp_path / "stemmeseddel.xlsx"
+    files = [str(_fill_ballot(blank, tmp_path / "a.xlsx", {"KOL": 1})),
+             str(_fill_ballot(blank, tmp_path / "b.xlsx", {"Antibiotika": 1})),
+             str(_fill_ballot(blank, tmp_path / "c.xlsx", {"KOL": 1}, name="Dorte"))]
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: (files, ""))
+    qtbot.mouseClick(survey.read_button, LEFT)
+    assert shown == []
+    assert "3 stemmesedler indlæst" in survey.state.text()
+    qtbot.mouseClick(survey.count_button, LEFT)
+    assert _column(survey.ranking, 1) == ["KOL", "Antibiotika"]
+    assert _column(survey.ranking, 2) == ["2", "1"]
+    qtbot.mouseClick(survey.save_button, LEFT)
+    # the same ballot read twice is refused with a message, nothing counted twice
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *a, **k: ([files[0], files[0]], ""))
+    qtbot.mouseClick(survey.read_button, LEFT)
+    assert len(shown) == 1 and "a.xlsx" in shown[0]
+    # a fresh tab on the same project shows the kept result
+    from klyngedesk.gui.survey_panel import SurveyPanel
+
+    again = SurveyPanel(app_context)
+    qtbot.addWidget(again)
+    again.load(window.ctx.holder.project)
+    assert _column(again.ranking, 1) == ["KOL", "Antibiotika"]
