@@ -90,10 +90,15 @@ class SurveyPanel(QWidget):
                        (self.votes, 2),
                        button_row(self.read_button, QLabel(tr("Paper ballots typed in:", lang)), self.paper, self.count_button),
                        QLabel(tr("Ranking", lang)), (self.ranking, 2), button_row(self.save_button, self.print_button))
-        side_by_side(self, left, right, (380, 620))
+        side_by_side(self, left, right, (330, 660))
         self._enable()
 
     def load(self, project: Project) -> None:
+        if project is not self._project:  # another project: its own kept survey, not the last one's
+            self.survey, self.ballots, self.counts = None, [], {}
+            self.votes.setRowCount(0)
+            self.ranking.setRowCount(0)
+            self._enable()
         self._project = project
         ticked = {self.candidates.item(i).data(256) for i in range(self.candidates.count())
                   if self.candidates.item(i).checkState() == Qt.CheckState.Checked}
