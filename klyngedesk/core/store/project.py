@@ -10,6 +10,7 @@ from klyngedesk.core.store.clinics_store import ClinicsStore
 from klyngedesk.core.store.connection import ProjectFile, ProjectLocked, ProjectTooNew, ProjectUnreadable
 from klyngedesk.core.store.mapping_store import MappingStore
 from klyngedesk.core.store.meetings_store import MeetingsStore
+from klyngedesk.core.store.published_store import PublishedStore
 from klyngedesk.core.store.topics_store import TopicsStore
 from klyngedesk.core.store.values_store import BatchInfo, ValuesStore
 
@@ -18,7 +19,8 @@ __all__ = ["Project", "ProjectLocked", "ProjectTooNew", "ProjectUnreadable", "Ba
 SUFFIX = ".klynge"
 
 
-class Project(ClinicsStore, TopicsStore, ValuesStore, MeetingsStore, MappingStore, ActionsStore, ProjectFile):
+class Project(ClinicsStore, TopicsStore, ValuesStore, MeetingsStore, MappingStore, ActionsStore, PublishedStore,
+              ProjectFile):
     """One open cluster project. Open with `Project.open(path)`, create with `Project.create(...)`."""
 
     @classmethod

@@ -196,6 +196,18 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX vals_superseded ON vals(superseded_by) WHERE superseded_by IS NOT NULL;
     """,
+    # 3 -> 4: what each printed pack showed the group (the disclosure model of its group material, per
+    # topic), so that a later pack is audited against everything a member has kept.
+    """
+    CREATE TABLE published (
+        id INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+        topic TEXT NOT NULL,
+        printed_at TEXT NOT NULL,
+        disclosure_json TEXT NOT NULL,
+        UNIQUE (meeting_id, topic)
+    );
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
