@@ -98,6 +98,11 @@ def main(argv: list[str] | None = None) -> int:
             print(tr("No screen was found (DISPLAY is not set), so the window cannot open. The commands "
                      "work without a screen: see klyngedesk --help."), file=sys.stderr)
             return EXIT_REFUSED
+        # stdlib only: names a missing system library before Qt would abort
+        from klyngedesk.gui.system_libraries import missing_library_message
+        if message := missing_library_message():
+            print(message, file=sys.stderr)
+            return EXIT_REFUSED
         from klyngedesk.gui.app import run_gui  # the only door from the CLI into Qt
         return run_gui(project=project_to_open, demo=args.demo, lang=args.lang)
     except BrokenPipeError:  # e.g. `klyngedesk inspect F --json | head`: the reader has stopped reading

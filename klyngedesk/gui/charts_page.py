@@ -34,6 +34,7 @@ from klyngedesk.gui.chart_specs import (
 from klyngedesk.gui.chart_view import ChartView
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.error_dialog import error_text
+from klyngedesk.gui.round_default import RoundChooser, rounds_with_data
 from klyngedesk.gui.value_details import hint_html
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -81,6 +82,8 @@ class ChartsPage(QWidget):
             box.setAccessibleName(text)
             grid.addWidget(label, i // 3, (i % 3) * 2)
             grid.addWidget(box, i // 3, (i % 3) * 2 + 1)
+        self.round_note = QLabel()
+        self.rounds = RoundChooser(self.period_box, self.round_note)
         views = QHBoxLayout()
         views.addWidget(self.names_radio)
         views.addWidget(self.codes_radio)
@@ -95,15 +98,19 @@ class ChartsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addLayout(views)
+        layout.addWidget(self.round_note)
         layout.addWidget(split, 1)
         self.topic_box.currentIndexChanged.connect(self._topic_changed)
         for box in (self.indicator_box, self.period_box, self.compare_box, self.kind_box, self.meeting_box):
             box.currentIndexChanged.connect(self.refresh)
         self.names_radio.toggled.connect(self.refresh)
+        self.compare_box.activated.connect(lambda _i: setattr(self.rounds, "chosen_by_user", True))
 
     def load(self, project: Project) -> None:
         same = self._project is project
         self._project = project
+        if not same:
+            self.rounds.forget()
         boxes = (self.topic_box, self.period_box, self.compare_box, self.meeting_box)
         kept = [b.currentData() for b in boxes] if same else [None] * 4
         for box in boxes + (self.indicator_box,):
@@ -124,6 +131,7 @@ class ChartsPage(QWidget):
         for box, key in zip(boxes, kept, strict=True):
             if key is not None and box.findData(key) >= 0:
                 box.setCurrentIndex(box.findData(key))
+        self._default_rounds()
         self._fill_indicators()
         for box in boxes + (self.indicator_box,):
             box.blockSignals(False)
@@ -140,10 +148,24 @@ class ChartsPage(QWidget):
         if kept is not None and self.indicator_box.findData(kept) >= 0:
             self.indicator_box.setCurrentIndex(self.indicator_box.findData(kept))
 
+    def _default_rounds(self) -> None:
+        """The newest round with data, compared with the round with data before it (if any)."""
+        if self._project is None or self.rounds.chosen_by_user:
+            return
+        topic = self.topic_box.currentData()
+        self.rounds.choose(self._project, topic)
+        found = rounds_with_data(self._project, topic) if topic is not None else []
+        period = self.period_box.currentData()
+        earlier = found[:found.index(period)] if period in found else []
+        self.compare_box.setCurrentIndex(self.compare_box.findData(earlier[-1]) if earlier else 0)
+
     def _topic_changed(self) -> None:
-        self.indicator_box.blockSignals(True)
+        for box in (self.indicator_box, self.period_box, self.compare_box):
+            box.blockSignals(True)
+        self._default_rounds()
         self._fill_indicators()
-        self.indicator_box.blockSignals(False)
+        for box in (self.indicator_box, self.period_box, self.compare_box):
+            box.blockSignals(False)
         self.refresh()
 
     def request(self) -> ChartRequest | None:
@@ -166,6 +188,7 @@ class ChartsPage(QWidget):
             self._stale = True
             return
         self._stale = False
+        self.rounds.update_note(self._project, self.topic_box.currentData(), self._lang)
         request = self.request()
         self.details.setHtml(self._hint)
         if request is None:

@@ -24,6 +24,7 @@ from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.correction_dialog import CorrectionDialog, NoteDialog
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.indicator_table_model import IndicatorTableModel
+from klyngedesk.gui.round_default import RoundChooser
 from klyngedesk.gui.round_dialog import RoundDialog
 from klyngedesk.gui.undo import push_or_explain
 from klyngedesk.gui.value_details import details_html, hint_html, measure_rows, tooltip_text
@@ -80,7 +81,9 @@ class DataPage(QWidget):
         period_label.setBuddy(self.period_box)
         for w in (topic_label, self.topic_box, period_label, self.period_box):
             bar.addWidget(w)
-        bar.addStretch(1)
+        self.round_note = QLabel()
+        self.rounds = RoundChooser(self.period_box, self.round_note)
+        bar.addWidget(self.round_note, 1)
         self.round_button = QPushButton(tr("New round…", lang))
         self.round_button.setObjectName("new_round_button")
         self.round_button.clicked.connect(self.add_round)
@@ -88,7 +91,7 @@ class DataPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(split)
-        self.topic_box.currentIndexChanged.connect(self.refresh)
+        self.topic_box.currentIndexChanged.connect(self._topic_changed)
         self.period_box.currentIndexChanged.connect(self.refresh)
         self.table.selectionModel().currentChanged.connect(lambda cur, _prev: self.show_details(cur))
         self.dialog: CorrectionDialog | NoteDialog | None = None
@@ -96,6 +99,8 @@ class DataPage(QWidget):
     def load(self, project: Project) -> None:
         same = self._project is project
         self._project = project
+        if not same:
+            self.rounds.forget()
         kept = (self.topic_box.currentData(), self.period_box.currentData()) if same else (None, None)
         for box in (self.topic_box, self.period_box):
             box.blockSignals(True)
@@ -108,13 +113,22 @@ class DataPage(QWidget):
         for box, key in zip((self.topic_box, self.period_box), kept, strict=True):
             if key is not None and box.findData(key) >= 0:
                 box.setCurrentIndex(box.findData(key))
+        self.rounds.choose(project, self.topic_box.currentData())
         for box in (self.topic_box, self.period_box):
             box.blockSignals(False)
+        self.refresh()
+
+    def _topic_changed(self) -> None:
+        if self._project is not None:
+            self.period_box.blockSignals(True)
+            self.rounds.choose(self._project, self.topic_box.currentData())
+            self.period_box.blockSignals(False)
         self.refresh()
 
     def refresh(self) -> None:
         project = self._project
         topic, period = self.topic_box.currentData(), self.period_box.currentData()
+        self.rounds.update_note(project, topic, self._lang)
         if project is None or topic is None or period is None:
             return
         current = self.table.currentIndex()
@@ -199,6 +213,7 @@ class DataPage(QWidget):
         except KlyngeError as error:
             show_error(self, error, self._lang)
             return
+        self.rounds.pick(period.key)
         self.ctx.holder.data_changed.emit()
         self.period_box.setCurrentIndex(self.period_box.findData(period.key))
 

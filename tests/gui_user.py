@@ -1,0 +1,22 @@
+"""Test helpers that act as the user: an active window, keys pressed where the keyboard focus is."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+
+def show_active(qtbot, window: QWidget) -> QWidget:
+    """Show the window and wait until it has the keyboard (shortcuts only reach the active window)."""
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    return window
+
+
+def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> QWidget:
+    """Press a key where the focus is (as a keyboard does); returns the widget that had the focus."""
+    target = QApplication.focusWidget() or QApplication.activeModalWidget() or QApplication.activeWindow()
+    assert target is not None, "no window has the keyboard"
+    qtbot.keyClick(target, key, modifier)
+    return target
