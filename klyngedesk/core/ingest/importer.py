@@ -157,8 +157,10 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
     plan.problems += check_values(plan.values, ctx, plan.list_sizes)
     active = {(c, m, p) for (c, m, p) in ctx.previous}
     plan.replaces = sum(1 for v in plan.values if (v.clinic, v.measure, v.period) in active)
-    if plan.replaces and not confirm and not answers.get("replace"):
-        plan.questions.append(Question("replace", "{file} replaces {n} values already stored (the old values are "
+    # Asked per file and per count: a yes for one file (or for fewer values) never covers another replacement.
+    replace_id = f"replace:{report.sha256[:16]}:{plan.replaces}"
+    if plan.replaces and not confirm and not answers.get(replace_id):
+        plan.questions.append(Question(replace_id, "{file} replaces {n} values already stored (the old values are "
                                        "kept in the history).", {"file": report.path.name, "n": plan.replaces}))
     if any(p.severity == "error" for p in plan.problems):
         plan.status = "failed"
