@@ -32,7 +32,7 @@ def test_suppressed_values_are_neither_zero_nor_missing() -> None:
 def test_percentages_and_counts_with_percent() -> None:
     col = parse_column(["12,5 %", "100 %", "7,25%"])
     assert col.ctype == "percent" and col.values == [12.5, 100.0, 7.25]
-    assert parse_column(["1603 (42.95%)", " 169.777 (48)"]).values == [1603.0, 169777.0]
+    assert parse_column(["1603 (42.95%)", " 169.777 (48)"], "da").values == [1603.0, 169777.0]
     assert parse_column(["120 %", "50 %"]).percent_over_100 == 1
 
 

@@ -25,8 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     lang = current_language()
     reports = [inspect_file(path, sheet=args.sheet) for path in args.files]
-    # Exit 1 when a file is refused (CLI.md), after reporting every file.
-    code = EXIT_REFUSED if any(r.refused for r in reports) else EXIT_OK
+    # Exit 1 when a file is refused or fails a check, e.g. numbers that can be read two ways (CLI.md), after
+    # reporting every file.
+    failed = any(r.refused or any(p.severity == "error" for p in r.problems) for r in reports)
+    code = EXIT_REFUSED if failed else EXIT_OK
     if args.json:
         emit_json({"files": [r.to_json(values=args.values, lang=lang) for r in reports]})
         return code

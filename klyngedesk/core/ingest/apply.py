@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from klyngedesk.core.ingest.cells import CellError, Suppressed
+from klyngedesk.core.ingest.cells import Ambiguous, CellError, Suppressed
 from klyngedesk.core.ingest.clinic_match import match_clinic, yder_index
 from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
+from klyngedesk.core.ingest.inspect import NumberText, number_problem
 from klyngedesk.core.ingest.mapping import Mapping
 from klyngedesk.core.ingest.privacy import redact
 from klyngedesk.core.ingest.problems import Problem
@@ -39,7 +40,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
     answers = answers or {}
     sheet = table.sheet
     _confirm_measures(mapping, out, answers, accept_all)
-    _check_value_columns(table, mapping, out)
+    _check_value_columns(table, mapping, out, answers)
     idx = {c: i for i, c in enumerate(table.columns)}
     labels = {c: f"{c} ({x})" for c, x in zip(table.columns, table.letters, strict=True)}
     yi, ni = idx.get(mapping.yder_column or ""), idx.get(mapping.name_column or "")
@@ -89,7 +90,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
             cell = row[ci]
             if cell.__class__ is float:  # the common case, kept fast for large files
                 value = NewValue(clinic, measure, period, cell, "ok", None, sheet, rn, where)
-            elif cell is None:
+            elif cell is None or isinstance(cell, Ambiguous):  # an unread column is reported once, above
                 continue
             elif isinstance(cell, (Suppressed, CellError)):
                 value = _value(cell, clinic, measure, period, sheet, rn, where)
@@ -150,18 +151,46 @@ def _confirm_measures(mapping: Mapping, out: Mapped, answers: dict[str, bool], a
                                           {"column": col, "measure": measure}))
 
 
-def _check_value_columns(table: Table, mapping: Mapping, out: Mapped) -> None:
+def _check_value_columns(table: Table, mapping: Mapping, out: Mapped, answers: dict[str, bool]) -> None:
     cols = [mapping.value_column] if mapping.value_column else list(mapping.columns)
     for col in cols:
         parsed = table.parsed[col]
         if parsed.ambiguous == "open":
-            out.problems.append(Problem("error", "Numbers such as {example} could mean a thousand or a decimal "
-                                        "number; fix the column in the file before importing.",
-                                        {"example": parsed.example or "?"}, column=col, sheet=table.sheet))
+            choice = number_choice(table, col, answers)
+            if choice is not None:
+                parsed = table.parsed[col] = parsed.read_as(choice)
+            else:  # never answered by --yes: the CLI refuses, the window asks
+                out.problems.append(number_problem(parsed, col, table.sheet))
+                out.questions += number_questions(table, col)
+                continue
         if parsed.ctype == "percent":
             out.problems.append(Problem("error", "The column holds percentages, but the measure is a count. Import "
                                         "the counts (numerator and denominator) instead.", column=col,
                                         sheet=table.sheet))
+
+
+def number_questions(table: Table, col: str) -> list[Question]:
+    """The two readings of an ambiguous column as questions for the import window (tick one)."""
+    parsed = table.parsed[col]
+    thousands, decimal = parsed.readings()
+    mark = "." if parsed.example and "." in parsed.example else ","
+    params = {"column": col, "example": parsed.example or "?", "mark": mark}
+    base = f"numbers:{table.sheet or ''}:{col}"
+    return [Question(f"{base}=thousands", "Column {column}: is {example} {value} ('{mark}' as thousands separator)?",
+                     {**params, "value": NumberText(thousands)}),
+            Question(f"{base}=decimal", "Column {column}: is {example} {value} ('{mark}' as decimal mark)?",
+                     {**params, "value": NumberText(decimal)})]
+
+
+def number_choice(table: Table, col: str, answers: dict[str, bool]) -> str | None:
+    """The convention the user chose for an ambiguous column ('da' or 'en'), if exactly one reading was ticked."""
+    base = f"numbers:{table.sheet or ''}:{col}"
+    thousands, decimal = answers.get(f"{base}=thousands"), answers.get(f"{base}=decimal")
+    if bool(thousands) == bool(decimal):
+        return None
+    parsed = table.parsed[col]
+    dot = bool(parsed.example and "." in parsed.example)
+    return ("da" if dot else "en") if thousands else ("en" if dot else "da")
 
 
 def _value(cell, clinic: str, measure: str, period: str, sheet, row: int, col: str) -> NewValue:

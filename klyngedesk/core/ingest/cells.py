@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from klyngedesk.core.ingest.number_format import (
+    NumberEvidence,
+    compatible,
+    decide_convention,
+    number_shape,
+    numberish,
+    to_number,
+)
 
 ColumnType = str  # "number" | "percent" | "date" | "text" | "empty"
 
@@ -24,8 +33,35 @@ class CellError:
     code: str
 
 
+@dataclass(frozen=True)
+class Ambiguous:
+    """A number the file does not say how to read (2.500: 2500 or 2.5); never stored until the user chooses."""
+
+    text: str
+    thousands: float | None  # the reading with the separator as thousands separator
+    decimal: float | None  # the reading with the separator as decimal mark
+
+
+@dataclass(frozen=True)
+class Duration:
+    """A length of time (a spreadsheet duration cell), kept as a value."""
+
+    seconds: float
+
+    def iso(self) -> str:
+        """ISO 8601, e.g. P10DT15H10M10S."""
+        total = round(self.seconds)
+        sign, total = ("-", -total) if total < 0 else ("", total)
+        days, rest = divmod(total, 86400)
+        hours, rest = divmod(rest, 3600)
+        minutes, secs = divmod(rest, 60)
+        time = "".join(f"{n}{u}" for n, u in ((hours, "H"), (minutes, "M"), (secs, "S")) if n)
+        return f"{sign}P{f'{days}D' if days else ''}{'T' + time if time else ('' if days else 'T0S')}"
+
+
 ERRORS = {"#DIV/0!", "#NAME?", "#VALUE!", "#NULL!", "#REF!", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
           "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"}
+BOOLEANS = {"true": True, "false": False, "sand": True, "falsk": False}
 MISSING = {"na", "n/a", "null", "none", "nan", "mangler", "ikke oplyst", "(blank)"}
 _SUPPRESSED = re.compile(r"^(?:[<≤]|&lt;|<=)\s*\d+(?:[.,]\d+)?$|^[-–—.]{1,2}$|^\*{1,3}$")
 _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-", "\u2013": "-"})
@@ -37,42 +73,6 @@ _DMY = re.compile(r"^(\d{1,2})([-./])(\d{1,2})\2(\d{2}|\d{4})$")
 _DMONY = re.compile(r"^(\d{1,2})[-. ]?([a-zæøå]{3})[a-zæøå]*\.?[-. ]?(\d{4})$", re.I)
 _MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "maj": 5, "jun": 6, "jul": 7, "aug": 8,
            "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12}
-
-# Number shapes: which convention each is evidence for ("da", "en", None = neutral, "amb" = ambiguous).
-_SHAPES = [
-    (re.compile(r"^\d+$"), None),
-    (re.compile(r"^\d{1,3}(?:\.\d{3}){2,}$"), "da"),
-    (re.compile(r"^\d{1,3}(?:\.\d{3})+,\d+$"), "da"),
-    (re.compile(r"^\d{1,3}(?:,\d{3}){2,}$"), "en"),
-    (re.compile(r"^\d{1,3}(?:,\d{3})+\.\d+$"), "en"),
-    (re.compile(r"^\d{1,3}\.\d{3}$"), "amb"),
-    (re.compile(r"^\d{1,3},\d{3}$"), "amb"),
-    (re.compile(r"^\d*\.\d+$"), "en"),
-    (re.compile(r"^\d*,\d+$"), "da"),
-    (re.compile(r"^\d{1,3}(?: \d{3})+(?:,\d+)?$"), "da"),
-    (re.compile(r"^\d{1,3}(?: \d{3})+\.\d+$"), "en"),
-]
-
-
-def number_shape(text: str) -> str | None | bool:
-    """The convention a numeric text is evidence for; False when it is not a number at all."""
-    body = text.lstrip("+-").strip()
-    for pattern, evidence in _SHAPES:
-        if pattern.match(body):
-            return evidence
-    return False
-
-
-def to_number(text: str, convention: str) -> float:
-    """Read a numeric text under a convention: 'da' (1.234,5) or 'en' (1,234.5)."""
-    sign = -1.0 if text.startswith("-") else 1.0
-    body = text.lstrip("+-").strip().replace(" ", "")
-    if convention == "da":
-        body = body.replace(".", "").replace(",", ".")
-    else:
-        body = body.replace(",", "")
-    return sign * float(body)
-
 
 def normalise_text(value: str) -> str:
     return value.translate(_SPACES).strip()
@@ -92,6 +92,8 @@ def classify_text(raw: str) -> _Token:
     s = normalise_text(raw)
     if not s or s.lower() in MISSING:
         return _Token("missing", None)
+    if s.lower() in BOOLEANS:
+        return _Token("boolean", BOOLEANS[s.lower()])
     if s.upper() in ERRORS:
         return _Token("error", CellError(s.upper()))
     if _SUPPRESSED.match(s):
@@ -136,11 +138,29 @@ def parse_date_text(s: str, month_first: bool = False) -> date | None:
 class ParsedColumn:
     values: list
     ctype: ColumnType
-    ambiguous: str | None = None  # None, "file" (resolved by the rest of the file) or "open"
+    ambiguous: str | None = None  # None, "file" (decided by the evidence around it) or "open" (the user chooses)
     example: str | None = None
     convention: str | None = None
     percent_over_100: int = 0
     counts: Counter | None = None  # how often each raw cell value occurs (privacy checks reuse it)
+    reasons: tuple[str, ...] = ()  # what decided an ambiguous column: "file", "delimiter", "language", "column"
+    odd: list[int] = field(default_factory=list)  # positions of number-like cells that cannot be read (first few)
+    odd_count: int = 0
+    raw: list | None = None  # the cells as read, so a column can be read again once the user has chosen
+
+    def readings(self) -> tuple[float | None, float | None]:
+        """The example read with its mark as thousands separator and as decimal mark."""
+        if not self.example:
+            return None, None
+        mark = "." if "." in self.example else ","
+        return _read(self.example, "da" if mark == "." else "en"), _read(self.example, "en" if mark == "." else "da")
+
+    def read_as(self, convention: str) -> ParsedColumn:
+        """The column read again with the convention the user chose."""
+        return parse_column(self.raw if self.raw is not None else [], known_convention=convention)
+
+
+MAX_ODD_POSITIONS = 20
 
 
 def column_evidence(raw: list) -> tuple[int, int]:
@@ -166,50 +186,101 @@ def _classify_cached(value: str) -> _Token:
     return tok
 
 
+def _read(text: str, convention: str) -> float | None:
+    try:
+        return to_number(text, convention)
+    except ValueError:
+        return None
+
+
+def _column_convention(tokens: dict[str, _Token], counts: Counter, evidence: NumberEvidence) \
+        -> tuple[str | None, str | None, tuple[str, ...], str | None]:
+    """(convention, ambiguous, reason, example) for a column, from its own cells first, then the evidence."""
+    da = en = 0
+    amb: list[str] = []
+    long_plain = False
+    for text, tok in tokens.items():
+        if tok.kind not in ("number", "percent"):
+            continue
+        n = counts[text]
+        if tok.shape == "da":
+            da += n
+        elif tok.shape == "en":
+            en += n
+        elif tok.shape == "amb":
+            amb.append(tok.number_text or text)
+        elif tok.shape is None and len((tok.number_text or "").lstrip("+-").replace(" ", "")) >= 4 \
+                and " " not in (tok.number_text or ""):
+            long_plain = True
+    if da != en:  # the column's own unambiguous numbers decide; the minority are odd cells
+        return ("da" if da > en else "en"), None, (), None
+    if da:  # as many of each: the rest of the file may say which is the rule
+        if evidence.file in ("da", "en"):
+            return evidence.file, None, (), None
+        return None, "open", (), next(t for t, tok in tokens.items() if tok.shape in ("da", "en"))
+    if not amb:
+        return None, None, (), None
+    example = min(amb)
+    convention, reasons = decide_convention(evidence, {"." if "." in a else "," for a in amb}, long_plain)
+    if convention is None:
+        return None, "open", (), example
+    return convention, "file", reasons, example
+
+
 def parse_column(raw: list, file_convention: str | None = None, *, known_convention: str | None = None,
-                 counts: Counter | None = None) -> ParsedColumn:
-    """Parse one column's cells; the number convention is judged for the whole column, never per cell."""
+                 counts: Counter | None = None, evidence: NumberEvidence | None = None) -> ParsedColumn:
+    """Parse one column's cells; the number convention is judged for the whole column, never per cell.
+
+    A column whose numbers could be read two ways and whose surroundings do not decide keeps those cells as
+    `Ambiguous` (ambiguous="open"); a number-like cell that does not fit the column's convention (3.250.100
+    among 1,234.5) is kept as text and listed in `odd`.
+    """
     counts = Counter(raw) if counts is None else counts
     if all(v.__class__ is float for v in counts):
-        return ParsedColumn(list(raw), "number" if raw else "empty", counts=counts)
+        return ParsedColumn(list(raw), "number" if raw else "empty", counts=counts, raw=raw)
+    if evidence is None:
+        evidence = NumberEvidence(file=file_convention)
     texts = {v for v in counts if isinstance(v, str)}
     tokens = {t: _classify_cached(t) for t in texts}
-    da = sum(1 for t in tokens.values() if t.kind in ("number", "percent") and t.shape == "da")
-    en = sum(1 for t in tokens.values() if t.kind in ("number", "percent") and t.shape == "en")
-    amb = [t.number_text for t in tokens.values() if t.kind in ("number", "percent") and t.shape == "amb"]
-    ambiguous, convention = None, known_convention
+    ambiguous = example = None
+    reasons: tuple[str, ...] = ()
+    convention = known_convention
     if convention is None:
-        if da and not en:
-            convention = "da"
-        elif en and not da:
-            convention = "en"
-        elif da and en:
-            convention, ambiguous = file_convention or "da", "open"
-        elif amb:
-            convention, ambiguous = (file_convention, "file") if file_convention else ("da", "open")
-        else:
-            convention = file_convention or "da"
+        convention, ambiguous, reasons, example = _column_convention(tokens, counts, evidence)
     month_first = _month_first(texts) if any(t.kind == "date" for t in tokens.values()) else False
     kinds = {"number": 0, "percent": 0, "date": 0, "text": 0}
     over_100 = 0
     converted: dict[object, object] = {}
+    odd_texts: set[str] = set()
     for v, n in counts.items():
         if isinstance(v, str):
             tok = tokens[v]
             kind = tok.kind
             if kind in ("number", "percent"):
-                out = to_number(tok.number_text or "", convention)
-                over_100 += n if kind == "percent" and out > 100 else 0
+                out = _number_cell(v, tok, convention)
+                if isinstance(out, float):
+                    over_100 += n if kind == "percent" and out > 100 else 0
+                elif isinstance(out, str):
+                    odd_texts.add(v)
             elif kind == "date" and month_first:
                 out = parse_date_text(normalise_text(v), True)
+            elif kind == "text" and numberish(v):
+                out = tok.value
+                odd_texts.add(v)
+                kind = "number"
             else:
                 out = tok.value
+                kind = "text" if kind == "boolean" else kind
         elif v is None:
             out, kind = None, "missing"
+        elif isinstance(v, bool):
+            out, kind = v, "text"
         elif isinstance(v, (int, float)):
             out, kind = (float(v), "number") if v == v else (None, "missing")
         elif isinstance(v, (date, datetime)):
             out, kind = v, "date"
+        elif isinstance(v, timedelta):
+            out, kind = Duration(v.total_seconds()), "number"
         else:  # CellError and anything else already typed
             out, kind = v, "error" if isinstance(v, CellError) else "text"
         converted[v] = out
@@ -218,8 +289,27 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
     values = [converted[v] for v in raw]
     ctype = max(kinds, key=lambda k: kinds[k]) if any(kinds.values()) else \
         ("number" if any(isinstance(v, (Suppressed, CellError)) for v in values) else "empty")
-    example = amb[0] if ambiguous and amb else None
-    return ParsedColumn(values, ctype, ambiguous, example, convention, over_100, counts)
+    odd = [i for i, v in enumerate(raw) if v in odd_texts][:MAX_ODD_POSITIONS] if odd_texts else []
+    odd_count = sum(counts[t] for t in odd_texts)
+    return ParsedColumn(values, ctype, ambiguous, example, convention, over_100, counts, reasons, odd, odd_count,
+                        raw)
+
+
+def _number_cell(text: str, tok: _Token, convention: str | None):
+    """A number cell under the column's convention: a float, an `Ambiguous` (no convention yet) or the text."""
+    body = tok.number_text or ""
+    if convention is None:
+        if tok.shape is None:
+            return _read(body, "da")
+        da, en = _read(body, "da"), _read(body, "en")
+        if tok.shape == "amb":
+            thousands, decimal = (da, en) if "." in body else (en, da)
+            return Ambiguous(text.strip(), thousands, decimal)
+        return Ambiguous(text.strip(), da if "." in body else en, en if "." in body else da)
+    if not compatible(tok.shape, convention):
+        return text.strip()
+    value = _read(body, convention)
+    return text.strip() if value is None else value
 
 
 def _month_first(texts: set[str]) -> bool:

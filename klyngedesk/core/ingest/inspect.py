@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from klyngedesk.core.ingest.cells import CellError, Suppressed
+from klyngedesk.core.ingest.cells import Ambiguous, CellError, Duration, ParsedColumn, Suppressed
 from klyngedesk.core.ingest.privacy import refuse_patient_data
 from klyngedesk.core.ingest.problems import (
     Cancelled,
@@ -22,7 +22,7 @@ from klyngedesk.core.ingest.sheet_reader import read_workbook
 from klyngedesk.core.ingest.sniff import SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS, detect_format
 from klyngedesk.core.ingest.tables import Table, file_convention, find_tables, fold, is_empty, is_standard
 from klyngedesk.core.ingest.text_reader import read_text
-from klyngedesk.i18n import tr
+from klyngedesk.i18n import current_language, tr
 
 MAX_FILE_BYTES = 300 << 20
 META_SHEET = "klyngedesk"
@@ -95,6 +95,10 @@ def cell_json(value):
         return {"suppressed": value.text}
     if isinstance(value, CellError):
         return {"error": value.code}
+    if isinstance(value, Ambiguous):
+        return {"ambiguous": value.text, "readings": [cell_json(value.thousands), cell_json(value.decimal)]}
+    if isinstance(value, Duration):
+        return {"duration": value.iso(), "seconds": value.seconds}
     if isinstance(value, datetime):
         return value.isoformat(timespec="seconds")
     if isinstance(value, date):
@@ -162,9 +166,9 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
     if progress:
         progress(0.5)
     check_cancel(cancelled)
-    convention = file_convention([g for _, g in grids], report.delimiter)
+    convention = file_convention([g for _, g in grids])
     for name, rows in grids:
-        tables = find_tables(rows, name, convention)
+        tables = find_tables(rows, name, convention, delimiter=report.delimiter)
         refuse_patient_data(rows, tables)
         if tables:
             first_header = min(t.header_row or t.row_numbers[0] for t in tables)
@@ -193,18 +197,80 @@ def _column_problems(table: Table) -> list[Problem]:
     for name in table.columns:
         col = table.parsed[name]
         if col.ambiguous:
-            rule = tr("dot as thousands separator") if col.convention == "da" else tr("dot as decimal point")
-            msgid = ("Numbers such as {example} could mean a thousand or a decimal number; the column is read "
-                     "with {rule}. Check the column." if col.ambiguous == "open" else
-                     "Numbers such as {example} are read with {rule}, as elsewhere in the file. Check the column.")
-            out.append(Problem("warning", msgid, {"example": col.example or "?", "rule": rule}, column=name,
-                               sheet=table.sheet))
+            out.append(number_problem(col, name, table.sheet))
+        if col.odd_count:
+            out += _odd_cells(table, name)
         if col.percent_over_100:
             out.append(Problem("warning", "{n} percentages are above 100.", {"n": col.percent_over_100},
                                column=name, sheet=table.sheet))
-        if name.startswith("Kolonne ") and table.header_row:
+        if name in table.unnamed and table.header_row:
             out.append(Problem("warning", "A column has values but no heading.", column=name, sheet=table.sheet))
     return out
+
+
+_WHY = {"file": "the other numbers in the file", "delimiter": "the file's delimiter",
+        "language": "the language of the headings", "column": "whole numbers without separators in the column"}
+MAX_CELL_PROBLEMS = 5
+
+
+def number_problem(col: ParsedColumn, column: str, sheet: str | None) -> Problem:
+    """What an ambiguous column means: both readings when the user must choose, the reading taken otherwise."""
+    thousands, decimal = col.readings()
+    mark = "." if col.example and "." in col.example else ","
+    params = {"example": col.example or "?", "mark": mark, "thousands": NumberText(thousands),
+              "decimal": NumberText(decimal)}
+    if col.ambiguous == "open":
+        return Problem("error", "Numbers such as {example} can be read as {thousands} ('{mark}' as thousands "
+                       "separator) or as {decimal} ('{mark}' as decimal mark), and nothing in the file says which. "
+                       "KlyngeDesk does not guess: choose the reading when importing in the window, or write the "
+                       "column without thousands separators.", params, column=column, sheet=sheet)
+    as_thousands = (mark == ".") == (col.convention == "da")
+    params["value"] = params["thousands"] if as_thousands else params["decimal"]
+    params["why"] = LazyText(*(_WHY[r] for r in col.reasons or ("file",)))
+    msgid = ("Numbers such as {example} are read as {value} ('{mark}' as thousands separator), judging by {why}. "
+             "Check the column." if as_thousands else
+             "Numbers such as {example} are read as {value} ('{mark}' as decimal mark), judging by {why}. Check the "
+             "column.")
+    return Problem("warning", msgid, params, column=column, sheet=sheet)
+
+
+def _odd_cells(table: Table, name: str) -> list[Problem]:
+    col = table.parsed[name]
+    rule = "1.234,5" if col.convention == "da" else "1,234.5"
+    out = [Problem("warning", "The number {text} is not written like the rest of the column ({rule}); it was not "
+                   "read.", {"text": str(col.values[i])[:40], "rule": rule}, row=table.row_numbers[i], column=name,
+                   sheet=table.sheet) for i in col.odd[:MAX_CELL_PROBLEMS]]
+    if col.odd_count > MAX_CELL_PROBLEMS:
+        out.append(Problem("warning", "… and {n} more numbers in the column that cannot be read.",
+                           {"n": col.odd_count - MAX_CELL_PROBLEMS}, column=name, sheet=table.sheet))
+    return out
+
+
+class NumberText:
+    """A number in a message: no thousands separator, the language's decimal mark (2500, 2,5 / 2.5)."""
+
+    def __init__(self, value: float | None) -> None:
+        self.value = value
+
+    def __format__(self, spec: str) -> str:
+        return self.text(current_language())
+
+    def text(self, lang: str) -> str:
+        if self.value is None:
+            return "?"
+        shown = str(int(self.value)) if float(self.value).is_integer() else repr(float(self.value))
+        return shown.replace(".", ",") if lang == "da" else shown
+
+
+class LazyText:
+    """Message fragments translated and joined ('a, b and c') when the message is shown."""
+
+    def __init__(self, *msgids: str) -> None:
+        self.msgids = msgids
+
+    def __format__(self, spec: str) -> str:
+        parts = [tr(m) for m in self.msgids]
+        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + tr(" and ") + parts[-1]
 
 
 def _meta_sheet(rows: list[list]) -> dict[str, str]:

@@ -31,13 +31,9 @@ class Sheet:
 
 
 def _plain(value):
-    """calamine values into plain Python: numbers, text, dates; booleans as text."""
-    if isinstance(value, bool):
-        return "SAND" if value else "FALSK"
+    """calamine values into plain Python: numbers, text, dates; booleans and durations kept as they are."""
     if isinstance(value, datetime):
         return value.date() if value.time() == time(0) else value
-    if isinstance(value, timedelta):
-        return value.total_seconds() / 86400
     if isinstance(value, time):
         return value.isoformat()
     return value

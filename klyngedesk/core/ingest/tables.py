@@ -14,9 +14,10 @@ from klyngedesk.core.ingest.cells import (
     ParsedColumn,
     column_evidence,
     normalise_text,
-    number_shape,
     parse_column,
 )
+from klyngedesk.core.ingest.number_format import NumberEvidence, header_language, number_shape
+from klyngedesk.i18n import tr
 
 HEADER_SEARCH_ROWS = 40
 _TOTAL_WORDS = {"i alt", "ialt", "total", "totalt", "totals", "sum", "summa", "hele landet", "alle", "all",
@@ -54,6 +55,7 @@ class Table:
     row_numbers: list[int]  # 1-based sheet row of each data row
     excluded: list[tuple[int, str]] = field(default_factory=list)
     parsed: dict[str, ParsedColumn] = field(default_factory=dict)
+    unnamed: set[str] = field(default_factory=set)  # columns named after their letter (no heading in the file)
 
     @property
     def rows(self) -> list[list]:
@@ -172,7 +174,7 @@ def _first_cell(row: list):
 
 
 def find_tables(rows: list[list], sheet: str | None = None, file_convention: str | None = None,
-                known_convention: str | None = None) -> list[Table]:
+                known_convention: str | None = None, delimiter: str | None = None) -> list[Table]:
     """Every table in a sheet, top to bottom; blocks that continue the table above are joined to it."""
     spans: list[list] = []  # [header index or None, first data index, last index]
     filled = _filled_flags(rows)
@@ -187,7 +189,8 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
         spans.append([header, header + 1 if header is not None else first, last])
     tables = []
     for header, start, end in spans:
-        table = _build_table(rows, filled, sheet, header, start, end, file_convention, known_convention)
+        table = _build_table(rows, filled, sheet, header, start, end,
+                             NumberEvidence(file_convention, delimiter), known_convention)
         if table is not None:
             tables.append(table)
     return tables
@@ -241,7 +244,7 @@ def is_standard(columns: list[str]) -> bool:
 
 
 def _build_table(rows: list[list], filled: list[bool], sheet: str | None, header: int | None, start: int, end: int,
-                 file_convention: str | None, known_convention: str | None) -> Table | None:
+                 evidence: NumberEvidence, known_convention: str | None) -> Table | None:
     width = max((len(rows[i]) for i in range(header if header is not None else start, end + 1)), default=0)
     names, start = _header_names(rows, header, width, start)
     if is_standard(names):
@@ -269,11 +272,13 @@ def _build_table(rows: list[list], filled: list[bool], sheet: str | None, header
     keep = [c for c in range(width) if names[c] or any(not is_empty(v) for v in counts[c])]
     if not keep or (not kept and header is None):
         return None
-    columns = _unique([names[c] or f"Kolonne {col_letter(c)}" for c in keep])
-    parsed = {name: parse_column(raws[c], file_convention, known_convention=known_convention, counts=counts[c])
+    columns = _unique([names[c] or tr("Column {letter}", letter=col_letter(c)) for c in keep])
+    evidence = NumberEvidence(evidence.file, evidence.delimiter, header_language(names))
+    parsed = {name: parse_column(raws[c], known_convention=known_convention, counts=counts[c], evidence=evidence)
               for name, c in zip(columns, keep, strict=True)}
+    unnamed = {name for name, c in zip(columns, keep, strict=True) if not names[c]}
     return Table(sheet, header + 1 if header is not None else 0, columns, [col_letter(c) for c in keep], numbers,
-                 excluded, parsed)
+                 excluded, parsed, unnamed)
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -285,8 +290,8 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def file_convention(grids: list[list[list]], delimiter: str | None = None) -> str | None:
-    """The number convention of the whole file: unambiguous shapes first, then the delimiter."""
+def file_convention(grids: list[list[list]]) -> str | None:
+    """The number convention the file's unambiguous numbers show (1.234.567 or 2,5: 'da'), if they agree."""
     da = en = 0
     for rows in grids:
         sample = rows[:2000]
@@ -294,8 +299,8 @@ def file_convention(grids: list[list[list]], delimiter: str | None = None) -> st
         for c in range(width):
             d, e = column_evidence([r[c] for r in sample if c < len(r)])
             da, en = da + d, en + e
-    if da > en:
+    if da > 2 * en:
         return "da"
-    if en > da:
+    if en > 2 * da:
         return "en"
-    return "da" if delimiter in (";", "\t") else None
+    return None
