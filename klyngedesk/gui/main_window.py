@@ -41,6 +41,7 @@ from klyngedesk.gui.presentation import PresentationWindow, slides_for
 from klyngedesk.gui.settings_dialog import SettingsDialog
 from klyngedesk.gui.storage_check import storage_warning
 from klyngedesk.gui.tasks import TaskRunner
+from klyngedesk.gui.template_dialog import TemplateDialog
 from klyngedesk.gui.topics_page import TopicsPage
 from klyngedesk.gui.welcome_page import WelcomePage
 from klyngedesk.i18n import KlyngeError, tr
@@ -136,6 +137,7 @@ class MainWindow(QMainWindow):
         self.open_action = self._action("&Open project…", self.choose_and_open, QKeySequence.StandardKey.Open)
         self.demo_action = self._action("Open the &demo cluster", self.open_demo)
         self.import_action = self._action("&Import files…", self.choose_files_to_import, "Ctrl+I")
+        self.templates_action = self._action("&Templates for the clinics…", self.open_templates, "Ctrl+T")
         self.settings_action = self._action("&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences)
         if self.settings_action.shortcut().isEmpty():
             self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
@@ -145,6 +147,7 @@ class MainWindow(QMainWindow):
             file_menu.addAction(action)
         self.recent_menu = file_menu.addMenu(tr("&Recent projects", lang))
         file_menu.addSeparator()
+        file_menu.addAction(self.templates_action)
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
@@ -184,7 +187,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         project = self.ctx.holder.project
         self.setWindowTitle(f"KlyngeDesk — {project.cluster().name}" if project else "KlyngeDesk")
-        for action in (self.close_action, self.import_action, self.present_action):
+        for action in (self.close_action, self.import_action, self.present_action, self.templates_action):
             action.setEnabled(project is not None)
 
     # --- opening -------------------------------------------------------------------------
@@ -242,6 +245,15 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> SettingsDialog:
         dialog = SettingsDialog(self.ctx, self)
         dialog.accepted.connect(self.reload_pages)
+        self.wizard = dialog
+        dialog.open()
+        return dialog
+
+    def open_templates(self) -> TemplateDialog | None:
+        project = self.ctx.holder.project
+        if project is None:
+            return None
+        dialog = TemplateDialog(project, self.ctx.lang, self.ctx.folder("templates"), self)
         self.wizard = dialog
         dialog.open()
         return dialog
