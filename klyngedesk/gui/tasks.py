@@ -1,4 +1,7 @@
-"""The one background-task helper: runs a core function on the thread pool, reports through signals."""
+"""The one background-task helper: runs a core function on the thread pool, reports through signals.
+
+A work function may use the GUI's Project: in the worker thread it talks to the file through its own
+SQLite connection (see store.connection.ProjectFile), closed when the task ends."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from klyngedesk.core.store.connection import close_thread_connections
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +78,7 @@ class BackgroundTask(QRunnable):
         else:
             self.signals.succeeded.emit(result)
         finally:
+            close_thread_connections()  # the worker's own connections to the project file end with the task
             self.done.set()
             self.signals.ended.emit()
 

@@ -4,97 +4,157 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
+from klyngedesk.core.store.diagnose import (
+    SQLITE_MAX_PATH,
+    ProjectLocked,
+    ProjectTooNew,
+    ProjectUnreadable,
+    StoreError,
+    explain,
+    is_storage_failure,
+    path_too_long,
+    shown,
+)
 from klyngedesk.core.store.lock import LockHeld, WriterLock
 from klyngedesk.core.store.schema import LATEST_VERSION, MIGRATIONS
 from klyngedesk.i18n import KlyngeError
 
+__all__ = ["ProjectFile", "ProjectLocked", "ProjectTooNew", "ProjectUnreadable", "StoreError",
+           "close_thread_connections", "now_iso", "project_uri"]
+
 APPLICATION_ID = 0x4B4C594E  # "KLYN": marks a SQLite file as a KlyngeDesk project
-
-
-class ProjectTooNew(KlyngeError):
-    """The file was written by a newer KlyngeDesk."""
-
-
-class ProjectLocked(KlyngeError):
-    """Another running program is writing the file."""
-
-
-class ProjectUnreadable(KlyngeError):
-    """The file is not a KlyngeDesk project or is damaged."""
 
 
 def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-class ProjectFile:
-    """The open database: one connection, a writer lock, explicit transactions."""
+def project_uri(path: Path) -> str:
+    """The SQLite `file:` URI of a path, every reserved character (# ? % & space, non-ASCII) escaped."""
+    # as_uri() percent-encodes everything outside the unreserved set (UTF-8 for æøå), which SQLite decodes;
+    # an unescaped '#' or '?' would cut the name short and '%41' would open a different file.
+    return Path(os.path.abspath(path)).as_uri()
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, lock: WriterLock | None) -> None:
-        self.path = path
+
+class _Link:
+    """One thread's connection to the file and its transaction nesting depth."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.depth = 0
+
+
+_thread_links = threading.local()  # the links this thread opened to projects owned by another thread
+
+
+def close_thread_connections() -> None:
+    """Close every connection the calling thread opened to a project another thread owns (end of a task)."""
+    links: list[tuple[ProjectFile, _Link]] = getattr(_thread_links, "links", [])
+    _thread_links.links = []
+    for project, link in links:
+        project._forget_link(link)
+        with contextlib.suppress(sqlite3.Error):
+            link.conn.close()
+
+
+class ProjectFile:
+    """The open database: a writer lock, explicit transactions, and one connection per thread.
+
+    The thread that opened the project uses the first connection; a worker thread gets its own
+    connection to the same file on first use (sharing the writer lock), so a GUI-thread write can never
+    join or be rolled back with a worker's transaction. `close_thread_connections()` ends them."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, lock: WriterLock | None, uri: str) -> None:
+        self.path = path
+        self._uri = uri
         self._lock = lock
-        self._depth = 0
+        self._owner_thread = threading.get_ident()
+        self._main: _Link | None = _Link(conn)
+        self._local = threading.local()
+        self._others: list[_Link] = []
+        self._others_guard = threading.Lock()
+
+    # --- connections ---------------------------------------------------------------------
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self._link().conn
+
+    def _link(self) -> _Link:
+        if self._main is None:
+            raise KlyngeError("The project {path} is closed.", path=shown(self.path))
+        if threading.get_ident() == self._owner_thread:
+            return self._main
+        link: _Link | None = getattr(self._local, "link", None)
+        if link is None:
+            try:
+                link = _Link(_connect(self._uri))
+            except sqlite3.Error as exc:
+                raise explain(self.path, exc, writing=not self.readonly) from None
+            self._local.link = link
+            with self._others_guard:
+                self._others.append(link)
+            _thread_links.links = [*getattr(_thread_links, "links", []), (self, link)]
+        return link
+
+    def _forget_link(self, link: _Link) -> None:
+        self._local.link = None
+        with self._others_guard:
+            if link in self._others:
+                self._others.remove(link)
 
     # --- lifecycle -----------------------------------------------------------------------
     @classmethod
-    def _connect(cls, path: Path, readonly: bool) -> sqlite3.Connection:
-        uri = f"file:{path.as_posix()}?mode={'ro' if readonly else 'rwc'}"
-        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA busy_timeout = 3000")
-        conn.execute("PRAGMA temp_store = MEMORY")  # staging tables for imports never touch the disk
-        return conn
-
-    @classmethod
-    def _open(cls, path: str | Path, *, readonly: bool = False, create: bool = False):
+    def _open(cls, path: str | Path, *, readonly: bool = False, create: bool = False) -> Self:
         path = Path(path)
-        if create and path.exists():
-            raise KlyngeError("The file {path} already exists.", path=str(path))
-        if not create and not path.is_file():
-            raise ProjectUnreadable("The project file {path} does not exist.", path=str(path))
+        _check_path(path, create=create)
         lock = None
         if not readonly:
-            lock = WriterLock(path)
-            try:
-                lock.acquire()
-            except LockHeld as held:
-                raise ProjectLocked(
-                    "The project {path} is already open for writing in another KlyngeDesk "
-                    "(process {pid} on {host}). Close it there first.",
-                    path=str(path), pid=held.owner.get("pid", "?"), host=held.owner.get("host", "?"),
-                ) from None
+            lock = _acquire_lock(path)
+        created = False
         try:
-            conn = cls._connect(path, readonly)
-            project = cls(path, conn, lock)
+            uri, conn = _connect_first(path, readonly=readonly, create=create)
+            created = create
+            project = cls(path, conn, lock, uri)
             project._check_and_migrate(create=create, readonly=readonly)
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.Error, OSError) as exc:
             if lock:
                 lock.release()
-            raise ProjectUnreadable("{path} is not a KlyngeDesk project file or it is damaged ({error}).",
-                                    path=str(path), error=str(exc)) from None
+            if created:
+                _remove_new_file(path)
+            raise explain(path, exc, writing=not readonly) from None
         except BaseException:
             if lock:
                 lock.release()
+            if created:
+                _remove_new_file(path)
             raise
         return project
 
+    def note_scratch(self, folder: Path) -> None:
+        """A hidden folder this program is filling (e.g. a pack's `.partial`): removed on the next open if
+        the program is killed before it finishes."""
+        if self._lock is not None:
+            self._lock.note_scratch(folder)
+
     def close(self) -> None:
-        if self.conn is not None:
-            self.conn.close()
-            self.conn = None  # type: ignore[assignment]
+        if self._main is not None:
+            main, self._main = self._main, None
+            # Closed from another thread: the connection goes with its owner.
+            with contextlib.suppress(sqlite3.ProgrammingError):
+                main.conn.close()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
 
-    def __enter__(self):
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -143,27 +203,35 @@ class ProjectFile:
     # --- transactions --------------------------------------------------------------------
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, rolled back whole on any exception; nests as one."""
+        """BEGIN IMMEDIATE ... COMMIT, rolled back whole on any exception; nests as one (per thread).
+
+        A full disk, a write-protected file or a damaged page becomes a sentence naming the file; the
+        original SQLite error is never hidden behind a failed ROLLBACK."""
         if self.readonly:
             raise KlyngeError("The project is open read-only.")
-        if self._depth:
-            self._depth += 1
+        link = self._link()
+        if link.depth:
+            link.depth += 1
             try:
-                yield self.conn
+                yield link.conn
             finally:
-                self._depth -= 1
+                link.depth -= 1
             return
-        self.conn.execute("BEGIN IMMEDIATE")
-        self._depth = 1
         try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            link.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise explain(self.path, exc) from None
+        link.depth = 1
+        try:
+            yield link.conn
+            link.conn.execute("COMMIT")
+        except BaseException as exc:
+            _rollback(link.conn)
+            if isinstance(exc, sqlite3.Error) and is_storage_failure(exc):
+                raise explain(self.path, exc) from exc
             raise
-        else:
-            self.conn.execute("COMMIT")
         finally:
-            self._depth = 0
+            link.depth = 0
 
     def audit(self, action: str, **detail: Any) -> None:
         """Append to the audit log (imports, draws, exports); never content values."""
@@ -174,6 +242,80 @@ class ProjectFile:
     def audit_log(self) -> list[dict]:
         rows = self.conn.execute("SELECT at, action, detail_json FROM audit_log ORDER BY id").fetchall()
         return [{"at": r["at"], "action": r["action"], "detail": json.loads(r["detail_json"])} for r in rows]
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    """Roll back if SQLite has not already done so itself (it does after a full disk or an I/O error)."""
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+
+
+def _connect(uri: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)  # used only by the thread that opened it
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 3000")
+    conn.execute("PRAGMA temp_store = MEMORY")  # staging tables for imports never touch the disk
+    return conn
+
+
+def _connect_first(path: Path, *, readonly: bool, create: bool) -> tuple[str, sqlite3.Connection]:
+    """Connect to the project, reading a file in a read-only folder or mount as it is."""
+    mode = "ro" if readonly else ("rwc" if create else "rw")
+    uri = f"{project_uri(path)}?mode={mode}"
+    try:
+        conn = _connect(uri)
+        conn.execute("PRAGMA schema_version").fetchone()  # a WAL file needs its -shm: fails here, not later
+        return uri, conn
+    except sqlite3.OperationalError:
+        wal = path.with_name(path.name + "-wal")
+        if not readonly or os.access(path.parent, os.W_OK) or wal.exists():
+            raise
+    # A read-only folder cannot hold the -shm index a WAL file needs. No -wal file means nothing is waiting
+    # to be written into the file, so it can be read as an unchanging (immutable) file.
+    uri = f"{project_uri(path)}?mode=ro&immutable=1"
+    return uri, _connect(uri)
+
+
+def _check_path(path: Path, *, create: bool) -> None:
+    if path_too_long(path):
+        raise StoreError("The path to {path} is too long (at most about {limit} bytes). Move the file to a folder "
+                         "with a shorter path and open it there.", path=shown(path), limit=SQLITE_MAX_PATH - 12)
+    if path.is_dir():
+        raise StoreError("{path} is a folder, not a file. Choose another name.", path=shown(path))
+    if create:
+        if path.exists():
+            raise KlyngeError("The file {path} already exists.", path=shown(path))
+        if not path.parent.is_dir():
+            raise StoreError("The folder {folder} does not exist. Choose an existing folder or create it first.",
+                             folder=shown(path.parent))
+    elif not path.is_file():
+        raise ProjectUnreadable("The project file {path} does not exist.", path=shown(path))
+
+
+def _acquire_lock(path: Path) -> WriterLock:
+    lock = WriterLock(path)
+    if lock.path.is_dir():
+        raise StoreError("Beside {path} there is a folder named {lock}, where KlyngeDesk keeps its lock file. "
+                         "Move or rename that folder and try again.", path=shown(path), lock=lock.path.name)
+    try:
+        lock.acquire()
+    except LockHeld as held:
+        raise ProjectLocked(
+            "The project {path} is already open for writing in another KlyngeDesk "
+            "(process {pid} on {host}). Close it there first.",
+            path=shown(path), pid=held.owner.get("pid", "?"), host=held.owner.get("host", "?"),
+        ) from None
+    except OSError as exc:
+        raise explain(path, exc) from None
+    return lock
+
+
+def _remove_new_file(path: Path) -> None:
+    for side in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + side).unlink()
 
 
 def migrate(conn: sqlite3.Connection, current: int, target: int) -> None:

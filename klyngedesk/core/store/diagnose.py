@@ -1,0 +1,137 @@
+"""Why a project file could not be opened or written, as a sentence naming the file and what to do."""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+from pathlib import Path
+
+from klyngedesk.i18n import KlyngeError
+
+# SQLite's unix VFS refuses full paths longer than 512 bytes (its MAX_PATHNAME), side files included.
+SQLITE_MAX_PATH = 512
+_SIDE_SUFFIX = "-journal"
+
+
+def path_too_long(path: Path) -> bool:
+    return len(os.fsencode(os.path.abspath(path))) + len(_SIDE_SUFFIX) > SQLITE_MAX_PATH
+
+
+def shown(path: Path | str) -> str:
+    """A path as one line of a message: control characters (a newline in a name) and undecodable bytes
+    written as escapes, so a file name cannot split or garble the sentence around it."""
+    text = os.fsdecode(path) if not isinstance(path, str) else path
+    out = []
+    for ch in text:
+        if ch.isprintable() or ch == " ":
+            out.append(ch)
+        elif 0xDC80 <= ord(ch) <= 0xDCFF:  # a byte that is not UTF-8, kept by surrogateescape
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
+class StoreError(KlyngeError):
+    """The project file cannot be read or written for a reason outside KlyngeDesk (disk, rights, path)."""
+
+
+class ProjectTooNew(KlyngeError):
+    """The file was written by a newer KlyngeDesk."""
+
+
+class ProjectLocked(KlyngeError):
+    """Another running program is writing the file."""
+
+
+class ProjectUnreadable(KlyngeError):
+    """The file is not a KlyngeDesk project or is damaged."""
+
+
+def _sqlite_code(exc: BaseException) -> str:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name:
+        return name.split("_")[1] if name.count("_") >= 1 else name
+    text = str(exc).lower()
+    for needle, code in (("disk is full", "FULL"), ("database or disk is full", "FULL"),
+                         ("readonly", "READONLY"), ("read-only", "READONLY"), ("malformed", "CORRUPT"),
+                         ("not a database", "NOTADB"), ("disk i/o", "IOERR"), ("unable to open", "CANTOPEN"),
+                         ("locked", "BUSY"), ("busy", "BUSY")):
+        if needle in text:
+            return code
+    return ""
+
+
+def is_storage_failure(exc: BaseException) -> bool:
+    """A failure of the disk, the rights or the file itself (not of KlyngeDesk's own SQL or constraints)."""
+    return _sqlite_code(exc) in ("FULL", "READONLY", "CORRUPT", "NOTADB", "IOERR", "CANTOPEN", "BUSY")
+
+
+def explain(path: Path, exc: BaseException, *, writing: bool = True) -> KlyngeError:
+    """A KlyngeError in the user's language for an OSError or sqlite3 error met on the project file.
+
+    The English text of the OS or SQLite is never put into the sentence; the kind of failure is."""
+    if isinstance(exc, KlyngeError):
+        return exc
+    p = shown(path)
+    folder = shown(path.parent)
+    if isinstance(exc, OSError):
+        code = exc.errno
+        if code in (errno.ENOSPC, errno.EDQUOT):
+            return StoreError("The disk holding {path} is full. Free some space (or move the project to another "
+                              "disk) and try again; the project was not changed.", path=p)
+        if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return StoreError("KlyngeDesk may not write in the folder {folder} (it is read-only or you lack the "
+                              "rights). Copy {path} to a folder you can write in, or ask for write access.",
+                              folder=folder, path=p)
+        if code == errno.ENAMETOOLONG:
+            return StoreError("The path to {path} is too long for the system. Move the file to a folder with a "
+                              "shorter path and open it there.", path=p)
+        if code == errno.ENOENT:
+            return StoreError("The folder {folder} does not exist. Choose an existing folder or create it first.",
+                              folder=folder)
+        if code == errno.EISDIR:
+            return StoreError("{path} is a folder, not a file. Choose another name.", path=p)
+        return StoreError("{path} could not be read or written (system error {code}). Check the disk and the "
+                          "file's rights and try again; the project was not changed.",
+                          path=p, code=errno.errorcode.get(code or 0, str(code)))
+    code = _sqlite_code(exc)
+    if code == "FULL":
+        return StoreError("The disk holding {path} is full. Free some space (or move the project to another "
+                          "disk) and try again; the project was not changed.", path=p)
+    if code == "READONLY":
+        if path.exists() and not os.access(path, os.W_OK):
+            return StoreError("{path} is write-protected, so KlyngeDesk can only read it. Remove the write "
+                              "protection (file properties) or open it read-only.", path=p)
+        return StoreError("KlyngeDesk may not write in the folder {folder} (it is read-only or you lack the "
+                          "rights). Copy {path} to a folder you can write in, or ask for write access.",
+                          folder=folder, path=p)
+    if code == "NOTADB":
+        return ProjectUnreadable("{path} is not a KlyngeDesk project file.", path=p)
+    if code == "CORRUPT":
+        return ProjectUnreadable("{path} is damaged (part of the file cannot be read). Open the latest backup copy "
+                          "(a .backup.klynge file, or your own backup) instead; KlyngeDesk did not change it.",
+                          path=p)
+    if code == "BUSY":
+        return StoreError("{path} is busy in another program. Close it there and try again.", path=p)
+    if code == "CANTOPEN" or isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
+        if path_too_long(path):
+            return StoreError("The path to {path} is too long (at most about {limit} bytes). Move the file to a "
+                              "folder with a shorter path and open it there.", path=p, limit=SQLITE_MAX_PATH - 12)
+        if not path.parent.is_dir():
+            return StoreError("The folder {folder} does not exist. Choose an existing folder or create it first.",
+                              folder=folder)
+        if path.is_dir():
+            return StoreError("{path} is a folder, not a file. Choose another name.", path=p)
+        if writing and not os.access(path.parent, os.W_OK):
+            return StoreError("KlyngeDesk may not write in the folder {folder} (it is read-only or you lack the "
+                              "rights). Copy {path} to a folder you can write in, or ask for write access.",
+                              folder=folder, path=p)
+        return StoreError("{path} could not be opened. Check that the file and its folder exist and that you may "
+                          "read them.", path=p)
+    if code == "IOERR":
+        return StoreError("Reading or writing {path} failed (a disk or network error). Check the disk or the "
+                          "network drive and try again; the project was not changed.", path=p)
+    return ProjectUnreadable("{path} is not a KlyngeDesk project file or it is damaged. Open the latest backup copy "
+                      "instead; KlyngeDesk did not change the file.", path=p)
