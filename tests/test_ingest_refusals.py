@@ -26,8 +26,8 @@ def _project_bytes(path: Path) -> bytes:
 
 
 CASES: dict[str, tuple[Callable[[Path], Path], str, str]] = {
-    "cpr": (cf.cpr_file, "cpr", "CPR-numre (Nummer (A))"),
-    "cpr_lost_zero": (cf.cpr_lost_zero_file, "cpr", "CPR-numre (Id (A))"),
+    "cpr": (cf.cpr_file, "cpr", "CPR-numre (række 2, kolonne A og 4 andre steder)"),
+    "cpr_lost_zero": (cf.cpr_lost_zero_file, "cpr", "CPR-numre (ark Sheet, række 2, kolonne A"),
     "patients": (cf.patient_level_file, "patients", "ikke samlede tal"),
     "zipbomb": (cf.zip_bomb, "zipbomb", "komprimeret"),
     "xmlbomb": (cf.xml_entity_bomb, "xmlbomb", "XML-entitetserklæringer"),

@@ -10,7 +10,7 @@ from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
 from klyngedesk.core.ingest.inspect import NumberText, number_problem
 from klyngedesk.core.ingest.mapping import Mapping
 from klyngedesk.core.ingest.privacy import redact
-from klyngedesk.core.ingest.problems import Problem
+from klyngedesk.core.ingest.problems import CappedProblems, Problem
 from klyngedesk.core.ingest.tables import Table
 from klyngedesk.core.model import NewValue
 
@@ -37,6 +37,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
                  accept_all: bool = False) -> Mapped:
     """Values for every data row; unknown clinics, measures and periods are errors naming them."""
     out = Mapped()
+    out.problems = CappedProblems()
     answers = answers or {}
     sheet = table.sheet
     _confirm_measures(mapping, out, answers, accept_all)
@@ -101,6 +102,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
             (sizes if measure == LIST_SIZE else values).append(value)
             clinics.add(clinic)
     _report_unknown(mapping, unknown, out, sheet)
+    out.problems = out.problems.finish()
     return out
 
 

@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 
 from klyngedesk.core.ingest.context import ImportContext
-from klyngedesk.core.ingest.problems import Problem
+from klyngedesk.core.ingest.problems import CappedProblems, Count, Problem
 from klyngedesk.core.model import NewValue
 
 LIST_SIZE_PLAUSIBLE = (300, 25_000)
 DRASTIC_FACTOR = 2.0
 MAX_DRASTIC_WARNINGS = 25
 DRASTIC_MIN_DIFF = 10
+MAX_AGGREGATE = 10_000_000  # no clinic's count of anything reaches ten million
 
 
 def check_values(values: list[NewValue], ctx: ImportContext, list_sizes: list[NewValue] = ()) -> list[Problem]:
-    problems: list[Problem] = []
+    problems: list[Problem] = CappedProblems()
     seen: dict[tuple[str, str, str], NewValue] = {}
     for v in values:
         key = (v.clinic, v.measure, v.period)
@@ -25,6 +26,11 @@ def check_values(values: list[NewValue], ctx: ImportContext, list_sizes: list[Ne
                                     "row {other}).", {"clinic": v.clinic, "measure": v.measure, "period": v.period,
                                                       "other": first.row}, row=v.row, column=v.col, sheet=v.sheet))
             continue
+        if v.status == "ok" and v.value is not None and v.value > MAX_AGGREGATE:
+            problems.append(Problem("error", "The value is above {limit}, which no clinic's aggregated count "
+                                    "reaches; check the cell (is it an identifier or a number written wrong?).",
+                                    {"limit": Count(MAX_AGGREGATE)}, row=v.row, column=v.col, sheet=v.sheet))
+            continue  # not compared with anything else: those messages would only repeat the odd number
         seen[key] = v
         if v.status == "ok" and v.value is not None and v.value < 0:
             problems.append(Problem("error", "A count cannot be negative ({value}).", {"value": _num(v.value)},
@@ -32,14 +38,46 @@ def check_values(values: list[NewValue], ctx: ImportContext, list_sizes: list[Ne
         if v.status == "missing" and v.source_text:
             problems.append(Problem("warning", "The cell holds the spreadsheet error {error}; it is stored as "
                                     "missing.", {"error": v.source_text}, row=v.row, column=v.col, sheet=v.sheet))
-    problems += _list_sizes(list_sizes)
-    problems += _numerators(seen, ctx)
+    for found in (_list_sizes(list_sizes), _numerators(seen, ctx), _above_list_size(seen, ctx, list_sizes)):
+        for problem in found:
+            problems.append(problem)
     drastic = _drastic(seen, ctx)
-    problems += drastic[:MAX_DRASTIC_WARNINGS]
+    for problem in drastic[:MAX_DRASTIC_WARNINGS]:
+        problems.append(problem)
     if len(drastic) > MAX_DRASTIC_WARNINGS:
         problems.append(Problem("warning", "{n} more values changed drastically since the previous round.",
                                 {"n": len(drastic) - MAX_DRASTIC_WARNINGS}))
-    return problems
+    return problems.finish()
+
+
+def _patient_counts(ctx: ImportContext) -> set[str]:
+    """Measures that count patients: denominators of an indicator, numerators of a share of patients."""
+    out = set()
+    for ind in ctx.indicators:
+        if ind.denominator_kind == "measure" and ind.denominator:
+            out.add(ind.denominator)
+            if ind.unit == "percent":
+                out.add(ind.numerator)
+        elif ind.denominator_kind == "list_size" and ind.unit == "percent":
+            out.add(ind.numerator)
+    return out
+
+
+def _above_list_size(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext,
+                     list_sizes: list[NewValue]) -> list[Problem]:
+    """A count of patients above the clinic's list size (from the file, else the project) is impossible."""
+    sizes = dict(ctx.list_sizes)
+    sizes.update({(v.clinic, v.period): v.value for v in list_sizes if v.status == "ok" and v.value})
+    patients = _patient_counts(ctx)
+    out = []
+    for (clinic, measure, period), v in seen.items():
+        size = sizes.get((clinic, period))
+        if measure in patients and size and v.status == "ok" and v.value is not None and v.value > size:
+            out.append(Problem("error", "{measure} ({value}) is larger than the list size of clinic {clinic} "
+                               "({size}): a count of patients cannot exceed the patients on the list.",
+                               {"measure": measure, "value": _num(v.value), "clinic": clinic, "size": _num(size)},
+                               row=v.row, column=v.col, sheet=v.sheet))
+    return out
 
 
 def _num(x: float) -> str:
@@ -59,6 +97,10 @@ def _list_sizes(sizes: list[NewValue]) -> list[Problem]:
         elif v.value < 0 or not float(v.value).is_integer():
             out.append(Problem("error", "A list size must be a whole number of patients ({value}).",
                                {"value": _num(v.value)}, **where))
+        elif v.value > MAX_AGGREGATE:
+            out.append(Problem("error", "The value is above {limit}, which no clinic's aggregated count "
+                               "reaches; check the cell (is it an identifier or a number written wrong?).",
+                               {"limit": Count(MAX_AGGREGATE)}, **where))
         elif not low <= v.value <= high:
             out.append(Problem("warning", "The list size {value} of clinic {clinic} is implausible for a general "
                                "practice; check the number.", {"value": _num(v.value), "clinic": v.clinic}, **where))

@@ -29,6 +29,7 @@ class ImportContext:
     measure_topic: dict[str, str] = field(default_factory=dict)
     previous: dict[tuple[str, str, str], float] = field(default_factory=dict)  # (clinic, measure, period)
     profiles: list[dict] = field(default_factory=list)
+    list_sizes: dict[tuple[str, str], int] = field(default_factory=dict)  # (clinic, period) -> patients
     _measure_memo: dict[str, str | None] = field(default_factory=dict, repr=False)
     _period_memo: dict[str, str | None] = field(default_factory=dict, repr=False)
 
@@ -42,8 +43,10 @@ class ImportContext:
             if r.status == "ok" and r.value is not None:
                 previous[(r.clinic, r.measure, r.period)] = float(r.value)
         profiles = project.mapping_profiles() if hasattr(project, "mapping_profiles") else []
+        sizes = {(r.clinic, r.period): int(r.patients) for r in project.list_sizes().itertuples(index=False)} \
+            if hasattr(project, "list_sizes") else {}
         return cls(project.clinics(), measures, project.periods(), [i for t in topics for i in t.indicators],
-                   measure_topic, previous, profiles)
+                   measure_topic, previous, profiles, sizes)
 
     # --- lookups ---------------------------------------------------------------------------
     def measure_for(self, label: str) -> str | None:

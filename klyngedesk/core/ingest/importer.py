@@ -19,7 +19,8 @@ from klyngedesk.core.ingest.mapping import (
     signature,
 )
 from klyngedesk.core.ingest.privacy import redact
-from klyngedesk.core.ingest.problems import Cancelled, Problem, Progress, check_cancel
+from klyngedesk.core.ingest.problems import Cancelled, Problem, Progress, cap_problems, check_cancel
+from klyngedesk.core.ingest.tables import Table, is_empty
 from klyngedesk.core.model import NewValue
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -43,7 +44,8 @@ class FilePlan:
 
     @property
     def name(self) -> str:
-        return self.report.path.name
+        """The file's name as shown and stored (anything shaped like a CPR number masked)."""
+        return redact(self.report.path.name)
 
     def message(self, lang: str | None = None) -> str | None:
         if self.report.refusal is not None:
@@ -59,7 +61,7 @@ class FilePlan:
         return None
 
     def to_json(self, lang: str | None = None) -> dict:
-        return {"path": str(self.report.path), "status": self.status, "message": self.message(lang),
+        return {"path": redact(str(self.report.path)), "status": self.status, "message": self.message(lang),
                 "batch": self.batch, "values": len(self.values), "replaces": self.replaces,
                 "list_sizes": len(self.list_sizes),
                 "clinics": sorted(self.clinics), "layout": self.mapping.layout if self.mapping else None,
@@ -120,11 +122,16 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
     meta_period = ctx.period_for(report.metadata["period"]) if report.metadata.get("period") else None
     if not meta_period and report.metadata.get("periode"):
         meta_period = ctx.period_for(report.metadata["periode"])
+    empty_tables = 0
     for table in report.tables:
         chosen = profile_for(table, ctx, mapping) if mapping else profile_for(table, ctx)
         if chosen is None:
             chosen = guess_mapping(table, ctx, report.metadata)
         if chosen is None:
+            continue
+        if not _has_values(table, chosen):
+            empty_tables += 1  # an unfilled template: say so first, not that it lacks its clinic or period
+            plan.mapping = plan.mapping or chosen
             continue
         if chosen.period is None and not chosen.period_column:
             chosen.period = period or meta_period
@@ -148,6 +155,8 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.questions += mapped.questions
         plan.clinics |= mapped.clinics | ({chosen.clinic} if chosen.clinic else set())
         plan.signature = plan.signature or signature(table)
+    if empty_tables and not (plan.values or plan.list_sizes or plan.questions):
+        plan.problems = [p for p in plan.problems if p.severity == "warning"]
     if plan.mapping is None and not plan.problems:
         plan.problems.append(Problem("error", "No table in the file could be matched to clinics and measures of "
                                      "the topic. Choose which column holds which measure (on the command line: "
@@ -162,10 +171,18 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
     if plan.replaces and not confirm and not answers.get(replace_id):
         plan.questions.append(Question(replace_id, "{file} replaces {n} values already stored (the old values are "
                                        "kept in the history).", {"file": report.path.name, "n": plan.replaces}))
+    # In the order a user fixes them: the file as a whole and its columns first, then single cells.
+    plan.problems = cap_problems(sorted(plan.problems, key=lambda p: p.row is not None))
     if any(p.severity == "error" for p in plan.problems):
         plan.status = "failed"
     elif plan.questions:
         plan.status = "questions"
+
+
+def _has_values(table: Table, mapping: Mapping) -> bool:
+    """Whether any cell the mapping reads holds something (a number, a suppressed or an error cell)."""
+    columns = [mapping.value_column] if mapping.value_column else [*mapping.columns, *mapping.guessed]
+    return any(not is_empty(v) for c in columns if c in table.parsed for v in table.column(c))
 
 
 def _chosen_clinic(ctx: ImportContext, chosen: str) -> str:

@@ -9,7 +9,21 @@ from datetime import date, datetime
 from pathlib import Path
 
 from klyngedesk.core.ingest.cells import Ambiguous, CellError, Duration, ParsedColumn, Suppressed
-from klyngedesk.core.ingest.privacy import refuse_patient_data
+from klyngedesk.core.ingest.cpr import redact
+from klyngedesk.core.ingest.limits import (
+    MAX_FILE_BYTES,
+    check_columns,
+    check_sheet_extents,
+    check_text_cells,
+    read_bounded,
+)
+from klyngedesk.core.ingest.privacy import (
+    refuse_cpr_in_grid,
+    refuse_cpr_in_name,
+    refuse_cpr_in_package,
+    refuse_cpr_in_sheet_names,
+    refuse_patient_data,
+)
 from klyngedesk.core.ingest.problems import (
     Cancelled,
     FileRefused,
@@ -22,9 +36,10 @@ from klyngedesk.core.ingest.sheet_reader import read_workbook
 from klyngedesk.core.ingest.sniff import SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS, detect_format
 from klyngedesk.core.ingest.tables import Table, file_convention, find_tables, fold, is_empty, is_standard
 from klyngedesk.core.ingest.text_reader import read_text
+from klyngedesk.core.logsetup import log_internal_error
 from klyngedesk.i18n import current_language, tr
 
-MAX_FILE_BYTES = 300 << 20
+__all__ = ["MAX_FILE_BYTES", "FileReport", "cell_json", "inspect_file", "table_json"]
 META_SHEET = "klyngedesk"
 _KEY_VALUE = re.compile(r"^\s*([A-Za-zÆØÅæøå][\w .æøåÆØÅ-]{1,30}?)\s*[:=]\s*(.+?)\s*$")
 
@@ -59,12 +74,12 @@ class FileReport:
     def to_json(self, values: bool = False, lang: str | None = None) -> dict:
         """The `inspect --json` shape of ../shared/CLI.md (plus a few extra keys)."""
         return {
-            "path": str(self.path), "status": self.status,
+            "path": redact(str(self.path)), "status": self.status,
             "message": self.refusal.message(lang) if self.refusal else self.message,
             "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter, "sheet": self.sheet,
             "tables": [table_json(t, values, lang) for t in self.tables],
             "problems": [p.to_json(None, lang) for p in self.problems],
-            "sheets": self.sheets, "sha256": self.sha256, "standard_format": self.standard,
+            "sheets": [{**s, "name": redact(s["name"])} for s in self.sheets], "sha256": self.sha256, "standard_format": self.standard,
             "refusal": self.refusal.kind if self.refusal else None,
         }
 
@@ -112,26 +127,28 @@ def inspect_file(path: str | Path, *, sheet: str | None = None, progress: Progre
     path = Path(path)
     report = FileReport(path)
     try:
-        data = path.read_bytes()
+        refuse_cpr_in_name(path)
+        data = read_bounded(path)
         report.size = len(data)
         report.sha256 = hashlib.sha256(data).hexdigest()
-        if len(data) > MAX_FILE_BYTES:
-            raise FileRefused("The file is too large ({size} MB) to be a clinic's aggregated data.", kind="size",
-                              size=len(data) >> 20)
         _read(report, data, sheet, progress, cancelled)
     except FileRefused as refusal:
-        report.status, report.refusal, report.tables = "refused", refusal, []
+        report.status, report.refusal, report.tables, report.sheets = "refused", refusal, [], []
         report.format = report.format or _format_from_name(path)
         report.problems = [p for p in report.problems if p.severity == "warning" and not p.params]
+        report.metadata = {}
     except OSError as exc:
-        report.status, report.tables = "refused", []
+        report.status, report.tables, report.sheets = "refused", [], []
         report.refusal = FileRefused("The file cannot be read: {error}", kind="unreadable", error=exc.strerror or "")
-    except (ImportCancelled, KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
+    except ImportCancelled:
         raise
-    except BaseException as exc:  # a reader failing on a malformed file (Rust panics are BaseException): refuse
-        report.status, report.tables = "refused", []
-        report.refusal = FileRefused("The file is damaged or in a form KlyngeDesk cannot read ({error}).",
-                                     kind="corrupt", error=type(exc).__name__)
+    except Exception as exc:  # a bug in KlyngeDesk, not a bad file (the readers' own failures are refusals)
+        log = log_internal_error("inspect", exc)
+        report.status, report.tables, report.sheets, report.metadata = "refused", [], [], {}
+        report.refusal = FileRefused("KlyngeDesk hit an internal error while reading this file; this is a fault "
+                                     "in the program, not necessarily in the file. The details (without the "
+                                     "file's contents) are in the log file {path}.", kind="internal",
+                                     path=str(log))
     return report
 
 
@@ -147,14 +164,22 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
     check_cancel(cancelled)
     grids: list[tuple[str | None, list[list]]] = []
     if report.format == "csv":
+        check_text_cells(data)
         text = read_text(data)
         report.encoding, report.delimiter = text.encoding, text.delimiter
         if text.had_nul:
             report.problems.append(Problem("warning", "The file contains NUL characters; they were removed."))
+        check_columns(text.rows)
+        refuse_cpr_in_grid([(None, text.rows)])
         grids.append((None, text.rows))
         report.sheets = []
     else:
+        check_sheet_extents(data, report.format)
         sheets = read_workbook(data, report.format)
+        refuse_cpr_in_sheet_names(s.name for s in sheets)
+        refuse_cpr_in_grid((s.name, s.rows) for s in sheets)
+        check_cancel(cancelled)
+        refuse_cpr_in_package(data, report.format)
         report.sheets = [{"name": s.name, "hidden": s.hidden, "empty": not any(map(any, s.rows))} for s in sheets]
         for s in sheets:
             if s.name.lower() == META_SHEET and s.hidden:
@@ -169,7 +194,7 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
     convention = file_convention([g for _, g in grids])
     for name, rows in grids:
         tables = find_tables(rows, name, convention, delimiter=report.delimiter)
-        refuse_patient_data(rows, tables)
+        refuse_patient_data(tables)
         if tables:
             first_header = min(t.header_row or t.row_numbers[0] for t in tables)
             for key, value in _key_values(rows[:max(first_header - 1, 0)]).items():

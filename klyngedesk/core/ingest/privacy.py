@@ -1,95 +1,220 @@
-"""Patient data never gets in: CPR-number columns (judged per column) and patient-level files are refused."""
+"""Patient data never gets in: one CPR number anywhere in a file refuses it (never echoed); patient tables too."""
 
 from __future__ import annotations
 
+import html
+import io
 import re
-from collections import Counter
-from datetime import date
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
 
-from stdnum.dk import cpr
-
+from klyngedesk.core.ingest.cpr import cpr_in_text, cpr_in_value, redact
 from klyngedesk.core.ingest.problems import FileRefused
 from klyngedesk.core.ingest.tables import Table, col_letter, is_empty
+from klyngedesk.i18n import tr
 
-_CPR_TEXT = re.compile(r"^\s*(\d{6})[- ]?(\d{4})\s*$")
+__all__ = ["CprRefused", "redact", "refuse_cpr_in_grid", "refuse_cpr_in_name", "refuse_cpr_in_package",
+           "refuse_cpr_in_sheet_names", "refuse_patient_data"]
+
 _CPR_HEADER = re.compile(r"\b(cpr|cpr-?nr|cpr-?nummer|personnummer|person-?nr|personnr)\b", re.I)
 _PATIENT_HEADER = re.compile(r"^(patient|patientnavn|patient navn|patient-?id|pt\.?|pt-?nr|fødselsdato|"
                              r"foedselsdato|født|birth ?date|date of birth|dob|patientens navn|borger|"
                              r"borgernavn|nhs number|navn på patient)$", re.I)
-MIN_SHARE = 0.5
-_LONG_NUMBER = re.compile(r"\d{6}[- ]?\d{3,4}")
+_CPR_MESSAGE = ("The file contains a CPR number ({where}). Patient data cannot be imported: nothing from the file "
+                "was stored. Remove the CPR numbers, or ask the clinic for the aggregated numbers only.")
+_CPR_MESSAGE_MANY = ("The file contains CPR numbers ({where}, and {more} more places). Patient data cannot be "
+                     "imported: nothing from the file was stored. Remove the CPR numbers, or ask the clinic for "
+                     "the aggregated numbers only.")
 
 
-def redact(text: str) -> str:
-    """Text safe to show in a message: anything shaped like a CPR number (or nine digits) is masked."""
-    return _LONG_NUMBER.sub("••••••-••••", text)
+@dataclass(frozen=True)
+class CprPlace:
+    """Where a CPR number was found, never what it was."""
+
+    kind: str  # "cell" | "file name" | "sheet name" | "part"
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    sheet_number: int | None = None
+    part: str | None = None
+
+    def text(self, lang: str | None = None) -> str:
+        if self.kind == "file name":
+            return tr("in the file name", lang)
+        if self.kind == "sheet name":
+            return tr("in the name of sheet {n}", lang, n=self.sheet_number)
+        if self.kind == "part":
+            return _part_text(self.part or "", lang)
+        parts = []
+        if self.sheet is not None:
+            parts.append(tr("sheet {sheet}", lang, sheet=redact(self.sheet)))
+        if self.row is not None:
+            parts.append(tr("row {row}", lang, row=self.row))
+        if self.column is not None:
+            parts.append(tr("column {column}", lang, column=self.column))
+        return ", ".join(parts)
 
 
-def _cpr_shaped(value) -> bool:
-    """Ten digits (or nine that lost a leading zero) whose first six are a real date."""
-    if isinstance(value, float):
-        if not value.is_integer() or not 1e8 <= value < 1e10:
-            return False
-        digits = f"{int(value):010d}"
-    elif isinstance(value, int):
-        if not 10**8 <= value < 10**10:
-            return False
-        digits = f"{value:010d}"
-    elif isinstance(value, str):
-        m = _CPR_TEXT.match(value)
-        if m:
-            digits = m.group(1) + m.group(2)
-        else:
-            s = value.strip()
-            if not (s.isdigit() and len(s) == 9):
-                return False
-            digits = "0" + s
-    else:
-        return False
+class CprRefused(FileRefused):
+    """The file carries a CPR number; the message says where (and how many places), never the number."""
+
+    def __init__(self, place: CprPlace, count: int = 1) -> None:
+        super().__init__(_CPR_MESSAGE, kind="cpr")
+        self.place, self.count = place, count
+
+    def message(self, lang: str | None = None) -> str:
+        where = self.place.text(lang)
+        if self.count > 1:
+            from klyngedesk.core.formatting import format_number
+
+            return tr(_CPR_MESSAGE_MANY, lang, where=where, more=format_number(self.count - 1, 0, lang or "da"))
+        return tr(_CPR_MESSAGE, lang, where=where)
+
+
+def _part_text(part: str, lang: str | None) -> str:
+    name = part.lower()
+    if name.startswith("docprops/") or name in ("meta.xml", "\x05summaryinformation"):
+        return tr("in the document properties (author, title, keywords ...)", lang)
+    if "comment" in name or "persons/" in name or "vmldrawing" in name:
+        return tr("in a comment or note", lang)
+    if "drawings/" in name or "charts/" in name:
+        return tr("in a text box, drawing or chart", lang)
+    if name.startswith("xl/worksheets/") or name == "styles.xml":
+        return tr("in a sheet's header, footer, validation or link text", lang)
+    if name == "content.xml":
+        return tr("in a comment, note or text box", lang)
+    if name == "xl/sharedstrings.xml":
+        return tr("in text kept in the workbook outside the cells", lang)
+    if name == "raw":
+        return tr("in the file's properties, comments or other text outside the cells", lang)
+    return tr("in the file's internal part {part}", lang, part=redact(part))
+
+
+# --- where to look -----------------------------------------------------------------------------------------
+def refuse_cpr_in_name(path: Path) -> None:
+    if cpr_in_text(path.name, whole_nine=False) or cpr_in_text(path.stem):
+        raise CprRefused(CprPlace("file name"))
+
+
+def refuse_cpr_in_sheet_names(names: Iterable[str]) -> None:
+    hits = [i for i, name in enumerate(names, 1) if cpr_in_text(name)]
+    if hits:
+        raise CprRefused(CprPlace("sheet name", sheet_number=hits[0]), len(hits))
+
+
+def refuse_cpr_in_grid(grids: Iterable[tuple[str | None, list[list]]]) -> None:
+    """Every cell of every grid (hidden sheets too), whatever its type; the first hit names the place."""
+    first: CprPlace | None = None
+    count = 0
+    for sheet, rows in grids:
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                kind = value.__class__
+                if kind is str:
+                    if len(value) < 9 or not cpr_in_text(value):
+                        continue
+                elif kind is float:
+                    if not 1e8 <= abs(value) < 1e10 or not cpr_in_value(value):
+                        continue
+                elif value is None or not cpr_in_value(value):
+                    continue
+                count += 1
+                if first is None:
+                    first = CprPlace("cell", sheet, r + 1, col_letter(c))
+    if first is not None:
+        raise CprRefused(first, count)
+
+
+# --- what the cells do not show: comments, properties, headers, text boxes -------------------------------
+_D = rb"(?:[0-9]|\xef\xbc[\x90-\x99]|&#(?:4[89]|5[0-7]);|&#[xX]3[0-9];)"
+_S = (rb"(?:[ \t/\-]|\xc2[\xa0\xad]|\xe2\x80[\x80-\x95\xaf]|\xe2\x81[\x9f\xa0-\xa4]|\xe2\x88\x92|\xef\xbb\xbf|"
+      rb"\xef\xb9[\x98\xa3]|\xef\xbc\x8d|\xe3\x80\x80|\xe1\xa0\x8e|\xe1\x9a\x80|\xcd\x8f|"
+      rb"&#[0-9]{1,7};|&#[xX][0-9a-fA-F]{1,6};|&[a-zA-Z]{2,8};)")
+_CANDIDATE = re.compile(_D + rb"(?:" + _S + rb"{0,6}" + _D + rb"){8,}")
+_BOUNDARY = re.compile(rb"[<>\"']")
+_CHUNK = 1 << 20
+_CARRY = 2048
+_WINDOW = 96
+
+
+def _hits_in_bytes(stream: io.BufferedIOBase | io.BytesIO, decode: str = "utf-8") -> tuple[int, int]:
+    """(hits, first offset) of CPR numbers in text nodes and attribute values of an XML (or text) stream."""
+    hits, first, seen_until = 0, -1, -1
+    offset = 0  # absolute offset of buf[0]
+    buf = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        buf += chunk
+        for m in _CANDIDATE.finditer(buf):
+            at = offset + m.start()
+            if at <= seen_until:
+                continue
+            lo = max(m.start() - _WINDOW, 0)
+            hi = min(m.end() + _WINDOW, len(buf))
+            left = buf.rfind(b">", lo, m.start()), buf.rfind(b"<", lo, m.start()), buf.rfind(b'"', lo, m.start())
+            start = max(max(left) + 1, lo)
+            stop = _BOUNDARY.search(buf, m.end(), hi)
+            segment = html.unescape(buf[start:stop.start() if stop else hi].decode(decode, "replace"))
+            if cpr_in_text(segment, whole_nine=False):
+                hits += 1
+                first = at if first < 0 else first
+                seen_until = offset + m.end()
+        if not chunk:
+            return hits, first
+        keep = min(_CARRY, len(buf))
+        offset += len(buf) - keep
+        buf = buf[-keep:] if keep else b""
+
+
+def refuse_cpr_in_package(data: bytes, fmt: str) -> None:
+    """Scan what calamine does not return: every part of an xlsx/ods package, or an xls file's raw text."""
+    if fmt == "xls":
+        _scan_raw(data)
+        return
+    if fmt not in ("xlsx", "ods"):
+        return
+    place: CprPlace | None = None
+    count = 0
     try:
-        born = cpr.get_birth_date(digits)
-    except Exception:  # stdnum raises InvalidComponent / ValueError for impossible dates
-        return False
-    return isinstance(born, date) and born <= date.today()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if info.is_dir():
+                    continue
+                with archive.open(info) as part:
+                    hits, _ = _hits_in_bytes(part)
+                if hits:
+                    count += hits
+                    place = place or CprPlace("part", part=info.filename.replace("\\", "/"))
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError):
+        raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
+                          "send it again.", kind="corrupt", format=fmt) from None
+    if place is not None:
+        raise CprRefused(place, count)
 
 
-def _mostly_cpr(counts: Counter) -> bool:
-    filled = hits = 0
-    for value, n in counts.items():
-        if not is_empty(value):
-            filled += n
-            hits += n if _cpr_shaped(value) else 0
-    return bool(hits) and hits >= MIN_SHARE * filled
+def _scan_raw(data: bytes) -> None:
+    """An .xls file: its strings (8-bit or UTF-16) wherever they are, properties and comments included."""
+    step = 4 << 20
+    for at in range(0, max(len(data), 1), step):
+        piece = data[max(at - 256, 0): at + step]  # overlapping, so a number is never cut in two
+        views = (piece.decode("latin-1"), piece[: len(piece) // 2 * 2].decode("utf-16-le", "replace"),
+                 piece[1: 1 + (len(piece) - 1) // 2 * 2].decode("utf-16-le", "replace"))
+        if any(cpr_in_text(text, whole_nine=False) for text in views):
+            raise CprRefused(CprPlace("part", part="raw"))
 
 
-def cpr_columns(rows: list[list]) -> list[str]:
-    """Sheet columns (letters) where most filled cells are CPR-shaped; the values are never returned."""
-    width = max((len(r) for r in rows), default=0)
-    return [col_letter(c) for c in range(width) if _mostly_cpr(Counter(r[c] for r in rows if c < len(r)))]
-
-
-def refuse_patient_data(rows: list[list], tables: list[Table]) -> None:
-    """Raise FileRefused for CPR-number columns or one-row-per-patient tables, naming only the column."""
+# --- patient-level tables -------------------------------------------------------------------------------
+def refuse_patient_data(tables: list[Table]) -> None:
+    """Raise FileRefused for a CPR column heading with values, or one-row-per-patient tables."""
     for table in tables:
         for name, letter in zip(table.columns, table.letters, strict=True):
-            values = table.column(name)
-            if _CPR_HEADER.search(name) and any(not is_empty(v) for v in values):
+            if _CPR_HEADER.search(name) and any(not is_empty(v) for v in table.column(name)):
                 raise FileRefused("The file has a column of CPR numbers ({column}). Patient data cannot be "
                                   "imported; ask the clinic for the aggregated numbers only.", kind="cpr",
-                                  column=f"{name} ({letter})")
-    for table in tables:
-        for name, letter in zip(table.columns, table.letters, strict=True):
-            counts = table.parsed[name].counts
-            if counts is not None and _mostly_cpr(counts):
-                raise FileRefused("The file has a column of CPR numbers ({column}). Patient data cannot be "
-                                  "imported; ask the clinic for the aggregated numbers only.", kind="cpr",
-                                  column=f"{name} ({letter})")
-    in_tables = {n - 1 for t in tables for n in t.row_numbers}
-    for letter in cpr_columns([r for i, r in enumerate(rows) if i not in in_tables]):
-        name = next((n for t in tables for n, x in zip(t.columns, t.letters, strict=True) if x == letter), letter)
-        raise FileRefused("The file has a column of CPR numbers ({column}). Patient data cannot be imported; "
-                          "ask the clinic for the aggregated numbers only.", kind="cpr",
-                          column=f"{name} ({letter})" if name != letter else letter)
+                                  column=f"{redact(name)} ({letter})")
     for table in tables:
         for name in table.columns:
             if _PATIENT_HEADER.match(name.strip().rstrip(":")):

@@ -98,21 +98,28 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
+def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip part) of every sheet the workbook lists, in its order."""
+    names = {n.replace("\\", "/"): n for n in archive.namelist()}
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return []
+    rels = {}
+    for m in _REL.finditer(archive.read(names["xl/_rels/workbook.xml.rels"])):
+        rid, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        rels[rid] = target.decode("utf-8", "replace").lstrip("/").removeprefix("xl/")
+    out = []
+    for m in _SHEET.finditer(archive.read(names["xl/workbook.xml"])):
+        part = names.get("xl/" + rels.get(m.group(2), ""))
+        if part is not None:
+            out.append((_unescape(m.group(1).decode("utf-8", "replace")), part))
+    return out
+
+
 def _xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
     """Cells whose cached value is a spreadsheet error (#DIV/0! ...), which calamine reads as empty."""
     out: dict[str, dict[tuple[int, int], str]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = {n.replace("\\", "/"): n for n in archive.namelist()}
-        if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
-            return out
-        rels = {}
-        for m in _REL.finditer(archive.read(names["xl/_rels/workbook.xml.rels"])):
-            rid, target = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-            rels[rid] = target.decode().lstrip("/").removeprefix("xl/")
-        for m in _SHEET.finditer(archive.read(names["xl/workbook.xml"])):
-            part = names.get("xl/" + rels.get(m.group(2), ""))
-            if part is None:
-                continue
+        for name, part in sheet_parts(archive):
             xml = archive.read(part)
             if b't="e"' not in xml:
                 continue
@@ -122,7 +129,7 @@ def _xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
                 value = _VALUE.search(cell.group(3))
                 if ref and value:
                     cells[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = value.group(1).decode()
-            out[_unescape(m.group(1).decode())] = cells
+            out[name] = cells
     return out
 
 

@@ -1,0 +1,135 @@
+"""Recognising Danish CPR numbers in any text or cell: dashes, spaces, zero-width characters, lost leading zeros."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import lru_cache
+
+from stdnum.dk import cpr as stdnum_cpr
+
+# Characters that change nothing a reader sees: ignored wherever they are (also inside the digits).
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u034f"
+# Characters people put between the groups of a CPR number: dashes, minus signs, slashes and spaces.
+SEPARATORS = ("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d/ \t\u00a0\u1680\u2000\u2001\u2002"
+              "\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
+_DROP_ZERO_WIDTH = str.maketrans("", "", ZERO_WIDTH)
+_HAS_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
+_SEP = f"[{re.escape(SEPARATORS)}]"
+# Digit groups joined by short runs of separators: "010170-1234", "01 01 70 1234", "010170 – 1234".
+_RUN = re.compile(rf"\d+(?:{_SEP}{{1,3}}\d+)*")
+_GROUP = re.compile(r"\d+")
+# Where a CPR number may be split: after the day, the month and the year, and inside the serial part.
+_SPLITS = frozenset({2, 4, 6, 8})
+_DECIMAL_MARKS = ".,"
+
+
+def _digits(text: str) -> str:
+    """Unicode digits (full-width, Arabic-Indic ...) as ASCII digits."""
+    return text if text.isascii() else "".join(str(unicodedata.digit(ch)) for ch in text)
+
+
+@lru_cache(maxsize=4096)
+def valid_cpr_digits(digits: str) -> bool:
+    """Ten digits whose first six are a real birth date (century from the 7th digit), not in the future.
+
+    The modulus-11 check is deliberately not required: CPR numbers issued since 2007 may fail it.
+    """
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    try:
+        born = stdnum_cpr.get_birth_date(digits)
+    except Exception:  # stdnum raises InvalidComponent (a ValueError) for impossible dates  # noqa: BLE001
+        return False
+    return isinstance(born, date) and born <= date.today()
+
+
+def _splits_allowed(lengths: list[int]) -> bool:
+    cuts, at = set(), 0
+    for n in lengths[:-1]:
+        at += n
+        cuts.add(at)
+    return cuts <= _SPLITS and (8 not in cuts or 6 in cuts)
+
+
+def cpr_in_text(text: str, *, whole_nine: bool = True) -> bool:
+    """True when the text holds something that reads as a CPR number anywhere in it.
+
+    `whole_nine`: a cell that is exactly nine digits counts too (a CPR number whose leading zero Excel
+    dropped); in running text nine digits are not enough.
+    """
+    if len(text) < 9:
+        return False
+    if _HAS_ZERO_WIDTH.search(text):
+        text = text.translate(_DROP_ZERO_WIDTH)
+    for run in _RUN.finditer(text):
+        span = run.group()
+        if len(span) < 9:
+            continue
+        groups = _GROUP.findall(span)
+        if len(groups) == 1 and len(groups[0]) == 10 and _decimal_part(text, run.start(), run.end()):
+            continue  # 0.1234567891 or 1234567891,5: a decimal number, not a CPR number
+        lengths = [len(g) for g in groups]
+        for first in range(len(groups)):
+            total = 0
+            for last in range(first, len(groups)):
+                total += lengths[last]
+                if total == 10:
+                    if _splits_allowed(lengths[first:last + 1]) and \
+                            valid_cpr_digits(_digits("".join(groups[first:last + 1]))):
+                        return True
+                    break
+                if total > 10:
+                    break
+    if whole_nine:
+        bare = text.strip()
+        if len(bare) == 9 and bare.isdigit() and valid_cpr_digits("0" + _digits(bare)):
+            return True
+    return False
+
+
+def _decimal_part(text: str, start: int, end: int) -> bool:
+    before = start >= 2 and text[start - 1] in _DECIMAL_MARKS and text[start - 2].isdigit()
+    after = end + 1 < len(text) and text[end] in _DECIMAL_MARKS and text[end + 1].isdigit()
+    return before or after
+
+
+def cpr_in_number(value: float | int) -> bool:
+    """A numeric cell that is a CPR number: ten digits, or nine whose leading zero was lost."""
+    if isinstance(value, float):
+        if not (1e8 <= abs(value) < 1e10) or not value.is_integer():
+            return False
+        number = int(abs(value))
+    else:
+        number = abs(value)
+        if not 10**8 <= number < 10**10:
+            return False
+    return valid_cpr_digits(f"{number:010d}")
+
+
+def cpr_in_value(value) -> bool:
+    """Any cell value: text, a number (not a boolean), or anything else shown as text."""
+    if value is None or isinstance(value, bool):
+        return False
+    if isinstance(value, (float, int)):
+        return cpr_in_number(value)
+    if isinstance(value, str):
+        return cpr_in_text(value)
+    if isinstance(value, date):
+        return False
+    return cpr_in_text(str(value))
+
+
+_MASK = "••••••-••••"
+
+
+def redact(text: str) -> str:
+    """Text safe to show or store: every run of nine or more digits (CPR-shaped or not) is masked."""
+    if _HAS_ZERO_WIDTH.search(text):
+        text = text.translate(_DROP_ZERO_WIDTH)
+
+    def mask(m: re.Match) -> str:
+        return _MASK if sum(len(g) for g in _GROUP.findall(m.group())) >= 9 else m.group()
+
+    return _RUN.sub(mask, text)

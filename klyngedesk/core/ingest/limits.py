@@ -1,0 +1,226 @@
+"""Limits checked before a file is read: ordinary file, size, cells per sheet (from the XML, not the declared size)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from klyngedesk.core.ingest.problems import Count, FileRefused
+
+MAX_FILE_BYTES = 300 << 20
+MAX_SHEET_CELLS = 2_000_000  # the area from A1 to the farthest used cell, as calamine lays a sheet out
+MAX_WORKBOOK_CELLS = 4_000_000
+MAX_TEXT_CELLS = 3_000_000
+MAX_COLUMNS = 16_384  # Excel's own limit (XFD)
+_CHUNK = 1 << 20
+_MAX_CARRY = 1 << 20
+
+
+def read_bounded(path: Path) -> bytes:
+    """The file's bytes, refusing at once (without a blocking open) what is not an ordinary file or too large."""
+    info = os.stat(path)  # follows a symlink: a link to a FIFO is judged as the FIFO
+    _refuse_special(info.st_mode)
+    if info.st_size > MAX_FILE_BYTES:
+        raise FileRefused("The file is too large ({size} MB) to be a clinic's aggregated data.", kind="size",
+                          size=Count(info.st_size >> 20))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        _refuse_special(os.fstat(fd).st_mode)  # the file may have been swapped since the stat
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_FILE_BYTES:
+        raise FileRefused("The file is too large ({size} MB) to be a clinic's aggregated data.", kind="size",
+                          size=Count(len(data) >> 20))
+    return data
+
+
+def _refuse_special(mode: int) -> None:
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        raise FileRefused("This is a folder, not a file. Choose the files inside it.", kind="special")
+    if stat.S_ISFIFO(mode):
+        raise FileRefused("This is a named pipe (FIFO), not an ordinary file; it was not opened.", kind="special")
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        raise FileRefused("This is a device, not an ordinary file; it was not opened.", kind="special")
+    raise FileRefused("This is not an ordinary file (perhaps a socket); it was not opened.", kind="special")
+
+
+def check_text_cells(data: bytes) -> None:
+    """Refuse a text file with far more cells than aggregated data has, before it is split into cells."""
+    lines = data.count(b"\n") + data.count(b"\r") // 2 + 1
+    separators = max(data.count(d) for d in (b";", b",", b"\t", b"|"))
+    estimate = max(lines, separators + lines // 2)
+    if estimate > MAX_TEXT_CELLS:
+        raise FileRefused("The file has about {cells} cells, more than KlyngeDesk reads in one file ({limit}). "
+                          "Aggregated clinic data is much smaller; check that this is the right file.",
+                          kind="size", cells=Count(estimate), limit=Count(MAX_TEXT_CELLS))
+
+
+def check_columns(rows: list[list]) -> None:
+    for i, row in enumerate(rows, 1):
+        if len(row) > MAX_COLUMNS:
+            raise FileRefused("Row {row} of the file has {n} columns; KlyngeDesk reads at most {limit}. Check that "
+                              "the file is a table and that its delimiter is right.", kind="size", row=i,
+                              n=Count(len(row)), limit=Count(MAX_COLUMNS))
+
+
+# --- spreadsheets: the used area of every sheet, counted from the XML itself ---------------------------------
+@dataclass
+class Extent:
+    rows: int = 0
+    columns: int = 0
+    cells: int = 0
+
+    @property
+    def area(self) -> int:
+        return self.rows * self.columns
+
+
+_XLSX_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")
+_XLSX_REF = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})([0-9]{0,8})["\']')
+_ODS_TAG = re.compile(rb"<(/?)(?:table:)(table|table-row|table-cell|covered-table-cell)\b([^>]*)>")
+_ODS_REPEAT_ROWS = re.compile(rb'number-rows-repeated\s*=\s*["\']([0-9]{1,10})["\']')
+_ODS_REPEAT_COLS = re.compile(rb'number-columns-repeated\s*=\s*["\']([0-9]{1,10})["\']')
+_ODS_NAME = re.compile(rb'\btable:name\s*=\s*"([^"]*)"')
+
+
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _chunks(stream) -> iter:
+    """Pieces of an XML stream that never cut a tag in two."""
+    carry = b""
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            if carry:
+                yield carry
+            return
+        buf = carry + chunk
+        cut = buf.rfind(b"<")
+        if cut <= 0:
+            cut = len(buf)
+        yield buf[:cut]
+        carry = buf[cut:]
+        if len(carry) > _MAX_CARRY:  # one absurdly long tag: its attributes are not needed
+            carry = b""
+
+
+def _xlsx_extent(stream, budget: int) -> Extent:
+    ext = Extent()
+    row = col = 0
+    for piece in _chunks(stream):
+        for m in _XLSX_TAG.finditer(piece):
+            attrs = m.group(2)
+            ref = _XLSX_REF.search(attrs)
+            if m.group(1) == b"row":
+                row = int(ref.group(2)) if ref and ref.group(2) else row + 1
+                col = 0
+                continue
+            if ref and ref.group(1):
+                col = _column_index(ref.group(1))
+                if ref.group(2):
+                    row = int(ref.group(2))
+            else:
+                col += 1
+            if attrs.rstrip().endswith(b"/"):
+                continue  # a cell with a style and nothing in it: calamine leaves it out
+            ext.cells += 1
+            ext.rows, ext.columns = max(ext.rows, row), max(ext.columns, col)
+            if ext.area > budget or ext.cells > budget:
+                return ext
+    return ext
+
+
+def _ods_extents(stream, budget: int) -> list[tuple[str, Extent]]:
+    out: list[tuple[str, Extent]] = []
+    ext = Extent()
+    row = col = 0
+    row_repeat, row_content, row_cols = 1, 0, 0
+    for piece in _chunks(stream):
+        for m in _ODS_TAG.finditer(piece):
+            closing, tag, attrs = m.group(1), m.group(2), m.group(3)
+            empty_tag = attrs.rstrip().endswith(b"/")
+            if tag == b"table" and not closing:
+                name = _ODS_NAME.search(attrs)
+                ext, row = Extent(), 0
+                out.append((name.group(1).decode("utf-8", "replace") if name else "?", ext))
+            elif tag == b"table-row" and not closing:
+                rep = _ODS_REPEAT_ROWS.search(attrs)
+                row_repeat, row_content, row_cols, col = int(rep.group(1)) if rep else 1, 0, 0, 0
+                if empty_tag:
+                    row += row_repeat
+            elif tag == b"table-row" and closing:
+                if row_content:
+                    ext.rows = max(ext.rows, row + row_repeat)
+                    ext.columns = max(ext.columns, row_cols)
+                    ext.cells += row_content * row_repeat
+                row += row_repeat
+                if ext.area > budget or ext.cells > budget:
+                    return out
+            elif tag in (b"table-cell", b"covered-table-cell") and not closing:
+                rep = _ODS_REPEAT_COLS.search(attrs)
+                n = int(rep.group(1)) if rep else 1
+                if b"value-type" in attrs or not empty_tag:
+                    row_content += n
+                    row_cols = col + n
+                col += n
+    return out
+
+
+def check_sheet_extents(data: bytes, fmt: str) -> None:
+    """Refuse a workbook whose sheets would unfold into more cells than memory allows (a far stray cell,
+    a declared size that lies, a repeated row), judged from the cells in the XML before calamine sees it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if fmt == "xlsx":
+                sheets = _xlsx_sheets(archive)
+            elif fmt == "ods" and "content.xml" in archive.namelist():
+                with archive.open("content.xml") as part:
+                    sheets = _ods_extents(part, MAX_SHEET_CELLS)
+            else:
+                return
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError):
+        raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
+                          "send it again.", kind="corrupt", format=fmt) from None
+    total = 0
+    for name, ext in sheets:
+        if ext.area > MAX_SHEET_CELLS or ext.cells > MAX_SHEET_CELLS:
+            from klyngedesk.core.ingest.cpr import redact
+            from klyngedesk.core.ingest.tables import col_letter
+
+            far = f"{col_letter(min(max(ext.columns, 1), MAX_COLUMNS) - 1)}{ext.rows}"
+            raise FileRefused("Sheet {sheet} uses cells as far out as {cell} ({cells} cells from A1), more than "
+                              "KlyngeDesk reads in one sheet ({limit}). Delete the rows and columns outside the "
+                              "table in the spreadsheet program, save, and import again.", kind="size",
+                              sheet=redact(name), cell=far if ext.columns <= MAX_COLUMNS else "?",
+                              cells=Count(max(ext.area, ext.cells)), limit=Count(MAX_SHEET_CELLS))
+        total += ext.area
+    if total > MAX_WORKBOOK_CELLS:
+        raise FileRefused("The workbook's sheets hold {cells} cells in all, more than KlyngeDesk reads in one file "
+                          "({limit}). Import the sheets with the clinics' numbers as a smaller file.", kind="size",
+                          cells=Count(total), limit=Count(MAX_WORKBOOK_CELLS))
+
+
+def _xlsx_sheets(archive: zipfile.ZipFile) -> list[tuple[str, Extent]]:
+    from klyngedesk.core.ingest.sheet_reader import sheet_parts
+
+    out = []
+    for name, part in sheet_parts(archive):
+        with archive.open(part) as stream:
+            out.append((name, _xlsx_extent(stream, MAX_SHEET_CELLS)))
+    return out
