@@ -26,13 +26,17 @@ def march(demo_project):
     return demo_project, anonymised_table(demo_project, "2026-03", "smerter")
 
 
-def test_ranked_bars_are_sorted_from_zero_with_the_cluster_lines(march) -> None:
+def test_ranked_bars_put_the_best_on_top_from_zero_with_the_cluster_lines(march) -> None:
     project, table = march
     topic = project.topic("smerter")
     for ind in table.indicators:
-        spec = ranked_chart(ind, indicator_meta(topic, ind.key), ChartContext("da"))
+        meta = indicator_meta(topic, ind.key)
+        spec = ranked_chart(ind, meta, ChartContext("da"))
         values = [b.value for b in spec.bars if b.value is not None]
-        assert values == sorted(values, reverse=True)
+        # better always on the same side: the best on top, said in the title
+        assert values == sorted(values, reverse=meta.direction != "min")
+        words = {"max": "højere er bedre", "min": "lavere er bedre"}.get(meta.direction or "", "hverken")
+        assert words in spec.title
         assert spec.axis.low == 0 and spec.axis.high >= max(b.high or b.value for b in spec.bars if b.value)
         assert "median" in {line.role for line in spec.lines}
         assert not any(b.highlight for b in spec.bars)                  # nobody is singled out in the group

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 _MONTHS = {
@@ -40,3 +41,43 @@ def format_date(value: date, lang: str = "da") -> str:
 def format_short_date(value: date, lang: str = "da") -> str:
     """date(2026, 3, 12) -> '12.03.2026' or '2026-03-12'."""
     return value.strftime("%d.%m.%Y") if lang == "da" else value.isoformat()
+
+
+def step_decimals(step: float, most: int = 4) -> int:
+    """The decimals a tick step needs to be printed exactly: 5 -> 0, 2.5 -> 1, 0.25 -> 2."""
+    for d in range(most + 1):
+        scaled = abs(step) * 10 ** d
+        if abs(scaled - round(scaled)) < 1e-6 * max(1.0, scaled):
+            return d
+    return most
+
+
+def format_signed_percent(fraction: float | None, decimals: int = 0, lang: str = "da", missing: str = "–") -> str:
+    """-0.43 -> '−43 %', 0.1 -> '+10 %'; what rounds to zero is '0 %' (never '−0 %' or '+0 %')."""
+    if fraction is None or (isinstance(fraction, float) and math.isnan(fraction)):
+        return missing
+    value = round(fraction * 100, decimals)
+    if value == 0:
+        return format_percent(0.0, decimals, lang)
+    text = format_percent(value, decimals, lang)
+    return "+" + text if value > 0 else text
+
+
+_TIME = re.compile(r"^\s*(?:kl\.?\s*)?(\d{1,2})(?:[.:](\d{2}))?\s*(?:[-–—]|til|to)\s*(\d{1,2})(?:[.:](\d{2}))?\s*$",
+                   re.IGNORECASE)
+
+
+def format_time_range(text: str, lang: str = "da") -> str:
+    """'13.00-16.30' or '13:00–16:30' -> 'kl. 13.00–16.30' in Danish, '13:00–16:30' in English.
+
+    Text that is not a plain time range is returned as written.
+    """
+    m = _TIME.match(text or "")
+    if not m:
+        return text
+    h1, m1, h2, m2 = int(m[1]), int(m[2] or 0), int(m[3]), int(m[4] or 0)
+    if not (h1 < 24 and h2 < 24 and m1 < 60 and m2 < 60):
+        return text
+    sep = "." if lang == "da" else ":"
+    span = f"{h1:02d}{sep}{m1:02d}–{h2:02d}{sep}{m2:02d}"
+    return f"kl. {span}" if lang == "da" else span

@@ -168,6 +168,8 @@ def canonical_package(data: dict) -> dict:
         indicators.append(clean)
     out["indicators"] = indicators
     out["questions"] = list(data.get("questions", []))
+    if data.get("questions_en"):
+        out["questions_en"] = list(data["questions_en"])
     out["speakers"] = [_clean(s, {"name": None, "organisation": "", "problem_statement": ""})
                        for s in data.get("speakers", [])]
     out["references"] = [_clean(r, {"indicator": None, "scope": None, "value": None, "source": None})
@@ -221,11 +223,14 @@ def package_from_project(project, key: str) -> dict:
     base = topic.package if topic.package.get("format") == PACKAGE_FORMAT else {}
     by_key = {name: {d["key"]: d for d in base.get(name, [])} for name in ("measures", "indicators")}
     out: dict[str, Any] = {k: base[k] for k in (*_META, "data_source") if base.get(k)}
-    out["topic"] = {"key": topic.key, "title": topic.title, "description": topic.description}
+    out["topic"] = {**base.get("topic", {}), "key": topic.key, "title": topic.title,
+                    "description": topic.description}
     out["measures"] = [{**by_key["measures"].get(m.key, {}), "key": m.key, "title": m.title,
                         "description": m.description} for m in topic.measures]
     out["indicators"] = [_indicator_dict(ind, by_key["indicators"].get(ind.key, {})) for ind in topic.indicators]
     out["questions"] = base.get("questions", [])
+    if base.get("questions_en"):
+        out["questions_en"] = base["questions_en"]
     out["speakers"] = base.get("speakers", [])
     refs = list(base.get("references", []))
     seen = {_ref_key(r) for r in refs}
@@ -275,3 +280,55 @@ def package_summary(data: dict) -> dict:
     return {"key": data["topic"]["key"], "title": data["topic"]["title"], "revision": data.get("revision"),
             "measures": len(data["measures"]), "indicators": len(data["indicators"]),
             "targets": sum(1 for d in data["indicators"] if "target" in d)}
+
+
+# --- texts in the reader's language ----------------------------------------------------------
+def text_in(item: dict, name: str, lang: str, default: str = "") -> str:
+    """A package text in the reader's language: `name_en` for English when the package has it, else `name`."""
+    if lang == "en" and isinstance(item.get(f"{name}_en"), str) and item[f"{name}_en"].strip():
+        return item[f"{name}_en"]
+    value = item.get(name)
+    return value if isinstance(value, str) and value.strip() else default
+
+
+def _by_key(package: dict, kind: str, key: str | None) -> dict:
+    for item in package.get(kind, []) if isinstance(package, dict) else []:
+        if isinstance(item, dict) and item.get("key") == key:
+            return item
+    return {}
+
+
+def topic_title(topic: Topic, lang: str) -> str:
+    """The topic's title as the project holds it, or the package's English title for English."""
+    head = topic.package.get("topic", {}) if isinstance(topic.package, dict) else {}
+    return text_in(head, "title", lang, topic.title) if lang == "en" else topic.title
+
+
+def topic_description(topic: Topic, lang: str) -> str:
+    head = topic.package.get("topic", {}) if isinstance(topic.package, dict) else {}
+    return text_in(head, "description", lang, topic.description) if lang == "en" else topic.description
+
+
+def indicator_text(topic: Topic, key: str, name: str, lang: str, default: str = "") -> str:
+    """An indicator's `title`, `rationale`, ... in the reader's language (the stored title for Danish)."""
+    return text_in(_by_key(topic.package, "indicators", key), name, lang, default)
+
+
+def measure_text(topic: Topic, key: str | None, name: str, lang: str, default: str = "") -> str:
+    return text_in(_by_key(topic.package, "measures", key), name, lang, default)
+
+
+def indicator_guideline(topic: Topic, key: str, lang: str) -> tuple[str, str]:
+    """(what the guideline says, its source) for an indicator; empty strings when the package has none."""
+    guide = _by_key(topic.package, "indicators", key).get("guideline")
+    if not isinstance(guide, dict):
+        return "", ""
+    return text_in(guide, "text", lang), text_in(guide, "source", lang)
+
+
+def topic_questions(topic: Topic, lang: str) -> list[str]:
+    """The package's discussion questions, in English when the package has them in English."""
+    package = topic.package if isinstance(topic.package, dict) else {}
+    english = package.get("questions_en") if lang == "en" else None
+    items = english if isinstance(english, list) and english else package.get("questions", [])
+    return [q for q in items if isinstance(q, str)]

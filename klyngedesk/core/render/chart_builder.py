@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from klyngedesk.core.anonymise import AnonymisedComposition, AnonymisedIndicator, AnonymisedRow
@@ -25,6 +26,7 @@ from klyngedesk.i18n import tr
 
 MIN_FUNNEL_POINTS = 4
 MIN_DENOMINATOR_SPREAD = 1.5   # largest / smallest denominator before a funnel plot tells anything
+CURVE_POINTS = 72              # samples of a smooth funnel limit over the whole x axis
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,37 @@ def reference_lines(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext
     return tuple(lines)
 
 
+def better(direction: str | None) -> str | None:
+    """'higher' (direction max), 'lower' (direction min) or None (no better direction)."""
+    return {"max": "higher", "min": "lower"}.get(direction or "")
+
+
+def ranked_title(direction: str | None, lang: str) -> str:
+    if direction == "max":
+        return tr("Clinics ranked: higher is better, best on top", lang)
+    if direction == "min":
+        return tr("Clinics ranked: lower is better, best on top", lang)
+    return tr("Clinics ranked by value, highest on top (neither high nor low is better in itself)", lang)
+
+
+def better_words(direction: str | None, lang: str) -> str:
+    if direction == "max":
+        return tr("higher is better", lang)
+    if direction == "min":
+        return tr("lower is better", lang)
+    return ""
+
+
+def _best_first(value: float | None, direction: str | None) -> float:
+    """Sort key: the best value first (lowest first when lower is better, else highest first)."""
+    if value is None:
+        return math.inf
+    return value if direction == "min" else -value
+
+
 def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext) -> RankedBarChart:
-    """Bars sorted by value (largest on top), whiskers, median, region/national and target lines."""
+    """Bars sorted best on top (highest on top without a direction), whiskers, median, region/national and
+    target lines."""
     lang, unit = ctx.lang, ind.unit
     bars = []
     for row in ind.rows:
@@ -116,15 +147,17 @@ def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext) -
         else:
             text = wording.number(value, unit, lang)
         bars.append(RankedBar(ctx.label(row), value, low, high, text, own, _outside(flag)))
-    bars.sort(key=lambda b: (b.value is None, -(b.value or 0.0), b.label))
+    direction = meta.direction
+    bars.sort(key=lambda b: (b.value is None, _best_first(b.value, direction), b.label))
     lines = reference_lines(ind, meta, ctx)
     extent = [b.high if b.high is not None else b.value for b in bars if b.value is not None]
     extent += [ln.value for ln in lines]
     axis = make_axis(wording.unit_label(meta, lang), extent, wording.tick(unit, lang),
                      ceiling=100.0 if unit == "percent" else None)
-    return RankedBarChart(tr("Clinics ranked by value", lang), axis, tuple(bars), lines,
-                          interval_label=tr("95 % confidence interval", lang),
-                          outside_label=tr("outside the 99.8 % limit", lang), own_label=ctx.own_label)
+    return RankedBarChart(ranked_title(direction, lang), axis, tuple(bars), lines,
+                          interval_label=tr("95% CI", lang),
+                          outside_label=tr("outside the 99.8% limit", lang), own_label=ctx.own_label,
+                          better=better(direction))  # type: ignore[arg-type]
 
 
 def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
@@ -139,7 +172,9 @@ def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
             den = ctx.own.denominator
         if value is None or den is None or den <= 0:
             continue
-        points.append(FunnelPoint(ctx.label(row), den, value, ctx.is_own(row.code), _outside(flag)))
+        label = tr("{code} (you)", lang, code=row.code) if ctx.is_own(row.code) else row.code
+        detail = f"{wording.number(value, unit, lang)} · {wording.count(den, lang)}"
+        points.append(FunnelPoint(label, den, value, ctx.is_own(row.code), _outside(flag), detail))
         if row.funnel is not None:
             limits.append((den, row.funnel))
     dens = [p.x for p in points]
@@ -147,21 +182,97 @@ def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
             or max(dens) < MIN_DENOMINATOR_SPREAD * min(dens)):
         return None
     limits.sort(key=lambda t: t[0])
-    xs = tuple(x for x, _ in limits)
-    curves = (FunnelLimit("95", tr("95 % limit", lang), xs, tuple(f.l95 for _, f in limits),
-                          tuple(f.u95 for _, f in limits)),
-              FunnelLimit("99.8", tr("99.8 % limit", lang), xs, tuple(f.l998 for _, f in limits),
-                          tuple(f.u998 for _, f in limits)))
     ys = [p.y for p in points] + [f.u998 for _, f in limits] + [ind.pooled]
     ys += [f.l998 for _, f in limits]
     # A scatter, not bars: the value axis fits the points and limits (bars elsewhere start at zero).
     y_axis = make_axis(wording.unit_label(meta, lang), ys, wording.tick(unit, lang), from_zero=False,
                        ceiling=100.0 if unit == "percent" else None)
     x_axis = make_axis(denominator_title, dens, wording.tick("count", lang), max_ticks=5)
+    ceiling = 100.0 if unit == "percent" else None
+    xs = curve_grid(x_axis.low, x_axis.high, min(dens))
+    curves = tuple(
+        FunnelLimit(level, label, xs,
+                    smooth_limit(limits, lambda f, lo=lo: getattr(f, lo), ind.pooled, xs, ceiling),
+                    smooth_limit(limits, lambda f, hi=hi: getattr(f, hi), ind.pooled, xs, ceiling))
+        for level, label, lo, hi in (("95", tr("95% limit", lang), "l95", "u95"),
+                                     ("99.8", tr("99.8% limit", lang), "l998", "u998")))
     return FunnelChart(tr("Funnel plot: value against the size of the denominator", lang), x_axis, y_axis,
                        ind.pooled, tr("Cluster as a whole {value}", lang, value=wording.number(ind.pooled, unit, lang)),
-                       curves, tuple(points), outside_label=tr("outside the 99.8 % limit", lang),
-                       own_label=ctx.own_label)
+                       curves, tuple(points), outside_label=tr("outside the 99.8% limit", lang),
+                       own_label=ctx.own_label, better_label=better_words(meta.direction, lang),
+                       unlabelled_label=tr("Not labelled in the plot (value, denominator)", lang))
+
+
+def curve_grid(low: float, high: float, smallest: float) -> tuple[float, ...]:
+    """Denominators from near the left edge of the axis to its right end, denser where curves bend."""
+    start = max(low, smallest * 0.25, high * 0.01, 1e-9)
+    ratio = (high / start) ** (1 / (CURVE_POINTS - 1))
+    return tuple(start * ratio ** i for i in range(CURVE_POINTS))
+
+
+def smooth_limit(limits: list, part, centre: float, xs: tuple[float, ...], ceiling: float | None
+                 ) -> tuple[float, ...]:
+    """One limit curve over the grid `xs`, through each clinic's own limit.
+
+    The half-width h (limit minus centre) of every funnel limit behaves like sqrt(a/n + b) (binomial or
+    Poisson spread a/n, overdispersion b); a and b are fitted to the clinics' limits, and the small
+    remainder is interpolated in log n between them, so the curve passes through every clinic's exact
+    limit (a clinic flagged outside is drawn outside) and is smooth over the whole axis.
+    """
+    floor = 0.0
+    pts = [(n, part(f) - centre) for n, f in limits
+           if part(f) is not None and floor < part(f) < (ceiling if ceiling is not None else math.inf)]
+    if not pts:
+        pts = [(n, part(f) - centre) for n, f in limits if part(f) is not None]
+    if not pts:
+        return tuple(centre for _ in xs)
+    sign = 1.0 if sum(h for _, h in pts) >= 0 else -1.0
+    a, b = _fit_spread([(1.0 / n, h * h) for n, h in pts])
+
+    def model(n: float) -> float:
+        return sign * math.sqrt(max(a / n + b, 0.0))
+
+    logs = [math.log(n) for n, _ in pts]
+    rest = [h - model(n) for n, h in pts]
+    out = []
+    for x in xs:
+        value = centre + model(x) + _interpolate(math.log(x), logs, rest)
+        if ceiling is not None:
+            value = min(value, ceiling)
+        out.append(max(value, floor))
+    return tuple(out)
+
+
+def _fit_spread(samples: list[tuple[float, float]]) -> tuple[float, float]:
+    """Least squares h² = a·u + b (u = 1/n) with a, b >= 0."""
+    k = len(samples)
+    su = sum(u for u, _ in samples)
+    sy = sum(y for _, y in samples)
+    suu = sum(u * u for u, _ in samples)
+    suy = sum(u * y for u, y in samples)
+    det = k * suu - su * su
+    if k >= 2 and det > 1e-18:
+        a = (k * suy - su * sy) / det
+        b = (sy - a * su) / k
+        if a >= 0 and b >= 0:
+            return a, b
+    if suu > 0:                      # no overdispersion term: a through the origin
+        return max(suy / suu, 0.0), 0.0
+    return 0.0, max(sy / k, 0.0)
+
+
+def _interpolate(x: float, xs: list[float], ys: list[float]) -> float:
+    """Piecewise-linear through (xs, ys) (xs ascending), constant beyond the ends."""
+    if x <= xs[0]:
+        return ys[0]
+    if x >= xs[-1]:
+        return ys[-1]
+    for i in range(1, len(xs)):
+        if x <= xs[i]:
+            span = xs[i] - xs[i - 1] or 1.0
+            t = (x - xs[i - 1]) / span
+            return ys[i - 1] + t * (ys[i] - ys[i - 1])
+    return ys[-1]
 
 
 def before_after_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext, before_label: str,
@@ -177,7 +288,8 @@ def before_after_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartCont
         rows.append(BeforeAfterRow(ctx.label(row), before, value, ctx.is_own(row.code)))
     if not any(r.before is not None for r in rows):
         return None
-    rows.sort(key=lambda r: (r.after is None, -(r.after if r.after is not None else r.before or 0.0), r.label))
+    rows.sort(key=lambda r: (r.after is None, _best_first(r.after if r.after is not None else r.before,
+                                                          meta.direction), r.label))
     lines = tuple(ln for ln in reference_lines(ind, meta, ctx) if ln.role == "target")
     extent = [v for r in rows for v in (r.before, r.after) if v is not None] + [ln.value for ln in lines]
     axis = make_axis(wording.unit_label(meta, lang), extent, wording.tick(unit, lang),
@@ -197,7 +309,9 @@ def composition_chart(comp: AnonymisedComposition, ctx: ChartContext,
     lang = ctx.lang
     label_codes = label_codes or {}
     bars = [CompositionBar(tr("Cluster", lang), tuple(comp.cluster))]
-    for label, shares in sorted(comp.shares, key=lambda item: _code_key(label_codes.get(item[0], item[0]))):
+    # Ordered by the first part's share, largest on top (not in code order: the ranked chart is elsewhere).
+    for label, shares in sorted(comp.shares, key=lambda item: (item[1][0] is None, -(item[1][0] or 0.0),
+                                                                _code_key(label_codes.get(item[0], item[0])))):
         code = label_codes.get(label, label)
         own = ctx.is_own(code)
         shown = own_shares if own and own_shares is not None else shares
@@ -210,7 +324,8 @@ def composition_chart(comp: AnonymisedComposition, ctx: ChartContext,
         bars.append(CompositionBar(text, tuple(shown), own,
                                    "" if all(s is not None for s in shown) else ctx.suppressed_text))
     axis = make_axis(tr("share (%)", lang), [100.0], wording.tick("percent", lang), ceiling=100.0)
-    return CompositionChart(tr("Share of each drug, per clinic", lang), tuple(comp.parts), axis, tuple(bars),
+    return CompositionChart(tr("Distribution per clinic, largest share of {part} on top", lang,
+                               part=comp.parts[0] if comp.parts else ""), tuple(comp.parts), axis, tuple(bars),
                             own_label=ctx.own_label)
 
 

@@ -17,15 +17,17 @@ from klyngedesk.core.render.charts import (
     ReferenceLine,
 )
 from klyngedesk.core.render.fonts import BOLD, REGULAR, SEMIBOLD, register_fonts, text_width
+from klyngedesk.core.render.label_placement import LabelRequest, place_labels
 from klyngedesk.core.render.pdf_pen import ChartFlowable, Pen
 
-TITLE_SIZE, LABEL_SIZE, TICK_SIZE = 9.0, 7.5, 7.0
-ROW = 10.5            # height of one clinic row
+TITLE_SIZE, LABEL_SIZE, TICK_SIZE, POINT_SIZE = 9.5, 8.5, 8.0, 8.0   # print: nothing under 8 pt
+ROW = 11.5            # height of one clinic row
+COMPACT_ROW = 8.8     # rows of the small charts in a personal handout (labels stay 8 pt)
 ROWS_AREA = 580.0     # the most height the rows may take: very large clusters get thinner rows, never a
                       # chart taller than a page
-TITLE_H = 16.0        # space for the title
-AXIS_H = 24.0         # tick labels + axis label under the plot
-LEGEND_ROW = 11.0
+TITLE_H = 18.0        # space for the title
+AXIS_H = 27.0         # tick labels + axis label under the plot
+LEGEND_ROW = 12.5
 _colour_cache: dict[str, HexColor] = {}
 
 
@@ -39,6 +41,20 @@ def colour(role_or_hex: str) -> HexColor:
 def _text(pen: Pen, x: float, y: float, text: str, *, size: float = LABEL_SIZE, font: str = REGULAR,
           anchor: str = "start", role: str = "text") -> None:
     pen.text(x, y, text, font, size, colour(role), anchor)
+
+
+def marker(pen: Pen, kind: str, x: float, y: float, size: float = 3.0) -> None:
+    """A point marked by shape as well as colour: 'own' a square, 'above'/'below' a triangle pointing that
+    way, 'own_above'/'own_below' an own-coloured triangle; every one with a black outline."""
+    black = colour("own_outline")
+    if kind == "own":
+        pen.rect(x - size, y - size, 2 * size, 2 * size, fill=colour("bar_own"), stroke=black, width=0.9)
+        return
+    up = kind.endswith("above")
+    fill = colour("bar_own") if kind.startswith("own") else colour("outside")
+    s = size * 1.25
+    tip, base = (y + s, y - s * 0.75) if up else (y - s, y + s * 0.75)
+    pen.polygon([(x - s, base), (x + s, base), (x, tip)], fill=fill, stroke=black, width=0.7)
 
 
 def _label_column(labels: list[str], width: float) -> float:
@@ -59,10 +75,10 @@ def _x_axis(pen: Pen, axis: Axis, x0: float, x1: float, y_bottom: float, y_top: 
     for tick, label in zip(axis.ticks, axis.tick_labels, strict=True):
         x = x0 + axis.fraction(tick) * (x1 - x0)
         pen.line(x, y_bottom, x, y_top, stroke=colour("grid"), width=0.5)
-        _text(pen, x, y_bottom - 9, label, size=TICK_SIZE, anchor="middle", role="muted")
+        _text(pen, x, y_bottom - 10, label, size=TICK_SIZE, anchor="middle", role="muted")
     pen.line(x0, y_bottom, x1, y_bottom, stroke=colour("axis"), width=0.6)
     if axis.label:
-        _text(pen, (x0 + x1) / 2, y_bottom - 20, axis.label, size=TICK_SIZE, anchor="middle", role="muted")
+        _text(pen, (x0 + x1) / 2, y_bottom - 22, axis.label, size=TICK_SIZE, anchor="middle", role="muted")
 
 
 def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float, y: float) -> float:
@@ -76,8 +92,14 @@ def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float
         if kind == "line":
             pen.line(x, yy + 2.5, x + 14, yy + 2.5, stroke=colour(role), width=1.2,
                        dash=LINE_DASHES.get(role) or None)
+        elif kind == "marker":
+            marker(pen, role, x + 7, yy + 2.8, 3.0)
+        elif kind == "outside":
+            kinds = role.split("+")
+            for k, which in enumerate(kinds):
+                marker(pen, which, x + (7 if len(kinds) == 1 else 3.5 + 7 * k), yy + 2.8, 2.6)
         elif kind == "ring":
-            pen.circle(x + 7, yy + 2.5, 3, fill=None, stroke=colour(role), width=1.2)
+            pen.circle(x + 7, yy + 2.5, 3, fill=white, stroke=colour(role), width=1.0)
         elif kind == "whisker":
             pen.line(x, yy + 2.5, x + 14, yy + 2.5, stroke=colour(role), width=0.8)
             pen.line(x, yy, x, yy + 5, stroke=colour(role), width=0.8)
@@ -86,8 +108,10 @@ def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float
             pen.circle(x + 7, yy + 2.5, 3, fill=colour(role), stroke=None)
         elif kind == "frame":
             pen.rect(x + 1, yy - 1.5, 12, 8, fill=None, stroke=colour(role), width=1.4)
+        elif kind == "own_box":
+            pen.rect(x + 2, yy - 0.5, 10, 6, fill=colour("bar_own"), stroke=colour("own_outline"), width=0.9)
         else:
-            pen.rect(x + 2, yy - 0.5, 10, 6, fill=colour(role), stroke=None)
+            pen.rect(x + 2, yy - 0.5, 10, 6, fill=colour(role), stroke=colour("axis"), width=0.3)
         _text(pen, x + 18, yy, label, size=TICK_SIZE, role="muted")
         x += item_w
     return rows * LEGEND_ROW
@@ -122,144 +146,215 @@ def _title(pen: Pen, spec_title: str, height: float) -> None:
 
 
 def _rows_frame(labels: list[str], legend: list[tuple[str, str, str]], width: float, rows: int,
-                value_col: float) -> tuple[float, float, float, float, float]:
+                value_col: float, base: float = ROW) -> tuple[float, float, float, float, float]:
     """Geometry shared by the row charts: (height, x0 of plot, x1 of plot, y of the top row, legend height)."""
     label_w = _label_column(labels, width)
     legend_h = _legend_rows(legend, width) * LEGEND_ROW + 4 if legend else 0
-    height = TITLE_H + rows * row_height(rows) + AXIS_H + legend_h + 4
+    height = TITLE_H + rows * row_height(rows, base) + AXIS_H + legend_h + 4
     return height, label_w, width - value_col, height - TITLE_H, legend_h
 
 
-def row_height(rows: int) -> float:
-    return ROW if rows * ROW <= ROWS_AREA else max(2.0, ROWS_AREA / rows)
+def row_height(rows: int, base: float = ROW) -> float:
+    return base if rows * base <= ROWS_AREA else max(2.0, ROWS_AREA / rows)
 
 
 def _row_chart(title: str, axis: Axis, labels: list[str], legend: list[tuple[str, str, str]], width: float,
-               value_col: float) -> tuple[Pen, float, float, float, float, float]:
+               value_col: float, base: float = ROW) -> tuple[Pen, float, float, float, float, float]:
     """A chart of one row per clinic: its pen with title and x axis drawn, and (x0, x1, top, y_bottom, legend_h)."""
-    height, x0, x1, top, legend_h = _rows_frame(labels, legend, width, len(labels), value_col)
+    height, x0, x1, top, legend_h = _rows_frame(labels, legend, width, len(labels), value_col, base)
     pen = Pen(width, height)
     _title(pen, title, height)
-    y_bottom = top - len(labels) * row_height(len(labels))
+    y_bottom = top - len(labels) * row_height(len(labels), base)
     _x_axis(pen, axis, x0, x1, y_bottom, top)
     return pen, x0, x1, top, y_bottom, legend_h
 
 
-def _row_label(pen: Pen, x0: float, yc: float, label: str, highlight: bool) -> str:
+def _row_label(pen: Pen, x0: float, yc: float, label: str, highlight: bool, room: float | None = None) -> str:
     """The clinic's label right-aligned before the plot (bold for the reader's own); returns the font used."""
     font = BOLD if highlight else REGULAR
-    _text(pen, x0 - 5, yc - 2.6, _clip_label(label, x0 - 6, font), font=font, anchor="end")
+    _text(pen, x0 - 5, yc - LABEL_SIZE * 0.3, _clip_label(label, room if room is not None else x0 - 6, font),
+          font=font, anchor="end")
     return font
 
 
-def ranked_bars(spec: RankedBarChart, width: float) -> ChartFlowable:
+def _outside_items(flags: list[str | None], label: str) -> list[tuple[str, str, str]]:
+    """The legend entry for the triangles drawn: pointing up above the 99.8 % limit, down below it."""
+    kinds = [k for k in ("above", "below") if k in flags]
+    return [("outside", "+".join(kinds), label)] if kinds else []
+
+
+def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> ChartFlowable:
     register_fonts()
     has_whiskers = spec.interval_label and any(b.low is not None for b in spec.bars)
     legend = [("whisker", "whisker", spec.interval_label)] if has_whiskers else []
     legend += [("line", ln.role, ln.label) for ln in spec.lines if spec.axis.low <= ln.value <= spec.axis.high]
     if spec.own_label and any(b.highlight for b in spec.bars):
-        legend.append(("box", "bar_own", spec.own_label))
-    if spec.outside_label and any(b.outside for b in spec.bars):
-        legend.append(("ring", "outside", spec.outside_label))
+        legend.append(("own_box", "bar_own", spec.own_label))
+    if spec.outside_label:
+        legend += _outside_items([b.outside for b in spec.bars], spec.outside_label)
     value_col = max((text_width(b.value_text, BOLD, LABEL_SIZE) for b in spec.bars), default=20) + 8
-    pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, [b.label for b in spec.bars], legend,
-                                                    width, value_col)
-    span, row = x1 - x0, row_height(len(spec.bars))
+    labels = [b.label for b in spec.bars]
+    marks = any(b.outside for b in spec.bars)
+    if marks:   # room for the triangle left of the labels
+        labels = [lab + "MM" for lab in labels]
+    base = COMPACT_ROW if compact else ROW
+    pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, labels, legend, width, value_col, base)
+    span, row = x1 - x0, row_height(len(spec.bars), base)
     for i, bar in enumerate(spec.bars):
         yc = top - (i + 0.5) * row
-        font = _row_label(pen, x0, yc, bar.label, bar.highlight)
-        _text(pen, width, yc - 2.6, bar.value_text, font=font, anchor="end",
-                    role="text" if bar.value is not None else "muted")
+        room = x0 - 6 - (12 if marks else 0)
+        font = _row_label(pen, x0, yc, bar.label, bar.highlight, room)
+        _text(pen, width, yc - LABEL_SIZE * 0.3, bar.value_text, font=font, anchor="end",
+              role="text" if bar.value is not None else "muted")
+        if bar.outside:
+            shown = _clip_label(bar.label, room, font)
+            kind = ("own_" if bar.highlight else "") + bar.outside
+            marker(pen, kind, x0 - 5 - text_width(shown, font, LABEL_SIZE) - 6, yc, 2.6)
         if bar.value is None:
             continue
         w = spec.axis.fraction(bar.value) * span
-        pen.rect(x0, yc - row * 0.32, max(w, 0.4), row * 0.64, width=1.2 if bar.outside else 0,
-                   fill=colour("bar_own" if bar.highlight else "bar"),
-                   stroke=colour("outside") if bar.outside else None)
+        pen.rect(x0, yc - row * 0.32, max(w, 0.4), row * 0.64,
+                 fill=colour("bar_own" if bar.highlight else "bar"),
+                 stroke=colour("own_outline") if bar.highlight else None, width=0.9 if bar.highlight else 0)
         if bar.low is not None and bar.high is not None:
             xl, xh = x0 + spec.axis.fraction(bar.low) * span, x0 + spec.axis.fraction(bar.high) * span
-            for seg in ((xl, yc, xh, yc), (xl, yc - 2.5, xl, yc + 2.5), (xh, yc - 2.5, xh, yc + 2.5)):
+            tick = min(2.5, row * 0.25)
+            for seg in ((xl, yc, xh, yc), (xl, yc - tick, xl, yc + tick), (xh, yc - tick, xh, yc + tick)):
                 pen.line(*seg, stroke=colour("whisker"), width=0.8)
-        if bar.outside:
-            pen.circle(x0 - 3 - text_width(bar.label, font, LABEL_SIZE) - 6, yc, 2.6, fill=None,
-                         stroke=colour("outside"), width=1.2)
     _reference_lines(pen, spec.lines, spec.axis, x0, x1, y_bottom, top)
     if legend:
         _legend(pen, legend, 0, width, legend_h - LEGEND_ROW + 2)
     return pen.flowable()
 
 
-def funnel(spec: FunnelChart, width: float, height: float = 190.0) -> ChartFlowable:
+def _key_rows(entries: list[str], width: float) -> list[str]:
+    """The unlabelled points' key as lines of text that fit the width."""
+    lines, line = [], ""
+    for entry in entries:
+        candidate = f"{line}   {entry}" if line else entry
+        if line and text_width(candidate, REGULAR, TICK_SIZE) > width:
+            lines.append(line)
+            candidate = entry
+        line = candidate
+    return [*lines, line] if line else lines
+
+
+def funnel(spec: FunnelChart, width: float, height: float = 185.0) -> ChartFlowable:
     register_fonts()
     legend = [("line", "pooled", spec.centre_label)] + [
         ("line", "limit95" if lim.level == "95" else "limit998", lim.label) for lim in spec.limits]
     if spec.own_label and any(p.highlight for p in spec.points):
-        legend.append(("box", "bar_own", spec.own_label))
-    if spec.outside_label and any(p.outside for p in spec.points):
-        legend.append(("ring", "outside", spec.outside_label))
+        legend.append(("marker", "own", spec.own_label))
+    if spec.outside_label:
+        legend += _outside_items([p.outside for p in spec.points], spec.outside_label)
     legend_h = _legend_rows(legend, width) * LEGEND_ROW + 4
-    total_h = height + legend_h
-    pen = Pen(width, total_h)
-    _title(pen, spec.title, total_h)
     y_axis_w = max(text_width(t, REGULAR, TICK_SIZE) for t in spec.y_axis.tick_labels) + 16
     x0, x1 = y_axis_w, width - 6
-    y_bottom, y_top = legend_h + AXIS_H, total_h - TITLE_H - 10
+
+    # Where the points go is known before the height is (the key under the plot depends on the labels).
+    def frame(key_h: float) -> tuple[float, float, float]:
+        total = height + legend_h + key_h
+        bottom = legend_h + key_h + AXIS_H
+        return total, bottom, total - TITLE_H - 12
+
+    def layout(key_h: float):
+        total, y_bottom, y_top = frame(key_h)
+
+        def pt(x: float, y: float) -> tuple[float, float]:
+            return (x0 + spec.x_axis.fraction(x) * (x1 - x0),
+                    y_bottom + spec.y_axis.fraction(y) * (y_top - y_bottom))
+
+        xy = [pt(p.x, p.y) for p in spec.points]
+        requests = [LabelRequest(x, y, _point_radius(p), text_width(p.label, BOLD if p.highlight else REGULAR,
+                                                                     POINT_SIZE), POINT_SIZE)
+                    for p, (x, y) in zip(spec.points, xy, strict=True)]
+        crowd = [sum(1 for (u, v) in xy if abs(u - x) < 30 and abs(v - y) < 14) for x, y in xy]
+        order = sorted(range(len(spec.points)), key=lambda i: (not spec.points[i].highlight,
+                                                                spec.points[i].outside is None, -crowd[i]))
+        placed = place_labels(requests, (x0 + 1, y_bottom + 1, x1 - 1, y_top - 1), order)
+        return total, y_bottom, y_top, pt, placed
+
+    total, y_bottom, y_top, pt, placed = layout(0.0)
+    missing = [f"{p.label}: {p.detail}" for p, where in zip(spec.points, placed, strict=True) if where is None]
+    key_lines: list[str] = []
+    if missing:
+        key_lines = _key_rows(missing, width - 4)
+        total, y_bottom, y_top, pt, placed = layout((len(key_lines) + 1) * LEGEND_ROW + 2)
+        missing = [f"{p.label}: {p.detail}" for p, where in zip(spec.points, placed, strict=True) if where is None]
+        key_lines = _key_rows(missing, width - 4)
+    pen = Pen(width, total)
+    _title(pen, spec.title, total)
     _x_axis(pen, spec.x_axis, x0, x1, y_bottom, y_top)
     for tick, label in zip(spec.y_axis.ticks, spec.y_axis.tick_labels, strict=True):
         y = y_bottom + spec.y_axis.fraction(tick) * (y_top - y_bottom)
         pen.line(x0, y, x1, y, stroke=colour("grid"), width=0.5)
-        _text(pen, x0 - 4, y - 2.4, label, size=TICK_SIZE, anchor="end", role="muted")
-    _text(pen, x0, y_top + 5, spec.y_axis.label, size=TICK_SIZE, role="muted")
-
-    def pt(x: float, y: float) -> tuple[float, float]:
-        return (x0 + spec.x_axis.fraction(x) * (x1 - x0), y_bottom + spec.y_axis.fraction(y) * (y_top - y_bottom))
-
+        _text(pen, x0 - 4, y - TICK_SIZE * 0.3, label, size=TICK_SIZE, anchor="end", role="muted")
+    axis_label = spec.y_axis.label + (f" · {spec.better_label}" if spec.better_label else "")
+    _text(pen, 0, y_top + 4, axis_label, size=TICK_SIZE, role="muted")
+    pen.clip(x0, y_bottom, x1 - x0, y_top - y_bottom)
     for lim in spec.limits:
         role = "limit95" if lim.level == "95" else "limit998"
         for ys in (lim.lower, lim.upper):
-            points = [pt(x, y) for x, y in zip(lim.x, ys, strict=True)]
-            pen.polyline(points, stroke=colour(role), width=0.9,
-                           dash=(3, 2) if lim.level == "95" else None)
+            pen.polyline([pt(x, y) for x, y in zip(lim.x, ys, strict=True)], stroke=colour(role), width=0.9,
+                         dash=(3, 2) if lim.level == "95" else None)
     cy = pt(spec.x_axis.low, spec.centre)[1]
-    pen.line(x0, cy, x1, cy, stroke=colour("pooled"), width=1.0,
-               dash=LINE_DASHES["pooled"])
-    for p in sorted(spec.points, key=lambda p: p.highlight):
+    pen.line(x0, cy, x1, cy, stroke=colour("pooled"), width=1.0, dash=LINE_DASHES["pooled"])
+    pen.unclip()
+    for where in placed:
+        if where is not None and where.leader is not None:
+            pen.line(*where.leader, stroke=colour("muted"), width=0.4)
+    for p in sorted(spec.points, key=lambda p: (p.highlight, p.outside is not None)):
         x, y = pt(p.x, p.y)
         if p.outside:
-            pen.circle(x, y, 5.2 if p.highlight else 4.6, fill=None, stroke=colour("outside"),
-                         width=1.2)
-        pen.circle(x, y, 3.6 if p.highlight else 2.6, width=0.4,
-                     fill=colour("bar_own" if p.highlight else "after"), stroke=white)
-        _text(pen, x + 4.5, y + 1.5, p.label, size=6.5 if not p.highlight else TICK_SIZE,
-                    font=BOLD if p.highlight else REGULAR, role="text" if p.highlight else "muted")
-    _legend(pen, legend, 0, width, legend_h - LEGEND_ROW + 2)
+            marker(pen, ("own_" if p.highlight else "") + p.outside, x, y, 3.4 if p.highlight else 2.9)
+        elif p.highlight:
+            marker(pen, "own", x, y, 3.3)
+        else:
+            pen.circle(x, y, 2.6, width=0.5, fill=colour("after"), stroke=white)
+    for p, where in zip(spec.points, placed, strict=True):
+        if where is not None:
+            _text(pen, where.x, where.y, p.label, size=POINT_SIZE, font=BOLD if p.highlight else REGULAR,
+                  role="text")
+    legend_top = legend_h - LEGEND_ROW + 2
+    if key_lines:
+        base = legend_h + (len(key_lines) + 1) * LEGEND_ROW - LEGEND_ROW + 2
+        _text(pen, 0, base, spec.unlabelled_label, size=TICK_SIZE, font=SEMIBOLD, role="muted")
+        for k, line in enumerate(key_lines):
+            _text(pen, 0, base - (k + 1) * LEGEND_ROW, line, size=TICK_SIZE, role="muted")
+    _legend(pen, legend, 0, width, legend_top)
     return pen.flowable()
+
+
+def _point_radius(p) -> float:
+    if p.outside:
+        return 3.4 * 1.25 if p.highlight else 2.9 * 1.25
+    return 3.3 if p.highlight else 2.6
 
 
 def composition(spec: CompositionChart, width: float) -> ChartFlowable:
     register_fonts()
     legend = [("box", SEGMENT_COLOURS[i % len(SEGMENT_COLOURS)], c) for i, c in enumerate(spec.categories)]
     if spec.own_label and any(b.highlight for b in spec.bars):
-        legend.append(("frame", "bar_own", spec.own_label))
+        legend.append(("frame", "own_outline", spec.own_label))
     value_col = max((text_width(b.total_text, REGULAR, LABEL_SIZE) for b in spec.bars), default=0) + 8
     pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, [b.label for b in spec.bars], legend,
-                                                    width, value_col)
+                                                      width, value_col)
     row = row_height(len(spec.bars))
     for i, bar in enumerate(spec.bars):
         yc = top - (i + 0.5) * row
-        font = _row_label(pen, x0, yc, bar.label, bar.highlight)
-        _text(pen, width, yc - 2.6, bar.total_text, font=font, anchor="end", role="muted")
+        font = _row_label(pen, x0, yc, bar.label, bar.highlight or i == 0)
+        _text(pen, width, yc - LABEL_SIZE * 0.3, bar.total_text, font=font, anchor="end", role="muted")
         x = x0
         for j, share in enumerate(bar.shares):
             if share is None:
                 continue
             w = spec.axis.fraction(share) * (x1 - x0)
             pen.rect(x, yc - row * 0.32, w, row * 0.64, fill=colour(SEGMENT_COLOURS[j % len(SEGMENT_COLOURS)]),
-                       stroke=white, width=0.4)
+                     stroke=white, width=0.6)
             x += w
         if bar.highlight:
             pen.rect(x0 - 1, yc - row * 0.45, x1 - x0 + 2, row * 0.9, fill=None,
-                       stroke=colour("bar_own"), width=1.4)
+                     stroke=colour("own_outline"), width=1.3)
     _legend(pen, legend, 0, width, legend_h - LEGEND_ROW + 2)
     return pen.flowable()
 
@@ -269,9 +364,9 @@ def before_after(spec: BeforeAfterChart, width: float) -> ChartFlowable:
     legend = [("ring", "before", spec.before_label), ("dot", "after", spec.after_label)]
     legend += [("line", ln.role, ln.label) for ln in spec.lines if spec.axis.low <= ln.value <= spec.axis.high]
     if spec.own_label and any(r.highlight for r in spec.rows):
-        legend.append(("dot", "bar_own", spec.own_label))
+        legend.append(("marker", "own", spec.own_label))
     pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, [r.label for r in spec.rows], legend,
-                                                    width, 6)
+                                                      width, 8)
     span, step = x1 - x0, row_height(len(spec.rows))
     for i, row in enumerate(spec.rows):
         yc = top - (i + 0.5) * step
@@ -279,22 +374,24 @@ def before_after(spec: BeforeAfterChart, width: float) -> ChartFlowable:
         xb = x0 + spec.axis.fraction(row.before) * span if row.before is not None else None
         xa = x0 + spec.axis.fraction(row.after) * span if row.after is not None else None
         if xb is not None and xa is not None:
-            pen.line(xb, yc, xa, yc, stroke=colour("bar_own" if row.highlight else "before"),
-                       width=1.6 if row.highlight else 1.0)
+            pen.line(xb, yc, xa, yc, stroke=colour("own_outline" if row.highlight else "before"),
+                     width=1.4 if row.highlight else 1.0)
         if xb is not None:
             pen.circle(xb, yc, 2.6, fill=white, stroke=colour("before"), width=1.0)
         if xa is not None:
-            pen.circle(xa, yc, 3.2 if row.highlight else 2.8, width=0, stroke=None,
-                         fill=colour("bar_own" if row.highlight else "after"))
+            if row.highlight:
+                marker(pen, "own", xa, yc, 3.1)
+            else:
+                pen.circle(xa, yc, 2.8, width=0, stroke=None, fill=colour("after"))
     _reference_lines(pen, spec.lines, spec.axis, x0, x1, y_bottom, top)
     _legend(pen, legend, 0, width, legend_h - LEGEND_ROW + 2)
     return pen.flowable()
 
 
-def draw_chart(spec: ChartSpec, width: float) -> ChartFlowable:
-    """The chart (a platypus flowable) of any chart spec at the given width in points."""
+def draw_chart(spec: ChartSpec, width: float, compact: bool = False) -> ChartFlowable:
+    """The chart (a platypus flowable) of any chart spec at the given width in points (`compact`: thinner rows)."""
     if isinstance(spec, RankedBarChart):
-        return ranked_bars(spec, width)
+        return ranked_bars(spec, width, compact)
     if isinstance(spec, FunnelChart):
         return funnel(spec, width)
     if isinstance(spec, CompositionChart):
@@ -302,4 +399,3 @@ def draw_chart(spec: ChartSpec, width: float) -> ChartFlowable:
     if isinstance(spec, BeforeAfterChart):
         return before_after(spec, width)
     raise TypeError(f"no PDF renderer for {type(spec).__name__}")
-

@@ -13,21 +13,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from klyngedesk.core.formatting import step_decimals
+
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
              "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7"}
 
 # What each mark means -> its colour. Bars are a calm neutral; the clinic's own bar is the only strong one.
 ROLE_COLOURS = {
-    "bar": "#A9C4DC",            # a pale tint of Okabe-Ito blue
-    "bar_own": OKABE_ITO["orange"],
+    "bar": "#B8CCE0",            # a pale tint of Okabe-Ito blue (light grey on a greyscale printer)
+    "bar_own": OKABE_ITO["orange"],   # always with a black outline and a square marker: not colour alone
+    "own_outline": OKABE_ITO["black"],
     "whisker": "#3A4A5A",
     "median": OKABE_ITO["black"],
     "pooled": OKABE_ITO["black"],
     "region": OKABE_ITO["blue"],
     "national": OKABE_ITO["bluish_green"],
     "target": OKABE_ITO["reddish_purple"],
-    "outside": OKABE_ITO["vermillion"],   # outside the 99.8 % limit: an outline and a mark, never a fill
+    "outside": OKABE_ITO["vermillion"],   # outside the 99.8 % limit: a triangle (up: above, down: below)
     "limit95": "#7F8C99",
     "limit998": "#3A4A5A",
     "before": "#8A9BAD",
@@ -37,9 +40,10 @@ ROLE_COLOURS = {
     "text": "#1F2933",
     "muted": "#5B6770",
 }
-# Segments of a composition bar, in order (sky blue, blue, bluish green, yellow, reddish purple, ...).
-SEGMENT_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["sky_blue"], OKABE_ITO["bluish_green"], OKABE_ITO["yellow"],
-                   OKABE_ITO["reddish_purple"], OKABE_ITO["orange"], "#BBBBBB")
+# Segments of a composition bar, in order: dark to light, so neighbours differ in greyscale as well
+# (blue 87, sky blue 158, yellow 213 in luminance), and white borders part the segments.
+SEGMENT_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["sky_blue"], OKABE_ITO["yellow"], OKABE_ITO["bluish_green"],
+                   OKABE_ITO["reddish_purple"], "#BBBBBB")
 # How each reference line is drawn: dash pattern in points (empty = solid).
 LINE_DASHES = {"median": (), "pooled": (4, 2), "region": (6, 3), "national": (2, 2), "target": (1, 2)}
 
@@ -96,6 +100,7 @@ class RankedBarChart:
     outside_label: str = ""
     own_label: str = ""
     note: str = ""
+    better: Literal["higher", "lower"] | None = None    # which way is better (best bars on top)
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,7 @@ class FunnelPoint:
     y: float
     highlight: bool = False
     outside: Outside = None
+    detail: str = ""     # "23,4 · 412": value and denominator, for the key when the label finds no room
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,8 @@ class FunnelChart:
     outside_label: str = ""
     own_label: str = ""
     note: str = ""
+    better_label: str = ""        # e.g. "higher is better", written beside the value axis
+    unlabelled_label: str = ""    # heading of the key for points whose label finds no room in the plot
 
 
 @dataclass(frozen=True)
@@ -211,7 +219,7 @@ def make_axis(label: str, values: list[float], fmt: Callable[[float, int], str],
         top += step * (0.5 if top > 0 else 1)
     if ceiling is not None:
         top = min(top, ceiling)
-    decimals = 0 if step >= 1 else (1 if step >= 0.1 else 2)
+    decimals = step_decimals(step)    # 2,5 is printed 2,5 (never rounded to 2)
     ticks = []
     t = low
     while t <= top + step * 1e-6:

@@ -6,15 +6,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from klyngedesk.core.anonymise import AnonymisedTable
 from klyngedesk.core.formatting import format_date
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.render.chart_builder import ChartContext
-from klyngedesk.core.render.indicator_pages import TopicMaterial, topic_pages
+from klyngedesk.core.render.indicator_pages import (
+    TopicMaterial,
+    indicator_title,
+    shown_topic_title,
+    topic_pages,
+)
 from klyngedesk.core.render.page_template import DocumentInfo, PackDocument
 from klyngedesk.core.render.sections import bullets, cover, drawing_texts, p
+from klyngedesk.core.render.summary_page import group_summary
 from klyngedesk.i18n import tr
 
 
@@ -37,7 +43,7 @@ def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_na
             raise TypeError(f"the group handout is rendered only from an AnonymisedTable, not "
                             f"{type(material.table).__name__}")
     shown = {r.label for m in materials for ind in m.table.indicators for r in ind.rows}
-    extra = [(tr("Topics", lang), ", ".join(m.table.topic_title for m in materials))]
+    extra = [(tr("Topics", lang), ", ".join(shown_topic_title(m, lang) for m in materials))]
     if materials:
         t = materials[0].table
         extra.append((tr("Data", lang), t.period_label if not t.compare_label else tr(
@@ -45,9 +51,11 @@ def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_na
     story: list[Flowable] = cover(cluster_name, meeting, lang, tr("Group handout", lang), extra)
     suppressed = materials[0].table.suppressed_text if materials else "<5"
     story.append(p(tr("In this handout", lang), "h3"))
+    story.append(p(tr("Summary: every indicator on one page, with the key messages", lang), "label"))
     for material in materials:
-        story += [p(material.table.topic_title, "label"),
-                  bullets([ind.title for ind in material.table.indicators], "small")]
+        story += [p(shown_topic_title(material, lang), "label"),
+                  bullets([indicator_title(material.topic, ind, lang) for ind in material.table.indicators],
+                          "small")]
     if general_notes:
         story += [p(tr("Data notes", lang), "h3"), bullets(general_notes, "small")]
     threshold = materials[0].table.threshold if materials else 5
@@ -55,6 +63,8 @@ def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_na
                                   "1 to {top} are shown as {text} (a count of 0 singles out no patient and is "
                                   "shown). {n} clinics in the material.", lang,
                                   top=threshold - 1, text=suppressed, n=len(shown)), "note")]
+    if materials:
+        story += [PageBreak(), *group_summary(materials, meeting, lang)]
     ctx = ChartContext(lang, show_names=True, suppressed_text=suppressed)
     for material in materials:
         story += topic_pages(material, ctx, with_table=True)

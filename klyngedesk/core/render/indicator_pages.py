@@ -1,14 +1,21 @@
-"""The pages of one topic: per indicator the definition, charts, change sentence, table and notes."""
+"""The pages of one topic: per indicator one page that tells its story (why, definition, charts, change, table)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
 from klyngedesk.core.anonymise import AnonymisedIndicator, AnonymisedRow, AnonymisedTable
 from klyngedesk.core.model import Indicator, Topic
+from klyngedesk.core.packages import (
+    indicator_guideline,
+    indicator_text,
+    topic_description,
+    topic_questions,
+    topic_title,
+)
 from klyngedesk.core.render import wording
 from klyngedesk.core.render.chart_builder import (
     ChartContext,
@@ -18,7 +25,7 @@ from klyngedesk.core.render.chart_builder import (
     funnel_chart,
     ranked_chart,
 )
-from klyngedesk.core.render.page_template import CONTENT_WIDTH, OutlineEntry
+from klyngedesk.core.render.page_template import CONTENT_WIDTH, FRAME_HEIGHT, OutlineEntry
 from klyngedesk.core.render.sections import (
     bullets,
     chart,
@@ -33,7 +40,8 @@ from klyngedesk.core.render.sections import (
 from klyngedesk.i18n import tr
 
 FEW_CLINICS = 25
-MAX_ROWS_BESIDE = 30     # a longer compact table goes at full width after the charts (it can split there)
+FLOW_WHEN_EMPTIER_THAN = 0.6   # a block that does not fit flows on (rather than jumping a page) when more
+                               # than this share of the page is still empty: no page is left less than 40 % full
 
 
 @dataclass(frozen=True)
@@ -57,10 +65,25 @@ def indicator_meta(topic: Topic, key: str) -> Indicator:
     raise KeyError(key)
 
 
+def indicator_title(topic: Topic, ind: AnonymisedIndicator, lang: str) -> str:
+    """The title the reader sees: the project's own, or the package's English title in English."""
+    return indicator_text(topic, ind.key, "title", lang, ind.title) if lang == "en" else ind.title
+
+
+def shown_topic_title(material: TopicMaterial, lang: str) -> str:
+    return topic_title(material.topic, lang) if lang == "en" else material.table.topic_title
+
+
 def denominator_title(topic: Topic, meta: Indicator, lang: str) -> str:
     if meta.denominator_kind == "list_size":
         return tr("Listed patients", lang)
-    return wording.measure_title(topic, meta.denominator)[0]
+    return wording.measure_title(topic, meta.denominator, lang)[0]
+
+
+def page_block(chunks: Sequence[Flowable | None]) -> KeepTogether:
+    """Chunks kept on one page when they fit; when they do not and most of the page is still empty, they
+    flow on chunk by chunk instead (each chunk stays whole), so no page is left nearly empty."""
+    return KeepTogether([c for c in chunks if c is not None], maxHeight=FLOW_WHEN_EMPTIER_THAN * FRAME_HEIGHT)
 
 
 def few_clinics_sentence(ind: AnonymisedIndicator, lang: str) -> str:
@@ -76,7 +99,7 @@ def compact_table(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCo
                   width: float = CONTENT_WIDTH) -> Flowable:
     """By code (the charts carry consenting clinics' names): value, interval, n (small counts as "<5"), denominator."""
     lang, unit = ctx.lang, ind.unit
-    header = [tr("Code", lang), tr("Value", lang), tr("95 % interval", lang), "n", tr("Denominator", lang)]
+    header = [tr("Code", lang), tr("Value", lang), tr("95% CI", lang), "n", tr("Denominator", lang)]
     rows, bold = [], []
     for i, row in enumerate(sorted(ind.rows, key=lambda r: code_order(r.code))):
         rows.append([row.code, wording.number(row.value, unit, lang),
@@ -103,17 +126,35 @@ def _denominator(row: AnonymisedRow, table: AnonymisedTable, lang: str) -> str:
     return table.suppressed_text if row.suppressed else "–"
 
 
+def change_facts(table: AnonymisedTable, ind: AnonymisedIndicator, lang: str) -> list[tuple[str, str]]:
+    """The cluster's change: the before and after values, then the sentence the statistics give."""
+    if not table.compare:
+        return []
+    facts = []
+    change = ind.change
+    if change is not None and change.baseline_value is not None and change.value is not None:
+        facts.append((tr("Before and now", lang), tr("{before} in {baseline}, {after} in {period}", lang,
+                                                     before=wording.number(change.baseline_value, ind.unit, lang),
+                                                     baseline=table.compare_label or table.compare,
+                                                     after=wording.number(change.value, ind.unit, lang),
+                                                     period=table.period_label)))
+    sentence = ind.sentence.get(lang)
+    if sentence:
+        facts.append((tr("Change", lang), sentence))
+    return facts
+
+
 def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartContext, width: float,
                 notes: Sequence[str] = ()) -> Flowable:
     """The cluster in a few lines: pooled value, median and spread, references, target and the change."""
     lang, unit = ctx.lang, ind.unit
     facts = [(tr("Cluster as a whole", lang), wording.number(ind.pooled, unit, lang) + (
-        " " + tr("(95 % interval {low} to {high})", lang, low=wording.number(ind.pooled_ci_low, unit, lang),
+        " " + tr("(95% CI {low} to {high})", lang, low=wording.number(ind.pooled_ci_low, unit, lang),
                  high=wording.number(ind.pooled_ci_high, unit, lang)) if ind.pooled_ci_low is not None else ""))]
     if ind.median is not None:
         facts.append((tr("Median", lang), wording.number(ind.median, unit, lang)))
     if ind.minimum is not None and ind.maximum is not None:
-        facts.append((tr("Lowest to highest", lang), wording.interval(ind.minimum, ind.maximum, unit, lang)))
+        facts.append((tr("Spread (lowest–highest)", lang), wording.interval(ind.minimum, ind.maximum, unit, lang)))
     for ref in ind.references:
         facts.append((tr("Region", lang) if ref.scope == "region" else tr("National", lang),
                       f"{wording.number(ref.value, unit, lang)} ({ref.source})"))
@@ -122,93 +163,101 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
         facts.append((tr("Target", lang), f"{sign} {wording.number(ind.target.value, unit, lang)} ({ind.target.source})"))
     outside = [ctx.label(r) for r in ind.rows if r.flag in ("above_998", "below_998")]
     if outside:
-        facts.append((tr("Outside the 99.8 % limit", lang), ", ".join(sorted(outside, key=code_order))))
-    sentence = ind.sentence.get(lang) if table.compare else None
-    if sentence:
-        facts.append((tr("Change", lang), sentence))
+        facts.append((tr("Outside the 99.8% limit", lang), ", ".join(sorted(outside, key=code_order))))
+    facts += change_facts(table, ind, lang)
     facts.append((tr("Read with care", lang), few_clinics_sentence(ind, lang)))
     facts += [(tr("Data notes", lang) if i == 0 else "", note) for i, note in enumerate(notes)]
-    return facts_table(facts, label_width=90 if width > 300 else 78, width=width, style="cell")
+    return facts_table(facts, label_width=96 if width > 300 else 84, width=width, style="cell")
+
+
+def why_it_matters(topic: Topic, key: str, lang: str) -> list[Flowable]:
+    """The package's rationale and the guideline it rests on (with its source), when the package has them."""
+    out: list[Flowable] = []
+    rationale = indicator_text(topic, key, "rationale", lang)
+    if rationale:
+        out.append(p(rationale, "body"))
+    guideline, source = indicator_guideline(topic, key, lang)
+    if guideline:
+        out.append(p(tr("Guideline: {text} (source: {source})", lang, text=guideline, source=source), "small"))
+    return out
 
 
 def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: ChartContext, *,
                       with_table: bool, own_block: Callable[[AnonymisedIndicator], list[Flowable]] | None = None,
                       lead: Sequence[Flowable] = ()) -> list[Flowable]:
-    """Everything about one indicator; starts with its bookmark and title.
+    """Everything about one indicator on one page when it fits; starts with its bookmark and title.
 
-    Layout: title, definition, (own figures,) the ranked bars at full width, then half-width cells in
-    pairs: funnel, before/after, the compact table and the key figures (those that exist).
+    Layout (a grid on the page): title, why it matters and the guideline, the definition, (own figures,)
+    the ranked bars at full width; then half-width cells in pairs: funnel beside before/after, the table
+    by code beside the key figures with the change (before and after values and the sentence).
     """
     table, topic, lang = material.table, material.topic, ctx.lang
     meta = indicator_meta(topic, ind.key)
-    head: list[Flowable] = [*lead, OutlineEntry(ind.title, 1), p(ind.title, "h2"),
+    title = indicator_title(topic, ind, lang)
+    head: list[Flowable] = [*lead, OutlineEntry(title, 1), p(title, "h2"), *why_it_matters(topic, ind.key, lang),
                             definition_box(wording.definition_lines(topic, meta, table.period_label,
                                                                     table.compare_label, lang)),
-                            Spacer(1, 8)]
+                            Spacer(1, 6)]
     if own_block:
         head += own_block(ind)
-    head.append(chart(ranked_chart(ind, meta, ctx)))
-    story: list[Flowable] = [keep(*head), Spacer(1, 6)]
-    half = half_width()
     notes = material.notes.get(ind.key, ())
-    charts: list[Flowable | list[Flowable]] = []
+    half = half_width()
+    ranked = ranked_chart(ind, meta, ctx)
+    named = ctx.show_names and any(r.name for r in ind.rows)     # long labels: the ranked chart at full width
+    cells: list[Flowable | list[Flowable]] = [] if named else [chart(ranked, half)]
+    if named:
+        head.append(chart(ranked))
     funnel = funnel_chart(ind, meta, ctx, denominator_title(topic, meta, lang))
     if funnel is not None:
-        charts.append(chart(funnel, half))
+        cells.append(chart(funnel, half))
     if table.compare:
         before_after = before_after_chart(ind, meta, ctx, table.compare_label or table.compare, table.period_label)
         if before_after is not None:
-            charts.append(chart(before_after, half))
-    beside = with_table and len(ind.rows) <= MAX_ROWS_BESIDE
-    table_cell = [p(tr("The figures", lang), "h3"), compact_table(table, ind, ctx, half)] if beside else None
-
-    def figures(width: float) -> Flowable:
-        return key_figures(table, ind, ctx, width, notes)
-
-    # Half-width cells two by two: the charts, the compact table, the key figures; what does not pair up
-    # goes under them at full width.
-    cells: list[Flowable | list[Flowable]] = [*charts, *([table_cell] if table_cell else [])]
+            cells.append(chart(before_after, half))
+    if with_table:
+        cells.append([p(tr("Figures per clinic", lang), "h3"), compact_table(table, ind, ctx, half)])
     full_width_figures = len(cells) % 2 == 0
     if not full_width_figures:
-        cells.append(figures(half))
-    if cells:
-        story.append(grid(cells))
+        cells.append([p(tr("Key figures", lang), "h3"), key_figures(table, ind, ctx, half, notes)])
+    chunks: list[Flowable | None] = [keep(*head, grid(cells[:2]) if cells else None)]
+    chunks += [keep(grid(cells[i:i + 2])) for i in range(2, len(cells), 2)]
     if full_width_figures:
-        story += [Spacer(1, 2), figures(CONTENT_WIDTH)]
-    if with_table and not beside:
-        story += [p(tr("The figures", lang), "h3"), compact_table(table, ind, ctx)]
-    return story
+        chunks.append(keep(key_figures(table, ind, ctx, CONTENT_WIDTH, notes)))
+    return [page_block(chunks)]
 
 
 def topic_pages(material: TopicMaterial, ctx: ChartContext, *, with_table: bool,
                 own_block: Callable[[AnonymisedIndicator], list[Flowable]] | None = None,
                 own_for: Callable[[str], OwnFigures | None] | None = None, first: bool = False) -> list[Flowable]:
-    """A topic: title page content, each indicator from a new page, compositions, discussion questions."""
+    """A topic from a new page: each indicator's page, then compositions and the discussion questions."""
     table, topic, lang = material.table, material.topic, ctx.lang
     story: list[Flowable] = [] if first else [PageBreak()]
-    lead: list[Flowable] = [OutlineEntry(table.topic_title, 0), p(table.topic_title, "h1")]
-    if topic.description:
-        lead.append(p(topic.description))
+    shown_title = shown_topic_title(material, lang)
+    lead: list[Flowable] = [OutlineEntry(shown_title, 0), p(shown_title, "h1")]
+    description = topic_description(topic, lang)
+    if description:
+        lead.append(p(description))
     if not table.indicators:
         story += lead
     for i, ind in enumerate(table.indicators):
-        if i:
-            story.append(PageBreak())
         ind_ctx = replace(ctx, own=own_for(ind.key)) if own_for else ctx
         story += indicator_section(material, ind, ind_ctx, with_table=with_table, own_block=own_block,
                                    lead=lead if i == 0 else ())
-    label_codes = {r.label: r.code for ind in table.indicators for r in ind.rows}
-    for comp in table.compositions:
-        spec = composition_chart(comp, ctx, material.own_composition.get(comp.key), label_codes)
-        story += [CondPageBreak(260), OutlineEntry(comp.title, 1), p(tr("Composition: {title}", lang, title=comp.title), "h2"),
-                  p(tr("How the clinics' patients are spread over the drugs in the group. The top bar is the "
-                       "cluster as a whole.", lang), "small"), chart(spec)]
-    questions = _questions(topic)
+    story += compositions(material, ctx)
+    questions = topic_questions(topic, lang)
     if questions:
         story += [CondPageBreak(120), keep(p(tr("Questions for discussion", lang), "h3"), bullets(questions))]
     return story
 
 
-def _questions(topic: Topic) -> Sequence[str]:
-    q = topic.package.get("questions", []) if isinstance(topic.package, dict) else []
-    return [x for x in q if isinstance(x, str)]
+def compositions(material: TopicMaterial, ctx: ChartContext) -> list[Flowable]:
+    """Each composition of the topic (e.g. morphine / tramadol / others among opioid users) as one block."""
+    table, lang = material.table, ctx.lang
+    label_codes = {r.label: r.code for ind in table.indicators for r in ind.rows}
+    story: list[Flowable] = []
+    for comp in table.compositions:
+        spec = composition_chart(comp, ctx, material.own_composition.get(comp.key), label_codes)
+        story.append(keep(OutlineEntry(comp.title, 1), p(tr("Composition: {title}", lang, title=comp.title), "h2"),
+                          p(tr("How each clinic's patients are divided between the parts of the group. The top "
+                               "bar is the cluster as a whole.", lang), "small"), chart(spec), Spacer(1, 8)))
+    return story

@@ -19,12 +19,13 @@ from klyngedesk.core.render.fonts import BOLD, ITALIC, REGULAR, SEMIBOLD, regist
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 20 * mm, 22 * mm, 18 * mm
 CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+FRAME_HEIGHT = PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
 TEXT = HexColor("#1F2933")
 MUTED = HexColor("#5B6770")
 RULE = HexColor("#C9D2DB")
 ACCENT = HexColor("#0072B2")
 _TOTAL_FORM = "kdPageTotal"
-HEADER_SIZE = 7.5
+HEADER_SIZE = 8.0
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -32,9 +33,9 @@ def _styles() -> dict[str, ParagraphStyle]:
     body = ParagraphStyle("body", fontName=REGULAR, fontSize=9.5, leading=13.5, textColor=TEXT, spaceAfter=4)
     return {
         "body": body,
-        "small": ParagraphStyle("small", parent=body, fontSize=8, leading=11, textColor=MUTED, spaceAfter=2),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=8, leading=10, spaceAfter=0),
-        "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=BOLD, fontSize=8, leading=10, spaceAfter=0),
+        "small": ParagraphStyle("small", parent=body, fontSize=8.5, leading=11.5, textColor=MUTED, spaceAfter=2),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=9, leading=11.5, spaceAfter=0),
+        "cell_bold": ParagraphStyle("cell_bold", parent=body, fontName=BOLD, fontSize=9, leading=11.5, spaceAfter=0),
         "title": ParagraphStyle("title", parent=body, fontName=BOLD, fontSize=24, leading=29, spaceAfter=8,
                                 textColor=TEXT),
         "subtitle": ParagraphStyle("subtitle", parent=body, fontName=REGULAR, fontSize=13, leading=18,
@@ -45,12 +46,12 @@ def _styles() -> dict[str, ParagraphStyle]:
                              spaceAfter=5, keepWithNext=True),
         "h3": ParagraphStyle("h3", parent=body, fontName=SEMIBOLD, fontSize=10, leading=13, spaceBefore=8,
                              spaceAfter=3, keepWithNext=True),
-        "label": ParagraphStyle("label", parent=body, fontName=SEMIBOLD, fontSize=8, leading=11, textColor=MUTED,
+        "label": ParagraphStyle("label", parent=body, fontName=SEMIBOLD, fontSize=8.5, leading=11, textColor=MUTED,
                                 spaceAfter=1),
         "italic": ParagraphStyle("italic", parent=body, fontName=ITALIC),
         "banner": ParagraphStyle("banner", parent=body, fontName=BOLD, fontSize=13, leading=17,
                                  textColor=HexColor("#D55E00"), spaceAfter=10),
-        "note": ParagraphStyle("note", parent=body, fontSize=8.5, leading=12, textColor=MUTED,
+        "note": ParagraphStyle("note", parent=body, fontSize=9, leading=12.5, textColor=MUTED,
                                backColor=HexColor("#F4F6F8"), borderPadding=(6, 8, 6, 8), leftIndent=8, rightIndent=8, spaceBefore=4,
                                spaceAfter=8),
         "callout": ParagraphStyle("callout", parent=body, fontName=SEMIBOLD, fontSize=11.5, leading=16,
@@ -120,7 +121,7 @@ class PackDocument(BaseDocTemplate):
             keywords=list(info.keywords), creator=f"KlyngeDesk {__version__}", lang=info.lang,
             producer=f"KlyngeDesk {__version__} (reportlab)", invariant=0, pageCompression=1)
         self.info = info
-        frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+        frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_WIDTH, FRAME_HEIGHT,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="content")
         self.addPageTemplates([PageTemplate("page", frames=[frame], onPage=self._decorate)])
 

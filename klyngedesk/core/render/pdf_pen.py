@@ -38,6 +38,19 @@ class Pen:
         if len(points) >= 2:
             self.ops.append(("P", tuple(points), stroke, width, tuple(dash) if dash else None))
 
+    def polygon(self, points: Sequence[tuple[float, float]], fill: Color | None = None, stroke: Color | None = None,
+                width: float = 0.0) -> None:
+        """A closed shape (the triangles and squares that mark points by shape, not colour alone)."""
+        if len(points) >= 3:
+            self.ops.append(("G", tuple(points), fill, stroke if width > 0 else None, width))
+
+    def clip(self, x: float, y: float, w: float, h: float) -> None:
+        """Until unclip(): draw only inside this rectangle (limit curves stay inside the plot)."""
+        self.ops.append(("K", x, y, w, h))
+
+    def unclip(self) -> None:
+        self.ops.append(("U",))
+
     def text(self, x: float, y: float, text: str, font: str, size: float, colour: Color,
              anchor: str = "start") -> None:
         if text:
@@ -65,6 +78,7 @@ class ChartFlowable(Flowable):
     def draw(self) -> None:
         c = self.canv
         state: dict[str, object] = {}
+        saved: list[dict[str, object]] = []
 
         def stroke(colour: Color, width: float, dash: tuple | None) -> None:
             if state.get("s") is not colour:
@@ -128,6 +142,29 @@ class ChartFlowable(Flowable):
                 stroke(fill_colour, 2 * r - (width if stroke_colour is not None else 0), None)
                 c.line(x, y, x, y)
                 continue
+            elif kind == "G":
+                _, points, fill_colour, stroke_colour, width = op
+                if fill_colour is not None:
+                    fill(fill_colour)
+                if stroke_colour is not None:
+                    stroke(stroke_colour, width, None)
+                path = c.beginPath()
+                path.moveTo(*points[0])
+                for point in points[1:]:
+                    path.lineTo(*point)
+                path.close()
+                c.drawPath(path, stroke=int(stroke_colour is not None), fill=int(fill_colour is not None))
+            elif kind == "K":
+                _, x, y, w, h = op
+                c.saveState()
+                saved.append(dict(state))
+                path = c.beginPath()
+                path.rect(x, y, w, h)
+                c.clipPath(path, stroke=0, fill=0)
+            elif kind == "U":
+                c.restoreState()
+                state.clear()
+                state.update(saved.pop())
             elif kind == "P":
                 _, points, colour, width, dash = op
                 stroke(colour, width, dash)

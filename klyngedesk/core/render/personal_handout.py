@@ -9,17 +9,23 @@ from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, Spacer
 
 from klyngedesk.core.anonymise import AnonymisedIndicator
 from klyngedesk.core.formatting import format_date
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.render import wording
-from klyngedesk.core.render.chart_builder import ChartContext, OwnFigures
+from klyngedesk.core.render.chart_builder import ChartContext, OwnFigures, ranked_chart
 from klyngedesk.core.render.group_handout import document_info
-from klyngedesk.core.render.indicator_pages import TopicMaterial, topic_pages
-from klyngedesk.core.render.page_template import CONTENT_WIDTH, PackDocument
-from klyngedesk.core.render.sections import bullets, data_table, drawing_texts, keep, p, rich
+from klyngedesk.core.render.indicator_pages import (
+    TopicMaterial,
+    indicator_meta,
+    indicator_title,
+    shown_topic_title,
+)
+from klyngedesk.core.render.page_template import OutlineEntry, PackDocument
+from klyngedesk.core.render.sections import bullets, chart, drawing_texts, grid, half_width, keep, p, rich
+from klyngedesk.core.render.summary_page import personal_summary
 from klyngedesk.i18n import tr
 
 
@@ -42,65 +48,66 @@ class PersonalMaterial:
     topics: tuple[TopicMaterial, ...] = field(default_factory=tuple)
 
 
-def _own_block(material: PersonalMaterial, compare_labels: dict[str, str | None], lang: str
-               ) -> Callable[[AnonymisedIndicator], list[Flowable]]:
-    def block(ind: AnonymisedIndicator) -> list[Flowable]:
-        own = material.own.get(ind.key)
-        if own is None:
-            return []
-        unit = ind.unit
-        parts = [f"<b>{escape(tr('Your figures', lang))}:</b> {escape(wording.number(own.value, unit, lang))}"]
-        if own.ci_low is not None:
-            parts.append(escape(tr("95 % interval {interval}", lang,
-                                   interval=wording.interval(own.ci_low, own.ci_high, unit, lang))))
-        if own.numerator is not None and own.denominator is not None:
-            parts.append(escape(tr("{numerator} of {denominator}", lang, numerator=wording.count(own.numerator, lang),
-                                   denominator=wording.count(own.denominator, lang))))
-        if own.rank is not None:
-            parts.append(escape(tr("number {rank} of {n} counted from the lowest value", lang, rank=own.rank,
-                                   n=own.n_ranked)))
-        lines = [rich(" · ".join(parts), "body")]
-        since = compare_labels.get(ind.key)
-        if since:
-            lines.append(p(tr("Change: {text}", lang, text=wording.change_text(own.change, since, lang)), "body"))
-        flag = wording.flag_text(own.flag, lang)
-        if flag:
-            lines.append(p(tr("Your value lies {flag}: more than chance would explain.", lang, flag=flag), "body"))
-        if own.notes:
-            lines.append(bullets(own.notes, "small"))
-        return [*lines, Spacer(1, 6)]
-    return block
+def own_lines(own: OwnFigures | None, unit: str, since: str | None, lang: str) -> list[Flowable]:
+    """The clinic's own figures for one indicator: value with its interval, counts, place, change, limits."""
+    if own is None:
+        return [p(tr("Your clinic has no value for this indicator.", lang), "cell")]
+    parts = [f"<b>{escape(tr('Your figures', lang))}:</b> {escape(wording.number(own.value, unit, lang))}"]
+    if own.ci_low is not None:
+        parts.append(escape(tr("95% CI {interval}", lang,
+                               interval=wording.interval(own.ci_low, own.ci_high, unit, lang))))
+    if own.numerator is not None and own.denominator is not None:
+        parts.append(escape(tr("{numerator} of {denominator}", lang, numerator=wording.count(own.numerator, lang),
+                               denominator=wording.count(own.denominator, lang))))
+    lines: list[Flowable] = [rich(" · ".join(parts), "cell")]
+    if since:
+        lines.append(p(tr("Change: {text}", lang, text=wording.change_text(own.change, since, lang)), "cell"))
+    flag = wording.flag_text(own.flag, lang)
+    if flag:
+        lines.append(p(tr("Your value lies {flag}: more than chance would explain.", lang, flag=flag), "cell"))
+    elif own.value is not None:
+        lines.append(p(tr("Your value lies inside the 99.8% limits: the difference from the cluster can be chance.",
+                          lang), "cell"))
+    if own.notes:
+        lines.append(bullets(own.notes, "small"))
+    return lines
 
 
-def summary_table(material: PersonalMaterial, lang: str) -> Flowable:
-    header = [tr("Indicator", lang), tr("Your value", lang), tr("95 % interval", lang), tr("Rank", lang),
-              tr("Cluster median", lang), tr("Change", lang)]
-    rows = []
+def own_position_cell(topic: TopicMaterial, ind: AnonymisedIndicator, own: OwnFigures | None, code: str,
+                      lang: str) -> list[Flowable]:
+    """One indicator in the personal handout: its title, the ranked chart with the own bar, the own figures."""
+    meta = indicator_meta(topic.topic, ind.key)
+    ctx = ChartContext(lang, show_names=False, own_code=code, own=own, suppressed_text=topic.table.suppressed_text)
+    since = (topic.table.compare_label or topic.table.compare) if topic.table.compare else None
+    notes = topic.notes.get(ind.key, ())
+    return [p(indicator_title(topic.topic, ind, lang), "h3"), chart(ranked_chart(ind, meta, ctx), half_width(), compact=True),
+            *own_lines(own, ind.unit, since, lang), *([bullets(notes, "small")] if notes else []), Spacer(1, 6)]
+
+
+def own_position_pages(material: PersonalMaterial, lang: str) -> list[Flowable]:
+    """Per topic, the clinic's own position on each indicator, two indicators side by side."""
+    story: list[Flowable] = []
     for topic in material.topics:
-        for ind in topic.table.indicators:
-            own = material.own.get(ind.key)
-            if own is None:
-                continue
-            change = wording.signed_percent(own.change.relative, lang) if own.change else "–"
-            rows.append([ind.title, wording.number(own.value, ind.unit, lang),
-                         wording.interval(own.ci_low, own.ci_high, ind.unit, lang),
-                         wording.rank_text(own.rank, own.n_ranked, lang), wording.number(ind.median, ind.unit, lang),
-                         change])
-    widths = [CONTENT_WIDTH - 4 * 56 - 76, 56, 76, 56, 56, 56]
-    return data_table(header, rows, widths, wrap_cols=(0,))
+        title = shown_topic_title(topic, lang)
+        cells = [own_position_cell(topic, ind, material.own.get(ind.key), material.code, lang)
+                 for ind in topic.table.indicators]
+        rows = [keep(grid(cells[i:i + 2] if len(cells[i:i + 2]) > 1 else [cells[i], []]))
+                for i in range(0, len(cells), 2)]
+        story += [CondPageBreak(300), OutlineEntry(title, 0), p(title, "h1"), *rows]
+    return story
 
 
 def personal_story(material: PersonalMaterial, meeting: Meeting, cluster_name: str, lang: str) -> list[Flowable]:
     story: list[Flowable] = [
-        p(tr("Personal handout", lang).upper(), "label"), p(material.clinic_name, "title"),
-        p(f"{meeting.title} · {format_date(meeting.date, lang)}", "subtitle"),
+        p(f"{tr('Personal handout', lang).upper()} · {meeting.title} · {format_date(meeting.date, lang)}", "label"),
+        p(material.clinic_name, "h1"),
         p(tr("Your clinic has code {code} in today's material", lang, code=material.code), "callout"),
-        p(tr("This handout is for your clinic only. It shows your own figures in full, also when they are small. "
-             "The other clinics appear by their codes, as in the group handout. Rank 1 is the lowest value; "
-             "whether low is good depends on the indicator.", lang)),
+        p(tr("This handout is for your clinic only. It shows your own figures in full, also when they are small, "
+             "and your place on each indicator. The other clinics appear by their codes, as in the group handout, "
+             "where every chart of the meeting is.", lang), "small"),
     ]
     if material.topics:
-        story += [p(tr("Your figures at a glance", lang), "h3"), summary_table(material, lang)]
+        story += personal_summary(list(material.topics), material.own, material.code, meeting, lang)
     if material.actions:
         items = []
         for a in material.actions:
@@ -113,12 +120,7 @@ def personal_story(material: PersonalMaterial, meeting: Meeting, cluster_name: s
         story += [keep(p(tr("Your planned actions", lang), "h3"), bullets(items))]
     if material.general_notes:
         story += [keep(p(tr("Notes", lang), "h3"), bullets(material.general_notes, "small"))]
-    for topic in material.topics:
-        compare = {ind.key: topic.table.compare_label for ind in topic.table.indicators} if topic.table.compare else {}
-        ctx = ChartContext(lang, show_names=False, own_code=material.code,
-                           suppressed_text=topic.table.suppressed_text)
-        story += topic_pages(topic, ctx, with_table=False, own_block=_own_block(material, compare, lang),
-                             own_for=material.own.get)
+    story += own_position_pages(material, lang)
     return story
 
 

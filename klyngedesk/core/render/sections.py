@@ -17,7 +17,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from klyngedesk.core.formatting import format_date
+from klyngedesk.core.formatting import format_date, format_time_range
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.render.chart_pdf import draw_chart
 from klyngedesk.core.render.charts import ChartSpec
@@ -53,7 +53,7 @@ def cover(cluster_name: str, meeting: Meeting, lang: str, kind: str,
                              p(kind, "subtitle")]
     facts = [(tr("Date", lang), format_date(meeting.date, lang))]
     if meeting.time:
-        facts.append((tr("Time", lang), meeting.time))
+        facts.append((tr("Time", lang), format_time_range(meeting.time, lang)))
     if meeting.place:
         facts.append((tr("Place", lang), meeting.place))
     story.append(facts_table([*facts, *extra]))
@@ -124,8 +124,8 @@ def bullets(items: Iterable[str], style: str = "body") -> ListFlowable:
                         start="•", bulletFontSize=9, bulletFontName=STYLES["body"].fontName, leftIndent=12)
 
 
-def chart(spec: ChartSpec | None, width: float = CONTENT_WIDTH) -> ChartFlowable | None:
-    return draw_chart(spec, width) if spec is not None else None
+def chart(spec: ChartSpec | None, width: float = CONTENT_WIDTH, compact: bool = False) -> ChartFlowable | None:
+    return draw_chart(spec, width, compact) if spec is not None else None
 
 
 def half_width() -> float:
@@ -147,7 +147,7 @@ def grid(cells: Sequence[Flowable | list[Flowable]]) -> Flowable:
 
 def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
                bold_rows: Iterable[int] = (), align_right_from: int = 1, wrap_cols: Iterable[int] = (),
-               size: float = 8, strong_cols: Iterable[int] = ()) -> Table:
+               size: float = 9, strong_cols: Iterable[int] = ()) -> Table:
     """A compact zebra table; columns from `align_right_from` are numbers (right-aligned).
 
     Body cells are plain strings set by the table style (fast: a pack has thousands of them); only the
@@ -162,7 +162,7 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Seq
             for i, row in enumerate(rows)]
     last = len(body)
     style = [("LINEBELOW", (0, 0), (-1, 0), 0.6, MUTED), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-             ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+             ("TOPPADDING", (0, 0), (-1, -1), 1.2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.2),
              ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
              ("FONT", (0, 1), (-1, -1), STYLES["cell"].fontName, size, size + 2),
              ("TEXTCOLOR", (0, 1), (-1, -1), STYLES["cell"].textColor),
@@ -217,3 +217,40 @@ def drawing_texts(flowable: object) -> Iterable[str]:
         if isinstance(title, str):
             yield title
 
+
+
+class DirectionMark(Flowable):
+    """The summary's direction marker: a drawn arrow (up: higher is better, down: lower is better) and its
+    words; without a direction only the words. Drawn, because the embedded font has no arrow glyphs."""
+
+    def __init__(self, direction: str | None, words: str, size: float = 9.0) -> None:
+        super().__init__()
+        self.direction, self.words, self.size = direction, words, size
+        self.arrow = 7.0 if direction in ("max", "min") else 0.0
+        self.width = self.arrow + (3 if self.arrow else 0) + text_width(words, STYLES["cell"].fontName, size)
+        self.height = size * 1.25
+
+    def wrap(self, *_: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setFillColor(STYLES["cell"].textColor)
+        c.setStrokeColor(STYLES["cell"].textColor)
+        base = self.size * 0.25
+        if self.arrow:
+            up = self.direction == "max"
+            x, low, high = 3.0, base - 0.5, base + self.size * 0.72
+            tip, tail = (high, low) if up else (low, high)
+            c.setLineWidth(1.1)
+            c.line(x, tail, x, tip - (2.2 if up else -2.2))
+            path = c.beginPath()
+            path.moveTo(x - 2.6, tip - (3.2 if up else -3.2))
+            path.lineTo(x + 2.6, tip - (3.2 if up else -3.2))
+            path.lineTo(x, tip)
+            path.close()
+            c.drawPath(path, stroke=0, fill=1)
+        c.setFont(STYLES["cell"].fontName, self.size)
+        c.drawString(self.arrow + (3 if self.arrow else 0), base, self.words)
+        c.restoreState()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from klyngedesk.core.formatting import format_number, format_percent
+from klyngedesk.core.formatting import format_number, format_percent, format_signed_percent
 from klyngedesk.core.model import Indicator, Topic
+from klyngedesk.core.packages import measure_text
 from klyngedesk.i18n import tr
 
 DECIMALS = {"per1000": 1, "percent": 1, "per_patient": 2, "count": 0}
@@ -22,9 +23,19 @@ def unit_label(ind: Indicator, lang: str) -> str:
     return tr("number", lang)
 
 
+def decimals_for(value: float | None, unit: str) -> int:
+    """The unit's usual precision, fewer decimals for large values (350, not the false precision 350,0)."""
+    d = DECIMALS.get(unit, 1)
+    if unit != "percent" and value is not None and abs(value) >= 100:
+        return 0
+    if unit == "per_patient" and value is not None and abs(value) >= 10:
+        return 1
+    return d
+
+
 def number(value: float | None, unit: str, lang: str, decimals: int | None = None) -> str:
-    """A value in its unit's usual precision: 12,3 · 45,6 % · 0,84 · 17."""
-    d = DECIMALS.get(unit, 1) if decimals is None else decimals
+    """A value in its unit's usual precision: 12,3 · 45,6 % · 0,84 · 17 · 350."""
+    d = decimals_for(value, unit) if decimals is None else decimals
     if unit == "percent":
         return format_percent(value, d, lang)
     return format_number(value, d, lang)
@@ -40,16 +51,21 @@ def interval(low: float | None, high: float | None, unit: str, lang: str) -> str
         return "–"
     if unit == "percent":   # one sign for the pair: 66,2–73,5 %
         return f"{format_number(low, DECIMALS['percent'], lang)}–{number(high, unit, lang)}"
-    return f"{number(low, unit, lang)}–{number(high, unit, lang)}"
+    d = min(decimals_for(low, unit), decimals_for(high, unit))   # one precision for the pair
+    return f"{number(low, unit, lang, d)}–{number(high, unit, lang, d)}"
 
 
 def count(value: float | None, lang: str) -> str:
     return format_number(value, 0, lang)
 
 
-def measure_title(topic: Topic, key: str | None) -> tuple[str, str]:
+def measure_title(topic: Topic, key: str | None, lang: str = "da") -> tuple[str, str]:
+    """A measure's title and description (the package's English ones in English, when it has them)."""
     for m in topic.measures:
         if m.key == key:
+            if lang == "en":
+                return measure_text(topic, key, "title", lang, m.title), measure_text(topic, key, "description",
+                                                                                     lang, m.description)
             return m.title, m.description
     return key or "", ""
 
@@ -57,29 +73,28 @@ def measure_title(topic: Topic, key: str | None) -> tuple[str, str]:
 def definition_lines(topic: Topic, ind: Indicator, period_label: str, compare_label: str | None,
                      lang: str) -> list[tuple[str, str]]:
     """(label, text) pairs: what is counted, out of what, where it comes from and when."""
-    num_title, num_desc = measure_title(topic, ind.numerator)
+    num_title, num_desc = measure_title(topic, ind.numerator, lang)
     lines = [(tr("Numerator", lang), f"{num_title}. {num_desc}".strip())]
     if ind.denominator_kind == "list_size":
         lines.append((tr("Denominator", lang), tr("Listed patients in the clinic (list size) in the period.", lang)))
     elif ind.denominator_kind == "measure":
-        den_title, den_desc = measure_title(topic, ind.denominator)
+        den_title, den_desc = measure_title(topic, ind.denominator, lang)
         lines.append((tr("Denominator", lang), f"{den_title}. {den_desc}".strip()))
-    lines.append((tr("Unit", lang), unit_label(ind, lang)))
+    period = period_label if not compare_label else tr("{period} (compared with {baseline})", lang,
+                                                       period=period_label, baseline=compare_label)
+    lines.append((tr("Unit and period", lang), f"{unit_label(ind, lang)} · {period}"))
     source = topic.package.get("source") if isinstance(topic.package, dict) else None
     lines.append((tr("Source", lang), source if isinstance(source, str) and source
                   else tr("The clinics' own figures, collected by the cluster coordinator.", lang)))
-    period = period_label if not compare_label else tr("{period} (compared with {baseline})", lang,
-                                                       period=period_label, baseline=compare_label)
-    lines.append((tr("Period", lang), period))
     return lines
 
 
 def flag_text(flag: str | None, lang: str) -> str:
     """Only the 99.8 % limit is a flag worth a word in print."""
     if flag == "above_998":
-        return tr("above the 99.8 % limit", lang)
+        return tr("above the 99.8% limit", lang)
     if flag == "below_998":
-        return tr("below the 99.8 % limit", lang)
+        return tr("below the 99.8% limit", lang)
     return ""
 
 
@@ -90,11 +105,8 @@ def join_and(items: Sequence[str], lang: str) -> str:
 
 
 def signed_percent(fraction: float | None, lang: str) -> str:
-    """-0.43 -> '−43 %', 0.1 -> '+10 %'."""
-    if fraction is None:
-        return "–"
-    text = format_percent(fraction * 100, 0, lang)
-    return ("+" + text) if fraction > 0 else text
+    """-0.43 -> '−43 %', 0.1 -> '+10 %', -0.004 -> '0 %'."""
+    return format_signed_percent(fraction, 0, lang)
 
 
 def change_text(change, since: str, lang: str) -> str:
@@ -103,7 +115,7 @@ def change_text(change, since: str, lang: str) -> str:
         return tr("no comparable value in {baseline}", lang, baseline=since)
     text = tr("{change} since {baseline}", lang, change=signed_percent(change.relative, lang), baseline=since)
     if change.relative_low is not None and change.relative_high is not None:
-        text += " " + tr("(95 % interval {low} to {high})", lang, low=signed_percent(change.relative_low, lang),
+        text += " " + tr("(95% CI {low} to {high})", lang, low=signed_percent(change.relative_low, lang),
                          high=signed_percent(change.relative_high, lang))
     cautions = {"small_numbers": tr("few events: read with care", lang),
                 "denominator_changed": tr("the denominator changed much", lang)}
@@ -111,7 +123,22 @@ def change_text(change, since: str, lang: str) -> str:
     return text + ("; " + "; ".join(extra) if extra else "")
 
 
-def rank_text(rank: int | None, n: int, lang: str) -> str:
+def rank_text(rank: int | None, n: int, lang: str, direction: str | None = None) -> str:
+    """A position that cannot mislead: counted from the best when there is a better direction ('2 of 14,
+    1 = best'), else from the lowest value ('2 of 14 from the lowest')."""
     if rank is None or not n:
         return "–"
-    return tr("{rank} of {n}", lang, rank=rank, n=n)
+    if direction == "max":
+        return tr("{rank} of {n} (1 = best)", lang, rank=n - rank + 1, n=n)
+    if direction == "min":
+        return tr("{rank} of {n} (1 = best)", lang, rank=rank, n=n)
+    return tr("{rank} of {n} from the lowest", lang, rank=rank, n=n)
+
+
+def direction_text(direction: str | None, lang: str) -> str:
+    """The summary's direction marker in words: 'higher better' / 'lower better' / 'no direction'."""
+    if direction == "max":
+        return tr("higher better", lang)
+    if direction == "min":
+        return tr("lower better", lang)
+    return tr("no direction", lang)

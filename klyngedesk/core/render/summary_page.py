@@ -1,0 +1,250 @@
+"""The summary page that opens a handout: one row per indicator, the key messages and the meeting's questions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.platypus import Flowable, Spacer
+
+from klyngedesk.core.anonymise import AnonymisedIndicator
+from klyngedesk.core.collate import Change
+from klyngedesk.core.model import Meeting
+from klyngedesk.core.packages import topic_questions
+from klyngedesk.core.render import wording
+from klyngedesk.core.render.chart_builder import OwnFigures
+from klyngedesk.core.render.indicator_pages import TopicMaterial, indicator_title, shown_topic_title
+from klyngedesk.core.render.page_template import CONTENT_WIDTH, OutlineEntry
+from klyngedesk.core.render.sections import DirectionMark, bullets, data_table, grid, p
+from klyngedesk.i18n import tr
+
+MAX_MESSAGES = 4
+
+
+@dataclass(frozen=True)
+class Line:
+    """One indicator of the summary with its topic."""
+
+    material: TopicMaterial
+    ind: AnonymisedIndicator
+
+    @property
+    def direction(self) -> str | None:
+        return self.ind.direction if self.ind.direction in ("max", "min") else None
+
+
+def lines_of(materials: Sequence[TopicMaterial]) -> list[Line]:
+    return [Line(m, ind) for m in materials for ind in m.table.indicators]
+
+
+def sure_change(change: Change | None) -> int:
+    """+1 when the interval lies wholly above no change, -1 wholly below, 0 otherwise (or unknown)."""
+    if change is None or change.relative_low is None or change.relative_high is None:
+        return 0
+    if change.relative_low > 0:
+        return 1
+    if change.relative_high < 0:
+        return -1
+    return 0
+
+
+def change_cell(change: Change | None, lang: str) -> str:
+    """'−7 % (−12 til −2 %)': the relative change with its 95 % CI."""
+    if change is None or change.relative is None:
+        return "–"
+    text = wording.signed_percent(change.relative, lang)
+    if change.relative_low is not None and change.relative_high is not None:
+        text += " " + tr("({low} to {high})", lang, low=wording.signed_percent(change.relative_low, lang),
+                         high=wording.signed_percent(change.relative_high, lang))
+    return text
+
+
+def target_cell(ind: AnonymisedIndicator, lang: str) -> str:
+    parts = []
+    if ind.target is not None:
+        sign = "≥" if ind.target.direction == "max" else "≤"
+        parts.append(tr("target {sign} {value}", lang, sign=sign, value=wording.number(ind.target.value, ind.unit,
+                                                                                        lang)))
+    for ref in ind.references:
+        word = tr("region", lang) if ref.scope == "region" else tr("national", lang)
+        parts.append(f"{word} {wording.number(ref.value, ind.unit, lang)}")
+    return "; ".join(parts) or "–"
+
+
+def _title_cell(line: Line, lang: str) -> str:
+    return indicator_title(line.material.topic, line.ind, lang)
+
+
+def _better(line: Line, sign: int) -> bool | None:
+    """Whether a change of this sign is for the better (None: the indicator has no better direction)."""
+    if line.direction is None or sign == 0:
+        return None
+    return (sign > 0) == (line.direction == "max")
+
+
+def group_messages(lines: Sequence[Line], since: str | None, lang: str) -> list[str]:
+    """Two to four plain sentences: what changed for sure, targets, where the clinics differ most."""
+    messages = []
+    better = [ln for ln in lines if _better(ln, sure_change(ln.ind.change)) is True]
+    worse = [ln for ln in lines if _better(ln, sure_change(ln.ind.change)) is False]
+    moved = [ln for ln in lines if ln.direction is None and sure_change(ln.ind.change)]
+
+    def listed(items: Sequence[Line]) -> str:
+        return wording.join_and([f"{_title_cell(ln, lang)} ({wording.signed_percent(ln.ind.change.relative, lang)})"
+                                 for ln in items if ln.ind.change], lang)
+
+    if since:
+        if better:
+            messages.append(tr("Better since {baseline}: {items}.", lang, baseline=since, items=listed(better)))
+        if worse:
+            messages.append(tr("Worse since {baseline}: {items}.", lang, baseline=since, items=listed(worse)))
+        if moved:
+            messages.append(tr("Changed since {baseline} (neither way is better in itself): {items}.", lang,
+                               baseline=since, items=listed(moved)))
+        if not (better or worse or moved):
+            messages.append(tr("No change since {baseline} is larger than chance alone can explain.", lang,
+                               baseline=since))
+    with_target = [ln for ln in lines if ln.ind.target is not None and ln.ind.pooled is not None]
+    if with_target:
+        def met(ln: Line) -> bool:
+            t = ln.ind.target
+            return ln.ind.pooled >= t.value if t.direction == "max" else ln.ind.pooled <= t.value
+        missed = [ln for ln in with_target if not met(ln)]
+        if missed:
+            messages.append(tr("The cluster as a whole does not reach the target for {items}.", lang,
+                               items=wording.join_and([_title_cell(ln, lang) for ln in missed], lang)))
+        else:
+            messages.append(tr("The cluster as a whole reaches the target of every indicator that has one.", lang))
+    flagged = [(sum(1 for r in ln.ind.rows if r.flag in ("above_998", "below_998")), ln) for ln in lines]
+    flagged = [(n, ln) for n, ln in flagged if n]
+    if flagged:
+        n, first = max(flagged, key=lambda t: t[0])
+        messages.append(tr("Look first at {title}: {n} of {total} clinics lie outside the 99.8% limit there.", lang,
+                           title=_title_cell(first, lang), n=n, total=first.ind.n_clinics))
+    return messages[:MAX_MESSAGES]
+
+
+def _questions(meeting: Meeting, materials: Sequence[TopicMaterial], lang: str) -> list[str]:
+    if meeting.questions:
+        return list(meeting.questions)
+    return [q for m in materials for q in topic_questions(m.topic, lang)[:2]]
+
+
+def _messages_and_questions(messages: Sequence[str], questions: Sequence[str], lang: str) -> Flowable:
+    left: list[Flowable] = [p(tr("Key messages", lang), "h3"), bullets(messages)]
+    if not questions:
+        return grid([left])
+    return grid([left, [p(tr("Questions for the meeting", lang), "h3"), bullets(questions)]])
+
+
+def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: str) -> list[Flowable]:
+    """The group handout's summary page: the table of every indicator, key messages and questions."""
+    lines = lines_of(materials)
+    compare = next((m.table.compare_label or m.table.compare for m in materials if m.table.compare), None)
+    header = [tr("Indicator", lang), tr("Better", lang), tr("Before", lang), tr("Now", lang),
+              tr("Change (95% CI)", lang), tr("Target, reference", lang), tr("Spread", lang)]
+    rows: list[list] = []
+    bold = []
+    for material in materials:
+        bold.append(len(rows))
+        rows.append([shown_topic_title(material, lang), "", "", "", "", "", ""])
+        for ind in material.table.indicators:
+            line = Line(material, ind)
+            change = ind.change if material.table.compare else None
+            before = change.baseline_value if change else None
+            now = change.value if change and change.value is not None else ind.pooled
+            rows.append([_title_cell(line, lang), DirectionMark(line.direction,
+                                                                wording.direction_text(line.direction, lang)),
+                         wording.number(before, ind.unit, lang), wording.number(now, ind.unit, lang),
+                         change_cell(change, lang), target_cell(ind, lang),
+                         wording.interval(ind.minimum, ind.maximum, ind.unit, lang)])
+    widths = [126, 66, 42, 42, 84, 66, 56]
+    widths[0] = CONTENT_WIDTH - sum(widths[1:])
+    story: list[Flowable] = [OutlineEntry(tr("Summary", lang), 0), p(tr("Summary", lang), "h1"),
+                             p(tr("One line per indicator: the cluster as a whole before and now, the change with "
+                                  "its 95% CI, target and reference, and the spread between the clinics (lowest to "
+                                  "highest). The arrow shows which way is better.", lang), "body"),
+                             data_table(header, rows, widths, bold_rows=bold, align_right_from=2,
+                                        wrap_cols=(0, 4, 5)),
+                             Spacer(1, 8),
+                             _messages_and_questions(group_messages(lines, compare, lang),
+                                                     _questions(meeting, materials, lang), lang)]
+    return story
+
+
+def limits_word(own: OwnFigures, lang: str) -> str:
+    if own.flag == "above_998":
+        return tr("above the 99.8% limit", lang)
+    if own.flag == "below_998":
+        return tr("below the 99.8% limit", lang)
+    if own.value is None:
+        return "–"
+    return tr("inside the limits", lang)
+
+
+def personal_messages(lines: Sequence[Line], own: dict[str, OwnFigures], since: str | None, lang: str) -> list[str]:
+    """What a clinic should take away: its place against the median, its flags, its sure changes."""
+    messages = []
+    directed = [(ln, own[ln.ind.key]) for ln in lines if ln.direction and ln.ind.key in own
+                and own[ln.ind.key].value is not None and ln.ind.median is not None]
+    if directed:
+        good = [ln for ln, o in directed
+                if (o.value > ln.ind.median if ln.direction == "max" else o.value < ln.ind.median)]
+        messages.append(tr("Your clinic is better than the cluster's median on {n} of the {total} indicators that "
+                           "have a better direction.", lang, n=len(good), total=len(directed)))
+    flagged = [ln for ln in lines if ln.ind.key in own and own[ln.ind.key].flag in ("above_998", "below_998")]
+    if flagged:
+        messages.append(tr("Outside the 99.8% limit (more than chance alone can explain): {items}.", lang,
+                           items=wording.join_and([f"{_title_cell(ln, lang)} "
+                                                   f"({limits_word(own[ln.ind.key], lang)})" for ln in flagged],
+                                                  lang)))
+    else:
+        messages.append(tr("Your clinic lies inside the 99.8% limits on every indicator: its differences from "
+                           "the cluster can be chance.", lang))
+    if since:
+        sure = [ln for ln in lines if ln.ind.key in own and sure_change(own[ln.ind.key].change)]
+        if sure:
+            messages.append(tr("Your changes since {baseline} that are larger than chance: {items}.", lang,
+                               baseline=since, items=wording.join_and(
+                                   [f"{_title_cell(ln, lang)} ({change_cell(own[ln.ind.key].change, lang)})"
+                                    for ln in sure], lang)))
+    return messages[:MAX_MESSAGES]
+
+
+def personal_summary(materials: Sequence[TopicMaterial], own: dict[str, OwnFigures], code: str, meeting: Meeting,
+                     lang: str) -> list[Flowable]:
+    """A clinic's own summary: its value, place and change on every indicator beside the cluster's."""
+    lines = lines_of(materials)
+    compare = next((m.table.compare_label or m.table.compare for m in materials if m.table.compare), None)
+    header = [tr("Indicator", lang), tr("Better", lang), tr("Your value (95% CI)", lang), tr("Cluster median", lang),
+              tr("Place", lang), tr("Your change (95% CI)", lang), tr("The limits", lang)]
+    rows: list[list] = []
+    bold = []
+    for material in materials:
+        bold.append(len(rows))
+        rows.append([shown_topic_title(material, lang), "", "", "", "", "", ""])
+        for ind in material.table.indicators:
+            line = Line(material, ind)
+            mine = own.get(ind.key)
+            if mine is None:
+                continue
+            value = wording.number(mine.value, ind.unit, lang)
+            if mine.ci_low is not None:
+                value += " (" + wording.interval(mine.ci_low, mine.ci_high, ind.unit, lang) + ")"
+            rows.append([_title_cell(line, lang), DirectionMark(line.direction,
+                                                                wording.direction_text(line.direction, lang)),
+                         value, wording.number(ind.median, ind.unit, lang),
+                         wording.rank_text(mine.rank, mine.n_ranked, lang, line.direction),
+                         change_cell(mine.change, lang) if material.table.compare else "–",
+                         limits_word(mine, lang)])
+    widths = [112, 66, 70, 44, 56, 72, 62]
+    widths[0] = CONTENT_WIDTH - sum(widths[1:])
+    return [OutlineEntry(tr("Your summary", lang), 0), p(tr("Your summary", lang), "h2"),
+            p(tr("Your clinic is {code} in every chart. Place 1 is the best where the arrow shows a better "
+                 "direction; where neither way is better, the place is counted from the lowest value.", lang,
+                 code=code), "body"),
+            data_table(header, rows, widths, bold_rows=bold, align_right_from=2, wrap_cols=(0, 2, 4, 5, 6)),
+            Spacer(1, 8),
+            _messages_and_questions(personal_messages(lines, own, compare, lang),
+                                    _questions(meeting, materials, lang), lang)]
+
