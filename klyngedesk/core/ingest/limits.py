@@ -88,7 +88,7 @@ class Extent:
 
 _XLSX_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")
 _XLSX_REF = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})([0-9]{0,8})["\']')
-_ODS_TAG = re.compile(rb"<(/?)(?:table:)(table|table-row|table-cell|covered-table-cell)\b([^>]*)>")
+_ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*)>")
 _ODS_REPEAT_ROWS = re.compile(rb'number-rows-repeated\s*=\s*["\']([0-9]{1,10})["\']')
 _ODS_REPEAT_COLS = re.compile(rb'number-columns-repeated\s*=\s*["\']([0-9]{1,10})["\']')
 _ODS_NAME = re.compile(rb'\btable:name\s*=\s*"([^"]*)"')
