@@ -97,87 +97,107 @@ def _ods_repeated(path: Path, rows: int, columns: int) -> Path:
     return path
 
 
-def _inspect_child(path: Path) -> dict:
-    code, out, err, rss = _cli("--lang", "da", "inspect", str(path), "--json")
-    assert rss < RSS_LIMIT_MB, f"{rss} MB"
-    [entry] = json.loads(out)["files"]
-    entry["exit"], entry["stderr"] = code, err
-    return entry
+FAR_CELLS = {
+    "xfd.xlsx": ([("A1", 1, 1), ("XFD1048576", 1048576, 2)], "XFD1048576"),  # 2.7 KB that asked for 549 GB
+    "sparse.xlsx": ([("A1", 1, 1), ("CV1000000", 1000000, 2)], "CV1000000"),  # 100 million sparse cells
+    "corners.xlsx": ([("A1", 1, 1), ("XFD1", 1, "x"), ("A1048576", 1048576, "y")], "XFD1048576"),
+}
 
 
-@pytest.mark.parametrize("cells, expected", [
-    ([("A1", 1, 1), ("XFD1048576", 1048576, 2)], "XFD1048576"),  # 2.7 KB that asked calamine for 549 GB
-    ([("A1", 1, 1), ("CV1000000", 1000000, 2)], "CV1000000"),  # 100 million sparse cells
-    ([("A1", 1, 1), ("XFD1", 1, "x"), ("A1048576", 1048576, "y")], "XFD1048576"),
-])
-def test_a_far_cell_is_refused_before_calamine_sees_it(tmp_path: Path, cells: list, expected: str) -> None:
-    path = _xlsx(tmp_path / "lille.xlsx", cells)
-    assert path.stat().st_size < 4000
-    entry = _inspect_child(path)
-    assert entry["exit"] == 1 and entry["status"] == "refused" and entry["refusal"] == "size"
-    assert expected in entry["message"] and "Data" in entry["message"]
+@pytest.fixture(scope="module")
+def inspected(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """Every hostile file inspected by one child process (started once: it is the slow part)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    files: dict[str, Path] = {name: _xlsx(folder / name, cells) for name, (cells, _) in FAR_CELLS.items()}
+    files["lying.xlsx"] = _xlsx(folder / "lying.xlsx", _table_cells("123456"), "A1:XFD1048576")
+    files["repeated.ods"] = _ods_repeated(folder / "repeated.ods", 1_000_000, 1024)
+    files["small.ods"] = _ods_repeated(folder / "small.ods", 3, 2)
+    files["folder"] = folder / "mappe"
+    files["folder"].mkdir()
+    big = folder / "stor.csv"
+    with open(big, "wb") as f:
+        f.write(b"ydernummer;vaerdi\n")
+        f.truncate(2 << 30)  # sparse: takes no disk space
+    files["big"] = big
+    wide = folder / "bred.csv"
+    wide.write_text(";".join(f"k{i}" for i in range(100_000)) + "\n" + ";".join("1" * 100_000) + "\n")
+    files["wide"] = wide
+    many = folder / "kaempe.csv"
+    with open(many, "w") as f:
+        f.write("ydernummer;maaling;periode;vaerdi\n")
+        f.writelines("123456;kol_patienter;2026H1;x\n" for _ in range(1_000_000))
+    files["many"] = many
+    for device in ("/dev/zero", "/dev/null"):
+        if Path(device).exists():
+            files[device] = Path(device)
+    code, out, err, rss = _cli("--lang", "da", "inspect", *map(str, files.values()), "--json")
+    assert code == 1 and rss < RSS_LIMIT_MB, f"{rss} MB"
+    entries = json.loads(out)["files"]
+    assert len(entries) == len(files)
+    return dict(zip(files, entries, strict=True))
 
 
-def test_a_declared_size_that_lies_is_not_trusted(tmp_path: Path, demo_path: Path) -> None:
+@pytest.mark.parametrize("name", FAR_CELLS)
+def test_a_far_cell_is_refused_before_calamine_sees_it(inspected: dict, name: str) -> None:
+    entry = inspected[name]
+    assert entry["status"] == "refused" and entry["refusal"] == "size"
+    assert FAR_CELLS[name][1] in entry["message"] and "Data" in entry["message"]
+
+
+def test_a_declared_size_that_lies_is_not_trusted(inspected: dict) -> None:
     """<dimension> claims the whole sheet; the cells are a small table: it is read as the small table."""
-    with Project.open(demo_path, readonly=True) as project:
-        yder = cf.demo_clinics(project)[0].yder
-    entry = _inspect_child(_xlsx(tmp_path / "erklaeret.xlsx", _table_cells(yder), "A1:XFD1048576"))
+    entry = inspected["lying.xlsx"]
     assert entry["status"] == "ok" and entry["tables"][0]["rows"] == 1
 
 
-def test_an_ods_with_repeated_rows_is_refused(tmp_path: Path) -> None:
-    entry = _inspect_child(_ods_repeated(tmp_path / "gentaget.ods", 1_000_000, 1024))
-    assert entry["status"] == "refused" and entry["refusal"] == "size"
-    ok = inspect_file(_ods_repeated(tmp_path / "lidt.ods", 3, 2))
-    assert not ok.refused
+def test_an_ods_with_repeated_rows_is_refused(inspected: dict) -> None:
+    assert inspected["repeated.ods"]["status"] == "refused" and inspected["repeated.ods"]["refusal"] == "size"
+    assert inspected["small.ods"]["status"] == "ok"
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
-def test_a_fifo_is_refused_at_once_and_the_project_stays_writable(demo_path: Path, tmp_path: Path) -> None:
-    fifo = tmp_path / "klinik.csv"
-    os.mkfifo(fifo)
-    link = tmp_path / "link.xlsx"
-    link.symlink_to(fifo)
-    code, _, err, _ = _cli("--lang", "da", "import", str(demo_path), str(fifo), str(link), "--yes")
-    assert code == 1 and err.count("navngiven pipe (FIFO)") == 2
-    with Project.open(demo_path) as project:  # opening for writing works: no lock was left behind
-        assert not project.readonly
-
-
-@pytest.mark.parametrize("special, word", [("/dev/zero", "enhed"), ("/dev/null", "enhed"), (None, "mappe")])
-def test_devices_and_folders_are_refused_without_reading(tmp_path: Path, special: str | None, word: str) -> None:
-    path = Path(special) if special else tmp_path
-    if not path.exists():
-        pytest.skip(f"{path} does not exist here")
-    entry = _inspect_child(path)
+@pytest.mark.parametrize("name, word", [("/dev/zero", "enhed"), ("/dev/null", "enhed"), ("folder", "mappe")])
+def test_devices_and_folders_are_refused_without_reading(inspected: dict, name: str, word: str) -> None:
+    if name not in inspected:
+        pytest.skip(f"{name} does not exist here")
+    entry = inspected[name]
     assert entry["status"] == "refused" and entry["refusal"] == "special" and word in entry["message"]
 
 
-def test_a_2_gb_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    path = tmp_path / "stor.csv"
-    with open(path, "wb") as f:
-        f.write(b"ydernummer;vaerdi\n")
-        f.truncate(2 << 30)  # sparse: takes no disk space
-    entry = _inspect_child(path)
+def test_a_2_gb_file_is_refused_before_it_is_read(inspected: dict) -> None:
+    entry = inspected["big"]
     assert entry["status"] == "refused" and entry["refusal"] == "size" and "2.048 MB" in entry["message"]
 
 
-def test_a_csv_with_100000_columns_gets_a_clear_message(tmp_path: Path) -> None:
-    path = tmp_path / "bred.csv"
-    path.write_text(";".join(f"k{i}" for i in range(100_000)) + "\n" + ";".join("1" * 100_000) + "\n")
-    entry = _inspect_child(path)
+def test_a_csv_with_100000_columns_gets_a_clear_message(inspected: dict) -> None:
+    entry = inspected["wide"]
     assert entry["status"] == "refused" and "100.000 kolonner" in entry["message"]
     assert "beskadiget" not in entry["message"]
 
 
-def test_a_csv_with_millions_of_cells_is_refused_before_it_is_split(tmp_path: Path) -> None:
-    path = tmp_path / "kaempe.csv"
-    with open(path, "w") as f:
-        f.write("ydernummer;maaling;periode;vaerdi\n")
-        f.writelines("123456;kol_patienter;2026H1;x\n" for _ in range(1_000_000))
-    entry = _inspect_child(path)
+def test_a_csv_with_millions_of_cells_is_refused_before_it_is_split(inspected: dict) -> None:
+    entry = inspected["many"]
     assert entry["status"] == "refused" and entry["refusal"] == "size" and "celler" in entry["message"]
+
+
+def test_hostile_files_and_a_fifo_write_nothing_and_leave_no_lock(demo_path: Path, tmp_path: Path) -> None:
+    """One import of them all: refused at once (the FIFO is never opened for a blocking read), nothing
+    written, and afterwards the project opens for writing (no lock left behind)."""
+    files = [_xlsx(tmp_path / "far.xlsx", FAR_CELLS["xfd.xlsx"][0]),
+             _ods_repeated(tmp_path / "gentaget.ods", 1_000_000, 1024), tmp_path]
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "klinik.csv"
+        os.mkfifo(fifo)
+        link = tmp_path / "link.xlsx"
+        link.symlink_to(fifo)
+        files += [fifo, link]
+    before = _snapshot(demo_path)
+    code, _, err, rss = _cli("--lang", "da", "import", str(demo_path), *map(str, files), "--yes")
+    assert code == 1 and rss < RSS_LIMIT_MB and "Intet blev importeret" in err
+    if hasattr(os, "mkfifo"):
+        assert err.count("navngiven pipe (FIFO)") == 2
+    assert _snapshot(demo_path) == before
+    with Project.open(demo_path) as project:
+        assert not project.readonly
 
 
 def test_problems_are_capped_per_file(demo_path: Path, tmp_path: Path, capsys) -> None:
@@ -210,15 +230,6 @@ def test_an_importer_bug_is_an_internal_error_with_the_log_not_a_damaged_file(tm
     text = log.read_text(encoding="utf-8")
     assert "ZeroDivisionError" in text and "inspect.py" in text
     assert "HEMMELIG" not in text and "010170" not in text and "Lægehuset" not in text
-
-
-def test_nothing_hostile_writes_to_the_project(demo_path: Path, tmp_path: Path) -> None:
-    files = [_xlsx(tmp_path / "far.xlsx", [("A1", 1, 1), ("XFD1048576", 1048576, 2)]),
-             _ods_repeated(tmp_path / "gentaget.ods", 1_000_000, 1024), tmp_path]
-    before = _snapshot(demo_path)
-    code, _, err, rss = _cli("--lang", "da", "import", str(demo_path), *map(str, files), "--yes")
-    assert code == 1 and rss < RSS_LIMIT_MB and "Intet blev importeret" in err
-    assert _snapshot(demo_path) == before
 
 
 def _snapshot(path: Path) -> tuple:
