@@ -133,3 +133,24 @@ def test_hidden_sheet_is_skipped_unless_chosen(tmp_path: Path) -> None:
     chosen = inspect_file(path, sheet="Skjult")
     assert chosen.sheet == "Skjult" and chosen.tables[0].rows == [["Syd", 7.0]]
     assert inspect_file(path, sheet="Findes ikke").refusal.kind == "nosheet"
+
+
+@pytest.mark.parametrize("encoding", ["cp865", "cp850", "cp1252", "utf-8", "utf-16"])
+def test_dos_code_pages_from_danish_ehrs_are_recognised(tmp_path: Path, encoding: str) -> None:
+    text = "Lægehus;Antal;Andel\nKøbenhavn Ø;12;0,5\nÅrhus;3;1,25\nHjørring;7;2\n"
+    path = tmp_path / "dos.csv"
+    path.write_bytes(text.encode(encoding))
+    report = inspect_file(path)
+    t = report.tables[0]
+    assert t.columns == ["Lægehus", "Antal", "Andel"]
+    assert [r[0] for r in t.rows] == ["København Ø", "Århus", "Hjørring"]
+    if encoding in ("cp865", "cp850"):
+        assert report.encoding == "cp865"  # the two pages agree on every Danish letter
+
+
+def test_a_dos_file_is_never_read_with_control_characters(tmp_path: Path) -> None:
+    # Ø (0x9D) and Å (0x8F) are undefined in cp1252 and C1 controls in latin-1.
+    path = tmp_path / "dos.txt"
+    path.write_bytes("Praksis\tÅrets patienter\nØstergade\t5\n".encode("cp865"))
+    report = inspect_file(path)
+    assert report.encoding == "cp865" and report.tables[0].rows == [["Østergade", 5.0]]

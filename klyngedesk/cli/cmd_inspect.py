@@ -46,9 +46,14 @@ def run(args: argparse.Namespace) -> int:
         for table in report.tables:
             counts = {"row": table.header_row, "n": format_number(table.n_rows, 0, lang),
                       "excluded": len(table.excluded)}
-            print("  " + (tr("Sheet {sheet}: header in row {row}, {n} data rows, {excluded} rows left out",
-                             sheet=table.sheet, **counts) if table.sheet is not None else
-                          tr("Header in row {row}, {n} data rows, {excluded} rows left out", **counts)))
+            if table.title:
+                print("  " + " / ".join(table.title))
+            if not table.header_row:
+                line = tr("No header row, {n} data rows, {excluded} rows left out", **counts)
+            else:
+                line = tr("Header in row {row}, {n} data rows, {excluded} rows left out", **counts)
+            print("  " + (tr("Sheet {sheet}: {table}", sheet=table.sheet, table=line[0].lower() + line[1:])
+                          if table.sheet is not None else line))
             print("    " + ", ".join(f"{c} ({tr(_TYPE_WORDS[t])})" for c, t in table.column_types.items()))
         for problem in report.problems:
             print("  " + problem.message(None, lang))

@@ -56,6 +56,7 @@ class Table:
     excluded: list[tuple[int, str]] = field(default_factory=list)
     parsed: dict[str, ParsedColumn] = field(default_factory=dict)
     unnamed: set[str] = field(default_factory=set)  # columns named after their letter (no heading in the file)
+    title: list[str] = field(default_factory=list)  # title, unit and filter lines above the table
 
     @property
     def rows(self) -> list[list]:
@@ -101,21 +102,95 @@ def _blocks(filled: list[bool]) -> list[tuple[int, int]]:
     return blocks
 
 
+_YEAR_TEXT = re.compile(r"^(19|20)\d{2}(?:\s*[-/]\s*(?:\d{2}|\d{4}))?$")
+_RULE = re.compile(r"^\s*([*=_~#-])\1{2,}\s*$")
+_KEY_VALUE = re.compile(r"^\s*[^\W\d][\w .()/-]{0,40}?\s*:\s*\S")
+
+
+def _year_cell(value) -> bool:
+    """A year used as a heading: 2008 as a number, or '2008', '2019/20' as text."""
+    if value.__class__ is float:
+        return value.is_integer() and 1900 <= value <= 2100
+    return isinstance(value, str) and bool(_YEAR_TEXT.match(value.strip()))
+
+
 def _header_like(row: list) -> bool:
+    """Mostly labels (years and dates count as labels when no other number is in the row)."""
     cells = [v for v in row if not is_empty(v)]
+    if not cells:
+        return False
     labels = sum(1 for v in cells if is_label(v))
-    return bool(cells) and labels * 2 >= len(cells) and labels >= 1
+    stamps = [v for v in cells if _year_cell(v) or isinstance(v, date)]
+    others = len(cells) - labels - len(stamps)
+    if stamps and not others and (len(stamps) >= 2 or labels >= 1):
+        return len(set(stamps)) == len(stamps)  # each year or month once: a heading, not data
+    return labels * 2 >= len(cells) and labels >= 1
 
 
-def _find_header(rows: list[list], first: int, last: int) -> int | None:
-    """The header row in a block: wide enough compared with the rows under it, and mostly labels."""
-    widths = [_row_width(rows[i]) for i in range(first, min(last, first + HEADER_SEARCH_ROWS) + 1)]
-    widest = max(widths)
-    for offset, width in enumerate(widths):
-        i = first + offset
+def _has_data_number(row: list) -> bool:
+    """A number that is not a year: a data row, not a heading."""
+    for v in row:
+        if isinstance(v, bool) or is_empty(v) or _year_cell(v):
+            continue
+        if isinstance(v, (int, float)) or isinstance(v, str) and number_shape(normalise_text(v)) is not False:
+            return True
+    return False
+
+
+def _is_rule(row: list) -> bool:
+    cells = [v for v in row if not is_empty(v)]
+    return len(cells) == 1 and isinstance(cells[0], str) and bool(_RULE.match(cells[0]))
+
+
+def _is_preamble(row: list, left: int) -> bool:
+    """A title, unit or filter line above a header: one text in the leftmost column, or 'Label: value'."""
+    cells = [(i, v) for i, v in enumerate(row) if not is_empty(v)]
+    if not cells or len(cells) > 3 or not isinstance(cells[0][1], str):
+        return False
+    first = normalise_text(cells[0][1]).replace("：", ":")
+    if len(cells) == 1:
+        return cells[0][0] <= left and not _year_cell(first) or bool(_KEY_VALUE.match(first))
+    return first.endswith(":") and len(cells) <= 3
+
+
+def _left(rows: list[list], first: int, last: int) -> int:
+    """The leftmost column used in a block."""
+    return min((next(i for i, v in enumerate(rows[r]) if not is_empty(v)) for r in range(first, last + 1)
+                if any(not is_empty(v) for v in rows[r])), default=0)
+
+
+def _super_header(above: list, header: list) -> bool:
+    """Group labels over some of the header's columns (the top row of a two-row header)."""
+    used = [i for i, v in enumerate(header) if not is_empty(v)]
+    over = [i for i, v in enumerate(above) if not is_empty(v)]
+    return bool(over) and len(over) < len(used) and used[0] <= over[0] and over[-1] <= used[-1] and \
+        all(is_label(above[i]) or _year_cell(above[i]) for i in over)
+
+
+def _find_header(rows: list[list], first: int, last: int) -> tuple[int | None, int]:
+    """(header row or None, first row after the title/filter/unit lines) in a block.
+
+    The header is wide enough compared with the rows under it and mostly labels; an empty first cell and
+    years as labels are allowed. A header-like row right above it is the top row of a two-row header.
+    """
+    scan_end = min(last, first + HEADER_SEARCH_ROWS)
+    left = _left(rows, first, scan_end)
+    body = first
+    if max(_row_width(rows[i]) for i in range(first, scan_end + 1)) > 1:  # a one-column table has no title lines
+        while body <= scan_end and _is_preamble(rows[body], left):
+            body += 1
+    if body > scan_end:
+        return None, body
+    widest = max(_row_width(rows[i]) for i in range(body, scan_end + 1))
+    for i in range(body, scan_end + 1):
+        width = _row_width(rows[i])
         if width >= max(2, (widest + 1) // 2) or widest == 1:
-            return i if _header_like(rows[i]) else None
-    return None
+            if not _header_like(rows[i]):
+                return None, body
+            if i > body and _super_header(rows[i - 1], rows[i]):
+                return i - 1, body  # a super-header (merged group labels) above the header
+            return i, body
+    return None, body
 
 
 _TOTAL_MEMO: dict[str, bool] = {}
@@ -164,7 +239,7 @@ def _is_title_block(rows: list[list], first: int, last: int) -> bool:
         cell = _first_cell(rows[i])
         if _row_width(rows[i]) > 2 or not is_label(cell):
             return False
-        if _row_width(rows[i]) == 2 and not normalise_text(cell).endswith(":"):
+        if _row_width(rows[i]) == 2 and not normalise_text(cell).replace("：", ":").endswith(":"):
             return False
     return True
 
@@ -173,27 +248,126 @@ def _first_cell(row: list):
     return next((v for v in row if not is_empty(v)), None)
 
 
+def _notes_block(rows: list[list], first: int, last: int, table_width: int) -> bool:
+    """A block under a table that holds notes, sources or a footer rule rather than data."""
+    if _is_rule(rows[first]):
+        return True
+    widths = [_row_width(rows[i]) for i in range(first, last + 1)]
+    if table_width >= 2 and max(widths) <= 1:
+        return True
+    if any(not isinstance(v, str) or number_shape(normalise_text(v)) is not False
+           for i in range(first, last + 1) for v in rows[i] if not is_empty(v)):
+        return False  # numbers: data
+    return max(widths) <= 2 and any(_is_note([_first_cell(rows[i])], 2) for i in range(first, last + 1))
+
+
+def _side_by_side(rows: list[list], first: int, last: int) -> list[tuple[int, int]]:
+    """Column ranges [lo, hi) of tables standing side by side in a block (split at columns empty in it)."""
+    width = max(len(rows[i]) for i in range(first, last + 1))
+    used = [any(c < len(rows[i]) and not is_empty(rows[i][c]) for i in range(first, min(last, first + 200) + 1))
+            for c in range(width)]
+    parts, lo = [], None
+    for c, u in enumerate(used + [False]):
+        if u and lo is None:
+            lo = c
+        elif not u and lo is not None:
+            parts.append((lo, c))
+            lo = None
+    if len(parts) < 2 or any(hi - lo < 2 for lo, hi in parts):
+        return [(0, width)]
+    heads = [_find_header([r[lo:hi] for r in rows[first:last + 1]], 0, last - first)[0] for lo, hi in parts]
+    if any(h is None for h in heads):
+        return [(0, width)]
+    return parts
+
+
+def _stacked_splits(rows: list[list], start: int, end: int) -> list[int]:
+    """Rows inside a block where a new table starts: a header-like row right after a totals row."""
+    out, after_total = [], False
+    for i in range(start, end + 1):
+        cell = _first_cell(rows[i])
+        if cell is None:
+            continue
+        if after_total and _header_like(rows[i]) and not any(v.__class__ is float for v in rows[i]):
+            out.append(i)
+        after_total = isinstance(cell, str) and _total_word(cell)
+    return out
+
+
 def find_tables(rows: list[list], sheet: str | None = None, file_convention: str | None = None,
                 known_convention: str | None = None, delimiter: str | None = None) -> list[Table]:
-    """Every table in a sheet, top to bottom; blocks that continue the table above are joined to it."""
-    spans: list[list] = []  # [header index or None, first data index, last index]
+    """Every table in a sheet, the main (largest) one first; notes, footers and empty tables left out.
+
+    Title, unit and filter lines above a table become its `title`; a block that continues the table above
+    after a blank line is joined to it; tables side by side or stacked with their own totals stay apart.
+    """
+    evidence = NumberEvidence(file_convention, delimiter)
     filled = _filled_flags(rows)
+    spans: list[dict] = []
+    title: list[str] = []
     for first, last in _blocks(filled):
-        if not spans and _is_title_block(rows, first, last):
+        parts = _side_by_side(rows, first, last)
+        if len(parts) > 1:
+            for lo, hi in parts:
+                grid: list[list] = [[] for _ in range(first)] + [r[lo:hi] for r in rows[first:last + 1]]
+                for t in find_tables(grid, sheet, file_convention, known_convention, delimiter):
+                    t.letters = [col_letter(lo + _col_index(x)) for x in t.letters]
+                    t.title = title + t.title
+                    spans.append({"table": t})
+            title = []
             continue
-        header = _find_header(rows, first, last)
-        block_width = max(_row_width(rows[i]) for i in range(first, min(last, first + HEADER_SEARCH_ROWS) + 1))
-        if spans and (block_width == 1 or header is None):
-            spans[-1][2] = last  # notes under the table, or the table going on after a gap
+        prev = spans[-1] if spans and "table" not in spans[-1] else None
+        if prev is not None and not title and _notes_block(rows, first, last, prev["width"]):
+            prev["notes"].append((first, last))
             continue
-        spans.append([header, header + 1 if header is not None else first, last])
+        if not spans and _is_title_block(rows, first, last) and any(filled[last + 1:]):
+            title += [_name(v) for i in range(first, last + 1) for v in rows[i] if not is_empty(v)]
+            continue
+        header, body = _find_header(rows, first, last)
+        title += [_name(v) for i in range(first, body) for v in rows[i] if not is_empty(v)]
+        if body > last:
+            continue  # only title lines
+        if prev is not None and body == first and not prev["closed"] and \
+                (header is None or _has_data_number(rows[header]) and _row_width(rows[header]) <= prev["width"]):
+            prev["end"] = last  # the table going on after a gap
+            continue
+        start = header + 1 if header is not None else body
+        cuts = [c for c in _stacked_splits(rows, start, last)] if header is not None else []
+        for top, bottom in zip([header, *cuts], [*(c - 1 for c in cuts), last], strict=True):
+            span = {"header": top, "start": top + 1 if top is not None else body, "end": bottom, "notes": [],
+                    "title": title, "width": max(_row_width(rows[i]) for i in range(first, last + 1)),
+                    "closed": False}
+            rule = next((i for i in range(span["start"], bottom + 1) if _is_rule(rows[i])), None)
+            if rule is not None:  # a rule under the data: the rest of the block is a footer
+                span["notes"].append((rule, bottom))
+                span["end"], span["closed"] = rule - 1, True
+            spans.append(span)
+            title = []
+        last_cell = _first_cell(rows[spans[-1]["end"]]) if "end" in spans[-1] else None
+        if isinstance(last_cell, str) and _total_word(last_cell):
+            spans[-1]["closed"] = True  # a table that ends with its own totals is complete
     tables = []
-    for header, start, end in spans:
-        table = _build_table(rows, filled, sheet, header, start, end,
-                             NumberEvidence(file_convention, delimiter), known_convention)
-        if table is not None:
-            tables.append(table)
-    return tables
+    for span in spans:
+        if "table" in span:
+            tables.append(span["table"])
+            continue
+        table = _build_table(rows, filled, sheet, span["header"], span["start"], span["end"], evidence,
+                             known_convention)
+        if table is None or not table.n_rows:
+            continue
+        table.title = span["title"]
+        for lo, hi in span["notes"]:
+            table.excluded += [(i + 1, "note") for i in range(lo, hi + 1) if filled[i]]
+        table.excluded.sort()
+        tables.append(table)
+    return sorted(tables, key=lambda t: -t.n_rows * len(t.columns))
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 def _header_names(rows: list[list], header: int | None, width: int, start: int) -> tuple[list[str], int]:
@@ -204,10 +378,11 @@ def _header_names(rows: list[list], header: int | None, width: int, start: int) 
     names = [_name(v) for v in top[:width]]
     nxt = rows[start] if start < len(rows) else []
     below = rows[start + 1] if start + 1 < len(rows) else []
-    gaps = any(not names[i] for i in range(width)) and any(names)
-    if nxt and gaps and _header_like(nxt) and all(not isinstance(v, float) for v in nxt) and \
-            any(isinstance(v, (int, float)) for v in below):
-        sub = [_name(v) for v in list(nxt) + [""] * (width - len(nxt))][:width]
+    sub = [_name(v) for v in list(nxt) + [""] * (width - len(nxt))][:width]
+    under_gap = any(not names[i] and sub[i] for i in range(width)) and any(names)
+    if nxt and under_gap and _header_like(nxt) and \
+            all(is_label(v) or _year_cell(v) for v in nxt if not is_empty(v)) and \
+            any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in below):
         filled, last = [], ""
         for i in range(width):
             last = names[i] or (last if sub[i] else "")

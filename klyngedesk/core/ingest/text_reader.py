@@ -1,10 +1,11 @@
-"""CSV and text files: encoding (BOM, strict UTF-8, cp1252, UTF-16), delimiter, quoted line breaks, CR endings."""
+"""CSV and text files: encoding (BOM, UTF-8, UTF-16, cp1252 or a DOS code page), delimiter, line endings."""
 
 from __future__ import annotations
 
 import codecs
 import csv
 import io
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ class TextGrid:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding used: a BOM wins, then strict UTF-8, then cp1252 (Danish Windows)."""
+    """Text and the encoding used: a BOM wins, then strict UTF-8, then the most plausible single-byte page."""
     for bom, name in _BOMS:
         if data.startswith(bom):
             try:
@@ -44,10 +45,50 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
+    return _best_single_byte(data)
+
+
+# Single-byte code pages a Danish file may be written in: Windows, then the DOS pages Danish EHRs still
+# write (865 Nordic, 850 Western, 437 US), then latin-1, which decodes anything.
+SINGLE_BYTE = ("cp1252", "cp865", "cp850", "cp437", "latin-1")
+_DANISH = set("æøåÆØÅ")
+_WESTERN = set("éèêëáàâäíìîïóòôöúùûüýÿçñÉÈÊÁÀÂÄÍÓÖÔÚÜÇÑß")
+SCORE_SAMPLE = 200_000
+
+
+def plausibility(text: str) -> int:
+    """How much a decoding reads like Danish/Western text: æøå count for it, control characters and symbols
+    wedged between letters (K›benhavn, L‘gehus) against it."""
+    score = 0
+    for i, ch in enumerate(text):
+        if ch < "\x80":
+            continue
+        if ch in _DANISH:
+            score += 2
+        elif ch in _WESTERN:
+            score += 1
+        elif unicodedata.category(ch) in ("Cc", "Cn", "Co") or ch == "\ufffd":
+            score -= 5
+        elif not ch.isalpha() and 0 < i < len(text) - 1 and text[i - 1].isalpha() and text[i + 1].isalpha():
+            score -= 3
+        elif ch.isalpha():
+            score -= 1  # a letter no Danish text uses (ƒ, Š, Ω): likely the wrong page
+    return score
+
+
+def _best_single_byte(data: bytes) -> tuple[str, str]:
+    """The most plausible single-byte decoding (ties keep the order of SINGLE_BYTE)."""
+    sample = data[:SCORE_SAMPLE]
+    best: tuple[int, str] | None = None
+    for name in SINGLE_BYTE:
+        try:
+            score = plausibility(sample.decode(name))
+        except UnicodeDecodeError:
+            continue
+        if best is None or score > best[0]:
+            best = (score, name)
+    name = best[1] if best else "latin-1"
+    return data.decode(name), name
 
 
 def _looks_utf16_without_bom(data: bytes) -> bool:
