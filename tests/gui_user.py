@@ -16,7 +16,12 @@ def show_active(qtbot, window: QWidget) -> QWidget:
 
 def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> QWidget:
     """Press a key where the focus is (as a keyboard does); returns the widget that had the focus."""
-    target = QApplication.focusWidget() or QApplication.activeModalWidget() or QApplication.activeWindow()
+    modal = QApplication.activePopupWidget() or QApplication.activeModalWidget()
+    if modal is not None:  # a dialog or menu just opened has the keyboard even before the window system says so
+        focus = modal.focusWidget()
+        target = focus if focus is not None and focus.window() is modal.window() else modal
+    else:
+        target = QApplication.focusWidget() or QApplication.activeWindow()
     assert target is not None, "no window has the keyboard"
     qtbot.keyClick(target, key, modifier)
     return target

@@ -61,6 +61,7 @@ class ChartsPage(QWidget):
         self.view_group.addButton(self.names_radio)
         self.view_group.addButton(self.codes_radio)
         self.chart = ChartView()
+        self.chart.plot.setAccessibleName(tr("Chart", lang))
         self.chart.bar_clicked.connect(self.show_clinic)
         self.details = QTextBrowser()
         self.details.setObjectName("chart_details")

@@ -25,6 +25,7 @@ class ClinicsPage(QWidget):
         self.summary = QLabel()
         self.table = QTableView()
         self.table.setObjectName("clinics_table")
+        self.table.setAccessibleName(tr("Clinics", lang))
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

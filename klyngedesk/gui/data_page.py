@@ -45,6 +45,7 @@ class DataPage(QWidget):
         self.model = IndicatorTableModel(lang)
         self.table = QTableView()
         self.table.setObjectName("indicator_table")
+        self.table.setAccessibleName(tr("Values per clinic and indicator", lang))
         self.table.setModel(self.model)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(True)
@@ -59,6 +60,9 @@ class DataPage(QWidget):
         self.correct_button = QPushButton(tr("Correct value…", lang))
         self.note_button = QPushButton(tr("Note on this value…", lang))
         self.clinic_note_button = QPushButton(tr("Note on the clinic…", lang))
+        self.correct_button.setObjectName("correct_value_button")
+        self.note_button.setObjectName("value_note_button")
+        self.clinic_note_button.setObjectName("clinic_note_button")
         for b in (self.correct_button, self.note_button, self.clinic_note_button):
             b.setEnabled(False)
         self.correct_button.clicked.connect(self.correct_value)

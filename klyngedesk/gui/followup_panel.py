@@ -33,6 +33,7 @@ class FollowUpPanel(QWidget):
         self._project: Project | None = None
         self.table = QTableWidget(0, 5)
         self.table.setObjectName("follow_up_table")
+        self.table.setAccessibleName(tr("Planned actions", lang))
         self.table.setHorizontalHeaderLabels([tr("Clinic", lang), tr("Indicator", lang), tr("Action", lang),
                                               tr("Measure again", lang), tr("Status", lang)])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

@@ -54,6 +54,7 @@ class ImportHistoryPage(QWidget):
         self.undo_button.clicked.connect(self.undo_selected)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("batches_table")
+        self.table.setAccessibleName(tr("Imports", lang))
         self.table.setHorizontalHeaderLabels([tr(c, lang) for c in COLUMNS])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)

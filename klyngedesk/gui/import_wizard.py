@@ -25,6 +25,7 @@ from klyngedesk.core.ingest.mapping import signature
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.import_preview import STATUS_MARKS, STATUS_WORDS, FilePreview, spec_from_roles
+from klyngedesk.gui.keyboard import free_tab_key, name_for_screen_readers
 from klyngedesk.gui.progress import run_with_progress
 from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.undo import push_done
@@ -118,6 +119,8 @@ class ImportWizard(QDialog):
         self.files.currentRowChanged.connect(lambda _r: self._show_file())
         self.topic_box.currentIndexChanged.connect(self.replan)
         self.period_box.currentIndexChanged.connect(self.replan)
+        free_tab_key(self)
+        name_for_screen_readers(self)
 
     @property
     def project(self) -> Project:

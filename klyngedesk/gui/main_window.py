@@ -35,6 +35,7 @@ from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.data_page import DataPage
 from klyngedesk.gui.import_history_page import ImportHistoryPage
 from klyngedesk.gui.import_wizard import ImportWizard
+from klyngedesk.gui.keyboard import free_tab_key, name_for_screen_readers, page_actions
 from klyngedesk.gui.meetings_page import MeetingsPage
 from klyngedesk.gui.new_cluster_wizard import NewClusterWizard
 from klyngedesk.gui.presentation import PresentationWindow, slides_for
@@ -168,12 +169,28 @@ class MainWindow(QMainWindow):
             self.view_menu.addAction(action)
             self.addAction(action)
         self.view_menu.addSeparator()
+        self.next_page_action = self._action("&Next page", lambda: self._step_page(1), "Ctrl+Tab")
+        self.previous_page_action = self._action("P&revious page", lambda: self._step_page(-1), "Ctrl+Shift+Tab")
+        for action in (self.next_page_action, self.previous_page_action):
+            self.view_menu.addAction(action)
+            self.addAction(action)
+        self.view_menu.addSeparator()
         self.present_action = self._action("&Presentation mode", self.present_current, "F5")
         self.view_menu.addAction(self.present_action)
+        self.actions_menu = self.menuBar().addMenu(tr("&Actions", lang))
+        self.page_actions = page_actions(self.actions_menu, self.tabs, self.pages, self.page_titles, self)
+        for page in self.pages:
+            free_tab_key(page)
+            name_for_screen_readers(page)
         help_menu = self.menuBar().addMenu(tr("&Help", lang))
         self.about_action = QAction(tr("&About KlyngeDesk", lang), self)
         self.about_action.triggered.connect(lambda: show_about(self, lang))
         help_menu.addAction(self.about_action)
+
+    def _step_page(self, step: int) -> None:
+        if self.stack.currentWidget() is self.project_view:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % self.tabs.count())
+            self.tabs.tabBar().setFocus()
 
     def _refresh_recent(self) -> None:
         files = [f for f in self.ctx.recent_files() if Path(f).exists()]
@@ -187,7 +204,8 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         project = self.ctx.holder.project
         self.setWindowTitle(f"KlyngeDesk — {project.cluster().name}" if project else "KlyngeDesk")
-        for action in (self.close_action, self.import_action, self.present_action, self.templates_action):
+        for action in (self.close_action, self.import_action, self.present_action, self.templates_action,
+                       self.actions_menu.menuAction(), self.next_page_action, self.previous_page_action):
             action.setEnabled(project is not None)
 
     # --- opening -------------------------------------------------------------------------

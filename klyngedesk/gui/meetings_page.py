@@ -81,6 +81,7 @@ class MeetingsPage(QWidget):
         self.threshold.valueChanged.connect(self._threshold_changed)
         self.codes = QTableWidget(0, 3)
         self.codes.setObjectName("codes_table")
+        self.codes.setAccessibleName(tr("Codes and consents", lang))
         self.codes.setHorizontalHeaderLabels([tr("Clinic", lang), tr("Code", lang), tr("Shown by name", lang)])
         self.codes.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.codes.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -118,6 +119,7 @@ class MeetingsPage(QWidget):
         self.pack.setMinimumHeight(300)
         right_layout.addWidget(split_right, 1)
         scroll = QScrollArea()  # on a small screen the page scrolls instead of squeezing the tables
+        scroll.setAccessibleName(tr("Meeting", lang))
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(right)

@@ -78,6 +78,7 @@ class PackPanel(QGroupBox):
         self.pages_layout = QVBoxLayout(self.pages)
         self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.scroll = QScrollArea()
+        self.scroll.setAccessibleName(tr("Preview of the chosen file", lang))
         self.scroll.setObjectName("pack_preview")
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.pages)

@@ -89,6 +89,8 @@ class TopicsPanel(QWidget):
                                            tr("Checked", lang), tr("Source of the target", lang)], "indicator_table")
         self.references = read_only_table([tr("Indicator", lang), tr("Level", lang), tr("Value", lang),
                                            tr("Source", lang), tr("Period", lang)], "reference_table")
+        self.indicators.setAccessibleName(tr("Indicators and targets", lang))
+        self.references.setAccessibleName(tr("Reference values", lang))
         self.references.horizontalHeader().setStretchLastSection(False)
         self.references.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.add_reference_button = QPushButton(tr("Add reference value…", lang))
@@ -248,6 +250,7 @@ class TopicsPage(QWidget):
         self.survey = SurveyPanel(ctx)
         self.follow_up = FollowUpPanel(ctx)
         self.sections = QTabWidget()
+        self.sections.tabBar().setAccessibleName(tr("Sections of the topic", lang))
         self.sections.setObjectName("topics_sections")
         self.sections.addTab(self.topics, tr("Topics and references", lang))
         self.sections.addTab(self.survey, tr("Topic survey", lang))
