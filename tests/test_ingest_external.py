@@ -188,3 +188,80 @@ def test_national_rows_left_out_and_empty_used_column_dropped(external: Path) ->
     assert all(row[0] != "Hele landet" for row in t.rows) and len(t.rows) == 50
     _, t = _table(external, "dk_regiondk_AdmissionOutPatient.xlsx")
     assert t.rows[0][:3] == ["Ambulante patienter (pr. 1000 indbyggere)", "Region Hovedstaden", 245.0]
+
+
+# Every external file: (table index, sheet, header row or None, data rows, excluded rows, {(row, column): cell}).
+# Rows and columns of the cells are 0-based positions in the table; values are as `inspect --json` gives them.
+_TOTALS_GP = [(r, "total") for r in range(2, 12)]
+EXPECTED: dict[str, tuple] = {
+    "dk_kommunerne_latin1.csv": (0, None, 1, 97, [], {(0, 0): "København", (96, 1): "Sjælland"}),
+    "dk_regiondk_AdmissionOutPatient.xlsx": (0, "INDAMP02", 1, 25, [(r, "total") for r in (2, 8, 14, 20, 26)],
+                                             {(0, 2): 245, (24, 0): "Sengedage (pr. 1000 indbyggere)",
+                                              (24, 3): 748}),
+    "dk_regiondk_GP.xlsx": (0, "SYGK", 1, 50, _TOTALS_GP, {(0, 2): 983775, (49, 1): "90 + år", (49, 3): 102888}),
+    "dk_regiondk_Med_use.xlsx": (0, "Ark1", 1, 35, [(r, "total") for r in (2, 8, 14, 20, 26, 32, 38)],
+                                 {(0, 2): 735.53, (34, 0): "R", (34, 3): 168.21}),
+    "dk_ssi_Antigentests_pr_dag.csv": (0, None, 1, 656, [], {(0, 1): 5742, (1, 4): 55.5555555555556,
+                                                             (655, 4): None, (655, 0): "2022-11-18"}),
+    "dk_ssi_Cases_by_age.csv": (0, None, 1, 10, [(12, "total")], {(0, 1): 328523, (9, 0): "90+", (9, 1): 10285}),
+    "dk_ssi_Cases_by_sex.csv": (0, None, 1, 10, [(12, "total")], {(0, 1): 169777, (9, 3): 15182}),
+    "dk_ssi_Municipality_test_pos.csv": (0, None, 1, 99, [], {(0, 5): 52234, (98, 1): "Hjørring",
+                                                              (98, 2): 61481}),
+    "dk_ssi_figurtendensalderdata.csv": (0, None, 1, 27, [], {(0, 3): 0.4598, (26, 2): 3055, (26, 3): 0.1988}),
+    "dk_ssi_gennembrudsinfektioner_table2_incidence_alle.csv": (0, None, 1, 13, [(15, "total")],
+                                                                {(0, 1): 41.5, (12, 0): "12+", (12, 1): 171.8}),
+    "dk_ssi_plejehjem_ugeoversigt.csv": (0, None, 1, 152, [(154, "total")], {(0, 0): 2020, (0, 5): 119,
+                                                                            (151, 5): 1845}),
+    "dk_ssi_regionalt_12_noegletal_pr_region_pr_aldersgruppe.csv": (0, None, 1, 56, [],
+                                                                    {(1, 2): 283, (55, 0): "Syddanmark",
+                                                                     (55, 6): "2021-04-03"}),
+    "lib_calamine_any_sheets.xlsx": (0, "Visible", None, 3, [(5, "note")], {(0, 0): 1, (2, 1): 6}),
+    "lib_calamine_date_1904.xlsx": (0, "Sheet1", None, 3, [], {(1, 0): "2021-01-02", (2, 1): 17,
+                                                               (2, 0): {"duration": "P10DT15H10M10S",
+                                                                        "seconds": 918610.0}}),
+    "lib_calamine_errors.xlsx": (0, "Feuil1", None, 7, [], {(0, 0): {"error": "#DIV/0!"}, (6, 0): {"error": "#N/A"}}),
+    "lib_calamine_header-row.xlsx": (0, "Sheet1", 9, 1, [], {(0, 0): "put data here", (0, 3): 3}),
+    "lib_calamine_issue_261.xlsx": (0, "Some Sheet", 10, 41, [], {(1, 1): "String Value 20", (1, 3): 903}),
+    "lib_calamine_issue_530.xlsx": (0, "出勤分类组织汇总表", 4, 1, [], {(0, 0): "集团IT平台", (0, 5): 9}),
+    "lib_calamine_merged_cells.ods": (0, "Sheet1", 1, 1, [(2, "repeated header")], {(0, 2): "C", (0, 0): None}),
+    "lib_calamine_merged_range.xlsx": (0, "Sheet1", 3, 1, [], {(0, 0): "E4", (0, 3): "H4"}),
+    "lib_calamine_number_rows_repeated.ods": (0, "Sheet1", 1, 4, [], {(0, 0): "C", (3, 1): "D"}),
+    "lib_calamine_temperature-in-middle.xlsx": (0, "Sheet1", 4, 2, [], {(0, 1): 22.2222, (1, 0): "fahrenheit"}),
+    "lib_calamine_xls_wrong_decimals.xls": (0, "Sheet1", None, 1, [], {(0, 0): 0.525625}),
+    "lib_csvkit_bad.csv": (0, None, 1, 3, [], {(0, 3): "I'm too long!", (1, 1): "I'm too short!", (2, 2): 17}),
+    "lib_csvkit_mac_newlines.csv": (0, None, 1, 2, [], {(0, 2): 3, (1, 0): "Once upon\ra time"}),
+    "lib_csvkit_null_byte.csv": (0, None, 1, 1, [], {(0, 0): None, (0, 2): 3}),
+    "lib_csvkit_test_latin1.csv": (0, None, 1, 2, [], {(1, 2): "©", (1, 0): 4}),
+    "lib_csvkit_test_locale.csv": (0, None, 1, 1, [], {(0, 0): 1.7, (0, 1): 200000000}),
+    "lib_csvkit_test_skip_lines.xls": (0, "testfixed_converted.csv", 4, 5, [],
+                                       {(0, 3): True, (2, 3): False, (2, 4): 41800000.01, (4, 0): "Unicode! Σ"}),
+    "lib_csvkit_test_utf16_little.csv": (0, None, 1, 2, [], {(0, 0): 1, (1, 2): "ʤ"}),
+    "uk_openprescribing_gp-reg-pat-prac-quin-age.csv": (0, None, 1, 160, [(r, "total") for r in (
+        2, 23, 44, 45, 66, 87, 88, 109, 130, 131, 152, 173)], {(0, 8): 212, (159, 3): "L84073", (159, 7): "95+"}),
+    "uk_openprescribing_hscic_prescribing_sample.csv": (0, None, 1, 51, [], {(2, 5): 40, (2, 6): 113.31,
+                                                                            (0, 9): 201410}),
+    "uk_openprescribing_qof_prevalencebyprac.csv": (0, None, 1, 96, [], {(0, 4): 4178, (0, 5): 4.0689325036}),
+}
+REFUSED = {"lib_calamine_pass_protected.xlsx": "encrypted"}
+
+
+def test_every_external_file_has_an_expectation(external: Path) -> None:
+    names = {p.name for p in external.iterdir() if p.name != "SOURCES.md"}
+    assert names == set(EXPECTED) | set(REFUSED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_external_file_header_rows_excluded_rows_and_cells(external: Path, name: str) -> None:
+    index, sheet, header_row, n_rows, excluded, cells = EXPECTED[name]
+    report, t = _table(external, name, index)
+    assert (t.sheet, t.header_row or None, t.n_rows) == (sheet, header_row, n_rows)
+    assert t.excluded == excluded
+    assert {pos: cell_json(t.rows[pos[0]][pos[1]]) for pos in cells} == cells
+    assert all(t.n_rows for t in report.tables)  # no table without data rows
+    assert not [p for p in report.problems if p.severity == "error"]  # every number read, none guessed
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_external_file_refused_as_such(external: Path, name: str) -> None:
+    report = inspect_file(external / name)
+    assert report.refused and report.refusal.kind == REFUSED[name] and not report.tables

@@ -324,11 +324,13 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
             title += [_name(v) for i in range(first, last + 1) for v in rows[i] if not is_empty(v)]
             continue
         header, body = _find_header(rows, first, last)
-        title += [_name(v) for i in range(first, body) for v in rows[i] if not is_empty(v)]
+        title += [_name(v) for i in range(first, body if header is None else header) for v in rows[i]
+                  if not is_empty(v)]
         if body > last:
             continue  # only title lines
         if prev is not None and body == first and not prev["closed"] and \
-                (header is None or _has_data_number(rows[header]) and _row_width(rows[header]) <= prev["width"]):
+                (header is None or first == last or _has_data_number(rows[header])) and \
+                _row_width(rows[first]) <= prev["width"]:
             prev["end"] = last  # the table going on after a gap
             continue
         start = header + 1 if header is not None else body
