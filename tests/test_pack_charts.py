@@ -35,7 +35,7 @@ def test_ranked_bars_put_the_best_on_top_from_zero_with_the_cluster_lines(march)
         values = [b.value for b in spec.bars if b.value is not None]
         # better always on the same side: the best on top, said in the title
         assert values == sorted(values, reverse=meta.direction != "min")
-        words = {"max": "højere er bedre", "min": "lavere er bedre"}.get(meta.direction or "", "hverken")
+        words = {"max": "højere er bedre", "min": "lavere er bedre"}.get(meta.direction or "", "ingen retning")
         assert words in spec.title
         assert spec.axis.low == 0 and spec.axis.high >= max(b.high or b.value for b in spec.bars if b.value)
         assert "median" in {line.role for line in spec.lines}

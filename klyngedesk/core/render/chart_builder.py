@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from klyngedesk.core.anonymise import AnonymisedComposition, AnonymisedIndicator, AnonymisedRow
@@ -113,10 +114,10 @@ def better(direction: str | None) -> str | None:
 
 def ranked_title(direction: str | None, lang: str) -> str:
     if direction == "max":
-        return tr("Clinics ranked: higher is better, best on top", lang)
+        return tr("Ranked: higher is better, best on top", lang)
     if direction == "min":
-        return tr("Clinics ranked: lower is better, best on top", lang)
-    return tr("Clinics ranked by value, highest on top (neither high nor low is better in itself)", lang)
+        return tr("Ranked: lower is better, best on top", lang)
+    return tr("Ranked by value, highest on top (no better direction)", lang)
 
 
 def better_words(direction: str | None, lang: str) -> str:
@@ -134,9 +135,11 @@ def _best_first(value: float | None, direction: str | None) -> float:
     return value if direction == "min" else -value
 
 
-def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext) -> RankedBarChart:
+def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
+                 columns: Callable[[AnonymisedRow], tuple[str, ...]] | None = None,
+                 headings: tuple[str, ...] = ()) -> RankedBarChart:
     """Bars sorted best on top (highest on top without a direction), whiskers, median, region/national and
-    target lines."""
+    target lines. `columns` adds text columns per clinic after the value (a table key beside the bars)."""
     lang, unit = ctx.lang, ind.unit
     bars = []
     for row in ind.rows:
@@ -146,7 +149,8 @@ def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext) -
             text = ctx.suppressed_text if row.suppressed else tr("no data", lang)
         else:
             text = wording.number(value, unit, lang)
-        bars.append(RankedBar(ctx.label(row), value, low, high, text, own, _outside(flag)))
+        extra = columns(row) if columns else ()
+        bars.append(RankedBar(ctx.label(row), value, low, high, text, own, _outside(flag), extra))
     direction = meta.direction
     bars.sort(key=lambda b: (b.value is None, _best_first(b.value, direction), b.label))
     lines = reference_lines(ind, meta, ctx)
@@ -157,7 +161,7 @@ def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext) -
     return RankedBarChart(ranked_title(direction, lang), axis, tuple(bars), lines,
                           interval_label=tr("95% CI", lang),
                           outside_label=tr("outside the 99.8% limit", lang), own_label=ctx.own_label,
-                          better=better(direction))  # type: ignore[arg-type]
+                          better=better(direction), columns=headings)  # type: ignore[arg-type]
 
 
 def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
@@ -292,7 +296,8 @@ def before_after_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartCont
                                                           meta.direction), r.label))
     lines = tuple(ln for ln in reference_lines(ind, meta, ctx) if ln.role == "target")
     extent = [v for r in rows for v in (r.before, r.after) if v is not None] + [ln.value for ln in lines]
-    axis = make_axis(wording.unit_label(meta, lang), extent, wording.tick(unit, lang),
+    # Dots, not bars: the axis fits the values, so a change of a few points is not lost on a 0-100 scale.
+    axis = make_axis(wording.unit_label(meta, lang), extent, wording.tick(unit, lang), from_zero=False,
                      ceiling=100.0 if unit == "percent" else None)
     return BeforeAfterChart(tr("Before and after, per clinic", lang), before_label, after_label, axis,
                             tuple(rows), lines, own_label=ctx.own_label)

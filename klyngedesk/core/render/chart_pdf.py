@@ -22,7 +22,7 @@ from klyngedesk.core.render.pdf_pen import ChartFlowable, Pen
 
 TITLE_SIZE, LABEL_SIZE, TICK_SIZE, POINT_SIZE = 9.5, 8.5, 8.0, 8.0   # print: nothing under 8 pt
 ROW = 11.5            # height of one clinic row
-COMPACT_ROW = 8.8     # rows of the small charts in a personal handout (labels stay 8 pt)
+COMPACT_ROW = 8.6     # rows of the small charts in a personal handout (labels stay 8 pt)
 ROWS_AREA = 580.0     # the most height the rows may take: very large clusters get thinner rows, never a
                       # chart taller than a page
 TITLE_H = 18.0        # space for the title
@@ -140,18 +140,39 @@ def _reference_lines(pen: Pen, lines: tuple[ReferenceLine, ...], axis: Axis, x0:
     return items
 
 
+TITLE_LINE = 12.0     # each further line of a title that wraps
+
+
+def title_lines(title: str, width: float) -> list[str]:
+    """The chart title broken into lines that fit the chart's width (never printed past its edge)."""
+    lines, line = [], ""
+    for word in title.split():
+        candidate = f"{line} {word}" if line else word
+        if line and text_width(candidate, SEMIBOLD, TITLE_SIZE) > width:
+            lines.append(line)
+            candidate = word
+        line = candidate
+    return [*lines, line] if line else []
+
+
+def title_height(title: str, width: float) -> float:
+    return TITLE_H + TITLE_LINE * max(len(title_lines(title, width)) - 1, 0)
+
+
 def _title(pen: Pen, spec_title: str, height: float) -> None:
-    if spec_title:
-        _text(pen, 0, height - 11, spec_title, size=TITLE_SIZE, font=SEMIBOLD)
+    for k, line in enumerate(title_lines(spec_title, pen.width)):
+        _text(pen, 0, height - 11 - k * TITLE_LINE, line, size=TITLE_SIZE, font=SEMIBOLD)
 
 
 def _rows_frame(labels: list[str], legend: list[tuple[str, str, str]], width: float, rows: int,
-                value_col: float, base: float = ROW) -> tuple[float, float, float, float, float]:
+                value_col: float, base: float = ROW, extra_top: float = 0.0, title: str = ""
+                ) -> tuple[float, float, float, float, float]:
     """Geometry shared by the row charts: (height, x0 of plot, x1 of plot, y of the top row, legend height)."""
     label_w = _label_column(labels, width)
     legend_h = _legend_rows(legend, width) * LEGEND_ROW + 4 if legend else 0
-    height = TITLE_H + rows * row_height(rows, base) + AXIS_H + legend_h + 4
-    return height, label_w, width - value_col, height - TITLE_H, legend_h
+    head = title_height(title, width) + extra_top
+    height = head + rows * row_height(rows, base) + AXIS_H + legend_h + 4
+    return height, label_w, width - value_col, height - head, legend_h
 
 
 def row_height(rows: int, base: float = ROW) -> float:
@@ -159,9 +180,11 @@ def row_height(rows: int, base: float = ROW) -> float:
 
 
 def _row_chart(title: str, axis: Axis, labels: list[str], legend: list[tuple[str, str, str]], width: float,
-               value_col: float, base: float = ROW) -> tuple[Pen, float, float, float, float, float]:
+               value_col: float, base: float = ROW, extra_top: float = 0.0
+               ) -> tuple[Pen, float, float, float, float, float]:
     """A chart of one row per clinic: its pen with title and x axis drawn, and (x0, x1, top, y_bottom, legend_h)."""
-    height, x0, x1, top, legend_h = _rows_frame(labels, legend, width, len(labels), value_col, base)
+    height, x0, x1, top, legend_h = _rows_frame(labels, legend, width, len(labels), value_col, base, extra_top,
+                                                title)
     pen = Pen(width, height)
     _title(pen, title, height)
     y_bottom = top - len(labels) * row_height(len(labels), base)
@@ -188,24 +211,37 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
     has_whiskers = spec.interval_label and any(b.low is not None for b in spec.bars)
     legend = [("whisker", "whisker", spec.interval_label)] if has_whiskers else []
     legend += [("line", ln.role, ln.label) for ln in spec.lines if spec.axis.low <= ln.value <= spec.axis.high]
-    if spec.own_label and any(b.highlight for b in spec.bars):
-        legend.append(("own_box", "bar_own", spec.own_label))
+    if spec.own_label and any(b.highlight for b in spec.bars) and not compact:
+        legend.append(("own_box", "bar_own", spec.own_label))   # compact: the bar's label says "(you)"
     if spec.outside_label:
         legend += _outside_items([b.outside for b in spec.bars], spec.outside_label)
-    value_col = max((text_width(b.value_text, BOLD, LABEL_SIZE) for b in spec.bars), default=20) + 8
+    # The value and any extra columns at the right, each right-aligned at its own edge.
+    n_cols = 1 + max((len(b.extra) for b in spec.bars), default=0)
+    col_w = [max([text_width(b.value_text if k == 0 else (b.extra[k - 1] if len(b.extra) >= k else ""), BOLD,
+                             LABEL_SIZE) for b in spec.bars] +
+                 [text_width(spec.columns[k], REGULAR, TICK_SIZE) if len(spec.columns) > k else 0.0], default=20)
+             for k in range(n_cols)]
+    edges = []
+    right = width
+    for k in reversed(range(n_cols)):
+        edges.insert(0, right)
+        right -= col_w[k] + 7
+    value_col = width - right + 1
     labels = [b.label for b in spec.bars]
     marks = any(b.outside for b in spec.bars)
     if marks:   # room for the triangle left of the labels
         labels = [lab + "MM" for lab in labels]
     base = COMPACT_ROW if compact else ROW
-    pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, labels, legend, width, value_col, base)
+    pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, labels, legend, width, value_col, base,
+                                                      12.0 if spec.columns else 0.0)
     span, row = x1 - x0, row_height(len(spec.bars), base)
     for i, bar in enumerate(spec.bars):
         yc = top - (i + 0.5) * row
         room = x0 - 6 - (12 if marks else 0)
         font = _row_label(pen, x0, yc, bar.label, bar.highlight, room)
-        _text(pen, width, yc - LABEL_SIZE * 0.3, bar.value_text, font=font, anchor="end",
-              role="text" if bar.value is not None else "muted")
+        for k, text in enumerate((bar.value_text, *bar.extra)):
+            _text(pen, edges[k], yc - LABEL_SIZE * 0.3, text, font=font, anchor="end",
+                  role="text" if bar.value is not None or k else "muted")
         if bar.outside:
             shown = _clip_label(bar.label, room, font)
             kind = ("own_" if bar.highlight else "") + bar.outside
@@ -222,6 +258,8 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
             for seg in ((xl, yc, xh, yc), (xl, yc - tick, xl, yc + tick), (xh, yc - tick, xh, yc + tick)):
                 pen.line(*seg, stroke=colour("whisker"), width=0.8)
     _reference_lines(pen, spec.lines, spec.axis, x0, x1, y_bottom, top)
+    for k, heading in enumerate(spec.columns):
+        _text(pen, edges[k], top + 3, heading, size=TICK_SIZE, font=SEMIBOLD, anchor="end", role="muted")
     if legend:
         _legend(pen, legend, 0, width, legend_h - LEGEND_ROW + 2)
     return pen.flowable()
@@ -253,9 +291,9 @@ def funnel(spec: FunnelChart, width: float, height: float = 185.0) -> ChartFlowa
 
     # Where the points go is known before the height is (the key under the plot depends on the labels).
     def frame(key_h: float) -> tuple[float, float, float]:
-        total = height + legend_h + key_h
+        total = height + legend_h + key_h + title_height(spec.title, width) - TITLE_H
         bottom = legend_h + key_h + AXIS_H
-        return total, bottom, total - TITLE_H - 12
+        return total, bottom, total - title_height(spec.title, width) - 12
 
     def layout(key_h: float):
         total, y_bottom, y_top = frame(key_h)

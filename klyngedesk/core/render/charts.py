@@ -85,6 +85,7 @@ class RankedBar:
     value_text: str = ""
     highlight: bool = False
     outside: Outside = None
+    extra: tuple[str, ...] = ()     # further columns after the value (e.g. n and the denominator)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,7 @@ class RankedBarChart:
     own_label: str = ""
     note: str = ""
     better: Literal["higher", "lower"] | None = None    # which way is better (best bars on top)
+    columns: tuple[str, ...] = ()   # headings of the value column and the bars' extra columns ("" = none)
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,11 @@ def shown_topic_title(material: TopicMaterial, lang: str) -> str:
     return topic_title(material.topic, lang) if lang == "en" else material.table.topic_title
 
 
+def denominator_heading(meta: Indicator, lang: str) -> str:
+    """The short heading of the denominator column beside the bars."""
+    return tr("Listed", lang) if meta.denominator_kind == "list_size" else tr("Denominator", lang)
+
+
 def denominator_title(topic: Topic, meta: Indicator, lang: str) -> str:
     if meta.denominator_kind == "list_size":
         return tr("Listed patients", lang)
@@ -202,7 +207,11 @@ def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: Ch
         head += own_block(ind)
     notes = material.notes.get(ind.key, ())
     half = half_width()
-    ranked = ranked_chart(ind, meta, ctx)
+    if with_table:   # the short table as columns beside the bars: each clinic's n and denominator in its row
+        ranked = ranked_chart(ind, meta, ctx, lambda r: (_count(r, "numerator", table, lang), _denominator(r, table, lang)),
+                              (tr("Value", lang), "n", denominator_heading(meta, lang)))
+    else:
+        ranked = ranked_chart(ind, meta, ctx)
     named = ctx.show_names and any(r.name for r in ind.rows)     # long labels: the ranked chart at full width
     cells: list[Flowable | list[Flowable]] = [] if named else [chart(ranked, half)]
     if named:
@@ -214,8 +223,6 @@ def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: Ch
         before_after = before_after_chart(ind, meta, ctx, table.compare_label or table.compare, table.period_label)
         if before_after is not None:
             cells.append(chart(before_after, half))
-    if with_table:
-        cells.append([p(tr("Figures per clinic", lang), "h3"), compact_table(table, ind, ctx, half)])
     full_width_figures = len(cells) % 2 == 0
     if not full_width_figures:
         cells.append([p(tr("Key figures", lang), "h3"), key_figures(table, ind, ctx, half, notes)])

@@ -46,6 +46,8 @@ def _styles() -> dict[str, ParagraphStyle]:
                              spaceAfter=5, keepWithNext=True),
         "h3": ParagraphStyle("h3", parent=body, fontName=SEMIBOLD, fontSize=10, leading=13, spaceBefore=8,
                              spaceAfter=3, keepWithNext=True),
+        "h3_tight": ParagraphStyle("h3_tight", parent=body, fontName=SEMIBOLD, fontSize=10, leading=12.5,
+                                   spaceBefore=0, spaceAfter=2, keepWithNext=True),
         "label": ParagraphStyle("label", parent=body, fontName=SEMIBOLD, fontSize=8.5, leading=11, textColor=MUTED,
                                 spaceAfter=1),
         "italic": ParagraphStyle("italic", parent=body, fontName=ITALIC),

@@ -74,27 +74,28 @@ def own_lines(own: OwnFigures | None, unit: str, since: str | None, lang: str) -
 
 
 def own_position_cell(topic: TopicMaterial, ind: AnonymisedIndicator, own: OwnFigures | None, code: str,
-                      lang: str) -> list[Flowable]:
-    """One indicator in the personal handout: its title, the ranked chart with the own bar, the own figures."""
+                      lang: str, first: bool) -> list[Flowable]:
+    """One indicator in the personal handout: topic and title, the ranked chart with the own bar highlighted
+    among the codes, the own figures (value, interval, change, what the limits say) and notes."""
     meta = indicator_meta(topic.topic, ind.key)
     ctx = ChartContext(lang, show_names=False, own_code=code, own=own, suppressed_text=topic.table.suppressed_text)
     since = (topic.table.compare_label or topic.table.compare) if topic.table.compare else None
     notes = topic.notes.get(ind.key, ())
-    return [p(indicator_title(topic.topic, ind, lang), "h3"), chart(ranked_chart(ind, meta, ctx), half_width(), compact=True),
-            *own_lines(own, ind.unit, since, lang), *([bullets(notes, "small")] if notes else []), Spacer(1, 6)]
+    topic_name = shown_topic_title(topic, lang)
+    return [*([OutlineEntry(topic_name, 0)] if first else []), p(topic_name.upper(), "label"),
+            p(indicator_title(topic.topic, ind, lang), "h3_tight"),
+            chart(ranked_chart(ind, meta, ctx), half_width(), compact=True),
+            *own_lines(own, ind.unit, since, lang), *([bullets(notes, "small")] if notes else []), Spacer(1, 8)]
 
 
 def own_position_pages(material: PersonalMaterial, lang: str) -> list[Flowable]:
-    """Per topic, the clinic's own position on each indicator, two indicators side by side."""
-    story: list[Flowable] = []
-    for topic in material.topics:
-        title = shown_topic_title(topic, lang)
-        cells = [own_position_cell(topic, ind, material.own.get(ind.key), material.code, lang)
-                 for ind in topic.table.indicators]
-        rows = [keep(grid(cells[i:i + 2] if len(cells[i:i + 2]) > 1 else [cells[i], []]))
-                for i in range(0, len(cells), 2)]
-        story += [CondPageBreak(300), OutlineEntry(title, 0), p(title, "h1"), *rows]
-    return story
+    """The clinic's own position on every indicator, two side by side, topic after topic without a page break
+    (a 12-indicator meeting takes three pages)."""
+    cells = [own_position_cell(topic, ind, material.own.get(ind.key), material.code, lang, i == 0)
+             for topic in material.topics for i, ind in enumerate(topic.table.indicators)]
+    rows = [keep(grid(cells[i:i + 2] if len(cells[i:i + 2]) > 1 else [cells[i], []]))
+            for i in range(0, len(cells), 2)]
+    return [CondPageBreak(300), p(tr("Your place on each indicator", lang), "h2"), *rows] if rows else []
 
 
 def personal_story(material: PersonalMaterial, meeting: Meeting, cluster_name: str, lang: str) -> list[Flowable]:
@@ -102,9 +103,6 @@ def personal_story(material: PersonalMaterial, meeting: Meeting, cluster_name: s
         p(f"{tr('Personal handout', lang).upper()} · {meeting.title} · {format_date(meeting.date, lang)}", "label"),
         p(material.clinic_name, "h1"),
         p(tr("Your clinic has code {code} in today's material", lang, code=material.code), "callout"),
-        p(tr("This handout is for your clinic only. It shows your own figures in full, also when they are small, "
-             "and your place on each indicator. The other clinics appear by their codes, as in the group handout, "
-             "where every chart of the meeting is.", lang), "small"),
     ]
     if material.topics:
         story += personal_summary(list(material.topics), material.own, material.code, meeting, lang)

@@ -194,10 +194,9 @@ def personal_messages(lines: Sequence[Line], own: dict[str, OwnFigures], since: 
                            "have a better direction.", lang, n=len(good), total=len(directed)))
     flagged = [ln for ln in lines if ln.ind.key in own and own[ln.ind.key].flag in ("above_998", "below_998")]
     if flagged:
-        messages.append(tr("Outside the 99.8% limit (more than chance alone can explain): {items}.", lang,
-                           items=wording.join_and([f"{_title_cell(ln, lang)} "
-                                                   f"({limits_word(own[ln.ind.key], lang)})" for ln in flagged],
-                                                  lang)))
+        messages.append(tr("Outside the 99.8% limit on {n} of {total} indicators (more than chance alone can "
+                           "explain); see the column The limits.", lang, n=len(flagged),
+                           total=sum(1 for ln in lines if ln.ind.key in own)))
     else:
         messages.append(tr("Your clinic lies inside the 99.8% limits on every indicator: its differences from "
                            "the cluster can be chance.", lang))
@@ -206,8 +205,8 @@ def personal_messages(lines: Sequence[Line], own: dict[str, OwnFigures], since: 
         if sure:
             messages.append(tr("Your changes since {baseline} that are larger than chance: {items}.", lang,
                                baseline=since, items=wording.join_and(
-                                   [f"{_title_cell(ln, lang)} ({change_cell(own[ln.ind.key].change, lang)})"
-                                    for ln in sure], lang)))
+                                   [f"{_title_cell(ln, lang)} ({wording.signed_percent(own[ln.ind.key].change.relative, lang)})"
+                                    for ln in sure if own[ln.ind.key].change], lang)))
     return messages[:MAX_MESSAGES]
 
 
@@ -240,9 +239,10 @@ def personal_summary(materials: Sequence[TopicMaterial], own: dict[str, OwnFigur
     widths = [112, 66, 70, 44, 56, 72, 62]
     widths[0] = CONTENT_WIDTH - sum(widths[1:])
     return [OutlineEntry(tr("Your summary", lang), 0), p(tr("Your summary", lang), "h2"),
-            p(tr("Your clinic is {code} in every chart. Place 1 is the best where the arrow shows a better "
-                 "direction; where neither way is better, the place is counted from the lowest value.", lang,
-                 code=code), "body"),
+            p(tr("This handout is for your clinic only: your own figures in full, also when they are small. The other "
+                 "clinics appear by their codes, as in the group handout, where every chart of the meeting is. Your "
+                 "clinic is {code}. Place 1 is the best where the arrow shows a better direction; where neither way "
+                 "is better, the place is counted from the lowest value.", lang, code=code), "small"),
             data_table(header, rows, widths, bold_rows=bold, align_right_from=2, wrap_cols=(0, 2, 4, 5, 6)),
             Spacer(1, 8),
             _messages_and_questions(personal_messages(lines, own, compare, lang),
