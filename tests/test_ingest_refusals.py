@@ -102,3 +102,30 @@ def test_a_stray_cpr_number_is_never_echoed_in_a_message(demo_path: Path, tmp_pa
     captured = capsys.readouterr()
     for secret in ("150385-4321", "1503854321", "0101701234"):
         assert secret not in captured.err and secret not in captured.out
+
+
+def test_an_unfilled_file_says_first_that_it_has_no_values(demo_path: Path, tmp_path: Path, capsys) -> None:
+    """Not that it does not name its clinic or period: the user fills the values in first."""
+    path = tmp_path / "tom.csv"
+    path.write_text("maaling;vaerdi\nkol_patienter;\nkol_lfu;\n", encoding="utf-8")
+    assert main(["--lang", "da", "import", str(demo_path), str(path), "--yes"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert "ingen værdier" in err[0] and not any("klinik" in line or "periode" in line for line in err)
+
+
+def test_import_suggests_a_mapping_and_names_the_saved_ones(demo_path: Path, tmp_path: Path, capsys) -> None:
+    with Project.open(demo_path) as project:
+        clinics = cf.demo_clinics(project)[:3]
+        project.save_mapping_profile("Ordiprax KOL", "x", cf.ORDIPRAX_SPEC)
+    path = cf.ordiprax_export(tmp_path, clinics, "1. halvår 2026", "2026H1").path
+    before = _snapshot(demo_path)
+    assert main(["--lang", "da", "import", str(demo_path), str(path), "--mapping", "Ordiprax KLO"]) == 1
+    err = capsys.readouterr().err
+    assert "ingen gemt indlæsningsprofil med navnet Ordiprax KLO" in err and "gemte profiler: Ordiprax KOL" in err
+    assert "forslag til indlæsning" in err and "Heraf LFU < 12 mdr. -> kol_lfu" in err
+    assert _snapshot(demo_path) == before
+    import json
+
+    assert main(["import", str(demo_path), str(path), "--json", "--dry-run"]) == 1
+    [entry] = json.loads(capsys.readouterr().out)["files"]
+    assert entry["suggestions"]["Henvist til rehab."] == "kol_rehab"

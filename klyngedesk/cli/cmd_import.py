@@ -29,10 +29,14 @@ def run(args: argparse.Namespace) -> int:
     lang = current_language()
     with Project.open(args.project, readonly=args.dry_run) as project:
         known = {p["name"] for p in project.mapping_profiles()}
+        project_measures = {m.key: m.title for t in project.topics() for m in t.measures}
         plan = plan_import(project, args.files, topic=args.topic, period=args.period,
                            mapping=args.mapping if args.mapping in known else None, clinic=args.clinic,
                            confirm=args.yes)
         if args.mapping and args.mapping not in known:
+            say("There is no saved mapping called {name}; saved mappings: {names}. A mapping KlyngeDesk "
+                "recognises in the file is saved under this name.", name=args.mapping,
+                names=", ".join(sorted(known)) or tr("none yet"))
             for fp in plan.files:
                 if fp.mapping is not None and fp.mapping.name is None:
                     fp.mapping.name = args.mapping
@@ -46,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
             say("{message}", message=fp.message(lang) or "")
             for problem in [p for p in fp.problems if p.severity == "error"][1:]:
                 say("{message}", message=problem.message(fp.name, lang))
+            _say_suggestions(fp, project_measures)
         elif fp.status == "questions":
             for q in fp.questions:
                 say("{message}", message=tr("{file}: needs confirmation: {question}", file=fp.name,
@@ -68,6 +73,17 @@ def run(args: argparse.Namespace) -> int:
                    "files": [fp.to_json(lang) for fp in plan.files]})
     # A dry run fails only on refusals and errors; open questions are reported, not failed.
     return EXIT_REFUSED if failed or (not plan.ok and not args.dry_run) else EXIT_OK
+
+
+def _say_suggestions(fp, measures: dict[str, str]) -> None:
+    """Proposals for a file no mapping fitted: which column looks like which measure (to check, then map)."""
+    if not fp.suggestions:
+        return
+    roles = {"@yder": tr("yder number"), "@name": tr("clinic name"), "@period": tr("period")}
+    say("{file}: suggested mapping (check it; nothing was imported from it):", file=fp.name)
+    for column, role in fp.suggestions.items():
+        target = roles.get(role) or f"{role} ({measures.get(role, role)})"
+        say("  {column} -> {target}", column=column, target=target)
 
 
 def selftest_step(folder: Path, project_path: Path) -> None:

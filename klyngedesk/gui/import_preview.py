@@ -17,67 +17,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from rapidfuzz import fuzz
 
-from klyngedesk.core.ingest.context import squash
 from klyngedesk.core.ingest.importer import FilePlan
 from klyngedesk.core.ingest.inspect import cell_json
-from klyngedesk.core.ingest.mapping import NAME_HEADERS, PERIOD_HEADERS, YDER_HEADERS, Mapping
+from klyngedesk.core.ingest.mapping import NAME, PERIOD, YDER, current_roles, spec_from_roles, suggest_roles
 from klyngedesk.core.ingest.tables import Table
 from klyngedesk.i18n import tr
 
+__all__ = ["FilePreview", "current_roles", "spec_from_roles", "suggest_roles"]  # the roles live in the core
+
 PREVIEW_ROWS = 60
-YDER, NAME, PERIOD = "@yder", "@name", "@period"
 ROLE_WORDS = {YDER: "yder number", NAME: "clinic name", "@measure": "measure", "@value": "value", PERIOD: "period"}
-SUGGEST_MIN = 75  # rapidfuzz WRatio: only fairly clear header matches are proposed (the user still confirms)
 TYPE_WORDS = {"number": "number", "percent": "percent", "date": "date", "text": "text", "empty": "empty"}
 STATUS_WORDS = {"ready": "ready to import", "duplicate": "imported before - skipped", "refused": "refused",
                 "failed": "cannot be imported yet", "questions": "needs your answer"}
 STATUS_MARKS = {"ready": "✓", "duplicate": "=", "refused": "✗", "failed": "!", "questions": "?"}
-
-
-def current_roles(mapping: Mapping) -> dict[str, str]:
-    roles = {c: m for c, m in mapping.columns.items()}
-    for attr, role in (("yder_column", YDER), ("name_column", NAME), ("measure_column", "@measure"),
-                       ("value_column", "@value"), ("period_column", PERIOD)):
-        if getattr(mapping, attr):
-            roles[getattr(mapping, attr)] = role
-    return roles
-
-
-def suggest_roles(table: Table, topics: dict[str, dict[str, str]]) -> dict[str, str]:
-    """A proposal for a table the importer could not map by itself: clinic columns by the importer's own
-    header words, measure columns by clear header similarity, all from the one topic that fits best (each
-    measure once). Shown, never applied until the user confirms or changes it."""
-    roles: dict[str, str] = {}
-    for column in table.columns:
-        folded = squash(column)
-        for role, words in ((YDER, YDER_HEADERS), (NAME, NAME_HEADERS), (PERIOD, PERIOD_HEADERS)):
-            if folded in words and role not in roles.values():
-                roles[column] = role
-    numeric = [c for c in table.columns if c not in roles and table.column_types.get(c) in ("number", "percent")]
-    best: tuple[float, dict[str, str]] = (0.0, {})
-    for measures in topics.values():
-        chosen: dict[str, str] = {}
-        total = 0.0
-        scored = sorted(((fuzz.WRatio(c.lower(), t.lower()), c, k) for c in numeric for k, t in measures.items()),
-                        reverse=True)
-        for score, column, key in scored:
-            if score >= SUGGEST_MIN and column not in chosen and key not in chosen.values():
-                chosen[column] = key
-                total += score
-        if total > best[0]:
-            best = (total, chosen)
-    return {**roles, **best[1]}
-
-
-def spec_from_roles(roles: dict[str, str], layout: str = "wide") -> dict:
-    """The importer's profile spec for what the user chose in the editor."""
-    by_role = {r: c for c, r in roles.items() if r.startswith("@")}
-    columns = {c: m for c, m in roles.items() if not m.startswith("@")}
-    has_clinic = YDER in by_role or NAME in by_role
-    return Mapping(layout if layout in ("wide", "single") else ("wide" if has_clinic else "single"),
-                   by_role.get(YDER), by_role.get(NAME), None, None, by_role.get(PERIOD), columns=columns).to_spec()
 
 
 def cell_text(value) -> str:

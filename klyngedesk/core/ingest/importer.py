@@ -17,6 +17,8 @@ from klyngedesk.core.ingest.mapping import (
     guess_mapping,
     profile_for,
     signature,
+    suggest_roles,
+    topic_measures,
 )
 from klyngedesk.core.ingest.privacy import redact
 from klyngedesk.core.ingest.problems import Cancelled, Problem, Progress, cap_problems, check_cancel
@@ -41,6 +43,7 @@ class FilePlan:
     clinics: set[str] = field(default_factory=set)
     batch: int | None = None
     signature: str = ""
+    suggestions: dict[str, str] = field(default_factory=dict)  # column -> role or measure, for an unmapped file
 
     @property
     def name(self) -> str:
@@ -67,6 +70,7 @@ class FilePlan:
                 "clinics": sorted(self.clinics), "layout": self.mapping.layout if self.mapping else None,
                 "mapping": self.mapping.name if self.mapping else None, "sha256": self.report.sha256,
                 "problems": [p.to_json(self.name, lang) for p in self.problems],
+                "suggestions": self.suggestions,
                 "questions": [{"id": q.id, "message": tr(q.msgid, lang, **q.params)} for q in self.questions]}
 
 
@@ -157,6 +161,9 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.signature = plan.signature or signature(table)
     if empty_tables and not (plan.values or plan.list_sizes or plan.questions):
         plan.problems = [p for p in plan.problems if p.severity == "warning"]
+    if plan.mapping is None:
+        plan.suggestions = next((s for s in (suggest_roles(t, topic_measures(ctx)) for t in report.tables)
+                                 if any(not r.startswith("@") for r in s.values())), {})
     if plan.mapping is None and not plan.problems:
         plan.problems.append(Problem("error", "No table in the file could be matched to clinics and measures of "
                                      "the topic. Choose which column holds which measure (on the command line: "

@@ -19,6 +19,8 @@ VALUE_HEADERS = {"vaerdi", "value", "antal", "taeller", "resultat", "count", "va
 PERIOD_HEADERS = {"periode", "period", "halvaar", "kvartal", "maaleperiode"}
 CLINIC_META_KEYS = ("ydernummer", "ydernr", "yder", "clinic yder", "clinic", "klinik", "praksis")
 FUZZY_MEASURE_MIN = 88
+SUGGEST_MIN = 75  # rapidfuzz WRatio: only fairly clear header matches are proposed (the user still confirms)
+YDER, NAME, PERIOD = "@yder", "@name", "@period"  # roles a column can have besides holding a measure
 
 
 @dataclass
@@ -182,3 +184,57 @@ def _column_of_measures(table: Table, ctx: ImportContext, skip: set) -> str | No
         if vals and sum(ctx.measure_for(v) is not None for v in set(vals)) * 2 >= len(set(vals)):
             return col
     return None
+
+
+# --- proposals for a table the importer could not map by itself (the wizard shows them, `import` prints them)
+def current_roles(mapping: Mapping) -> dict[str, str]:
+    """File column -> role (YDER, NAME, PERIOD, @measure, @value) or measure key, as the mapping says."""
+    roles = {c: m for c, m in mapping.columns.items()}
+    for attr, role in (("yder_column", YDER), ("name_column", NAME), ("measure_column", "@measure"),
+                       ("value_column", "@value"), ("period_column", PERIOD)):
+        if getattr(mapping, attr):
+            roles[getattr(mapping, attr)] = role
+    return roles
+
+
+def suggest_roles(table: Table, topics: dict[str, dict[str, str]]) -> dict[str, str]:
+    """A proposal for a table the importer could not map by itself: clinic columns by the importer's own
+    header words, measure columns by clear header similarity, all from the one topic that fits best (each
+    measure once). Shown, never applied until the user confirms or changes it."""
+    roles: dict[str, str] = {}
+    for column in table.columns:
+        folded = squash(column)
+        for role, words in ((YDER, YDER_HEADERS), (NAME, NAME_HEADERS), (PERIOD, PERIOD_HEADERS)):
+            if folded in words and role not in roles.values():
+                roles[column] = role
+    numeric = [c for c in table.columns if c not in roles and table.column_types.get(c) in ("number", "percent")]
+    best: tuple[float, dict[str, str]] = (0.0, {})
+    for measures in topics.values():
+        chosen: dict[str, str] = {}
+        total = 0.0
+        scored = sorted(((fuzz.WRatio(c.lower(), t.lower()), c, k) for c in numeric for k, t in measures.items()),
+                        reverse=True)
+        for score, column, key in scored:
+            if score >= SUGGEST_MIN and column not in chosen and key not in chosen.values():
+                chosen[column] = key
+                total += score
+        if total > best[0]:
+            best = (total, chosen)
+    return {**roles, **best[1]}
+
+
+def topic_measures(ctx: ImportContext) -> dict[str, dict[str, str]]:
+    """topic key -> {measure key: title}, the shape suggest_roles compares against."""
+    out: dict[str, dict[str, str]] = {}
+    for key, title in ctx.measures.items():
+        out.setdefault(ctx.measure_topic.get(key, ""), {})[key] = title
+    return out
+
+
+def spec_from_roles(roles: dict[str, str], layout: str = "wide") -> dict:
+    """The importer's profile spec for what the user chose in the editor."""
+    by_role = {r: c for c, r in roles.items() if r.startswith("@")}
+    columns = {c: m for c, m in roles.items() if not m.startswith("@")}
+    has_clinic = YDER in by_role or NAME in by_role
+    return Mapping(layout if layout in ("wide", "single") else ("wide" if has_clinic else "single"),
+                   by_role.get(YDER), by_role.get(NAME), None, None, by_role.get(PERIOD), columns=columns).to_spec()
