@@ -64,7 +64,7 @@ def _checked(project, indicator, scope, value, source, period, recorded, where: 
     if period and period not in {p.key for p in project.periods()}:
         raise KlyngeError("{where}Unknown period {key}.", where=where, key=period)
     stamp = recorded.isoformat() if isinstance(recorded, date) else str(recorded or date.today().isoformat())
-    return ReferenceValue(indicator, the_scope, number, str(source).strip(), period or None, stamp)
+    return ReferenceValue(indicator, "region" if the_scope == "region" else "national", number, str(source).strip(), period or None, stamp)
 
 
 def read_reference_rows(path: str | Path) -> list[dict]:

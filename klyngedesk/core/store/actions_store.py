@@ -2,30 +2,39 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import date
 
+from klyngedesk.core.store.part import StorePart
 from klyngedesk.i18n import KlyngeError
 
-_KEEP = object()
+
+class _Keep(enum.Enum):
+    """The default of an argument left out: keep the stored value."""
+
+    KEEP = enum.auto()
 
 
-class ActionsStore:
-    """Mixin over ProjectFile: edit or remove one planned action by its id."""
+_KEEP = _Keep.KEEP
 
-    def update_action(self, action_id: int, *, text: str | None = None, remeasure_on: date | None | object = _KEEP,
-                      indicator: str | None | object = _KEEP) -> None:
+
+class ActionsStore(StorePart):
+    """Edit or remove one planned action by its id."""
+
+    def update_action(self, action_id: int, *, text: str | None = None, remeasure_on: date | None | _Keep = _KEEP,
+                      indicator: str | None | _Keep = _KEEP) -> None:
         """Change an action's text, re-measure date or indicator; arguments left out stay as they are."""
         with self.transaction() as c:
             if c.execute("SELECT 1 FROM actions WHERE id = ?", (action_id,)).fetchone() is None:
                 raise KlyngeError("Unknown planned action {id}.", id=action_id)
             if text is not None:
                 c.execute("UPDATE actions SET text = ? WHERE id = ?", (text, action_id))
-            if remeasure_on is not _KEEP:
+            if not isinstance(remeasure_on, _Keep):
                 c.execute("UPDATE actions SET remeasure_on = ? WHERE id = ?",
                           (remeasure_on.isoformat() if remeasure_on else None, action_id))
-            if indicator is not _KEEP:
+            if not isinstance(indicator, _Keep):
                 c.execute("UPDATE actions SET indicator_id = ? WHERE id = ?",
-                          (self._indicator_id(indicator) if indicator else None, action_id))
+                          (self.keys.indicator(indicator) if indicator else None, action_id))
 
     def remove_action(self, action_id: int) -> None:
         with self.transaction() as c:

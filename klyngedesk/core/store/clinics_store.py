@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 
 from klyngedesk.core.model import Clinic, Cluster, Period
+from klyngedesk.core.store.part import StorePart
 from klyngedesk.i18n import KlyngeError
 
 
@@ -19,8 +20,8 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-class ClinicsStore:
-    """Mixin over ProjectFile: the cluster and its clinics, periods and list sizes."""
+class ClinicsStore(StorePart):
+    """The cluster and its clinics, periods and list sizes."""
 
     # --- cluster -------------------------------------------------------------------------
     def cluster(self) -> Cluster:
@@ -43,12 +44,6 @@ class ClinicsStore:
         self.set_cluster(Cluster(c.name, c.municipality, c.region, {**c.settings, name: value}))
 
     # --- clinics -------------------------------------------------------------------------
-    def _clinic_id(self, key: str) -> int:
-        r = self.conn.execute("SELECT id FROM clinics WHERE key = ?", (key,)).fetchone()
-        if r is None:
-            raise KlyngeError("Unknown clinic {key}.", key=key)
-        return r[0]
-
     def add_clinic(self, clinic: Clinic) -> None:
         with self.transaction() as c:
             if c.execute("SELECT 1 FROM clinics WHERE key = ?", (clinic.key,)).fetchone():
@@ -64,7 +59,7 @@ class ClinicsStore:
 
     def update_clinic(self, clinic: Clinic) -> None:
         with self.transaction() as c:
-            cid = self._clinic_id(clinic.key)
+            cid = self.keys.clinic(clinic.key)
             c.execute(
                 "UPDATE clinics SET name = ?, yder = ?, address = ?, email = ?, ehr_system = ?, "
                 "active_from = ?, active_to = ? WHERE id = ?",
@@ -74,10 +69,10 @@ class ClinicsStore:
 
     def remove_clinic(self, key: str) -> None:
         with self.transaction() as c:
-            c.execute("DELETE FROM clinics WHERE id = ?", (self._clinic_id(key),))
+            c.execute("DELETE FROM clinics WHERE id = ?", (self.keys.clinic(key),))
 
     def _write_doctors(self, key: str, doctors: tuple[str, ...]) -> None:
-        cid = self._clinic_id(key)
+        cid = self.keys.clinic(key)
         self.conn.execute("DELETE FROM doctors WHERE clinic_id = ?", (cid,))
         self.conn.executemany("INSERT INTO doctors(clinic_id, name) VALUES (?, ?)", [(cid, d) for d in doctors])
 
@@ -117,12 +112,6 @@ class ClinicsStore:
                 return period
         raise KlyngeError("Unknown period {key}.", key=key)
 
-    def _period_id(self, key: str) -> int:
-        r = self.conn.execute("SELECT id FROM periods WHERE key = ?", (key,)).fetchone()
-        if r is None:
-            raise KlyngeError("Unknown period {key}.", key=key)
-        return r[0]
-
     # --- list sizes ----------------------------------------------------------------------
     def set_list_sizes(self, rows: list[tuple[str, str, int]], age_band: str = "", sex: str = "") -> None:
         """Store list sizes as (clinic key, period key, patients), replacing earlier figures."""
@@ -132,7 +121,7 @@ class ClinicsStore:
                 if patients is None or patients < 0:
                     raise KlyngeError("A list size must be zero or more (clinic {clinic}, period {period}).",
                                       clinic=clinic, period=period)
-                params.append((self._clinic_id(clinic), self._period_id(period), age_band, sex, int(patients)))
+                params.append((self.keys.clinic(clinic), self.keys.period(period), age_band, sex, int(patients)))
             c.executemany("INSERT OR REPLACE INTO list_sizes(clinic_id, period_id, age_band, sex, patients) "
                           "VALUES (?, ?, ?, ?, ?)", params)
 

@@ -112,7 +112,8 @@ class ProjectFile:
 
     # --- lifecycle -----------------------------------------------------------------------
     @classmethod
-    def _open(cls, path: str | Path, *, readonly: bool = False, create: bool = False) -> Self:
+    def open(cls, path: str | Path, *, readonly: bool = False, create: bool = False) -> Self:
+        """Lock (unless read-only), connect, check the version and migrate; every failure a sentence."""
         path = Path(path)
         _check_path(path, create=create)
         lock = None

@@ -96,26 +96,26 @@ def explain(path: Path, exc: BaseException, *, writing: bool = True) -> KlyngeEr
         return StoreError("{path} could not be read or written (system error {code}). Check the disk and the "
                           "file's rights and try again; the project was not changed.",
                           path=p, code=errno.errorcode.get(code or 0, str(code)))
-    code = _sqlite_code(exc)
-    if code == "FULL":
+    kind = _sqlite_code(exc)
+    if kind == "FULL":
         return StoreError("The disk holding {path} is full. Free some space (or move the project to another "
                           "disk) and try again; the project was not changed.", path=p)
-    if code == "READONLY":
+    if kind == "READONLY":
         if path.exists() and not os.access(path, os.W_OK):
             return StoreError("{path} is write-protected, so KlyngeDesk can only read it. Remove the write "
                               "protection (file properties) or open it read-only.", path=p)
         return StoreError("KlyngeDesk may not write in the folder {folder} (it is read-only or you lack the "
                           "rights). Copy {path} to a folder you can write in, or ask for write access.",
                           folder=folder, path=p)
-    if code == "NOTADB":
+    if kind == "NOTADB":
         return ProjectUnreadable("{path} is not a KlyngeDesk project file.", path=p)
-    if code == "CORRUPT":
+    if kind == "CORRUPT":
         return ProjectUnreadable("{path} is damaged (part of the file cannot be read). Open the latest backup copy "
                           "(a .backup.klynge file, or your own backup) instead; KlyngeDesk did not change it.",
                           path=p)
-    if code == "BUSY":
+    if kind == "BUSY":
         return StoreError("{path} is busy in another program. Close it there and try again.", path=p)
-    if code == "CANTOPEN" or isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
+    if kind == "CANTOPEN" or isinstance(exc, sqlite3.OperationalError) and "unable to open" in str(exc):
         if path_too_long(path):
             return StoreError("The path to {path} is too long (at most about {limit} bytes). Move the file to a "
                               "folder with a shorter path and open it there.", path=p, limit=SQLITE_MAX_PATH - 12)
@@ -130,7 +130,7 @@ def explain(path: Path, exc: BaseException, *, writing: bool = True) -> KlyngeEr
                               folder=folder, path=p)
         return StoreError("{path} could not be opened. Check that the file and its folder exist and that you may "
                           "read them.", path=p)
-    if code == "IOERR":
+    if kind == "IOERR":
         return StoreError("Reading or writing {path} failed (a disk or network error). Check the disk or the "
                           "network drive and try again; the project was not changed.", path=p)
     return ProjectUnreadable("{path} is not a KlyngeDesk project file or it is damaged. Open the latest backup copy "

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 
+from klyngedesk.core.store.part import StorePart
 from klyngedesk.i18n import KlyngeError
 
 
-class MappingStore:
-    """Mixin over ProjectFile: mapping profiles per source (Ordiprax, an EHR system, the region, ...)."""
+class MappingStore(StorePart):
+    """Mapping profiles per source (Ordiprax, an EHR system, the region, ...)."""
 
     def save_mapping_profile(self, name: str, signature: str, spec: dict) -> None:
         """Create or replace the profile `name`."""

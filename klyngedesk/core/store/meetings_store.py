@@ -8,17 +8,12 @@ from datetime import date
 
 from klyngedesk.core.model import Meeting, Speaker
 from klyngedesk.core.store.connection import now_iso
+from klyngedesk.core.store.part import StorePart, row_id
 from klyngedesk.i18n import KlyngeError
 
 
-class MeetingsStore:
-    """Mixin over ProjectFile: meetings and everything anonymisation records per meeting."""
-
-    def _meeting_id(self, key: str) -> int:
-        r = self.conn.execute("SELECT id FROM meetings WHERE key = ?", (key,)).fetchone()
-        if r is None:
-            raise KlyngeError("Unknown meeting {key}.", key=key)
-        return r[0]
+class MeetingsStore(StorePart):
+    """Meetings and everything anonymisation records per meeting."""
 
     def save_meeting(self, meeting: Meeting) -> None:
         """Insert or update a meeting (by key) with its topics."""
@@ -27,8 +22,8 @@ class MeetingsStore:
                       json.dumps(list(meeting.agenda), ensure_ascii=False),
                       json.dumps([asdict(s) for s in meeting.speakers], ensure_ascii=False),
                       json.dumps(list(meeting.questions), ensure_ascii=False),
-                      self._period_id(meeting.period) if meeting.period else None,
-                      self._period_id(meeting.baseline_period) if meeting.baseline_period else None,
+                      self.keys.period(meeting.period) if meeting.period else None,
+                      self.keys.period(meeting.baseline_period) if meeting.baseline_period else None,
                       json.dumps(meeting.settings, ensure_ascii=False))
             row = c.execute("SELECT id FROM meetings WHERE key = ?", (meeting.key,)).fetchone()
             if row:
@@ -37,9 +32,9 @@ class MeetingsStore:
                           "speakers_json = ?, questions_json = ?, period_id = ?, baseline_period_id = ?, "
                           "settings_json = ? WHERE id = ?", (*params, mid))
             else:
-                mid = c.execute("INSERT INTO meetings(date, time, place, title, agenda_json, speakers_json, "
+                mid = row_id(c.execute("INSERT INTO meetings(date, time, place, title, agenda_json, speakers_json, "
                                 "questions_json, period_id, baseline_period_id, settings_json, key) "
-                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*params, meeting.key)).lastrowid
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (*params, meeting.key)))
             c.execute("DELETE FROM meeting_topics WHERE meeting_id = ?", (mid,))
             for topic in meeting.topics:
                 tid = c.execute("SELECT id FROM topics WHERE key = ?", (topic,)).fetchone()
@@ -73,21 +68,21 @@ class MeetingsStore:
     def save_draw(self, meeting: str, codes: dict[str, str], scheme: str) -> None:
         """Record a new code draw (clinic key -> code) for a meeting; refused once frozen."""
         with self.transaction() as c:
-            mid = self._meeting_id(meeting)
+            mid = self.keys.meeting(meeting)
             current = self.draw(meeting)
             if current and current["frozen_at"]:
                 raise KlyngeError("The codes for this meeting were frozen when the pack was printed "
                                   "({at}); they cannot be drawn again.", at=current["frozen_at"])
-            did = c.execute("INSERT INTO code_draws(meeting_id, drawn_at, scheme) VALUES (?, ?, ?)",
-                            (mid, now_iso(), scheme)).lastrowid
+            did = row_id(c.execute("INSERT INTO code_draws(meeting_id, drawn_at, scheme) VALUES (?, ?, ?)",
+                            (mid, now_iso(), scheme)))
             c.executemany("INSERT INTO codes(draw_id, clinic_id, code) VALUES (?, ?, ?)",
-                          [(did, self._clinic_id(k), code) for k, code in codes.items()])
-            self.audit("draw", meeting=meeting, scheme=scheme, clinics=len(codes))
+                          [(did, self.keys.clinic(k), code) for k, code in codes.items()])
+            self.db.audit("draw", meeting=meeting, scheme=scheme, clinics=len(codes))
 
     def draw(self, meeting: str) -> dict | None:
         """The meeting's current draw: {"codes": {clinic: code}, "scheme", "drawn_at", "frozen_at"}."""
         r = self.conn.execute("SELECT * FROM code_draws WHERE meeting_id = ? ORDER BY id DESC LIMIT 1",
-                              (self._meeting_id(meeting),)).fetchone()
+                              (self.keys.meeting(meeting),)).fetchone()
         if r is None:
             return None
         codes = {row[0]: row[1] for row in self.conn.execute(
@@ -98,33 +93,33 @@ class MeetingsStore:
     def freeze_draw(self, meeting: str) -> None:
         with self.transaction() as c:
             c.execute("UPDATE code_draws SET frozen_at = ? WHERE frozen_at IS NULL AND id = (SELECT MAX(id) "
-                      "FROM code_draws WHERE meeting_id = ?)", (now_iso(), self._meeting_id(meeting)))
+                      "FROM code_draws WHERE meeting_id = ?)", (now_iso(), self.keys.meeting(meeting)))
 
     # --- consents ------------------------------------------------------------------------
     def set_consent(self, meeting: str, clinic: str, consented: bool, note: str = "") -> None:
         with self.transaction() as c:
-            mid, cid = self._meeting_id(meeting), self._clinic_id(clinic)
+            mid, cid = self.keys.meeting(meeting), self.keys.clinic(clinic)
             if consented:
                 c.execute("INSERT OR REPLACE INTO consents(meeting_id, clinic_id, recorded_at, note) "
                           "VALUES (?, ?, ?, ?)", (mid, cid, now_iso(), note))
             else:
                 c.execute("DELETE FROM consents WHERE meeting_id = ? AND clinic_id = ?", (mid, cid))
-            self.audit("consent", meeting=meeting, clinic=clinic, consented=consented)
+            self.db.audit("consent", meeting=meeting, clinic=clinic, consented=consented)
 
     def consents(self, meeting: str) -> set[str]:
         return {r[0] for r in self.conn.execute(
             "SELECT c.key FROM consents s JOIN clinics c ON c.id = s.clinic_id WHERE s.meeting_id = ?",
-            (self._meeting_id(meeting),))}
+            (self.keys.meeting(meeting),))}
 
     # --- notes and actions ---------------------------------------------------------------
     def add_note(self, text: str, *, clinic: str | None = None, measure: str | None = None,
                  period: str | None = None, audience: str = "private") -> int:
         with self.transaction() as c:
-            return c.execute(
+            return row_id(c.execute(
                 "INSERT INTO notes(clinic_id, measure_id, period_id, text, created_at, audience) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (self._clinic_id(clinic) if clinic else None, self._measure_id(measure) if measure else None,
-                 self._period_id(period) if period else None, text, now_iso(), audience)).lastrowid
+                (self.keys.clinic(clinic) if clinic else None, self.keys.measure(measure) if measure else None,
+                 self.keys.period(period) if period else None, text, now_iso(), audience)))
 
     def notes(self, clinic: str | None = None) -> list[dict]:
         sql = ("SELECT n.id, c.key AS clinic, m.key AS measure, p.key AS period, n.text, n.audience, n.created_at "
@@ -143,12 +138,12 @@ class MeetingsStore:
     def add_action(self, clinic: str, text: str, *, indicator: str | None = None, meeting: str | None = None,
                    remeasure_on: date | None = None) -> int:
         with self.transaction() as c:
-            return c.execute(
+            return row_id(c.execute(
                 "INSERT INTO actions(clinic_id, indicator_id, meeting_id, text, remeasure_on, created_at) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (self._clinic_id(clinic), self._indicator_id(indicator) if indicator else None,
-                 self._meeting_id(meeting) if meeting else None, text,
-                 remeasure_on.isoformat() if remeasure_on else None, now_iso())).lastrowid
+                (self.keys.clinic(clinic), self.keys.indicator(indicator) if indicator else None,
+                 self.keys.meeting(meeting) if meeting else None, text,
+                 remeasure_on.isoformat() if remeasure_on else None, now_iso())))
 
     def actions(self, clinic: str | None = None) -> list[dict]:
         sql = ("SELECT a.id, c.key AS clinic, i.key AS indicator, m.key AS meeting, a.text, a.remeasure_on "

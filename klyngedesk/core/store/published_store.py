@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 
 from klyngedesk.core.store.connection import now_iso
+from klyngedesk.core.store.part import StorePart
 
 
-class PublishedStore:
-    """Mixin over ProjectFile: the disclosure model of each printed pack's group material."""
+class PublishedStore(StorePart):
+    """The disclosure model of each printed pack's group material."""
 
     def save_published(self, meeting: str, topic: str, disclosure: dict) -> None:
         """Keep (or replace, when the same meeting is printed again) what the pack showed for a topic."""
         with self.transaction() as c:
             c.execute("INSERT OR REPLACE INTO published(meeting_id, topic, printed_at, disclosure_json) "
-                      "VALUES (?, ?, ?, ?)", (self._meeting_id(meeting), topic, now_iso(),
+                      "VALUES (?, ?, ?, ?)", (self.keys.meeting(meeting), topic, now_iso(),
                                               json.dumps(disclosure, ensure_ascii=False)))
 
     def published(self, *, before: str | None = None) -> list[dict]:

@@ -5,28 +5,29 @@ from __future__ import annotations
 import json
 
 from klyngedesk.core.model import Indicator, Measure, ReferenceValue, Topic
+from klyngedesk.core.store.part import StorePart, row_id
 from klyngedesk.i18n import KlyngeError
 
 
-class TopicsStore:
-    """Mixin over ProjectFile: topics, measures, indicators, region/national reference values."""
+class TopicsStore(StorePart):
+    """Topics, measures, indicators, region/national reference values."""
 
     def add_topic(self, topic: Topic) -> None:
         """Store a topic, its measures and indicators in one transaction."""
         with self.transaction() as c:
             if c.execute("SELECT 1 FROM topics WHERE key = ?", (topic.key,)).fetchone():
                 raise KlyngeError("A topic with the key {key} already exists.", key=topic.key)
-            tid = c.execute("INSERT INTO topics(key, title, description, package_json) VALUES (?, ?, ?, ?)",
+            tid = row_id(c.execute("INSERT INTO topics(key, title, description, package_json) VALUES (?, ?, ?, ?)",
                             (topic.key, topic.title, topic.description,
-                             json.dumps(topic.package, ensure_ascii=False))).lastrowid
+                             json.dumps(topic.package, ensure_ascii=False))))
             for m in topic.measures:
                 if c.execute("SELECT 1 FROM measures WHERE key = ?", (m.key,)).fetchone():
                     raise KlyngeError("A measure with the key {key} already exists.", key=m.key)
                 c.execute("INSERT INTO measures(topic_id, key, title, description) VALUES (?, ?, ?, ?)",
                           (tid, m.key, m.title, m.description))
             for order, ind in enumerate(topic.indicators):
-                num = self._measure_id(ind.numerator)
-                den = self._measure_id(ind.denominator) if ind.denominator_kind == "measure" else None
+                num = self.keys.measure(ind.numerator)
+                den = self.keys.measure(ind.denominator) if ind.denominator_kind == "measure" else None
                 if ind.denominator_kind == "measure" and not ind.denominator:
                     raise KlyngeError("Indicator {key} needs a denominator measure.", key=ind.key)
                 c.execute(
@@ -40,18 +41,6 @@ class TopicsStore:
     def remove_topic(self, key: str) -> None:
         with self.transaction() as c:
             c.execute("DELETE FROM topics WHERE key = ?", (key,))
-
-    def _measure_id(self, key: str | None) -> int:
-        r = self.conn.execute("SELECT id FROM measures WHERE key = ?", (key,)).fetchone()
-        if r is None:
-            raise KlyngeError("Unknown measure {key}.", key=key)
-        return r[0]
-
-    def _indicator_id(self, key: str) -> int:
-        r = self.conn.execute("SELECT id FROM indicators WHERE key = ?", (key,)).fetchone()
-        if r is None:
-            raise KlyngeError("Unknown indicator {key}.", key=key)
-        return r[0]
 
     def topics(self) -> list[Topic]:
         measures: dict[int, list[Measure]] = {}
@@ -85,7 +74,7 @@ class TopicsStore:
         with self.transaction() as c:
             c.execute("INSERT INTO reference_values(indicator_id, period_id, scope, value, source, recorded) "
                       "VALUES (?, ?, ?, ?, ?, ?)",
-                      (self._indicator_id(ref.indicator), self._period_id(ref.period) if ref.period else None,
+                      (self.keys.indicator(ref.indicator), self.keys.period(ref.period) if ref.period else None,
                        ref.scope, ref.value, ref.source, ref.recorded))
 
     def references(self, indicator: str | None = None) -> list[ReferenceValue]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
 import pandas as pd
 
 from klyngedesk.core.model import NewValue
 from klyngedesk.core.store.connection import now_iso
+from klyngedesk.core.store.part import StorePart, row_id
 from klyngedesk.i18n import KlyngeError
 
 
@@ -25,16 +27,16 @@ class BatchInfo:
     details: dict
 
 
-class ValuesStore:
-    """Mixin over ProjectFile: batches of values; a batch is stored and undone as one transaction."""
+class ValuesStore(StorePart):
+    """Batches of values; a batch is stored and undone as one transaction."""
 
     def add_batch(self, file_name: str, sha256: str, values: Iterable[NewValue], *,
                   mapping: str | None = None, details: dict | None = None) -> int:
         """Store values as one batch. A value that replaces an active one keeps the old as history."""
         with self.transaction() as c:
-            batch_id = c.execute(
+            batch_id = row_id(c.execute(
                 "INSERT INTO batches(file_name, sha256, imported_at, mapping, details_json) VALUES (?, ?, ?, ?, ?)",
-                (file_name, sha256, now_iso(), mapping, json.dumps(details or {}, ensure_ascii=False))).lastrowid
+                (file_name, sha256, now_iso(), mapping, json.dumps(details or {}, ensure_ascii=False))))
             clinic_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM clinics")}
             measure_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM measures")}
             period_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM periods")}
@@ -125,11 +127,11 @@ class ValuesStore:
         return pd.read_sql_query(sql + " ORDER BY v.id", self.conn, params=params)
 
     def value_count(self) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM vals WHERE active = 1").fetchone()[0]
+        return int(self.conn.execute("SELECT COUNT(*) FROM vals WHERE active = 1").fetchone()[0])
 
     def correct_value(self, clinic: str, measure: str, period: str, value: float | None, reason: str) -> int:
         """A coordinator's hand correction: stored as a one-value batch, so it undoes like an import."""
-        status = "ok" if value is not None else "missing"
+        status: Literal["ok", "missing"] = "ok" if value is not None else "missing"
         with self.transaction() as c:
             batch_id = self.add_batch(reason or "correction", "", [NewValue(clinic, measure, period, value, status)],
                                       mapping="correction", details={"kind": "correction", "reason": reason})

@@ -106,7 +106,9 @@ def read_ballot(path: str | Path) -> tuple[Survey, Ballot]:
 
 def read_ballots(paths: Iterable[str | Path]) -> tuple[Survey | None, list[Ballot]]:
     """Several returned ballots of one survey; a ballot from another survey or the same file twice is refused."""
-    survey, ballots, seen = None, [], {}
+    survey: Survey | None = None
+    ballots: list[Ballot] = []
+    seen: dict[str, str] = {}
     for path in map(Path, paths):
         digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else ""
         if digest and digest in seen:

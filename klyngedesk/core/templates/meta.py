@@ -16,7 +16,7 @@ INSTRUCTIONS_SHEET = "Vejledning"
 DATA_COLUMNS = ("ydernummer", "praksis", "maaling", "periode", "vaerdi")
 
 
-def write_meta(wb: Workbook, meta: dict[str, str]) -> None:
+def write_meta(wb: Workbook, meta: dict[str, str | int]) -> None:
     """Add the hidden key/value sheet that tells the importer what the file is."""
     ws = wb.create_sheet(META_SHEET)
     ws.append(["key", "value"])
