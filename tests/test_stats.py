@@ -119,10 +119,12 @@ def test_funnel_proportions_arcsine_method() -> None:
     # Hand computation of FunnelPlotR "PR" (arcsine square root, winsorised 10 %/90 %, R quantile type 7).
     x = np.array([30, 45, 12, 60, 25, 80, 9, 40, 55, 20.0])
     n = np.array([100, 120, 60, 150, 90, 200, 50, 110, 140, 70.0])
-    f = funnel(x, n, "proportion", 100)
+    f = funnel(x, n, "proportion", 100, overdispersion=False)
+    assert not f.adjusted[0]
     assert sig4(float(f.pooled[0]), 34.50) and sig4(float(f.phi[0]), 2.294) and sig4(float(f.tau2[0]), 0.003616)
     assert sig4(float(f.l95[6]), 22.08) and sig4(float(f.u95[6]), 48.10) and sig4(float(f.u998[6]), 56.07)
-    adj = funnel(x, n, "proportion", 100, overdispersion=True)
+    adj = funnel(x, n, "proportion", 100)  # the default: adjusted, since phi > 1
+    assert adj.adjusted[0]
     assert sig4(float(adj.l95[3]), 21.76) and sig4(float(adj.u998[3]), 56.68)
 
 

@@ -9,11 +9,13 @@ from pathlib import Path
 from klyngedesk.cli.output import EXIT_OK, EXIT_USAGE, emit_json, say
 from klyngedesk.core.anonymise import anonymised_table, check_no_leak
 from klyngedesk.core.collate import collate
+from klyngedesk.core.collate.inputs import UNIT_DECIMALS
 from klyngedesk.core.formatting import format_number
+from klyngedesk.core.render.wording import few_clinics_sentence, funnel_sentence
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import current_language, tr
 
-_DECIMALS = {"per1000": 1, "percent": 1, "per_patient": 2, "count": 0}
+_DECIMALS = UNIT_DECIMALS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -71,6 +73,9 @@ def _lines(data: dict, lang: str, names: dict[str, str]) -> list[str]:
             out.append(f"  {names.get(r['clinic'], r['clinic']):<34} {_fmt(r['value'], unit, lang):>8}  "
                        f"({_fmt(r['ci_low'], unit, lang)}–{_fmt(r['ci_high'], unit, lang)})"
                        + (f"  {r['flag']}" if r["flag"] else ""))
+        out += ["  " + s for s in (funnel_sentence(ind["overdispersion"], lang) if ind["unit"] != "count" else "",
+                                   few_clinics_sentence(sum(r["value"] is not None for r in ind["rows"]),
+                                                        ind["quality"], lang)) if s]
         if ind.get("sentence"):
             out.append("  " + ind["sentence"].get(lang, ind["sentence"].get("en", "")))
     return out
@@ -84,6 +89,8 @@ def _anonymised_lines(table, lang: str) -> list[str]:
         for r in ind.rows:
             value = table.suppressed_text if r.value is None and r.suppressed else _fmt(r.value, ind.unit, lang)
             out.append(f"  {r.label:<34} {value:>8}" + (f"  {r.flag}" if r.flag else ""))
+        out += ["  " + s for s in (funnel_sentence(ind.overdispersion, lang) if ind.unit != "count" else "",
+                                   few_clinics_sentence(ind.n_clinics, ind.quality, lang)) if s]
         if ind.sentence:
             out.append("  " + ind.sentence.get(lang, ""))
     return out

@@ -176,7 +176,8 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
         minimum=float(shown.min()) if shown.size else None, maximum=float(shown.max()) if shown.size else None,
         n_clinics=ind.n_clinics, references=ind.references, target=ind.target, rows=tuple(rows),
         # phi and tau^2 are sums over every clinic, hidden ones included: not shown to the group.
-        overdispersion={"adjusted": bool(ind.overdispersion.get("adjusted"))},
+        # (the setting and the method name are no sums over clinics)
+        overdispersion={k: ind.overdispersion.get(k) for k in ("adjusted", "adjustment", "method")},
         change=None if withheld or base_withheld else ind.change,
         sentence={} if withheld or base_withheld else dict(ind.sentence), quality=ind.quality)
 

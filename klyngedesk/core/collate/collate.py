@@ -9,7 +9,7 @@ import pandas as pd
 
 from klyngedesk.core.collate.composition import compositions
 from klyngedesk.core.collate.compute import METHOD_BY_UNIT, compute
-from klyngedesk.core.collate.inputs import indicator_inputs, indicator_scale
+from klyngedesk.core.collate.inputs import UNIT_DECIMALS, indicator_inputs, indicator_scale
 from klyngedesk.core.collate.table import (
     Change,
     ClinicRow,
@@ -19,13 +19,21 @@ from klyngedesk.core.collate.table import (
     Reference,
     Target,
 )
+from klyngedesk.core.formatting import format_number, format_percent
 from klyngedesk.core.model import Indicator, Period
-from klyngedesk.core.stats.change import change_arrays, change_sentence
-from klyngedesk.core.stats.funnel import FLAGS
+from klyngedesk.core.stats.change import change_arrays, change_sentence, cluster_change
+from klyngedesk.core.stats.change_words import (
+    MARGIN_POINTS,
+    MARGIN_RELATIVE,
+    clinics_note,
+    period_note,
+    season_note,
+    verdict,
+)
+from klyngedesk.core.stats.funnel import FLAGS, limit_method
+from klyngedesk.core.stats.rules import too_few_clinics
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import KlyngeError
-
-FEW_CLINICS = 10
 
 
 def _f(value) -> float | None:
@@ -43,12 +51,12 @@ def collate(project: Project, topic: str, period: str, compare: str | None = Non
 
     Per clinic: numerator, denominator, value in the indicator's unit, 95 % interval (Wilson score for
     percentages, exact Garwood Poisson otherwise), rank, funnel limits at 95 % and 99.8 % around the pooled
-    value (with the additive overdispersion adjustment when `overdispersion` is True; None = the
-    project setting "overdispersion", default False), outside-limit flag, data-quality flags, and with
-    `compare` the baseline value and the change with its ratio interval. For the cluster: pooled
-    value with interval, median, quartiles, min/max, references, target, compositions and the change
-    sentence in Danish and English. Unknown topic/period raise KlyngeError. `cancel()` returning True
-    stops early with KlyngeError.
+    value as FunnelPlotR draws them by default (adjusted for overdispersion where phi > 1 when
+    `overdispersion` is True; None = the project setting "overdispersion", default True), outside-limit
+    flag, data-quality flags, and with `compare` the baseline value and the change with its interval. For
+    the cluster: pooled value with interval, median, quartiles, min/max, references, target, compositions
+    and the change (over the clinics with figures in both rounds) with its sentence in Danish and English.
+    Unknown topic/period raise KlyngeError. `cancel()` returning True stops early with KlyngeError.
     """
     topic_obj = project.topic(topic)
     period_obj = project.period(period)
@@ -56,7 +64,7 @@ def collate(project: Project, topic: str, period: str, compare: str | None = Non
     if compare == period:
         raise KlyngeError("The baseline period must differ from the period.")
     if overdispersion is None:
-        overdispersion = bool(project.setting("overdispersion", False))
+        overdispersion = bool(project.setting("overdispersion", True))
     threshold = int(project.setting("threshold", 5))
     inputs = indicator_inputs(project, topic, period)
     base_inputs = indicator_inputs(project, topic, compare) if compare else None
@@ -67,7 +75,7 @@ def collate(project: Project, topic: str, period: str, compare: str | None = Non
         if cancel and cancel():
             raise KlyngeError("Collation was cancelled.")
         results.append(_indicator(ind, period_obj, base_obj, inputs, base_inputs, notes, references,
-                                  overdispersion, threshold))
+                                  overdispersion, threshold, _seasonal(topic_obj.package, ind.key)))
         if progress:
             progress((i + 1) / max(len(topic_obj.indicators), 1))
     return IndicatorTable(
@@ -81,9 +89,28 @@ def _part(inputs: pd.DataFrame, key: str) -> pd.DataFrame:
     return inputs[inputs["indicator"] == key].set_index("clinic")
 
 
+def _seasonal(package: dict, key: str) -> bool:
+    """The topic package marks the indicator seasonal ("seasonal": true)."""
+    for spec in package.get("indicators", []) if isinstance(package, dict) else []:
+        if isinstance(spec, dict) and spec.get("key") == key:
+            return bool(spec.get("seasonal", False))
+    return False
+
+
+def _half(period: Period) -> int:
+    """1 or 2: the half of the year the middle of the period falls in."""
+    middle = period.start + (period.end - period.start) / 2
+    return 1 if middle.month <= 6 else 2
+
+
+def _unit_text(value: float | None, unit: str, lang: str) -> str:
+    d = UNIT_DECIMALS.get(unit, 1)
+    return format_percent(value, d, lang) if unit == "percent" else format_number(value, d, lang)
+
+
 def _indicator(ind: Indicator, period: Period, base: Period | None, inputs: pd.DataFrame,
                base_inputs: pd.DataFrame | None, notes: list[dict], references: list,
-               overdispersion: bool, threshold: int) -> IndicatorResult:
+               overdispersion: bool, threshold: int, seasonal: bool = False) -> IndicatorResult:
     part = _part(inputs, ind.key)
     clinics = list(part.index)
     num, den = part["numerator"].to_numpy(float), part["denominator"].to_numpy(float)
@@ -96,34 +123,27 @@ def _indicator(ind: Indicator, period: Period, base: Period | None, inputs: pd.D
     # Baseline and change
     b_num = b_den = b_val = None
     ch: dict[str, np.ndarray] | None = None
+    cluster_change_obj: Change | None = None
+    sentence: dict[str, str] = {}
     if base is not None and base_inputs is not None:
         bpart = _part(base_inputs, ind.key).reindex(clinics)
         b_num, b_den = bpart["numerator"].to_numpy(float), bpart["denominator"].to_numpy(float)
         b_r = compute(b_num[None], (b_den if ind.denominator_kind != "none" else np.full(len(clinics), np.nan))[None],
                       unit=ind.unit, scale=indicator_scale(ind, base))
         b_val = b_r["value"][0]
-        b_pooled = b_r["pooled"][0]
         ok = np.isfinite(r["value"]) & np.isfinite(b_val)
         n1 = den if ind.denominator_kind != "none" else np.ones(len(clinics))
         n0 = b_den if ind.denominator_kind != "none" else np.ones(len(clinics))
-        if ind.per_year or ind.unit == "per1000":  # compare like with like: rates per person-time
+        if ind.per_year:  # annualised rates: compare events per person-time, as the printed values are
             n1, n0 = n1 * period.days, n0 * base.days
         ch = change_arrays(np.where(ok, num, np.nan), n1, np.where(ok, b_num, np.nan), n0, proportion=proportion)
         both = ok & np.isfinite(n1) & np.isfinite(n0)
-        cluster = change_arrays(np.nansum(np.where(both, num, np.nan)), np.nansum(np.where(both, n1, np.nan)),
-                                np.nansum(np.where(both, b_num, np.nan)), np.nansum(np.where(both, n0, np.nan)),
-                                proportion=proportion)
+        only_one = int((np.isfinite(r["value"]) ^ np.isfinite(b_val)).sum())
+        cluster_change_obj, sentence = _cluster_change(ind, period, base, num[both], n1[both], b_num[both],
+                                                       n0[both], only_one, seasonal)
     rows = _rows(clinics, ind, num, den, r, b_num, b_den, b_val, ch, part, notes, threshold)
-    cluster_change = sentence = None
-    if ch is not None:
-        cluster_change = _changes({k: np.atleast_1d(v) for k, v in cluster.items()}, _floats(b_pooled),
-                                  _floats(r["pooled"][0]))[0]
-        c = cluster_change
-        sentence = {lang: change_sentence(_subject(ind.title), c.relative if c else None,
-                                          c.relative_low if c else None, c.relative_high if c else None,
-                                          base.label, period.label, lang, c.caution if c else ())
-                    for lang in ("da", "en")}
     n = int(r["n"][0])
+    phi = _f(r["phi"][0])
     return IndicatorResult(
         key=ind.key, title=ind.title, unit=ind.unit, direction=ind.direction, method=METHOD_BY_UNIT[ind.unit],
         pooled=_f(r["pooled"][0]), pooled_ci_low=_f(r["pooled_low"][0]), pooled_ci_high=_f(r["pooled_high"][0]),
@@ -134,11 +154,64 @@ def _indicator(ind: Indicator, period: Period, base: Period | None, inputs: pd.D
         target=Target(ind.target_value, ind.direction or "max", ind.target_source or "")
         if ind.target_value is not None else None,
         rows=tuple(rows),
-        overdispersion={"phi": _f(r["phi"][0]), "tau2": _f(r["tau2"][0]), "adjusted": overdispersion},
-        change=cluster_change, sentence=sentence or {},
-        quality=("no_data",) if n == 0 else ("few_clinics",) if n < FEW_CLINICS else (),
+        overdispersion={"phi": phi, "tau2": _f(r["tau2"][0]), "adjusted": bool(r["adjusted"][0]),
+                        "adjustment": overdispersion, "overdispersed": phi is not None and phi > 1,
+                        "method": limit_method("proportion" if proportion else "rate")
+                        if ind.unit != "count" else None},
+        change=cluster_change_obj, sentence=sentence,
+        quality=("no_data",) if n == 0 else ("few_clinics",) if too_few_clinics(n) else (),
         notes=_notes_by_clinic(notes, ind).get(None, ()), numerator_measure=ind.numerator, denominator_measure=ind.denominator,
         denominator_kind=ind.denominator_kind)
+
+
+def _cluster_change(ind: Indicator, period: Period, base: Period, x1: np.ndarray, n1: np.ndarray, x0: np.ndarray,
+                    n0: np.ndarray, only_one: int, seasonal: bool) -> tuple[Change | None, dict[str, str]]:
+    """The cluster's change over the paired clinics, the before/after values over the same clinics, and
+    the sentence in both languages."""
+    if ind.denominator_kind == "none" or x1.size == 0:
+        return None, {lang: change_sentence(_subject(ind.title), None, None, None, base.label, period.label, lang)
+                      for lang in ("da", "en")} if x1.size == 0 else {}
+    proportion = ind.unit == "percent"
+    cc = cluster_change(x1, n1, x0, n0, proportion=proportion)
+    raw1, raw0 = (n1 / period.days, n0 / base.days) if ind.per_year else (n1, n0)
+    after = float(x1.sum() / raw1.sum() * indicator_scale(ind, period))
+    before = float(x0.sum() / raw0.sum() * indicator_scale(ind, base))
+    fig = change_arrays(x1.sum(), n1.sum(), x0.sum(), n0.sum(), proportion=proportion)
+    caution = tuple(c for c in ("small_numbers", "denominator_changed") if bool(np.atleast_1d(fig[c])[0]))
+    if seasonal and _half(period) != _half(base):
+        caution += ("seasonal",)
+    if not ind.per_year and period.days != base.days and ind.unit != "percent":
+        caution += ("period_length",)
+    est, low, high = _f(cc["estimate"]), _f(cc["low"]), _f(cc["high"])
+    ratio = _f(np.atleast_1d(fig["ratio"])[0])
+    rlow, rhigh = _f(np.atleast_1d(fig["ratio_low"])[0]), _f(np.atleast_1d(fig["ratio_high"])[0])
+    if proportion:
+        rel = (ratio - 1 if ratio is not None else None, rlow - 1 if rlow is not None else None,
+               rhigh - 1 if rhigh is not None else None)
+        pts = (est, low, high)
+    else:
+        rel, pts = (est, low, high), (None, None, None)
+        ratio, rlow, rhigh = (v + 1 if v is not None else None for v in (est, low, high))
+    change = Change(baseline_value=_f(before), value=_f(after),
+                    absolute=after - before if np.isfinite([after, before]).all() else None,
+                    ratio=ratio, ratio_low=rlow, ratio_high=rhigh, relative=rel[0], relative_low=rel[1],
+                    relative_high=rel[2], caution=caution, measure="points" if proportion else "relative",
+                    points=pts[0], points_low=pts[1], points_high=pts[2], verdict=cc["verdict"],
+                    margin=cc["margin"], heterogeneous=cc["heterogeneous"],
+                    heterogeneity=_f(cc["heterogeneity"]["ratio"]), clinics=cc["clinics"],
+                    annualised=ind.per_year, method=cc["method"])
+    sentence = {}
+    for lang in ("da", "en"):
+        notes = [clinics_note(cc["clinics"], only_one, lang)]
+        if ind.unit != "percent":
+            notes.append(period_note(ind.per_year, base.days, period.days, lang))
+        if "seasonal" in caution:
+            notes.append(season_note(lang))
+        sentence[lang] = change_sentence(_subject(ind.title), est, low, high, base.label, period.label, lang,
+                                         caution, before=_unit_text(before, ind.unit, lang),
+                                         after=_unit_text(after, ind.unit, lang), points=proportion,
+                                         margin=cc["margin"], heterogeneous=cc["heterogeneous"], notes=notes)
+    return change, sentence
 
 
 def _floats(values) -> list[float | None]:
@@ -148,20 +221,27 @@ def _floats(values) -> list[float | None]:
 
 
 def _changes(ch: dict[str, np.ndarray], baseline: list, value: list) -> list[Change | None]:
-    cols = {k: _floats(ch[k]) for k in ("ratio", "ratio_low", "ratio_high", "relative", "relative_low",
-                                        "relative_high")}
+    """Clinic-level changes (percentage points for proportions, relative change for rates) with verdicts."""
+    keys = ["ratio", "ratio_low", "ratio_high", "relative", "relative_low", "relative_high"]
+    points = "points" in ch
+    cols = {k: _floats(ch[k]) for k in keys + (["points", "points_low", "points_high"] if points else [])}
     small, moved = ch["small_numbers"].tolist(), ch["denominator_changed"].tolist()
     out: list[Change | None] = []
     for j, ratio in enumerate(cols["ratio"]):
-        if ratio is None:
+        p = (cols["points"][j], cols["points_low"][j], cols["points_high"][j]) if points else (None, None, None)
+        main = p if points else (cols["relative"][j], cols["relative_low"][j], cols["relative_high"][j])
+        if main[0] is None:
             out.append(None)
             continue
         b, v = baseline[j], value[j]
         caution = (("small_numbers",) if small[j] else ()) + (("denominator_changed",) if moved[j] else ())
+        margin = MARGIN_POINTS if points else MARGIN_RELATIVE
         out.append(Change(baseline_value=b, value=v, absolute=(v - b) if v is not None and b is not None else None,
                           ratio=ratio, ratio_low=cols["ratio_low"][j], ratio_high=cols["ratio_high"][j],
                           relative=cols["relative"][j], relative_low=cols["relative_low"][j],
-                          relative_high=cols["relative_high"][j], caution=caution))
+                          relative_high=cols["relative_high"][j], caution=caution,
+                          measure="points" if points else "relative", points=p[0], points_low=p[1],
+                          points_high=p[2], verdict=verdict(*main, margin), margin=margin, clinics=1))
     return out
 
 

@@ -50,10 +50,18 @@ class Target:
 class Change:
     """Baseline -> follow-up for one clinic or the cluster, in the indicator's unit.
 
-    `ratio` is follow-up / baseline (a rate ratio for rates, a ratio of proportions for shares) with a
-    95 % interval; `relative` = ratio - 1 (e.g. -0.43 for a 43 % fall) with its interval; `absolute`
-    is the difference in the indicator's unit. `caution` lists reasons to read it carefully:
-    "small_numbers" (fewer than 10 events in a round) and/or "denominator_changed" (by more than 20 %).
+    `baseline_value` and `value` are the printed before/after values; for the cluster they are pooled over
+    the same clinics as the change (`clinics` of them, those with figures in both rounds). `ratio` is
+    follow-up / baseline (a rate ratio for rates, a ratio of proportions for shares) with a 95 % interval;
+    `relative` = ratio - 1 (e.g. -0.43 for a 43 % fall) with its interval; `absolute` is the difference in
+    the indicator's unit. For proportions `points` is the difference in percentage points with its
+    interval (Newcombe), and `measure` says which one the words use ("points" or "relative"). `verdict`
+    is "fell", "rose", "unchanged" (the interval within ±`margin`, in the measure's unit: 0.10 = 10 %, or
+    points), "undetermined" (too few numbers) or "undefined". `heterogeneous` (cluster only): the clinics
+    moved differently (Cochran's Q/(k-1) = `heterogeneity`) and the interval is the random-effects one.
+    `caution` lists reasons to read it carefully: "small_numbers" (fewer than 10 events in a round),
+    "denominator_changed" (by more than 20 %), "seasonal" (different halves of the year for a seasonal
+    indicator), "period_length" (rounds of different length, not annualised).
     """
 
     baseline_value: float | None
@@ -66,6 +74,24 @@ class Change:
     relative_low: float | None
     relative_high: float | None
     caution: tuple[str, ...] = ()
+    measure: str = "relative"          # "relative" (rates) | "points" (proportions)
+    points: float | None = None
+    points_low: float | None = None
+    points_high: float | None = None
+    verdict: str = "undefined"
+    margin: float | None = None
+    heterogeneous: bool = False
+    heterogeneity: float | None = None
+    clinics: int | None = None
+    annualised: bool = False
+    method: str = ""
+
+    @property
+    def estimate(self) -> tuple[float | None, float | None, float | None]:
+        """(point, low, high) of the measure the words use: percentage points, or the relative change."""
+        if self.measure == "points":
+            return self.points, self.points_low, self.points_high
+        return self.relative, self.relative_low, self.relative_high
 
 
 @dataclass(frozen=True)
@@ -115,10 +141,12 @@ class IndicatorResult:
     references: tuple[Reference, ...]
     target: Target | None
     rows: tuple[ClinicRow, ...]
-    overdispersion: dict = field(default_factory=dict)  # {"phi": float, "tau2": float, "adjusted": bool}
+    # {"phi", "tau2", "adjusted" (the limits in use are adjusted), "adjustment" (the setting is on),
+    #  "overdispersed" (phi > 1), "method" (limit method)}
+    overdispersion: dict = field(default_factory=dict)
     change: Change | None = None     # the cluster's pooled change (when a baseline was given)
     sentence: dict[str, str] = field(default_factory=dict)  # {"da": ..., "en": ...} cluster change sentence
-    quality: tuple[str, ...] = ()    # indicator-level notes, e.g. "few_clinics", "no_data"
+    quality: tuple[str, ...] = ()    # indicator-level notes: "few_clinics" (too few to conclude), "no_data"
     notes: tuple[str, ...] = ()      # coordinator's notes on the indicator's measures (private)
     numerator_measure: str = ""      # measure keys behind the figures (used by small-number suppression)
     denominator_measure: str | None = None
@@ -193,12 +221,16 @@ def summary_json(ind) -> dict:
         "target": asdict(ind.target) if ind.target else None,
         "change": asdict(ind.change) if ind.change else None, "sentence": dict(ind.sentence),
         "quality": list(ind.quality),
+        "limit_method": ind.overdispersion.get("method"), "adjusted": bool(ind.overdispersion.get("adjusted")),
+        "overdispersion_adjustment": ind.overdispersion.get("adjustment"),
+        "change_method": ind.change.method if ind.change else None,
+        "too_few_to_conclude": "few_clinics" in ind.quality,
     }
 
 
 def indicator_json(ind: IndicatorResult, who: dict[str, tuple[str | None, str | None]]) -> dict:
     """One indicator in the CLI.md shape; `who` maps row clinic -> (clinic, code) to print."""
-    return {**summary_json(ind), "overdispersion": dict(ind.overdispersion),
+    return {**summary_json(ind), "overdispersion": dict(ind.overdispersion), "phi": ind.overdispersion.get("phi"),
             "rows": [row_json(r, *who[r.clinic]) for r in ind.rows]}
 
 
@@ -207,4 +239,4 @@ def row_json(r: ClinicRow, clinic: str | None, code: str | None) -> dict:
             "value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high, "rank": r.rank,
             "suppressed": r.suppressed, "funnel": asdict(r.funnel) if r.funnel else None, "flag": r.flag,
             "baseline_value": r.baseline_value, "change_relative": r.change_relative,
-            "quality": list(r.quality)}
+            "change_points": r.change.points if r.change else None, "quality": list(r.quality)}

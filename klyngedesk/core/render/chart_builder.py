@@ -93,7 +93,12 @@ def _shown(row: AnonymisedRow, ctx: ChartContext) -> tuple[float | None, float |
 def reference_lines(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext) -> tuple[ReferenceLine, ...]:
     lang, unit = ctx.lang, ind.unit
     lines = []
-    if ind.median is not None:
+    # One reference line: the pooled value the funnel limits (and so the flags) are centred on; the median
+    # only where the pooled value is withheld (and then no clinic is flagged).
+    if ind.pooled is not None:
+        lines.append(ReferenceLine("pooled", ind.pooled, tr("Cluster as a whole {value}", lang,
+                                                            value=wording.number(ind.pooled, unit, lang))))
+    elif ind.median is not None:
         lines.append(ReferenceLine("median", ind.median, tr("Cluster median {value}", lang,
                                                             value=wording.number(ind.median, unit, lang))))
     for ref in ind.references:

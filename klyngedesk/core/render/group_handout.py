@@ -18,6 +18,7 @@ from klyngedesk.core.render.indicator_pages import (
     shown_topic_title,
     topic_pages,
 )
+from klyngedesk.core.render.methods_page import methods_story
 from klyngedesk.core.render.page_template import DocumentInfo, PackDocument
 from klyngedesk.core.render.sections import bullets, cover, drawing_texts, p
 from klyngedesk.core.render.summary_page import group_summary
@@ -68,6 +69,7 @@ def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_na
     ctx = ChartContext(lang, show_names=True, suppressed_text=suppressed)
     for material in materials:
         story += topic_pages(material, ctx, with_table=True)
+    story += methods_story([m.table for m in materials], lang)
     return story
 
 

@@ -39,7 +39,6 @@ from klyngedesk.core.render.sections import (
 )
 from klyngedesk.i18n import tr
 
-FEW_CLINICS = 25
 FLOW_WHEN_EMPTIER_THAN = 0.6   # a block that does not fit flows on (rather than jumping a page) when more
                                # than this share of the page is still empty: no page is left less than 40 % full
 
@@ -92,12 +91,8 @@ def page_block(chunks: Sequence[Flowable | None]) -> KeepTogether:
 
 
 def few_clinics_sentence(ind: AnonymisedIndicator, lang: str) -> str:
-    if ind.n_clinics == 0:
-        return tr("No clinic has a value for this indicator in the period.", lang)
-    if ind.n_clinics < FEW_CLINICS:
-        return tr("Based on {n} clinics. With this few, a difference between two clinics is often chance: "
-                  "compare the intervals rather than the order.", lang, n=ind.n_clinics)
-    return tr("Based on {n} clinics.", lang, n=ind.n_clinics)
+    """The one "too few to conclude" rule (collate's "few_clinics" flag), for the handout and the screen."""
+    return wording.few_clinics_sentence(ind.n_clinics, ind.quality, lang)
 
 
 def compact_table(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartContext,
@@ -169,6 +164,9 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
     outside = [ctx.label(r) for r in ind.rows if r.flag in ("above_998", "below_998")]
     if outside:
         facts.append((tr("Outside the 99.8% limit", lang), ", ".join(sorted(outside, key=code_order))))
+    limits = wording.funnel_sentence(ind.overdispersion, lang)
+    if limits and any(r.funnel is not None for r in ind.rows):
+        facts.append((tr("Funnel limits", lang), limits))
     facts += change_facts(table, ind, lang)
     facts.append((tr("Read with care", lang), few_clinics_sentence(ind, lang)))
     facts += [(tr("Data notes", lang) if i == 0 else "", note) for i, note in enumerate(notes)]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from klyngedesk.core.collate.inputs import UNIT_DECIMALS
 from klyngedesk.core.formatting import format_number, format_percent, format_signed_percent
 from klyngedesk.core.model import Indicator, Topic
 from klyngedesk.core.packages import measure_text
 from klyngedesk.i18n import tr
 
-DECIMALS = {"per1000": 1, "percent": 1, "per_patient": 2, "count": 0}
+DECIMALS = UNIT_DECIMALS
 
 
 def unit_label(ind: Indicator, lang: str) -> str:
@@ -109,18 +110,56 @@ def signed_percent(fraction: float | None, lang: str) -> str:
     return format_signed_percent(fraction, 0, lang)
 
 
+def signed_points(points: float | None, lang: str) -> str:
+    """6.4 -> '+6,4 procentpoint' / '+6.4 percentage points'."""
+    if points is None:
+        return "–"
+    text = format_number(points, 1, lang)
+    return ("+" if points > 0 and text.strip("0,.") else "") + text + " " + tr("percentage points", lang)
+
+
 def change_text(change, since: str, lang: str) -> str:
-    """'−43 % since 2. halvår 2025 (95 % interval −60 % to −20 %); few events: read with care'."""
-    if change is None or change.relative is None:
+    """'−43 % since 2. halvår 2025 (95 % interval −60 % to −20 %); few events: read with care'; a share
+    in percentage points ('+6,4 procentpoint since ...'); an interval that reaches beyond the margin
+    either side says the change cannot be determined."""
+    if change is None or (change.relative is None and getattr(change, "points", None) is None):
         return tr("no comparable value in {baseline}", lang, baseline=since)
-    text = tr("{change} since {baseline}", lang, change=signed_percent(change.relative, lang), baseline=since)
-    if change.relative_low is not None and change.relative_high is not None:
-        text += " " + tr("(95% CI {low} to {high})", lang, low=signed_percent(change.relative_low, lang),
-                         high=signed_percent(change.relative_high, lang))
+    points = getattr(change, "measure", "relative") == "points"
+    est, low, high = change.estimate if hasattr(change, "estimate") else (
+        change.relative, change.relative_low, change.relative_high)
+    show = (lambda v: signed_points(v, lang)) if points else (lambda v: signed_percent(v, lang))
+    text = tr("{change} since {baseline}", lang, change=show(est), baseline=since)
+    if low is not None and high is not None:
+        text += " " + tr("(95% CI {low} to {high})", lang, low=show(low), high=show(high))
     cautions = {"small_numbers": tr("few events: read with care", lang),
                 "denominator_changed": tr("the denominator changed much", lang)}
     extra = [cautions[c] for c in change.caution if c in cautions]
+    if getattr(change, "verdict", None) == "undetermined":
+        extra.insert(0, tr("cannot be determined – too few numbers", lang))
     return text + ("; " + "; ".join(extra) if extra else "")
+
+
+def funnel_sentence(overdispersion: dict, lang: str) -> str:
+    """What the funnel limits are, in words: adjusted for overdispersion, or not, and why."""
+    if overdispersion.get("adjusted"):
+        return tr("The practices vary more than chance can explain; the limits are adjusted for it.", lang)
+    if overdispersion.get("adjustment") is False:
+        return tr("The limits are not adjusted for overdispersion: the adjustment is switched off in the "
+                  "settings, so where the practices vary more than chance explains, more of them fall outside.",
+                  lang)
+    if "adjusted" in overdispersion:
+        return tr("The practices vary no more than chance can explain; the limits are the unadjusted ones.", lang)
+    return ""
+
+
+def few_clinics_sentence(n_clinics: int, quality: Sequence[str], lang: str) -> str:
+    """The one "too few to conclude" sentence (the rule is the "few_clinics" quality flag of collate)."""
+    if n_clinics == 0:
+        return tr("No clinic has a value for this indicator in the period.", lang)
+    if "few_clinics" in quality:
+        return tr("Based on {n} clinics. With this few, a difference between two clinics is often chance: "
+                  "compare the intervals rather than the order.", lang, n=n_clinics)
+    return tr("Based on {n} clinics.", lang, n=n_clinics)
 
 
 def rank_text(rank: int | None, n: int, lang: str, direction: str | None = None) -> str:

@@ -1,14 +1,23 @@
-"""Funnel limits at 95 % and 99.8 % around the pooled value, with the optional overdispersion adjustment.
+"""Funnel limits at 95 % and 99.8 % around the pooled value, as NHS-R FunnelPlotR draws them by default.
 
-The method follows NHS-R FunnelPlotR (Mainey) after Spiegelhalter (2005), vectorised over any number of
-groups at once (the last axis holds the clinics of one group):
-- proportions ("PR"): arcsine square-root scale, target asin(sqrt(pooled)), s = 1 / (2 sqrt(n)),
-  limits sin^2(target -/+ z sqrt(s^2 + tau^2)); z-scores winsorised at the 10th/90th percentile.
-- rates ("SR" on expected counts E = pooled rate x denominator): unadjusted limits are the exact Poisson
-  ones, qchisq(alpha/2, 2E)/2/E and qchisq(1-alpha/2, 2(E+1))/2/E times the pooled rate; adjusted
-  (SHMI method) exp(-/+ z sqrt(1/E + tau^2)); z-scores sqrt(E) log(O/E), truncated 10 % at each end.
-- phi = mean of the squared winsorised/truncated z-scores; tau^2 (DerSimonian-Laird) =
+The method is FunnelPlotR's (Mainey, version 0.6.0) after Spiegelhalter (2005), vectorised over any number
+of groups at once (the last axis holds the clinics of one group):
+- proportions (FunnelPlotR data_type "PR"): arcsine square-root scale, target asin(sqrt(pooled)),
+  s = 1 / (2 sqrt(n)); limits sin^2(target -/+ z sqrt(s^2 + tau^2)) cut to [0, 1]; z-scores
+  (asin(sqrt(p)) - target) / s winsorised at their 10th and 90th percentiles (R quantile type 7).
+- rates (data_type "SR", sr_method "SHMI", its default, on expected counts E = pooled rate x denominator,
+  rounded to 2 decimals as SHMI_rounding does): unadjusted limits are the exact Poisson ones,
+  qchisq(alpha/2, 2E)/2/E and qchisq(1-alpha/2, 2(E+1))/2/E times the pooled rate; adjusted limits
+  exp(-/+ z sqrt(1/E + tau^2)) times the pooled rate; z-scores sqrt(E) log(O/E), the lowest and highest
+  10 % by rank (average ranks for ties) left out ("truncation").
+- phi = mean of the squared winsorised/kept z-scores; tau^2 (DerSimonian-Laird) =
   (n phi - (n - 1)) / (sum w - sum w^2 / sum w), w = 1/s^2, and 0 when n phi < n - 1.
+- The adjusted limits are used (drawn and flagged against) only when the adjustment is wanted and
+  phi > 1; otherwise the unadjusted limits are used (FunnelPlotR's draw_adjusted = TRUE default).
+  `adjusted` says, per group, which limits were used.
+One deviation: FunnelPlotR's z-score for a zero count is -Inf (log 0), which it ranks lowest; if such a
+score is not truncated away FunnelPlotR's phi becomes infinite. Here it is ranked lowest too, and a kept
+one is scored with 0.5 events instead.
 """
 
 from __future__ import annotations
@@ -23,11 +32,22 @@ from klyngedesk.core.stats.special import gamma_ppf, z_value
 
 Kind = Literal["proportion", "rate"]
 Z95, Z998 = z_value(0.95), z_value(0.998)
+METHOD = "FunnelPlotR 0.6.0 defaults (Spiegelhalter 2005): {kind}, 10 % {trim}, phi > 1 -> DerSimonian-Laird tau²"
+
+
+def limit_method(kind: Kind) -> str:
+    """A one-line name of the limit method, for the JSON and the methods note."""
+    if kind == "proportion":
+        return METHOD.format(kind="PR arcsine-square-root", trim="winsorised z-scores")
+    return METHOD.format(kind="SR (SHMI) exact Poisson / log-normal", trim="truncated z-scores")
 
 
 @dataclass(frozen=True)
 class FunnelResult:
-    """Arrays shaped like the input; pooled/phi/tau2 have the group axis reduced (keepdims)."""
+    """Arrays shaped like the input; pooled/phi/tau2/adjusted have the group axis reduced (keepdims).
+
+    l95 ... u998 are the limits in use (adjusted where `adjusted`, else unadjusted); the unadjusted
+    (exact Poisson, or arcsine with tau^2 = 0) limits are kept in `unadjusted` (l95, u95, l998, u998)."""
 
     pooled: np.ndarray     # in the indicator's unit (x scale)
     l95: np.ndarray
@@ -36,7 +56,8 @@ class FunnelResult:
     u998: np.ndarray
     phi: np.ndarray
     tau2: np.ndarray
-    adjusted: bool
+    adjusted: np.ndarray   # bool per group: the limits above are the overdispersion-adjusted ones
+    unadjusted: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
 def _valid(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -50,7 +71,7 @@ def pooled_ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return np.where(ok, num, 0).sum(-1, keepdims=True) / np.where(ok, den, 0).sum(-1, keepdims=True)
 
 
-def _dersimonian_laird(wz: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def dersimonian_laird(wz: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """phi and tau^2 from (winsorised or truncated; NaN = left out) z-scores and weights 1/s^2."""
     keep = np.isfinite(wz) & np.isfinite(w)
     n = keep.sum(-1, keepdims=True).astype(float)
@@ -76,22 +97,60 @@ def winsorise(z: np.ndarray, trim: float = 0.1) -> np.ndarray:
     return np.where(finite, np.clip(zz, lo, hi), np.nan)
 
 
+def average_rank(z: np.ndarray) -> np.ndarray:
+    """R's rank(ties.method = "average") along the last axis over the non-NaN entries (-Inf ranks lowest)."""
+    present = ~np.isnan(z)
+    key = np.where(present, z, np.inf)
+    order = np.argsort(key, axis=-1, kind="stable")
+    s = np.take_along_axis(key, order, axis=-1)
+    pos = np.broadcast_to(np.arange(1, z.shape[-1] + 1, dtype=float), z.shape)
+    new_run = np.ones(z.shape, dtype=bool)
+    new_run[..., 1:] = s[..., 1:] != s[..., :-1]
+    ends = np.ones(z.shape, dtype=bool)
+    ends[..., :-1] = new_run[..., 1:]
+    # a tie run shares the mean of its first and last position
+    first = np.maximum.accumulate(np.where(new_run, pos, 0), axis=-1)
+    last = np.flip(np.minimum.accumulate(np.flip(np.where(ends, pos, np.inf), axis=-1), axis=-1), axis=-1)
+    ranks_sorted = (first + last) / 2
+    rank = np.empty(z.shape)
+    np.put_along_axis(rank, order, ranks_sorted, axis=-1)
+    return np.where(present, rank, np.nan)
+
+
 def truncate(z: np.ndarray, trim: float = 0.1) -> np.ndarray:
-    """FunnelPlotR's SHMI truncation: drop (NaN) the z-scores in the lowest and highest trim groups by rank."""
-    finite = np.isfinite(z)
-    n = finite.sum(-1, keepdims=True)
-    order = np.argsort(np.where(finite, z, np.inf), axis=-1, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(1, z.shape[-1] + 1) * np.ones_like(order), axis=-1)
+    """FunnelPlotR's SHMI truncation: drop (NaN) the z-scores in the lowest and highest trim groups by rank
+    (rank * k / (n + 1) floored, k = 1/trim; kept when strictly between 0 and k - 1)."""
+    present = ~np.isnan(z)
+    n = present.sum(-1, keepdims=True)
     k = round(1 / trim)
-    group = np.floor(rank * k / (n + 1))
-    keep = finite & (group > 0) & (group < k - 1)
+    group = np.floor(average_rank(z) * k / (n + 1))
+    keep = present & (group > 0) & (group < k - 1)
     return np.where(keep, z, np.nan)
 
 
-def funnel(num: np.ndarray, den: np.ndarray, kind: Kind, scale: float = 1.0, *, overdispersion: bool = False,
+def _rate_limits(target: np.ndarray, e: np.ndarray, tau2: np.ndarray | float, exact: bool) -> list[np.ndarray]:
+    if exact:
+        ee = np.nan_to_num(e, nan=1.0)
+        lim = [gamma_ppf(0.025, ee) / ee, gamma_ppf(0.975, ee + 1) / ee,
+               gamma_ppf(0.001, ee) / ee, gamma_ppf(0.999, ee + 1) / ee]
+    else:
+        sd = np.sqrt(1 / e + tau2)
+        lim = [np.exp(sign * zz * sd) for zz, sign in ((Z95, -1), (Z95, 1), (Z998, -1), (Z998, 1))]
+    return [target * v for v in lim]
+
+
+def _proportion_limits(t: np.ndarray, s: np.ndarray, tau2: np.ndarray | float) -> list[np.ndarray]:
+    sd = np.sqrt(s * s + tau2)
+    return [np.sin(np.clip(t + sign * zz * sd, 0, np.pi / 2)) ** 2
+            for zz, sign in ((Z95, -1), (Z95, 1), (Z998, -1), (Z998, 1))]
+
+
+def funnel(num: np.ndarray, den: np.ndarray, kind: Kind, scale: float = 1.0, *, overdispersion: bool = True,
            trim: float = 0.1) -> FunnelResult:
-    """Funnel limits for each clinic (last axis) around its group's pooled value, in the unit num/den*scale."""
+    """Funnel limits for each clinic (last axis) around its group's pooled value, in the unit num/den*scale.
+
+    `overdispersion` True (the default, as FunnelPlotR's draw_adjusted) adjusts the limits where phi > 1;
+    False always uses the unadjusted limits (phi and tau^2 are still reported)."""
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
     ok = _valid(num, den)
     target = pooled_ratio(num, den)
@@ -100,27 +159,25 @@ def funnel(num: np.ndarray, den: np.ndarray, kind: Kind, scale: float = 1.0, *, 
             t = np.arcsin(np.sqrt(np.clip(target, 0, 1)))
             s = 1 / (2 * np.sqrt(den))
             z = np.where(ok, (np.arcsin(np.sqrt(np.clip(num / den, 0, 1))) - t) / s, np.nan)
-            phi, tau2 = _dersimonian_laird(winsorise(z, trim), np.where(ok, 1 / (s * s), np.nan))
-            use_tau = tau2 if overdispersion else 0.0
-            sd = np.sqrt(s * s + use_tau)
-            lim = [np.sin(np.clip(t + sign * zz * sd, 0, np.pi / 2)) ** 2
-                   for zz, sign in ((Z95, -1), (Z95, 1), (Z998, -1), (Z998, 1))]
+            phi, tau2 = dersimonian_laird(winsorise(z, trim), np.where(ok, 1 / (s * s), np.nan))
+            adjusted = overdispersion & (phi > 1)
+            plain = _proportion_limits(t, s, 0.0)
+            lim = _proportion_limits(t, s, np.where(adjusted, tau2, 0.0))
         else:
-            expected = target * den
-            obs = np.where(num > 0, num, 0.5)  # a zero count would give log(0); FunnelPlotR gives -Inf
-            z = np.where(ok & (expected > 0), np.sqrt(expected) * np.log(obs / expected), np.nan)
-            phi, tau2 = _dersimonian_laird(truncate(z, trim), np.where(ok, expected, np.nan))
+            expected = np.round(target * den, 2)
             e = np.where(ok & (expected > 0), expected, np.nan)
-            if overdispersion:
-                sd = np.sqrt(1 / e + tau2)
-                lim = [np.exp(sign * zz * sd) for zz, sign in ((Z95, -1), (Z95, 1), (Z998, -1), (Z998, 1))]
-            else:
-                ee = np.nan_to_num(e, nan=1.0)
-                lim = [gamma_ppf(0.025, ee) / ee, gamma_ppf(0.975, ee + 1) / ee,
-                       gamma_ppf(0.001, ee) / ee, gamma_ppf(0.999, ee + 1) / ee]
-            lim = [target * v for v in lim]
+            z = np.where(np.isfinite(e), np.sqrt(e) * np.log(num / e), np.nan)   # -Inf for a zero count
+            kept = truncate(z, trim)
+            kept = np.where(np.isneginf(kept), np.sqrt(e) * np.log(0.5 / e), kept)
+            phi, tau2 = dersimonian_laird(kept, e)
+            adjusted = overdispersion & (phi > 1)
+            plain = _rate_limits(target, e, 0.0, exact=True)
+            lim = [np.where(adjusted, a, p) for a, p in zip(_rate_limits(target, e, tau2, exact=False), plain,
+                                                            strict=True)]
     out = [np.where(ok, v * scale, np.nan) for v in lim]
-    return FunnelResult(target * scale, *out, phi=phi, tau2=tau2, adjusted=overdispersion)
+    unadj = tuple(np.where(ok, v * scale, np.nan) for v in plain)
+    return FunnelResult(target * scale, *out, phi=phi, tau2=tau2, adjusted=np.asarray(adjusted, dtype=bool),
+                        unadjusted=unadj)  # type: ignore[arg-type]
 
 
 FLAGS = ("", "above_95", "below_95", "above_998", "below_998")
@@ -129,7 +186,8 @@ FLAGS = ("", "above_95", "below_95", "above_998", "below_998")
 def funnel_flags(value: np.ndarray, l95: np.ndarray, u95: np.ndarray, l998: np.ndarray,
                  u998: np.ndarray) -> np.ndarray:
     """Index into FLAGS per clinic: 0 inside (or no value/limits), 1 above 95 %, 2 below 95 %, 3 above
-    99.8 %, 4 below 99.8 %. (Comparisons with NaN are False, so unknowns stay 0.)"""
+    99.8 %, 4 below 99.8 %. A value on a limit is inside, as in FunnelPlotR (comparisons with NaN are
+    False, so unknowns stay 0)."""
     value = np.asarray(value, dtype=float)
     with np.errstate(invalid="ignore"):
         code = np.where(value > u95, 1, 0)

@@ -1,0 +1,136 @@
+"""The words for a change between rounds: the verdict and the sentence, Danish or English."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from klyngedesk.core.formatting import format_number
+from klyngedesk.i18n import tr
+
+MARGIN_RELATIVE = 0.10      # rates: "about unchanged" only when the whole 95 % interval lies within ±10 %
+MARGIN_POINTS = 3.0         # proportions: ... within ±3 percentage points
+VERDICTS = ("fell", "rose", "unchanged", "undetermined", "undefined")
+
+
+def verdict(estimate: float | None, low: float | None, high: float | None, margin: float) -> str:
+    """'fell' (interval below 0), 'rose' (above 0), 'unchanged' (interval within ±margin), 'undetermined'
+    (includes no change but reaches beyond the margin: too few numbers), 'undefined' (not computable)."""
+    if estimate is None or low is None or high is None or not np.isfinite([estimate, low, high]).all():
+        return "undefined"
+    if high < 0:
+        return "fell"
+    if low > 0:
+        return "rose"
+    if low >= -margin and high <= margin:
+        return "unchanged"
+    return "undetermined"
+
+
+def _size(value: float, points: bool, lang: str) -> str:
+    """A change's size without sign: 8 (percent, 0 decimals) or 6,4 (percentage points, 1 decimal)."""
+    return format_number(abs(value) * (1 if points else 100), 1 if points else 0, lang)
+
+
+def _signed(value: float, points: bool, lang: str) -> str:
+    text = format_number(value * (1 if points else 100), 1 if points else 0, lang)
+    return ("+" + text) if text.lstrip("−").strip("0,.") and value > 0 else text
+
+
+def change_sentence(subject: str, relative: float | None, low: float | None, high: float | None,
+                    baseline_label: str, label: str, lang: str, caution: tuple[str, ...] = (), *,
+                    before: str | None = None, after: str | None = None, points: bool = False,
+                    margin: float | None = None, heterogeneous: bool = False,
+                    notes: Sequence[str] = ()) -> str:
+    """The cluster's change in one or a few sentences.
+
+    Rates: `relative` is ratio - 1 (-0.43 = a 43 % fall) and the sentence says "faldt 43 % (95 %-KI 35–50 %)".
+    Proportions (`points`): relative/low/high are a difference in percentage points ("steg fra 72,0 % til
+    78,4 %, 6,4 procentpoint (95 %-KI 2,1 til 10,7)"). `before`/`after` are the printed values the change
+    is computed from. "About unchanged" only when the interval lies within ±margin (default 10 % / 3
+    points); an interval that includes no change but reaches beyond it "cannot be determined". `notes`
+    (already translated) and the cautions follow."""
+    if margin is None:
+        margin = MARGIN_POINTS if points else MARGIN_RELATIVE
+    kind = verdict(relative, low, high, margin)
+    values = {"before": before or "–", "after": after or "–", "start": baseline_label, "end": label,
+              "subject": subject}
+    if kind == "undefined":
+        text = tr("The change in {subject} from {start} to {end} cannot be computed.", lang,
+                  subject=subject, start=baseline_label, end=label)
+    else:
+        assert relative is not None and low is not None and high is not None
+        unit = tr("percentage points", lang) if points else "%"
+        if kind in ("fell", "rose"):
+            lo, hi = (high, low) if kind == "fell" else (low, high)
+            size = {"pct": _size(relative, points, lang), "lo": _size(lo, points, lang),
+                    "hi": _size(hi, points, lang)}
+            if points:
+                msg = ("The cluster's {subject} fell from {before} in {start} to {after} in {end}, {pct} "
+                       "percentage points (95% CI {lo} to {hi})." if kind == "fell" else
+                       "The cluster's {subject} rose from {before} in {start} to {after} in {end}, {pct} "
+                       "percentage points (95% CI {lo} to {hi}).")
+            elif before is not None:
+                msg = ("The cluster's {subject} fell {pct}% from {start} ({before}) to {end} ({after}) "
+                       "(95% CI {lo}–{hi}%)." if kind == "fell" else
+                       "The cluster's {subject} rose {pct}% from {start} ({before}) to {end} ({after}) "
+                       "(95% CI {lo}–{hi}%).")
+            else:
+                msg = ("The cluster's {subject} fell {pct}% (95% CI {lo}–{hi}%) from {start} to {end}."
+                       if kind == "fell" else
+                       "The cluster's {subject} rose {pct}% (95% CI {lo}–{hi}%) from {start} to {end}.")
+            text = tr(msg, lang, **values, **size)
+        else:
+            pct_sign = "%" if lang == "en" else " %"
+            signed = {"change": f"{_signed(relative, points, lang)} {unit}" if points
+                      else _signed(relative, points, lang) + pct_sign,
+                      "lo": _signed(low, points, lang), "hi": _signed(high, points, lang),
+                      "unit": unit, "margin": format_number(margin * (1 if points else 100), 0, lang)}
+            if kind == "unchanged":
+                msg = ("The cluster's {subject} was about unchanged from {start} ({before}) to {end} ({after}): "
+                       "{change}; 95% CI {lo} to {hi} {unit}, within the margin of ±{margin} {unit}.")
+            elif heterogeneous:
+                msg = ("The cluster's {subject} from {start} ({before}) to {end} ({after}): whether it changed "
+                       "cannot be determined – the practices moved too differently ({change}; 95% CI {lo} to "
+                       "{hi} {unit}).")
+            else:
+                msg = ("The cluster's {subject} from {start} ({before}) to {end} ({after}): whether it changed "
+                       "cannot be determined – too few numbers ({change}; 95% CI {lo} to {hi} {unit}).")
+            if before is None:  # the values are not known to the caller: the same words without them
+                msg = msg.replace(" ({before})", "").replace(" ({after})", "")
+            text = tr(msg, lang, **values, **signed)
+    if heterogeneous and kind not in ("undefined", "undetermined"):
+        text += " " + tr("The practices moved differently; the interval allows for it (random effects).", lang)
+    text += "".join(" " + n for n in notes if n)
+    if "small_numbers" in caution:
+        text += " " + tr("The numbers are small, so read the change with care.", lang)
+    if "denominator_changed" in caution:
+        text += " " + tr("The denominator changed by more than 20% between the periods.", lang)
+    return text
+
+
+def clinics_note(paired: int, only_one: int, lang: str) -> str:
+    """Which clinics the change is over (the printed before/after values are over the same ones)."""
+    if only_one:
+        return tr("Compared over the {n} clinics with figures in both rounds ({m} with figures in only one "
+                  "round left out).", lang, n=paired, m=only_one)
+    return tr("Compared over the {n} clinics with figures in both rounds.", lang, n=paired)
+
+
+def period_note(annualised: bool, days_before: int, days_after: int, lang: str) -> str:
+    """Annualised rates say so; otherwise rounds of different length are pointed out."""
+    if annualised:
+        if days_before != days_after:
+            return tr("The rates are per year (annualised), so the rounds' different lengths ({d0} and {d1} "
+                      "days) are allowed for.", lang, d0=days_before, d1=days_after)
+        return tr("The rates are per year (annualised).", lang)
+    if days_before != days_after:
+        return tr("The rounds have different lengths ({d0} and {d1} days) and the figures are not per year: "
+                  "part of the change can be the length.", lang, d0=days_before, d1=days_after)
+    return ""
+
+
+def season_note(lang: str) -> str:
+    return tr("The rounds are different halves of the year, and this indicator varies with the season: part "
+              "of the change may be the season.", lang)
