@@ -105,6 +105,6 @@ def selftest_step(folder: Path, project_path: Path) -> None:
             if any(ind.pooled is None for ind in table.indicators):
                 raise RuntimeError(f"no pooled value for {topic.key}")
         meeting = project.meetings()[0]
-        for topic in meeting.topics:
-            anon = anonymised_table(project, meeting.key, topic)
+        for topic_key in meeting.topics:
+            anon = anonymised_table(project, meeting.key, topic_key)
             check_no_leak(json.dumps(anon.to_json(), ensure_ascii=False), project, meeting.key)

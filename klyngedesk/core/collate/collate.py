@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -13,9 +14,11 @@ from klyngedesk.core.collate.inputs import UNIT_DECIMALS, indicator_inputs, indi
 from klyngedesk.core.collate.table import (
     Change,
     ClinicRow,
+    Flag,
     Funnel,
     IndicatorResult,
     IndicatorTable,
+    QualityFlag,
     Reference,
     Target,
 )
@@ -263,17 +266,21 @@ def _rows(clinics: list[str], ind: Indicator, num: np.ndarray, den: np.ndarray, 
     rows = []
     for j, clinic in enumerate(clinics):
         statuses = (status_num[j], status_den[j])
-        quality = [q for q, on in (("missing", "missing" in statuses),
-                                   ("suppressed_at_source", "suppressed" in statuses),
-                                   ("implausible", implausible[j]),
-                                   ("small_numbers", nums[j] is not None and 0 < nums[j] < threshold),
-                                   ("denominator_changed", changes[j] is not None
-                                    and "denominator_changed" in changes[j].caution)) if on]
-        funnel = Funnel(l95[j], u95[j], l998[j], u998[j]) if value[j] is not None and l95[j] is not None else None
+        count, change = nums[j], changes[j]
+        checks: tuple[tuple[QualityFlag, bool], ...] = (
+            ("missing", "missing" in statuses), ("suppressed_at_source", "suppressed" in statuses),
+            ("implausible", bool(implausible[j])),
+            ("small_numbers", count is not None and 0 < count < threshold),
+            ("denominator_changed", change is not None and "denominator_changed" in change.caution))
+        quality = [q for q, on in checks if on]
+        a, b, c, d = l95[j], u95[j], l998[j], u998[j]
+        funnel = (Funnel(a, b, c, d) if value[j] is not None and a is not None and b is not None
+                  and c is not None and d is not None else None)
+        position = rank[j]
         rows.append(ClinicRow(
             clinic=clinic, numerator=nums[j], denominator=dens[j], value=value[j], ci_low=low[j], ci_high=high[j],
-            rank=int(rank[j]) if rank[j] is not None else None, suppressed="suppressed" in statuses,
-            funnel=funnel, flag=FLAGS[flags[j]] or None, baseline_numerator=b_nums[j],
+            rank=int(position) if position is not None else None, suppressed="suppressed" in statuses,
+            funnel=funnel, flag=cast(Flag | None, FLAGS[flags[j]] or None), baseline_numerator=b_nums[j],
             baseline_denominator=b_dens[j], baseline_value=b_vals[j], change=changes[j], quality=tuple(quality),
             notes=clinic_notes.get(clinic, ())))
     return rows

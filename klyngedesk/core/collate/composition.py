@@ -45,7 +45,7 @@ def composition_specs(topic: Topic, inputs: pd.DataFrame) -> list[tuple[str, str
         if total:
             specs.append((key, spec.get("title") or key.capitalize(), members, total))
     for ind in topic.indicators:
-        if ind.unit == "percent" and ind.denominator_kind == "measure" and not ind.group_key:
+        if ind.unit == "percent" and ind.denominator_kind == "measure" and ind.denominator and not ind.group_key:
             specs.append((ind.key, f"{measure_title.get(ind.numerator, ind.numerator)} / "
                           f"{measure_title.get(ind.denominator, ind.denominator)}", [ind], ind.denominator))
     return specs

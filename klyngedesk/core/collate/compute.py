@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from klyngedesk.core.stats.funnel import funnel, funnel_flags
+from klyngedesk.core.stats.funnel import Kind, funnel, funnel_flags
 from klyngedesk.core.stats.intervals import poisson_ci, wilson
 
 METHOD_BY_UNIT = {"percent": "wilson", "per1000": "poisson", "per_patient": "poisson", "count": "poisson"}
@@ -48,7 +48,7 @@ def compute(num: np.ndarray, den: np.ndarray, *, unit: str, scale: float, overdi
             lo, hi = poisson_ci(n_, confidence)
             lo, hi = lo / d_, hi / d_
         low, high = lo * scale, hi * scale
-        kind = "proportion" if unit == "percent" else "rate"
+        kind: Kind = "proportion" if unit == "percent" else "rate"
         f = funnel(n_, d_, kind, scale, overdispersion=overdispersion)
         tn, td = np.nansum(n_, -1, keepdims=True), np.nansum(d_, -1, keepdims=True)
         if unit == "percent":

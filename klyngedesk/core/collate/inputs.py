@@ -40,7 +40,7 @@ def indicator_inputs(project: Project, topic: str, period: str) -> pd.DataFrame:
             den = lists.reindex(clinics).to_numpy(dtype=float)
             frame["denominator"] = den
             frame["den_status"] = np.where(np.isnan(den), "missing", "ok")
-        elif ind.denominator_kind == "measure":
+        elif ind.denominator_kind == "measure" and ind.denominator:
             frame["denominator"], frame["den_status"] = _lookup(vals, clinics, ind.denominator)
         else:
             frame["denominator"], frame["den_status"] = np.nan, "ok"

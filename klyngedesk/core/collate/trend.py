@@ -41,7 +41,7 @@ def indicator_trends(project: Project, topic: str, periods: list[str] | None = N
         num = np.column_stack([p["numerator"].reindex(clinics).to_numpy(float) for p in parts]) if parts else np.empty((0, 0))
         den = np.column_stack([(p["denominator"].reindex(clinics).to_numpy(float) if ind.denominator_kind != "none"
                                 else np.ones(len(clinics))) for p in parts]) if parts else np.empty((0, 0))
-        if ind.per_year or ind.unit == "per1000":
+        if ind.per_year:
             den = den * np.array([p.days for p in period_objs])
         ok = np.isfinite(num) & np.isfinite(den) & (den > 0)
         tn, td = np.where(ok, num, 0).sum(0), np.where(ok, den, 0).sum(0)
@@ -49,7 +49,7 @@ def indicator_trends(project: Project, topic: str, periods: list[str] | None = N
         each = trend_arrays(np.where(ok, num, np.nan), np.where(ok, den, np.nan))
         scales = [indicator_scale(ind, p) for p in period_objs]
         raw_den = np.where(ok, den, 0).sum(0) / (np.array([p.days for p in period_objs])
-                                                 if ind.per_year or ind.unit == "per1000" else 1)
+                                                 if ind.per_year else 1)
         with np.errstate(divide="ignore", invalid="ignore"):
             pooled = tn / raw_den * np.array(scales)
         out[ind.key] = Trend(ind.key, tuple(p.key for p in period_objs), tuple(_f(v) for v in pooled),

@@ -174,10 +174,10 @@ def funnel(num: np.ndarray, den: np.ndarray, kind: Kind, scale: float = 1.0, *, 
             plain = _rate_limits(target, e, 0.0, exact=True)
             lim = [np.where(adjusted, a, p) for a, p in zip(_rate_limits(target, e, tau2, exact=False), plain,
                                                             strict=True)]
-    out = [np.where(ok, v * scale, np.nan) for v in lim]
-    unadj = tuple(np.where(ok, v * scale, np.nan) for v in plain)
-    return FunnelResult(target * scale, *out, phi=phi, tau2=tau2, adjusted=np.asarray(adjusted, dtype=bool),
-                        unadjusted=unadj)  # type: ignore[arg-type]
+    l95, u95, l998, u998 = (np.where(ok, v * scale, np.nan) for v in lim)
+    p95, q95, p998, q998 = (np.where(ok, v * scale, np.nan) for v in plain)
+    return FunnelResult(target * scale, l95, u95, l998, u998, phi=phi, tau2=tau2,
+                        adjusted=np.asarray(adjusted, dtype=bool), unadjusted=(p95, q95, p998, q998))
 
 
 FLAGS = ("", "above_95", "below_95", "above_998", "below_998")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 
@@ -121,7 +122,8 @@ def compute_grid(p: float) -> tuple[np.ndarray, np.ndarray]:
 
 def write_grid_file() -> None:
     """Regenerate the shipped grids (run after changing compute_grid; a test checks they agree)."""
-    np.savez_compressed(GRID_FILE, **{f"p{p}": np.vstack(compute_grid(p)) for p in SHIPPED_P})
+    grids: dict[str, Any] = {f"p{p}": np.vstack(compute_grid(p)) for p in SHIPPED_P}
+    np.savez_compressed(GRID_FILE, **grids)
 
 
 @cache
