@@ -176,3 +176,17 @@ def test_danish_sentences_have_no_english_left(demo_project) -> None:
         for ind in collate(demo_project, topic, "2026H1", "2025H2").indicators:
             da = ind.sentence["da"]
             assert not re.search(r"\b(the|cluster|rounds?|percentage|clinics|annualised|determined)\b", da), da
+
+
+def test_summary_figures_use_the_same_measure_as_the_sentences(demo_project) -> None:
+    """A share's change is in percentage points everywhere (sentence, summary cell, clinic text)."""
+    from klyngedesk.core.render import wording
+
+    table = collate(demo_project, "kol", "2026H1", "2025H2")
+    share = table.indicator("kol_lfu_andel")
+    assert wording.change_figure(share.change, "da").startswith("+6,4 procentpoint (+4,1 til +8,7)")
+    assert wording.change_sign(share.change) == 1 and "6,4 procentpoint" in share.sentence["da"]
+    rate = table.indicator("kol_pr1000")
+    assert wording.change_figure(rate.change, "en", with_interval=False) == wording.signed_percent(rate.change.relative, "en")
+    row = next(r for r in share.rows if r.change is not None)
+    assert "procentpoint" in wording.change_text(row.change, "2. halvår 2025", "da")

@@ -39,24 +39,12 @@ def lines_of(materials: Sequence[TopicMaterial]) -> list[Line]:
 
 def sure_change(change: Change | None) -> int:
     """+1 when the interval lies wholly above no change, -1 wholly below, 0 otherwise (or unknown)."""
-    if change is None or change.relative_low is None or change.relative_high is None:
-        return 0
-    if change.relative_low > 0:
-        return 1
-    if change.relative_high < 0:
-        return -1
-    return 0
+    return wording.change_sign(change)
 
 
 def change_cell(change: Change | None, lang: str) -> str:
-    """'−7 % (−12 til −2 %)': the relative change with its 95 % CI."""
-    if change is None or change.relative is None:
-        return "–"
-    text = wording.signed_percent(change.relative, lang)
-    if change.relative_low is not None and change.relative_high is not None:
-        text += " " + tr("({low} to {high})", lang, low=wording.signed_percent(change.relative_low, lang),
-                         high=wording.signed_percent(change.relative_high, lang))
-    return text
+    """'−7 % (−12 til −2 %)' for a rate, '+6,4 procentpoint (4,1 til 8,7)' for a share, with the 95 % CI."""
+    return wording.change_figure(change, lang)
 
 
 def target_cell(ind: AnonymisedIndicator, lang: str) -> str:
@@ -90,7 +78,7 @@ def group_messages(lines: Sequence[Line], since: str | None, lang: str) -> list[
     moved = [ln for ln in lines if ln.direction is None and sure_change(ln.ind.change)]
 
     def listed(items: Sequence[Line]) -> str:
-        return wording.join_and([f"{_title_cell(ln, lang)} ({wording.signed_percent(ln.ind.change.relative, lang)})"
+        return wording.join_and([f"{_title_cell(ln, lang)} ({wording.change_figure(ln.ind.change, lang, with_interval=False)})"
                                  for ln in items if ln.ind.change], lang)
 
     if since:
@@ -205,7 +193,7 @@ def personal_messages(lines: Sequence[Line], own: dict[str, OwnFigures], since: 
         if sure:
             messages.append(tr("Your changes since {baseline} that are larger than chance: {items}.", lang,
                                baseline=since, items=wording.join_and(
-                                   [f"{_title_cell(ln, lang)} ({wording.signed_percent(own[ln.ind.key].change.relative, lang)})"
+                                   [f"{_title_cell(ln, lang)} ({wording.change_figure(own[ln.ind.key].change, lang, with_interval=False)})"
                                     for ln in sure if own[ln.ind.key].change], lang)))
     return messages[:MAX_MESSAGES]
 

@@ -114,8 +114,41 @@ def signed_points(points: float | None, lang: str) -> str:
     """6.4 -> '+6,4 procentpoint' / '+6.4 percentage points'."""
     if points is None:
         return "–"
-    text = format_number(points, 1, lang)
-    return ("+" if points > 0 and text.strip("0,.") else "") + text + " " + tr("percentage points", lang)
+    return _signed_number(points, 1, lang) + " " + tr("percentage points", lang)
+
+
+def _signed_number(value: float, decimals: int, lang: str) -> str:
+    text = format_number(value, decimals, lang)
+    return ("+" if value > 0 and text.strip("0,.") else "") + text
+
+
+def change_sign(change) -> int:
+    """+1 when the change's interval lies wholly above no change, -1 wholly below, 0 otherwise or unknown
+    (on the measure the words use: percentage points for shares, the relative change for rates)."""
+    if change is None:
+        return 0
+    _, low, high = change.estimate
+    if low is None or high is None:
+        return 0
+    return 1 if low > 0 else -1 if high < 0 else 0
+
+
+def change_figure(change, lang: str, *, with_interval: bool = True) -> str:
+    """The change in a few characters, as the sentences put it: '−7 % (−12 to −2 %)' for a rate,
+    '+6,4 procentpoint (4,1 to 8,7)' for a share; '–' when unknown."""
+    if change is None or change.estimate[0] is None:
+        return "–"
+    est, low, high = change.estimate
+    if change.measure == "points":
+        text = signed_points(est, lang)
+        if with_interval and low is not None and high is not None:
+            text += " " + tr("({low} to {high})", lang, low=_signed_number(low, 1, lang),
+                                  high=_signed_number(high, 1, lang))
+        return text
+    text = signed_percent(est, lang)
+    if with_interval and low is not None and high is not None:
+        text += " " + tr("({low} to {high})", lang, low=signed_percent(low, lang), high=signed_percent(high, lang))
+    return text
 
 
 def change_text(change, since: str, lang: str) -> str:
