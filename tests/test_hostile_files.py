@@ -236,3 +236,23 @@ def _snapshot(path: Path) -> tuple:
     with Project.open(path, readonly=True) as project:
         return (project.values(history=True).to_dict("records"), len(project.batches()), len(project.audit_log()),
                 project.mapping_profiles())
+
+
+def test_a_bug_while_mapping_is_an_internal_error_and_stores_nothing(demo_path: Path, tmp_path: Path, monkeypatch,
+                                                                     capsys) -> None:
+    import klyngedesk.core.ingest.importer as importer
+
+    def broken(*args, **kwargs):
+        raise KeyError("Lægehuset 010170-1234")
+
+    monkeypatch.setenv("KLYNGEDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(importer, "build_values", broken)
+    with Project.open(demo_path, readonly=True) as project:
+        path = cf.standard_csv(tmp_path, cf.demo_clinics(project)[:2], "2026H1").path
+    before = _snapshot(demo_path)
+    assert main(["--lang", "da", "import", str(demo_path), str(path), "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert "intern fejl" in err and str(tmp_path / "data" / "klyngedesk.log") in err and "010170" not in err
+    assert _snapshot(demo_path) == before
+    text = (tmp_path / "data" / "klyngedesk.log").read_text(encoding="utf-8")
+    assert "KeyError" in text and "010170" not in text and "Lægehuset" not in text

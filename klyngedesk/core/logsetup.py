@@ -37,6 +37,9 @@ def setup_logging(folder: Path | None = None) -> Path:
     handler = _file_handler()
     if handler is not None and Path(handler.baseFilename) == path:
         return path
+    for old in [h for h in log.handlers if isinstance(h, RotatingFileHandler)]:  # one log file at a time
+        log.removeHandler(old)
+        old.close()
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -54,8 +57,9 @@ def log_path() -> Path:
 def log_internal_error(what: str, error: BaseException) -> Path:
     """Log a bug with its traceback: where it happened and the exception type, never the message or locals
     (they may quote a cell of the file, even a CPR number). Returns the log file's path."""
-    try:
-        path = setup_logging(log_path().parent) if _file_handler() is None else log_path()
+    try:  # the log in use (the GUI may have opened it), unless KLYNGEDESK_DATA_DIR says where
+        override = bool(os.environ.get("KLYNGEDESK_DATA_DIR"))
+        path = setup_logging() if override or _file_handler() is None else log_path()
     except OSError:
         path = log_path()
     frames = traceback.extract_tb(error.__traceback__)

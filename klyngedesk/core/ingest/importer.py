@@ -21,8 +21,16 @@ from klyngedesk.core.ingest.mapping import (
     topic_measures,
 )
 from klyngedesk.core.ingest.privacy import redact
-from klyngedesk.core.ingest.problems import Cancelled, Problem, Progress, cap_problems, check_cancel
+from klyngedesk.core.ingest.problems import (
+    Cancelled,
+    ImportCancelled,
+    Problem,
+    Progress,
+    cap_problems,
+    check_cancel,
+)
 from klyngedesk.core.ingest.tables import Table, is_empty
+from klyngedesk.core.logsetup import log_internal_error
 from klyngedesk.core.model import NewValue
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -114,7 +122,17 @@ def plan_import(project, paths: Iterable[str | Path], *, topic: str | None = Non
             plan.status, plan.duplicate_of = "duplicate", earlier.id if earlier else None
             continue
         seen_hashes[report.sha256] = path.name
-        _plan_file(plan, ctx, period=period, mapping=mapping, clinic=clinic, answers=answers or {}, confirm=confirm)
+        try:
+            _plan_file(plan, ctx, period=period, mapping=mapping, clinic=clinic, answers=answers or {},
+                       confirm=confirm)
+        except (KlyngeError, ImportCancelled):
+            raise
+        except Exception as exc:  # a bug in KlyngeDesk: logged (without the file's contents), the file not stored
+            log = log_internal_error("import", exc)
+            plan.status, plan.values, plan.list_sizes, plan.questions = "failed", [], [], []
+            plan.problems = [Problem("error", "KlyngeDesk hit an internal error while reading this file; this is a "
+                                     "fault in the program, not necessarily in the file. The details (without "
+                                     "the file's contents) are in the log file {path}.", {"path": str(log)})]
         if progress:
             progress((i + 1) / len(paths))
     return ImportPlan(plans)
