@@ -256,3 +256,28 @@ def test_a_bug_while_mapping_is_an_internal_error_and_stores_nothing(demo_path: 
     assert _snapshot(demo_path) == before
     text = (tmp_path / "data" / "klyngedesk.log").read_text(encoding="utf-8")
     assert "KeyError" in text and "010170" not in text and "Lægehuset" not in text
+
+
+def test_a_far_cell_in_an_xls_is_refused_before_calamine_sees_it(tmp_path: Path, external: Path) -> None:
+    """A real .xls whose first number record is moved to IV65536 (calamine would lay out 16.7 M cells)."""
+    import struct
+
+    from xlrd.compdoc import CompDoc
+
+    data = bytearray((external / "lib_csvkit_test_skip_lines.xls").read_bytes())
+    with open(os.devnull, "w") as quiet:
+        stream = CompDoc(bytes(data), logfile=quiet).get_named_stream("Workbook")
+    pos = 0
+    while True:
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        if kind == 0x0203:  # NUMBER
+            record = stream[pos:pos + 4 + length]
+            break
+        pos += 4 + length
+    at = data.find(record)
+    struct.pack_into("<HH", data, at + 4, 65535, 255)
+    path = tmp_path / "langt_ude.xls"
+    path.write_bytes(bytes(data))
+    code, out, _, rss = _cli("--lang", "da", "inspect", str(path), "--json")
+    [entry] = json.loads(out)["files"]
+    assert code == 1 and rss < RSS_LIMIT_MB and entry["refusal"] == "size" and "IV65536" in entry["message"]

@@ -182,9 +182,59 @@ def _ods_extents(stream, budget: int) -> list[tuple[str, Extent]]:
     return out
 
 
+# BIFF records that put a value in a cell (row and column in their first four bytes); BLANK/MULBLANK
+# (formatting only) are left out, as calamine leaves them out.
+_XLS_CELLS = frozenset({0x0203, 0x00FD, 0x027E, 0x0006, 0x0205, 0x0204, 0x00D6, 0x0406, 0x0003, 0x0004,
+                        0x0002, 0x0005})
+_XLS_MULRK, _XLS_BOF, _XLS_BOUNDSHEET = 0x00BD, 0x0809, 0x0085
+
+
+def _xls_extents(data: bytes, budget: int) -> list[tuple[str, Extent]]:
+    """The cells of every sheet of an .xls, from its BIFF records (never from the DIMENSIONS it declares)."""
+    import struct
+
+    from xlrd.compdoc import CompDoc, CompDocError
+
+    try:
+        with open(os.devnull, "w") as quiet:
+            doc = CompDoc(data, logfile=quiet)
+            stream = doc.get_named_stream("Workbook") or doc.get_named_stream("Book")
+    except (CompDocError, IndexError, ValueError, struct.error, MemoryError):
+        return []  # calamine will say what is wrong with it
+    if not stream:
+        return []
+    names: list[str] = []
+    out: list[tuple[str, Extent]] = []
+    ext: Extent | None = None
+    pos, end = 0, len(stream)
+    while pos + 4 <= end:
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        body = pos + 4
+        pos = body + length
+        if kind == _XLS_BOUNDSHEET and length >= 8:
+            n, wide = stream[body + 6], stream[body + 7] & 1
+            raw = stream[body + 8: body + 8 + n * (2 if wide else 1)]
+            names.append(raw.decode("utf-16-le" if wide else "latin-1", "replace"))
+        elif kind == _XLS_BOF:
+            ext = Extent() if out or names else None  # the first BOF opens the workbook globals
+            if ext is not None:
+                out.append((names[len(out)] if len(out) < len(names) else str(len(out) + 1), ext))
+        elif ext is not None and length >= 4 and (kind in _XLS_CELLS or kind == _XLS_MULRK):
+            row, col = struct.unpack_from("<HH", stream, body)
+            last = struct.unpack_from("<H", stream, pos - 2)[0] if kind == _XLS_MULRK and length >= 6 else col
+            ext.cells += max(last - col, 0) + 1
+            ext.rows, ext.columns = max(ext.rows, row + 1), max(ext.columns, last + 1)
+            if ext.area > budget or ext.cells > budget:
+                return out
+    return out
+
+
 def check_sheet_extents(data: bytes, fmt: str) -> None:
     """Refuse a workbook whose sheets would unfold into more cells than memory allows (a far stray cell,
-    a declared size that lies, a repeated row), judged from the cells in the XML before calamine sees it."""
+    a declared size that lies, a repeated row), judged from the cells themselves before calamine sees them."""
+    if fmt == "xls":
+        _refuse_extents(_xls_extents(data, MAX_SHEET_CELLS))
+        return
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if fmt == "xlsx":
@@ -197,6 +247,10 @@ def check_sheet_extents(data: bytes, fmt: str) -> None:
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError):
         raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
                           "send it again.", kind="corrupt", format=fmt) from None
+    _refuse_extents(sheets)
+
+
+def _refuse_extents(sheets: list[tuple[str, Extent]]) -> None:
     total = 0
     for name, ext in sheets:
         if ext.area > MAX_SHEET_CELLS or ext.cells > MAX_SHEET_CELLS:
