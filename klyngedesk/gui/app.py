@@ -42,6 +42,29 @@ def install_qt_translations(lang: str) -> None:
     if translator.load(f"qtbase_{lang}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
         app.installTranslator(translator)
         _translators.append(translator)
+        fallback = MnemonicFallback(translator)  # asked first: Qt uses the translator installed last
+        app.installTranslator(fallback)
+        _translators.append(fallback)
+
+
+class MnemonicFallback(QTranslator):
+    """Qt's Danish catalog lacks some texts in their keyboard-shortcut form ("&Look in:", "Files of &type:")
+    though it has them without the "&": use that translation, with the shortcut on its first letter."""
+
+    def __init__(self, base: QTranslator) -> None:
+        super().__init__()
+        self.base = base
+
+    def isEmpty(self) -> bool:  # noqa: N802 - Qt name
+        return False
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
+        # None (a null string) lets Qt go on to the next translator; "" would blank the text.
+        found = self.base.translate(context, source, disambiguation, n)
+        if found or "&" not in source:
+            return found or None
+        plain = self.base.translate(context, source.replace("&", ""), disambiguation, n)
+        return f"&{plain}" if plain else None
 
 
 def run_gui(project: str | None = None, demo: bool = False, lang: str | None = None) -> int:

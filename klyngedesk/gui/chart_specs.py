@@ -13,6 +13,7 @@ from klyngedesk.core.anonymise import (
 )
 from klyngedesk.core.collate.collate import collate
 from klyngedesk.core.model import Topic
+from klyngedesk.core.period_names import period_label
 from klyngedesk.core.render import wording
 from klyngedesk.core.render.chart_builder import (
     ChartContext,
@@ -97,7 +98,7 @@ def trend_spec(project: Project, topic: Topic, request: ChartRequest, lang: str)
         return None
     axis = make_axis(wording.unit_label(meta, lang), values, wording.tick(meta.unit, lang),
                      ceiling=100.0 if meta.unit == "percent" else None)
-    return TrendChart(tr("The cluster over the rounds", lang), tuple(p.label for p in periods),
+    return TrendChart(tr("The cluster over the rounds", lang), tuple(period_label(p.label, lang) for p in periods),
                       ((tr("Cluster as a whole", lang), tuple(pooled), "after"),
                        (tr("Cluster median", lang), tuple(median), "median")), axis)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from klyngedesk.core.anonymise import AnonymisedTable
+from klyngedesk.core.period_names import period_label
 from klyngedesk.core.render import wording
 from klyngedesk.core.store import Project
 from klyngedesk.gui.chart_specs import (
@@ -122,8 +123,8 @@ class ChartsPage(QWidget):
         periods = project.periods()
         self.compare_box.addItem(tr("no comparison", self._lang), None)
         for period in periods:
-            self.period_box.addItem(period.label, period.key)
-            self.compare_box.addItem(period.label, period.key)
+            self.period_box.addItem(period_label(period.label, self._lang), period.key)
+            self.compare_box.addItem(period_label(period.label, self._lang), period.key)
         self.period_box.setCurrentIndex(len(periods) - 1)
         self.compare_box.setCurrentIndex(len(periods) - 1 if len(periods) > 1 else 0)
         for meeting in project.meetings():

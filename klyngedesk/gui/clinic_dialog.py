@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from klyngedesk.core.model import Clinic, Period
+from klyngedesk.core.period_names import period_label
+from klyngedesk.gui.display_names import DATE_FORMAT
 from klyngedesk.i18n import tr
 
 EHR_SYSTEMS = ("XMO", "EG Clinea", "MultiMed Web", "Novax", "WinPLC", "Ganglion", "Wingp", "CGM")
@@ -81,7 +83,7 @@ class ClinicDialog(QDialog):
         self.has_to.setChecked(bool(clinic and clinic.active_to))
         for edit in (self.active_from, self.active_to):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("dd-MM-yyyy")
+            edit.setDisplayFormat(DATE_FORMAT)
         self.sizes: dict[str, QSpinBox] = {}
         sizes_form = QFormLayout()
         for period in periods:
@@ -90,9 +92,9 @@ class ClinicDialog(QDialog):
             spin.setGroupSeparatorShown(True)
             spin.setSpecialValueText(tr("not known", lang))
             spin.setValue((sizes or {}).get(period.key, 0))
-            spin.setAccessibleName(tr("Listed patients {period}", lang, period=period.label))
+            spin.setAccessibleName(tr("Listed patients {period}", lang, period=period_label(period.label, lang)))
             self.sizes[period.key] = spin
-            sizes_form.addRow(period.label, spin)
+            sizes_form.addRow(period_label(period.label, lang), spin)
         self.problem = QLabel()
         self.problem.setObjectName("clinic_problem")
         self.problem.setStyleSheet("color: #B03A00;")

@@ -91,4 +91,7 @@ class ClinicsPage(QWidget):
         return dialog
 
     def _commit(self, command: AddClinic | EditClinic) -> None:
-        push_or_explain(self.undo_stack, command, self.ctx.holder, self._lang, self)
+        name = (command.clinic if isinstance(command, AddClinic) else command.after).name
+        text = tr("adding {name}", self._lang, name=name) if isinstance(command, AddClinic) else \
+            tr("changes to {name}", self._lang, name=name)
+        push_or_explain(self.undo_stack, command, self.ctx.holder, self._lang, self, text)

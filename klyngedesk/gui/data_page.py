@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.collate.inputs import indicator_inputs
 from klyngedesk.core.commands import AddNote, CorrectValue
 from klyngedesk.core.model import Period
+from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.correction_dialog import CorrectionDialog, NoteDialog
@@ -112,7 +113,7 @@ class DataPage(QWidget):
         for topic in project.topics():
             self.topic_box.addItem(topic.title, topic.key)
         for period in project.periods():
-            self.period_box.addItem(period.label, period.key)
+            self.period_box.addItem(period_label(period.label, self._lang), period.key)
         self.period_box.setCurrentIndex(self.period_box.count() - 1)
         for box, key in zip((self.topic_box, self.period_box), kept, strict=True):
             if key is not None and box.findData(key) >= 0:
@@ -222,4 +223,10 @@ class DataPage(QWidget):
         self.period_box.setCurrentIndex(self.period_box.findData(period.key))
 
     def _push(self, command: CorrectValue | AddNote) -> None:
-        push_or_explain(self.undo_stack, command, self.ctx.holder, self._lang, self)
+        clinic = self._project.clinic(command.clinic).name if command.clinic else ""
+        if isinstance(command, CorrectValue):
+            text = tr("correction of {measure} for {clinic}", self._lang,
+                      measure=self._titles.get(command.measure, command.measure), clinic=clinic)
+        else:
+            text = tr("note on {clinic}", self._lang, clinic=clinic) if clinic else tr("note", self._lang)
+        push_or_explain(self.undo_stack, command, self.ctx.holder, self._lang, self, text)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.commands import UndoBatch
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.display_names import date_time_text
 from klyngedesk.gui.undo import push_or_explain
 from klyngedesk.i18n import tr
 
@@ -78,7 +79,7 @@ class ImportHistoryPage(QWidget):
         self.table.setRowCount(len(batches))
         for row, b in enumerate(reversed(batches)):
             status = tr("undone", self._lang) if b.status == "undone" else tr("active", self._lang)
-            cells = (str(b.id), b.file_name, b.imported_at.replace("T", " ")[:16],
+            cells = (str(b.id), b.file_name, date_time_text(b.imported_at, self._lang),
                      _mapping_text(b.mapping, self._lang), str(b.values), status, _source_text(b.details, self._lang))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -104,4 +105,6 @@ class ImportHistoryPage(QWidget):
         chosen = self._selected()
         if not chosen:
             return
-        push_or_explain(self.undo_stack, UndoBatch(chosen[0]), self.ctx.holder, self._lang, self)
+        names = {b.id: b.file_name for b in self.ctx.holder.project.batches()} if self.ctx.holder.project else {}
+        text = tr("removal of the import of {file}", self._lang, file=names.get(chosen[0], ""))
+        push_or_explain(self.undo_stack, UndoBatch(chosen[0]), self.ctx.holder, self._lang, self, text)

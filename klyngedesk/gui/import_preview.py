@@ -22,6 +22,7 @@ from klyngedesk.core.ingest.importer import FilePlan
 from klyngedesk.core.ingest.inspect import cell_json
 from klyngedesk.core.ingest.mapping import NAME, PERIOD, YDER, current_roles, spec_from_roles, suggest_roles
 from klyngedesk.core.ingest.tables import Table
+from klyngedesk.gui.display_names import DisplayNames, window_text
 from klyngedesk.i18n import tr
 
 __all__ = ["FilePreview", "current_roles", "spec_from_roles", "suggest_roles"]  # the roles live in the core
@@ -43,11 +44,12 @@ def cell_text(value) -> str:
     return "" if shown is None else str(shown)
 
 
-def recognised_html(plan: FilePlan, lang: str) -> str:
+def recognised_html(plan: FilePlan, lang: str, names: DisplayNames | None = None) -> str:
+    names = names or DisplayNames()
     report = plan.report
     if report.refused:
         return (f"<p><b>{html.escape(plan.name)}</b>: {tr('refused', lang)}</p>"
-                f"<p style='color:#B03A00'>{html.escape(plan.message(lang) or '')}</p>"
+                f"<p style='color:#B03A00'>{html.escape(window_text(plan.message(lang) or ''))}</p>"
                 f"<p>{tr('Nothing from this file will be stored.', lang)}</p>")
     facts = [(tr("Format", lang), report.format), (tr("Encoding", lang), report.encoding),
              (tr("Delimiter", lang), repr(report.delimiter) if report.delimiter else None),
@@ -56,10 +58,10 @@ def recognised_html(plan: FilePlan, lang: str) -> str:
              (tr("Layout", lang), plan.mapping.layout if plan.mapping else None),
              (tr("Mapping", lang), plan.mapping.name if plan.mapping and plan.mapping.name else None),
              (tr("Values", lang), str(len(plan.values))),
-             (tr("Clinics", lang), ", ".join(sorted(plan.clinics)) or None)]
+             (tr("Clinics", lang), ", ".join(sorted(names.clinic(c) for c in plan.clinics)) or None)]
     rows = "".join(f"<tr><td>{k}</td><td><b>{html.escape(str(v))}</b></td></tr>" for k, v in facts if v)
     status = f"{STATUS_MARKS.get(plan.status, '')} {tr(STATUS_WORDS.get(plan.status, plan.status), lang)}"
-    message = plan.message(lang)
+    message = window_text(plan.message(lang) or "")
     extra = f"<p style='color:#B03A00'>{html.escape(message)}</p>" if message and plan.status != "ready" else ""
     return f"<p><b>{html.escape(plan.name)}</b> — {status}</p><table cellspacing='4'>{rows}</table>{extra}"
 
@@ -102,7 +104,8 @@ class FilePreview(QWidget):
         self._table: Table | None = None
         self.suggested = False
 
-    def show_plan(self, plan: FilePlan | None, topics: dict[str, dict[str, str]]) -> None:
+    def show_plan(self, plan: FilePlan | None, topics: dict[str, dict[str, str]],
+                  names: DisplayNames | None = None) -> None:
         """`topics`: topic key -> {measure key: title} of the topics the files are imported for."""
         measures = {k: t for ms in topics.values() for k, t in ms.items()}
         self.grid.clear()
@@ -114,16 +117,18 @@ class FilePreview(QWidget):
         if plan is None:
             self.facts.setText("")
             return
-        self.facts.setText(recognised_html(plan, self._lang))
+        names = names or DisplayNames()
+        self.facts.setText(recognised_html(plan, self._lang, names))
         if plan.report.tables:
             self._fill_grid(plan.report.tables[0])
         self._fill_mapping(plan, measures, topics)
         for problem in plan.problems:
-            item = QListWidgetItem(("⚠ " if problem.severity == "warning" else "✗ ") + problem.message(None, self._lang))
+            item = QListWidgetItem(("⚠ " if problem.severity == "warning" else "✗ ") + names.problem_text(problem, self._lang))
+            item.setToolTip(item.text())
             item.setData(Qt.ItemDataRole.UserRole, (problem.row, problem.column))
             self.problems.addItem(item)
         if plan.report.refused:
-            self.problems.addItem(QListWidgetItem("✗ " + (plan.message(self._lang) or "")))
+            self.problems.addItem(QListWidgetItem("✗ " + window_text(plan.message(self._lang) or "")))
 
     def _fill_grid(self, table: Table) -> None:
         self._table = table

@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.commands import CommitImport
 from klyngedesk.core.ingest.importer import ImportPlan, commit_plan, plan_import
 from klyngedesk.core.ingest.mapping import signature
+from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.display_names import DisplayNames, window_text
 from klyngedesk.gui.import_preview import STATUS_MARKS, STATUS_WORDS, FilePreview, spec_from_roles
 from klyngedesk.gui.keyboard import free_tab_key, name_for_screen_readers
 from klyngedesk.gui.progress import run_with_progress
@@ -59,7 +61,7 @@ class ImportWizard(QDialog):
         self.period_box = QComboBox()
         self.period_box.addItem(tr("as the file says", lang), None)
         for period in project.periods():
-            self.period_box.addItem(period.label, period.key)
+            self.period_box.addItem(period_label(period.label, lang), period.key)
         self.files = QListWidget()
         self.files.setObjectName("import_files")
         self.files.setAccessibleName(tr("Files", lang))
@@ -154,7 +156,7 @@ class ImportWizard(QDialog):
         for fp in plan.files:
             item = QListWidgetItem(f"{STATUS_MARKS.get(fp.status, '')}  {fp.name}\n"
                                    f"     {tr(STATUS_WORDS.get(fp.status, fp.status), self._lang)}")
-            item.setToolTip(fp.message(self._lang) or "")
+            item.setToolTip(window_text(fp.message(self._lang) or ""))
             self.files.addItem(item)
         self.files.blockSignals(False)
         attention = [i for i, f in enumerate(plan.files) if f.status in ("failed", "questions")]
@@ -180,9 +182,10 @@ class ImportWizard(QDialog):
     def _fill_questions(self, plan: ImportPlan) -> None:
         self.questions.blockSignals(True)
         self.questions.clear()
+        names = DisplayNames.of(self.project)
         for fp in plan.files:
             for q in fp.questions:
-                item = QListWidgetItem(f"{fp.name}: {tr(q.msgid, self._lang, **q.params)}")
+                item = QListWidgetItem(f"{fp.name}: {tr(q.msgid, self._lang, **names.params(q.params))}")
                 item.setData(Qt.ItemDataRole.UserRole, q.id)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)
@@ -204,7 +207,8 @@ class ImportWizard(QDialog):
         fp = plan.files[row] if plan and 0 <= row < len(plan.files) else None
         topic = self.topic_box.currentData()
         topics = [self.project.topic(topic)] if topic else self.project.topics()
-        self.preview.show_plan(fp, {t.key: {m.key: m.title for m in t.measures} for t in topics})
+        self.preview.show_plan(fp, {t.key: {m.key: m.title for m in t.measures} for t in topics},
+                               DisplayNames.of(self.project))
         self.save_profile.setEnabled(self.preview.suggested)
         if self.preview.suggested and fp is not None and not self.profile_name.text().strip():
             self.profile_name.setText(Path(fp.name).stem)
@@ -259,7 +263,9 @@ class ImportWizard(QDialog):
 
         def done(ids: list[int]) -> None:
             self._session_profiles.clear()  # used for an import: kept for next time
-            push_done(self.undo_stack, CommitImport(files, store, list(ids)), self.ctx.holder, self._lang)
+            text = tr("import of {file}", self._lang, file=files[0]) if len(files) == 1 else \
+                tr("import of {n} files", self._lang, n=len(files))
+            push_done(self.undo_stack, CommitImport(files, store, list(ids)), self.ctx.holder, self._lang, text)
             self.committed.emit(ids)
             self.accept()
 

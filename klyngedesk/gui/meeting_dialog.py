@@ -27,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from klyngedesk.core.model import Meeting, Period, Speaker, Topic
+from klyngedesk.core.period_names import period_label
 from klyngedesk.gui.clinic_dialog import tab_chain
+from klyngedesk.gui.display_names import DATE_FORMAT
 from klyngedesk.i18n import tr
 
 
@@ -56,7 +58,7 @@ class MeetingDialog(QDialog):
         day = meeting.date if meeting else date.today()
         self.date = QDateEdit(QDate(day.year, day.month, day.day))
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd-MM-yyyy")
+        self.date.setDisplayFormat(DATE_FORMAT)
         self.time = QLineEdit(meeting.time if meeting else "16.00-19.00")
         self.place = QLineEdit(meeting.place if meeting else "")
         self.agenda = QPlainTextEdit("\n".join(meeting.agenda) if meeting else "")
@@ -90,8 +92,8 @@ class MeetingDialog(QDialog):
         self.baseline = QComboBox()
         self.baseline.addItem(tr("no comparison", lang), None)
         for p in periods:
-            self.period.addItem(p.label, p.key)
-            self.baseline.addItem(p.label, p.key)
+            self.period.addItem(period_label(p.label, lang), p.key)
+            self.baseline.addItem(period_label(p.label, lang), p.key)
         latest = with_data[-1].key if with_data else (periods[-1].key if periods else None)
         self.period.setCurrentIndex(max(0, self.period.findData(meeting.period if meeting and meeting.period
                                                                 else latest)))

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.anonymise import draw_codes
 from klyngedesk.core.formatting import format_date
 from klyngedesk.core.model import Meeting
+from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.error_dialog import show_error
@@ -173,8 +174,8 @@ class MeetingsPage(QWidget):
     def _summary_html(self, project: Project, meeting: Meeting) -> str:
         lang = self._lang
         topics = ", ".join(project.topic(t).title for t in meeting.topics)
-        period = project.period(meeting.period).label if meeting.period else "–"
-        compare = project.period(meeting.baseline_period).label if meeting.baseline_period else None
+        period = period_label(project.period(meeting.period).label, self._lang) if meeting.period else "–"
+        compare = period_label(project.period(meeting.baseline_period).label, self._lang) if meeting.baseline_period else None
         parts = [f"<h2>{html.escape(meeting.title)}</h2>",
                  f"<p>{format_date(meeting.date, lang)} {html.escape(meeting.time)} · {html.escape(meeting.place)}</p>",
                  f"<p><b>{tr('Topics', lang)}:</b> {html.escape(topics)}<br/>"

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.demo import half_year_periods
 from klyngedesk.core.model import Clinic, Cluster, Period
 from klyngedesk.core.packages import builtin_packages, topic_from_package
+from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.gui.clinic_dialog import check_yder
 from klyngedesk.gui.error_dialog import show_error
@@ -198,7 +199,7 @@ class TopicsPage(QWizardPage):
         self.period_boxes: list[tuple[QCheckBox, Period]] = []
         periods = half_years(date.today())
         for i, period in enumerate(periods):
-            box = QCheckBox(period.label)
+            box = QCheckBox(period_label(period.label, lang))
             box.setChecked(i >= len(periods) - 2)
             self.period_boxes.append((box, period))
             layout.addWidget(box)

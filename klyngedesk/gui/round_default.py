@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QLabel
 
+from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import tr
 
@@ -23,7 +24,7 @@ def round_note(project: Project, topic: str | None, period: str | None, lang: st
     """A sentence for beside the round box: why this round is shown, or that it has no data yet."""
     if topic is None or period is None:
         return ""
-    labels = {p.key: p.label for p in project.periods()}
+    labels = {p.key: period_label(p.label, lang) for p in project.periods()}
     found = rounds_with_data(project, topic)
     if not found:
         return tr("No round has data for this topic yet: import the clinics' files.", lang)

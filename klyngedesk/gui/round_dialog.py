@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
 from klyngedesk.core.model import Period
+from klyngedesk.core.period_names import period_label
 from klyngedesk.gui.new_cluster_wizard import half_years
 from klyngedesk.i18n import tr
 
@@ -29,7 +30,7 @@ class RoundDialog(QDialog):
         self.choice = QComboBox()
         self.choice.setAccessibleName(tr("Round", lang))
         for period in self.rounds:
-            self.choice.addItem(period.label, period.key)
+            self.choice.addItem(period_label(period.label, lang), period.key)
         latest = max((p.end for p in existing), default=None)
         later = [i for i, p in enumerate(self.rounds) if latest is None or p.start > latest]
         self.choice.setCurrentIndex(later[0] if later else 0)  # the round after the latest one

@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.core.templates.sending import PlannedTemplate, email_text, plan_templates, write_templates
+from klyngedesk.gui.display_names import DATE_FORMAT
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.i18n import KlyngeError, tr
-
-DATE_FORMAT = "dd.MM.yyyy"  # the one date format of the window (Danish)
 
 
 class TemplateDialog(QDialog):
@@ -48,7 +48,7 @@ class TemplateDialog(QDialog):
             self.topic_box.addItem(topic.title, topic.key)
         self.period_box = QComboBox()
         for period in project.periods():
-            self.period_box.addItem(period.label, period.key)
+            self.period_box.addItem(period_label(period.label, lang), period.key)
         self.period_box.setCurrentIndex(self.period_box.count() - 1)  # usually the round being collected now
         self.each_radio = QRadioButton(tr("One template per clinic (each sees only its own rows)", lang))
         self.all_radio = QRadioButton(tr("One template for all clinics", lang))

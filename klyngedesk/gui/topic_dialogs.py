@@ -19,8 +19,10 @@ from PySide6.QtWidgets import (
 
 from klyngedesk.core.actions import plan_action
 from klyngedesk.core.model import Topic
+from klyngedesk.core.period_names import period_label
 from klyngedesk.core.references import add_reference_value
 from klyngedesk.core.store import Project
+from klyngedesk.gui.display_names import DATE_FORMAT
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -75,7 +77,7 @@ class ReferenceDialog(_FormDialog):
         self.period = QComboBox()
         self.period.addItem(tr("(any period)", lang), None)
         for p in project.periods():
-            self.period.addItem(p.label, p.key)
+            self.period.addItem(period_label(p.label, lang), p.key)
         self.form.addRow(tr("&Indicator", lang), self.indicator)
         self.form.addRow(tr("&Level", lang), self.scope)
         self.form.addRow(tr("&Value", lang), self.value)
@@ -97,7 +99,7 @@ class ActionDialog(_FormDialog):
         self.project = project
         self.clinic = QComboBox()
         for c in project.clinics():
-            self.clinic.addItem(f"{c.key} – {c.name}", c.key)
+            self.clinic.addItem(c.name, c.key)
         self.indicator = QComboBox()
         self.indicator.addItem(tr("(no particular indicator)", lang), None)
         for t in project.topics():
@@ -108,6 +110,7 @@ class ActionDialog(_FormDialog):
         self.has_date = QCheckBox(tr("Measure again on", lang))
         self.has_date.setChecked(True)
         self.date = QDateEdit(QDate.currentDate().addMonths(6))
+        self.date.setDisplayFormat(DATE_FORMAT)
         self.date.setCalendarPopup(True)
         self.has_date.toggled.connect(self.date.setEnabled)
         self.form.addRow(tr("&Clinic", lang), self.clinic)

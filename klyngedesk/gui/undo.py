@@ -17,8 +17,8 @@ class CoreUndoCommand(QUndoCommand):
     stack); QUndoStack's first redo() call on push is therefore skipped.
     """
 
-    def __init__(self, command: Command, holder: ProjectHolder, lang: str) -> None:
-        super().__init__(command.label(lang))
+    def __init__(self, command: Command, holder: ProjectHolder, lang: str, text: str | None = None) -> None:
+        super().__init__(text or command.label(lang))
         self.command = command
         self.holder = holder
         self._already_done = True
@@ -37,24 +37,28 @@ class CoreUndoCommand(QUndoCommand):
         self.holder.data_changed.emit()
 
 
-def push(stack: QUndoStack, command: Command, holder: ProjectHolder, lang: str) -> None:
-    """Do `command` now and make it undoable. A failing command raises and is not put on the stack."""
+def push(stack: QUndoStack, command: Command, holder: ProjectHolder, lang: str, text: str | None = None) -> None:
+    """Do `command` now and make it undoable. A failing command raises and is not put on the stack.
+
+    `text` is what Edit > Undo/Redo say after their verb, in the user's words (names and titles, no keys)."""
     assert holder.project is not None
     command.do(holder.project)
-    stack.push(CoreUndoCommand(command, holder, lang))
+    stack.push(CoreUndoCommand(command, holder, lang, text))
     holder.data_changed.emit()
 
 
-def push_done(stack: QUndoStack, command: Command, holder: ProjectHolder, lang: str) -> None:
+def push_done(stack: QUndoStack, command: Command, holder: ProjectHolder, lang: str,
+              text: str | None = None) -> None:
     """Make a command that has already run (e.g. in a background task) undoable."""
-    stack.push(CoreUndoCommand(command, holder, lang))
+    stack.push(CoreUndoCommand(command, holder, lang, text))
     holder.data_changed.emit()
 
 
-def push_or_explain(stack: QUndoStack, command: Command, holder: ProjectHolder, lang: str, parent) -> bool:
+def push_or_explain(stack: QUndoStack, command: Command, holder: ProjectHolder, lang: str, parent,
+                    text: str | None = None) -> bool:
     """`push`, but a refused command (KlyngeError) is explained in a dialog instead of raised."""
     try:
-        push(stack, command, holder, lang)
+        push(stack, command, holder, lang, text)
     except KlyngeError as error:
         show_error(parent, error, lang)
         return False

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from klyngedesk.core.formatting import format_short_date
+from klyngedesk.core.period_names import period_label
 from klyngedesk.core.templates.workbook import active_clinics, make_template
 from klyngedesk.i18n import tr
 
@@ -40,7 +41,7 @@ def plan_templates(project, topic: str, period: str, folder: str | Path, *, each
     """The files the templates would be written to, named by topic, round and clinic name (never a key)."""
     folder = Path(folder)
     the_topic, the_period = project.topic(topic), project.period(period)
-    stem = f"{the_topic.title} {the_period.label}"
+    stem = f"{the_topic.title} {period_label(the_period.label, lang)}"
     if not each_clinic:
         all_name = tr("all clinics", lang)
         return [PlannedTemplate(folder / f"{safe_file_name(f'{stem} - {all_name}')}.xlsx", None, None)]

@@ -1,0 +1,66 @@
+"""What the window shows instead of internal keys: clinic names and measure titles in messages and undo texts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from klyngedesk.core.formatting import format_short_date
+from klyngedesk.core.ingest.problems import Problem
+from klyngedesk.core.store import Project
+
+DATE_FORMAT = "dd.MM.yyyy"  # the one way the window writes a date (Danish), in date fields too
+_CLI_HINT = re.compile(r"\s*\((?:on the command line|på kommandolinjen):[^)]*\)")
+
+
+def window_text(text: str) -> str:
+    """A core message as the window shows it: without the hint for command-line users."""
+    return _CLI_HINT.sub("", text)
+
+
+def date_time_text(stamp: str, lang: str) -> str:
+    """A stored ISO time stamp as 01.12.2026 13:05."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return f"{format_short_date(moment.date(), 'da')} {moment:%H:%M}"
+
+
+@dataclass(frozen=True)
+class DisplayNames:
+    clinics: dict[str, str] = field(default_factory=dict)  # key -> the name the coordinator knows
+    measures: dict[str, str] = field(default_factory=dict)  # key -> title
+
+    @classmethod
+    def of(cls, project: Project | None) -> DisplayNames:
+        if project is None:
+            return cls()
+        return cls({c.key: c.name for c in project.clinics()},
+                   {m.key: m.title for t in project.topics() for m in t.measures})
+
+    def clinic(self, key: str) -> str:
+        return self.clinics.get(key, key)
+
+    def measure(self, key: str) -> str:
+        return self.measures.get(key, key)
+
+    def params(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Message parameters with clinic and measure keys replaced by what the user knows them as."""
+        shown = dict(params)
+        for name, value in params.items():
+            if not isinstance(value, str):
+                continue
+            if name in ("clinic", "key") and value in self.clinics:
+                shown[name] = self.clinics[value]
+            elif name in ("measure", "numerator", "denominator") and value in self.measures:
+                shown[name] = self.measures[value]
+        return shown
+
+    def problem(self, problem: Problem) -> Problem:
+        return replace(problem, params=self.params(problem.params))
+
+    def problem_text(self, problem: Problem, lang: str) -> str:
+        return window_text(self.problem(problem).message(None, lang))
