@@ -75,3 +75,26 @@ def test_demo_99_8_flags_equal_funnelplotr_defaults() -> None:
     assert int(demo["outlier"].sum()) == 3
     ours = sum(int(np.isin(_ours(ds)[1], [3, 4]).sum()) for ds in demo["dataset"].unique())
     assert ours == 3
+
+
+def test_collated_demo_flags_the_clinics_funnelplotr_flags(demo_project) -> None:
+    """Through collate itself: the demo's inputs are still those the R reference saw, and every 99.8 % flag
+    (each round, each funnel indicator) is on the clinic FunnelPlotR flags."""
+    from klyngedesk.core.collate import collate
+
+    seen = 0
+    for topic in demo_project.topics():
+        for period in demo_project.periods():
+            for ind in collate(demo_project, topic.key, period.key).indicators:
+                ds = f"demo:{period.key}:{ind.key}"
+                exp = EXPECTED[EXPECTED["dataset"] == ds]
+                if exp.empty:
+                    continue
+                seen += 1
+                rows = {r.clinic: r for r in ind.rows}
+                for _, e in exp.iterrows():
+                    assert rows[e["unit"]].numerator == e["numerator"]            # inputs unchanged
+                    assert (rows[e["unit"]].flag in ("above_998", "below_998")) == bool(e["outlier"]), (ds, e["unit"])
+                assert ind.overdispersion["adjusted"] == bool(exp["draw_adjusted"].iloc[0])
+                assert ind.overdispersion["phi"] == pytest.approx(exp["phi"].iloc[0], rel=1e-9)
+    assert seen == EXPECTED["dataset"].str.startswith("demo:").sum() / 14 == 24
