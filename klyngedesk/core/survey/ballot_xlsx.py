@@ -12,6 +12,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from klyngedesk.core.sheet_cells import append_row, restore_cell
 from klyngedesk.core.survey.model import Ballot, Survey
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -28,23 +29,23 @@ def write_ballot_xlsx(survey: Survey, out: str | Path, lang: str = "da") -> Path
     wb = Workbook()
     ws = wb.active
     ws.title = tr("Ballot", lang)
-    ws.append([survey.title])
+    append_row(ws, [survey.title])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([survey.cluster])
-    ws.append([tr("Write 1 next to the topic you most want the cluster to work on, 2 next to the second and so on, "
+    append_row(ws, [survey.cluster])
+    append_row(ws, [tr("Write 1 next to the topic you most want the cluster to work on, 2 next to the second and so on, "
                   "up to {n}. Leave the other topics empty.", lang, n=survey.choices)])
-    ws.append([tr("Return the ballot to the cluster coordinator by {deadline}.", lang, deadline=survey.deadline)
+    append_row(ws, [tr("Return the ballot to the cluster coordinator by {deadline}.", lang, deadline=survey.deadline)
                if survey.deadline else tr("Return the ballot to the cluster coordinator.", lang)])
-    ws.append([tr("Name (optional)", lang), None])
+    append_row(ws, [tr("Name (optional)", lang), None])
     ws["B5"].protection, ws["B5"].fill = Protection(locked=False), _INPUT
-    ws.append([])
-    ws.append([tr("No.", lang), tr("Candidate topic", lang), tr("Description", lang), tr("Priority", lang)])
+    append_row(ws, [])
+    append_row(ws, [tr("No.", lang), tr("Candidate topic", lang), tr("Description", lang), tr("Priority", lang)])
     for cell in ws[7]:
         cell.font = Font(bold=True)
     rows = {}
     for i, c in enumerate(survey.candidates):
         r = _FIRST_ROW + i
-        ws.append([i + 1, c.title, c.description, None])
+        append_row(ws, [i + 1, c.title, c.description, None])
         rows[c.key] = r
         prio = ws[f"D{r}"]
         prio.protection, prio.fill = Protection(locked=False), _INPUT
@@ -67,7 +68,7 @@ def write_ballot_xlsx(survey: Survey, out: str | Path, lang: str = "da") -> Path
     for key, value in (("format", BALLOT_FORMAT), ("version", BALLOT_VERSION),
                        ("survey", json.dumps(survey.to_dict(), ensure_ascii=False)),
                        ("rows", json.dumps(rows))):
-        meta.append([key, str(value)])
+        append_row(meta, [key, str(value)])
     meta.sheet_state = "hidden"
     meta.protection.sheet = True
     wb.save(out)
@@ -83,7 +84,7 @@ def read_ballot(path: str | Path) -> tuple[Survey, Ballot]:
         raise KlyngeError("The ballot {file} cannot be read: {error}", file=path.name, error=str(exc)) from None
     if META_SHEET not in wb.sheetnames:
         raise KlyngeError("{file} is not a KlyngeDesk ballot.", file=path.name)
-    meta = {r[0]: r[1] for r in wb[META_SHEET].iter_rows(values_only=True) if r and r[0]}
+    meta = {restore_cell(r[0]): restore_cell(r[1]) for r in wb[META_SHEET].iter_rows(values_only=True) if r and r[0]}
     if meta.get("format") != BALLOT_FORMAT:
         raise KlyngeError("{file} is not a KlyngeDesk ballot.", file=path.name)
     survey = Survey.from_dict(json.loads(meta["survey"]))

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from openpyxl.styles import Alignment, Font
 
 from klyngedesk.core.formatting import format_date, format_number, format_percent
+from klyngedesk.core.sheet_cells import append_row
 from klyngedesk.core.templates.meta import DATA_SHEET, INSTRUCTIONS_SHEET
 from klyngedesk.i18n import tr
 
@@ -23,22 +24,22 @@ def write_instructions(ws, request: TemplateRequest) -> None:
     lang, topic, period = request.lang, request.topic, request.period
     ws.title = INSTRUCTIONS_SHEET if lang == "da" else "Instructions"
     bold = Font(bold=True)
-    ws.append([tr("Data collection: {topic}", lang, topic=topic.title)])
+    append_row(ws, [tr("Data collection: {topic}", lang, topic=topic.title)])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append([])
-    ws.append([tr("Cluster", lang), request.cluster])
-    ws.append([tr("Period", lang), f"{period.label} ({format_date(period.start, lang)} – "
+    append_row(ws, [])
+    append_row(ws, [tr("Cluster", lang), request.cluster])
+    append_row(ws, [tr("Period", lang), f"{period.label} ({format_date(period.start, lang)} – "
                                      f"{format_date(period.end, lang)})"])
     if request.clinic:
-        ws.append([tr("Clinic", lang), request.clinic.name])
-        ws.append([tr("Yder number", lang), request.clinic.yder])
+        append_row(ws, [tr("Clinic", lang), request.clinic.name])
+        append_row(ws, [tr("Yder number", lang), request.clinic.yder])
     else:
-        ws.append([tr("Clinics", lang), tr("all {n} clinics of the cluster, one block of rows each", lang,
+        append_row(ws, [tr("Clinics", lang), tr("all {n} clinics of the cluster, one block of rows each", lang,
                                              n=len(request.clinics))])
     for row in ws.iter_rows(min_row=3, max_row=ws.max_row, max_col=1):
         row[0].font = bold
-    ws.append([])
-    ws.append([tr("How to fill in", lang)])
+    append_row(ws, [])
+    append_row(ws, [tr("How to fill in", lang)])
     ws.cell(ws.max_row, 1).font = bold
     steps = [
         tr("Go to the sheet {sheet}. Type each count in the column vaerdi (the yellow cells).", lang, sheet=DATA_SHEET),
@@ -50,11 +51,11 @@ def write_instructions(ws, request: TemplateRequest) -> None:
         tr("Save the file as .xlsx and send it back to the cluster coordinator by secure e-mail.", lang),
     ]
     for i, step in enumerate(steps, 1):
-        ws.append([f"{i}.", step])
-    ws.append([])
-    ws.append([tr("What to count", lang)])
+        append_row(ws, [f"{i}.", step])
+    append_row(ws, [])
+    append_row(ws, [tr("What to count", lang)])
     ws.cell(ws.max_row, 1).font = bold
-    ws.append([tr("Key", lang), tr("Measure", lang), tr("Definition", lang), tr("ATC/ICPC", lang),
+    append_row(ws, [tr("Key", lang), tr("Measure", lang), tr("Definition", lang), tr("ATC/ICPC", lang),
                tr("Data source", lang)])
     for cell in ws[ws.max_row]:
         cell.font = bold
@@ -63,9 +64,9 @@ def write_instructions(ws, request: TemplateRequest) -> None:
         more = extra.get(m.key, {})
         codes = ", ".join([*more.get("atc", []), *more.get("icpc", [])])
         definition = " ".join(t for t in (m.description, more.get("definition", "")) if t)
-        ws.append([m.key, m.title, definition, codes, more.get("data_source") or topic.package.get("data_source", "")])
-    ws.append([])
-    ws.append([tr("What the cluster compares", lang)])
+        append_row(ws, [m.key, m.title, definition, codes, more.get("data_source") or topic.package.get("data_source", "")])
+    append_row(ws, [])
+    append_row(ws, [tr("What the cluster compares", lang)])
     ws.cell(ws.max_row, 1).font = bold
     titles = {m.key: m.title for m in topic.measures}
     for ind in topic.indicators:
@@ -81,7 +82,7 @@ def write_instructions(ws, request: TemplateRequest) -> None:
                      else format_number(ind.target_value, decimals, lang))
             target = tr("Target {sign} {value} (source: {source})", lang, sign=sign, value=value,
                         source=ind.target_source or "")
-        ws.append([ind.key, ind.title, f"{line} ({_unit(ind.unit, lang)})", target])
+        append_row(ws, [ind.key, ind.title, f"{line} ({_unit(ind.unit, lang)})", target])
     for col, width in zip("ABCDE", (24, 42, 70, 22, 40), strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows():

@@ -7,6 +7,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.workbook.workbook import Workbook
 
+from klyngedesk.core.sheet_cells import append_row, restore_cell
+
 TEMPLATE_FORMAT = "klyngedesk-template"
 TEMPLATE_VERSION = 1
 META_SHEET = "klyngedesk"
@@ -19,16 +21,16 @@ DATA_COLUMNS = ("ydernummer", "praksis", "maaling", "periode", "vaerdi")
 def write_meta(wb: Workbook, meta: dict[str, str | int]) -> None:
     """Add the hidden key/value sheet that tells the importer what the file is."""
     ws = wb.create_sheet(META_SHEET)
-    ws.append(["key", "value"])
+    append_row(ws, ["key", "value"])
     for key, value in meta.items():
-        ws.append([key, "" if value is None else str(value)])
+        append_row(ws, [key, "" if value is None else str(value)])
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
 
 
 def meta_from_rows(rows) -> dict[str, str] | None:
     """Key/value rows -> dict, or None when they are not a KlyngeDesk template's."""
-    meta = {str(r[0]).strip(): ("" if len(r) < 2 or r[1] is None else str(r[1]).strip())
+    meta = {str(restore_cell(r[0])).strip(): ("" if len(r) < 2 or r[1] is None else str(restore_cell(r[1])).strip())
             for r in rows if r and r[0] not in (None, "", "key")}
     return meta if meta.get("format") == TEMPLATE_FORMAT else None
 

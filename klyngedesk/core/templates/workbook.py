@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from klyngedesk.core.model import Clinic, Measure, Period, Topic
+from klyngedesk.core.sheet_cells import append_row
 from klyngedesk.core.templates.instructions import write_instructions
 from klyngedesk.core.templates.meta import (
     DATA_COLUMNS,
@@ -126,11 +127,11 @@ def write_template(request: TemplateRequest, out: str | Path) -> Path:
 
 def _fill_data_sheet(ws, request: TemplateRequest, rows: list[TemplateRow]) -> None:
     lang = request.lang
-    ws.append([*DATA_COLUMNS, "beskrivelse"])
+    append_row(ws, [*DATA_COLUMNS, "beskrivelse"])
     for cell in ws[1]:
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
     for r in rows:
-        ws.append([r.clinic.yder, r.clinic.name, r.measure.key, request.period.key, None, r.measure.title])
+        append_row(ws, [r.clinic.yder, r.clinic.name, r.measure.key, request.period.key, None, r.measure.title])
         for cell in ws[r.row]:
             cell.fill = LOCKED_FILL
         value = ws[f"{VALUE_COLUMN}{r.row}"]
