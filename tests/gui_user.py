@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 
 def show_active(qtbot, window: QWidget) -> QWidget:
@@ -22,6 +22,11 @@ def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifie
         target = focus if focus is not None and focus.window() is modal.window() else modal
     else:
         target = QApplication.focusWidget() or QApplication.activeWindow()
+    if target is None:  # a dialog just closed: the window system gives the keyboard back to the main window
+        mains = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()]
+        if mains:
+            show_active(qtbot, mains[0])
+            target = QApplication.focusWidget() or mains[0]
     assert target is not None, "no window has the keyboard"
     qtbot.keyClick(target, key, modifier)
     return target
