@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import clinic_files as cf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 
@@ -164,6 +167,9 @@ def test_a_cpr_in_the_file_name_is_refused_and_never_echoed(demo_path: Path, tmp
     out = capsys.readouterr().out
     [entry] = json.loads(out)["files"]
     assert entry["refusal"] == "cpr" and "010170-1234" not in out and "0101701234" not in out
+    assert main(["inspect", str(path)]) == 1
+    shown = capsys.readouterr()
+    assert "010170-1234" not in shown.out + shown.err and "kol_••••••-••••.csv" in shown.out
 
 
 def test_an_ods_with_a_cpr_in_its_properties_or_an_annotation(tmp_path: Path) -> None:
@@ -239,3 +245,25 @@ def test_a_patient_count_above_the_list_size_is_an_error(demo_path: Path, capsys
     path.write_text("\n".join(";".join(str(v) for v in r) for r in rows) + "\n", encoding="utf-8")
     assert main(["--lang", "en", "import", str(demo_path), str(path), "--yes"]) == 1
     assert "larger than the list size" in capsys.readouterr().err
+
+
+_SEPARATORS = ["-", "\u2013", "\u2011", " ", "\u00a0", " - ", ""]
+_INVISIBLE = ["", "\u200b", "\u200d", "\ufeff", "\u00ad"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(born=st.dates(min_value=date(1937, 1, 1), max_value=date(1999, 12, 31)), serial=st.one_of(st.integers(0, 4999), st.integers(9000, 9999)),
+       split=st.sampled_from(_SEPARATORS), pairs=st.booleans(), invisible=st.sampled_from(_INVISIBLE),
+       before=st.text(alphabet="abc æø:;(", max_size=8), after=st.text(alphabet="abc æø:;)", max_size=8))
+def test_any_written_form_of_a_cpr_is_found_and_redacted(born: date, serial: int, split: str, pairs: bool,
+                                                         invisible: str, before: str, after: str) -> None:
+    """Births 1937-1999 with a 7th digit of 0-4 or 9 (which put them in the 1900s); any separators and
+    invisible characters between the groups; any text around it."""
+    day = born.strftime("%d%m%y")
+    date_part = f"{day[:2]}{split if pairs else ''}{day[2:4]}{split if pairs else ''}{day[4:]}"
+    digits = f"{serial:04d}"
+    text = f"{before}{invisible.join(date_part)}{split}{invisible.join(digits)}{after}"
+    assert cpr_in_text(text)
+    assert cpr_in_value(text)
+    shown = redact(text)
+    assert day + digits not in "".join(ch for ch in shown if ch.isdigit())

@@ -8,6 +8,7 @@ from pathlib import Path
 from klyngedesk.cli.output import EXIT_OK, EXIT_REFUSED, emit_json
 from klyngedesk.core.formatting import format_number
 from klyngedesk.core.ingest import inspect_file
+from klyngedesk.core.ingest.cpr import redact
 from klyngedesk.i18n import current_language, tr
 
 _TYPE_WORDS = {"number": "numbers", "percent": "percentages", "date": "dates", "text": "text", "empty": "empty"}
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         emit_json({"files": [r.to_json(values=args.values, lang=lang) for r in reports]})
         return code
     for report in reports:
-        print(report.path.name)
+        print(redact(report.path.name))
         if report.refused:
             print("  " + tr("Refused: {message}", message=report.refusal.message(lang) if report.refusal else ""))
             continue

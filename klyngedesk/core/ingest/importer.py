@@ -243,7 +243,8 @@ def commit_plan(project, plan: ImportPlan, *, save_profile: str | None = None, p
             check_cancel(cancelled)
             m = fp.mapping
             details = {"kind": "import", "sha256": fp.report.sha256, "format": fp.report.format,
-                       "encoding": fp.report.encoding, "delimiter": fp.report.delimiter, "sheet": fp.report.sheet,
+                       "encoding": fp.report.encoding, "delimiter": fp.report.delimiter,
+                       "sheet": redact(fp.report.sheet) if fp.report.sheet else None,
                        "layout": m.layout if m else None, "clinics": sorted(fp.clinics), "replaces": fp.replaces,
                        "size": fp.report.size, "list_sizes": _store_list_sizes(project, fp.list_sizes)}
             fp.batch = project.add_batch(fp.name, fp.report.sha256, fp.values,
