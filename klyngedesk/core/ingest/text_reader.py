@@ -125,20 +125,22 @@ def _records(text: str, delimiter: str, limit: int | None = None) -> list[list[s
 
 
 def sniff_delimiter(text: str) -> str | None:
-    """The delimiter that gives the most rows with the same, plural number of columns."""
-    best: tuple[float, int, int] | None = None
+    """The delimiter that gives the most rows with the same plural number of columns.
+
+    Title, unit and note lines (one field whatever the delimiter) are not counted, so a title with a
+    comma above a ';' table does not make ',' the delimiter.
+    """
+    best: tuple[int, float, int, int] | None = None
     chosen: str | None = None
     for rank, delimiter in enumerate(DELIMITERS):
         if delimiter not in text[:20000]:
             continue
         rows = [r for r in _records(text, delimiter, SNIFF_RECORDS) if any(c.strip() for c in r)]
-        if not rows:
+        multi = [len(r) for r in rows if len(r) >= 2]
+        if not multi:
             continue
-        widths = Counter(len(r) for r in rows)
-        width, count = widths.most_common(1)[0]
-        if width < 2:
-            continue
-        score = (count / len(rows), width if count / len(rows) > 0.9 else 0, -rank)
+        width, count = Counter(multi).most_common(1)[0]
+        score = (count, count / len(multi), width, -rank)
         if best is None or score > best:
             best, chosen = score, delimiter
     return chosen
