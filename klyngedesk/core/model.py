@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
+UNIT_DECIMALS = {"per1000": 1, "percent": 1, "per_patient": 2, "count": 0}  # the usual printed precision
+
 Unit = Literal["per1000", "percent", "per_patient", "count"]
 DenominatorKind = Literal["measure", "list_size", "none"]
 Direction = Literal["max", "min"]

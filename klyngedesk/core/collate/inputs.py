@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from klyngedesk.core.model import Indicator, Period
+from klyngedesk.core.model import UNIT_DECIMALS, Indicator, Period  # noqa: F401 - UNIT_DECIMALS re-exported
 from klyngedesk.core.store import Project
 
 UNIT_SCALE = {"per1000": 1000.0, "percent": 100.0, "per_patient": 1.0, "count": 1.0}
-UNIT_DECIMALS = {"per1000": 1, "percent": 1, "per_patient": 2, "count": 0}  # the usual printed precision
 INPUT_COLUMNS = ["clinic", "indicator", "numerator", "denominator", "num_status", "den_status", "value"]
 
 

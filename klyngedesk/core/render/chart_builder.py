@@ -6,8 +6,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from klyngedesk.core.anonymise import AnonymisedComposition, AnonymisedIndicator, AnonymisedRow
-from klyngedesk.core.collate import Change
+from klyngedesk.core.anonymise import AnonymisedComposition, AnonymisedIndicator, AnonymisedRow, Change
 from klyngedesk.core.model import Indicator
 from klyngedesk.core.render import wording
 from klyngedesk.core.render.charts import (

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 
 from reportlab.platypus import Flowable, Spacer
 
-from klyngedesk.core.anonymise import AnonymisedIndicator
-from klyngedesk.core.collate import Change
+from klyngedesk.core.anonymise import AnonymisedIndicator, Change
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.packages import topic_questions
 from klyngedesk.core.render import wording

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from klyngedesk.core.collate.inputs import UNIT_DECIMALS
 from klyngedesk.core.formatting import format_number, format_percent, format_signed_percent
-from klyngedesk.core.model import Indicator, Topic
+from klyngedesk.core.model import UNIT_DECIMALS, Indicator, Topic
 from klyngedesk.core.packages import measure_text
 from klyngedesk.i18n import tr
 
