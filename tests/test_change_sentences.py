@@ -190,3 +190,16 @@ def test_summary_figures_use_the_same_measure_as_the_sentences(demo_project) -> 
     assert wording.change_figure(rate.change, "en", with_interval=False) == wording.signed_percent(rate.change.relative, "en")
     row = next(r for r in share.rows if r.change is not None)
     assert "procentpoint" in wording.change_text(row.change, "2. halvår 2025", "da")
+
+
+@pytest.mark.parametrize("points", [False, True])
+@pytest.mark.parametrize("before", [None, "1,0"])
+@pytest.mark.parametrize("heterogeneous", [False, True])
+@pytest.mark.parametrize("numbers", [(-0.4, -0.5, -0.3), (0.4, 0.3, 0.5), (0.01, -0.02, 0.03), (0.1, -0.5, 0.9)])
+def test_every_sentence_form_is_translated(points, before, heterogeneous, numbers) -> None:
+    scale = 10 if points else 1
+    est, low, high = (v * scale for v in numbers)
+    da = change_sentence("forbruget", est, low, high, "2025H2", "2026H1", "da", ("small_numbers",), before=before,
+                         after=before, points=points, heterogeneous=heterogeneous)
+    assert not re.search(r"\b(the|cluster|from|percentage|points|whether|fell|rose|unchanged)\b", da), da
+    assert "95 %-KI" in da

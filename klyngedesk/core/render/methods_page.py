@@ -46,17 +46,17 @@ def methods_story(tables: Sequence[AnonymisedTable], lang: str) -> list[Flowable
     title = tr("How to read the figures: methods", lang)
     story: list[Flowable] = [PageBreak(), OutlineEntry(title, 0), p(title, "h1")]
     story += [p(tr("Intervals", lang), "h3"), bullets([
-        tr("A share (%) has a 95 % Wilson score interval (Newcombe 1998): the range of true shares that fit "
+        tr("A share (%) has a 95% Wilson score interval (Newcombe 1998): the range of true shares that fit "
            "the clinic's figures.", lang),
         tr("A rate (per 1000 patients) has an exact Poisson interval (Garwood); the cluster as a whole likewise.", lang),
         tr("An interval is about chance only: it does not cover errors in the data or differences in the "
            "patients.", lang)], "small")]
     limits = [
-        tr("The funnel limits are drawn as NHS-R FunnelPlotR draws them by default (Spiegelhalter 2005): 95 % "
-           "and 99.8 % around the cluster as a whole, for a clinic of each size. Only outside the 99.8 % limit "
+        tr("The funnel limits are drawn as NHS-R FunnelPlotR draws them by default (Spiegelhalter 2005): 95% "
+           "and 99.8% around the cluster as a whole, for a clinic of each size. Only outside the 99.8% limit "
            "is a clinic flagged; the ranked chart draws the same line the limits are centred on.", lang),
         tr("First the program tests whether the clinics vary more than chance explains (overdispersion: "
-           "z-scores with the 10 % most extreme winsorised or left out, their mean square φ). When φ is above "
+           "z-scores with the 10% most extreme winsorised or left out, their mean square φ). When φ is above "
            "1, the between-clinic variance τ² (DerSimonian–Laird) widens the limits; otherwise the plain "
            "limits (exact Poisson for rates, arcsine for shares) are used.", lang)]
     if adjusted:
@@ -75,7 +75,7 @@ def methods_story(tables: Sequence[AnonymisedTable], lang: str) -> list[Flowable
            "per year are annualised, so rounds of 181 and 184 days compare fairly.", lang),
         tr("When the clinics moved differently (Cochran's Q/(k−1) above 1.5 and p < 0.05), the interval is "
            "widened as a random-effects model (DerSimonian–Laird) gives, and the sentence says so.", lang),
-        tr("\"About unchanged\" is said only when the whole interval lies within ±{rel} % (rates) or ±{pts} "
+        tr("\"About unchanged\" is said only when the whole interval lies within ±{rel}% (rates) or ±{pts} "
            "percentage points (shares). An interval that includes no change but reaches further says \"cannot "
            "be determined – too few numbers\".", lang, rel=format_number(MARGIN_RELATIVE * 100, 0, lang),
            pts=format_number(MARGIN_POINTS, 0, lang)),
