@@ -41,11 +41,12 @@ def test_statbank_download_title_unit_and_empty_first_header_cells(tmp_path: Pat
     ])
     report = inspect_file(path)
     [t] = report.tables
-    assert t.header_row == 3 and t.columns == ["Column A", "Column B", "2023", "2024"] or \
-        t.columns == ["Kolonne A", "Kolonne B", "2023", "2024"]
+    assert t.header_row == 3 and t.columns == ["Kolonne A", "Kolonne B", "2023", "2024"]
     assert t.title == ["Lægebesøg efter område, køn og tid", "Enhed: antal"]  # kept as metadata
-    assert t.row_numbers == [5, 6, 7] and t.excluded == [(4, "total"), (9, "note")]
-    assert [cell_json(v) for v in t.rows[0]] == [None, "Kvinder", 1300000, 1310250]
+    # "Hele landet" is written once for its group: both its rows are national totals, and the region's
+    # name fills the blank under it.
+    assert t.row_numbers == [6, 7] and t.excluded == [(4, "total"), (5, "total"), (9, "note")]
+    assert [cell_json(v) for v in t.rows[1]] == ["Region Nordjylland", "Kvinder", 130000, 131000]
     assert report.metadata.get("enhed") == "antal"
 
 
@@ -130,3 +131,8 @@ def test_header_row_is_null_without_a_header(tmp_path: Path, capsys) -> None:
     assert main(["inspect", str(path), "--json"]) == 0
     table = json.loads(capsys.readouterr().out)["files"][0]["tables"][0]
     assert table["header_row"] is None and table["rows"] == 2
+
+
+def test_a_blank_under_a_named_column_stays_blank(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "Region;Antal\nNord;3\n;4\nSyd;5\n")  # a blank region is unknown, not "Nord"
+    assert [r[0] for r in inspect_file(path).tables[0].rows] == ["Nord", None, "Syd"]

@@ -420,6 +420,22 @@ def is_standard(columns: list[str]) -> bool:
     return {"ydernummer", "maaling", "periode", "vaerdi"} <= folded
 
 
+def _fill_down(raws: list[list], names: list[str]) -> None:
+    """Row labels written once per group (StatBank: 'Hele landet', then blanks under it) fill the blanks, in
+    the leading text columns that have no heading; a blank under a named column stays blank (unknown)."""
+    for c, raw in enumerate(raws):
+        if names[c] or not raw or is_empty(raw[0]):
+            return
+        if not all(is_label(v) for v in raw if not is_empty(v)):
+            return
+        last = raw[0]
+        for i, v in enumerate(raw):
+            if is_empty(v):
+                raw[i] = last
+            else:
+                last = v
+
+
 def _build_table(rows: list[list], filled: list[bool], sheet: str | None, header: int | None, start: int, end: int,
                  evidence: NumberEvidence, known_convention: str | None) -> Table | None:
     width = max((len(rows[i]) for i in range(header if header is not None else start, end + 1)), default=0)
@@ -431,6 +447,8 @@ def _build_table(rows: list[list], filled: list[bool], sheet: str | None, header
     indexes = [i for i in range(start, end + 1) if filled[i]]
     cand_rows = [rows[i] for i in indexes]
     raws = _columns(cand_rows, width)
+    if header is not None:
+        _fill_down(raws, names)
     counts = [Counter(raw) for raw in raws]  # one pass per column serves totals, privacy and parsing
     skip = dict.fromkeys(_total_rows(raws, counts), "total")
     if head_first is not None and counts and head_first in counts[0]:
