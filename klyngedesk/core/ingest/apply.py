@@ -178,9 +178,9 @@ def number_questions(table: Table, col: str) -> list[Question]:
     mark = "." if parsed.example and "." in parsed.example else ","
     params = {"column": col, "example": parsed.example or "?", "mark": mark}
     base = f"numbers:{table.sheet or ''}:{col}"
-    return [Question(f"{base}=thousands", "Column {column}: is {example} {value} ('{mark}' as thousands separator)?",
+    return [Question(f"{base}=thousands", "Column {column}: does {example} mean {value} ('{mark}' as thousands separator)?",
                      {**params, "value": NumberText(thousands)}),
-            Question(f"{base}=decimal", "Column {column}: is {example} {value} ('{mark}' as decimal mark)?",
+            Question(f"{base}=decimal", "Column {column}: does {example} mean {value} ('{mark}' as decimal mark)?",
                      {**params, "value": NumberText(decimal)})]
 
 
