@@ -87,6 +87,9 @@ class Extent:
 
 
 _XLSX_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")
+_XLSX_FAST = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*(/?)>')  # r first, as Excel writes it
+_ANY_CELL = re.compile(rb"<c[\s/>]")
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s>/]")
 _XLSX_REF = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})([0-9]{0,8})["\']')
 _ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*)>")
 _ODS_REPEAT_ROWS = re.compile(rb'number-rows-repeated\s*=\s*["\']([0-9]{1,10})["\']')
@@ -124,6 +127,10 @@ def _xlsx_extent(stream, budget: int) -> Extent:
     ext = Extent()
     row = col = 0
     for piece in _chunks(stream):
+        if _xlsx_fast(piece, ext):  # every cell says where it is (as Excel writes them): counted in C
+            if ext.area > budget or ext.cells > budget:
+                return ext
+            continue
         for m in _XLSX_TAG.finditer(piece):
             attrs = m.group(2)
             ref = _XLSX_REF.search(attrs)
@@ -144,6 +151,20 @@ def _xlsx_extent(stream, budget: int) -> Extent:
             if ext.area > budget or ext.cells > budget:
                 return ext
     return ext
+
+
+def _xlsx_fast(piece: bytes, ext: Extent) -> bool:
+    """Count a piece whose every cell has an r="A1" reference; False when some cell lacks one."""
+    tags = len(_ANY_CELL.findall(piece))
+    found = _XLSX_FAST.findall(piece)
+    if len(found) != tags or _PREFIXED_CELL.search(piece):
+        return False
+    rows = [digits for _, digits, slash in found if not slash]
+    if rows:
+        ext.cells += len(rows)
+        ext.rows = max(ext.rows, max(map(int, rows)))
+        ext.columns = max(ext.columns, max(map(_column_index, {x for x, _, slash in found if not slash})))
+    return True
 
 
 def _ods_extents(stream, budget: int) -> list[tuple[str, Extent]]:

@@ -109,12 +109,18 @@ def refuse_cpr_in_grid(grids: Iterable[tuple[str | None, list[list]]]) -> None:
     """Every cell of every grid (hidden sheets too), whatever its type; the first hit names the place."""
     first: CprPlace | None = None
     count = 0
+    judged: dict[str, bool] = {}  # the same texts repeat down a column: judge each once
     for sheet, rows in grids:
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 kind = value.__class__
                 if kind is str:
-                    if len(value) < 9 or not cpr_in_text(value):
+                    if len(value) < 9:
+                        continue
+                    found = judged.get(value)
+                    if found is None:
+                        found = judged[value] = cpr_in_text(value)
+                    if not found:
                         continue
                 elif kind is float:
                     if not 1e8 <= abs(value) < 1e10 or not cpr_in_value(value):
@@ -169,6 +175,43 @@ def _hits_in_bytes(stream: io.BufferedIOBase | io.BytesIO, decode: str = "utf-8"
         buf = buf[-keep:] if keep else b""
 
 
+class _OutsideCells:
+    """A worksheet part without its <sheetData> (the cells, already scanned as values): what is left is
+    headers, footers, validation and link texts. Reads like a file."""
+
+    _START, _END = b"<sheetData", b"</sheetData>"
+
+    def __init__(self, stream) -> None:
+        self.stream, self.inside, self.tail = stream, False, b""
+
+    def read(self, size: int) -> bytes:
+        while True:
+            chunk = self.stream.read(size)
+            if not chunk:
+                out, self.tail = (b"" if self.inside else self.tail), b""
+                return out
+            buf, out = self.tail + chunk, bytearray()
+            keep = len(self._END)
+            while True:
+                if self.inside:
+                    at = buf.find(self._END)
+                    if at < 0:
+                        buf = buf[-keep:]
+                        break
+                    buf, self.inside = buf[at + len(self._END):], False
+                else:
+                    at = buf.find(self._START)
+                    if at < 0:
+                        out += buf[:-keep] if len(buf) > keep else b""
+                        buf = buf[-keep:]
+                        break
+                    out += buf[:at]
+                    buf, self.inside = buf[at + len(self._START):], True
+            self.tail = buf
+            if out:
+                return bytes(out)
+
+
 def refuse_cpr_in_package(data: bytes, fmt: str) -> None:
     """Scan what calamine does not return: every part of an xlsx/ods package, or an xls file's raw text."""
     if fmt == "xls":
@@ -184,7 +227,8 @@ def refuse_cpr_in_package(data: bytes, fmt: str) -> None:
                 if info.is_dir():
                     continue
                 with archive.open(info) as part:
-                    hits, _ = _hits_in_bytes(part)
+                    name = info.filename.replace("\\", "/").lower()
+                    hits, _ = _hits_in_bytes(_OutsideCells(part) if name.startswith("xl/worksheets/") else part)
                 if hits:
                     count += hits
                     place = place or CprPlace("part", part=info.filename.replace("\\", "/"))
