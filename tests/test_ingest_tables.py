@@ -136,3 +136,10 @@ def test_header_row_is_null_without_a_header(tmp_path: Path, capsys) -> None:
 def test_a_blank_under_a_named_column_stays_blank(tmp_path: Path) -> None:
     path = _csv(tmp_path, "Region;Antal\nNord;3\n;4\nSyd;5\n")  # a blank region is unknown, not "Nord"
     assert [r[0] for r in inspect_file(path).tables[0].rows] == ["Nord", None, "Syd"]
+
+
+def test_a_column_filled_only_far_down_does_not_split_the_table(tmp_path: Path) -> None:
+    rows = [["Praksis", "KOL", None, "Noter"]] + [[f"P{i}", i, None, "x"] for i in range(300)]
+    rows[250][2] = 7
+    t = inspect_file(_xlsx(tmp_path, rows)).tables
+    assert len(t) == 1 and t[0].letters == ["A", "B", "C", "D"] and t[0].rows[249][2] == 7.0

@@ -264,8 +264,11 @@ def _notes_block(rows: list[list], first: int, last: int, table_width: int) -> b
 def _side_by_side(rows: list[list], first: int, last: int) -> list[tuple[int, int]]:
     """Column ranges [lo, hi) of tables standing side by side in a block (split at columns empty in it)."""
     width = max(len(rows[i]) for i in range(first, last + 1))
-    used = [any(c < len(rows[i]) and not is_empty(rows[i][c]) for i in range(first, min(last, first + 200) + 1))
-            for c in range(width)]
+    def column_used(c: int, end: int) -> bool:
+        return any(c < len(rows[i]) and not is_empty(rows[i][c]) for i in range(first, end + 1))
+
+    # Columns empty near the top are checked down the whole block before they split it.
+    used = [column_used(c, min(last, first + 200)) or column_used(c, last) for c in range(width)]
     parts, lo = [], None
     for c, u in enumerate(used + [False]):
         if u and lo is None:
