@@ -54,8 +54,16 @@ def table_for(project: Project, request: ChartRequest) -> AnonymisedTable:
                      list_size_display="exact")
 
 
+class NamesContext(ChartContext):
+    """The coordinator's own view without a meeting: clinics by name only (their internal keys mean nothing)."""
+
+    def label(self, row) -> str:
+        return row.name or row.code
+
+
 def context_for(request: ChartRequest, lang: str, table: AnonymisedTable) -> ChartContext:
-    return ChartContext(lang, show_names=True, suppressed_text=table.suppressed_text)
+    kind = NamesContext if request.meeting is None else ChartContext
+    return kind(lang, show_names=True, suppressed_text=table.suppressed_text)
 
 
 def build_spec(project: Project, request: ChartRequest, lang: str) -> tuple[ChartSpec | TrendChart | None,

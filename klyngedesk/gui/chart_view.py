@@ -79,6 +79,7 @@ class ChartView(QWidget):
         self._row_labels, self._texts = [], []
         item = self.plot.getPlotItem()
         if item.legend is not None:
+            item.layout.removeItem(item.legend)
             item.legend.scene().removeItem(item.legend)
             item.legend = None
         for axis in ("left", "bottom"):
@@ -133,10 +134,16 @@ class ChartView(QWidget):
 
     # --- drawing --------------------------------------------------------------------------
     def _legend(self, corner: str = "top") -> pg.LegendItem:
-        """Top right, or bottom right where the shortest bars leave room (ranked and before/after charts)."""
-        return self.plot.addLegend(offset=(-10, 10) if corner == "top" else (-10, -10),
-                                   labelTextColor=ROLE_COLOURS["text"], labelTextSize=f"{self.font_size - 1}pt",
-                                   brush=pg.mkBrush(255, 255, 255, 225), pen=pg.mkPen(ROLE_COLOURS["grid"]))
+        """The key sits below the x axis, in the plot's own layout, so it never covers a bar or a point."""
+        del corner  # (kept for callers: the key no longer floats inside the plot)
+        item = self.plot.getPlotItem()
+        if item.legend is not None:
+            return item.legend
+        legend = pg.LegendItem(colCount=3, labelTextColor=ROLE_COLOURS["text"],
+                               labelTextSize=f"{self.font_size - 1}pt", frame=False)
+        item.layout.addItem(legend, 4, 1)
+        item.legend = legend
+        return legend
 
     def _text(self, text: str, x: float, y: float, anchor: tuple[float, float], role: str = "muted") -> None:
         item = pg.TextItem(text, color=ROLE_COLOURS[role], anchor=anchor)
@@ -148,7 +155,10 @@ class ChartView(QWidget):
         self._texts.append(text)
 
     def _value_axis(self, axis: Axis, side: str = "bottom") -> None:
-        self.plot.getAxis(side).setTicks([list(zip(axis.ticks, axis.tick_labels, strict=True))])
+        ticks = list(zip(axis.ticks, axis.tick_labels, strict=True))
+        if axis.low == 0 and ticks and all(t > 0 for t, _ in ticks):  # bars start at zero: say so on the axis
+            ticks.insert(0, (0.0, "0"))
+        self.plot.getAxis(side).setTicks([ticks])
         self.plot.setLabel(side, axis.label, **{"font-size": f"{self.font_size}pt"})
         self._texts += [axis.label, *axis.tick_labels]
 
@@ -189,7 +199,8 @@ class ChartView(QWidget):
         self.note.setText("   ·   ".join(k for k in keys + [spec.note] if k))
         self._row_axis(labels)
         self._value_axis(spec.axis)
-        self.plot.setXRange(spec.axis.low, spec.axis.high * 1.08, padding=0)
+        span = spec.axis.high - spec.axis.low  # a sliver left of zero, so the 0 tick label has room
+        self.plot.setXRange(spec.axis.low - 0.015 * span, spec.axis.high * 1.08, padding=0)
         self._lines(spec.lines)
 
     def _before_after(self, spec: BeforeAfterChart) -> None:
@@ -249,7 +260,7 @@ class ChartView(QWidget):
             self._texts.append(limit.label)
         centre = pg.InfiniteLine(spec.centre, angle=0, pen=_pen("pooled", 1.5, LINE_DASHES["pooled"]))
         self.plot.addItem(centre)
-        legend.addItem(pg.PlotDataItem(pen=_pen("pooled", 1.5)), spec.centre_label)
+        legend.addItem(pg.PlotDataItem(pen=_pen("pooled", 1.5, LINE_DASHES["pooled"])), spec.centre_label)
         self._texts.append(spec.centre_label)
         for point in spec.points:
             colour = ROLE_COLOURS["bar_own" if point.highlight else "after"]

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.anonymise import AnonymisedTable
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.render import wording
+from klyngedesk.core.render.indicator_pages import change_facts
 from klyngedesk.core.store import Project
 from klyngedesk.gui.chart_specs import (
     CHART_KINDS,
@@ -86,6 +87,10 @@ class ChartsPage(QWidget):
             grid.addWidget(box, i // 3, (i % 3) * 2 + 1)
         self.round_note = QLabel()
         self.rounds = RoundChooser(self.period_box, self.round_note)
+        self.change_note = QLabel()
+        self.change_note.setObjectName("change_note")
+        self.change_note.setWordWrap(True)
+        self.change_note.setVisible(False)
         views = QHBoxLayout()
         views.addWidget(self.names_radio)
         views.addWidget(self.codes_radio)
@@ -102,6 +107,7 @@ class ChartsPage(QWidget):
         layout.addLayout(views)
         layout.addWidget(self.round_note)
         layout.addWidget(split, 1)
+        layout.addWidget(self.change_note)
         self.topic_box.currentIndexChanged.connect(self._topic_changed)
         for box in (self.indicator_box, self.period_box, self.compare_box, self.kind_box, self.meeting_box):
             box.currentIndexChanged.connect(self.refresh)
@@ -193,6 +199,7 @@ class ChartsPage(QWidget):
         self.rounds.update_note(self._project, self.topic_box.currentData(), self._lang)
         request = self.request()
         self.details.setHtml(self._hint)
+        self.change_note.setVisible(False)
         if request is None:
             self.chart.show_spec(None, tr("Choose a topic and an indicator.", self._lang))
             return
@@ -205,6 +212,15 @@ class ChartsPage(QWidget):
             self.chart.show_spec(None, error_text(error, self._lang))
             return
         self.chart.show_spec(spec, tr("There are not enough data for this chart.", self._lang))
+        self._show_change(request)
+
+    def _show_change(self, request: ChartRequest) -> None:
+        """Under a comparison, the cluster's change in the words and interval the handout uses."""
+        facts = []
+        if self._table is not None and request.compare is not None and request.kind in ("before_after", "ranked"):
+            facts = change_facts(self._table, self._table.indicator(request.indicator), self._lang)
+        self.change_note.setText("<br/>".join(f"<b>{html.escape(k)}:</b> {html.escape(v)}" for k, v in facts))
+        self.change_note.setVisible(bool(facts))
 
     def show_clinic(self, label: str) -> None:
         """The clicked clinic's figures; in the anonymised view only what the group may see."""

@@ -1,0 +1,62 @@
+"""Grabs every page of the window (demo cluster) in Danish and English, at 1024x700 and on a 1366x768 screen at 150 %.
+
+Run: .venv/bin/python docs/screenshots/take_screenshots.py   (offscreen; one child process per language and scale)
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+# (name, scale, logical window size): 150 % on a 1366x768 laptop leaves 911x512 logical pixels for the window.
+SETUPS = (("1024x700", "1", (1024, 700)), ("150pct", "1.5", (911, 512)))
+
+
+def grab_all(lang: str, name: str, size: tuple[int, int]) -> None:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from klyngedesk.gui.app import make_context
+    from klyngedesk.gui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    folder = Path(tempfile.mkdtemp())
+    ctx = make_context(QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat), lang=lang)
+    window = MainWindow(ctx)
+    window.resize(*size)
+    window.show()
+    app.processEvents()
+    window.grab().save(str(HERE / f"{lang}-{name}-0-welcome.png"))
+    window.open_demo()
+    for n, page in enumerate(window.pages, start=1):
+        window.tabs.setCurrentWidget(page)
+        if page is window.data_page and page.model.rowCount():
+            page.table.selectRow(0)
+            page.show_details(page.model.index(0, 0))
+        if page is window.meetings_page and page.meeting_list.count():
+            page.meeting_list.setCurrentRow(page.meeting_list.count() - 1)
+        for _ in range(3):
+            app.processEvents()
+        slug = window.page_titles[n - 1].lower().replace(" ", "-")
+        window.grab().save(str(HERE / f"{lang}-{name}-{n}-{slug}.png"))
+    dialog = window.open_templates()
+    if dialog is not None:
+        app.processEvents()
+        dialog.grab().save(str(HERE / f"{lang}-{name}-7-templates.png"))
+        dialog.reject()
+    window.close()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4:
+        width, height = map(int, sys.argv[3].split("x"))
+        grab_all(sys.argv[1], sys.argv[2], (width, height))
+    else:
+        for lang in ("da", "en"):
+            for name, scale, (w, h) in SETUPS:
+                env = dict(os.environ, QT_QPA_PLATFORM="offscreen", QT_SCALE_FACTOR=scale)
+                subprocess.run([sys.executable, __file__, lang, name, f"{w}x{h}"], env=env, check=True)
