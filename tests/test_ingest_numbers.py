@@ -65,6 +65,10 @@ def test_each_piece_of_evidence_decides_or_is_too_weak() -> None:
     # Whole numbers of four digits written without a mark speak against the mark being a thousands separator.
     col = parse_column(["1.234", "2.500", "1500"], evidence=NumberEvidence(language="en"))
     assert col.values == [1.234, 2.5, 1500.0] and col.reasons == ("language", "column")
+    # Small whole numbers beside numbers that all have three digits after the mark: the mark groups thousands.
+    col = parse_column(["2,500", "800", "1,250"], evidence=NumberEvidence(delimiter=","))
+    assert col.values == [2500.0, 800.0, 1250.0] and col.reasons == ("delimiter", "column_groups")
+    assert parse_column(["2,500", "800"]).ambiguous == "open"  # alone, that is not enough
 
 
 def test_shapes_that_cannot_be_thousands_decide_the_column() -> None:

@@ -198,7 +198,7 @@ def _column_convention(tokens: dict[str, _Token], counts: Counter, evidence: Num
     """(convention, ambiguous, reason, example) for a column, from its own cells first, then the evidence."""
     da = en = 0
     amb: list[str] = []
-    long_plain = False
+    long_plain = short_plain = False
     for text, tok in tokens.items():
         if tok.kind not in ("number", "percent"):
             continue
@@ -209,9 +209,10 @@ def _column_convention(tokens: dict[str, _Token], counts: Counter, evidence: Num
             en += n
         elif tok.shape == "amb":
             amb.append(tok.number_text or text)
-        elif tok.shape is None and len((tok.number_text or "").lstrip("+-").replace(" ", "")) >= 4 \
-                and " " not in (tok.number_text or ""):
-            long_plain = True
+        elif tok.shape is None and " " not in (tok.number_text or ""):
+            digits = len((tok.number_text or "").lstrip("+-"))
+            long_plain |= digits >= 4
+            short_plain |= digits <= 3
     if da != en:  # the column's own unambiguous numbers decide; the minority are odd cells
         return ("da" if da > en else "en"), None, (), None
     if da:  # as many of each: the rest of the file may say which is the rule
@@ -221,7 +222,8 @@ def _column_convention(tokens: dict[str, _Token], counts: Counter, evidence: Num
     if not amb:
         return None, None, (), None
     example = min(amb)
-    convention, reasons = decide_convention(evidence, {"." if "." in a else "," for a in amb}, long_plain)
+    convention, reasons = decide_convention(evidence, {"." if "." in a else "," for a in amb}, long_plain,
+                                            short_plain)
     if convention is None:
         return None, "open", (), example
     return convention, "file", reasons, example

@@ -109,12 +109,15 @@ class NumberEvidence:
         return out
 
 
-def decide_convention(evidence: NumberEvidence, separators: set[str], long_plain: bool) \
-        -> tuple[str | None, tuple[str, ...]]:
+def decide_convention(evidence: NumberEvidence, separators: set[str], long_plain: bool,
+                      short_plain: bool = False) -> tuple[str | None, tuple[str, ...]]:
     """The convention for a column whose separated numbers are all ambiguous (1.234), with the deciding reason.
 
     `separators` are the marks the ambiguous cells use; `long_plain` says the column also holds whole numbers
-    of four or more digits written without a group mark, which speaks for the mark being a decimal mark.
+    of four or more digits written without a group mark, which speaks for the mark being a decimal mark;
+    `short_plain` says it holds whole numbers below 1000 (and no longer ones): next to numbers that all have
+    exactly three digits after the mark, that speaks for the mark grouping thousands (a fixed-decimals
+    writer would have written 800 as 800,000).
     Returns (None, ()) when the evidence does not decide: then the user must choose.
     """
     score = {"da": 0, "en": 0}
@@ -122,10 +125,11 @@ def decide_convention(evidence: NumberEvidence, separators: set[str], long_plain
     for convention, reason, weight in evidence.votes():
         score[convention] += weight
         reasons[convention].append(reason)
-    if long_plain and len(separators) == 1:
-        decimal_side = "en" if separators == {"."} else "da"
-        score[decimal_side] += 1
-        reasons[decimal_side].append("column")
+    if len(separators) == 1 and long_plain != short_plain:
+        decimal_side, group_side = ("en", "da") if separators == {"."} else ("da", "en")
+        side = decimal_side if long_plain else group_side
+        score[side] += 1
+        reasons[side].append("column" if long_plain else "column_groups")
     if len(separators) == 2:
         return None, ()  # 1.234 and 1,234 in one column: no reading is consistent
     lead, other = ("da", "en") if score["da"] >= score["en"] else ("en", "da")
