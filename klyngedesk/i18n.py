@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from typing import Any
 
@@ -44,7 +45,32 @@ def tr(msgid: str, lang: str | None = None, /, **params: Any) -> str:
     A missing Danish entry falls back to the English text (a test keeps the catalog complete).
     """
     text = catalog(lang or _current["lang"]).get(msgid, msgid)
-    return text.format(**params) if params else text
+    return text.format(**{k: _one_line(k, v) for k, v in params.items()}) if params else text
+
+
+_FILE_PARAMS = frozenset({"path", "file", "folder", "name", "lock", "target", "out", "other"})
+
+
+def _one_line(key: str, value: Any) -> Any:
+    if isinstance(value, os.PathLike):
+        value = os.fsdecode(value)
+    return one_line(value) if key in _FILE_PARAMS and isinstance(value, str) else value
+
+
+def one_line(text: str) -> str:
+    """A file name inside a sentence: a newline or tab in it, or a byte that is not UTF-8, is written as an
+    escape, so the name cannot split the message or make printing it fail."""
+    if text.isprintable() and text.isascii():
+        return text
+    out = []
+    for ch in text:
+        if 0xDC80 <= ord(ch) <= 0xDCFF:  # a byte that is not UTF-8, kept by Python's surrogateescape
+            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
+        elif ch.isprintable() or ch == " ":
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
 
 
 class KlyngeError(Exception):

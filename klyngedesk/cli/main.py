@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
+import sqlite3
 import sys
+from pathlib import Path
 
 from klyngedesk import __version__
-from klyngedesk.cli.output import EXIT_REFUSED, EXIT_USAGE
+from klyngedesk.cli.output import EXIT_INTERNAL, EXIT_REFUSED, EXIT_USAGE
 from klyngedesk.i18n import LANGUAGES, KlyngeError, set_language, tr
 
 # One module per command, each with register(subparsers) and run(args) -> exit code.
@@ -76,6 +79,9 @@ def _no_screen() -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not valid UTF-8 is printed, not a crash
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     if argv == ["--version"]:  # answered before the command modules (pandas, reportlab ...) are imported
         print(f"KlyngeDesk {__version__}")
         return 0
@@ -114,3 +120,23 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(tr("Stopped."), file=sys.stderr)
         return EXIT_REFUSED
+    except OSError as error:  # a disk, a right or a path the command met: a sentence naming the file
+        from klyngedesk.core.store.diagnose import explain_os
+
+        print(explain_os(error).message(), file=sys.stderr)
+        return EXIT_REFUSED
+    except sqlite3.DatabaseError as error:  # met while reading a project file: damaged, or the disk failed
+        from klyngedesk.core.store.diagnose import explain
+
+        target = getattr(args, "project", None) or getattr(args, "path", None)
+        if target is None:
+            raise
+        print(explain(Path(target), error, writing=False).message(), file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as error:  # a bug: a calm sentence here, the traceback (never file contents) in the log
+        from klyngedesk.core.logsetup import log_internal_error
+
+        log = log_internal_error(f"klyngedesk {args.command or ''}".strip(), error)
+        print(tr("Something unexpected went wrong. Your project file is safe: every change is saved as it "
+                 "is made. The details are in the log file {path}.", path=str(log)), file=sys.stderr)
+        return EXIT_INTERNAL

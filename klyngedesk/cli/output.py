@@ -9,7 +9,7 @@ from typing import Any
 
 from klyngedesk.i18n import tr
 
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def say(msgid: str, **params: Any) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from klyngedesk.core.model import Indicator, Measure, ReferenceValue, Topic
 from klyngedesk.core.package_schema import SchemaProblem, validate
+from klyngedesk.core.store.diagnose import explain_os
 from klyngedesk.i18n import KlyngeError, tr
 from klyngedesk.resources import resource_path
 
@@ -39,8 +40,14 @@ def read_package(path: str | Path) -> dict:
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise KlyngeError("The topic package {file} cannot be read: {error}", file=path.name, error=str(exc)) from None
+    except OSError as exc:
+        raise explain_os(exc, path) from None
+    except UnicodeDecodeError:
+        raise KlyngeError("The topic package {file} is not UTF-8 text. Save it again as UTF-8 (JSON) or ask the "
+                          "sender for a new copy.", file=path.name) from None
+    except json.JSONDecodeError as exc:
+        raise KlyngeError("The topic package {file} is not valid JSON (line {line}, column {column}). Ask the "
+                          "sender for a new copy.", file=path.name, line=exc.lineno, column=exc.colno) from None
     return check_package(data, source=path.name)
 
 

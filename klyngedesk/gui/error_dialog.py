@@ -12,6 +12,7 @@ from types import TracebackType
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from klyngedesk.core.store.diagnose import explain_os
 from klyngedesk.i18n import KlyngeError, tr
 
 log = logging.getLogger("klyngedesk")
@@ -41,11 +42,8 @@ def error_text(error: BaseException, lang: str) -> str:
     """What the user reads: our own messages as they are, anything else as a calm explanation."""
     if isinstance(error, KlyngeError):
         return error.message(lang)
-    if isinstance(error, PermissionError):
-        return tr("KlyngeDesk may not write to {path}. Choose another folder or close the program that "
-                  "holds the file.", lang, path=str(error.filename or ""))
-    if isinstance(error, OSError):
-        return tr("A file could not be read or written: {error}", lang, error=error.strerror or str(error))
+    if isinstance(error, OSError):  # a sentence naming the file, never the system's English text
+        return explain_os(error).message(lang)
     return tr("Something unexpected went wrong. Your project file is safe: every change is saved as it "
               "is made. The details are in the log file {path}.", lang, path=str(log_folder() / LOG_NAME))
 

@@ -172,6 +172,7 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
     created_out_dir = not out_dir.exists()
     if partial.exists():
         shutil.rmtree(partial)
+    project.note_scratch(partial)  # a pack killed half-way is cleaned up when the project is next opened
     (partial / _personal_dir(lang)).mkdir(parents=True)
     steps = len(pack.codes) + 3
     done = 0

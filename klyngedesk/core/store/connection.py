@@ -115,7 +115,7 @@ class ProjectFile:
     def open(cls, path: str | Path, *, readonly: bool = False, create: bool = False) -> Self:
         """Lock (unless read-only), connect, check the version and migrate; every failure a sentence."""
         path = Path(path)
-        _check_path(path, create=create)
+        _check_path(path, create=create, writing=not readonly)
         lock = None
         if not readonly:
             lock = _acquire_lock(path)
@@ -238,11 +238,22 @@ class ProjectFile:
         """Append to the audit log (imports, draws, exports); never content values."""
         with self.transaction() as c:
             c.execute("INSERT INTO audit_log(at, action, detail_json) VALUES (?, ?, ?)",
-                      (now_iso(), action, json.dumps(detail, ensure_ascii=False, default=str)))
+                      (now_iso(), action, to_json(detail)))
 
     def audit_log(self) -> list[dict]:
         rows = self.conn.execute("SELECT at, action, detail_json FROM audit_log ORDER BY id").fetchall()
         return [{"at": r["at"], "action": r["action"], "detail": json.loads(r["detail_json"])} for r in rows]
+
+
+def to_json(value: object) -> str:
+    """JSON for a column: readable UTF-8, except that text SQLite cannot store (a file name's non-UTF-8
+    bytes, kept by Python as lone surrogates) is written as \\u escapes."""
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, default=str)
+    return text
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
@@ -279,7 +290,7 @@ def _connect_first(path: Path, *, readonly: bool, create: bool) -> tuple[str, sq
     return uri, _connect(uri)
 
 
-def _check_path(path: Path, *, create: bool) -> None:
+def _check_path(path: Path, *, create: bool, writing: bool) -> None:
     if path_too_long(path):
         raise StoreError("The path to {path} is too long (at most about {limit} bytes). Move the file to a folder "
                          "with a shorter path and open it there.", path=shown(path), limit=SQLITE_MAX_PATH - 12)
@@ -293,6 +304,13 @@ def _check_path(path: Path, *, create: bool) -> None:
                              folder=shown(path.parent))
     elif not path.is_file():
         raise ProjectUnreadable("The project file {path} does not exist.", path=shown(path))
+    elif writing and not os.access(path.parent, os.W_OK):
+        raise StoreError("KlyngeDesk may not write in the folder {folder} (it is read-only or you lack the "
+                         "rights). Copy {path} to a folder you can write in, or ask for write access.",
+                         folder=shown(path.parent), path=shown(path))
+    elif writing and not os.access(path, os.W_OK):
+        raise StoreError("{path} is write-protected, so KlyngeDesk can only read it. Remove the write "
+                         "protection (file properties) or open it read-only.", path=shown(path))
 
 
 def _acquire_lock(path: Path) -> WriterLock:

@@ -7,7 +7,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from klyngedesk.i18n import KlyngeError
+from klyngedesk.i18n import KlyngeError, one_line
 
 # SQLite's unix VFS refuses full paths longer than 512 bytes (its MAX_PATHNAME), side files included.
 SQLITE_MAX_PATH = 512
@@ -19,18 +19,8 @@ def path_too_long(path: Path) -> bool:
 
 
 def shown(path: Path | str) -> str:
-    """A path as one line of a message: control characters (a newline in a name) and undecodable bytes
-    written as escapes, so a file name cannot split or garble the sentence around it."""
-    text = os.fsdecode(path) if not isinstance(path, str) else path
-    out = []
-    for ch in text:
-        if ch.isprintable() or ch == " ":
-            out.append(ch)
-        elif 0xDC80 <= ord(ch) <= 0xDCFF:  # a byte that is not UTF-8, kept by surrogateescape
-            out.append(f"\\x{ord(ch) - 0xDC00:02x}")
-        else:
-            out.append(ch.encode("unicode_escape").decode("ascii"))
-    return "".join(out)
+    """A path as one line of a message (see i18n.one_line)."""
+    return one_line(path if isinstance(path, str) else os.fsdecode(path))
 
 
 class StoreError(KlyngeError):
@@ -63,6 +53,46 @@ def _sqlite_code(exc: BaseException) -> str:
     return ""
 
 
+def _outside_scratch(path: Path) -> Path:
+    """A file inside a hidden `.partial` folder (a pack being written) is named by the folder it goes into."""
+    for parent in [path, *path.parents]:
+        if parent.name.startswith(".") and parent.name.endswith(".partial"):
+            return parent.parent
+    return path
+
+
+def explain_os(exc: OSError, path: Path | None = None) -> KlyngeError:
+    """A sentence for an error of the operating system, naming the file it met; never the OS's English."""
+    where = _outside_scratch(Path(os.fsdecode(exc.filename)) if exc.filename else (path or Path(".")))
+    p, folder = shown(where), shown(where.parent)
+    code = exc.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        return StoreError("The disk holding {path} is full. Free some space (or move the project to another "
+                          "disk) and try again; the project was not changed.", path=p)
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        if where.is_dir():
+            return StoreError("KlyngeDesk may not write in the folder {folder} (it is read-only or you lack the "
+                              "rights). Choose another folder, or ask for write access.", folder=p)
+        return StoreError("KlyngeDesk may not write in the folder {folder} (it is read-only or you lack the "
+                          "rights). Copy {path} to a folder you can write in, or ask for write access.",
+                          folder=folder, path=p)
+    if code == errno.ENAMETOOLONG:
+        return StoreError("The path to {path} is too long for the system. Move the file to a folder with a "
+                          "shorter path and open it there.", path=p)
+    if code == errno.ENOENT:
+        return StoreError("The folder {folder} does not exist. Choose an existing folder or create it first.",
+                          folder=folder if not where.parent.is_dir() else p)
+    if code == errno.EISDIR:
+        return StoreError("{path} is a folder, not a file. Choose another name.", path=p)
+    if code in (errno.ENOTDIR, errno.EEXIST):
+        blocking = next((q for q in [where, *where.parents] if q.exists() and not q.is_dir()), where)
+        return StoreError("{path} is a file, not a folder. Choose a folder (or a new folder name) instead.",
+                          path=shown(blocking))
+    return StoreError("{path} could not be read or written (system error {code}). Check the disk and the "
+                      "file's rights and try again; the project was not changed.",
+                      path=p, code=errno.errorcode.get(code or 0, str(code)))
+
+
 def is_storage_failure(exc: BaseException) -> bool:
     """A failure of the disk, the rights or the file itself (not of KlyngeDesk's own SQL or constraints)."""
     return _sqlite_code(exc) in ("FULL", "READONLY", "CORRUPT", "NOTADB", "IOERR", "CANTOPEN", "BUSY")
@@ -77,25 +107,7 @@ def explain(path: Path, exc: BaseException, *, writing: bool = True) -> KlyngeEr
     p = shown(path)
     folder = shown(path.parent)
     if isinstance(exc, OSError):
-        code = exc.errno
-        if code in (errno.ENOSPC, errno.EDQUOT):
-            return StoreError("The disk holding {path} is full. Free some space (or move the project to another "
-                              "disk) and try again; the project was not changed.", path=p)
-        if code in (errno.EACCES, errno.EPERM, errno.EROFS):
-            return StoreError("KlyngeDesk may not write in the folder {folder} (it is read-only or you lack the "
-                              "rights). Copy {path} to a folder you can write in, or ask for write access.",
-                              folder=folder, path=p)
-        if code == errno.ENAMETOOLONG:
-            return StoreError("The path to {path} is too long for the system. Move the file to a folder with a "
-                              "shorter path and open it there.", path=p)
-        if code == errno.ENOENT:
-            return StoreError("The folder {folder} does not exist. Choose an existing folder or create it first.",
-                              folder=folder)
-        if code == errno.EISDIR:
-            return StoreError("{path} is a folder, not a file. Choose another name.", path=p)
-        return StoreError("{path} could not be read or written (system error {code}). Check the disk and the "
-                          "file's rights and try again; the project was not changed.",
-                          path=p, code=errno.errorcode.get(code or 0, str(code)))
+        return explain_os(exc, path)
     kind = _sqlite_code(exc)
     if kind == "FULL":
         return StoreError("The disk holding {path} is full. Free some space (or move the project to another "

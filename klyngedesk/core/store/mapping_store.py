@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from klyngedesk.core.store.part import StorePart
+from klyngedesk.core.store.part import StorePart, to_json
 from klyngedesk.i18n import KlyngeError
 
 
@@ -18,7 +18,7 @@ class MappingStore(StorePart):
         with self.transaction() as c:
             c.execute("INSERT INTO mapping_profiles(name, signature, spec_json) VALUES (?, ?, ?) "
                       "ON CONFLICT(name) DO UPDATE SET signature = excluded.signature, spec_json = excluded.spec_json",
-                      (name.strip(), signature, json.dumps(spec, ensure_ascii=False)))
+                      (name.strip(), signature, to_json(spec)))
 
     def mapping_profiles(self) -> list[dict]:
         return [{"name": r["name"], "signature": r["signature"], "spec": json.loads(r["spec_json"])}

@@ -8,7 +8,7 @@ from datetime import date
 
 from klyngedesk.core.model import Meeting, Speaker
 from klyngedesk.core.store.connection import now_iso
-from klyngedesk.core.store.part import StorePart, row_id
+from klyngedesk.core.store.part import StorePart, row_id, to_json
 from klyngedesk.i18n import KlyngeError
 
 
@@ -19,12 +19,12 @@ class MeetingsStore(StorePart):
         """Insert or update a meeting (by key) with its topics."""
         with self.transaction() as c:
             params = (meeting.date.isoformat(), meeting.time, meeting.place, meeting.title,
-                      json.dumps(list(meeting.agenda), ensure_ascii=False),
-                      json.dumps([asdict(s) for s in meeting.speakers], ensure_ascii=False),
-                      json.dumps(list(meeting.questions), ensure_ascii=False),
+                      to_json(list(meeting.agenda)),
+                      to_json([asdict(s) for s in meeting.speakers]),
+                      to_json(list(meeting.questions)),
                       self.keys.period(meeting.period) if meeting.period else None,
                       self.keys.period(meeting.baseline_period) if meeting.baseline_period else None,
-                      json.dumps(meeting.settings, ensure_ascii=False))
+                      to_json(meeting.settings))
             row = c.execute("SELECT id FROM meetings WHERE key = ?", (meeting.key,)).fetchone()
             if row:
                 mid = row[0]

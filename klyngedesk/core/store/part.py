@@ -6,8 +6,10 @@ import contextlib
 import sqlite3
 from collections.abc import Iterator
 
-from klyngedesk.core.store.connection import ProjectFile
+from klyngedesk.core.store.connection import ProjectFile, to_json
 from klyngedesk.core.store.keys import Keys
+
+__all__ = ["StorePart", "row_id", "to_json"]
 
 
 class StorePart:

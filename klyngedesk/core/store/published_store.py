@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from klyngedesk.core.store.connection import now_iso
-from klyngedesk.core.store.part import StorePart
+from klyngedesk.core.store.part import StorePart, to_json
 
 
 class PublishedStore(StorePart):
@@ -16,7 +16,7 @@ class PublishedStore(StorePart):
         with self.transaction() as c:
             c.execute("INSERT OR REPLACE INTO published(meeting_id, topic, printed_at, disclosure_json) "
                       "VALUES (?, ?, ?, ?)", (self.keys.meeting(meeting), topic, now_iso(),
-                                              json.dumps(disclosure, ensure_ascii=False)))
+                                              to_json(disclosure)))
 
     def published(self, *, before: str | None = None) -> list[dict]:
         """Every kept snapshot, oldest meeting first: {"meeting", "topic", "printed_at", "disclosure"}.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from klyngedesk.core.model import Indicator, Measure, ReferenceValue, Topic
-from klyngedesk.core.store.part import StorePart, row_id
+from klyngedesk.core.store.part import StorePart, row_id, to_json
 from klyngedesk.i18n import KlyngeError
 
 
@@ -19,7 +19,7 @@ class TopicsStore(StorePart):
                 raise KlyngeError("A topic with the key {key} already exists.", key=topic.key)
             tid = row_id(c.execute("INSERT INTO topics(key, title, description, package_json) VALUES (?, ?, ?, ?)",
                             (topic.key, topic.title, topic.description,
-                             json.dumps(topic.package, ensure_ascii=False))))
+                             to_json(topic.package))))
             for m in topic.measures:
                 if c.execute("SELECT 1 FROM measures WHERE key = ?", (m.key,)).fetchone():
                     raise KlyngeError("A measure with the key {key} already exists.", key=m.key)

@@ -11,8 +11,8 @@ import pandas as pd
 
 from klyngedesk.core.model import NewValue
 from klyngedesk.core.store.connection import now_iso
-from klyngedesk.core.store.part import StorePart, row_id
-from klyngedesk.i18n import KlyngeError
+from klyngedesk.core.store.part import StorePart, row_id, to_json
+from klyngedesk.i18n import KlyngeError, one_line
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class ValuesStore(StorePart):
         with self.transaction() as c:
             batch_id = row_id(c.execute(
                 "INSERT INTO batches(file_name, sha256, imported_at, mapping, details_json) VALUES (?, ?, ?, ?, ?)",
-                (file_name, sha256, now_iso(), mapping, json.dumps(details or {}, ensure_ascii=False))))
+                (one_line(file_name), sha256, now_iso(), mapping, to_json(details or {}))))
             clinic_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM clinics")}
             measure_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM measures")}
             period_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM periods")}

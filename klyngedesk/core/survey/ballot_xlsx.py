@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from klyngedesk.core.sheet_cells import append_row, restore_cell
+from klyngedesk.core.store.diagnose import explain_os
 from klyngedesk.core.survey.model import Ballot, Survey
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -80,8 +81,11 @@ def read_ballot(path: str | Path) -> tuple[Survey, Ballot]:
     path = Path(path)
     try:
         wb = load_workbook(path, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is refused with its name
-        raise KlyngeError("The ballot {file} cannot be read: {error}", file=path.name, error=str(exc)) from None
+    except OSError as exc:
+        raise explain_os(exc, path) from None
+    except Exception:  # noqa: BLE001 - any unreadable file is refused with its name
+        raise KlyngeError("The ballot {file} cannot be read as an xlsx workbook. Ask the member to save it as "
+                          ".xlsx and send it again.", file=path.name) from None
     if META_SHEET not in wb.sheetnames:
         raise KlyngeError("{file} is not a KlyngeDesk ballot.", file=path.name)
     meta = {restore_cell(r[0]): restore_cell(r[1]) for r in wb[META_SHEET].iter_rows(values_only=True) if r and r[0]}

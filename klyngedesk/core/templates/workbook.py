@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from klyngedesk.core.model import Clinic, Measure, Period, Topic
 from klyngedesk.core.sheet_cells import append_row
+from klyngedesk.core.store.diagnose import explain_os
 from klyngedesk.core.templates.instructions import write_instructions
 from klyngedesk.core.templates.meta import (
     DATA_COLUMNS,
@@ -120,8 +121,7 @@ def write_template(request: TemplateRequest, out: str | Path) -> Path:
         os.replace(tmp, out)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise KlyngeError("The template could not be written to {path}: {error}", path=str(out),
-                          error=exc.strerror or str(exc)) from None
+        raise explain_os(exc, out) from None
     return out
 
 
