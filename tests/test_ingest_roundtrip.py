@@ -45,6 +45,7 @@ class Layout:
     preamble: list[str]
     blank_after_preamble: bool
     footer: list[str]
+    gap: bool = False  # a blank line in the middle of the data rows
 
 
 @st.composite
@@ -67,7 +68,8 @@ def layouts(draw) -> Layout:
     grouping = draw(st.sampled_from([None, *STYLES[lang][0]]))
     title, unit, filter_line = TITLES[lang]
     preamble = draw(st.sampled_from([[], [title], [title, unit], [title, filter_line], [unit, filter_line]]))
-    return Layout(lang, grouping, preamble, draw(st.booleans()) and bool(preamble), draw(st.sampled_from(FOOTERS)))
+    return Layout(lang, grouping, preamble, draw(st.booleans()) and bool(preamble), draw(st.sampled_from(FOOTERS)),
+                  draw(st.booleans()))
 
 
 def number_text(scaled: int, decimals: int, lang: str, grouping: str | None) -> str:
@@ -88,6 +90,8 @@ def _grid(header: list[str], names: list[str], columns: list[Column], layout: La
     header_row = len(grid) + 1
     grid.append(header)
     for i, name in enumerate(names):
+        if layout.gap and i == len(names) // 2 and i:
+            grid.append([])  # the table goes on after a blank line
         row: list = [name]
         for col in columns:
             v = col.values[i]
@@ -159,7 +163,8 @@ def test_csv_round_trip(tmp_path: Path, table, layout: Layout, delimiter: str, e
     grid, header_row = _grid(header, names, columns, layout, as_text=True)
     path = tmp_path / "rundtur.csv"
     _write_csv(path, grid, delimiter, encoding)
-    event("a column refused as ambiguous" if _check_all(path, header, names, columns, header_row, layout.footer)
+    event("a column refused as ambiguous" if _check_all(path, header, names, columns, header_row, layout.footer,
+                                                                   gaps=int(layout.gap and len(names) > 1))
           else "every column read")
 
 
@@ -171,12 +176,13 @@ def test_spreadsheet_round_trip(tmp_path: Path, table, layout: Layout, as_text: 
     grid, header_row = _grid(header, names, columns, layout, as_text=as_text)
     path = tmp_path / f"rundtur.{fmt}"
     {"xlsx": _write_xlsx, "ods": _write_ods, "xls": _write_xls}[fmt](path, grid)
-    event("a column refused as ambiguous" if _check_all(path, header, names, columns, header_row, layout.footer)
+    event("a column refused as ambiguous" if _check_all(path, header, names, columns, header_row, layout.footer,
+                                                                   gaps=int(layout.gap and len(names) > 1))
           else "every column read")
 
 
 def _check_all(path: Path, header: list[str], names: list[str], columns: list[Column], header_row: int,
-               footer: list[str]) -> int:
+               footer: list[str], gaps: int = 0) -> int:
     """Assert the round trip; the number of columns refused as ambiguous."""
     asked = 0
     report = inspect_file(path)
@@ -195,7 +201,7 @@ def _check_all(path: Path, header: list[str], names: list[str], columns: list[Co
             else:
                 assert got == pytest.approx(expected, rel=1e-12, abs=1e-12), (header[c], got, expected)
     notes = [r for r, why in t.excluded if why == "note"]
-    first_footer = header_row + len(names) + 1
+    first_footer = header_row + len(names) + gaps + 1
     assert notes == [first_footer + k for k, line in enumerate(footer) if line]
     return asked
 

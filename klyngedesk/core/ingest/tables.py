@@ -335,6 +335,7 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
                 (header is None or first == last or _has_data_number(rows[header])) and \
                 _row_width(rows[first]) <= prev["width"]:
             prev["end"] = last  # the table going on after a gap
+            _footer_rule(rows, prev, first)
             continue
         start = header + 1 if header is not None else body
         cuts = [c for c in _stacked_splits(rows, start, last)] if header is not None else []
@@ -342,10 +343,7 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
             span = {"header": top, "start": top + 1 if top is not None else body, "end": bottom, "notes": [],
                     "title": title, "width": max(_row_width(rows[i]) for i in range(first, last + 1)),
                     "closed": False}
-            rule = next((i for i in range(span["start"], bottom + 1) if _is_rule(rows[i])), None)
-            if rule is not None:  # a rule under the data: the rest of the block is a footer
-                span["notes"].append((rule, bottom))
-                span["end"], span["closed"] = rule - 1, True
+            _footer_rule(rows, span, span["start"])
             spans.append(span)
             title = []
         last_cell = _first_cell(rows[spans[-1]["end"]]) if "end" in spans[-1] else None
@@ -366,6 +364,14 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
         table.excluded.sort()
         tables.append(table)
     return sorted(tables, key=lambda t: -t.n_rows * len(t.columns))
+
+
+def _footer_rule(rows: list[list], span: dict, lo: int) -> None:
+    """A rule (****) under the data from row `lo` on: the rest of the span is a footer, and the table ends."""
+    rule = next((i for i in range(lo, span["end"] + 1) if _is_rule(rows[i])), None)
+    if rule is not None:
+        span["notes"].append((rule, span["end"]))
+        span["end"], span["closed"] = rule - 1, True
 
 
 def _col_index(letters: str) -> int:
