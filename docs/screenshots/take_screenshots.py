@@ -13,6 +13,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 # (name, scale, logical window size): 150 % on a 1366x768 laptop leaves 911x512 logical pixels for the window.
+SLUGS = ("clinics", "data", "imports", "charts", "meetings", "topics")  # the same file names in both languages
 SETUPS = (("1024x700", "1", (1024, 700)), ("150pct", "1.5", (911, 512)))
 
 
@@ -41,7 +42,7 @@ def grab_all(lang: str, name: str, size: tuple[int, int]) -> None:
             page.meeting_list.setCurrentRow(page.meeting_list.count() - 1)
         for _ in range(3):
             app.processEvents()
-        slug = window.page_titles[n - 1].lower().replace(" ", "-")
+        slug = SLUGS[n - 1]
         window.grab().save(str(HERE / f"{lang}-{name}-{n}-{slug}.png"))
     dialog = window.open_templates()
     if dialog is not None:

@@ -90,6 +90,7 @@ class FilePreview(QWidget):
         self.problems = QListWidget()
         self.problems.setObjectName("import_problems")
         self.problems.setAccessibleName(tr("Problems", lang))
+        self.problems.setWordWrap(True)
         self.problems.itemClicked.connect(self.jump_to_problem)
         self.problems.itemActivated.connect(self.jump_to_problem)
         self.mapping_label = QLabel("<b>" + tr("Columns and measures", lang) + "</b>")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QHBoxLayout,
@@ -71,6 +72,15 @@ class ImportWizard(QDialog):
         self.questions.setObjectName("import_questions")
         self.questions.setAccessibleName(tr("Questions", lang))
         self.questions.itemChanged.connect(self._answered)
+        self.questions.setWordWrap(True)  # a question is read to its end: "… the clinic Lægehuset Torvet?"
+        self.leave_out_button = QPushButton(tr("&Leave this file out", lang))
+        self.leave_out_button.setObjectName("leave_out_button")
+        self.leave_out_button.setEnabled(False)
+        self.leave_out_button.clicked.connect(lambda: self.leave_out_file(self.files.currentRow()))
+        self.remember = QCheckBox(tr("Remember this mapping for files like this one", lang))
+        self.remember.setObjectName("remember_mapping")
+        self.remember.setChecked(True)
+        self._shown_file: str | None = None
         self.profile_name = QLineEdit()
         self.profile_name.setObjectName("profile_name")
         self.profile_name.setPlaceholderText(tr("e.g. Ordiprax export", lang))
@@ -100,12 +110,14 @@ class ImportWizard(QDialog):
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(QLabel("<b>" + tr("Files", lang) + "</b>"))
         left_layout.addWidget(self.files, 2)
+        left_layout.addWidget(self.leave_out_button)
         left_layout.addWidget(QLabel("<b>" + tr("Please confirm", lang) + "</b>"))
         left_layout.addWidget(self.questions, 1)
         profile_row = QHBoxLayout()
         profile_row.addWidget(self.profile_name)
         profile_row.addWidget(self.save_profile)
         left_layout.addLayout(profile_row)
+        left_layout.addWidget(self.remember)
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(self.preview)
@@ -205,6 +217,11 @@ class ImportWizard(QDialog):
     def _show_file(self) -> None:
         plan, row = self.plan, self.files.currentRow()
         fp = plan.files[row] if plan and 0 <= row < len(plan.files) else None
+        self.leave_out_button.setEnabled(fp is not None and len(self.paths) > 1)
+        if fp is not None and fp.name != self._shown_file:  # another file: its own mapping name, not the last one's
+            self._shown_file = fp.name
+            if self.mapping_name is None or fp.mapping is None or fp.mapping.name != self.mapping_name:
+                self.profile_name.clear()
         topic = self.topic_box.currentData()
         topics = [self.project.topic(topic)] if topic else self.project.topics()
         self.preview.show_plan(fp, {t.key: {m.key: m.title for m in t.measures} for t in topics},
@@ -262,7 +279,10 @@ class ImportWizard(QDialog):
                                cancelled=cancelled)
 
         def done(ids: list[int]) -> None:
-            self._session_profiles.clear()  # used for an import: kept for next time
+            if not self.remember.isChecked():  # the user said not to keep the mapping for next time
+                for name in self._session_profiles:
+                    self.project.remove_mapping_profile(name)
+            self._session_profiles.clear()
             text = tr("import of {file}", self._lang, file=files[0]) if len(files) == 1 else \
                 tr("import of {n} files", self._lang, n=len(files))
             push_done(self.undo_stack, CommitImport(files, store, list(ids)), self.ctx.holder, self._lang, text)

@@ -33,6 +33,7 @@ from klyngedesk.gui.charts_page import ChartsPage
 from klyngedesk.gui.clinics_page import ClinicsPage
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.data_page import DataPage
+from klyngedesk.gui.guide_dialog import GuideDialog
 from klyngedesk.gui.import_history_page import ImportHistoryPage
 from klyngedesk.gui.import_wizard import ImportWizard
 from klyngedesk.gui.keyboard import free_tab_key, name_for_screen_readers, page_actions
@@ -117,11 +118,23 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.wizard: QWidget | None = None
         geometry = ctx.settings.value("window/geometry")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
+            self._first_size()
         state = ctx.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+    def _first_size(self) -> None:
+        """The first start: most of the screen (at least 1024 x 700 where it fits, at most 1400 x 900), centred."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            self.resize(1024, 700)
+            return
+        area = screen.availableGeometry()
+        width = min(max(int(area.width() * 0.85), min(1024, area.width())), 1400)
+        height = min(max(int(area.height() * 0.85), min(700, area.height())), 900)
+        self.resize(width, height)
+        self.move(area.center().x() - width // 2, area.center().y() - height // 2)
 
     # --- menus ---------------------------------------------------------------------------
     def _action(self, text: str, slot, shortcut=None) -> QAction:
@@ -183,6 +196,8 @@ class MainWindow(QMainWindow):
             free_tab_key(page)
             name_for_screen_readers(page)
         help_menu = self.menuBar().addMenu(tr("&Help", lang))
+        self.guide_action = self._action("&User guide", self.open_guide, QKeySequence.StandardKey.HelpContents)
+        help_menu.addAction(self.guide_action)
         self.about_action = QAction(tr("&About KlyngeDesk", lang), self)
         self.about_action.triggered.connect(lambda: show_about(self, lang))
         help_menu.addAction(self.about_action)
@@ -265,6 +280,12 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(self.reload_pages)
         self.wizard = dialog
         dialog.open()
+        return dialog
+
+    def open_guide(self) -> GuideDialog:
+        dialog = GuideDialog(self.ctx.lang, self)
+        self.wizard = dialog
+        dialog.show()
         return dialog
 
     def open_templates(self) -> TemplateDialog | None:
@@ -357,6 +378,17 @@ class MainWindow(QMainWindow):
             self.import_files([p for p in paths if p.lower().endswith(DATA_SUFFIXES)])
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.import_wizard is not None and self.import_wizard.isVisible():
+            event.ignore()  # closing now would leave the files half-answered: say why nothing happens
+            box = QMessageBox(QMessageBox.Icon.Information, tr("The import is still open", self.ctx.lang),
+                              tr("The import wizard is still open. Import the files or press Cancel in the "
+                                 "wizard first; then KlyngeDesk can close.", self.ctx.lang),
+                              QMessageBox.StandardButton.Ok, self.import_wizard)
+            box.setObjectName("close_blocked_box")
+            self.close_blocked_box = box
+            box.open()
+            self.import_wizard.raise_()
+            return
         self.runner.cancel_all()
         self.runner.wait(10000)
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())

@@ -1,0 +1,54 @@
+"""Import wizard: questions read to their end, a file can be left out, a mapping is kept only if the user says so."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import clinic_files as cf
+from gui_user import show_active
+from PySide6.QtCore import QPoint, Qt
+from test_gui_import import NEW, _planned
+from test_gui_import import window as window  # noqa: F401 - the fixture: demo project with a new round
+
+from klyngedesk.gui.main_window import MainWindow
+
+
+def test_questions_wrap_and_a_file_can_be_left_out(qtbot, window: MainWindow, tmp_path: Path) -> None:  # noqa: F811
+    fuzzy = tmp_path / "kol_fra_praksis.csv"
+    fuzzy.write_text("Praksis;Måling;Antal;Periode\nLægehuset Torvett;kol_patienter;120;2. halvår 2026\n",
+                     encoding="utf-8")
+    broken = tmp_path / "tom.csv"
+    broken.write_text("\n", encoding="utf-8")
+    wizard = _planned(qtbot, window, [fuzzy, broken])
+    assert wizard.questions.wordWrap() and wizard.preview.problems.wordWrap()
+    question = wizard.questions.item(0).text()
+    assert question.rstrip().endswith("Lægehuset Torvet?"), question
+    assert not wizard.plan.ok
+    wizard.files.setCurrentRow(1)  # the file that cannot be imported
+    qtbot.mouseClick(wizard.leave_out_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.runner.busy and len(wizard.plan.files) == 1, timeout=20000)
+    assert wizard.plan.files[0].name == "kol_fra_praksis.csv"
+    wizard.reject()
+
+
+def test_a_mapping_is_forgotten_when_the_user_unticks_remember(qtbot, window: MainWindow, tmp_path: Path) -> None:  # noqa: F811
+    show_active(qtbot, window)
+    project = window.ctx.holder.project
+    period = project.period(NEW)
+    export = cf.ordiprax_export(tmp_path, cf.demo_clinics(project)[4:8], period.label, period.key)
+    wizard = _planned(qtbot, window, [export.path])
+    assert not wizard.profile_name.text() or wizard.profile_name.text() == export.path.stem
+    row = [wizard.preview.mapping.item(r, 0).text() for r in range(wizard.preview.mapping.rowCount())].index(
+        "KOL-pt. i alt")
+    box = wizard.preview.mapping.cellWidget(row, 1)
+    box.setFocus()
+    qtbot.keyClicks(box, "Patienter med KOL")
+    qtbot.waitUntil(lambda: wizard.plan.ok and not window.runner.busy, timeout=20000)
+    remember = wizard.remember
+    assert remember.isChecked()
+    qtbot.mouseClick(remember, Qt.MouseButton.LeftButton, pos=QPoint(8, remember.height() // 2))
+    assert not remember.isChecked()
+    with qtbot.waitSignal(wizard.committed, timeout=20000):
+        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    assert project.mapping_profiles() == []
+    assert len(project.values(period=NEW)) == len(export.expected)
