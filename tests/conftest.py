@@ -32,6 +32,19 @@ def _danish_by_default():
     set_language("da")
 
 
+@pytest.fixture(autouse=True)
+def _no_log_file_carried_over():
+    """A log file opened by one test (in its own tmp folder) is closed before the next test starts."""
+    yield
+    import logging
+
+    logger = logging.getLogger("klyngedesk")
+    for handler in list(logger.handlers):
+        if isinstance(handler, logging.FileHandler):
+            logger.removeHandler(handler)
+            handler.close()
+
+
 @pytest.fixture(scope="session")
 def _demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from klyngedesk.core.demo import build_demo

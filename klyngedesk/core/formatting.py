@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 _MONTHS = {
     "da": ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
@@ -16,12 +17,18 @@ _MONTHS = {
 
 def format_number(value: float | None, decimals: int = 0, lang: str = "da", missing: str = "–") -> str:
     """1234.5 -> '1.234,5' in Danish, '1,234.5' in English; None/NaN -> the missing sign."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or not math.isfinite(value):
         return missing
-    text = f"{value:,.{decimals}f}"
+    number = rounded(value, decimals)
+    text = f"{abs(number) if number == 0 else number:,.{decimals}f}"   # never '−0'
     if lang == "da":
         text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return text.replace("-", "−")
+
+
+def rounded(value: float, decimals: int) -> Decimal:
+    """Round half away from zero as people do (312,5 -> 313, 2,675 -> 2,68), not Python's half-to-even."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def format_percent(value: float | None, decimals: int = 1, lang: str = "da", missing: str = "–") -> str:

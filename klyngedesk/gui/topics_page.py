@@ -155,7 +155,8 @@ class TopicsPanel(QWidget):
         by_key = {ind.key: ind for ind in topic.indicators}
         scopes = {"region": tr("Region", lang), "national": tr("National", lang)}
         fill_table(self.references, [[by_key[r.indicator].title, scopes.get(r.scope, r.scope),
-                                      number(r.value, by_key[r.indicator].unit, lang), r.source, r.period or "–"]
+                                      number(r.value, by_key[r.indicator].unit, lang, _entered_decimals(r.value)),
+                                      r.source, r.period or "–"]
                                      for r in project.references() if r.indicator in by_key])
         for table in (self.indicators, self.references):
             table.resizeColumnsToContents()
@@ -262,3 +263,9 @@ class TopicsPage(QWidget):
     def load(self, project: Project) -> None:
         for panel in (self.topics, self.survey, self.follow_up):
             panel.load(project)
+
+
+def _entered_decimals(value: float) -> int:
+    """A reference value is shown as it was entered (312,5 stays 312,5), up to three decimals."""
+    text = f"{value:.3f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
