@@ -56,6 +56,7 @@ class MeetingsPage(QWidget):
         self.meeting_list = QListWidget()
         self.meeting_list.setObjectName("meeting_list")
         self.meeting_list.setAccessibleName(tr("Meetings", lang))
+        self.meeting_list.setWordWrap(True)  # long meeting titles are read to their end
         self.new_button = QPushButton(tr("Plan meeting…", lang))
         self.new_button.setObjectName("plan_meeting_button")
         self.edit_button = QPushButton(tr("Edit meeting…", lang))
@@ -145,6 +146,7 @@ class MeetingsPage(QWidget):
         for meeting in project.meetings():
             item = QListWidgetItem(f"{format_date(meeting.date, self._lang)}\n{meeting.title}")
             item.setData(Qt.ItemDataRole.UserRole, meeting.key)
+            item.setToolTip(meeting.title)
             self.meeting_list.addItem(item)
         self.meeting_list.blockSignals(False)
         keys = [self.meeting_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.meeting_list.count())]
@@ -160,6 +162,9 @@ class MeetingsPage(QWidget):
         for w in (self.edit_button, self.draw_button, self.present_button, self.threshold):
             w.setEnabled(key is not None)
         self.pack.set_meeting(project, key)
+        self.threshold.blockSignals(True)  # the project's threshold, also while no meeting is chosen
+        self.threshold.setValue(self.ctx.threshold())
+        self.threshold.blockSignals(False)
         if project is None or key is None:
             self.summary.setText(tr("No meeting planned yet. Press Plan meeting.", self._lang))
             self.codes.setRowCount(0)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -59,6 +60,8 @@ class PackPanel(QGroupBox):
         self._project: Project | None = None
         self._meeting: str | None = None
         self.result: PackResult | None = None
+        self.written_folder: Path | None = None
+        self.confirm_box: QMessageBox | None = None
         self.encrypt = QCheckBox(tr("Protect the personal handouts with passwords", lang))
         self.build_button = QPushButton(tr("Build the pack", lang))
         self.build_button.setObjectName("build_pack_button")
@@ -106,6 +109,27 @@ class PackPanel(QGroupBox):
             self.file_list.clear()
             self._clear_pages()
             self.open_button.setEnabled(False)
+            self.written_folder = None
+            self._show_written(project, meeting)
+
+    def _show_written(self, project: Project | None, meeting: str | None) -> None:
+        """A pack written earlier (also before the project was last closed) is listed again from its folder."""
+        if project is None or meeting is None:
+            return
+        written = [e["detail"].get("folder") for e in project.audit_log()
+                   if e["action"] == "pack" and e["detail"].get("meeting") == meeting]
+        folder = Path(written[-1]) if written and written[-1] else None
+        if folder is None or not folder.is_dir():
+            return
+        self.written_folder = folder
+        for path in sorted(folder.rglob("*.pdf"), key=lambda p: (len(p.relative_to(folder).parts), p.name)):
+            item = QListWidgetItem(str(path.relative_to(folder).with_suffix("")))
+            item.setData(Qt.ItemDataRole.UserRole, (str(path), None))
+            item.setToolTip(str(path))
+            self.file_list.addItem(item)
+        self.state.setText(tr("The pack was written to {folder}. The codes are now frozen for this meeting.",
+                              self._lang, folder=str(folder)))
+        self.open_button.setEnabled(True)
 
     def out_dir(self) -> Path:
         chosen = self.ctx.folder("packs")
@@ -117,6 +141,27 @@ class PackPanel(QGroupBox):
         return Path(docs or Path.home())
 
     def build(self) -> None:
+        """Build the pack; a topic without any data for the meeting's round is named first, with a choice."""
+        project, meeting = self._project, self._meeting
+        if project is None or meeting is None or self.runner is None:
+            return
+        the_meeting = project.meeting(meeting)
+        empty = [project.topic(t).title for t in the_meeting.topics
+                 if the_meeting.period and project.values(period=the_meeting.period, topic=t).empty]
+        if empty:
+            box = QMessageBox(QMessageBox.Icon.Warning, tr("Meeting pack", self._lang),
+                              tr("{topics} has no data for this meeting's round: its pages would only say "
+                                 "\"no data\". Build the pack anyway?", self._lang, topics=", ".join(empty)),
+                              QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+            box.setDefaultButton(QMessageBox.StandardButton.No)
+            box.setObjectName("empty_topics_box")
+            box.finished.connect(lambda result: self._build() if result == QMessageBox.StandardButton.Yes else None)
+            self.confirm_box = box
+            box.open()
+            return
+        self._build()
+
+    def _build(self) -> None:
         project, meeting = self._project, self._meeting
         if project is None or meeting is None or self.runner is None:
             return
@@ -164,12 +209,19 @@ class PackPanel(QGroupBox):
         if item is None:
             return
         path, password = item.data(Qt.ItemDataRole.UserRole)
-        for number, image in enumerate(render_pages(Path(path), password=password), 1):
+        try:
+            images = render_pages(Path(path), password=password)
+        except Exception:  # a protected handout listed from an earlier session: no password in memory
+            self.pages_layout.addWidget(QLabel(tr("This file is protected with a password; open it from the "
+                                                  "folder to see it.", self._lang)))
+            return
+        for number, image in enumerate(images, 1):
             page = QLabel()
             page.setPixmap(QPixmap.fromImage(image))
             page.setAccessibleName(tr("Page {n}", self._lang, n=number))
             self.pages_layout.addWidget(page)
 
     def open_folder(self) -> None:
-        if self.result is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.result.folder)))
+        folder = self.result.folder if self.result is not None else self.written_folder
+        if folder is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

@@ -229,7 +229,8 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
         shutil.rmtree(folder)
     partial.rename(folder)
     freeze_codes(project, meeting)
-    project.audit("pack", meeting=meeting, lang=lang, encrypted=encrypt, clinics=len(personal_paths))
+    project.audit("pack", meeting=meeting, lang=lang, encrypted=encrypt, clinics=len(personal_paths),
+                  folder=str(folder))
 
     def moved(path: Path) -> Path:
         return folder / path.relative_to(partial)
