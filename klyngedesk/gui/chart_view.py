@@ -22,6 +22,7 @@ from klyngedesk.core.render.charts import (
     RankedBarChart,
     ReferenceLine,
 )
+from klyngedesk.gui.long_names import elided
 
 BAR_HEIGHT = 0.66
 
@@ -165,7 +166,10 @@ class ChartView(QWidget):
     def _row_axis(self, labels: list[str]) -> None:
         n = len(labels)
         self._row_labels = labels
-        self.plot.getAxis("left").setTicks([[(n - 1 - i, lab) for i, lab in enumerate(labels)]])
+        font = QFont()
+        font.setPointSize(self.font_size)
+        shown = [elided(lab, font) for lab in labels]  # a long clinic name must not take the plot's width
+        self.plot.getAxis("left").setTicks([[(n - 1 - i, lab) for i, lab in enumerate(shown)]])
         self._texts += labels
         self.plot.setYRange(-0.7, n - 0.3, padding=0)
 

@@ -10,6 +10,7 @@ from klyngedesk.core.store import Project
 from klyngedesk.gui.clinic_dialog import ClinicDialog
 from klyngedesk.gui.clinic_table_model import ClinicTableModel
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.long_names import cap_name_column
 from klyngedesk.gui.undo import push_or_explain
 from klyngedesk.i18n import tr
 
@@ -56,6 +57,7 @@ class ClinicsPage(QWidget):
     def load(self, project: Project) -> None:
         clinics = project.clinics()
         self.model.set_clinics(clinics)
+        cap_name_column(self.table)
         self.summary.setText(tr("{clinics} clinics, {doctors} doctors", self._lang, clinics=len(clinics),
                                 doctors=sum(len(c.doctors) for c in clinics)))
         self.edit_button.setEnabled(bool(clinics))

@@ -25,6 +25,7 @@ from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.correction_dialog import CorrectionDialog, NoteDialog
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.indicator_table_model import IndicatorTableModel
+from klyngedesk.gui.long_names import cap_row_header
 from klyngedesk.gui.round_default import RoundChooser
 from klyngedesk.gui.round_dialog import RoundDialog
 from klyngedesk.gui.undo import push_or_explain
@@ -51,6 +52,7 @@ class DataPage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(True)
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        cap_row_header(self.table)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -1,0 +1,47 @@
+"""A realistic long clinic name: elided with the whole name in the tooltip; values and bars stay visible at
+1024 x 700."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from gui_user import press, show_active
+from PySide6.QtCore import Qt
+
+from klyngedesk.core.store import Project
+from klyngedesk.gui.main_window import MainWindow
+
+LONG = "Lægepraksis ved Speciallæge i almen medicin Anne-Mette Østergaard-Kristensen og Jens Peter Bøgh-Andersen"
+
+
+def test_long_names_leave_room_for_values_and_bars(qtbot, app_context, demo_path: Path) -> None:
+    with Project.open(demo_path) as project:
+        first = sorted(project.clinics(), key=lambda c: c.key)[0]
+        project.update_clinic(dataclasses.replace(first, name=LONG))
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    show_active(qtbot, window)
+    window.open_project(str(demo_path))
+
+    clinics = window.clinics_page.table
+    assert clinics.columnWidth(0) <= 270 and clinics.columnWidth(1) > 0
+    row = next(r for r in range(clinics.model().rowCount()) if clinics.model().index(r, 0).data() == LONG)
+    assert clinics.model().index(row, 0).data(Qt.ItemDataRole.ToolTipRole) == LONG
+
+    press(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    data = window.data_page.table
+    qtbot.waitUntil(lambda: data.viewport().width() > 0)
+    assert data.verticalHeader().width() <= 270
+    assert data.columnViewportPosition(0) < data.viewport().width() // 2  # the values are on screen
+    model = data.model()
+    tips = [model.headerData(r, Qt.Orientation.Vertical, Qt.ItemDataRole.ToolTipRole) for r in range(model.rowCount())]
+    assert LONG in tips  # the whole name on hover
+
+    press(qtbot, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    chart = window.charts_page.chart
+    labels = [label for _, label in chart.plot.getAxis("left")._tickLevels[0]]
+    assert LONG not in labels and any(label.endswith("…") for label in labels)
+    qtbot.waitUntil(lambda: chart.plot.getAxis("left").width() > 0)
+    assert chart.plot.getAxis("left").width() < chart.plot.width() * 0.4  # the plot keeps most of the width
