@@ -31,9 +31,9 @@ stage() { echo "[build_linux $((SECONDS - started)) s] $*"; }
 stage "clean clone of $SOURCE ($(git -C "$SOURCE" rev-parse --short HEAD))"
 git clone -q "$SOURCE" "$WORK/src"
 
-stage "temporary venv with the program and PyInstaller (pip install \".[installer]\")"
+stage "temporary venv with the program and PyInstaller (pip install -c installers/constraints.txt \".[installer]\")"
 "$PYTHON" -m venv "$WORK/venv"
-"$WORK/venv/bin/pip" install -q --disable-pip-version-check "$WORK/src[installer]"
+"$WORK/venv/bin/pip" install -q --disable-pip-version-check -c "$WORK/src/installers/constraints.txt" "$WORK/src[installer]"
 VERSION="$("$WORK/venv/bin/python" -c 'from importlib.metadata import version; print(version("klyngedesk"))')"
 ARCH="$(uname -m)"
 NAME="klyngedesk-$VERSION-linux-$ARCH"

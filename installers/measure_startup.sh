@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures start-up of the Linux bundle next to a plain `pip install`: `--version`, `--selftest`, and the
 # time until the main window is on screen (a real X server, Xvfb; the window found with xdotool).
-# The figures in the README ("Installers") come from this script.
+# The figures in docs/installers.md come from this script.
 #
 #   installers/measure_startup.sh BUNDLE_DIR VENV_DIR [RUNS]
 #

@@ -25,11 +25,15 @@ def current_language() -> str:
     return _current["lang"]
 
 
+CONTEXT_SEPARATOR = "\x04"  # gettext's: a catalog key "context\x04text" is the text in that context
+
+
 @cache
-def catalog(lang: str) -> dict[str, str]:
+def catalog(lang: str) -> dict[str, Any]:
     """The message catalog for a language: English message id -> translated text.
 
-    Each area of the program keeps its own file in resources/i18n/<lang>/; they are merged here.
+    Each area of the program keeps its own file in resources/i18n/<lang>/; they are merged here. A value is
+    a string, or for a plural message an object {"one": ..., "other": ...} under the singular's id.
     """
     if lang == "en":
         return {}
@@ -45,6 +49,31 @@ def tr(msgid: str, lang: str | None = None, /, **params: Any) -> str:
     A missing Danish entry falls back to the English text (a test keeps the catalog complete).
     """
     text = catalog(lang or _current["lang"]).get(msgid, msgid)
+    if not isinstance(text, str):  # a plural entry asked for without a count: the singular's text
+        text = text.get("one", msgid)
+    return _fill(text, params)
+
+
+def ntr(singular: str, plural: str, n: int, lang: str | None = None, /, **params: Any) -> str:
+    """A message that depends on a count: "Reading 1 file…" / "Reading 3 files…", `{n}` filled in.
+
+    Danish, like English, has one form for 1 and one for every other number (0 included)."""
+    entry = catalog(lang or _current["lang"]).get(singular)
+    form = "one" if n == 1 else "other"
+    if isinstance(entry, dict) and form in entry:
+        text = entry[form]
+    else:
+        text = singular if n == 1 else plural
+    return _fill(text, {"n": n, **params})
+
+
+def trc(context: str, msgid: str, lang: str | None = None, /, **params: Any) -> str:
+    """A short text whose translation depends on where it stands ("Import" the button vs. the noun)."""
+    text = catalog(lang or _current["lang"]).get(f"{context}{CONTEXT_SEPARATOR}{msgid}", msgid)
+    return _fill(text if isinstance(text, str) else msgid, params)
+
+
+def _fill(text: str, params: dict[str, Any]) -> str:
     return text.format(**{k: _one_line(k, v) for k, v in params.items()}) if params else text
 
 

@@ -62,13 +62,17 @@ def test_code_labels() -> None:
 
 def test_code_draws_are_uniform_and_independent_of_name_order() -> None:
     """3,500 draws for 14 clinics given in alphabetical name order: every clinic gets every code about
-    equally often (chi-square over the 14 x 14 table), and the first-named clinic is not favoured."""
+    equally often (chi-square over the 14 x 14 table), and the first-named clinic is not favoured.
+
+    Seeded (the program itself always uses `secrets`): a chi-square test at p = 0.999 on live randomness
+    fails one run in a thousand by design; on a fixed sequence it passes or fails the same every time."""
+    rng = random.Random(20261201)
     clinics = [f"K{i:02d}" for i in range(1, 15)]  # key order = name order = import order here
     draws = 3500
     table = np.zeros((14, 14))
     first_gets_a = 0
     for _ in range(draws):
-        codes = new_codes(clinics)
+        codes = new_codes(clinics, rng=rng)
         for i, c in enumerate(clinics):
             table[i, ord(codes[c]) - 65] += 1
         first_gets_a += codes[clinics[0]] == "A"
@@ -449,7 +453,10 @@ def test_composition_others_follow_the_callers_language(demo_project, current, l
     assert all({"Others", "Øvrige"}.isdisjoint(c.parts[:-1]) for c in table.compositions)
 
 
-def test_stored_draws_do_not_follow_the_name_order(demo_project) -> None:
+def test_stored_draws_do_not_follow_the_name_order(demo_project, monkeypatch) -> None:
+    from klyngedesk.core.anonymise import codes as codes_module
+
+    monkeypatch.setattr(codes_module, "_RNG", random.Random(20261202))  # seeded: the bounds hold every run
     first_by_name = demo_project.clinics()[0].key  # clinics() lists by name
     hits = Counter(draw_codes(demo_project, "2026-12")[first_by_name] for _ in range(280))
     assert 4 <= hits["A"] <= 40 and len(hits) >= 10  # expected 20 of 280; every code turns up

@@ -35,7 +35,7 @@ mkdir -p "$OUT"
 
 git clone -q "$SOURCE" "$WORK/src"
 "$PYTHON" -m venv "$WORK/venv"
-"$WORK/venv/bin/pip" install -q --disable-pip-version-check "$WORK/src[installer]"
+"$WORK/venv/bin/pip" install -q --disable-pip-version-check -c "$WORK/src/installers/constraints.txt" "$WORK/src[installer]"
 VERSION="$("$WORK/venv/bin/python" -c 'from importlib.metadata import version; print(version("klyngedesk"))')"
 (cd "$WORK/src" && KLYNGEDESK_CODESIGN_IDENTITY="$IDENTITY" "$WORK/venv/bin/pyinstaller" --noconfirm --clean \
     --workpath "$WORK/build" --distpath "$WORK/dist" installers/klyngedesk.spec)

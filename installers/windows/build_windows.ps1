@@ -38,7 +38,7 @@ try {
     } else {
         Invoke-Checked "venv" { & $Python -m venv "$Work\venv" }
     }
-    Invoke-Checked "pip install" { & "$Work\venv\Scripts\python.exe" -m pip install -q --disable-pip-version-check "$Work\src[installer]" }
+    Invoke-Checked "pip install" { & "$Work\venv\Scripts\python.exe" -m pip install -q --disable-pip-version-check -c "$Work\src\installers\constraints.txt" "$Work\src[installer]" }
     $Version = (& "$Work\venv\Scripts\python.exe" -c "from importlib.metadata import version; print(version('klyngedesk'))").Trim()
 
     Push-Location "$Work\src"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from klyngedesk import __version__
 from klyngedesk.cli.output import EXIT_INTERNAL, EXIT_REFUSED, EXIT_USAGE
+from klyngedesk.cli.parser import KlyngeParser
 from klyngedesk.i18n import LANGUAGES, KlyngeError, set_language, tr
 
 # One module per command, each with register(subparsers) and run(args) -> exit code.
@@ -21,19 +22,12 @@ COMMANDS = frozenset(name.removeprefix("cmd_") for name in COMMAND_MODULES)
 _OPTIONS_WITH_VALUE = frozenset({"--lang"})
 
 
-def _translate_argparse() -> None:
-    """argparse's own texts (usage, errors, --help) through our catalog: resources/i18n/da/argparse.json."""
-    argparse._ = lambda text: tr(text)  # type: ignore[attr-defined]
-    argparse.ngettext = lambda one, many, n: tr(one if n == 1 else many)  # type: ignore[attr-defined]
-
-
 def build_parser() -> argparse.ArgumentParser:
-    _translate_argparse()
-    parser = argparse.ArgumentParser(
+    parser = KlyngeParser(
         prog="klyngedesk",
         description=tr("KlyngeDesk: the quality-cluster coordinator's desk. Without a command the program "
                        "window opens."))
-    parser.add_argument("--version", action="version", version=f"KlyngeDesk {__version__}")
+    parser.add_version(f"KlyngeDesk {__version__}")
     parser.add_argument("--lang", choices=LANGUAGES, default=None, help=tr("language for messages (da or en)"))
     parser.add_argument("--demo", action="store_true", help=tr("open the window on a fresh copy of the demo cluster"))
     parser.add_argument("--selftest", action="store_true",

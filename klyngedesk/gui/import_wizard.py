@@ -32,7 +32,7 @@ from klyngedesk.gui.keyboard import free_tab_key, name_for_screen_readers
 from klyngedesk.gui.progress import run_with_progress
 from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.undo import push_done
-from klyngedesk.i18n import tr
+from klyngedesk.i18n import ntr, tr
 
 
 class ImportWizard(QDialog):
@@ -156,7 +156,7 @@ class ImportWizard(QDialog):
                                progress=lambda f: progress(f, ""), cancelled=cancelled)
 
         self.import_button.setEnabled(False)
-        self.summary.setText(tr("Reading {n} files…", self._lang, n=len(paths)))
+        self.summary.setText(ntr("Reading {n} file…", "Reading {n} files…", len(paths), self._lang))
         run_with_progress(self, self.runner, tr("Reading the files…", self._lang), work, self._lang, self._planned,
                           on_cancel=self.reject)
 
@@ -177,8 +177,7 @@ class ImportWizard(QDialog):
         self._show_file()
         ready = len(plan.ready)
         self.import_button.setEnabled(plan.ok and ready > 0)
-        self.import_button.setText(tr("Import {n} files", self._lang, n=ready) if ready != 1
-                                   else tr("Import 1 file", self._lang))
+        self.import_button.setText(ntr("Import {n} file", "Import {n} files", ready, self._lang))
         self.summary.setText(self._summary_text(plan))
         self.planned.emit()
 

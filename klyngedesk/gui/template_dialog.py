@@ -30,7 +30,7 @@ from klyngedesk.core.store import Project
 from klyngedesk.core.templates.sending import PlannedTemplate, email_text, plan_templates, write_templates
 from klyngedesk.gui.display_names import DATE_FORMAT
 from klyngedesk.gui.error_dialog import show_error
-from klyngedesk.i18n import KlyngeError, tr
+from klyngedesk.i18n import KlyngeError, ntr, tr
 
 
 class TemplateDialog(QDialog):
@@ -141,8 +141,8 @@ class TemplateDialog(QDialog):
         elif len(planned) == 1:
             self.files_label.setText(tr("Writes {name}", lang, name=planned[0].path.name))
         else:
-            self.files_label.setText(tr("Writes {n} files, e.g. {name}", lang, n=len(planned),
-                                        name=planned[0].path.name))
+            self.files_label.setText(ntr("Writes {n} file, e.g. {name}", "Writes {n} files, e.g. {name}",
+                                         len(planned), lang, name=planned[0].path.name))
         self.write_button.setEnabled(bool(planned))
         topic, period = self.topic_box.currentText(), self.period_box.currentText()
         deadline = self.deadline.date().toPython()
