@@ -59,3 +59,35 @@ def test_closing_with_the_import_wizard_open_says_why(qtbot, app_context, demo_p
     wizard.reject()
     window.close()
     assert not window.isVisible()
+
+
+def test_a_dialog_with_typed_input_asks_before_discarding(qtbot, app_context, demo_path: Path) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    show_active(qtbot, window)
+    window.open_project(str(demo_path))
+    press(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    page = window.data_page
+    page.table.setFocus()
+    press(qtbot, Qt.Key.Key_Down)
+    qtbot.mouseClick(page.note_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    press(qtbot, Qt.Key.Key_Escape)  # nothing typed: closes at once
+    assert not dialog.isVisible()
+
+    qtbot.mouseClick(page.note_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.keyClicks(dialog.edit, "Ring til klinikken om tallene")
+    press(qtbot, Qt.Key.Key_Escape)
+    box = dialog.discard_box
+    assert box is not None and box.isVisible() and dialog.isVisible()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    assert dialog.isVisible() and dialog.edit.toPlainText() == "Ring til klinikken om tallene"
+    dialog.reject()  # the Cancel button / the window's close button
+    qtbot.mouseClick(dialog.discard_box.button(QMessageBox.StandardButton.Discard), Qt.MouseButton.LeftButton)
+    assert not dialog.isVisible()
+    assert not window.ctx.holder.project.notes()

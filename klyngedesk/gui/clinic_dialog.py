@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from klyngedesk.core.model import Clinic, Period
 from klyngedesk.core.period_names import period_label
+from klyngedesk.gui.discard_guard import GuardedDialog
 from klyngedesk.gui.display_names import DATE_FORMAT
 from klyngedesk.i18n import tr
 
@@ -48,7 +48,7 @@ def _qdate(value: date | None) -> QDate:
     return QDate(value.year, value.month, value.day) if value else QDate.currentDate()
 
 
-class ClinicDialog(QDialog):
+class ClinicDialog(GuardedDialog):
     """`clinic` None = a new clinic with `new_key`. After accept: result_clinic and result_sizes."""
 
     def __init__(self, lang: str, periods: list[Period], taken_yder: set[str], clinic: Clinic | None = None,

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from klyngedesk.gui.discard_guard import GuardedDialog
 from klyngedesk.i18n import tr
 
 
@@ -27,7 +28,7 @@ def _buttons(dialog: QDialog) -> QDialogButtonBox:
     return box
 
 
-class CorrectionDialog(QDialog):
+class CorrectionDialog(GuardedDialog):
     """Choose the measure, type the right number and say why; the old value stays in the history."""
 
     def __init__(self, lang: str, clinic_name: str, measures: list[tuple[str, str]], current: dict[str, float],
@@ -81,7 +82,7 @@ class CorrectionDialog(QDialog):
         return self.reason_edit.text().strip()
 
 
-class NoteDialog(QDialog):
+class NoteDialog(GuardedDialog):
     def __init__(self, lang: str, clinic_name: str, indicator_title: str | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("note_dialog")

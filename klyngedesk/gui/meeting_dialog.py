@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.model import Meeting, Period, Speaker, Topic
 from klyngedesk.core.period_names import period_label
 from klyngedesk.gui.clinic_dialog import tab_chain
+from klyngedesk.gui.discard_guard import GuardedDialog
 from klyngedesk.gui.display_names import DATE_FORMAT
 from klyngedesk.i18n import tr
 
@@ -37,7 +37,7 @@ def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:
     return tuple(line.strip() for line in edit.toPlainText().splitlines() if line.strip())
 
 
-class MeetingDialog(QDialog):
+class MeetingDialog(GuardedDialog):
     """After accept, `result_meeting` holds the meeting to save (the key is kept when editing)."""
 
     def __init__(self, lang: str, topics: list[Topic], periods: list[Period], meeting: Meeting | None = None,

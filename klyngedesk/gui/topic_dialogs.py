@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
@@ -22,12 +21,13 @@ from klyngedesk.core.model import Topic
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.references import add_reference_value
 from klyngedesk.core.store import Project
+from klyngedesk.gui.discard_guard import GuardedDialog
 from klyngedesk.gui.display_names import DATE_FORMAT
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.i18n import KlyngeError, tr
 
 
-class _FormDialog(QDialog):
+class _FormDialog(GuardedDialog):
     """A form with OK/Cancel; OK runs `save()`, a refusal is explained and the dialog stays open."""
 
     saved = Signal()
