@@ -267,3 +267,18 @@ def test_any_written_form_of_a_cpr_is_found_and_redacted(born: date, serial: int
     assert cpr_in_value(text)
     shown = redact(text)
     assert day + digits not in "".join(ch for ch in shown if ch.isdigit())
+
+
+def test_a_cpr_inside_a_formula_is_found(tmp_path: Path) -> None:
+    """The formula's result shows no CPR number, but the formula itself holds one."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["maaling", "vaerdi"])
+    ws.append(["kol_patienter", 12])
+    for i in range(3, 3000):  # enough cells that the formula sits past the first chunks of the sheet
+        ws.append([f"linje {i}", i])
+    ws["C2999"] = '=LEN("010170-1234")'
+    path = tmp_path / "formel.xlsx"
+    wb.save(path)
+    report = inspect_file(path)
+    assert report.refused and report.refusal.kind == "cpr" and "010170" not in report.refusal.message("da")

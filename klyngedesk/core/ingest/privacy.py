@@ -176,10 +176,17 @@ def _hits_in_bytes(stream: io.BufferedIOBase | io.BytesIO, decode: str = "utf-8"
 
 
 class _OutsideCells:
-    """A worksheet part without its <sheetData> (the cells, already scanned as values): what is left is
-    headers, footers, validation and link texts. Reads like a file."""
+    """A worksheet part without its cells' values (already scanned as values): its formulas, headers,
+    footers, validation and link texts. Reads like a file."""
 
     _START, _END = b"<sheetData", b"</sheetData>"
+    _FORMULA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f\b[^>]*>([^<]*)</(?:[A-Za-z_][\w.-]*:)?f>")
+
+    @classmethod
+    def _formulas(cls, cells: bytes, out: bytearray) -> None:
+        if b"<f" in cells or b":f" in cells:
+            for text in cls._FORMULA.findall(cells):
+                out += b">" + text + b"<"
 
     def __init__(self, stream) -> None:
         self.stream, self.inside, self.tail = stream, False, b""
@@ -196,8 +203,14 @@ class _OutsideCells:
                 if self.inside:
                     at = buf.find(self._END)
                     if at < 0:
-                        buf = buf[-keep:]
+                        last_open = buf.rfind(b"<f")
+                        cut = last_open if last_open >= 0 and buf.find(b"</f>", last_open) < 0 else buf.rfind(b"<")
+                        if cut < 0 or len(buf) - cut > 1 << 16:
+                            cut = max(len(buf) - keep, 0)
+                        self._formulas(buf[:cut], out)
+                        buf = buf[cut:]
                         break
+                    self._formulas(buf[:at], out)
                     buf, self.inside = buf[at + len(self._END):], False
                 else:
                     at = buf.find(self._START)
