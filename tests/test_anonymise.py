@@ -157,6 +157,8 @@ def test_small_counts_are_suppressed_in_the_demo(demo_project) -> None:
 
 def test_leak_check_finds_every_kind_of_identity(demo_project) -> None:
     k01 = demo_project.clinic("K01")
+    k01 = dataclasses.replace(k01, ehr_system="Clinea Solo")   # an EHR system only K01 uses identifies it
+    demo_project.update_clinic(k01)
     checker = leak_checker(demo_project, "2026-03")
     word = distinctive_words(k01.name)[0]
     yder_dotted = f"{k01.yder[:3]}.{k01.yder[3:]}"

@@ -79,7 +79,7 @@ def test_pack_writes_one_folder_per_meeting_with_every_file(packed) -> None:
     assert result.group.parent == result.folder and result.key.parent == result.folder
     assert set(result.personal) == set(clinics)
     for key, file in result.personal.items():
-        assert file.name == f"{clinics[key]}.pdf"           # named after the clinic, ready to e-mail
+        assert file.name == f"{key} {clinics[key]}.pdf"     # keyed by the clinic, named after it, ready to e-mail
     assert result.merged is not None and result.merged.exists()
     assert {"group", "key", "merged", "personal"} <= set(result.to_json())
     assert not list(result.folder.parent.glob(".*partial"))
@@ -164,12 +164,13 @@ def test_printing_freezes_the_codes(packed) -> None:
 
 
 def test_merged_file_holds_the_group_pages_then_every_personal_handout(packed) -> None:
+    """A confidential front sheet, the group handout on whole sheets, then per clinic a cover sheet and its handout."""
     _, result = packed
     group_pages = len(pypdf.PdfReader(str(result.group)).pages)
-    personal_pages = sum(len(pypdf.PdfReader(str(f)).pages) for f in result.personal.values())
+    personal_pages = sum(2 + len(pypdf.PdfReader(str(f)).pages) for f in result.personal.values())
     merged = page_texts(result.merged)
-    assert len(merged) == group_pages + personal_pages
-    assert merged[:group_pages] == page_texts(result.group)
+    assert len(merged) == 2 + group_pages + group_pages % 2 + personal_pages
+    assert merged[2:2 + group_pages] == page_texts(result.group)
 
 
 def test_english_pack_with_passwords_opens_only_with_the_password(packed_en_encrypted) -> None:
@@ -182,11 +183,12 @@ def test_english_pack_with_passwords_opens_only_with_the_password(packed_en_encr
             assert pdf.is_encrypted and pdf.encryption.R == 6 and len(pdf.pages) > 1
         text = " ".join(page_texts(file, result.passwords[clinic]))
         assert "Your clinic has code" in " ".join(text.split())
-    with pytest.raises(pikepdf.PasswordError):
-        pikepdf.open(result.merged)
-    key = " ".join(" ".join(page_texts(result.key)).split())
+    for confidential in (result.merged, result.key):       # the coordinator's password opens these
+        with pytest.raises(pikepdf.PasswordError):
+            pikepdf.open(confidential)
+    key = " ".join(" ".join(page_texts(result.key, result.print_all_password)).split())
     assert "CONFIDENTIAL — for the coordinator only" in key
-    assert all(pw in key for pw in result.passwords.values())
+    assert not any(pw in key for pw in result.passwords.values())   # passwords only on the password sheets
     group = [" ".join(t.split()) for t in page_texts(result.group)]
     assert "Group handout" in group[0] and "page 2 of" in group[1] and "Meeting 12 March 2026" in group[1]
 

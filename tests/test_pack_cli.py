@@ -29,13 +29,15 @@ def test_pack_command_writes_the_pack_and_prints_the_json_shape(demo_path: Path,
 
 
 def test_pack_command_in_english_with_passwords(demo_path: Path, tmp_path: Path, capsys) -> None:
-    code = main(["pack", str(demo_path), "--meeting", "2026-03", "--out", str(tmp_path), "--lang", "en",
-                 "--encrypt", "--json"])
+    sheets = tmp_path / "sheets" / "passwords.pdf"
+    code = main(["pack", str(demo_path), "--meeting", "2026-03", "--out", str(tmp_path / "out"), "--lang", "en",
+                 "--encrypt", "--password-sheets", str(sheets), "--json"])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     data = json.loads(captured.out)
     assert Path(data["group"]).name == "Group handout.pdf"
-    assert "password" not in captured.out.lower()                # passwords only in the key
+    assert data["encrypted"] and data["password_sheets"] == str(sheets) and sheets.exists()
+    assert "password sheets" in captured.err                     # told where the passwords are
     for path in data["personal"].values():
         with pytest.raises(pikepdf.PasswordError):
             pikepdf.open(path)

@@ -1,4 +1,5 @@
-"""`klyngedesk pack PROJECT --meeting M --out DIR [--lang da|en] [--encrypt] [--json]`: write the meeting pack."""
+"""`klyngedesk pack PROJECT --meeting M --out DIR [--lang da|en] [--encrypt --password-sheets PDF] [--json]`:
+write the meeting pack."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from klyngedesk.cli.output import EXIT_OK, emit_json, say
 from klyngedesk.core.render.pack import build_pack
 from klyngedesk.core.store import Project
-from klyngedesk.i18n import LANGUAGES, current_language, tr
+from klyngedesk.i18n import LANGUAGES, KlyngeError, current_language, tr
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -20,21 +21,28 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", dest="pack_lang", choices=LANGUAGES, default=None,
                    help=tr("language of the handouts (default: the message language, Danish)"))
     p.add_argument("--encrypt", action="store_true",
-                   help=tr("protect each personal handout with its own password (listed only in the key)"))
+                   help=tr("protect each personal handout with its own password (printed on the password sheets)"))
+    p.add_argument("--password-sheets", type=Path, default=None,
+                   help=tr("with --encrypt: where to save the password sheets to print (not in the pack folder)"))
     p.add_argument("--json", action="store_true", help=tr("machine-readable output on stdout"))
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     lang = args.pack_lang or getattr(args, "lang", None) or current_language()
+    if args.encrypt and args.password_sheets is None:
+        raise KlyngeError("--encrypt needs --password-sheets FILE.pdf: the passwords are printed from that file, "
+                          "kept apart from the pack folder.")
     with Project.open(args.project) as project:
-        result = build_pack(project, args.meeting, args.out, lang=lang, encrypt=args.encrypt)
+        result = build_pack(project, args.meeting, args.out, lang=lang, encrypt=args.encrypt,
+                            password_sheets=args.password_sheets if args.encrypt else None)
     if result.codes_drawn:
         say("Codes were drawn for the meeting {key}.", key=args.meeting)
     say("The pack for {key} is in {folder}: group handout, key, {n} personal handouts and a print-all file.",
         key=args.meeting, folder=str(result.folder), n=len(result.personal))
     if result.passwords:
-        say("Each personal handout has its own password; the passwords are listed only in the key.")
+        say("Each personal handout has its own password; print the password sheets in {path} and keep them apart "
+            "from the files.", path=str(result.password_sheets_path))
     say("The codes for {key} are now frozen.", key=args.meeting)
     if args.json:
         emit_json(result.to_json())
@@ -46,16 +54,16 @@ def selftest_step(folder: Path, project_path: Path) -> None:
     import pikepdf
 
     with Project.open(project_path) as project:
-        result = build_pack(project, "2026-12", folder / "pack", lang="da", encrypt=True)
+        result = build_pack(project, "2026-12", folder / "pack", lang="da", encrypt=True,
+                            password_sheets=folder / "adgangskoder.pdf")
         if not project.draw("2026-12")["frozen_at"]:
             raise RuntimeError("the pack did not freeze the codes")
-    pages = 0
-    for path in (result.group, result.key):
-        with pikepdf.open(path) as pdf:
-            pages += len(pdf.pages) if path == result.group else 0
+    with pikepdf.open(result.group) as pdf:
+        pages = 2 + len(pdf.pages) + len(pdf.pages) % 2      # the front sheet, the group handout on whole sheets
     for clinic, path in result.personal.items():
         with pikepdf.open(path, password=result.passwords[clinic]) as pdf:
-            pages += len(pdf.pages)
-    with pikepdf.open(result.merged, password=result.print_all_password or "") as pdf:
-        if len(pdf.pages) != pages:
-            raise RuntimeError(f"print-all file has {len(pdf.pages)} pages, expected {pages}")
+            pages += 2 + len(pdf.pages)                          # a cover sheet, then the handout
+    for path in (result.merged, result.key):
+        with pikepdf.open(path, password=result.print_all_password or "") as pdf:
+            if path == result.merged and len(pdf.pages) != pages:
+                raise RuntimeError(f"print-all file has {len(pdf.pages)} pages, expected {pages}")

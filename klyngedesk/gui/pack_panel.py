@@ -9,6 +9,7 @@ from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -70,6 +71,10 @@ class PackPanel(QGroupBox):
         self.open_button.setObjectName("open_pack_folder")
         self.open_button.setEnabled(False)
         self.open_button.clicked.connect(self.open_folder)
+        self.sheets_button = QPushButton(tr("Save the password sheets…", lang))
+        self.sheets_button.setObjectName("save_password_sheets")
+        self.sheets_button.setVisible(False)
+        self.sheets_button.clicked.connect(self.save_password_sheets)
         self.state = QLabel(tr("The pack: the group handout (codes only), a personal handout per clinic and your "
                                "confidential key. Printing freezes the codes for this meeting.", lang))
         self.state.setWordWrap(True)
@@ -90,6 +95,7 @@ class PackPanel(QGroupBox):
         buttons.addWidget(self.build_button)
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.sheets_button)
         split = QSplitter()
         split.addWidget(self.file_list)
         split.addWidget(self.scroll)
@@ -179,9 +185,9 @@ class PackPanel(QGroupBox):
         lang = self._lang
         self.file_list.clear()
         entries = [(tr("Group handout (codes only)", lang), result.group, None),
-                   (tr("Confidential key (for you only)", lang), result.key, None)]
+                   (tr("Confidential key (for you only)", lang), result.key, result.print_all_password)]
         if result.merged:
-            entries.append((tr("Everything for printing", lang), result.merged, None))
+            entries.append((tr("Everything for printing", lang), result.merged, result.print_all_password))
         names = {c.key: c.name for c in self._project.clinics()} if self._project else {}
         for clinic, path in sorted(result.personal.items()):
             entries.append((tr("Personal handout: {name}", lang, name=names.get(clinic, clinic)), path,
@@ -194,6 +200,11 @@ class PackPanel(QGroupBox):
         self.state.setText(tr("The pack was written to {folder}. The codes are now frozen for this meeting.", lang,
                               folder=str(result.folder)))
         self.open_button.setEnabled(True)
+        self.sheets_button.setVisible(result.password_sheets is not None)
+        if result.password_sheets is not None:
+            self.state.setText(self.state.text() + " " + tr(
+                "The passwords are only on the password sheets: save them outside the pack folder and print them.",
+                lang))
         self.file_list.setCurrentRow(0)
         self.ctx.holder.data_changed.emit()
         self.pack_written.emit(result)
@@ -220,6 +231,26 @@ class PackPanel(QGroupBox):
             page.setPixmap(QPixmap.fromImage(image))
             page.setAccessibleName(tr("Page {n}", self._lang, n=number))
             self.pages_layout.addWidget(page)
+
+    def save_password_sheets(self) -> None:
+        """Save the password sheets where the coordinator chooses, never inside the pack folder."""
+        result = self.result
+        if result is None or result.password_sheets is None:
+            return
+        name = f"{tr('Password sheets', self._lang)} - {result.folder.name}.pdf"
+        start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+        path, _ = QFileDialog.getSaveFileName(self, tr("Save the password sheets…", self._lang),
+                                              str(Path(start) / name), "PDF (*.pdf)")
+        if not path:
+            return
+        if Path(path).resolve().is_relative_to(result.folder.resolve()):
+            self.state.setText(tr("The password sheets must not be saved in the pack folder {folder}: choose another "
+                                  "place (e.g. a USB stick), print them and keep them apart from the files.",
+                                  self._lang, folder=str(result.folder)))
+            return
+        Path(path).write_bytes(result.password_sheets)
+        self.state.setText(tr("The password sheets were saved to {path}. Print them and keep them apart from the "
+                              "files.", self._lang, path=path))
 
     def open_folder(self) -> None:
         folder = self.result.folder if self.result is not None else self.written_folder

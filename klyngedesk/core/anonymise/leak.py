@@ -1,16 +1,16 @@
-"""The leak check: scans text meant for group use for any identity string of the cluster's clinics."""
+"""The leak check: finds any identity string of the cluster's clinics in text meant for others to read."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 
 from klyngedesk.core.model import Clinic
 from klyngedesk.core.store import Project
-from klyngedesk.i18n import KlyngeError
+from klyngedesk.i18n import KlyngeError, tr
 
 # Words in clinic names that identify nobody on their own (a name's other words are "distinctive").
 GENERIC_WORDS = frozenset({
@@ -19,46 +19,94 @@ GENERIC_WORDS = frozenset({
     "klinikken", "klinikker", "sundhedshus", "sundhedshuset", "center", "centret", "centeret", "huset",
     "almen", "almenpraksis", "medicin", "familielæge", "familielægerne", "doctors", "clinic", "practice",
     "medical", "centre", "group", "gruppe", "gruppen", "and", "the", "og", "ved", "på", "i", "v",
+    "centrum", "city", "doktor", "doktorerne", "lægegruppen", "lægehusene", "speciallæge",
 })
-_DIGIT_SEPARATORS = re.compile(r"(?<=\d)[.\s\u00a0\u202f-](?=\d)")
-_WHITESPACE = re.compile(r"\s+")
-_WORD_CHAR = re.compile(r"\w")
+# Kinds of identity, as the user is told about them (never the text itself).
+KIND_LABELS = {
+    "name": "a clinic's name", "name_word": "part of a clinic's name", "doctor": "a doctor's name",
+    "doctor_surname": "a doctor's surname", "yder": "a yder number", "address": "an address",
+    "email": "an e-mail address", "ehr": "an EHR system that points to one clinic",
+}
+EHR_SHARED_BY = 3      # an EHR system used by fewer clinics than this identifies them
+MIN_YDER_DIGITS = 4    # a yder number is also found without its leading zeros when this many digits remain
+
+# Invisible characters a name can hide behind: soft hyphen, zero-width space/joiners, word joiner, BOM,
+# Mongolian vowel separator, combining grapheme joiner, and the markers PDF text extractors leave for
+# hyphenation (U+0002, U+FFFE).
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u180e\u034f\u0002\ufffe"), None)
+# Danish letters folded to their two-letter spelling (Ågaard = Aagaard, Kjærsgaard = Kjaersgaard).
+_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "&": " og ", "\u2019": "'", "\u2018": "'",
+                       "\u02bc": "'", "`": "'", "\u00b4": "'"})
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
+_DIGIT_RUN = re.compile(r"\d+(?:[ .\-/]\d+)*")
+_DIGITS = re.compile(r"\d+")
+_SYNONYMS = {"and": "og"}   # "&" is read as "og" (and "and"), so "Holm & Bøg" is "Holm og Bøg"
 
 
 class IdentityLeak(KlyngeError):
-    """Group material contains an identity string of a clinic that did not consent: never print it."""
+    """Text for others contains an identity string of a clinic that may not be named there: never print it."""
+
+    def __init__(self, msgid: str, /, *, leaks: Iterable[Leak] = (), **params: object) -> None:
+        super().__init__(msgid, **params)
+        self.leaks = list(leaks)
+
+    def message(self, lang: str | None = None) -> str:
+        """The message with its `kinds` (a list of kind keys) named in words of `lang`."""
+        params = dict(self.params)
+        if "kinds" in params:
+            params["kinds"] = kinds_text(params["kinds"], lang)  # type: ignore[arg-type]
+        return tr(self.msgid, lang, **params)
 
 
 @dataclass(frozen=True)
 class Leak:
-    kind: str        # "name" | "name_word" | "yder" | "doctor" | "address" | "email" | "ehr"
+    kind: str        # one of KIND_LABELS
     clinic: str      # clinic key (for the coordinator's eyes only)
-    found: str
+    found: str       # the identity string (never shown to the user in an error message)
 
 
-def _norm(text: str) -> str:
-    """NFC, case-folded, every run of whitespace (line breaks, tabs, non-breaking spaces) as one space."""
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text).casefold())
+def normalise(text: str) -> str:
+    """Text as the check compares it: invisible characters removed, NFKC, case-folded, æøå folded."""
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    return unicodedata.normalize("NFKC", text.casefold()).translate(_FOLD)
+
+
+def tokens(text: str) -> list[str]:
+    """The words and numbers of a text, normalised; a decimal number ("19,2") is one token."""
+    return [_SYNONYMS.get(t, t) for t in _TOKEN.findall(normalise(text))]
 
 
 def distinctive_words(name: str) -> list[str]:
     """The words of a clinic name that point to that clinic (not 'Lægehuset', 'og', numbers...)."""
-    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", unicodedata.normalize("NFC", name))
-    return [w for w in words if len(w) >= 4 and _norm(w) not in GENERIC_WORDS]
+    words = re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", unicodedata.normalize("NFKC", name.translate(_INVISIBLE)))
+    parts = [p for w in words for p in ([w, *w.split("-")] if "-" in w else [w])]
+    seen = dict.fromkeys(w for w in parts if len(w) >= 4 and w.casefold() not in GENERIC_WORDS)
+    return list(seen)
 
 
-def identity_strings(clinic: Clinic, consented: bool = False) -> list[tuple[str, str]]:
-    """(kind, string) pairs that must not appear in group material for this clinic.
+def _doctor_strings(doctor: str) -> list[tuple[str, str]]:
+    """A doctor's full name, first and last name without middle names, and the surname alone."""
+    words = doctor.split()
+    out = [("doctor", doctor)]
+    if len(words) >= 3:
+        out.append(("doctor", f"{words[0]} {words[-1]}"))
+    if len(words) >= 2 and len(words[-1].strip(".")) >= 3:
+        out.append(("doctor_surname", words[-1]))
+    return out
+
+
+def identity_strings(clinic: Clinic, consented: bool = False, ehr_identifies: bool = True) -> list[tuple[str, str]]:
+    """(kind, string) pairs that must not appear where this clinic may not be named.
 
     A consenting clinic may be shown by name (and its doctors and EHR system may be mentioned), but its
-    yder number, address and e-mail are never group material.
+    yder number, address and e-mail are never material for others.
     """
     out: list[tuple[str, str]] = []
     if not consented:
         out.append(("name", clinic.name))
         out += [("name_word", w) for w in distinctive_words(clinic.name)]
-        out += [("doctor", d) for d in clinic.doctors if d.strip()]
-        if clinic.ehr_system:
+        out += [pair for d in clinic.doctors if d.strip() for pair in _doctor_strings(d.strip())]
+        if clinic.ehr_system and ehr_identifies:
             out.append(("ehr", clinic.ehr_system))
     if clinic.yder:
         out.append(("yder", clinic.yder))
@@ -70,97 +118,168 @@ def identity_strings(clinic: Clinic, consented: bool = False) -> list[tuple[str,
     if clinic.email:
         out.append(("email", clinic.email))
         domain = clinic.email.rsplit("@", 1)[-1]
-        if "." in domain and not domain.endswith(("gmail.com", "hotmail.com", "outlook.com")):
+        if "." in domain and not domain.endswith(("gmail.com", "hotmail.com", "outlook.com", "live.dk",
+                                                   "yahoo.com", "icloud.com", "mail.dk")):
             out.append(("email", domain))
     return [(k, s.strip()) for k, s in out if s and s.strip()]
 
 
-@lru_cache(maxsize=64)
-def _scanner(strings: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, tuple[str, ...]]]:
-    """One pattern for all `strings` (normalised): at every position where one of them starts as whole
-    words, it captures the longest. With it, each string's whole-word prefixes among `strings` (itself
-    included): they occur at the same position. Cached, so checkers over the same clinics share one
-    compiled pattern (the group checks of a meeting, the anonymised table of each topic)."""
-    if not strings:
-        return None, {}
-    body = "|".join(re.escape(s) for s in sorted(strings, key=lambda s: (-len(s), s)))
-    present = set(strings)
-    prefixes = {s: tuple(s[:n] for n in range(1, len(s) + 1)
-                         if s[:n] in present and (n == len(s) or not _WORD_CHAR.match(s[n]))) for s in strings}
-    return re.compile(rf"(?<!\w)(?=({body})(?!\w))"), prefixes
+_END = ""   # the trie key under which a node lists what ends there (no token is empty)
 
 
-def _spans(pattern: re.Pattern[str] | None, text: str) -> list[tuple[int, str]]:
-    """(start, longest string) at every position where one of the pattern's strings occurs as whole words."""
-    return [(m.start(), m.group(1)) for m in pattern.finditer(text)] if pattern is not None else []
+@dataclass
+class _Trie:
+    """Token sequences in a trie: matching at each token start follows at most the longest sequence's length."""
+
+    root: dict = field(default_factory=dict)
+
+    def add(self, words: list[str], value: object) -> None:
+        if not words:
+            return
+        node = self.root
+        for word in words:
+            node = node.setdefault(word, {})
+        node.setdefault(_END, []).append(value)
+
+    def spans(self, words: list[str]) -> list[tuple[int, int, object]]:
+        """(start, end, value) for every sequence found as whole tokens; its last word may carry a Danish
+        genitive s ("Havnegades", "Holmgaards"; "Holmgaard's" and "Jens'" are the word itself)."""
+        out: list[tuple[int, int, object]] = []
+        for i in range(len(words)):
+            node = self.root
+            for j in range(i, len(words)):
+                word = words[j]
+                if len(word) > 1 and word.endswith("s"):
+                    genitive = node.get(word[:-1])
+                    if genitive is not None:
+                        out += [(i, j + 1, v) for v in genitive.get(_END, ())]
+                node = node.get(word)
+                if node is None:
+                    break
+                out += [(i, j + 1, v) for v in node.get(_END, ())]
+        return out
+
+
+def _is_number(word: str) -> bool:
+    return word[:1].isdigit()
 
 
 class LeakChecker:
-    """Identity strings of a set of clinics in one compiled pattern; `find(text)` lists every hit.
+    """Identity strings of a set of clinics, compiled once; `find(text)` lists every hit in one pass.
 
-    Text and strings are compared case-folded with any run of whitespace as one space, so a name wrapped
-    over two lines is found, and so is an allowed (consenting) name: a hit is forgiven only when it lies
-    wholly inside an allowed name, never when it reaches beyond it.
+    Text and strings are compared as token sequences of normalised text (see `normalise`), so a name
+    wrapped over lines, spaced oddly, split by an invisible character or in the genitive is found. A hit
+    is forgiven only when it lies wholly inside an allowed name (a consenting clinic's, or the own clinic's
+    in its personal handout), or when an address's only part outside such a name is a number (the value
+    printed after "Lægeklinikken Bøgevej" is not the address "Bøgevej 19").
     """
 
     def __init__(self, clinics: Iterable[Clinic], consenting: Iterable[str] = (), allowed: Iterable[str] = (),
-                 common_words: Iterable[str] = ()) -> None:
-        """`common_words`: words that identify no clinic here (e.g. the town in the cluster's name)."""
+                 common_words: Iterable[str] = (), own: str | None = None) -> None:
+        """`common_words`: words that identify no clinic here (e.g. the town in the cluster's name);
+        `own`: the clinic whose personal handout this is (nothing of its own identity is a leak)."""
         consenting = set(consenting)
-        common = {_norm(w) for w in common_words}
+        common = {normalise(w) for w in common_words}
         clinics = list(clinics)
-        allowed_names = {_norm(a).strip() for a in allowed if a} | {_norm(c.name).strip() for c in clinics
-                                                                     if c.key in consenting}
-        self._allowed = _scanner(tuple(sorted(a for a in allowed_names if a)))[0]
-        owners: dict[str, list[Leak]] = {}
+        users = Counter(normalise(c.ehr_system).strip() for c in clinics if c.ehr_system)
+        self._allowed = _Trie()
+        for name in {*(a for a in allowed if a), *(c.name for c in clinics if c.key in consenting or c.key == own)}:
+            self._allowed.add(tokens(name), name)
+        self._trie = _Trie()
+        self._yder: dict[str, list[Leak]] = {}
         for clinic in clinics:
-            for kind, text in identity_strings(clinic, clinic.key in consenting):
-                norm = _norm(text).strip()
-                if kind == "name_word" and norm in common:
+            if clinic.key == own:
+                continue
+            ehr_identifies = bool(clinic.ehr_system) and users[normalise(clinic.ehr_system or "").strip()] < EHR_SHARED_BY
+            for kind, text in identity_strings(clinic, clinic.key in consenting, ehr_identifies):
+                leak = Leak(kind, clinic.key, text)
+                if kind == "yder":
+                    digits = "".join(_DIGITS.findall(text))
+                    for form in {digits, digits.lstrip("0")}:
+                        if form and (form == digits or len(form) >= MIN_YDER_DIGITS):
+                            self._yder.setdefault(form, []).append(leak)
                     continue
-                owners.setdefault(norm, []).append(Leak(kind, clinic.key, text))
-        self._owners = owners
-        self._scan, self._prefixes = _scanner(tuple(sorted(owners)))
-        self._yder = _scanner(tuple(sorted(s for s, hits in owners.items() if any(h.kind == "yder" for h in hits))))[0]
+                if kind == "name_word" and normalise(text) in common:
+                    continue
+                self._trie.add(tokens(text), leak)
 
     def find(self, text: str) -> list[Leak]:
+        """Every identity string in `text` that may not be there (each once)."""
         if not text:
             return []
-        norm = _norm(text)
-        allowed = [(start, start + len(s)) for start, s in _spans(self._allowed, norm)]
+        words = tokens(text)
+        allowed = [(a, b) for a, b, _ in self._allowed.spans(words)]
         found: dict[Leak, None] = {}
-        for start, longest in _spans(self._scan, norm):
-            for string in self._prefixes[longest]:
-                end = start + len(string)
-                if not any(a <= start and end <= b for a, b in allowed):
-                    found.update(dict.fromkeys(self._owners[string]))
-        masked = norm
-        for a, b in reversed(allowed):
-            masked = masked[:a] + " " * (b - a) + masked[b:]
-        for _, number in _spans(self._yder, _DIGIT_SEPARATORS.sub("", masked)):  # also "123.456", "123 456"
-            found.update(dict.fromkeys(h for h in self._owners[number] if h.kind == "yder"))
+        for start, end, value in self._trie.spans(words):
+            assert isinstance(value, Leak)
+            if any(a <= start and end <= b for a, b in allowed):
+                continue
+            if value.kind == "address" and any(
+                    a < end and start < b and all(_is_number(words[k]) for k in range(start, end) if not a <= k < b)
+                    for a, b in allowed):
+                continue
+            found[value] = None
+        for leak in self._yder_hits(normalise(text)):
+            found[leak] = None
         return list(found)
 
+    def _yder_hits(self, norm: str) -> list[Leak]:
+        """Yder numbers in any run of digit groups ("123456", "123 456", "12.34.56", "023456" or "23456"),
+        but not inside a decimal number ("12.345,6")."""
+        if not self._yder:
+            return []
+        out: list[Leak] = []
+        for run in _DIGIT_RUN.finditer(norm):
+            if run.start() >= 2 and norm[run.start() - 1] == "," and norm[run.start() - 2].isdigit():
+                continue   # the decimals of a number
+            groups = _DIGITS.findall(run.group())
+            decimal_after = norm[run.end():run.end() + 2][:1] == "," and norm[run.end() + 1:run.end() + 2].isdigit()
+            for a in range(len(groups)):
+                digits = ""
+                for b in range(a, len(groups)):
+                    digits += groups[b]
+                    if len(digits) > 8:
+                        break
+                    if b == len(groups) - 1 and decimal_after:
+                        break
+                    for form in (digits, digits.lstrip("0")):
+                        out += self._yder.get(form, [])
+        return out
+
     def check(self, texts: str | Iterable[str]) -> None:
-        """Raise IdentityLeak (loudly, naming what was found) if any text contains an identity string."""
+        """Raise IdentityLeak (saying which kinds of identity, never the text) if any text contains one."""
         if isinstance(texts, str):
             texts = [texts]
         leaks = [leak for text in texts for leak in self.find(text)]
         if leaks:
-            found = "; ".join(sorted({f"{leak.kind}: {leak.found} ({leak.clinic})" for leak in leaks}))
-            raise IdentityLeak("Identity leak: group material contains identifying text of a clinic that has "
-                               "not consented to be named: {found}", found=found)
+            raise IdentityLeak("Identity leak: the text contains {kinds} of a clinic that may not be named "
+                               "there. Nothing was written.", leaks=leaks, kinds=leak_kinds(leaks))
 
 
-def leak_checker(project: Project, meeting: str | None = None, allowed: Iterable[str] = ()) -> LeakChecker:
-    """A checker for every clinic of the project; clinics consenting at `meeting` may be named."""
-    consenting = project.consents(meeting) if meeting else set()
+def leak_kinds(leaks: Iterable[Leak]) -> list[str]:
+    """The distinct kinds of identity among `leaks`, in a fixed order."""
+    return sorted({leak.kind for leak in leaks}, key=list(KIND_LABELS).index)
+
+
+def kinds_text(kinds: Iterable[str], lang: str | None = None) -> str:
+    """"a doctor's surname and a yder number" in the given language."""
+    labels = [tr(KIND_LABELS[k], lang) for k in kinds]
+    if len(labels) <= 1:
+        return "".join(labels)
+    return tr("{items} and {last}", lang, items=", ".join(labels[:-1]), last=labels[-1])
+
+
+def leak_checker(project: Project, meeting: str | None = None, allowed: Iterable[str] = (),
+                 own: str | None = None) -> LeakChecker:
+    """A checker for every clinic of the project; clinics consenting at `meeting` may be named, and so may
+    `own` (the clinic whose personal handout is checked: then no other clinic may be named)."""
+    consenting = project.consents(meeting) if meeting and own is None else set()
     cluster = project.cluster()
     common = distinctive_words(" ".join((cluster.name, cluster.municipality, cluster.region)))
-    return LeakChecker(project.clinics(), consenting, allowed, common)
+    return LeakChecker(project.clinics(), consenting, allowed, common, own=own)
 
 
 def check_no_leak(texts: str | Iterable[str], project: Project, meeting: str | None = None,
                   allowed: Iterable[str] = ()) -> None:
-    """Scan any text produced for group use; raises IdentityLeak naming each identity string found."""
+    """Scan any text produced for group use; raises IdentityLeak saying which kinds of identity were found."""
     leak_checker(project, meeting, allowed).check(texts)

@@ -1,11 +1,11 @@
-"""The confidential key: code to clinic, consents, the draw's date and the handouts' passwords."""
+"""The confidential key: code to clinic, consents and the draw's date (passwords are on separate sheets)."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
-from xml.sax.saxutils import escape
 
 from reportlab.platypus import Flowable, Spacer
 
@@ -14,7 +14,7 @@ from klyngedesk.core.model import Meeting
 from klyngedesk.core.render.group_handout import document_info
 from klyngedesk.core.render.indicator_pages import code_order
 from klyngedesk.core.render.page_template import CONTENT_WIDTH, PackDocument
-from klyngedesk.core.render.sections import bullets, data_table, facts_table, p, rich
+from klyngedesk.core.render.sections import bullets, data_table, facts_table, p
 from klyngedesk.i18n import tr
 
 
@@ -24,7 +24,6 @@ class KeyRow:
     clinic_name: str
     yder: str
     consented: bool
-    password: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ class KeyMaterial:
     drawn_at: str                 # ISO timestamp of the draw
     scheme: str
     printed_at: str               # ISO timestamp of this pack
-    print_all_password: str | None = None
+    encrypted: bool = False       # the handouts have passwords (printed on the password sheets, never here)
 
 
 def _when(iso: str, lang: str) -> str:
@@ -47,7 +46,6 @@ def _when(iso: str, lang: str) -> str:
 
 
 def key_story(material: KeyMaterial, meeting: Meeting, cluster_name: str, lang: str) -> list[Flowable]:
-    encrypted = any(r.password for r in material.rows)
     story: list[Flowable] = [
         p(tr("CONFIDENTIAL — for the coordinator only", lang), "banner"),
         p(tr("Key to the codes", lang), "title"),
@@ -63,29 +61,20 @@ def key_story(material: KeyMaterial, meeting: Meeting, cluster_name: str, lang: 
     ]
     header = [tr("Code", lang), tr("Practice", lang), tr("Yder number", lang), tr("Named", lang)]
     widths = [40, 190, 70, 50]
-    if encrypted:
-        header.append(tr("Password", lang))
-        widths.append(CONTENT_WIDTH - sum(widths))
-    else:
-        widths[1] += CONTENT_WIDTH - sum(widths)
-    rows = []
-    for r in sorted(material.rows, key=lambda r: code_order(r.code)):
-        cells = [r.code, r.clinic_name, r.yder or "–", tr("yes", lang) if r.consented else tr("no", lang)]
-        if encrypted:
-            cells.append(r.password or "–")
-        rows.append(cells)
-    story.append(data_table(header, rows, widths, align_right_from=len(header), size=9,
-                            strong_cols=(4,) if encrypted else ()))
-    if material.print_all_password:
-        story += [Spacer(1, 8), rich(escape(tr("The print-all file is protected with the password {password}.", lang,
-                                               password="\x00")).replace(
-            "\x00", f'<b>{escape(material.print_all_password)}</b>'))]
+    widths[1] += CONTENT_WIDTH - sum(widths)
+    rows = [[r.code, r.clinic_name, r.yder or "–", tr("yes", lang) if r.consented else tr("no", lang)]
+            for r in sorted(material.rows, key=lambda r: code_order(r.code))]
+    story.append(data_table(header, rows, widths, align_right_from=len(header), size=9))
     story += [p(tr("Keep this sheet apart from the handouts", lang), "h3"), bullets([
         tr("Never hand it out or show it on the projector. The codes were frozen when this pack was printed: "
            "the same codes are used in every handout of the meeting.", lang),
         tr("A clinic that agreed to be named appears by name in the group handout for this meeting only.", lang),
-    ] + ([tr("Each personal handout opens only with its clinic's password. Send the password by another "
-             "channel than the file (e.g. by phone or SMS).", lang)] if encrypted else []), "body")]
+        tr("The print-all file pairs every clinic's name with its code too: keep and destroy it like this key.",
+           lang),
+    ] + ([tr("Each personal handout opens only with its clinic's password, and this key and the print-all file "
+             "with the coordinator's. The passwords are on the password sheets, printed apart from the files and "
+             "never saved in the pack folder: hand each clinic its sheet or read the password by phone.", lang)]
+         if material.encrypted else []), "body")]
     return story
 
 
@@ -95,3 +84,10 @@ def render_key(target: str | Path | BinaryIO, material: KeyMaterial, meeting: Me
                          subject=tr("CONFIDENTIAL — for the coordinator only", lang),
                          banner=tr("CONFIDENTIAL", lang))
     PackDocument(target, info).build_story(key_story(material, meeting, cluster_name, lang))
+
+
+def key_pdf(material: KeyMaterial, meeting: Meeting, cluster_name: str, lang: str) -> bytes:
+    """The key as PDF bytes."""
+    buffer = io.BytesIO()
+    render_key(buffer, material, meeting, cluster_name, lang)
+    return buffer.getvalue()

@@ -16,10 +16,12 @@ import pikepdf
 from klyngedesk.core.anonymise import LeakChecker, anonymised_table, draw_codes, freeze_codes, leak_checker
 from klyngedesk.core.collate import IndicatorTable, collate
 from klyngedesk.core.model import Meeting, Topic
+from klyngedesk.core.render import seal
 from klyngedesk.core.render.chart_builder import OwnFigures
 from klyngedesk.core.render.group_handout import render_group
 from klyngedesk.core.render.indicator_pages import TopicMaterial
-from klyngedesk.core.render.key_document import KeyMaterial, KeyRow, render_key
+from klyngedesk.core.render.key_document import KeyMaterial, KeyRow, key_pdf
+from klyngedesk.core.render.leakscan import Section, scan_document, scan_pdf
 from klyngedesk.core.render.personal_handout import Action, PersonalMaterial, render_personal
 from klyngedesk.core.store import Project
 from klyngedesk.core.store.connection import now_iso
@@ -35,16 +37,19 @@ class PackResult:
     key: Path
     personal: dict[str, Path] = field(default_factory=dict)
     merged: Path | None = None
-    passwords: dict[str, str] = field(default_factory=dict)   # in memory only: printed in the key, never in JSON
-    print_all_password: str | None = None
+    passwords: dict[str, str] = field(default_factory=dict)   # in memory and on the password sheets only
+    print_all_password: str | None = None                     # opens the print-all file and the key
     codes_drawn: bool = False
+    password_sheets: bytes | None = None                      # the PDF to print; never written beside the files
+    password_sheets_path: Path | None = None                  # where it was saved, if the caller chose a place
 
     def to_json(self) -> dict:
         """The `pack --json` shape of CLI.md."""
         return {"group": str(self.group), "key": str(self.key),
                 "personal": {k: str(v) for k, v in self.personal.items()},
                 "merged": str(self.merged) if self.merged else None, "folder": str(self.folder),
-                "encrypted": bool(self.passwords), "codes_drawn": self.codes_drawn}
+                "encrypted": bool(self.passwords), "codes_drawn": self.codes_drawn,
+                "password_sheets": str(self.password_sheets_path) if self.password_sheets_path else None}
 
 
 def new_password() -> str:
@@ -53,10 +58,29 @@ def new_password() -> str:
     return "-".join(chars[i:i + 4] for i in range(0, 12, 4))
 
 
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
 def safe_file_name(text: str) -> str:
-    """A file name that works on Windows, macOS and Linux: no separators or reserved characters."""
+    """A file name that works on Windows, macOS and Linux: no separators, reserved characters or names."""
     cleaned = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", text).strip(" .-")
-    return re.sub(r"\s+", " ", cleaned)[:120] or "pack"
+    cleaned = re.sub(r"\s+", " ", cleaned)[:120].rstrip(" .") or "pack"
+    return f"{cleaned}_" if cleaned.split(".")[0].casefold() in _WINDOWS_RESERVED else cleaned
+
+
+def personal_file_names(clinics: dict[str, str]) -> dict[str, str]:
+    """Clinic key -> its handout's file name (without .pdf), keyed by the clinic key so that no two clinics
+    share a file, also where names clean to the same text or differ only in case (Windows, macOS)."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for key in sorted(clinics, key=lambda k: (clinics[k].casefold(), k)):
+        stem = safe_file_name(f"{key} {clinics[key]}")
+        name, n = stem, 2
+        while name.casefold() in taken:
+            name, n = f"{stem} ({n})", n + 1
+        taken.add(name.casefold())
+        names[key] = name
+    return names
 
 
 def _indicator_measures(topic: Topic) -> dict[str, set[str]]:
@@ -145,35 +169,43 @@ class _Pack:
         general = tuple(n["text"] for n in notes if not n["measure"] and n["period"] in self.periods)
         return PersonalMaterial(self.clinics[clinic].name, code, own, actions, general, tuple(materials))
 
-    def personal_checker(self, clinic: str) -> LeakChecker:
-        """No other clinic's identity in this clinic's handout (its own name is what it should carry)."""
-        others = [c for k, c in self.clinics.items() if k != clinic]
-        return LeakChecker(others, (), allowed=[self.clinics[clinic].name])
-
 
 def build_pack(project: Project, meeting: str, out_dir: str | Path, *, lang: str = "da", encrypt: bool = False,
-               progress: Callable[[float], None] | None = None,
+               password_sheets: str | Path | None = None, progress: Callable[[float], None] | None = None,
                cancel: Callable[[], bool] | None = None) -> PackResult:
     """Write the meeting's pack into a folder under out_dir and freeze the meeting's codes.
 
-    Draws codes first if the meeting has none. Every group text is leak-checked before anything is
-    written; the folder appears only when every file is complete, and the draw and the freeze are one
-    transaction with it: a failure leaves nothing behind, neither files nor a new draw.
+    Draws codes first if the meeting has none. Every page of every file is leak-checked on its final text
+    before anything is written; the folder appears only when every file is complete, and the draw and the
+    freeze are one transaction with it: a failure leaves nothing behind, neither files nor a new draw.
+    With `encrypt`, each personal handout gets its own password, the print-all file and the key the
+    coordinator's; the passwords are only in the result and on the password sheets, which are saved to
+    `password_sheets` if given (never inside the pack folder) for the coordinator to print.
     """
     with project.transaction():
-        return _build(project, meeting, Path(out_dir), lang, encrypt, progress, cancel)
+        return _build(project, meeting, Path(out_dir), lang, encrypt,
+                      Path(password_sheets) if password_sheets else None, progress, cancel)
 
 
-def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bool,
+@dataclass
+class _Files:
+    """The pack's files as bytes, checked, before anything is written."""
+
+    group: bytes = b""
+    personal: dict[str, bytes] = field(default_factory=dict)
+    merged: bytes = b""
+    key: bytes = b""
+    sheets: bytes | None = None
+
+
+def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bool, sheets_path: Path | None,
            progress: Callable[[float], None] | None, cancel: Callable[[], bool] | None) -> PackResult:
     pack = _Pack(project, meeting, lang)
     folder = out_dir / safe_file_name(f"{pack.meeting.date.isoformat()} {pack.meeting.title}")
-    partial = out_dir / f".{folder.name}.partial"
-    created_out_dir = not out_dir.exists()
-    if partial.exists():
-        shutil.rmtree(partial)
-    project.note_scratch(partial)  # a pack killed half-way is cleaned up when the project is next opened
-    (partial / _personal_dir(lang)).mkdir(parents=True)
+    if sheets_path is not None and _inside(sheets_path, folder):
+        raise KlyngeError("The password sheets must not be saved in the pack folder {folder}: choose another "
+                          "place (e.g. a USB stick), print them and keep them apart from the files.",
+                          folder=str(folder))
     steps = len(pack.codes) + 3
     done = 0
 
@@ -185,40 +217,29 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
         if progress:
             progress(done / steps)
 
+    files, names, passwords, print_all_password = _render(pack, encrypt, tick)
+    tick()
+    partial = out_dir / f".{folder.name}.partial"
+    created_out_dir = not out_dir.exists()
+    if partial.exists():
+        shutil.rmtree(partial)
+    project.note_scratch(partial)  # a pack killed half-way is cleaned up when the project is next opened
     try:
-        group_checker = leak_checker(project, meeting)
-        group_bytes = io.BytesIO()
-        render_group(group_bytes, pack.group_materials(), pack.meeting, pack.cluster_name, lang,
-                     check=group_checker.check, general_notes=pack.group_notes()[1])
+        (partial / _personal_dir(lang)).mkdir(parents=True)
         group_path = partial / f"{tr('Group handout', lang)}.pdf"
-        group_path.write_bytes(group_bytes.getvalue())
-        tick()
-        passwords: dict[str, str] = {}
-        personal_bytes: dict[str, bytes] = {}
-        personal_paths: dict[str, Path] = {}
-        for clinic in sorted(pack.codes, key=lambda k: pack.clinics[k].name.casefold()):
-            buffer = io.BytesIO()
-            render_personal(buffer, pack.personal_material(clinic), pack.meeting, pack.cluster_name, lang,
-                            check=pack.personal_checker(clinic).check)
-            personal_bytes[clinic] = buffer.getvalue()
-            path = partial / _personal_dir(lang) / f"{safe_file_name(pack.clinics[clinic].name)}.pdf"
-            if encrypt:
-                passwords[clinic] = new_password()
-                _write_encrypted(personal_bytes[clinic], path, passwords[clinic])
-            else:
-                path.write_bytes(personal_bytes[clinic])
-            personal_paths[clinic] = path
-            tick()
-        print_all_password = new_password() if encrypt else None
-        merged_path = partial / f"{tr('Print all', lang)}.pdf"
-        _merge([(tr("Group handout", lang), group_bytes.getvalue())] +
-               [(pack.clinics[k].name, personal_bytes[k]) for k in personal_paths], merged_path, print_all_password)
-        tick()
+        group_path.write_bytes(files.group)
+        personal_paths = {k: partial / _personal_dir(lang) / f"{names[k]}.pdf" for k in files.personal}
+        for clinic, path in personal_paths.items():
+            path.write_bytes(files.personal[clinic])
+        merged_path = partial / f"{tr('Print all', lang)} - {tr('CONFIDENTIAL', lang)}.pdf"
+        merged_path.write_bytes(files.merged)
         key_path = partial / f"{tr('KEY - CONFIDENTIAL', lang)}.pdf"
-        rows = tuple(KeyRow(pack.codes[k], c.name, c.yder, k in pack.consents, passwords.get(k))
-                     for k, c in pack.clinics.items())
-        render_key(key_path, KeyMaterial(rows, pack.draw["drawn_at"], pack.draw["scheme"], now_iso(),
-                                         print_all_password), pack.meeting, pack.cluster_name, lang)
+        key_path.write_bytes(files.key)
+        if sheets_path is not None and files.sheets is not None:
+            sheets_path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = sheets_path.with_name(f".{sheets_path.name}.partial")
+            temporary.write_bytes(files.sheets)
+            temporary.replace(sheets_path)
         tick()
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -236,21 +257,105 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
         return folder / path.relative_to(partial)
 
     return PackResult(folder, moved(group_path), moved(key_path), {k: moved(v) for k, v in personal_paths.items()},
-                      moved(merged_path), passwords, print_all_password, pack.codes_drawn)
+                      moved(merged_path), passwords, print_all_password, pack.codes_drawn, files.sheets,
+                      sheets_path if files.sheets is not None else None)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def _render(pack: _Pack, encrypt: bool, tick: Callable[[], None]
+            ) -> tuple[_Files, dict[str, str], dict[str, str], str | None]:
+    """Every file of the pack in memory, each page's final text leak-checked: group pages may name only
+    consenting clinics, a clinic's personal pages only that clinic, the print-all file section by section."""
+    project, lang, meeting = pack.project, pack.lang, pack.meeting
+    files = _Files()
+    speakers = [s.name for s in meeting.speakers if s.name]   # named on the agenda by their own choice
+    group_checker = leak_checker(project, meeting.key, allowed=speakers)
+    group_name = tr("Group handout", lang)
+    buffer = io.BytesIO()
+    render_group(buffer, pack.group_materials(), meeting, pack.cluster_name, lang,
+                 general_notes=pack.group_notes()[1])
+    files.group = buffer.getvalue()
+    scan_document(files.group, group_checker, group_name)
+    tick()
+    order = sorted(pack.codes, key=lambda k: (pack.clinics[k].name.casefold(), k))
+    names = personal_file_names({k: pack.clinics[k].name for k in order})
+    checkers: dict[str, LeakChecker] = {}
+    for clinic in order:
+        name = pack.clinics[clinic].name
+        buffer = io.BytesIO()
+        render_personal(buffer, pack.personal_material(clinic), meeting, pack.cluster_name, lang)
+        sealed = seal.stamp_and_pad(buffer.getvalue(), seal.personal_footer(name, lang), lang)
+        checkers[clinic] = leak_checker(project, allowed=speakers, own=clinic)
+        scan_document(sealed, checkers[clinic], tr("the personal material for {clinic}", lang, clinic=name))
+        files.personal[clinic] = sealed
+        tick()
+    parts: list[tuple[str, bytes]] = [(tr("CONFIDENTIAL", lang), seal.print_all_front(
+        meeting, pack.cluster_name, len(order), lang)), (group_name, seal.stamp_and_pad(files.group, "", lang))]
+    sections = [Section(tr("Print all", lang), group_checker, 0, _pages(parts[0][1]) + _pages(parts[1][1]))]
+    start = sections[0].end or 0
+    for clinic in order:
+        name = pack.clinics[clinic].name
+        cover = seal.clinic_cover(name, meeting, pack.cluster_name, _pages(files.personal[clinic]), lang)
+        section = _concat([cover, files.personal[clinic]])
+        parts.append((name, section))
+        end = start + _pages(section)
+        sections.append(Section(tr("Print all", lang), checkers[clinic], start, end))
+        start = end
+    print_all_password = new_password() if encrypt else None
+    passwords = {k: new_password() for k in order} if encrypt else {}
+    merged = _merge(parts, tr("CONFIDENTIAL", lang) + " — " + f"{tr('Print all', lang)} — {meeting.title}",
+                    tr("CONFIDENTIAL — for the coordinator only", lang))
+    scan_pdf(merged, sections)
+    rows = tuple(KeyRow(pack.codes[k], c.name, c.yder, k in pack.consents) for k, c in pack.clinics.items())
+    files.key = key_pdf(KeyMaterial(rows, pack.draw["drawn_at"], pack.draw["scheme"], now_iso(), encrypt),
+                        meeting, pack.cluster_name, lang)
+    if encrypt:
+        assert print_all_password is not None
+        files.personal = {k: _encrypted(v, passwords[k]) for k, v in files.personal.items()}
+        files.merged = _encrypted(merged, print_all_password)
+        files.key = _encrypted(files.key, print_all_password)
+        files.sheets = seal.password_sheets([(pack.clinics[k].name, f"{names[k]}.pdf", passwords[k]) for k in order],
+                                            print_all_password, meeting, pack.cluster_name, lang)
+    else:
+        files.merged = merged
+    return files, names, passwords, print_all_password
 
 
 def _personal_dir(lang: str) -> str:
     return tr("Personal handouts", lang)
 
 
-def _write_encrypted(data: bytes, path: Path, password: str) -> None:
-    """AES-256 (revision 6): opening needs the password; the owner password is random and thrown away."""
+def _pages(data: bytes) -> int:
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        pdf.save(path, encryption=pikepdf.Encryption(owner=secrets.token_urlsafe(24), user=password, R=6))
+        return len(pdf.pages)
 
 
-def _merge(parts: list[tuple[str, bytes]], target: Path, password: str | None) -> None:
-    """One file for printing everything: each part starts on its own page and gets a top-level bookmark."""
+def _concat(parts: list[bytes]) -> bytes:
+    merged = pikepdf.new()
+    sources = [pikepdf.open(io.BytesIO(data)) for data in parts]
+    for src in sources:
+        merged.pages.extend(src.pages)
+    out = io.BytesIO()
+    merged.save(out)
+    for src in sources:
+        src.close()
+    return out.getvalue()
+
+
+def _encrypted(data: bytes, password: str) -> bytes:
+    """AES-256 (revision 6): opening needs the password; the owner password is random and thrown away."""
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.save(out, encryption=pikepdf.Encryption(owner=secrets.token_urlsafe(24), user=password, R=6))
+    return out.getvalue()
+
+
+def _merge(parts: list[tuple[str, bytes]], title: str, subject: str) -> bytes:
+    """One file for printing everything: each part starts on its own page and gets a top-level bookmark; the
+    file's title and subject say it is confidential."""
     merged = pikepdf.new()
     sources = []
     starts = []
@@ -260,10 +365,14 @@ def _merge(parts: list[tuple[str, bytes]], target: Path, password: str | None) -
         starts.append(len(merged.pages))
         merged.pages.extend(src.pages)
     with merged.open_outline() as outline:
-        for (title, _), start in zip(parts, starts, strict=True):
-            outline.root.append(pikepdf.OutlineItem(title, start))
-    merged.docinfo["/Title"] = parts[0][0] if parts else ""
-    encryption = pikepdf.Encryption(owner=secrets.token_urlsafe(24), user=password, R=6) if password else False
-    merged.save(target, encryption=encryption)
+        for (part_title, _), start in zip(parts, starts, strict=True):
+            outline.root.append(pikepdf.OutlineItem(part_title, start))
+    merged.docinfo["/Title"] = title
+    merged.docinfo["/Subject"] = subject
+    merged.docinfo["/Keywords"] = subject
+    merged.docinfo["/Creator"] = "KlyngeDesk"
+    out = io.BytesIO()
+    merged.save(out)
     for src in sources:
         src.close()
+    return out.getvalue()
