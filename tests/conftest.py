@@ -60,6 +60,31 @@ def demo_path(_demo_master: Path, tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def _small_demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Six demo clinics, the December meeting with one topic: a pack prints in a few seconds."""
+    import dataclasses
+
+    from klyngedesk.core.demo import build_demo
+    from klyngedesk.core.store import Project
+
+    path = build_demo(tmp_path_factory.mktemp("small-demo-master") / "Lilleklynge.klynge", clinics=6)
+    with Project.open(path) as project:
+        project.save_meeting(dataclasses.replace(project.meeting("2026-12"), topics=("kol",)))
+    return path
+
+
+@pytest.fixture
+def small_demo(_small_demo_master: Path, tmp_path: Path):
+    """A fresh, open copy of the small demo cluster (see _small_demo_master) that the test may change."""
+    from klyngedesk.core.store import Project
+
+    target = tmp_path / "Lilleklynge.klynge"
+    shutil.copy(_small_demo_master, target)
+    with Project.open(target) as project:
+        yield project
+
+
 @pytest.fixture
 def demo_project(demo_path: Path):
     from klyngedesk.core.store import Project

@@ -4,38 +4,24 @@ the final page text, the coordinator is told where and what kind, and nothing is
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from pathlib import Path
 
 import pytest
 
 from klyngedesk.core.anonymise import IdentityLeak
-from klyngedesk.core.demo import build_demo
 from klyngedesk.core.render.leakscan import page_texts
 from klyngedesk.core.render.pack import build_pack
 from klyngedesk.core.store import Project
 
 
-@pytest.fixture(scope="module")
-def small_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Six clinics, the December meeting with one topic; K02 is 'Lægerne Holm & Bøg' with Dr. Holmgaard."""
-    path = build_demo(tmp_path_factory.mktemp("leak-pack") / "demo.klynge", clinics=6)
-    with Project.open(path) as project:
-        meeting = project.meeting("2026-12")
-        project.save_meeting(dataclasses.replace(meeting, topics=("kol",)))
-        k02 = project.clinic("K02")
-        project.update_clinic(dataclasses.replace(k02, name="Lægerne Holm & Bøg", yder="012345",
-                                                  address="Havnegade 4, 8999 Fjordby",
-                                                  doctors=("Anne Marie Holmgaard",)))
-    return path
-
-
 @pytest.fixture
-def project(small_demo: Path, tmp_path: Path):
-    target = tmp_path / "demo.klynge"
-    shutil.copy(small_demo, target)
-    with Project.open(target) as opened:
-        yield opened
+def project(small_demo: Project) -> Project:
+    """The small demo; K02 is 'Lægerne Holm & Bøg' with Dr. Anne Marie Holmgaard, yder 012345."""
+    k02 = small_demo.clinic("K02")
+    small_demo.update_clinic(dataclasses.replace(k02, name="Lægerne Holm & Bøg", yder="012345",
+                                                 address="Havnegade 4, 8999 Fjordby",
+                                                 doctors=("Anne Marie Holmgaard",)))
+    return small_demo
 
 
 def refused(project: Project, out: Path) -> IdentityLeak:
