@@ -45,6 +45,16 @@ def _no_log_file_carried_over():
             handler.close()
 
 
+@pytest.fixture(autouse=True)
+def _user_defaults_apart(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's defaults (core/settings.py) in a fresh folder per test, never the real ones."""
+    from klyngedesk.core.settings import CONFIG_ENV
+
+    folder = tmp_path_factory.mktemp("user-config")
+    monkeypatch.setenv(CONFIG_ENV, str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def _demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from klyngedesk.core.demo import build_demo

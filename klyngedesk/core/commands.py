@@ -7,7 +7,44 @@ from dataclasses import dataclass, field
 
 from klyngedesk.core.model import Clinic, NewValue
 from klyngedesk.core.store import Project
-from klyngedesk.i18n import tr
+from klyngedesk.i18n import LANGUAGES, KlyngeError, current_language, tr
+
+
+class UndoRefused(KlyngeError):
+    """Undoing would remove what a frozen draw, a recorded consent or a printed pack refers to: the step stays."""
+
+    def __init__(self, msgid: str, /, *, refs: dict[str, list[str]], **params: object) -> None:
+        super().__init__(msgid, **params)
+        self.refs = refs          # language -> what refers to the thing, in words
+
+    def message(self, lang: str | None = None) -> str:
+        refs = self.refs.get(lang or current_language()) or self.refs["en"]
+        joined = refs[0] if len(refs) == 1 else tr("{items} and {last}", lang, items=", ".join(refs[:-1]),
+                                                    last=refs[-1])
+        return tr(self.msgid, lang, **{**self.params, "refs": joined})
+
+
+def clinic_references(project: Project, clinic: str, lang: str | None = None) -> list[str]:
+    """What refers to a clinic and must outlive it, in words: its code in a frozen draw (the pack was printed
+    with it) and its recorded consents, per meeting."""
+    out = []
+    for meeting in project.meetings():
+        draw = project.draw(meeting.key)
+        if draw and draw["frozen_at"] and clinic in draw["codes"]:
+            out.append(tr("its code {code} in the frozen draw of the meeting {meeting} (the pack was printed)", lang,
+                          code=draw["codes"][clinic], meeting=meeting.title))
+        if clinic in project.consents(meeting.key):
+            out.append(tr("its consent recorded for the meeting {meeting}", lang, meeting=meeting.title))
+    return out
+
+
+def refuse_if_referenced(project: Project, clinic: str, name: str) -> None:
+    """Raise UndoRefused (naming what refers to the clinic) if removing it would break a printed key."""
+    refs = {lang: clinic_references(project, clinic, lang) for lang in LANGUAGES}
+    if refs["en"]:
+        raise UndoRefused("Cannot undo adding {name}: the project keeps {refs}. Undoing would delete what the printed "
+                          "key and the consents refer to. If the clinic has left the cluster, set the date it left "
+                          "in its details instead.", refs=refs, name=name)
 
 
 class Command:
@@ -35,6 +72,8 @@ class AddClinic(Command):
         project.audit("clinic_added", clinic=self.clinic.key)
 
     def undo(self, project: Project) -> None:
+        """Remove the clinic again, unless a frozen draw or a consent refers to it (then UndoRefused)."""
+        refuse_if_referenced(project, self.clinic.key, self.clinic.name)
         project.remove_clinic(self.clinic.key)
 
     def label(self, lang: str | None = None) -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QSettings, Signal
 
+from klyngedesk.core.settings import CODE_SCHEME, THRESHOLD, UserDefaults, resolve
 from klyngedesk.core.store import Project
 
 MAX_RECENT = 8
@@ -53,17 +54,24 @@ class AppContext:
     def settings_language(self) -> str:
         return str(self.settings.value("language", self.lang))
 
+    def __post_init__(self) -> None:
+        """Upgrade step: threshold and code scheme once kept as user defaults in QSettings move to the core's
+        user defaults (read by the CLI too), unless those already hold a value."""
+        user = UserDefaults()
+        for setting in (THRESHOLD, CODE_SCHEME):
+            old = self.settings.value(setting.key)
+            parsed = setting.parse(old) if old is not None else None
+            if parsed is not None and user.get(setting) is None:
+                user.set(setting, parsed)
+            if old is not None:
+                self.settings.remove(setting.key)
+
     def threshold(self) -> int:
-        """The small-number threshold: the open project's own, else the user's default (5)."""
-        project = self.holder.project
-        if project is not None:
-            return int(project.setting("threshold", self.settings.value("threshold", 5)))
-        return int(self.settings.value("threshold", 5))
+        """The small-number threshold: the open project's own, else the user's default, else 5."""
+        return resolve(THRESHOLD, self.holder.project)
 
     def code_scheme(self) -> str:
-        project = self.holder.project
-        default = str(self.settings.value("code_scheme", "letters"))
-        return str(project.setting("code_scheme", default)) if project is not None else default
+        return resolve(CODE_SCHEME, self.holder.project)
 
     def folder(self, kind: str) -> str:
         """A folder the user chose in the settings ("import" or "packs"), or "" for none."""

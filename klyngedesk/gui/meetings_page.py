@@ -26,6 +26,7 @@ from klyngedesk.core.anonymise import draw_codes
 from klyngedesk.core.formatting import format_date
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.period_names import period_label
+from klyngedesk.core.settings import THRESHOLD, resolve
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.error_dialog import show_error
@@ -172,7 +173,7 @@ class MeetingsPage(QWidget):
         meeting = project.meeting(key)
         self.summary.setText(self._summary_html(project, meeting))
         self.threshold.blockSignals(True)
-        self.threshold.setValue(int(project.setting("threshold", 5)))
+        self.threshold.setValue(resolve(THRESHOLD, project))
         self.threshold.blockSignals(False)
         self._fill_codes(project, meeting)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from klyngedesk.core.settings import CODE_SCHEME, THRESHOLD, UserDefaults
 from klyngedesk.gui.context import AppContext
 from klyngedesk.i18n import tr
 
@@ -24,7 +25,8 @@ CODE_SCHEMES = ("letters", "numbers")
 
 
 class SettingsDialog(QDialog):
-    """Language and folders live in QSettings; threshold and code scheme also in the open project."""
+    """Language and folders live in QSettings; threshold and code scheme are the user's defaults for new
+    projects (core/settings.py) and, with a project open, that project's own."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -90,12 +92,13 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         settings = self.ctx.settings
         settings.setValue("language", self.language.currentData())
-        settings.setValue("threshold", self.threshold.value())
-        settings.setValue("code_scheme", self.code_scheme.currentData())
+        user = UserDefaults()          # the defaults every new project uses, in the GUI and the CLI alike
+        user.set(THRESHOLD, self.threshold.value())
+        user.set(CODE_SCHEME, str(self.code_scheme.currentData()))
         settings.setValue("folders/import", self.import_folder[1].text().strip())
         settings.setValue("folders/packs", self.pack_folder[1].text().strip())
         project = self.ctx.holder.project
         if project is not None and not project.readonly:
-            project.set_setting("threshold", self.threshold.value())
-            project.set_setting("code_scheme", self.code_scheme.currentData())
+            project.set_setting(THRESHOLD.key, self.threshold.value())
+            project.set_setting(CODE_SCHEME.key, self.code_scheme.currentData())
         super().accept()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QApplication
 
-from klyngedesk.core.commands import Command
+from klyngedesk.core.commands import Command, UndoRefused
 from klyngedesk.gui.context import ProjectHolder
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.i18n import KlyngeError
@@ -21,6 +22,8 @@ class CoreUndoCommand(QUndoCommand):
         super().__init__(text or command.label(lang))
         self.command = command
         self.holder = holder
+        self.lang = lang
+        self.refused: UndoRefused | None = None
         self._already_done = True
 
     def redo(self) -> None:
@@ -33,7 +36,13 @@ class CoreUndoCommand(QUndoCommand):
 
     def undo(self) -> None:
         assert self.holder.project is not None
-        self.command.undo(self.holder.project)
+        try:
+            self.command.undo(self.holder.project)
+        except UndoRefused as error:
+            self.setObsolete(True)      # the step stays done; the stack drops it instead of pretending it undid
+            self.refused = error
+            show_error(QApplication.activeWindow(), error, self.lang)
+            return
         self.holder.data_changed.emit()
 
 

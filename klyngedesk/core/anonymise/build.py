@@ -19,6 +19,7 @@ from klyngedesk.core.collate.collate import collate
 from klyngedesk.core.collate.composition import OTHER
 from klyngedesk.core.collate.compute import min_rank
 from klyngedesk.core.collate.table import ClinicRow, Composition, IndicatorResult, IndicatorTable
+from klyngedesk.core.settings import LIST_SIZE_DISPLAY, THRESHOLD, resolve
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -221,7 +222,7 @@ def anonymised_table(project: Project, meeting: str, topic: str, *, period: str 
     codes = meeting_codes(project, meeting)
     table = collate(project, topic, period, compare)
     result = anonymise(table, codes, meeting=meeting, named=consenting_names(project, meeting),
-                       threshold=int(project.setting("threshold", 5)),
-                       list_size_display=str(project.setting("list_size_display", "bands")), lang=lang)
+                       threshold=resolve(THRESHOLD, project),
+                       list_size_display=resolve(LIST_SIZE_DISPLAY, project), lang=lang)
     check_no_leak(result.texts(), project, meeting)
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
+from klyngedesk.core.settings import CODE_SCHEME, resolve
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import KlyngeError
 
@@ -46,7 +47,7 @@ def draw_codes(project: Project, meeting: str, *, scheme: str | None = None, kee
     With `keep_from` the codes of that earlier meeting are reused; clinics without a code there get
     fresh codes not in use (drawn at random among the next free codes). Returns clinic key -> code.
     """
-    scheme = scheme or project.setting("code_scheme", "letters")
+    scheme = scheme or resolve(CODE_SCHEME, project)
     clinics = [c.key for c in project.clinics()]
     if keep_from:
         previous = project.draw(keep_from)

@@ -153,9 +153,10 @@ class _Trie:
                     genitive = node.get(word[:-1])
                     if genitive is not None:
                         out += [(i, j + 1, v) for v in genitive.get(_END, ())]
-                node = node.get(word)
-                if node is None:
+                child = node.get(word)
+                if child is None:
                     break
+                node = child
                 out += [(i, j + 1, v) for v in node.get(_END, ())]
         return out
 

@@ -24,6 +24,7 @@ from klyngedesk.core.collate.table import (
 )
 from klyngedesk.core.formatting import format_number, format_percent
 from klyngedesk.core.model import Indicator, Period
+from klyngedesk.core.settings import OVERDISPERSION, THRESHOLD, resolve
 from klyngedesk.core.stats.change import change_arrays, change_sentence, cluster_change
 from klyngedesk.core.stats.change_words import (
     MARGIN_POINTS,
@@ -67,8 +68,8 @@ def collate(project: Project, topic: str, period: str, compare: str | None = Non
     if compare == period:
         raise KlyngeError("The baseline period must differ from the period.")
     if overdispersion is None:
-        overdispersion = bool(project.setting("overdispersion", True))
-    threshold = int(project.setting("threshold", 5))
+        overdispersion = resolve(OVERDISPERSION, project)
+    threshold = resolve(THRESHOLD, project)
     inputs = indicator_inputs(project, topic, period)
     base_inputs = indicator_inputs(project, topic, compare) if compare else None
     notes = [n for n in project.notes() if n["period"] in (None, period)]

@@ -126,7 +126,8 @@ class _Pack:
             draw_codes(project, meeting)
             self.codes_drawn = True
             draw = project.draw(meeting)
-        self.draw = draw
+        assert draw is not None
+        self.draw: dict = draw
         self.codes: dict[str, str] = dict(draw["codes"])
         self.consents = project.consents(meeting)
         self.clinics = {c.key: c for c in project.clinics() if c.key in self.codes}

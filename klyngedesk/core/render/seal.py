@@ -88,7 +88,7 @@ def stamp_and_pad(data: bytes, footer: str, lang: str) -> bytes:
                 pdf.pages.append(stamps.pages[number])
             if footer:
                 for number in range(pages):
-                    pdf.pages[number].add_overlay(stamps.pages[number])
+                    pdf.pages[number].add_overlay(stamps.pages[number], pikepdf.Rectangle(0, 0, PAGE_WIDTH, PAGE_HEIGHT))
             out = io.BytesIO()
             pdf.save(out)
     return out.getvalue()
