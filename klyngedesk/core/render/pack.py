@@ -218,15 +218,15 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
         if progress:
             progress(done / steps)
 
-    files, names, passwords, print_all_password = _render(pack, encrypt, tick)
-    tick()
     partial = out_dir / f".{folder.name}.partial"
     created_out_dir = not out_dir.exists()
     if partial.exists():
         shutil.rmtree(partial)
     project.note_scratch(partial)  # a pack killed half-way is cleaned up when the project is next opened
     try:
-        (partial / _personal_dir(lang)).mkdir(parents=True)
+        (partial / _personal_dir(lang)).mkdir(parents=True)   # hidden and empty until every page is checked
+        files, names, passwords, print_all_password = _render(pack, encrypt, tick)
+        tick()
         group_path = partial / f"{tr('Group handout', lang)}.pdf"
         group_path.write_bytes(files.group)
         personal_paths = {k: partial / _personal_dir(lang) / f"{names[k]}.pdf" for k in files.personal}
