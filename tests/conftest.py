@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,38 @@ def _user_defaults_apart(tmp_path_factory: pytest.TempPathFactory, monkeypatch: 
     folder = tmp_path_factory.mktemp("user-config")
     monkeypatch.setenv(CONFIG_ENV, str(folder))
     return folder
+
+
+# Qt keeps these few top-level helpers for the whole application once used (tool tips, combo pop-ups).
+_QT_OWN_TOP_LEVELS = {"QTipLabel", "QComboBoxPrivateContainer", "QMenu", "QWhatsThat", "QDesktopScreenWidget"}
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_windows(request):
+    """Fail a test that leaves a top-level widget behind (as napari's fixtures do): a leaked window keeps
+    its project, timers and threads alive into the next test. Runs only once Qt is in use."""
+    widgets_module = sys.modules.get("PySide6.QtWidgets")
+    app = widgets_module.QApplication.instance() if widgets_module else None
+    before = {id(w) for w in app.topLevelWidgets()} if app else set()
+    yield
+    widgets_module = sys.modules.get("PySide6.QtWidgets")
+    app = widgets_module.QApplication.instance() if widgets_module else None
+    if app is None:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    leaked = [w for w in app.topLevelWidgets()
+              if id(w) not in before and type(w).__name__ not in _QT_OWN_TOP_LEVELS and w.isVisible()]
+    if leaked:
+        names = ", ".join(f"{type(w).__name__}({w.objectName() or w.windowTitle()!r})" for w in leaked)
+        for w in leaked:
+            w.close()
+            w.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        pytest.fail(f"{request.node.nodeid} left top-level widgets open: {names}. Close them (or register them "
+                    "with qtbot.addWidget).", pytrace=False)
 
 
 @pytest.fixture(scope="session")

@@ -169,10 +169,10 @@ def test_plan_action_shows_in_follow_up(qtbot, window: MainWindow, shown) -> Non
     assert any(f.clinic == "K03" for f in follow_up(window.ctx.holder.project))
 
 
-def test_screenshot_of_the_tab(window: MainWindow) -> None:
+def test_screenshot_of_the_tab(window: MainWindow, tmp_path) -> None:
     window.resize(1100, 720)
     window.topics_page.topics.select_topic("antibiotika")
-    assert window.topics_page.grab().save("/tmp/topics_tab.png")
+    assert window.topics_page.grab().save(str(tmp_path / "topics_tab.png"))
 
 
 def _fill_ballot(path: Path, out: Path, priorities: dict[str, int], name: str = "") -> Path:
