@@ -88,3 +88,16 @@ def format_time_range(text: str, lang: str = "da") -> str:
     sep = "." if lang == "da" else ":"
     span = f"{h1:02d}{sep}{m1:02d}–{h2:02d}{sep}{m2:02d}"
     return f"kl. {span}" if lang == "da" else span
+
+
+_PERIOD_DA = re.compile(r"\b([1-4])\. (halvår|kvartal) (\d{4})\b")
+_MONTH_DA = re.compile(r"\b(" + "|".join(_MONTHS["da"]) + r")\b", re.IGNORECASE)
+
+
+def format_period_label(label: str, lang: str = "da") -> str:
+    """A period's label in the reader's language: '1. halvår 2026' -> 'H1 2026', '3. kvartal 2025' -> 'Q3 2025',
+    Danish month names -> English ones; Danish (and anything else) as written."""
+    if lang != "en" or not label:
+        return label
+    text = _PERIOD_DA.sub(lambda m: f"{'H' if m[2] == 'halvår' else 'Q'}{m[1]} {m[3]}", label)
+    return _MONTH_DA.sub(lambda m: _MONTHS["en"][_MONTHS["da"].index(m[1].lower())], text)

@@ -293,7 +293,7 @@ def funnel(spec: FunnelChart, width: float, height: float = 185.0) -> ChartFlowa
     def frame(key_h: float) -> tuple[float, float, float]:
         total = height + legend_h + key_h + title_height(spec.title, width) - TITLE_H
         bottom = legend_h + key_h + AXIS_H
-        return total, bottom, total - title_height(spec.title, width) - 12
+        return total, bottom, total - title_height(spec.title, width) - 15
 
     def layout(key_h: float):
         total, y_bottom, y_top = frame(key_h)
@@ -328,7 +328,7 @@ def funnel(spec: FunnelChart, width: float, height: float = 185.0) -> ChartFlowa
         pen.line(x0, y, x1, y, stroke=colour("grid"), width=0.5)
         _text(pen, x0 - 4, y - TICK_SIZE * 0.3, label, size=TICK_SIZE, anchor="end", role="muted")
     axis_label = spec.y_axis.label + (f" · {spec.better_label}" if spec.better_label else "")
-    _text(pen, 0, y_top + 4, axis_label, size=TICK_SIZE, role="muted")
+    _text(pen, 0, y_top + 7, axis_label, size=TICK_SIZE, role="muted")
     pen.clip(x0, y_bottom, x1 - x0, y_top - y_bottom)
     for lim in spec.limits:
         role = "limit95" if lim.level == "95" else "limit998"

@@ -14,6 +14,7 @@ from klyngedesk.core.model import Meeting
 from klyngedesk.core.render.chart_builder import ChartContext
 from klyngedesk.core.render.indicator_pages import (
     TopicMaterial,
+    in_language,
     indicator_title,
     shown_topic_title,
     topic_pages,
@@ -43,6 +44,7 @@ def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_na
         if not isinstance(material.table, AnonymisedTable):
             raise TypeError(f"the group handout is rendered only from an AnonymisedTable, not "
                             f"{type(material.table).__name__}")
+    materials = in_language(materials, lang)
     shown = {r.label for m in materials for ind in m.table.indicators for r in ind.rows}
     extra = [(tr("Topics", lang), ", ".join(shown_topic_title(m, lang) for m in materials))]
     if materials:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
 from klyngedesk.core.anonymise import AnonymisedIndicator, AnonymisedRow, AnonymisedTable
+from klyngedesk.core.formatting import format_period_label
 from klyngedesk.core.model import Indicator, Topic
 from klyngedesk.core.packages import (
     indicator_guideline,
@@ -39,6 +41,7 @@ from klyngedesk.core.render.sections import (
 )
 from klyngedesk.i18n import tr
 
+_PER_THOUSANDS = re.compile(r"\bpr\. (\d{1,3})(\d{3})\b")
 FLOW_WHEN_EMPTIER_THAN = 0.6   # a block that does not fit flows on (rather than jumping a page) when more
                                # than this share of the page is still empty: no page is left less than 40 % full
 
@@ -53,6 +56,40 @@ class TopicMaterial:
     own_composition: dict[str, tuple[float | None, ...]] = field(default_factory=dict)
 
 
+def in_language(materials: Sequence[TopicMaterial], lang: str) -> list[TopicMaterial]:
+    """The materials in the reader's language: period labels ('1. halvår 2026' -> 'H1 2026') and, in the
+    statistics' English change sentence, the indicator and the periods named in English."""
+    if lang == "da":
+        return list(materials)
+    out = []
+    for m in materials:
+        t = m.table
+        names = [(t.period_label, format_period_label(t.period_label, lang))]
+        if t.compare_label:
+            names.append((t.compare_label, format_period_label(t.compare_label, lang)))
+        indicators = []
+        for ind in t.indicators:
+            swaps = [(_subject(ind.title), _subject(indicator_title(m.topic, ind, lang))), *names]
+            sentence = ind.sentence.get(lang)
+            if sentence:
+                for old, new in swaps:
+                    sentence = sentence.replace(old, new)
+                ind = replace(ind, sentence={**ind.sentence, lang: sentence})
+            indicators.append(ind)
+        out.append(replace(m, table=replace(t, period_label=names[0][1],
+                                            compare_label=names[1][1] if t.compare_label else None,
+                                            indicators=tuple(indicators))))
+    return out
+
+
+def _subject(title: str) -> str:
+    """A title as the subject of a sentence (first letter lower-case unless an acronym), as the statistics
+    write it."""
+    if len(title) > 1 and title[0].isupper() and not title[1].isupper() and title[1] != "-":
+        return title[0].lower() + title[1:]
+    return title
+
+
 def code_order(code: str) -> tuple[int, str]:
     return len(code), code
 
@@ -65,8 +102,11 @@ def indicator_meta(topic: Topic, key: str) -> Indicator:
 
 
 def indicator_title(topic: Topic, ind: AnonymisedIndicator, lang: str) -> str:
-    """The title the reader sees: the project's own, or the package's English title in English."""
-    return indicator_text(topic, ind.key, "title", lang, ind.title) if lang == "en" else ind.title
+    """The title the reader sees: the project's own ("pr. 1000" in Danish number style: "pr. 1.000"), or the
+    package's English title in English."""
+    if lang == "en":
+        return indicator_text(topic, ind.key, "title", lang, ind.title)
+    return _PER_THOUSANDS.sub(lambda m: f"pr. {m[1]}.{m[2]}", ind.title)
 
 
 def shown_topic_title(material: TopicMaterial, lang: str) -> str:
@@ -84,10 +124,21 @@ def denominator_title(topic: Topic, meta: Indicator, lang: str) -> str:
     return wording.measure_title(topic, meta.denominator, lang)[0]
 
 
+class PageBlock(KeepTogether):
+    """Chunks kept on one page when they fit there; when they do not and most of the page is still empty,
+    they flow on chunk by chunk instead of jumping to the next page (each chunk stays whole), so no page
+    is left nearly empty."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (aW, aH):
+            self.wrap(aW, aH)
+        if self._H > aH and aH >= FLOW_WHEN_EMPTIER_THAN * FRAME_HEIGHT:
+            return [self.NullActionFlowable(), *self._content]   # first a no-op: platypus places it at once
+        return super().split(aW, aH)
+
+
 def page_block(chunks: Sequence[Flowable | None]) -> KeepTogether:
-    """Chunks kept on one page when they fit; when they do not and most of the page is still empty, they
-    flow on chunk by chunk instead (each chunk stays whole), so no page is left nearly empty."""
-    return KeepTogether([c for c in chunks if c is not None], maxHeight=FLOW_WHEN_EMPTIER_THAN * FRAME_HEIGHT)
+    return PageBlock([c for c in chunks if c is not None])
 
 
 def few_clinics_sentence(ind: AnonymisedIndicator, lang: str) -> str:
@@ -224,7 +275,9 @@ def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: Ch
     full_width_figures = len(cells) % 2 == 0
     if not full_width_figures:
         cells.append([p(tr("Key figures", lang), "h3"), key_figures(table, ind, ctx, half, notes)])
-    chunks: list[Flowable | None] = [keep(*head, grid(cells[:2]) if cells else None)]
+    # Chunks that flow separately when the whole does not fit a page (e.g. 25 clinics): the title and
+    # definition can then close the previous indicator's last page, and its charts follow under them.
+    chunks: list[Flowable | None] = [keep(*head), keep(grid(cells[:2])) if cells else None]
     chunks += [keep(grid(cells[i:i + 2])) for i in range(2, len(cells), 2)]
     if full_width_figures:
         chunks.append(keep(key_figures(table, ind, ctx, CONTENT_WIDTH, notes)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -19,6 +19,7 @@ from klyngedesk.core.render.chart_builder import ChartContext, OwnFigures, ranke
 from klyngedesk.core.render.group_handout import document_info
 from klyngedesk.core.render.indicator_pages import (
     TopicMaterial,
+    in_language,
     indicator_meta,
     indicator_title,
     shown_topic_title,
@@ -99,6 +100,7 @@ def own_position_pages(material: PersonalMaterial, lang: str) -> list[Flowable]:
 
 
 def personal_story(material: PersonalMaterial, meeting: Meeting, cluster_name: str, lang: str) -> list[Flowable]:
+    material = replace(material, topics=tuple(in_language(material.topics, lang)))
     story: list[Flowable] = [
         p(f"{tr('Personal handout', lang).upper()} · {meeting.title} · {format_date(meeting.date, lang)}", "label"),
         p(material.clinic_name, "h1"),

@@ -1,0 +1,251 @@
+"""Layout check of printed packs, read back from the PDFs with pypdfium2: no overprinted text, no glyph under
+8 pt, no page under 40 % full except a section's last, tick labels that equal their ticks; page counts."""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+import pytest
+
+from klyngedesk.core.demo import build_demo
+from klyngedesk.core.render.pack import build_pack
+from klyngedesk.core.render.page_template import FRAME_HEIGHT, MARGIN_BOTTOM
+from klyngedesk.core.store import Project
+
+MIN_GLYPH = 8.0
+MIN_FILL = 0.40
+FRAME_TOP = MARGIN_BOTTOM + FRAME_HEIGHT
+SLACK = 0.3            # glyph boxes are tight; a touch of this much is not an overlap
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+    baseline: float
+
+
+def page_words(page: pdfium.PdfPage) -> list[Word]:
+    """The page's words: runs of glyphs on one baseline in one size without a space or a gap between them."""
+    tp = page.get_textpage()
+    words: list[Word] = []
+    chars: list[tuple[str, tuple[float, float, float, float], float]] = []
+
+    def flush() -> None:
+        if chars:
+            boxes = [b for _, b, _ in chars]
+            words.append(Word("".join(c for c, _, _ in chars), min(b[0] for b in boxes), min(b[1] for b in boxes),
+                              max(b[2] for b in boxes), max(b[3] for b in boxes), chars[0][2],
+                              _baseline(tp, start)))
+            chars.clear()
+
+    start = 0
+    for i in range(tp.count_chars()):
+        ch = tp.get_text_range(i, 1)
+        size = pdfium_raw.FPDFText_GetFontSize(tp.raw, i)
+        if not ch.strip():
+            flush()
+            continue
+        box = tp.get_charbox(i)
+        if chars:
+            last_box, last_size = chars[-1][1], chars[-1][2]
+            gap = box[0] - last_box[2]
+            if abs(size - last_size) > 0.01 or abs(_baseline(tp, i) - _baseline(tp, start)) > 0.5 or \
+                    gap > 0.45 * size or gap < -0.5 * size:
+                flush()
+        if not chars:
+            start = i
+        chars.append((ch, box, size))
+    flush()
+    return words
+
+
+def _baseline(tp: pdfium.PdfTextPage, index: int) -> float:
+    x, y = ctypes.c_double(), ctypes.c_double()
+    pdfium_raw.FPDFText_GetCharOrigin(tp.raw, index, x, y)
+    return round(y.value, 2)
+
+
+def overlaps(a: Word, b: Word) -> bool:
+    return (a.x0 + SLACK < b.x1 - SLACK and b.x0 + SLACK < a.x1 - SLACK and
+            a.y0 + SLACK < b.y1 - SLACK and b.y0 + SLACK < a.y1 - SLACK)
+
+
+def overlapping(words: list[Word]) -> list[tuple[str, str]]:
+    out = []
+    ordered = sorted(words, key=lambda w: w.x0)
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if b.x0 > a.x1:
+                break
+            if overlaps(a, b):
+                out.append((a.text, b.text))
+    return out
+
+
+def content_bottom(page: pdfium.PdfPage) -> float:
+    """The lowest point of anything drawn in the frame (text, charts, table rules)."""
+    lows = []
+    for obj in page.get_objects(max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        if top <= FRAME_TOP + 1 and bottom >= MARGIN_BOTTOM - 20 and right > left:
+            lows.append(bottom)
+    return min(lows, default=FRAME_TOP)
+
+
+_NUMBER = re.compile(r"^[−-]?\d{1,3}([.,]\d{3})*([.,]\d+)?$")
+
+
+def parse_number(text: str, lang: str) -> float | None:
+    text = text.replace("−", "-")
+    if not _NUMBER.match(text):
+        return None
+    if lang == "da":
+        text = text.replace(".", "").replace(",", ".")
+    else:
+        text = text.replace(",", "")
+    return float(text)
+
+
+def tick_rows(words: list[Word], lang: str) -> list[list[tuple[float, float]]]:
+    """Axis tick labels: three or more numbers in the tick size, evenly spaced along one line (a row under a
+    plot or a column beside it); each as (position, value)."""
+    ticks = [w for w in words if abs(w.size - MIN_GLYPH) < 0.01 and parse_number(w.text, lang) is not None
+             and _alone(w, words)]
+    rows: dict[tuple[str, float], list[tuple[float, float]]] = {}
+    for w in ticks:
+        value = parse_number(w.text, lang)
+        assert value is not None
+        rows.setdefault(("x", w.baseline), []).append(((w.x0 + w.x1) / 2, value))
+        rows.setdefault(("y", round(w.x1, 0)), []).append(((w.y0 + w.y1) / 2, value))
+    out = []
+    for items in rows.values():
+        if len(items) < 3:
+            continue
+        items.sort()
+        gaps = [b[0] - a[0] for a, b in zip(items, items[1:], strict=False)]
+        mean = sum(gaps) / len(gaps)
+        if mean > 5 and all(abs(g - mean) < 0.03 * mean + 0.6 for g in gaps):
+            out.append(items)
+    return out
+
+
+def _alone(word: Word, words: list[Word]) -> bool:
+    """A tick label stands alone on its line: no other word on its baseline within a few spaces of it."""
+    reach = 1.2 * word.size
+    return not any(o is not word and abs(o.baseline - word.baseline) < 0.5 and
+                   (0 <= word.x0 - o.x1 < reach or 0 <= o.x0 - word.x1 < reach) for o in words)
+
+
+def tick_problems(rows: list[list[tuple[float, float]]]) -> list[str]:
+    """Evenly spaced labels must step by one value: 0 · 2,5 · 5,0 · 7,5, never 0 · 2 · 5 · 8."""
+    problems = []
+    for items in rows:
+        steps = [b[1] - a[1] for a, b in zip(items, items[1:], strict=False)]
+        if any(abs(s - steps[0]) > 1e-9 * max(1.0, abs(steps[0])) for s in steps):
+            problems.append(" ".join(str(v) for _, v in items))
+    return problems
+
+
+def section_last_pages(doc: pdfium.PdfDocument) -> set[int]:
+    """The last page of every top-level section (the page before the next section starts, and the last)."""
+    starts = sorted({item.get_dest().get_index() for item in doc.get_toc()
+                     if item.level == 0 and item.get_dest() is not None})
+    last = {s - 1 for s in starts if s > 0}
+    return last | {len(doc) - 1}
+
+
+@dataclass
+class Report:
+    pages: int = 0
+    overlaps: list[str] = None          # type: ignore[assignment]
+    small: list[str] = None             # type: ignore[assignment]
+    empty: list[str] = None             # type: ignore[assignment]
+    ticks: list[str] = None             # type: ignore[assignment]
+    tick_rows: int = 0
+
+    def __post_init__(self) -> None:
+        self.overlaps, self.small, self.empty, self.ticks = [], [], [], []
+
+
+def check_pdf(path: Path, lang: str, report: Report) -> None:
+    doc = pdfium.PdfDocument(str(path))
+    exempt = section_last_pages(doc)
+    for index in range(len(doc)):
+        page = doc[index]
+        words = page_words(page)
+        where = f"{path.name} p{index + 1}"
+        report.pages += 1
+        report.overlaps += [f"{where}: {a!r} on {b!r}" for a, b in overlapping(words)]
+        report.small += [f"{where}: {w.text!r} {w.size:.1f} pt" for w in words if w.size < MIN_GLYPH - 0.01]
+        fill = (FRAME_TOP - content_bottom(page)) / FRAME_HEIGHT
+        if fill < MIN_FILL and index not in exempt:
+            report.empty.append(f"{where}: {fill:.0%}")
+        rows = tick_rows(words, lang)
+        report.tick_rows += len(rows)
+        report.ticks += [f"{where}: {p}" for p in tick_problems(rows)]
+    doc.close()
+
+
+def check_pack(folder: Path, lang: str) -> Report:
+    report = Report()
+    for path in sorted(folder.rglob("*.pdf")):
+        if path.stem in ("Udskriv alt", "Print all"):      # the same pages as the group and personal files
+            continue
+        check_pdf(path, lang, report)
+    return report
+
+
+def pages(path: Path) -> int:
+    doc = pdfium.PdfDocument(str(path))
+    n = len(doc)
+    doc.close()
+    return n
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory) -> dict[str, tuple[Path, object]]:
+    out = {}
+    for name, clinics, lang in (("demo", None, "da"), ("demo_en", None, "en"), ("large", 25, "da")):
+        base = tmp_path_factory.mktemp(name)
+        path = base / "c.klynge"
+        build_demo(path, **({"clinics": clinics} if clinics else {}))
+        with Project.open(path) as project:
+            out[name] = (base, build_pack(project, "2026-12", base / "out", lang=lang))
+    return out
+
+
+@pytest.mark.parametrize("name, lang", [("demo", "da"), ("demo_en", "en"), ("large", "da")])
+def test_pack_pages_are_readable_on_paper(packs, name: str, lang: str) -> None:
+    _, result = packs[name]
+    report = check_pack(result.folder, lang)
+    assert report.pages > 20
+    assert not report.overlaps, report.overlaps[:10]
+    assert not report.small, report.small[:10]
+    assert not report.empty, report.empty
+    assert report.tick_rows >= report.pages // 2, "tick labels were not found"   # it looked at real axes
+    assert not report.ticks, report.ticks[:10]
+
+
+def test_demo_pack_prints_in_a_third_of_the_old_page_count(packs) -> None:
+    _, result = packs["demo"]
+    group = pages(result.group)
+    personal = [pages(p) for p in result.personal.values()]
+    assert pages(result.merged) == group + sum(personal) <= 258 // 3
+    assert max(personal) <= 4 and len(personal) == 14
+
+
+def test_the_check_finds_what_it_is_meant_to_find() -> None:
+    a = Word("G", 0, 0, 6, 6, 8, 0)
+    assert overlapping([a, Word("F", 4, 2, 10, 8, 8, 2)]) and not overlapping([a, Word("F", 7, 0, 12, 6, 8, 0)])
+    assert tick_problems([[(0, 0), (10, 2), (20, 5), (30, 8)]]) and not tick_problems([[(0, 0), (10, 2.5), (20, 5)]])
+    assert parse_number("1.000", "da") == 1000 and parse_number("2,5", "da") == 2.5 and parse_number("2.5", "en") == 2.5
