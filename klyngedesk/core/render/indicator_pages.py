@@ -132,7 +132,7 @@ class PageBlock(KeepTogether):
     def split(self, aW: float, aH: float) -> list[Flowable]:
         if getattr(self, "_wrapInfo", None) != (aW, aH):
             self.wrap(aW, aH)
-        if self._H > aH and aH >= FLOW_WHEN_EMPTIER_THAN * FRAME_HEIGHT:
+        if aH < self._H and aH >= FLOW_WHEN_EMPTIER_THAN * FRAME_HEIGHT:
             return [self.NullActionFlowable(), *self._content]   # first a no-op: platypus places it at once
         return super().split(aW, aH)
 

@@ -145,7 +145,7 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                          wording.number(before, ind.unit, lang), wording.number(now, ind.unit, lang),
                          change_cell(change, lang), target_cell(ind, lang),
                          wording.interval(ind.minimum, ind.maximum, ind.unit, lang)])
-    widths = [126, 66, 42, 42, 84, 66, 56]
+    widths = [120, 72, 42, 42, 84, 66, 56]
     widths[0] = CONTENT_WIDTH - sum(widths[1:])
     story: list[Flowable] = [OutlineEntry(tr("Summary", lang), 0), p(tr("Summary", lang), "h1"),
                              p(tr("One line per indicator: the cluster as a whole before and now, the change with "
@@ -160,13 +160,14 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
 
 
 def limits_word(own: OwnFigures, lang: str) -> str:
+    """Where the clinic lies against the 99.8 % limits (the column heading names them): above, below, inside."""
     if own.flag == "above_998":
-        return tr("above the 99.8% limit", lang)
+        return tr("above", lang)
     if own.flag == "below_998":
-        return tr("below the 99.8% limit", lang)
+        return tr("below", lang)
     if own.value is None:
         return "–"
-    return tr("inside the limits", lang)
+    return tr("inside", lang)
 
 
 def personal_messages(lines: Sequence[Line], own: dict[str, OwnFigures], since: str | None, lang: str) -> list[str]:
@@ -182,7 +183,7 @@ def personal_messages(lines: Sequence[Line], own: dict[str, OwnFigures], since: 
     flagged = [ln for ln in lines if ln.ind.key in own and own[ln.ind.key].flag in ("above_998", "below_998")]
     if flagged:
         messages.append(tr("Outside the 99.8% limit on {n} of {total} indicators (more than chance alone can "
-                           "explain); see the column The limits.", lang, n=len(flagged),
+                           "explain); see the column The 99.8% limits.", lang, n=len(flagged),
                            total=sum(1 for ln in lines if ln.ind.key in own)))
     else:
         messages.append(tr("Your clinic lies inside the 99.8% limits on every indicator: its differences from "
@@ -203,7 +204,7 @@ def personal_summary(materials: Sequence[TopicMaterial], own: dict[str, OwnFigur
     lines = lines_of(materials)
     compare = next((m.table.compare_label or m.table.compare for m in materials if m.table.compare), None)
     header = [tr("Indicator", lang), tr("Better", lang), tr("Your value (95% CI)", lang), tr("Cluster median", lang),
-              tr("Place", lang), tr("Your change (95% CI)", lang), tr("The limits", lang)]
+              tr("Place (1 = best)", lang), tr("Your change (95% CI)", lang), tr("The 99.8% limits", lang)]
     rows: list[list] = []
     bold = []
     for material in materials:
@@ -223,7 +224,7 @@ def personal_summary(materials: Sequence[TopicMaterial], own: dict[str, OwnFigur
                          wording.rank_text(mine.rank, mine.n_ranked, lang, line.direction),
                          change_cell(mine.change, lang) if material.table.compare else "–",
                          limits_word(mine, lang)])
-    widths = [112, 66, 70, 44, 56, 72, 62]
+    widths = [100, 72, 70, 50, 50, 80, 60]
     widths[0] = CONTENT_WIDTH - sum(widths[1:])
     return [OutlineEntry(tr("Your summary", lang), 0), p(tr("Your summary", lang), "h2"),
             p(tr("This handout is for your clinic only: your own figures in full, also when they are small. The other "
@@ -232,6 +233,6 @@ def personal_summary(materials: Sequence[TopicMaterial], own: dict[str, OwnFigur
                  "is better, the place is counted from the lowest value.", lang, code=code), "small"),
             data_table(header, rows, widths, bold_rows=bold, align_right_from=2, wrap_cols=(0, 2, 4, 5, 6)),
             Spacer(1, 8),
-            _messages_and_questions(personal_messages(lines, own, compare, lang),
-                                    _questions(meeting, materials, lang), lang)]
+            p(tr("Key messages", lang), "h3"),
+            bullets(personal_messages(lines, own, compare, lang))]
 

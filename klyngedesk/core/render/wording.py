@@ -195,14 +195,14 @@ def few_clinics_sentence(n_clinics: int, quality: Sequence[str], lang: str) -> s
 
 
 def rank_text(rank: int | None, n: int, lang: str, direction: str | None = None) -> str:
-    """A position that cannot mislead: counted from the best when there is a better direction ('2 of 14,
-    1 = best'), else from the lowest value ('2 of 14 from the lowest')."""
+    """A position that cannot mislead: counted from the best when there is a better direction ('2 of 14',
+    under the heading 'Place (1 = best)'), else from the lowest value ('2 of 14 from the lowest')."""
     if rank is None or not n:
         return "–"
     if direction == "max":
-        return tr("{rank} of {n} (1 = best)", lang, rank=n - rank + 1, n=n)
+        return tr("{rank} of {n}", lang, rank=n - rank + 1, n=n)
     if direction == "min":
-        return tr("{rank} of {n} (1 = best)", lang, rank=rank, n=n)
+        return tr("{rank} of {n}", lang, rank=rank, n=n)
     return tr("{rank} of {n} from the lowest", lang, rank=rank, n=n)
 
 
