@@ -54,7 +54,8 @@ def recognised_html(plan: FilePlan, lang: str, names: DisplayNames | None = None
     facts = [(tr("Format", lang), report.format), (tr("Encoding", lang), report.encoding),
              (tr("Delimiter", lang), repr(report.delimiter) if report.delimiter else None),
              (tr("Sheet", lang), report.sheet),
-             (tr("Header row", lang), str(report.tables[0].header_row) if report.tables else None),
+             (tr("Header row", lang), str(report.tables[0].header_row or tr("no header row", lang))
+              if report.tables else None),
              (tr("Layout", lang), plan.mapping.layout if plan.mapping else None),
              (tr("Mapping", lang), plan.mapping.name if plan.mapping and plan.mapping.name else None),
              (tr("Values", lang), str(len(plan.values))),
