@@ -1,41 +1,18 @@
-"""Errors shown in Danish instead of a traceback, and the log file in the user's data folder."""
+"""Errors shown in Danish instead of a traceback; the log file (core.logsetup) named in the message."""
 
 from __future__ import annotations
 
-import logging
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
-from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from klyngedesk.core.logsetup import log_internal_error, log_path, setup_logging
 from klyngedesk.core.store.diagnose import explain_os
 from klyngedesk.i18n import KlyngeError, tr
 
-log = logging.getLogger("klyngedesk")
-LOG_NAME = "klyngedesk.log"
-
-
-def log_folder() -> Path:
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(base or Path.home() / ".klyngedesk")
-
-
-def setup_logging(folder: Path | None = None) -> Path:
-    """Write INFO and above to <data folder>/klyngedesk.log (rotated at 1 MB, three kept)."""
-    folder = folder or log_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / LOG_NAME
-    root = logging.getLogger("klyngedesk")
-    if not any(isinstance(h, RotatingFileHandler) and Path(h.baseFilename) == path for h in root.handlers):
-        handler = RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
+__all__ = ["error_text", "install_excepthook", "setup_logging", "show_error"]
 
 
 def error_text(error: BaseException, lang: str) -> str:
@@ -45,7 +22,7 @@ def error_text(error: BaseException, lang: str) -> str:
     if isinstance(error, OSError):  # a sentence naming the file, never the system's English text
         return explain_os(error).message(lang)
     return tr("Something unexpected went wrong. Your project file is safe: every change is saved as it "
-              "is made. The details are in the log file {path}.", lang, path=str(log_folder() / LOG_NAME))
+              "is made. The details are in the log file {path}.", lang, path=str(log_path()))
 
 
 def show_error(parent: QWidget | None, error: BaseException, lang: str) -> None:
@@ -64,7 +41,7 @@ def install_excepthook(lang: str) -> None:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, tb)
             return
-        log.error("uncaught error", exc_info=(kind, error, tb))
+        log_internal_error("the window", error.with_traceback(tb))  # where and what kind; never the message
         if QApplication.instance() is not None:
             show_error(QApplication.activeWindow(), error.with_traceback(tb), lang)
 

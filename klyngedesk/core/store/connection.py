@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import logging
 import os
 import sqlite3
 import threading
@@ -29,6 +31,8 @@ from klyngedesk.i18n import KlyngeError
 
 __all__ = ["ProjectFile", "ProjectLocked", "ProjectTooNew", "ProjectUnreadable", "StoreError",
            "close_thread_connections", "now_iso", "project_uri"]
+
+log = logging.getLogger(__name__)  # operations only: file names, kinds of failure, never values or names
 
 APPLICATION_ID = 0x4B4C594E  # "KLYN": marks a SQLite file as a KlyngeDesk project
 
@@ -130,6 +134,7 @@ class ProjectFile:
                 lock.release()
             if created:
                 _remove_new_file(path)
+            log.warning("opening %s failed: %s", path.name, _kind(exc))
             raise explain(path, exc, writing=not readonly) from None
         except BaseException:
             if lock:
@@ -137,6 +142,8 @@ class ProjectFile:
             if created:
                 _remove_new_file(path)
             raise
+        log.info("%s %s (file version %s)", "created" if create else "opened", path.name,
+                 project.schema_version())
         return project
 
     def note_scratch(self, folder: Path) -> None:
@@ -147,6 +154,7 @@ class ProjectFile:
 
     def close(self) -> None:
         if self._main is not None:
+            log.info("closed %s", self.path.name)
             main, self._main = self._main, None
             # Closed from another thread: the connection goes with its owner.
             with contextlib.suppress(sqlite3.ProgrammingError):
@@ -189,6 +197,8 @@ class ProjectFile:
             self.conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         else:
             self.backup(self.path.with_name(f"{self.path.stem}.v{version}.backup{self.path.suffix}"))
+            log.info("upgrading %s from file version %s to %s after a backup", self.path.name, version,
+                     LATEST_VERSION)
         self.conn.execute("PRAGMA journal_mode = WAL")
         migrate(self.conn, version, LATEST_VERSION)
 
@@ -229,6 +239,7 @@ class ProjectFile:
         except BaseException as exc:
             _rollback(link.conn)
             if isinstance(exc, sqlite3.Error) and is_storage_failure(exc):
+                log.warning("a write to %s was rolled back: %s", self.path.name, _kind(exc))
                 raise explain(self.path, exc) from exc
             raise
         finally:
@@ -236,6 +247,7 @@ class ProjectFile:
 
     def audit(self, action: str, **detail: Any) -> None:
         """Append to the audit log (imports, draws, exports); never content values."""
+        log.info("%s: %s", self.path.name, action)  # the action only; its details stay in the project file
         with self.transaction() as c:
             c.execute("INSERT INTO audit_log(at, action, detail_json) VALUES (?, ?, ?)",
                       (now_iso(), action, to_json(detail)))
@@ -254,6 +266,13 @@ def to_json(value: object) -> str:
     except UnicodeEncodeError:
         return json.dumps(value, ensure_ascii=True, default=str)
     return text
+
+
+def _kind(exc: BaseException) -> str:
+    """The kind of a failure for the log: the errno or SQLite code name, never the message."""
+    if isinstance(exc, OSError):
+        return errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+    return getattr(exc, "sqlite_errorname", None) or type(exc).__name__
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
