@@ -313,9 +313,12 @@ def compositions(material: TopicMaterial, ctx: ChartContext) -> list[Flowable]:
     table, lang = material.table, ctx.lang
     label_codes = {r.label: r.code for ind in table.indicators for r in ind.rows}
     story: list[Flowable] = []
+    titles = {ind.key: indicator_title(material.topic, ind, lang) for ind in table.indicators}
     for comp in table.compositions:
         spec = composition_chart(comp, ctx, material.own_composition.get(comp.key), label_codes)
-        story.append(keep(OutlineEntry(comp.title, 1), p(tr("Composition: {title}", lang, title=comp.title), "h2"),
+        # a composition of one indicator is headed by that indicator's title, not "part / whole" measure names
+        title = titles.get(comp.key, comp.title)
+        story.append(keep(OutlineEntry(title, 1), p(tr("Composition: {title}", lang, title=title), "h2"),
                           p(tr("How each clinic's patients are divided between the parts of the group. The top "
                                "bar is the cluster as a whole.", lang), "small"), chart(spec), Spacer(1, 8)))
     return story

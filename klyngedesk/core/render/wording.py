@@ -64,8 +64,9 @@ def measure_title(topic: Topic, key: str | None, lang: str = "da") -> tuple[str,
     for m in topic.measures:
         if m.key == key:
             if lang == "en":
-                return measure_text(topic, key, "title", lang, m.title), measure_text(topic, key, "description",
-                                                                                     lang, m.description)
+                # no English description: the English title alone rather than a Danish sentence in English
+                english = measure_text(topic, key, "description_en", "da", "")
+                return measure_text(topic, key, "title", lang, m.title), english
             return m.title, m.description
     return key or "", ""
 
