@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import cast
 
 import numpy as np
@@ -10,7 +10,8 @@ import pandas as pd
 
 from klyngedesk.core.collate.composition import compositions
 from klyngedesk.core.collate.compute import METHOD_BY_UNIT, compute
-from klyngedesk.core.collate.inputs import UNIT_DECIMALS, indicator_inputs, indicator_scale
+from klyngedesk.core.collate.compute import plain_floats as _floats
+from klyngedesk.core.collate.inputs import UNIT_DECIMALS, Snapshot, indicator_scale, inputs_from, snapshot
 from klyngedesk.core.collate.table import (
     Change,
     ClinicRow,
@@ -24,7 +25,6 @@ from klyngedesk.core.collate.table import (
 )
 from klyngedesk.core.formatting import format_number, format_percent
 from klyngedesk.core.model import Indicator, Period
-from klyngedesk.core.settings import OVERDISPERSION, THRESHOLD, resolve
 from klyngedesk.core.stats.change import change_arrays, change_sentence, cluster_change
 from klyngedesk.core.stats.change_words import (
     MARGIN_POINTS,
@@ -62,18 +62,48 @@ def collate(project: Project, topic: str, period: str, compare: str | None = Non
     and the change (over the clinics with figures in both rounds) with its sentence in Danish and English.
     Unknown topic/period raise KlyngeError. `cancel()` returning True stops early with KlyngeError.
     """
-    topic_obj = project.topic(topic)
-    period_obj = project.period(period)
-    base_obj = project.period(compare) if compare else None
+    snap = snapshot(project, [(topic, period)] + ([(topic, compare)] if compare else []))
+    return _table(snap, topic, period, compare, overdispersion, progress, cancel)
+
+
+Round = tuple[str, str, str | None]
+
+
+def collate_many(project: Project, rounds: Iterable[Round] | None = None, *,
+                 overdispersion: bool | None = None, progress: Callable[[float], None] | None = None,
+                 cancel: Callable[[], bool] | None = None) -> dict[Round, IndicatorTable]:
+    """`collate` for many (topic, period, compare) rounds from one fetch of the project's values.
+
+    Default rounds: every topic x period, each against the period before (the first without baseline).
+    The tables equal `collate` round by round; at national scale the store is read once, not per round.
+    """
+    snap = snapshot(project)
+    if rounds is None:
+        keys = list(snap.periods)
+        rounds = [(t, p, keys[i - 1] if i else None) for t in snap.topics for i, p in enumerate(keys)]
+    todo = list(rounds)
+    out: dict[Round, IndicatorTable] = {}
+    for i, (topic, period, compare) in enumerate(todo):
+        out[(topic, period, compare)] = _table(snap, topic, period, compare, overdispersion, None, cancel)
+        if progress:
+            progress((i + 1) / len(todo))
+    return out
+
+
+def _table(snap: Snapshot, topic: str, period: str, compare: str | None, overdispersion: bool | None,
+           progress: Callable[[float], None] | None, cancel: Callable[[], bool] | None) -> IndicatorTable:
+    topic_obj = snap.topic(topic)
+    period_obj = snap.period(period)
+    base_obj = snap.period(compare) if compare else None
     if compare == period:
         raise KlyngeError("The baseline period must differ from the period.")
     if overdispersion is None:
-        overdispersion = resolve(OVERDISPERSION, project)
-    threshold = resolve(THRESHOLD, project)
-    inputs = indicator_inputs(project, topic, period)
-    base_inputs = indicator_inputs(project, topic, compare) if compare else None
-    notes = [n for n in project.notes() if n["period"] in (None, period)]
-    references = project.references()
+        overdispersion = snap.overdispersion
+    threshold = snap.threshold
+    inputs = inputs_from(snap, topic, period)
+    base_inputs = inputs_from(snap, topic, compare) if compare else None
+    notes = [n for n in snap.notes if n["period"] in (None, period)]
+    references = snap.references
     results = []
     for i, ind in enumerate(topic_obj.indicators):
         if cancel and cancel():
@@ -86,7 +116,7 @@ def collate(project: Project, topic: str, period: str, compare: str | None = Non
         topic=topic, topic_title=topic_obj.title, period=period, period_label=period_obj.label,
         compare=compare, compare_label=base_obj.label if base_obj else None, indicators=tuple(results),
         compositions=compositions(topic_obj, inputs), threshold=threshold,
-        clinic_names={c.key: c.name for c in project.clinics()})
+        clinic_names={c.key: c.name for c in snap.clinics})
 
 
 def _part(inputs: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -218,12 +248,6 @@ def _cluster_change(ind: Indicator, period: Period, base: Period, x1: np.ndarray
     return change, sentence
 
 
-def _floats(values) -> list[float | None]:
-    """An array as plain floats, None for NaN/inf (one pass, no numpy scalars per value)."""
-    arr = np.atleast_1d(np.asarray(values, dtype=float))
-    return [v if ok else None for v, ok in zip(arr.tolist(), np.isfinite(arr).tolist(), strict=True)]
-
-
 def _changes(ch: dict[str, np.ndarray], baseline: list, value: list) -> list[Change | None]:
     """Clinic-level changes (percentage points for proportions, relative change for rates) with verdicts."""
     keys = ["ratio", "ratio_low", "ratio_high", "relative", "relative_low", "relative_high"]
@@ -257,7 +281,8 @@ def _rows(clinics: list[str], ind: Indicator, num: np.ndarray, den: np.ndarray, 
     value, nums, dens = _floats(r["value"]), _floats(num), _floats(den)
     low, high = _floats(r["ci_low"]), _floats(r["ci_high"])
     l95, u95, l998, u998 = (_floats(r[k]) for k in ("l95", "u95", "l998", "u998"))
-    rank, flags, implausible = _floats(r["rank"]), r["flag"].tolist(), r["implausible"].tolist()
+    rank, implausible = _floats(r["rank"]), r["implausible"].tolist()
+    flags = [cast(Flag | None, FLAGS[f] or None) for f in r["flag"].tolist()]
     b_nums = _floats(b_num) if b_num is not None else none
     b_dens = _floats(b_den) if b_den is not None else none
     b_vals = _floats(b_val) if b_val is not None else none
@@ -281,7 +306,7 @@ def _rows(clinics: list[str], ind: Indicator, num: np.ndarray, den: np.ndarray, 
         rows.append(ClinicRow(
             clinic=clinic, numerator=nums[j], denominator=dens[j], value=value[j], ci_low=low[j], ci_high=high[j],
             rank=int(position) if position is not None else None, suppressed="suppressed" in statuses,
-            funnel=funnel, flag=cast(Flag | None, FLAGS[flags[j]] or None), baseline_numerator=b_nums[j],
+            funnel=funnel, flag=flags[j], baseline_numerator=b_nums[j],
             baseline_denominator=b_dens[j], baseline_value=b_vals[j], change=changes[j], quality=tuple(quality),
             notes=clinic_notes.get(clinic, ())))
     return rows

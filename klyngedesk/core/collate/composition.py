@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from klyngedesk.core.collate.compute import plain_floats
 from klyngedesk.core.collate.table import Composition, CompositionPart
 from klyngedesk.core.model import Indicator, Topic
 from klyngedesk.i18n import tr
@@ -74,9 +75,9 @@ def compositions(topic: Topic, inputs: pd.DataFrame) -> tuple[Composition, ...]:
             cluster = np.nansum(all_counts[ok], 0) / np.nansum(totals[ok]) * 100
         out.append(Composition(
             key=key, title=title, total_measure=total_measure, parts=tuple(parts),
-            shares={c: tuple(_f(v) for v in shares[i]) for i, c in enumerate(clinics)},
-            counts={c: tuple(_f(v) for v in all_counts[i]) for i, c in enumerate(clinics)},
-            totals={c: _f(totals[i]) for i, c in enumerate(clinics)},
+            shares=dict(zip(clinics, _rows(shares), strict=True)),
+            counts=dict(zip(clinics, _rows(all_counts), strict=True)),
+            totals=dict(zip(clinics, plain_floats(totals), strict=True)),
             cluster=tuple(_f(v) for v in cluster)))
     return tuple(out)
 
@@ -92,3 +93,11 @@ def _total_counts(inputs: pd.DataFrame, topic: Topic, measure: str, clinics: lis
 
 def _f(v) -> float | None:
     return float(v) if v is not None and np.isfinite(v) else None
+
+
+
+def _rows(values: np.ndarray) -> list[tuple[float | None, ...]]:
+    """A 2-d array as one tuple of plain floats (None where not finite) per row."""
+    arr = np.asarray(values, dtype=float)
+    flat, width = plain_floats(arr.ravel()), arr.shape[1]
+    return [tuple(flat[i:i + width]) for i in range(0, len(flat), width)]

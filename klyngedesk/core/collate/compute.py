@@ -85,3 +85,9 @@ def min_rank(values: np.ndarray) -> np.ndarray:
     rank = np.empty(values.shape)
     np.put_along_axis(rank, order, first + 1.0, axis=-1)
     return rank
+
+
+def plain_floats(values) -> list[float | None]:
+    """An array as plain floats, None for NaN/inf (one pass, no numpy scalars per value)."""
+    arr = np.atleast_1d(np.asarray(values, dtype=float))
+    return [v if ok else None for v, ok in zip(arr.tolist(), np.isfinite(arr).tolist(), strict=True)]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
-
-import numpy as np
 
 from klyngedesk.core.formatting import format_number
 from klyngedesk.i18n import tr
@@ -17,7 +16,7 @@ VERDICTS = ("fell", "rose", "unchanged", "undetermined", "undefined")
 def verdict(estimate: float | None, low: float | None, high: float | None, margin: float) -> str:
     """'fell' (interval below 0), 'rose' (above 0), 'unchanged' (interval within ±margin), 'undetermined'
     (includes no change but reaches beyond the margin: too few numbers), 'undefined' (not computable)."""
-    if estimate is None or low is None or high is None or not np.isfinite([estimate, low, high]).all():
+    if estimate is None or low is None or high is None or not all(map(math.isfinite, (estimate, low, high))):
         return "undefined"
     if high < 0:
         return "fell"
