@@ -38,8 +38,9 @@ from klyngedesk.resources import resource_path
 CLINICS, INDICATORS, MEETING = 20, 8, "2026-12"
 
 
-def make_project(folder: Path) -> Path:
-    path = build_demo(folder / "bench.klynge", clinics=CLINICS)
+def make_project(folder: Path, clinics: int = CLINICS) -> Path:
+    """The demo cluster with `clinics` clinics whose meeting has 8 indicators (pain topic + morfin share)."""
+    path = build_demo(folder / "bench.klynge", clinics=clinics)
     data = json.loads(resource_path("packages", "smerter.json").read_text(encoding="utf-8"))
     data = copy.deepcopy(data)
     data["indicators"].append({"key": "morfin_andel", "title": "Andel morfin blandt opioidbrugere",

@@ -1,0 +1,119 @@
+"""All whole-process benchmarks: `python -m benchmarks.run_all [--only CASE ...] [--runs N] [--data DIR]`.
+
+Each case starts ours and its floor as separate processes in turn (ours, floor, ours, floor ...; one
+uncounted warm-up pair) and prints ours, the floor and the ratio ours / floor pair by pair, as minimum and
+median wall seconds. The data are built once per data folder with `klyngedesk demo` (kept for the next run).
+Cases: import-100k, import-1200, import-12000, pack-20, collate, pack-scaling. See docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from benchmarks.wholeprocess import growth_exponent, pair, repeat
+
+PY = sys.executable
+KLYNGEDESK = str(Path(PY).with_name("klyngedesk"))
+CASES = ("import-100k", "import-1200", "import-12000", "pack-20", "collate", "pack-scaling")
+
+
+def demo(data: Path, clinics: int, periods: int) -> Path:
+    """The demo project with `clinics` clinics and `periods` half-year periods (built once)."""
+    path = data / f"demo-{clinics}x{periods}.klynge"
+    if not path.exists():
+        print(f"  building {path.name} ...", flush=True)
+        subprocess.run([KLYNGEDESK, "demo", str(path), "--clinics", str(clinics), "--periods", str(periods)],
+                       check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+def cases_cmd(*args: str) -> list[str]:
+    return [PY, "-m", "benchmarks.cases", *args]
+
+
+def import_files(data: Path) -> tuple[Path, dict[int, Path]]:
+    """An empty 1,700-clinic x 12-period project and standard xlsx files of 1,200, 12,000 and 100,000 rows."""
+    empty = data / "empty-1700x12.klynge"
+    files = {n: data / f"standard-{n}.xlsx" for n in (1200, 12000, 100000)}
+    if not empty.exists() or not all(f.exists() for f in files.values()):
+        from benchmarks.cases import setup_import
+
+        empty.unlink(missing_ok=True)
+        print("  writing the import files ...", flush=True)
+        setup_import(demo(data, 1700, 12), empty, files)
+    return empty, files
+
+
+def pack_cmds(data: Path, clinics: int, out: Path) -> tuple[list[str], list[str], int, int]:
+    """The pack command for the demo with `clinics` clinics and a meeting of 8 indicators, its floor, and
+    (charts, files) counted once."""
+    from benchmarks.bench_pack import MEETING, make_project
+    from benchmarks.cases import count_pack
+
+    folder = data / f"pack-{clinics}"
+    project = folder / "bench.klynge"
+    if not project.exists():
+        print(f"  building the {clinics}-clinic pack project ...", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        make_project(folder, clinics)
+    charts, files = count_pack(project, MEETING, Path(tempfile.mkdtemp(dir=out)))
+    ours = [KLYNGEDESK, "pack", str(project), "--meeting", MEETING, "--out", str(out)]
+    return ours, cases_cmd("floor-pack", str(charts), str(files), str(clinics)), charts, files
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run_all")
+    p.add_argument("--only", nargs="+", choices=CASES, default=list(CASES))
+    p.add_argument("--runs", type=int, default=5, help="counted pairs per case (default 5)")
+    p.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "klyngedesk-bench-data",
+                   help="folder for the demo projects and files, kept between runs")
+    p.add_argument("--scaling", type=int, nargs="+", default=[20, 200],
+                   help="clinic counts for the pack scaling run (default 20 200; add 1700 if you have time)")
+    args = p.parse_args(argv)
+    args.data.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; wall seconds, whole process, "
+          f"{args.runs} pairs after one warm-up pair", flush=True)
+    with tempfile.TemporaryDirectory(prefix="klyngedesk-bench-out-") as tmp:
+        out = Path(tmp)
+        for case in args.only:
+            if case.startswith("import-"):
+                empty, files = import_files(args.data)
+                n = {"import-100k": 100000, "import-1200": 1200, "import-12000": 12000}[case]
+                pair(f"import {n:,} rows (standard xlsx) vs pandas.read_excel(engine='calamine')",
+                     cases_cmd("import", str(empty), str(files[n])), cases_cmd("floor-read", str(files[n])),
+                     args.runs)
+            elif case == "pack-20":
+                ours, floor, charts, files = pack_cmds(args.data, 20, out)
+                pair(f"pack 20 clinics ({files} PDFs, {charts} charts) vs plain reportlab canvas, same charts",
+                     ours, floor, args.runs)
+            elif case == "collate":
+                project = demo(args.data, 1700, 12)
+                pair("collate all topics x 12 periods at 1,700 clinics vs one fetch + compute",
+                     cases_cmd("collate-all", str(project)), cases_cmd("collate-floor", str(project)), args.runs)
+            elif case == "pack-scaling":
+                sizes, medians = [], []
+                for clinics in args.scaling:
+                    ours, _, charts, files = pack_cmds(args.data, clinics, out)
+                    runs = repeat(ours, runs=min(args.runs, 3), warmup=0)
+                    med = statistics.median(r.wall for r in runs)
+                    sizes.append(clinics)
+                    medians.append(med)
+                    print(f"pack {clinics} clinics ({files} PDFs, {charts} charts): median {med:.2f} s "
+                          f"(min {min(r.wall for r in runs):.2f} s)", flush=True)
+                    shutil.rmtree(out, ignore_errors=True)
+                    out.mkdir(exist_ok=True)
+                print(f"pack growth exponent (log-log slope over {sizes} clinics): "
+                      f"{growth_exponent(sizes, medians):.2f}  (1 = linear, 2 = quadratic)", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
