@@ -196,10 +196,11 @@ def check_pdf(path: Path, lang: str, report: Report) -> None:
     doc.close()
 
 
-def check_pack(folder: Path, lang: str) -> Report:
+def check_pack(folder: Path, lang: str, skip: Path | None = None) -> Report:
+    """Every PDF of a pack folder except `skip` (the print-all file: the same pages as the others)."""
     report = Report()
     for path in sorted(folder.rglob("*.pdf")):
-        if path.stem in ("Udskriv alt", "Print all"):      # the same pages as the group and personal files
+        if skip is not None and path == skip:
             continue
         check_pdf(path, lang, report)
     return report
@@ -227,7 +228,7 @@ def packs(tmp_path_factory) -> dict[str, tuple[Path, object]]:
 @pytest.mark.parametrize("name, lang", [("demo", "da"), ("demo_en", "en"), ("large", "da")])
 def test_pack_pages_are_readable_on_paper(packs, name: str, lang: str) -> None:
     _, result = packs[name]
-    report = check_pack(result.folder, lang)
+    report = check_pack(result.folder, lang, result.merged)
     assert report.pages > 20
     assert not report.overlaps, report.overlaps[:10]
     assert not report.small, report.small[:10]
@@ -240,8 +241,9 @@ def test_demo_pack_prints_in_a_third_of_the_old_page_count(packs) -> None:
     _, result = packs["demo"]
     group = pages(result.group)
     personal = [pages(p) for p in result.personal.values()]
-    assert pages(result.merged) == group + sum(personal) <= 258 // 3
+    assert group + sum(personal) <= 258 // 3            # the handouts: a third of the old 258 pages at most
     assert max(personal) <= 4 and len(personal) == 14
+    assert pages(result.merged) >= group + sum(personal)  # print-all: these plus each clinic's cover sheet
 
 
 def test_the_check_finds_what_it_is_meant_to_find() -> None:

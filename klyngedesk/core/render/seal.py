@@ -27,7 +27,7 @@ from klyngedesk.core.render.page_template import (
 from klyngedesk.i18n import tr
 
 WARNING = HexColor("#D55E00")
-FOOTER_SIZE = 7.5
+FOOTER_SIZE = 8.0   # print: no glyph under 8 pt (tests/test_pack_layout.py)
 
 
 def _canvas(buffer: io.BytesIO, title: str, lang: str) -> Canvas:
