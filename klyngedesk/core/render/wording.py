@@ -13,11 +13,11 @@ DECIMALS = UNIT_DECIMALS
 
 
 def unit_label(ind: Indicator, lang: str) -> str:
-    """E.g. 'per 1000 listed patients per year' / 'share (%)'."""
+    """E.g. 'per 1,000 listed patients per year' / 'share (%)'."""
     if ind.unit == "percent":
         return tr("share (%)", lang)
     if ind.unit == "per1000":
-        return tr("per 1000 listed patients per year", lang) if ind.per_year else tr("per 1000 listed patients", lang)
+        return tr("per 1,000 listed patients per year", lang) if ind.per_year else tr("per 1,000 listed patients", lang)
     if ind.unit == "per_patient":
         return tr("per patient per year", lang) if ind.per_year else tr("per patient", lang)
     return tr("number", lang)
