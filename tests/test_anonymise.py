@@ -274,8 +274,8 @@ def _table(a, b, o, lists, a0, b0, o0, lists0) -> IndicatorTable:
 
 def _attack(anon, truth: dict, lists: list[int], lists0: list[int], codes: dict[str, str],
             reader: int | None = None) -> dict:
-    """Everything a reader can work out exactly from the group output, knowing every cluster total and
-    (worst case) every list size: shown counts, counts behind shown rates and shares (also a baseline
+    """Everything a reader can work out exactly from the group output, knowing every printed cluster total
+    and (worst case) every list size: shown counts, counts behind shown rates and shares (also a baseline
     share's total from its baseline count), composition counts, then repeatedly 'total minus the rest', 'before/after' and 'remainders' until nothing new follows.
     `reader` is the index of the clinic reading, which knows all of its own true counts (None: an outsider)."""
     by_code = {v: k for k, v in codes.items()}
@@ -307,9 +307,14 @@ def _attack(anon, truth: dict, lists: list[int], lists0: list[int], codes: dict[
                 known[("cur", m, i)] = round(s * known[("cur", "t", i)] / 100, 6)
     n = len(lists)
     equations = []  # (cells, total) with sum(cells) == total
+    # The totals a pooled value (with its interval) gives away; the table has no cluster change, so no
+    # baseline totals are printed.
+    published = {("cur", "a"): rate_a.pooled is not None or share.pooled is not None,
+                 ("cur", "b"): rate_b.pooled is not None, ("cur", "t"): share.pooled is not None}
     for rnd in ("cur", "base"):
         for m in ("a", "b", "o", "t"):
-            equations.append(([(rnd, m, i) for i in range(n)], sum(truth[(rnd, m, i)] for i in range(n))))
+            if published.get((rnd, m)):
+                equations.append(([(rnd, m, i) for i in range(n)], sum(truth[(rnd, m, i)] for i in range(n))))
         for i in range(n):  # t = a + b + o per clinic
             equations.append(([(rnd, "a", i), (rnd, "b", i), (rnd, "o", i), (rnd, "t", i, "neg")], 0))
     changed = True
@@ -329,7 +334,7 @@ def _attack(anon, truth: dict, lists: list[int], lists0: list[int], codes: dict[
 counts = st.integers(0, 12)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(3, 7).flatmap(lambda n: st.tuples(*[st.lists(counts, min_size=n, max_size=n) for _ in range(6)],
                                                      st.lists(st.integers(800, 3000), min_size=n, max_size=n))),
        st.randoms(use_true_random=False), st.sampled_from([3, 5, 10]))
@@ -388,10 +393,11 @@ def test_a_withheld_pooled_value_takes_its_funnel_limits_along(monkeypatch) -> N
                  for r in table.indicators[0].rows)
     table = dataclasses.replace(table, indicators=(dataclasses.replace(table.indicators[0], rows=rows),
                                                    *table.indicators[1:]))
-    monkeypatch.setattr(build, "suppress", lambda problem: Suppression(
+    monkeypatch.setattr(build, "suppress", lambda problem, **_: Suppression(
         frozenset(), frozenset(), frozenset({("cur", "a_rate", "num")})))
     codes = {f"C{i}": code_label(i) for i in range(3)}
-    ind = anonymise(table, codes, meeting="m", threshold=5, list_size_display="exact").indicator("a_rate")
+    ind = anonymise(table, codes, meeting="m", threshold=5, list_size_display="exact",
+                    audited=False).indicator("a_rate")
     assert ind.pooled is None and all(r.value is not None for r in ind.rows)
     assert all(r.funnel is None and r.flag is None for r in ind.rows)
 
@@ -419,7 +425,12 @@ def test_follow_up_meeting_shows_change_only_where_both_rounds_are_shown(demo_pr
                 assert row.change is None and row.baseline_value is None
             else:
                 key = next(k for k, c in codes.items() if c == row.code)
-                assert row.change == ident.indicator(ind.key).row(key).change
+                true = ident.indicator(ind.key).row(key).change
+                if ind.value_step is None:
+                    assert row.change == true
+                else:  # rates of list-size indicators are rounded so that no list size is given back
+                    assert abs(row.change.ratio - true.ratio) <= 0.005 + 1e-9
+                    assert abs(row.change.value - true.value) <= ind.value_step / 2 + 1e-9
     assert demo_project.clinic("K03").name in table.labels()
     leak_checker(demo_project, "2026-12").check(table.texts())
 

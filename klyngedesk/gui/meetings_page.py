@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from klyngedesk.core.anonymise import draw_codes
+from klyngedesk.core.anonymise.codes import consent_wording
 from klyngedesk.core.formatting import format_date
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.period_names import period_label
@@ -104,7 +105,8 @@ class MeetingsPage(QWidget):
         row.addWidget(self.present_button)
         codes_layout.addLayout(row)
         codes_layout.addWidget(self.draw_state)
-        tick_hint = QLabel(tr("Tick the clinics that agreed at the meeting to be shown by name.", lang))
+        tick_hint = QLabel(tr("Tick the clinics that agreed at the meeting to be shown by name.", lang) + " "
+                           + consent_wording(lang))
         tick_hint.setWordWrap(True)
         codes_layout.addWidget(tick_hint)
         codes_layout.addWidget(self.codes, 1)
@@ -270,7 +272,7 @@ class MeetingsPage(QWidget):
         if item.column() != 2 or key is None or project is None:
             return
         clinic = self.codes.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
-        project.set_consent(key, clinic, item.checkState() == Qt.CheckState.Checked)
+        project.set_consent(key, clinic, item.checkState() == Qt.CheckState.Checked, consent_wording(self._lang))
 
     def _threshold_changed(self, value: int) -> None:
         if self._project is not None:

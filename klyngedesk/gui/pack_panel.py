@@ -197,8 +197,9 @@ class PackPanel(QGroupBox):
             item.setData(Qt.ItemDataRole.UserRole, (str(path), password))
             item.setToolTip(str(path))
             self.file_list.addItem(item)
+        report = "\n".join(result.disclosure.lines(lang)) if result.disclosure else ""
         self.state.setText(tr("The pack was written to {folder}. The codes are now frozen for this meeting.", lang,
-                              folder=str(result.folder)))
+                              folder=str(result.folder)) + ("\n\n" + report if report else ""))
         self.open_button.setEnabled(True)
         self.sheets_button.setVisible(result.password_sheets is not None)
         if result.password_sheets is not None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
+from klyngedesk.core.anonymise.audit import Breach, audit
 from klyngedesk.core.anonymise.codes import consenting_names, meeting_codes
+from klyngedesk.core.anonymise.disclosure import Disclosure, build_disclosure, cell_key, cell_parts
 from klyngedesk.core.anonymise.leak import check_no_leak
 from klyngedesk.core.anonymise.suppression import Suppression, SuppressionProblem, suppress
 from klyngedesk.core.anonymise.types import (
@@ -18,8 +22,16 @@ from klyngedesk.core.anonymise.types import (
 from klyngedesk.core.collate.collate import collate
 from klyngedesk.core.collate.composition import OTHER
 from klyngedesk.core.collate.compute import min_rank
-from klyngedesk.core.collate.table import ClinicRow, Composition, IndicatorResult, IndicatorTable
+from klyngedesk.core.collate.table import (
+    Change,
+    ClinicRow,
+    Composition,
+    Funnel,
+    IndicatorResult,
+    IndicatorTable,
+)
 from klyngedesk.core.settings import LIST_SIZE_DISPLAY, THRESHOLD, resolve
+from klyngedesk.core.stats.funnel import FLAGS, funnel, funnel_flags
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -105,13 +117,35 @@ def _counts(row: ClinicRow, rnd: str) -> tuple[float | None, float | None]:
 
 
 def anonymise(table: IndicatorTable, codes: dict[str, str], *, meeting: str, named: dict[str, str] | None = None,
-              threshold: int = 5, list_size_display: str = "bands", lang: str | None = None) -> AnonymisedTable:
+              threshold: int = 5, list_size_display: str = "bands", lang: str | None = None,
+              earlier: Sequence[Disclosure] = (), audited: bool = True) -> AnonymisedTable:
     """Replace clinic keys by codes (or by name for consenting clinics in `named`: key -> display name),
     suppress counts under `threshold` with complementary suppression (totals, other clinics, before/after
     differences, composition remainders), show list sizes as bands/hidden/exact, and recompute the
     cluster median/quartiles/min/max over the rows shown. `lang` is the language of the texts it adds (a
     composition's "others"; None = the current language). Pure function: no project access.
+
+    With `audited` (the default) the result is audited with the attacker's linear program over this
+    table and the `earlier` packs' disclosure models (see `audit.py`): complementary cells are added, and
+    rates of list-size indicators coarsened, until no reader playing any clinic narrows a hidden count
+    to +/-1 or a hidden list size to within 3 %.
     """
+    return anonymise_with_disclosure(table, codes, meeting=meeting, named=named, threshold=threshold,
+                                     list_size_display=list_size_display, lang=lang, earlier=earlier,
+                                     audited=audited)[0]
+
+
+MAX_AUDIT_ROUNDS = 400
+MAX_STEP = 1000.0   # coarser than this a rate says nothing: stop coarsening (the report says what is left)
+
+
+def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, meeting: str,
+                              named: dict[str, str] | None = None, threshold: int = 5,
+                              list_size_display: str = "bands", lang: str | None = None,
+                              earlier: Sequence[Disclosure] = (),
+                              audited: bool = True) -> tuple[AnonymisedTable, Disclosure, list[Breach]]:
+    """`anonymise`, also returning the table's disclosure model and what the audit still finds (breaches
+    that only earlier packs cause, which nothing in this pack can mend; empty in the usual case)."""
     if list_size_display not in LIST_SIZE_DISPLAYS:
         raise KlyngeError("Unknown list size display {value}; choose bands, hidden or exact.", value=list_size_display)
     named = named or {}
@@ -119,15 +153,111 @@ def anonymise(table: IndicatorTable, codes: dict[str, str], *, meeting: str, nam
     if missing:
         raise KlyngeError("The clinic {key} has no code in the draw for this meeting; draw the codes again.",
                           key=missing[0])
-    sup = suppress(suppression_problem(table, threshold))
-    indicators = tuple(_indicator(ind, sup, codes, named, list_size_display, table.compare is not None)
+    problem = suppression_problem(table, threshold)
+    named_before = {(x[0], x[1], x[3]) for d in earlier for x in d.named if x[3] not in named}
+    steps = {ind.key: _first_step(ind) for ind in table.indicators
+             if ind.denominator_kind == "list_size" and list_size_display != "exact"}
+    also_hidden: set = set()
+    also_withheld: set = set()
+    breaches: list[Breach] = []
+    hint = None
+    for _ in range(MAX_AUDIT_ROUNDS):
+        sup = suppress(problem, also_hidden=also_hidden, also_withheld=also_withheld)
+        result = _table(table, sup, codes, named, threshold, list_size_display, lang, meeting, steps, named_before)
+        disclosure = build_disclosure(table, result, codes)
+        if not audited:
+            return result, disclosure, []
+        breaches = audit([*earlier, disclosure], first_only=True, hint=hint)
+        if not breaches:
+            return result, disclosure, []
+        hint = breaches[0].target.terms[0][0]
+        mended = False
+        for breach in breaches:   # one reader's breaches in one part of the model: mend them in one go
+            if breach.target.kind == "size" and mended:
+                continue
+            mended = _mend(breach, table, problem, sup, disclosure, steps, also_hidden, also_withheld) or mended
+        if not mended:
+            break
+    return result, disclosure, audit([*earlier, disclosure])
+
+
+def _first_step(ind: IndicatorResult) -> float:
+    """Rates per list size are printed to 0.1 (or 1/1000 of the largest value) at most: an unrounded rate
+    of a count over a list size gives both back as a fraction. The audit coarsens from there."""
+    top = max((v for r in ind.rows for v in (r.ci_high, r.value, r.baseline_value) if v), default=0.0)
+    return nice_step(max(0.1, top / 1000))
+
+
+def nice_step(at_least: float) -> float:
+    """The smallest step of the 1-2-5 series (0.1, 0.2, 0.5, 1, 2, ...) that is at least `at_least`."""
+    step = 0.1
+    while step < at_least - 1e-12:
+        step = {1: 2, 2: 5, 5: 10}[int(round(step / 10 ** math.floor(math.log10(step) + 1e-9)))] \
+            * 10 ** math.floor(math.log10(step) + 1e-9)
+    return step
+
+
+def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, sup: Suppression,
+          disclosure: Disclosure, steps: dict[str, float], also_hidden: set, also_withheld: set) -> bool:
+    """Change the pattern so that the breach goes away: coarsen (a list size), hide one more shown count
+    near the target (smallest first, not the reader's own), or withhold totals. False when nothing is left."""
+    exact = {r.terms[0][0] for r in disclosure.relations if len(r.terms) == 1 and r.low == r.high}
+    if breach.target.kind == "size":
+        # Coarsen the rates whose count is printed elsewhere (a share, a composition): count / rate = size.
+        period, _, clinic = cell_parts(breach.target.terms[0][0])
+        keys = [ind.key for ind in table.indicators if ind.key in steps
+                and cell_key(period, ind.numerator_measure, clinic) in exact and steps[ind.key] < MAX_STEP]
+        keys = keys or [k for k, v in steps.items() if v < MAX_STEP]
+        if not keys:
+            return False
+
+        def precision(key: str) -> float:   # the rate that tells this size most precisely goes first
+            row = next((r for r in table.indicator(key).rows if r.clinic == clinic), None)
+            return steps[key] / (row.value or 1.0) if row and row.value else math.inf
+
+        key = min(keys, key=precision)
+        steps[key] = nice_step(steps[key] * 1.5)
+        return True
+    rounds = {table.period: "cur", table.compare: "base"}
+    frontier = {c for c, _ in breach.target.terms}
+    seen: set[str] = set()
+    while frontier:
+        seen |= frontier
+        near = {c for r in disclosure.relations if any(t in frontier for t, _ in r.terms) for c, _ in r.terms}
+        options = []
+        for c in near:
+            period, measure, clinic = cell_parts(c)
+            cell = (rounds.get(period), measure, clinic)
+            if c in exact and clinic != breach.reader and cell in problem.counts and cell not in sup.hidden:
+                options.append(cell)
+        if options:
+            also_hidden.add(min(options, key=lambda c: (problem.counts[c] <= 0, problem.counts[c], repr(c))))
+            return True
+        frontier = {c for c in near - seen if c not in exact}
+    totals = {t for t, _ in problem.equations if t is not None} - sup.withheld_totals
+    period, measure, _ = cell_parts(breach.target.terms[0][0])
+    near_totals = {t for t in totals if isinstance(t, tuple) and t[0] == rounds.get(period)}
+    if near_totals:
+        also_withheld.update(near_totals)
+        return True
+    if set(problem.counts) - sup.hidden:
+        also_hidden.update(problem.counts)
+        return True
+    return False
+
+
+def _table(table: IndicatorTable, sup: Suppression, codes: dict[str, str], named: dict[str, str], threshold: int,
+           list_size_display: str, lang: str | None, meeting: str, steps: dict[str, float],
+           named_before: set[tuple[str, str, str]]) -> AnonymisedTable:
+    indicators = tuple(_indicator(ind, sup, codes, named, list_size_display, table.compare, steps.get(ind.key),
+                                  any(p == table.compare and i == ind.key for p, i, _ in named_before))
                        for ind in table.indicators)
     return AnonymisedTable(
         meeting=meeting, topic=table.topic, topic_title=table.topic_title, period=table.period,
         period_label=table.period_label, compare=table.compare, compare_label=table.compare_label,
         threshold=threshold, list_size_display=list_size_display, indicators=indicators,
         compositions=tuple(_composition(c, sup, codes, named, lang) for c in table.compositions),
-        suppressed_text=f"<{threshold}")
+        suppressed_text=f"<{threshold}", hidden_text=tr("hidden", lang))
 
 
 def _sort_key(code: str) -> tuple[int, str]:
@@ -142,9 +272,12 @@ def _row_hidden(ind: IndicatorResult, row: ClinicRow, sup: Suppression, rnd: str
 
 
 def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], named: dict[str, str],
-               list_size_display: str, has_baseline: bool) -> AnonymisedIndicator:
+               list_size_display: str, compare: str | None, step: float | None,
+               baseline_named_before: bool) -> AnonymisedIndicator:
+    has_baseline = compare is not None
     withheld = any(k[1] == ind.key for k in sup.withheld_totals if isinstance(k, tuple) and k[0] == "cur")
     base_withheld = any(k[1] == ind.key for k in sup.withheld_totals if isinstance(k, tuple) and k[0] == "base")
+    funnels = _group_funnels(ind, sup)
     rows = []
     for r in sorted(ind.rows, key=lambda r: _sort_key(codes[r.clinic])):
         hide = _row_hidden(ind, r, sup, "cur")
@@ -153,17 +286,26 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
         list_den = ind.denominator_kind == "list_size"
         den = None if hide and not list_den else r.denominator
         band = None
+        num = None if hide else r.numerator
         if list_den and list_size_display != "exact":
             band = list_size_band(r.denominator) if list_size_display == "bands" else None
             den = None
-        show_change = not hide and not hide_base
+            num = None  # count / rate = list size: with list sizes not shown exactly, the count is not either
+        show_change = not hide and not hide_base and not baseline_named_before
+        funnel, flag = funnels.get(r.clinic, (r.funnel, r.flag))
+        reason = None
+        if hide:
+            reason = "small" if ("cur", ind.numerator_measure, r.clinic) in sup.primary else "protect"
         rows.append(AnonymisedRow(
-            code=codes[r.clinic], name=named.get(r.clinic), numerator=None if hide else r.numerator,
-            denominator=den, denominator_band=band, value=None if hide else r.value,
-            ci_low=None if hide else r.ci_low, ci_high=None if hide else r.ci_high, rank=None,
-            suppressed=hide, baseline_suppressed=hide_base, funnel=None if no_limits else r.funnel, flag=None if no_limits else r.flag,
-            baseline_value=r.baseline_value if show_change else None, change=r.change if show_change else None,
-            quality=tuple(q for q in r.quality if q != "small_numbers")))
+            code=codes[r.clinic], name=named.get(r.clinic), numerator=num,
+            denominator=den, denominator_band=band, value=None if hide else _round(r.value, step),
+            ci_low=None if hide else _round(r.ci_low, step), ci_high=None if hide else _round(r.ci_high, step),
+            rank=None, suppressed=hide, baseline_suppressed=hide_base and not baseline_named_before,
+            funnel=None if no_limits or funnel is None else _round_funnel(funnel, step),
+            flag=None if no_limits else flag,
+            baseline_value=_round(r.baseline_value, step) if show_change else None,
+            change=_round_change(r.change, step) if show_change else None,
+            quality=tuple(q for q in r.quality if q != "small_numbers"), hidden_reason=reason))
     values = np.array([r.value if r.value is not None else np.nan for r in rows], dtype=float)
     has = np.isfinite(values)
     ranks = min_rank(np.where(has, values, np.inf))
@@ -180,7 +322,59 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
         # (the setting and the method name are no sums over clinics)
         overdispersion={k: ind.overdispersion.get(k) for k in ("adjusted", "adjustment", "method")},
         change=None if withheld or base_withheld else ind.change,
-        sentence={} if withheld or base_withheld else dict(ind.sentence), quality=ind.quality)
+        sentence={} if withheld or base_withheld else dict(ind.sentence), quality=ind.quality,
+        value_step=step, baseline_hidden=baseline_named_before and has_baseline)
+
+
+def _round(value: float | None, step: float | None) -> float | None:
+    if value is None or not step:
+        return value
+    return round(round(value / step) * step, 10)
+
+
+def _round_funnel(f: Funnel, step: float | None) -> Funnel:
+    if not step:
+        return f
+    return Funnel(*(_round(v, step) for v in (f.l95, f.u95, f.l998, f.u998)))  # type: ignore[arg-type]
+
+
+def _round_change(c: Change | None, step: float | None) -> Change | None:
+    """A change beside rounded rates: its rates to the same step, ratios to whole percent."""
+    if c is None or not step:
+        return c
+    pct = 0.01
+    return replace(c, baseline_value=_round(c.baseline_value, step), value=_round(c.value, step),
+                   absolute=_round(c.absolute, step), ratio=_round(c.ratio, pct), ratio_low=_round(c.ratio_low, pct),
+                   ratio_high=_round(c.ratio_high, pct), relative=_round(c.relative, pct),
+                   relative_low=_round(c.relative_low, pct), relative_high=_round(c.relative_high, pct))
+
+
+def _group_funnels(ind: IndicatorResult, sup: Suppression) -> dict[str, tuple[Funnel | None, str | None]]:
+    """Adjusted funnel limits that do not give tau^2 (a sum over every clinic, hidden ones too) away.
+
+    With the overdispersion adjustment on and a count hidden, tau^2 is estimated from the clinics shown
+    plus one pseudo-clinic holding the hidden clinics together (the cluster total minus the shown ones,
+    which the pooled value already tells): the centre stays the pooled value and the limits depend on
+    nothing the group has not been shown. Empty when nothing needs to change.
+    """
+    if not ind.overdispersion.get("adjusted") or ind.unit == "count":
+        return {}
+    ok = [r for r in ind.rows if r.value is not None and r.numerator is not None and r.denominator]
+    shown = [r for r in ok if not _row_hidden(ind, r, sup, "cur")]
+    if len(shown) == len(ok) or not shown:
+        return {}
+    rest_num = sum(r.numerator for r in ok) - sum(r.numerator for r in shown)    # type: ignore[misc]
+    rest_den = sum(r.denominator for r in ok) - sum(r.denominator for r in shown)  # type: ignore[misc]
+    scale = next((r.value * r.denominator / r.numerator for r in ok if r.numerator), None)  # type: ignore[operator]
+    if scale is None:
+        return {}
+    num = np.array([r.numerator for r in shown] + [rest_num], dtype=float)
+    den = np.array([r.denominator for r in shown] + [rest_den], dtype=float)
+    f = funnel(num, den, "proportion" if ind.unit == "percent" else "rate", scale, overdispersion=True)
+    values = np.array([r.value for r in shown] + [np.nan], dtype=float)
+    flags = funnel_flags(values, f.l95, f.u95, f.l998, f.u998)
+    return {r.clinic: (Funnel(float(f.l95[i]), float(f.u95[i]), float(f.l998[i]), float(f.u998[i])),
+                       FLAGS[int(flags[i])] or None) for i, r in enumerate(shown)}
 
 
 def _with_rank(row: AnonymisedRow, rank: int | None) -> AnonymisedRow:
@@ -203,16 +397,29 @@ def _composition(comp: Composition, sup: Suppression, codes: dict[str, str], nam
                                  cluster=tuple(None for _ in comp.parts) if withheld else comp.cluster)
 
 
+def earlier_disclosures(project: Project, meeting: str) -> list[Disclosure]:
+    """The disclosure models of every pack printed for another meeting (what a member may have kept)."""
+    return [Disclosure.from_json(p["disclosure"]) for p in project.published(before=meeting)]
+
+
 def anonymised_table(project: Project, meeting: str, topic: str, *, period: str | None = None,
                      compare: str | None = None, meeting_baseline: bool = True,
                      lang: str | None = None) -> AnonymisedTable:
     """The anonymised table for a meeting: its drawn codes, its consents, the project's threshold and
-    list-size setting. `period` defaults to the meeting's period; without `compare`, the meeting's baseline
-    is used when `meeting_baseline` is True and the period is the meeting's (the CLI passes False so that
-    only --compare compares). `lang`: the language of the texts it adds (None = the current one). Refused
-    (KlyngeError) when no codes have been drawn for the meeting. The result passes `check_no_leak` or this
-    raises IdentityLeak.
+    list-size setting, audited against every earlier printed pack. `period` defaults to the meeting's
+    period; without `compare`, the meeting's baseline is used when `meeting_baseline` is True and the
+    period is the meeting's (the CLI passes False so that only --compare compares). `lang`: the language of
+    the texts it adds (None = the current one). Refused (KlyngeError) when no codes have been drawn for the
+    meeting. The result passes `check_no_leak` or this raises IdentityLeak.
     """
+    return anonymised_with_disclosure(project, meeting, topic, period=period, compare=compare,
+                                      meeting_baseline=meeting_baseline, lang=lang)[0]
+
+
+def anonymised_with_disclosure(project: Project, meeting: str, topic: str, *, period: str | None = None,
+                               compare: str | None = None, meeting_baseline: bool = True,
+                               lang: str | None = None) -> tuple[AnonymisedTable, Disclosure, list[Breach]]:
+    """`anonymised_table` with its disclosure model (kept when the pack is printed) and any breach left."""
     m = project.meeting(meeting)
     period = period or m.period
     if not period:
@@ -221,8 +428,9 @@ def anonymised_table(project: Project, meeting: str, topic: str, *, period: str 
         compare = m.baseline_period
     codes = meeting_codes(project, meeting)
     table = collate(project, topic, period, compare)
-    result = anonymise(table, codes, meeting=meeting, named=consenting_names(project, meeting),
-                       threshold=resolve(THRESHOLD, project),
-                       list_size_display=resolve(LIST_SIZE_DISPLAY, project), lang=lang)
-    check_no_leak(result.texts(), project, meeting)
+    result = anonymise_with_disclosure(
+        table, codes, meeting=meeting, named=consenting_names(project, meeting),
+        threshold=resolve(THRESHOLD, project), list_size_display=resolve(LIST_SIZE_DISPLAY, project), lang=lang,
+        earlier=earlier_disclosures(project, meeting))
+    check_no_leak(result[0].texts(), project, meeting)
     return result

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from klyngedesk.core.settings import CODE_SCHEME, resolve
 from klyngedesk.core.store import Project
-from klyngedesk.i18n import KlyngeError
+from klyngedesk.i18n import KlyngeError, tr
 
 SCHEMES = ("letters", "numbers")
 _RNG = secrets.SystemRandom()
@@ -88,3 +88,13 @@ def consenting_names(project: Project, meeting: str) -> dict[str, str]:
     """Clinic key -> display name for the clinics that consented to be named at this meeting."""
     names = {c.key: c.name for c in project.clinics()}
     return {k: names[k] for k in sorted(project.consents(meeting)) if k in names}
+
+
+CONSENT_WORDING = ("Shown by name means: the clinic's values are printed with its name, and every member keeps "
+                   "the pack. They can recognise those values in later packs, also at a meeting where the clinic "
+                   "is shown only by code.")
+
+
+def consent_wording(lang: str | None = None) -> str:
+    """What a clinic is told when it consents to be shown by name (kept as the consent's note)."""
+    return tr(CONSENT_WORDING, lang)

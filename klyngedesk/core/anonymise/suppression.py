@@ -75,14 +75,17 @@ class Suppression:
         return cell not in self.hidden
 
 
-def suppress(problem: SuppressionProblem) -> Suppression:
-    """Solve the suppression pattern (deterministic: ties broken by the cells' sort order)."""
+def suppress(problem: SuppressionProblem, *, also_hidden: Iterable[Cell] = (),
+             also_withheld: Iterable[Hashable] = ()) -> Suppression:
+    """Solve the suppression pattern (deterministic: ties broken by the cells' sort order). `also_hidden`
+    and `also_withheld`: cells and totals the audit asked to hide on top (see `build.anonymise`)."""
     hidden = {c for c, v in problem.counts.items() if problem.small(v)}
+    hidden |= {c for c in also_hidden if c in problem.counts}
     primary = set(hidden) | {c for c, (v, _) in problem.derived.items() if problem.small(v)}
     # A small derived cell is hidden by hiding its smallest source.
     for cell in sorted((c for c in primary if c in problem.derived), key=repr):
         _hide_derived(problem, cell, hidden)
-    withheld = set()
+    withheld = set(also_withheld)
     for total, cells in problem.equations:
         if total is not None and problem.small(sum(problem.value(c) for c in cells)):
             withheld.add(total)

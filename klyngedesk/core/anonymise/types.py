@@ -35,6 +35,9 @@ class AnonymisedRow:
     change: Change | None = None
     quality: tuple[str, ...] = ()
     baseline_suppressed: bool = False  # the baseline round's count was hidden (no baseline value, no change)
+    # Why this round's count is hidden: "small" (the count itself is 1..threshold-1: printed "<5") or
+    # "protect" (hidden so that a small count elsewhere cannot be worked out: printed "skjult", never "<5").
+    hidden_reason: str | None = None
 
     @property
     def label(self) -> str:
@@ -71,6 +74,8 @@ class AnonymisedIndicator:
     change: Change | None = None
     sentence: dict[str, str] = field(default_factory=dict)
     quality: tuple[str, ...] = ()
+    value_step: float | None = None  # values/intervals/limits rounded to this step (so no list size is given back)
+    baseline_hidden: bool = False    # per-clinic baselines left out (a clinic shown by name before, not now)
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,7 @@ class AnonymisedTable:
     indicators: tuple[AnonymisedIndicator, ...]
     compositions: tuple[AnonymisedComposition, ...] = ()
     suppressed_text: str = "<5"
+    hidden_text: str = "skjult"                      # a count hidden to protect another (never "<5")
 
     def indicator(self, key: str) -> AnonymisedIndicator:
         for ind in self.indicators:
@@ -123,6 +129,7 @@ class AnonymisedTable:
                           "denominator": r.denominator, "denominator_band": r.denominator_band,
                           "value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high, "rank": r.rank,
                           "suppressed": r.suppressed, "baseline_suppressed": r.baseline_suppressed,
+                          "hidden_reason": r.hidden_reason,
                           "funnel": asdict(r.funnel) if r.funnel else None,
                           "flag": r.flag, "baseline_value": r.baseline_value,
                           "change_relative": r.change_relative, "quality": list(r.quality)}

@@ -61,6 +61,7 @@ class ChartContext:
     own_code: str | None = None
     own: OwnFigures | None = None
     suppressed_text: str = "<5"
+    hidden_text: str = "skjult"      # a count hidden to protect another one (never shown as "<5")
 
     @property
     def own_label(self) -> str:
@@ -150,7 +151,8 @@ def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
         value, low, high, flag = _shown(row, ctx)
         own = ctx.is_own(row.code)
         if value is None:
-            text = ctx.suppressed_text if row.suppressed else tr("no data", lang)
+            text = (ctx.hidden_text if row.hidden_reason == "protect" else ctx.suppressed_text) if row.suppressed \
+                else tr("no data", lang)
         else:
             text = wording.number(value, unit, lang)
         extra = columns(row) if columns else ()
@@ -331,7 +333,7 @@ def composition_chart(comp: AnonymisedComposition, ctx: ChartContext,
         else:
             text = code
         bars.append(CompositionBar(text, tuple(shown), own,
-                                   "" if all(s is not None for s in shown) else ctx.suppressed_text))
+                                   "" if all(s is not None for s in shown) else ctx.hidden_text))
     axis = make_axis(tr("share (%)", lang), [100.0], wording.tick("percent", lang), ceiling=100.0)
     return CompositionChart(tr("Distribution per clinic, largest share of {part} on top", lang,
                                part=comp.parts[0] if comp.parts else ""), tuple(comp.parts), axis, tuple(bars),

@@ -9,6 +9,7 @@ from typing import BinaryIO
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from klyngedesk.core.anonymise import AnonymisedTable
+from klyngedesk.core.anonymise.disclosure_report import remaining_risk
 from klyngedesk.core.formatting import format_date
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.render.chart_builder import ChartContext
@@ -66,9 +67,13 @@ def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_na
                                   "1 to {top} are shown as {text} (a count of 0 singles out no patient and is "
                                   "shown). {n} clinics in the material.", lang,
                                   top=threshold - 1, text=suppressed, n=len(shown)), "note")]
+    hidden = materials[0].table.hidden_text if materials else tr("hidden", lang)
+    story += [p(tr("Counts marked {hidden} can be of any size: they are hidden so that a small count cannot be "
+                   "worked out from a total, a difference or a share.", lang, hidden=hidden), "note"),
+              p(remaining_risk([m.table for m in materials], lang), "note")]
     if materials:
         story += [PageBreak(), *group_summary(materials, meeting, lang)]
-    ctx = ChartContext(lang, show_names=True, suppressed_text=suppressed)
+    ctx = ChartContext(lang, show_names=True, suppressed_text=suppressed, hidden_text=hidden)
     for material in materials:
         story += topic_pages(material, ctx, with_table=True)
     story += methods_story([m.table for m in materials], lang)

@@ -165,8 +165,13 @@ def compact_table(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCo
 def _count(row: AnonymisedRow, attr: str, table: AnonymisedTable, lang: str) -> str:
     value = getattr(row, attr)
     if value is None and row.suppressed:
-        return table.suppressed_text
+        return hidden_text(row, table)
     return wording.count(value, lang)
+
+
+def hidden_text(row: AnonymisedRow, table: AnonymisedTable) -> str:
+    """"<5" for a small count, "skjult" for one hidden to protect another (never "<5": it may be 5 or more)."""
+    return table.hidden_text if row.hidden_reason == "protect" else table.suppressed_text
 
 
 def _denominator(row: AnonymisedRow, table: AnonymisedTable, lang: str) -> str:
@@ -174,7 +179,7 @@ def _denominator(row: AnonymisedRow, table: AnonymisedTable, lang: str) -> str:
         return wording.count(row.denominator, lang)
     if row.denominator_band:  # "8000–9999" -> "8.000–9.999" in Danish
         return "–".join(wording.count(float(part), lang) for part in row.denominator_band.split("–"))
-    return table.suppressed_text if row.suppressed else "–"
+    return hidden_text(row, table) if row.suppressed else "–"
 
 
 def change_facts(table: AnonymisedTable, ind: AnonymisedIndicator, lang: str) -> list[tuple[str, str]]:

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pikepdf
 
-from klyngedesk.core.anonymise import LeakChecker, anonymised_table, draw_codes, freeze_codes, leak_checker
+from klyngedesk.core.anonymise import LeakChecker, draw_codes, freeze_codes, leak_checker
+from klyngedesk.core.anonymise.build import anonymised_with_disclosure, earlier_disclosures
+from klyngedesk.core.anonymise.disclosure_report import DisclosureReport, build_report
 from klyngedesk.core.collate import IndicatorTable, collate
 from klyngedesk.core.model import Meeting, Topic
 from klyngedesk.core.render import seal
@@ -42,6 +44,7 @@ class PackResult:
     codes_drawn: bool = False
     password_sheets: bytes | None = None                      # the PDF to print; never written beside the files
     password_sheets_path: Path | None = None                  # where it was saved, if the caller chose a place
+    disclosure: DisclosureReport | None = None   # who could be singled out, and the choices (see disclosure_report)
 
     def to_json(self) -> dict:
         """The `pack --json` shape of CLI.md."""
@@ -49,7 +52,8 @@ class PackResult:
                 "personal": {k: str(v) for k, v in self.personal.items()},
                 "merged": str(self.merged) if self.merged else None, "folder": str(self.folder),
                 "encrypted": bool(self.passwords), "codes_drawn": self.codes_drawn,
-                "password_sheets": str(self.password_sheets_path) if self.password_sheets_path else None}
+                "password_sheets": str(self.password_sheets_path) if self.password_sheets_path else None,
+                "disclosure": self.disclosure.to_json() if self.disclosure else None}
 
 
 def new_password() -> str:
@@ -133,7 +137,12 @@ class _Pack:
         self.clinics = {c.key: c for c in project.clinics() if c.key in self.codes}
         self.topics = [project.topic(t) for t in self.meeting.topics]
         self.periods = {None, self.meeting.period, self.meeting.baseline_period}
-        self.anonymised = [anonymised_table(project, meeting, t.key, lang=lang) for t in self.topics]
+        audited = [anonymised_with_disclosure(project, meeting, t.key, lang=lang) for t in self.topics]
+        self.anonymised = [a[0] for a in audited]
+        self.disclosures = [a[1] for a in audited]   # kept when printed: later packs are audited against them
+        self.report = build_report(meeting, self.disclosures, earlier_disclosures(project, meeting), self.consents,
+                                   {c.key: c.name for c in project.clinics()}, self.codes, self.anonymised,
+                                   [b for a in audited for b in a[2]], lang)
         self.identified = [collate(project, t.key, self.meeting.period, self.meeting.baseline_period)
                            for t in self.topics]
 
@@ -251,6 +260,8 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
         shutil.rmtree(folder)
     partial.rename(folder)
     freeze_codes(project, meeting)
+    for disclosure in pack.disclosures:
+        project.save_published(meeting, disclosure.topic, disclosure.to_json())
     project.audit("pack", meeting=meeting, lang=lang, encrypted=encrypt, clinics=len(personal_paths),
                   folder=str(folder))
 
@@ -259,7 +270,8 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
 
     return PackResult(folder, moved(group_path), moved(key_path), {k: moved(v) for k, v in personal_paths.items()},
                       moved(merged_path), passwords, print_all_password, pack.codes_drawn, files.sheets,
-                      sheets_path if files.sheets is not None else None)
+                      sheets_path if files.sheets is not None else None,
+                      pack.report)
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -79,7 +79,8 @@ def own_position_cell(topic: TopicMaterial, ind: AnonymisedIndicator, own: OwnFi
     """One indicator in the personal handout: topic and title, the ranked chart with the own bar highlighted
     among the codes, the own figures (value, interval, change, what the limits say) and notes."""
     meta = indicator_meta(topic.topic, ind.key)
-    ctx = ChartContext(lang, show_names=False, own_code=code, own=own, suppressed_text=topic.table.suppressed_text)
+    ctx = ChartContext(lang, show_names=False, own_code=code, own=own, suppressed_text=topic.table.suppressed_text,
+                       hidden_text=topic.table.hidden_text)
     since = (topic.table.compare_label or topic.table.compare) if topic.table.compare else None
     notes = topic.notes.get(ind.key, ())
     topic_name = shown_topic_title(topic, lang)

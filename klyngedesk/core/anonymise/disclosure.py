@@ -1,0 +1,344 @@
+"""The disclosure model: everything one pack's group material shows, as linear relations over true counts.
+
+A cell is one clinic's count of one measure in one period (`cell_key(period, measure, clinic)`); list
+sizes are the measure "_list_size". What a member who keeps the pack can compute is written as
+relations `low <= sum(coef * cell) <= high`:
+
+- a count or denominator printed: the cell itself, exactly; a list-size band: the size within the band;
+- a value (rate or share) printed beside a shown count: num x scale between (value -/+ precision) x den,
+  and the same for a Poisson interval's ends (their count quantile is known once the count is);
+- "<5" printed: the count lies in 1..threshold-1;
+- a pooled value with its interval: the totals of numerator and denominator over the clinics in it;
+- the cluster change: the totals of both rounds over the clinics with both rounds (a different set);
+- a composition row or cluster share: its part and total counts (or their cluster sums);
+- structure a reader knows anyway: counts are >= 0, a share's numerator is at most its denominator,
+  the parts of a composition at most its total.
+
+Targets are what must stay hidden: every count hidden in this pack (small or complementary), the
+remainder of a share or composition when that is small, and list sizes that are not shown exactly. Each
+relation is checked against the true counts when it is made, so the model can never claim more than is
+true. `named` and `coded` list the values printed beside a name or a code (for recognising a clinic
+across packs); `bands` the list-size bands shown per clinic.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from klyngedesk.core.anonymise.types import AnonymisedIndicator, AnonymisedRow, AnonymisedTable
+from klyngedesk.core.collate.composition import OTHER
+from klyngedesk.core.collate.table import ClinicRow, IndicatorResult, IndicatorTable
+from klyngedesk.core.stats.intervals import poisson_exact
+
+LIST_SIZE = "_list_size"
+SEP = "\t"
+TIGHT = 1e-7   # relative precision of a value printed unrounded (JSON floats)
+
+
+def cell_key(period: str, measure: str, clinic: str) -> str:
+    return SEP.join((period, measure, clinic))
+
+
+def cell_owner(cell: str) -> str:
+    return cell.rsplit(SEP, 1)[1]
+
+
+def cell_parts(cell: str) -> tuple[str, str, str]:
+    period, measure, clinic = cell.split(SEP)
+    return period, measure, clinic
+
+
+@dataclass(frozen=True)
+class Relation:
+    terms: tuple[tuple[str, float], ...]
+    low: float
+    high: float
+
+    def holds(self, truth: dict[str, float], tol: float = 1e-6) -> bool:
+        if any(c not in truth for c, _ in self.terms):
+            return False
+        s = sum(coef * truth[c] for c, coef in self.terms)
+        scale = tol * max(1.0, abs(s), *(abs(coef * truth[c]) for c, coef in self.terms))
+        return self.low - scale <= s <= self.high + scale
+
+
+@dataclass(frozen=True)
+class Target:
+    """A hidden quantity: a cell or a remainder (den - num, total - parts), owned by one clinic."""
+
+    terms: tuple[tuple[str, float], ...]
+    owner: str
+    kind: str            # "count" (absolute margin) | "size" (a list size: relative margin)
+    label: str           # e.g. "2026H1 morfin_brugere" for reports and tests
+
+
+@dataclass
+class Disclosure:
+    """What one pack's group material shows for one topic (see the module docstring)."""
+
+    meeting: str
+    topic: str
+    threshold: int
+    relations: list[Relation] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    truth: dict[str, float] = field(default_factory=dict)
+    # (period, indicator, value, clinic, rounding step or 0): values printed beside a name / a code
+    named: list[tuple[str, str, float, str, float]] = field(default_factory=list)
+    coded: list[tuple[str, str, float, str, float]] = field(default_factory=list)
+    bands: list[tuple[str, str, str, bool]] = field(default_factory=list)    # period, clinic, band, named
+    dropped: int = 0     # relations that did not hold for the true counts (a modelling error; 0 in tests)
+
+    def relate(self, terms: Iterable[tuple[str, float]], low: float, high: float) -> None:
+        merged: dict[str, float] = {}
+        for c, coef in terms:
+            merged[c] = merged.get(c, 0.0) + coef
+        rel = Relation(tuple((c, v) for c, v in merged.items() if v != 0), low, high)
+        if not rel.terms:
+            return
+        if rel.holds(self.truth):
+            self.relations.append(rel)
+        else:
+            self.dropped += 1
+
+    def exact(self, cell: str, value: float | None) -> None:
+        if value is not None and cell in self.truth:
+            self.relate([(cell, 1.0)], value, value)
+
+    def total(self, cells: list[str]) -> None:
+        """A sum the reader knows (its value is the true sum)."""
+        cells = [c for c in cells if c in self.truth]
+        if cells:
+            s = sum(self.truth[c] for c in cells)
+            self.relate([(c, 1.0) for c in cells], s, s)
+
+    def target(self, terms: list[tuple[str, float]], owner: str, kind: str, label: str) -> None:
+        if all(c in self.truth for c, _ in terms):
+            self.targets.append(Target(tuple(terms), owner, kind, label))
+
+    def to_json(self) -> dict:
+        return {"meeting": self.meeting, "topic": self.topic, "threshold": self.threshold,
+                "relations": [[list(map(list, r.terms)), _num(r.low), _num(r.high)] for r in self.relations],
+                "targets": [[list(map(list, t.terms)), t.owner, t.kind, t.label] for t in self.targets],
+                "truth": self.truth, "named": [list(x) for x in self.named],
+                "coded": [list(x) for x in self.coded], "bands": [list(x) for x in self.bands]}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Disclosure:
+        d = cls(data["meeting"], data["topic"], int(data["threshold"]), truth=dict(data["truth"]))
+        d.relations = [Relation(tuple((c, float(v)) for c, v in terms), _float(lo), _float(hi))
+                       for terms, lo, hi in data["relations"]]
+        d.targets = [Target(tuple((c, float(v)) for c, v in terms), owner, kind, label)
+                     for terms, owner, kind, label in data["targets"]]
+        d.named = [tuple(x) for x in data["named"]]   # type: ignore[misc]
+        d.coded = [tuple(x) for x in data["coded"]]   # type: ignore[misc]
+        d.bands = [tuple(x) for x in data["bands"]]   # type: ignore[misc]
+        return d
+
+
+def _num(v: float) -> float | str:
+    return v if math.isfinite(v) else ("inf" if v > 0 else "-inf")
+
+
+def _float(v: float | str) -> float:
+    return float(v)
+
+
+def _scale(ind: IndicatorResult, base: bool) -> float | None:
+    """num / den x scale = value: read back from any row with all three (per round)."""
+    for r in ind.rows:
+        num, den, val = ((r.baseline_numerator, r.baseline_denominator, r.baseline_value) if base
+                         else (r.numerator, r.denominator, r.value))
+        if num and den and val:
+            return val * den / num
+    return None
+
+
+def _den_measure(ind: IndicatorResult) -> str | None:
+    if ind.denominator_kind == "measure":
+        return ind.denominator_measure
+    return LIST_SIZE if ind.denominator_kind == "list_size" else None
+
+
+def build_disclosure(identified: IndicatorTable, anon: AnonymisedTable, codes: dict[str, str]) -> Disclosure:
+    """The disclosure model of one anonymised table (group material of one topic), audited by `audit`."""
+    d = Disclosure(anon.meeting, anon.topic, anon.threshold)
+    for ind in identified.indicators:
+        _truth(d, ind, identified.period, identified.compare)
+    for comp in identified.compositions:
+        members = [p.key for p in comp.parts if p.key != OTHER]
+        for clinic, counts in comp.counts.items():
+            for m, v in zip(members, counts, strict=False):
+                _put(d, cell_key(identified.period, m, clinic), v)
+            _put(d, cell_key(identified.period, comp.total_measure, clinic), comp.totals.get(clinic))
+    clinic_of = {code: clinic for clinic, code in codes.items()}
+    for ind in identified.indicators:
+        try:
+            a = anon.indicator(ind.key)
+        except KeyError:
+            continue
+        _indicator(d, ind, a, clinic_of, identified.period, identified.compare)
+    _compositions(d, identified, anon, clinic_of)
+    return d
+
+
+def _put(d: Disclosure, cell: str, value: float | None) -> None:
+    if value is not None and math.isfinite(value):
+        d.truth[cell] = float(value)
+
+
+def _truth(d: Disclosure, ind: IndicatorResult, period: str, compare: str | None) -> None:
+    md = _den_measure(ind)
+    for r in ind.rows:
+        _put(d, cell_key(period, ind.numerator_measure, r.clinic), r.numerator)
+        if md:
+            _put(d, cell_key(period, md, r.clinic), r.denominator)
+        if compare:
+            _put(d, cell_key(compare, ind.numerator_measure, r.clinic), r.baseline_numerator)
+            if md:
+                _put(d, cell_key(compare, md, r.clinic), r.baseline_denominator)
+
+
+def _band(text: str | None) -> tuple[float, float] | None:
+    if not text:
+        return None
+    low, high = text.split("–")
+    return float(low), float(high) + 1   # "2000–3999": a size from 2000 up to (not including) 4000
+
+
+def _indicator(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, clinic_of: dict[str, str],
+               period: str, compare: str | None) -> None:
+    mn, md = ind.numerator_measure, _den_measure(ind)
+    rows = {r.clinic: r for r in ind.rows}
+    step = a.value_step
+    for ar in a.rows:
+        clinic = clinic_of.get(ar.code)
+        if clinic is None or clinic not in rows:
+            continue
+        r = rows[clinic]
+        _row(d, ind, a, ar, r, clinic, period, mn, md, step)
+        if compare:
+            _baseline_row(d, ind, ar, r, clinic, compare, mn, md, step)
+    # Cluster totals behind the pooled value (and its interval) and behind the cluster change.
+    cur = [r.clinic for r in ind.rows if r.value is not None]
+    if a.pooled is not None:
+        d.total([cell_key(period, mn, c) for c in cur])
+        if md:
+            d.total([cell_key(period, md, c) for c in cur])
+    if compare and a.change is not None:
+        base = [r.clinic for r in ind.rows if r.baseline_value is not None]
+        both = [c for c in cur if rows[c].baseline_value is not None]
+        for who, rnd in ((base, compare), (both, compare), (both, period)):
+            d.total([cell_key(rnd, mn, c) for c in who])
+            if md:
+                d.total([cell_key(rnd, md, c) for c in who])
+
+
+def _ratio(d: Disclosure, num: str, den: str | None, value: float | None, scale: float | None,
+           step: float | None, count_term: float | None = None) -> None:
+    """value = num x scale / den, printed to `step` (None = unrounded): two linear inequalities.
+    With `count_term` the numerator side is a known constant (an interval's count quantile)."""
+    if value is None or scale is None or den is None or den not in d.truth:
+        return
+    h = (step / 2 if step else 0.0) + TIGHT * max(1.0, abs(value))
+    terms = [] if count_term is not None else [(num, scale)]
+    const = (count_term or 0.0) * scale
+    # const + num*scale - (value + h) * den <= 0  and  >= 0 with (value - h)
+    d.relate([*terms, (den, -(value + h))], -math.inf, -const)
+    d.relate([*terms, (den, -(value - h))], -const, math.inf)
+
+
+def _row(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, ar: AnonymisedRow, r: ClinicRow,
+         clinic: str, period: str, mn: str, md: str | None, step: float | None) -> None:
+    num_c = cell_key(period, mn, clinic)
+    den_c = cell_key(period, md, clinic) if md else None
+    if ind.unit == "percent" and den_c:
+        d.relate([(den_c, 1.0), (num_c, -1.0)], 0.0, math.inf)
+    d.exact(num_c, ar.numerator)
+    if den_c:
+        d.exact(den_c, ar.denominator)
+        band = _band(ar.denominator_band)
+        if band:
+            d.relate([(den_c, 1.0)], band[0], band[1] - 1)
+            d.bands.append((period, clinic, ar.denominator_band or "", ar.name is not None))
+    scale = _scale(ind, False)
+    if ar.value is not None and den_c:
+        _ratio(d, num_c, den_c, ar.value, scale, step)
+        if ind.unit != "percent" and ar.numerator is not None:
+            low, high = poisson_exact(np.array([ar.numerator]))
+            _ratio(d, num_c, den_c, ar.ci_low, scale, step, float(low[0]))
+            _ratio(d, num_c, den_c, ar.ci_high, scale, step, float(high[0]))
+    if ar.value is not None:
+        (d.named if ar.name else d.coded).append((period, ind.key, round(ar.value, 6), clinic, step or 0.0))
+    if ar.suppressed and ar.hidden_reason == "small":
+        d.relate([(num_c, 1.0)], 1.0, d.threshold - 1)
+    if ar.suppressed:
+        _hidden_targets(d, ind, r.numerator, r.denominator, num_c, den_c, clinic, md)
+    if den_c and md == LIST_SIZE and ar.denominator is None and r.denominator is not None:
+        d.target([(den_c, 1.0)], clinic, "size", f"{period} {md}")
+
+
+def _baseline_row(d: Disclosure, ind: IndicatorResult, ar: AnonymisedRow, r: ClinicRow, clinic: str,
+                  compare: str, mn: str, md: str | None, step: float | None) -> None:
+    num_c = cell_key(compare, mn, clinic)
+    den_c = cell_key(compare, md, clinic) if md else None
+    if ind.unit == "percent" and den_c:
+        d.relate([(den_c, 1.0), (num_c, -1.0)], 0.0, math.inf)
+    if ar.baseline_value is not None:
+        # The change and its interval give the baseline counts away: count them as shown.
+        d.exact(num_c, r.baseline_numerator)
+        if den_c and md != LIST_SIZE:
+            d.exact(den_c, r.baseline_denominator)
+        _ratio(d, num_c, den_c, ar.baseline_value, _scale(ind, True), step)
+        (d.named if ar.name else d.coded).append((compare, ind.key, round(ar.baseline_value, 6), clinic,
+                                                  step or 0.0))
+    elif ar.baseline_suppressed:
+        _hidden_targets(d, ind, r.baseline_numerator, r.baseline_denominator, num_c, den_c, clinic, md)
+
+
+def _hidden_targets(d: Disclosure, ind: IndicatorResult, num: float | None, den: float | None, num_c: str,
+                    den_c: str | None, clinic: str, md: str | None) -> None:
+    period = num_c.split(SEP, 1)[0]
+    d.target([(num_c, 1.0)], clinic, "count", f"{period} {ind.numerator_measure}")
+    if den_c and md != LIST_SIZE:
+        d.target([(den_c, 1.0)], clinic, "count", f"{period} {md}")
+        if num is not None and den is not None and 0 < den - num < d.threshold:
+            d.target([(den_c, 1.0), (num_c, -1.0)], clinic, "count", f"{period} {md} - {ind.numerator_measure}")
+
+
+def _compositions(d: Disclosure, identified: IndicatorTable, anon: AnonymisedTable,
+                  clinic_of: dict[str, str]) -> None:
+    shown = {c.key: c for c in anon.compositions}
+    period = identified.period
+    names = {r.code: r.label for ind in anon.indicators for r in ind.rows}
+    label_of = {clinic: names.get(code, code) for code, clinic in clinic_of.items()}
+    for comp in identified.compositions:
+        a = shown.get(comp.key)
+        if a is None:
+            continue
+        members = [p.key for p in comp.parts if p.key != OTHER]
+        by_label = dict(a.shares)
+        ok = [c for c, s in comp.shares.items() if all(v is not None for v in s)]
+        for clinic in comp.counts:
+            parts = [cell_key(period, m, clinic) for m in members]
+            total = cell_key(period, comp.total_measure, clinic)
+            d.relate([(total, 1.0), *((p, -1.0) for p in parts)], 0.0, math.inf)
+            row = by_label.get(label_of.get(clinic, ""))
+            if row is None:
+                continue
+            if all(v is not None for v in row):
+                for c in (*parts, total):
+                    d.exact(c, d.truth.get(c))
+                continue
+            for p in parts:
+                d.target([(p, 1.0)], clinic, "count", f"{period} {cell_parts(p)[1]}")
+            d.target([(total, 1.0)], clinic, "count", f"{period} {comp.total_measure}")
+            other = comp.counts[clinic][-1]
+            if other is not None and 0 < other < d.threshold:
+                d.target([(total, 1.0), *((p, -1.0) for p in parts)], clinic, "count", f"{period} {comp.key} others")
+        if any(v is not None for v in a.cluster):
+            for m in [*members, comp.total_measure]:
+                d.total([cell_key(period, m, c) for c in ok])
