@@ -83,9 +83,17 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
     small = {c for r in relations if len(r.terms) == 1 and r.low >= 1 and r.terms[0][1] == 1.0
              and math.isfinite(r.high) and r.high < r.low + 1e9 and r.low == 1.0 for c, _ in r.terms}
     thresholds = {d.meeting: d.threshold for d in items}
+    # A count printed by an earlier pack is public: a later pack that hides it protects nothing.
+    first_shown: dict[str, int] = {}
+    for i, d in enumerate(items):
+        for r in d.relations:
+            if len(r.terms) == 1 and r.low == r.high:
+                first_shown.setdefault(r.terms[0][0], i)
     targets: dict[tuple, tuple[Target, str]] = {}
-    for d in items:
+    for i, d in enumerate(items):
         for t in d.targets:
+            if all(first_shown.get(c, i) < i for c, _ in t.terms):
+                continue
             targets.setdefault(t.terms, (t, d.meeting))
     # Cells printed exactly (by any pack) are known to everyone.
     shown: dict[str, float] = {}
@@ -151,7 +159,7 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
                 seen = [_value(t, {**fixed, **p}) for p in points]
                 if _wide(t, min(seen), max(seen), need):
                     continue
-                lo, hi = lp.range(t.terms, fixed)
+                lo, hi = lp.range(t.terms, fixed, min(seen), max(seen), need if t.kind == "count" else None)
                 points += lp.last_points
                 if not _wide(t, lo, hi, need):
                     if t.kind == "count":
@@ -161,6 +169,12 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
             if first_only and breaches:   # every breach this reader finds in this part of the model
                 return breaches
     return breaches
+
+
+def _wide_count(lo: float, hi: float, need: float) -> bool:
+    lo = math.ceil(lo - 1e-6) if math.isfinite(lo) else lo
+    hi = math.floor(hi + 1e-6) if math.isfinite(hi) else hi
+    return hi - lo >= need - 1e-9
 
 
 def _wide(t: Target, lo: float, hi: float, need: float) -> bool:
@@ -259,7 +273,11 @@ class _Program:
     def _point(self) -> dict[str, float]:
         return dict(zip(self.free, self.h.getSolution().col_value, strict=True))
 
-    def range(self, terms: tuple[tuple[str, float], ...], fixed: dict[str, float]) -> tuple[float, float]:
+    def range(self, terms: tuple[tuple[str, float], ...], fixed: dict[str, float], seen_low: float = math.inf,
+              seen_high: float = -math.inf, need: float | None = None) -> tuple[float, float]:
+        """(min, max) of the terms. With `need` (a count's margin) and values already seen at feasible
+        points, the minimum is solved only when the maximum and the lowest value seen are not far enough
+        apart (the range is then known to be wide enough, and is returned as seen)."""
         const = sum(coef * fixed[c] for c, coef in terms if c in fixed)
         cost = self._cost(terms)
         self.last_points = []
@@ -267,7 +285,9 @@ class _Program:
             return const, const
         self.h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
         out = []
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+        for sense in (highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize):
+            if out and need is not None and _wide_count(seen_low, out[0], need):
+                return seen_low, out[0]
             self.h.changeObjectiveSense(sense)
             self.h.run()
             status = self.h.getModelStatus()
@@ -278,7 +298,7 @@ class _Program:
                 out.append(-math.inf if sense == highspy.ObjSense.kMinimize else math.inf)
             else:   # infeasible (values corrected after an earlier pack): claim nothing is protected
                 return const, const
-        return out[0], out[1]
+        return out[1], out[0]
 
 
 def outsider_ranges(disclosures: Iterable[Disclosure], targets: Iterable[Target]) -> dict[tuple, tuple[float, float]]:

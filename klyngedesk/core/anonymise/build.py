@@ -202,14 +202,14 @@ def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, su
     """Change the pattern so that the breach goes away: coarsen (a list size), hide one more shown count
     near the target (smallest first, not the reader's own), or withhold totals. False when nothing is left."""
     exact = {r.terms[0][0] for r in disclosure.relations if len(r.terms) == 1 and r.low == r.high}
-    if breach.target.kind == "size":
+    if breach.target.kind == "size" and breach.width >= 1:   # narrowed by rounded rates: coarsen them
         # Coarsen the rates whose count is printed elsewhere (a share, a composition): count / rate = size.
         period, _, clinic = cell_parts(breach.target.terms[0][0])
         keys = [ind.key for ind in table.indicators if ind.key in steps
                 and cell_key(period, ind.numerator_measure, clinic) in exact and steps[ind.key] < MAX_STEP]
         keys = keys or [k for k, v in steps.items() if v < MAX_STEP]
         if not keys:
-            return False
+            return _hide_near(breach, table, problem, sup, disclosure, exact, also_hidden, also_withheld)
 
         def precision(key: str) -> float:   # the rate that tells this size most precisely goes first
             row = next((r for r in table.indicator(key).rows if r.clinic == clinic), None)
@@ -218,6 +218,12 @@ def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, su
         key = min(keys, key=precision)
         steps[key] = nice_step(steps[key] * 1.5)
         return True
+    return _hide_near(breach, table, problem, sup, disclosure, exact, also_hidden, also_withheld)
+
+
+def _hide_near(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, sup: Suppression,
+               disclosure: Disclosure, exact: set[str], also_hidden: set, also_withheld: set) -> bool:
+    """Hide the smallest shown count next to the target (through the relations), else withhold totals."""
     rounds = {table.period: "cur", table.compare: "base"}
     frontier = {c for c, _ in breach.target.terms}
     seen: set[str] = set()

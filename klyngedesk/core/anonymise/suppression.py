@@ -80,8 +80,8 @@ def suppress(problem: SuppressionProblem, *, also_hidden: Iterable[Cell] = (),
     """Solve the suppression pattern (deterministic: ties broken by the cells' sort order). `also_hidden`
     and `also_withheld`: cells and totals the audit asked to hide on top (see `build.anonymise`)."""
     hidden = {c for c, v in problem.counts.items() if problem.small(v)}
-    hidden |= {c for c in also_hidden if c in problem.counts}
     primary = set(hidden) | {c for c, (v, _) in problem.derived.items() if problem.small(v)}
+    hidden |= {c for c in also_hidden if c in problem.counts}
     # A small derived cell is hidden by hiding its smallest source.
     for cell in sorted((c for c in primary if c in problem.derived), key=repr):
         _hide_derived(problem, cell, hidden)

@@ -124,7 +124,7 @@ class AnonymisedTable:
             "topic": self.topic, "period": self.period, "compare": self.compare, "meeting": self.meeting,
             "threshold": self.threshold, "list_size_display": self.list_size_display,
             "indicators": [{
-                **summary_json(ind),
+                **summary_json(ind), "value_step": ind.value_step, "baseline_hidden": ind.baseline_hidden,
                 "rows": [{"clinic": r.name, "code": r.code, "numerator": r.numerator,
                           "denominator": r.denominator, "denominator_band": r.denominator_band,
                           "value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high, "rank": r.rank,

@@ -1,0 +1,292 @@
+"""The member the anonymity tests play: keeps every pack's anonymised JSON, knows its own counts.
+
+Written apart from klyngedesk.core.anonymise.audit on purpose: it reads only the published JSON (plus what
+that JSON gives away in principle: the totals behind a pooled value and its interval, the counts behind a
+shown composition row or baseline), and is granted the worst case where the JSON is silent: which code is
+which clinic in every pack. `ranges(reader)` gives, per hidden count, the range its own linear program
+(HiGHS) leaves. Also the synthetic clusters the tests run on, built through the core API.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from datetime import date
+
+import highspy
+import numpy as np
+
+from klyngedesk.core.model import Clinic, Cluster, Meeting, NewValue, Period
+from klyngedesk.core.packages import builtin_topic
+from klyngedesk.core.store import Project
+
+LS = "_ls"
+PERIODS = [Period("2025H1", "1. halvår 2025", date(2025, 1, 1), date(2025, 6, 30)),
+           Period("2025H2", "2. halvår 2025", date(2025, 7, 1), date(2025, 12, 31)),
+           Period("2026H1", "1. halvår 2026", date(2026, 1, 1), date(2026, 6, 30))]
+# topic -> (list-size measure pairs, share measure pairs): numerator and parent measure per indicator
+TOPICS = {"antibiotika": ("ab_ordinationer", ("pcv_ordinationer",)),
+          "kol": ("kol_patienter", ("kol_lfu", "kol_rehab"))}
+
+
+@dataclass
+class GeneratedCluster:
+    """A generated cluster: its project and the true counts (period, measure, clinic) -> value."""
+
+    project: Project
+    truth: dict[tuple[str, str, str], float] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def make_cluster(path: str | os.PathLike, topic: str, sizes: list[int], counts: list[list[tuple[int, list[int]]]],
+                 missing: set[tuple[int, int]], threshold: int, list_size_display: str,
+                 overdispersion: bool) -> GeneratedCluster:
+    """`counts[round][clinic]` = (parent count, [share counts]); `missing` = (round, clinic) without data."""
+    project = Project.create(path, Cluster("Testklynge", "Testby", "Region Test",
+                                           {"threshold": threshold, "list_size_display": list_size_display,
+                                            "overdispersion": overdispersion, "code_scheme": "letters"}))
+    out = GeneratedCluster(project)
+    parent, shares = TOPICS[topic]
+    with project.transaction():
+        for i in range(len(sizes)):
+            key = f"K{i:02d}"
+            out.names[key] = f"Lægehuset Testvej {i + 1}"
+            project.add_clinic(Clinic(key, out.names[key], str(100000 + i)))
+        project.add_topic(builtin_topic(topic))
+        values, lists = [], []
+        for r, period in enumerate(PERIODS[:len(counts)]):
+            project.add_period(period)
+            for i, (par, parts) in enumerate(counts[r]):
+                key = f"K{i:02d}"
+                size = sizes[i] + 13 * r
+                lists.append((key, period.key, size))
+                out.truth[(period.key, LS, key)] = float(size)
+                if (r, i) in missing:
+                    continue
+                values.append(NewValue(key, parent, period.key, float(par)))
+                out.truth[(period.key, parent, key)] = float(par)
+                for m, v in zip(shares, parts, strict=True):
+                    values.append(NewValue(key, m, period.key, float(v)))
+                    out.truth[(period.key, m, key)] = float(v)
+        project.set_list_sizes(lists)
+        project.add_batch("generated", "", values, mapping="test", details={"kind": "test"})
+    return out
+
+
+def add_meeting(project: Project, key: str, when: date, topic: str, period: str, baseline: str | None) -> None:
+    project.save_meeting(Meeting(key=key, date=when, title=f"Møde {key}", topics=(topic,), period=period,
+                                 baseline_period=baseline))
+
+
+@lru_cache
+def _meta(topic: str) -> dict:
+    """The indicators' definitions, as every handout prints them."""
+    return {ind.key: ind for ind in builtin_topic(topic).indicators}
+
+
+class Attacker:
+    """Relations (terms, low, high) over cells (period, measure, clinic) from every kept pack."""
+
+    def __init__(self, truth: dict[tuple[str, str, str], float]) -> None:
+        self.truth = truth
+        self.relations: list[tuple[list[tuple[tuple, float]], float, float]] = []
+        self.hidden: set[tuple] = set()
+        self.small: set[tuple] = set()
+
+    def _eq(self, cells: list[tuple]) -> None:
+        cells = [c for c in cells if c in self.truth]
+        if cells:
+            s = sum(self.truth[c] for c in cells)
+            self.relations.append(([(c, 1.0) for c in cells], s, s))
+
+    def keep(self, pack: dict, topic: str, clinic_of: dict[str, str]) -> None:
+        """Add one pack's anonymised JSON (`clinic_of`: the code or name printed -> clinic key)."""
+        parent = TOPICS[topic][0]
+        public = {terms[0][0] for terms, lo, hi in self.relations if len(terms) == 1 and lo == hi}
+        hidden_before = set(self.hidden)
+        cur, base, thr = pack["period"], pack["compare"], pack["threshold"]
+        days = {p.key: p.days for p in PERIODS}
+        for ind in pack["indicators"]:
+            meta = _meta(topic)[ind["key"]]
+            mn, md, unit = meta.numerator, LS if meta.denominator_kind == "list_size" else meta.denominator, \
+                "share" if meta.unit == "percent" else "rate"
+            step = ind.get("value_step") or 0.0
+            contributing, base_contrib = [], []
+            for row in ind["rows"]:
+                c = clinic_of[row["code"]]
+                for rnd in (cur, base):
+                    if rnd and unit == "share" and (rnd, md, c) in self.truth:
+                        self.relations.append(([((rnd, md, c), 1.0), ((rnd, mn, c), -1.0)], 0.0, math.inf))
+                if (cur, mn, c) in self.truth and (cur, md, c) in self.truth and self.truth[(cur, md, c)] > 0:
+                    contributing.append(c)
+                if base and (base, mn, c) in self.truth and (base, md, c) in self.truth \
+                        and self.truth[(base, md, c)] > 0:
+                    base_contrib.append(c)
+                if row["numerator"] is not None:
+                    self.relations.append(([((cur, mn, c), 1.0)], row["numerator"], row["numerator"]))
+                if row["denominator"] is not None:
+                    self.relations.append(([((cur, md, c), 1.0)], row["denominator"], row["denominator"]))
+                if row.get("denominator_band"):
+                    lo, hi = (float(x) for x in row["denominator_band"].split("–"))
+                    self.relations.append(([((cur, md, c), 1.0)], lo, hi))
+                if row["value"] is not None:
+                    scale = 100.0 if unit == "share" else 1000 * (365.25 / days[cur] if meta.per_year else 1.0)
+                    h = step / 2 + 1e-7 * max(1.0, abs(row["value"]))
+                    # value = num * scale / den, printed to the step
+                    self.relations.append(([((cur, mn, c), scale), ((cur, md, c), -(row["value"] + h))], -math.inf, 0))
+                    self.relations.append(([((cur, mn, c), scale), ((cur, md, c), -(row["value"] - h))], 0, math.inf))
+                if row["suppressed"]:
+                    self.hidden.add((cur, mn, c))
+                    if unit == "share":
+                        self.hidden.add((cur, md, c))
+                    if row.get("hidden_reason") == "small":
+                        self.relations.append(([((cur, mn, c), 1.0)], 1.0, thr - 1.0))
+                if base and row["baseline_value"] is not None:   # the change's interval gives the counts
+                    self._eq([(base, mn, c)])
+                    if unit == "share":
+                        self._eq([(base, md, c)])
+                if base and row.get("baseline_suppressed"):
+                    self.hidden.add((base, mn, c))
+                    if unit == "share":
+                        self.hidden.add((base, md, c))
+            if ind["pooled"] is not None:   # the pooled value and its interval give both totals
+                self._eq([(cur, mn, c) for c in contributing])
+                self._eq([(cur, md, c) for c in contributing])
+            if base and ind["change"] is not None:
+                both = [c for c in contributing if c in base_contrib]
+                for who, rnd in ((base_contrib, base), (both, base), (both, cur)):
+                    self._eq([(rnd, mn, c) for c in who])
+                    self._eq([(rnd, md, c) for c in who])
+        for comp in pack["compositions"]:
+            mn = _meta(topic)[comp["key"]].numerator
+            ok = [c for c in {clinic_of[r["label"]] for r in comp["rows"]}
+                  if self.truth.get((cur, parent, c), 0) > 0 and (cur, mn, c) in self.truth]
+            for r in comp["rows"]:
+                if all(s is not None for s in r["shares"]):
+                    self._eq([(cur, mn, clinic_of[r["label"]])])
+                    self._eq([(cur, parent, clinic_of[r["label"]])])
+            if any(s is not None for s in comp["cluster"]):
+                self._eq([(cur, mn, c) for c in ok])
+                self._eq([(cur, parent, c) for c in ok])
+        self.hidden -= public - hidden_before   # printed by an earlier pack: hiding it now protects nothing
+        self.small = {terms[0][0] for terms, lo, hi in self.relations if len(terms) == 1 and lo == 1.0 and hi > lo}
+        for terms, lo, hi in self.relations:   # the attack is sound: the true counts satisfy it
+            value = sum(coef * self.truth.get(c, 0.0) for c, coef in terms)
+            slack = 1e-6 * max(1.0, *(abs(coef * self.truth.get(c, 0.0)) for c, coef in terms))
+            assert lo - slack <= value <= hi + slack, ("unsound relation", terms, lo, hi, value)
+
+    def ranges(self, reader: str | None) -> dict[tuple, tuple[float, float]]:
+        """Per hidden count of another clinic: (lowest, highest) the reader's linear program allows."""
+        fixed = {c: self.truth[c] for c in self.truth if reader is not None and c[2] == reader}
+        for terms, lo, hi in self.relations:
+            if len(terms) == 1 and lo == hi:
+                fixed.setdefault(terms[0][0], lo)
+        targets = sorted(c for c in self.hidden if c[2] != reader and c in self.truth)
+        free = sorted({c for terms, _, _ in self.relations for c, _ in terms if c not in fixed} |
+                      {c for c in targets if c not in fixed})
+        index = {c: i for i, c in enumerate(free)}
+        out = {c: (fixed[c], fixed[c]) for c in targets if c in fixed}
+        todo = [c for c in targets if c not in fixed]
+        if not todo:
+            return out
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        inf = highspy.kHighsInf
+        n = len(free)
+        h.addVars(n, np.zeros(n), np.full(n, inf))
+        for terms, lo, hi in self.relations:
+            const = sum(coef * fixed[c] for c, coef in terms if c in fixed)
+            idx = [index[c] for c, _ in terms if c in index]
+            if not idx:
+                continue
+            vals = [coef for c, coef in terms if c in index]
+            h.addRow(lo - const if math.isfinite(lo) else -inf, hi - const if math.isfinite(hi) else inf,
+                     len(idx), np.array(idx, dtype=np.int32), np.array(vals, dtype=float))
+        points = [np.array([self.truth.get(c, 0.0) for c in free])]
+
+        def solve(cost: np.ndarray, sense) -> float | None:
+            h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+            h.changeObjectiveSense(sense)
+            h.run()
+            status = h.getModelStatus()
+            if status == highspy.HighsModelStatus.kOptimal:
+                points.append(np.array(h.getSolution().col_value))
+                return h.getInfo().objective_function_value
+            if status == highspy.HighsModelStatus.kUnbounded:
+                return None
+            raise AssertionError(f"the attacker's program is {status}: a relation is wrong")
+
+        every = np.zeros(n)
+        for c in todo:
+            every[index[c]] = 1.0
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            solve(every, sense)
+        for c in todo:
+            seen = [p[index[c]] for p in points]
+            lo, hi = min(seen), max(seen)
+            if math.floor(hi + 1e-6) - math.ceil(lo - 1e-6) >= 3:
+                out[c] = (lo, hi)
+                continue
+            cost = np.zeros(n)
+            cost[index[c]] = 1.0
+            low = solve(cost, highspy.ObjSense.kMinimize)
+            high = solve(cost, highspy.ObjSense.kMaximize)
+            out[c] = (low if low is not None else -math.inf, high if high is not None else math.inf)
+        return out
+
+    def pinned(self, readers: list[str | None]) -> list[tuple]:
+        """(reader, cell, low, high) for every hidden count a reader narrows to +/-1 (3 values) or less."""
+        found = []
+        for reader in readers:
+            for cell, (lo, hi) in self.ranges(reader).items():
+                lo_i = math.ceil(lo - 1e-6) if math.isfinite(lo) else lo
+                hi_i = math.floor(hi + 1e-6) if math.isfinite(hi) else hi
+                if hi_i - lo_i < 3:
+                    found.append((reader, cell, lo, hi))
+        return found
+
+
+def singled_out_by_attacker(packs: list[tuple[dict, dict[str, str], set[str]]], sizes: dict[tuple[str, str], float],
+                            rough: float) -> set[str]:
+    """Non-consenting clinics of the last pack that a member picks out: a band or exact size that fits at
+    most one other clinic (sizes known within `rough`), or a value printed beside its code that was
+    printed beside its name in an earlier pack. `packs`: (json, printed label -> clinic, consenting)."""
+    last, clinic_of, consenting = packs[-1]
+    found: set[str] = set()
+    cur = last["period"]
+    for ind in last["indicators"]:
+        for row in ind["rows"]:
+            c = clinic_of[row["code"]]
+            if c in consenting:
+                continue
+            band = None
+            if row.get("denominator_band"):
+                band = tuple(float(x) for x in row["denominator_band"].split("–"))
+            elif row["denominator"] is not None and ind["key"].endswith("_pr1000"):
+                band = (row["denominator"], row["denominator"])
+            if band:
+                fits = [k for (p, k), s in sizes.items() if p == cur and k != c
+                        and band[0] <= s * (1 + rough) and band[1] + 1 >= s * (1 - rough)]
+                if len(fits) <= 1:
+                    found.add(c)
+    for earlier, clinic_of_e, _ in packs[:-1]:
+        for ind_e in earlier["indicators"]:
+            named = {(earlier["period"], clinic_of_e[r["code"]]): r["value"] for r in ind_e["rows"]
+                     if r["clinic"] and r["value"] is not None}
+            for ind in last["indicators"]:
+                if ind["key"] != ind_e["key"]:
+                    continue
+                for row in ind["rows"]:
+                    c = clinic_of[row["code"]]
+                    for rnd, v in ((last["period"], row["value"]), (last["compare"], row["baseline_value"])):
+                        if c in consenting or v is None or (rnd, c) not in named:
+                            continue
+                        step = (ind.get("value_step") or 0) + (ind_e.get("value_step") or 0)
+                        col = "value" if rnd == last["period"] else "baseline_value"
+                        rivals = [r for r in ind["rows"] if r is not row and r[col] is not None
+                                  and abs(named[(rnd, c)] - r[col]) <= step / 2 + 1e-6]
+                        if abs(named[(rnd, c)] - v) <= step / 2 + 1e-6 and len(rivals) <= 1:
+                            found.add(c)
+    return found
