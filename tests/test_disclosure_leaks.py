@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pypdf
 import pytest
-
 from attacker import PERIODS, Attacker, add_meeting, make_cluster
+
 from klyngedesk.core.anonymise import anonymised_table, draw_codes, meeting_codes
 from klyngedesk.core.render.pack import build_pack
 
