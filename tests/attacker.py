@@ -211,6 +211,11 @@ class Attacker:
             h.changeObjectiveSense(sense)
             h.run()
             status = h.getModelStatus()
+            if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded,
+                              highspy.HighsModelStatus.kInfeasible):   # numerically unsure: solve afresh
+                h.clearSolver()
+                h.run()
+                status = h.getModelStatus()
             if status == highspy.HighsModelStatus.kOptimal:
                 points.append(np.array(h.getSolution().col_value))
                 return h.getInfo().objective_function_value

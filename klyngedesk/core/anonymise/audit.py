@@ -189,6 +189,8 @@ def _value(t: Target, known: dict[str, float]) -> float:
 
 
 _quiet = {"done": False}
+_SURE = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded,
+         highspy.HighsModelStatus.kInfeasible)
 
 
 def _new_highs() -> highspy.Highs:
@@ -265,10 +267,21 @@ class _Program:
         out = []
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
             self.h.changeObjectiveSense(sense)
-            self.h.run()
-            if self.h.getModelStatus() == highspy.HighsModelStatus.kOptimal:
+            if self._run() == highspy.HighsModelStatus.kOptimal:
                 out.append(self._point())
         return out
+
+    def _run(self) -> highspy.HighsModelStatus:
+        """Solve; a numerically unsure answer (status unknown) is solved again from scratch with presolve."""
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status not in _SURE:
+            self.h.clearSolver()
+            self.h.setOptionValue("presolve", "on")
+            self.h.run()
+            status = self.h.getModelStatus()
+            self.h.setOptionValue("presolve", "off")
+        return status
 
     def _point(self) -> dict[str, float]:
         return dict(zip(self.free, self.h.getSolution().col_value, strict=True))
@@ -289,8 +302,7 @@ class _Program:
             if out and need is not None and _wide_count(seen_low, out[0], need):
                 return seen_low, out[0]
             self.h.changeObjectiveSense(sense)
-            self.h.run()
-            status = self.h.getModelStatus()
+            status = self._run()
             if status == highspy.HighsModelStatus.kOptimal:
                 out.append(self.h.getInfo().objective_function_value + const)
                 self.last_points.append(self._point())
