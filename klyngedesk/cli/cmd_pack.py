@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from klyngedesk.cli.output import EXIT_OK, EXIT_USAGE, emit_json, say
+from klyngedesk.cli.output import EXIT_OK, emit_json, say
 from klyngedesk.core.anonymise.disclosure_report import disclosure_report
 from klyngedesk.core.render.pack import build_pack
 from klyngedesk.core.store import Project
@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("pack", help=tr("write the meeting pack (group handout, personal handouts, key)"))
     p.add_argument("project", type=Path)
     p.add_argument("--meeting", required=True, help=tr("the meeting key, e.g. 2026-12"))
-    p.add_argument("--out", type=Path, help=tr("folder to write the pack folder into (required unless --report)"))
+    p.add_argument("--out", required=True, type=Path, help=tr("folder to write the pack folder into"))
     # A distinct dest: the global --lang (before the command) must not be reset by this one's default.
     p.add_argument("--lang", dest="pack_lang", choices=LANGUAGES, default=None,
                    help=tr("language of the handouts (default: the message language, Danish)"))
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=tr("with --encrypt: where to save the password sheets to print (not in the pack folder)"))
     p.add_argument("--json", action="store_true", help=tr("machine-readable output on stdout"))
     p.add_argument("--report", action="store_true",
-                   help=tr("only say which clinics could be singled out, and the choices; print nothing"))
+                   help=tr("only say which clinics could be singled out, and the choices; write nothing"))
     p.set_defaults(run=run)
 
 
@@ -42,9 +42,6 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             emit_json(report.to_json())
         return EXIT_OK
-    if args.out is None:
-        say("Say where to write the pack with --out (or use --report to check it first).")
-        return EXIT_USAGE
     if args.encrypt and args.password_sheets is None:
         raise KlyngeError("--encrypt needs --password-sheets FILE.pdf: the passwords are printed from that file, "
                           "kept apart from the pack folder.")
