@@ -297,7 +297,7 @@ class _Program:
         if not self.n or not cost.any():
             return const, const
         self.h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
-        out = []
+        out: list[float] = []
         for sense in (highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize):
             if out and need is not None and _wide_count(seen_low, out[0], need):
                 return seen_low, out[0]
