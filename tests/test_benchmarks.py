@@ -1,0 +1,23 @@
+"""The benchmark helpers: the growth exponent of a known power law, and one whole-process pair."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from benchmarks.wholeprocess import growth_exponent, pair
+
+
+@pytest.mark.parametrize("power", [1.0, 2.0, 0.5])
+def test_growth_exponent_reads_the_power_back(power: float) -> None:
+    sizes = [20, 200, 1700]
+    assert growth_exponent(sizes, [3.0 * s ** power for s in sizes]) == pytest.approx(power)
+
+
+def test_a_pair_runs_ours_and_the_floor_in_turn(capsys) -> None:
+    quick = [sys.executable, "-c", "pass"]
+    result = pair("python start", quick, quick, runs=2, warmup=0)
+    assert len(result.ours) == len(result.floor) == 2 and all(r.code == 0 for r in result.ours + result.floor)
+    assert len(result.ratios) == 2
+    assert "python start: ours" in capsys.readouterr().out
