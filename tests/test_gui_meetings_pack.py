@@ -70,3 +70,26 @@ def test_topic_without_data_is_named_and_the_pack_is_listed_after_reopening(qtbo
     assert page.pack.open_button.isEnabled()
     page.pack.file_list.setCurrentRow(0)
     assert page.pack.pages_layout.count() >= 1
+
+
+def test_progress_dialog_has_room_for_its_title(qtbot) -> None:
+    import threading
+
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    from klyngedesk.gui.progress import run_with_progress
+    from klyngedesk.gui.tasks import TaskRunner
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = TaskRunner()
+    release = threading.Event()
+    done: list = []
+    title = "Mødematerialet laves: gruppens oplæg, personlige ark og nøglen…"
+    task = run_with_progress(parent, runner, title, lambda progress, cancelled: release.wait(5), "da", done.append)
+    dialog = task.dialog
+    assert dialog.minimumWidth() >= dialog.fontMetrics().horizontalAdvance(title)
+    assert dialog.findChild(QLabel).wordWrap()
+    release.set()
+    qtbot.waitUntil(lambda: done == [True], timeout=5000)
+    assert runner.wait(5000)

@@ -91,3 +91,20 @@ def test_a_dialog_with_typed_input_asks_before_discarding(qtbot, app_context, de
     qtbot.mouseClick(dialog.discard_box.button(QMessageBox.StandardButton.Discard), Qt.MouseButton.LeftButton)
     assert not dialog.isVisible()
     assert not window.ctx.holder.project.notes()
+
+
+def test_settings_keep_their_layout_when_the_restart_note_appears(qtbot, app_context) -> None:
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    show_active(qtbot, window)
+    dialog = window.open_settings()
+    qtbot.waitUntil(dialog.isVisible)
+    before = {w: w.geometry() for w in (dialog.language, dialog.buttons)}
+    dialog.language.setFocus()
+    press(qtbot, Qt.Key.Key_Down)  # another language
+    qtbot.waitUntil(dialog.restart_note.isVisible)
+    assert {w: w.geometry() for w in before} == before  # nothing moved or was squeezed
+    note = dialog.restart_note.geometry()
+    assert note.height() >= dialog.restart_note.heightForWidth(note.width()) - 1
+    assert dialog.buttons.geometry().top() >= note.bottom()
+    dialog.reject()

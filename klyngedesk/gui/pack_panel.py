@@ -91,6 +91,7 @@ class PackPanel(QGroupBox):
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.pages)
         self.scroll.setStyleSheet("QScrollArea { background: #5B6770; }")
+        self.scroll.setMinimumHeight(380)  # a page of the handout is readable without scrolling the preview alone
         buttons = QHBoxLayout()
         buttons.addWidget(self.build_button)
         buttons.addStretch(1)

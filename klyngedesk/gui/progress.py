@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.tasks import BackgroundTask, TaskRunner, Work
@@ -25,6 +25,12 @@ def run_with_progress(parent: QWidget, runner: TaskRunner, title: str, work: Wor
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.setValue(0)
+    # Room for the whole title and step text (a window manager cuts a narrow dialog's title: "Møde... aves...").
+    metrics = dialog.fontMetrics()
+    dialog.setMinimumWidth(min(720, max(420, metrics.horizontalAdvance(title) + 160)))
+    label = dialog.findChild(QLabel)
+    if label is not None:
+        label.setWordWrap(True)
 
     def progressed(fraction: float, message: str) -> None:
         dialog.setValue(int(fraction * 1000))

@@ -56,7 +56,11 @@ class SettingsDialog(QDialog):
         form.addRow(tr("Folder for meeting &packs", lang), self.pack_folder[0])
         self.restart_note = QLabel(tr("A new language takes effect when KlyngeDesk starts next time.", lang))
         self.restart_note.setWordWrap(True)
+        policy = self.restart_note.sizePolicy()  # its room is kept while hidden: the layout does not jump
+        policy.setRetainSizeWhenHidden(True)
+        self.restart_note.setSizePolicy(policy)
         self.restart_note.setVisible(False)
+        self.setMinimumWidth(520)
         self.language.currentIndexChanged.connect(
             lambda: self.restart_note.setVisible(self.language.currentData() != ctx.lang))
         note = QLabel(tr("Counts from 1 to below the threshold are shown as \"<5\" (with threshold 5) in group material; 0 is shown.", lang))
