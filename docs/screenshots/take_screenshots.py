@@ -56,6 +56,7 @@ if __name__ == "__main__":
     if len(sys.argv) == 4:
         width, height = map(int, sys.argv[3].split("x"))
         grab_all(sys.argv[1], sys.argv[2], (width, height))
+        os._exit(0)  # the files are written; skip Qt/pyqtgraph teardown at interpreter exit (it can crash offscreen)
     else:
         for lang in ("da", "en"):
             for name, scale, (w, h) in SETUPS:
