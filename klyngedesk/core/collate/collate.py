@@ -282,7 +282,7 @@ def _rows(clinics: list[str], ind: Indicator, num: np.ndarray, den: np.ndarray, 
     low, high = _floats(r["ci_low"]), _floats(r["ci_high"])
     l95, u95, l998, u998 = (_floats(r[k]) for k in ("l95", "u95", "l998", "u998"))
     rank, implausible = _floats(r["rank"]), r["implausible"].tolist()
-    flags = [cast(Flag | None, FLAGS[f] or None) for f in r["flag"].tolist()]
+    flags = cast(list[Flag | None], [FLAGS[f] or None for f in r["flag"].tolist()])  # one cast, not one per row
     b_nums = _floats(b_num) if b_num is not None else none
     b_dens = _floats(b_den) if b_den is not None else none
     b_vals = _floats(b_val) if b_val is not None else none
