@@ -11,7 +11,7 @@ from klyngedesk.core.anonymise import (
     anonymise,
     anonymised_table,
 )
-from klyngedesk.core.collate.collate import collate
+from klyngedesk.core.collate.collate import collate, collate_many
 from klyngedesk.core.model import Topic
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.render import wording
@@ -92,14 +92,14 @@ def build_spec(project: Project, request: ChartRequest, lang: str) -> tuple[Char
 
 def trend_spec(project: Project, topic: Topic, request: ChartRequest, lang: str) -> TrendChart | None:
     """The cluster's pooled value and median in every round (a trend over the rounds)."""
-    periods = [p for p in project.periods() if not project.values(period=p.key, topic=topic.key).empty]
+    with_data = project.topics_with_data()
+    periods = [p for p in project.periods() if topic.key in with_data.get(p.key, set())]
     if len(periods) < 2:
         return None
-    pooled, median = [], []
-    for period in periods:
-        ind = collate(project, topic.key, period.key).indicator(request.indicator)
-        pooled.append(ind.pooled)
-        median.append(ind.median)
+    tables = collate_many(project, [(topic.key, p.key, None) for p in periods])   # one read of the store
+    inds = [tables[(topic.key, p.key, None)].indicator(request.indicator) for p in periods]
+    pooled = [ind.pooled for ind in inds]
+    median = [ind.median for ind in inds]
     meta = indicator_meta(topic, request.indicator)
     values = [v for v in pooled + median if v is not None]
     if not values:

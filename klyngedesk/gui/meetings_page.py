@@ -36,17 +36,6 @@ from klyngedesk.gui.pack_panel import PackPanel
 from klyngedesk.i18n import KlyngeError, tr
 
 
-def topics_with_data(project: Project) -> dict[str, set[str]]:
-    """Period key -> keys of the topics with at least one stored value in that period."""
-    topic_of = {m.key: t.key for t in project.topics() for m in t.measures}
-    values = project.values()
-    out: dict[str, set[str]] = {}
-    for period, measure in zip(values["period"], values["measure"], strict=True):
-        if measure in topic_of:
-            out.setdefault(period, set()).add(topic_of[measure])
-    return out
-
-
 class MeetingsPage(QWidget):
     presentation_requested = Signal(str)
 
@@ -238,7 +227,7 @@ class MeetingsPage(QWidget):
         if project is None:
             return None
         dialog = MeetingDialog(self._lang, project.topics(), project.periods(), meeting,
-                               {m.key for m in project.meetings()}, self, data=topics_with_data(project))
+                               {m.key for m in project.meetings()}, self, data=project.topics_with_data())
         dialog.accepted.connect(lambda: self._save(dialog.result_meeting))
         self.dialog = dialog
         dialog.open()

@@ -71,6 +71,7 @@ class Project:
         self.batch_by_hash = self.value_data.batch_by_hash
         self.values = self.value_data.values
         self.value_count = self.value_data.value_count
+        self.topics_with_data = self.value_data.topics_with_data
         self.correct_value = self.value_data.correct_value
         # meeting_data
         self.save_meeting = self.meeting_data.save_meeting

@@ -126,6 +126,16 @@ class ValuesStore(StorePart):
             params.append(topic)
         return pd.read_sql_query(sql + " ORDER BY v.id", self.conn, params=params)
 
+    def topics_with_data(self) -> dict[str, set[str]]:
+        """Period key -> keys of the topics with at least one stored (active) value in that period."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT p.key, t.key FROM vals v JOIN measures m ON m.id = v.measure_id "
+            "JOIN topics t ON t.id = m.topic_id JOIN periods p ON p.id = v.period_id WHERE v.active = 1").fetchall()
+        out: dict[str, set[str]] = {}
+        for period, topic in rows:
+            out.setdefault(str(period), set()).add(str(topic))
+        return out
+
     def value_count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM vals WHERE active = 1").fetchone()[0])
 
