@@ -42,7 +42,7 @@ from klyngedesk.core.render.sections import (
 from klyngedesk.i18n import tr
 
 _PER_THOUSANDS = re.compile(r"\bpr\. (\d{1,3})(\d{3})\b")
-FLOW_WHEN_EMPTIER_THAN = 0.6   # a block that does not fit flows on (rather than jumping a page) when more
+FLOW_WHEN_EMPTIER_THAN = 0.5   # a block that does not fit flows on (rather than jumping a page) when more
                                # than this share of the page is still empty: no page is left less than 40 % full
 
 
