@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -140,7 +141,7 @@ def inspect_file(path: str | Path, *, sheet: str | None = None, progress: Progre
         report.metadata = {}
     except OSError as exc:
         report.status, report.tables, report.sheets = "refused", [], []
-        report.refusal = FileRefused("The file cannot be read: {error}", kind="unreadable", error=exc.strerror or "")
+        report.refusal = _unreadable(exc)
     except ImportCancelled:
         raise
     except Exception as exc:  # a bug in KlyngeDesk, not a bad file (the readers' own failures are refusals)
@@ -329,3 +330,15 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
+
+
+def _unreadable(exc: OSError) -> FileRefused:
+    """Why the operating system would not let us read the file, in our words (never the OS's English)."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return FileRefused("The file cannot be read: you do not have the rights to read it. Copy it to a folder "
+                           "of your own, or ask for read access.", kind="unreadable")
+    if exc.errno == errno.ENOENT:
+        return FileRefused("The file cannot be read: it is no longer there (moved or deleted?).", kind="unreadable")
+    return FileRefused("The file cannot be read (system error {code}). Check the disk or copy the file to "
+                       "another folder and try again.", kind="unreadable",
+                       code=errno.errorcode.get(exc.errno or 0, str(exc.errno)))
