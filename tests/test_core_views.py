@@ -29,3 +29,18 @@ def test_trend_chart_shows_the_same_cluster_values_as_each_round(qapp, demo_proj
     for i, period in enumerate(periods):
         ind = collate(demo_project, "smerter", period.key).indicator(indicator)
         assert pooled[i] == ind.pooled and median[i] == ind.median
+
+
+def test_coordinator_view_names_every_clinic_and_hides_nothing(demo_project) -> None:
+    from klyngedesk.core.anonymise.coordinator_view import coordinator_table
+
+    period = sorted(demo_project.topics_with_data())[-1]
+    table = coordinator_table(demo_project, "smerter", period)
+    collated = collate(demo_project, "smerter", period)
+    names = {c.key: c.name for c in demo_project.clinics()}
+    for ind in table.indicators:
+        assert not any(r.suppressed for r in ind.rows)
+        assert {r.name for r in ind.rows} <= set(names.values())
+        source = {r.clinic: r.value for r in collated.indicator(ind.key).rows}
+        assert sorted(v for v in source.values() if v is not None) == sorted(
+            r.value for r in ind.rows if r.value is not None)

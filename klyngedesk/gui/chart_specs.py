@@ -8,10 +8,10 @@ from klyngedesk.core.anonymise import (
     AnonymisedIndicator,
     AnonymisedRow,
     AnonymisedTable,
-    anonymise,
     anonymised_table,
 )
-from klyngedesk.core.collate.collate import collate, collate_many
+from klyngedesk.core.anonymise.coordinator_view import coordinator_table
+from klyngedesk.core.collate.collate import collate_many
 from klyngedesk.core.model import Topic
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.render import wording
@@ -48,10 +48,7 @@ def table_for(project: Project, request: ChartRequest) -> AnonymisedTable:
     if request.meeting is not None:
         return anonymised_table(project, request.meeting, request.topic, period=request.period,
                                 compare=request.compare)
-    table = collate(project, request.topic, request.period, request.compare)
-    names = {c.key: c.name for c in project.clinics()}
-    return anonymise(table, {k: k for k in names}, meeting="", named=names, threshold=0,
-                     list_size_display="exact")
+    return coordinator_table(project, request.topic, request.period, request.compare)
 
 
 class NamesContext(ChartContext):
