@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from klyngedesk.core.ingest.cells import Ambiguous, CellError, Suppressed
 from klyngedesk.core.ingest.clinic_match import match_clinic, yder_index
@@ -73,7 +75,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
             period = period_cache[label]
             if period is None:
                 unknown.setdefault(("period", redact(_txt(label))), rn)
-        pairs = wide
+        pairs: Iterable[tuple[Any, ...]] = wide
         if mi is not None:
             label = row[mi]
             if label not in measure_cache:
@@ -84,7 +86,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
                 if label is not None:
                     unknown.setdefault(("measure", redact(_txt(label))), rn)
                 continue
-            pairs = ((measure, *long_value),)  # type: ignore[misc]
+            pairs = ((measure, *cast("tuple[Any, ...]", long_value)),)
         if clinic is None or period is None:
             continue
         for measure, ci, where, col in pairs:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
 from klyngedesk.core.ingest.context import ImportContext
 from klyngedesk.core.ingest.problems import CappedProblems, Count, Problem
@@ -15,8 +17,8 @@ DRASTIC_MIN_DIFF = 10
 MAX_AGGREGATE = 10_000_000  # no clinic's count of anything reaches ten million
 
 
-def check_values(values: list[NewValue], ctx: ImportContext, list_sizes: list[NewValue] = ()) -> list[Problem]:
-    problems: list[Problem] = CappedProblems()
+def check_values(values: list[NewValue], ctx: ImportContext, list_sizes: Sequence[NewValue] = ()) -> list[Problem]:
+    problems = CappedProblems()
     seen: dict[tuple[str, str, str], NewValue] = {}
     for v in values:
         key = (v.clinic, v.measure, v.period)
@@ -64,9 +66,9 @@ def _patient_counts(ctx: ImportContext) -> set[str]:
 
 
 def _above_list_size(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext,
-                     list_sizes: list[NewValue]) -> list[Problem]:
+                     list_sizes: Sequence[NewValue]) -> list[Problem]:
     """A count of patients above the clinic's list size (from the file, else the project) is impossible."""
-    sizes = dict(ctx.list_sizes)
+    sizes: dict[tuple[str, str], float | None] = dict(ctx.list_sizes)
     sizes.update({(v.clinic, v.period): v.value for v in list_sizes if v.status == "ok" and v.value})
     patients = _patient_counts(ctx)
     out = []
@@ -84,11 +86,11 @@ def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x).replace(".", ",")
 
 
-def _list_sizes(sizes: list[NewValue]) -> list[Problem]:
+def _list_sizes(sizes: Sequence[NewValue]) -> list[Problem]:
     out, seen = [], set()
     low, high = LIST_SIZE_PLAUSIBLE
     for v in sizes:
-        where = {"row": v.row, "column": v.col, "sheet": v.sheet}
+        where: dict[str, Any] = {"row": v.row, "column": v.col, "sheet": v.sheet}
         if (v.clinic, v.period) in seen:
             out.append(Problem("error", "The list size of clinic {clinic} appears twice.", {"clinic": v.clinic}, **where))
         seen.add((v.clinic, v.period))
@@ -108,7 +110,7 @@ def _list_sizes(sizes: list[NewValue]) -> list[Problem]:
 
 
 def _numerators(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) -> list[Problem]:
-    out = []
+    out: list[Problem] = []
     denominators: dict[str, list[str]] = defaultdict(list)
     for ind in ctx.indicators:
         if ind.denominator_kind == "measure" and ind.denominator:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from klyngedesk.core.ingest.apply import Question, build_values
 from klyngedesk.core.ingest.checks import check_values
@@ -101,7 +102,7 @@ def plan_import(project, paths: Iterable[str | Path], *, topic: str | None = Non
                 confirm: bool = False, progress: Progress | None = None,
                 cancelled: Cancelled | None = None) -> ImportPlan:
     """Read, map, match and check every file; nothing is written. `confirm` answers every question yes."""
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     if period is not None:
         project.period(period)  # raises for an unknown period
     ctx = ImportContext.from_project(project, topic)
@@ -109,7 +110,7 @@ def plan_import(project, paths: Iterable[str | Path], *, topic: str | None = Non
         clinic = _chosen_clinic(ctx, clinic)
     plans = []
     seen_hashes: dict[str, str] = {}
-    for i, path in enumerate(paths):
+    for i, path in enumerate(files):
         check_cancel(cancelled)
         report = inspect_file(path, cancelled=cancelled)
         plan = FilePlan(report)
@@ -134,7 +135,7 @@ def plan_import(project, paths: Iterable[str | Path], *, topic: str | None = Non
                                      "fault in the program, not necessarily in the file. The details (without "
                                      "the file's contents) are in the log file {path}.", {"path": str(log)})]
         if progress:
-            progress((i + 1) / len(paths))
+            progress((i + 1) / len(files))
     return ImportPlan(plans)
 
 
@@ -268,8 +269,8 @@ def _store_list_sizes(project, sizes: list[NewValue]) -> dict:
         table = project.list_sizes(period)
         wanted = {v.clinic for v in sizes if v.period == period}
         previous += [[r.clinic, period, int(r.patients)] for r in table.itertuples(index=False) if r.clinic in wanted]
-    project.set_list_sizes([(v.clinic, v.period, int(v.value)) for v in sizes])
-    return {"new": [[v.clinic, v.period, int(v.value)] for v in sizes], "previous": previous}
+    project.set_list_sizes([(v.clinic, v.period, int(cast(float, v.value))) for v in sizes])
+    return {"new": [[v.clinic, v.period, int(cast(float, v.value))] for v in sizes], "previous": previous}
 
 
 def undo_import(project, batch_id: int) -> None:

@@ -86,7 +86,7 @@ class FileReport:
 
 
 def table_json(table: Table, values: bool = False, lang: str | None = None) -> dict:
-    out = {"sheet": table.sheet, "header_row": table.header_row or None, "title": table.title,
+    out: dict[str, object] = {"sheet": table.sheet, "header_row": table.header_row or None, "title": table.title,
            "columns": table.columns, "rows": table.n_rows,
            "excluded_rows": [{"row": r, "reason": tr(_REASONS.get(reason, reason), lang)}
                              for r, reason in table.excluded],

@@ -8,6 +8,7 @@ import re
 import stat
 import zipfile
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,7 +105,7 @@ def _column_index(letters: bytes) -> int:
     return n
 
 
-def _chunks(stream) -> iter:
+def _chunks(stream) -> Iterator[bytes]:
     """Pieces of an XML stream that never cut a tag in two."""
     carry = b""
     while True:

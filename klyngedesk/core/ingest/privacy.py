@@ -10,6 +10,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from klyngedesk.core.ingest.cpr import cpr_in_text, cpr_in_value, redact
 from klyngedesk.core.ingest.problems import FileRefused
@@ -146,7 +147,7 @@ _CARRY = 2048
 _WINDOW = 96
 
 
-def _hits_in_bytes(stream: io.BufferedIOBase | io.BytesIO, decode: str = "utf-8") -> tuple[int, int]:
+def _hits_in_bytes(stream: io.BufferedIOBase | IO[bytes] | _OutsideCells, decode: str = "utf-8") -> tuple[int, int]:
     """(hits, first offset) of CPR numbers in text nodes and attribute values of an XML (or text) stream."""
     hits, first, seen_until = 0, -1, -1
     offset = 0  # absolute offset of buf[0]
@@ -195,8 +196,8 @@ class _OutsideCells:
         while True:
             chunk = self.stream.read(size)
             if not chunk:
-                out, self.tail = (b"" if self.inside else self.tail), b""
-                return out
+                rest, self.tail = (b"" if self.inside else self.tail), b""
+                return rest
             buf, out = self.tail + chunk, bytearray()
             keep = len(self._END)
             while True:

@@ -82,7 +82,7 @@ class CappedProblems(list):
         super().__init__()
         self.limit, self.dropped, self.cells = limit, 0, 0
 
-    def append(self, problem: Problem) -> None:  # type: ignore[override]
+    def append(self, problem: Problem) -> None:
         if problem.row is None:
             super().append(problem)
         elif self.cells < self.limit:

@@ -8,6 +8,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import python_calamine as pc
 
@@ -75,7 +76,7 @@ def read_workbook(data: bytes, fmt: str) -> list[Sheet]:
         for (r, c), code in errors.get(meta.name, {}).items():
             while len(sheet.rows) <= r:
                 sheet.rows.append([])
-            row = sheet.rows[r]
+            row: list[Any] = sheet.rows[r]
             row.extend([""] * (c + 1 - len(row)))
             row[c] = CellError(code)
         sheets.append(sheet)

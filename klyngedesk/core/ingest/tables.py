@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 
@@ -306,7 +307,7 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
     """
     evidence = NumberEvidence(file_convention, delimiter)
     filled = _filled_flags(rows)
-    spans: list[dict] = []
+    spans: list[dict[str, Any]] = []
     title: list[str] = []
     for first, last in _blocks(filled):
         parts = _side_by_side(rows, first, last)
@@ -340,7 +341,7 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
         start = header + 1 if header is not None else body
         cuts = [c for c in _stacked_splits(rows, start, last)] if header is not None else []
         for top, bottom in zip([header, *cuts], [*(c - 1 for c in cuts), last], strict=True):
-            span = {"header": top, "start": top + 1 if top is not None else body, "end": bottom, "notes": [],
+            span: dict[str, Any] = {"header": top, "start": top + 1 if top is not None else body, "end": bottom, "notes": [],
                     "title": title, "width": max(_row_width(rows[i]) for i in range(first, last + 1)),
                     "closed": False}
             _footer_rule(rows, span, span["start"])
@@ -349,7 +350,7 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
         last_cell = _first_cell(rows[spans[-1]["end"]]) if "end" in spans[-1] else None
         if isinstance(last_cell, str) and _total_word(last_cell):
             spans[-1]["closed"] = True  # a table that ends with its own totals is complete
-    tables = []
+    tables: list[Table] = []
     for span in spans:
         if "table" in span:
             tables.append(span["table"])
