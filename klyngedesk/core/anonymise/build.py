@@ -271,7 +271,7 @@ def _sort_key(code: str) -> tuple[int, str]:
 
 
 def _row_hidden(ind: IndicatorResult, row: ClinicRow, sup: Suppression, rnd: str) -> bool:
-    cells = [(rnd, ind.numerator_measure, row.clinic)]
+    cells: list[tuple[str, str | None, str]] = [(rnd, ind.numerator_measure, row.clinic)]
     if ind.denominator_kind == "measure":
         cells.append((rnd, ind.denominator_measure, row.clinic))
     return any(c in sup.hidden for c in cells)

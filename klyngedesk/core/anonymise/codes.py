@@ -56,7 +56,8 @@ def draw_codes(project: Project, meeting: str, *, scheme: str | None = None, kee
         codes = {k: v for k, v in previous["codes"].items() if k in clinics}
         scheme = previous["scheme"]
         newcomers = [k for k in clinics if k not in codes]
-        free, i = [], 0
+        free: list[str] = []
+        i = 0
         while len(free) < len(newcomers):
             label = code_label(i, scheme)
             if label not in codes.values():

@@ -133,9 +133,9 @@ class Disclosure:
                        for terms, lo, hi in data["relations"]]
         d.targets = [Target(tuple((c, float(v)) for c, v in terms), owner, kind, label)
                      for terms, owner, kind, label in data["targets"]]
-        d.named = [tuple(x) for x in data["named"]]   # type: ignore[misc]
-        d.coded = [tuple(x) for x in data["coded"]]   # type: ignore[misc]
-        d.bands = [tuple(x) for x in data["bands"]]   # type: ignore[misc]
+        d.named = [tuple(x) for x in data["named"]]
+        d.coded = [tuple(x) for x in data["coded"]]
+        d.bands = [tuple(x) for x in data["bands"]]
         return d
 
 

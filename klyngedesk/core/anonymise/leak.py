@@ -54,7 +54,7 @@ class IdentityLeak(KlyngeError):
         """The message with its `kinds` (a list of kind keys) named in words of `lang`."""
         params = dict(self.params)
         if "kinds" in params:
-            params["kinds"] = kinds_text(params["kinds"], lang)  # type: ignore[arg-type]
+            params["kinds"] = kinds_text(params["kinds"], lang)
         return tr(self.msgid, lang, **params)
 
 

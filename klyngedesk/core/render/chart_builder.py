@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal, cast
 
 from klyngedesk.core.anonymise import AnonymisedComposition, AnonymisedIndicator, AnonymisedRow, Change
 from klyngedesk.core.model import Indicator
@@ -17,6 +18,7 @@ from klyngedesk.core.render.charts import (
     FunnelChart,
     FunnelLimit,
     FunnelPoint,
+    Outside,
     RankedBar,
     RankedBarChart,
     ReferenceLine,
@@ -78,8 +80,9 @@ class ChartContext:
         return self.own_code is not None and row_code == self.own_code
 
 
-def _outside(flag: str | None) -> str | None:
-    return {"above_998": "above", "below_998": "below"}.get(flag or "")
+def _outside(flag: str | None) -> Outside:
+    outside: dict[str, Outside] = {"above_998": "above", "below_998": "below"}
+    return outside.get(flag or "")
 
 
 def _shown(row: AnonymisedRow, ctx: ChartContext) -> tuple[float | None, float | None, float | None, str | None]:
@@ -201,7 +204,7 @@ def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
     ceiling = 100.0 if unit == "percent" else None
     xs = curve_grid(x_axis.low, x_axis.high, min(dens))
     curves = tuple(
-        FunnelLimit(level, label, xs,
+        FunnelLimit(cast(Literal["95", "99.8"], level), label, xs,
                     smooth_limit(limits, lambda f, lo=lo: getattr(f, lo), ind.pooled, xs, ceiling),
                     smooth_limit(limits, lambda f, hi=hi: getattr(f, hi), ind.pooled, xs, ceiling))
         for level, label, lo, hi in (("95", tr("95% limit", lang), "l95", "u95"),

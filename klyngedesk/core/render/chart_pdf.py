@@ -129,7 +129,7 @@ def _legend_rows(items: list[tuple[str, str, str]], width: float) -> int:
 
 def _reference_lines(pen: Pen, lines: tuple[ReferenceLine, ...], axis: Axis, x0: float, x1: float,
                      y_bottom: float, y_top: float) -> list[tuple[str, str, str]]:
-    items = []
+    items: list[tuple[str, str, str]] = []
     for line in lines:
         if not axis.low <= line.value <= axis.high:
             continue
@@ -221,7 +221,7 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
                              LABEL_SIZE) for b in spec.bars] +
                  [text_width(spec.columns[k], REGULAR, TICK_SIZE) if len(spec.columns) > k else 0.0], default=20)
              for k in range(n_cols)]
-    edges = []
+    edges: list[float] = []
     right = width
     for k in reversed(range(n_cols)):
         edges.insert(0, right)
@@ -340,7 +340,8 @@ def funnel(spec: FunnelChart, width: float, height: float = 185.0) -> ChartFlowa
     pen.unclip()
     for where in placed:
         if where is not None and where.leader is not None:
-            pen.line(*where.leader, stroke=colour("muted"), width=0.4)
+            lx1, ly1, lx2, ly2 = where.leader
+            pen.line(lx1, ly1, lx2, ly2, stroke=colour("muted"), width=0.4)
     for p in sorted(spec.points, key=lambda p: (p.highlight, p.outside is not None)):
         x, y = pt(p.x, p.y)
         if p.outside:

@@ -30,7 +30,8 @@ REFERENCES = (
 
 
 def _adjusted_titles(tables: Sequence[AnonymisedTable]) -> tuple[list[str], list[str]]:
-    adjusted, plain = [], []
+    adjusted: list[str] = []
+    plain: list[str] = []
     for table in tables:
         for ind in table.indicators:
             if not any(r.funnel is not None for r in ind.rows):

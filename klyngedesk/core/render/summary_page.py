@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from reportlab.platypus import Flowable, Spacer
 
@@ -16,6 +17,9 @@ from klyngedesk.core.render.indicator_pages import TopicMaterial, indicator_titl
 from klyngedesk.core.render.page_template import CONTENT_WIDTH, OutlineEntry
 from klyngedesk.core.render.sections import DirectionMark, bullets, data_table, grid, p
 from klyngedesk.i18n import tr
+
+if TYPE_CHECKING:
+    from klyngedesk.core.collate.table import Target
 
 MAX_MESSAGES = 4
 
@@ -94,8 +98,9 @@ def group_messages(lines: Sequence[Line], since: str | None, lang: str) -> list[
     with_target = [ln for ln in lines if ln.ind.target is not None and ln.ind.pooled is not None]
     if with_target:
         def met(ln: Line) -> bool:
-            t = ln.ind.target
-            return ln.ind.pooled >= t.value if t.direction == "max" else ln.ind.pooled <= t.value
+            t = cast("Target", ln.ind.target)        # with_target holds only lines with a target and a pooled value
+            pooled = cast(float, ln.ind.pooled)
+            return pooled >= t.value if t.direction == "max" else pooled <= t.value
         missed = [ln for ln in with_target if not met(ln)]
         if missed:
             messages.append(tr("The cluster as a whole does not reach the target for {items}.", lang,
@@ -176,8 +181,10 @@ def personal_messages(lines: Sequence[Line], own: dict[str, OwnFigures], since: 
     directed = [(ln, own[ln.ind.key]) for ln in lines if ln.direction and ln.ind.key in own
                 and own[ln.ind.key].value is not None and ln.ind.median is not None]
     if directed:
+        # directed holds only pairs with an own value and a median
         good = [ln for ln, o in directed
-                if (o.value > ln.ind.median if ln.direction == "max" else o.value < ln.ind.median)]
+                if (cast(float, o.value) > cast(float, ln.ind.median) if ln.direction == "max"
+                    else cast(float, o.value) < cast(float, ln.ind.median))]
         messages.append(tr("Your clinic is better than the cluster's median on {n} of the {total} indicators that "
                            "have a better direction.", lang, n=len(good), total=len(directed)))
     flagged = [ln for ln in lines if ln.ind.key in own and own[ln.ind.key].flag in ("above_998", "below_998")]
