@@ -144,7 +144,8 @@ def test_a_cpr_anywhere_in_a_workbook_refuses_it(case: str, demo_path: Path, cap
 
 @pytest.mark.parametrize("cell", ["010170-1234", "010170\u20131234", "010170 1234", "01 01 70-1234",
                                   "0101\u200b701234", "010170\u00a01234", "0101701234", "070761-4285",
-                                  "\ufeff010170\u20111234", "101701234"])
+                                  "\ufeff010170\u20111234", "101701234", "010170.1234", "01.01.70-1234",
+                                  "01.01.70.1234", "01.01.70 1234", "Født 01.01.70-1234"])
 def test_a_single_cpr_in_a_csv_value_refuses_the_file(cell: str, demo_path: Path, capsys) -> None:
     path = _csv(demo_path.parent, _clinic(demo_path), cell)
     _import_refused(demo_path, path, capsys, "række 3, kolonne E")
@@ -216,7 +217,8 @@ def test_the_refusal_says_where_and_how_many_never_what(tmp_path: Path) -> None:
 def test_numbers_that_only_look_long_are_not_cprs(demo_path: Path, tmp_path: Path) -> None:
     """Ten digits without a real date, decimals, future birth dates and GUID-like groups are not CPR numbers,
     but a value above ten million is still an error for an aggregate (and not echoed)."""
-    for text in ("1234567890", "0.1234567891", "3299991234", "0101-7012-34", "12 345 678 901", "2024-01-15",
+    for text in ("1234567890", "0.1234567891", "0.0101701234", "1.010.170.123", "12.345.678.901,5",
+                 "192.168.100.1234", "15.01.2024 1234", "1234567890,5", "3299991234", "0101-7012-34", "12 345 678 901", "2024-01-15",
                  "{00000000-0001-0000-0000-000000000000}", "tlf. 12 34 56 78", "0311288222"):
         assert not cpr_in_text(text), text
     assert not cpr_in_value(1234567890.0) and not cpr_in_value(0.1234567891) and not cpr_in_value(True)
@@ -247,7 +249,7 @@ def test_a_patient_count_above_the_list_size_is_an_error(demo_path: Path, capsys
     assert "larger than the list size" in capsys.readouterr().err
 
 
-_SEPARATORS = ["-", "\u2013", "\u2011", " ", "\u00a0", " - ", ""]
+_SEPARATORS = ["-", "\u2013", "\u2011", " ", "\u00a0", " - ", "", ".", ". "]
 _INVISIBLE = ["", "\u200b", "\u200d", "\ufeff", "\u00ad"]
 
 

@@ -11,8 +11,10 @@ from stdnum.dk import cpr as stdnum_cpr
 
 # Characters that change nothing a reader sees: ignored wherever they are (also inside the digits).
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u034f"
-# Characters people put between the groups of a CPR number: dashes, minus signs, slashes and spaces.
-SEPARATORS = ("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d/ \t\u00a0\u1680\u2000\u2001\u2002"
+# Characters people put between the groups of a CPR number: dashes, minus signs, slashes, spaces and the dot
+# of a Danish date ("01.01.70-1234", "010170.1234"). A thousands-grouped number never splits ten digits at a
+# date boundary, and a digit group right after a decimal mark is a decimal part (see _decimal_part).
+SEPARATORS = (".-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d/ \t\u00a0\u1680\u2000\u2001\u2002"
               "\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
 _DROP_ZERO_WIDTH = str.maketrans("", "", ZERO_WIDTH)
 _HAS_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
@@ -67,15 +69,17 @@ def cpr_in_text(text: str, *, whole_nine: bool = True) -> bool:
         span = run.group()
         if len(span) < 9:
             continue
-        groups = _GROUP.findall(span)
-        if len(groups) == 1 and len(groups[0]) == 10 and _decimal_part(text, run.start(), run.end()):
-            continue  # 0.1234567891 or 1234567891,5: a decimal number, not a CPR number
+        found = list(_GROUP.finditer(span))
+        groups = [g.group() for g in found]
         lengths = [len(g) for g in groups]
         for first in range(len(groups)):
             total = 0
             for last in range(first, len(groups)):
                 total += lengths[last]
                 if total == 10:
+                    if first == last and _decimal_part(text, run.start() + found[first].start(),
+                                                       run.start() + found[first].end()):
+                        break  # 0.1234567891 or 1234567891,5: a decimal number, not a CPR number
                     if _splits_allowed(lengths[first:last + 1]) and \
                             valid_cpr_digits(_digits("".join(groups[first:last + 1]))):
                         return True
