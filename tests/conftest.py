@@ -161,3 +161,23 @@ def app_context(tmp_path: Path, qapp):
     ctx = make_context(settings, lang="da")
     yield ctx
     ctx.holder.set_project(None)
+
+
+NEW_ROUND = "2026H2"
+
+
+@pytest.fixture
+def import_window(qtbot, app_context, demo_path: Path):
+    """The main window on the demo project, shown at 1200×800, with an empty new round 2026H2 to import into."""
+    from datetime import date
+
+    from klyngedesk.core.model import Period
+    from klyngedesk.gui.main_window import MainWindow
+
+    w = MainWindow(app_context)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    assert w.open_project(str(demo_path))
+    w.ctx.holder.project.add_period(Period(NEW_ROUND, "2. halvår 2026", date(2026, 7, 1), date(2026, 12, 31)))
+    return w

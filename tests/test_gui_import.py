@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from datetime import date
 from pathlib import Path
 
 import clinic_files as cf
@@ -11,7 +10,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QProgressDialog, QPushButton
 
-from klyngedesk.core.model import Period
 from klyngedesk.gui import import_wizard
 from klyngedesk.gui.main_window import MainWindow
 
@@ -19,14 +17,8 @@ NEW = "2026H2"
 
 
 @pytest.fixture
-def window(qtbot, app_context, demo_path: Path) -> MainWindow:
-    w = MainWindow(app_context)
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    assert w.open_project(str(demo_path))
-    w.ctx.holder.project.add_period(Period(NEW, "2. halvår 2026", date(2026, 7, 1), date(2026, 12, 31)))
-    return w
+def window(import_window: MainWindow) -> MainWindow:
+    return import_window
 
 
 def _planned(qtbot, window: MainWindow, paths: list[Path]):

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 import os
-from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
-from klyngedesk.core.model import Period
 from klyngedesk.gui.main_window import MainWindow
 
 NEW = "2026H2"
 
 
 @pytest.fixture
-def window(qtbot, app_context, demo_path: Path) -> MainWindow:
-    w = MainWindow(app_context)
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    w.show()
-    assert w.open_project(str(demo_path))
-    w.ctx.holder.project.add_period(Period(NEW, "2. halvår 2026", date(2026, 7, 1), date(2026, 12, 31)))
-    return w
+def window(import_window: MainWindow) -> MainWindow:
+    return import_window
 
 
 def test_the_user_chooses_the_reading_of_an_ambiguous_column(qtbot, window: MainWindow, tmp_path: Path) -> None:
