@@ -71,6 +71,8 @@ def test_new_cluster_wizard_then_add_and_undo_a_clinic(qtbot, window: MainWindow
     dialog.name.setFocus()
     qtbot.keyClicks(dialog.name, "Lægehuset Nord")
     qtbot.keyClick(dialog.name, Qt.Key.Key_Tab)  # Tab follows the form from top to bottom
+    assert dialog.focusWidget() is dialog.short_name
+    qtbot.keyClick(dialog.short_name, Qt.Key.Key_Tab)
     assert dialog.focusWidget() is dialog.yder
     qtbot.keyClick(dialog.yder, Qt.Key.Key_Tab)
     assert dialog.focusWidget() is dialog.doctors

@@ -56,6 +56,29 @@ def test_a_name_in_a_list_of_the_group_handout_stops_the_pack(project: Project, 
     assert {leak.clinic for leak in error.leaks} == {"K02"}
 
 
+@pytest.mark.parametrize("note", ["Holmbøg har rettet tallene", "HOLMBØG har rettet tallene",
+                                  "Holm\u00adbøg har rettet tallene"])
+def test_a_short_name_typed_into_group_notes_stops_the_pack(project: Project, tmp_path: Path, note: str) -> None:
+    """The short name the window shows ("Kort navn") identifies the clinic as its name does."""
+    project.update_clinic(dataclasses.replace(project.clinic("K02"), short_name="Holmbøg"))
+    project.add_note(note, audience="group")
+    error = refused(project, tmp_path / "out")
+    message = error.message("da")
+    assert "Fællesmateriale, side 1" in message and "en kliniks korte navn" in message
+    assert "Holmbøg" not in message
+    assert {leak.clinic for leak in error.leaks} == {"K02"}
+
+
+def test_a_consenting_clinics_short_name_prints(project: Project, tmp_path: Path) -> None:
+    project.update_clinic(dataclasses.replace(project.clinic("K02"), short_name="Holmbøg"))
+    project.save_draw("2026-12", {c.key: code for c, code in zip(project.clinics(), "ABCDEF", strict=True)},
+                      "letters")
+    project.set_consent("2026-12", "K02", True)
+    project.add_note("Holmbøg har rettet tallene", audience="group")
+    result = build_pack(project, "2026-12", tmp_path / "out")
+    assert "Holmbøg har rettet tallene" in " ".join(" ".join(page_texts(result.group.read_bytes())).split())
+
+
 @pytest.mark.parametrize("action, note", [
     ("Ring til dr. Holmgaard om henvisninger", ""),
     ("", "Samme mønster som Lægerne Holm & Bøg"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import subprocess
 import sys
@@ -71,6 +72,27 @@ def test_migration_from_first_schema_version_keeps_data_and_backs_up(tmp_path: P
     assert backup.exists()
     with sqlite3.connect(backup) as old:
         assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+
+
+def test_migration_from_version_4_gives_clinics_an_empty_short_name_that_can_be_set(tmp_path: Path) -> None:
+    """A project file from before "Kort navn": its clinics open with no short name (the name is shown) and
+    a short name set afterwards is kept when the file is reopened."""
+    path = tmp_path / "v4.klynge"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.executescript("".join(MIGRATIONS[:4]) + "\nPRAGMA user_version = 4;")
+    conn.execute("INSERT INTO cluster(id, name) VALUES (1, 'Gammel klynge')")
+    conn.execute("INSERT INTO clinics(key, name, yder) VALUES ('A', 'Lægepraksis ved Anne-Mette Østergaard', '111111')")
+    conn.commit()
+    conn.close()
+    with Project.open(path) as project:
+        assert project.schema_version() == LATEST_VERSION >= 5
+        clinic = project.clinic("A")
+        assert clinic.short_name == "" and clinic.shown_name == "Lægepraksis ved Anne-Mette Østergaard"
+        project.update_clinic(dataclasses.replace(clinic, short_name=" Østergaard "))
+    with Project.open(path) as project:
+        assert project.clinic("A").short_name == "Østergaard"
+        assert project.clinic("A").shown_name == "Østergaard"
 
 
 def test_file_from_newer_version_is_refused_unchanged(tmp_path: Path) -> None:

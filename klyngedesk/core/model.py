@@ -33,6 +33,12 @@ class Clinic:
     active_from: date | None = None
     active_to: date | None = None
     doctors: tuple[str, ...] = ()
+    short_name: str = ""   # what the window shows instead of a long name ("Kort navn"); identifying too
+
+    @property
+    def shown_name(self) -> str:
+        """The name the window shows: the short name when one is set, else the name."""
+        return self.short_name.strip() or self.name
 
 
 @dataclass(frozen=True)

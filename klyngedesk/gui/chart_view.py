@@ -71,7 +71,9 @@ class ChartView(QWidget):
         self.spec: ChartSpec | TrendChart | None = None
         self._row_labels: list[str] = []
         self._texts: list[str] = []
+        self.full_names: dict[str, str] = {}  # a row's label (a short or elided name) -> the whole name
         self.plot.scene().sigMouseClicked.connect(self._clicked)
+        self.plot.scene().sigMouseMoved.connect(self._hovered)
 
     # --- public ---------------------------------------------------------------------------
     def show_spec(self, spec: ChartSpec | TrendChart | None, empty_text: str = "") -> None:
@@ -294,6 +296,18 @@ class ChartView(QWidget):
         self._value_axis(spec.axis, "left")
         self.plot.setXRange(-0.3, max(len(xs) - 0.7, 0.3), padding=0)
         self.plot.setYRange(spec.axis.low, spec.axis.high, padding=0.02)
+
+    # --- pointer --------------------------------------------------------------------------
+    def row_tooltip(self, label: str | None) -> str:
+        """The whole name of the clinic in a row, shown when the pointer rests on the row or its label."""
+        return self.full_names.get(label, label) if label else ""
+
+    def _hovered(self, scene_pos: QPointF) -> None:
+        if not self._row_labels:
+            self.plot.setToolTip("")
+            return
+        point = self.plot.getPlotItem().vb.mapSceneToView(scene_pos)
+        self.plot.setToolTip(self.row_tooltip(self.row_at(point.y())))
 
     # --- clicks ---------------------------------------------------------------------------
     def _clicked(self, event) -> None:

@@ -211,6 +211,8 @@ class ChartsPage(QWidget):
             self._table = None
             self.chart.show_spec(None, error_text(error, self._lang))
             return
+        self.chart.full_names = {} if request.meeting is not None or self._project is None else \
+            {c.shown_name: c.name for c in self._project.clinics()}
         self.chart.show_spec(spec, tr("There are not enough data for this chart.", self._lang))
         self._show_change(request)
 
@@ -232,7 +234,7 @@ class ChartsPage(QWidget):
         if row is None:
             return
         lang, unit = self._lang, ind.unit
-        lines = [f"<h3>{html.escape(label)}</h3>", f"<p><b>{html.escape(ind.title)}</b></p>",
+        lines = [f"<h3>{html.escape(self.chart.row_tooltip(label))}</h3>", f"<p><b>{html.escape(ind.title)}</b></p>",
                  "<p>" + tr("Value: {value}", lang, value=wording.number(row.value, unit, lang)) + "<br/>"
                  + tr("95 % interval: {interval}", lang, interval=wording.interval(row.ci_low, row.ci_high, unit, lang))
                  + "<br/>" + tr("Numerator: {n}", lang, n=wording.count(row.numerator, lang)) + "<br/>"

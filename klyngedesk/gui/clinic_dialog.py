@@ -27,6 +27,7 @@ from klyngedesk.gui.discard_guard import GuardedDialog
 from klyngedesk.gui.display_names import DATE_FORMAT
 from klyngedesk.i18n import tr
 
+SHORT_NAME_LENGTH = 30   # characters: a short name fits a table's name column and a chart's row label
 EHR_SYSTEMS = ("XMO", "EG Clinea", "MultiMed Web", "Novax", "WinPLC", "Ganglion", "Wingp", "CGM")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -52,15 +53,25 @@ class ClinicDialog(GuardedDialog):
     """`clinic` None = a new clinic with `new_key`. After accept: result_clinic and result_sizes."""
 
     def __init__(self, lang: str, periods: list[Period], taken_yder: set[str], clinic: Clinic | None = None,
-                 sizes: dict[str, int] | None = None, new_key: str = "K01", parent: QWidget | None = None) -> None:
+                 sizes: dict[str, int] | None = None, new_key: str = "K01", parent: QWidget | None = None,
+                 taken_names: set[str] | None = None) -> None:
+        """`taken_names`: the names other clinics are shown by (a short name must tell clinics apart)."""
         super().__init__(parent)
         self._lang = lang
         self._taken = taken_yder
+        self._taken_names = {n.casefold() for n in taken_names or set()}
         self._key = clinic.key if clinic else new_key
         self.setObjectName("clinic_dialog")
         self.setWindowTitle(tr("Edit clinic", lang) if clinic else tr("Add clinic", lang))
         self.name = QLineEdit(clinic.name if clinic else "")
         self.name.setObjectName("clinic_name")
+        self.short_name = QLineEdit(clinic.short_name if clinic else "")
+        self.short_name.setObjectName("clinic_short_name")
+        self.short_name.setMaxLength(SHORT_NAME_LENGTH)
+        self.short_name.setPlaceholderText(tr("Shown in tables and charts instead of the name", lang))
+        self.short_name.setToolTip(tr("A short name for the window's tables, charts and lists (at most {n} "
+                                      "characters). It identifies the clinic like its name: it is never "
+                                      "printed for the group.", lang, n=SHORT_NAME_LENGTH))
         self.yder = QLineEdit(clinic.yder if clinic else "")
         self.yder.setObjectName("clinic_yder")
         self.yder.setPlaceholderText("123456")
@@ -101,6 +112,7 @@ class ClinicDialog(GuardedDialog):
         self.problem.setWordWrap(True)
         form = QFormLayout()
         form.addRow(tr("&Name", lang), self.name)
+        form.addRow(tr("&Short name", lang), self.short_name)
         form.addRow(tr("&Yder number", lang), self.yder)
         form.addRow(tr("&Doctors", lang), self.doctors)
         form.addRow(tr("&EHR system", lang), self.ehr)
@@ -120,13 +132,13 @@ class ClinicDialog(GuardedDialog):
             layout.addLayout(sizes_form)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
-        for signal in (self.name.textChanged, self.yder.textChanged, self.email.textChanged,
+        for signal in (self.name.textChanged, self.short_name.textChanged, self.yder.textChanged, self.email.textChanged,
                        self.has_from.toggled, self.has_to.toggled, self.active_from.dateChanged,
                        self.active_to.dateChanged):
             signal.connect(self.validate)
         self.result_clinic: Clinic | None = None
         self.result_sizes: dict[str, int] = {}
-        tab_chain(self.name, self.yder, self.doctors, self.ehr, self.address, self.email, self.has_from,
+        tab_chain(self.name, self.short_name, self.yder, self.doctors, self.ehr, self.address, self.email, self.has_from,
                   self.active_from, self.has_to, self.active_to, *self.sizes.values(), self.buttons)
         self.validate()
 
@@ -134,6 +146,10 @@ class ClinicDialog(GuardedDialog):
         lang, found = self._lang, []
         if not self.name.text().strip():
             found.append(tr("The clinic needs a name.", lang))
+        shown = (self.short_name.text().strip() or self.name.text().strip()).casefold()
+        if shown and shown in self._taken_names:
+            found.append(tr("Another clinic is already shown as “{name}”: choose a short name that tells them "
+                            "apart.", lang, name=self.short_name.text().strip() or self.name.text().strip()))
         yder = self.yder.text().strip()
         problem = check_yder(yder, lang)
         if problem:
@@ -161,6 +177,7 @@ class ClinicDialog(GuardedDialog):
             self._key, self.name.text().strip(), self.yder.text().strip(), self.address.text().strip() or None,
             self.email.text().strip() or None, self.ehr.currentText().strip() or None,
             self.active_from.date().toPython() if self.has_from.isChecked() else None,
-            self.active_to.date().toPython() if self.has_to.isChecked() else None, doctors)
+            self.active_to.date().toPython() if self.has_to.isChecked() else None, doctors,
+            self.short_name.text().strip())
         self.result_sizes = {k: spin.value() for k, spin in self.sizes.items() if spin.value() > 0}
         super().accept()

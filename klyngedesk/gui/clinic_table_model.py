@@ -11,7 +11,8 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class ClinicTableModel(QAbstractTableModel):
-    """Rows: clinics. Columns: name, yder number, doctors, EHR system, e-mail."""
+    """Rows: clinics. Columns: name (the short name when set, the whole name in the tooltip), yder number,
+    doctors, EHR system, e-mail."""
 
     def __init__(self, lang: str = "da") -> None:
         super().__init__()
@@ -36,8 +37,10 @@ class ClinicTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         clinic = self._clinics[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return clinic.name
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return [clinic.name, clinic.yder, ", ".join(clinic.doctors), clinic.ehr_system or "",
+            return [clinic.shown_name, clinic.yder, ", ".join(clinic.doctors), clinic.ehr_system or "",
                     clinic.email or ""][index.column()]
         if role == Qt.ItemDataRole.UserRole:
             return clinic.key

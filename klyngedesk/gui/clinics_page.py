@@ -71,8 +71,9 @@ class ClinicsPage(QWidget):
 
     def add_clinic(self) -> ClinicDialog:
         project = self.project
-        dialog = ClinicDialog(self._lang, project.periods(), {c.yder for c in project.clinics() if c.yder},
-                              new_key=self._next_key(), parent=self)
+        clinics = project.clinics()
+        dialog = ClinicDialog(self._lang, project.periods(), {c.yder for c in clinics if c.yder},
+                              new_key=self._next_key(), parent=self, taken_names={c.shown_name for c in clinics})
         dialog.accepted.connect(lambda: self._commit(AddClinic(dialog.result_clinic, dialog.result_sizes)))
         self.dialog = dialog
         dialog.open()
@@ -85,15 +86,16 @@ class ClinicsPage(QWidget):
         key = self.model.data(self.model.index(index.row(), 0), Qt.ItemDataRole.UserRole)
         project = self.project
         clinic = project.clinic(key)
-        taken = {c.yder for c in project.clinics() if c.yder and c.key != key}
-        dialog = ClinicDialog(self._lang, project.periods(), taken, clinic, list_sizes_of(project, key), parent=self)
+        others = [c for c in project.clinics() if c.key != key]
+        dialog = ClinicDialog(self._lang, project.periods(), {c.yder for c in others if c.yder}, clinic,
+                              list_sizes_of(project, key), parent=self, taken_names={c.shown_name for c in others})
         dialog.accepted.connect(lambda: self._commit(EditClinic(dialog.result_clinic, dialog.result_sizes)))
         self.dialog = dialog
         dialog.open()
         return dialog
 
     def _commit(self, command: AddClinic | EditClinic) -> None:
-        name = (command.clinic if isinstance(command, AddClinic) else command.after).name
+        name = (command.clinic if isinstance(command, AddClinic) else command.after).shown_name
         text = tr("adding {name}", self._lang, name=name) if isinstance(command, AddClinic) else \
             tr("changes to {name}", self._lang, name=name)
         push_or_explain(self.undo_stack, command, self.ctx.holder, self._lang, self, text)

@@ -139,9 +139,10 @@ class DataPage(QWidget):
         if project is None or topic is None or period is None:
             return
         current = self.table.currentIndex()
-        names = {c.key: c.name for c in project.clinics()}
+        clinics = project.clinics()
         indicators = list(project.topic(topic).indicators)
-        self.model.set_data(names, indicators, indicator_inputs(project, topic, period))
+        self.model.set_data({c.key: c.shown_name for c in clinics}, indicators, indicator_inputs(project, topic, period),
+                            {c.key: c.name for c in clinics})
         self._values = project.values(period=period, topic=topic)
         self._titles = {m.key: m.title for m in project.topic(topic).measures}
         for r, key in enumerate(self.model.clinic_keys):
@@ -167,7 +168,7 @@ class DataPage(QWidget):
         notes = [n for n in self._project.notes(clinic)
                  if n["measure"] in (None, ind.numerator, ind.denominator)
                  and n["period"] in (None, self.period_box.currentData())]
-        name = self._project.clinic(clinic).name
+        name = self._project.clinic(clinic).shown_name
         sizes = self._project.list_sizes(self.period_box.currentData())
         size = sizes.loc[sizes["clinic"] == clinic, "patients"]
         self.details.setHtml(details_html(name, ind, measure_rows(self._values, clinic, ind), self._titles, notes,
@@ -183,7 +184,7 @@ class DataPage(QWidget):
         ind = self.model.indicator(col)
         measures = [(m, self._titles.get(m, m)) for m in (ind.numerator, ind.denominator) if m]
         current = {r["measure"]: r["value"] for r in measure_rows(self._values, clinic, ind)}
-        dialog = CorrectionDialog(self._lang, self._project.clinic(clinic).name, measures, current, parent=self)
+        dialog = CorrectionDialog(self._lang, self._project.clinic(clinic).shown_name, measures, current, parent=self)
         period = self.period_box.currentData()
         dialog.accepted.connect(lambda: self._push(CorrectValue(clinic, dialog.measure(), period, dialog.value(),
                                                                 dialog.reason())))
@@ -197,7 +198,7 @@ class DataPage(QWidget):
             return None
         clinic, col = chosen
         ind = self.model.indicator(col)
-        dialog = NoteDialog(self._lang, self._project.clinic(clinic).name, ind.title if on_value else None, self)
+        dialog = NoteDialog(self._lang, self._project.clinic(clinic).shown_name, ind.title if on_value else None, self)
         measure = ind.numerator if on_value else None
         period = self.period_box.currentData() if on_value else None
         dialog.accepted.connect(lambda: self._push(AddNote(dialog.text(), clinic, measure, period)))
@@ -225,7 +226,7 @@ class DataPage(QWidget):
         self.period_box.setCurrentIndex(self.period_box.findData(period.key))
 
     def _push(self, command: CorrectValue | AddNote) -> None:
-        clinic = self._project.clinic(command.clinic).name if command.clinic else ""
+        clinic = self._project.clinic(command.clinic).shown_name if command.clinic else ""
         if isinstance(command, CorrectValue):
             text = tr("correction of {measure} for {clinic}", self._lang,
                       measure=self._titles.get(command.measure, command.measure), clinic=clinic)

@@ -31,18 +31,25 @@ def date_time_text(stamp: str, lang: str) -> str:
 
 @dataclass(frozen=True)
 class DisplayNames:
-    clinics: dict[str, str] = field(default_factory=dict)  # key -> the name the coordinator knows
+    clinics: dict[str, str] = field(default_factory=dict)  # key -> the name the window shows (short name first)
     measures: dict[str, str] = field(default_factory=dict)  # key -> title
+    full: dict[str, str] = field(default_factory=dict)      # key -> the clinic's whole name (for tooltips)
 
     @classmethod
     def of(cls, project: Project | None) -> DisplayNames:
         if project is None:
             return cls()
-        return cls({c.key: c.name for c in project.clinics()},
-                   {m.key: m.title for t in project.topics() for m in t.measures})
+        clinics = project.clinics()
+        return cls({c.key: c.shown_name for c in clinics},
+                   {m.key: m.title for t in project.topics() for m in t.measures},
+                   {c.key: c.name for c in clinics})
 
     def clinic(self, key: str) -> str:
         return self.clinics.get(key, key)
+
+    def clinic_tooltip(self, key: str) -> str:
+        """The whole name, shown when the pointer rests on a (short or elided) clinic name."""
+        return self.full.get(key, self.clinic(key))
 
     def measure(self, key: str) -> str:
         return self.measures.get(key, key)

@@ -15,6 +15,7 @@ from klyngedesk.core.actions import follow_up
 from klyngedesk.core.formatting import format_date
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.display_names import DisplayNames
 from klyngedesk.gui.panes import button_row
 from klyngedesk.gui.topic_dialogs import ActionDialog
 from klyngedesk.i18n import tr
@@ -50,13 +51,14 @@ class FollowUpPanel(QWidget):
     def load(self, project: Project) -> None:
         self._project = project
         rows = follow_up(project)
+        names = DisplayNames.of(project)
         self.table.setRowCount(len(rows))
         for r, f in enumerate(rows):
-            cells = [f.clinic_name, f.indicator_title or "–", f.text,
+            cells = [names.clinic(f.clinic), f.indicator_title or "–", f.text,
                      format_date(f.remeasure_on, self._lang) if f.remeasure_on else "–", status_text(f.status, self._lang)]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(names.clinic_tooltip(f.clinic) if c == 0 else text)
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
         for col in range(self.table.columnCount()):

@@ -29,15 +29,19 @@ class IndicatorTableModel(QAbstractTableModel):
         self._lang = lang
         self._indicators: list[Indicator] = []
         self._clinic_names: list[str] = []
+        self._clinic_tooltips: list[str] = []
         self.clinic_keys: list[str] = []
         self.tooltips: dict[tuple[int, int], str] = {}
         self._frame = pd.DataFrame()
 
-    def set_data(self, clinic_names: dict[str, str], indicators: list[Indicator], inputs: pd.DataFrame) -> None:
-        """`inputs` is core.collate.inputs.indicator_inputs(...) for one topic and period."""
+    def set_data(self, clinic_names: dict[str, str], indicators: list[Indicator], inputs: pd.DataFrame,
+                 full_names: dict[str, str] | None = None) -> None:
+        """`inputs` is core.collate.inputs.indicator_inputs(...) for one topic and period; `clinic_names` the
+        names the rows show (short names), `full_names` the whole names for the row headers' tooltips."""
         self.beginResetModel()
         self._indicators = list(indicators)
         self._clinic_names = list(clinic_names.values())
+        self._clinic_tooltips = [(full_names or {}).get(k, n) for k, n in clinic_names.items()]
         keys = list(clinic_names)
         self.clinic_keys = keys
         self.tooltips = {}
@@ -94,7 +98,7 @@ class IndicatorTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal:
             ind = self._indicators[section]
             return ind.title if role == Qt.ItemDataRole.ToolTipRole else _short(ind.title)
-        return self._clinic_names[section]
+        return self._clinic_tooltips[section] if role == Qt.ItemDataRole.ToolTipRole else self._clinic_names[section]
 
 
 def _short(title: str, width: int = 28) -> str:

@@ -202,7 +202,8 @@ class MeetingsPage(QWidget):
         clinics = project.clinics()
         self.codes.setRowCount(len(clinics))
         for row, clinic in enumerate(clinics):
-            name = QTableWidgetItem(clinic.name)
+            name = QTableWidgetItem(clinic.shown_name)
+            name.setToolTip(clinic.name)
             name.setData(Qt.ItemDataRole.UserRole, clinic.key)
             code = QTableWidgetItem(codes.get(clinic.key, "–"))
             code.setTextAlignment(Qt.AlignmentFlag.AlignCenter)

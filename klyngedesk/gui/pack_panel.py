@@ -189,7 +189,7 @@ class PackPanel(QGroupBox):
                    (tr("Confidential key (for you only)", lang), result.key, result.print_all_password)]
         if result.merged:
             entries.append((tr("Everything for printing", lang), result.merged, result.print_all_password))
-        names = {c.key: c.name for c in self._project.clinics()} if self._project else {}
+        names = {c.key: c.shown_name for c in self._project.clinics()} if self._project else {}
         for clinic, path in sorted(result.personal.items()):
             entries.append((tr("Personal handout: {name}", lang, name=names.get(clinic, clinic)), path,
                             result.passwords.get(clinic)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -99,7 +99,8 @@ class ActionDialog(_FormDialog):
         self.project = project
         self.clinic = QComboBox()
         for c in project.clinics():
-            self.clinic.addItem(c.name, c.key)
+            self.clinic.addItem(c.shown_name, c.key)
+            self.clinic.setItemData(self.clinic.count() - 1, c.name, Qt.ItemDataRole.ToolTipRole)
         self.indicator = QComboBox()
         self.indicator.addItem(tr("(no particular indicator)", lang), None)
         for t in project.topics():

@@ -9,10 +9,11 @@ from klyngedesk.core.store import Project
 
 
 def coordinator_table(project: Project, topic: str, period: str, compare: str | None = None) -> AnonymisedTable:
-    """One round as the charts draw it, for the coordinator's eyes only: every clinic named (its key as the
+    """One round as the charts draw it, for the coordinator's eyes only: every clinic named by the name the
+    window shows (its short name when set; its key as the
     code), no small-number suppression, exact list sizes. The pack never renders this table; it is what the
     window shows when no meeting is chosen."""
     table = collate(project, topic, period, compare)
-    names = {c.key: c.name for c in project.clinics()}
+    names = {c.key: c.shown_name for c in project.clinics()}   # the short name where one is set
     return anonymise(table, {k: k for k in names}, meeting="", named=names, threshold=0,
                      list_size_display="exact")

@@ -23,7 +23,8 @@ GENERIC_WORDS = frozenset({
 })
 # Kinds of identity, as the user is told about them (never the text itself).
 KIND_LABELS = {
-    "name": "a clinic's name", "name_word": "part of a clinic's name", "doctor": "a doctor's name",
+    "name": "a clinic's name", "short_name": "a clinic's short name", "name_word": "part of a clinic's name",
+    "doctor": "a doctor's name",
     "doctor_surname": "a doctor's surname", "yder": "a yder number", "address": "an address",
     "email": "an e-mail address", "ehr": "an EHR system that points to one clinic",
 }
@@ -105,6 +106,9 @@ def identity_strings(clinic: Clinic, consented: bool = False, ehr_identifies: bo
     if not consented:
         out.append(("name", clinic.name))
         out += [("name_word", w) for w in distinctive_words(clinic.name)]
+        if clinic.short_name.strip():   # the name the window shows the coordinator identifies just as well
+            out.append(("short_name", clinic.short_name))
+            out += [("name_word", w) for w in distinctive_words(clinic.short_name)]
         out += [pair for d in clinic.doctors if d.strip() for pair in _doctor_strings(d.strip())]
         if clinic.ehr_system and ehr_identifies:
             out.append(("ehr", clinic.ehr_system))
@@ -184,7 +188,8 @@ class LeakChecker:
         clinics = list(clinics)
         users = Counter(normalise(c.ehr_system).strip() for c in clinics if c.ehr_system)
         self._allowed = _Trie()
-        for name in {*(a for a in allowed if a), *(c.name for c in clinics if c.key in consenting or c.key == own)}:
+        named = [c for c in clinics if c.key in consenting or c.key == own]
+        for name in {*(a for a in allowed if a), *(n for c in named for n in (c.name, c.short_name.strip()) if n)}:
             self._allowed.add(tokens(name), name)
         self._trie = _Trie()
         self._yder: dict[str, list[Leak]] = {}

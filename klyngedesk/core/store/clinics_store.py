@@ -51,10 +51,10 @@ class ClinicsStore(StorePart):
             if clinic.yder and c.execute("SELECT 1 FROM clinics WHERE yder = ?", (clinic.yder,)).fetchone():
                 raise KlyngeError("A clinic with yder number {yder} already exists.", yder=clinic.yder)
             c.execute(
-                "INSERT INTO clinics(key, name, yder, address, email, ehr_system, active_from, active_to) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO clinics(key, name, yder, address, email, ehr_system, active_from, active_to, short_name) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (clinic.key, clinic.name, clinic.yder, clinic.address, clinic.email, clinic.ehr_system,
-                 _iso(clinic.active_from), _iso(clinic.active_to)))
+                 _iso(clinic.active_from), _iso(clinic.active_to), clinic.short_name.strip()))
             self._write_doctors(clinic.key, clinic.doctors)
 
     def update_clinic(self, clinic: Clinic) -> None:
@@ -62,9 +62,9 @@ class ClinicsStore(StorePart):
             cid = self.keys.clinic(clinic.key)
             c.execute(
                 "UPDATE clinics SET name = ?, yder = ?, address = ?, email = ?, ehr_system = ?, "
-                "active_from = ?, active_to = ? WHERE id = ?",
+                "active_from = ?, active_to = ?, short_name = ? WHERE id = ?",
                 (clinic.name, clinic.yder, clinic.address, clinic.email, clinic.ehr_system,
-                 _iso(clinic.active_from), _iso(clinic.active_to), cid))
+                 _iso(clinic.active_from), _iso(clinic.active_to), clinic.short_name.strip(), cid))
             self._write_doctors(clinic.key, clinic.doctors)
 
     def remove_clinic(self, key: str) -> None:
@@ -82,7 +82,7 @@ class ClinicsStore(StorePart):
             doctors.setdefault(r[0], []).append(r[1])
         return [
             Clinic(r["key"], r["name"], r["yder"], r["address"], r["email"], r["ehr_system"],
-                   _d(r["active_from"]), _d(r["active_to"]), tuple(doctors.get(r["id"], ())))
+                   _d(r["active_from"]), _d(r["active_to"]), tuple(doctors.get(r["id"], ())), r["short_name"])
             for r in self.conn.execute("SELECT * FROM clinics ORDER BY name COLLATE NOCASE, key")
         ]
 

@@ -208,6 +208,11 @@ MIGRATIONS: list[str] = [
         UNIQUE (meeting_id, topic)
     );
     """,
+    # 4 -> 5: a short display name per clinic ("Kort navn"), shown in the window instead of a long name.
+    # It identifies the clinic as its name does (the leak check looks for it too).
+    """
+    ALTER TABLE clinics ADD COLUMN short_name TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
