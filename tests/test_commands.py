@@ -5,8 +5,18 @@ from __future__ import annotations
 import pytest
 
 from klyngedesk.core.anonymise import draw_codes
-from klyngedesk.core.commands import AddClinic, AddNote, EditClinic, UndoRefused, clinic_references
-from klyngedesk.core.model import Clinic
+from klyngedesk.core.commands import (
+    AddClinic,
+    AddNote,
+    CommitImport,
+    CorrectValue,
+    EditClinic,
+    UndoBatch,
+    UndoRefused,
+    clinic_references,
+    list_sizes_of,
+)
+from klyngedesk.core.model import Clinic, NewValue
 from klyngedesk.core.render.pack import build_pack
 from klyngedesk.core.store import Project
 
@@ -95,3 +105,118 @@ def test_the_edit_menu_explains_a_refused_undo_and_keeps_the_clinic(qtbot, app_c
     assert shown and "kan ikke fortrydes" in shown[0]
     assert project.clinic("K99").name == "Lægehuset Nyvej"
     assert stack.count() == 0 and not stack.canRedo()
+
+
+def _import_lfu(project: Project, value: float) -> CommitImport:
+    """A new import of one clinic's spirometry count for the meeting's period, through the undo command."""
+    def commit(p: Project) -> list[int]:
+        return [p.add_batch("K01-lfu.xlsx", "abc", [NewValue("K01", "kol_lfu", "2026H1", value, "ok")])]
+    command = CommitImport(["K01-lfu.xlsx"], commit)
+    command.do(project)
+    return command
+
+
+def _lfu(project: Project) -> float:
+    v = project.values(period="2026H1", topic="kol")
+    return float(v[(v.clinic == "K01") & (v.measure == "kol_lfu")]["value"].iloc[0])
+
+
+def test_undo_of_an_import_whose_values_were_printed_is_refused_in_danish(small_demo: Project, tmp_path) -> None:
+    command = _import_lfu(small_demo, 31)
+    draw_codes(small_demo, "2026-12")
+    build_pack(small_demo, "2026-12", tmp_path / "out")            # the members now have 31 on paper
+    with pytest.raises(UndoRefused) as caught:
+        command.undo(small_demo)
+    da = caught.value.message("da")
+    assert "kan ikke fortrydes" in da and "K01-lfu.xlsx" in da and "pakken udskrevet til mødet" in da
+    assert "Opfølgning: smerter, KOL og antibiotika" in da
+    assert "cannot undo" in caught.value.message("en").lower()
+    assert _lfu(small_demo) == 31                                   # nothing was taken back
+
+
+def test_undo_of_an_import_made_after_printing_is_allowed(small_demo: Project, tmp_path) -> None:
+    draw_codes(small_demo, "2026-12")
+    build_pack(small_demo, "2026-12", tmp_path / "out")
+    printed = _lfu(small_demo)
+    command = _import_lfu(small_demo, printed + 7)                 # a later fix, never printed
+    command.undo(small_demo)
+    assert _lfu(small_demo) == printed                             # back to what is on paper
+
+
+def test_undo_of_a_correction_that_was_printed_is_refused(small_demo: Project, tmp_path) -> None:
+    correction = CorrectValue("K01", "kol_lfu", "2026H1", 29, "tastefejl i filen")
+    correction.do(small_demo)
+    draw_codes(small_demo, "2026-12")
+    build_pack(small_demo, "2026-12", tmp_path / "out")
+    with pytest.raises(UndoRefused) as caught:
+        correction.undo(small_demo)
+    assert "kan ikke fortrydes" in caught.value.message("da")
+    assert _lfu(small_demo) == 29
+    later = CorrectValue("K01", "kol_lfu", "2026H1", 30, "ny opgørelse")   # after printing: undo is fine
+    later.do(small_demo)
+    later.undo(small_demo)
+    assert _lfu(small_demo) == 29
+
+
+def test_taking_a_printed_import_back_needs_a_reason_that_the_log_keeps(small_demo: Project, tmp_path) -> None:
+    command = _import_lfu(small_demo, 31)
+    draw_codes(small_demo, "2026-12")
+    build_pack(small_demo, "2026-12", tmp_path / "out")
+    with pytest.raises(UndoRefused) as caught:
+        UndoBatch(command.batch_ids[0]).do(small_demo)
+    assert "begrundelse" in caught.value.message("da") and "K01-lfu.xlsx" in caught.value.message("da")
+    assert _lfu(small_demo) == 31
+    UndoBatch(command.batch_ids[0], reason="Filen var fra den forkerte klinik").do(small_demo)
+    assert _lfu(small_demo) != 31
+    logged = [e for e in small_demo.audit_log() if e["action"] == "printed_batch_undone"]
+    assert logged and logged[-1]["detail"]["reason"] == "Filen var fra den forkerte klinik"
+
+
+def test_undo_of_a_list_size_change_that_was_printed_is_refused(small_demo: Project, tmp_path) -> None:
+    before = small_demo.clinic("K01")
+    edit = EditClinic(before, {"2026H1": 1234})
+    edit.do(small_demo)
+    draw_codes(small_demo, "2026-12")
+    build_pack(small_demo, "2026-12", tmp_path / "out")
+    with pytest.raises(UndoRefused) as caught:
+        edit.undo(small_demo)
+    assert "listestørrelse" in caught.value.message("da")
+    assert list_sizes_of(small_demo, "K01")["2026H1"] == 1234
+
+
+def test_ctrl_z_in_the_window_explains_why_a_printed_import_stays(qtbot, app_context, small_demo: Project,
+                                                                 tmp_path) -> None:
+    from gui_user import press, show_active
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from klyngedesk.gui import undo
+    from klyngedesk.gui.main_window import MainWindow
+
+    path = small_demo.path
+    small_demo.close()
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    show_active(qtbot, window)
+    assert window.open_project(str(path), remember=False)
+    project = app_context.holder.project
+    command = _import_lfu(project, 31)
+    undo.push_done(window.undo_stack, command, app_context.holder, "da", "Import K01-lfu.xlsx")
+    draw_codes(project, "2026-12")
+    build_pack(project, "2026-12", tmp_path / "out")
+    seen: list[str] = []
+
+    def read_and_close() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.accept()
+        else:
+            QTimer.singleShot(100, read_and_close)
+
+    QTimer.singleShot(100, read_and_close)
+    press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)     # Rediger ▸ Fortryd
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert "kan ikke fortrydes" in seen[0] and "K01-lfu.xlsx" in seen[0] and "udskrevet" in seen[0]
+    assert _lfu(project) == 31
+    assert window.undo_stack.count() == 0                          # the step is dropped, not half-undone
