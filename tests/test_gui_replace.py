@@ -104,3 +104,110 @@ def test_the_cli_asks_for_yes_before_replacing_fuzzy_matched_values(demo_path: P
     assert main(["import", str(demo_path), str(fuzzy), "--period", ROUND, "--yes"]) == 0
     with Project.open(demo_path) as project:
         assert 705.0 in set(project.values(period=ROUND, topic="antibiotika").value)
+
+
+def _sizes_file(folder: Path, project, *, standard: bool) -> tuple[Path, dict[str, int]]:
+    """New list sizes for two clinics that already have one stored for ROUND (+40 patients each)."""
+    stored = project.list_sizes(ROUND)
+    clinics = [c for c in cf.demo_clinics(project) if c.key in set(stored.clinic)][:2]
+    sizes = {c.key: int(stored.loc[stored.clinic == c.key, "patients"].iloc[0]) + 40 for c in clinics}
+    if standard:
+        path = folder / "listestoerrelser.csv"
+        rows = [f"{c.yder};{c.name};listestoerrelse;{ROUND};{sizes[c.key]}" for c in clinics]
+        path.write_text("ydernummer;praksis;maaling;periode;vaerdi\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    else:  # a region's sheet: fuzzy names, a list size column beside a measure
+        path = folder / "regionens_tal.csv"
+        rows = [f"{c.name}e;{sizes[c.key]};705" for c in clinics]
+        path.write_text("Praksis;Listestørrelse;ab_ordinationer\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return path, sizes
+
+
+def _stored_sizes(project) -> dict[str, int]:
+    table = project.list_sizes(ROUND)
+    return {r.clinic: int(r.patients) for r in table.itertuples(index=False)}
+
+
+def test_a_standard_file_that_changes_stored_list_sizes_asks_before_storing_them(
+        qtbot, app_context, demo_path: Path, tmp_path: Path) -> None:
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    show_active(qtbot, window)
+    window.open_project(str(demo_path))
+    project = window.ctx.holder.project
+    before = _stored_sizes(project)
+    path, sizes = _sizes_file(tmp_path, project, standard=True)
+    _drop_file(window, path)
+    wizard = window.import_wizard
+    qtbot.waitUntil(lambda: wizard.plan is not None and not window.runner.busy, timeout=20000)
+    texts = [wizard.questions.item(i).text() for i in range(wizard.questions.count())]
+    assert any("ændrer 2 gemte listestørrelser" in t for t in texts), texts
+    shown = cf.demo_clinics(project)
+    assert any(c.name in t for t in texts for c in shown if c.key in sizes), texts  # the clinic by name, not K01
+    assert not wizard.import_button.isEnabled() and _stored_sizes(project) == before
+    _tick(qtbot, window, wizard, "listestørrelser")
+    assert wizard.plan.ok and wizard.import_button.isEnabled()
+    with qtbot.waitSignal(wizard.committed, timeout=20000):
+        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    after = _stored_sizes(project)
+    assert {k: after[k] for k in sizes} == sizes
+    window.undo_stack.undo()                                   # undo brings the old list sizes back
+    assert _stored_sizes(project) == before
+
+
+def test_a_fuzzy_matched_file_asks_before_changing_list_sizes_and_a_yes_covers_only_that_count(
+        demo_project, tmp_path: Path) -> None:
+    path, sizes = _sizes_file(tmp_path, demo_project, standard=False)
+    plan = plan_import(demo_project, [path], period=ROUND)
+    answers = {q.id: True for q in plan.files[0].questions}       # yes, "…e" is that clinic
+    plan = plan_import(demo_project, [path], period=ROUND, answers=answers)
+    ids = {q.id.split(":")[0] for q in plan.files[0].questions}
+    assert "list_sizes" in ids and plan.files[0].status == "questions"
+    answers |= {q.id: True for q in plan.files[0].questions}
+    plan = plan_import(demo_project, [path], period=ROUND, answers=answers)
+    assert plan.ok
+    stale = {q: True for q in answers if q.startswith("list_sizes")}
+    stale = {q.rsplit(":", 1)[0] + ":1": True for q in stale}   # a yes for fewer list sizes covers nothing here
+    plan = plan_import(demo_project, [path], period=ROUND,
+                       answers={**{q: a for q, a in answers.items() if not q.startswith("list_sizes")}, **stale})
+    assert not plan.ok
+
+
+def test_same_list_sizes_again_are_no_question(demo_project, tmp_path: Path) -> None:
+    stored = _stored_sizes(demo_project)
+    clinics = [c for c in cf.demo_clinics(demo_project) if c.key in stored][:2]
+    path = tmp_path / "samme.csv"
+    rows = [f"{c.yder};{c.name};listestoerrelse;{ROUND};{stored[c.key]}" for c in clinics]
+    path.write_text("ydernummer;praksis;maaling;periode;vaerdi\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    plan = plan_import(demo_project, [path], period=ROUND)
+    assert not any(q.id.startswith("list_sizes") for q in plan.files[0].questions)
+
+
+def test_the_cli_asks_for_yes_before_changing_list_sizes(demo_path: Path, tmp_path: Path, capsys) -> None:
+    from klyngedesk.core.store import Project
+
+    with Project.open(demo_path) as project:
+        path, sizes = _sizes_file(tmp_path, project, standard=True)
+        before = _stored_sizes(project)
+    assert main(["import", str(demo_path), str(path)]) == 1
+    err = capsys.readouterr()
+    assert "listestørrelser" in err.out + err.err and "Intet blev importeret" in err.err
+    with Project.open(demo_path) as project:
+        assert _stored_sizes(project) == before
+    assert main(["import", str(demo_path), str(path), "--yes"]) == 0
+    with Project.open(demo_path) as project:
+        assert {k: v for k, v in _stored_sizes(project).items() if k in sizes} == sizes
+
+
+def test_undoing_an_import_from_the_history_puts_the_old_list_sizes_back(demo_project, tmp_path: Path) -> None:
+    from klyngedesk.core.commands import UndoBatch
+    from klyngedesk.core.ingest import commit_plan
+
+    before = _stored_sizes(demo_project)
+    path, sizes = _sizes_file(tmp_path, demo_project, standard=True)
+    [batch] = commit_plan(demo_project, plan_import(demo_project, [path], confirm=True))
+    undo = UndoBatch(batch)
+    undo.do(demo_project)
+    assert _stored_sizes(demo_project) == before
+    undo.undo(demo_project)                                    # "redo" the import: the new list sizes again
+    assert {k: v for k, v in _stored_sizes(demo_project).items() if k in sizes} == sizes

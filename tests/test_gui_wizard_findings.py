@@ -45,6 +45,8 @@ def test_a_mapping_is_forgotten_when_the_user_unticks_remember(qtbot, window: Ma
     qtbot.keyClicks(box, "Patienter med KOL")
     qtbot.waitUntil(lambda: wizard.plan.ok and not window.runner.busy, timeout=20000)
     remember = wizard.remember
+    assert not remember.isChecked()  # a foreign file's mapping is kept only when the user asks
+    qtbot.mouseClick(remember, Qt.MouseButton.LeftButton, pos=QPoint(8, remember.height() // 2))
     assert remember.isChecked()
     qtbot.mouseClick(remember, Qt.MouseButton.LeftButton, pos=QPoint(8, remember.height() // 2))
     assert not remember.isChecked()
@@ -52,3 +54,49 @@ def test_a_mapping_is_forgotten_when_the_user_unticks_remember(qtbot, window: Ma
         qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
     assert project.mapping_profiles() == []
     assert len(project.values(period=NEW)) == len(export.expected)
+
+
+def _edit_mapping(qtbot, window: MainWindow, wizard) -> None:
+    row = [wizard.preview.mapping.item(r, 0).text() for r in range(wizard.preview.mapping.rowCount())].index(
+        "KOL-pt. i alt")
+    box = wizard.preview.mapping.cellWidget(row, 1)
+    box.setFocus()
+    qtbot.keyClicks(box, "Patienter med KOL")
+    qtbot.waitUntil(lambda: wizard.plan.ok and not window.runner.busy, timeout=20000)
+
+
+def test_a_mapping_is_kept_when_the_user_ticks_remember(qtbot, window: MainWindow, tmp_path: Path) -> None:  # noqa: F811
+    show_active(qtbot, window)
+    project = window.ctx.holder.project
+    period = project.period(NEW)
+    export = cf.ordiprax_export(tmp_path, cf.demo_clinics(project)[4:8], period.label, period.key)
+    wizard = _planned(qtbot, window, [export.path])
+    _edit_mapping(qtbot, window, wizard)
+    remember = wizard.remember
+    qtbot.mouseClick(remember, Qt.MouseButton.LeftButton, pos=QPoint(8, remember.height() // 2))
+    assert remember.isChecked()
+    with qtbot.waitSignal(wizard.committed, timeout=20000):
+        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    assert [p["name"] for p in project.mapping_profiles()] == [wizard.mapping_name]
+
+
+def test_a_stored_mapping_changed_in_the_wizard_is_put_back_unless_the_user_keeps_it(
+        qtbot, window: MainWindow, tmp_path: Path) -> None:  # noqa: F811
+    show_active(qtbot, window)
+    project = window.ctx.holder.project
+    period = project.period(NEW)
+    export = cf.ordiprax_export(tmp_path, cf.demo_clinics(project)[4:8], period.label, period.key)
+    project.save_mapping_profile(export.path.stem, "some other source", {"layout": "wide", "columns": {}})
+    before = project.mapping_profiles()
+    for leave in ("cancel", "import"):
+        wizard = _planned(qtbot, window, [export.path])
+        _edit_mapping(qtbot, window, wizard)
+        wizard.profile_name.setText(export.path.stem)         # the name of the stored mapping
+        qtbot.mouseClick(wizard.save_profile, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda w=wizard: w.plan.ok and not window.runner.busy, timeout=20000)
+        if leave == "cancel":
+            wizard.reject()
+        else:
+            with qtbot.waitSignal(wizard.committed, timeout=20000):
+                qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+        assert project.mapping_profiles() == before, leave

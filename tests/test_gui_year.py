@@ -13,7 +13,8 @@ from test_gui_desk import make_cluster
 
 from klyngedesk.gui.main_window import MainWindow
 
-MAX_ACTIONS = 12  # from "files dropped" to "pack written" (the first drop starts the count)
+MAX_ACTIONS = 13  # from "files dropped" to "pack written" (the first drop starts the count); one of them is
+# the tick on "Husk koblingen" (a mapping is kept only when the user asks), three undo and import a file again
 
 CLINICS = "\n".join(f"{name}\t{yder}\t{doctors}\t{ehr}\t{size}" for name, yder, doctors, ehr, size in (
     ("Lægehuset Åbrinken", "101010", "Anne Kragh, Bo Lind", "XMO", "4.200"),
@@ -103,6 +104,8 @@ def test_the_whole_year(qtbot, app_context, tmp_path: Path) -> None:
         "KOL-pt. i alt")
     act.choose(wizard.preview.mapping.cellWidget(row, 1), "Patienter med KOL", "map the column")  # applied at once
     qtbot.waitUntil(lambda: wizard.plan.ok and not window.runner.busy, timeout=20000)
+    assert not wizard.remember.isChecked()  # kept for next time only when the user asks
+    act.click(wizard.remember, "remember the mapping", pos=QPoint(8, wizard.remember.height() // 2))
     assert [m["name"] for m in project.mapping_profiles()] == ["ordiprax_kol_udtraek"]
 
     # 2. Commit: five batches; the history shows them with the newest selected.

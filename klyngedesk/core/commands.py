@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from klyngedesk.core.anonymise.disclosure import LIST_SIZE, cell_key
+from klyngedesk.core.ingest.importer import undo_import
 from klyngedesk.core.model import Clinic, NewValue
 from klyngedesk.core.store import Project
 from klyngedesk.core.store.connection import now_iso
@@ -259,7 +260,7 @@ class CommitImport(Command):
         refuse_if_printed(project, self.batch_ids, self.label)
         with project.transaction():
             for batch_id in reversed(self.batch_ids):
-                project.undo_batch(batch_id)
+                undo_import(project, batch_id)   # the values it replaced and the list sizes it changed come back
         self.batch_ids = []
 
     def label(self, lang: str | None = None) -> str:
@@ -296,12 +297,17 @@ class UndoBatch(Command):
                   for r in rows.itertuples()]
         self._saved = {"file_name": batch.file_name, "sha256": batch.sha256, "values": values,
                        "mapping": batch.mapping, "details": batch.details}
-        project.undo_batch(self.batch_id)
+        undo_import(project, self.batch_id)   # list sizes the import changed come back too
 
     def undo(self, project: Project) -> None:
         assert self._saved is not None
-        self.restored_id = project.add_batch(self._saved["file_name"], self._saved["sha256"], self._saved["values"],
-                                             mapping=self._saved["mapping"], details=self._saved["details"])
+        with project.transaction():
+            self.restored_id = project.add_batch(self._saved["file_name"], self._saved["sha256"],
+                                                 self._saved["values"], mapping=self._saved["mapping"],
+                                                 details=self._saved["details"])
+            sizes = (self._saved["details"].get("list_sizes") or {}).get("new")
+            if sizes:
+                project.set_list_sizes([tuple(s) for s in sizes])
         self.batch_id = self.restored_id
 
     def label(self, lang: str | None = None) -> str:

@@ -49,7 +49,9 @@ class ImportWizard(QDialog):
         self.paths = [str(p) for p in paths]
         self.answers: dict[str, bool] = {}
         self.mapping_name: str | None = None
-        self._session_profiles: set[str] = set()
+        # Mappings saved while this wizard is open, with what the store held under that name before (None: nothing).
+        # They are kept only when the user ticks "remember" and imports; otherwise the store gets its old state back.
+        self._session_profiles: dict[str, dict | None] = {}
         self.plan: ImportPlan | None = None
         self.setObjectName("import_wizard")
         self.setWindowTitle(tr("Import files", lang))
@@ -79,12 +81,14 @@ class ImportWizard(QDialog):
         self.leave_out_button.clicked.connect(lambda: self.leave_out_file(self.files.currentRow()))
         self.remember = QCheckBox(tr("Remember this mapping for files like this one", lang))
         self.remember.setObjectName("remember_mapping")
-        self.remember.setChecked(True)
+        self.remember.setChecked(False)  # a mapping is kept for next time only when the user asks for it
+        self.remember.setToolTip(tr("Tick to save the mapping in the project, so that the next file like this one "
+                                    "is read the same way.", lang))
         self._shown_file: str | None = None
         self.profile_name = QLineEdit()
         self.profile_name.setObjectName("profile_name")
         self.profile_name.setPlaceholderText(tr("e.g. Ordiprax export", lang))
-        self.save_profile = QPushButton(tr("Use and save this mapping", lang))
+        self.save_profile = QPushButton(tr("Use this mapping", lang))
         self.save_profile.setEnabled(False)
         self.save_profile.clicked.connect(self.apply_mapping)
         self.summary = QLabel()
@@ -249,18 +253,27 @@ class ImportWizard(QDialog):
         table = fp.report.tables[0]
         spec = spec_from_roles(self.preview.edited_roles(), fp.mapping.layout if fp.mapping else "wide")
         name = self.profile_name.text().strip() or Path(fp.name).stem
-        if name not in {p["name"] for p in self.project.mapping_profiles()}:
-            self._session_profiles.add(name)  # new in this wizard: forgotten again if the user cancels
+        if name not in self._session_profiles:  # what the store held before: put back unless the user keeps it
+            self._session_profiles[name] = next((p for p in self.project.mapping_profiles() if p["name"] == name),
+                                                None)
         self.project.save_mapping_profile(name, signature(table), spec)
         self.mapping_name = name
         self.replan()
 
     def reject(self) -> None:
         """Cancel: nothing is imported, and mappings tried in this wizard are not kept."""
-        for name in self._session_profiles:
-            self.project.remove_mapping_profile(name)
-        self._session_profiles.clear()
+        self._forget_session_profiles()
         super().reject()
+
+    def _forget_session_profiles(self) -> None:
+        """The mappings as they were before this wizard: new ones removed, changed ones restored."""
+        known = {p["name"] for p in self.project.mapping_profiles()}
+        for name, before in self._session_profiles.items():
+            if before is not None:
+                self.project.save_mapping_profile(name, before["signature"], before["spec"])
+            elif name in known:
+                self.project.remove_mapping_profile(name)
+        self._session_profiles.clear()
 
     # --- commit -----------------------------------------------------------------------------
     def commit(self) -> None:
@@ -268,7 +281,7 @@ class ImportWizard(QDialog):
         if plan is None or not plan.ok:
             return
         project, files = self.project, [f.name for f in plan.ready]
-        profile = self.mapping_name
+        profile = self.mapping_name if self.remember.isChecked() else None  # saved only when the user asked
 
         def store(target: Project) -> list[int]:
             return commit_plan(target, plan, save_profile=profile)
@@ -278,10 +291,10 @@ class ImportWizard(QDialog):
                                cancelled=cancelled)
 
         def done(ids: list[int]) -> None:
-            if not self.remember.isChecked():  # the user said not to keep the mapping for next time
-                for name in self._session_profiles:
-                    self.project.remove_mapping_profile(name)
-            self._session_profiles.clear()
+            if self.remember.isChecked():
+                self._session_profiles.clear()
+            else:  # the user did not ask to keep the mapping for next time
+                self._forget_session_profiles()
             text = tr("import of {file}", self._lang, file=files[0]) if len(files) == 1 else \
                 tr("import of {n} files", self._lang, n=len(files))
             push_done(self.undo_stack, CommitImport(files, store, list(ids)), self.ctx.holder, self._lang, text)

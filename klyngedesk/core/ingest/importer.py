@@ -197,12 +197,31 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
     if plan.replaces and not confirm and not answers.get(replace_id):
         plan.questions.append(Question(replace_id, "{file} replaces {n} values already stored (the old values are "
                                        "kept in the history).", {"file": report.path.name, "n": plan.replaces}))
+    _ask_before_changing_list_sizes(plan, ctx, answers, confirm)
     # In the order a user fixes them: the file as a whole and its columns first, then single cells.
     plan.problems = cap_problems(sorted(plan.problems, key=lambda p: p.row is not None))
     if any(p.severity == "error" for p in plan.problems):
         plan.status = "failed"
     elif plan.questions:
         plan.status = "questions"
+
+
+def _ask_before_changing_list_sizes(plan: FilePlan, ctx: ImportContext, answers: dict[str, bool],
+                                    confirm: bool) -> None:
+    """A stored list size is replaced only after a yes, per file and per count, as stored values are."""
+    changed = [(v, ctx.list_sizes[(v.clinic, v.period)]) for v in plan.list_sizes
+               if (v.clinic, v.period) in ctx.list_sizes and v.value is not None
+               and int(v.value) != ctx.list_sizes[(v.clinic, v.period)]]
+    if not changed:
+        return
+    sizes_id = f"list_sizes:{plan.report.sha256[:16]}:{len(changed)}"
+    if confirm or answers.get(sizes_id):
+        return
+    first, old = changed[0]
+    plan.questions.append(Question(sizes_id, "{file} changes {n} stored list sizes (e.g. {clinic}: {old} → {new} "
+                                   "patients; the old figures come back if the import is undone).",
+                                   {"file": plan.report.path.name, "n": len(changed), "clinic": first.clinic,
+                                    "old": old, "new": int(cast(float, first.value))}))
 
 
 def _has_values(table: Table, mapping: Mapping) -> bool:
