@@ -22,7 +22,9 @@ COMMANDS = frozenset(name.removeprefix("cmd_") for name in COMMAND_MODULES)
 _OPTIONS_WITH_VALUE = frozenset({"--lang"})
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `only` (a command) just that command's, so that a run imports only its module
+    (pandas, reportlab, openpyxl ... load when a command needs them, not for every command)."""
     parser = KlyngeParser(
         prog="klyngedesk",
         description=tr("KlyngeDesk: the quality-cluster coordinator's desk. Without a command the program "
@@ -33,7 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--selftest", action="store_true",
                         help=tr("headless check: demo cluster, import, pack; prints one line"))
     sub = parser.add_subparsers(dest="command", metavar=tr("COMMAND"))
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if only is None else (f"cmd_{only}",):
         importlib.import_module(f"klyngedesk.cli.{name}").register(sub)
     for command in sub.choices.values():  # `klyngedesk inspect F --lang en` works as well as before the command
         if "--lang" not in command._option_string_actions:
@@ -49,6 +51,21 @@ def _preselect_language(argv: list[str]) -> None:
             set_language(argv[i + 1])
         elif arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGUAGES:
             set_language(arg.split("=", 1)[1])
+
+
+def _command_word(argv: list[str]) -> str | None:
+    """The command of argv when it is a known one and no help option comes before it, else None."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _OPTIONS_WITH_VALUE:
+            skip = True
+        elif arg in ("-h", "--help"):
+            return None
+        elif not arg.startswith("-"):
+            return arg if arg in COMMANDS else None
+    return None
 
 
 def _project_to_open(argv: list[str]) -> str | None:
@@ -83,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     project_to_open = _project_to_open(argv)
     if project_to_open:
         argv.remove(project_to_open)
-    parser = build_parser()
+    parser = build_parser(_command_word(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

@@ -8,8 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from openpyxl.utils import get_column_letter
-
 from klyngedesk.core.ingest.cells import (
     CellError,
     ParsedColumn,
@@ -28,8 +26,12 @@ _NOTE_PREFIX = re.compile(r"^(\*|note|noter|anm|anmærkning|kilde|source|fodnote
 
 
 def col_letter(index: int) -> str:
-    """0 -> A, 26 -> AA: the sheet column of a 0-based index."""
-    return get_column_letter(index + 1)
+    """0 -> A, 26 -> AA: the sheet column of a 0-based index (without openpyxl, which is slow to import)."""
+    letters, n = "", index + 1
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def is_empty(value) -> bool:
