@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections import Counter
@@ -187,10 +188,11 @@ class LeakChecker:
         common = {normalise(w) for w in common_words}
         clinics = list(clinics)
         users = Counter(normalise(c.ehr_system).strip() for c in clinics if c.ehr_system)
-        self._allowed = _Trie()
         named = [c for c in clinics if c.key in consenting or c.key == own]
-        for name in {*(a for a in allowed if a), *(n for c in named for n in (c.name, c.short_name.strip()) if n)}:
-            self._allowed.add(tokens(name), name)
+        self._given = frozenset(a for a in allowed if a)
+        self._clinics = {c.key: c for c in clinics}
+        self._consenting, self._own = frozenset(consenting), own
+        self._allowed = _allowed_trie(self._given, named)
         self._trie = _Trie()
         self._yder: dict[str, list[Leak]] = {}
         for clinic in clinics:
@@ -209,6 +211,17 @@ class LeakChecker:
                     continue
                 self._trie.add(tokens(text), leak)
 
+    def for_own(self, own: str) -> LeakChecker:
+        """This checker for the personal material of clinic `own` (nothing of its own identity is a leak
+        there), as `LeakChecker(clinics, allowed=..., own=own)` would be, without compiling every clinic's
+        strings again: a pack checks one handout per clinic."""
+        if self._consenting or self._own is not None:
+            raise ValueError("for_own needs a checker built without consents and without an own clinic")
+        checker = copy.copy(self)
+        checker._own = own
+        checker._allowed = _allowed_trie(self._given, [self._clinics[own]] if own in self._clinics else [])
+        return checker
+
     def find(self, text: str) -> list[Leak]:
         """Every identity string in `text` that may not be there (each once)."""
         if not text:
@@ -218,6 +231,8 @@ class LeakChecker:
         found: dict[Leak, None] = {}
         for start, end, value in self._trie.spans(words):
             assert isinstance(value, Leak)
+            if value.clinic == self._own:
+                continue
             if any(a <= start and end <= b for a, b in allowed):
                 continue
             if value.kind == "address" and any(
@@ -226,7 +241,8 @@ class LeakChecker:
                 continue
             found[value] = None
         for leak in self._yder_hits(normalise(text)):
-            found[leak] = None
+            if leak.clinic != self._own:
+                found[leak] = None
         return list(found)
 
     def _yder_hits(self, norm: str) -> list[Leak]:
@@ -260,6 +276,14 @@ class LeakChecker:
         if leaks:
             raise IdentityLeak("Identity leak: the text contains {kinds} of a clinic that may not be named "
                                "there. Nothing was written.", leaks=leaks, kinds=leak_kinds(leaks))
+
+
+def _allowed_trie(given: Iterable[str], named: Iterable[Clinic]) -> _Trie:
+    """The names that may be printed: `given` ones and the `named` clinics' names and short names."""
+    trie = _Trie()
+    for name in {*given, *(n for c in named for n in (c.name, c.short_name.strip()) if n)}:
+        trie.add(tokens(name), name)
+    return trie
 
 
 def leak_kinds(leaks: Iterable[Leak]) -> list[str]:

@@ -8,6 +8,7 @@ Floats are plain Python floats; a missing number is None (never NaN) so the reco
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from typing import Literal
 
 Flag = Literal["above_998", "below_998", "above_95", "below_95"]
@@ -153,10 +154,15 @@ class IndicatorResult:
     denominator_kind: str = "measure"  # "measure" | "list_size" | "none"
 
     def row(self, clinic: str) -> ClinicRow:
+        """The clinic's row (KeyError when it has none); indexed once, so a pack's lookups stay linear."""
+        return self._by_clinic[clinic]
+
+    @cached_property
+    def _by_clinic(self) -> dict[str, ClinicRow]:
+        index: dict[str, ClinicRow] = {}
         for r in self.rows:
-            if r.clinic == clinic:
-                return r
-        raise KeyError(clinic)
+            index.setdefault(r.clinic, r)   # the first row of a clinic, as a scan would find it
+        return index
 
 
 @dataclass(frozen=True)

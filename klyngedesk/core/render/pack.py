@@ -296,12 +296,13 @@ def _render(pack: _Pack, encrypt: bool, tick: Callable[[], None]
     order = sorted(pack.codes, key=lambda k: (pack.clinics[k].name.casefold(), k))
     names = personal_file_names({k: pack.clinics[k].name for k in order})
     checkers: dict[str, LeakChecker] = {}
+    personal_checker = leak_checker(project, allowed=speakers)   # compiled once, narrowed to each clinic
     for clinic in order:
         name = pack.clinics[clinic].name
         buffer = io.BytesIO()
         render_personal(buffer, pack.personal_material(clinic), meeting, pack.cluster_name, lang)
         sealed = seal.stamp_and_pad(buffer.getvalue(), seal.personal_footer(name, lang), lang)
-        checkers[clinic] = leak_checker(project, allowed=speakers, own=clinic)
+        checkers[clinic] = personal_checker.for_own(clinic)
         scan_document(sealed, checkers[clinic], tr("the personal material for {clinic}", lang, clinic=name))
         files.personal[clinic] = sealed
         tick()
