@@ -3,8 +3,6 @@ checker built for that clinic finds (its own identity allowed, every other clini
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from klyngedesk.core.anonymise.leak import leak_checker
