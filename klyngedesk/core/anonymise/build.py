@@ -199,26 +199,40 @@ def nice_step(at_least: float) -> float:
 
 def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, sup: Suppression,
           disclosure: Disclosure, steps: dict[str, float], also_hidden: set, also_withheld: set) -> bool:
-    """Change the pattern so that the breach goes away: coarsen (a list size), hide one more shown count
-    near the target (smallest first, not the reader's own), or withhold totals. False when nothing is left."""
+    """Change the pattern so that the breach goes away: coarsen a rate whose printed numbers narrow the target
+    (a list size through count / rate, a count through its interval), else hide one more shown count near
+    the target (smallest first, not the reader's own), or withhold totals. False when nothing is left."""
     exact = {r.terms[0][0] for r in disclosure.relations if len(r.terms) == 1 and r.low == r.high}
-    if breach.target.kind == "size" and breach.width >= 1:   # narrowed by rounded rates: coarsen them
-        # Coarsen the rates whose count is printed elsewhere (a share, a composition): count / rate = size.
-        period, _, clinic = cell_parts(breach.target.terms[0][0])
-        keys = [ind.key for ind in table.indicators if ind.key in steps
-                and cell_key(period, ind.numerator_measure, clinic) in exact and steps[ind.key] < MAX_STEP]
-        keys = keys or [k for k, v in steps.items() if v < MAX_STEP]
-        if not keys:
-            return _hide_near(breach, table, problem, sup, disclosure, exact, also_hidden, also_withheld)
+    key = _rate_to_coarsen(breach, table, disclosure, steps, exact)
+    if key is None:
+        return _hide_near(breach, table, problem, sup, disclosure, exact, also_hidden, also_withheld)
+    steps[key] = nice_step(steps[key] * 1.5)
+    return True
 
-        def precision(key: str) -> float:   # the rate that tells this size most precisely goes first
-            row = next((r for r in table.indicator(key).rows if r.clinic == clinic), None)
-            return steps[key] / (row.value or 1.0) if row and row.value else math.inf
 
-        key = min(keys, key=precision)
-        steps[key] = nice_step(steps[key] * 1.5)
-        return True
-    return _hide_near(breach, table, problem, sup, disclosure, exact, also_hidden, also_withheld)
+def _rate_to_coarsen(breach: Breach, table: IndicatorTable, disclosure: Disclosure, steps: dict[str, float],
+                     exact: set[str]) -> str | None:
+    """The rounded rate to coarsen for this breach, or None when coarsening cannot help: the rates whose
+    printed value, interval or limits bound the target or a cell one relation away from it; for a list size
+    also the rates whose count is printed elsewhere (a share, a composition: count / rate = size)."""
+    cells = {c for c, _ in breach.target.terms}
+    near = cells | {c for r in disclosure.relations if any(t in cells for t, _ in r.terms) for c, _ in r.terms}
+    keys = {disclosure.bounded_by[c] for c in near if c in disclosure.bounded_by}
+    period, _, clinic = cell_parts(breach.target.terms[0][0])
+    if breach.target.kind == "size":
+        keys |= {ind.key for ind in table.indicators if ind.key in steps
+                 and cell_key(period, ind.numerator_measure, clinic) in exact}
+        if not keys and breach.width >= 1:   # narrowed by rounded rates together
+            keys = set(steps)
+    keys = {k for k in keys if k in steps and steps[k] < MAX_STEP}
+    if not keys:
+        return None
+
+    def precision(key: str) -> float:   # the rate that tells this clinic's numbers most precisely goes first
+        row = next((r for r in table.indicator(key).rows if r.clinic == clinic), None)
+        return steps[key] / (row.value or 1.0) if row and row.value else math.inf
+
+    return min(sorted(keys), key=precision)
 
 
 def _hide_near(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, sup: Suppression,
@@ -320,8 +334,10 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
     q1, med, q3 = (float(v) for v in np.percentile(shown, [25, 50, 75])) if shown.size else (None, None, None)
     return AnonymisedIndicator(
         key=ind.key, title=ind.title, unit=ind.unit, direction=ind.direction, method=ind.method,
-        pooled=None if withheld else ind.pooled, pooled_ci_low=None if withheld else ind.pooled_ci_low,
-        pooled_ci_high=None if withheld else ind.pooled_ci_high, median=med, q1=q1, q3=q3,
+        # the pooled rate to the same step as the clinics' (unrounded, count / rate gives the total list size)
+        pooled=None if withheld else _round(ind.pooled, step),
+        pooled_ci_low=None if withheld else _round(ind.pooled_ci_low, step),
+        pooled_ci_high=None if withheld else _round(ind.pooled_ci_high, step), median=med, q1=q1, q3=q3,
         minimum=float(shown.min()) if shown.size else None, maximum=float(shown.max()) if shown.size else None,
         n_clinics=ind.n_clinics, references=ind.references, target=ind.target, rows=tuple(rows),
         # phi and tau^2 are sums over every clinic, hidden ones included: not shown to the group.

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from klyngedesk.core.anonymise.printed_bounds import rate_row_bounds
 from klyngedesk.core.anonymise.types import AnonymisedIndicator, AnonymisedRow, AnonymisedTable
 from klyngedesk.core.collate.composition import OTHER
 from klyngedesk.core.collate.table import ClinicRow, IndicatorResult, IndicatorTable
@@ -91,6 +92,9 @@ class Disclosure:
     coded: list[tuple[str, str, float, str, float]] = field(default_factory=list)
     bands: list[tuple[str, str, str, bool]] = field(default_factory=list)    # period, clinic, band, named
     dropped: int = 0     # relations that did not hold for the true counts (a modelling error; 0 in tests)
+    # cell -> the indicator whose printed rate, interval or limits bound it (what coarsening that rate loosens);
+    # only for the pack being built (not kept with printed packs)
+    bounded_by: dict[str, str] = field(default_factory=dict)
 
     def relate(self, terms: Iterable[tuple[str, float]], low: float, high: float) -> None:
         merged: dict[str, float] = {}
@@ -226,7 +230,10 @@ def _indicator(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, clin
     cur = [r.clinic for r in ind.rows if r.value is not None]
     if a.pooled is not None:
         d.total([cell_key(period, mn, c) for c in cur])
-        if md:
+        if md == LIST_SIZE and step:   # a rounded pooled rate bounds the total list size (count total exact)
+            _ratio_of_sums(d, [cell_key(period, mn, c) for c in cur], [cell_key(period, md, c) for c in cur],
+                           a.pooled, _scale(ind, False), step)
+        elif md:
             d.total([cell_key(period, md, c) for c in cur])
     if compare and a.change is not None:
         base = [r.clinic for r in ind.rows if r.baseline_value is not None]
@@ -271,6 +278,11 @@ def _row(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, ar: Anonym
             low, high = poisson_exact(np.array([ar.numerator]))
             _ratio(d, num_c, den_c, ar.ci_low, scale, step, float(low[0]))
             _ratio(d, num_c, den_c, ar.ci_high, scale, step, float(high[0]))
+        elif ind.unit != "percent" and scale:
+            _printed_rate_bounds(d, a, ar, num_c, den_c, scale, step, ind.pooled)
+    if ar.value is not None and ind.unit == "count":      # the value is the count itself
+        h = (step / 2 if step else 0.0) + TIGHT * max(1.0, abs(ar.value))
+        d.relate([(num_c, 1.0)], ar.value - h, ar.value + h)
     if ar.value is not None:
         (d.named if ar.name else d.coded).append((period, ind.key, round(ar.value, 6), clinic, step or 0.0))
     if ar.suppressed and ar.hidden_reason == "small":
@@ -279,6 +291,36 @@ def _row(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, ar: Anonym
         _hidden_targets(d, ind, r.numerator, r.denominator, num_c, den_c, clinic, md)
     if den_c and md == LIST_SIZE and ar.denominator is None and r.denominator is not None:
         d.target([(den_c, 1.0)], clinic, "size", f"{period} {md}")
+
+
+def _ratio_of_sums(d: Disclosure, nums: list[str], dens: list[str], value: float, scale: float | None,
+                   step: float) -> None:
+    """sum(nums) x scale / sum(dens) printed as `value` to `step`: two linear inequalities over the cells."""
+    if scale is None:
+        return
+    h = step / 2 + TIGHT * max(1.0, abs(value))
+    d.relate([*((c, scale) for c in nums), *((c, -(value + h)) for c in dens)], -math.inf, 0.0)
+    d.relate([*((c, scale) for c in nums), *((c, -(value - h)) for c in dens)], 0.0, math.inf)
+
+
+def _printed_rate_bounds(d: Disclosure, a: AnonymisedIndicator, ar: AnonymisedRow, num_c: str, den_c: str,
+                         scale: float, step: float | None, pooled: float | None) -> None:
+    """A rate whose count is not printed: its interval (and unadjusted funnel limits) still pin the count
+    and the denominator (see printed_bounds): their whole-number ranges enter the model as bounds."""
+    assert ar.value is not None
+    band = _band(ar.denominator_band)
+    known = (float(ar.denominator), float(ar.denominator)) if ar.denominator is not None else \
+        (band[0], band[1] - 1) if band else (1.0, math.inf)
+    adjusted = bool(a.overdispersion.get("adjusted"))
+    # The limits are drawn around the unrounded pooled rate: the reader is granted it (as if it were known).
+    bounds = rate_row_bounds(ar.value, ar.ci_low, ar.ci_high, scale, step, known,
+                             None if adjusted else ar.funnel, pooled)
+    if bounds is None:
+        return
+    d.relate([(num_c, 1.0)], *bounds.count)
+    d.relate([(den_c, 1.0)], *bounds.denominator)
+    d.bounded_by.setdefault(num_c, a.key)
+    d.bounded_by.setdefault(den_c, a.key)
 
 
 def _baseline_row(d: Disclosure, ind: IndicatorResult, ar: AnonymisedRow, r: ClinicRow, clinic: str,
