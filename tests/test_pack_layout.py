@@ -21,6 +21,7 @@ MIN_GLYPH = 8.0
 MIN_FILL = 0.40
 FRAME_TOP = MARGIN_BOTTOM + FRAME_HEIGHT
 SLACK = 0.3            # glyph boxes are tight; a touch of this much is not an overlap
+MAX_Y_TICK_GAP = 120.0  # the most space between two ticks of a value axis up the page (a chart is ~200 pt high)
 
 
 @dataclass(frozen=True)
@@ -128,13 +129,16 @@ def tick_rows(words: list[Word], lang: str) -> list[list[tuple[float, float]]]:
         rows.setdefault(("x", w.baseline), []).append(((w.x0 + w.x1) / 2, value))
         rows.setdefault(("y", round(w.x1, 0)), []).append(((w.y0 + w.y1) / 2, value))
     out = []
-    for items in rows.values():
+    for (direction, _), items in rows.items():
         if len(items) < 3:
             continue
         items.sort()
         gaps = [b[0] - a[0] for a, b in zip(items, items[1:], strict=False)]
         mean = sum(gaps) / len(gaps)
-        if mean > 5 and all(abs(g - mean) < 0.03 * mean + 0.6 for g in gaps):
+        # a value axis up the page is never taller than a chart: a wider "column" is charts stacked in rows
+        # of one height, each with a tick at the same place
+        if mean > 5 and all(abs(g - mean) < 0.03 * mean + 0.6 for g in gaps) and \
+                (direction == "x" or mean < MAX_Y_TICK_GAP):
             out.append(items)
     return out
 

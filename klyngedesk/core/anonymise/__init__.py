@@ -16,8 +16,9 @@ from klyngedesk.core.anonymise.types import (
     AnonymisedRow,
     AnonymisedTable,
     Change,
+    RoundValues,
 )
 
 __all__ = ["AnonymisedComposition", "AnonymisedIndicator", "AnonymisedRow", "AnonymisedTable", "Change", "IdentityLeak",
-           "LeakChecker", "anonymise", "anonymised_table", "check_no_leak", "code_label", "consenting_names",
-           "draw_codes", "freeze_codes", "leak_checker", "meeting_codes", "new_codes"]
+           "LeakChecker", "RoundValues", "anonymise", "anonymised_table", "check_no_leak", "code_label",
+           "consenting_names", "draw_codes", "freeze_codes", "leak_checker", "meeting_codes", "new_codes"]

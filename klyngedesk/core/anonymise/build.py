@@ -14,12 +14,15 @@ from klyngedesk.core.anonymise.disclosure import Disclosure, build_disclosure, c
 from klyngedesk.core.anonymise.leak import check_no_leak
 from klyngedesk.core.anonymise.suppression import Suppression, SuppressionProblem, suppress
 from klyngedesk.core.anonymise.types import (
+    DECILES,
+    MIN_DECILE_CLINICS,
     AnonymisedComposition,
     AnonymisedIndicator,
     AnonymisedRow,
     AnonymisedTable,
+    RoundValues,
 )
-from klyngedesk.core.collate.collate import collate
+from klyngedesk.core.collate.collate import collate, collate_many
 from klyngedesk.core.collate.composition import OTHER
 from klyngedesk.core.collate.compute import min_rank
 from klyngedesk.core.collate.table import (
@@ -38,6 +41,7 @@ from klyngedesk.i18n import KlyngeError, tr
 LIST_SIZE_DISPLAYS = ("bands", "hidden", "exact")
 BAND_WIDTH = 2000
 ROUNDS = ("cur", "base")
+MIN_TREND_ROUNDS = 3   # with two rounds the before/after is the trend
 
 
 def list_size_band(size: float | None, width: int = BAND_WIDTH) -> str | None:
@@ -48,9 +52,13 @@ def list_size_band(size: float | None, width: int = BAND_WIDTH) -> str | None:
     return f"{low}–{low + width - 1}"
 
 
-def suppression_problem(table: IndicatorTable, threshold: int) -> SuppressionProblem:
-    """Every count shown in group material and every sum a reader could use, for both rounds."""
+def suppression_problem(table: IndicatorTable, threshold: int,
+                        rounds: Sequence[IndicatorTable] = ()) -> SuppressionProblem:
+    """Every count shown in group material and every sum a reader could use, for both rounds (and the
+    trend's other `rounds`, see `_add_trend_round`)."""
     prob = SuppressionProblem(threshold=threshold)
+    for other in _other_rounds(table, rounds):
+        _add_trend_round(prob, other)
     for ind in table.indicators:
         measured = ind.denominator_kind == "measure"
         for rnd in ROUNDS:
@@ -89,6 +97,35 @@ def suppression_problem(table: IndicatorTable, threshold: int) -> SuppressionPro
     return prob
 
 
+def _other_rounds(table: IndicatorTable, rounds: Sequence[IndicatorTable]) -> list[IndicatorTable]:
+    """The trend's rounds other than the table's own two (whose values the rows already carry)."""
+    return [r for r in rounds if r.period not in (table.period, table.compare)]
+
+
+def _add_trend_round(prob: SuppressionProblem, rt: IndicatorTable) -> None:
+    """A further round of the trend: only each clinic's value is shown (no count, no total, no pooled value;
+    the deciles are taken from the shown values), so its cells are the counts behind each value, keyed by
+    the round's period, with a share's remainder (den - num) per clinic. A small count or remainder hides
+    the clinic's value in that round."""
+    rnd = rt.period
+    for ind in rt.indicators:
+        measured = ind.denominator_kind == "measure"
+        for row in ind.rows:
+            if row.value is None:
+                continue
+            prob.add_cell((rnd, ind.numerator_measure, row.clinic), row.numerator, row.clinic)
+            if not measured:
+                continue
+            prob.add_cell((rnd, ind.denominator_measure, row.clinic), row.denominator, row.clinic)
+            num, den = (prob.counts.get((rnd, m, row.clinic)) for m in (ind.numerator_measure,
+                                                                        ind.denominator_measure))
+            if num is not None and den is not None:
+                rest = ("rest", rnd, ind.key, row.clinic)
+                sources = [(rnd, ind.numerator_measure, row.clinic), (rnd, ind.denominator_measure, row.clinic)]
+                prob.add_derived(rest, sources, den - num, row.clinic)
+                prob.add_equation(None, [sources[1], sources[0], rest])
+
+
 def _add_composition(prob: SuppressionProblem, comp: Composition, members: list[str], rnd: str) -> None:
     """A composition's "others" (total - parts) per clinic and their cluster sum, in one round. The baseline
     composition is not shown, but its parts and total are (through baseline rates and shares), so a reader
@@ -118,7 +155,8 @@ def _counts(row: ClinicRow, rnd: str) -> tuple[float | None, float | None]:
 
 def anonymise(table: IndicatorTable, codes: dict[str, str], *, meeting: str, named: dict[str, str] | None = None,
               threshold: int = 5, list_size_display: str = "bands", lang: str | None = None,
-              earlier: Sequence[Disclosure] = (), audited: bool = True) -> AnonymisedTable:
+              earlier: Sequence[Disclosure] = (), audited: bool = True,
+              rounds: Sequence[IndicatorTable] = ()) -> AnonymisedTable:
     """Replace clinic keys by codes (or by name for consenting clinics in `named`: key -> display name),
     suppress counts under `threshold` with complementary suppression (totals, other clinics, before/after
     differences, composition remainders), show list sizes as bands/hidden/exact, and recompute the
@@ -129,10 +167,14 @@ def anonymise(table: IndicatorTable, codes: dict[str, str], *, meeting: str, nam
     table and the `earlier` packs' disclosure models (see `audit.py`): complementary cells are added, and
     rates of list-size indicators coarsened, until no reader playing any clinic narrows a hidden count
     to +/-1 or a hidden list size to within 3 %.
+
+    `rounds`: one-round tables (collated without a baseline) of every round of the trend, oldest first,
+    the table's own period and baseline among them; with three or more, each indicator gets its `trend`
+    (each clinic's value per round, suppressed per round, and the deciles), audited with the rest.
     """
     return anonymise_with_disclosure(table, codes, meeting=meeting, named=named, threshold=threshold,
                                      list_size_display=list_size_display, lang=lang, earlier=earlier,
-                                     audited=audited)[0]
+                                     audited=audited, rounds=rounds)[0]
 
 
 MAX_AUDIT_ROUNDS = 400
@@ -142,8 +184,8 @@ MAX_STEP = 1000.0   # coarser than this a rate says nothing: stop coarsening (th
 def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, meeting: str,
                               named: dict[str, str] | None = None, threshold: int = 5,
                               list_size_display: str = "bands", lang: str | None = None,
-                              earlier: Sequence[Disclosure] = (),
-                              audited: bool = True) -> tuple[AnonymisedTable, Disclosure, list[Breach]]:
+                              earlier: Sequence[Disclosure] = (), audited: bool = True,
+                              rounds: Sequence[IndicatorTable] = ()) -> tuple[AnonymisedTable, Disclosure, list[Breach]]:
     """`anonymise`, also returning the table's disclosure model and what the audit still finds (breaches
     that only earlier packs cause, which nothing in this pack can mend; empty in the usual case)."""
     if list_size_display not in LIST_SIZE_DISPLAYS:
@@ -153,7 +195,8 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     if missing:
         raise KlyngeError("The clinic {key} has no code in the draw for this meeting; draw the codes again.",
                           key=missing[0])
-    problem = suppression_problem(table, threshold)
+    rounds = list(rounds) if len(rounds) >= MIN_TREND_ROUNDS else []
+    problem = suppression_problem(table, threshold, rounds)
     named_before = {(x[0], x[1], x[3]) for d in earlier for x in d.named if x[3] not in named}
     steps = {ind.key: _first_step(ind) for ind in table.indicators
              if ind.denominator_kind == "list_size" and list_size_display != "exact"}
@@ -163,8 +206,9 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     hint = None
     for _ in range(MAX_AUDIT_ROUNDS):
         sup = suppress(problem, also_hidden=also_hidden, also_withheld=also_withheld)
-        result = _table(table, sup, codes, named, threshold, list_size_display, lang, meeting, steps, named_before)
-        disclosure = build_disclosure(table, result, codes)
+        result = _table(table, sup, codes, named, threshold, list_size_display, lang, meeting, steps, named_before,
+                        rounds)
+        disclosure = build_disclosure(table, result, codes, _other_rounds(table, rounds))
         if not audited:
             return result, disclosure, []
         breaches = audit([*earlier, disclosure], first_only=True, hint=hint)
@@ -247,7 +291,7 @@ def _hide_near(breach: Breach, table: IndicatorTable, problem: SuppressionProble
         options = []
         for c in near:
             period, measure, clinic = cell_parts(c)
-            cell = (rounds.get(period), measure, clinic)
+            cell = (rounds.get(period, period), measure, clinic)   # a further trend round: its period
             if c in exact and clinic != breach.reader and cell in problem.counts and cell not in sup.hidden:
                 options.append(cell)
         if options:
@@ -256,7 +300,7 @@ def _hide_near(breach: Breach, table: IndicatorTable, problem: SuppressionProble
         frontier = {c for c in near - seen if c not in exact}
     totals = {t for t, _ in problem.equations if t is not None} - sup.withheld_totals
     period, measure, _ = cell_parts(breach.target.terms[0][0])
-    near_totals = {t for t in totals if isinstance(t, tuple) and t[0] == rounds.get(period)}
+    near_totals = {t for t in totals if isinstance(t, tuple) and t[0] == rounds.get(period, period)}
     if near_totals:
         also_withheld.update(near_totals)
         return True
@@ -268,10 +312,12 @@ def _hide_near(breach: Breach, table: IndicatorTable, problem: SuppressionProble
 
 def _table(table: IndicatorTable, sup: Suppression, codes: dict[str, str], named: dict[str, str], threshold: int,
            list_size_display: str, lang: str | None, meeting: str, steps: dict[str, float],
-           named_before: set[tuple[str, str, str]]) -> AnonymisedTable:
+           named_before: set[tuple[str, str, str]], rounds: Sequence[IndicatorTable] = ()) -> AnonymisedTable:
     indicators = tuple(_indicator(ind, sup, codes, named, list_size_display, table.compare, steps.get(ind.key),
                                   any(p == table.compare and i == ind.key for p, i, _ in named_before))
                        for ind in table.indicators)
+    if rounds:
+        indicators = tuple(replace(a, trend=_trend(table, a, rounds, sup, codes, named_before)) for a in indicators)
     return AnonymisedTable(
         meeting=meeting, topic=table.topic, topic_title=table.topic_title, period=table.period,
         period_label=table.period_label, compare=table.compare, compare_label=table.compare_label,
@@ -285,6 +331,7 @@ def _sort_key(code: str) -> tuple[int, str]:
 
 
 def _row_hidden(ind: IndicatorResult, row: ClinicRow, sup: Suppression, rnd: str) -> bool:
+    """Whether a row's count in round `rnd` ("cur", "base" or a further trend round's period) is hidden."""
     cells: list[tuple[str, str | None, str]] = [(rnd, ind.numerator_measure, row.clinic)]
     if ind.denominator_kind == "measure":
         cells.append((rnd, ind.denominator_measure, row.clinic))
@@ -346,6 +393,49 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
         change=None if withheld or base_withheld else ind.change,
         sentence={} if withheld or base_withheld else dict(ind.sentence), quality=ind.quality,
         value_step=step, baseline_hidden=baseline_named_before and has_baseline)
+
+
+def _trend(table: IndicatorTable, a: AnonymisedIndicator, rounds: Sequence[IndicatorTable], sup: Suppression,
+           codes: dict[str, str], named_before: set[tuple[str, str, str]]) -> tuple[RoundValues, ...]:
+    """Each round's values of one indicator under the meeting's codes. The meeting's own period and
+    baseline take exactly the values the rows show (value, baseline value); a further round shows a
+    clinic's value unless one of its counts is hidden in that round, rounded to the indicator's step.
+    A further round in which a clinic was shown by name in an earlier pack (and is not now) is dropped
+    whole: its values beside today's codes would tell which code that clinic has."""
+    order = sorted(codes, key=lambda c: _sort_key(codes[c]))
+    out = []
+    for rt in rounds:
+        hidden: list[str] = []
+        if rt.period in (table.period, table.compare):
+            by_code = {r.code: (r.value if rt.period == table.period else r.baseline_value) for r in a.rows}
+            hidden = [r.code for r in a.rows
+                      if (r.suppressed if rt.period == table.period else r.baseline_suppressed)]
+            values = [(codes[c], by_code.get(codes[c])) for c in order]
+            dropped = rt.period == table.compare and a.baseline_hidden
+        else:
+            try:
+                ind = rt.indicator(a.key)
+            except KeyError:
+                continue
+            rows = {r.clinic: r for r in ind.rows}
+            dropped = any(p == rt.period and i == a.key for p, i, _ in named_before)
+            values = []
+            for clinic in order:
+                row = rows.get(clinic)
+                hide = row is not None and row.value is not None and _row_hidden(ind, row, sup, rt.period)
+                if hide:
+                    hidden.append(codes[clinic])
+                shown = None if row is None or hide or dropped else _round(row.value, a.value_step)
+                values.append((codes[clinic], shown))
+        if dropped:
+            values = [(c, None) for c, _ in values]
+        shown_values = np.array([v for _, v in values if v is not None], dtype=float)
+        deciles = None
+        if shown_values.size >= MIN_DECILE_CLINICS:
+            deciles = tuple(round(float(v), 10) for v in np.percentile(shown_values, DECILES))
+        out.append(RoundValues(rt.period, rt.period_label, tuple(values), tuple(sorted(hidden, key=_sort_key)),
+                               deciles, dropped))
+    return tuple(out)
 
 
 def _round(value: float | None, step: float | None) -> float | None:
@@ -440,8 +530,10 @@ def anonymised_table(project: Project, meeting: str, topic: str, *, period: str 
 
 def anonymised_with_disclosure(project: Project, meeting: str, topic: str, *, period: str | None = None,
                                compare: str | None = None, meeting_baseline: bool = True,
-                               lang: str | None = None) -> tuple[AnonymisedTable, Disclosure, list[Breach]]:
-    """`anonymised_table` with its disclosure model (kept when the pack is printed) and any breach left."""
+                               lang: str | None = None, rounds: Sequence[IndicatorTable] | None = None
+                               ) -> tuple[AnonymisedTable, Disclosure, list[Breach]]:
+    """`anonymised_table` with its disclosure model (kept when the pack is printed) and any breach left.
+    `rounds`: the trend's one-round tables when the caller has them (default: `trend_rounds`)."""
     m = project.meeting(meeting)
     period = period or m.period
     if not period:
@@ -453,6 +545,21 @@ def anonymised_with_disclosure(project: Project, meeting: str, topic: str, *, pe
     result = anonymise_with_disclosure(
         table, codes, meeting=meeting, named=consenting_names(project, meeting),
         threshold=resolve(THRESHOLD, project), list_size_display=resolve(LIST_SIZE_DISPLAY, project), lang=lang,
-        earlier=earlier_disclosures(project, meeting))
+        earlier=earlier_disclosures(project, meeting),
+        rounds=trend_rounds(project, topic, period) if rounds is None else rounds)
     check_no_leak(result[0].texts(), project, meeting)
     return result
+
+
+def trend_rounds(project: Project, topic: str, period: str) -> list[IndicatorTable]:
+    """One-round tables of every round of the project with data for the topic, up to and including
+    `period`, oldest first; empty below three rounds (two rounds are shown as before and after)."""
+    with_data = project.topics_with_data()
+    last = project.period(period).start
+    keys = [p.key for p in project.periods() if p.start <= last and topic in with_data.get(p.key, set())]
+    if period not in keys:
+        keys.append(period)
+    if len(keys) < MIN_TREND_ROUNDS:
+        return []
+    tables = collate_many(project, [(topic, key, None) for key in keys])
+    return [tables[(topic, key, None)] for key in keys]

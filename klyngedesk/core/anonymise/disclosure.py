@@ -11,6 +11,8 @@ relations `low <= sum(coef * cell) <= high`:
 - a pooled value with its interval: the totals of numerator and denominator over the clinics in it;
 - the cluster change: the totals of both rounds over the clinics with both rounds (a different set);
 - a composition row or cluster share: its part and total counts (or their cluster sums);
+- a further round of the trend: each value shown, as a rate beside nothing else (its deciles come from
+  the shown values), and its hidden counts and unshown list sizes as targets;
 - structure a reader knows anyway: counts are >= 0, a share's numerator is at most its denominator,
   the parts of a composition at most its total.
 
@@ -24,7 +26,7 @@ across packs); `bands` the list-size bands shown per clinic.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -167,8 +169,10 @@ def _den_measure(ind: IndicatorResult) -> str | None:
     return LIST_SIZE if ind.denominator_kind == "list_size" else None
 
 
-def build_disclosure(identified: IndicatorTable, anon: AnonymisedTable, codes: dict[str, str]) -> Disclosure:
-    """The disclosure model of one anonymised table (group material of one topic), audited by `audit`."""
+def build_disclosure(identified: IndicatorTable, anon: AnonymisedTable, codes: dict[str, str],
+                     rounds: Sequence[IndicatorTable] = ()) -> Disclosure:
+    """The disclosure model of one anonymised table (group material of one topic), audited by `audit`;
+    `rounds`: the one-round tables of the trend's further rounds (not the table's own two)."""
     d = Disclosure(anon.meeting, anon.topic, anon.threshold)
     for ind in identified.indicators:
         _truth(d, ind, identified.period, identified.compare)
@@ -186,7 +190,45 @@ def build_disclosure(identified: IndicatorTable, anon: AnonymisedTable, codes: d
             continue
         _indicator(d, ind, a, clinic_of, identified.period, identified.compare)
     _compositions(d, identified, anon, clinic_of)
+    for rt in rounds:
+        _trend_round(d, rt, anon, clinic_of)
     return d
+
+
+def _trend_round(d: Disclosure, rt: IndicatorTable, anon: AnonymisedTable, clinic_of: dict[str, str]) -> None:
+    """One further round of the trend (see `anonymise.build._trend`): its values as rates to their step."""
+    for ind in rt.indicators:
+        _truth(d, ind, rt.period, None)
+    for ind in rt.indicators:
+        try:
+            a = anon.indicator(ind.key)
+        except KeyError:
+            continue
+        shown = next((t for t in a.trend if t.period == rt.period), None)
+        if shown is None:
+            continue
+        mn, md = ind.numerator_measure, _den_measure(ind)
+        rows = {r.clinic: r for r in ind.rows}
+        scale = _scale(ind, False)
+        hidden = set(shown.hidden)
+        for code, value in shown.values:
+            clinic = clinic_of.get(code)
+            r = rows.get(clinic) if clinic else None
+            if clinic is None or r is None:
+                continue
+            num_c = cell_key(rt.period, mn, clinic)
+            den_c = cell_key(rt.period, md, clinic) if md else None
+            if ind.unit == "percent" and den_c:
+                d.relate([(den_c, 1.0), (num_c, -1.0)], 0.0, math.inf)
+            if value is not None:
+                _ratio(d, num_c, den_c, value, scale, a.value_step)
+                named = any(ar.code == code and ar.name for ar in a.rows)
+                (d.named if named else d.coded).append((rt.period, ind.key, round(value, 6), clinic,
+                                                        a.value_step or 0.0))
+            elif code in hidden:
+                _hidden_targets(d, ind, r.numerator, r.denominator, num_c, den_c, clinic, md)
+            if den_c and md == LIST_SIZE and anon.list_size_display != "exact" and r.denominator is not None:
+                d.target([(den_c, 1.0)], clinic, "size", f"{rt.period} {md}")
 
 
 def _put(d: Disclosure, cell: str, value: float | None) -> None:

@@ -49,6 +49,36 @@ class AnonymisedRow:
         return self.change.relative if self.change else None
 
 
+DECILES = (10, 20, 30, 40, 50, 60, 70, 80, 90)   # the percentiles of a trend round (the 50th is the median)
+MIN_DECILE_CLINICS = 5                            # fewer values shown in a round: no deciles (nor median)
+
+
+@dataclass(frozen=True)
+class RoundValues:
+    """One indicator in one round of the trend: each clinic's value under its code, as the group may see it.
+
+    `values` holds (code, value) for every clinic of the meeting in code order; the value is None where the
+    round's count is hidden (listed in `hidden`: small, or hidden to protect another) or the clinic has no
+    value. `deciles` are the 10th..90th percentiles (the 50th is the median) over the values shown, as
+    they are printed (rounded), so they give nothing back that the shown values do not; None below
+    MIN_DECILE_CLINICS values. A round whose values a member could match to a name printed earlier is
+    left out as a whole (`dropped`)."""
+
+    period: str
+    label: str
+    values: tuple[tuple[str, float | None], ...]
+    hidden: tuple[str, ...] = ()
+    deciles: tuple[float, ...] | None = None
+    dropped: bool = False
+
+    @property
+    def median(self) -> float | None:
+        return self.deciles[DECILES.index(50)] if self.deciles else None
+
+    def value(self, code: str) -> float | None:
+        return dict(self.values).get(code)
+
+
 @dataclass(frozen=True)
 class AnonymisedIndicator:
     """An indicator for group material. Median/quartiles/min/max are over the rows shown with a value."""
@@ -76,6 +106,8 @@ class AnonymisedIndicator:
     quality: tuple[str, ...] = ()
     value_step: float | None = None  # values/intervals/limits rounded to this step (so no list size is given back)
     baseline_hidden: bool = False    # per-clinic baselines left out (a clinic shown by name before, not now)
+    # every round of the project up to this one, oldest first, when there are three or more (else empty)
+    trend: tuple[RoundValues, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -133,7 +165,11 @@ class AnonymisedTable:
                           "funnel": asdict(r.funnel) if r.funnel else None,
                           "flag": r.flag, "baseline_value": r.baseline_value,
                           "change_relative": r.change_relative, "quality": list(r.quality)}
-                         for r in ind.rows]} for ind in self.indicators],
+                         for r in ind.rows],
+                "trend": [{"period": t.period, "label": t.label, "dropped": t.dropped, "hidden": list(t.hidden),
+                           "deciles": list(t.deciles) if t.deciles else None,
+                           "values": [{"code": c, "value": v} for c, v in t.values]} for t in ind.trend],
+            } for ind in self.indicators],
             "compositions": [{"key": c.key, "title": c.title, "parts": list(c.parts),
                               "rows": [{"label": lab, "shares": list(s)} for lab, s in c.shares],
                               "cluster": list(c.cluster)} for c in self.compositions],
@@ -149,5 +185,6 @@ class AnonymisedTable:
                 yield ind.target.source
             for r in ind.rows:
                 yield r.label
+            yield from (t.label for t in ind.trend)
         for c in self.compositions:
             yield from (c.title, *c.parts, *(lab for lab, _ in c.shares))

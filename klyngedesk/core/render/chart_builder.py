@@ -48,6 +48,7 @@ class OwnFigures:
     change: Change | None = None
     quality: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
+    trend: tuple[float | None, ...] = ()    # the true value in every round of the indicator's trend, oldest first
 
 
 @dataclass(frozen=True)

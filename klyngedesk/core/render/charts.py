@@ -39,13 +39,16 @@ ROLE_COLOURS = {
     "axis": "#5B6770",
     "text": "#1F2933",
     "muted": "#5B6770",
+    "decile": OKABE_ITO["blue"],        # the trend's deciles (dashed) and median (solid, heavier)
+    "practice": "#A9B3BD",              # one thin grey line per practice in the trend
 }
 # Segments of a composition bar, in order: dark to light, so neighbours differ in greyscale as well
 # (blue 87, sky blue 158, yellow 213 in luminance), and white borders part the segments.
 SEGMENT_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["sky_blue"], OKABE_ITO["yellow"], OKABE_ITO["bluish_green"],
                    OKABE_ITO["reddish_purple"], "#BBBBBB")
 # How each reference line is drawn: dash pattern in points (empty = solid).
-LINE_DASHES = {"median": (), "pooled": (4, 2), "region": (6, 3), "national": (2, 2), "target": (1, 2)}
+LINE_DASHES = {"median": (), "pooled": (4, 2), "region": (6, 3), "national": (2, 2), "target": (1, 2),
+               "decile": (2.5, 2)}
 
 LineRole = Literal["median", "pooled", "region", "national", "target"]
 Outside = Literal["above", "below"] | None

@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 
 from klyngedesk.core.anonymise import LeakChecker, draw_codes, freeze_codes, leak_checker
-from klyngedesk.core.anonymise.build import anonymised_with_disclosure, earlier_disclosures
+from klyngedesk.core.anonymise.build import anonymised_with_disclosure, earlier_disclosures, trend_rounds
 from klyngedesk.core.anonymise.disclosure_report import DisclosureReport, build_report
 from klyngedesk.core.collate import IndicatorTable, collate
 from klyngedesk.core.model import Meeting, Topic
@@ -101,7 +101,8 @@ def _notes_by_indicator(notes: list[dict], topic: Topic, periods: set[str | None
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _own_figures(table: IndicatorTable, clinic: str, code: str) -> dict[str, OwnFigures]:
+def _own_figures(table: IndicatorTable, clinic: str, code: str,
+                 rounds: list[IndicatorTable] | None = None) -> dict[str, OwnFigures]:
     own = {}
     for ind in table.indicators:
         try:
@@ -109,8 +110,17 @@ def _own_figures(table: IndicatorTable, clinic: str, code: str) -> dict[str, Own
         except KeyError:
             continue
         own[ind.key] = OwnFigures(code, row.value, row.ci_low, row.ci_high, row.numerator, row.denominator,
-                                  row.baseline_value, row.flag, row.rank, ind.n_clinics, row.change, row.quality)
+                                  row.baseline_value, row.flag, row.rank, ind.n_clinics, row.change, row.quality,
+                                  trend=tuple(_round_value(rt, ind.key, clinic) for rt in rounds or ()))
     return own
+
+
+def _round_value(table: IndicatorTable, indicator: str, clinic: str) -> float | None:
+    """The clinic's own (true) value of an indicator in one round of the trend."""
+    try:
+        return table.indicator(indicator).row(clinic).value
+    except KeyError:
+        return None
 
 
 class _Pack:
@@ -137,7 +147,9 @@ class _Pack:
         self.clinics = {c.key: c for c in project.clinics() if c.key in self.codes}
         self.topics = [project.topic(t) for t in self.meeting.topics]
         self.periods = {None, self.meeting.period, self.meeting.baseline_period}
-        audited = [anonymised_with_disclosure(project, meeting, t.key, lang=lang) for t in self.topics]
+        self.rounds = [trend_rounds(project, t.key, self.meeting.period) for t in self.topics]
+        audited = [anonymised_with_disclosure(project, meeting, t.key, lang=lang, rounds=r)
+                   for t, r in zip(self.topics, self.rounds, strict=True)]
         self.anonymised = [a[0] for a in audited]
         self.disclosures = [a[1] for a in audited]   # kept when printed: later packs are audited against them
         self.report = build_report(meeting, self.disclosures, earlier_disclosures(project, meeting), self.consents,
@@ -168,8 +180,9 @@ class _Pack:
         notes = self.project.notes(clinic)
         materials, own = [], {}
         titles = {ind.key: ind.title for t in self.topics for ind in t.indicators}
-        for table, ident, topic in zip(self.anonymised, self.identified, self.topics, strict=True):
-            own.update(_own_figures(ident, clinic, code))
+        for table, ident, topic, rounds in zip(self.anonymised, self.identified, self.topics, self.rounds,
+                                               strict=True):
+            own.update(_own_figures(ident, clinic, code, rounds))
             own_notes = _notes_by_indicator(notes, topic, self.periods, lambda n: n["text"])
             own_comp = {c.key: c.shares[clinic] for c in ident.compositions if clinic in c.shares}
             materials.append(TopicMaterial(table, topic, own_notes, own_comp))

@@ -27,6 +27,7 @@ from klyngedesk.core.render.indicator_pages import (
 from klyngedesk.core.render.page_template import OutlineEntry, PackDocument
 from klyngedesk.core.render.sections import bullets, chart, drawing_texts, grid, half_width, keep, p, rich
 from klyngedesk.core.render.summary_page import personal_summary
+from klyngedesk.core.render.trend_chart import MIN_ROUNDS, draw_trend, trend_chart
 from klyngedesk.i18n import tr
 
 
@@ -77,26 +78,42 @@ def own_lines(own: OwnFigures | None, unit: str, since: str | None, lang: str) -
 def own_position_cell(topic: TopicMaterial, ind: AnonymisedIndicator, own: OwnFigures | None, code: str,
                       lang: str, first: bool) -> list[Flowable]:
     """One indicator in the personal handout: topic and title, the ranked chart with the own bar highlighted
-    among the codes, the own figures (value, interval, change, what the limits say) and notes."""
+    among the codes, the own figures (value, interval, change, what the limits say) and notes. With three
+    or more rounds the cell is the page's width: the ranked chart beside the own line over every round
+    (against the cluster's median and deciles) with the own figures under it."""
     meta = indicator_meta(topic.topic, ind.key)
     ctx = ChartContext(lang, show_names=False, own_code=code, own=own, suppressed_text=topic.table.suppressed_text,
                        hidden_text=topic.table.hidden_text)
     since = (topic.table.compare_label or topic.table.compare) if topic.table.compare else None
     notes = topic.notes.get(ind.key, ())
     topic_name = shown_topic_title(topic, lang)
-    return [*([OutlineEntry(topic_name, 0)] if first else []), p(topic_name.upper(), "label"),
-            p(indicator_title(topic.topic, ind, lang), "h3_tight"),
-            chart(ranked_chart(ind, meta, ctx), half_width(), compact=True),
-            *own_lines(own, ind.unit, since, lang), *([bullets(notes, "small")] if notes else []), Spacer(1, 8)]
+    head = [*([OutlineEntry(topic_name, 0)] if first else []), p(topic_name.upper(), "label"),
+            p(indicator_title(topic.topic, ind, lang), "h3_tight")]
+    ranked = chart(ranked_chart(ind, meta, ctx), half_width(), compact=True)
+    figures = [*own_lines(own, ind.unit, since, lang), *([bullets(notes, "small")] if notes else [])]
+    trend = trend_chart(ind, meta, ctx, practices=False)
+    if trend is not None:
+        return [*head, grid([ranked, [draw_trend(trend, half_width(), compact=True), *figures]]), Spacer(1, 4)]
+    return [*head, ranked, *figures, Spacer(1, 8)]
 
 
 def own_position_pages(material: PersonalMaterial, lang: str) -> list[Flowable]:
-    """The clinic's own position on every indicator, two side by side, topic after topic without a page break
-    (a 12-indicator meeting takes three pages)."""
-    cells = [own_position_cell(topic, ind, material.own.get(ind.key), material.code, lang, i == 0)
-             for topic in material.topics for i, ind in enumerate(topic.table.indicators)]
-    rows = [keep(grid(cells[i:i + 2] if len(cells[i:i + 2]) > 1 else [cells[i], []]))
-            for i in range(0, len(cells), 2)]
+    """The clinic's own position on every indicator, two side by side (one a row with a trend), topic after
+    topic without a page break (a 12-indicator meeting takes three pages)."""
+    rows: list[Flowable] = []
+    pair: list[list[Flowable]] = []
+    for topic in material.topics:
+        for i, ind in enumerate(topic.table.indicators):
+            cell = own_position_cell(topic, ind, material.own.get(ind.key), material.code, lang, i == 0)
+            if len(ind.trend) >= MIN_ROUNDS:
+                rows.append(keep(*cell))
+                continue
+            pair.append(cell)
+            if len(pair) == 2:
+                rows.append(keep(grid(pair)))
+                pair = []
+    if pair:
+        rows.append(keep(grid([pair[0], []])))
     return [CondPageBreak(300), p(tr("Your place on each indicator", lang), "h2"), *rows] if rows else []
 
 
