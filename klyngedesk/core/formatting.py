@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 _MONTHS = {
@@ -48,6 +48,25 @@ def format_date(value: date, lang: str = "da") -> str:
 def format_short_date(value: date, lang: str = "da") -> str:
     """date(2026, 3, 12) -> '12.03.2026' or '2026-03-12'."""
     return value.strftime("%d.%m.%Y") if lang == "da" else value.isoformat()
+
+
+def format_date_time(stamp: str | datetime, lang: str = "da", short: bool = False) -> str:
+    """A moment as people write it, in local time: '1. december 2026 kl. 13.05' (short: '01.12.2026 kl. 13.05'),
+    in English '1 December 2026, 13:05' ('2026-12-01 13:05'). The one way the window and the pack write a time
+    stamp; a text that is no ISO time stamp comes back unchanged."""
+    if isinstance(stamp, datetime):
+        moment = stamp
+    else:
+        try:
+            moment = datetime.fromisoformat(stamp)
+        except ValueError:
+            return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    day = format_short_date(moment.date(), lang) if short else format_date(moment.date(), lang)
+    if lang == "da":
+        return f"{day} kl. {moment:%H.%M}"
+    return f"{day} {moment:%H:%M}" if short else f"{day}, {moment:%H:%M}"
 
 
 def step_decimals(step: float, most: int = 4) -> int:

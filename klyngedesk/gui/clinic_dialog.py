@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.model import Clinic, Period
 from klyngedesk.core.period_names import period_label
 from klyngedesk.gui.discard_guard import GuardedDialog
-from klyngedesk.gui.display_names import DATE_FORMAT
+from klyngedesk.gui.display_names import date_format
 from klyngedesk.i18n import tr
 
 SHORT_NAME_LENGTH = 30   # characters: a short name fits a table's name column and a chart's row label
@@ -94,7 +94,7 @@ class ClinicDialog(GuardedDialog):
         self.has_to.setChecked(bool(clinic and clinic.active_to))
         for edit in (self.active_from, self.active_to):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat(DATE_FORMAT)
+            edit.setDisplayFormat(date_format(lang))
         self.sizes: dict[str, QSpinBox] = {}
         sizes_form = QFormLayout()
         for period in periods:

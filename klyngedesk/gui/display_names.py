@@ -4,29 +4,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 
-from klyngedesk.core.formatting import format_short_date
 from klyngedesk.core.ingest.problems import Problem
 from klyngedesk.core.store import Project
 
-DATE_FORMAT = "dd.MM.yyyy"  # the one way the window writes a date (Danish), in date fields too
+DATE_FORMAT = "dd.MM.yyyy"  # date fields in Danish: as core.formatting.format_short_date writes a date
+_DATE_FORMATS = {"da": DATE_FORMAT, "en": "yyyy-MM-dd"}
+
+
+def date_format(lang: str) -> str:
+    """The display format of a date field: the way format_short_date writes a date in that language."""
+    return _DATE_FORMATS.get(lang, DATE_FORMAT)
 _CLI_HINT = re.compile(r"\s*\((?:on the command line|på kommandolinjen):[^)]*\)")
 
 
 def window_text(text: str) -> str:
     """A core message as the window shows it: without the hint for command-line users."""
     return _CLI_HINT.sub("", text)
-
-
-def date_time_text(stamp: str, lang: str) -> str:
-    """A stored ISO time stamp as 01.12.2026 13:05."""
-    try:
-        moment = datetime.fromisoformat(stamp)
-    except ValueError:
-        return stamp
-    return f"{format_short_date(moment.date(), 'da')} {moment:%H:%M}"
 
 
 @dataclass(frozen=True)

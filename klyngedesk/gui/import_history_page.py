@@ -15,9 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from klyngedesk.core.commands import UndoBatch
+from klyngedesk.core.formatting import format_date_time
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
-from klyngedesk.gui.display_names import date_time_text
 from klyngedesk.gui.undo import push_or_explain
 from klyngedesk.i18n import tr
 
@@ -79,7 +79,7 @@ class ImportHistoryPage(QWidget):
         self.table.setRowCount(len(batches))
         for row, b in enumerate(reversed(batches)):
             status = tr("undone", self._lang) if b.status == "undone" else tr("active", self._lang)
-            cells = (str(b.id), b.file_name, date_time_text(b.imported_at, self._lang),
+            cells = (str(b.id), b.file_name, format_date_time(b.imported_at, self._lang, short=True),
                      _mapping_text(b.mapping, self._lang), str(b.values), status, _source_text(b.details, self._lang))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

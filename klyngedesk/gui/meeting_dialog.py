@@ -29,7 +29,7 @@ from klyngedesk.core.model import Meeting, Period, Speaker, Topic
 from klyngedesk.core.period_names import period_label
 from klyngedesk.gui.clinic_dialog import tab_chain
 from klyngedesk.gui.discard_guard import GuardedDialog
-from klyngedesk.gui.display_names import DATE_FORMAT
+from klyngedesk.gui.display_names import date_format
 from klyngedesk.i18n import tr
 
 
@@ -58,7 +58,7 @@ class MeetingDialog(GuardedDialog):
         day = meeting.date if meeting else date.today()
         self.date = QDateEdit(QDate(day.year, day.month, day.day))
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat(DATE_FORMAT)
+        self.date.setDisplayFormat(date_format(lang))
         self.time = QLineEdit(meeting.time if meeting else "16.00-19.00")
         self.place = QLineEdit(meeting.place if meeting else "")
         self.agenda = QPlainTextEdit("\n".join(meeting.agenda) if meeting else "")

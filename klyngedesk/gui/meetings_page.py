@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from klyngedesk.core.anonymise import draw_codes
 from klyngedesk.core.anonymise.codes import consent_wording
-from klyngedesk.core.formatting import format_date
+from klyngedesk.core.formatting import format_date, format_date_time
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.settings import THRESHOLD, resolve
@@ -196,7 +196,7 @@ class MeetingsPage(QWidget):
                                        "meeting.", lang))
         else:
             self.draw_state.setText(tr("Codes drawn {at}. You may draw again until the pack is printed.", lang,
-                                       at=draw["drawn_at"][:16].replace("T", " ")))
+                                       at=format_date_time(draw["drawn_at"], lang, short=True)))
         self.draw_button.setEnabled(not (draw and draw["frozen_at"]))
         self.codes.blockSignals(True)
         clinics = project.clinics()

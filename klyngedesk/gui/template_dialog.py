@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.core.templates.sending import PlannedTemplate, email_text, plan_templates, write_templates
-from klyngedesk.gui.display_names import DATE_FORMAT
+from klyngedesk.gui.display_names import date_format
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.i18n import KlyngeError, ntr, tr
 
@@ -57,7 +57,7 @@ class TemplateDialog(QDialog):
         group.addButton(self.each_radio)
         group.addButton(self.all_radio)
         self.deadline = QDateEdit(QDate(date.today() + timedelta(days=14)))
-        self.deadline.setDisplayFormat(DATE_FORMAT)
+        self.deadline.setDisplayFormat(date_format(lang))
         self.deadline.setCalendarPopup(True)
         self.folder = QLineEdit(folder or str(Path(project.path).parent / tr("Templates", lang)))
         self.folder.setObjectName("template_folder")

@@ -22,7 +22,7 @@ from klyngedesk.core.period_names import period_label
 from klyngedesk.core.references import add_reference_value
 from klyngedesk.core.store import Project
 from klyngedesk.gui.discard_guard import GuardedDialog
-from klyngedesk.gui.display_names import DATE_FORMAT
+from klyngedesk.gui.display_names import date_format
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -111,7 +111,7 @@ class ActionDialog(_FormDialog):
         self.has_date = QCheckBox(tr("Measure again on", lang))
         self.has_date.setChecked(True)
         self.date = QDateEdit(QDate.currentDate().addMonths(6))
-        self.date.setDisplayFormat(DATE_FORMAT)
+        self.date.setDisplayFormat(date_format(lang))
         self.date.setCalendarPopup(True)
         self.has_date.toggled.connect(self.date.setEnabled)
         self.form.addRow(tr("&Clinic", lang), self.clinic)

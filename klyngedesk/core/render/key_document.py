@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 from reportlab.platypus import Flowable, Spacer
 
-from klyngedesk.core.formatting import format_date
+from klyngedesk.core.formatting import format_date, format_date_time
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.render.group_handout import document_info
 from klyngedesk.core.render.indicator_pages import code_order
@@ -35,25 +35,15 @@ class KeyMaterial:
     encrypted: bool = False       # the handouts have passwords (printed on the password sheets, never here)
 
 
-def _when(iso: str, lang: str) -> str:
-    from datetime import datetime
-
-    try:
-        moment = datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{format_date(moment.date(), lang)} {moment.strftime('%H.%M' if lang == 'da' else '%H:%M')}"
-
-
 def key_story(material: KeyMaterial, meeting: Meeting, cluster_name: str, lang: str) -> list[Flowable]:
     story: list[Flowable] = [
         p(tr("CONFIDENTIAL — for the coordinator only", lang), "banner"),
         p(tr("Key to the codes", lang), "title"),
         p(f"{cluster_name} · {meeting.title} · {format_date(meeting.date, lang)}", "subtitle"),
-        facts_table([(tr("Codes drawn", lang), _when(material.drawn_at, lang)),
+        facts_table([(tr("Codes drawn", lang), format_date_time(material.drawn_at, lang)),
                      (tr("Code scheme", lang), tr("letters", lang) if material.scheme == "letters"
                       else tr("numbers", lang)),
-                     (tr("Pack printed", lang), _when(material.printed_at, lang)),
+                     (tr("Pack printed", lang), format_date_time(material.printed_at, lang)),
                      (tr("Consents", lang), tr("{n} of {total} clinics agreed to be named", lang,
                                                n=sum(r.consented for r in material.rows),
                                                total=len(material.rows)))], label_width=110),
