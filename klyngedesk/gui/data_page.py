@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import pandas as pd
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -16,30 +19,64 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from klyngedesk.core.collate.inputs import indicator_inputs
+from klyngedesk.core.collate.inputs import inputs_from, snapshot
 from klyngedesk.core.commands import AddNote, CorrectValue
-from klyngedesk.core.model import Period
+from klyngedesk.core.model import Indicator, Period
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.correction_dialog import CorrectionDialog, NoteDialog
-from klyngedesk.gui.error_dialog import show_error
+from klyngedesk.gui.error_dialog import error_text, show_error
 from klyngedesk.gui.indicator_table_model import IndicatorTableModel
+from klyngedesk.gui.latest_fetch import LatestFetch
 from klyngedesk.gui.long_names import cap_row_header
-from klyngedesk.gui.round_default import RoundChooser
+from klyngedesk.gui.round_default import RoundChooser, newest_round_with_data, round_note
 from klyngedesk.gui.round_dialog import RoundDialog
+from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.undo import push_or_explain
-from klyngedesk.gui.value_details import details_html, hint_html, measure_rows, tooltip_text
+from klyngedesk.gui.value_details import details_html, hint_html, tooltip_text
 from klyngedesk.i18n import KlyngeError, tr
+
+SMALL_PROJECT_VALUES = 20_000  # stored values below which a round is read at once (a few milliseconds)
+
+
+@dataclass(frozen=True)
+class DataRound:
+    """One topic and period as the page shows it, read in one fetch."""
+
+    topic: str
+    period: str
+    names: dict[str, str]  # shown (short) names
+    full_names: dict[str, str]
+    indicators: list[Indicator]
+    inputs: pd.DataFrame
+    values: pd.DataFrame
+    rows: dict[tuple[str, str], list[int]]  # (clinic, measure) -> positions in `values`
+    titles: dict[str, str]
+    note: str
+
+
+def read_round(project: Project, topic: str, period: str, lang: str) -> DataRound:
+    """The values behind every cell of the round, fetched once and indexed by (clinic, measure)."""
+    snap = snapshot(project, [(topic, period)])
+    topic_obj = snap.topic(topic)
+    values = snap.round_values(topic, period)
+    rows = {key: list(pos) for key, pos in values.groupby(["clinic", "measure"], sort=False).indices.items()}
+    return DataRound(topic, period, {c.key: c.shown_name for c in snap.clinics}, {c.key: c.name for c in snap.clinics},
+                     list(topic_obj.indicators),
+                     inputs_from(snap, topic, period), values, rows, {m.key: m.title for m in topic_obj.measures},
+                     round_note(project, topic, period, lang))
 
 
 class DataPage(QWidget):
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, reader: TaskRunner | None = None) -> None:
         super().__init__()
         self.ctx = ctx
         lang = self._lang = ctx.lang
         self.undo_stack = None  # set by the main window
         self._project: Project | None = None
+        self._small = True
+        self.fetch = LatestFetch(reader, self)
         self.topic_box = QComboBox()
         self.topic_box.setAccessibleName(tr("Topic", lang))
         self.period_box = QComboBox()
@@ -54,8 +91,15 @@ class DataPage(QWidget):
         self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         cap_row_header(self.table)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # widths set once per round (_fit_columns)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        rows = self.table.verticalHeader()  # one line per clinic: no per-row measuring of 1,700 rows
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.model.tooltip = self._tooltip
+        self._values = pd.DataFrame()
+        self._rows: dict[tuple[str, str], list[int]] = {}
+        self._titles: dict[str, str] = {}
         self.details = QTextBrowser()
         self.details.setObjectName("value_details")
         self.details.setAccessibleName(tr("Where the value came from", lang))
@@ -99,7 +143,7 @@ class DataPage(QWidget):
         layout.addLayout(bar)
         layout.addWidget(split)
         self.topic_box.currentIndexChanged.connect(self._topic_changed)
-        self.period_box.currentIndexChanged.connect(self.refresh)
+        self.period_box.currentIndexChanged.connect(lambda _i: self.refresh())
         self.table.selectionModel().currentChanged.connect(lambda cur, _prev: self.show_details(cur))
         self.dialog: CorrectionDialog | NoteDialog | None = None
 
@@ -108,6 +152,8 @@ class DataPage(QWidget):
         self._project = project
         if not same:
             self.rounds.forget()
+            self.fetch.forget()
+            self._small = project.value_count() < SMALL_PROJECT_VALUES
         kept = (self.topic_box.currentData(), self.period_box.currentData()) if same else (None, None)
         for box in (self.topic_box, self.period_box):
             box.blockSignals(True)
@@ -120,40 +166,66 @@ class DataPage(QWidget):
         for box, key in zip((self.topic_box, self.period_box), kept, strict=True):
             if key is not None and box.findData(key) >= 0:
                 box.setCurrentIndex(box.findData(key))
-        self.rounds.choose(project, self.topic_box.currentData())
         for box in (self.topic_box, self.period_box):
             box.blockSignals(False)
-        self.refresh()
+        self.refresh(choose_round=True)
 
     def _topic_changed(self) -> None:
-        if self._project is not None:
-            self.period_box.blockSignals(True)
-            self.rounds.choose(self._project, self.topic_box.currentData())
-            self.period_box.blockSignals(False)
-        self.refresh()
+        self.refresh(choose_round=True)
 
-    def refresh(self) -> None:
-        project = self._project
+    def refresh(self, choose_round: bool = False) -> None:
+        """Read the chosen topic and period (on the worker for a large project) and show them when read;
+        with `choose_round` the newest round with data for the topic, unless the user chose a round."""
+        project, lang = self._project, self._lang
         topic, period = self.topic_box.currentData(), self.period_box.currentData()
-        self.rounds.update_note(project, topic, self._lang)
         if project is None or topic is None or period is None:
+            self.rounds.update_note(project, topic, lang)
             return
+        newest = choose_round and not self.rounds.chosen_by_user
+        last = self.period_box.itemData(self.period_box.count() - 1)
+
+        def work() -> DataRound:
+            chosen = (newest_round_with_data(project, topic) or last) if newest else period
+            return read_round(project, topic, chosen, lang)
+
+        self.fetch.request(work, self._show_round, self._read_failed, small=self._small, name="data page")
+
+    def _show_round(self, data: DataRound) -> None:
+        if self._project is None or data.topic != self.topic_box.currentData():
+            return
+        if data.period != self.period_box.currentData():
+            self.period_box.blockSignals(True)
+            self.period_box.setCurrentIndex(self.period_box.findData(data.period))
+            self.period_box.blockSignals(False)
+        self.round_note.setText(data.note)
+        self.round_note.setVisible(bool(data.note))
         current = self.table.currentIndex()
-        clinics = project.clinics()
-        indicators = list(project.topic(topic).indicators)
-        self.model.set_data({c.key: c.shown_name for c in clinics}, indicators, indicator_inputs(project, topic, period),
-                            {c.key: c.name for c in clinics})
-        self._values = project.values(period=period, topic=topic)
-        self._titles = {m.key: m.title for m in project.topic(topic).measures}
-        for r, key in enumerate(self.model.clinic_keys):
-            for c, ind in enumerate(indicators):
-                rows = measure_rows(self._values, key, ind)
-                if rows:
-                    self.model.tooltips[(r, c)] = tooltip_text(rows, self._titles, self._lang)
-        self.table.resizeRowsToContents()
+        self._values, self._rows, self._titles = data.values, data.rows, data.titles
+        self.model.set_data(data.names, data.indicators, data.inputs, data.full_names)
+        self._fit_columns()
         if current.isValid() and current.row() < self.model.rowCount():
             self.table.setCurrentIndex(self.model.index(current.row(), current.column()))
             self.show_details(self.table.currentIndex())
+
+    def _read_failed(self, error: Exception) -> None:
+        self.round_note.setText(error_text(error, self._lang))
+        self.round_note.setVisible(True)
+
+    def _fit_columns(self) -> None:
+        """Each column as wide as its heading or its widest possible value, measured once per round."""
+        metrics, header = self.table.fontMetrics(), self.table.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            width = metrics.horizontalAdvance(self.model.widest_text(col)) + 24
+            header.resizeSection(col, max(width, header.sectionSizeHint(col)))
+
+    def _measure_rows(self, clinic: str, ind: Indicator) -> list[pd.Series]:
+        """The stored rows behind one clinic's indicator: numerator first, then the denominator measure."""
+        keys = [ind.numerator] + ([ind.denominator] if ind.denominator else [])
+        return [self._values.iloc[i] for key in keys for i in self._rows.get((clinic, key), ())]
+
+    def _tooltip(self, clinic: str, ind: Indicator) -> str:
+        rows = self._measure_rows(clinic, ind)
+        return tooltip_text(rows, self._titles, self._lang) if rows else ""
 
     def _selected(self) -> tuple[str, int] | None:
         index = self.table.currentIndex()
@@ -171,7 +243,7 @@ class DataPage(QWidget):
         name = self._project.clinic(clinic).shown_name
         sizes = self._project.list_sizes(self.period_box.currentData())
         size = sizes.loc[sizes["clinic"] == clinic, "patients"]
-        self.details.setHtml(details_html(name, ind, measure_rows(self._values, clinic, ind), self._titles, notes,
+        self.details.setHtml(details_html(name, ind, self._measure_rows(clinic, ind), self._titles, notes,
                                           self._lang, int(size.iloc[0]) if len(size) else None))
         for b in (self.correct_button, self.note_button, self.clinic_note_button):
             b.setEnabled(True)
@@ -183,7 +255,7 @@ class DataPage(QWidget):
         clinic, col = chosen
         ind = self.model.indicator(col)
         measures = [(m, self._titles.get(m, m)) for m in (ind.numerator, ind.denominator) if m]
-        current = {r["measure"]: r["value"] for r in measure_rows(self._values, clinic, ind)}
+        current = {r["measure"]: r["value"] for r in self._measure_rows(clinic, ind)}
         dialog = CorrectionDialog(self._lang, self._project.clinic(clinic).shown_name, measures, current, parent=self)
         period = self.period_box.currentData()
         dialog.accepted.connect(lambda: self._push(CorrectValue(clinic, dialog.measure(), period, dialog.value(),

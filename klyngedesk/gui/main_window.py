@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         lang = ctx.lang
         self.runner = TaskRunner(self)
+        self.reader = TaskRunner(self)  # the pages' reads, so that they never wait behind a pack or an import
         self.undo_stack = QUndoStack(self)
         self.setAcceptDrops(True)
         self.setMinimumSize(760, 480)  # fits a 1366 x 768 laptop at 150 %
@@ -74,7 +75,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("project_tabs")
         self.clinics_page = ClinicsPage(ctx)
-        self.data_page = DataPage(ctx)
+        self.data_page = DataPage(ctx, self.reader)
         self.history_page = ImportHistoryPage(ctx)
         self.charts_page = ChartsPage(ctx)
         self.meetings_page = MeetingsPage(ctx)
@@ -389,8 +390,9 @@ class MainWindow(QMainWindow):
             box.open()
             self.import_wizard.raise_()
             return
-        self.runner.cancel_all()
-        self.runner.wait(10000)
+        for runner in (self.runner, self.reader):
+            runner.cancel_all()
+            runner.wait(10000)
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/state", self.saveState())
         self.ctx.holder.set_project(None)

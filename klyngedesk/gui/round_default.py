@@ -11,8 +11,8 @@ from klyngedesk.i18n import tr
 
 def rounds_with_data(project: Project, topic: str) -> list[str]:
     """Period keys (oldest first) for which the topic has at least one stored value."""
-    present = set(project.values(topic=topic)["period"])
-    return [p.key for p in project.periods() if p.key in present]
+    with_data = project.topics_with_data()  # one query, not every value of the topic
+    return [p.key for p in project.periods() if topic in with_data.get(p.key, set())]
 
 
 def newest_round_with_data(project: Project, topic: str) -> str | None:

@@ -39,13 +39,6 @@ def provenance_line(row: pd.Series, lang: str) -> str:
     return ", ".join(parts) or tr("no source recorded", lang)
 
 
-def measure_rows(values: pd.DataFrame, clinic: str, indicator: Indicator) -> list[pd.Series]:
-    """The stored rows behind one clinic's indicator: numerator first, then the denominator measure."""
-    keys = [indicator.numerator] + ([indicator.denominator] if indicator.denominator else [])
-    chosen = values[(values["clinic"] == clinic) & (values["measure"].isin(keys))]
-    return [r for _, r in chosen.sort_values("measure", key=lambda s: s.map(keys.index)).iterrows()]
-
-
 def value_text(row: pd.Series, lang: str) -> str:
     if row.get("status") == "suppressed":
         return str(row.get("source_text") or "<5")

@@ -1,0 +1,96 @@
+"""A region-sized project (1,700 clinics) in the window: no page switch, filter change, F5 or slide step
+freezes the window. A coarse guard, not a benchmark: a heartbeat timer records the longest time the event
+loop did not run while the step was under way, and that must stay under a second."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+
+from klyngedesk.gui.main_window import MainWindow
+
+CLINICS = 1700
+FROZEN = 1.0  # seconds without the event loop: the user sees a frozen window
+WAIT_MS = 180_000  # how long a step may take on the worker (the machine may be busy)
+
+
+@pytest.fixture(scope="module")
+def big_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """1,700 clinics, two rounds, the demo's meetings: built once through the core (no files)."""
+    from klyngedesk.core.demo import build_demo
+
+    return build_demo(tmp_path_factory.mktemp("region") / "Region.klynge", clinics=CLINICS, periods=2)
+
+
+class Heartbeat:
+    """A 10 ms timer; the largest gap between its ticks is how long the event loop was blocked."""
+
+    def __init__(self) -> None:
+        self.timer = QTimer()
+        self.timer.setInterval(10)
+        self.timer.timeout.connect(self._tick)
+        self.largest = 0.0
+        self._last = time.perf_counter()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.largest = max(self.largest, now - self._last)
+        self._last = now
+
+    def measure(self, qtbot, step: Callable[[], object], done: Callable[[], bool]) -> float:
+        """Run `step` from the event loop, wait until `done()`, and return the longest blocked stretch."""
+        self.largest, self._last = 0.0, time.perf_counter()
+        self.timer.start()
+        QTimer.singleShot(0, step)
+        qtbot.wait(20)
+        qtbot.waitUntil(done, timeout=WAIT_MS)
+        qtbot.wait(50)  # what the step left for the next turns of the loop (painting) counts too
+        self.timer.stop()
+        self._tick()
+        return self.largest
+
+
+@pytest.fixture
+def window(qtbot, app_context, big_project: Path):
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window
+    window.runner.wait(WAIT_MS)
+    window.reader.wait(WAIT_MS)
+
+
+def test_data_page_topic_and_period_changes_never_freeze(qtbot, window: MainWindow, big_project: Path) -> None:
+    assert window.open_project(str(big_project), remember=False)
+    page = window.data_page
+    beat = Heartbeat()
+    gap = beat.measure(qtbot, lambda: window.tabs.setCurrentWidget(page),
+                       lambda: page.model.rowCount() == CLINICS and not page.fetch.pending)
+    assert gap < FROZEN, f"switching to the Data page froze the window for {gap:.1f} s"
+    for topic in range(page.topic_box.count()):
+        if topic == page.topic_box.currentIndex():
+            continue
+        key = page.topic_box.itemData(topic)
+        wanted = {i.key for i in window.ctx.holder.project.topic(key).indicators}
+        gap = beat.measure(qtbot, lambda t=topic: page.topic_box.setCurrentIndex(t),
+                           lambda w=wanted: not page.fetch.pending and {page.model.indicator(c).key for c in
+                                                                        range(page.model.columnCount())} == w)
+        assert gap < FROZEN, f"changing the topic froze the window for {gap:.1f} s"
+    period = page.period_box.currentIndex()
+    other = 0 if period else page.period_box.count() - 1
+    gap = beat.measure(qtbot, lambda: page.period_box.setCurrentIndex(other), lambda: not page.fetch.pending)
+    assert gap < FROZEN, f"changing the period froze the window for {gap:.1f} s"
+    # What the window shows is the round the user chose, read in full.
+    assert page.period_box.currentIndex() == other
+    model = page.model
+    assert model.rowCount() == CLINICS
+    shown = [model.data(model.index(r, 0)) for r in range(0, CLINICS, 97)]
+    assert all(t and t != "–" for t in shown), shown
+    tip = model.data(model.index(5, 0), 3)  # ToolTipRole: where the value came from
+    assert "demo-generator" in tip
