@@ -55,3 +55,88 @@ def test_before_and_after_says_how_much_the_cluster_changed(qtbot, app_context, 
     assert page.compare_box.currentText() == "2. halvår 2025"
     text = page.change_note.text()
     assert page.change_note.isVisible() and "Ændring" in text and "KI" in text and "2. halvår 2025" in text
+
+
+LONG = "Lægepraksis ved Speciallæge i almen medicin Anne-Mette Østergaard-Kristensen og Jens Peter Bøgh-Andersen"
+
+
+def _no_overlaps_inside(page) -> list[tuple[str, object]]:
+    chart = page.chart
+    box = chart.plot.getPlotItem().vb.sceneBoundingRect()
+    rects = chart.point_label_rects()
+    for text, rect in rects:
+        assert box.contains(rect), f"{text!r} leaves the plot: {rect} not in {box}"
+    for i, (a, ra) in enumerate(rects):
+        for b, rb in rects[i + 1:]:
+            assert not ra.intersected(rb).isValid() or ra.intersected(rb).width() * ra.intersected(rb).height() < 1, \
+                f"{a!r} overlaps {b!r}"
+    return rects
+
+
+def test_funnel_labels_stay_inside_the_plot_and_never_overlap(qtbot, app_context, demo_path: Path) -> None:
+    """The printed pack's label placement, in the window's pixels: also with a long name, in a small window,
+    and again after the window is made larger; a label without room is named under the chart, not dropped."""
+    from klyngedesk.core.store import Project
+
+    with Project.open(demo_path) as project:   # a long name on the clinic with the largest list
+        clinics = project.clinics()
+        sizes = project.list_sizes()
+        biggest = sizes.sort_values("patients").iloc[-1]["clinic"]
+        project.update_clinic(next(c for c in clinics if c.key == biggest).__class__(
+            **{**next(c for c in clinics if c.key == biggest).__dict__, "name": LONG}))
+    window, page = _charts(qtbot, app_context, demo_path, "funnel")
+    points = page.chart.spec.points
+    qtbot.waitUntil(lambda: len(page.chart.point_label_rects()) + len(page.chart.unlabelled) == len(points),
+                    timeout=3000)
+    _no_overlaps_inside(page)
+    assert len(page.chart.point_label_rects()) >= len(points) // 2      # most points carry their label
+    for missing in page.chart.unlabelled:
+        assert missing.split(":")[0] in page.chart.note.text()
+    assert not any(text == LONG for text, _ in page.chart.point_label_rects())   # elided, whole in the tooltip
+
+    window.resize(1400, 900)
+    qtbot.waitUntil(lambda: page.chart.plot.width() > 900, timeout=3000)
+    qtbot.wait(50)
+    _no_overlaps_inside(page)
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: page.chart.plot.width() < 900, timeout=3000)
+    qtbot.wait(50)
+    _no_overlaps_inside(page)
+
+
+def test_whiskers_are_one_thickness_on_ranked_bars_and_before_after(qtbot, app_context, demo_path: Path) -> None:
+    for kind in ("ranked", "before_after"):
+        window, page = _charts(qtbot, app_context, demo_path, kind)
+        pens = page.chart.whisker_pens()
+        assert pens, kind
+        assert {(p.widthF(), p.isCosmetic()) for p in pens} == {(2.0, True)}, kind
+        items = [i for i in page.chart.plot.getPlotItem().listDataItems() if i.opts.get("connect") == "pairs"]
+        assert all(i.opts.get("antialias") is False for i in items)  # no half-covered pixel rows
+        window.close()
+
+
+def test_before_and_after_shows_the_intervals_of_the_after_values(qtbot, app_context, demo_path: Path) -> None:
+    _, page = _charts(qtbot, app_context, demo_path, "before_after")
+    spec = page.chart.spec
+    with_interval = [r for r in spec.rows if r.after is not None and r.low is not None]
+    assert with_interval and all(r.low <= r.after <= r.high for r in with_interval)
+    assert len(page.chart.whisker_pens()) == len(with_interval)
+    assert "95" in page.chart.note.text()                      # the key says what the whiskers are
+
+
+def test_trend_view_says_how_much_the_cluster_changed_in_the_pdfs_words(qtbot, app_context, demo_path: Path) -> None:
+    from klyngedesk.core.render.indicator_pages import change_facts
+
+    _, page = _charts(qtbot, app_context, demo_path, "trend")
+    assert page.chart.spec is not None and page.compare_box.currentText() == "2. halvår 2025"
+    text = page.change_note.text()
+    assert page.change_note.isVisible() and "Ændring" in text
+    table = page._table
+    sentence = dict(change_facts(table, table.indicator(page.indicator_box.currentData()), "da"))["Ændring"]
+    assert html_text(sentence) in text                          # the sentence the handout prints
+
+
+def html_text(text: str) -> str:
+    import html
+
+    return html.escape(text)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from klyngedesk.core.anonymise import (
     AnonymisedIndicator,
@@ -68,13 +68,17 @@ def build_spec(project: Project, request: ChartRequest, lang: str) -> tuple[Char
     """The spec for one chart (None when this chart cannot be drawn for these data) and its table."""
     topic = project.topic(request.topic)
     meta = indicator_meta(topic, request.indicator)
-    if request.kind == "trend":
-        return trend_spec(project, topic, request, lang), None
+    if request.kind == "trend":   # its table only for the change sentence under a comparison
+        return trend_spec(project, topic, request, lang), table_for(project, request) if request.compare else None
     table = table_for(project, request)
     ctx = context_for(request, lang, table)
     ind = table.indicator(request.indicator)
     if request.kind == "funnel":
-        return funnel_chart(ind, meta, ctx, denominator_title(topic, meta, lang)), table
+        spec = funnel_chart(ind, meta, ctx, denominator_title(topic, meta, lang))
+        if spec is not None and request.meeting is None:   # the coordinator knows the clinics by name, not key
+            names = {row.code: ctx.label(row) for row in ind.rows}
+            spec = replace(spec, points=tuple(replace(p, label=names.get(p.label, p.label)) for p in spec.points))
+        return spec, table
     if request.kind == "before_after":
         if request.compare is None:
             return None, table

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
@@ -22,9 +22,13 @@ from klyngedesk.core.render.charts import (
     RankedBarChart,
     ReferenceLine,
 )
+from klyngedesk.core.render.label_placement import ASCENT, DESCENT, LabelRequest, place_labels, priority_order
 from klyngedesk.gui.long_names import elided
 
 BAR_HEIGHT = 0.66
+WHISKER_WIDTH = 2          # pixels, whatever the bar's length or the window's size
+MARKER_SIZE = 11           # pixels across a point's symbol
+FUNNEL_LABEL_WIDTH = 170   # pixels: a longer clinic name in the funnel ends in "…" (whole name in the key)
 
 
 @dataclass(frozen=True)
@@ -74,12 +78,17 @@ class ChartView(QWidget):
         self.full_names: dict[str, str] = {}  # a row's label (a short or elided name) -> the whole name
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.plot.scene().sigMouseMoved.connect(self._hovered)
+        self._point_labels: list[tuple[object, pg.TextItem]] = []   # funnel point -> its label
+        self._leaders: list[pg.PlotDataItem] = []
+        self.unlabelled: list[str] = []    # funnel points whose label found no free place (listed in the note)
+        self.plot.getPlotItem().vb.sigResized.connect(self._place_point_labels)
 
     # --- public ---------------------------------------------------------------------------
     def show_spec(self, spec: ChartSpec | TrendChart | None, empty_text: str = "") -> None:
         self.spec = spec
         self.plot.clear()
         self._row_labels, self._texts = [], []
+        self._point_labels, self._leaders, self.unlabelled = [], [], []
         item = self.plot.getPlotItem()
         if item.legend is not None:
             item.layout.removeItem(item.legend)
@@ -194,9 +203,7 @@ class ChartView(QWidget):
                 self.plot.addItem(pg.BarGraphItem(x0=[spec.axis.low], y=[y], height=BAR_HEIGHT,
                                                   width=[bar.value - spec.axis.low], brush=brush, pen=pen))
                 if bar.low is not None and bar.high is not None:
-                    self.plot.plot([bar.low, bar.high], [y, y], pen=_pen("whisker", 1.5))
-                    for end in (bar.low, bar.high):
-                        self.plot.plot([end, end], [y - 0.15, y + 0.15], pen=_pen("whisker", 1.5))
+                    self._whisker(bar.low, bar.high, y)
             x = bar.high if bar.high is not None else (bar.value if bar.value is not None else spec.axis.low)
             self._text(bar.value_text, x, y, (0, 0.5))
         self._texts += [spec.interval_label, spec.outside_label, spec.own_label]
@@ -209,10 +216,26 @@ class ChartView(QWidget):
         self.plot.setXRange(spec.axis.low - 0.015 * span, spec.axis.high * 1.08, padding=0)
         self._lines(spec.lines)
 
+    def _whisker(self, low: float, high: float, y: float) -> None:
+        """A 95 % interval: a line with end caps, drawn without anti-aliasing so that every whisker of the
+        chart is exactly WHISKER_WIDTH pixels thick, wherever it falls between two pixel rows."""
+        xs = [low, high, low, low, high, high]
+        ys = [y, y, y - 0.15, y + 0.15, y - 0.15, y + 0.15]
+        self.plot.plot(xs, ys, pen=_pen("whisker", WHISKER_WIDTH), connect="pairs", antialias=False)
+
+    def whisker_pens(self) -> list[QPen]:
+        """The pens of the chart's interval whiskers (one per interval)."""
+        whisker = QColor(ROLE_COLOURS["whisker"])
+        return [item.opts["pen"] for item in self.plot.getPlotItem().listDataItems()
+                if isinstance(item.opts.get("pen"), QPen) and item.opts["pen"].color() == whisker
+                and item.opts.get("connect") == "pairs"]
+
     def _before_after(self, spec: BeforeAfterChart) -> None:
         n = len(spec.rows)
         for i, row in enumerate(spec.rows):
             y = n - 1 - i
+            if row.low is not None and row.high is not None:
+                self._whisker(row.low, row.high, y)
             if row.before is not None and row.after is not None:
                 self.plot.plot([row.before, row.after], [y, y], pen=_pen("before", 2))
             if row.before is not None:
@@ -229,6 +252,9 @@ class ChartView(QWidget):
         legend.addItem(pg.ScatterPlotItem(symbol="o", brush="w", pen=_pen("before", 2)), spec.before_label)
         legend.addItem(pg.ScatterPlotItem(symbol="o", brush=ROLE_COLOURS["after"]), spec.after_label)
         self._texts += [spec.before_label, spec.after_label, spec.own_label]
+        if spec.interval_label and any(r.low is not None for r in spec.rows):
+            self.note.setText("   ·   ".join(t for t in (f"├─┤ {spec.interval_label}", spec.note) if t))
+            self._texts.append(spec.interval_label)
         for line in spec.lines:
             self.plot.addItem(pg.InfiniteLine(line.value, angle=90, pen=_pen(line.role, 2, LINE_DASHES[line.role])))
             legend.addItem(pg.PlotDataItem(pen=_pen(line.role, 2)), line.label)
@@ -271,14 +297,72 @@ class ChartView(QWidget):
         for point in spec.points:
             colour = ROLE_COLOURS["bar_own" if point.highlight else "after"]
             pen = _pen("outside", 2.5) if point.outside else pg.mkPen("w")
-            self.plot.plot([point.x], [point.y], pen=None, symbol="o", symbolSize=11, symbolBrush=colour,
+            self.plot.plot([point.x], [point.y], pen=None, symbol="o", symbolSize=MARKER_SIZE, symbolBrush=colour,
                            symbolPen=pen)
-            self._text(point.label, point.x, point.y, (0, 1), "text")
+            font = QFont()
+            font.setPointSize(max(8, self.font_size - 1))
+            font.setBold(point.highlight)
+            label = pg.TextItem(elided(point.label, font, FUNNEL_LABEL_WIDTH), color=ROLE_COLOURS["text"],
+                                anchor=(0, 0))
+            label.setFont(font)
+            label.setToolTip(self.row_tooltip(point.label))
+            label.hide()   # shown where the placement finds room (once the plot has its size)
+            self.plot.addItem(label, ignoreBounds=True)
+            self._point_labels.append((point, label))
+            self._texts.append(point.label)
         self._value_axis(spec.x_axis, "bottom")
         self._value_axis(spec.y_axis, "left")
         self.plot.setXRange(spec.x_axis.low, spec.x_axis.high, padding=0.02)
         self.plot.setYRange(spec.y_axis.low, spec.y_axis.high, padding=0.02)
         self._texts += [spec.outside_label, spec.own_label]
+        self._place_point_labels()
+
+    def _place_point_labels(self) -> None:
+        """Funnel labels placed in the plot's pixels by the printed pack's label placement: none overlaps
+        another label or a point, none leaves the plot; a label without room is listed under the chart."""
+        spec = self.spec
+        if not isinstance(spec, FunnelChart) or not self._point_labels:
+            return
+        vb = self.plot.getPlotItem().vb
+        area = vb.sceneBoundingRect()
+        if area.width() < 20 or area.height() < 20:
+            return
+        for leader in self._leaders:
+            self.plot.removeItem(leader)
+        self._leaders = []
+        xy, requests = [], []
+        for point, label in self._point_labels:
+            centre = vb.mapViewToScene(QPointF(point.x, point.y))
+            x, y = centre.x() - area.left(), area.bottom() - centre.y()   # y upwards, as the placement counts
+            box = label.textItem.boundingRect()
+            xy.append((x, y))
+            requests.append(LabelRequest(x, y, MARKER_SIZE / 2, box.width(), box.height() / (ASCENT + DESCENT)))
+        order = priority_order(xy, [p.highlight for p, _ in self._point_labels],
+                               [p.outside is not None for p, _ in self._point_labels])
+        placed = place_labels(requests, (1, 1, area.width() - 1, area.height() - 1), order)
+        self.unlabelled = []
+        for (point, label), where, req in zip(self._point_labels, placed, requests, strict=True):
+            if where is None:
+                label.hide()
+                self.unlabelled.append(f"{point.label}: {point.detail}" if point.detail else point.label)
+                continue
+            top_left = QPointF(area.left() + where.x, area.bottom() - (where.y + ASCENT * req.size))
+            label.setPos(vb.mapSceneToView(top_left))
+            label.show()
+            if where.leader is not None:
+                x1, y1, x2, y2 = where.leader
+                ends = [vb.mapSceneToView(QPointF(area.left() + x, area.bottom() - y)) for x, y in ((x1, y1), (x2, y2))]
+                leader = self.plot.plot([e.x() for e in ends], [e.y() for e in ends], pen=_pen("muted", 1))
+                self._leaders.append(leader)
+        notes = [getattr(spec, "note", "")]
+        if self.unlabelled:
+            notes.append(f"{spec.unlabelled_label}: " + "; ".join(self.unlabelled))
+        self.note.setText("   ·   ".join(n for n in notes if n))
+
+    def point_label_rects(self) -> list[tuple[str, QRectF]]:
+        """(text, rectangle in the scene) of every funnel label shown in the plot."""
+        return [(label.textItem.toPlainText(), label.sceneBoundingRect()) for _, label in self._point_labels
+                if label.isVisible()]
 
     def _trend(self, spec: TrendChart) -> None:
         legend = self._legend()

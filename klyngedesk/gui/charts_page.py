@@ -219,7 +219,7 @@ class ChartsPage(QWidget):
     def _show_change(self, request: ChartRequest) -> None:
         """Under a comparison, the cluster's change in the words and interval the handout uses."""
         facts = []
-        if self._table is not None and request.compare is not None and request.kind in ("before_after", "ranked"):
+        if self._table is not None and request.compare is not None and request.kind != "composition":
             facts = change_facts(self._table, self._table.indicator(request.indicator), self._lang)
         self.change_note.setText("<br/>".join(f"<b>{html.escape(k)}:</b> {html.escape(v)}" for k, v in facts))
         self.change_note.setVisible(bool(facts))

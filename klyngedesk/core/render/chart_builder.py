@@ -295,11 +295,12 @@ def before_after_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartCont
     lang, unit = ctx.lang, ind.unit
     rows = []
     for row in ind.rows:
-        value, _, _, _ = _shown(row, ctx)
+        value, low, high, _ = _shown(row, ctx)
         before = ctx.own.baseline_value if ctx.is_own(row.code) and ctx.own is not None else row.baseline_value
         if value is None and before is None:
             continue
-        rows.append(BeforeAfterRow(ctx.label(row), before, value, ctx.is_own(row.code)))
+        rows.append(BeforeAfterRow(ctx.label(row), before, value, ctx.is_own(row.code),
+                                   low if value is not None else None, high if value is not None else None))
     if not any(r.before is not None for r in rows):
         return None
     rows.sort(key=lambda r: (r.after is None, _best_first(r.after if r.after is not None else r.before,
@@ -310,7 +311,7 @@ def before_after_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartCont
     axis = make_axis(wording.unit_label(meta, lang), extent, wording.tick(unit, lang), from_zero=False,
                      ceiling=100.0 if unit == "percent" else None)
     return BeforeAfterChart(tr("Before and after, per clinic", lang), before_label, after_label, axis,
-                            tuple(rows), lines, own_label=ctx.own_label)
+                            tuple(rows), lines, own_label=ctx.own_label, interval_label=tr("95% CI", lang))
 
 
 def composition_chart(comp: AnonymisedComposition, ctx: ChartContext,

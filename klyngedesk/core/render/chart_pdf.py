@@ -17,7 +17,7 @@ from klyngedesk.core.render.charts import (
     ReferenceLine,
 )
 from klyngedesk.core.render.fonts import BOLD, REGULAR, SEMIBOLD, register_fonts, text_width
-from klyngedesk.core.render.label_placement import LabelRequest, place_labels
+from klyngedesk.core.render.label_placement import LabelRequest, place_labels, priority_order
 from klyngedesk.core.render.pdf_pen import ChartFlowable, Pen
 
 TITLE_SIZE, LABEL_SIZE, TICK_SIZE, POINT_SIZE = 9.5, 8.5, 8.0, 8.0   # print: nothing under 8 pt
@@ -306,9 +306,7 @@ def funnel(spec: FunnelChart, width: float, height: float = 185.0) -> ChartFlowa
         requests = [LabelRequest(x, y, _point_radius(p), text_width(p.label, BOLD if p.highlight else REGULAR,
                                                                      POINT_SIZE), POINT_SIZE)
                     for p, (x, y) in zip(spec.points, xy, strict=True)]
-        crowd = [sum(1 for (u, v) in xy if abs(u - x) < 30 and abs(v - y) < 14) for x, y in xy]
-        order = sorted(range(len(spec.points)), key=lambda i: (not spec.points[i].highlight,
-                                                                spec.points[i].outside is None, -crowd[i]))
+        order = priority_order(xy, [p.highlight for p in spec.points], [p.outside is not None for p in spec.points])
         placed = place_labels(requests, (x0 + 1, y_bottom + 1, x1 - 1, y_top - 1), order)
         return total, y_bottom, y_top, pt, placed
 

@@ -177,6 +177,8 @@ class BeforeAfterRow:
     before: float | None
     after: float | None
     highlight: bool = False
+    low: float | None = None      # the 95 % interval of the after value (drawn as whiskers on screen)
+    high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,7 @@ class BeforeAfterChart:
     lines: tuple[ReferenceLine, ...] = ()
     own_label: str = ""
     note: str = ""
+    interval_label: str = ""      # what the whiskers around the after value are ("95% CI")
 
 
 ChartSpec = RankedBarChart | FunnelChart | CompositionChart | BeforeAfterChart

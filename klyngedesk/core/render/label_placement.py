@@ -83,6 +83,14 @@ def _segment_hits_box(x1: float, y1: float, x2: float, y2: float, box: Box) -> b
     return False
 
 
+def priority_order(xy: Sequence[tuple[float, float]], highlight: Sequence[bool], flagged: Sequence[bool],
+                   crowd_box: tuple[float, float] = (30.0, 14.0)) -> list[int]:
+    """The order labels are placed in: the own clinic first, then flagged points, then the most crowded."""
+    w, h = crowd_box
+    crowd = [sum(1 for (u, v) in xy if abs(u - x) < w and abs(v - y) < h) for x, y in xy]
+    return sorted(range(len(xy)), key=lambda i: (not highlight[i], not flagged[i], -crowd[i]))
+
+
 def place_labels(requests: Sequence[LabelRequest], area: Box, order: Sequence[int] | None = None,
                  obstacles: Sequence[Box] = ()) -> list[Placement | None]:
     """A place for each label inside `area`, or None where none is free (that label goes to the key)."""
