@@ -22,6 +22,7 @@ from klyngedesk.core.collate.table import (
     QualityFlag,
     Reference,
     Target,
+    record,
 )
 from klyngedesk.core.formatting import format_number, format_percent
 from klyngedesk.core.model import Indicator, Period
@@ -83,15 +84,17 @@ def collate_many(project: Project, rounds: Iterable[Round] | None = None, *,
         rounds = [(t, p, keys[i - 1] if i else None) for t in snap.topics for i, p in enumerate(keys)]
     todo = list(rounds)
     out: dict[Round, IndicatorTable] = {}
+    inputs: dict[tuple[str, str], pd.DataFrame] = {}   # a period is a round and the next round's baseline
     for i, (topic, period, compare) in enumerate(todo):
-        out[(topic, period, compare)] = _table(snap, topic, period, compare, overdispersion, None, cancel)
+        out[(topic, period, compare)] = _table(snap, topic, period, compare, overdispersion, None, cancel, inputs)
         if progress:
             progress((i + 1) / len(todo))
     return out
 
 
 def _table(snap: Snapshot, topic: str, period: str, compare: str | None, overdispersion: bool | None,
-           progress: Callable[[float], None] | None, cancel: Callable[[], bool] | None) -> IndicatorTable:
+           progress: Callable[[float], None] | None, cancel: Callable[[], bool] | None,
+           cache: dict[tuple[str, str], pd.DataFrame] | None = None) -> IndicatorTable:
     topic_obj = snap.topic(topic)
     period_obj = snap.period(period)
     base_obj = snap.period(compare) if compare else None
@@ -100,8 +103,12 @@ def _table(snap: Snapshot, topic: str, period: str, compare: str | None, overdis
     if overdispersion is None:
         overdispersion = snap.overdispersion
     threshold = snap.threshold
-    inputs = inputs_from(snap, topic, period)
-    base_inputs = inputs_from(snap, topic, compare) if compare else None
+    cache = {} if cache is None else cache
+    for key in [(topic, period)] + ([(topic, compare)] if compare else []):
+        if key not in cache:
+            cache[key] = inputs_from(snap, *key)
+    inputs = cache[(topic, period)]
+    base_inputs = cache[(topic, compare)] if compare else None
     notes = [n for n in snap.notes if n["period"] in (None, period)]
     references = snap.references
     results = []
@@ -264,12 +271,14 @@ def _changes(ch: dict[str, np.ndarray], baseline: list, value: list) -> list[Cha
         b, v = baseline[j], value[j]
         caution = (("small_numbers",) if small[j] else ()) + (("denominator_changed",) if moved[j] else ())
         margin = MARGIN_POINTS if points else MARGIN_RELATIVE
-        out.append(Change(baseline_value=b, value=v, absolute=(v - b) if v is not None and b is not None else None,
-                          ratio=ratio, ratio_low=cols["ratio_low"][j], ratio_high=cols["ratio_high"][j],
-                          relative=cols["relative"][j], relative_low=cols["relative_low"][j],
-                          relative_high=cols["relative_high"][j], caution=caution,
-                          measure="points" if points else "relative", points=p[0], points_low=p[1],
-                          points_high=p[2], verdict=verdict(*main, margin), margin=margin, clinics=1))
+        out.append(record(Change, {
+            "baseline_value": b, "value": v, "absolute": (v - b) if v is not None and b is not None else None,
+            "ratio": ratio, "ratio_low": cols["ratio_low"][j], "ratio_high": cols["ratio_high"][j],
+            "relative": cols["relative"][j], "relative_low": cols["relative_low"][j],
+            "relative_high": cols["relative_high"][j], "caution": caution,
+            "measure": "points" if points else "relative", "points": p[0], "points_low": p[1],
+            "points_high": p[2], "verdict": verdict(*main, margin), "margin": margin, "heterogeneous": False,
+            "heterogeneity": None, "clinics": 1, "annualised": False, "method": ""}))
     return out
 
 
@@ -300,15 +309,15 @@ def _rows(clinics: list[str], ind: Indicator, num: np.ndarray, den: np.ndarray, 
             ("denominator_changed", change is not None and "denominator_changed" in change.caution))
         quality = [q for q, on in checks if on]
         a, b, c, d = l95[j], u95[j], l998[j], u998[j]
-        funnel = (Funnel(a, b, c, d) if value[j] is not None and a is not None and b is not None
+        funnel = (record(Funnel, {"l95": a, "u95": b, "l998": c, "u998": d}) if value[j] is not None and a is not None and b is not None
                   and c is not None and d is not None else None)
         position = rank[j]
-        rows.append(ClinicRow(
-            clinic=clinic, numerator=nums[j], denominator=dens[j], value=value[j], ci_low=low[j], ci_high=high[j],
-            rank=int(position) if position is not None else None, suppressed="suppressed" in statuses,
-            funnel=funnel, flag=flags[j], baseline_numerator=b_nums[j],
-            baseline_denominator=b_dens[j], baseline_value=b_vals[j], change=changes[j], quality=tuple(quality),
-            notes=clinic_notes.get(clinic, ())))
+        rows.append(record(ClinicRow, {
+            "clinic": clinic, "numerator": nums[j], "denominator": dens[j], "value": value[j], "ci_low": low[j],
+            "ci_high": high[j], "rank": int(position) if position is not None else None,
+            "suppressed": "suppressed" in statuses, "funnel": funnel, "flag": flags[j],
+            "baseline_numerator": b_nums[j], "baseline_denominator": b_dens[j], "baseline_value": b_vals[j],
+            "change": changes[j], "quality": tuple(quality), "notes": clinic_notes.get(clinic, ())}))
     return rows
 
 
