@@ -24,13 +24,11 @@ from klyngedesk.core.render.chart_pdf import colour, title_height
 from klyngedesk.core.render.fonts import REGULAR, text_width
 from klyngedesk.core.render.indicator_pages import indicator_meta
 from klyngedesk.core.render.pack import build_pack
-from klyngedesk.core.render.page_template import CONTENT_WIDTH
 from klyngedesk.core.render.sections import half_width
 from klyngedesk.core.render.trend_chart import (
     PLOT_HEIGHT,
     _round_positions,
     draw_trend,
-    fits,
     shown_labels,
     trend_chart,
 )
@@ -303,23 +301,28 @@ def test_periods_in_english_and_fewer_rounds(shared) -> None:
     assert trend_chart(replace(ind, trend=ind.trend[-1:]), meta, ChartContext("da")) is None
 
 
-def test_many_rounds_get_full_width_then_every_other_label(shared) -> None:
-    """Twelve half-years do not fit half a page: the chart goes full width and labels thin out from the
-    newest round (always labelled), never touching."""
+def test_many_rounds_label_every_kth_round_from_the_newest(shared) -> None:
+    """Twelve half-years in half a page: a tick at every round, a label at every k-th one counted back from
+    the newest (always labelled), no two labels touching."""
     _, ind, meta = _morphine(shared)
     rounds = tuple(replace(ind.trend[i % 4], period=f"{2021 + i // 2}H{i % 2 + 1}",
                            label=f"{i % 2 + 1}. halvår {2021 + i // 2}") for i in range(12))
     spec = trend_chart(replace(ind, trend=rounds), meta, ChartContext("da"))
-    assert spec is not None and not fits(spec, half_width())
-    shown = shown_labels(spec, CONTENT_WIDTH)
-    assert shown[-1] == 11 and len(shown) < 12
-    xs, _ = _round_positions(spec, CONTENT_WIDTH)
+    assert spec is not None
+    assert shown_labels(replace(spec, periods=spec.periods[-4:], median=spec.median[-4:]), half_width()) == \
+        [0, 1, 2, 3]                                   # four rounds: every one labelled
+    shown = shown_labels(spec, half_width())
+    assert shown[-1] == 11 and 1 < len(shown) < 12
+    assert len({b - a for a, b in zip(shown, shown[1:], strict=False)}) == 1
+    xs, _ = _round_positions(spec, half_width())
     widths = [text_width(spec.periods[i], REGULAR, 8.0) for i in shown]
     assert all(xs[b] - xs[a] >= (wa + wb) / 2 for (a, wa), (b, wb) in zip(zip(shown, widths, strict=True),
                                                                           zip(shown[1:], widths[1:], strict=True),
                                                                           strict=False))
-    texts = draw_trend(spec, CONTENT_WIDTH).texts
-    assert [t for t in texts if "halvår" in t] == [spec.periods[i] for i in shown]
+    flow = draw_trend(spec, half_width())
+    assert [t for t in flow.texts if "halvår" in t] == [spec.periods[i] for i in shown]
+    ticks = [op for op in flow.ops if op[0] == "L" and op[1] == op[3] and op[2] > op[4] and op[2] - op[4] < 3]
+    assert len(ticks) == 12
 
 
 def test_tick_labels_are_the_tick_values(shared) -> None:

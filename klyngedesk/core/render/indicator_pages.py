@@ -39,7 +39,7 @@ from klyngedesk.core.render.sections import (
     keep,
     p,
 )
-from klyngedesk.core.render.trend_chart import draw_trend, fits, trend_chart
+from klyngedesk.core.render.trend_chart import draw_trend, trend_chart
 from klyngedesk.i18n import tr
 
 _PER_THOUSANDS = re.compile(r"\bpr\. (\d{1,3})(\d{3})\b")
@@ -275,10 +275,9 @@ def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: Ch
     if funnel is not None:
         cells.append(chart(funnel, half))
     trend = trend_chart(ind, meta, ctx)   # three or more rounds: the trend in place of the before/after
-    wide_trend = draw_trend(trend, CONTENT_WIDTH) if trend is not None and not fits(trend, half) else None
-    if trend is not None and wide_trend is None:
+    if trend is not None:
         cells.append(draw_trend(trend, half))
-    elif trend is None and table.compare:
+    elif table.compare:
         before_after = before_after_chart(ind, meta, ctx, table.compare_label or table.compare, table.period_label)
         if before_after is not None:
             cells.append(chart(before_after, half))
@@ -289,8 +288,6 @@ def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: Ch
     # definition can then close the previous indicator's last page, and its charts follow under them.
     chunks: list[Flowable | None] = [keep(*head), keep(grid(cells[:2])) if cells else None]
     chunks += [keep(grid(cells[i:i + 2])) for i in range(2, len(cells), 2)]
-    if wide_trend is not None:    # too many rounds for half the page: the trend at full width
-        chunks.append(keep(wide_trend))
     if full_width_figures:
         chunks.append(keep(key_figures(table, ind, ctx, CONTENT_WIDTH, notes)))
     return [page_block(chunks)]

@@ -138,11 +138,6 @@ def shown_labels(spec: DecileTrendChart, width: float) -> list[int]:
     return [n - 1]
 
 
-def fits(spec: DecileTrendChart, width: float) -> bool:
-    """Whether every round's label fits at this width (else the chart is drawn at full width)."""
-    return len(shown_labels(spec, width)) == len(spec.periods)
-
-
 def _legend_items(spec: DecileTrendChart) -> list[tuple[str, str, str]]:
     items = [("line", ROLE_COLOURS["decile"], spec.median_label), ("line", "decile", spec.decile_label)]
     if spec.practices:
@@ -190,8 +185,10 @@ def draw_trend(spec: DecileTrendChart, width: float, compact: bool = False) -> C
         pen.line(x0, y, x1, y, stroke=colour("grid"), width=0.5)
         _text(pen, x0 - 4, y - TICK_SIZE * 0.3, label, size=TICK_SIZE, anchor="end", role="muted")
     pen.line(x0, y_bottom, x1, y_bottom, stroke=colour("axis"), width=0.6)
-    for i in shown_labels(spec, width):
-        pen.line(xs[i], y_bottom, xs[i], y_bottom - 2.5, stroke=colour("axis"), width=0.6)
+    labelled = shown_labels(spec, width)
+    for i, x in enumerate(xs):    # a tick at every round, its label where there is room for it
+        pen.line(x, y_bottom, x, y_bottom - (2.5 if i in labelled else 1.5), stroke=colour("axis"), width=0.6)
+    for i in labelled:
         _text(pen, xs[i], y_bottom - 10, spec.periods[i], size=TICK_SIZE, anchor="middle", role="muted")
     axis_label = spec.axis.label + (f" · {spec.better_label}" if spec.better_label else "")
     _text(pen, 0, y_top + 7, axis_label, size=TICK_SIZE, role="muted")
