@@ -22,11 +22,12 @@ from klyngedesk.core.render.pdf_pen import ChartFlowable, Pen
 
 TITLE_SIZE, LABEL_SIZE, TICK_SIZE, POINT_SIZE = 9.5, 8.5, 8.0, 8.0   # print: nothing under 8 pt
 ROW = 11.5            # height of one clinic row
-COMPACT_ROW = 8.6     # rows of the small charts in a personal handout (labels stay 8 pt)
+COMPACT_ROW = 8.0     # rows of the small charts in a personal handout (labels stay 8.5 pt, codes have no descenders)
 ROWS_AREA = 580.0     # the most height the rows may take: very large clusters get thinner rows, never a
                       # chart taller than a page
 TITLE_H = 18.0        # space for the title
 AXIS_H = 27.0         # tick labels + axis label under the plot
+AXIS_BARE = 15.0      # tick labels only
 LEGEND_ROW = 12.5
 _colour_cache: dict[str, HexColor] = {}
 
@@ -108,6 +109,10 @@ def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float
             pen.circle(x + 7, yy + 2.5, 3, fill=colour(role), stroke=None)
         elif kind == "frame":
             pen.rect(x + 1, yy - 1.5, 12, 8, fill=None, stroke=colour(role), width=1.4)
+        elif kind == "note":   # text only, where a symbol would stand
+            _text(pen, x, yy, label, size=TICK_SIZE, role="muted")
+            x += text_width(label, REGULAR, TICK_SIZE) + 12
+            continue
         elif kind == "own_box":
             pen.rect(x + 2, yy - 0.5, 10, 6, fill=colour("bar_own"), stroke=colour("own_outline"), width=0.9)
         else:
@@ -156,6 +161,8 @@ def title_lines(title: str, width: float) -> list[str]:
 
 
 def title_height(title: str, width: float) -> float:
+    if not title:   # the page says it above the chart (a compact chart in the personal handout)
+        return 4.0
     return TITLE_H + TITLE_LINE * max(len(title_lines(title, width)) - 1, 0)
 
 
@@ -165,13 +172,13 @@ def _title(pen: Pen, spec_title: str, height: float) -> None:
 
 
 def _rows_frame(labels: list[str], legend: list[tuple[str, str, str]], width: float, rows: int,
-                value_col: float, base: float = ROW, extra_top: float = 0.0, title: str = ""
+                value_col: float, base: float = ROW, extra_top: float = 0.0, title: str = "", axis_h: float = AXIS_H
                 ) -> tuple[float, float, float, float, float]:
     """Geometry shared by the row charts: (height, x0 of plot, x1 of plot, y of the top row, legend height)."""
     label_w = _label_column(labels, width)
     legend_h = _legend_rows(legend, width) * LEGEND_ROW + 4 if legend else 0
     head = title_height(title, width) + extra_top
-    height = head + rows * row_height(rows, base) + AXIS_H + legend_h + 4
+    height = head + rows * row_height(rows, base) + axis_h + legend_h + 4
     return height, label_w, width - value_col, height - head, legend_h
 
 
@@ -182,9 +189,10 @@ def row_height(rows: int, base: float = ROW) -> float:
 def _row_chart(title: str, axis: Axis, labels: list[str], legend: list[tuple[str, str, str]], width: float,
                value_col: float, base: float = ROW, extra_top: float = 0.0
                ) -> tuple[Pen, float, float, float, float, float]:
-    """A chart of one row per clinic: its pen with title and x axis drawn, and (x0, x1, top, y_bottom, legend_h)."""
+    """A chart of one row per clinic: its pen with title and x axis drawn, and (x0, x1, top, y_bottom, legend_h).
+    An axis without a label (the title above names the unit) takes only the tick labels' height."""
     height, x0, x1, top, legend_h = _rows_frame(labels, legend, width, len(labels), value_col, base, extra_top,
-                                                title)
+                                                title, AXIS_H if axis.label else AXIS_BARE)
     pen = Pen(width, height)
     _title(pen, title, height)
     y_bottom = top - len(labels) * row_height(len(labels), base)
@@ -209,11 +217,13 @@ def _outside_items(flags: list[str | None], label: str) -> list[tuple[str, str, 
 def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> ChartFlowable:
     register_fonts()
     has_whiskers = spec.interval_label and any(b.low is not None for b in spec.bars)
-    legend = [("whisker", "whisker", spec.interval_label)] if has_whiskers else []
+    # compact (a page of small charts): only the lines, whose values differ per chart; whiskers, the own bar
+    # and the triangles are explained once for the page (legend_strip)
+    legend = [("whisker", "whisker", spec.interval_label)] if has_whiskers and not compact else []
     legend += [("line", ln.role, ln.label) for ln in spec.lines if spec.axis.low <= ln.value <= spec.axis.high]
     if spec.own_label and any(b.highlight for b in spec.bars) and not compact:
         legend.append(("own_box", "bar_own", spec.own_label))   # compact: the bar's label says "(you)"
-    if spec.outside_label:
+    if spec.outside_label and not compact:
         legend += _outside_items([b.outside for b in spec.bars], spec.outside_label)
     # The value and any extra columns at the right, each right-aligned at its own edge.
     n_cols = 1 + max((len(b.extra) for b in spec.bars), default=0)
@@ -422,6 +432,19 @@ def before_after(spec: BeforeAfterChart, width: float) -> ChartFlowable:
                 pen.circle(xa, yc, 2.8, width=0, stroke=None, fill=colour("after"))
     _reference_lines(pen, spec.lines, spec.axis, x0, x1, y_bottom, top)
     _legend(pen, legend, 0, width, legend_h - LEGEND_ROW + 2)
+    return pen.flowable()
+
+
+def legend_strip(interval: str, own: str, outside: str, width: float, note: str = "") -> ChartFlowable:
+    """The legend a page of compact charts shares: the interval whisker, the own bar and the triangles, and
+    a short note after them (e.g. since when the changes are)."""
+    register_fonts()
+    items = [("whisker", "whisker", interval), ("own_box", "bar_own", own), ("outside", "above+below", outside)]
+    if note:
+        items.append(("note", "", note))
+    height = _legend_rows(items, width) * LEGEND_ROW + 2
+    pen = Pen(width, height)
+    _legend(pen, items, 0, width, height - LEGEND_ROW + 2)
     return pen.flowable()
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import BinaryIO
+from xml.sax.saxutils import escape
 
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from klyngedesk.core.anonymise import AnonymisedTable
@@ -21,8 +24,8 @@ from klyngedesk.core.render.indicator_pages import (
     topic_pages,
 )
 from klyngedesk.core.render.methods_page import methods_story
-from klyngedesk.core.render.page_template import DocumentInfo, PackDocument
-from klyngedesk.core.render.sections import bullets, cover, drawing_texts, p
+from klyngedesk.core.render.page_template import CONTENT_WIDTH, FRAME_HEIGHT, DocumentInfo, PackDocument
+from klyngedesk.core.render.sections import bullets, cover, drawing_texts, grid, p, rich
 from klyngedesk.core.render.summary_page import group_summary
 from klyngedesk.i18n import tr
 
@@ -46,38 +49,81 @@ def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_na
             raise TypeError(f"the group handout is rendered only from an AnonymisedTable, not "
                             f"{type(material.table).__name__}")
     materials = in_language(materials, lang)
-    shown = {r.label for m in materials for ind in m.table.indicators for r in ind.rows}
     extra = [(tr("Topics", lang), ", ".join(shown_topic_title(m, lang) for m in materials))]
     if materials:
         t = materials[0].table
         extra.append((tr("Data", lang), t.period_label if not t.compare_label else tr(
             "{period} (compared with {baseline})", lang, period=t.period_label, baseline=t.compare_label)))
-    story: list[Flowable] = cover(cluster_name, meeting, lang, tr("Group handout", lang), extra)
-    suppressed = materials[0].table.suppressed_text if materials else "<5"
-    story.append(p(tr("In this handout", lang), "h3"))
-    story.append(p(tr("Summary: every indicator on one page, with the key messages", lang), "label"))
-    for material in materials:
-        story += [p(shown_topic_title(material, lang), "label"),
-                  bullets([indicator_title(material.topic, ind, lang) for ind in material.table.indicators],
-                          "small")]
-    if general_notes:
-        story += [p(tr("Data notes", lang), "h3"), bullets(general_notes, "small")]
-    threshold = materials[0].table.threshold if materials else 5
-    story += [Spacer(1, 10), p(tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts from "
-                                  "1 to {top} are shown as {text} (a count of 0 singles out no patient and is "
-                                  "shown). {n} clinics in the material.", lang,
-                                  top=threshold - 1, text=suppressed, n=len(shown)), "note")]
-    hidden = materials[0].table.hidden_text if materials else tr("hidden", lang)
-    story += [p(tr("Counts marked {hidden} can be of any size: they are hidden so that a small count cannot be "
-                   "worked out from a total, a difference or a share.", lang, hidden=hidden), "note"),
-              p(remaining_risk([m.table for m in materials], lang), "note")]
+    story = fitted_cover(cover(cluster_name, meeting, lang, tr("Group handout", lang), extra),
+                         [contents(materials, lang, by_indicator) for by_indicator in (True, False)],
+                         cover_notes(materials, general_notes, lang))
     if materials:
         story += [PageBreak(), *group_summary(materials, meeting, lang)]
-    ctx = ChartContext(lang, show_names=True, suppressed_text=suppressed, hidden_text=hidden)
+    ctx = ChartContext(lang, show_names=True, suppressed_text=materials[0].table.suppressed_text if materials
+                       else "<5", hidden_text=materials[0].table.hidden_text if materials else tr("hidden", lang))
     for material in materials:
         story += topic_pages(material, ctx, with_table=True)
     story += methods_story([m.table for m in materials], lang)
     return story
+
+
+def contents(materials: Sequence[TopicMaterial], lang: str, by_indicator: bool) -> list[Flowable]:
+    """What the handout holds, the topics balanced over two columns (each topic with its indicators, or
+    only the topic and how many indicators it has when the cover is short of room)."""
+    blocks: list[list[Flowable]] = []
+    for material in materials:
+        titles = [indicator_title(material.topic, ind, lang) for ind in material.table.indicators]
+        if by_indicator:
+            blocks.append([p(shown_topic_title(material, lang), "label"), bullets(titles, "small")])
+        else:
+            blocks.append([p(tr("{topic}: {n} indicators", lang, topic=shown_topic_title(material, lang),
+                                n=len(titles)), "small")])
+    sizes = [len(m.table.indicators) + 1 if by_indicator else 1 for m in materials]
+    split = min(range(1, len(blocks)), key=lambda k: abs(sum(sizes[:k]) - sum(sizes[k:])), default=len(blocks))
+    columns = [[f for b in blocks[:split] for f in b], [f for b in blocks[split:] for f in b]]
+    return [p(tr("In this handout", lang), "h3"),
+            p(tr("Summary: every indicator on one page, with the key messages", lang), "label"),
+            grid([c for c in columns if c])]
+
+
+def cover_notes(materials: Sequence[TopicMaterial], general_notes: Sequence[str], lang: str) -> list[Flowable]:
+    """The cover's notes: data notes, how clinics and small counts are shown, and what the anonymity leaves."""
+    story: list[Flowable] = []
+    if general_notes:
+        story += [p(tr("Data notes", lang), "h3"), bullets(general_notes, "small")]
+    suppressed = materials[0].table.suppressed_text if materials else "<5"
+    threshold = materials[0].table.threshold if materials else 5
+    hidden = materials[0].table.hidden_text if materials else tr("hidden", lang)
+    shown = {r.label for m in materials for ind in m.table.indicators for r in ind.rows}
+    lines = [tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts from 1 to {top} are "
+                "shown as {text} (a count of 0 singles out no patient and is shown). {n} clinics in the material.",
+                lang, top=threshold - 1, text=suppressed, n=len(shown)),
+             tr("Counts marked {hidden} can be of any size: they are hidden so that a small count cannot be worked "
+                "out from a total, a difference or a share.", lang, hidden=hidden),
+             remaining_risk([m.table for m in materials], lang)]
+    return [*story, Spacer(1, 8), rich("<br/>".join(escape(line) for line in lines), "note")]
+
+
+def fitted_cover(head: list[Flowable], contents_variants: Sequence[list[Flowable]],
+                 notes: list[Flowable]) -> list[Flowable]:
+    """The cover on one page: the first contents variant that leaves room for the notes (the last one if
+    none does; the cover then runs on, which the layout check reports)."""
+    for variant in contents_variants:
+        story = [*head, *variant, *notes]
+        if story_height(story) <= FRAME_HEIGHT:
+            return story
+    return [*head, *contents_variants[-1], *notes]
+
+
+def story_height(story: Sequence[Flowable]) -> float:
+    """The height a list of flowables takes in the frame (spaces between them counted once, as platypus does)."""
+    total, below = 0.0, 0.0
+    scratch = Canvas(io.BytesIO())
+    for flowable in story:
+        _, height = flowable.wrapOn(scratch, CONTENT_WIDTH, FRAME_HEIGHT)
+        total += height + max(below, flowable.getSpaceBefore())
+        below = flowable.getSpaceAfter()
+    return total + below
 
 
 def render_group(target: str | Path | BinaryIO, materials: Sequence[TopicMaterial], meeting: Meeting,

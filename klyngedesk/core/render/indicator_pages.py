@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from klyngedesk.core.anonymise import AnonymisedIndicator, AnonymisedRow, AnonymisedTable
 from klyngedesk.core.formatting import format_period_label
@@ -304,6 +304,9 @@ def topic_pages(material: TopicMaterial, ctx: ChartContext, *, with_table: bool,
     description = topic_description(topic, lang)
     if description:
         lead.append(p(description))
+    questions = topic_questions(topic, lang)
+    if questions:   # at the start, where the reader meets the topic (and never a page of its own at the end)
+        lead += [p(tr("Questions for discussion", lang), "h3"), bullets(questions, "small"), Spacer(1, 4)]
     if not table.indicators:
         story += lead
     for i, ind in enumerate(table.indicators):
@@ -311,9 +314,6 @@ def topic_pages(material: TopicMaterial, ctx: ChartContext, *, with_table: bool,
         story += indicator_section(material, ind, ind_ctx, with_table=with_table, own_block=own_block,
                                    lead=lead if i == 0 else ())
     story += compositions(material, ctx)
-    questions = topic_questions(topic, lang)
-    if questions:
-        story += [CondPageBreak(120), keep(p(tr("Questions for discussion", lang), "h3"), bullets(questions))]
     return story
 
 

@@ -310,11 +310,13 @@ def _render(pack: _Pack, encrypt: bool, tick: Callable[[], None]
     names = personal_file_names({k: pack.clinics[k].name for k in order})
     checkers: dict[str, LeakChecker] = {}
     personal_checker = leak_checker(project, allowed=speakers)   # compiled once, narrowed to each clinic
+    stamped: dict[str, bytes] = {}   # each handout with its footer, before the padding of its own file
     for clinic in order:
         name = pack.clinics[clinic].name
         buffer = io.BytesIO()
         render_personal(buffer, pack.personal_material(clinic), meeting, pack.cluster_name, lang)
-        sealed = seal.stamp_and_pad(buffer.getvalue(), seal.personal_footer(name, lang), lang)
+        stamped[clinic] = seal.stamp(buffer.getvalue(), seal.personal_footer(name, lang), lang)
+        sealed = seal.pad(stamped[clinic], seal.personal_footer(name, lang), lang)
         checkers[clinic] = personal_checker.for_own(clinic)
         scan_document(sealed, checkers[clinic], tr("the personal material for {clinic}", lang, clinic=name))
         files.personal[clinic] = sealed
@@ -325,8 +327,9 @@ def _render(pack: _Pack, encrypt: bool, tick: Callable[[], None]
     start = sections[0].end or 0
     for clinic in order:
         name = pack.clinics[clinic].name
-        cover = seal.clinic_cover(name, meeting, pack.cluster_name, _pages(files.personal[clinic]), lang)
-        section = _concat([cover, files.personal[clinic]])
+        # the cover page, the handout from its back, padded as a whole: whole sheets without a blank cover back
+        cover = seal.clinic_cover(name, meeting, pack.cluster_name, _pages(stamped[clinic]), lang)
+        section = seal.pad(_concat([cover, stamped[clinic]]), seal.personal_footer(name, lang), lang)
         parts.append((name, section))
         end = start + _pages(section)
         sections.append(Section(tr("Print all", lang), checkers[clinic], start, end))

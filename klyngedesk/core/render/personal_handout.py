@@ -15,7 +15,8 @@ from klyngedesk.core.anonymise import AnonymisedIndicator
 from klyngedesk.core.formatting import format_date
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.render import wording
-from klyngedesk.core.render.chart_builder import ChartContext, OwnFigures, ranked_chart
+from klyngedesk.core.render.chart_builder import ChartContext, OwnFigures, better_words, ranked_chart
+from klyngedesk.core.render.chart_pdf import legend_strip
 from klyngedesk.core.render.group_handout import document_info
 from klyngedesk.core.render.indicator_pages import (
     TopicMaterial,
@@ -24,7 +25,7 @@ from klyngedesk.core.render.indicator_pages import (
     indicator_title,
     shown_topic_title,
 )
-from klyngedesk.core.render.page_template import OutlineEntry, PackDocument
+from klyngedesk.core.render.page_template import CONTENT_WIDTH, OutlineEntry, PackDocument
 from klyngedesk.core.render.sections import bullets, chart, drawing_texts, grid, half_width, keep, p, rich
 from klyngedesk.core.render.summary_page import personal_summary
 from klyngedesk.core.render.trend_chart import MIN_ROUNDS, draw_trend, trend_chart
@@ -51,28 +52,40 @@ class PersonalMaterial:
 
 
 def own_lines(own: OwnFigures | None, unit: str, since: str | None, lang: str) -> list[Flowable]:
-    """The clinic's own figures for one indicator: value with its interval, counts, place, change, limits."""
+    """The clinic's own figures under its chart, in two short lines: value with its interval and counts, then
+    the change with its interval and what the 99.8 % limits say (the section's lead names the baseline)."""
     if own is None:
         return [p(tr("Your clinic has no value for this indicator.", lang), "cell")]
     parts = [f"<b>{escape(tr('Your figures', lang))}:</b> {escape(wording.number(own.value, unit, lang))}"]
     if own.ci_low is not None:
-        parts.append(escape(tr("95% CI {interval}", lang,
-                               interval=wording.interval(own.ci_low, own.ci_high, unit, lang))))
+        parts[0] += " " + escape(f"({wording.interval(own.ci_low, own.ci_high, unit, lang)})")
     if own.numerator is not None and own.denominator is not None:
         parts.append(escape(tr("{numerator} of {denominator}", lang, numerator=wording.count(own.numerator, lang),
                                denominator=wording.count(own.denominator, lang))))
     lines: list[Flowable] = [rich(" · ".join(parts), "cell")]
+    second = []
     if since:
-        lines.append(p(tr("Change: {text}", lang, text=wording.change_text(own.change, since, lang)), "cell"))
+        change = wording.change_figure(own.change, lang)
+        if own.change is not None and getattr(own.change, "verdict", None) == "undetermined":
+            change += " " + tr("(cannot be determined)", lang)
+        second.append(tr("Change {change}", lang, change=change))
     flag = wording.flag_text(own.flag, lang)
     if flag:
-        lines.append(p(tr("Your value lies {flag}: more than chance would explain.", lang, flag=flag), "cell"))
+        second.append(tr("{flag}: more than chance alone can explain", lang, flag=flag[:1].upper() + flag[1:]))
     elif own.value is not None:
-        lines.append(p(tr("Your value lies inside the 99.8% limits: the difference from the cluster can be chance.",
-                          lang), "cell"))
+        second.append(tr("inside the 99.8% limits", lang))
+    if second:
+        lines.append(p(" · ".join(second), "cell"))
     if own.notes:
         lines.append(bullets(own.notes, "small"))
     return lines
+
+
+def order_words(direction: str | None, lang: str) -> str:
+    """The compact chart's order in a few words, for the line above it: 'lower is better, best on top'."""
+    if direction in ("max", "min"):
+        return tr("{better}, best on top", lang, better=better_words(direction, lang))
+    return tr("highest on top, no better direction", lang)
 
 
 def own_position_cell(topic: TopicMaterial, ind: AnonymisedIndicator, own: OwnFigures | None, code: str,
@@ -87,19 +100,23 @@ def own_position_cell(topic: TopicMaterial, ind: AnonymisedIndicator, own: OwnFi
     since = (topic.table.compare_label or topic.table.compare) if topic.table.compare else None
     notes = topic.notes.get(ind.key, ())
     topic_name = shown_topic_title(topic, lang)
-    head = [*([OutlineEntry(topic_name, 0)] if first else []), p(topic_name.upper(), "label"),
+    spec = ranked_chart(ind, meta, ctx)   # its title (the order and the better side) goes into the label line
+    head = [*([OutlineEntry(topic_name, 1)] if first else []),
+            p(f"{topic_name.upper()} · {order_words(meta.direction, lang)}", "label"),
             p(indicator_title(topic.topic, ind, lang), "h3_tight")]
-    ranked = chart(ranked_chart(ind, meta, ctx), half_width(), compact=True)
+    # the order goes into the label line and the unit is in the title: neither is repeated in the chart
+    ranked = chart(replace(spec, title="", axis=replace(spec.axis, label="")), half_width(), compact=True)
     figures = [*own_lines(own, ind.unit, since, lang), *([bullets(notes, "small")] if notes else [])]
     trend = trend_chart(ind, meta, ctx, practices=False)
     if trend is not None:
-        return [*head, grid([ranked, [draw_trend(trend, half_width(), compact=True), *figures]]), Spacer(1, 4)]
-    return [*head, ranked, *figures, Spacer(1, 8)]
+        return [*head, grid([ranked, [draw_trend(trend, half_width(), compact=True), *figures]], pad=4)]
+    return [*head, ranked, *figures]
 
 
 def own_position_pages(material: PersonalMaterial, lang: str) -> list[Flowable]:
     """The clinic's own position on every indicator, two side by side (one a row with a trend), topic after
-    topic without a page break (a 12-indicator meeting takes three pages)."""
+    topic without a page break (a 12-indicator meeting of 14 clinics takes two pages), under one legend for
+    all the small charts."""
     rows: list[Flowable] = []
     pair: list[list[Flowable]] = []
     for topic in material.topics:
@@ -110,11 +127,18 @@ def own_position_pages(material: PersonalMaterial, lang: str) -> list[Flowable]:
                 continue
             pair.append(cell)
             if len(pair) == 2:
-                rows.append(keep(grid(pair)))
+                rows.append(keep(grid(pair, pad=4)))
                 pair = []
     if pair:
-        rows.append(keep(grid([pair[0], []])))
-    return [CondPageBreak(300), p(tr("Your place on each indicator", lang), "h2"), *rows] if rows else []
+        rows.append(keep(grid([pair[0], []], pad=4)))
+    if not rows:
+        return []
+    since = next((t.table.compare_label or t.table.compare for t in material.topics if t.table.compare), None)
+    lead = tr("Changes since {baseline}, with their 95% CI", lang, baseline=since) if since else ""
+    return [CondPageBreak(300), OutlineEntry(tr("Your place on each indicator", lang), 0),
+            keep(p(tr("Your place on each indicator", lang), "h2"),
+                 legend_strip(tr("95% CI", lang), tr("Your clinic ({code})", lang, code=material.code),
+                              tr("outside the 99.8% limit", lang), CONTENT_WIDTH, lead), Spacer(1, 4)), *rows]
 
 
 def personal_story(material: PersonalMaterial, meeting: Meeting, cluster_name: str, lang: str) -> list[Flowable]:

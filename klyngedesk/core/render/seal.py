@@ -70,33 +70,48 @@ def personal_footer(clinic_name: str, lang: str) -> str:
 def stamp_and_pad(data: bytes, footer: str, lang: str) -> bytes:
     """Put `footer` at the foot of every page (if given) and add an intentionally blank page if the page count
     is odd, so the document fills whole sheets when printed double-sided."""
+    return pad(stamp(data, footer, lang), footer, lang)
+
+
+def stamp(data: bytes, footer: str, lang: str) -> bytes:
+    """Put `footer` at the foot of every page (nothing to do without one)."""
+    if not footer:
+        return data
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        pages = len(pdf.pages)
-        padded = pages + pages % 2
         overlay = io.BytesIO()
         canv = _canvas(overlay, footer, lang)
-        for number in range(padded):
-            if number >= pages:
-                _blank_back(canv, lang, footer)
-                continue
-            if footer:
-                _footer(canv, footer)
+        for _ in range(len(pdf.pages)):
+            _footer(canv, footer)
             canv.showPage()
         canv.save()
         with pikepdf.open(io.BytesIO(overlay.getvalue())) as stamps:
-            for number in range(pages, padded):
-                pdf.pages.append(stamps.pages[number])
-            if footer:
-                for number in range(pages):
-                    pdf.pages[number].add_overlay(stamps.pages[number], pikepdf.Rectangle(0, 0, PAGE_WIDTH, PAGE_HEIGHT))
+            for number, page in enumerate(pdf.pages):
+                page.add_overlay(stamps.pages[number], pikepdf.Rectangle(0, 0, PAGE_WIDTH, PAGE_HEIGHT))
+            out = io.BytesIO()
+            pdf.save(out)
+    return out.getvalue()
+
+
+def pad(data: bytes, footer: str, lang: str) -> bytes:
+    """Add an intentionally blank page (with `footer`) if the page count is odd: whole duplex sheets."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if len(pdf.pages) % 2 == 0:
+            return data
+        blank = io.BytesIO()
+        canv = _canvas(blank, footer, lang)
+        _blank_back(canv, lang, footer)
+        canv.save()
+        with pikepdf.open(io.BytesIO(blank.getvalue())) as extra:
+            pdf.pages.append(extra.pages[0])
             out = io.BytesIO()
             pdf.save(out)
     return out.getvalue()
 
 
 def clinic_cover(clinic_name: str, meeting: Meeting, cluster_name: str, handout_pages: int, lang: str) -> bytes:
-    """The confidential cover sheet that opens a clinic's sealed section (front, and an intentionally blank
-    back): whose material it is, that it is for that clinic only, and how many pages follow."""
+    """The confidential cover page that opens a clinic's sealed section: whose material it is, that it is for
+    that clinic only, and how many pages follow. The handout starts on its back: lying face up, the sheet
+    shows only the cover; the section is padded to whole sheets after the handout."""
     buffer = io.BytesIO()
     canv = _canvas(buffer, tr("Cover sheet", lang), lang)
     y = PAGE_HEIGHT - 40 * mm
@@ -105,16 +120,16 @@ def clinic_cover(clinic_name: str, meeting: Meeting, cluster_name: str, handout_
     y = _paragraph(canv, _esc(clinic_name), "title", y)
     y = _paragraph(canv, _esc(f"{cluster_name} · {meeting.title} · {format_date(meeting.date, lang)}"),
                    "subtitle", y)
+    sheets = (handout_pages + 2) // 2   # this cover and the handout, double-sided
     text = [tr("This section is for this clinic only. Hand it over in an envelope or in person; do not leave it "
                "on the table with the group material.", lang),
-            tr("It holds {pages} pages ({sheets} sheets printed double-sided), after this cover sheet.", lang,
-               pages=handout_pages, sheets=(handout_pages + 1) // 2),
+            tr("Its {pages} pages begin on the back of this cover; with the cover they fill {sheets} sheets printed "
+               "double-sided.", lang, pages=handout_pages, sheets=sheets),
             tr("Its pages show which code the clinic has today: whoever reads them learns that code.", lang)]
     for line in text:
         y = _paragraph(canv, _esc(line), "body", y - 4)
     _footer(canv, personal_footer(clinic_name, lang))
     canv.showPage()
-    _blank_back(canv, lang, personal_footer(clinic_name, lang))
     canv.save()
     return buffer.getvalue()
 

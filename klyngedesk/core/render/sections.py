@@ -132,7 +132,7 @@ def half_width() -> float:
     return (CONTENT_WIDTH - GAP) / 2
 
 
-def grid(cells: Sequence[Flowable | list[Flowable]]) -> Flowable:
+def grid(cells: Sequence[Flowable | list[Flowable]], pad: float = 10) -> Flowable:
     """Half-width cells two by two (a row per pair); a single cell is returned as it is."""
     if len(cells) == 1 and not isinstance(cells[0], list):
         return cells[0]
@@ -141,7 +141,7 @@ def grid(cells: Sequence[Flowable | list[Flowable]]) -> Flowable:
     table = Table(rows, colWidths=[half + GAP, half], hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
-                               ("BOTTOMPADDING", (0, 0), (-1, -1), 10)]))
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), pad)]))
     return table
 
 

@@ -231,7 +231,7 @@ def personal_summary(materials: Sequence[TopicMaterial], own: dict[str, OwnFigur
                          wording.rank_text(mine.rank, mine.n_ranked, lang, line.direction),
                          change_cell(mine.change, lang) if material.table.compare else "–",
                          limits_word(mine, lang)])
-    widths = [100, 72, 70, 50, 50, 80, 60]
+    widths = [124, 68, 66, 40, 56, 84, 44]   # the indicator column wide enough for its longest word
     widths[0] = CONTENT_WIDTH - sum(widths[1:])
     return [OutlineEntry(tr("Your summary", lang), 0), p(tr("Your summary", lang), "h2"),
             p(tr("This handout is for your clinic only: your own figures in full, also when they are small. The other "
