@@ -24,7 +24,8 @@ _OPTIONS_WITH_VALUE = frozenset({"--lang"})
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The whole parser; with `only` (a command) just that command's, so that a run imports only its module
-    (pandas, reportlab, openpyxl ... load when a command needs them, not for every command)."""
+    (pandas, reportlab, openpyxl ... load when a command needs them, not for every command); with "" none
+    (the window opens: no command module is needed)."""
     parser = KlyngeParser(
         prog="klyngedesk",
         description=tr("KlyngeDesk: the quality-cluster coordinator's desk. Without a command the program "
@@ -35,7 +36,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--selftest", action="store_true",
                         help=tr("headless check: demo cluster, import, pack; prints one line"))
     sub = parser.add_subparsers(dest="command", metavar=tr("COMMAND"))
-    for name in COMMAND_MODULES if only is None else (f"cmd_{only}",):
+    for name in COMMAND_MODULES if only is None else (f"cmd_{only}",) if only else ():
         importlib.import_module(f"klyngedesk.cli.{name}").register(sub)
     for command in sub.choices.values():  # `klyngedesk inspect F --lang en` works as well as before the command
         if "--lang" not in command._option_string_actions:
@@ -66,6 +67,19 @@ def _command_word(argv: list[str]) -> str | None:
         elif not arg.startswith("-"):
             return arg if arg in COMMANDS else None
     return None
+
+
+def _window_only(argv: list[str]) -> bool:
+    """True when argv only holds options for the window (--demo, --lang da): no command, no help."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _OPTIONS_WITH_VALUE:
+            skip = True
+        elif arg in ("-h", "--help") or not arg.startswith("-"):
+            return False
+    return True
 
 
 def _project_to_open(argv: list[str]) -> str | None:
@@ -100,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     project_to_open = _project_to_open(argv)
     if project_to_open:
         argv.remove(project_to_open)
-    parser = build_parser(_command_word(argv))
+    parser = build_parser("" if _window_only(argv) else _command_word(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:

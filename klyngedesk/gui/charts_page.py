@@ -37,6 +37,7 @@ from klyngedesk.gui.chart_view import ChartView
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.error_dialog import error_text
 from klyngedesk.gui.round_default import RoundChooser, rounds_with_data
+from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.value_details import hint_html
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -44,9 +45,10 @@ log = logging.getLogger(__name__)
 
 
 class ChartsPage(QWidget):
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, reader: TaskRunner | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        self.reader = reader
         lang = self._lang = ctx.lang
         self._project: Project | None = None
         self._table: AnonymisedTable | None = None

@@ -30,7 +30,7 @@ from klyngedesk.gui.error_dialog import error_text, show_error
 from klyngedesk.gui.indicator_table_model import IndicatorTableModel
 from klyngedesk.gui.latest_fetch import LatestFetch
 from klyngedesk.gui.long_names import cap_row_header
-from klyngedesk.gui.round_default import RoundChooser, newest_round_with_data, round_note
+from klyngedesk.gui.round_default import RoundChooser, round_note, rounds_with_data
 from klyngedesk.gui.round_dialog import RoundDialog
 from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.undo import push_or_explain
@@ -56,7 +56,7 @@ class DataRound:
     note: str
 
 
-def read_round(project: Project, topic: str, period: str, lang: str) -> DataRound:
+def read_round(project: Project, topic: str, period: str, lang: str, found: list[str] | None = None) -> DataRound:
     """The values behind every cell of the round, fetched once and indexed by (clinic, measure)."""
     snap = snapshot(project, [(topic, period)])
     topic_obj = snap.topic(topic)
@@ -65,7 +65,7 @@ def read_round(project: Project, topic: str, period: str, lang: str) -> DataRoun
     return DataRound(topic, period, {c.key: c.shown_name for c in snap.clinics}, {c.key: c.name for c in snap.clinics},
                      list(topic_obj.indicators),
                      inputs_from(snap, topic, period), values, rows, {m.key: m.title for m in topic_obj.measures},
-                     round_note(project, topic, period, lang))
+                     round_note(project, topic, period, lang, found))
 
 
 class DataPage(QWidget):
@@ -185,8 +185,9 @@ class DataPage(QWidget):
         last = self.period_box.itemData(self.period_box.count() - 1)
 
         def work() -> DataRound:
-            chosen = (newest_round_with_data(project, topic) or last) if newest else period
-            return read_round(project, topic, chosen, lang)
+            found = rounds_with_data(project, topic)
+            chosen = ((found[-1] if found else last) if newest else period)
+            return read_round(project, topic, chosen, lang, found)
 
         self.fetch.request(work, self._show_round, self._read_failed, small=self._small, name="data page")
 

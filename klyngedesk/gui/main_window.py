@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, Signal
 from PySide6.QtGui import (
@@ -26,27 +27,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from klyngedesk.core.demo import build_demo
 from klyngedesk.core.store import Project
-from klyngedesk.gui.about_dialog import show_about
 from klyngedesk.gui.charts_page import ChartsPage
 from klyngedesk.gui.clinics_page import ClinicsPage
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.data_page import DataPage
-from klyngedesk.gui.guide_dialog import GuideDialog
 from klyngedesk.gui.import_history_page import ImportHistoryPage
-from klyngedesk.gui.import_wizard import ImportWizard
 from klyngedesk.gui.keyboard import free_tab_key, name_for_screen_readers, page_actions
 from klyngedesk.gui.meetings_page import MeetingsPage
-from klyngedesk.gui.new_cluster_wizard import NewClusterWizard
-from klyngedesk.gui.presentation import PresentationWindow, slides_for
-from klyngedesk.gui.settings_dialog import SettingsDialog
 from klyngedesk.gui.storage_check import storage_warning
 from klyngedesk.gui.tasks import TaskRunner
-from klyngedesk.gui.template_dialog import TemplateDialog
 from klyngedesk.gui.topics_page import TopicsPage
 from klyngedesk.gui.welcome_page import WelcomePage
 from klyngedesk.i18n import KlyngeError, tr
+
+if TYPE_CHECKING:  # the dialogs, the wizards and presentation mode are imported when first opened
+    from klyngedesk.gui.guide_dialog import GuideDialog
+    from klyngedesk.gui.import_wizard import ImportWizard
+    from klyngedesk.gui.new_cluster_wizard import NewClusterWizard
+    from klyngedesk.gui.presentation import PresentationWindow
+    from klyngedesk.gui.settings_dialog import SettingsDialog
+    from klyngedesk.gui.template_dialog import TemplateDialog
 
 DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".tsv")
 
@@ -74,16 +75,14 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage(lang)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("project_tabs")
-        self.clinics_page = ClinicsPage(ctx)
-        self.data_page = DataPage(ctx, self.reader)
-        self.history_page = ImportHistoryPage(ctx)
-        self.charts_page = ChartsPage(ctx)
-        self.meetings_page = MeetingsPage(ctx)
-        self.meetings_page.pack.runner = self.runner
-        self.meetings_page.presentation_requested.connect(self.present)
-        self.topics_page = TopicsPage(ctx)
-        self.pages: list = [self.clinics_page, self.data_page, self.history_page, self.charts_page,
-                            self.meetings_page, self.topics_page]
+        meetings = MeetingsPage(ctx)
+        meetings.pack.runner = self.runner
+        meetings.presentation_requested.connect(self.present)
+        # The pages as built; `clinics_page` etc. give them loaded (see _loaded): a page reads the project
+        # when it is shown or used, not when the project opens.
+        self.pages: list = [ClinicsPage(ctx), DataPage(ctx, self.reader), ImportHistoryPage(ctx),
+                            ChartsPage(ctx, self.reader), meetings, TopicsPage(ctx)]
+        self._stale: set[int] = set()
         for page in self.pages:
             page.undo_stack = self.undo_stack
         self.page_titles = [tr("Clinics", lang), tr("Data", lang), tr("Imports", lang), tr("Charts", lang),
@@ -113,7 +112,8 @@ class MainWindow(QMainWindow):
         self.welcome.open_requested.connect(self.choose_and_open)
         self.welcome.demo_requested.connect(self.open_demo)
         self.welcome.recent_chosen.connect(self.open_project)
-        self.history_page.import_button.clicked.connect(self.choose_files_to_import)
+        self.pages[2].import_button.clicked.connect(self.choose_files_to_import)
+        self.tabs.currentChanged.connect(lambda _i: self._load_shown())
         ctx.holder.data_changed.connect(self.reload_pages)
         self._refresh_recent()
         self._update_title()
@@ -200,8 +200,13 @@ class MainWindow(QMainWindow):
         self.guide_action = self._action("&User guide", self.open_guide, QKeySequence.StandardKey.HelpContents)
         help_menu.addAction(self.guide_action)
         self.about_action = QAction(tr("&About KlyngeDesk", lang), self)
-        self.about_action.triggered.connect(lambda: show_about(self, lang))
+        self.about_action.triggered.connect(self._about)
         help_menu.addAction(self.about_action)
+
+    def _about(self) -> None:
+        from klyngedesk.gui.about_dialog import show_about
+
+        show_about(self, self.ctx.lang)
 
     def _step_page(self, step: int) -> None:
         if self.stack.currentWidget() is self.project_view:
@@ -226,6 +231,8 @@ class MainWindow(QMainWindow):
 
     # --- opening -------------------------------------------------------------------------
     def new_cluster(self) -> NewClusterWizard:
+        from klyngedesk.gui.new_cluster_wizard import NewClusterWizard
+
         wizard = NewClusterWizard(self.ctx.lang, self)
         wizard.accepted.connect(lambda: wizard.created_path and self.open_project(str(wizard.created_path)))
         self.wizard = wizard
@@ -239,6 +246,8 @@ class MainWindow(QMainWindow):
             self.open_project(path)
 
     def open_demo(self) -> None:
+        from klyngedesk.core.demo import build_demo
+
         folder = Path(tempfile.mkdtemp(prefix="klyngedesk-demo-"))
         self.open_project(str(build_demo(folder / "Demoklynge.klynge")), remember=False)
 
@@ -263,11 +272,49 @@ class MainWindow(QMainWindow):
         return True
 
     def reload_pages(self) -> None:
-        project = self.ctx.holder.project
-        if project is None:
+        """The project changed: the page on screen reads it again now, every other page when it is shown."""
+        if self.ctx.holder.project is None:
             return
-        for page in self.pages:
+        self._stale = set(range(len(self.pages)))
+        self._load_shown()
+
+    def _load_shown(self) -> None:
+        page = self.tabs.currentWidget()
+        if page in self.pages:
+            self._loaded(page)
+
+    def _loaded(self, page):
+        """The page, after it has read the open project if it has not since the project last changed."""
+        index = self.pages.index(page)
+        project = self.ctx.holder.project
+        if index in self._stale and project is not None:
+            self._stale.discard(index)
             page.load(project)
+        return page
+
+    @property
+    def clinics_page(self):
+        return self._loaded(self.pages[0])
+
+    @property
+    def data_page(self):
+        return self._loaded(self.pages[1])
+
+    @property
+    def history_page(self):
+        return self._loaded(self.pages[2])
+
+    @property
+    def charts_page(self):
+        return self._loaded(self.pages[3])
+
+    @property
+    def meetings_page(self):
+        return self._loaded(self.pages[4])
+
+    @property
+    def topics_page(self):
+        return self._loaded(self.pages[5])
 
     def close_project(self) -> None:
         self.undo_stack.clear()
@@ -277,6 +324,8 @@ class MainWindow(QMainWindow):
         self._update_title()
 
     def open_settings(self) -> SettingsDialog:
+        from klyngedesk.gui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.ctx, self)
         dialog.accepted.connect(self.reload_pages)
         self.wizard = dialog
@@ -284,6 +333,8 @@ class MainWindow(QMainWindow):
         return dialog
 
     def open_guide(self) -> GuideDialog:
+        from klyngedesk.gui.guide_dialog import GuideDialog
+
         dialog = GuideDialog(self.ctx.lang, self)
         self.wizard = dialog
         dialog.show()
@@ -293,6 +344,8 @@ class MainWindow(QMainWindow):
         project = self.ctx.holder.project
         if project is None:
             return None
+        from klyngedesk.gui.template_dialog import TemplateDialog
+
         dialog = TemplateDialog(project, self.ctx.lang, self.ctx.folder("templates"), self)
         self.wizard = dialog
         dialog.open()
@@ -316,6 +369,8 @@ class MainWindow(QMainWindow):
         if self.import_wizard is not None and self.import_wizard.isVisible():
             self.import_wizard.add_files(paths)
             return self.import_wizard
+        from klyngedesk.gui.import_wizard import ImportWizard
+
         wizard = ImportWizard(self.ctx, self.runner, self.undo_stack, paths, self)
         wizard.committed.connect(self._imported)
         self.import_wizard = wizard
@@ -341,6 +396,8 @@ class MainWindow(QMainWindow):
         if project is None:
             return None
         try:
+            from klyngedesk.gui.presentation import PresentationWindow, slides_for
+
             slides = slides_for(project, meeting)
         except KlyngeError as error:
             QMessageBox.information(self, tr("Presentation mode", self.ctx.lang), error.message(self.ctx.lang))

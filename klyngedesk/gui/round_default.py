@@ -20,12 +20,14 @@ def newest_round_with_data(project: Project, topic: str) -> str | None:
     return found[-1] if found else None
 
 
-def round_note(project: Project, topic: str | None, period: str | None, lang: str) -> str:
-    """A sentence for beside the round box: why this round is shown, or that it has no data yet."""
+def round_note(project: Project, topic: str | None, period: str | None, lang: str,
+               found: list[str] | None = None) -> str:
+    """A sentence for beside the round box: why this round is shown, or that it has no data yet (`found`:
+    rounds_with_data for the topic, when the caller has it already)."""
     if topic is None or period is None:
         return ""
     labels = {p.key: period_label(p.label, lang) for p in project.periods()}
-    found = rounds_with_data(project, topic)
+    found = rounds_with_data(project, topic) if found is None else found
     if not found:
         return tr("No round has data for this topic yet: import the clinics' files.", lang)
     if period not in found:
