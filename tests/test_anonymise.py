@@ -476,11 +476,19 @@ def test_stored_draws_do_not_follow_the_name_order(demo_project, monkeypatch) ->
 
 
 def test_group_output_leaves_out_sums_over_hidden_clinics(demo_project) -> None:
+    """phi and tau^2 (sums over every clinic) stay out; the median, quartiles and range are over every clinic,
+    hidden ones too, but a hidden clinic's value is never printed exactly: a range end becomes a bound."""
     table = anonymised_table(demo_project, "2026-03", "smerter")
     assert all(set(ind.overdispersion) == {"adjusted", "adjustment", "method"} for ind in table.indicators)
-    ind = table.indicator("morfin_pr1000")
+    full = collate(demo_project, "smerter", table.period, table.compare)
+    ind, truth = table.indicator("morfin_pr1000"), full.indicator("morfin_pr1000")
     shown = sorted(r.value for r in ind.rows if r.value is not None)
-    assert ind.minimum == shown[0] and ind.maximum == shown[-1]
+    everyone = sorted(r.value for r in truth.rows if r.value is not None)
+    assert everyone[0] < shown[0]                      # the lowest clinic is hidden ...
+    assert ind.minimum_below and everyone[0] < ind.minimum <= shown[0] and ind.minimum != everyone[0]
+    assert ind.maximum == shown[-1] == round(everyone[-1], 1) and not ind.maximum_above
+    assert ind.summary_step and abs(ind.median - truth.median) <= ind.summary_step / 2 + 1e-9
+    assert abs(float(np.median(shown)) - truth.median) > ind.summary_step / 2   # the shown-only median is off
 
 
 def test_cli_contract_counts_are_null_exactly_where_suppressed(demo_path, capsys) -> None:

@@ -156,7 +156,9 @@ def test_cli_collate_json_has_the_contract_keys(demo_path, capsys) -> None:
     row = ind["rows"][0]
     assert {"clinic", "code", "numerator", "denominator", "value", "ci_low", "ci_high", "suppressed", "funnel",
             "flag", "baseline_value", "change_relative"} <= set(row)
-    assert set(row["funnel"]) == {"l95", "u95", "l998", "u998"}
+    # the limits in use, and (antibiotics are overdispersed: adjusted) the exact 99.8 % limits drawn beside them
+    assert set(row["funnel"]) == {"l95", "u95", "l998", "u998", "plain_l998", "plain_u998"}
+    assert ind["adjusted"] and row["funnel"]["plain_u998"] < row["funnel"]["u998"]
     assert all(r["flag"] in (None, "above_998", "below_998", "above_95", "below_95") for r in ind["rows"])
 
 

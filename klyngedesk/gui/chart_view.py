@@ -285,10 +285,10 @@ class ChartView(QWidget):
     def _funnel(self, spec: FunnelChart) -> None:
         legend = self._legend()
         for limit in spec.limits:
-            role = "limit95" if limit.level == "95" else "limit998"
-            dash = (4, 3) if limit.level == "95" else ()
-            self.plot.plot(limit.x, limit.upper, pen=_pen(role, 1.5, dash), name=limit.label)
-            self.plot.plot(limit.x, limit.lower, pen=_pen(role, 1.5, dash))
+            dash = {"limit95": (4, 3), "limit_plain": (1, 2)}.get(limit.role, ())
+            width = 1.0 if limit.unadjusted else 1.5
+            self.plot.plot(limit.x, limit.upper, pen=_pen(limit.role, width, dash), name=limit.label)
+            self.plot.plot(limit.x, limit.lower, pen=_pen(limit.role, width, dash))
             self._texts.append(limit.label)
         centre = pg.InfiniteLine(spec.centre, angle=0, pen=_pen("pooled", 1.5, LINE_DASHES["pooled"]))
         self.plot.addItem(centre)

@@ -1,8 +1,9 @@
-"""The settings dialog: language, small-number threshold, code scheme and the usual folders."""
+"""The settings dialog: language, small-number threshold, code scheme, funnel adjustment and the usual folders."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from klyngedesk.core.settings import CODE_SCHEME, THRESHOLD, UserDefaults
+from klyngedesk.core.settings import CODE_SCHEME, OVERDISPERSION, THRESHOLD, UserDefaults, resolve
 from klyngedesk.gui.context import AppContext
 from klyngedesk.i18n import tr
 
@@ -46,12 +47,20 @@ class SettingsDialog(QDialog):
         self.code_scheme.addItem(tr("Letters (A, B, C …)", lang), "letters")
         self.code_scheme.addItem(tr("Numbers (1, 2, 3 …)", lang), "numbers")
         self.code_scheme.setCurrentIndex(max(0, self.code_scheme.findData(ctx.code_scheme())))
+        # FunnelPlotR's default: limits adjusted where the practices vary more than chance explains
+        self.overdispersion = QCheckBox(tr("Adjust the funnel limits for &overdispersion (recommended)", lang))
+        self.overdispersion.setObjectName("overdispersion")
+        self.overdispersion.setChecked(resolve(OVERDISPERSION, ctx.holder.project))
+        self.overdispersion.setToolTip(tr("When the practices vary more than chance can explain, the funnel limits "
+                                          "are widened for it (Spiegelhalter 2005), as FunnelPlotR does. Switched "
+                                          "off, the handout says so and more clinics fall outside.", lang))
         self.import_folder = self._folder_row("folders/import", tr("Choose the folder for incoming files", lang))
         self.pack_folder = self._folder_row("folders/packs", tr("Choose the folder for meeting packs", lang))
         form = QFormLayout()
         form.addRow(tr("&Language", lang), self.language)
         form.addRow(tr("Small-number &threshold", lang), self.threshold)
         form.addRow(tr("&Code scheme", lang), self.code_scheme)
+        form.addRow(tr("Funnel limits", lang), self.overdispersion)
         form.addRow(tr("Folder for &incoming files", lang), self.import_folder[0])
         form.addRow(tr("Folder for meeting &packs", lang), self.pack_folder[0])
         self.restart_note = QLabel(tr("A new language takes effect when KlyngeDesk starts next time.", lang))
@@ -99,10 +108,16 @@ class SettingsDialog(QDialog):
         user = UserDefaults()          # the defaults every new project uses, in the GUI and the CLI alike
         user.set(THRESHOLD, self.threshold.value())
         user.set(CODE_SCHEME, str(self.code_scheme.currentData()))
+        adjust = self.overdispersion.isChecked()
+        changed = adjust != resolve(OVERDISPERSION, self.ctx.holder.project)
+        if changed:                    # only a changed choice becomes the default (the built-in one is on)
+            user.set(OVERDISPERSION, adjust)
         settings.setValue("folders/import", self.import_folder[1].text().strip())
         settings.setValue("folders/packs", self.pack_folder[1].text().strip())
         project = self.ctx.holder.project
         if project is not None and not project.readonly:
             project.set_setting(THRESHOLD.key, self.threshold.value())
             project.set_setting(CODE_SCHEME.key, self.code_scheme.currentData())
+            if changed:
+                project.set_setting(OVERDISPERSION.key, adjust)
         super().accept()

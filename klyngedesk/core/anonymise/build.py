@@ -12,6 +12,15 @@ from klyngedesk.core.anonymise.audit import Breach, audit
 from klyngedesk.core.anonymise.codes import consenting_names, meeting_codes
 from klyngedesk.core.anonymise.disclosure import Disclosure, build_disclosure, cell_key, cell_parts
 from klyngedesk.core.anonymise.leak import check_no_leak
+from klyngedesk.core.anonymise.summaries import (
+    WITHHELD,
+    GroupSummary,
+    add_summary_relations,
+    coarser,
+    first_step,
+    group_summary,
+    nice_step,
+)
 from klyngedesk.core.anonymise.suppression import Suppression, SuppressionProblem, suppress
 from klyngedesk.core.anonymise.types import (
     DECILES,
@@ -159,8 +168,9 @@ def anonymise(table: IndicatorTable, codes: dict[str, str], *, meeting: str, nam
               rounds: Sequence[IndicatorTable] = ()) -> AnonymisedTable:
     """Replace clinic keys by codes (or by name for consenting clinics in `named`: key -> display name),
     suppress counts under `threshold` with complementary suppression (totals, other clinics, before/after
-    differences, composition remainders), show list sizes as bands/hidden/exact, and recompute the
-    cluster median/quartiles/min/max over the rows shown. `lang` is the language of the texts it adds (a
+    differences, composition remainders), show list sizes as bands/hidden/exact, and give the
+    cluster median/quartiles/range over every clinic, hidden ones too, no finer than the audit allows
+    (see summaries.py). `lang` is the language of the texts it adds (a
     composition's "others"; None = the current language). Pure function: no project access.
 
     With `audited` (the default) the result is audited with the attacker's linear program over this
@@ -204,17 +214,33 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     also_withheld: set = set()
     breaches: list[Breach] = []
     hint = None
+    summary_steps: dict[str, float] = {}
+    blank: set[str] = set()          # indicators whose summaries resting on hidden values are left out
+    summaries_on = not audited       # the counts' pattern is audited first, as if no summary were printed
+    sup = suppress(problem)
     for _ in range(MAX_AUDIT_ROUNDS):
-        sup = suppress(problem, also_hidden=also_hidden, also_withheld=also_withheld)
+        if not summaries_on:
+            sup = suppress(problem, also_hidden=also_hidden, also_withheld=also_withheld)
+        keys = set(blank) if summaries_on else {ind.key for ind in table.indicators}
+        summaries = _summaries(table, sup, steps, summary_steps, keys)
         result = _table(table, sup, codes, named, threshold, list_size_display, lang, meeting, steps, named_before,
-                        rounds)
+                        summaries, rounds)
         disclosure = build_disclosure(table, result, codes, _other_rounds(table, rounds))
+        # The median, quartiles and range rest on hidden clinics' values too: the audit sees what they tell.
+        summary_cells = {ind.key: add_summary_relations(disclosure, ind, summaries[ind.key], table.period)
+                         for ind in table.indicators}
         if not audited:
             return result, disclosure, []
         breaches = audit([*earlier, disclosure], first_only=True, hint=hint)
         if not breaches:
-            return result, disclosure, []
+            if summaries_on:
+                return result, disclosure, []
+            summaries_on = True      # the pattern holds: now print the summaries as finely as it allows
+            continue
         hint = breaches[0].target.terms[0][0]
+        if summaries_on:   # the pattern held without them: the summaries narrow it, print them coarser
+            _coarsen_summaries(breaches, summary_cells, summaries, summary_steps, blank, table)
+            continue
         mended = False
         for breach in breaches:   # one reader's breaches in one part of the model: mend them in one go
             if breach.target.kind == "size" and mended:
@@ -225,20 +251,42 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     return result, disclosure, audit([*earlier, disclosure])
 
 
+def _summaries(table: IndicatorTable, sup: Suppression, steps: dict[str, float],
+               summary_steps: dict[str, float], blank: set[str]) -> dict[str, GroupSummary]:
+    """Each indicator's median, quartiles and range over every clinic (see summaries.py), at the step the
+    audit has reached (first: one count's worth of the hidden clinics they rest on); for the indicators in
+    `blank` the summaries resting on hidden values are left out."""
+    out = {}
+    for ind in table.indicators:
+        hidden = {r.clinic for r in ind.rows if _row_hidden(ind, r, sup, "cur")}
+        step = summary_steps.get(ind.key)
+        if step is None:
+            step = first_step(ind, hidden, steps.get(ind.key))
+        out[ind.key] = group_summary(ind, hidden, steps.get(ind.key), step, blank=ind.key in blank)
+    return out
+
+
+def _coarsen_summaries(breaches: list[Breach], cells: dict[str, set[str]], summaries: dict[str, GroupSummary],
+                       summary_steps: dict[str, float], blank: set[str], table: IndicatorTable) -> None:
+    """One step coarser for the summaries the breached quantities appear in (all that tell anything about a
+    hidden value when none does directly); past the spread of the values they are withheld, then blanked."""
+    target = {c for b in breaches for c, _ in b.target.terms}
+    telling = [k for k, c in cells.items() if c and k not in blank]
+    for key in [k for k in telling if cells[k] & target] or telling:
+        step = summaries[key].step
+        if step is None or step == WITHHELD:
+            blank.add(key)
+        else:
+            summary_steps[key] = coarser(step, (r.value for r in table.indicator(key).rows if r.value is not None))
+    if not telling:    # nothing printed tells about a hidden value any more: nothing left to coarsen
+        blank.update(cells)
+
+
 def _first_step(ind: IndicatorResult) -> float:
     """Rates per list size are printed to 0.1 (or 1/1000 of the largest value) at most: an unrounded rate
     of a count over a list size gives both back as a fraction. The audit coarsens from there."""
     top = max((v for r in ind.rows for v in (r.ci_high, r.value, r.baseline_value) if v), default=0.0)
     return nice_step(max(0.1, top / 1000))
-
-
-def nice_step(at_least: float) -> float:
-    """The smallest step of the 1-2-5 series (0.1, 0.2, 0.5, 1, 2, ...) that is at least `at_least`."""
-    step = 0.1
-    while step < at_least - 1e-12:
-        step = {1: 2, 2: 5, 5: 10}[int(round(step / 10 ** math.floor(math.log10(step) + 1e-9)))] \
-            * 10 ** math.floor(math.log10(step) + 1e-9)
-    return step
 
 
 def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, sup: Suppression,
@@ -312,9 +360,11 @@ def _hide_near(breach: Breach, table: IndicatorTable, problem: SuppressionProble
 
 def _table(table: IndicatorTable, sup: Suppression, codes: dict[str, str], named: dict[str, str], threshold: int,
            list_size_display: str, lang: str | None, meeting: str, steps: dict[str, float],
-           named_before: set[tuple[str, str, str]], rounds: Sequence[IndicatorTable] = ()) -> AnonymisedTable:
+           named_before: set[tuple[str, str, str]], summaries: dict[str, GroupSummary],
+           rounds: Sequence[IndicatorTable] = ()) -> AnonymisedTable:
     indicators = tuple(_indicator(ind, sup, codes, named, list_size_display, table.compare, steps.get(ind.key),
-                                  any(p == table.compare and i == ind.key for p, i, _ in named_before))
+                                  any(p == table.compare and i == ind.key for p, i, _ in named_before),
+                                  summaries[ind.key])
                        for ind in table.indicators)
     if rounds:
         indicators = tuple(replace(a, trend=_trend(table, a, rounds, sup, codes, named_before)) for a in indicators)
@@ -340,7 +390,7 @@ def _row_hidden(ind: IndicatorResult, row: ClinicRow, sup: Suppression, rnd: str
 
 def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], named: dict[str, str],
                list_size_display: str, compare: str | None, step: float | None,
-               baseline_named_before: bool) -> AnonymisedIndicator:
+               baseline_named_before: bool, summary: GroupSummary) -> AnonymisedIndicator:
     has_baseline = compare is not None
     withheld = any(k[1] == ind.key for k in sup.withheld_totals if isinstance(k, tuple) and k[0] == "cur")
     base_withheld = any(k[1] == ind.key for k in sup.withheld_totals if isinstance(k, tuple) and k[0] == "base")
@@ -377,15 +427,14 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
     has = np.isfinite(values)
     ranks = min_rank(np.where(has, values, np.inf))
     rows = [_with_rank(r, int(ranks[i]) if has[i] else None) for i, r in enumerate(rows)]
-    shown = values[has]
-    q1, med, q3 = (float(v) for v in np.percentile(shown, [25, 50, 75])) if shown.size else (None, None, None)
     return AnonymisedIndicator(
         key=ind.key, title=ind.title, unit=ind.unit, direction=ind.direction, method=ind.method,
         # the pooled rate to the same step as the clinics' (unrounded, count / rate gives the total list size)
         pooled=None if withheld else _round(ind.pooled, step),
         pooled_ci_low=None if withheld else _round(ind.pooled_ci_low, step),
-        pooled_ci_high=None if withheld else _round(ind.pooled_ci_high, step), median=med, q1=q1, q3=q3,
-        minimum=float(shown.min()) if shown.size else None, maximum=float(shown.max()) if shown.size else None,
+        pooled_ci_high=None if withheld else _round(ind.pooled_ci_high, step), median=summary.median,
+        q1=summary.q1, q3=summary.q3, minimum=summary.minimum, maximum=summary.maximum,
+        minimum_below=summary.minimum_below, maximum_above=summary.maximum_above, summary_step=summary.printed_step,
         n_clinics=ind.n_clinics, references=ind.references, target=ind.target, rows=tuple(rows),
         # phi and tau^2 are sums over every clinic, hidden ones included: not shown to the group.
         # (the setting and the method name are no sums over clinics)
@@ -447,7 +496,8 @@ def _round(value: float | None, step: float | None) -> float | None:
 def _round_funnel(f: Funnel, step: float | None) -> Funnel:
     if not step:
         return f
-    return Funnel(*(_round(v, step) for v in (f.l95, f.u95, f.l998, f.u998)))  # type: ignore[arg-type]
+    return Funnel(*(_round(v, step) for v in (f.l95, f.u95, f.l998, f.u998, f.plain_l998,  # type: ignore[arg-type]
+                                               f.plain_u998)))
 
 
 def _round_change(c: Change | None, step: float | None) -> Change | None:
@@ -485,7 +535,10 @@ def _group_funnels(ind: IndicatorResult, sup: Suppression) -> dict[str, tuple[Fu
     f = funnel(num, den, "proportion" if ind.unit == "percent" else "rate", scale, overdispersion=True)
     values = np.array([r.value for r in shown] + [np.nan], dtype=float)
     flags = funnel_flags(values, f.l95, f.u95, f.l998, f.u998)
-    return {r.clinic: (Funnel(float(f.l95[i]), float(f.u95[i]), float(f.l998[i]), float(f.u998[i])),
+    plain = f.unadjusted or (f.l95, f.u95, f.l998, f.u998)
+    adjusted = bool(np.asarray(f.adjusted).all())
+    return {r.clinic: (Funnel(float(f.l95[i]), float(f.u95[i]), float(f.l998[i]), float(f.u998[i]),
+                              float(plain[2][i]) if adjusted else None, float(plain[3][i]) if adjusted else None),
                        FLAGS[int(flags[i])] or None) for i, r in enumerate(shown)}
 
 

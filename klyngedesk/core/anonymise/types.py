@@ -81,7 +81,9 @@ class RoundValues:
 
 @dataclass(frozen=True)
 class AnonymisedIndicator:
-    """An indicator for group material. Median/quartiles/min/max are over the rows shown with a value."""
+    """An indicator for group material. Median/quartiles/min/max are over every clinic with a value, hidden
+    ones included, rounded to `summary_step` where they rest on a hidden value (None where that would give
+    it away); with `minimum_below` / `maximum_above` the range end is a bound ("under X" / "over X")."""
 
     key: str
     title: str
@@ -108,6 +110,9 @@ class AnonymisedIndicator:
     baseline_hidden: bool = False    # per-clinic baselines left out (a clinic shown by name before, not now)
     # every round of the project up to this one, oldest first, when there are three or more (else empty)
     trend: tuple[RoundValues, ...] = ()
+    minimum_below: bool = False      # the lowest value is a hidden clinic's: `minimum` is an upper bound of it
+    maximum_above: bool = False      # the highest value is a hidden clinic's: `maximum` is a lower bound of it
+    summary_step: float | None = None  # median/quartiles/range ends resting on hidden values are rounded to this
 
 
 @dataclass(frozen=True)

@@ -289,7 +289,8 @@ def _rows(clinics: list[str], ind: Indicator, num: np.ndarray, den: np.ndarray, 
     none = [None] * n
     value, nums, dens = _floats(r["value"]), _floats(num), _floats(den)
     low, high = _floats(r["ci_low"]), _floats(r["ci_high"])
-    l95, u95, l998, u998 = (_floats(r[k]) for k in ("l95", "u95", "l998", "u998"))
+    l95, u95, l998, u998, p998, q998 = (_floats(r[k]) for k in ("l95", "u95", "l998", "u998", "plain_l998",
+                                                                  "plain_u998"))
     rank, implausible = _floats(r["rank"]), r["implausible"].tolist()
     flags = cast(list[Flag | None], [FLAGS[f] or None for f in r["flag"].tolist()])  # one cast, not one per row
     b_nums = _floats(b_num) if b_num is not None else none
@@ -309,7 +310,9 @@ def _rows(clinics: list[str], ind: Indicator, num: np.ndarray, den: np.ndarray, 
             ("denominator_changed", change is not None and "denominator_changed" in change.caution))
         quality = [q for q, on in checks if on]
         a, b, c, d = l95[j], u95[j], l998[j], u998[j]
-        funnel = (record(Funnel, {"l95": a, "u95": b, "l998": c, "u998": d}) if value[j] is not None and a is not None and b is not None
+        funnel = (record(Funnel, {"l95": a, "u95": b, "l998": c, "u998": d, "plain_l998": p998[j],
+                                  "plain_u998": q998[j]})
+                  if value[j] is not None and a is not None and b is not None
                   and c is not None and d is not None else None)
         position = rank[j]
         rows.append(record(ClinicRow, {

@@ -19,7 +19,7 @@ METHOD_BY_UNIT = {"percent": "wilson", "per1000": "poisson", "per_patient": "poi
 def compute(num: np.ndarray, den: np.ndarray, *, unit: str, scale: float, overdispersion: bool = True,
             confidence: float = 0.95) -> dict[str, np.ndarray]:
     """Everything numeric about clinics x indicators; NaN where unknown. Keys: value, ci_low, ci_high,
-    l95, u95, l998, u998, flag, rank, pooled, pooled_low, pooled_high, median, q1, q3, min, max, n, phi,
+    l95, u95, l998, u998, plain_l998, plain_u998 (the unadjusted 99.8 % limits where adjusted), flag, rank, pooled, pooled_low, pooled_high, median, q1, q3, min, max, n, phi,
     tau2, adjusted, implausible. Summary keys keep the clinic axis with length 1. Funnel limits and flags
     are FunnelPlotR's defaults: adjusted for overdispersion where phi > 1 when `overdispersion` is True."""
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
@@ -30,7 +30,7 @@ def compute(num: np.ndarray, den: np.ndarray, *, unit: str, scale: float, overdi
         total = np.nansum(value, -1, keepdims=True)
         plow, phigh = poisson_ci(total, confidence)
         nan = np.full(num.shape, np.nan)
-        fun = {"l95": nan, "u95": nan, "l998": nan, "u998": nan, "pooled": total,
+        fun = {"l95": nan, "u95": nan, "l998": nan, "u998": nan, "plain_l998": nan, "plain_u998": nan, "pooled": total,
                "phi": np.full(total.shape, np.nan), "tau2": np.full(total.shape, np.nan),
                "adjusted": np.zeros(total.shape, dtype=bool)}
     else:
@@ -58,7 +58,9 @@ def compute(num: np.ndarray, den: np.ndarray, *, unit: str, scale: float, overdi
             with np.errstate(divide="ignore", invalid="ignore"):
                 plow, phigh = plow / td, phigh / td
         plow, phigh = plow * scale, phigh * scale
+        plain = f.unadjusted or (f.l95, f.u95, f.l998, f.u998)
         fun = {"l95": f.l95, "u95": f.u95, "l998": f.l998, "u998": f.u998, "pooled": f.pooled,
+               "plain_l998": np.where(f.adjusted, plain[2], np.nan), "plain_u998": np.where(f.adjusted, plain[3], np.nan),
                "phi": f.phi, "tau2": f.tau2, "adjusted": f.adjusted}
     has = np.isfinite(value)
     with warnings.catch_warnings():
@@ -69,7 +71,8 @@ def compute(num: np.ndarray, den: np.ndarray, *, unit: str, scale: float, overdi
     rank = np.where(has, rank, np.nan)
     flag = funnel_flags(value, fun["l95"], fun["u95"], fun["l998"], fun["u998"])
     return {"value": value, "ci_low": np.where(has, low, np.nan), "ci_high": np.where(has, high, np.nan),
-            **{k: fun[k] for k in ("l95", "u95", "l998", "u998", "pooled", "phi", "tau2", "adjusted")},
+            **{k: fun[k] for k in ("l95", "u95", "l998", "u998", "plain_l998", "plain_u998", "pooled", "phi", "tau2",
+                                   "adjusted")},
             "flag": flag, "rank": rank, "pooled_low": plow, "pooled_high": phigh, "median": median, "q1": q1,
             "q3": q3, "min": vmin, "max": vmax, "n": has.sum(-1, keepdims=True), "implausible": implausible}
 

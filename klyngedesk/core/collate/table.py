@@ -20,12 +20,17 @@ QualityFlag = Literal["missing", "suppressed_at_source", "implausible", "denomin
 
 @dataclass(frozen=True)
 class Funnel:
-    """Funnel control limits around the pooled value for one clinic's denominator, in the indicator's unit."""
+    """Funnel control limits around the pooled value for one clinic's denominator, in the indicator's unit.
+
+    l95 ... u998 are the limits in use (flags are against them). Where they are adjusted for overdispersion,
+    `plain_l998` / `plain_u998` are the unadjusted (exact) 99.8 % limits, drawn beside them; else None."""
 
     l95: float
     u95: float
     l998: float
     u998: float
+    plain_l998: float | None = None
+    plain_u998: float | None = None
 
 
 @dataclass(frozen=True)
@@ -249,6 +254,9 @@ def summary_json(ind) -> dict:
         "overdispersion_adjustment": ind.overdispersion.get("adjustment"),
         "change_method": ind.change.method if ind.change else None,
         "too_few_to_conclude": "few_clinics" in ind.quality,
+        # group material: a range end that is a hidden clinic's value is a bound ("min" is "under", "max" "over")
+        "min_below": bool(getattr(ind, "minimum_below", False)), "max_above": bool(getattr(ind, "maximum_above", False)),
+        "summary_step": getattr(ind, "summary_step", None), "summary_clinics": ind.n_clinics,
     }
 
 

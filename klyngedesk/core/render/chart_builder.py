@@ -210,9 +210,16 @@ def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
                     smooth_limit(limits, lambda f, hi=hi: getattr(f, hi), ind.pooled, xs, ceiling))
         for level, label, lo, hi in (("95", tr("95% limit", lang), "l95", "u95"),
                                      ("99.8", tr("99.8% limit", lang), "l998", "u998")))
+    plain = [(n, f) for n, f in limits if f.plain_l998 is not None and f.plain_u998 is not None]
+    if len(plain) == len(limits):   # adjusted for overdispersion: the exact limit beside it, secondary
+        curves = (*curves, FunnelLimit(
+            "99.8", tr("99.8% limit without the adjustment", lang), xs,
+            smooth_limit(plain, lambda f: f.plain_l998, ind.pooled, xs, ceiling),
+            smooth_limit(plain, lambda f: f.plain_u998, ind.pooled, xs, ceiling), unadjusted=True))
     return FunnelChart(tr("Funnel plot: value against the size of the denominator", lang), x_axis, y_axis,
                        ind.pooled, tr("Cluster as a whole {value}", lang, value=wording.number(ind.pooled, unit, lang)),
                        curves, tuple(points), outside_label=tr("outside the 99.8% limit", lang),
+                       note=wording.funnel_sentence(ind.overdispersion, lang, any(c.unadjusted for c in curves)),
                        own_label=ctx.own_label, better_label=better_words(meta.direction, lang),
                        unlabelled_label=tr("Not labelled in the plot (value, denominator)", lang))
 

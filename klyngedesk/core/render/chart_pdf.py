@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.lib.colors import HexColor, white
 
 from klyngedesk.core.render.charts import (
+    LIMIT_DASHES,
     LINE_DASHES,
     ROLE_COLOURS,
     SEGMENT_COLOURS,
@@ -92,7 +93,7 @@ def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float
         yy = y - (rows - 1) * LEGEND_ROW
         if kind == "line":
             pen.line(x, yy + 2.5, x + 14, yy + 2.5, stroke=colour(role), width=1.2,
-                       dash=LINE_DASHES.get(role) or None)
+                       dash=LINE_DASHES.get(role) or LIMIT_DASHES.get(role) or None)
         elif kind == "marker":
             marker(pen, role, x + 7, yy + 2.8, 3.0)
         elif kind == "outside":
@@ -290,7 +291,7 @@ def _key_rows(entries: list[str], width: float) -> list[str]:
 def funnel(spec: FunnelChart, width: float, height: float = 185.0) -> ChartFlowable:
     register_fonts()
     legend = [("line", "pooled", spec.centre_label)] + [
-        ("line", "limit95" if lim.level == "95" else "limit998", lim.label) for lim in spec.limits]
+        ("line", lim.role, lim.label) for lim in spec.limits]
     if spec.own_label and any(p.highlight for p in spec.points):
         legend.append(("marker", "own", spec.own_label))
     if spec.outside_label:
@@ -339,10 +340,9 @@ def funnel(spec: FunnelChart, width: float, height: float = 185.0) -> ChartFlowa
     _text(pen, 0, y_top + 7, axis_label, size=TICK_SIZE, role="muted")
     pen.clip(x0, y_bottom, x1 - x0, y_top - y_bottom)
     for lim in spec.limits:
-        role = "limit95" if lim.level == "95" else "limit998"
         for ys in (lim.lower, lim.upper):
-            pen.polyline([pt(x, y) for x, y in zip(lim.x, ys, strict=True)], stroke=colour(role), width=0.9,
-                         dash=(3, 2) if lim.level == "95" else None)
+            pen.polyline([pt(x, y) for x, y in zip(lim.x, ys, strict=True)], stroke=colour(lim.role),
+                         width=0.7 if lim.unadjusted else 0.9, dash=LIMIT_DASHES[lim.role] or None)
     cy = pt(spec.x_axis.low, spec.centre)[1]
     pen.line(x0, cy, x1, cy, stroke=colour("pooled"), width=1.0, dash=LINE_DASHES["pooled"])
     pen.unclip()

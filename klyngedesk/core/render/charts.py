@@ -33,6 +33,7 @@ ROLE_COLOURS = {
     "outside": OKABE_ITO["vermillion"],   # outside the 99.8 % limit: a triangle (up: above, down: below)
     "limit95": "#7F8C99",
     "limit998": "#3A4A5A",
+    "limit_plain": "#5B6770",   # the unadjusted 99.8 % limit beside adjusted ones: thin and dotted
     "before": "#8A9BAD",
     "after": OKABE_ITO["blue"],
     "grid": "#E3E8EE",
@@ -49,6 +50,8 @@ SEGMENT_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["sky_blue"], OKABE_ITO["yellow"]
 # How each reference line is drawn: dash pattern in points (empty = solid).
 LINE_DASHES = {"median": (), "pooled": (4, 2), "region": (6, 3), "national": (2, 2), "target": (1, 2),
                "decile": (2.5, 2)}
+# How each funnel limit is drawn (legend and curve alike): 95 % dashed, 99.8 % solid, unadjusted dotted.
+LIMIT_DASHES = {"limit95": (3, 2), "limit998": (), "limit_plain": (0.8, 1.6)}
 
 LineRole = Literal["median", "pooled", "region", "national", "target"]
 Outside = Literal["above", "below"] | None
@@ -127,6 +130,12 @@ class FunnelLimit:
     x: tuple[float, ...]
     lower: tuple[float, ...]
     upper: tuple[float, ...]
+    unadjusted: bool = False    # the exact limit drawn beside overdispersion-adjusted ones (secondary)
+
+    @property
+    def role(self) -> str:
+        """The colour/dash role: "limit95", "limit998", or "limit_plain" for an unadjusted one."""
+        return "limit_plain" if self.unadjusted else "limit95" if self.level == "95" else "limit998"
 
 
 @dataclass(frozen=True)

@@ -202,16 +202,16 @@ def change_facts(table: AnonymisedTable, ind: AnonymisedIndicator, lang: str) ->
 
 
 def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartContext, width: float,
-                notes: Sequence[str] = ()) -> Flowable:
+                notes: Sequence[str] = (), unadjusted_drawn: bool = False) -> Flowable:
     """The cluster in a few lines: pooled value, median and spread, references, target and the change."""
     lang, unit = ctx.lang, ind.unit
     facts = [(tr("Cluster as a whole", lang), wording.number(ind.pooled, unit, lang) + (
         " " + tr("(95% CI {low} to {high})", lang, low=wording.number(ind.pooled_ci_low, unit, lang),
                  high=wording.number(ind.pooled_ci_high, unit, lang)) if ind.pooled_ci_low is not None else ""))]
     if ind.median is not None:
-        facts.append((tr("Median", lang), wording.number(ind.median, unit, lang)))
+        facts.append((tr("Median", lang), wording.summary_value(ind.median, unit, lang, ind.summary_step)))
     if ind.minimum is not None and ind.maximum is not None:
-        facts.append((tr("Spread (lowest–highest)", lang), wording.interval(ind.minimum, ind.maximum, unit, lang)))
+        facts.append((tr("Spread (lowest–highest)", lang), wording.spread(ind, lang)))
     for ref in ind.references:
         facts.append((tr("Region", lang) if ref.scope == "region" else tr("National", lang),
                       f"{wording.number(ref.value, unit, lang)} ({ref.source})"))
@@ -221,7 +221,7 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
     outside = [ctx.label(r) for r in ind.rows if r.flag in ("above_998", "below_998")]
     if outside:
         facts.append((tr("Outside the 99.8% limit", lang), ", ".join(sorted(outside, key=code_order))))
-    limits = wording.funnel_sentence(ind.overdispersion, lang)
+    limits = wording.funnel_sentence(ind.overdispersion, lang, unadjusted_drawn)
     if limits and any(r.funnel is not None for r in ind.rows):
         facts.append((tr("Funnel limits", lang), limits))
     facts += change_facts(table, ind, lang)
@@ -272,6 +272,7 @@ def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: Ch
     if named:
         head.append(chart(ranked))
     funnel = funnel_chart(ind, meta, ctx, denominator_title(topic, meta, lang))
+    plain = funnel is not None and any(lim.unadjusted for lim in funnel.limits)
     if funnel is not None:
         cells.append(chart(funnel, half))
     trend = trend_chart(ind, meta, ctx)   # three or more rounds: the trend in place of the before/after
@@ -283,13 +284,13 @@ def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: Ch
             cells.append(chart(before_after, half))
     full_width_figures = len(cells) % 2 == 0
     if not full_width_figures:
-        cells.append([p(tr("Key figures", lang), "h3"), key_figures(table, ind, ctx, half, notes)])
+        cells.append([p(tr("Key figures", lang), "h3"), key_figures(table, ind, ctx, half, notes, plain)])
     # Chunks that flow separately when the whole does not fit a page (e.g. 25 clinics): the title and
     # definition can then close the previous indicator's last page, and its charts follow under them.
     chunks: list[Flowable | None] = [keep(*head), keep(grid(cells[:2])) if cells else None]
     chunks += [keep(grid(cells[i:i + 2])) for i in range(2, len(cells), 2)]
     if full_width_figures:
-        chunks.append(keep(key_figures(table, ind, ctx, CONTENT_WIDTH, notes)))
+        chunks.append(keep(key_figures(table, ind, ctx, CONTENT_WIDTH, notes, plain)))
     return [page_block(chunks)]
 
 

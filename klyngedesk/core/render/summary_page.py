@@ -149,7 +149,7 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                                                                 wording.direction_text(line.direction, lang)),
                          wording.number(before, ind.unit, lang), wording.number(now, ind.unit, lang),
                          change_cell(change, lang), target_cell(ind, lang),
-                         wording.interval(ind.minimum, ind.maximum, ind.unit, lang)])
+                         wording.spread(ind, lang)])
     widths = [120, 72, 42, 42, 84, 66, 56]
     widths[0] = CONTENT_WIDTH - sum(widths[1:])
     story: list[Flowable] = [OutlineEntry(tr("Summary", lang), 0), p(tr("Summary", lang), "h1"),
@@ -227,7 +227,7 @@ def personal_summary(materials: Sequence[TopicMaterial], own: dict[str, OwnFigur
                 value += " (" + wording.interval(mine.ci_low, mine.ci_high, ind.unit, lang) + ")"
             rows.append([_title_cell(line, lang), DirectionMark(line.direction,
                                                                 wording.direction_text(line.direction, lang)),
-                         value, wording.number(ind.median, ind.unit, lang),
+                         value, wording.summary_value(ind.median, ind.unit, lang, ind.summary_step),
                          wording.rank_text(mine.rank, mine.n_ranked, lang, line.direction),
                          change_cell(mine.change, lang) if material.table.compare else "–",
                          limits_word(mine, lang)])

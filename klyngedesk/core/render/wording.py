@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from klyngedesk.core.formatting import format_number, format_percent, format_signed_percent
@@ -53,6 +54,36 @@ def interval(low: float | None, high: float | None, unit: str, lang: str) -> str
         return f"{format_number(low, DECIMALS['percent'], lang)}–{number(high, unit, lang)}"
     d = min(decimals_for(low, unit), decimals_for(high, unit))   # one precision for the pair
     return f"{number(low, unit, lang, d)}–{number(high, unit, lang, d)}"
+
+
+def step_decimals(step: float | None, unit: str, value: float | None = None) -> int:
+    """The decimals a value rounded to `step` is printed with (4, not the false precision 4,0)."""
+    usual = decimals_for(value, unit)
+    if not step:
+        return usual
+    return min(usual, max(0, -math.floor(math.log10(step) + 1e-9)))
+
+
+def summary_value(value: float | None, unit: str, lang: str, step: float | None) -> str:
+    """A cluster median or quartile, printed to the step it was rounded to (see anonymise/summaries.py)."""
+    return number(value, unit, lang, step_decimals(step, unit, value))
+
+
+def spread(ind, lang: str) -> str:
+    """The range over every clinic; an end that is a hidden clinic's value reads "under 2" / "over 64"."""
+    if ind.minimum is None or ind.maximum is None:
+        return "–"
+    step = getattr(ind, "summary_step", None)
+    below, above = getattr(ind, "minimum_below", False), getattr(ind, "maximum_above", False)
+    if not (below or above):
+        return interval(ind.minimum, ind.maximum, ind.unit, lang)
+    low = format_number(ind.minimum, step_decimals(step if below else None, ind.unit, ind.minimum), lang)
+    high = number(ind.maximum, ind.unit, lang, step_decimals(step if above else None, ind.unit, ind.maximum))
+    if below:
+        low = tr("under {value}", lang, value=low)
+    if above:
+        high = tr("over {value}", lang, value=high)
+    return f"{low} – {high}"
 
 
 def count(value: float | None, lang: str) -> str:
@@ -172,10 +203,16 @@ def change_text(change, since: str, lang: str) -> str:
     return text + ("; " + "; ".join(extra) if extra else "")
 
 
-def funnel_sentence(overdispersion: dict, lang: str) -> str:
-    """What the funnel limits are, in words: adjusted for overdispersion, or not, and why."""
+def funnel_sentence(overdispersion: dict, lang: str, unadjusted_drawn: bool = False) -> str:
+    """What the funnel limits are, in words: adjusted for overdispersion, or not, and why; with
+    `unadjusted_drawn`, which of the lines drawn is which."""
     if overdispersion.get("adjusted"):
-        return tr("The practices vary more than chance can explain; the limits are adjusted for it.", lang)
+        text = tr("The practices vary more than chance can explain; the limits are adjusted for it.", lang)
+        if unadjusted_drawn:
+            text += " " + tr("The solid line is the adjusted 99.8% limit (dashed: the adjusted 95% limit), and "
+                             "only a clinic outside the solid line is marked; the dotted line is the 99.8% limit "
+                             "without the adjustment.", lang)
+        return text
     if overdispersion.get("adjustment") is False:
         return tr("The limits are not adjusted for overdispersion: the adjustment is switched off in the "
                   "settings, so where the practices vary more than chance explains, more of them fall outside.",

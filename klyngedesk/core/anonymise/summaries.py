@@ -1,0 +1,206 @@
+"""Cluster summaries for group material: median, quartiles and range over every clinic, hidden ones included.
+
+The median, quartiles and range describe the whole cluster, so they are computed over every clinic with a
+value, also the clinics whose counts are hidden (a summary over the shown clinics only is biased: small
+counts are the ones hidden). They are printed only as precisely as the disclosure rules allow:
+
+- a summary that is (or is interpolated from) shown values only is printed as it is;
+- a summary that rests on a hidden clinic's value is rounded to a coarser `step`, and what it tells about
+  that clinic's value is registered with the disclosure model (`add_summary_relations`), so the audit's
+  linear program sees it and the step is coarsened until every hidden count keeps its range;
+- a range end that is a hidden clinic's value is never printed: it becomes a bound ("under 2" / "over 14"),
+  the hidden value rounded outwards to the step;
+- when no step keeps the hidden counts safe (`WITHHELD`), a summary resting on a hidden value is left out.
+
+Quartiles and the median are R's type 7 (numpy's default "linear"): q = v[lo] + f (v[hi] - v[lo]).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from klyngedesk.core.anonymise.disclosure import TIGHT, Disclosure, _den_measure, _ratio, _scale, cell_key
+from klyngedesk.core.collate.table import ClinicRow, IndicatorResult
+from klyngedesk.core.model import UNIT_DECIMALS
+
+WITHHELD = math.inf     # the summary step at which summaries resting on hidden values are left out
+QUANTILES = (("q1", 0.25), ("median", 0.5), ("q3", 0.75))
+
+
+@dataclass(frozen=True)
+class Point:
+    """What a printed summary tells about one clinic's value: within value +/- half ("both"), at most
+    value + half ("below") or at least value - half ("above")."""
+
+    clinic: str
+    value: float
+    half: float
+    side: str
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    median: float | None
+    q1: float | None
+    q3: float | None
+    minimum: float | None
+    maximum: float | None
+    minimum_below: bool          # the lowest value is a hidden clinic's: `minimum` is a bound, "under X"
+    maximum_above: bool          # the highest likewise: "over X"
+    step: float | None           # the step the summaries resting on hidden values are rounded to
+    points: tuple[Point, ...]    # what they tell about hidden clinics (for the disclosure model)
+    touched: frozenset[str]      # the hidden clinics they rest on
+
+
+def nice_step(at_least: float) -> float:
+    """The smallest step of the 1-2-5 series (0.1, 0.2, 0.5, 1, 2, ...) that is at least `at_least`."""
+    step = 0.1
+    while step < at_least - 1e-12:
+        step = {1: 2, 2: 5, 5: 10}[int(round(step / 10 ** math.floor(math.log10(step) + 1e-9)))] \
+            * 10 ** math.floor(math.log10(step) + 1e-9)
+    return step
+
+
+def display_step(unit: str, row_step: float | None) -> float:
+    """The finest step a summary is printed to: the rows' rounding step, else the unit's usual precision."""
+    return max(row_step or 0.0, 10.0 ** -UNIT_DECIMALS.get(unit, 1))
+
+
+def _values(ind: IndicatorResult, hidden: set[str]) -> list[tuple[float, bool, ClinicRow]]:
+    """Every clinic with a value, sorted; among equal values a shown clinic comes first (a tie with a
+    shown value tells nothing that the shown value does not)."""
+    rows = [(r.value, r.clinic in hidden, r) for r in ind.rows if r.value is not None and math.isfinite(r.value)]
+    return sorted(rows, key=lambda t: (t[0], t[1]))
+
+
+def _positions(n: int, p: float) -> tuple[int, int, float]:
+    h = (n - 1) * p
+    lo = math.floor(h + 1e-12)
+    f = h - lo
+    if f < 1e-12:
+        f = 0.0
+    return lo, min(lo + 1, n - 1), f
+
+
+def touched_clinics(ind: IndicatorResult, hidden: set[str]) -> frozenset[str]:
+    """The hidden clinics whose values a summary (quartile, median or range end) rests on."""
+    vals = _values(ind, hidden)
+    out: set[str] = set()
+    if not vals:
+        return frozenset()
+    for _, p in QUANTILES:
+        lo, hi, f = _positions(len(vals), p)
+        out |= {vals[i][2].clinic for i, w in ((lo, 1 - f), (hi, f)) if w > 0 and vals[i][1]}
+    out |= {v[2].clinic for v in (vals[0], vals[-1]) if v[1]}
+    return frozenset(out)
+
+
+def first_step(ind: IndicatorResult, hidden: set[str], row_step: float | None) -> float:
+    """Where the audit starts: one count's worth of the smallest touched clinic's rate, at least the
+    display step (the audit coarsens from there)."""
+    touched = touched_clinics(ind, hidden)
+    base = display_step(ind.unit, row_step)
+    scale = _scale(ind, False) or 1.0
+    one = [scale / r.denominator for r in ind.rows if r.clinic in touched and r.denominator]
+    return nice_step(max([base, *one]))
+
+
+def _round(value: float, step: float) -> float:
+    return round(round(value / step) * step, 10)
+
+
+def group_summary(ind: IndicatorResult, hidden: set[str], row_step: float | None,
+                  step: float | None, *, blank: bool = False) -> GroupSummary:
+    """The median, quartiles and range over every clinic with a value (hidden ones included), printed
+    no finer than `step` where they rest on a hidden clinic's value (`WITHHELD`: leave the quartiles out and
+    bound a hidden range end by the shown extreme; `blank`: leave out everything resting on a hidden value).
+    Shown values are read as printed (rounded to `row_step`)."""
+    vals = _values(ind, hidden)
+    touched = touched_clinics(ind, hidden)
+    if not vals:
+        return GroupSummary(None, None, None, None, None, False, False, None, (), frozenset())
+    shown = [_round(v, row_step) if row_step else v for v, h, _ in vals if not h]
+    row_half = (row_step / 2 if row_step else 0.0)
+    s = step if touched and step is not None else display_step(ind.unit, row_step)
+    withheld = s == WITHHELD or blank
+    points: list[Point] = []
+    out: dict[str, float | None] = {}
+    for name, p in QUANTILES:
+        lo, hi, f = _positions(len(vals), p)
+        (va, ha, ra), (vb, hb, rb) = vals[lo], vals[hi]
+        q = va + f * (vb - va)
+        rests = (ha and f < 1) or (hb and f > 0)
+        if not rests:
+            out[name] = _round(q, row_step) if row_step else q
+            continue
+        if withheld:
+            out[name] = None
+            continue
+        qp = _round(q, s)
+        out[name] = qp
+        half = s / 2
+        if f == 0 or lo == hi:
+            points.append(Point(ra.clinic, qp, half, "both"))
+        elif ha and not hb:   # v_lo = (q - f v_hi) / (1 - f), v_hi read as printed
+            vb_p = _round(vb, row_step) if row_step else vb
+            points.append(Point(ra.clinic, (qp - f * vb_p) / (1 - f), (half + f * row_half) / (1 - f), "both"))
+        elif hb and not ha:
+            va_p = _round(va, row_step) if row_step else va
+            points.append(Point(rb.clinic, (qp - (1 - f) * va_p) / f, (half + (1 - f) * row_half) / f, "both"))
+        else:                 # both hidden: v_lo <= q <= v_hi
+            points += [Point(ra.clinic, qp, half, "below"), Point(rb.clinic, qp, half, "above")]
+    low, high = vals[0], vals[-1]
+    minimum: float | None = low[0] if not row_step else _round(low[0], row_step)
+    maximum: float | None = high[0] if not row_step else _round(high[0], row_step)
+    below = above = False
+    if low[1]:
+        bound = None if withheld else (math.floor(low[0] / s + 1e-9) + 1) * s   # strictly above the value
+        if shown and not blank and (bound is None or bound > shown[0]):
+            bound = shown[0]        # "under" the lowest shown value says no more than the order
+        minimum, below = (round(bound, 10), True) if bound is not None and bound > low[0] else (None, False)
+        if below and minimum is not None:
+            points.append(Point(low[2].clinic, minimum, 0.0, "below"))
+    if high[1]:
+        bound = None if withheld else (math.ceil(high[0] / s - 1e-9) - 1) * s
+        if shown and not blank and (bound is None or bound < shown[-1]):
+            bound = shown[-1]
+        maximum, above = (round(bound, 10), True) if bound is not None and bound < high[0] else (None, False)
+        if above and maximum is not None:
+            points.append(Point(high[2].clinic, maximum, 0.0, "above"))
+    return GroupSummary(out["median"], out["q1"], out["q3"], minimum, maximum, below, above,
+                        s if touched else None, tuple(points), touched)
+
+
+def add_summary_relations(d: Disclosure, ind: IndicatorResult, summary: GroupSummary, period: str) -> set[str]:
+    """Register what the printed summaries tell about hidden clinics' values with the disclosure model
+    (value = num x scale / den within the point's bounds: linear in the counts, as a printed rate is).
+    Returns the cells the relations involve (where a breach means the summaries must be coarser)."""
+    md = _den_measure(ind)
+    scale = _scale(ind, False)
+    cells: set[str] = set()
+    if scale is None or md is None:
+        return cells
+    for pt in summary.points:
+        num, den = cell_key(period, ind.numerator_measure, pt.clinic), cell_key(period, md, pt.clinic)
+        if num not in d.truth or den not in d.truth:
+            continue
+        cells |= {num, den}
+        if pt.side == "both":
+            _ratio(d, num, den, pt.value, scale, 2 * pt.half)
+            continue
+        slack = TIGHT * max(1.0, abs(pt.value))
+        if pt.side == "below":     # num x scale <= (value + half) x den
+            d.relate([(num, scale), (den, -(pt.value + pt.half + slack))], -math.inf, 0.0)
+        else:                      # num x scale >= (value - half) x den
+            d.relate([(num, scale), (den, -(pt.value - pt.half - slack))], 0.0, math.inf)
+    return cells
+
+
+def coarser(step: float, values: Iterable[float]) -> float:
+    """The next summary step, or `WITHHELD` once it is wider than the spread of the values."""
+    vals = list(values)
+    spread = (max(vals) - min(vals)) if vals else 0.0
+    nxt = nice_step(step * 1.5)
+    return WITHHELD if nxt > spread else nxt
