@@ -3,6 +3,7 @@ print no more about a hidden clinic than the disclosure audit allows."""
 
 from __future__ import annotations
 
+import json
 from types import SimpleNamespace
 
 import numpy as np
@@ -49,6 +50,7 @@ def test_printed_median_and_quartiles_are_those_of_every_clinic(cluster) -> None
     ind, truth = anon.indicator("x"), table.indicator("x")
     everyone = sorted(r.value for r in truth.rows if r.value is not None)
     assert not breaches and disclosure.dropped == 0      # what the summaries tell holds and is audited
+    json.dumps(anon.to_json(), allow_nan=False)          # the JSON stays JSON (no infinite step)
     step = ind.summary_step
     hidden = {codes[r.clinic] for r in truth.rows} - {r.code for r in ind.rows if not r.suppressed}
     row = (ind.value_step or 0.0) / 2                     # shown values are printed to the rows' step
@@ -122,4 +124,7 @@ def test_spread_words_say_under_and_over() -> None:
     plain = SimpleNamespace(minimum=2.04, maximum=64.0, unit="percent", summary_step=None)
     assert wording.spread(plain, "da") == "2,0–64,0 %"
     assert wording.summary_value(4.0, "per1000", "da", 2.0) == "4"
+    capped = SimpleNamespace(minimum=3.4, maximum=64.0, unit="per1000", summary_step=2.0, minimum_below=True,
+                             maximum_above=False)
+    assert wording.spread(capped, "da") == "under 3,4 – 64,0"      # the lowest shown value, not "under 3"
     assert wording.summary_value(3.6, "per1000", "da", None) == "3,6"

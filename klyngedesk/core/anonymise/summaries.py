@@ -52,6 +52,12 @@ class GroupSummary:
     step: float | None           # the step the summaries resting on hidden values are rounded to
     points: tuple[Point, ...]    # what they tell about hidden clinics (for the disclosure model)
     touched: frozenset[str]      # the hidden clinics they rest on
+    blank: bool = False
+
+    @property
+    def printed_step(self) -> float | None:
+        """The step of the printed summaries that rest on hidden values (None: none is printed)."""
+        return None if self.step in (None, WITHHELD) or self.blank else self.step
 
 
 def nice_step(at_least: float) -> float:
@@ -170,7 +176,7 @@ def group_summary(ind: IndicatorResult, hidden: set[str], row_step: float | None
         if above and maximum is not None:
             points.append(Point(high[2].clinic, maximum, 0.0, "above"))
     return GroupSummary(out["median"], out["q1"], out["q3"], minimum, maximum, below, above,
-                        s if touched else None, tuple(points), touched)
+                        s if touched else None, tuple(points), touched, blank)
 
 
 def add_summary_relations(d: Disclosure, ind: IndicatorResult, summary: GroupSummary, period: str) -> set[str]:

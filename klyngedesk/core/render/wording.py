@@ -77,8 +77,12 @@ def spread(ind, lang: str) -> str:
     below, above = getattr(ind, "minimum_below", False), getattr(ind, "maximum_above", False)
     if not (below or above):
         return interval(ind.minimum, ind.maximum, ind.unit, lang)
-    low = format_number(ind.minimum, step_decimals(step if below else None, ind.unit, ind.minimum), lang)
-    high = number(ind.maximum, ind.unit, lang, step_decimals(step if above else None, ind.unit, ind.maximum))
+    def decimals(value: float, bound: bool) -> int:   # a bound on the step's grid, else a shown value
+        on_grid = bound and step and abs(value / step - round(value / step)) < 1e-9
+        return step_decimals(step if on_grid else None, ind.unit, value)
+
+    low = format_number(ind.minimum, decimals(ind.minimum, below), lang)
+    high = number(ind.maximum, ind.unit, lang, decimals(ind.maximum, above))
     if below:
         low = tr("under {value}", lang, value=low)
     if above:
