@@ -47,7 +47,7 @@ def test_switching_the_adjustment_off_in_the_settings_dialog(qtbot, app_context,
     assert not ind.overdispersion["adjusted"] and ind.overdispersion["adjustment"] is False
     assert _flagged(project) > before
     spec, _ = build_spec(project, ChartRequest("antibiotika", "ab_pr1000", "2026H1", None, "funnel"), "da")
-    assert spec is not None and "justeringen er slået fra i indstillingerne" in spec.note       # on screen
+    assert spec is not None and "ikke justeret for overspredning: slået fra i indstillingerne" in spec.note
     assert not any(lim.unadjusted for lim in spec.limits)
     table = anonymised_table(project, "2026-03", "smerter", lang="da")
     out = io.BytesIO()

@@ -53,7 +53,8 @@ def test_the_funnel_draws_the_exact_limit_dotted_and_names_it(demo_project) -> N
     adjusted = next(lim for lim in spec.limits if lim.level == "99.8" and not lim.unadjusted)
     inside = sum(a <= p for a, p in zip(adjusted.upper, plain[0].upper, strict=True))
     assert inside == 0, "the exact upper limit lies inside the adjusted one everywhere"
-    assert "dotted line is the 99.8% limit without the adjustment" in spec.note       # the screen's note
+    assert [lim.label for lim in spec.limits] == [                                   # the key says which is which
+        "95% limit (adjusted)", "99.8% limit (adjusted)", "99.8% limit without the adjustment"]
     flow = draw_funnel(spec, 300)
     dashes = {op[4] for op in flow.ops if op[0] == "P"}
     assert tuple(LIMIT_DASHES["limit_plain"]) in dashes
@@ -66,7 +67,7 @@ def test_no_exact_limit_when_the_limits_are_not_adjusted(demo_project) -> None:
     ind, spec = _spec(demo_project, None, "antibiotika", "ab_pr1000")
     assert spec is not None and not any(lim.unadjusted for lim in spec.limits)
     assert all(r.funnel is None or r.funnel.plain_u998 is None for r in ind.rows)
-    assert "switched off in the settings" in spec.note
+    assert "not adjusted for overdispersion: switched off in the settings" in spec.note
 
 
 def test_the_handout_says_which_line_is_which(demo_project) -> None:

@@ -294,6 +294,7 @@ class ChartView(QWidget):
         self.plot.addItem(centre)
         legend.addItem(pg.PlotDataItem(pen=_pen("pooled", 1.5, LINE_DASHES["pooled"])), spec.centre_label)
         self._texts.append(spec.centre_label)
+        legend.setColumnCount(len(spec.limits) + 1)   # one row also with the unadjusted limit beside the adjusted
         for point in spec.points:
             colour = ROLE_COLOURS["bar_own" if point.highlight else "after"]
             pen = _pen("outside", 2.5) if point.outside else pg.mkPen("w")

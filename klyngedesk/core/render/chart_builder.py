@@ -204,14 +204,16 @@ def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
     x_axis = make_axis(denominator_title, dens, wording.tick("count", lang), max_ticks=5)
     ceiling = 100.0 if unit == "percent" else None
     xs = curve_grid(x_axis.low, x_axis.high, min(dens))
+    plain = [(n, f) for n, f in limits if f.plain_l998 is not None and f.plain_u998 is not None]
+    both = len(plain) == len(limits)     # adjusted for overdispersion: the exact limit beside it, secondary
+    names = ((tr("95% limit (adjusted)", lang), tr("99.8% limit (adjusted)", lang)) if both
+             else (tr("95% limit", lang), tr("99.8% limit", lang)))   # the key says which line is which
     curves = tuple(
         FunnelLimit(cast(Literal["95", "99.8"], level), label, xs,
                     smooth_limit(limits, lambda f, lo=lo: getattr(f, lo), ind.pooled, xs, ceiling),
                     smooth_limit(limits, lambda f, hi=hi: getattr(f, hi), ind.pooled, xs, ceiling))
-        for level, label, lo, hi in (("95", tr("95% limit", lang), "l95", "u95"),
-                                     ("99.8", tr("99.8% limit", lang), "l998", "u998")))
-    plain = [(n, f) for n, f in limits if f.plain_l998 is not None and f.plain_u998 is not None]
-    if len(plain) == len(limits):   # adjusted for overdispersion: the exact limit beside it, secondary
+        for level, label, lo, hi in (("95", names[0], "l95", "u95"), ("99.8", names[1], "l998", "u998")))
+    if both:
         curves = (*curves, FunnelLimit(
             "99.8", tr("99.8% limit without the adjustment", lang), xs,
             smooth_limit(plain, lambda f: f.plain_l998, ind.pooled, xs, ceiling),
@@ -219,7 +221,7 @@ def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
     return FunnelChart(tr("Funnel plot: value against the size of the denominator", lang), x_axis, y_axis,
                        ind.pooled, tr("Cluster as a whole {value}", lang, value=wording.number(ind.pooled, unit, lang)),
                        curves, tuple(points), outside_label=tr("outside the 99.8% limit", lang),
-                       note=wording.funnel_sentence(ind.overdispersion, lang, any(c.unadjusted for c in curves)),
+                       note=wording.funnel_note(ind.overdispersion, lang),
                        own_label=ctx.own_label, better_label=better_words(meta.direction, lang),
                        unlabelled_label=tr("Not labelled in the plot (value, denominator)", lang))
 

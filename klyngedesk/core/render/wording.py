@@ -226,6 +226,14 @@ def funnel_sentence(overdispersion: dict, lang: str, unadjusted_drawn: bool = Fa
     return ""
 
 
+def funnel_note(overdispersion: dict, lang: str) -> str:
+    """What the funnel's key does not say, short enough for the line under a funnel on screen: only that the
+    adjustment is switched off (adjusted limits are named so in the key, beside the unadjusted one)."""
+    if overdispersion.get("adjustment") is False:
+        return tr("Limits not adjusted for overdispersion: switched off in the settings.", lang)
+    return ""
+
+
 def few_clinics_sentence(n_clinics: int, quality: Sequence[str], lang: str) -> str:
     """The one "too few to conclude" sentence (the rule is the "few_clinics" quality flag of collate)."""
     if n_clinics == 0:
