@@ -29,6 +29,7 @@ from klyngedesk.core.render.trend_chart import (
     PLOT_HEIGHT,
     _round_positions,
     draw_trend,
+    note_lines,
     shown_labels,
     trend_chart,
 )
@@ -257,6 +258,10 @@ def test_a_hidden_value_is_a_gap_in_its_line_not_a_point(shared) -> None:
     line = next(line for line in spec.practices if line.label == code)
     assert line.values[0] is None                     # 2024H2: hidden
     flow = draw_trend(spec, half_width())
+    # the chart says what a gap means and what the median and deciles are taken over, within its width
+    note = note_lines(spec.gap_label, half_width())
+    assert " ".join(note) == spec.gap_label and "viste værdier" in spec.gap_label
+    assert len(note) > 1 and all(t in flow.texts and text_width(t, REGULAR, 8.0) <= half_width() for t in note)
     xs, _ = _round_positions(spec, half_width())
     y_bottom = flow.height - title_height(spec.title, half_width()) - 15 - PLOT_HEIGHT
     y_hidden = y_bottom + spec.axis.fraction(row.value) * PLOT_HEIGHT

@@ -99,7 +99,8 @@ def trend_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext, *,
         median_label=tr("Median", lang),
         decile_label=tr("Deciles (10th–90th percentile)", lang) if practices else tr("Deciles", lang),
         practice_label=tr("One practice", lang) if lines else "", own_label=own.label if own else "",
-        gap_label=tr("A gap in a line: the value is hidden or missing in that round.", lang) if gaps else "",
+        gap_label=tr("A gap in a line: the value is hidden or missing in that round. Median and deciles are "
+                     "taken over the values shown.", lang) if gaps else "",
         better_label=better_words(meta.direction, lang))
 
 
@@ -138,6 +139,17 @@ def shown_labels(spec: DecileTrendChart, width: float) -> list[int]:
     return [n - 1]
 
 
+def note_lines(text: str, width: float) -> list[str]:
+    """The note under the chart broken into lines that fit its width."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width(f"{lines[-1]} {word}", REGULAR, TICK_SIZE) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
 def _legend_items(spec: DecileTrendChart) -> list[tuple[str, str, str]]:
     items = [("line", ROLE_COLOURS["decile"], spec.median_label), ("line", "decile", spec.decile_label)]
     if spec.practices:
@@ -165,7 +177,8 @@ def draw_trend(spec: DecileTrendChart, width: float, compact: bool = False) -> C
     register_fonts()
     legend = _legend_items(spec)
     legend_h = _legend_rows(legend, width) * LEGEND_ROW + 4
-    note_h = LEGEND_ROW if spec.gap_label else 0.0
+    note = note_lines(spec.gap_label, width)
+    note_h = LEGEND_ROW * len(note)
     plot_h = COMPACT_PLOT_HEIGHT if compact else PLOT_HEIGHT
     axis_h = AXIS_H - 11       # period labels only, no axis title under them
     head = title_height(spec.title, width) + 15
@@ -218,6 +231,6 @@ def draw_trend(spec: DecileTrendChart, width: float, compact: bool = False) -> C
                 marker(pen, "own", x, y, 2.8)
     pen.unclip()
     _legend(pen, legend, 0, width, note_h + legend_h - LEGEND_ROW + 2)
-    if spec.gap_label:
-        _text(pen, 0, 3, spec.gap_label, size=TICK_SIZE, role="muted")
+    for k, line in enumerate(note):
+        _text(pen, 0, 3 + (len(note) - 1 - k) * LEGEND_ROW, line, size=TICK_SIZE, role="muted")
     return pen.flowable()
