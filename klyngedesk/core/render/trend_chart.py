@@ -231,6 +231,6 @@ def draw_trend(spec: DecileTrendChart, width: float, compact: bool = False) -> C
                 marker(pen, "own", x, y, 2.8)
     pen.unclip()
     _legend(pen, legend, 0, width, note_h + legend_h - LEGEND_ROW + 2)
-    for k, line in enumerate(note):
-        _text(pen, 0, 3 + (len(note) - 1 - k) * LEGEND_ROW, line, size=TICK_SIZE, role="muted")
+    for k, words in enumerate(note):
+        _text(pen, 0, 3 + (len(note) - 1 - k) * LEGEND_ROW, words, size=TICK_SIZE, role="muted")
     return pen.flowable()
