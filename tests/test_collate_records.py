@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from klyngedesk.core.collate import collate, collate_many
-from klyngedesk.core.collate.table import Change, ClinicRow, Funnel, record
+from klyngedesk.core.collate.table import Change, ClinicRow, Funnel
 from klyngedesk.core.demo import build_demo
+from klyngedesk.core.records import bulk, record
 from klyngedesk.core.store import Project
 
 
@@ -44,3 +45,19 @@ def test_a_record_missing_a_field_goes_through_the_class() -> None:
     assert change == Change(1.0, 2.0, 1.0, 2.0, 1.0, 3.0, 1.0, 0.0, 2.0) and change.method == ""
     with pytest.raises(TypeError):
         record(ClinicRow, {"clinic": "K1", "colour": "red"})
+
+
+def test_bulk_pauses_the_collector_and_restores_it() -> None:
+    import gc
+
+    assert gc.isenabled()
+    with bulk():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk():
+            pass
+        assert not gc.isenabled()   # left as the caller had it
+    finally:
+        gc.enable()

@@ -22,10 +22,10 @@ from klyngedesk.core.collate.table import (
     QualityFlag,
     Reference,
     Target,
-    record,
 )
 from klyngedesk.core.formatting import format_number, format_percent
 from klyngedesk.core.model import Indicator, Period
+from klyngedesk.core.records import bulk, record
 from klyngedesk.core.stats.change import change_arrays, change_sentence, cluster_change
 from klyngedesk.core.stats.change_words import (
     MARGIN_POINTS,
@@ -85,10 +85,12 @@ def collate_many(project: Project, rounds: Iterable[Round] | None = None, *,
     todo = list(rounds)
     out: dict[Round, IndicatorTable] = {}
     inputs: dict[tuple[str, str], pd.DataFrame] = {}   # a period is a round and the next round's baseline
-    for i, (topic, period, compare) in enumerate(todo):
-        out[(topic, period, compare)] = _table(snap, topic, period, compare, overdispersion, None, cancel, inputs)
-        if progress:
-            progress((i + 1) / len(todo))
+    with bulk():
+        for i, (topic, period, compare) in enumerate(todo):
+            out[(topic, period, compare)] = _table(snap, topic, period, compare, overdispersion, None, cancel,
+                                                   inputs)
+            if progress:
+                progress((i + 1) / len(todo))
     return out
 
 
@@ -153,7 +155,7 @@ def _indicator(ind: Indicator, period: Period, base: Period | None, inputs: pd.D
                base_inputs: pd.DataFrame | None, notes: list[dict], references: list,
                overdispersion: bool, threshold: int, seasonal: bool = False) -> IndicatorResult:
     part = _part(inputs, ind.key)
-    clinics = list(part.index)
+    clinics = part.index.to_numpy(dtype=object).tolist()   # not str by str through the string array
     num, den = part["numerator"].to_numpy(float), part["denominator"].to_numpy(float)
     if ind.denominator_kind == "none":
         den = np.full(len(clinics), np.nan)

@@ -58,8 +58,8 @@ def compositions(topic: Topic, inputs: pd.DataFrame) -> tuple[Composition, ...]:
         return ()
     measure_title = {m.key: m.title for m in topic.measures}
     out = []
+    clinics = list(dict.fromkeys(inputs["clinic"].to_numpy(dtype=object).tolist()))  # not str by str
     for key, title, members, total_measure in composition_specs(topic, inputs):
-        clinics = list(dict.fromkeys(inputs["clinic"]))
         counts = np.column_stack([inputs[inputs["indicator"] == m.key].set_index("clinic")["numerator"]
                                   .reindex(clinics).to_numpy(float) for m in members])
         totals = _total_counts(inputs, topic, total_measure, clinics)
@@ -100,4 +100,4 @@ def _rows(values: np.ndarray) -> list[tuple[float | None, ...]]:
     """A 2-d array as one tuple of plain floats (None where not finite) per row."""
     arr = np.asarray(values, dtype=float)
     flat, width = plain_floats(arr.ravel()), arr.shape[1]
-    return [tuple(flat[i:i + width]) for i in range(0, len(flat), width)]
+    return list(zip(*[iter(flat)] * width, strict=True)) if width else [() for _ in range(arr.shape[0])]

@@ -7,9 +7,9 @@ Floats are plain Python floats; a missing number is None (never NaN) so the reco
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from functools import cached_property
-from typing import Any, Literal, TypeVar
+from typing import Literal
 
 Flag = Literal["above_998", "below_998", "above_95", "below_95"]
 # Data-quality flags per clinic row: no value stored, masked at the source ("<5"), implausible (e.g. a
@@ -220,24 +220,6 @@ class IndicatorTable:
         return {"topic": self.topic, "period": self.period, "compare": self.compare,
                 "indicators": [indicator_json(ind, {r.clinic: (r.clinic, None) for r in ind.rows})
                                for ind in self.indicators]}
-
-
-R = TypeVar("R")
-_FIELD_NAMES: dict[type, frozenset[str]] = {}
-
-
-def record(cls: type[R], values: dict[str, Any]) -> R:
-    """`cls(**values)` for a frozen dataclass given every field, without the per-field `object.__setattr__`
-    of its generated `__init__` (4 µs a row; a national collation makes 250,000 rows and their changes).
-    Anything else (a field left to its default, an unknown name) goes through `cls(**values)` itself."""
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(cls))  # type: ignore[arg-type]
-    if values.keys() != names:
-        return cls(**values)
-    obj = object.__new__(cls)
-    obj.__dict__.update(values)
-    return obj
 
 
 def summary_json(ind) -> dict:

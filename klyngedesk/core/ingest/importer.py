@@ -33,6 +33,7 @@ from klyngedesk.core.ingest.problems import (
 from klyngedesk.core.ingest.tables import Table, is_empty
 from klyngedesk.core.logsetup import log_internal_error
 from klyngedesk.core.model import NewValue
+from klyngedesk.core.records import bulk
 from klyngedesk.i18n import KlyngeError, tr
 
 
@@ -170,7 +171,8 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
                 continue
         if mapping and chosen.name is None:
             chosen.name = mapping
-        mapped = build_values(table, chosen, ctx, answers, confirm)
+        with bulk():
+            mapped = build_values(table, chosen, ctx, answers, confirm)
         plan.mapping = plan.mapping or chosen
         plan.values += mapped.values
         plan.list_sizes += mapped.list_sizes

@@ -38,6 +38,7 @@ from klyngedesk.core.ingest.sniff import SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS
 from klyngedesk.core.ingest.tables import Table, file_convention, find_tables, fold, is_empty, is_standard
 from klyngedesk.core.ingest.text_reader import read_text
 from klyngedesk.core.logsetup import log_internal_error
+from klyngedesk.core.records import bulk
 from klyngedesk.i18n import current_language, tr
 
 __all__ = ["MAX_FILE_BYTES", "FileReport", "cell_json", "inspect_file", "table_json"]
@@ -133,7 +134,8 @@ def inspect_file(path: str | Path, *, sheet: str | None = None, progress: Progre
         data = read_bounded(path)
         report.size = len(data)
         report.sha256 = hashlib.sha256(data).hexdigest()
-        _read(report, data, sheet, progress, cancelled)
+        with bulk():   # a large sheet is a million cells: no collector walks over them while they are made
+            _read(report, data, sheet, progress, cancelled)
     except FileRefused as refusal:
         report.status, report.refusal, report.tables, report.sheets = "refused", refusal, [], []
         report.format = report.format or _format_from_name(path)
