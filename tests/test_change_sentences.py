@@ -204,3 +204,39 @@ def test_every_sentence_form_is_translated(points, before, heterogeneous, number
                          after=before, points=points, heterogeneous=heterogeneous)
     assert not re.search(r"\b(the|cluster|from|percentage|points|whether|fell|rose|unchanged)\b", da), da
     assert "95 %-KI" in da
+
+
+def _copy_round(project, source: str, period) -> None:
+    """Store `source`'s values and list sizes again as the round `period` (the same figures, another time)."""
+    from klyngedesk.core.model import NewValue
+
+    project.add_period(period)
+    values = project.values(source)
+    project.add_batch("copy.xlsx", "", [NewValue(r.clinic, r.measure, period.key, r.value, r.status)
+                                        for r in values.itertuples()])
+    sizes = project.list_sizes(source)
+    project.set_list_sizes([(r.clinic, period.key, int(r.patients)) for r in sizes.itertuples()])
+
+
+def test_seasonal_indicators_carry_a_caution_only_across_halves_of_the_year(demo_project) -> None:
+    """Antibiotics are marked seasonal in their package: second half 2025 against first half 2026 carries the
+    caution (in the change, the JSON and both languages' sentences); the same half a year earlier does not,
+    and an indicator that is not seasonal never does."""
+    import datetime as dt
+
+    from klyngedesk.core.model import Period
+
+    table = collate(demo_project, "antibiotika", "2026H1", "2025H2")
+    for ind in table.indicators:
+        assert ind.change is not None and "seasonal" in ind.change.caution
+        assert "part of the change may be the season" in ind.sentence["en"]
+        assert "årstiden" in ind.sentence["da"] or "sæson" in ind.sentence["da"]
+        assert "seasonal" in table.to_json()["indicators"][0]["change"]["caution"]
+    for ind in collate(demo_project, "smerter", "2026H1", "2025H2").indicators:
+        assert ind.change is None or "seasonal" not in ind.change.caution
+    _copy_round(demo_project, "2026H1", Period("2025H1", "1. halvår 2025", dt.date(2025, 1, 1), dt.date(2025, 6, 30)))
+    same_half = collate(demo_project, "antibiotika", "2026H1", "2025H1")
+    for ind in same_half.indicators:
+        assert ind.change is not None and "seasonal" not in ind.change.caution
+        assert "season" not in ind.sentence["en"]
+        assert ind.change.verdict == "unchanged"      # the same figures a year apart: no change

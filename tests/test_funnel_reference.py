@@ -98,3 +98,15 @@ def test_collated_demo_flags_the_clinics_funnelplotr_flags(demo_project) -> None
                 assert ind.overdispersion["adjusted"] == bool(exp["draw_adjusted"].iloc[0])
                 assert ind.overdispersion["phi"] == pytest.approx(exp["phi"].iloc[0], rel=1e-9)
     assert seen == EXPECTED["dataset"].str.startswith("demo:").sum() / 14 == 24
+
+
+@pytest.mark.parametrize("dataset", sorted(EXPECTED[EXPECTED["draw_adjusted"]]["dataset"].unique()))
+def test_the_unadjusted_limits_drawn_beside_the_adjusted_equal_funnelplotr(dataset: str) -> None:
+    """Where the limits are adjusted, the exact limits drawn beside them (dotted) are FunnelPlotR's own
+    unadjusted ones (its LCL95/UCL95/LCL99/UCL99 columns, which it draws with draw_unadjusted = TRUE)."""
+    f, _, exp, kind, pooled = _ours(dataset)
+    assert f.unadjusted is not None and bool(f.adjusted[0, 0])
+    factor = 1.0 if kind == "proportion" else pooled
+    rel = 1e-4 if kind == "rate" else 1e-6     # exact Poisson quantiles from the interpolated grid
+    for ours, theirs in zip(f.unadjusted, ("LCL95", "UCL95", "LCL99", "UCL99"), strict=True):
+        np.testing.assert_allclose(ours[0], exp[theirs].to_numpy() * factor, rtol=rel, atol=1e-7 * factor)
