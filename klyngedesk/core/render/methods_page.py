@@ -62,6 +62,9 @@ def methods_story(tables: Sequence[AnonymisedTable], lang: str) -> list[Flowable
            "limits (exact Poisson for rates, arcsine for shares) are used.", lang)]
     if adjusted:
         limits.append(tr("Adjusted for overdispersion in this handout: {list}.", lang, list="; ".join(adjusted)))
+        limits.append(tr("Where the limits are adjusted, the funnel also draws the 99.8% limit without the "
+                         "adjustment as a dotted line, for comparison; a clinic is flagged only outside the "
+                         "adjusted limit.", lang))
     if plain:
         limits.append(tr("Plain (unadjusted) limits in this handout: {list}.", lang, list="; ".join(plain)))
     if off:
@@ -86,6 +89,10 @@ def methods_story(tables: Sequence[AnonymisedTable], lang: str) -> list[Flowable
         tr("With fewer than {n} clinics the order of the clinics says little: compare the intervals. The same "
            "rule is used on screen, in the handout and in the program's data export.", lang, n=FEW_CLINICS),
         tr("Small counts are hidden as the handout's first page says; the cluster as a whole and the funnel "
-           "limits are still computed from every clinic's true figures.", lang)], "small")]
+           "limits are still computed from every clinic's true figures.", lang),
+        tr("The median and the spread (lowest–highest) are over every clinic, also those whose counts are "
+           "hidden. Where they rest on a hidden clinic's value they are rounded more coarsely, and an end of the "
+           "spread that is a hidden clinic's value is printed as \"under\" or \"over\" a rounded value, never "
+           "exactly.", lang)], "small")]
     story += [p(tr("References", lang), "h3"), bullets(REFERENCES, "small")]
     return story
