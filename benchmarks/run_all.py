@@ -110,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
                 pair("collate all topics x 12 periods at 1,700 clinics vs one fetch + compute",
                      cases_cmd("collate-all", str(project)), cases_cmd("collate-floor", str(project)), args.runs)
             elif case == "pack-scaling":
-                sizes, medians = [], []
+                sizes, medians, cpus = [], [], []
                 for clinics in args.scaling:
                     try:
                         ours, _, charts, files = pack_cmds(args.data, clinics, out)
@@ -121,13 +121,15 @@ def main(argv: list[str] | None = None) -> int:
                     med = statistics.median(r.wall for r in runs)
                     sizes.append(clinics)
                     medians.append(med)
+                    cpus.append(statistics.median(r.cpu for r in runs))
                     print(f"pack {clinics} clinics ({files} PDFs, {charts} charts): median {med:.2f} s "
-                          f"(min {min(r.wall for r in runs):.2f} s)", flush=True)
+                          f"(min {min(r.wall for r in runs):.2f} s), CPU median {cpus[-1]:.2f} s", flush=True)
                     shutil.rmtree(out, ignore_errors=True)
                     out.mkdir(exist_ok=True)
                 if len(sizes) >= 2:
                     print(f"pack growth exponent (log-log slope over {sizes} clinics): "
-                          f"{growth_exponent(sizes, medians):.2f}  (1 = linear, 2 = quadratic)", flush=True)
+                          f"{growth_exponent(sizes, medians):.2f} wall, {growth_exponent(sizes, cpus):.2f} CPU  "
+                          "(1 = linear, 2 = quadratic)", flush=True)
                 else:
                     print("pack growth exponent: fewer than two sizes finished", flush=True)
     return 0

@@ -56,12 +56,21 @@ class Pair:
     def ratios(self) -> list[float]:
         return [a.wall / b.wall for a, b in zip(self.ours, self.floor, strict=True)]
 
+    @property
+    def cpu_ratios(self) -> list[float]:
+        """ours / floor in CPU seconds (user + system), pair by pair: steadier than wall on a busy machine."""
+        return [a.cpu / b.cpu for a, b in zip(self.ours, self.floor, strict=True) if b.cpu > 0]
+
     def line(self) -> str:
         o, f = [r.wall for r in self.ours], [r.wall for r in self.floor]
+        oc, fc = [r.cpu for r in self.ours], [r.cpu for r in self.floor]
         bad = sum(r.code != 0 for r in self.ours + self.floor)
+        cpu = self.cpu_ratios
         return (f"{self.name}: ours {min(o):.2f} / {statistics.median(o):.2f} s, floor {min(f):.2f} / "
                 f"{statistics.median(f):.2f} s, ratio {min(self.ratios):.2f} / {statistics.median(self.ratios):.2f}x"
-                f" (min / median of {len(o)} pairs)" + (f"  [{bad} runs FAILED]" if bad else ""))
+                f" (min / median of {len(o)} pairs); CPU ours {statistics.median(oc):.2f} s, floor "
+                f"{statistics.median(fc):.2f} s, ratio {min(cpu, default=0):.2f} / "
+                f"{statistics.median(cpu) if cpu else 0:.2f}x" + (f"  [{bad} runs FAILED]" if bad else ""))
 
 
 def pair(name: str, ours: Sequence[str], floor: Sequence[str], runs: int = 5, warmup: int = 1) -> Pair:
