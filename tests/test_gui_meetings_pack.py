@@ -70,6 +70,8 @@ def test_topic_without_data_is_named_and_the_pack_is_listed_after_reopening(qtbo
     assert page.pack.open_button.isEnabled()
     page.pack.file_list.setCurrentRow(0)
     assert page.pack.pages_layout.count() >= 1
+    window.close_project()   # the preview's pages and the project go while this test's window still lives
+    qtbot.wait(100)
 
 
 def test_progress_dialog_has_room_for_its_title(qtbot) -> None:
@@ -82,7 +84,7 @@ def test_progress_dialog_has_room_for_its_title(qtbot) -> None:
 
     parent = QWidget()
     qtbot.addWidget(parent)
-    runner = TaskRunner()
+    runner = TaskRunner(parent)  # owned by the window, as in the program (a parentless runner dies with the test)
     release = threading.Event()
     done: list = []
     title = "Mødematerialet laves: gruppens oplæg, personlige ark og nøglen…"

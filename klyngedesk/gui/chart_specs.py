@@ -23,7 +23,12 @@ from klyngedesk.core.render.chart_builder import (
     ranked_chart,
 )
 from klyngedesk.core.render.charts import ChartSpec, make_axis
-from klyngedesk.core.render.indicator_pages import denominator_title, indicator_meta
+from klyngedesk.core.render.indicator_pages import (
+    TopicMaterial,
+    denominator_title,
+    in_language,
+    indicator_meta,
+)
 from klyngedesk.core.store import Project
 from klyngedesk.gui.chart_view import TrendChart
 from klyngedesk.i18n import tr
@@ -43,12 +48,15 @@ class ChartRequest:
     meeting: str | None = None  # None = the coordinator's view with every name
 
 
-def table_for(project: Project, request: ChartRequest) -> AnonymisedTable:
-    """The anonymised table for a meeting, or for the coordinator a table naming every clinic."""
+def table_for(project: Project, request: ChartRequest, lang: str = "da") -> AnonymisedTable:
+    """The anonymised table for a meeting, or for the coordinator a table naming every clinic; its period
+    labels and change sentences in the reader's language, as the printed pack has them."""
     if request.meeting is not None:
-        return anonymised_table(project, request.meeting, request.topic, period=request.period,
-                                compare=request.compare)
-    return coordinator_table(project, request.topic, request.period, request.compare)
+        table = anonymised_table(project, request.meeting, request.topic, period=request.period,
+                                 compare=request.compare)
+    else:
+        table = coordinator_table(project, request.topic, request.period, request.compare)
+    return in_language([TopicMaterial(table, project.topic(request.topic))], lang)[0].table
 
 
 class NamesContext(ChartContext):
@@ -69,8 +77,8 @@ def build_spec(project: Project, request: ChartRequest, lang: str) -> tuple[Char
     topic = project.topic(request.topic)
     meta = indicator_meta(topic, request.indicator)
     if request.kind == "trend":   # its table only for the change sentence under a comparison
-        return trend_spec(project, topic, request, lang), table_for(project, request) if request.compare else None
-    table = table_for(project, request)
+        return trend_spec(project, topic, request, lang), table_for(project, request, lang) if request.compare else None
+    table = table_for(project, request, lang)
     ctx = context_for(request, lang, table)
     ind = table.indicator(request.indicator)
     if request.kind == "funnel":

@@ -28,7 +28,8 @@ from klyngedesk.gui.long_names import elided
 BAR_HEIGHT = 0.66
 WHISKER_WIDTH = 2          # pixels, whatever the bar's length or the window's size
 MARKER_SIZE = 11           # pixels across a point's symbol
-FUNNEL_LABEL_WIDTH = 170   # pixels: a longer clinic name in the funnel ends in "…" (whole name in the key)
+FUNNEL_LABEL_WIDTH = 130   # pixels: a longer clinic name in the funnel ends in "…" (whole name in the tooltip)
+PLOT_MIN_HEIGHT = 160      # pixels: the key under the chart never squeezes the plot away
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,7 @@ class ChartView(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=False, y=False)
         self.plot.hideButtons()
+        self.plot.setMinimumHeight(PLOT_MIN_HEIGHT)
         self.note = QLabel()
         self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -89,6 +91,7 @@ class ChartView(QWidget):
         self.plot.clear()
         self._row_labels, self._texts = [], []
         self._point_labels, self._leaders, self.unlabelled = [], [], []
+        self.note.setMinimumHeight(0)
         item = self.plot.getPlotItem()
         if item.legend is not None:
             item.layout.removeItem(item.legend)
@@ -345,11 +348,13 @@ class ChartView(QWidget):
         for (point, label), where, req in zip(self._point_labels, placed, requests, strict=True):
             if where is None:
                 label.hide()
-                self.unlabelled.append(f"{point.label}: {point.detail}" if point.detail else point.label)
+                name = elided(point.label, label.textItem.font(), FUNNEL_LABEL_WIDTH)
+                self.unlabelled.append(f"{name}: {point.detail}" if point.detail else name)
                 continue
             top_left = QPointF(area.left() + where.x, area.bottom() - (where.y + ASCENT * req.size))
             label.setPos(vb.mapSceneToView(top_left))
             label.show()
+            label.updateTransform(force=True)   # where it is drawn now, not at the next paint
             if where.leader is not None:
                 x1, y1, x2, y2 = where.leader
                 ends = [vb.mapSceneToView(QPointF(area.left() + x, area.bottom() - y)) for x, y in ((x1, y1), (x2, y2))]
@@ -358,7 +363,13 @@ class ChartView(QWidget):
         notes = [getattr(spec, "note", "")]
         if self.unlabelled:
             notes.append(f"{spec.unlabelled_label}: " + "; ".join(self.unlabelled))
-        self.note.setText("   ·   ".join(n for n in notes if n))
+        text = "   ·   ".join(n for n in notes if n)
+        if text != self.note.text():
+            self.note.setText(text)
+            # The key's height only grows while this chart is shown: the plot it takes room from shrinks
+            # step by step to a layout where the labels and the key agree (never back and forth).
+            needed = self.note.heightForWidth(max(self.note.width(), 1))
+            self.note.setMinimumHeight(max(self.note.minimumHeight(), needed))
 
     def point_label_rects(self) -> list[tuple[str, QRectF]]:
         """(text, rectangle in the scene) of every funnel label shown in the plot."""

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from klyngedesk.core.anonymise import draw_codes
 from klyngedesk.core.anonymise.codes import consent_wording
-from klyngedesk.core.formatting import format_date, format_date_time
+from klyngedesk.core.formatting import format_date, format_date_time, format_time_range
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.settings import THRESHOLD, resolve
@@ -174,7 +174,8 @@ class MeetingsPage(QWidget):
         period = period_label(project.period(meeting.period).label, self._lang) if meeting.period else "–"
         compare = period_label(project.period(meeting.baseline_period).label, self._lang) if meeting.baseline_period else None
         parts = [f"<h2>{html.escape(meeting.title)}</h2>",
-                 f"<p>{format_date(meeting.date, lang)} {html.escape(meeting.time)} · {html.escape(meeting.place)}</p>",
+                 f"<p>{format_date(meeting.date, lang)} {html.escape(format_time_range(meeting.time, lang))} · "
+                 f"{html.escape(meeting.place)}</p>",
                  f"<p><b>{tr('Topics', lang)}:</b> {html.escape(topics)}<br/>"
                  f"<b>{tr('Data from', lang)}:</b> {html.escape(period)}"
                  + (f" ({tr('compared with', lang)} {html.escape(compare)})" if compare else "") + "</p>"]
