@@ -102,3 +102,55 @@ def test_data_page_topic_and_period_changes_never_freeze(qtbot, window: MainWind
     assert all(t and t != "–" for t in shown), shown
     tip = model.data(model.index(5, 0), 3)  # ToolTipRole: where the value came from
     assert "demo-generator" in tip
+
+
+def _slides(project, meeting: str):
+    """The slides of the meeting's first topic at 1,700 clinics, anonymised as presentation mode does but
+    without the disclosure audit (which runs on the worker before presentation mode opens, with progress;
+    here the slides' drawing is what is timed)."""
+    from klyngedesk.core.anonymise import anonymise
+    from klyngedesk.core.anonymise.codes import consenting_names, meeting_codes
+    from klyngedesk.core.collate import collate
+    from klyngedesk.gui.presentation import Slide
+
+    m = project.meeting(meeting)
+    codes, named = meeting_codes(project, meeting), consenting_names(project, meeting)
+    slides = []
+    for key in m.topics[:1]:
+        table = anonymise(collate(project, key, m.period, m.baseline_period), codes, meeting=meeting, named=named,
+                          audited=False)
+        slides += [Slide(project.topic(key), table, ind.key) for ind in table.indicators]
+    return slides
+
+
+def test_presentation_slides_of_1700_clinics_open_and_step_without_freezing(qtbot, big_project: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    from klyngedesk.core.store import Project
+    from klyngedesk.gui.presentation import PresentationWindow
+
+    with Project.open(big_project, readonly=True) as project:
+        slides = _slides(project, "2026-03")
+    assert len(slides) >= 3 and len(slides[0].table.indicator(slides[0].indicator).rows) == CLINICS
+    beat = Heartbeat()
+    shown: list[PresentationWindow] = []
+
+    def open_show() -> None:
+        window = PresentationWindow(slides, "da", "Region")
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        shown.append(window)
+
+    gap = beat.measure(qtbot, open_show, lambda: bool(shown) and shown[0].isVisible())
+    assert gap < FROZEN, f"opening presentation mode froze the window for {gap:.1f} s"
+    show = shown[0]
+    for step in range(1, min(4, len(slides))):
+        gap = beat.measure(qtbot, lambda: qtbot.keyClick(show, Qt.Key.Key_Right), lambda s=step: show.index == s)
+        assert gap < FROZEN, f"the next slide froze the window for {gap:.1f} s"
+    # What the projector shows: the whole ranked chart (every clinic a bar), labels that never overprint.
+    bars = [i for i in show.chart.plot.getPlotItem().items if type(i).__name__ == "BarGraphItem"]
+    assert len(bars) == 1 and len(bars[0].opts["width"]) > CLINICS * 0.9
+    ticks = show.chart.plot.getAxis("left")._tickLevels[0]
+    assert 0 < len(ticks) < 200  # one label per row would be 1,700 labels on top of one another
+    show.close()

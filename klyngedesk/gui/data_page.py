@@ -28,7 +28,7 @@ from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.correction_dialog import CorrectionDialog, NoteDialog
 from klyngedesk.gui.error_dialog import error_text, show_error
 from klyngedesk.gui.indicator_table_model import IndicatorTableModel
-from klyngedesk.gui.latest_fetch import LatestFetch
+from klyngedesk.gui.latest_fetch import LatestFetch, small_project
 from klyngedesk.gui.long_names import cap_row_header
 from klyngedesk.gui.round_default import RoundChooser, round_note, rounds_with_data
 from klyngedesk.gui.round_dialog import RoundDialog
@@ -36,8 +36,6 @@ from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.undo import push_or_explain
 from klyngedesk.gui.value_details import details_html, hint_html, tooltip_text
 from klyngedesk.i18n import KlyngeError, tr
-
-SMALL_PROJECT_VALUES = 20_000  # stored values below which a round is read at once (a few milliseconds)
 
 
 @dataclass(frozen=True)
@@ -153,7 +151,7 @@ class DataPage(QWidget):
         if not same:
             self.rounds.forget()
             self.fetch.forget()
-            self._small = project.value_count() < SMALL_PROJECT_VALUES
+            self._small = small_project(project)
         kept = (self.topic_box.currentData(), self.period_box.currentData()) if same else (None, None)
         for box in (self.topic_box, self.period_box):
             box.blockSignals(True)

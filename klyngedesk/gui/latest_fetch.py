@@ -10,9 +10,14 @@ from PySide6.QtCore import QObject, Signal
 
 from klyngedesk.gui.tasks import TaskCancelled, TaskRunner
 
-# Below this many table cells (clinics x indicators) a read takes a few milliseconds: it is done at once,
-# so a small cluster's pages fill without a flicker; above it the read runs on the worker.
-BACKGROUND_CELLS = 2000
+# Below this many stored values a page's read takes a few milliseconds: it is done at once, so a cluster's
+# pages fill without a flicker; a larger project (a region, a nation) is read on the worker.
+SMALL_PROJECT_VALUES = 20_000
+
+
+def small_project(project) -> bool:
+    """True for a project whose reads are quick enough to do while the user waits (one count query)."""
+    return project.value_count() < SMALL_PROJECT_VALUES
 
 
 class LatestFetch(QObject):

@@ -34,6 +34,7 @@ from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.data_page import DataPage
 from klyngedesk.gui.import_history_page import ImportHistoryPage
 from klyngedesk.gui.keyboard import free_tab_key, name_for_screen_readers, page_actions
+from klyngedesk.gui.latest_fetch import small_project
 from klyngedesk.gui.meetings_page import MeetingsPage
 from klyngedesk.gui.storage_check import storage_warning
 from klyngedesk.gui.tasks import TaskRunner
@@ -392,16 +393,34 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.meetings_page)
 
     def present(self, meeting: str) -> PresentationWindow | None:
+        """Presentation mode for the meeting. The slides' anonymised tables are audited first: at once for a
+        cluster, on the worker with progress and Cancel for a large project (the window stays usable)."""
         project = self.ctx.holder.project
         if project is None:
             return None
-        try:
-            from klyngedesk.gui.presentation import PresentationWindow, slides_for
+        from klyngedesk.gui.presentation import slides_for
 
+        if not small_project(project):
+            from klyngedesk.gui.progress import run_with_progress
+
+            def work(progress, _cancelled):
+                return slides_for(project, meeting, progress)
+
+            run_with_progress(self, self.runner, tr("Preparing the presentation…", self.ctx.lang), work,
+                              self.ctx.lang, lambda slides: self._show_presentation(slides, project))
+            return None
+        try:
             slides = slides_for(project, meeting)
         except KlyngeError as error:
             QMessageBox.information(self, tr("Presentation mode", self.ctx.lang), error.message(self.ctx.lang))
             return None
+        return self._show_presentation(slides, project)
+
+    def _show_presentation(self, slides, project: Project) -> PresentationWindow | None:
+        if self.ctx.holder.project is not project:  # the project was closed while the slides were prepared
+            return None
+        from klyngedesk.gui.presentation import PresentationWindow
+
         window = PresentationWindow(slides, self.ctx.lang, project.cluster().name)
         self.presentation = window
         screens = QGuiApplication.screens()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from klyngedesk.core.anonymise import AnonymisedTable, anonymised_table
 from klyngedesk.core.model import Topic
 from klyngedesk.core.render.chart_builder import ChartContext, ranked_chart
+from klyngedesk.core.render.charts import RankedBarChart
 from klyngedesk.core.render.indicator_pages import few_clinics_sentence, indicator_meta
 from klyngedesk.core.store import Project
 from klyngedesk.gui.chart_view import ChartView
@@ -27,11 +29,15 @@ class Slide:
     indicator: str
 
 
-def slides_for(project: Project, meeting: str) -> list[Slide]:
-    """One slide per indicator of the meeting's topics, from the anonymised table only (codes + consents)."""
-    slides = []
-    for key in project.meeting(meeting).topics:
+def slides_for(project: Project, meeting: str, progress: Callable[[float, str], None] | None = None) -> list[Slide]:
+    """One slide per indicator of the meeting's topics, from the anonymised table only (codes + consents);
+    `progress(fraction, text)` is told as each topic's table is done (and may raise to cancel)."""
+    slides: list[Slide] = []
+    topics = project.meeting(meeting).topics
+    for n, key in enumerate(topics):
         topic = project.topic(key)
+        if progress is not None:
+            progress(n / max(len(topics), 1), topic.title)
         table = anonymised_table(project, meeting, key)
         slides += [Slide(topic, table, ind.key) for ind in table.indicators]
     return slides
@@ -49,6 +55,7 @@ class PresentationWindow(QWidget):
         self.setStyleSheet("QWidget#presentation { background: white; } QLabel { color: #1F2933; }")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.slides, self._lang, self.index = slides, lang, 0
+        self._specs: dict[int, RankedBarChart] = {}  # each slide's chart, built once
         self.heading = QLabel()
         self.heading.setObjectName("presentation_heading")
         self.heading.setWordWrap(True)
@@ -103,10 +110,12 @@ class PresentationWindow(QWidget):
         slide = self.slides[self.index]
         ind = slide.table.indicator(slide.indicator)
         meta = indicator_meta(slide.topic, slide.indicator)
-        ctx = ChartContext(lang, show_names=True, suppressed_text=slide.table.suppressed_text)
+        if self.index not in self._specs:
+            ctx = ChartContext(lang, show_names=True, suppressed_text=slide.table.suppressed_text)
+            self._specs[self.index] = ranked_chart(ind, meta, ctx)
         self.heading.setText(ind.title)
         self.subheading.setText(f"{slide.table.topic_title} · {slide.table.period_label}")
-        self.chart.show_spec(ranked_chart(ind, meta, ctx))
+        self.chart.show_spec(self._specs[self.index])
         sentence = ind.sentence.get(lang, "") if ind.sentence else ""
         self.caption.setText(" ".join(s for s in (sentence, few_clinics_sentence(ind, lang)) if s))
         self.footer.setText(tr("{n} of {total} · ← → to step · Esc leaves", lang, n=self.index + 1,
