@@ -23,7 +23,7 @@ from klyngedesk.core.render.charts import (
     ReferenceLine,
 )
 from klyngedesk.core.render.label_placement import ASCENT, DESCENT, LabelRequest, place_labels, priority_order
-from klyngedesk.gui.long_names import elided
+from klyngedesk.gui.long_names import NAME_WIDTH, elided
 
 BAR_HEIGHT = 0.66
 WHISKER_WIDTH = 2          # pixels, whatever the bar's length or the window's size
@@ -76,6 +76,7 @@ class ChartView(QWidget):
         layout.addWidget(self.note)
         self.spec: ChartSpec | TrendChart | None = None
         self._row_labels: list[str] = []
+        self._row_keep: set[int] = set()
         self._texts: list[str] = []
         self.full_names: dict[str, str] = {}  # a row's label (a short or elided name) -> the whole name
         self.plot.scene().sigMouseClicked.connect(self._clicked)
@@ -182,14 +183,26 @@ class ChartView(QWidget):
         rows in `keep`, e.g. the clinic's own), so that the labels never overprint one another."""
         n = len(labels)
         self._row_labels = labels
+        self._row_keep = set(keep or set())
+        self._texts += [labels[i] for i in self._row_ticks()]
+        self.plot.setYRange(-0.7, n - 0.3, padding=0)
+
+    def _row_ticks(self) -> list[int]:
+        """Row labels elided to at most NAME_WIDTH and to 30 % of the chart's width: a long clinic name must
+        not take the plot's room (in a small window or at 150 % scaling either)."""
+        labels, n = self._row_labels, len(self._row_labels)
         font = QFont()
         font.setPointSize(self.font_size)
+        width = max(90, min(NAME_WIDTH, int(0.3 * self.width())))
         step = -(-n // self._rows_with_room())
-        chosen = [i for i in range(n) if i % step == 0 or i in (keep or set())]
-        # a long clinic name must not take the plot's width
-        self.plot.getAxis("left").setTicks([[(n - 1 - i, elided(labels[i], font)) for i in chosen]])
-        self._texts += [labels[i] for i in chosen]
-        self.plot.setYRange(-0.7, n - 0.3, padding=0)
+        chosen = [i for i in range(n) if i % step == 0 or i in self._row_keep]
+        self.plot.getAxis("left").setTicks([[(n - 1 - i, elided(labels[i], font, width)) for i in chosen]])
+        return chosen
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
+        super().resizeEvent(event)
+        if self._row_labels:
+            self._row_ticks()
 
     def _lines(self, lines: tuple[ReferenceLine, ...]) -> None:
         legend = self._legend("bottom")
