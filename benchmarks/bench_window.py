@@ -1,0 +1,249 @@
+"""The window rows of issue #17, whole-process pairs (ours, floor, ours, floor ...), offscreen Qt:
+
+    python -m benchmarks.bench_window [--runs 5] [--data DIR] [--only first-paint page-switch]
+
+first-paint   `klyngedesk --demo` from process start until the window has painted the demo's first page,
+              vs a bare PySide6 + pyqtgraph window (a main window holding a plot) painted.
+page-switch   in a window holding a 1,700-clinic project: from the click on the Data tab until the page has
+              painted its 1,700 rows (the read on the worker included), vs a QTableView of 1,700 x 7 ready
+              texts shown and painted. Each child prints the seconds it measured; the ratio is taken pair by pair.
+
+A child run is `python -m benchmarks.bench_window child CASE [PROJECT]` (CASE: ours-first-paint,
+floor-first-paint, ours-page-switch, floor-page-switch)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.wholeprocess import pair
+
+PY = sys.executable
+CLINICS = 1700
+COLUMNS = 7
+
+
+def _child_env() -> dict[str, str]:
+    """Offscreen Qt and settings in a fresh folder (never the user's window geometry or recent files)."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="klyngedesk-bench-config-")
+    return env
+
+
+# --- children ---------------------------------------------------------------------------------------------
+def _quit_on_paint(app, wanted) -> None:
+    """Close the windows (as the user would) right after the first paint of a widget for which
+    `wanted(widget)` is true; the application ends when its last window has closed."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    def close_all() -> None:
+        for window in app.topLevelWidgets():
+            window.close()
+        app.quit()
+
+    class Watcher(QObject):
+        def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt name
+            if event.type() == QEvent.Type.Paint and wanted(obj):
+                app.removeEventFilter(self)
+                QTimer.singleShot(0, close_all)
+            return False
+
+    watcher = Watcher(app)
+    app.installEventFilter(watcher)
+
+
+def ours_first_paint() -> None:
+    """`klyngedesk --demo` through the CLI, until the main window paints the open demo project."""
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    app = QApplication(sys.argv[:1])
+
+    def wanted(obj) -> bool:
+        window = obj.window() if isinstance(obj, QWidget) else None
+        stack = getattr(window, "stack", None)
+        return (window is not None and window.objectName() == "main_window" and stack is not None
+                and stack.currentWidget() is getattr(window, "project_view", None))
+
+    _quit_on_paint(app, wanted)
+    from klyngedesk.cli.main import main
+
+    main(["--demo"])
+
+
+def floor_first_paint() -> None:
+    """A bare PySide6 + pyqtgraph window: a main window holding a plot, shown until it has painted."""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setCentralWidget(pg.PlotWidget(background="w"))
+    window.resize(1024, 700)
+    _quit_on_paint(app, lambda obj: isinstance(obj, QWidget) and obj.window() is window)
+    window.show()
+    app.exec()
+
+
+def ours_page_switch(project: Path) -> None:
+    """The window with the project open on its first page; then the Data tab is clicked: print the seconds
+    until the Data page has painted its rows."""
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    from klyngedesk.gui.app import make_context
+    from klyngedesk.gui.main_window import MainWindow
+
+    ctx = make_context(QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat), "da")
+    window = MainWindow(ctx)
+    window.resize(1200, 800)
+    window.show()
+    window.open_project(str(project), remember=False)
+    _settle(app, window)
+    page = window.data_page
+    start = [0.0]
+    painted = [False]
+
+    def wanted(obj) -> bool:
+        if obj is page.table.viewport() and page.model.rowCount() == CLINICS and not page.fetch.pending:
+            painted[0] = True
+            return True
+        return False
+
+    def click() -> None:
+        start[0] = time.perf_counter()
+        window.tabs.setCurrentWidget(page)
+
+    _quit_on_paint(app, wanted)
+    QTimer.singleShot(0, click)
+    app.exec()
+    print(f"{time.perf_counter() - start[0]:.4f}")
+    ctx.holder.set_project(None)
+
+
+def _settle(app, window) -> None:
+    """Let the window finish what opening the project started (reads on the worker, painting)."""
+    deadline = time.perf_counter() + 600
+    while time.perf_counter() < deadline:
+        app.processEvents()
+        if not window.reader.busy and not window.runner.busy:
+            break
+        time.sleep(0.01)
+    for _ in range(5):
+        app.processEvents()
+
+
+def floor_page_switch() -> None:
+    """A QTableView of 1,700 x 7 ready texts (a plain model over a list): from setting the model and
+    showing the view until it has painted."""
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    app = QApplication(sys.argv[:1])
+    texts = [[f"{(r * 37 + c * 11) % 1000 / 10:.1f}".replace(".", ",") for c in range(COLUMNS)]
+             for r in range(CLINICS)]
+    names = [f"Lægehuset {r}" for r in range(CLINICS)]
+
+    class Model(QAbstractTableModel):
+        def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+            return 0 if parent.isValid() else CLINICS
+
+        def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802, B008
+            return 0 if parent.isValid() else COLUMNS
+
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            return texts[index.row()][index.column()] if role == Qt.ItemDataRole.DisplayRole else None
+
+        def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+            if role != Qt.ItemDataRole.DisplayRole:
+                return None
+            return f"Indikator {section + 1}" if orientation == Qt.Orientation.Horizontal else names[section]
+
+    view = QTableView()
+    view.resize(1200, 800)
+    start = [0.0]
+
+    def show() -> None:
+        start[0] = time.perf_counter()
+        view.setModel(Model())
+        view.show()
+
+    _quit_on_paint(app, lambda obj: obj is view.viewport())
+    QTimer.singleShot(0, show)
+    app.exec()
+    print(f"{time.perf_counter() - start[0]:.4f}")
+
+
+# --- the runs ---------------------------------------------------------------------------------------------
+def reported(cmd: list[str]) -> float:
+    """Run one child and read the seconds it printed (its last line)."""
+    done = subprocess.run(cmd, capture_output=True, text=True, env=_child_env(), timeout=1800)
+    if done.returncode != 0:
+        raise SystemExit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr[-2000:]}")
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def timed_pair(name: str, ours: list[str], floor: list[str], runs: int) -> tuple[list[float], list[float]]:
+    """One uncounted warm-up pair, then `runs` pairs ours, floor, ...; prints min / median and the ratio."""
+    reported(ours), reported(floor)
+    a, b = [], []
+    for _ in range(runs):
+        a.append(reported(ours))
+        b.append(reported(floor))
+    ratios = [x / y for x, y in zip(a, b, strict=True)]
+    print(f"{name}: ours {min(a) * 1000:.0f} / {statistics.median(a) * 1000:.0f} ms, floor {min(b) * 1000:.0f} / "
+          f"{statistics.median(b) * 1000:.0f} ms, ratio {min(ratios):.1f} / {statistics.median(ratios):.1f}x "
+          f"(min / median of {runs} pairs)", flush=True)
+    return a, b
+
+
+def big_project(data: Path) -> Path:
+    path = data / f"window-{CLINICS}x2.klynge"
+    if not path.exists():
+        from klyngedesk.core.demo import build_demo
+
+        print(f"  building {path.name} ...", flush=True)
+        build_demo(path, clinics=CLINICS, periods=2)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["child"]:
+        case, rest = argv[1], argv[2:]
+        children = {"ours-first-paint": ours_first_paint, "floor-first-paint": floor_first_paint,
+                    "floor-page-switch": floor_page_switch}
+        if case == "ours-page-switch":
+            ours_page_switch(Path(rest[0]))
+        else:
+            children[case]()
+        sys.stdout.flush()
+        os._exit(0)  # the measurement is taken: skip the interpreter's teardown of Qt (it can crash at exit)
+    p = argparse.ArgumentParser(prog="python -m benchmarks.bench_window")
+    p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--only", nargs="+", choices=("first-paint", "page-switch"), default=["first-paint", "page-switch"])
+    p.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "klyngedesk-bench-data")
+    args = p.parse_args(argv)
+    args.data.mkdir(parents=True, exist_ok=True)
+    child = [PY, "-m", "benchmarks.bench_window", "child"]
+    print(f"machine: {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, Python {sys.version.split()[0]}; "
+          "offscreen Qt", flush=True)
+    if "first-paint" in args.only:
+        os.environ.update(_child_env())
+        pair("window start (klyngedesk --demo, first paint) vs bare PySide6 + pyqtgraph window",
+             child + ["ours-first-paint"], child + ["floor-first-paint"], args.runs)
+    if "page-switch" in args.only:
+        project = big_project(args.data)
+        timed_pair(f"Data page switch at {CLINICS:,} clinics (read + paint) vs QTableView {CLINICS:,} x {COLUMNS} shown",
+                   child + ["ours-page-switch", str(project)], child + ["floor-page-switch"], args.runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
