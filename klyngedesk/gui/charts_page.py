@@ -36,6 +36,7 @@ from klyngedesk.gui.chart_specs import (
 from klyngedesk.gui.chart_view import ChartView
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.error_dialog import error_text
+from klyngedesk.gui.latest_fetch import LatestFetch, small_project
 from klyngedesk.gui.round_default import RoundChooser, rounds_with_data
 from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.value_details import hint_html
@@ -48,7 +49,8 @@ class ChartsPage(QWidget):
     def __init__(self, ctx: AppContext, reader: TaskRunner | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.reader = reader
+        self.fetch = LatestFetch(reader, self)
+        self._small = True
         lang = self._lang = ctx.lang
         self._project: Project | None = None
         self._table: AnonymisedTable | None = None
@@ -121,6 +123,8 @@ class ChartsPage(QWidget):
         self._project = project
         if not same:
             self.rounds.forget()
+            self.fetch.forget()
+            self._small = small_project(project)
         boxes = (self.topic_box, self.period_box, self.compare_box, self.meeting_box)
         kept = [b.currentData() for b in boxes] if same else [None] * 4
         for box in boxes + (self.indicator_box,):
@@ -205,18 +209,35 @@ class ChartsPage(QWidget):
         if request is None:
             self.chart.show_spec(None, tr("Choose a topic and an indicator.", self._lang))
             return
-        try:
-            spec, self._table = build_spec(self._project, request, self._lang)
-        except Exception as error:  # a chart that cannot be drawn must not take the window down
-            if not isinstance(error, KlyngeError):
-                log.exception("chart failed")
-            self._table = None
-            self.chart.show_spec(None, error_text(error, self._lang))
+        project, lang = self._project, self._lang
+
+        def work():
+            spec, table = build_spec(project, request, lang)
+            names = {} if request.meeting is not None else {c.shown_name: c.name for c in project.clinics()}
+            return spec, table, names
+
+        if not self._small:
+            self.chart.note.setText(tr("Reading the figures…", lang))
+        self.fetch.request(work, lambda result: self._show(request, *result), lambda error: self._failed(request, error),
+                           small=self._small, name="chart")
+
+    def _show(self, request: ChartRequest, spec, table, names: dict[str, str]) -> None:
+        """The read chart, unless the user has chosen another one meanwhile."""
+        if request != self.request():
             return
-        self.chart.full_names = {} if request.meeting is not None or self._project is None else \
-            {c.shown_name: c.name for c in self._project.clinics()}
+        self._table = table
+        self.chart.full_names = names
         self.chart.show_spec(spec, tr("There are not enough data for this chart.", self._lang))
         self._show_change(request)
+
+    def _failed(self, request: ChartRequest, error: Exception) -> None:
+        """A chart that cannot be drawn must not take the window down: the reason where the chart would be."""
+        if request != self.request():
+            return
+        if not isinstance(error, KlyngeError):
+            log.error("chart failed", exc_info=error)
+        self._table = None
+        self.chart.show_spec(None, error_text(error, self._lang))
 
     def _show_change(self, request: ChartRequest) -> None:
         """Under a comparison, the cluster's change in the words and interval the handout uses."""
