@@ -117,7 +117,10 @@ def main(argv: list[str] | None = None) -> int:
                     except Exception as exc:  # a size the pack cannot build is reported, the others still run
                         print(f"pack {clinics} clinics FAILED: {type(exc).__name__}: {str(exc)[:200]}", flush=True)
                         continue
-                    runs = repeat(ours, runs=min(args.runs, 3), warmup=0)
+                    runs = [r for r in repeat(ours, runs=min(args.runs, 3), warmup=0) if r.code == 0]
+                    if not runs:   # a failed run (e.g. the project open elsewhere) is no time of the pack
+                        print(f"pack {clinics} clinics: every run FAILED", flush=True)
+                        continue
                     med = statistics.median(r.wall for r in runs)
                     sizes.append(clinics)
                     medians.append(med)
