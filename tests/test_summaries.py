@@ -128,3 +128,18 @@ def test_spread_words_say_under_and_over() -> None:
                              maximum_above=False)
     assert wording.spread(capped, "da") == "under 3,4 – 64,0"      # the lowest shown value, not "under 3"
     assert wording.summary_value(3.6, "per1000", "da", None) == "3,6"
+
+
+def test_summaries_never_hide_more_counts(demo_project, monkeypatch) -> None:
+    """The counts' pattern is settled first, as if no summary were printed: the summaries yield to it (they
+    are coarsened or left out), they never make the audit hide another clinic's count."""
+    import klyngedesk.core.anonymise.build as build
+    from klyngedesk.core.anonymise import anonymised_table
+
+    with_summaries = anonymised_table(demo_project, "2026-03", "smerter")
+    monkeypatch.setattr(build, "add_summary_relations", lambda *args, **kwargs: set())
+    without = anonymised_table(demo_project, "2026-03", "smerter")
+    for a, b in zip(with_summaries.indicators, without.indicators, strict=True):
+        assert [(r.code, r.suppressed, r.hidden_reason) for r in a.rows] == \
+               [(r.code, r.suppressed, r.hidden_reason) for r in b.rows]
+        assert a.value_step == b.value_step
