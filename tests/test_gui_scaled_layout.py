@@ -66,6 +66,13 @@ out["axis"] = chart.plot.getAxis("left").width()
 out["plot"] = chart.plot.width()
 out["plot_height"] = chart.plot.getPlotItem().vb.sceneBoundingRect().height()
 out["labels"] = [label for _, label in chart.plot.getAxis("left")._tickLevels[0]]
+page = window.charts_page
+page.kind_box.setCurrentIndex(page.kind_box.findData("funnel"))
+settle()
+out["funnel_right"] = chart.plot.getPlotItem().vb.sceneBoundingRect().right()
+out["funnel_view"] = chart.plot.viewport().width()
+out["funnel_labels_inside"] = all(chart.plot.getPlotItem().vb.sceneBoundingRect().contains(r)
+                                  for _, r in chart.point_label_rects())
 print("RESULT" + json.dumps(out))
 sys.stdout.flush()
 ctx.holder.set_project(None)
@@ -93,6 +100,8 @@ def test_long_and_short_names_leave_the_values_and_bars_on_screen(tmp_path: Path
     # Diagrammer: the names take less than 40 % of the chart's width; the bars have room in height too
     assert m["axis"] < 0.4 * m["plot"] and m["plot_height"] >= 120
     assert "Bøgh II" in m["labels"] and any(label.endswith("…") for label in m["labels"])
+    # the funnel's plot (and its key beneath) ends inside the window; its labels stay inside the plot
+    assert m["funnel_right"] <= m["funnel_view"] and m["funnel_labels_inside"]
 
 
 LONG_START = "Lægepraksis ved Speciallæge"

@@ -91,6 +91,17 @@ def test_a_short_name_typed_in_the_dialog_is_shown_everywhere_with_the_whole_nam
     names = [codes.item(r, 0).text() for r in range(codes.rowCount())]
     assert SHORT in names and codes.item(names.index(SHORT), 0).toolTip() == LONG
 
+    press(qtbot, Qt.Key.Key_6, Qt.KeyboardModifier.ControlModifier)       # Temaer ▸ Opfølgning: the clinic list
+    follow_up = window.topics_page.follow_up
+    window.topics_page.sections.setCurrentWidget(follow_up)
+    qtbot.mouseClick(follow_up.plan_button, Qt.MouseButton.LeftButton)
+    action = follow_up.dialog
+    box = action.clinic
+    entries = [box.itemText(i) for i in range(box.count())]
+    assert SHORT in entries and LONG not in entries
+    assert box.itemData(entries.index(SHORT), Qt.ItemDataRole.ToolTipRole) == LONG
+    action.done(0)
+
     press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)       # undo takes the short name back
     press(qtbot, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert _row_of(window.clinics_page.table, LONG) >= 0

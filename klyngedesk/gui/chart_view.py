@@ -117,6 +117,7 @@ class ChartView(QWidget):
             self.plot.getAxis(axis).setPen(pg.mkPen(ROLE_COLOURS["axis"]))
         {RankedBarChart: self._ranked, FunnelChart: self._funnel, CompositionChart: self._composition,
          BeforeAfterChart: self._before_after, TrendChart: self._trend}[type(spec)](spec)
+        self._fit_legend()
 
     def texts(self) -> list[str]:
         """Every text the chart shows: title, tick and row labels, value texts, line labels, legend."""
@@ -161,6 +162,21 @@ class ChartView(QWidget):
         item.legend = legend
         return legend
 
+    def _fit_legend(self) -> None:
+        """As many key columns as fit the chart's width (at most 3): a wide key must not push the plot past
+        the window's edge (a long key entry in a small window or at 150 % scaling)."""
+        legend = self.plot.getPlotItem().legend
+        if legend is None or not legend.items:
+            return
+        widths = [sample.boundingRect().width() + label.boundingRect().width() + 24 for sample, label in legend.items]
+        room = max(self.width(), 200) * 0.9
+        columns = 1
+        for n in (3, 2):
+            if n <= len(widths) and sum(max(widths[i::n]) for i in range(n)) <= room:
+                columns = n
+                break
+        legend.setColumnCount(columns)
+
     def _text(self, text: str, x: float, y: float, anchor: tuple[float, float], role: str = "muted") -> None:
         item = pg.TextItem(text, color=ROLE_COLOURS[role], anchor=anchor)
         font = QFont()
@@ -203,6 +219,7 @@ class ChartView(QWidget):
         super().resizeEvent(event)
         if self._row_labels:
             self._row_ticks()
+        self._fit_legend()
 
     def _lines(self, lines: tuple[ReferenceLine, ...]) -> None:
         legend = self._legend("bottom")
