@@ -134,3 +134,23 @@ def test_a_count_hidden_in_a_share_is_not_given_back_by_its_rate_interval(tmp_pa
         assert max(f[0] for f in found) - min(f[0] for f in found) >= 3, (clinic, true, found[:5])
     assert not audit([disclosure]) and not left
     made.project.close()
+
+
+def test_the_group_handout_states_the_step_the_audit_chose(tmp_path: Path) -> None:
+    """The reader is told how coarsely rates are printed and why, with the step the audit chose."""
+    import pypdf
+
+    from klyngedesk.core.formatting import format_number
+    from klyngedesk.core.render.pack import build_pack
+
+    project, _ = _pain_cluster(tmp_path / "c.klynge", [1000, 1800, 2500, 3300, 4100, 5200, 6100],
+                               [8, 16, 24, 33, 39, 49, 56], "bands")
+    table = anonymised_with_disclosure(project, "m", "smerter")[0]
+    step = table.indicator("tca_pr1000").value_step
+    assert step
+    result = build_pack(project, "m", tmp_path / "out", lang="da")
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(result.group).pages)
+    text = " ".join(text.split())
+    shown = format_number(step, 0 if step >= 1 else 1, "da")
+    assert f"afrundet til nærmeste {shown}" in text and "listestørrelse" in text
+    project.close()

@@ -13,15 +13,17 @@ roughly (within ROUGH) knows every practice's size, can tell which code is that 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from klyngedesk.core.anonymise.audit import Breach, outsider_ranges
 from klyngedesk.core.anonymise.build import anonymised_with_disclosure, earlier_disclosures
 from klyngedesk.core.anonymise.codes import meeting_codes
 from klyngedesk.core.anonymise.disclosure import LIST_SIZE, Disclosure, cell_parts
-from klyngedesk.core.anonymise.types import AnonymisedTable
+from klyngedesk.core.anonymise.types import AnonymisedIndicator, AnonymisedTable
+from klyngedesk.core.formatting import format_number
 from klyngedesk.core.store import Project
-from klyngedesk.i18n import tr
+from klyngedesk.i18n import current_language, tr
 
 ROUGH = 0.10   # how well a member is assumed to know every practice's size: within 10 %
 
@@ -145,6 +147,19 @@ def singled_out(current: list[Disclosure], earlier: list[Disclosure], consenting
         unique.setdefault((f.clinic, f.reason, f.indicator if f.reason == "named_values" else None,
                            f.meeting if f.reason != "unique_size" else None), f)
     return sorted(unique.values(), key=lambda f: (f.clinic, REASONS.index(f.reason), f.period or "", f.indicator or ""))
+
+
+def rounding_note(ind: AnonymisedIndicator, lang: str | None = None) -> str | None:
+    """The sentence that states an indicator's rounding step (None when its values are not rounded). The step
+    is the audit's choice (see build.anonymise): the finest one at which no rate, interval or limit gives a
+    clinic's list size or a hidden count back."""
+    step = ind.value_step
+    if not step:
+        return None
+    decimals = 0 if step >= 1 else max(1, -math.floor(math.log10(step) + 1e-9))
+    return tr("Rates, their intervals and limits are rounded to the nearest {step}, so that no rate gives a "
+              "clinic's list size back (the anonymity check chose the step).", lang,
+              step=format_number(step, decimals, lang or current_language()))
 
 
 def remaining_risk(tables: list[AnonymisedTable], lang: str | None = None) -> str:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from klyngedesk.core.anonymise import AnonymisedIndicator, AnonymisedRow, AnonymisedTable
+from klyngedesk.core.anonymise.disclosure_report import rounding_note
 from klyngedesk.core.formatting import format_period_label
 from klyngedesk.core.model import Indicator, Topic
 from klyngedesk.core.packages import (
@@ -225,6 +226,9 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
     if limits and any(r.funnel is not None for r in ind.rows):
         facts.append((tr("Funnel limits", lang), limits))
     facts += change_facts(table, ind, lang)
+    rounding = rounding_note(ind, lang)
+    if rounding:
+        facts.append((tr("Rounding", lang), rounding))
     facts.append((tr("Read with care", lang), few_clinics_sentence(ind, lang)))
     facts += [(tr("Data notes", lang) if i == 0 else "", note) for i, note in enumerate(notes)]
     return facts_table(facts, label_width=96 if width > 300 else 84, width=width, style="cell")
