@@ -220,3 +220,23 @@ def test_ctrl_z_in_the_window_explains_why_a_printed_import_stays(qtbot, app_con
     assert "kan ikke fortrydes" in seen[0] and "K01-lfu.xlsx" in seen[0] and "udskrevet" in seen[0]
     assert _lfu(project) == 31
     assert window.undo_stack.count() == 0                          # the step is dropped, not half-undone
+
+
+def test_undo_of_an_import_whose_list_sizes_were_printed_is_refused(small_demo: Project, tmp_path) -> None:
+    """An import that also brought list sizes (a region extract): the pack printed them (as bands, and in
+    every rate), so taking the import back is refused even though its values were not printed."""
+    old = list_sizes_of(small_demo, "K01")["2026H1"]
+
+    def commit(p: Project) -> list[int]:
+        p.set_list_sizes([("K01", "2026H1", 1234)])
+        return [p.add_batch("region.xlsx", "def", [], details={"list_sizes": {
+            "new": [["K01", "2026H1", 1234]], "previous": [["K01", "2026H1", old]]}})]
+
+    command = CommitImport(["region.xlsx"], commit)
+    command.do(small_demo)
+    draw_codes(small_demo, "2026-12")
+    build_pack(small_demo, "2026-12", tmp_path / "out")
+    with pytest.raises(UndoRefused) as caught:
+        command.undo(small_demo)
+    assert "region.xlsx" in caught.value.message("da")
+    assert list_sizes_of(small_demo, "K01")["2026H1"] == 1234

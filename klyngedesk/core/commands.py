@@ -85,11 +85,17 @@ def _meeting_title(project: Project, meeting: str) -> str:
 
 
 def batch_cells(project: Project, batch_id: int) -> dict[Cell, float | None]:
-    """The values a batch stored, by (clinic, measure, period)."""
+    """The values a batch stored, by (clinic, measure, period), and the list sizes it set (measure LIST_SIZE)."""
     rows = project.values(history=True)
     rows = rows[rows["batch_id"] == batch_id]
-    return {(str(c), str(m), str(p)): (None if v != v or v is None else float(v))
-            for c, m, p, v in zip(rows["clinic"], rows["measure"], rows["period"], rows["value"], strict=True)}
+    out: dict[Cell, float | None] = {
+        (str(c), str(m), str(p)): (None if v != v or v is None else float(v))
+        for c, m, p, v in zip(rows["clinic"], rows["measure"], rows["period"], rows["value"], strict=True)}
+    batch = next((b for b in project.batches() if b.id == batch_id), None)
+    sizes = (batch.details.get("list_sizes") or {}).get("new") if batch else None
+    for clinic, period, n in sizes or ():
+        out[(str(clinic), LIST_SIZE, str(period))] = float(n)
+    return out
 
 
 def batch_time(project: Project, batch_id: int) -> str | None:

@@ -156,6 +156,10 @@ def _add_composition(prob: SuppressionProblem, comp: Composition, members: list[
     prob.add_equation((rnd, comp.key, "other"), others)
     for m in members:
         prob.add_equation((rnd, comp.key, m), [(rnd, m, c) for c in comp.counts])
+    # The cluster shares tell the total over the clinics with every part, which may be fewer than the rate's
+    # pooled total covers: the two totals differ by those clinics' counts (a sum to protect like any other).
+    full = [c for c, s in comp.shares.items() if all(v is not None for v in s)]
+    prob.add_equation((rnd, comp.key, "total"), [(rnd, comp.total_measure, c) for c in full])
 
 
 def _counts(row: ClinicRow, rnd: str) -> tuple[float | None, float | None]:
@@ -188,7 +192,7 @@ def anonymise(table: IndicatorTable, codes: dict[str, str], *, meeting: str, nam
 
 
 MAX_AUDIT_ROUNDS = 400
-MAX_STEP = 1000.0   # coarser than this a rate says nothing: stop coarsening (the report says what is left)
+MAX_STEP_SHARE = 0.2   # a step above a fifth of the indicator's typical value says nothing: hide cells instead
 
 
 def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, meeting: str,
@@ -289,6 +293,14 @@ def _first_step(ind: IndicatorResult) -> float:
     return nice_step(max(0.1, top / 1000))
 
 
+def max_step(ind: IndicatorResult) -> float:
+    """The coarsest step the audit may choose for a rate: a fifth of its median clinic value (never below the
+    first step). Where that is not enough the audit hides cells instead of printing rates that say nothing."""
+    values = sorted(r.value for r in ind.rows if r.value)
+    median = values[len(values) // 2] if values else 0.0
+    return max(_first_step(ind), median * MAX_STEP_SHARE)
+
+
 def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, sup: Suppression,
           disclosure: Disclosure, steps: dict[str, float], also_hidden: set, also_withheld: set) -> bool:
     """Change the pattern so that the breach goes away: coarsen a rate whose printed numbers narrow the target
@@ -316,7 +328,7 @@ def _rate_to_coarsen(breach: Breach, table: IndicatorTable, disclosure: Disclosu
                  and cell_key(period, ind.numerator_measure, clinic) in exact}
         if not keys and breach.width >= 1:   # narrowed by rounded rates together
             keys = set(steps)
-    keys = {k for k in keys if k in steps and steps[k] < MAX_STEP}
+    keys = {k for k in keys if k in steps and nice_step(steps[k] * 1.5) <= max_step(table.indicator(k))}
     if not keys:
         return None
 
@@ -418,7 +430,10 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
             denominator=den, denominator_band=band, value=None if hide else _round(r.value, step),
             ci_low=None if hide else _round(r.ci_low, step), ci_high=None if hide else _round(r.ci_high, step),
             rank=None, suppressed=hide, baseline_suppressed=hide_base and not baseline_named_before,
-            funnel=None if no_limits or funnel is None else _round_funnel(funnel, step),
+            # Limits are drawn at the clinic's denominator: with list sizes not shown exactly they would print the
+            # size back (and no funnel is drawn without them); the flag alone stays.
+            funnel=None if no_limits or funnel is None or (list_den and list_size_display != "exact")
+            else _round_funnel(funnel, step),
             flag=None if no_limits else flag,
             baseline_value=_round(r.baseline_value, step) if show_change else None,
             change=_round_change(r.change, step) if show_change else None,

@@ -103,7 +103,7 @@ class Disclosure:
         for c, coef in terms:
             merged[c] = merged.get(c, 0.0) + coef
         rel = Relation(tuple((c, v) for c, v in merged.items() if v != 0), low, high)
-        if not rel.terms:
+        if not rel.terms or any(c not in self.truth for c, _ in rel.terms):   # a missing value: nothing printed
             return
         if rel.holds(self.truth):
             self.relations.append(rel)
