@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from attacker import PERIODS, Attacker, add_meeting, make_cluster
 
-from klyngedesk.core.anonymise import anonymised_table, draw_codes, meeting_codes
+from klyngedesk.core.anonymise import draw_codes, meeting_codes
 from klyngedesk.core.anonymise.audit import audit
 from klyngedesk.core.anonymise.build import anonymised_with_disclosure
 
