@@ -31,14 +31,15 @@ LOW, HIGH = poisson_exact(COUNTS.astype(float))
 
 def counts_from_interval(row: dict, scale: float, step: float, band: tuple[float, float] | None
                          ) -> list[tuple[int, float, float]]:
-    """Every whole count whose rate and interval could print as this row, with the list sizes it allows."""
+    """Every whole count whose rate and interval could print as this row, with the list sizes it allows (the
+    rate rounded to the nearest step, the interval's ends outward, as the page says)."""
     h = step / 2 + 1e-9 * max(1.0, abs(row["value"]))
     out = []
     for n in COUNTS[1:]:
         spans = [(n * scale / (row["value"] + h), n * scale / max(row["value"] - h, 1e-12))]
-        for key, q in (("ci_low", LOW), ("ci_high", HIGH)):
-            if row.get(key) is not None:
-                spans.append((q[n] * scale / (row[key] + h), q[n] * scale / max(row[key] - h, 1e-12)))
+        for key, q, (below, above) in (("ci_low", LOW, (0, step)), ("ci_high", HIGH, (step, 0))):
+            if row.get(key) is not None:   # interval ends are printed rounded outward
+                spans.append((q[n] * scale / (row[key] + above + 1e-9), q[n] * scale / max(row[key] - below, 1e-12)))
         if band:
             spans.append(band)
         lo, hi = max(s[0] for s in spans), min(s[1] for s in spans)
@@ -153,4 +154,98 @@ def test_the_group_handout_states_the_step_the_audit_chose(tmp_path: Path) -> No
     text = " ".join(text.split())
     shown = format_number(step, 0 if step >= 1 else 1, "da")
     assert f"afrundet til nærmeste {shown}" in text and "listestørrelse" in text
+    project.close()
+
+
+def _size_ranges(pack: dict, clinic_of: dict[str, str], truth: dict, reader: str) -> dict[str, tuple[float, float]]:
+    """What `reader` (knowing its own list size) can narrow every other clinic's list size to: count / rate
+    and count / interval ends per clinic (counts from the share's printed denominators), and the cluster's
+    total list size from the pooled rate over the total count, propagated until nothing changes."""
+    scale, rate = _scale(), next(i for i in pack["indicators"] if i["key"] == "ab_pr1000")
+    share = next(i for i in pack["indicators"] if i["key"] == "pcv_andel")
+    counts = {clinic_of[r["code"] if r["clinic"] is None else r["clinic"]]: r["denominator"] for r in share["rows"]}
+    step = rate["value_step"] or 0.0
+    h = step / 2 + 1e-9
+    low, high = LOW, HIGH
+    ranges: dict[str, tuple[float, float]] = {}
+    for r in rate["rows"]:
+        c = clinic_of[r["code"] if r["clinic"] is None else r["clinic"]]
+        n = counts.get(c)
+        if c == reader:
+            ranges[c] = (truth[(P0, "_ls", c)],) * 2
+        elif n is None or r["value"] is None:
+            ranges[c] = (0.0, float("inf"))
+        else:
+            spans = [(n * scale / (r["value"] + h), n * scale / max(r["value"] - h, 1e-12))]
+            for key, q, (below, above) in (("ci_low", low, (0, step)), ("ci_high", high, (step, 0))):
+                if r[key] is not None:   # interval ends are printed rounded outward
+                    spans.append((q[int(n)] * scale / (r[key] + above + 1e-9),
+                                  q[int(n)] * scale / max(r[key] - below, 1e-12)))
+            ranges[c] = (max(s[0] for s in spans), min(s[1] for s in spans))
+    if rate["pooled"] is not None and all(v is not None for v in counts.values()):
+        total_n = sum(counts.values())
+        total = (total_n * scale / (rate["pooled"] + h), total_n * scale / max(rate["pooled"] - h, 1e-12))
+        for _ in range(5):
+            for c in ranges:
+                others = [ranges[o] for o in ranges if o != c]
+                lo = total[0] - sum(o[1] for o in others)
+                hi = total[1] - sum(o[0] for o in others)
+                ranges[c] = (max(ranges[c][0], lo), min(ranges[c][1], hi))
+    return ranges
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_no_reader_gets_a_list_size_back_from_rates_and_the_pooled_total(tmp_path: Path, seed: int) -> None:
+    """Small clusters (3-5 clinics), some consenting to be named, list sizes hidden: every member, knowing its
+    own size, combines each clinic's count / rate with the cluster's total count / pooled rate; no other
+    clinic's list size may be narrowed to less than 3 %."""
+    rng = np.random.default_rng(seed)
+    n = 3 + seed % 3
+    sizes = [int(s) for s in rng.integers(1200, 7000, n)]
+    counts = [(int(s * rng.uniform(0.02, 0.05)), [int(s * rng.uniform(0.005, 0.015))]) for s in sizes]
+    made = make_cluster(tmp_path / "c.klynge", "antibiotika", sizes, [counts], set(), 5, "hidden", False)
+    add_meeting(made.project, "m", date(2026, 3, 1), "antibiotika", P0, None)
+    draw_codes(made.project, "m")
+    consenting = sorted(made.names)[: seed % 3]
+    for k in consenting:
+        made.project.set_consent("m", k, True)
+    table, _, left = anonymised_with_disclosure(made.project, "m", "antibiotika")
+    pack = table.to_json()
+    clinic_of = {code: k for k, code in meeting_codes(made.project, "m").items()} | {made.names[k]: k for k in consenting}
+    assert not left
+    for reader in sorted(made.names):
+        for c, (lo, hi) in _size_ranges(pack, clinic_of, made.truth, reader).items():
+            size = made.truth[(P0, "_ls", c)]
+            if c != reader:
+                assert lo <= size + 1e-6 and hi >= size - 1e-6
+                assert hi - lo >= SIZE_MARGIN * size, (reader, c, size, lo, hi)
+    made.project.close()
+
+
+def test_interval_ends_are_rounded_outward_so_they_still_hold_the_interval(tmp_path: Path) -> None:
+    """With a coarse step, a narrow interval rounded to the nearest step printed "20 to 20": the ends are
+    rounded outward instead, and the printed interval holds the true one (and the pooled one too). (Where
+    the audit leaves a rate's clinic intervals out, only the pooled one is printed.)"""
+    from klyngedesk.core.collate.collate import collate
+
+    project, _ = _pain_cluster(tmp_path / "c.klynge", [1000, 1800, 2500, 3300, 4100, 5200, 6100],
+                               [8, 16, 24, 33, 39, 49, 56], "bands")
+    table = anonymised_with_disclosure(project, "m", "smerter")[0]
+    true = collate(project, "smerter", P0, None)
+    codes = meeting_codes(project, "m")
+    checked = 0
+    for ind in table.indicators:
+        if not ind.value_step:
+            continue
+        t = true.indicator(ind.key)
+        assert ind.pooled_ci_low <= t.pooled_ci_low + 1e-9 and ind.pooled_ci_high >= t.pooled_ci_high - 1e-9
+        assert ind.pooled_ci_low < ind.pooled_ci_high
+        checked += 1
+        rows = {codes[r.clinic]: r for r in t.rows}
+        for r in ind.rows:
+            if r.ci_low is not None:
+                assert r.ci_low <= rows[r.code].ci_low + 1e-9 and r.ci_high >= rows[r.code].ci_high - 1e-9
+                assert r.ci_low < r.ci_high
+                checked += 1
+    assert checked
     project.close()

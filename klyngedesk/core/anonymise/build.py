@@ -216,6 +216,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
              if ind.denominator_kind == "list_size" and list_size_display != "exact"}
     also_hidden: set = set()
     also_withheld: set = set()
+    no_intervals: set[str] = set()
     breaches: list[Breach] = []
     hint = None
     summary_steps: dict[str, float] = {}
@@ -227,8 +228,8 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
             sup = suppress(problem, also_hidden=also_hidden, also_withheld=also_withheld)
         keys = set(blank) if summaries_on else {ind.key for ind in table.indicators}
         summaries = _summaries(table, sup, steps, summary_steps, keys)
-        result = _table(table, sup, codes, named, threshold, list_size_display, lang, meeting, steps, named_before,
-                        summaries, rounds)
+        result = _without_intervals(_table(table, sup, codes, named, threshold, list_size_display, lang, meeting,
+                                           steps, named_before, summaries, rounds), no_intervals)
         disclosure = build_disclosure(table, result, codes, _other_rounds(table, rounds))
         # The median, quartiles and range rest on hidden clinics' values too: the audit sees what they tell.
         summary_cells = {ind.key: add_summary_relations(disclosure, ind, summaries[ind.key], table.period)
@@ -249,7 +250,8 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
         for breach in breaches:   # one reader's breaches in one part of the model: mend them in one go
             if breach.target.kind == "size" and mended:
                 continue
-            mended = _mend(breach, table, problem, sup, disclosure, steps, also_hidden, also_withheld) or mended
+            mended = _mend(breach, table, problem, sup, disclosure, steps, also_hidden, also_withheld,
+                           no_intervals) or mended
         if not mended:
             break
     return result, disclosure, audit([*earlier, disclosure])
@@ -302,16 +304,33 @@ def max_step(ind: IndicatorResult) -> float:
 
 
 def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, sup: Suppression,
-          disclosure: Disclosure, steps: dict[str, float], also_hidden: set, also_withheld: set) -> bool:
+          disclosure: Disclosure, steps: dict[str, float], also_hidden: set, also_withheld: set,
+          no_intervals: set[str]) -> bool:
     """Change the pattern so that the breach goes away: coarsen a rate whose printed numbers narrow the target
     (a list size through count / rate, a count through its interval), else hide one more shown count near
     the target (smallest first, not the reader's own), or withhold totals. False when nothing is left."""
     exact = {r.terms[0][0] for r in disclosure.relations if len(r.terms) == 1 and r.low == r.high}
     key = _rate_to_coarsen(breach, table, disclosure, steps, exact)
-    if key is None:
-        return _hide_near(breach, table, problem, sup, disclosure, exact, also_hidden, also_withheld)
-    steps[key] = nice_step(steps[key] * 1.5)
-    return True
+    if key is not None:
+        steps[key] = nice_step(steps[key] * 1.5)
+        return True
+    # Coarse enough and still too precise: a rate's interval ends are two more readings of the same list size
+    # (and, its count known, pin it together with the value). Leave the clinics' intervals of that rate out.
+    key = _rate_to_coarsen(breach, table, disclosure, {k: 0.0 for k in steps if k not in no_intervals}, exact)
+    if key is not None and breach.target.kind == "size":
+        no_intervals.add(key)
+        return True
+    return _hide_near(breach, table, problem, sup, disclosure, exact, also_hidden, also_withheld)
+
+
+def _without_intervals(result: AnonymisedTable, keys: set[str]) -> AnonymisedTable:
+    """The table with the clinics' intervals of the rates in `keys` left out (the audit's last resort before
+    hiding counts: the value alone, to its step, does not give the list size back)."""
+    if not keys:
+        return result
+    return replace(result, indicators=tuple(
+        replace(ind, rows=tuple(replace(r, ci_low=None, ci_high=None) for r in ind.rows)) if ind.key in keys else ind
+        for ind in result.indicators))
 
 
 def _rate_to_coarsen(breach: Breach, table: IndicatorTable, disclosure: Disclosure, steps: dict[str, float],
@@ -428,7 +447,7 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
         rows.append(AnonymisedRow(
             code=codes[r.clinic], name=named.get(r.clinic), numerator=num,
             denominator=den, denominator_band=band, value=None if hide else _round(r.value, step),
-            ci_low=None if hide else _round(r.ci_low, step), ci_high=None if hide else _round(r.ci_high, step),
+            ci_low=None if hide else round_out(r.ci_low, step, -1), ci_high=None if hide else round_out(r.ci_high, step, 1),
             rank=None, suppressed=hide, baseline_suppressed=hide_base and not baseline_named_before,
             # Limits are drawn at the clinic's denominator: with list sizes not shown exactly they would print the
             # size back (and no funnel is drawn without them); the flag alone stays.
@@ -446,8 +465,8 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
         key=ind.key, title=ind.title, unit=ind.unit, direction=ind.direction, method=ind.method,
         # the pooled rate to the same step as the clinics' (unrounded, count / rate gives the total list size)
         pooled=None if withheld else _round(ind.pooled, step),
-        pooled_ci_low=None if withheld else _round(ind.pooled_ci_low, step),
-        pooled_ci_high=None if withheld else _round(ind.pooled_ci_high, step), median=summary.median,
+        pooled_ci_low=None if withheld else round_out(ind.pooled_ci_low, step, -1),
+        pooled_ci_high=None if withheld else round_out(ind.pooled_ci_high, step, 1), median=summary.median,
         q1=summary.q1, q3=summary.q3, minimum=summary.minimum, maximum=summary.maximum,
         minimum_below=summary.minimum_below, maximum_above=summary.maximum_above, summary_step=summary.printed_step,
         n_clinics=ind.n_clinics, references=ind.references, target=ind.target, rows=tuple(rows),
@@ -506,6 +525,16 @@ def _round(value: float | None, step: float | None) -> float | None:
     if value is None or not step:
         return value
     return round(round(value / step) * step, 10)
+
+
+def round_out(value: float | None, step: float | None, side: int) -> float | None:
+    """An interval end rounded outward to the step (side -1: down, the low end; +1: up, the high end), so the
+    printed interval still holds the true one (rounded to the nearest step, a narrow interval would print as
+    "20 to 20")."""
+    if value is None or not step:
+        return value
+    q = value / step
+    return round((math.floor(q + 1e-9) if side < 0 else math.ceil(q - 1e-9)) * step, 10)
 
 
 def _round_funnel(f: Funnel, step: float | None) -> Funnel:

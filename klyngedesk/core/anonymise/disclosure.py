@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from klyngedesk.core.anonymise.printed_bounds import rate_row_bounds
+from klyngedesk.core.anonymise.printed_bounds import printed_range, rate_row_bounds
 from klyngedesk.core.anonymise.types import AnonymisedIndicator, AnonymisedRow, AnonymisedTable
 from klyngedesk.core.collate.composition import OTHER
 from klyngedesk.core.collate.table import ClinicRow, IndicatorResult, IndicatorTable
@@ -273,8 +273,16 @@ def _indicator(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, clin
     if a.pooled is not None:
         d.total([cell_key(period, mn, c) for c in cur])
         if md == LIST_SIZE and step:   # a rounded pooled rate bounds the total list size (count total exact)
-            _ratio_of_sums(d, [cell_key(period, mn, c) for c in cur], [cell_key(period, md, c) for c in cur],
-                           a.pooled, _scale(ind, False), step)
+            dens = [cell_key(period, md, c) for c in cur]
+            _ratio_of_sums(d, [cell_key(period, mn, c) for c in cur], dens, a.pooled, _scale(ind, False), step)
+            total = sum(d.truth.get(cell_key(period, mn, c), 0.0) for c in cur)
+            low, high = poisson_exact(np.array([total]))
+            for end, q, side in ((a.pooled_ci_low, low[0], -1), (a.pooled_ci_high, high[0], 1)):
+                scale = _scale(ind, False)
+                if end is not None and scale:   # q(total) x scale / sum(sizes), printed outward
+                    v_lo, v_hi = printed_range(end, step, side)
+                    d.relate([(c, -v_hi) for c in dens], -math.inf, -float(q) * scale)
+                    d.relate([(c, -v_lo) for c in dens], -float(q) * scale, math.inf)
         elif md:
             d.total([cell_key(period, md, c) for c in cur])
     if compare and a.change is not None:
@@ -287,17 +295,18 @@ def _indicator(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, clin
 
 
 def _ratio(d: Disclosure, num: str, den: str | None, value: float | None, scale: float | None,
-           step: float | None, count_term: float | None = None) -> None:
-    """value = num x scale / den, printed to `step` (None = unrounded): two linear inequalities.
-    With `count_term` the numerator side is a known constant (an interval's count quantile)."""
+           step: float | None, count_term: float | None = None, side: int = 0) -> None:
+    """value = num x scale / den, printed to `step` (None = unrounded; `side` as in `printed_range`): two
+    linear inequalities. With `count_term` the numerator side is a known constant (an interval's count
+    quantile)."""
     if value is None or scale is None or den is None or den not in d.truth:
         return
-    h = (step / 2 if step else 0.0) + TIGHT * max(1.0, abs(value))
+    low, high = printed_range(value, step, side)
     terms = [] if count_term is not None else [(num, scale)]
     const = (count_term or 0.0) * scale
-    # const + num*scale - (value + h) * den <= 0  and  >= 0 with (value - h)
-    d.relate([*terms, (den, -(value + h))], -math.inf, -const)
-    d.relate([*terms, (den, -(value - h))], -const, math.inf)
+    # const + num*scale - high * den <= 0  and  const + num*scale - low * den >= 0
+    d.relate([*terms, (den, -high)], -math.inf, -const)
+    d.relate([*terms, (den, -low)], -const, math.inf)
 
 
 def _row(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, ar: AnonymisedRow, r: ClinicRow,
@@ -318,8 +327,8 @@ def _row(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, ar: Anonym
         _ratio(d, num_c, den_c, ar.value, scale, step)
         if ind.unit != "percent" and ar.numerator is not None:
             low, high = poisson_exact(np.array([ar.numerator]))
-            _ratio(d, num_c, den_c, ar.ci_low, scale, step, float(low[0]))
-            _ratio(d, num_c, den_c, ar.ci_high, scale, step, float(high[0]))
+            _ratio(d, num_c, den_c, ar.ci_low, scale, step, float(low[0]), -1)
+            _ratio(d, num_c, den_c, ar.ci_high, scale, step, float(high[0]), 1)
         elif ind.unit != "percent" and scale:
             _printed_rate_bounds(d, a, ar, num_c, den_c, scale, step, ind.pooled)
     if ar.value is not None and ind.unit == "count":      # the value is the count itself
@@ -361,6 +370,8 @@ def _printed_rate_bounds(d: Disclosure, a: AnonymisedIndicator, ar: AnonymisedRo
         return
     d.relate([(num_c, 1.0)], *bounds.count)
     d.relate([(den_c, 1.0)], *bounds.denominator)
+    for a_, b_, c_ in bounds.hull:
+        d.relate([(num_c, a_), (den_c, b_)], c_, math.inf)
     d.bounded_by.setdefault(num_c, a.key)
     d.bounded_by.setdefault(den_c, a.key)
 

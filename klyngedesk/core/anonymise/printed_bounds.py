@@ -35,18 +35,36 @@ def _quantiles(n: int) -> tuple[np.ndarray, np.ndarray]:
 class RowBounds:
     count: tuple[float, float]          # smallest and largest whole count left (high may be inf)
     denominator: tuple[float, float]    # smallest and largest whole denominator left
+    # a x count + b x denominator >= c for every (a, b, c): the convex hull of the (count, denominator) pairs
+    # left, so that a count known from elsewhere narrows the denominator as the printed numbers do
+    hull: tuple[tuple[float, float, float], ...] = ()
 
 
 def _half(value: float, step: float | None) -> float:
     return (step / 2 if step else 0.0) + TIGHT * max(1.0, abs(value))
 
 
-def _span(q: np.ndarray, printed: float, scale: float, step: float | None) -> tuple[np.ndarray, np.ndarray]:
-    """The denominators d for which q x scale / d prints as `printed`: [q s / (p + h), q s / (p - h)]."""
-    h = _half(printed, step)
-    low = q * scale / (printed + h)
+def printed_range(value: float, step: float | None, side: int = 0) -> tuple[float, float]:
+    """The true values that print as `value` to `step`: rounded to the nearest step (side 0), or an interval's
+    low (side -1, rounded down) or high end (side +1, rounded up), as `build.round_out` prints them."""
+    t = TIGHT * max(1.0, abs(value))
+    if not step:
+        return value - t, value + t
+    if side < 0:
+        return value - t, value + step + t
+    if side > 0:
+        return value - step - t, value + t
+    return value - step / 2 - t, value + step / 2 + t
+
+
+def _span(q: np.ndarray, printed: float, scale: float, step: float | None, side: int = 0
+          ) -> tuple[np.ndarray, np.ndarray]:
+    """The denominators d for which q x scale / d prints as `printed` (true value in [lo, hi], see
+    `printed_range`): [q s / hi, q s / lo]."""
+    v_lo, v_hi = printed_range(printed, step, side)
+    low = q * scale / v_hi
     with np.errstate(divide="ignore"):
-        high = np.where(printed - h > 0, q * scale / max(printed - h, 1e-300), np.inf)
+        high = np.where(v_lo > 0, q * scale / max(v_lo, 1e-300), np.inf)
     return low, high
 
 
@@ -66,9 +84,9 @@ def rate_row_bounds(value: float, ci_low: float | None, ci_high: float | None, s
     n = np.arange(n_max + 1, dtype=float)
     lo, hi = _span(n, value, scale, step)
     lo, hi = np.maximum(lo, d_lo), np.minimum(hi, d_hi)
-    for printed, q in ((ci_low, low_q[:n_max + 1]), (ci_high, high_q[:n_max + 1])):
+    for printed, q, side in ((ci_low, low_q[:n_max + 1], -1), (ci_high, high_q[:n_max + 1], 1)):
         if printed is not None:
-            a, b = _span(q, printed, scale, step)
+            a, b = _span(q, printed, scale, step, side)
             lo, hi = np.maximum(lo, a), np.minimum(hi, b)
     lo, hi = np.ceil(lo - 1e-9), np.floor(hi + 1e-9)     # list sizes and denominators are whole numbers
     ok = lo <= hi
@@ -80,7 +98,44 @@ def rate_row_bounds(value: float, ci_low: float | None, ci_high: float | None, s
         return None
     counts = n[ok]
     high_count = math.inf if capped and ok[-1] else float(counts.max())
-    return RowBounds((float(counts.min()), high_count), (float(lo[ok].min()), float(hi[ok].max())))
+    hull = () if capped and ok[-1] else hull_inequalities(
+        [(float(k), float(a)) for k, a in zip(counts, lo[ok], strict=True)]
+        + [(float(k), float(b)) for k, b in zip(counts, hi[ok], strict=True)])
+    return RowBounds((float(counts.min()), high_count), (float(lo[ok].min()), float(hi[ok].max())), hull)
+
+
+def hull_inequalities(points: list[tuple[float, float]]) -> tuple[tuple[float, float, float], ...]:
+    """The edges of the points' convex hull as (a, b, c) with a x + b y >= c inside (Andrew's monotone
+    chain; empty when the hull has no area)."""
+    pts = sorted(set(points))
+    if len(pts) < 3:
+        return ()
+
+    def cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    for q in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], q) <= 0:
+            lower.pop()
+        lower.append(q)
+    upper: list[tuple[float, float]] = []
+    for q in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], q) <= 0:
+            upper.pop()
+        upper.append(q)
+    ring = lower[:-1] + upper[:-1]          # counter-clockwise
+    if len(ring) < 3:
+        return ()
+    out = []
+    for p, q in zip(ring, ring[1:] + ring[:1], strict=True):
+        # inside is to the left of p -> q: (q - p) x (r - p) >= 0  <=>  a x + b y >= c
+        a, b = -(q[1] - p[1]), q[0] - p[0]
+        c = a * p[0] + b * p[1]
+        norm = math.hypot(a, b)
+        if norm > 0:
+            out.append((a / norm, b / norm, c / norm - 1e-6 * max(1.0, abs(c / norm))))
+    return tuple(out)
 
 
 def _funnel_filter(lo: np.ndarray, hi: np.ndarray, ok: np.ndarray, funnel: Funnel, pooled: float, scale: float,
