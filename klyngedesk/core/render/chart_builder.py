@@ -166,8 +166,9 @@ def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
     lines = reference_lines(ind, meta, ctx)
     extent = [b.high if b.high is not None else b.value for b in bars if b.value is not None]
     extent += [ln.value for ln in lines]
+    # beside the table's columns the bars are narrow: fewer ticks, so their labels never touch
     axis = make_axis(wording.unit_label(meta, lang), extent, wording.tick(unit, lang),
-                     ceiling=100.0 if unit == "percent" else None)
+                     ceiling=100.0 if unit == "percent" else None, max_ticks=4 if columns else 6)
     return RankedBarChart(ranked_title(direction, lang), axis, tuple(bars), lines,
                           interval_label=tr("95% CI", lang),
                           outside_label=tr("outside the 99.8% limit", lang), own_label=ctx.own_label,
