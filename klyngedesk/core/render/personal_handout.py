@@ -108,7 +108,8 @@ def own_position_cell(topic: TopicMaterial, ind: AnonymisedIndicator, own: OwnFi
     ranked = chart(replace(spec, title="", axis=replace(spec.axis, label="")), half_width(), compact=True)
     figures = [*own_lines(own, ind.unit, since, lang), *([bullets(notes, "small")] if notes else [])]
     trend = trend_chart(ind, meta, ctx, practices=False)
-    if trend is not None:
+    if trend is not None:   # the unit and the better side are in the lines above it, as for the ranked chart
+        trend = replace(trend, axis=replace(trend.axis, label=""), better_label="")
         return [*head, grid([ranked, [draw_trend(trend, half_width(), compact=True), *figures]], pad=4)]
     return [*head, ranked, *figures]
 

@@ -181,7 +181,8 @@ def draw_trend(spec: DecileTrendChart, width: float, compact: bool = False) -> C
     note_h = LEGEND_ROW * len(note)
     plot_h = COMPACT_PLOT_HEIGHT if compact else PLOT_HEIGHT
     axis_h = AXIS_H - 11       # period labels only, no axis title under them
-    head = title_height(spec.title, width) + 15
+    axis_label = spec.axis.label + (f" · {spec.better_label}" if spec.better_label else "")
+    head = title_height(spec.title, width) + (15 if axis_label else 6)
     total = head + plot_h + axis_h + legend_h + note_h
     pen = Pen(width, total)
     _title(pen, spec.title, total)
@@ -203,7 +204,6 @@ def draw_trend(spec: DecileTrendChart, width: float, compact: bool = False) -> C
         pen.line(x, y_bottom, x, y_bottom - (2.5 if i in labelled else 1.5), stroke=colour("axis"), width=0.6)
     for i in labelled:
         _text(pen, xs[i], y_bottom - 10, spec.periods[i], size=TICK_SIZE, anchor="middle", role="muted")
-    axis_label = spec.axis.label + (f" · {spec.better_label}" if spec.better_label else "")
     _text(pen, 0, y_top + 7, axis_label, size=TICK_SIZE, role="muted")
 
     def series(values: tuple[float | None, ...]) -> tuple[list[list[tuple[float, float]]], list[tuple[float, float]]]:
