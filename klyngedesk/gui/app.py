@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
@@ -32,9 +34,7 @@ def install_qt_translations(lang: str) -> None:
     app = QCoreApplication.instance()
     if app is None:
         return
-    for old in _translators:
-        app.removeTranslator(old)
-    _translators.clear()
+    remove_qt_translations()
     QLocale.setDefault(QLocale("da_DK" if lang == "da" else "en_DK"))
     if lang == "en":
         return
@@ -45,6 +45,16 @@ def install_qt_translations(lang: str) -> None:
         fallback = MnemonicFallback(translator)  # asked first: Qt uses the translator installed last
         app.installTranslator(fallback)
         _translators.append(fallback)
+
+
+def remove_qt_translations() -> None:
+    """Take our translators out of the application while Python still runs: removing one sends a language
+    change that calls `MnemonicFallback.translate`, which must not happen during the interpreter's exit."""
+    app = QCoreApplication.instance()
+    if app is not None:
+        for old in reversed(_translators):
+            app.removeTranslator(old)
+    _translators.clear()
 
 
 class MnemonicFallback(QTranslator):
@@ -83,4 +93,18 @@ def run_gui(project: str | None = None, demo: bool = False, lang: str | None = N
         window.open_demo()
     elif project:
         window.open_project(project)
-    return app.exec()
+    code = app.exec()
+    _tear_down(app, window)
+    return code
+
+
+def _tear_down(app: QApplication, window: MainWindow) -> None:
+    """Destroy the window and its workers while Qt is still whole: left to the interpreter's exit, Python
+    frees Qt objects in no particular order and the process can crash after a clean quit."""
+    for runner in (window.runner, window.reader):
+        runner.cancel_all()
+        runner.wait(30000)
+    shiboken6.delete(window)
+    app.processEvents()
+    remove_qt_translations()
+    gc.collect()
