@@ -23,6 +23,8 @@ from klyngedesk.core.packages import builtin_topic
 from klyngedesk.core.store import Project
 
 LS = "_ls"
+COUNT_MARGIN = 3      # a hidden count keeps at least 4 whole values: never exactly or to +/-1
+SIZE_MARGIN = 0.03    # a list size not printed keeps a range of at least 3 % of itself (the core's promise)
 PERIODS = [Period("2025H1", "1. halvår 2025", date(2025, 1, 1), date(2025, 6, 30)),
            Period("2025H2", "2. halvår 2025", date(2025, 7, 1), date(2025, 12, 31)),
            Period("2026H1", "1. halvår 2026", date(2026, 1, 1), date(2026, 6, 30))]
@@ -42,8 +44,9 @@ class GeneratedCluster:
 
 def make_cluster(path: str | os.PathLike, topic: str, sizes: list[int], counts: list[list[tuple[int, list[int]]]],
                  missing: set[tuple[int, int]], threshold: int, list_size_display: str,
-                 overdispersion: bool) -> GeneratedCluster:
-    """`counts[round][clinic]` = (parent count, [share counts]); `missing` = (round, clinic) without data."""
+                 overdispersion: bool, missing_parts: frozenset[tuple[int, int]] = frozenset()) -> GeneratedCluster:
+    """`counts[round][clinic]` = (parent count, [share counts]); `missing` = (round, clinic) without data;
+    `missing_parts` = (round, clinic) with the parent count but without the share counts."""
     project = Project.create(path, Cluster("Testklynge", "Testby", "Region Test",
                                            {"threshold": threshold, "list_size_display": list_size_display,
                                             "overdispersion": overdispersion, "code_scheme": "letters"}))
@@ -67,6 +70,8 @@ def make_cluster(path: str | os.PathLike, topic: str, sizes: list[int], counts: 
                     continue
                 values.append(NewValue(key, parent, period.key, float(par)))
                 out.truth[(period.key, parent, key)] = float(par)
+                if (r, i) in missing_parts:
+                    continue
                 for m, v in zip(shares, parts, strict=True):
                     values.append(NewValue(key, m, period.key, float(v)))
                     out.truth[(period.key, m, key)] = float(v)
@@ -93,6 +98,7 @@ class Attacker:
         self.truth = truth
         self.relations: list[tuple[list[tuple[tuple, float]], float, float]] = []
         self.hidden: set[tuple] = set()
+        self.sizes: set[tuple] = set()   # list sizes a pack did not print exactly (kept within SIZE_MARGIN)
         self.small: set[tuple] = set()
 
     def _eq(self, cells: list[tuple]) -> None:
@@ -128,6 +134,8 @@ class Attacker:
                     self.relations.append(([((cur, mn, c), 1.0)], row["numerator"], row["numerator"]))
                 if row["denominator"] is not None:
                     self.relations.append(([((cur, md, c), 1.0)], row["denominator"], row["denominator"]))
+                elif md == LS and (cur, md, c) in self.truth:
+                    self.sizes.add((cur, md, c))
                 if row.get("denominator_band"):
                     lo, hi = (float(x) for x in row["denominator_band"].split("–"))
                     self.relations.append(([((cur, md, c), 1.0)], lo, hi))
@@ -171,86 +179,193 @@ class Attacker:
                 self._eq([(cur, mn, c) for c in ok])
                 self._eq([(cur, parent, c) for c in ok])
         self.hidden -= public - hidden_before   # printed by an earlier pack: hiding it now protects nothing
+        self.sizes -= public
+        self.check_sound()
+
+    def check_sound(self) -> None:
+        """The attack is sound: the true counts satisfy every relation it holds."""
         self.small = {terms[0][0] for terms, lo, hi in self.relations if len(terms) == 1 and lo == 1.0 and hi > lo}
-        for terms, lo, hi in self.relations:   # the attack is sound: the true counts satisfy it
+        for terms, lo, hi in self.relations:
             value = sum(coef * self.truth.get(c, 0.0) for c, coef in terms)
             slack = 1e-6 * max(1.0, *(abs(coef * self.truth.get(c, 0.0)) for c, coef in terms))
             assert lo - slack <= value <= hi + slack, ("unsound relation", terms, lo, hi, value)
 
-    def ranges(self, reader: str | None) -> dict[tuple, tuple[float, float]]:
-        """Per hidden count of another clinic: (lowest, highest) the reader's linear program allows."""
-        fixed = {c: self.truth[c] for c in self.truth if reader is not None and c[2] == reader}
+    def ranges(self, readers: list[str | None]) -> dict[tuple[str | None, tuple], tuple[float, float]]:
+        """(reader, hidden count of another clinic) -> (lowest, highest) the reader's linear program allows.
+
+        Shared work, not a weaker attack: cells printed exactly are constants for everyone; the rest falls
+        apart into components that share no relation, and a reader's knowledge matters only in a
+        component holding its own cells (elsewhere it sees what an outsider sees, reported as reader
+        None). Each component is one HiGHS model; a reader fixes its own cells through their bounds."""
+        public: dict[tuple, float] = {}
         for terms, lo, hi in self.relations:
             if len(terms) == 1 and lo == hi:
-                fixed.setdefault(terms[0][0], lo)
-        targets = sorted(c for c in self.hidden if c[2] != reader and c in self.truth)
-        free = sorted({c for terms, _, _ in self.relations for c, _ in terms if c not in fixed} |
-                      {c for c in targets if c not in fixed})
-        index = {c: i for i, c in enumerate(free)}
-        out = {c: (fixed[c], fixed[c]) for c in targets if c in fixed}
-        todo = [c for c in targets if c not in fixed]
-        if not todo:
-            return out
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        inf = highspy.kHighsInf
-        n = len(free)
-        h.addVars(n, np.zeros(n), np.full(n, inf))
+                public.setdefault(terms[0][0], lo)
+        out: dict[tuple[str | None, tuple], tuple[float, float]] = {}
+        targets = sorted(c for c in self.hidden | self.sizes if c in self.truth)
+        for c in targets:
+            if c in public:   # a hidden count printed after all: every other reader has it
+                out[(None, c)] = (public[c], public[c])
+        parent: dict[tuple, tuple] = {}
+
+        def find(x: tuple) -> tuple:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        rows = []
         for terms, lo, hi in self.relations:
-            const = sum(coef * fixed[c] for c, coef in terms if c in fixed)
-            idx = [index[c] for c, _ in terms if c in index]
-            if not idx:
+            free = [(c, coef) for c, coef in terms if c not in public]
+            if not free:
                 continue
-            vals = [coef for c, coef in terms if c in index]
-            h.addRow(lo - const if math.isfinite(lo) else -inf, hi - const if math.isfinite(hi) else inf,
-                     len(idx), np.array(idx, dtype=np.int32), np.array(vals, dtype=float))
-        points = [np.array([self.truth.get(c, 0.0) for c in free])]
-
-        def solve(cost: np.ndarray, sense) -> float | None:
-            h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
-            h.changeObjectiveSense(sense)
-            h.run()
-            status = h.getModelStatus()
-            if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded,
-                              highspy.HighsModelStatus.kInfeasible):   # numerically unsure: solve afresh
-                h.clearSolver()
-                h.run()
-                status = h.getModelStatus()
-            if status == highspy.HighsModelStatus.kOptimal:
-                points.append(np.array(h.getSolution().col_value))
-                return h.getInfo().objective_function_value
-            if status == highspy.HighsModelStatus.kUnbounded:
-                return None
-            raise AssertionError(f"the attacker's program is {status}: a relation is wrong")
-
-        every = np.zeros(n)
-        for c in todo:
-            every[index[c]] = 1.0
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            solve(every, sense)
-        for c in todo:
-            seen = [p[index[c]] for p in points]
-            lo, hi = min(seen), max(seen)
-            if math.floor(hi + 1e-6) - math.ceil(lo - 1e-6) >= 3:
-                out[c] = (lo, hi)
+            const = sum(coef * public[c] for c, coef in terms if c in public)
+            rows.append((free, lo - const, hi - const))
+            for c, _ in free[1:]:
+                a, b = find(free[0][0]), find(c)
+                if a != b:
+                    parent[a] = b
+        comps: dict[tuple, list] = {}
+        for row in rows:
+            comps.setdefault(find(row[0][0][0]), []).append(row)
+        wanted = [c for c in targets if c not in public]
+        by_comp: dict[tuple, list[tuple]] = {}
+        for c in wanted:
+            by_comp.setdefault(find(c), []).append(c)
+        for root, cells in by_comp.items():
+            comp_rows = comps.get(root, [])
+            if not comp_rows:   # in no relation: nothing bounds it from above
+                for c in cells:
+                    out[(None, c)] = (0.0, math.inf)
                 continue
-            cost = np.zeros(n)
-            cost[index[c]] = 1.0
-            low = solve(cost, highspy.ObjSense.kMinimize)
-            high = solve(cost, highspy.ObjSense.kMaximize)
-            out[c] = (low if low is not None else -math.inf, high if high is not None else math.inf)
+            owners = {c[2] for row in comp_rows for c, _ in row[0]}
+            # An outsider knows less than any clinic; it is played where a target's owner is the only owner.
+            players = [r for r in readers if r is None and len(owners) < 2] + \
+                [r for r in readers if r is not None and r in owners]
+            model = _Model(comp_rows, self.truth)
+            for reader in players:
+                todo = [c for c in cells if c[2] != reader]
+                if todo:
+                    for c, span in model.spans(todo, reader, [self.need(c) for c in todo]).items():
+                        out[(reader, c)] = span
         return out
 
+    def need(self, cell: tuple) -> float:
+        """How wide a target's range must stay: a count 4 whole values (never exactly or +/-1), a list size
+        not printed SIZE_MARGIN of itself."""
+        return SIZE_MARGIN * self.truth[cell] if cell[1] == LS else COUNT_MARGIN
+
     def pinned(self, readers: list[str | None]) -> list[tuple]:
-        """(reader, cell, low, high) for every hidden count a reader narrows to +/-1 (3 values) or less."""
+        """(reader, cell, low, high) for every hidden count a reader narrows to +/-1 (3 values) or less, and
+        every list size not printed that it narrows to less than SIZE_MARGIN."""
         found = []
-        for reader in readers:
-            for cell, (lo, hi) in self.ranges(reader).items():
-                lo_i = math.ceil(lo - 1e-6) if math.isfinite(lo) else lo
-                hi_i = math.floor(hi + 1e-6) if math.isfinite(hi) else hi
-                if hi_i - lo_i < 3:
-                    found.append((reader, cell, lo, hi))
+        for (reader, cell), (lo, hi) in sorted(self.ranges(readers).items(), key=repr):
+            if not _wide(lo, hi, self.need(cell), cell[1] != LS):
+                found.append((reader, cell, lo, hi))
         return found
+
+
+def _wide(lo: float, hi: float, need: float, whole: bool) -> bool:
+    """Whether (lo, hi) is at least `need` wide (counts: rounded inward to whole numbers first)."""
+    if whole:
+        lo = math.ceil(lo - 1e-6) if math.isfinite(lo) else lo
+        hi = math.floor(hi + 1e-6) if math.isfinite(hi) else hi
+    return hi - lo >= need - 1e-9
+
+
+class _Model:
+    """One component's relations as one HiGHS model (cells >= 0); a reader's own cells fixed by bounds."""
+
+    def __init__(self, rows: list, truth: dict[tuple, float]) -> None:
+        self.cells = sorted({c for terms, _, _ in rows for c, _ in terms})
+        self.index = {c: i for i, c in enumerate(self.cells)}
+        self.truth = truth
+        self.n = n = len(self.cells)
+        inf = highspy.kHighsInf
+        lp = highspy.HighsLp()
+        lp.num_col_ = n
+        lp.col_cost_ = np.zeros(n)
+        lp.col_lower_ = np.zeros(n)
+        lp.col_upper_ = np.full(n, inf)
+        starts, index, values, lows, highs = [0], [], [], [], []
+        for terms, lo, hi in rows:
+            index += [self.index[c] for c, _ in terms]
+            values += [coef for _, coef in terms]
+            starts.append(len(index))
+            lows.append(lo if math.isfinite(lo) else -inf)
+            highs.append(hi if math.isfinite(hi) else inf)
+        lp.num_row_ = len(lows)
+        lp.row_lower_ = np.array(lows, dtype=float)
+        lp.row_upper_ = np.array(highs, dtype=float)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
+        lp.a_matrix_.value_ = np.array(values, dtype=float)
+        self.h = highspy.Highs()
+        self.h.setOptionValue("output_flag", False)
+        self.h.passModel(lp)
+        self.all = np.arange(n, dtype=np.int32)
+
+    def _fix(self, reader: str | None) -> None:
+        low, high = np.zeros(self.n), np.full(self.n, highspy.kHighsInf)
+        for c, i in self.index.items():
+            if reader is not None and c[2] == reader and c in self.truth:
+                low[i] = high[i] = self.truth[c]
+        self.h.changeColsBounds(self.n, self.all, low, high)
+
+    def _solve(self, cost: np.ndarray, sense) -> np.ndarray | None:
+        """The optimal point, None when unbounded."""
+        self.h.changeColsCost(self.n, self.all, cost)
+        self.h.changeObjectiveSense(sense)
+        self.h.run()
+        status = self.h.getModelStatus()
+        if status not in (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded,
+                          highspy.HighsModelStatus.kInfeasible):   # numerically unsure: solve afresh
+            self.h.clearSolver()
+            self.h.run()
+            status = self.h.getModelStatus()
+        if status == highspy.HighsModelStatus.kOptimal:
+            return np.array(self.h.getSolution().col_value)
+        if status == highspy.HighsModelStatus.kUnbounded:
+            return None
+        raise AssertionError(f"the attacker's program is {status}: a relation is wrong")
+
+    def spans(self, targets: list[tuple], reader: str | None, need: list[float]) -> dict[tuple, tuple[float, float]]:
+        """(lowest, highest) of each target. Feasible points certify a range wide enough without solving
+        for it (the truth, and the points that push every target up or down at once); the rest are
+        minimised and maximised one by one."""
+        self._fix(reader)
+        idx = [self.index[c] for c in targets]
+        truth = np.array([self.truth.get(c, 0.0) for c in self.cells])
+        low, high = truth[idx].copy(), truth[idx].copy()
+
+        def see(point: np.ndarray | None) -> None:
+            if point is not None:
+                np.minimum(low, point[idx], out=low)
+                np.maximum(high, point[idx], out=high)
+
+        every = np.zeros(self.n)
+        every[idx] = 1.0
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            see(self._solve(every, sense))
+        out = {}
+        for k, c in enumerate(targets):
+            whole = c[1] != LS
+            if _wide(low[k], high[k], need[k], whole):
+                out[c] = (float(low[k]), float(high[k]))
+                continue
+            cost = np.zeros(self.n)
+            cost[idx[k]] = 1.0
+            top = self._solve(cost, highspy.ObjSense.kMaximize)
+            see(top)
+            if top is None:
+                out[c] = (float(low[k]), math.inf)
+                continue
+            if not _wide(low[k], high[k], need[k], whole):
+                see(self._solve(cost, highspy.ObjSense.kMinimize))
+            out[c] = (float(low[k]), float(high[k]))
+        return out
 
 
 def singled_out_by_attacker(packs: list[tuple[dict, dict[str, str], set[str]]], sizes: dict[tuple[str, str], float],
