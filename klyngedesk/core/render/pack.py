@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pikepdf
 
-from klyngedesk.core.anonymise import LeakChecker, draw_codes, freeze_codes, leak_checker
+from klyngedesk.core.anonymise import AnonymisedTable, LeakChecker, draw_codes, freeze_codes, leak_checker
 from klyngedesk.core.anonymise.build import anonymised_with_disclosure, earlier_disclosures, trend_rounds
 from klyngedesk.core.anonymise.disclosure_report import DisclosureReport, build_report
 from klyngedesk.core.collate import IndicatorTable, collate
@@ -101,16 +101,31 @@ def _notes_by_indicator(notes: list[dict], topic: Topic, periods: set[str | None
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _own_figures(table: IndicatorTable, clinic: str, code: str,
+def _own_figures(table: IndicatorTable, anonymised: AnonymisedTable, clinic: str, code: str,
                  rounds: list[IndicatorTable] | None = None) -> dict[str, OwnFigures]:
+    """The clinic's own figures in full. Its place and its funnel flag are told against what the group
+    material shows, never against the hidden clinics: a place among every clinic ("3 of 7" with no shown
+    clinic below) would tell the reader how many hidden clinics lie below its own value, and limits widened
+    by a tau^2 over every clinic say something about how the hidden counts split."""
     own = {}
     for ind in table.indicators:
         try:
             row = ind.row(clinic)
         except KeyError:
             continue
+        group = next((i for i in anonymised.indicators if i.key == ind.key), None)
+        rank, ranked, flag = row.rank, ind.n_clinics, row.flag
+        if group is not None:
+            others = [r.value for r in group.rows if r.code != code and r.value is not None]
+            rank = None if row.value is None else 1 + sum(v < row.value for v in others)
+            ranked = len(others) + (row.value is not None)
+            mine = next((r for r in group.rows if r.code == code), None)
+            if mine is not None and mine.funnel is not None:
+                flag = mine.flag
+            elif ind.overdispersion.get("adjusted"):
+                flag = None
         own[ind.key] = OwnFigures(code, row.value, row.ci_low, row.ci_high, row.numerator, row.denominator,
-                                  row.baseline_value, row.flag, row.rank, ind.n_clinics, row.change, row.quality,
+                                  row.baseline_value, flag, rank, ranked, row.change, row.quality,
                                   trend=tuple(_round_value(rt, ind.key, clinic) for rt in rounds or ()))
     return own
 
@@ -182,7 +197,7 @@ class _Pack:
         titles = {ind.key: ind.title for t in self.topics for ind in t.indicators}
         for table, ident, topic, rounds in zip(self.anonymised, self.identified, self.topics, self.rounds,
                                                strict=True):
-            own.update(_own_figures(ident, clinic, code, rounds))
+            own.update(_own_figures(ident, table, clinic, code, rounds))
             own_notes = _notes_by_indicator(notes, topic, self.periods, lambda n: n["text"])
             own_comp = {c.key: c.shares[clinic] for c in ident.compositions if clinic in c.shares}
             materials.append(TopicMaterial(table, topic, own_notes, own_comp))
