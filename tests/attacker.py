@@ -85,6 +85,13 @@ def add_meeting(project: Project, key: str, when: date, topic: str, period: str,
                                  baseline_period=baseline))
 
 
+def scale_of(meta, days: int) -> float:
+    """value = count x scale / denominator: 100 for a share, 1000 per list size (per year if annualised)."""
+    if meta.unit == "percent":
+        return 100.0
+    return 1000 * (365.25 / days if meta.per_year else 1.0)
+
+
 @lru_cache
 def _meta(topic: str) -> dict:
     """The indicators' definitions, as every handout prints them."""
@@ -106,6 +113,17 @@ class Attacker:
         if cells:
             s = sum(self.truth[c] for c in cells)
             self.relations.append(([(c, 1.0) for c in cells], s, s))
+
+    def ratio_of_sums(self, nums: list[tuple], dens: list[tuple], value: float, scale: float, half: float) -> None:
+        """sum(nums) x scale / sum(dens) was printed as `value`, to within `half`: two linear inequalities."""
+        nums = [c for c in nums if c in self.truth]
+        dens = [c for c in dens if c in self.truth]
+        if not nums or not dens:
+            return
+        h = half + 1e-7 * max(1.0, abs(value))
+        terms = [(c, scale) for c in nums]
+        self.relations.append(([*terms, *((c, -(value + h)) for c in dens)], -math.inf, 0.0))
+        self.relations.append(([*terms, *((c, -(value - h)) for c in dens)], 0.0, math.inf))
 
     def keep(self, pack: dict, topic: str, clinic_of: dict[str, str]) -> None:
         """Add one pack's anonymised JSON (`clinic_of`: the code or name printed -> clinic key)."""
@@ -161,7 +179,11 @@ class Attacker:
                         self.hidden.add((base, md, c))
             if ind["pooled"] is not None:   # the pooled value and its interval give both totals
                 self._eq([(cur, mn, c) for c in contributing])
-                self._eq([(cur, md, c) for c in contributing])
+                if md == LS and step:   # a rate rounded to the step: the total list size only as far as that goes
+                    self.ratio_of_sums([(cur, mn, c) for c in contributing], [(cur, md, c) for c in contributing],
+                                       ind["pooled"], scale_of(meta, days[cur]), step / 2)
+                else:
+                    self._eq([(cur, md, c) for c in contributing])
             if base and ind["change"] is not None:
                 both = [c for c in contributing if c in base_contrib]
                 for who, rnd in ((base_contrib, base), (both, base), (both, cur)):

@@ -62,6 +62,7 @@ class PrintedIndicator:
     key: str
     rows: list[PrintedRow] = field(default_factory=list)
     pooled: tuple[float, float, float] | None = None
+    pooled_decimals: int = 1
     before_after: tuple[float, float] | None = None
 
 
@@ -105,6 +106,7 @@ def parse(pages: list[str], topic: str) -> list[PrintedIndicator]:
             m = POOLED.search(line)
             if m and current.pooled is None:
                 current.pooled = (number(m["v"]), number(m["lo"]), number(m["hi"]))
+                current.pooled_decimals = decimals(m["v"])
             m = BEFORE_AFTER.match(line)
             if m:
                 current.before_after = (number(m["b"]), number(m["a"]))
@@ -163,7 +165,12 @@ def keep_printed(attacker: Attacker, printed: list[PrintedIndicator], topic: str
                     attacker.hidden.add(den)
         if ind.pooled is not None:   # the interval's width gives the total count: granted exactly
             attacker._eq([(period, mn, c) for c in contributing])
-            attacker._eq([(period, md, c) for c in contributing])
+            if md == LS and steps.get(ind.key):   # a rounded rate: the total list size only as far as that goes
+                attacker.ratio_of_sums([(period, mn, c) for c in contributing],
+                                       [(period, md, c) for c in contributing], ind.pooled[0], scale,
+                                       steps[ind.key] / 2 + 0.5 * 10 ** -ind.pooled_decimals)
+            else:
+                attacker._eq([(period, md, c) for c in contributing])
         if compare and ind.before_after is not None:
             both = [c for c in contributing if (compare, mn, c) in truth and (compare, md, c) in truth
                     and truth[(compare, md, c)] > 0]
