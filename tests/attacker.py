@@ -189,6 +189,21 @@ class Attacker:
                 for who, rnd in ((base_contrib, base), (both, base), (both, cur)):
                     self._eq([(rnd, mn, c) for c in who])
                     self._eq([(rnd, md, c) for c in who])
+            for rt in ind.get("trend", ()):   # a further round: each clinic's value alone, under today's codes
+                rnd = rt["period"]
+                for item in rt["values"]:
+                    c = clinic_of[item["code"]]
+                    num, den = (rnd, mn, c), (rnd, md, c)
+                    if unit == "share" and den in self.truth:
+                        self.relations.append(([(den, 1.0), (num, -1.0)], 0.0, math.inf))
+                    if item["value"] is not None and num in self.truth and den in self.truth:
+                        self.ratio_of_sums([num], [den], item["value"], scale_of(meta, days[rnd]), step / 2)
+                    elif item["code"] in rt["hidden"]:
+                        self.hidden.add(num)
+                        if unit == "share":
+                            self.hidden.add(den)
+                    if md == LS and pack["list_size_display"] != "exact" and den in self.truth:
+                        self.sizes.add(den)
         for comp in pack["compositions"]:
             mn = _meta(topic)[comp["key"]].numerator
             ok = [c for c in {clinic_of[r["label"]] for r in comp["rows"]}
@@ -420,6 +435,17 @@ def singled_out_by_attacker(packs: list[tuple[dict, dict[str, str], set[str]]], 
             for ind in last["indicators"]:
                 if ind["key"] != ind_e["key"]:
                     continue
+                for rt in ind.get("trend", ()):
+                    for item in rt["values"]:
+                        c = clinic_of[item["code"]]
+                        v = item["value"]
+                        if c in consenting or v is None or (rt["period"], c) not in named:
+                            continue
+                        step = (ind.get("value_step") or 0) + (ind_e.get("value_step") or 0)
+                        rivals = [x for x in rt["values"] if x is not item and x["value"] is not None
+                                  and abs(named[(rt["period"], c)] - x["value"]) <= step / 2 + 1e-6]
+                        if abs(named[(rt["period"], c)] - v) <= step / 2 + 1e-6 and len(rivals) <= 1:
+                            found.add(c)
                 for row in ind["rows"]:
                     c = clinic_of[row["code"]]
                     for rnd, v in ((last["period"], row["value"]), (last["compare"], row["baseline_value"])):

@@ -160,6 +160,13 @@ def _scale(ind: IndicatorResult, base: bool) -> float | None:
                          else (r.numerator, r.denominator, r.value))
         if num and den and val:
             return val * den / num
+    if ind.unit == "percent":
+        return 100.0
+    if not base:   # every count 0 (value 0): a row's exact Poisson interval still holds the scale
+        top = float(poisson_exact(np.array([0.0]))[1][0])
+        for r in ind.rows:
+            if r.numerator == 0 and r.denominator and r.ci_high:
+                return r.ci_high * r.denominator / top
     return None
 
 

@@ -114,7 +114,8 @@ def _own_figures(table: IndicatorTable, anonymised: AnonymisedTable, clinic: str
         except KeyError:
             continue
         group = next((i for i in anonymised.indicators if i.key == ind.key), None)
-        rank, ranked, flag = row.rank, ind.n_clinics, row.flag
+        rank, ranked = row.rank, ind.n_clinics
+        flag: str | None = row.flag
         if group is not None:
             others = [r.value for r in group.rows if r.code != code and r.value is not None]
             rank = None if row.value is None else 1 + sum(v < row.value for v in others)
