@@ -162,3 +162,12 @@ def test_a_personal_handout_does_not_tell_where_hidden_clinics_rank(threshold: i
     group_high, text_high = _personal_text(high, sizes, "K00", threshold)
     assert group_low == group_high, "the group material differs: the test would prove nothing"
     assert text_low == text_high
+
+
+@pytest.mark.parametrize("threshold", THRESHOLDS)
+def test_a_trend_of_zero_counts_does_not_print_what_an_earlier_pack_hid(threshold: int) -> None:
+    """Three meetings, every count 0: the first pack hides every row; the third pack's trend showed the
+    first round as rates of 0,0 (so counts of exactly 0), which the audit did not see because it read the
+    rates' scale off a non-zero count."""
+    zero = [[(0, [0])] * 3] * 3
+    play(case("antibiotika", [900, 900, 900], zero, threshold, "bands"))
