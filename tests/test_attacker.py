@@ -90,14 +90,15 @@ def play(case: dict) -> list:
 
 # 200 clusters by default: 150 of 3-9 clinics with two or three meetings, 42 of 10-25 clinics with two and 8 of
 # 10-16 with three (a cluster of 25 with three meetings costs seconds of audits). KLYNGEDESK_ATTACKER=full
-# runs four times as many, every size with up to three meetings. The timeout is for a loaded machine.
+# runs four times as many, every size with up to three meetings. The timeout is for a loaded machine (a shared
+# 2-core machine at load 11 gave this process a tenth of a core).
 FULL = os.environ.get("KLYNGEDESK_ATTACKER") == "full"
 CHECK = [HealthCheck.too_slow, HealthCheck.data_too_large]
 # A failing cluster is reported as found: shrinking one costs minutes of whole pipeline runs.
 PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
 
 
-@pytest.mark.timeout(1200)
+@pytest.mark.timeout(3600)
 @settings(max_examples=600 if FULL else 150, deadline=None, derandomize=True, suppress_health_check=CHECK,
           phases=PHASES)
 @given(clusters(3, 9))
@@ -105,7 +106,7 @@ def test_small_clusters_keep_every_hidden_count_hidden(case) -> None:
     play(case)
 
 
-@pytest.mark.timeout(1200)
+@pytest.mark.timeout(3600)
 @settings(max_examples=200 if FULL else 42, deadline=None, derandomize=True, suppress_health_check=CHECK,
           phases=PHASES)
 @given(clusters(10, 25, most_rounds=3 if FULL else 2))
@@ -113,7 +114,7 @@ def test_large_clusters_keep_every_hidden_count_hidden(case) -> None:
     play(case)
 
 
-@pytest.mark.timeout(1200)
+@pytest.mark.timeout(3600)
 @settings(max_examples=40 if FULL else 8, deadline=None, derandomize=True, suppress_health_check=CHECK,
           phases=PHASES)
 @given(clusters(10, 16, least_rounds=3))
