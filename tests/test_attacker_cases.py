@@ -83,9 +83,16 @@ def _printed(topic: str, sizes: list[int], counts: list, threshold: int) -> tupl
     return _by_clinic(table, codes), made.truth
 
 
+# The summaries over every clinic (median, quartiles, range) rest on hidden values by design, as bounds the
+# audit checks (core/anonymise/summaries.py): they may differ between the two clusters.
+SUMMARIES = {"median", "q1", "q3", "min", "max", "minimum", "maximum", "min_below", "max_above", "summary_step"}
+
+
 def _same(a: dict, b: dict) -> bool:
-    """The same printed material (NaN, e.g. a median over no value, equal to itself)."""
-    return json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
+    """The same printed material apart from the summaries (NaN, e.g. over no value, equal to itself)."""
+    def strip(t: dict) -> dict:
+        return {**t, "indicators": [{k: v for k, v in i.items() if k not in SUMMARIES} for i in t["indicators"]]}
+    return json.dumps(strip(a), sort_keys=True) == json.dumps(strip(b), sort_keys=True)
 
 
 def _by_clinic(table: dict, codes: dict[str, str]) -> dict:
