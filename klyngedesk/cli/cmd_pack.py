@@ -64,6 +64,21 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _unpadded_pages(path: Path, password: str) -> int:
+    """Pages of a personal handout without the blank page that makes its own file whole duplex sheets."""
+    import pypdfium2
+
+    from klyngedesk.i18n import tr
+
+    document = pypdfium2.PdfDocument(str(path), password=password)
+    try:
+        count = len(document)
+        last = document[count - 1].get_textpage().get_text_range()
+        return count - 1 if tr("This page is intentionally blank.", "da") in last else count
+    finally:
+        document.close()
+
+
 def selftest_step(folder: Path, project_path: Path) -> None:
     """Selftest: print the December pack (encrypted) and open every file; raises on any problem."""
     import pikepdf
@@ -76,8 +91,8 @@ def selftest_step(folder: Path, project_path: Path) -> None:
     with pikepdf.open(result.group) as pdf:
         pages = 2 + len(pdf.pages) + len(pdf.pages) % 2      # the front sheet, the group handout on whole sheets
     for clinic, path in result.personal.items():
-        with pikepdf.open(path, password=result.passwords[clinic]) as pdf:
-            pages += 2 + len(pdf.pages)                          # a cover sheet, then the handout
+        handout = _unpadded_pages(path, result.passwords[clinic])
+        pages += handout + 1 + (handout + 1) % 2              # the cover, the handout from its back, whole sheets
     for path in (result.merged, result.key):
         with pikepdf.open(path, password=result.print_all_password or "") as pdf:
             if path == result.merged and len(pdf.pages) != pages:
