@@ -101,10 +101,10 @@ def reference_lines(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext
     # only where the pooled value is withheld (and then no clinic is flagged).
     if ind.pooled is not None:
         lines.append(ReferenceLine("pooled", ind.pooled, tr("Cluster as a whole {value}", lang,
-                                                            value=wording.number(ind.pooled, unit, lang))))
+                                                            value=wording.number(ind.pooled, unit, lang, step=ind.value_step))))
     elif ind.median is not None:
         lines.append(ReferenceLine("median", ind.median, tr("Cluster median {value}", lang,
-                                                            value=wording.number(ind.median, unit, lang))))
+                                                            value=wording.number(ind.median, unit, lang, step=ind.value_step))))
     for ref in ind.references:
         label = tr("Region {value}", lang, value=wording.number(ref.value, unit, lang)) if ref.scope == "region" \
             else tr("National {value}", lang, value=wording.number(ref.value, unit, lang))
@@ -157,8 +157,8 @@ def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
         if value is None:
             text = (ctx.hidden_text if row.hidden_reason == "protect" else ctx.suppressed_text) if row.suppressed \
                 else tr("no data", lang)
-        else:
-            text = wording.number(value, unit, lang)
+        else:   # the others' values in their rounding step's precision, the reader's own in full
+            text = wording.number(value, unit, lang, step=None if own else ind.value_step)
         extra = columns(row) if columns else ()
         bars.append(RankedBar(ctx.label(row), value, low, high, text, own, _outside(flag), extra))
     direction = meta.direction
@@ -172,6 +172,7 @@ def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
     return RankedBarChart(ranked_title(direction, lang), axis, tuple(bars), lines,
                           interval_label=tr("95% CI", lang),
                           outside_label=tr("outside the 99.8% limit", lang), own_label=ctx.own_label,
+                          note=wording.rounding_note(ind.value_step, unit, lang),
                           better=better(direction), columns=headings)  # type: ignore[arg-type]
 
 
@@ -188,7 +189,8 @@ def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
         if value is None or den is None or den <= 0:
             continue
         label = tr("{code} (you)", lang, code=row.code) if ctx.is_own(row.code) else row.code
-        detail = f"{wording.number(value, unit, lang)} · {wording.count(den, lang)}"
+        detail = f"{wording.number(value, unit, lang, step=None if ctx.is_own(row.code) else ind.value_step)} · " \
+                 f"{wording.count(den, lang)}"
         points.append(FunnelPoint(label, den, value, ctx.is_own(row.code), _outside(flag), detail))
         if row.funnel is not None:
             limits.append((den, row.funnel))

@@ -87,7 +87,7 @@ def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float
     """Legend entries (kind, role/colour, label) laid out in rows from y downwards; returns the height used."""
     x, rows = x0, 1
     for kind, role, label in items:
-        item_w = 18 + text_width(label, REGULAR, TICK_SIZE) + 12
+        item_w = (0 if kind == "note" else 18) + text_width(label, REGULAR, TICK_SIZE) + 12
         if x + item_w > x0 + width and x > x0:
             x, rows = x0, rows + 1
         yy = y - (rows - 1) * LEGEND_ROW
@@ -112,7 +112,7 @@ def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float
             pen.rect(x + 1, yy - 1.5, 12, 8, fill=None, stroke=colour(role), width=1.4)
         elif kind == "note":   # text only, where a symbol would stand
             _text(pen, x, yy, label, size=TICK_SIZE, role="muted")
-            x += text_width(label, REGULAR, TICK_SIZE) + 12
+            x += item_w
             continue
         elif kind == "own_box":
             pen.rect(x + 2, yy - 0.5, 10, 6, fill=colour("bar_own"), stroke=colour("own_outline"), width=0.9)
@@ -125,8 +125,8 @@ def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float
 
 def _legend_rows(items: list[tuple[str, str, str]], width: float) -> int:
     x, rows = 0.0, 1
-    for _, _, label in items:
-        item_w = 18 + text_width(label, REGULAR, TICK_SIZE) + 12
+    for kind, _, label in items:
+        item_w = (0 if kind == "note" else 18) + text_width(label, REGULAR, TICK_SIZE) + 12
         if x + item_w > width and x > 0:
             x, rows = 0.0, rows + 1
         x += item_w
@@ -226,6 +226,8 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
         legend.append(("own_box", "bar_own", spec.own_label))   # compact: the bar's label says "(you)"
     if spec.outside_label and not compact:
         legend += _outside_items([b.outside for b in spec.bars], spec.outside_label)
+    if spec.note:   # e.g. the values' rounding step, said once under the chart
+        legend.append(("note", "", spec.note))
     # The value and any extra columns at the right, each right-aligned at its own edge.
     n_cols = 1 + max((len(b.extra) for b in spec.bars), default=0)
     col_w = [max([text_width(b.value_text if k == 0 else (b.extra[k - 1] if len(b.extra) >= k else ""), BOLD,

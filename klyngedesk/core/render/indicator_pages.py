@@ -155,8 +155,8 @@ def compact_table(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCo
     header = [tr("Code", lang), tr("Value", lang), tr("95% CI", lang), "n", tr("Denominator", lang)]
     rows, bold = [], []
     for i, row in enumerate(sorted(ind.rows, key=lambda r: code_order(r.code))):
-        rows.append([row.code, wording.number(row.value, unit, lang),
-                     wording.interval(row.ci_low, row.ci_high, unit, lang), _count(row, "numerator", table, lang),
+        rows.append([row.code, wording.number(row.value, unit, lang, step=ind.value_step),
+                     wording.interval(row.ci_low, row.ci_high, unit, lang, ind.value_step), _count(row, "numerator", table, lang),
                      _denominator(row, table, lang)])
         if ctx.is_own(row.code):
             bold.append(i)
@@ -192,9 +192,9 @@ def change_facts(table: AnonymisedTable, ind: AnonymisedIndicator, lang: str) ->
     change = ind.change
     if change is not None and change.baseline_value is not None and change.value is not None:
         facts.append((tr("Before and now", lang), tr("{before} in {baseline}, {after} in {period}", lang,
-                                                     before=wording.number(change.baseline_value, ind.unit, lang),
+                                                     before=wording.number(change.baseline_value, ind.unit, lang, step=ind.value_step),
                                                      baseline=table.compare_label or table.compare,
-                                                     after=wording.number(change.value, ind.unit, lang),
+                                                     after=wording.number(change.value, ind.unit, lang, step=ind.value_step),
                                                      period=table.period_label)))
     sentence = ind.sentence.get(lang)
     if sentence:
@@ -206,7 +206,7 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
                 notes: Sequence[str] = (), unadjusted_drawn: bool = False) -> Flowable:
     """The cluster in a few lines: pooled value, median and spread, references, target and the change."""
     lang, unit = ctx.lang, ind.unit
-    facts = [(tr("Cluster as a whole", lang), wording.number(ind.pooled, unit, lang) + (
+    facts = [(tr("Cluster as a whole", lang), wording.number(ind.pooled, unit, lang, step=ind.value_step) + (
         " " + tr("(95% CI {low} to {high})", lang, low=wording.number(ind.pooled_ci_low, unit, lang),
                  high=wording.number(ind.pooled_ci_high, unit, lang)) if ind.pooled_ci_low is not None else ""))]
     if ind.median is not None:

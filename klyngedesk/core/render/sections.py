@@ -141,6 +141,8 @@ def grid(cells: Sequence[Flowable | list[Flowable]], pad: float = 10) -> Flowabl
     table = Table(rows, colWidths=[half + GAP, half], hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                               # the gap belongs to the left column: its text wraps short of the right one
+                               ("RIGHTPADDING", (0, 0), (0, -1), GAP),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), pad)]))
     return table
 

@@ -147,7 +147,8 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
             now = change.value if change and change.value is not None else ind.pooled
             rows.append([_title_cell(line, lang), DirectionMark(line.direction,
                                                                 wording.direction_text(line.direction, lang)),
-                         wording.number(before, ind.unit, lang), wording.number(now, ind.unit, lang),
+                         wording.number(before, ind.unit, lang, step=ind.value_step),
+                         wording.number(now, ind.unit, lang, step=ind.value_step),
                          change_cell(change, lang), target_cell(ind, lang),
                          wording.spread(ind, lang)])
     widths = [120, 72, 42, 42, 84, 66, 56]

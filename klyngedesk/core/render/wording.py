@@ -6,6 +6,7 @@ import math
 from collections.abc import Sequence
 
 from klyngedesk.core.formatting import format_number, format_percent, format_signed_percent
+from klyngedesk.core.formatting import step_decimals as exact_decimals
 from klyngedesk.core.model import UNIT_DECIMALS, Indicator, Topic
 from klyngedesk.core.packages import measure_text
 from klyngedesk.i18n import tr
@@ -34,9 +35,13 @@ def decimals_for(value: float | None, unit: str) -> int:
     return d
 
 
-def number(value: float | None, unit: str, lang: str, decimals: int | None = None) -> str:
-    """A value in its unit's usual precision: 12,3 · 45,6 % · 0,84 · 17 · 350."""
+def number(value: float | None, unit: str, lang: str, decimals: int | None = None, step: float | None = None
+           ) -> str:
+    """A value in its unit's usual precision: 12,3 · 45,6 % · 0,84 · 17 · 350; a value rounded to a coarser
+    `step` (the anonymised rates) in the step's precision: 350 and 15, never the false 350,0 and 15,0."""
     d = decimals_for(value, unit) if decimals is None else decimals
+    if decimals is None and on_step(value, step):
+        d = min(d, exact_decimals(step or 1.0))
     if unit == "percent":
         return format_percent(value, d, lang)
     return format_number(value, d, lang)
@@ -47,12 +52,31 @@ def tick(unit: str, lang: str):
     return lambda v, d: format_number(v, d, lang)
 
 
-def interval(low: float | None, high: float | None, unit: str, lang: str) -> str:
+def on_step(value: float | None, step: float | None) -> bool:
+    """Whether a value is a whole multiple of a rounding step (what the anonymiser rounded to it)."""
+    if value is None or not step:
+        return False
+    return abs(value / step - round(value / step)) < 1e-6
+
+
+def rounding_note(step: float | None, unit: str, lang: str) -> str:
+    """'rounded to the nearest 5' when the clinics' values are rounded coarser than the unit's usual
+    precision (said once per chart; the values are then printed in the step's precision)."""
+    if not step or step <= 10 ** -DECIMALS.get(unit, 1) + 1e-12:
+        return ""
+    return tr("rounded to the nearest {step}", lang, step=number(step, unit, lang, exact_decimals(step)))
+
+
+def interval(low: float | None, high: float | None, unit: str, lang: str, step: float | None = None) -> str:
     if low is None or high is None:
         return "–"
+    stepped = on_step(low, step) and on_step(high, step)
     if unit == "percent":   # one sign for the pair: 66,2–73,5 %
-        return f"{format_number(low, DECIMALS['percent'], lang)}–{number(high, unit, lang)}"
+        d = min(DECIMALS["percent"], exact_decimals(step or 1.0)) if stepped else DECIMALS["percent"]
+        return f"{format_number(low, d, lang)}–{number(high, unit, lang, d)}"
     d = min(decimals_for(low, unit), decimals_for(high, unit))   # one precision for the pair
+    if stepped:
+        d = min(d, exact_decimals(step or 1.0))
     return f"{number(low, unit, lang, d)}–{number(high, unit, lang, d)}"
 
 
