@@ -130,18 +130,33 @@ def tick_rows(words: list[Word], lang: str) -> list[list[tuple[float, float]]]:
         rows.setdefault(("x", w.baseline), []).append(((w.x0 + w.x1) / 2, value))
         rows.setdefault(("y", round(w.x1, 0)), []).append(((w.y0 + w.y1) / 2, value))
     out = []
-    for (direction, _), items in rows.items():
-        if len(items) < 3:
-            continue
-        items.sort()
-        gaps = [b[0] - a[0] for a, b in zip(items, items[1:], strict=False)]
-        mean = sum(gaps) / len(gaps)
-        # a value axis up the page is never taller than a chart: a wider "column" is charts stacked in rows
-        # of one height, each with a tick at the same place
-        if mean > 5 and all(abs(g - mean) < 0.03 * mean + 0.6 for g in gaps) and \
-                (direction == "x" or mean < MAX_Y_TICK_GAP):
-            out.append(items)
+    for (direction, _), line in rows.items():
+        for items in _side_by_side(sorted(line)):
+            if len(items) < 3:
+                continue
+            gaps = [b[0] - a[0] for a, b in zip(items, items[1:], strict=False)]
+            mean = sum(gaps) / len(gaps)
+            # a value axis up the page is never taller than a chart: a wider "column" is charts stacked in rows
+            # of one height, each with a tick at the same place
+            if mean > 5 and all(abs(g - mean) < 0.03 * mean + 0.6 for g in gaps) and \
+                    (direction == "x" or mean < MAX_Y_TICK_GAP):
+                out.append(items)
     return out
+
+
+def _side_by_side(items: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """A line of labels split where two charts stand side by side (a gap over twice the usual one)."""
+    if len(items) < 3:
+        return [items]
+    gaps = sorted(b[0] - a[0] for a, b in zip(items, items[1:], strict=False))
+    usual = gaps[len(gaps) // 2]
+    parts, part = [], [items[0]]
+    for a, b in zip(items, items[1:], strict=False):
+        if b[0] - a[0] > 2 * usual:
+            parts.append(part)
+            part = []
+        part.append(b)
+    return [*parts, part]
 
 
 def _alone(word: Word, words: list[Word]) -> bool:

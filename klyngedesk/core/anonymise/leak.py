@@ -42,6 +42,9 @@ _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "&": " og ", "\u2019"
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+")
 _DIGIT_RUN = re.compile(r"\d+(?:[ .\-/]\d+)*")
 _DIGITS = re.compile(r"\d+")
+_SEPARATORS = re.compile(r"(?<=\d)[ .\-/](?=\d)")
+_LINES = re.compile(r"[\r\n]+")
+_PROSE = re.compile(r"[^\W\d_]*[^\W\d_A-ZÆØÅ][^\W\d_]*")   # a word with a small letter: not only codes
 _SYNONYMS = {"and": "og"}   # "&" is read as "og" (and "and"), so "Holm & Bøg" is "Holm og Bøg"
 
 
@@ -240,32 +243,51 @@ class LeakChecker:
                     for a, b in allowed):
                 continue
             found[value] = None
-        for leak in self._yder_hits(normalise(text)):
+        for leak in self._yder_hits(text):
             if leak.clinic != self._own:
                 found[leak] = None
         return list(found)
 
-    def _yder_hits(self, norm: str) -> list[Leak]:
+    def _yder_hits(self, text: str) -> list[Leak]:
         """Yder numbers in any run of digit groups ("123456", "123 456", "12.34.56", "023456" or "23456"),
-        but not inside a decimal number ("12.345,6")."""
+        but not inside a decimal number ("12.345,6").
+
+        Groups are joined only by one kind of separator ("45 4.000" is two numbers, not 454000), and a group
+        of zeros is never stripped as leading zeros ("0 10 20 30" is not 102030). On a line without words
+        (only numbers and codes in capitals: an axis, a table row) groups are joined across spaces only as
+        the whole run: such a line holds separate numbers side by side, and in a large cluster some window
+        of their digits run together would meet a yder number by chance."""
         if not self._yder:
             return []
         out: list[Leak] = []
-        for run in _DIGIT_RUN.finditer(norm):
-            if run.start() >= 2 and norm[run.start() - 1] == "," and norm[run.start() - 2].isdigit():
-                continue   # the decimals of a number
-            groups = _DIGITS.findall(run.group())
-            decimal_after = norm[run.end():run.end() + 2][:1] == "," and norm[run.end() + 1:run.end() + 2].isdigit()
-            for a in range(len(groups)):
-                digits = ""
-                for b in range(a, len(groups)):
-                    digits += groups[b]
-                    if len(digits) > 8:
-                        break
-                    if b == len(groups) - 1 and decimal_after:
-                        break
-                    for form in (digits, digits.lstrip("0")):
-                        out += self._yder.get(form, [])
+        for line in _LINES.split(text):
+            if not _DIGITS.search(line):
+                continue
+            prose = bool(_PROSE.search(line))
+            norm = normalise(line)
+            for run in _DIGIT_RUN.finditer(norm):
+                if run.start() >= 2 and norm[run.start() - 1] == "," and norm[run.start() - 2].isdigit():
+                    continue   # the decimals of a number
+                groups = _DIGITS.findall(run.group())
+                seps = _SEPARATORS.findall(run.group())
+                decimal_after = norm[run.end():run.end() + 2][:1] == "," and \
+                    norm[run.end() + 1:run.end() + 2].isdigit()
+                for a in range(len(groups)):
+                    digits = ""
+                    for b in range(a, len(groups)):
+                        if b > a and seps[b - 1] != seps[a]:
+                            break
+                        digits += groups[b]
+                        if len(digits) > 8:
+                            break
+                        if b == len(groups) - 1 and decimal_after:
+                            break
+                        spaced = b > a and seps[a] == " "
+                        if spaced and not prose and (a > 0 or b < len(groups) - 1):
+                            continue
+                        forms = [digits] if not groups[a].strip("0") else [digits, digits.lstrip("0")]
+                        for form in forms:
+                            out += self._yder.get(form, [])
         return out
 
     def check(self, texts: str | Iterable[str]) -> None:
