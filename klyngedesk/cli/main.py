@@ -8,6 +8,7 @@ import io
 import os
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from klyngedesk import __version__
@@ -54,43 +55,37 @@ def _preselect_language(argv: list[str]) -> None:
             set_language(arg.split("=", 1)[1])
 
 
-def _command_word(argv: list[str]) -> str | None:
-    """The command of argv when it is a known one and no help option comes before it, else None."""
+def _words(argv: list[str]) -> Iterator[str]:
+    """argv without the values of the options that take one (`--lang en`, ...)."""
     skip = False
     for arg in argv:
         if skip:
             skip = False
         elif arg in _OPTIONS_WITH_VALUE:
             skip = True
-        elif arg in ("-h", "--help"):
+        else:
+            yield arg
+
+
+def _command_word(argv: list[str]) -> str | None:
+    """The command of argv when it is a known one and no help option comes before it, else None."""
+    for arg in _words(argv):
+        if arg in ("-h", "--help"):
             return None
-        elif not arg.startswith("-"):
+        if not arg.startswith("-"):
             return arg if arg in COMMANDS else None
     return None
 
 
 def _window_only(argv: list[str]) -> bool:
     """True when argv only holds options for the window (--demo, --lang da): no command, no help."""
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg in _OPTIONS_WITH_VALUE:
-            skip = True
-        elif arg in ("-h", "--help") or not arg.startswith("-"):
-            return False
-    return True
+    return all(arg.startswith("-") and arg not in ("-h", "--help") for arg in _words(argv))
 
 
 def _project_to_open(argv: list[str]) -> str | None:
     """`klyngedesk FILE.klynge` (e.g. a double-click via the file association) opens the window on it."""
-    skip = False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg in _OPTIONS_WITH_VALUE:
-            skip = True
-        elif not arg.startswith("-"):
+    for arg in _words(argv):
+        if not arg.startswith("-"):
             return arg if arg not in COMMANDS and arg.lower().endswith(".klynge") else None
     return None
 
