@@ -23,3 +23,25 @@ def test_the_step_is_stated_only_when_it_is_coarser_than_the_unit_prints() -> No
     assert wording.rounding_note(0.5, "percent", "en") == "rounded to the nearest 0.5%"
     assert wording.rounding_note(0.1, "per1000", "da") == ""
     assert wording.rounding_note(None, "per1000", "da") == ""
+
+
+def test_the_cluster_interval_is_printed_at_the_step_of_its_value(demo_path, tmp_path) -> None:
+    """A pooled rate printed at a coarse step ("18") has its interval at that step too ("16 til 20"), never
+    "16,0 til 20,0": the reader would take the ends for more precise than the value."""
+    import re
+
+    import pypdfium2
+
+    from klyngedesk.core.render.pack import build_pack
+    from klyngedesk.core.store import Project
+
+    with Project.open(demo_path) as project:
+        result = build_pack(project, "2026-12", tmp_path / "pack", lang="da")
+    document = pypdfium2.PdfDocument(str(result.group))
+    text = "\n".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    found = re.findall(r"Klyngen samlet\s+([\d.,]+) \(95 %-KI ([\d.,]+) til ([\d.,]+)\)", text)
+    assert found
+    for value, low, high in found:
+        if "," not in value:
+            assert "," not in low and "," not in high, (value, low, high)

@@ -207,8 +207,8 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
     """The cluster in a few lines: pooled value, median and spread, references, target and the change."""
     lang, unit = ctx.lang, ind.unit
     facts = [(tr("Cluster as a whole", lang), wording.number(ind.pooled, unit, lang, step=ind.value_step) + (
-        " " + tr("(95% CI {low} to {high})", lang, low=wording.number(ind.pooled_ci_low, unit, lang),
-                 high=wording.number(ind.pooled_ci_high, unit, lang)) if ind.pooled_ci_low is not None else ""))]
+        " " + tr("(95% CI {low} to {high})", lang, low=wording.number(ind.pooled_ci_low, unit, lang, step=ind.value_step),
+                 high=wording.number(ind.pooled_ci_high, unit, lang, step=ind.value_step)) if ind.pooled_ci_low is not None else ""))]
     if ind.median is not None:
         facts.append((tr("Median", lang), wording.summary_value(ind.median, unit, lang, ind.summary_step)))
     if ind.minimum is not None and ind.maximum is not None:
