@@ -86,9 +86,12 @@ def parse(pages: list[str], topic: str) -> list[PrintedIndicator]:
             line = line.strip()
             if PAGE_HEAD.search(line):
                 continue
-            if _plain(line) in titles:
-                current = PrintedIndicator(titles[_plain(line)])
-                found.append(current)
+            if _plain(line) in titles:   # a title printed again (a continued page) goes on with its indicator
+                key = titles[_plain(line)]
+                current = next((p for p in found if p.key == key), None)
+                if current is None:
+                    current = PrintedIndicator(key)
+                    found.append(current)
                 in_table = False
                 continue
             if current is None:
