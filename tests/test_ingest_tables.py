@@ -102,6 +102,24 @@ def test_side_by_side_tables_are_each_their_own(tmp_path: Path) -> None:
     assert side.rows == [["Nord", 4000.0], ["Syd", 4100.0]] and side.row_numbers == [2, 3]
 
 
+def test_a_table_below_two_side_by_side_tables_is_found_too(tmp_path: Path) -> None:
+    path = _xlsx(tmp_path, [
+        ["Praksis", "KOL", "Astma", None, "Praksis", "Listestørrelse"],
+        ["Nord", 10, 4, None, "Nord", 4000],
+        ["Syd", 12, 5, None, "Syd", 4100],
+        [None] * 6,
+        ["Praksis", "Diabetes", "Hjertesvigt", "Demens", None, None],
+        ["Nord", 30, 2, 5, None, None],
+        ["Syd", 31, 3, 6, None, None],
+        ["Øst", 32, 4, 7, None, None],
+        ["Vest", 33, 5, 8, None, None],
+    ])
+    tables = inspect_file(path).tables
+    assert [t.columns for t in tables] == [["Praksis", "Diabetes", "Hjertesvigt", "Demens"],
+                                           ["Praksis", "KOL", "Astma"], ["Praksis", "Listestørrelse"]]
+    assert tables[0].row_numbers == [6, 7, 8, 9] and tables[0].rows[-1] == ["Vest", 33.0, 5.0, 8.0]
+
+
 def test_stacked_tables_with_their_own_totals_stay_apart(tmp_path: Path) -> None:
     path = _csv(tmp_path, "Praksis;KOL\nNord;3\nSyd;4\nI alt;7\nPraksis;Astma;Diabetes\nNord;1;2\nSyd;3;4\n"
                           "Øst;5;6\nI alt;9;12\n")

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
 from klyngedesk.core.ingest.context import squash
 from klyngedesk.core.model import Clinic
 
@@ -45,6 +43,8 @@ def match_clinic(clinics: list[Clinic], yder=None, name=None, by_yder: dict[str,
         for c in clinics:
             if wanted in (squash(c.name), squash(c.key)):
                 return ClinicMatch(c.key, True, str(name))
+        from rapidfuzz import fuzz, process  # only for a name no clinic has exactly (keeps start-up short)
+
         choices = {c.key: squash(c.name) for c in clinics}
         best = process.extractOne(wanted, choices, scorer=fuzz.WRatio, score_cutoff=FUZZY_MIN)
         if best is not None:

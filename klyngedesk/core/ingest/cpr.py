@@ -7,8 +7,6 @@ import unicodedata
 from datetime import date
 from functools import lru_cache
 
-from stdnum.dk import cpr as stdnum_cpr
-
 # Characters that change nothing a reader sees: ignored wherever they are (also inside the digits).
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u034f"
 # Characters people put between the groups of a CPR number: dashes, minus signs, slashes, spaces and the dot
@@ -40,6 +38,8 @@ def valid_cpr_digits(digits: str) -> bool:
     """
     if len(digits) != 10 or not digits.isdigit():
         return False
+    from stdnum.dk import cpr as stdnum_cpr  # imported on the first candidate (it pulls in ssl at start-up)
+
     try:
         born = stdnum_cpr.get_birth_date(digits)
     except Exception:  # stdnum raises InvalidComponent (a ValueError) for impossible dates  # noqa: BLE001

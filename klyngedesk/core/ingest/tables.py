@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from operator import add, itemgetter
 from typing import Any
 
 from klyngedesk.core.ingest.cells import (
@@ -84,10 +85,52 @@ def _row_width(row: list) -> int:
     return sum(1 for v in row if not is_empty(v))
 
 
-def _filled_flags(rows: list[list]) -> list[bool]:
-    """Whether each row has any content (C-level counting first keeps 100,000-row files fast)."""
-    return [bool(r) and (r[0].__class__ is float or (r[0].__class__ is str and r[0].strip() != "")
-                         or any(not is_empty(v) for v in r)) for r in rows]
+@dataclass
+class _Grid:
+    """What find_tables asks of every row, worked out column by column (each column's distinct values judged
+    once, the rows counted in C): cells filled per row, where each column is filled, whether any cell is a
+    totals label. A 100,000-row sheet is judged in a few passes over its columns, not cell by cell."""
+
+    widths: list[int]
+    used: list[list[bool] | bool]  # per column: True all filled, False all empty, else a flag per row
+    any_total: bool
+
+    @classmethod
+    def of(cls, rows: list[list]) -> _Grid:
+        widths: list[int] | None = None  # from the columns filled in some rows only
+        full = 0  # columns filled in every row
+        used: list[list[bool] | bool] = []
+        any_total = False
+        for col in _columns(rows, max(map(len, rows), default=0)):
+            try:
+                distinct = set(col)
+            except TypeError:  # an unhashable cell (never from the readers): judge cell by cell
+                flags = [not is_empty(v) for v in col]
+                any_total = any_total or any(isinstance(v, str) and _total_word(v) for v in col)
+            else:
+                empties = {v for v in distinct if is_empty(v)}
+                any_total = any_total or any(v.__class__ is str and _total_word(v) for v in distinct)
+                if not empties:
+                    used.append(True)
+                    full += 1
+                    continue
+                if len(empties) == len(distinct):
+                    used.append(False)
+                    continue
+                flags = [not e for e in map(empties.__contains__, col)]
+            used.append(flags)
+            widths = list(map(add, widths, flags)) if widths is not None else list(map(int, flags))
+        if widths is None:
+            return cls([full] * len(rows), used, any_total)
+        return cls([w + full for w in widths] if full else widths, used, any_total)
+
+    def filled(self) -> list[bool]:
+        return [w > 0 for w in self.widths]
+
+    def column_used(self, c: int, first: int, last: int) -> bool:
+        """Whether column c has a filled cell in rows first..last."""
+        flags = self.used[c] if c < len(self.used) else False
+        return flags if isinstance(flags, bool) else any(flags[first:last + 1])
 
 
 def _blocks(filled: list[bool]) -> list[tuple[int, int]]:
@@ -212,7 +255,7 @@ def _total_word(value: str) -> bool:
 def _columns(rows: list[list], width: int) -> list[list]:
     """The rows' cells column by column (None where a short row has no cell)."""
     shortest = min(map(len, rows), default=0)
-    return [[r[c] for r in rows] if c < shortest else [r[c] if c < len(r) else None for r in rows]
+    return [list(map(itemgetter(c), rows)) if c < shortest else [r[c] if c < len(r) else None for r in rows]
             for c in range(width)]
 
 
@@ -251,11 +294,11 @@ def _first_cell(row: list):
     return next((v for v in row if not is_empty(v)), None)
 
 
-def _notes_block(rows: list[list], first: int, last: int, table_width: int) -> bool:
+def _notes_block(rows: list[list], grid: _Grid, first: int, last: int, table_width: int) -> bool:
     """A block under a table that holds notes, sources or a footer rule rather than data."""
     if _is_rule(rows[first]):
         return True
-    widths = [_row_width(rows[i]) for i in range(first, last + 1)]
+    widths = grid.widths[first:last + 1]
     if table_width >= 2 and max(widths) <= 1:
         return True
     if any(not isinstance(v, str) or number_shape(normalise_text(v)) is not False
@@ -264,14 +307,10 @@ def _notes_block(rows: list[list], first: int, last: int, table_width: int) -> b
     return max(widths) <= 2 and any(_is_note([_first_cell(rows[i])], 2) for i in range(first, last + 1))
 
 
-def _side_by_side(rows: list[list], first: int, last: int) -> list[tuple[int, int]]:
+def _side_by_side(rows: list[list], grid: _Grid, first: int, last: int) -> list[tuple[int, int]]:
     """Column ranges [lo, hi) of tables standing side by side in a block (split at columns empty in it)."""
-    width = max(len(rows[i]) for i in range(first, last + 1))
-    def column_used(c: int, end: int) -> bool:
-        return any(c < len(rows[i]) and not is_empty(rows[i][c]) for i in range(first, end + 1))
-
-    # Columns empty near the top are checked down the whole block before they split it.
-    used = [column_used(c, min(last, first + 200)) or column_used(c, last) for c in range(width)]
+    width = max(map(len, rows[first:last + 1]))
+    used = [grid.column_used(c, first, last) for c in range(width)]
     parts, lo = [], None
     for c, u in enumerate(used + [False]):
         if u and lo is None:
@@ -287,9 +326,12 @@ def _side_by_side(rows: list[list], first: int, last: int) -> list[tuple[int, in
     return parts
 
 
-def _stacked_splits(rows: list[list], start: int, end: int) -> list[int]:
+def _stacked_splits(rows: list[list], grid: _Grid, start: int, end: int) -> list[int]:
     """Rows inside a block where a new table starts: a header-like row right after a totals row."""
-    out, after_total = [], False
+    out: list[int] = []
+    if not grid.any_total:  # no totals label anywhere in the sheet: no row follows one
+        return out
+    after_total = False
     for i in range(start, end + 1):
         cell = _first_cell(rows[i])
         if cell is None:
@@ -308,22 +350,23 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
     after a blank line is joined to it; tables side by side or stacked with their own totals stay apart.
     """
     evidence = NumberEvidence(file_convention, delimiter)
-    filled = _filled_flags(rows)
+    grid = _Grid.of(rows)
+    filled = grid.filled()
     spans: list[dict[str, Any]] = []
     title: list[str] = []
     for first, last in _blocks(filled):
-        parts = _side_by_side(rows, first, last)
+        parts = _side_by_side(rows, grid, first, last)
         if len(parts) > 1:
             for lo, hi in parts:
-                grid: list[list] = [[] for _ in range(first)] + [r[lo:hi] for r in rows[first:last + 1]]
-                for t in find_tables(grid, sheet, file_convention, known_convention, delimiter):
+                part: list[list] = [[] for _ in range(first)] + [r[lo:hi] for r in rows[first:last + 1]]
+                for t in find_tables(part, sheet, file_convention, known_convention, delimiter):
                     t.letters = [col_letter(lo + _col_index(x)) for x in t.letters]
                     t.title = title + t.title
                     spans.append({"table": t})
             title = []
             continue
         prev = spans[-1] if spans and "table" not in spans[-1] else None
-        if prev is not None and not title and _notes_block(rows, first, last, prev["width"]):
+        if prev is not None and not title and _notes_block(rows, grid, first, last, prev["width"]):
             prev["notes"].append((first, last))
             continue
         if not spans and _is_title_block(rows, first, last) and any(filled[last + 1:]):
@@ -336,17 +379,17 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
             continue  # only title lines
         if prev is not None and body == first and not prev["closed"] and \
                 (header is None or first == last or _has_data_number(rows[header])) and \
-                _row_width(rows[first]) <= prev["width"]:
+                grid.widths[first] <= prev["width"]:
             prev["end"] = last  # the table going on after a gap
-            _footer_rule(rows, prev, first)
+            _footer_rule(rows, grid, prev, first)
             continue
         start = header + 1 if header is not None else body
-        cuts = [c for c in _stacked_splits(rows, start, last)] if header is not None else []
+        cuts = _stacked_splits(rows, grid, start, last) if header is not None else []
         for top, bottom in zip([header, *cuts], [*(c - 1 for c in cuts), last], strict=True):
             span: dict[str, Any] = {"header": top, "start": top + 1 if top is not None else body, "end": bottom, "notes": [],
-                    "title": title, "width": max(_row_width(rows[i]) for i in range(first, last + 1)),
+                    "title": title, "width": max(grid.widths[first:last + 1]),
                     "closed": False}
-            _footer_rule(rows, span, span["start"])
+            _footer_rule(rows, grid, span, span["start"])
             spans.append(span)
             title = []
         last_cell = _first_cell(rows[spans[-1]["end"]]) if "end" in spans[-1] else None
@@ -369,9 +412,10 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
     return sorted(tables, key=lambda t: -t.n_rows * len(t.columns))
 
 
-def _footer_rule(rows: list[list], span: dict, lo: int) -> None:
+def _footer_rule(rows: list[list], grid: _Grid, span: dict, lo: int) -> None:
     """A rule (****) under the data from row `lo` on: the rest of the span is a footer, and the table ends."""
-    rule = next((i for i in range(lo, span["end"] + 1) if _is_rule(rows[i])), None)
+    widths = grid.widths
+    rule = next((i for i in range(lo, span["end"] + 1) if widths[i] == 1 and _is_rule(rows[i])), None)
     if rule is not None:
         span["notes"].append((rule, span["end"]))
         span["end"], span["closed"] = rule - 1, True
@@ -450,7 +494,7 @@ def _fill_down(raws: list[list], names: list[str]) -> None:
 
 def _build_table(rows: list[list], filled: list[bool], sheet: str | None, header: int | None, start: int, end: int,
                  evidence: NumberEvidence, known_convention: str | None) -> Table | None:
-    width = max((len(rows[i]) for i in range(header if header is not None else start, end + 1)), default=0)
+    width = max(map(len, rows[header if header is not None else start:end + 1]), default=0)
     names, start = _header_names(rows, header, width, start)
     if is_standard(names):
         known_convention = "da"  # the standard format is defined with decimal comma
