@@ -467,8 +467,7 @@ class MainWindow(QMainWindow):
             self.import_wizard.raise_()
             return
         for runner in (self.runner, self.reader):
-            runner.cancel_all()
-            runner.wait(10000)
+            runner.shutdown(10000)  # cancelled and waited; what still ends later reaches no handler
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/state", self.saveState())
         self.ctx.holder.set_project(None)
