@@ -181,3 +181,22 @@ def import_window(qtbot, app_context, demo_path: Path):
     assert w.open_project(str(demo_path))
     w.ctx.holder.project.add_period(Period(NEW_ROUND, "2. halvår 2026", date(2026, 7, 1), date(2026, 12, 31)))
     return w
+
+
+@pytest.fixture
+def open_window(qtbot, app_context):
+    """`open_window(path, size=(1200, 800))`: the main window on that project, at that size, with the keyboard
+    (shortcuts only reach the active window), as a coordinator opens it."""
+    from gui_user import show_active
+
+    from klyngedesk.gui.main_window import MainWindow
+
+    def open_(path: Path, size: tuple[int, int] = (1200, 800)) -> MainWindow:
+        window = MainWindow(app_context)
+        qtbot.addWidget(window)
+        window.resize(*size)
+        show_active(qtbot, window)
+        assert window.open_project(str(path))
+        return window
+
+    return open_

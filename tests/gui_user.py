@@ -30,3 +30,9 @@ def press(qtbot, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifie
     assert target is not None, "no window has the keyboard"
     qtbot.keyClick(target, key, modifier)
     return target
+
+
+def click_import(qtbot, wizard) -> None:
+    """Press the import wizard's Importer button and wait until the values are stored."""
+    with qtbot.waitSignal(wizard.committed, timeout=20000):
+        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)

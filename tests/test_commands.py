@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 
 from klyngedesk.core.anonymise import draw_codes
@@ -23,6 +26,19 @@ from klyngedesk.core.store import Project
 NEW = Clinic("K99", "Lægehuset Nyvej", "777777", "Nyvej 1, 8999 Fjordby", doctors=("Bo Nyborg",))
 
 
+def _print_the_pack(project: Project, folder: Path) -> None:
+    """The December meeting's codes drawn and its pack printed: what the pack shows is now on paper."""
+    draw_codes(project, "2026-12")
+    build_pack(project, "2026-12", folder / "out")
+
+
+def _refused(undo: Callable[[Project], object], project: Project) -> UndoRefused:
+    """The refusal that `undo(project)` raises (the test fails if it goes through)."""
+    with pytest.raises(UndoRefused) as caught:
+        undo(project)
+    return caught.value
+
+
 def test_undo_adding_a_clinic_before_anything_refers_to_it_removes_it(small_demo: Project) -> None:
     command = AddClinic(NEW, {"2026H1": 2100})
     command.do(small_demo)
@@ -41,12 +57,11 @@ def test_undo_adding_a_clinic_whose_code_was_frozen_and_consent_recorded_is_refu
     small_demo.set_consent("2026-12", "K99", True)
     build_pack(small_demo, "2026-12", tmp_path / "out")           # printed: the draw is frozen
     code = small_demo.draw("2026-12")["codes"]["K99"]
-    with pytest.raises(UndoRefused) as caught:
-        command.undo(small_demo)
-    message = caught.value.message("da")
+    refusal = _refused(command.undo, small_demo)
+    message = refusal.message("da")
     assert "kan ikke fortrydes" in message and "Lægehuset Nyvej" in message
     assert f"kode {code}" in message and "låste kodetrækning" in message and "samtykke" in message
-    assert "cannot undo" in caught.value.message("en").lower()
+    assert "cannot undo" in refusal.message("en").lower()
     assert small_demo.clinic("K99").name == "Lægehuset Nyvej"      # nothing was removed ...
     assert small_demo.draw("2026-12")["codes"]["K99"] == code       # ... the printed key still matches
     assert "K99" in small_demo.consents("2026-12")
@@ -123,20 +138,17 @@ def _lfu(project: Project) -> float:
 
 def test_undo_of_an_import_whose_values_were_printed_is_refused_in_danish(small_demo: Project, tmp_path) -> None:
     command = _import_lfu(small_demo, 31)
-    draw_codes(small_demo, "2026-12")
-    build_pack(small_demo, "2026-12", tmp_path / "out")            # the members now have 31 on paper
-    with pytest.raises(UndoRefused) as caught:
-        command.undo(small_demo)
-    da = caught.value.message("da")
+    _print_the_pack(small_demo, tmp_path)                          # the members now have 31 on paper
+    refusal = _refused(command.undo, small_demo)
+    da = refusal.message("da")
     assert "kan ikke fortrydes" in da and "K01-lfu.xlsx" in da and "pakken udskrevet til mødet" in da
     assert "Opfølgning: smerter, KOL og antibiotika" in da
-    assert "cannot undo" in caught.value.message("en").lower()
+    assert "cannot undo" in refusal.message("en").lower()
     assert _lfu(small_demo) == 31                                   # nothing was taken back
 
 
 def test_undo_of_an_import_made_after_printing_is_allowed(small_demo: Project, tmp_path) -> None:
-    draw_codes(small_demo, "2026-12")
-    build_pack(small_demo, "2026-12", tmp_path / "out")
+    _print_the_pack(small_demo, tmp_path)
     printed = _lfu(small_demo)
     command = _import_lfu(small_demo, printed + 7)                 # a later fix, never printed
     command.undo(small_demo)
@@ -146,11 +158,9 @@ def test_undo_of_an_import_made_after_printing_is_allowed(small_demo: Project, t
 def test_undo_of_a_correction_that_was_printed_is_refused(small_demo: Project, tmp_path) -> None:
     correction = CorrectValue("K01", "kol_lfu", "2026H1", 29, "tastefejl i filen")
     correction.do(small_demo)
-    draw_codes(small_demo, "2026-12")
-    build_pack(small_demo, "2026-12", tmp_path / "out")
-    with pytest.raises(UndoRefused) as caught:
-        correction.undo(small_demo)
-    assert "kan ikke fortrydes" in caught.value.message("da")
+    _print_the_pack(small_demo, tmp_path)
+    refusal = _refused(correction.undo, small_demo)
+    assert "kan ikke fortrydes" in refusal.message("da")
     assert _lfu(small_demo) == 29
     later = CorrectValue("K01", "kol_lfu", "2026H1", 30, "ny opgørelse")   # after printing: undo is fine
     later.do(small_demo)
@@ -160,11 +170,9 @@ def test_undo_of_a_correction_that_was_printed_is_refused(small_demo: Project, t
 
 def test_taking_a_printed_import_back_needs_a_reason_that_the_log_keeps(small_demo: Project, tmp_path) -> None:
     command = _import_lfu(small_demo, 31)
-    draw_codes(small_demo, "2026-12")
-    build_pack(small_demo, "2026-12", tmp_path / "out")
-    with pytest.raises(UndoRefused) as caught:
-        UndoBatch(command.batch_ids[0]).do(small_demo)
-    assert "begrundelse" in caught.value.message("da") and "K01-lfu.xlsx" in caught.value.message("da")
+    _print_the_pack(small_demo, tmp_path)
+    refusal = _refused(UndoBatch(command.batch_ids[0]).do, small_demo)
+    assert "begrundelse" in refusal.message("da") and "K01-lfu.xlsx" in refusal.message("da")
     assert _lfu(small_demo) == 31
     UndoBatch(command.batch_ids[0], reason="Filen var fra den forkerte klinik").do(small_demo)
     assert _lfu(small_demo) != 31
@@ -176,11 +184,9 @@ def test_undo_of_a_list_size_change_that_was_printed_is_refused(small_demo: Proj
     before = small_demo.clinic("K01")
     edit = EditClinic(before, {"2026H1": 1234})
     edit.do(small_demo)
-    draw_codes(small_demo, "2026-12")
-    build_pack(small_demo, "2026-12", tmp_path / "out")
-    with pytest.raises(UndoRefused) as caught:
-        edit.undo(small_demo)
-    assert "listestørrelse" in caught.value.message("da")
+    _print_the_pack(small_demo, tmp_path)
+    refusal = _refused(edit.undo, small_demo)
+    assert "listestørrelse" in refusal.message("da")
     assert list_sizes_of(small_demo, "K01")["2026H1"] == 1234
 
 
@@ -202,8 +208,7 @@ def test_ctrl_z_in_the_window_explains_why_a_printed_import_stays(qtbot, app_con
     project = app_context.holder.project
     command = _import_lfu(project, 31)
     undo.push_done(window.undo_stack, command, app_context.holder, "da", "Import K01-lfu.xlsx")
-    draw_codes(project, "2026-12")
-    build_pack(project, "2026-12", tmp_path / "out")
+    _print_the_pack(project, tmp_path)
     seen: list[str] = []
 
     def read_and_close() -> None:
@@ -234,9 +239,7 @@ def test_undo_of_an_import_whose_list_sizes_were_printed_is_refused(small_demo: 
 
     command = CommitImport(["region.xlsx"], commit)
     command.do(small_demo)
-    draw_codes(small_demo, "2026-12")
-    build_pack(small_demo, "2026-12", tmp_path / "out")
-    with pytest.raises(UndoRefused) as caught:
-        command.undo(small_demo)
-    assert "region.xlsx" in caught.value.message("da")
+    _print_the_pack(small_demo, tmp_path)
+    refusal = _refused(command.undo, small_demo)
+    assert "region.xlsx" in refusal.message("da")
     assert list_sizes_of(small_demo, "K01")["2026H1"] == 1234

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from gui_user import press, show_active
+from gui_user import press
 from PySide6.QtCore import Qt
 
 from klyngedesk.core.store import Project
@@ -15,15 +15,17 @@ from klyngedesk.gui.main_window import MainWindow
 LONG = "Lægepraksis ved Speciallæge i almen medicin Anne-Mette Østergaard-Kristensen og Jens Peter Bøgh-Andersen"
 
 
-def test_long_names_leave_room_for_values_and_bars(qtbot, app_context, demo_path: Path) -> None:
+def open_with_long_name(open_window, demo_path: Path) -> tuple[MainWindow, str]:
+    """The demo with its first clinic renamed to LONG, open in a window of 1024 x 700; returns the window and
+    that clinic's key."""
     with Project.open(demo_path) as project:
         first = sorted(project.clinics(), key=lambda c: c.key)[0]
         project.update_clinic(dataclasses.replace(first, name=LONG))
-    window = MainWindow(app_context)
-    qtbot.addWidget(window)
-    window.resize(1024, 700)
-    show_active(qtbot, window)
-    window.open_project(str(demo_path))
+    return open_window(demo_path, (1024, 700)), first.key
+
+
+def test_long_names_leave_room_for_values_and_bars(qtbot, open_window, demo_path: Path) -> None:
+    window, _key = open_with_long_name(open_window, demo_path)
 
     clinics = window.clinics_page.table
     assert clinics.columnWidth(0) <= 270 and clinics.columnWidth(1) > 0

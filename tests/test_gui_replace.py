@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import clinic_files as cf
-from gui_user import show_active
+from gui_user import click_import
 from PySide6.QtCore import Qt
 from test_main_window import _drop_file
 
@@ -25,12 +25,19 @@ def _fuzzy_file(folder: Path, project) -> Path:
     return path
 
 
-def _exact_file(folder: Path, project) -> Path:
-    clinics = cf.demo_clinics(project)[2:4]
-    rows = [f"{c.yder};{c.name};ab_ordinationer;{ROUND};700" for c in clinics]
-    path = folder / "standard.csv"
+def _standard_file(path: Path, clinics, measure: str, values) -> Path:
+    """A file in the standard long format: one row per clinic with its value of `measure` for ROUND."""
+    rows = [f"{c.yder};{c.name};{measure};{ROUND};{value}" for c, value in zip(clinics, values, strict=True)]
     path.write_text("ydernummer;praksis;maaling;periode;vaerdi\n" + "\n".join(rows) + "\n", encoding="utf-8")
     return path
+
+
+def _exact_file(folder: Path, project) -> Path:
+    return _standard_file(folder / "standard.csv", cf.demo_clinics(project)[2:4], "ab_ordinationer", (700, 700))
+
+
+def _questions(wizard) -> list[str]:
+    return [wizard.questions.item(i).text() for i in range(wizard.questions.count())]
 
 
 def _tick(qtbot, window: MainWindow, wizard, text: str) -> None:
@@ -44,12 +51,8 @@ def _tick(qtbot, window: MainWindow, wizard, text: str) -> None:
 
 
 def test_a_fuzzy_matched_file_asks_before_replacing_even_after_another_file_was_allowed(
-        qtbot, app_context, demo_path: Path, tmp_path: Path) -> None:
-    window = MainWindow(app_context)
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    show_active(qtbot, window)
-    window.open_project(str(demo_path))
+        qtbot, open_window, demo_path: Path, tmp_path: Path) -> None:
+    window = open_window(demo_path)
     project = window.ctx.holder.project
     before = project.values(period=ROUND, topic="antibiotika")
     exact, fuzzy = _exact_file(tmp_path, project), _fuzzy_file(tmp_path, project)
@@ -67,15 +70,14 @@ def test_a_fuzzy_matched_file_asks_before_replacing_even_after_another_file_was_
         _tick(qtbot, window, wizard, f"{name}e")
     fuzzy_plan = wizard.plan.files[1]
     assert fuzzy_plan.status == "questions" and fuzzy_plan.replaces == 4
-    texts = [wizard.questions.item(i).text() for i in range(wizard.questions.count())]
+    texts = _questions(wizard)
     assert any("antibiotika_fra_regionen.csv erstatter 4" in t for t in texts), texts
     assert not wizard.import_button.isEnabled()
     assert project.values(period=ROUND, topic="antibiotika").equals(before)  # nothing stored while asking
 
     _tick(qtbot, window, wizard, "antibiotika_fra_regionen.csv erstatter")
     assert wizard.plan.ok and wizard.import_button.isEnabled()
-    with qtbot.waitSignal(wizard.committed, timeout=20000):
-        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    click_import(qtbot, wizard)
     stored = project.values(period=ROUND, topic="antibiotika")
     k01 = stored[(stored.clinic == cf.demo_clinics(project)[0].key) & (stored.measure == "ab_ordinationer")]
     assert list(k01.value) == [705.0]
@@ -112,9 +114,8 @@ def _sizes_file(folder: Path, project, *, standard: bool) -> tuple[Path, dict[st
     clinics = [c for c in cf.demo_clinics(project) if c.key in set(stored.clinic)][:2]
     sizes = {c.key: int(stored.loc[stored.clinic == c.key, "patients"].iloc[0]) + 40 for c in clinics}
     if standard:
-        path = folder / "listestoerrelser.csv"
-        rows = [f"{c.yder};{c.name};listestoerrelse;{ROUND};{sizes[c.key]}" for c in clinics]
-        path.write_text("ydernummer;praksis;maaling;periode;vaerdi\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        path = _standard_file(folder / "listestoerrelser.csv", clinics, "listestoerrelse",
+                              [sizes[c.key] for c in clinics])
     else:  # a region's sheet: fuzzy names, a list size column beside a measure
         path = folder / "regionens_tal.csv"
         rows = [f"{c.name}e;{sizes[c.key]};705" for c in clinics]
@@ -128,27 +129,22 @@ def _stored_sizes(project) -> dict[str, int]:
 
 
 def test_a_standard_file_that_changes_stored_list_sizes_asks_before_storing_them(
-        qtbot, app_context, demo_path: Path, tmp_path: Path) -> None:
-    window = MainWindow(app_context)
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    show_active(qtbot, window)
-    window.open_project(str(demo_path))
+        qtbot, open_window, demo_path: Path, tmp_path: Path) -> None:
+    window = open_window(demo_path)
     project = window.ctx.holder.project
     before = _stored_sizes(project)
     path, sizes = _sizes_file(tmp_path, project, standard=True)
     _drop_file(window, path)
     wizard = window.import_wizard
     qtbot.waitUntil(lambda: wizard.plan is not None and not window.runner.busy, timeout=20000)
-    texts = [wizard.questions.item(i).text() for i in range(wizard.questions.count())]
+    texts = _questions(wizard)
     assert any("ændrer 2 gemte listestørrelser" in t for t in texts), texts
     shown = cf.demo_clinics(project)
     assert any(c.name in t for t in texts for c in shown if c.key in sizes), texts  # the clinic by name, not K01
     assert not wizard.import_button.isEnabled() and _stored_sizes(project) == before
     _tick(qtbot, window, wizard, "listestørrelser")
     assert wizard.plan.ok and wizard.import_button.isEnabled()
-    with qtbot.waitSignal(wizard.committed, timeout=20000):
-        qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+    click_import(qtbot, wizard)
     after = _stored_sizes(project)
     assert {k: after[k] for k in sizes} == sizes
     window.undo_stack.undo()                                   # undo brings the old list sizes back
@@ -176,9 +172,7 @@ def test_a_fuzzy_matched_file_asks_before_changing_list_sizes_and_a_yes_covers_o
 def test_same_list_sizes_again_are_no_question(demo_project, tmp_path: Path) -> None:
     stored = _stored_sizes(demo_project)
     clinics = [c for c in cf.demo_clinics(demo_project) if c.key in stored][:2]
-    path = tmp_path / "samme.csv"
-    rows = [f"{c.yder};{c.name};listestoerrelse;{ROUND};{stored[c.key]}" for c in clinics]
-    path.write_text("ydernummer;praksis;maaling;periode;vaerdi\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    path = _standard_file(tmp_path / "samme.csv", clinics, "listestoerrelse", [stored[c.key] for c in clinics])
     plan = plan_import(demo_project, [path], period=ROUND)
     assert not any(q.id.startswith("list_sizes") for q in plan.files[0].questions)
 

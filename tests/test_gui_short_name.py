@@ -3,30 +3,16 @@ window shows it, the whole name stays in the tooltip, undo takes it back, and tw
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
-from gui_user import press, show_active
+from gui_user import press
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from test_gui_long_names import LONG, open_with_long_name
 
-from klyngedesk.core.store import Project
 from klyngedesk.gui.main_window import MainWindow
 
-LONG = "Lægepraksis ved Speciallæge i almen medicin Anne-Mette Østergaard-Kristensen og Jens Peter Bøgh-Andersen"
 SHORT = "Østergaard & Bøgh"
-
-
-def _open(qtbot, app_context, demo_path: Path) -> tuple[MainWindow, str]:
-    with Project.open(demo_path) as project:
-        first = sorted(project.clinics(), key=lambda c: c.key)[0]
-        project.update_clinic(dataclasses.replace(first, name=LONG))
-    window = MainWindow(app_context)
-    qtbot.addWidget(window)
-    window.resize(1024, 700)
-    show_active(qtbot, window)
-    window.open_project(str(demo_path))
-    return window, first.key
 
 
 def _row_of(table, text: str) -> int:
@@ -53,8 +39,8 @@ def _type_short_name(qtbot, window: MainWindow, shown: str, short: str):
 
 
 def test_a_short_name_typed_in_the_dialog_is_shown_everywhere_with_the_whole_name_in_the_tooltip(
-        qtbot, app_context, demo_path: Path) -> None:
-    window, key = _open(qtbot, app_context, demo_path)
+        qtbot, open_window, demo_path: Path) -> None:
+    window, key = open_with_long_name(open_window, demo_path)
     dialog = _type_short_name(qtbot, window, LONG, SHORT)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert ok.isEnabled()
@@ -107,8 +93,8 @@ def test_a_short_name_typed_in_the_dialog_is_shown_everywhere_with_the_whole_nam
     assert _row_of(window.clinics_page.table, LONG) >= 0
 
 
-def test_a_short_name_another_clinic_is_shown_by_is_refused(qtbot, app_context, demo_path: Path) -> None:
-    window, key = _open(qtbot, app_context, demo_path)
+def test_a_short_name_another_clinic_is_shown_by_is_refused(qtbot, open_window, demo_path: Path) -> None:
+    window, key = open_with_long_name(open_window, demo_path)
     other = next(c for c in window.ctx.holder.project.clinics() if c.key != key)
     dialog = _type_short_name(qtbot, window, LONG, other.name.upper())
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
