@@ -67,7 +67,11 @@ def test_tab_reaches_every_button_and_leaves_every_table(qtbot, window: MainWind
 
 
 def test_every_page_button_is_in_the_actions_menu(qtbot, window: MainWindow) -> None:
+    """The menu as the user opens it (Alt+N) lists every page's buttons, also of pages not shown yet."""
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.activePopupWidget() is window.actions_menu
     listed = {a.text(): a for a in window.actions_menu.actions() if not a.isSeparator()}
+    qtbot.keyClick(window.actions_menu, Qt.Key.Key_Escape)
     for page in window.pages:
         for button in page.findChildren(QPushButton):
             assert button.text() in listed, f"{button.text()} is not in the Handlinger menu"
@@ -94,6 +98,15 @@ def test_build_the_pack_from_the_keyboard(qtbot, window: MainWindow) -> None:
     qtbot.keyClick(menu, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: meetings.pack.result is not None and not window.runner.busy, timeout=60000)
     assert meetings.pack.file_list.count() > 0
+
+
+def test_shortcut_of_a_page_not_shown_yet_opens_it_and_presses_its_button(qtbot, window: MainWindow) -> None:
+    """Ctrl+M (Plan meeting) before the Meetings page was ever shown: the page opens and the dialog with it."""
+    press(qtbot, Qt.Key.Key_M, Qt.KeyboardModifier.ControlModifier)
+    assert window.tabs.currentWidget() is window.meetings_page
+    dialog = window.meetings_page.dialog
+    assert dialog is not None and dialog.isVisible()
+    press(qtbot, Qt.Key.Key_Escape)
 
 
 def test_correct_value_by_shortcut(qtbot, window: MainWindow) -> None:

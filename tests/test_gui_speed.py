@@ -154,3 +154,69 @@ def test_presentation_slides_of_1700_clinics_open_and_step_without_freezing(qtbo
     ticks = show.chart.plot.getAxis("left")._tickLevels[0]
     assert 0 < len(ticks) < 200  # one label per row would be 1,700 labels on top of one another
     show.close()
+
+
+# --- start: only the page shown is built, and only what it needs is imported ----------------------------------
+START_PROBE = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+app = QApplication(sys.argv[:1])
+seen = {}
+
+def look():
+    window = next(w for w in app.topLevelWidgets() if w.objectName() == "main_window")
+    seen["title"] = window.windowTitle()
+    seen["tab"] = window.tabs.tabText(window.tabs.currentIndex())
+    seen["rows"] = window.tabs.currentWidget().model.rowCount()
+    seen["built"] = [window.pages.is_built(i) for i in range(len(window.pages))]
+    seen["heavy"] = sorted(m for m in HEAVY if m in sys.modules)
+    window.close()
+
+QTimer.singleShot(0, look)
+from klyngedesk.cli.main import main
+main(["--demo"])
+print(json.dumps(seen))
+"""
+HEAVY = ("pandas", "pyqtgraph", "reportlab", "openpyxl", "pikepdf", "pypdfium2", "highspy", "scipy")
+
+
+def test_the_window_starts_on_the_demo_with_only_its_first_page_built(tmp_path: Path) -> None:
+    """`klyngedesk --demo`: the clinics of the demo are on screen; the other pages (charts, meetings, topics)
+    and the libraries only they need are not loaded until the user opens them."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path), HOME=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", f"HEAVY = {HEAVY!r}\n" + START_PROBE], capture_output=True,
+                          text=True, env=env, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["title"].startswith("KlyngeDesk — ") and seen["tab"] == "Klinikker" and seen["rows"] > 0
+    assert seen["built"] == [True] + [False] * 5
+    assert seen["heavy"] == []
+
+
+def test_every_page_is_there_when_opened(qtbot, app_context, demo_path: Path) -> None:
+    """Each tab, clicked, shows its own page read from the project, and keeps it when the user comes back."""
+    from PySide6.QtCore import Qt
+
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_project(str(demo_path), remember=False)
+    bar = window.tabs.tabBar()
+    first = {}
+    for index in range(window.tabs.count()):
+        qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+        assert window.tabs.currentIndex() == index
+        page = window.tabs.currentWidget()
+        assert page is window.pages[index] and page.isVisible()
+        first[index] = page
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
+    assert [window.pages[i] for i in range(window.tabs.count())] == [first[i] for i in range(window.tabs.count())]
+    assert window.clinics_page.model.rowCount() == len(window.ctx.holder.project.clinics())
+    assert window.meetings_page.meeting_list.count() == len(window.ctx.holder.project.meetings())

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
-from klyngedesk.core.commands import AddClinic, EditClinic, list_sizes_of
 from klyngedesk.core.store import Project
-from klyngedesk.gui.clinic_dialog import ClinicDialog
 from klyngedesk.gui.clinic_table_model import ClinicTableModel
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.long_names import cap_name_column
-from klyngedesk.gui.undo import push_or_explain
 from klyngedesk.i18n import tr
+
+if TYPE_CHECKING:  # the commands and the dialog are imported when first used (the window starts on this page)
+    from klyngedesk.core.commands import AddClinic, EditClinic
+    from klyngedesk.gui.clinic_dialog import ClinicDialog
 
 
 class ClinicsPage(QWidget):
@@ -71,6 +74,9 @@ class ClinicsPage(QWidget):
         return f"K{n:02d}"
 
     def add_clinic(self) -> ClinicDialog:
+        from klyngedesk.core.commands import AddClinic
+        from klyngedesk.gui.clinic_dialog import ClinicDialog
+
         project = self.project
         clinics = project.clinics()
         dialog = ClinicDialog(self._lang, project.periods(), {c.yder for c in clinics if c.yder},
@@ -84,6 +90,9 @@ class ClinicsPage(QWidget):
         index = self.table.currentIndex()
         if not index.isValid():
             return None
+        from klyngedesk.core.commands import EditClinic, list_sizes_of
+        from klyngedesk.gui.clinic_dialog import ClinicDialog
+
         key = self.model.data(self.model.index(index.row(), 0), Qt.ItemDataRole.UserRole)
         project = self.project
         clinic = project.clinic(key)
@@ -96,6 +105,9 @@ class ClinicsPage(QWidget):
         return dialog
 
     def _commit(self, command: AddClinic | EditClinic) -> None:
+        from klyngedesk.core.commands import AddClinic
+        from klyngedesk.gui.undo import push_or_explain
+
         name = (command.clinic if isinstance(command, AddClinic) else command.after).shown_name
         text = tr("adding {name}", self._lang, name=name) if isinstance(command, AddClinic) else \
             tr("changes to {name}", self._lang, name=name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -75,28 +77,67 @@ class _Mirror(QObject):
         return False
 
 
-def page_actions(menu: QMenu, tabs: QTabWidget, pages: list[QWidget], titles: list[str],
-                 owner: QWidget) -> list[QAction]:
-    """One menu entry per button of each page, grouped under the page title; choosing it opens the page and
-    presses the button, so mouse, menu and shortcut do exactly the same."""
-    actions: list[QAction] = []
-    mirrors: list[_Mirror] = []
-    menu.aboutToShow.connect(lambda: [m.sync() for m in mirrors])
-    for page, title in zip(pages, titles, strict=True):
-        menu.addSection(title)
+class PageActions:
+    """The Actions menu: one entry per button of each page, grouped under the page title; choosing it opens the
+    page and presses the button, so mouse, menu and shortcut do exactly the same. Pages are built when first
+    shown (see page_tabs), so their entries are added as each page is built; opening the menu builds the pages
+    not built yet, and a shortcut of a page not built yet builds pages in tab order until its button is there."""
+
+    def __init__(self, menu: QMenu, tabs: QTabWidget, titles: list[str], owner: QWidget,
+                 page: Callable[[int], QWidget]) -> None:
+        self.menu, self.tabs, self.owner, self._page = menu, tabs, owner, page
+        self.actions: list[QAction] = []
+        self._mirrors: list[_Mirror] = []
+        self._by_name: dict[str, QAction] = {}
+        self._sections = [menu.addSection(title) for title in titles]
+        self._stand_ins: dict[str, QAction] = {}
+        for name, keys in SHORTCUTS.items():
+            stand_in = QAction(owner)
+            stand_in.setShortcut(QKeySequence(keys))
+            stand_in.triggered.connect(lambda _=False, n=name: self._build_and_press(n))
+            owner.addAction(stand_in)
+            self._stand_ins[name] = stand_in
+        menu.aboutToShow.connect(self._fill)
+
+    def add(self, index: int, page: QWidget) -> None:
+        """The entries of a page just built, under its title."""
+        before = self._sections[index + 1] if index + 1 < len(self._sections) else None
         for button in page.findChildren(QPushButton):
-            action = QAction(button.text(), owner)
-            action.setObjectName(f"menu_{button.objectName() or len(actions)}")
-            if button.objectName() in SHORTCUTS:
-                action.setShortcut(QKeySequence(SHORTCUTS[button.objectName()]))
+            name = button.objectName()
+            action = QAction(button.text(), self.owner)
+            action.setObjectName(f"menu_{name or len(self.actions)}")
+            if name in SHORTCUTS:
+                stand_in = self._stand_ins.pop(name, None)
+                if stand_in is not None:
+                    self.owner.removeAction(stand_in)
+                    stand_in.deleteLater()
+                action.setShortcut(QKeySequence(SHORTCUTS[name]))
                 keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
                 button.setToolTip(f"{button.text().replace('&', '')} ({keys})")
-            action.triggered.connect(lambda _=False, p=page, b=button: _press(tabs, p, b))
-            mirrors.append(_Mirror(button, action, page))
-            menu.addAction(action)
-            owner.addAction(action)
-            actions.append(action)
-    return actions
+                self._by_name[name] = action
+            action.triggered.connect(lambda _=False, p=page, b=button: _press(self.tabs, p, b))
+            self._mirrors.append(_Mirror(button, action, page))
+            if before is None:
+                self.menu.addAction(action)
+            else:
+                self.menu.insertAction(before, action)
+            self.owner.addAction(action)
+            self.actions.append(action)
+
+    def _fill(self) -> None:
+        for index in range(len(self._sections)):
+            self._page(index)
+        for mirror in self._mirrors:
+            mirror.sync()
+
+    def _build_and_press(self, name: str) -> None:
+        for index in range(len(self._sections)):
+            if name in self._by_name:
+                break
+            self._page(index)
+        action = self._by_name.get(name)
+        if action is not None:
+            action.trigger()
 
 
 def _press(tabs: QTabWidget, page: QWidget, button: QPushButton) -> None:

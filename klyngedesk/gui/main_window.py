@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QByteArray, Signal
 from PySide6.QtGui import (
@@ -28,28 +28,30 @@ from PySide6.QtWidgets import (
 )
 
 from klyngedesk.core.store import Project
-from klyngedesk.gui.charts_page import ChartsPage
-from klyngedesk.gui.clinics_page import ClinicsPage
 from klyngedesk.gui.context import AppContext
-from klyngedesk.gui.data_page import DataPage
-from klyngedesk.gui.import_history_page import ImportHistoryPage
-from klyngedesk.gui.keyboard import free_tab_key, name_for_screen_readers, page_actions
+from klyngedesk.gui.keyboard import PageActions, free_tab_key, name_for_screen_readers
 from klyngedesk.gui.latest_fetch import small_project
-from klyngedesk.gui.meetings_page import MeetingsPage
+from klyngedesk.gui.page_tabs import LazyPages
 from klyngedesk.gui.storage_check import storage_warning
 from klyngedesk.gui.tasks import TaskRunner
-from klyngedesk.gui.topics_page import TopicsPage
 from klyngedesk.gui.welcome_page import WelcomePage
 from klyngedesk.i18n import KlyngeError, tr
 
-if TYPE_CHECKING:  # the dialogs, the wizards and presentation mode are imported when first opened
+if TYPE_CHECKING:  # the pages, dialogs, wizards and presentation mode are imported when first shown or opened
+    from klyngedesk.gui.charts_page import ChartsPage
+    from klyngedesk.gui.clinics_page import ClinicsPage
+    from klyngedesk.gui.data_page import DataPage
     from klyngedesk.gui.guide_dialog import GuideDialog
+    from klyngedesk.gui.import_history_page import ImportHistoryPage
     from klyngedesk.gui.import_wizard import ImportWizard
+    from klyngedesk.gui.meetings_page import MeetingsPage
     from klyngedesk.gui.new_cluster_wizard import NewClusterWizard
     from klyngedesk.gui.presentation import PresentationWindow
     from klyngedesk.gui.settings_dialog import SettingsDialog
     from klyngedesk.gui.template_dialog import TemplateDialog
+    from klyngedesk.gui.topics_page import TopicsPage
 
+PageT = TypeVar("PageT", bound=QWidget)
 DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".tsv")
 
 
@@ -76,20 +78,12 @@ class MainWindow(QMainWindow):
         self.welcome = WelcomePage(lang)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("project_tabs")
-        meetings = MeetingsPage(ctx)
-        meetings.pack.runner = self.runner
-        meetings.presentation_requested.connect(self.present)
-        # The pages as built; `clinics_page` etc. give them loaded (see _loaded): a page reads the project
-        # when it is shown or used, not when the project opens.
-        self.pages: list = [ClinicsPage(ctx), DataPage(ctx, self.reader), ImportHistoryPage(ctx),
-                            ChartsPage(ctx, self.reader), meetings, TopicsPage(ctx)]
-        self._stale: set[int] = set()
-        for page in self.pages:
-            page.undo_stack = self.undo_stack
         self.page_titles = [tr("Clinics", lang), tr("Data", lang), tr("Imports", lang), tr("Charts", lang),
                             tr("Meetings", lang), tr("Topics", lang)]
-        for page, title in zip(self.pages, self.page_titles, strict=True):
-            self.tabs.addTab(page, title)
+        # Each page is built when first shown or asked for (`pages[i]`); `clinics_page` etc. give it loaded
+        # (see _loaded): a page reads the project when it is shown or used, not when the project opens.
+        self.pages = LazyPages(self.tabs, self.page_titles, self._make_page, self._page_built)
+        self._stale: set[int] = set()
         self.import_wizard: ImportWizard | None = None
         self.presentation: PresentationWindow | None = None
         self.banner = QLabel()
@@ -113,7 +107,6 @@ class MainWindow(QMainWindow):
         self.welcome.open_requested.connect(self.choose_and_open)
         self.welcome.demo_requested.connect(self.open_demo)
         self.welcome.recent_chosen.connect(self.open_project)
-        self.pages[2].import_button.clicked.connect(self.choose_files_to_import)
         self.tabs.currentChanged.connect(lambda _i: self._load_shown())
         ctx.holder.data_changed.connect(self.reload_pages)
         self._refresh_recent()
@@ -177,10 +170,10 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         self.view_menu = self.menuBar().addMenu(tr("&View", lang))
-        for n, (label, page) in enumerate(zip(self.page_titles, self.pages, strict=True), 1):
+        for n, label in enumerate(self.page_titles, 1):
             action = QAction(label, self)
             action.setShortcut(QKeySequence(f"Ctrl+{n}"))
-            action.triggered.connect(lambda _=False, p=page: self.tabs.setCurrentWidget(p))
+            action.triggered.connect(lambda _=False, i=n - 1: self.tabs.setCurrentIndex(i))
             self.view_menu.addAction(action)
             self.addAction(action)
         self.view_menu.addSeparator()
@@ -193,10 +186,8 @@ class MainWindow(QMainWindow):
         self.present_action = self._action("&Presentation mode", self.present_current, "F5")
         self.view_menu.addAction(self.present_action)
         self.actions_menu = self.menuBar().addMenu(tr("&Actions", lang))
-        self.page_actions = page_actions(self.actions_menu, self.tabs, self.pages, self.page_titles, self)
-        for page in self.pages:
-            free_tab_key(page)
-            name_for_screen_readers(page)
+        self.page_actions = PageActions(self.actions_menu, self.tabs, self.page_titles, self,
+                                        lambda i: self.pages[i])
         help_menu = self.menuBar().addMenu(tr("&Help", lang))
         self.guide_action = self._action("&User guide", self.open_guide, QKeySequence.StandardKey.HelpContents)
         help_menu.addAction(self.guide_action)
@@ -280,41 +271,74 @@ class MainWindow(QMainWindow):
         self._load_shown()
 
     def _load_shown(self) -> None:
-        page = self.tabs.currentWidget()
-        if page in self.pages:
-            self._loaded(page)
+        index = self.tabs.currentIndex()
+        if self.ctx.holder.project is not None and index >= 0:  # no project: no page is built or read
+            self._loaded(self.pages[index])
 
-    def _loaded(self, page):
+    def _make_page(self, index: int) -> QWidget:
+        """Page `index`, built now: its module is imported the first time the page is shown or asked for."""
+        ctx = self.ctx
+        page: QWidget
+        if index == 0:
+            from klyngedesk.gui.clinics_page import ClinicsPage
+            page = ClinicsPage(ctx)
+        elif index == 1:
+            from klyngedesk.gui.data_page import DataPage
+            page = DataPage(ctx, self.reader)
+        elif index == 2:
+            from klyngedesk.gui.import_history_page import ImportHistoryPage
+            page = ImportHistoryPage(ctx)
+            page.import_button.clicked.connect(self.choose_files_to_import)
+        elif index == 3:
+            from klyngedesk.gui.charts_page import ChartsPage
+            page = ChartsPage(ctx, self.reader)
+        elif index == 4:
+            from klyngedesk.gui.meetings_page import MeetingsPage
+            page = MeetingsPage(ctx)
+            page.pack.runner = self.runner
+            page.presentation_requested.connect(self.present)
+        else:
+            from klyngedesk.gui.topics_page import TopicsPage
+            page = TopicsPage(ctx, self.reader)
+        page.undo_stack = self.undo_stack  # type: ignore[attr-defined]
+        return page
+
+    def _page_built(self, index: int, page: QWidget) -> None:
+        free_tab_key(page)
+        name_for_screen_readers(page)
+        self.page_actions.add(index, page)
+
+    def _loaded(self, page: PageT) -> PageT:
         """The page, after it has read the open project if it has not since the project last changed."""
         index = self.pages.index(page)
         project = self.ctx.holder.project
         if index in self._stale and project is not None:
             self._stale.discard(index)
-            page.load(project)
+            page.load(project)  # type: ignore[attr-defined]
         return page
 
     @property
-    def clinics_page(self):
+    def clinics_page(self) -> ClinicsPage:
         return self._loaded(self.pages[0])
 
     @property
-    def data_page(self):
+    def data_page(self) -> DataPage:
         return self._loaded(self.pages[1])
 
     @property
-    def history_page(self):
+    def history_page(self) -> ImportHistoryPage:
         return self._loaded(self.pages[2])
 
     @property
-    def charts_page(self):
+    def charts_page(self) -> ChartsPage:
         return self._loaded(self.pages[3])
 
     @property
-    def meetings_page(self):
+    def meetings_page(self) -> MeetingsPage:
         return self._loaded(self.pages[4])
 
     @property
-    def topics_page(self):
+    def topics_page(self) -> TopicsPage:
         return self._loaded(self.pages[5])
 
     def close_project(self) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import date
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from klyngedesk.core.model import Clinic, Cluster, Period
 from klyngedesk.core.store.part import StorePart
 from klyngedesk.i18n import KlyngeError
+
+if TYPE_CHECKING:  # pandas is imported by the reads that return a frame (opening a project needs none)
+    import pandas as pd
 
 
 def _d(text: str | None) -> date | None:
@@ -134,4 +136,6 @@ class ClinicsStore(StorePart):
         if period is not None:
             sql += " AND p.key = ?"
             params = (period,)
+        import pandas as pd
+
         return pd.read_sql_query(sql, self.conn, params=params)

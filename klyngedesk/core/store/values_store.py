@@ -6,14 +6,15 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Literal
 
 from klyngedesk.core.model import NewValue
 from klyngedesk.core.store.connection import now_iso
 from klyngedesk.core.store.part import StorePart, row_id, to_json
 from klyngedesk.i18n import KlyngeError, one_line
+
+if TYPE_CHECKING:  # pandas is imported by the reads that return a frame (opening a project needs none)
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,8 @@ class ValuesStore(StorePart):
         if topic is not None:
             sql += " AND t.key = ?"
             params.append(topic)
+        import pandas as pd
+
         return pd.read_sql_query(sql + " ORDER BY v.id", self.conn, params=params)
 
     def topics_with_data(self) -> dict[str, set[str]]:
