@@ -29,6 +29,7 @@ from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.followup_panel import FollowUpPanel
 from klyngedesk.gui.panes import button_row, column, side_by_side
 from klyngedesk.gui.survey_panel import SurveyPanel
+from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.topic_dialogs import ReferenceDialog
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -242,14 +243,15 @@ class TopicsPanel(QWidget):
 
 
 class TopicsPage(QWidget):
-    """The tab: topics and references, the topic survey and the follow-up of planned actions."""
+    """The tab: topics and references, the topic survey and the follow-up of planned actions. The follow-up
+    (every planned action against every stored value) reads the project only while its section is shown."""
 
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, reader: TaskRunner | None = None) -> None:
         super().__init__()
         lang = ctx.lang
         self.topics = TopicsPanel(ctx)
         self.survey = SurveyPanel(ctx)
-        self.follow_up = FollowUpPanel(ctx)
+        self.follow_up = FollowUpPanel(ctx, reader)
         self.sections = QTabWidget()
         self.sections.tabBar().setAccessibleName(tr("Sections of the topic", lang))
         self.sections.setObjectName("topics_sections")
@@ -259,10 +261,21 @@ class TopicsPage(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.sections)
+        self._project: Project | None = None
+        self._follow_up_stale = False
+        self.sections.currentChanged.connect(lambda _i: self._load_follow_up())
 
     def load(self, project: Project) -> None:
-        for panel in (self.topics, self.survey, self.follow_up):
-            panel.load(project)
+        self._project = project
+        self.topics.load(project)
+        self.survey.load(project)
+        self._follow_up_stale = True
+        self._load_follow_up()
+
+    def _load_follow_up(self) -> None:
+        if self._project is not None and self._follow_up_stale and self.sections.currentWidget() is self.follow_up:
+            self._follow_up_stale = False
+            self.follow_up.load(self._project)
 
 
 def _entered_decimals(value: float) -> int:
