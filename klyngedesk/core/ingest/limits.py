@@ -158,14 +158,23 @@ def _xlsx_fast(piece: bytes, ext: Extent) -> bool:
     """Count a piece whose every cell has an r="A1" reference; False when some cell lacks one."""
     tags = len(_ANY_CELL.findall(piece))
     found = _XLSX_FAST.findall(piece)
-    if len(found) != tags or _PREFIXED_CELL.search(piece):
+    if len(found) != tags or (b":c" in piece and _PREFIXED_CELL.search(piece)):
         return False
     rows = [digits for _, digits, slash in found if not slash]
     if rows:
         ext.cells += len(rows)
-        ext.rows = max(ext.rows, max(map(int, rows)))
+        ext.rows = max(ext.rows, _largest(rows))
         ext.columns = max(ext.columns, max(map(_column_index, {x for x, _, slash in found if not slash})))
     return True
+
+
+def _largest(numbers: list[bytes]) -> int:
+    """The largest of many digit strings without converting each: among the longest, the last in byte order
+    (written with a leading zero somewhere, every one is converted)."""
+    if min(numbers).startswith(b"0"):
+        return max(map(int, numbers))
+    longest = max(map(len, numbers))
+    return int(max(d for d in numbers if len(d) == longest))
 
 
 def _ods_extents(stream, budget: int) -> list[tuple[str, Extent]]:
