@@ -11,7 +11,14 @@ import pandas as pd
 from klyngedesk.core.collate.composition import compositions
 from klyngedesk.core.collate.compute import METHOD_BY_UNIT, compute
 from klyngedesk.core.collate.compute import plain_floats as _floats
-from klyngedesk.core.collate.inputs import UNIT_DECIMALS, Snapshot, indicator_scale, inputs_from, snapshot
+from klyngedesk.core.collate.inputs import (
+    UNIT_DECIMALS,
+    Snapshot,
+    indicator_parts,
+    indicator_scale,
+    inputs_from,
+    snapshot,
+)
 from klyngedesk.core.collate.table import (
     Change,
     ClinicRow,
@@ -68,6 +75,7 @@ def collate(project: Project, topic: str, period: str, compare: str | None = Non
 
 
 Round = tuple[str, str, str | None]
+_Inputs = tuple[pd.DataFrame, dict[str, pd.DataFrame]]  # a round's inputs and the same split by indicator
 
 
 def collate_many(project: Project, rounds: Iterable[Round] | None = None, *,
@@ -84,7 +92,7 @@ def collate_many(project: Project, rounds: Iterable[Round] | None = None, *,
         rounds = [(t, p, keys[i - 1] if i else None) for t in snap.topics for i, p in enumerate(keys)]
     todo = list(rounds)
     out: dict[Round, IndicatorTable] = {}
-    inputs: dict[tuple[str, str], pd.DataFrame] = {}   # a period is a round and the next round's baseline
+    inputs: dict[tuple[str, str], _Inputs] = {}   # a period is a round and the next round's baseline
     with bulk():
         for i, (topic, period, compare) in enumerate(todo):
             out[(topic, period, compare)] = _table(snap, topic, period, compare, overdispersion, None, cancel,
@@ -96,7 +104,7 @@ def collate_many(project: Project, rounds: Iterable[Round] | None = None, *,
 
 def _table(snap: Snapshot, topic: str, period: str, compare: str | None, overdispersion: bool | None,
            progress: Callable[[float], None] | None, cancel: Callable[[], bool] | None,
-           cache: dict[tuple[str, str], pd.DataFrame] | None = None) -> IndicatorTable:
+           cache: dict[tuple[str, str], _Inputs] | None = None) -> IndicatorTable:
     topic_obj = snap.topic(topic)
     period_obj = snap.period(period)
     base_obj = snap.period(compare) if compare else None
@@ -108,7 +116,8 @@ def _table(snap: Snapshot, topic: str, period: str, compare: str | None, overdis
     cache = {} if cache is None else cache
     for key in [(topic, period)] + ([(topic, compare)] if compare else []):
         if key not in cache:
-            cache[key] = inputs_from(snap, *key)
+            frame = inputs_from(snap, *key)
+            cache[key] = (frame, indicator_parts(frame))
     inputs = cache[(topic, period)]
     base_inputs = cache[(topic, compare)] if compare else None
     notes = [n for n in snap.notes if n["period"] in (None, period)]
@@ -124,12 +133,15 @@ def _table(snap: Snapshot, topic: str, period: str, compare: str | None, overdis
     return IndicatorTable(
         topic=topic, topic_title=topic_obj.title, period=period, period_label=period_obj.label,
         compare=compare, compare_label=base_obj.label if base_obj else None, indicators=tuple(results),
-        compositions=compositions(topic_obj, inputs), threshold=threshold,
+        compositions=compositions(topic_obj, *inputs), threshold=threshold,
         clinic_names={c.key: c.name for c in snap.clinics})
 
 
-def _part(inputs: pd.DataFrame, key: str) -> pd.DataFrame:
-    return inputs[inputs["indicator"] == key].set_index("clinic")
+def _part(inputs: _Inputs, key: str) -> pd.DataFrame:
+    """One indicator's inputs, indexed by clinic."""
+    frame, parts = inputs
+    part = parts.get(key)
+    return part if part is not None else frame[frame["indicator"] == key].set_index("clinic")
 
 
 def _seasonal(package: dict, key: str) -> bool:
@@ -151,8 +163,8 @@ def _unit_text(value: float | None, unit: str, lang: str) -> str:
     return format_percent(value, d, lang) if unit == "percent" else format_number(value, d, lang)
 
 
-def _indicator(ind: Indicator, period: Period, base: Period | None, inputs: pd.DataFrame,
-               base_inputs: pd.DataFrame | None, notes: list[dict], references: list,
+def _indicator(ind: Indicator, period: Period, base: Period | None, inputs: _Inputs,
+               base_inputs: _Inputs | None, notes: list[dict], references: list,
                overdispersion: bool, threshold: int, seasonal: bool = False) -> IndicatorResult:
     part = _part(inputs, ind.key)
     clinics = part.index.to_numpy(dtype=object).tolist()   # not str by str through the string array

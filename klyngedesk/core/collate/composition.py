@@ -13,7 +13,8 @@ from klyngedesk.i18n import tr
 OTHER = "_other"
 
 
-def composition_specs(topic: Topic, inputs: pd.DataFrame) -> list[tuple[str, str, list[Indicator], str]]:
+def composition_specs(topic: Topic, inputs: pd.DataFrame, split: dict[str, pd.DataFrame] | None = None) \
+        -> list[tuple[str, str, list[Indicator], str]]:
     """(key, title, member indicators, total measure) for each group in the topic.
 
     A package may name a group's total explicitly ("groups": {"opioider": {"total": "opioid_brugere",
@@ -30,7 +31,7 @@ def composition_specs(topic: Topic, inputs: pd.DataFrame) -> list[tuple[str, str
         if ind.group_key:
             groups.setdefault(ind.group_key, []).append(ind)
     specs = []
-    numerators = inputs.pivot_table(index="clinic", columns="indicator", values="numerator", aggfunc="first")
+    numerators = _numerators(inputs, split)
     for key, members in groups.items():
         spec = explicit.get(key, {}) if isinstance(explicit, dict) else {}
         total = spec.get("total")
@@ -52,17 +53,34 @@ def composition_specs(topic: Topic, inputs: pd.DataFrame) -> list[tuple[str, str
     return specs
 
 
-def compositions(topic: Topic, inputs: pd.DataFrame) -> tuple[Composition, ...]:
+def _numerators(inputs: pd.DataFrame, split: dict[str, pd.DataFrame] | None) -> pd.DataFrame:
+    """Clinic x indicator numerators; indicators without any numerator left out."""
+    if split is None:
+        return inputs.pivot_table(index="clinic", columns="indicator", values="numerator", aggfunc="first")
+    return pd.DataFrame({k: p["numerator"] for k, p in split.items()}).dropna(axis=1, how="all")
+
+
+def _column(inputs: pd.DataFrame, split: dict[str, pd.DataFrame] | None, key: str, column: str,
+            clinics: list[str]) -> np.ndarray:
+    """One indicator's column in clinic order."""
+    part = split.get(key) if split is not None else None
+    if part is None:
+        part = inputs[inputs["indicator"] == key].set_index("clinic")
+    values = part[column]
+    return (values if values.index.tolist() == clinics else values.reindex(clinics)).to_numpy(float)
+
+
+def compositions(topic: Topic, inputs: pd.DataFrame, split: dict[str, pd.DataFrame] | None = None) \
+        -> tuple[Composition, ...]:
     """Each group's shares per clinic and for the cluster (percent; None where a count is unknown)."""
     if inputs.empty:
         return ()
     measure_title = {m.key: m.title for m in topic.measures}
     out = []
     clinics = list(dict.fromkeys(inputs["clinic"].to_numpy(dtype=object).tolist()))  # not str by str
-    for key, title, members, total_measure in composition_specs(topic, inputs):
-        counts = np.column_stack([inputs[inputs["indicator"] == m.key].set_index("clinic")["numerator"]
-                                  .reindex(clinics).to_numpy(float) for m in members])
-        totals = _total_counts(inputs, topic, total_measure, clinics)
+    for key, title, members, total_measure in composition_specs(topic, inputs, split):
+        counts = np.column_stack([_column(inputs, split, m.key, "numerator", clinics) for m in members])
+        totals = _total_counts(inputs, split, topic, total_measure, clinics)
         other = totals - counts.sum(1)
         all_counts = np.column_stack([counts, other])
         parts = [CompositionPart(m.numerator, measure_title.get(m.numerator, m.title)) for m in members]
@@ -82,12 +100,13 @@ def compositions(topic: Topic, inputs: pd.DataFrame) -> tuple[Composition, ...]:
     return tuple(out)
 
 
-def _total_counts(inputs: pd.DataFrame, topic: Topic, measure: str, clinics: list[str]) -> np.ndarray:
+def _total_counts(inputs: pd.DataFrame, split: dict[str, pd.DataFrame] | None, topic: Topic, measure: str,
+                  clinics: list[str]) -> np.ndarray:
     for ind in topic.indicators:
         if ind.numerator == measure:
-            return inputs[inputs["indicator"] == ind.key].set_index("clinic")["numerator"].reindex(clinics).to_numpy(float)
+            return _column(inputs, split, ind.key, "numerator", clinics)
         if ind.denominator == measure:
-            return inputs[inputs["indicator"] == ind.key].set_index("clinic")["denominator"].reindex(clinics).to_numpy(float)
+            return _column(inputs, split, ind.key, "denominator", clinics)
     return np.full(len(clinics), np.nan)
 
 

@@ -114,15 +114,22 @@ def inputs_from(snap: Snapshot, topic: str, period: str) -> pd.DataFrame:
     vals = snap.round_values(topic, period).set_index(["clinic", "measure"])
     lists = snap.list_sizes(period).set_index("clinic")["patients"]
     frames = []
+    looked: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # a measure is often several indicators' denominator
+
+    def lookup(measure: str) -> tuple[np.ndarray, np.ndarray]:
+        if measure not in looked:
+            looked[measure] = _lookup(vals, clinics, measure)
+        return looked[measure]
+
     for ind in topic_obj.indicators:
         frame = pd.DataFrame({"clinic": clinics, "indicator": ind.key})
-        frame["numerator"], frame["num_status"] = _lookup(vals, clinics, ind.numerator)
+        frame["numerator"], frame["num_status"] = lookup(ind.numerator)
         if ind.denominator_kind == "list_size":
             den = lists.reindex(clinics).to_numpy(dtype=float)
             frame["denominator"] = den
             frame["den_status"] = np.where(np.isnan(den), "missing", "ok")
         elif ind.denominator_kind == "measure" and ind.denominator:
-            frame["denominator"], frame["den_status"] = _lookup(vals, clinics, ind.denominator)
+            frame["denominator"], frame["den_status"] = lookup(ind.denominator)
         else:
             frame["denominator"], frame["den_status"] = np.nan, "ok"
         scale = indicator_scale(ind, period_obj)
@@ -137,6 +144,12 @@ def inputs_from(snap: Snapshot, topic: str, period: str) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame(columns=INPUT_COLUMNS)
     return pd.concat(frames, ignore_index=True)[INPUT_COLUMNS]
+
+
+def indicator_parts(inputs: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The inputs split by indicator, each indexed by clinic, in one pass (a round's inputs are read per
+    indicator several times: as the round, as the next round's baseline, for the compositions)."""
+    return {str(k): g.set_index("clinic") for k, g in inputs.groupby("indicator", sort=False)}
 
 
 def _lookup(vals: pd.DataFrame, clinics: list[str], measure: str) -> tuple[np.ndarray, np.ndarray]:
