@@ -54,3 +54,15 @@ def test_nothing_to_say_when_everything_loads_or_qt_runs_offscreen() -> None:
     assert missing_library_message({"QT_QPA_PLATFORM": "offscreen", "DISPLAY": ":0"}, loads=lambda s: False) is None
     english = missing_library_message({"QT_QPA_PLATFORM": "xcb"}, "en", loads=lambda s: s != "libxcb-icccm.so.4")
     assert english is not None and "sudo apt-get install libxcb-icccm4" in english
+
+
+def test_several_missing_libraries_are_named_in_one_plural_sentence() -> None:
+    """A minimal Debian lacks more than one: every package in one apt-get line, the sentence in the plural."""
+    absent = {"libxcb-cursor.so.0", "libxcb-icccm.so.4", "libxcb-keysyms.so.1"}
+    da = missing_library_message({"QT_QPA_PLATFORM": "xcb"}, "da", loads=lambda s: s not in absent)
+    assert da is not None and "systembibliotekerne" in da and "installér dem" in da
+    assert "sudo apt-get install libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1" in da
+    en = missing_library_message({"QT_QPA_PLATFORM": "xcb"}, "en", loads=lambda s: s not in absent)
+    assert en is not None and "system libraries" in en and "install them" in en
+    one = missing_library_message({"QT_QPA_PLATFORM": "xcb"}, "da", loads=lambda s: s != "libxcb-cursor.so.0")
+    assert one is not None and "systembiblioteket libxcb-cursor.so.0: installér det" in one

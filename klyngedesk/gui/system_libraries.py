@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from klyngedesk.i18n import tr
+from klyngedesk.i18n import ntr
 
 _DT_NEEDED = 1
 # Debian names that do not follow the soname rule below.
@@ -134,6 +134,8 @@ def missing_library_message(environ: dict[str, str] | None = None, lang: str | N
     if not missing:
         return None
     packages = sorted({debian_package(s) for s in missing})
-    return tr("The window cannot open because this machine lacks the system library {libraries}: install it "
-              "with \"sudo apt-get install {packages}\" (Debian/Ubuntu) and start KlyngeDesk again.", lang,
-              libraries=", ".join(missing), packages=" ".join(packages))
+    return ntr("The window cannot open because this machine lacks the system library {libraries}: install it "
+               "with \"sudo apt-get install {packages}\" (Debian/Ubuntu) and start KlyngeDesk again.",
+               "The window cannot open because this machine lacks the system libraries {libraries}: install them "
+               "with \"sudo apt-get install {packages}\" (Debian/Ubuntu) and start KlyngeDesk again.",
+               len(missing), lang, libraries=", ".join(missing), packages=" ".join(packages))
