@@ -60,14 +60,17 @@ def spin(seconds):
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 late = []
+after_gone = 0
 for _ in range(10):
     runner = TaskRunner()
     runner.start(lambda progress, cancelled: [progress(k / 300) for k in range(300)] and 1,
                  progressed=lambda f, m: None, succeeded=late.append)
     spin(0.001)
-    del runner
+    delivered = len(late)  # on a loaded machine the task may already have ended (and said so): that is fine
+    del runner  # destroying the runner waits for its worker; the work must not wait for anything after this
     spin(0.01)
-print("survived; results after the runner was gone:", len(late), flush=True)
+    after_gone += len(late) - delivered
+print("survived; results after the runner was gone:", after_gone, flush=True)
 """
 
 
