@@ -187,6 +187,39 @@ def count_pack(project: Path, meeting: str, out: Path) -> tuple[int, int]:
     return counted[0], 2 + len(result.personal)
 
 
+def pack_counted(project: Path, meeting: str, out: Path, counts: Path) -> int:
+    """Ours for the scaling run: `klyngedesk pack` (the CLI's own main) into a fresh folder under `out`, the
+    charts counted while packing and the PDFs written, saved to `counts` for the floor run after it."""
+    import json
+
+    from klyngedesk.cli.main import main as cli
+    from klyngedesk.core.render import sections
+
+    counted = [0]
+    draw = sections.draw_chart
+
+    def counting(*args, **kwargs):
+        counted[0] += 1
+        return draw(*args, **kwargs)
+
+    sections.draw_chart = counting
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="pack-", dir=out))
+    code = cli(["pack", str(project), "--meeting", meeting, "--out", str(folder)])
+    files = len(list(folder.rglob("*.pdf")))
+    shutil.rmtree(folder, ignore_errors=True)
+    counts.write_text(json.dumps({"charts": counted[0], "files": files}), encoding="utf-8")
+    return code
+
+
+def floor_pack_from(counts: Path, bars: int) -> None:
+    """The pack floor with the charts and files the last counted pack printed."""
+    import json
+
+    got = json.loads(counts.read_text(encoding="utf-8"))
+    floor_pack(got["charts"], max(got["files"], 1), bars)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.cases")
     sub = p.add_subparsers(dest="case", required=True)
@@ -196,6 +229,12 @@ def main(argv: list[str] | None = None) -> int:
         fp.add_argument(a, type=int)
     for case in ("collate-rounds", "collate-all", "collate-floor"):
         sub.add_parser(case).add_argument("project", type=Path)
+    pc = sub.add_parser("pack-counted")
+    for a in ("project", "meeting", "out", "counts"):
+        pc.add_argument(a, type=str if a == "meeting" else Path)
+    fc = sub.add_parser("floor-pack-from")
+    fc.add_argument("counts", type=Path)
+    fc.add_argument("bars", type=int)
     ip = sub.add_parser("import")
     ip.add_argument("empty", type=Path)
     ip.add_argument("file", type=Path)
@@ -212,6 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         collate_floor(args.project)
     elif args.case == "import":
         import_ours(args.empty, args.file)
+    elif args.case == "pack-counted":
+        return pack_counted(args.project, args.meeting, args.out, args.counts)
+    elif args.case == "floor-pack-from":
+        floor_pack_from(args.counts, args.bars)
     return 0
 
 

@@ -3,7 +3,9 @@
 Each case starts ours and its floor as separate processes in turn (ours, floor, ours, floor ...; one
 uncounted warm-up pair) and prints ours, the floor and the ratio ours / floor pair by pair, as minimum and
 median wall seconds. The data are built once per data folder with `klyngedesk demo` (kept for the next run).
-Cases: import-100k, import-1200, import-12000, pack-20, collate, pack-scaling. See docs/benchmarks.md.
+Cases: import-100k, import-1200, import-12000, pack-20, collate, and the scaling runs import-scaling (1,200,
+12,000, 100,000 rows), collate-scaling and pack-scaling (20, 200, 1,700 clinics), each printing ours, the floor
+and the ratio per size and the growth exponent. See docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -11,17 +13,18 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.wholeprocess import growth_exponent, pair, repeat
+from benchmarks.scaling import scaling
+from benchmarks.wholeprocess import pair
 
 PY = sys.executable
 KLYNGEDESK = str(Path(PY).with_name("klyngedesk"))
-CASES = ("import-100k", "import-1200", "import-12000", "pack-20", "collate", "pack-scaling")
+CASES = ("import-100k", "import-1200", "import-12000", "pack-20", "collate", "import-scaling", "collate-scaling",
+         "pack-scaling")
 
 
 def demo(data: Path, clinics: int, periods: int) -> Path:
@@ -80,14 +83,48 @@ def pack_cmds(data: Path, clinics: int, out: Path) -> tuple[list[str], list[str]
     return ours, cases_cmd("floor-pack", str(charts), str(files), str(clinics)), charts, files
 
 
+def pack_scaling_cmds(data: Path, clinics: int, out: Path) -> tuple[list[str], list[str], str]:
+    """Ours (the counted pack) and its floor at one size; the floor draws what the pack before it counted."""
+    from benchmarks.bench_pack import MEETING, make_project
+
+    folder = data / f"pack-{clinics}"
+    project = folder / "bench.klynge"
+    if not project.exists():
+        print(f"  building the {clinics}-clinic pack project ...", flush=True)
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        make_project(folder, clinics)
+    upgraded(project)
+    counts = out / f"counts-{clinics}.json"
+    return (cases_cmd("pack-counted", str(project), MEETING, str(out), str(counts)),
+            cases_cmd("floor-pack-from", str(counts), str(clinics)), "8 indicators, one handout per clinic")
+
+
+def import_scaling_cmds(data: Path, rows: int) -> tuple[list[str], list[str], str]:
+    """Our import of the standard xlsx of `rows` values and the bare calamine read of it."""
+    empty, files = import_files(data)
+    return (cases_cmd("import", str(empty), str(files[rows])), cases_cmd("floor-read", str(files[rows])),
+            "standard xlsx into 1,700 clinics x 12 periods")
+
+
+def collate_scaling_cmds(data: Path, clinics: int) -> tuple[list[str], list[str], str]:
+    """`collate_many` over every topic x 12 periods and its floor at one size."""
+    project = demo(data, clinics, 12)
+    return (cases_cmd("collate-all", str(project)), cases_cmd("collate-floor", str(project)),
+            "3 topics x 12 periods")
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.run_all")
     p.add_argument("--only", nargs="+", choices=CASES, default=list(CASES))
     p.add_argument("--runs", type=int, default=5, help="counted pairs per case (default 5)")
     p.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "klyngedesk-bench-data",
                    help="folder for the demo projects and files, kept between runs")
-    p.add_argument("--scaling", type=int, nargs="+", default=[20, 50, 200],
-                   help="clinic counts for the pack scaling run (default 20 50 200; add 1700 if you have time)")
+    p.add_argument("--scaling", type=int, nargs="+", default=[20, 200, 1700],
+                   help="clinic counts for the pack and collate scaling runs (default 20 200 1700)")
+    p.add_argument("--scale-runs", type=int, default=3, help="pairs per size in a scaling run (default 3)")
+    p.add_argument("--timeout", type=float, default=1800.0,
+                   help="seconds one run of a scaling size may take; a run stopped there is a lower bound")
     args = p.parse_args(argv)
     args.data.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; wall seconds, whole process, "
@@ -110,31 +147,14 @@ def main(argv: list[str] | None = None) -> int:
                 pair("collate all topics x 12 periods at 1,700 clinics vs one fetch + compute",
                      cases_cmd("collate-all", str(project)), cases_cmd("collate-floor", str(project)), args.runs)
             elif case == "pack-scaling":
-                sizes, medians, cpus = [], [], []
-                for clinics in args.scaling:
-                    try:
-                        ours, _, charts, files = pack_cmds(args.data, clinics, out)
-                    except Exception as exc:  # a size the pack cannot build is reported, the others still run
-                        print(f"pack {clinics} clinics FAILED: {type(exc).__name__}: {str(exc)[:200]}", flush=True)
-                        continue
-                    runs = [r for r in repeat(ours, runs=min(args.runs, 3), warmup=0) if r.code == 0]
-                    if not runs:   # a failed run (e.g. the project open elsewhere) is no time of the pack
-                        print(f"pack {clinics} clinics: every run FAILED", flush=True)
-                        continue
-                    med = statistics.median(r.wall for r in runs)
-                    sizes.append(clinics)
-                    medians.append(med)
-                    cpus.append(statistics.median(r.cpu for r in runs))
-                    print(f"pack {clinics} clinics ({files} PDFs, {charts} charts): median {med:.2f} s "
-                          f"(min {min(r.wall for r in runs):.2f} s), CPU median {cpus[-1]:.2f} s", flush=True)
-                    shutil.rmtree(out, ignore_errors=True)
-                    out.mkdir(exist_ok=True)
-                if len(sizes) >= 2:
-                    print(f"pack growth exponent (log-log slope over {sizes} clinics): "
-                          f"{growth_exponent(sizes, medians):.2f} wall, {growth_exponent(sizes, cpus):.2f} CPU  "
-                          "(1 = linear, 2 = quadratic)", flush=True)
-                else:
-                    print("pack growth exponent: fewer than two sizes finished", flush=True)
+                scaling("pack", args.scaling, lambda n: pack_scaling_cmds(args.data, n, out), args.scale_runs,
+                        args.timeout)
+            elif case == "collate-scaling":
+                scaling("collate", args.scaling, lambda n: collate_scaling_cmds(args.data, n), args.scale_runs,
+                        args.timeout)
+            elif case == "import-scaling":
+                scaling("import (rows)", [1200, 12000, 100000], lambda n: import_scaling_cmds(args.data, n),
+                        args.scale_runs, args.timeout)
     return 0
 
 

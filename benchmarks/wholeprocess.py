@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Run:
-    """One finished process: wall seconds, cpu (user + system) seconds, exit code."""
+    """One finished process: wall seconds, cpu (user + system) seconds, exit code; `timed_out` when it was
+    stopped at the time bound (its seconds are then a lower bound)."""
 
     wall: float
     cpu: float
     code: int
+    timed_out: bool = False
 
 
 def run_once(cmd: Sequence[str], timeout: float = 1800.0) -> Run:
@@ -27,6 +29,7 @@ def run_once(cmd: Sequence[str], timeout: float = 1800.0) -> Run:
     proc = subprocess.Popen(list(cmd), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     deadline = start + timeout
+    timed_out = False
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
         if pid:
@@ -34,14 +37,15 @@ def run_once(cmd: Sequence[str], timeout: float = 1800.0) -> Run:
         if time.perf_counter() > deadline:
             proc.kill()
             pid, status, usage = os.wait4(proc.pid, 0)
+            timed_out = True
             break
         time.sleep(0.002)
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
-    if proc.returncode != 0:
+    if proc.returncode != 0 and not timed_out:
         sys.stderr.write(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err[-2000:]}\n")
-    return Run(wall, usage.ru_utime + usage.ru_stime, proc.returncode)
+    return Run(wall, usage.ru_utime + usage.ru_stime, proc.returncode, timed_out)
 
 
 @dataclass(frozen=True)

@@ -107,57 +107,56 @@ def indicator_inputs(project: Project, topic: str, period: str) -> pd.DataFrame:
 
 
 def inputs_from(snap: Snapshot, topic: str, period: str) -> pd.DataFrame:
-    """`indicator_inputs` from an already fetched snapshot (no query)."""
+    """`indicator_inputs` from an already fetched snapshot (no query): the round's values are laid out per
+    measure in clinic order in one pass, and the frame is made once from whole columns."""
     topic_obj = snap.topic(topic)
     period_obj = snap.period(period)
     clinics = [c.key for c in snap.clinics]
-    vals = snap.round_values(topic, period).set_index(["clinic", "measure"])
+    n = len(clinics)
+    if not topic_obj.indicators:
+        return pd.DataFrame(columns=INPUT_COLUMNS)
+    measures = _by_measure(snap.round_values(topic, period), clinics)
     lists = snap.list_sizes(period).set_index("clinic")["patients"]
-    frames = []
-    looked: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # a measure is often several indicators' denominator
-
-    def lookup(measure: str) -> tuple[np.ndarray, np.ndarray]:
-        if measure not in looked:
-            looked[measure] = _lookup(vals, clinics, measure)
-        return looked[measure]
-
+    missing = (np.full(n, np.nan), np.full(n, "missing", dtype=object))
+    cols: dict[str, list[np.ndarray]] = {k: [] for k in INPUT_COLUMNS}
     for ind in topic_obj.indicators:
-        frame = pd.DataFrame({"clinic": clinics, "indicator": ind.key})
-        frame["numerator"], frame["num_status"] = lookup(ind.numerator)
+        num, num_status = measures.get(ind.numerator, missing)
         if ind.denominator_kind == "list_size":
             den = lists.reindex(clinics).to_numpy(dtype=float)
-            frame["denominator"] = den
-            frame["den_status"] = np.where(np.isnan(den), "missing", "ok")
+            den_status = np.where(np.isnan(den), "missing", "ok").astype(object)
         elif ind.denominator_kind == "measure" and ind.denominator:
-            frame["denominator"], frame["den_status"] = lookup(ind.denominator)
+            den, den_status = measures.get(ind.denominator, missing)
         else:
-            frame["denominator"], frame["den_status"] = np.nan, "ok"
+            den, den_status = np.full(n, np.nan), np.full(n, "ok", dtype=object)
         scale = indicator_scale(ind, period_obj)
         with np.errstate(divide="ignore", invalid="ignore"):
-            if ind.denominator_kind == "none":
-                value = frame["numerator"].to_numpy(dtype=float)
-            else:
-                den = frame["denominator"].to_numpy(dtype=float)
-                value = np.where(den > 0, frame["numerator"].to_numpy(dtype=float) / den * scale, np.nan)
-        frame["value"] = value
-        frames.append(frame)
-    if not frames:
-        return pd.DataFrame(columns=INPUT_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[INPUT_COLUMNS]
+            value = num.copy() if ind.denominator_kind == "none" else np.where(den > 0, num / den * scale, np.nan)
+        for key, column in (("clinic", np.array(clinics, dtype=object)), ("indicator", np.full(n, ind.key, dtype=object)),
+                            ("numerator", num), ("denominator", den), ("num_status", num_status),
+                            ("den_status", den_status), ("value", value)):
+            cols[key].append(column)
+    return pd.DataFrame({k: np.concatenate(v) for k, v in cols.items()})
+
+
+def _by_measure(vals: pd.DataFrame, clinics: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """measure -> (value where its status is 'ok', else NaN; status, 'missing' where no value), in clinic order."""
+    at = {c: i for i, c in enumerate(clinics)}
+    n = len(clinics)
+    out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for clinic, measure, status, value in zip(vals["clinic"].tolist(), vals["measure"].tolist(),
+                                              vals["status"].tolist(), vals["value"].tolist(), strict=True):
+        i = at.get(clinic)
+        if i is None:
+            continue
+        if measure not in out:
+            out[measure] = (np.full(n, np.nan), np.full(n, "missing", dtype=object))
+        numbers, statuses = out[measure]
+        statuses[i] = "missing" if status is None else status
+        numbers[i] = value if status == "ok" and value is not None else np.nan
+    return out
 
 
 def indicator_parts(inputs: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The inputs split by indicator, each indexed by clinic, in one pass (a round's inputs are read per
     indicator several times: as the round, as the next round's baseline, for the compositions)."""
     return {str(k): g.set_index("clinic") for k, g in inputs.groupby("indicator", sort=False)}
-
-
-def _lookup(vals: pd.DataFrame, clinics: list[str], measure: str) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        part = vals.xs(measure, level="measure")
-    except KeyError:
-        return np.full(len(clinics), np.nan), np.full(len(clinics), "missing", dtype=object)
-    part = part.reindex(clinics)
-    status = part["status"].fillna("missing").to_numpy(dtype=object)
-    number = np.where(status == "ok", part["value"].to_numpy(dtype=float), np.nan)
-    return number, status
