@@ -91,6 +91,17 @@ def _no_leaked_windows(request):
                     "with qtbot.addWidget).", pytrace=False)
 
 
+@pytest.fixture(autouse=True)
+def _qt_translators_removed():
+    """A test that installed our Qt translators (make_context) takes them out again while Python runs: left
+    in the application, they are destroyed during the interpreter's exit and crash pytest after the summary
+    (exit code 139 with every test passed), as they crashed the program before gui/app.py's tear-down."""
+    yield
+    app_module = sys.modules.get("klyngedesk.gui.app")
+    if app_module is not None:
+        app_module.remove_qt_translations()
+
+
 @pytest.fixture(scope="session")
 def _demo_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from klyngedesk.core.demo import build_demo

@@ -96,7 +96,7 @@ def test_build_the_pack_from_the_keyboard(qtbot, window: MainWindow) -> None:
         qtbot.keyClick(menu, Qt.Key.Key_Down)
     assert menu.activeAction() is target
     qtbot.keyClick(menu, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: meetings.pack.result is not None and not window.runner.busy, timeout=60000)
+    qtbot.waitUntil(lambda: meetings.pack.result is not None and not window.runner.busy, timeout=240000)
     assert meetings.pack.file_list.count() > 0
 
 
