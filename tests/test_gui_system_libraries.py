@@ -42,9 +42,12 @@ def test_missing_cursor_library_is_one_danish_sentence(monkeypatch, capsys) -> N
     monkeypatch.setenv("DISPLAY", ":0")
     started: list[bool] = []
     monkeypatch.setattr("klyngedesk.gui.app.run_gui", lambda **kw: started.append(True) or 0)
+    on_desktop: list[str] = []  # never a real dialog during the tests
+    monkeypatch.setattr(system_libraries, "show_on_desktop", lambda message: on_desktop.append(message) or False)
     assert cli_main.main(["--demo"]) != 0
     assert not started, "Qt must not be started when a library is missing"
     err = capsys.readouterr().err.strip()
+    assert on_desktop == [err]  # the same sentence, for a start from the menu
     assert err.count(".") <= 3 and "\n" not in err  # one sentence
     assert "sudo apt-get install libxcb-cursor0" in err and err.startswith("Vinduet kan ikke åbne")
 
@@ -66,3 +69,22 @@ def test_several_missing_libraries_are_named_in_one_plural_sentence() -> None:
     assert en is not None and "system libraries" in en and "install them" in en
     one = missing_library_message({"QT_QPA_PLATFORM": "xcb"}, "da", loads=lambda s: s != "libxcb-cursor.so.0")
     assert one is not None and "systembiblioteket libxcb-cursor.so.0: installér det" in one
+
+
+def test_started_from_the_start_menu_the_sentence_is_shown_in_a_desktop_dialog(monkeypatch) -> None:
+    """No terminal (the menu entry): the same sentence in the desktop's own dialog (zenity on GNOME, kdialog
+    on KDE, xmessage on bare X), since Qt cannot open; from a terminal, stderr alone."""
+    shown: list[list[str]] = []
+    monkeypatch.setattr(system_libraries.shutil, "which",
+                        lambda tool: f"/usr/bin/{tool}" if tool in {"kdialog", "xmessage"} else None)
+    monkeypatch.setattr(system_libraries.subprocess, "run", lambda argv, **kw: shown.append(argv))
+    sentence = "Vinduet kan ikke åbne, fordi maskinen mangler systembiblioteket libxcb-cursor.so.0: …"
+    assert system_libraries.show_on_desktop(sentence, interactive=False)
+    assert shown == [["/usr/bin/kdialog", "--title", "KlyngeDesk", "--error", sentence]]
+    assert not system_libraries.show_on_desktop(sentence, interactive=True) and len(shown) == 1
+    monkeypatch.setattr(system_libraries.shutil, "which", lambda tool: "/usr/bin/xmessage" if tool == "xmessage" else None)
+    assert system_libraries.show_on_desktop(sentence * 3, interactive=False)
+    text = shown[-1][-1]  # bare X: Latin-1 bytes (xmessage shows no UTF-8), wrapped lines
+    assert text.decode("latin-1").replace("\n", " ") == (sentence * 3).replace("…", "?") and b"\n" in text
+    monkeypatch.setattr(system_libraries.shutil, "which", lambda tool: None)
+    assert not system_libraries.show_on_desktop(sentence, interactive=False)  # no tool: stderr was all we had

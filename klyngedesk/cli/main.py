@@ -125,9 +125,10 @@ def main(argv: list[str] | None = None) -> int:
                      "work without a screen: see klyngedesk --help."), file=sys.stderr)
             return EXIT_REFUSED
         # stdlib only: names a missing system library before Qt would abort
-        from klyngedesk.gui.system_libraries import missing_library_message
+        from klyngedesk.gui.system_libraries import missing_library_message, show_on_desktop
         if message := missing_library_message():
             print(message, file=sys.stderr)
+            show_on_desktop(message)  # started from the start menu: no terminal shows stderr
             return EXIT_REFUSED
         from klyngedesk.gui.app import run_gui  # the only door from the CLI into Qt
         return run_gui(project=project_to_open, demo=args.demo, lang=args.lang)

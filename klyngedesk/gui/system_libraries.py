@@ -9,8 +9,11 @@ import ctypes
 import importlib.util
 import os
 import re
+import shutil
 import struct
+import subprocess
 import sys
+import textwrap
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -139,3 +142,33 @@ def missing_library_message(environ: dict[str, str] | None = None, lang: str | N
                "The window cannot open because this machine lacks the system libraries {libraries}: install them "
                "with \"sudo apt-get install {packages}\" (Debian/Ubuntu) and start KlyngeDesk again.",
                len(missing), lang, libraries=", ".join(missing), packages=" ".join(packages))
+
+
+# Dialog tools of the common Linux desktops, tried in this order; each shows `text` and waits for OK.
+_DESKTOP_DIALOGS = (("zenity", ["--error", "--title", "KlyngeDesk", "--text"]),
+                    ("kdialog", ["--title", "KlyngeDesk", "--error"]),
+                    ("xmessage", ["-center", "-default", "okay"]),
+                    ("notify-send", ["KlyngeDesk"]))
+
+
+def show_on_desktop(message: str, *, interactive: bool | None = None) -> bool:
+    """Started from the start menu there is no terminal to read stderr: show the sentence with the desktop's
+    own dialog tool (Qt cannot open). True when a tool showed it; nothing is shown for a terminal."""
+    if interactive is None:
+        interactive = sys.stderr is not None and sys.stderr.isatty()
+    if interactive:
+        return False
+    for tool, arguments in _DESKTOP_DIALOGS:
+        path = shutil.which(tool)
+        if path is None:
+            continue
+        text: str | bytes = message
+        if tool == "xmessage":  # no wrapping and Latin-1 only (æ, ø, å, », « are in it)
+            text = textwrap.fill(message, 72, break_on_hyphens=False, break_long_words=False).encode("latin-1", "replace")
+        try:
+            subprocess.run([path, *arguments, text], check=False, timeout=3600,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        return True
+    return False
