@@ -91,3 +91,19 @@ def test_a_large_batch_naming_a_value_twice_stores_nothing(tmp_path: Path) -> No
         with pytest.raises(Exception, match="to gange|twice"):
             project.add_batch("dobbelt.xlsx", "h", values)
         assert project.value_count() == 0 and project.batches() == [] and _indexes(project) == schema
+
+
+def test_the_reference_checks_are_back_after_an_import_and_after_a_failed_one(tmp_path: Path) -> None:
+    project, measures = _region(tmp_path / "r.klynge")
+    with project:
+        with project.transaction(foreign_keys=False):
+            project.add_batch("region.xlsx", "h1", _values(measures, PERIODS[:1], 0.0))
+        with pytest.raises(RuntimeError), project.transaction(foreign_keys=False):
+            project.add_batch("region2.xlsx", "h2", _values(measures, PERIODS[1:2], 0.0))
+            raise RuntimeError("the disk is full")
+        assert project.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert project.value_count() == CLINICS * len(measures) and len(project.batches()) == 1
+        with pytest.raises(sqlite3.IntegrityError):   # a value of a clinic that does not exist
+            project.conn.execute("INSERT INTO vals(clinic_id, measure_id, period_id, value) VALUES (99999, 1, 1, 1)")
+        with project.transaction(), project.transaction(foreign_keys=False):   # nested: the checks stay on
+            assert project.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1

@@ -36,6 +36,8 @@ def lgamma(a: np.ndarray) -> np.ndarray:
 def gammainc(a: np.ndarray, x: np.ndarray, terms: int = _SERIES_TERMS) -> np.ndarray:
     """Regularised lower incomplete gamma P(a, x), vectorised (series below a+1, continued fraction above)."""
     a, x = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(x, dtype=float))
+    if a.size == 1 and float(a.flat[0]) > 0 and np.isfinite(a.flat[0]) and np.isfinite(x.flat[0]):
+        return np.full(a.shape, _gammainc_one(float(a.flat[0]), float(x.flat[0]), terms))
     out = np.zeros(a.shape)
     pos = x > 0
     if not pos.any():
@@ -69,6 +71,36 @@ def gammainc(a: np.ndarray, x: np.ndarray, terms: int = _SERIES_TERMS) -> np.nda
     cf = 1 - np.exp(log_front) * h
     out[pos] = np.clip(np.where(use_series, series, cf), 0.0, 1.0)
     return out
+
+
+def _gammainc_one(a: float, x: float, terms: int) -> float:
+    """`gammainc` of one finite pair (a > 0) in plain floats, step for step as the arrays do it (a test of
+    heterogeneity asks for one p-value; 320 steps on one-element arrays took 4 ms, these take 0.1 ms)."""
+    if not x > 0:
+        return 0.0
+    front = float(np.exp(a * float(np.log(x)) - x - float(lgamma(np.array([a]))[0])))
+    if x < a + 1:  # the series
+        term = 1 / a
+        total, ap = term, a
+        for _ in range(terms):
+            ap = ap + 1
+            term = term * x / ap
+            total = total + term
+        return float(np.clip(front * total, 0.0, 1.0))
+    tiny = 1e-300  # the continued fraction (modified Lentz) for Q = 1 - P
+    b = x + 1 - a
+    c = 1 / tiny
+    d = 1 / (tiny if abs(b) < tiny else b)
+    h = d
+    for i in range(1, terms + 1):
+        an = -i * (i - a)
+        b = b + 2
+        d = an * d + b
+        d = 1 / (tiny if abs(d) < tiny else d)
+        c = b + an / c
+        c = tiny if abs(c) < tiny else c
+        h = h * d * c
+    return float(np.clip(1 - front * h, 0.0, 1.0))
 
 
 def wilson_hilferty(p: float, a: np.ndarray) -> np.ndarray:

@@ -213,11 +213,14 @@ class ProjectFile:
 
     # --- transactions --------------------------------------------------------------------
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, foreign_keys: bool = True) -> Iterator[sqlite3.Connection]:
         """BEGIN IMMEDIATE ... COMMIT, rolled back whole on any exception; nests as one (per thread).
 
         A full disk, a write-protected file or a damaged page becomes a sentence naming the file; the
-        original SQLite error is never hidden behind a failed ROLLBACK."""
+        original SQLite error is never hidden behind a failed ROLLBACK. `foreign_keys=False` (only for an
+        outermost transaction that inserts rows whose references it has just read from their tables, and
+        deletes nothing: an import's batches) skips SQLite's look-up of every reference of every row;
+        SQLite can switch it only outside a transaction, so a nested call keeps the checks."""
         if self.readonly:
             raise KlyngeError("The project is open read-only.")
         link = self._link()
@@ -228,9 +231,13 @@ class ProjectFile:
             finally:
                 link.depth -= 1
             return
+        if not foreign_keys:
+            link.conn.execute("PRAGMA foreign_keys = OFF")
         try:
             link.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
+            if not foreign_keys:
+                link.conn.execute("PRAGMA foreign_keys = ON")
             raise explain(self.path, exc) from None
         link.depth = 1
         try:
@@ -244,6 +251,9 @@ class ProjectFile:
             raise
         finally:
             link.depth = 0
+            if not foreign_keys:
+                with contextlib.suppress(sqlite3.Error):
+                    link.conn.execute("PRAGMA foreign_keys = ON")
 
     def audit(self, action: str, **detail: Any) -> None:
         """Append to the audit log (imports, draws, exports); never content values."""

@@ -131,8 +131,8 @@ class Project:
     def readonly(self) -> bool:
         return self.file.readonly
 
-    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
-        return self.file.transaction()
+    def transaction(self, *, foreign_keys: bool = True) -> AbstractContextManager[sqlite3.Connection]:
+        return self.file.transaction(foreign_keys=foreign_keys)
 
     def audit(self, action: str, **detail: Any) -> None:
         self.file.audit(action, **detail)
