@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QByteArray, Signal
+from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -14,6 +14,7 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QKeySequence,
+    QShowEvent,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
@@ -34,6 +35,8 @@ from klyngedesk.gui.latest_fetch import small_project
 from klyngedesk.gui.page_tabs import LazyPages
 from klyngedesk.gui.storage_check import storage_warning
 from klyngedesk.gui.tasks import TaskRunner
+from klyngedesk.gui.warm_imports import start as warm_imports
+from klyngedesk.gui.warm_imports import wait as imports_settled
 from klyngedesk.gui.welcome_page import WelcomePage
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -118,6 +121,10 @@ class MainWindow(QMainWindow):
         state = ctx.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
+        super().showEvent(event)
+        QTimer.singleShot(300, warm_imports)  # just after the first paint: what the other pages will need
 
     def _first_size(self) -> None:
         """The first start: most of the screen (at least 1024 x 700 where it fits, at most 1400 x 900), centred."""
@@ -277,6 +284,7 @@ class MainWindow(QMainWindow):
 
     def _make_page(self, index: int) -> QWidget:
         """Page `index`, built now: its module is imported the first time the page is shown or asked for."""
+        imports_settled()
         ctx = self.ctx
         page: QWidget
         if index == 0:
@@ -369,6 +377,7 @@ class MainWindow(QMainWindow):
         project = self.ctx.holder.project
         if project is None:
             return None
+        imports_settled()
         from klyngedesk.gui.template_dialog import TemplateDialog
 
         dialog = TemplateDialog(project, self.ctx.lang, self.ctx.folder("templates"), self)
@@ -394,6 +403,7 @@ class MainWindow(QMainWindow):
         if self.import_wizard is not None and self.import_wizard.isVisible():
             self.import_wizard.add_files(paths)
             return self.import_wizard
+        imports_settled()
         from klyngedesk.gui.import_wizard import ImportWizard
 
         wizard = ImportWizard(self.ctx, self.runner, self.undo_stack, paths, self)
@@ -422,6 +432,7 @@ class MainWindow(QMainWindow):
         project = self.ctx.holder.project
         if project is None:
             return None
+        imports_settled()
         from klyngedesk.gui.presentation import slides_for
 
         if not small_project(project):

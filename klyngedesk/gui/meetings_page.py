@@ -140,10 +140,10 @@ class MeetingsPage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, meeting.key)
             item.setToolTip(meeting.title)
             self.meeting_list.addItem(item)
-        self.meeting_list.blockSignals(False)
         keys = [self.meeting_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.meeting_list.count())]
         self.meeting_list.setCurrentRow(keys.index(kept) if kept in keys else len(keys) - 1)
-        self.show_meeting()
+        self.meeting_list.blockSignals(False)
+        self.show_meeting()  # once (choosing the row above said nothing)
 
     def meeting_key(self) -> str | None:
         item = self.meeting_list.currentItem()
@@ -200,6 +200,7 @@ class MeetingsPage(QWidget):
                                        at=format_date_time(draw["drawn_at"], lang, short=True)))
         self.draw_button.setEnabled(not (draw and draw["frozen_at"]))
         self.codes.blockSignals(True)
+        self.codes.setUpdatesEnabled(False)
         clinics = project.clinics()
         self.codes.setRowCount(len(clinics))
         for row, clinic in enumerate(clinics):
@@ -214,6 +215,7 @@ class MeetingsPage(QWidget):
             consent.setData(Qt.ItemDataRole.AccessibleTextRole, tr("Shown by name", lang))
             for col, item in enumerate((name, code, consent)):
                 self.codes.setItem(row, col, item)
+        self.codes.setUpdatesEnabled(True)
         self.codes.blockSignals(False)
 
     # --- actions --------------------------------------------------------------------------
