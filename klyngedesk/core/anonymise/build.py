@@ -188,7 +188,7 @@ def anonymise(table: IndicatorTable, codes: dict[str, str], *, meeting: str, nam
     """
     return anonymise_with_disclosure(table, codes, meeting=meeting, named=named, threshold=threshold,
                                      list_size_display=list_size_display, lang=lang, earlier=earlier,
-                                     audited=audited, rounds=rounds)[0]
+                                     audited=audited, rounds=rounds, model=audited)[0]
 
 
 MAX_AUDIT_ROUNDS = 400
@@ -199,9 +199,11 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
                               named: dict[str, str] | None = None, threshold: int = 5,
                               list_size_display: str = "bands", lang: str | None = None,
                               earlier: Sequence[Disclosure] = (), audited: bool = True,
-                              rounds: Sequence[IndicatorTable] = ()) -> tuple[AnonymisedTable, Disclosure, list[Breach]]:
+                              rounds: Sequence[IndicatorTable] = (), model: bool = True,
+                              ) -> tuple[AnonymisedTable, Disclosure, list[Breach]]:
     """`anonymise`, also returning the table's disclosure model and what the audit still finds (breaches
-    that only earlier packs cause, which nothing in this pack can mend; empty in the usual case)."""
+    that only earlier packs cause, which nothing in this pack can mend; empty in the usual case). Unaudited
+    and without `model`, the model is left empty (nobody reads it: building it costs more than the table)."""
     if list_size_display not in LIST_SIZE_DISPLAYS:
         raise KlyngeError("Unknown list size display {value}; choose bands, hidden or exact.", value=list_size_display)
     named = named or {}
@@ -230,6 +232,8 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
         summaries = _summaries(table, sup, steps, summary_steps, keys)
         result = _without_intervals(_table(table, sup, codes, named, threshold, list_size_display, lang, meeting,
                                            steps, named_before, summaries, rounds), no_intervals)
+        if not audited and not model:
+            return result, Disclosure(result.meeting, result.topic, result.threshold), []
         disclosure = build_disclosure(table, result, codes, _other_rounds(table, rounds))
         # The median, quartiles and range rest on hidden clinics' values too: the audit sees what they tell.
         summary_cells = {ind.key: add_summary_relations(disclosure, ind, summaries[ind.key], table.period)
