@@ -71,14 +71,30 @@ def context_for(request: ChartRequest, lang: str, table: AnonymisedTable) -> Cha
     return kind(lang, show_names=True, suppressed_text=table.suppressed_text)
 
 
-def build_spec(project: Project, request: ChartRequest, lang: str) -> tuple[ChartSpec | TrendChart | None,
-                                                                             AnonymisedTable | None]:
-    """The spec for one chart (None when this chart cannot be drawn for these data) and its table."""
+TableKey = tuple[str, str, str | None, str | None]
+
+
+def build_spec(project: Project, request: ChartRequest, lang: str,
+               tables: dict[TableKey, AnonymisedTable] | None = None,
+               ) -> tuple[ChartSpec | TrendChart | None, AnonymisedTable | None]:
+    """The spec for one chart (None when this chart cannot be drawn for these data) and its table. `tables`
+    keeps the coordinator's tables read so far (for one state of the project): another kind of chart or
+    indicator of the same round is drawn without reading the round again. A meeting's table is always read
+    anew (its codes and consents change without the project's data changing)."""
     topic = project.topic(request.topic)
     meta = indicator_meta(topic, request.indicator)
+
+    def table_of() -> AnonymisedTable:
+        if tables is None or request.meeting is not None:
+            return table_for(project, request, lang)
+        key = (request.topic, request.period, request.compare, request.meeting)
+        if key not in tables:
+            tables[key] = table_for(project, request, lang)
+        return tables[key]
+
     if request.kind == "trend":   # its table only for the change sentence under a comparison
-        return trend_spec(project, topic, request, lang), table_for(project, request, lang) if request.compare else None
-    table = table_for(project, request, lang)
+        return trend_spec(project, topic, request, lang), table_of() if request.compare else None
+    table = table_of()
     ctx = context_for(request, lang, table)
     ind = table.indicator(request.indicator)
     if request.kind == "funnel":

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -24,12 +24,15 @@ from klyngedesk.core.render.charts import (
 )
 from klyngedesk.core.render.label_placement import ASCENT, DESCENT, LabelRequest, place_labels, priority_order
 from klyngedesk.gui.long_names import NAME_WIDTH, elided
+from klyngedesk.i18n import tr
 
 BAR_HEIGHT = 0.66
 WHISKER_WIDTH = 2          # pixels, whatever the bar's length or the window's size
 MARKER_SIZE = 11           # pixels across a point's symbol
 FUNNEL_LABEL_WIDTH = 130   # pixels: a longer clinic name in the funnel ends in "…" (whole name in the tooltip)
 PLOT_MIN_HEIGHT = 160      # pixels: the key under the chart never squeezes the plot away
+LABELLED_POINTS = 120      # funnel points that are given a label at most (the plot has room for fewer)
+LISTED_UNLABELLED = 40     # funnel points without a label listed by name under the chart at most
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,12 @@ def _pen(role: str, width: float = 1.5, dash: tuple = ()) -> QPen:
     if dash:
         pen.setDashPattern([float(d) for d in dash])
     return pen
+
+
+def _brushes() -> dict[bool, QBrush]:
+    """The fill of a point: the reader's own clinic (True) or another. Shared objects: a scatter item draws
+    each distinct brush's symbol once, so one brush object per point would draw 1,700 symbols."""
+    return {True: pg.mkBrush(ROLE_COLOURS["bar_own"]), False: pg.mkBrush(ROLE_COLOURS["after"])}
 
 
 class ChartView(QWidget):
@@ -82,6 +91,7 @@ class ChartView(QWidget):
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.plot.scene().sigMouseMoved.connect(self._hovered)
         self._point_labels: list[tuple[object, pg.TextItem]] = []   # funnel point -> its label
+        self._crowd: list = []             # funnel points not given a label (past LABELLED_POINTS)
         self._leaders: list[pg.PlotDataItem] = []
         self.unlabelled: list[str] = []    # funnel points whose label found no free place (listed in the note)
         self.plot.getPlotItem().vb.sigResized.connect(self._place_point_labels)
@@ -91,7 +101,7 @@ class ChartView(QWidget):
         self.spec = spec
         self.plot.clear()
         self._row_labels, self._texts = [], []
-        self._point_labels, self._leaders, self.unlabelled = [], [], []
+        self._point_labels, self._leaders, self.unlabelled, self._crowd = [], [], [], []
         self.note.setMinimumHeight(0)
         item = self.plot.getPlotItem()
         if item.legend is not None:
@@ -282,23 +292,38 @@ class ChartView(QWidget):
         whisker = QColor(ROLE_COLOURS["whisker"])
         return [item.opts["pen"] for item in self.plot.getPlotItem().listDataItems()
                 if isinstance(item.opts.get("pen"), QPen) and item.opts["pen"].color() == whisker
-                and item.opts.get("connect") == "pairs"]
+                and item.opts.get("connect") == "pairs"
+                for _ in range(len(item.xData) // 6)]   # each interval: its line and two end caps
 
     def _before_after(self, spec: BeforeAfterChart) -> None:
+        """Whiskers, before-to-after lines, before points and after points each drawn as one item, so that
+        1,700 clinics draw (and clear) as fast as 17."""
         n = len(spec.rows)
+        intervals, line_x, line_y, before_x, before_y, after_x, after_y, after_brushes = [], [], [], [], [], [], [], []
+        brushes = _brushes()
         for i, row in enumerate(spec.rows):
             y = n - 1 - i
             if row.low is not None and row.high is not None:
-                self._whisker(row.low, row.high, y)
+                intervals.append((row.low, row.high, y))
             if row.before is not None and row.after is not None:
-                self.plot.plot([row.before, row.after], [y, y], pen=_pen("before", 2))
+                line_x += [row.before, row.after]
+                line_y += [y, y]
             if row.before is not None:
-                self.plot.plot([row.before], [y], pen=None, symbol="o", symbolSize=11, symbolBrush="w",
-                               symbolPen=_pen("before", 2))
+                before_x.append(row.before)
+                before_y.append(y)
             if row.after is not None:
-                self.plot.plot([row.after], [y], pen=None, symbol="o", symbolSize=11,
-                               symbolBrush=ROLE_COLOURS["bar_own" if row.highlight else "after"],
-                               symbolPen=_pen("after", 1))
+                after_x.append(row.after)
+                after_y.append(y)
+                after_brushes.append(brushes[row.highlight])
+        self._whiskers(intervals)
+        if line_x:
+            self.plot.plot(line_x, line_y, pen=_pen("before", 2), connect="pairs", antialias=False)
+        if before_x:
+            self.plot.addItem(pg.ScatterPlotItem(x=before_x, y=before_y, symbol="o", size=MARKER_SIZE,
+                                                 brush=pg.mkBrush("w"), pen=_pen("before", 2)))
+        if after_x:
+            self.plot.addItem(pg.ScatterPlotItem(x=after_x, y=after_y, symbol="o", size=MARKER_SIZE,
+                                                 brush=after_brushes, pen=_pen("after", 1)))
         self._row_axis([r.label for r in spec.rows])
         self._value_axis(spec.axis)
         self.plot.setXRange(spec.axis.low, spec.axis.high, padding=0.02)
@@ -321,17 +346,25 @@ class ChartView(QWidget):
             colour = SEGMENT_COLOURS[c % len(SEGMENT_COLOURS)]
             legend.addItem(pg.BarGraphItem(x=[0], height=[1], width=1, brush=colour), category)
         self._texts += list(spec.categories)
+        segments: dict[int, tuple[list[float], list[float], list[float], list[QPen]]] = {}
+        totals = n <= self._rows_with_room()   # a total beside each bar only while every row has room for it
+        own, plain = _pen("text", 2), pg.mkPen("w")
         for i, bar in enumerate(spec.bars):
             y, left = n - 1 - i, 0.0
             for c, share in enumerate(bar.shares):
                 if share is None:
                     continue
-                pen = _pen("text", 2) if bar.highlight else pg.mkPen("w")
-                self.plot.addItem(pg.BarGraphItem(x0=[left], y=[y], height=BAR_HEIGHT, width=[share],
-                                                  brush=SEGMENT_COLOURS[c % len(SEGMENT_COLOURS)], pen=pen))
+                x0s, ys, widths, pens = segments.setdefault(c, ([], [], [], []))
+                x0s.append(left)
+                ys.append(y)
+                widths.append(share)
+                pens.append(own if bar.highlight else plain)
                 left += share
-            if bar.total_text:
+            if bar.total_text and totals:
                 self._text(bar.total_text, left, y, (0, 0.5))
+        for c, (x0s, ys, widths, pens) in segments.items():   # one item per category, every bar's segment in it
+            self.plot.addItem(pg.BarGraphItem(x0=x0s, y=ys, height=BAR_HEIGHT, width=widths,
+                                              brush=SEGMENT_COLOURS[c % len(SEGMENT_COLOURS)], pens=pens))
         self._row_axis([b.label for b in spec.bars])
         self._value_axis(spec.axis)
         self.plot.setXRange(0, 100 + 8 * max(1, max(len(c) for c in spec.categories) // 4), padding=0.02)
@@ -349,14 +382,24 @@ class ChartView(QWidget):
         legend.addItem(pg.PlotDataItem(pen=_pen("pooled", 1.5, LINE_DASHES["pooled"])), spec.centre_label)
         self._texts.append(spec.centre_label)
         legend.setColumnCount(len(spec.limits) + 1)   # one row also with the unadjusted limit beside the adjusted
-        for point in spec.points:
-            colour = ROLE_COLOURS["bar_own" if point.highlight else "after"]
-            pen = _pen("outside", 2.5) if point.outside else pg.mkPen("w")
-            self.plot.plot([point.x], [point.y], pen=None, symbol="o", symbolSize=MARKER_SIZE, symbolBrush=colour,
-                           symbolPen=pen)
-            font = QFont()
-            font.setPointSize(max(8, self.font_size - 1))
-            font.setBold(point.highlight)
+        if spec.points:   # every point in one item (1,700 items would take seconds to draw and to clear)
+            outside, plain, brushes = _pen("outside", 2.5), pg.mkPen("w"), _brushes()
+            self.plot.addItem(pg.ScatterPlotItem(
+                x=[p.x for p in spec.points], y=[p.y for p in spec.points], symbol="o", size=MARKER_SIZE,
+                brush=[brushes[p.highlight] for p in spec.points],
+                pen=[outside if p.outside else plain for p in spec.points]))
+        fonts = {}
+        for highlight in (False, True):
+            fonts[highlight] = QFont()
+            fonts[highlight].setPointSize(max(8, self.font_size - 1))
+            fonts[highlight].setBold(highlight)
+        # Labels are tried for the clinics the funnel is about first (the reader's own, those outside the
+        # limits), at most LABELLED_POINTS of them: a plot has room for far fewer, and placing 1,700 labels
+        # took half a minute. The other points are counted in the key.
+        ranked = sorted(spec.points, key=lambda p: (not p.highlight, p.outside is None))
+        self._crowd = ranked[LABELLED_POINTS:]
+        for point in ranked[:LABELLED_POINTS]:
+            font = fonts[point.highlight]
             label = pg.TextItem(elided(point.label, font, FUNNEL_LABEL_WIDTH), color=ROLE_COLOURS["text"],
                                 anchor=(0, 0))
             label.setFont(font)
@@ -411,8 +454,15 @@ class ChartView(QWidget):
                 ends = [vb.mapSceneToView(QPointF(area.left() + x, area.bottom() - y)) for x, y in ((x1, y1), (x2, y2))]
                 leader = self.plot.plot([e.x() for e in ends], [e.y() for e in ends], pen=_pen("muted", 1))
                 self._leaders.append(leader)
+        if self._crowd:
+            font = self._point_labels[0][1].textItem.font()
+            self.unlabelled += [elided(p.label, font, FUNNEL_LABEL_WIDTH) + (f": {p.detail}" if p.detail else "")
+                                for p in self._crowd]
         notes = [getattr(spec, "note", "")]
-        if self.unlabelled:
+        if len(self.unlabelled) > LISTED_UNLABELLED:   # a region's clinics are not listed one by one
+            notes.append(f"{spec.unlabelled_label}: " + tr("{n} clinics (point at a clinic in the Ranked bars "
+                                                           "chart to see its name)", n=len(self.unlabelled)))
+        elif self.unlabelled:
             notes.append(f"{spec.unlabelled_label}: " + "; ".join(self.unlabelled))
         text = "   ·   ".join(n for n in notes if n)
         if text != self.note.text():

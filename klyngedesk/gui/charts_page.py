@@ -55,6 +55,7 @@ class ChartsPage(QWidget):
         self._project: Project | None = None
         self._table: AnonymisedTable | None = None
         self._stale = True
+        self._tables: dict = {}
         self.topic_box, self.indicator_box = QComboBox(), QComboBox()
         self.period_box, self.compare_box = QComboBox(), QComboBox()
         self.kind_box, self.meeting_box = QComboBox(), QComboBox()
@@ -121,6 +122,7 @@ class ChartsPage(QWidget):
     def load(self, project: Project) -> None:
         same = self._project is project
         self._project = project
+        self._tables: dict = {}   # the rounds read for this state of the project (see build_spec)
         if not same:
             self.rounds.forget()
             self.fetch.forget()
@@ -209,10 +211,10 @@ class ChartsPage(QWidget):
         if request is None:
             self.chart.show_spec(None, tr("Choose a topic and an indicator.", self._lang))
             return
-        project, lang = self._project, self._lang
+        project, lang, tables = self._project, self._lang, self._tables
 
         def work():
-            spec, table = build_spec(project, request, lang)
+            spec, table = build_spec(project, request, lang, tables)
             names = {} if request.meeting is not None else {c.shown_name: c.name for c in project.clinics()}
             return spec, table, names
 
