@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 
 from klyngedesk.gui.main_window import MainWindow
 
@@ -104,6 +104,57 @@ def test_data_page_topic_and_period_changes_never_freeze(qtbot, window: MainWind
     assert "demo-generator" in tip
 
 
+def _settled(window: MainWindow) -> bool:
+    """Nothing of the window's is still reading or computing on the workers."""
+    return not window.reader.busy and not window.runner.busy
+
+
+def _click_tab(qtbot, tabs, index: int) -> None:
+    bar = tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+
+
+def test_every_page_and_every_chart_of_1700_clinics_opens_without_freezing(qtbot, window: MainWindow,
+                                                                            big_project: Path) -> None:
+    """Open the project, click every tab, the follow-up section, every kind of chart and a meeting, as the
+    user does: the window never stops for a second (what takes longer is read on the worker meanwhile)."""
+    from klyngedesk.gui.warm_imports import wait as imports_settled
+
+    beat = Heartbeat()
+    opened: list[bool] = []
+    gap = beat.measure(qtbot, lambda: opened.append(window.open_project(str(big_project), remember=False)),
+                       lambda: bool(opened) and _settled(window))
+    assert opened == [True] and gap < FROZEN, f"opening the project froze the window for {gap:.1f} s"
+    imports_settled()  # the user looks at the first page a moment while the start's imports finish
+    gaps = {}
+    for index in range(window.tabs.count()):
+        gaps[window.tabs.tabText(index)] = beat.measure(qtbot, lambda i=index: _click_tab(qtbot, window.tabs, i),
+                                                        lambda i=index: window.tabs.currentIndex() == i
+                                                        and _settled(window))
+    topics = window.topics_page
+    gaps["follow-up"] = beat.measure(qtbot, lambda: _click_tab(qtbot, topics.sections, 2),
+                                     lambda: topics.sections.currentIndex() == 2 and _settled(window))
+    _click_tab(qtbot, window.tabs, 3)
+    charts = window.charts_page
+    for kind in range(1, charts.kind_box.count()):  # each kind of chart, chosen with the keyboard
+        charts.kind_box.setFocus()
+        gaps[charts.kind_box.itemText(kind)] = beat.measure(
+            qtbot, lambda: qtbot.keyClick(charts.kind_box, Qt.Key.Key_Down),
+            lambda k=kind: charts.kind_box.currentIndex() == k and _settled(window))
+        assert charts.chart.spec is not None or charts.chart.title.text(), charts.kind_box.itemText(kind)
+    _click_tab(qtbot, window.tabs, 4)
+    meetings = window.meetings_page
+    meetings.meeting_list.setFocus()
+    gaps["another meeting"] = beat.measure(qtbot, lambda: qtbot.keyClick(meetings.meeting_list, Qt.Key.Key_Up),
+                                           lambda: _settled(window))
+    frozen = {step: round(g, 1) for step, g in gaps.items() if g >= FROZEN}
+    assert not frozen, f"these steps froze the window (seconds): {frozen}"
+    # What the pages show is the project's, read in full.
+    assert window.clinics_page.model.rowCount() == CLINICS
+    assert meetings.codes.rowCount() == CLINICS
+    assert not topics.follow_up.state.isVisible()
+
+
 def _slides(project, meeting: str):
     """The slides of the meeting's first topic at 1,700 clinics, anonymised as presentation mode does but
     without the disclosure audit (which runs on the worker before presentation mode opens, with progress;
@@ -124,8 +175,6 @@ def _slides(project, meeting: str):
 
 
 def test_presentation_slides_of_1700_clinics_open_and_step_without_freezing(qtbot, big_project: Path) -> None:
-    from PySide6.QtCore import Qt
-
     from klyngedesk.core.store import Project
     from klyngedesk.gui.presentation import PresentationWindow
 
@@ -202,8 +251,6 @@ def test_the_window_starts_on_the_demo_with_only_its_first_page_built(tmp_path: 
 
 def test_every_page_is_there_when_opened(qtbot, app_context, demo_path: Path) -> None:
     """Each tab, clicked, shows its own page read from the project, and keeps it when the user comes back."""
-    from PySide6.QtCore import Qt
-
     window = MainWindow(app_context)
     qtbot.addWidget(window)
     window.show()
