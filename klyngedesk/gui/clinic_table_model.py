@@ -8,6 +8,7 @@ from klyngedesk.core.model import Clinic
 from klyngedesk.i18n import tr
 
 Index = QModelIndex | QPersistentModelIndex
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole})
 
 
 class ClinicTableModel(QAbstractTableModel):
@@ -18,10 +19,14 @@ class ClinicTableModel(QAbstractTableModel):
         super().__init__()
         self._lang = lang
         self._clinics: list[Clinic] = []
+        self._texts: list[tuple[str, ...]] = []
 
     def set_clinics(self, clinics: list[Clinic]) -> None:
         self.beginResetModel()
         self._clinics = list(clinics)
+        # Each row's texts made once: the view asks for them many times (1,700 clinics: widths, paint).
+        self._texts = [(c.shown_name, c.yder, ", ".join(c.doctors), c.ehr_system or "", c.email or "")
+                       for c in self._clinics]
         self.endResetModel()
 
     def headers(self) -> list[str]:
@@ -34,17 +39,14 @@ class ClinicTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else 5
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role not in _ROLES or not index.isValid():
             return None
-        clinic = self._clinics[index.row()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
-            return clinic.name
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return [clinic.shown_name, clinic.yder, ", ".join(clinic.doctors), clinic.ehr_system or "",
-                    clinic.email or ""][index.column()]
+        row = index.row()
         if role == Qt.ItemDataRole.UserRole:
-            return clinic.key
-        return None
+            return self._clinics[row].key
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 0:
+            return self._clinics[row].name
+        return self._texts[row][index.column()]
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
