@@ -153,3 +153,34 @@ def test_handlers_run_in_order_in_the_gui_thread(qtbot) -> None:
     qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
     assert [k for k, _a, _t in seen] == ["p", "p", "p", "s", "e"]
     assert seen[3][1] == ("done",) and all(in_gui for _k, _a, in_gui in seen)
+
+
+def test_a_window_destroyed_without_closing_cancels_its_running_task(qtbot) -> None:
+    """A window deleted while its task runs (no close first): the task is told to stop, so the window goes
+    at once instead of the program freezing until the task would have ended."""
+    import time
+
+    import shiboken6
+    from PySide6.QtWidgets import QWidget
+
+    from klyngedesk.gui.tasks import TaskRunner
+
+    owner = QWidget()
+    runner = TaskRunner(owner)
+    started = threading.Event()
+    seen: list[str] = []
+
+    def work(progress, cancelled):
+        started.set()
+        for _ in range(6000):  # a minute at most
+            if cancelled():
+                seen.append("cancelled")
+                return None
+            time.sleep(0.01)
+        seen.append("ran to the end")
+        return None
+
+    runner.start(work)
+    assert started.wait(10)
+    shiboken6.delete(owner)  # returns once the worker has stopped
+    assert seen == ["cancelled"]

@@ -12,10 +12,12 @@ Lifetimes (each rule stops a crash seen under load):
   runner alive made the child's destructor destroy the runner, which destroyed the child a second time).
 - The worker never holds the last reference to anything from the GUI thread: it lets go of the work
   function before its last emission, and the handlers are dropped in the GUI thread.
-- `shutdown` (a window closing) cancels, waits, and drops the handlers of what still runs."""
+- `shutdown` (a window closing) cancels, waits, and drops the handlers of what still runs; a runner destroyed
+  without it (its window deleted) cancels its tasks first, so the pool's wait is short."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import threading
@@ -106,6 +108,11 @@ class _Job:
             self.done.set()
 
 
+def _cancel_every(tasks: dict[int, BackgroundTask], *_destroyed: object) -> None:
+    for task in list(tasks.values()):
+        task.cancel()
+
+
 class TaskRunner(QObject):
     """Starts tasks on a private pool and keeps them (and their handlers) until they end."""
 
@@ -120,6 +127,8 @@ class TaskRunner(QObject):
         self._relay.finished.connect(self._deliver_end, Qt.ConnectionType.QueuedConnection)
         self._ids = itertools.count(1)
         self._tasks: dict[int, BackgroundTask] = {}
+        # Destroyed with its window (never closed): Cancel first, so the pool's wait is short, not the whole task.
+        self.destroyed.connect(functools.partial(_cancel_every, self._tasks))
 
     def start(self, work: Work, name: str = "task", **handlers: Callable) -> BackgroundTask:
         """Start `work`; `handlers` (progressed=, succeeded=, failed=, cancelled=, ended=) are called in the
