@@ -346,25 +346,26 @@ class ChartView(QWidget):
             colour = SEGMENT_COLOURS[c % len(SEGMENT_COLOURS)]
             legend.addItem(pg.BarGraphItem(x=[0], height=[1], width=1, brush=colour), category)
         self._texts += list(spec.categories)
-        segments: dict[int, tuple[list[float], list[float], list[float], list[QPen]]] = {}
+        # One item per category and outline (the reader's own bar outlined): every bar's segment in it, so
+        # that 1,700 bars draw as fast as 17.
+        segments: dict[tuple[int, bool], tuple[list[float], list[float], list[float]]] = {}
         totals = n <= self._rows_with_room()   # a total beside each bar only while every row has room for it
-        own, plain = _pen("text", 2), pg.mkPen("w")
         for i, bar in enumerate(spec.bars):
             y, left = n - 1 - i, 0.0
             for c, share in enumerate(bar.shares):
                 if share is None:
                     continue
-                x0s, ys, widths, pens = segments.setdefault(c, ([], [], [], []))
+                x0s, ys, widths = segments.setdefault((c, bar.highlight), ([], [], []))
                 x0s.append(left)
                 ys.append(y)
                 widths.append(share)
-                pens.append(own if bar.highlight else plain)
                 left += share
             if bar.total_text and totals:
                 self._text(bar.total_text, left, y, (0, 0.5))
-        for c, (x0s, ys, widths, pens) in segments.items():   # one item per category, every bar's segment in it
+        for (c, own), (x0s, ys, widths) in sorted(segments.items(), key=lambda kv: kv[0][1]):
             self.plot.addItem(pg.BarGraphItem(x0=x0s, y=ys, height=BAR_HEIGHT, width=widths,
-                                              brush=SEGMENT_COLOURS[c % len(SEGMENT_COLOURS)], pens=pens))
+                                              brush=SEGMENT_COLOURS[c % len(SEGMENT_COLOURS)],
+                                              pen=_pen("text", 2) if own else pg.mkPen("w")))
         self._row_axis([b.label for b in spec.bars])
         self._value_axis(spec.axis)
         self.plot.setXRange(0, 100 + 8 * max(1, max(len(c) for c in spec.categories) // 4), padding=0.02)
