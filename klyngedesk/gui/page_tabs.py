@@ -51,7 +51,7 @@ class LazyPages(Sequence[QWidget]):
         for i, p in enumerate(self._pages[start:stop], start):
             if p is page:
                 return i
-        raise ValueError("not a built page")
+        raise ValueError(f"{page!r} is not among the built pages")  # list.index's contract, not a user message
 
     def is_built(self, index: int) -> bool:
         return self._pages[index] is not None
