@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
 
@@ -157,9 +158,10 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Seq
     """
     wrap = set(wrap_cols)
     bold = set(bold_rows)
+    widths = column_widths(header, rows, widths, wrap, bold, size)
     head = [p(h, "label") for h in header]
-    for cell in head[align_right_from:]:
-        cell.style = _right(cell.style)
+    for k, cell in enumerate(head):
+        cell.style = _whole_words(_right(cell.style) if k >= align_right_from else cell.style)
     body = [[p(c, "cell_bold" if i in bold else "cell") if j in wrap else c for j, c in enumerate(row)]
             for i, row in enumerate(rows)]
     last = len(body)
@@ -177,6 +179,51 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Seq
     table = Table([head, *body], colWidths=list(widths), hAlign="LEFT", repeatRows=1)
     table.setStyle(TableStyle(style))
     return table
+
+
+CELL_PAD = 8.0   # a data table cell's left and right padding together
+
+
+def _longest_word(text: str, font: str, size: float) -> float:
+    return max((text_width(w, font, size) for w in re.split(r"[\s\u00a0]+", text) if w), default=0.0)
+
+
+def column_widths(header: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[float],
+                  wrap: set[int], bold: set[int], size: float) -> list[float]:
+    """The widths asked for, each column widened to what it cannot break: a heading's longest word (headings
+    wrap only between words), a plain cell's whole text (it prints on one line), a wrapping cell's longest
+    word. The room is taken from the columns with room to spare, widest spare first; the total stays."""
+    label = STYLES["label"]
+    need = [_longest_word(h, label.fontName, label.fontSize) + CELL_PAD for h in header]
+    for i, row in enumerate(rows):
+        font = STYLES["cell_bold" if i in bold else "cell"].fontName
+        for j, cell in enumerate(row):
+            if isinstance(cell, str):
+                room = _longest_word(cell, font, size) if j in wrap else text_width(cell, font, size)
+            else:
+                room = float(getattr(cell, "width", 0.0) or 0.0)
+            need[j] = max(need[j], room + CELL_PAD)
+    out = [max(w, n) for w, n in zip(widths, need, strict=True)]
+    excess = sum(out) - sum(widths)
+    while excess > 0.01:
+        spare = [(w - n, j) for j, (w, n) in enumerate(zip(out, need, strict=True)) if w - n > 0.01]
+        if not spare:
+            break                       # nothing can give: the table is wider than asked (never mid-word)
+        share = min(excess / len(spare), min(s for s, _ in spare))
+        for _, j in spare:
+            out[j] -= share
+        excess -= share * len(spare)
+    return out
+
+
+def _whole_words(style):
+    """A heading style that never breaks a word (reportlab splits a long word by default)."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    name = style.name + "_whole"
+    if name not in _RIGHT_CACHE:
+        _RIGHT_CACHE[name] = ParagraphStyle(name, parent=style, splitLongWords=0)
+    return _RIGHT_CACHE[name]
 
 
 _RIGHT_CACHE: dict[str, object] = {}

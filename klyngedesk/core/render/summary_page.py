@@ -129,12 +129,30 @@ def _messages_and_questions(messages: Sequence[str], questions: Sequence[str], l
     return grid([left, [p(tr("Questions for the meeting", lang), "h3"), bullets(questions)]])
 
 
+def group_header(lang: str) -> tuple[list[str], list[float]]:
+    """The group summary table's column headings and their first widths (data_table widens a column to its
+    longest word, taking the room from the wider ones)."""
+    header = [tr("Indicator", lang), tr("Better", lang), tr("Before", lang), tr("Now", lang),
+              tr("Change (95% CI)", lang), tr("Target, reference", lang), tr("Spread", lang)]
+    widths = [120.0, 72, 42, 42, 84, 66, 56]
+    widths[0] = CONTENT_WIDTH - sum(widths[1:])
+    return header, widths
+
+
+def personal_header(lang: str) -> tuple[list[str], list[float]]:
+    """The personal summary table's column headings and first widths (see group_header)."""
+    header = [tr("Indicator", lang), tr("Better", lang), tr("Your value (95% CI)", lang), tr("Cluster median", lang),
+              tr("Place (1 = best)", lang), tr("Your change (95% CI)", lang), tr("The 99.8% limits", lang)]
+    widths = [124.0, 68, 66, 40, 56, 84, 44]
+    widths[0] = CONTENT_WIDTH - sum(widths[1:])
+    return header, widths
+
+
 def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: str) -> list[Flowable]:
     """The group handout's summary page: the table of every indicator, key messages and questions."""
     lines = lines_of(materials)
     compare = next((m.table.compare_label or m.table.compare for m in materials if m.table.compare), None)
-    header = [tr("Indicator", lang), tr("Better", lang), tr("Before", lang), tr("Now", lang),
-              tr("Change (95% CI)", lang), tr("Target, reference", lang), tr("Spread", lang)]
+    header, widths = group_header(lang)
     rows: list[list] = []
     bold = []
     for material in materials:
@@ -151,8 +169,6 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                          wording.number(now, ind.unit, lang, step=ind.value_step),
                          change_cell(change, lang), target_cell(ind, lang),
                          wording.spread(ind, lang)])
-    widths = [120, 72, 42, 42, 84, 66, 56]
-    widths[0] = CONTENT_WIDTH - sum(widths[1:])
     story: list[Flowable] = [OutlineEntry(tr("Summary", lang), 0), p(tr("Summary", lang), "h1"),
                              p(tr("One line per indicator: the cluster as a whole before and now, the change with "
                                   "its 95% CI, target and reference, and the spread between the clinics (lowest to "
@@ -211,8 +227,7 @@ def personal_summary(materials: Sequence[TopicMaterial], own: dict[str, OwnFigur
     """A clinic's own summary: its value, place and change on every indicator beside the cluster's."""
     lines = lines_of(materials)
     compare = next((m.table.compare_label or m.table.compare for m in materials if m.table.compare), None)
-    header = [tr("Indicator", lang), tr("Better", lang), tr("Your value (95% CI)", lang), tr("Cluster median", lang),
-              tr("Place (1 = best)", lang), tr("Your change (95% CI)", lang), tr("The 99.8% limits", lang)]
+    header, widths = personal_header(lang)
     rows: list[list] = []
     bold = []
     for material in materials:
@@ -232,8 +247,6 @@ def personal_summary(materials: Sequence[TopicMaterial], own: dict[str, OwnFigur
                          wording.rank_text(mine.rank, mine.n_ranked, lang, line.direction),
                          change_cell(mine.change, lang) if material.table.compare else "–",
                          limits_word(mine, lang)])
-    widths = [124, 68, 66, 40, 56, 84, 44]   # the indicator column wide enough for its longest word
-    widths[0] = CONTENT_WIDTH - sum(widths[1:])
     return [OutlineEntry(tr("Your summary", lang), 0), p(tr("Your summary", lang), "h2"),
             p(tr("This handout is for your clinic only: your own figures in full, also when they are small. The other "
                  "clinics appear by their codes, as in the group handout, where every chart of the meeting is. Your "
