@@ -45,3 +45,48 @@ def test_the_cluster_interval_is_printed_at_the_step_of_its_value(demo_path, tmp
     for value, low, high in found:
         if "," not in value:
             assert "," not in low and "," not in high, (value, low, high)
+
+
+def test_a_value_never_prints_on_its_interval_end_when_it_lies_inside() -> None:
+    """Outward rounding put the ends on the step; the value, rounded to the nearest step, could land on an
+    end: "35 (95 %-KI 30 til 35)" reads as if the estimate were the interval's edge. It is printed at the
+    half step next to that end, which says no more than the three rounded numbers say together."""
+    # the anonymised numbers: value to the nearest step, the ends outward
+    assert wording.point(35.0, 30.0, 35.0, "per1000", "da", 5) == "32,5"           # not "35 (30 til 35)"
+    assert wording.point(30.0, 30.0, 35.0, "per1000", "da", 5) == "32,5"           # not "30 (30 til 35)"
+    assert wording.point(35.0, 30.0, 40.0, "per1000", "da", 5) == "35"             # inside "30 til 40": kept
+    assert wording.point(10.0, 10.0, 12.0, "per1000", "da", 2) == "11"             # not "10 (10 til 12)"
+    assert wording.point(400.0, 350.0, 400.0, "per1000", "da", 50) == "375"
+    assert wording.point(0.0, 0.0, 5.0, "per1000", "da", 5) == "0"                 # a true 0 may be its end
+    assert wording.point(100.0, 95.0, 100.0, "percent", "da", 5) == "100 %"        # so may a true 100 %
+    # without a step the numbers are exact to the audit: one more decimal for the value and its interval
+    assert wording.point(3.04, 3.01, 3.12, "per1000", "da") == "3,04"
+    assert wording.interval(3.01, 3.12, "per1000", "da", value=3.04) == "3,01–3,12"
+    assert wording.interval(3.0, 3.32, "per1000", "da", value=3.15) == "3,0–3,3"   # no clash: as before
+    assert wording.point(68.84, 68.8, 70.0, "percent", "da") == "68,84 %"
+
+
+def test_no_printed_value_sits_on_its_interval_end(demo_path, tmp_path) -> None:
+    """In the group handout every cluster value with its interval reads "v (95 %-KI l til h)" with l < v < h."""
+    import re
+
+    import pypdfium2
+
+    from klyngedesk.core.render.pack import build_pack
+    from klyngedesk.core.store import Project
+
+    with Project.open(demo_path) as project:
+        result = build_pack(project, "2026-12", tmp_path / "pack", lang="da")
+    number = r"([\d.,]+)(?: %)?"
+    for path in (result.group, *result.personal.values()):
+        document = pypdfium2.PdfDocument(str(path))
+        text = " ".join(page.get_textpage().get_text_range() for page in document).replace("\r\n", " ")
+        document.close()
+        found = re.findall(number + r" \(95 %-KI " + number + " til " + number + r"\)", text)
+        found += re.findall(number + r" \(" + number + "–" + number + r"(?: %)?\)", text)
+        assert found, path.name
+
+        def value(t: str) -> float:
+            return float(t.replace(".", "").replace(",", "."))
+        for v, low, high in found:
+            assert value(v) == 0 or value(low) < value(v) < value(high), (path.name, v, low, high)

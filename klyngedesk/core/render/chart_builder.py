@@ -94,14 +94,23 @@ def _shown(row: AnonymisedRow, ctx: ChartContext) -> tuple[float | None, float |
     return row.value, row.ci_low, row.ci_high, row.flag
 
 
+def pooled_shown(ind: AnonymisedIndicator, lang: str) -> tuple[float, str]:
+    """The pooled value where the charts draw it and as every page prints it: inside its interval (see
+    wording.point), so the line, its legend and the key figures agree."""
+    assert ind.pooled is not None
+    shown = wording.point_value(ind.pooled, ind.pooled_ci_low, ind.pooled_ci_high, ind.unit, ind.value_step)
+    text = wording.point(ind.pooled, ind.pooled_ci_low, ind.pooled_ci_high, ind.unit, lang, ind.value_step)
+    return shown if shown is not None else ind.pooled, text
+
+
 def reference_lines(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext) -> tuple[ReferenceLine, ...]:
     lang, unit = ctx.lang, ind.unit
     lines = []
     # One reference line: the pooled value the funnel limits (and so the flags) are centred on; the median
     # only where the pooled value is withheld (and then no clinic is flagged).
     if ind.pooled is not None:
-        lines.append(ReferenceLine("pooled", ind.pooled, tr("Cluster as a whole {value}", lang,
-                                                            value=wording.number(ind.pooled, unit, lang, step=ind.value_step))))
+        value, text = pooled_shown(ind, lang)
+        lines.append(ReferenceLine("pooled", value, tr("Cluster as a whole {value}", lang, value=text)))
     elif ind.median is not None:
         lines.append(ReferenceLine("median", ind.median, tr("Cluster median {value}", lang,
                                                             value=wording.number(ind.median, unit, lang, step=ind.value_step))))
@@ -157,8 +166,11 @@ def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
         if value is None:
             text = (ctx.hidden_text if row.hidden_reason == "protect" else ctx.suppressed_text) if row.suppressed \
                 else tr("no data", lang)
-        else:   # the others' values in their rounding step's precision, the reader's own in full
-            text = wording.number(value, unit, lang, step=None if own else ind.value_step)
+        else:   # the others' values in their rounding step's precision, the reader's own in full; never
+            # drawn or printed on an end of the interval it lies inside (see wording.point)
+            step = None if own else ind.value_step
+            text = wording.point(value, low, high, unit, lang, step)
+            value = wording.point_value(value, low, high, unit, step)
         extra = columns(row) if columns else ()
         bars.append(RankedBar(ctx.label(row), value, low, high, text, own, _outside(flag), extra))
     direction = meta.direction
@@ -222,7 +234,7 @@ def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
             smooth_limit(plain, lambda f: f.plain_l998, ind.pooled, xs, ceiling),
             smooth_limit(plain, lambda f: f.plain_u998, ind.pooled, xs, ceiling), unadjusted=True))
     return FunnelChart(tr("Funnel plot: value against the size of the denominator", lang), x_axis, y_axis,
-                       ind.pooled, tr("Cluster as a whole {value}", lang, value=wording.number(ind.pooled, unit, lang)),
+                       pooled_shown(ind, lang)[0], tr("Cluster as a whole {value}", lang, value=pooled_shown(ind, lang)[1]),
                        curves, tuple(points), outside_label=tr("outside the 99.8% limit", lang),
                        note=wording.funnel_note(ind.overdispersion, lang),
                        own_label=ctx.own_label, better_label=better_words(meta.direction, lang),

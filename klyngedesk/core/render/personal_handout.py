@@ -56,9 +56,10 @@ def own_lines(own: OwnFigures | None, unit: str, since: str | None, lang: str) -
     the change with its interval and what the 99.8 % limits say (the section's lead names the baseline)."""
     if own is None:
         return [p(tr("Your clinic has no value for this indicator.", lang), "cell")]
-    parts = [f"<b>{escape(tr('Your figures', lang))}:</b> {escape(wording.number(own.value, unit, lang))}"]
+    value = wording.point(own.value, own.ci_low, own.ci_high, unit, lang)
+    parts = [f"<b>{escape(tr('Your figures', lang))}:</b> {escape(value)}"]
     if own.ci_low is not None:
-        parts[0] += " " + escape(f"({wording.interval(own.ci_low, own.ci_high, unit, lang)})")
+        parts[0] += " " + escape(f"({wording.interval(own.ci_low, own.ci_high, unit, lang, value=own.value)})")
     if own.numerator is not None and own.denominator is not None:
         parts.append(escape(tr("{numerator} of {denominator}", lang, numerator=wording.count(own.numerator, lang),
                                denominator=wording.count(own.denominator, lang))))

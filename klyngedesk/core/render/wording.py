@@ -67,17 +67,86 @@ def rounding_note(step: float | None, unit: str, lang: str) -> str:
     return tr("rounded to the nearest {step}", lang, step=number(step, unit, lang, exact_decimals(step)))
 
 
-def interval(low: float | None, high: float | None, unit: str, lang: str, step: float | None = None) -> str:
+def interval(low: float | None, high: float | None, unit: str, lang: str, step: float | None = None,
+             value: float | None = None) -> str:
+    """The interval's ends in one precision ("12,5–18,0", "66,2–73,5 %"); with its `value`, in the finer
+    precision `point` prints that value in when the usual one would put it on an end."""
     if low is None or high is None:
         return "–"
-    stepped = on_step(low, step) and on_step(high, step)
+    d = _interval_decimals(low, high, unit, step, value)
     if unit == "percent":   # one sign for the pair: 66,2–73,5 %
-        d = min(DECIMALS["percent"], exact_decimals(step or 1.0)) if stepped else DECIMALS["percent"]
         return f"{format_number(low, d, lang)}–{number(high, unit, lang, d)}"
-    d = min(decimals_for(low, unit), decimals_for(high, unit))   # one precision for the pair
-    if stepped:
-        d = min(d, exact_decimals(step or 1.0))
     return f"{number(low, unit, lang, d)}–{number(high, unit, lang, d)}"
+
+
+def ends(low: float | None, high: float | None, unit: str, lang: str, step: float | None = None,
+         value: float | None = None) -> tuple[str, str]:
+    """The interval's ends each with its unit ("67,4 %", "70,0 %"), in the precision `interval` uses."""
+    if low is None or high is None:
+        return "–", "–"
+    d = _interval_decimals(low, high, unit, step, value)
+    return number(low, unit, lang, d), number(high, unit, lang, d)
+
+
+def _interval_decimals(low: float, high: float, unit: str, step: float | None, value: float | None) -> int:
+    stepped = on_step(low, step) and on_step(high, step)
+    if unit == "percent":
+        d = min(DECIMALS["percent"], exact_decimals(step or 1.0)) if stepped else DECIMALS["percent"]
+    else:
+        d = min(decimals_for(low, unit), decimals_for(high, unit))   # one precision for the pair
+        if stepped:
+            d = min(d, exact_decimals(step or 1.0))
+    if value is not None and not stepped:
+        d = _inside_decimals(value, low, high, d)
+    return d
+
+
+MORE_DECIMALS = 2   # at most this many decimals more than usual to print an exact value off its interval's ends
+
+
+def _inside_decimals(value: float, low: float, high: float, d: int) -> int:
+    """The fewest decimals from `d` on at which an exact value that lies strictly inside its exact interval
+    also prints strictly inside it (3,04 in 3,01–3,12, not 3,0 in 3,0–3,1)."""
+    if not low < value < high:
+        return d
+    for k in range(d, d + MORE_DECIMALS + 1):
+        if round(low, k) < round(value, k) < round(high, k):
+            return k
+    return d + MORE_DECIMALS
+
+
+def point(value: float | None, low: float | None, high: float | None, unit: str, lang: str,
+          step: float | None = None) -> str:
+    """A value printed with its interval, never on an end it does not lie on.
+
+    Anonymised rates come rounded: the value to the nearest `step`, the ends outward (build.round_out), so
+    35 can print in "30 til 35" though the true value lies inside. Then the value is printed at the half
+    step next to that end (32,5): the true value lies between that end and the half step, which is what
+    the three rounded numbers say together, so nothing finer than they allow is told. A 0 (or a share of
+    100 %) may truly be its end and is kept. Exact values (no step) get the decimals they need (`interval`
+    prints the ends the same way)."""
+    if value is None or low is None or high is None:
+        return number(value, unit, lang, step=step)
+    if step and on_step(value, step):
+        shown = point_value(value, low, high, unit, step)
+        if shown == value:
+            return number(value, unit, lang, step=step)
+        return number(shown, unit, lang, max(exact_decimals(step / 2), step_decimals(step, unit, shown)))
+    return number(value, unit, lang, _inside_decimals(value, low, high, decimals_for(value, unit)))
+
+
+def point_value(value: float | None, low: float | None, high: float | None, unit: str,
+                step: float | None) -> float | None:
+    """Where a chart draws the value `point` prints: the half step inside an end a rounded value sits on."""
+    if value is None or low is None or high is None or not step or high - low < step / 2:
+        return value
+    if not (on_step(value, step) and on_step(low, step) and on_step(high, step)):
+        return value
+    if abs(value - low) < 1e-9 * max(1.0, abs(value)) and value > 0:
+        return value + step / 2
+    if abs(value - high) < 1e-9 * max(1.0, abs(value)) and not (unit == "percent" and value >= 100):
+        return value - step / 2
+    return value
 
 
 def step_decimals(step: float | None, unit: str, value: float | None = None) -> int:
@@ -287,3 +356,17 @@ def direction_text(direction: str | None, lang: str) -> str:
     if direction == "min":
         return tr("lower better", lang)
     return tr("no direction", lang)
+
+
+_SOURCE_NOTES = (("ikke verificeret", "not verified"), ("ikke en rigtig referenceværdi", "not a real reference value"),
+                 ("Demoværdi (fiktiv)", "Demo value (fictitious)"))
+
+
+def source_text(source: str, lang: str) -> str:
+    """A source as printed: the name of a Danish document stays as written, but the notes the packages and the
+    demo add to it ("– ikke verificeret") are said in the reader's language."""
+    if lang == "da":
+        return source
+    for danish, english in _SOURCE_NOTES:
+        source = source.replace(danish, english)
+    return source
