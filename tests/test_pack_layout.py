@@ -11,11 +11,20 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
+from large_pack import LargePack, large_pack
 
 from klyngedesk.core.demo import build_demo
+from klyngedesk.core.render.chart_builder import ranked_title
 from klyngedesk.core.render.pack import build_pack
-from klyngedesk.core.render.page_template import FRAME_HEIGHT, MARGIN_BOTTOM
+from klyngedesk.core.render.page_template import (
+    FRAME_HEIGHT,
+    MARGIN_BOTTOM,
+    MARGIN_X,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+)
 from klyngedesk.core.store import Project
+from klyngedesk.i18n import tr
 
 MIN_GLYPH = 8.0
 MIN_FILL = 0.40
@@ -195,6 +204,18 @@ def spilled_tails(doc: pdfium.PdfDocument, fills: list[float]) -> list[int]:
     return [s[-1] for s in section_pages(doc) if len(s) > 1 and fills[s[-1]] < MIN_TAIL]
 
 
+def off_page(page: pdfium.PdfPage, words: list[Word]) -> list[str]:
+    """Anything drawn past the paper's edge, and text outside the side margins (cut off by a printer)."""
+    out = []
+    for obj in page.get_objects(max_depth=3):
+        left, bottom, right, top = obj.get_bounds()
+        if right > left and (left < -0.5 or bottom < -0.5 or right > PAGE_WIDTH + 0.5 or top > PAGE_HEIGHT + 0.5):
+            out.append(f"object at {left:.0f},{bottom:.0f}–{right:.0f},{top:.0f}")
+    out += [f"{w.text!r} at x {w.x0:.0f}–{w.x1:.0f}" for w in words
+            if w.x0 < MARGIN_X - 2 or w.x1 > PAGE_WIDTH - MARGIN_X + 2 or w.y0 < 0 or w.y1 > PAGE_HEIGHT]
+    return out
+
+
 @dataclass
 class Report:
     pages: int = 0
@@ -202,10 +223,11 @@ class Report:
     small: list[str] = None             # type: ignore[assignment]
     empty: list[str] = None             # type: ignore[assignment]
     ticks: list[str] = None             # type: ignore[assignment]
+    outside: list[str] = None           # type: ignore[assignment]
     tick_rows: int = 0
 
     def __post_init__(self) -> None:
-        self.overlaps, self.small, self.empty, self.ticks = [], [], [], []
+        self.overlaps, self.small, self.empty, self.ticks, self.outside = [], [], [], [], []
 
 
 def check_pdf(path: Path, lang: str, report: Report) -> None:
@@ -219,6 +241,7 @@ def check_pdf(path: Path, lang: str, report: Report) -> None:
         report.pages += 1
         report.overlaps += [f"{where}: {a!r} on {b!r}" for a, b in overlapping(words)]
         report.small += [f"{where}: {w.text!r} {w.size:.1f} pt" for w in words if w.size < MIN_GLYPH - 0.01]
+        report.outside += [f"{where}: {o}" for o in off_page(page, words)]
         fill = (FRAME_TOP - content_bottom(page)) / FRAME_HEIGHT
         fills.append(fill)
         if fill < MIN_FILL and index not in exempt:
@@ -267,6 +290,7 @@ def test_pack_pages_are_readable_on_paper(packs, name: str, lang: str) -> None:
     assert not report.overlaps, report.overlaps[:10]
     assert not report.small, report.small[:10]
     assert not report.empty, report.empty
+    assert not report.outside, report.outside[:10]
     assert report.tick_rows >= report.pages // 2, "tick labels were not found"   # it looked at real axes
     assert not report.ticks, report.ticks[:10]
 
@@ -298,3 +322,126 @@ def test_every_handout_page_is_held_to_the_fill_rule(packs) -> None:
         assert len(sections) <= 8 if path == result.group else len(sections) <= 2, (path.name, sections)
         assert len(sections[0]) == 1, path.name           # the cover / the clinic's summary: one page
         doc.close()
+
+
+LABEL_SIZE = 8.5
+TITLE_SIZE = 9.5
+
+
+def lines(page: pdfium.PdfPage) -> list[list[Word]]:
+    """The page's words by line, top to bottom, each line left to right."""
+    by_line: dict[float, list[Word]] = {}
+    for w in page_words(page):
+        by_line.setdefault(round(w.baseline, 0), []).append(w)
+    return [sorted(by_line[y], key=lambda w: w.x0) for y in sorted(by_line, reverse=True)]
+
+
+def ranked_charts(path: Path, lang: str, labels: list[str], columns: int = 3) -> list[dict[str, int]]:
+    """Each ranked chart of a handout in reading order, as how often each clinic's row appears in it. A chart
+    starts at its title; a title marked "(continued)" goes on with the chart before it. A row is a line of
+    label-size words: the clinic's label (clipped with "…" if long) and the value and table columns."""
+    titles = {ranked_title(d, lang) for d in ("max", "min", None)}
+    word = tr("continued", lang)
+    charts: list[dict[str, int]] = []
+    doc = pdfium.PdfDocument(str(path))
+    for index in range(len(doc)):
+        block: list[str] = []
+        for line in [*lines(doc[index]), []]:
+            line = [w for w in line if w.text != "%"]       # "83,3 %" is one column
+            if line and all(abs(w.size - TITLE_SIZE) < 0.01 for w in line):
+                block.append(" ".join(w.text for w in line))
+                continue
+            if block:
+                title = " ".join(block)
+                if title in titles:
+                    charts.append({})
+                elif title.removesuffix(f" ({word})") in titles:
+                    assert charts, f"{path.name} p{index + 1}: a continued chart with nothing before it"
+                block = []
+            if len(line) > columns and all(abs(w.size - LABEL_SIZE) < 0.01 for w in line) and charts:
+                label = " ".join(w.text for w in line[:-columns])
+                match = [lab for lab in labels if lab == label or (label.endswith("…") and lab.startswith(label[:-1]))]
+                if match:
+                    charts[-1][match[0]] = charts[-1].get(match[0], 0) + 1
+    doc.close()
+    return charts
+
+
+@pytest.fixture(scope="module")
+def large60(tmp_path_factory) -> LargePack:
+    return large_pack(tmp_path_factory.mktemp("large60"), 60)
+
+
+def test_a_60_clinic_pack_is_readable_on_paper(large60: LargePack) -> None:
+    """A large cluster: charts and tables go on over pages between their rows, nothing overprinted, nothing
+    off the page, no page left nearly empty, every tick label its tick's value."""
+    for path in (large60.group, large60.personal):
+        report = Report()
+        check_pdf(path, "da", report)
+        assert not report.overlaps, report.overlaps[:10]
+        assert not report.small, report.small[:10]
+        assert not report.empty, report.empty
+        assert not report.outside, report.outside[:10]
+        assert not report.ticks, report.ticks[:10]
+    assert pages(large60.group) > 20
+
+
+def test_every_clinic_has_one_row_in_each_ranked_chart_of_a_large_cluster(large60: LargePack) -> None:
+    """60 clinics do not fit one page: a ranked chart goes on under its title marked "(fortsat)", and
+    every clinic's row is in it exactly once, whatever page it falls on."""
+    charts = ranked_charts(large60.group, "da", large60.codes)
+    assert len(charts) == large60.indicators, [sum(c.values()) for c in charts]
+    for chart in charts:
+        assert chart == dict.fromkeys(large60.codes, 1), {k: v for k, v in chart.items() if v != 1}
+    doc = pdfium.PdfDocument(str(large60.group))
+    text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    doc.close()
+    assert f"({tr('continued', 'da')})" in text        # it did go on over a page
+
+
+DANISH_WORDS = ("praksis", "praksisser", "praksissen", "klyngen", "klyngens", "fortsat", "skjult", "halvår",
+                "procentpoint", "ændring", "patienter", "brugere", "nævner", "tæller", "værdi", "kode", "uden",
+                "inden", "ikke", "og", "af", "til", "pr", "ki", "placering", "bedre", "mål", "afrundet",
+                "nærmeste", "listede", "grænsen", "mellem", "højere", "lavere", "samlet", "jeres", "forsigtighed")
+DANISH_NUMBERS = (re.compile(r"\d[ \u00a0]%"), re.compile(r"%-KI"), re.compile(r"(?<![\d,.])\d+,\d{1,2}(?![\d])"),
+                  re.compile(r"(?<![\d,.])\d{1,3}\.\d{3}(?![\d])"))
+
+
+def _strings(node: object, key: str) -> list[str]:
+    """Every string under `key` anywhere in a package's JSON."""
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in ([v] if k == key and isinstance(v, str) else _strings(v, key))]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v, key)]
+    return []
+
+
+def test_the_english_pack_has_no_danish_words_or_danish_number_style(packs) -> None:
+    """Every page of the English pack, read back as text: no Danish word of the pack's own making and no
+    Danish number style (12,5 · 4.000 · 12 % · 95 %-KI). What the coordinator typed (meeting, agenda,
+    clinic names) and the names of Danish source documents are printed as written and left out."""
+    from klyngedesk.core.render.wording import source_text
+
+    base, result = packs["demo_en"]
+    with Project.open(base / "c.klynge") as project:
+        meeting = project.meeting("2026-12")
+        typed = [meeting.title, meeting.place, *meeting.agenda, *meeting.questions, project.cluster().name,
+                 *(s.name for s in meeting.speakers), *(s.organisation for s in meeting.speakers),
+                 *(s.problem_statement for s in meeting.speakers), *(c.name for c in project.clinics())]
+        typed += [source_text(s, "en") for t in meeting.topics for s in _strings(project.topic(t).package, "source")]
+        typed += [source_text(r.source, "en") for r in project.references()]
+    typed = sorted({" ".join(t.split()) for t in typed if t}, key=len, reverse=True)
+    found = []
+    for path in [result.group, *result.personal.values(), result.key]:
+        doc = pdfium.PdfDocument(str(path))
+        for index in range(len(doc)):
+            text = " ".join(doc[index].get_textpage().get_text_range().split())
+            for t in typed:
+                text = text.replace(t, " ")
+            words = {w.strip(".,:;()–-·").casefold() for w in text.split()}
+            found += [f"{path.name} p{index + 1}: {w!r}" for w in DANISH_WORDS if w in words]
+            found += [f"{path.name} p{index + 1}: {m.group(0)!r} in …{text[max(0, m.start() - 30):m.end() + 10]}…"
+                      for rx in DANISH_NUMBERS for m in rx.finditer(text)]
+            found += [f"{path.name} p{index + 1}: {w!r}" for w in words if set(w) & set("æøå")]
+        doc.close()
+    assert not found, found[:30]

@@ -65,3 +65,40 @@ def test_any_heading_breaks_only_between_words_and_cells_fit(headings: list[list
     for j, width in enumerate(table._colWidths[1:], start=1):   # plain cells print on one line inside their column
         from klyngedesk.core.render.fonts import text_width
         assert text_width("2.000–3.999", "KD-Regular", 9) + 8 <= width + 0.01, (j, width)
+
+
+def test_a_400_clinic_key_goes_on_over_pages_with_its_headings(tmp_path) -> None:
+    """The coordinator's key of a 400-clinic cluster: every code once, on pages that each repeat the heading
+    ("Koder og praksisser (fortsat)") and the column headings, laid out as the layout check demands."""
+    from datetime import date
+
+    import pypdfium2 as pdfium
+    from test_pack_layout import Report, check_pdf, lines
+
+    from klyngedesk.core.anonymise.codes import code_label
+    from klyngedesk.core.model import Meeting
+    from klyngedesk.core.render.key_document import KeyMaterial, KeyRow, key_pdf
+
+    codes = [code_label(i) for i in range(400)]
+    rows = tuple(KeyRow(code, f"Lægehuset Nummer {i}", f"{100000 + i}", i % 7 == 0) for i, code in enumerate(codes))
+    meeting = Meeting("2026-12", date(2026, 12, 3), "Opfølgning")
+    path = tmp_path / "key.pdf"
+    path.write_bytes(key_pdf(KeyMaterial(rows, "2026-11-01T10:00:00", "letters", "2026-11-20T09:00:00"), meeting,
+                             "Fjordby Klynge", "da"))
+    report = Report()
+    check_pdf(path, "da", report)
+    assert report.pages > 5 and not report.overlaps and not report.small and not report.outside, report
+    assert not report.empty, report.empty
+    doc = pdfium.PdfDocument(str(path))
+    seen: dict[str, int] = {}
+    for index in range(len(doc)):
+        texts = [" ".join(w.text for w in line) for line in lines(doc[index])]
+        if index:
+            assert "Koder og praksisser (fortsat)" in texts, (index + 1, texts[:4])
+            assert any(t.startswith("Kode Praksis") for t in texts), index + 1
+        for t in texts:
+            first = t.split(" ")[0]
+            if first in set(codes) and "Lægehuset" in t:
+                seen[first] = seen.get(first, 0) + 1
+    doc.close()
+    assert seen == dict.fromkeys(codes, 1)

@@ -24,8 +24,9 @@ from klyngedesk.core.render.pdf_pen import ChartFlowable, Pen
 TITLE_SIZE, LABEL_SIZE, TICK_SIZE, POINT_SIZE = 9.5, 8.5, 8.0, 8.0   # print: nothing under 8 pt
 ROW = 11.5            # height of one clinic row
 COMPACT_ROW = 8.0     # rows of the small charts in a personal handout (labels stay 8.5 pt, codes have no descenders)
-ROWS_AREA = 580.0     # the most height the rows may take: very large clusters get thinner rows, never a
-                      # chart taller than a page
+COMPACT_AREA = 460.0  # the most height a compact chart's rows take (a personal handout's small charts sit two
+                      # side by side): more clinics get thinner, unlabelled rows with only the reader's own
+                      # labelled. A full chart keeps its rows and goes on over pages instead (continued.py).
 TITLE_H = 18.0        # space for the title
 AXIS_H = 27.0         # tick labels + axis label under the plot
 AXIS_BARE = 15.0      # tick labels only
@@ -184,7 +185,12 @@ def _rows_frame(labels: list[str], legend: list[tuple[str, str, str]], width: fl
 
 
 def row_height(rows: int, base: float = ROW) -> float:
-    return base if rows * base <= ROWS_AREA else max(2.0, ROWS_AREA / rows)
+    return base if base != COMPACT_ROW or rows * base <= COMPACT_AREA else COMPACT_AREA / rows
+
+
+def labelled(row: float) -> bool:
+    """Whether rows this high carry their labels (thinner compact rows label only the reader's own)."""
+    return row >= COMPACT_ROW - 1e-9
 
 
 def _row_chart(title: str, axis: Axis, labels: list[str], legend: list[tuple[str, str, str]], width: float,
@@ -248,9 +254,17 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
     pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, labels, legend, width, value_col, base,
                                                       12.0 if spec.columns else 0.0)
     span, row = x1 - x0, row_height(len(spec.bars), base)
-    for i, bar in enumerate(spec.bars):
+    # thin rows: the reader's own drawn last, over its neighbours
+    order = sorted(range(len(spec.bars)), key=lambda k: spec.bars[k].highlight and not labelled(row))
+    for i in order:
+        bar = spec.bars[i]
         yc = top - (i + 0.5) * row
         room = x0 - 6 - (12 if marks else 0)
+        if not (labelled(row) or bar.highlight):   # a thin row among hundreds: the bar alone
+            if bar.value is not None:
+                pen.rect(x0, yc - row * 0.4, max(spec.axis.fraction(bar.value) * span, 0.4), row * 0.8,
+                         fill=colour("bar"))
+            continue
         font = _row_label(pen, x0, yc, bar.label, bar.highlight, room)
         for k, text in enumerate((bar.value_text, *bar.extra)):
             _text(pen, edges[k], yc - LABEL_SIZE * 0.3, text, font=font, anchor="end",
@@ -262,6 +276,11 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
         if bar.value is None:
             continue
         w = spec.axis.fraction(bar.value) * span
+        if not labelled(row):   # the reader's own among thin rows: a bar one label high, drawn on top
+            row_h = COMPACT_ROW * 0.64
+            pen.rect(x0, yc - row_h / 2, max(w, 0.4), row_h, fill=colour("bar_own"), stroke=colour("own_outline"),
+                     width=0.9)
+            continue
         pen.rect(x0, yc - row * 0.32, max(w, 0.4), row * 0.64,
                  fill=colour("bar_own" if bar.highlight else "bar"),
                  stroke=colour("own_outline") if bar.highlight else None, width=0.9 if bar.highlight else 0)
@@ -290,7 +309,10 @@ def _key_rows(entries: list[str], width: float) -> list[str]:
     return [*lines, line] if line else lines
 
 
-def funnel(spec: FunnelChart, width: float, height: float = 185.0) -> ChartFlowable:
+def funnel(spec: FunnelChart, width: float, height: float = 185.0, key_inside: bool = True) -> ChartFlowable:
+    """The funnel plot. Points whose label finds no room are listed in a key under the plot; without
+    `key_inside` the key is left to the caller (a large cluster's key as a table over pages): the flowable's
+    `unlabelled` holds those points' (label, detail) either way."""
     register_fonts()
     legend = [("line", "pooled", spec.centre_label)] + [
         ("line", lim.role, lim.label) for lim in spec.limits]
@@ -300,7 +322,9 @@ def funnel(spec: FunnelChart, width: float, height: float = 185.0) -> ChartFlowa
         legend += _outside_items([p.outside for p in spec.points], spec.outside_label)
     legend_h = _legend_rows(legend, width) * LEGEND_ROW + 4
     y_axis_w = max(text_width(t, REGULAR, TICK_SIZE) for t in spec.y_axis.tick_labels) + 16
-    x0, x1 = y_axis_w, width - 6
+    # the last tick label is centred on the axis's end: room for its half, inside the chart's width
+    x1 = width - max(6.0, text_width(spec.x_axis.tick_labels[-1], REGULAR, TICK_SIZE) / 2 + 1)         if spec.x_axis.tick_labels else width - 6
+    x0 = y_axis_w
 
     # Where the points go is known before the height is (the key under the plot depends on the labels).
     def frame(key_h: float) -> tuple[float, float, float]:
@@ -326,11 +350,12 @@ def funnel(spec: FunnelChart, width: float, height: float = 185.0) -> ChartFlowa
     total, y_bottom, y_top, pt, placed = layout(0.0)
     missing = [f"{p.label}: {p.detail}" for p, where in zip(spec.points, placed, strict=True) if where is None]
     key_lines: list[str] = []
-    if missing:
+    if missing and key_inside:
         key_lines = _key_rows(missing, width - 4)
         total, y_bottom, y_top, pt, placed = layout((len(key_lines) + 1) * LEGEND_ROW + 2)
         missing = [f"{p.label}: {p.detail}" for p, where in zip(spec.points, placed, strict=True) if where is None]
         key_lines = _key_rows(missing, width - 4)
+    unlabelled = [(p.label, p.detail) for p, where in zip(spec.points, placed, strict=True) if where is None]
     pen = Pen(width, total)
     _title(pen, spec.title, total)
     _x_axis(pen, spec.x_axis, x0, x1, y_bottom, y_top)
@@ -371,7 +396,9 @@ def funnel(spec: FunnelChart, width: float, height: float = 185.0) -> ChartFlowa
         for k, line in enumerate(key_lines):
             _text(pen, 0, base - (k + 1) * LEGEND_ROW, line, size=TICK_SIZE, role="muted")
     _legend(pen, legend, 0, width, legend_top)
-    return pen.flowable()
+    drawn = pen.flowable()
+    drawn.unlabelled = unlabelled
+    return drawn
 
 
 def _point_radius(p) -> float:

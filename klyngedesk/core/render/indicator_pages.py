@@ -28,6 +28,9 @@ from klyngedesk.core.render.chart_builder import (
     funnel_chart,
     ranked_chart,
 )
+from klyngedesk.core.render.chart_pdf import draw_chart
+from klyngedesk.core.render.charts import ChartSpec
+from klyngedesk.core.render.continued import ContinuedChart, funnel_parts, is_row_chart
 from klyngedesk.core.render.page_template import CONTENT_WIDTH, FRAME_HEIGHT, OutlineEntry
 from klyngedesk.core.render.sections import (
     bullets,
@@ -76,12 +79,19 @@ def in_language(materials: Sequence[TopicMaterial], lang: str) -> list[TopicMate
             if sentence:
                 for old, new in swaps:
                     sentence = sentence.replace(old, new)
-                ind = replace(ind, sentence={**ind.sentence, lang: sentence})
-            indicators.append(ind)
+                ind = replace(ind, sentence={**ind.sentence, lang: english_numbers(sentence)})
+            indicators.append(replace(ind, title=indicator_title(m.topic, ind, lang)))   # e.g. the methods page
+        parts = {ms.title: wording.measure_title(m.topic, ms.key, lang)[0] for ms in m.topic.measures}
+        compositions = tuple(replace(c, parts=tuple(parts.get(x, x) for x in c.parts)) for c in t.compositions)
         out.append(replace(m, table=replace(t, period_label=names[0][1],
                                             compare_label=names[1][1] if t.compare_label else None,
-                                            indicators=tuple(indicators))))
+                                            indicators=tuple(indicators), compositions=compositions)))
     return out
+
+
+def english_numbers(text: str) -> str:
+    """English number style in a sentence the statistics wrote: "+1%" and "±10%", never the Danish "+1 %"."""
+    return re.sub(r"(?<=\d)[ \u00a0]%", "%", text)
 
 
 def _subject(title: str) -> str:
@@ -155,8 +165,9 @@ def compact_table(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCo
     header = [tr("Code", lang), tr("Value", lang), tr("95% CI", lang), "n", tr("Denominator", lang)]
     rows, bold = [], []
     for i, row in enumerate(sorted(ind.rows, key=lambda r: code_order(r.code))):
-        rows.append([row.code, wording.number(row.value, unit, lang, step=ind.value_step),
-                     wording.interval(row.ci_low, row.ci_high, unit, lang, ind.value_step), _count(row, "numerator", table, lang),
+        rows.append([row.code, wording.point(row.value, row.ci_low, row.ci_high, unit, lang, ind.value_step),
+                     wording.interval(row.ci_low, row.ci_high, unit, lang, ind.value_step, row.value),
+                     _count(row, "numerator", table, lang),
                      _denominator(row, table, lang)])
         if ctx.is_own(row.code):
             bold.append(i)
@@ -206,19 +217,22 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
                 notes: Sequence[str] = (), unadjusted_drawn: bool = False) -> Flowable:
     """The cluster in a few lines: pooled value, median and spread, references, target and the change."""
     lang, unit = ctx.lang, ind.unit
-    facts = [(tr("Cluster as a whole", lang), wording.number(ind.pooled, unit, lang, step=ind.value_step) + (
-        " " + tr("(95% CI {low} to {high})", lang, low=wording.number(ind.pooled_ci_low, unit, lang, step=ind.value_step),
-                 high=wording.number(ind.pooled_ci_high, unit, lang, step=ind.value_step)) if ind.pooled_ci_low is not None else ""))]
+    low, high = wording.ends(ind.pooled_ci_low, ind.pooled_ci_high, unit, lang, ind.value_step, ind.pooled)
+    facts = [(tr("Cluster as a whole", lang),
+              wording.point(ind.pooled, ind.pooled_ci_low, ind.pooled_ci_high, unit, lang, ind.value_step) + (
+                  " " + tr("(95% CI {low} to {high})", lang, low=low, high=high)
+                  if ind.pooled_ci_low is not None else ""))]
     if ind.median is not None:
         facts.append((tr("Median", lang), wording.summary_value(ind.median, unit, lang, ind.summary_step)))
     if ind.minimum is not None and ind.maximum is not None:
         facts.append((tr("Spread (lowest–highest)", lang), wording.spread(ind, lang)))
     for ref in ind.references:
         facts.append((tr("Region", lang) if ref.scope == "region" else tr("National", lang),
-                      f"{wording.number(ref.value, unit, lang)} ({ref.source})"))
+                      f"{wording.number(ref.value, unit, lang)} ({wording.source_text(ref.source, lang)})"))
     if ind.target is not None:
         sign = "≥" if ind.target.direction == "max" else "≤"
-        facts.append((tr("Target", lang), f"{sign} {wording.number(ind.target.value, unit, lang)} ({ind.target.source})"))
+        facts.append((tr("Target", lang), f"{sign} {wording.number(ind.target.value, unit, lang)} "
+                                          f"({wording.source_text(ind.target.source, lang)})"))
     outside = [ctx.label(r) for r in ind.rows if r.flag in ("above_998", "below_998")]
     if outside:
         facts.append((tr("Outside the 99.8% limit", lang), ", ".join(sorted(outside, key=code_order))))
@@ -242,7 +256,8 @@ def why_it_matters(topic: Topic, key: str, lang: str) -> list[Flowable]:
         out.append(p(rationale, "body"))
     guideline, source = indicator_guideline(topic, key, lang)
     if guideline:
-        out.append(p(tr("Guideline: {text} (source: {source})", lang, text=guideline, source=source), "small"))
+        out.append(p(tr("Guideline: {text} (source: {source})", lang, text=guideline,
+                        source=wording.source_text(source, lang)), "small"))
     return out
 
 
@@ -272,30 +287,49 @@ def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: Ch
     else:
         ranked = ranked_chart(ind, meta, ctx)
     named = ctx.show_names and any(r.name for r in ind.rows)     # long labels: the ranked chart at full width
-    cells: list[Flowable | list[Flowable]] = [] if named else [chart(ranked, half)]
-    if named:
-        head.append(chart(ranked))
+    continued = tr("continued", lang)
+    alone: list[Flowable] = []     # row charts too tall to share a page's width: full width, over pages
+    cells: list[Flowable | list[Flowable]] = []
+    if named or is_tall(ranked, half):
+        alone.append(ContinuedChart(ranked, CONTENT_WIDTH, continued))
+    else:
+        cells.append(chart(ranked, half))
     funnel = funnel_chart(ind, meta, ctx, denominator_title(topic, meta, lang))
     plain = funnel is not None and any(lim.unadjusted for lim in funnel.limits)
+    after: list[Flowable] = []     # what follows the grid: a tall before/after, the funnel's long key
     if funnel is not None:
-        cells.append(chart(funnel, half))
+        drawn, key = funnel_parts(funnel, half, ctx.lang)
+        cells.append(drawn)
+        after += key
     trend = trend_chart(ind, meta, ctx)   # three or more rounds: the trend in place of the before/after
     if trend is not None:
         cells.append(draw_trend(trend, half))
     elif table.compare:
         before_after = before_after_chart(ind, meta, ctx, table.compare_label or table.compare, table.period_label)
-        if before_after is not None:
+        if before_after is not None and is_tall(before_after, half):
+            after.insert(0, ContinuedChart(before_after, CONTENT_WIDTH, continued))
+        elif before_after is not None:
             cells.append(chart(before_after, half))
     full_width_figures = len(cells) % 2 == 0
     if not full_width_figures:
         cells.append([p(tr("Key figures", lang), "h3"), key_figures(table, ind, ctx, half, notes, plain)])
     # Chunks that flow separately when the whole does not fit a page (e.g. 25 clinics): the title and
-    # definition can then close the previous indicator's last page, and its charts follow under them.
-    chunks: list[Flowable | None] = [keep(*head), keep(grid(cells[:2])) if cells else None]
+    # definition can then close the previous indicator's last page, and its charts follow under them; a
+    # chart of a large cluster goes on over pages between its rows.
+    chunks: list[Flowable | None] = [keep(*head), *alone, keep(grid(cells[:2])) if cells else None]
     chunks += [keep(grid(cells[i:i + 2])) for i in range(2, len(cells), 2)]
+    chunks += after
     if full_width_figures:
         chunks.append(keep(key_figures(table, ind, ctx, CONTENT_WIDTH, notes, plain)))
     return [page_block(chunks)]
+
+
+TALL = 0.5   # a row chart taller than this share of the page leaves the grid for the page's width
+
+
+def is_tall(spec: ChartSpec, width: float) -> bool:
+    """Whether a row chart drawn at `width` takes more than TALL of a page (a large cluster's clinics)."""
+    return is_row_chart(spec) and draw_chart(spec, width).height > TALL * FRAME_HEIGHT
 
 
 def topic_pages(material: TopicMaterial, ctx: ChartContext, *, with_table: bool,
@@ -332,7 +366,12 @@ def compositions(material: TopicMaterial, ctx: ChartContext) -> list[Flowable]:
         spec = composition_chart(comp, ctx, material.own_composition.get(comp.key), label_codes)
         # a composition of one indicator is headed by that indicator's title, not "part / whole" measure names
         title = titles.get(comp.key, comp.title)
-        story.append(keep(OutlineEntry(title, 1), p(tr("Composition: {title}", lang, title=title), "h2"),
-                          p(tr("How each clinic's patients are divided between the parts of the group. The top "
-                               "bar is the cluster as a whole.", lang), "small"), chart(spec), Spacer(1, 8)))
+        head = [OutlineEntry(title, 1), p(tr("Composition: {title}", lang, title=title), "h2"),
+                p(tr("How each clinic's patients are divided between the parts of the group. The top "
+                     "bar is the cluster as a whole.", lang), "small")]
+        if spec is not None and is_tall(spec, CONTENT_WIDTH):   # a large cluster: over pages, between rows
+            story.append(page_block([keep(*head), ContinuedChart(spec, CONTENT_WIDTH, tr("continued", lang)),
+                                     Spacer(1, 8)]))
+        else:
+            story.append(keep(*head, chart(spec), Spacer(1, 8)))
     return story

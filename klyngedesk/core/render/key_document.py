@@ -11,6 +11,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from klyngedesk.core.formatting import format_date, format_date_time
 from klyngedesk.core.model import Meeting
+from klyngedesk.core.render.continued import ContinuedTable
 from klyngedesk.core.render.group_handout import document_info
 from klyngedesk.core.render.indicator_pages import code_order
 from klyngedesk.core.render.page_template import CONTENT_WIDTH, PackDocument
@@ -54,7 +55,10 @@ def key_story(material: KeyMaterial, meeting: Meeting, cluster_name: str, lang: 
     widths[1] += CONTENT_WIDTH - sum(widths)
     rows = [[r.code, r.clinic_name, r.yder or "–", tr("yes", lang) if r.consented else tr("no", lang)]
             for r in sorted(material.rows, key=lambda r: code_order(r.code))]
-    story.append(data_table(header, rows, widths, align_right_from=len(header), size=9))
+    # a large cluster's key goes on over pages, its heading and column headings repeated
+    story.append(ContinuedTable(tr("Codes and clinics", lang), "h3",
+                                data_table(header, rows, widths, align_right_from=len(header), size=9),
+                                tr("continued", lang)))
     story += [p(tr("Keep this sheet apart from the handouts", lang), "h3"), bullets([
         tr("Never hand it out or show it on the projector. The codes were frozen when this pack was printed: "
            "the same codes are used in every handout of the meeting.", lang),

@@ -66,6 +66,7 @@ class ChartFlowable(Flowable):
     def __init__(self, width: float, height: float, ops: list[tuple]) -> None:
         super().__init__()
         self.width, self.height, self.ops = width, height, ops
+        self.unlabelled: list[tuple[str, str]] = []   # a funnel's points without a label in the plot
 
     def wrap(self, *_: float) -> tuple[float, float]:
         return self.width, self.height

@@ -246,7 +246,7 @@ def drawing_texts(flowable: object) -> Iterable[str]:
     """Every text string inside a flowable tree (paragraphs, tables, drawings): for the leak check."""
     if isinstance(flowable, Paragraph):
         yield flowable.text
-    elif isinstance(flowable, ChartFlowable):
+    elif isinstance(flowable, ChartFlowable) or hasattr(flowable, "texts"):   # charts, continued.py's parts
         yield from flowable.texts
     elif isinstance(flowable, Table):
         for row in flowable._cellvalues:

@@ -16,7 +16,7 @@ from klyngedesk.core.render.chart_builder import OwnFigures
 from klyngedesk.core.render.indicator_pages import TopicMaterial, indicator_title, shown_topic_title
 from klyngedesk.core.render.page_template import CONTENT_WIDTH, OutlineEntry
 from klyngedesk.core.render.sections import DirectionMark, bullets, data_table, grid, p
-from klyngedesk.i18n import tr
+from klyngedesk.i18n import ntr, tr
 
 if TYPE_CHECKING:
     from klyngedesk.core.collate.table import Target
@@ -111,8 +111,9 @@ def group_messages(lines: Sequence[Line], since: str | None, lang: str) -> list[
     flagged = [(n, ln) for n, ln in flagged if n]
     if flagged:
         n, first = max(flagged, key=lambda t: t[0])
-        messages.append(tr("Look first at {title}: {n} of {total} clinics lie outside the 99.8% limit there.", lang,
-                           title=_title_cell(first, lang), n=n, total=first.ind.n_clinics))
+        messages.append(ntr("Look first at {title}: {n} of {total} clinics lies outside the 99.8% limit there.",
+                            "Look first at {title}: {n} of {total} clinics lie outside the 99.8% limit there.", n,
+                            lang, title=_title_cell(first, lang), total=first.ind.n_clinics))
     return messages[:MAX_MESSAGES]
 
 
@@ -238,9 +239,9 @@ def personal_summary(materials: Sequence[TopicMaterial], own: dict[str, OwnFigur
             mine = own.get(ind.key)
             if mine is None:
                 continue
-            value = wording.number(mine.value, ind.unit, lang)
+            value = wording.point(mine.value, mine.ci_low, mine.ci_high, ind.unit, lang)
             if mine.ci_low is not None:
-                value += " (" + wording.interval(mine.ci_low, mine.ci_high, ind.unit, lang) + ")"
+                value += " (" + wording.interval(mine.ci_low, mine.ci_high, ind.unit, lang, value=mine.value) + ")"
             rows.append([_title_cell(line, lang), DirectionMark(line.direction,
                                                                 wording.direction_text(line.direction, lang)),
                          value, wording.summary_value(ind.median, ind.unit, lang, ind.summary_step),
