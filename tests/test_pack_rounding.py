@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import re
+import shutil
+
+import pytest
+
 from klyngedesk.core.render import wording
 
 
@@ -25,21 +30,31 @@ def test_the_step_is_stated_only_when_it_is_coarser_than_the_unit_prints() -> No
     assert wording.rounding_note(None, "per1000", "da") == ""
 
 
-def test_the_cluster_interval_is_printed_at_the_step_of_its_value(demo_path, tmp_path) -> None:
-    """A pooled rate printed at a coarse step ("18") has its interval at that step too ("16 til 20"), never
-    "16,0 til 20,0": the reader would take the ends for more precise than the value."""
-    import re
-
-    import pypdfium2
-
+@pytest.fixture(scope="module")
+def december_pack(_demo_master, tmp_path_factory):
+    """The demo's December pack in Danish, built once for the tests that read its printed numbers."""
     from klyngedesk.core.render.pack import build_pack
     from klyngedesk.core.store import Project
 
-    with Project.open(demo_path) as project:
-        result = build_pack(project, "2026-12", tmp_path / "pack", lang="da")
-    document = pypdfium2.PdfDocument(str(result.group))
+    folder = tmp_path_factory.mktemp("rounding")
+    shutil.copy(_demo_master, folder / "demo.klynge")
+    with Project.open(folder / "demo.klynge") as project:
+        return build_pack(project, "2026-12", folder / "pack", lang="da")
+
+
+def pdf_text(path) -> str:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(path))
     text = "\n".join(page.get_textpage().get_text_range() for page in document)
     document.close()
+    return text
+
+
+def test_the_cluster_interval_is_printed_at_the_step_of_its_value(december_pack) -> None:
+    """A pooled rate printed at a coarse step ("18") has its interval at that step too ("16 til 20"), never
+    "16,0 til 20,0": the reader would take the ends for more precise than the value."""
+    text = pdf_text(december_pack.group)
     found = re.findall(r"Klyngen samlet\s+([\d.,]+) \(95 %-KI ([\d.,]+) til ([\d.,]+)\)", text)
     assert found
     for value, low, high in found:
@@ -66,22 +81,11 @@ def test_a_value_never_prints_on_its_interval_end_when_it_lies_inside() -> None:
     assert wording.point(68.84, 68.8, 70.0, "percent", "da") == "68,84 %"
 
 
-def test_no_printed_value_sits_on_its_interval_end(demo_path, tmp_path) -> None:
-    """In the group handout every cluster value with its interval reads "v (95 %-KI l til h)" with l < v < h."""
-    import re
-
-    import pypdfium2
-
-    from klyngedesk.core.render.pack import build_pack
-    from klyngedesk.core.store import Project
-
-    with Project.open(demo_path) as project:
-        result = build_pack(project, "2026-12", tmp_path / "pack", lang="da")
+def test_no_printed_value_sits_on_its_interval_end(december_pack) -> None:
+    """In every handout a value with its interval reads "v (95 %-KI l til h)" or "v (l–h)" with l < v < h."""
     number = r"([\d.,]+)(?: %)?"
-    for path in (result.group, *result.personal.values()):
-        document = pypdfium2.PdfDocument(str(path))
-        text = " ".join(page.get_textpage().get_text_range() for page in document).replace("\r\n", " ")
-        document.close()
+    for path in (december_pack.group, *december_pack.personal.values()):
+        text = " ".join(pdf_text(path).split())
         found = re.findall(number + r" \(95 %-KI " + number + " til " + number + r"\)", text)
         found += re.findall(number + r" \(" + number + "–" + number + r"(?: %)?\)", text)
         assert found, path.name

@@ -182,6 +182,7 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Seq
 
 
 CELL_PAD = 8.0   # a data table cell's left and right padding together
+SHORT = 44.0     # a wrapping cell's text at most this wide is kept on one line
 
 
 def _longest_word(text: str, font: str, size: float) -> float:
@@ -199,7 +200,9 @@ def column_widths(header: Sequence[str], rows: Sequence[Sequence[object]], width
         font = STYLES["cell_bold" if i in bold else "cell"].fontName
         for j, cell in enumerate(row):
             if isinstance(cell, str):
-                room = _longest_word(cell, font, size) if j in wrap else text_width(cell, font, size)
+                whole = text_width(cell, font, size)   # a short phrase ("inden for") is not broken either
+                room = max(_longest_word(cell, font, size), whole if whole <= SHORT else 0.0) if j in wrap \
+                    else whole
             else:
                 room = float(getattr(cell, "width", 0.0) or 0.0)
             need[j] = max(need[j], room + CELL_PAD)
