@@ -101,6 +101,15 @@ def test_english_window_translates_rounds_and_writes_dates_one_way(qtbot, tmp_pa
         assert dialog.date.text() == format_short_date(dialog.date.date().toPython(), "en")  # as tables write it
         assert "halvår" not in dialog.period.currentText()
         dialog.reject()
+        window.tabs.setCurrentWidget(window.charts_page)   # the built-in topics' own English titles
+        charts = window.charts_page
+        topics = [charts.topic_box.itemText(i) for i in range(charts.topic_box.count())]
+        assert "Pain treatment" in topics and "Smertebehandling" not in topics, topics
+        charts.topic_box.setCurrentIndex(topics.index("Pain treatment"))
+        indicators = [charts.indicator_box.itemText(i) for i in range(charts.indicator_box.count())]
+        assert "Morphine users per 1,000 patients" in indicators and not any("brugere" in t for t in indicators)
+        assert "Pain treatment" in [window.data_page.topic_box.itemText(i)
+                                    for i in range(window.data_page.topic_box.count())]
     finally:
         ctx.holder.set_project(None)
         make_context(QSettings(str(tmp_path / "da.ini"), QSettings.Format.IniFormat), lang="da")

@@ -35,6 +35,7 @@ from klyngedesk.gui.chart_specs import (
 )
 from klyngedesk.gui.chart_view import ChartView
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.display_names import indicator_shown, topic_shown
 from klyngedesk.gui.error_dialog import error_text
 from klyngedesk.gui.latest_fetch import LatestFetch, small_project
 from klyngedesk.gui.round_default import RoundChooser, rounds_with_data
@@ -133,7 +134,7 @@ class ChartsPage(QWidget):
             box.blockSignals(True)
             box.clear()
         for topic in project.topics():
-            self.topic_box.addItem(topic.title, topic.key)
+            self.topic_box.addItem(topic_shown(topic, self._lang), topic.key)
         periods = project.periods()
         self.compare_box.addItem(tr("no comparison", self._lang), None)
         for period in periods:
@@ -159,8 +160,9 @@ class ChartsPage(QWidget):
         self.indicator_box.clear()
         if self._project is None or self.topic_box.currentData() is None:
             return
-        for ind in self._project.topic(self.topic_box.currentData()).indicators:
-            self.indicator_box.addItem(ind.title, ind.key)
+        topic = self._project.topic(self.topic_box.currentData())
+        for ind in topic.indicators:
+            self.indicator_box.addItem(indicator_shown(topic, ind, self._lang), ind.key)
         if kept is not None and self.indicator_box.findData(kept) >= 0:
             self.indicator_box.setCurrentIndex(self.indicator_box.findData(kept))
 

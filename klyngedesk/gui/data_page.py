@@ -26,6 +26,7 @@ from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.correction_dialog import CorrectionDialog, NoteDialog
+from klyngedesk.gui.display_names import topic_shown
 from klyngedesk.gui.error_dialog import error_text, show_error
 from klyngedesk.gui.indicator_table_model import IndicatorTableModel
 from klyngedesk.gui.latest_fetch import LatestFetch, small_project
@@ -157,7 +158,7 @@ class DataPage(QWidget):
             box.blockSignals(True)
             box.clear()
         for topic in project.topics():
-            self.topic_box.addItem(topic.title, topic.key)
+            self.topic_box.addItem(topic_shown(topic, self._lang), topic.key)
         for period in project.periods():
             self.period_box.addItem(period_label(period.label, self._lang), period.key)
         self.period_box.setCurrentIndex(self.period_box.count() - 1)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from klyngedesk.core.ingest.problems import Problem
+from klyngedesk.core.model import Indicator, Topic
+from klyngedesk.core.packages import indicator_text, topic_title
 from klyngedesk.core.store import Project
 
 DATE_FORMAT = "dd.MM.yyyy"  # date fields in Danish: as core.formatting.format_short_date writes a date
@@ -16,6 +18,19 @@ _DATE_FORMATS = {"da": DATE_FORMAT, "en": "yyyy-MM-dd"}
 def date_format(lang: str) -> str:
     """The display format of a date field: the way format_short_date writes a date in that language."""
     return _DATE_FORMATS.get(lang, DATE_FORMAT)
+
+
+def topic_shown(topic: Topic, lang: str) -> str:
+    """A topic's title in the window's language (the package's English title in English, when it has one)."""
+    return topic_title(topic, lang)
+
+
+def indicator_shown(topic: Topic, indicator: Indicator, lang: str) -> str:
+    """An indicator's title in the window's language: the project's own title in Danish (the coordinator may
+    have edited it), the package's English title in English when it has one."""
+    return indicator_text(topic, indicator.key, "title", lang, indicator.title) if lang == "en" else indicator.title
+
+
 _CLI_HINT = re.compile(r"\s*\((?:on the command line|på kommandolinjen):[^)]*\)")
 
 

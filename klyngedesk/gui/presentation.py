@@ -16,6 +16,7 @@ from klyngedesk.core.render.charts import RankedBarChart
 from klyngedesk.core.render.indicator_pages import few_clinics_sentence, indicator_meta
 from klyngedesk.core.store import Project
 from klyngedesk.gui.chart_view import ChartView
+from klyngedesk.gui.display_names import indicator_shown, topic_shown
 from klyngedesk.i18n import tr
 
 NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Space, Qt.Key.Key_PageDown}
@@ -113,8 +114,8 @@ class PresentationWindow(QWidget):
         if self.index not in self._specs:
             ctx = ChartContext(lang, show_names=True, suppressed_text=slide.table.suppressed_text)
             self._specs[self.index] = ranked_chart(ind, meta, ctx)
-        self.heading.setText(ind.title)
-        self.subheading.setText(f"{slide.table.topic_title} · {slide.table.period_label}")
+        self.heading.setText(indicator_shown(slide.topic, ind, lang))
+        self.subheading.setText(f"{topic_shown(slide.topic, lang)} · {slide.table.period_label}")
         self.chart.show_spec(self._specs[self.index])
         sentence = ind.sentence.get(lang, "") if ind.sentence else ""
         self.caption.setText(" ".join(s for s in (sentence, few_clinics_sentence(ind, lang)) if s))
