@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 from PySide6.QtCore import QModelIndex, Qt
@@ -26,7 +26,7 @@ from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.correction_dialog import CorrectionDialog, NoteDialog
-from klyngedesk.gui.display_names import topic_shown
+from klyngedesk.gui.display_names import indicator_shown, measure_shown, topic_shown
 from klyngedesk.gui.error_dialog import error_text, show_error
 from klyngedesk.gui.indicator_table_model import IndicatorTableModel
 from klyngedesk.gui.latest_fetch import LatestFetch, small_project
@@ -62,8 +62,9 @@ def read_round(project: Project, topic: str, period: str, lang: str, found: list
     values = snap.round_values(topic, period)
     rows = {key: list(pos) for key, pos in values.groupby(["clinic", "measure"], sort=False).indices.items()}
     return DataRound(topic, period, {c.key: c.shown_name for c in snap.clinics}, {c.key: c.name for c in snap.clinics},
-                     list(topic_obj.indicators),
-                     inputs_from(snap, topic, period), values, rows, {m.key: m.title for m in topic_obj.measures},
+                     [replace(i, title=indicator_shown(topic_obj, i, lang)) for i in topic_obj.indicators],
+                     inputs_from(snap, topic, period), values, rows,
+                     {m.key: measure_shown(topic_obj, m.key, m.title, lang) for m in topic_obj.measures},
                      round_note(project, topic, period, lang, found))
 
 

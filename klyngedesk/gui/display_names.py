@@ -8,7 +8,7 @@ from typing import Any
 
 from klyngedesk.core.ingest.problems import Problem
 from klyngedesk.core.model import Indicator, Topic
-from klyngedesk.core.packages import indicator_text, topic_title
+from klyngedesk.core.packages import indicator_text, measure_text, topic_title
 from klyngedesk.core.store import Project
 
 DATE_FORMAT = "dd.MM.yyyy"  # date fields in Danish: as core.formatting.format_short_date writes a date
@@ -29,6 +29,11 @@ def indicator_shown(topic: Topic, indicator: Indicator, lang: str) -> str:
     """An indicator's title in the window's language: the project's own title in Danish (the coordinator may
     have edited it), the package's English title in English when it has one."""
     return indicator_text(topic, indicator.key, "title", lang, indicator.title) if lang == "en" else indicator.title
+
+
+def measure_shown(topic: Topic, key: str, title: str, lang: str) -> str:
+    """A measure's title in the window's language, as indicator_shown does for an indicator."""
+    return measure_text(topic, key, "title", lang, title) if lang == "en" else title
 
 
 _CLI_HINT = re.compile(r"\s*\((?:on the command line|på kommandolinjen):[^)]*\)")
