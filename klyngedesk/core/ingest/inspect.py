@@ -33,7 +33,7 @@ from klyngedesk.core.ingest.problems import (
     Progress,
     check_cancel,
 )
-from klyngedesk.core.ingest.sheet_reader import read_workbook
+from klyngedesk.core.ingest.sheet_reader import read_workbook, refuse_uncalculated
 from klyngedesk.core.ingest.sniff import SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS, detect_format
 from klyngedesk.core.ingest.tables import Table, file_convention, find_tables, fold, is_empty, is_standard
 from klyngedesk.core.ingest.text_reader import read_text
@@ -189,6 +189,7 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
             if s.name.lower() == META_SHEET and s.hidden:
                 report.metadata.update(_meta_sheet(s.rows))
             elif s.name == chosen or (chosen is None and not s.hidden):
+                refuse_uncalculated(s)
                 grids.append((s.name, s.rows))
         if chosen is not None and not grids:
             raise FileRefused("The file has no sheet named {sheet}.", kind="nosheet", sheet=chosen)

@@ -18,6 +18,11 @@ from klyngedesk.core.ingest.problems import FileRefused
 
 _ERROR_CELL = re.compile(rb'<c\b([^>]*)\bt="e"([^>]*)>(.*?)</c>', re.S)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_NS = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix (x:c, x:f), as some writers use
+# a non-empty cell with a formula in it: (its attributes, its content)
+_FORMULA_CELL = re.compile(rb"<" + _NS + rb"c\b((?:[^>]*[^/>])?)>((?:(?!</).)*?<" + _NS + rb"f[\s>/]"
+                           rb"(?:(?!</" + _NS + rb"c>).)*?)</" + _NS + rb"c>", re.S)
+_CACHED = re.compile(rb"<" + _NS + rb"v>[^<]|\bt=\"(?:str|s|b|e|inlineStr)\"")
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _SHEET = re.compile(rb'<sheet\b[^>]*\bname="([^"]*)"[^>]*\br:id="([^"]*)"', re.S)
 _REL = re.compile(rb'<Relationship\b[^>]*\bId="([^"]*)"[^>]*\bTarget="([^"]*)"|'
@@ -30,6 +35,7 @@ class Sheet:
     hidden: bool
     rows: list[list] = field(default_factory=list)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    uncalculated: str | None = None  # the first formula cell without a cached result (calamine reads it as empty)
 
 
 def _plain(value):
@@ -54,7 +60,7 @@ def read_workbook(data: bytes, fmt: str) -> list[Sheet]:
         raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
                           "send it again.", kind="corrupt", format=fmt) from None
     try:
-        errors = _xlsx_error_cells(data) if fmt == "xlsx" else {}
+        errors, uncalculated = _xlsx_error_cells(data) if fmt == "xlsx" else ({}, {})
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError):
         raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
                           "send it again.", kind="corrupt", format=fmt) from None
@@ -74,6 +80,7 @@ def read_workbook(data: bytes, fmt: str) -> list[Sheet]:
                               "to send it again.", kind="corrupt", format=fmt) from None
         sheet.rows = [[_plain(v) for v in row] for row in rows] if _needs_plain(rows) else rows
         sheet.merged = list(merged)
+        sheet.uncalculated = uncalculated.get(meta.name)
         for (r, c), code in errors.get(meta.name, {}).items():
             while len(sheet.rows) <= r:
                 sheet.rows.append([])
@@ -114,12 +121,16 @@ def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     return out
 
 
-def _xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
-    """Cells whose cached value is a spreadsheet error (#DIV/0! ...), which calamine reads as empty."""
+def _xlsx_error_cells(data: bytes) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, str]]:
+    """Cells whose cached value is a spreadsheet error (#DIV/0! ...), which calamine reads as empty; and per
+    sheet the first formula cell that has no cached result at all."""
     out: dict[str, dict[tuple[int, int], str]] = {}
+    uncalculated: dict[str, str] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name, part in sheet_parts(archive):
             xml = archive.read(part)
+            if b"f>" in xml and (ref := _first_uncalculated(xml)):  # </f> or </x:f>: one C-speed probe first
+                uncalculated[name] = ref
             if b't="e"' not in xml:
                 continue
             cells = {}
@@ -129,7 +140,26 @@ def _xlsx_error_cells(data: bytes) -> dict[str, dict[tuple[int, int], str]]:
                 if ref and value:
                     cells[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = value.group(1).decode()
             out[name] = cells
-    return out
+    return out, uncalculated
+
+
+def _first_uncalculated(xml: bytes) -> str | None:
+    """The reference of the first formula cell without a cached result (saved by a program that never
+    calculates), or None."""
+    for cell in _FORMULA_CELL.finditer(xml):
+        if not _CACHED.search(cell.group(1) + cell.group(2).split(b"</f>")[-1]):
+            ref = _REF.search(cell.group(1))
+            return (ref.group(1) + ref.group(2)).decode() if ref else "?"
+    return None
+
+
+def refuse_uncalculated(sheet: Sheet) -> None:
+    """Refuse a file whose read sheet holds a formula never calculated: its value would silently be lost."""
+    if sheet.uncalculated:
+        raise FileRefused("Sheet {sheet}, cell {cell}: the cell holds a formula whose result was never "
+                          "calculated (the file was saved by a program that does not calculate formulas), so "
+                          "its value is unknown. Open the file in Excel or LibreOffice, save it, and import it "
+                          "again.", kind="formula", sheet=sheet.name, cell=sheet.uncalculated)
 
 
 def _unescape(text: str) -> str:
