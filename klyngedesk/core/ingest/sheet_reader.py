@@ -129,8 +129,8 @@ def _xlsx_error_cells(data: bytes) -> tuple[dict[str, dict[tuple[int, int], str]
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name, part in sheet_parts(archive):
             xml = archive.read(part)
-            if b"f>" in xml and (ref := _first_uncalculated(xml)):  # </f> or </x:f>: one C-speed probe first
-                uncalculated[name] = ref
+            if b"f>" in xml and (first := _first_uncalculated(xml)):  # </f> or </x:f>: one C-speed probe first
+                uncalculated[name] = first
             if b't="e"' not in xml:
                 continue
             cells = {}
