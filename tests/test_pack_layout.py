@@ -430,6 +430,10 @@ def test_the_english_pack_has_no_danish_words_or_danish_number_style(packs) -> N
                  *(s.problem_statement for s in meeting.speakers), *(c.name for c in project.clinics())]
         typed += [source_text(s, "en") for t in meeting.topics for s in _strings(project.topic(t).package, "source")]
         typed += [source_text(r.source, "en") for r in project.references()]
+        # the topics' own Danish names must not show through: measure titles, indicator titles, group names
+        danish = [m.title for t in meeting.topics for m in project.topic(t).measures]
+        danish += [i.title for t in meeting.topics for i in project.topic(t).indicators]
+        danish += [i.group_key.capitalize() for t in meeting.topics for i in project.topic(t).indicators if i.group_key]
     typed = sorted({" ".join(t.split()) for t in typed if t}, key=len, reverse=True)
     found = []
     for path in [result.group, *result.personal.values(), result.key]:
@@ -443,5 +447,6 @@ def test_the_english_pack_has_no_danish_words_or_danish_number_style(packs) -> N
             found += [f"{path.name} p{index + 1}: {m.group(0)!r} in …{text[max(0, m.start() - 30):m.end() + 10]}…"
                       for rx in DANISH_NUMBERS for m in rx.finditer(text)]
             found += [f"{path.name} p{index + 1}: {w!r}" for w in words if set(w) & set("æøå")]
+            found += [f"{path.name} p{index + 1}: {d!r}" for d in danish if re.search(rf"\b{re.escape(d)}\b", text)]
         doc.close()
     assert not found, found[:30]

@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from klyngedesk.core.anonymise import AnonymisedIndicator, AnonymisedRow, AnonymisedTable
 from klyngedesk.core.anonymise.disclosure_report import rounding_note
+from klyngedesk.core.anonymise.types import AnonymisedComposition
 from klyngedesk.core.formatting import format_period_label
 from klyngedesk.core.model import Indicator, Topic
 from klyngedesk.core.packages import (
@@ -82,11 +83,19 @@ def in_language(materials: Sequence[TopicMaterial], lang: str) -> list[TopicMate
                 ind = replace(ind, sentence={**ind.sentence, lang: english_numbers(sentence)})
             indicators.append(replace(ind, title=indicator_title(m.topic, ind, lang)))   # e.g. the methods page
         parts = {ms.title: wording.measure_title(m.topic, ms.key, lang)[0] for ms in m.topic.measures}
-        compositions = tuple(replace(c, parts=tuple(parts.get(x, x) for x in c.parts)) for c in t.compositions)
+        compositions = tuple(_composition_in(c, parts, lang) for c in t.compositions)
         out.append(replace(m, table=replace(t, period_label=names[0][1],
                                             compare_label=names[1][1] if t.compare_label else None,
                                             indicators=tuple(indicators), compositions=compositions)))
     return out
+
+
+def _composition_in(comp: AnonymisedComposition, titles: dict[str, str], lang: str) -> AnonymisedComposition:
+    """A composition with its parts' measure titles in the reader's language; a title that is no measure's
+    (a group's name, e.g. "Opioider") becomes its parts' names ("Morphine users, Tramadol users and others")."""
+    parts = tuple(titles.get(x, x) for x in comp.parts)
+    title = titles.get(comp.title) or wording.join_and([parts[0], *(_subject(x) for x in parts[1:])], lang)
+    return replace(comp, title=title, parts=parts)
 
 
 def english_numbers(text: str) -> str:
