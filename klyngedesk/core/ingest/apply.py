@@ -13,7 +13,7 @@ from klyngedesk.core.ingest.inspect import NumberText, number_problem
 from klyngedesk.core.ingest.mapping import Mapping
 from klyngedesk.core.ingest.privacy import redact
 from klyngedesk.core.ingest.problems import CappedProblems, Problem
-from klyngedesk.core.ingest.tables import Table
+from klyngedesk.core.ingest.tables import Table, is_empty
 from klyngedesk.core.model import NewValue
 
 
@@ -74,7 +74,8 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
                 period_cache[label] = ctx.period_for(label)
             period = period_cache[label]
             if period is None:
-                unknown.setdefault(("period", redact(_txt(label))), rn)
+                missing = ("no_period", "") if is_empty(label) else ("period", redact(_txt(label)))
+                unknown.setdefault(missing, rn)
         pairs: Iterable[tuple[Any, ...]] = wide
         if mi is not None:
             label = row[mi]
@@ -116,6 +117,8 @@ def _report_unknown(mapping: Mapping, unknown: dict[tuple[str, str], int], out: 
         msg = {"clinic": "Unknown clinic {label}: it is not in the cluster. Add it first; KlyngeDesk never "
                          "creates a clinic from a file.",
                "period": "Unknown period {label}. Add the period to the project or fix the file.",
+               "no_period": "The period cell is empty (the row may be shorter than the others). Fill in the period "
+                            "in the file.",
                "measure": "Unknown measure {label}. Use a measure key of the topic or map the label."}[kind]
         out.problems.append(Problem("error", msg, {"label": label}, row=rn, sheet=sheet))
 

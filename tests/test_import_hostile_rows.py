@@ -1,0 +1,77 @@
+"""Rows as real files have them (short, ragged, half-filled): one clear Danish message naming the row, never 'None'."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import clinic_files as cf
+from openpyxl import Workbook
+
+from klyngedesk.cli.main import main
+from klyngedesk.core.store import Project
+
+HEADER = ["ydernummer", "praksis", "maaling", "periode", "vaerdi"]
+
+
+def _snapshot(path: Path) -> tuple:
+    with Project.open(path, readonly=True) as project:
+        return project.values(history=True).to_dict("records"), len(project.batches())
+
+
+def _clinics(project_path: Path) -> list[cf.DemoClinic]:
+    with Project.open(project_path, readonly=True) as project:
+        return cf.demo_clinics(project)
+
+
+def _refused(project_path: Path, path: Path, capsys) -> str:
+    before = _snapshot(project_path)
+    assert main(["--lang", "da", "import", str(project_path), str(path), "--yes"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "None" not in err, err
+    assert _snapshot(project_path) == before
+    return err
+
+
+def test_a_ragged_csv_row_without_its_period_names_the_row(demo_path: Path, tmp_path: Path, capsys) -> None:
+    a, b = _clinics(demo_path)[:2]
+    path = tmp_path / "ujævn.csv"
+    path.write_text("\n".join([";".join(HEADER), f"{a.yder};{a.name};kol_patienter;2026H1;100;;ekstra",
+                               f"{b.yder};{b.name};kol_patienter"]) + "\n", encoding="utf-8")
+    err = _refused(demo_path, path, capsys)
+    assert "række 3" in err and "periode" in err.lower()
+
+
+def test_an_empty_period_cell_with_a_value_is_an_error_not_a_silent_drop(demo_path: Path, tmp_path: Path,
+                                                                        capsys) -> None:
+    a = _clinics(demo_path)[0]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(HEADER)
+    ws.append([a.yder, a.name, "kol_patienter", "2026H1", 120])
+    ws.append([a.yder, a.name, "kol_lfu", None, 90])
+    path = tmp_path / "halvt.xlsx"
+    wb.save(path)
+    err = _refused(demo_path, path, capsys)
+    assert "række 3" in err and "ark Data" in err and "periode" in err.lower()
+
+
+def test_empty_period_cells_are_counted_once_and_the_rest_of_the_file_is_unharmed(demo_path: Path, tmp_path: Path,
+                                                                                   capsys) -> None:
+    """Several rows without a period: one message (the first row), nothing stored; the same file with the
+    periods filled in imports the right numbers."""
+    a = _clinics(demo_path)[0]
+    rows = [("kol_patienter", "120"), ("kol_lfu", "90"), ("kol_rehab", "20")]
+    path = tmp_path / "uden_periode.csv"
+    path.write_text("\n".join([";".join(HEADER), *(f"{a.yder};{a.name};{m};;{v}" for m, v in rows)]) + "\n",
+                    encoding="cp1252")
+    err = _refused(demo_path, path, capsys)
+    assert err.count("perioden er tom") == 1 and "række 2" in err
+    path.write_text("\n".join([";".join(HEADER), *(f"{a.yder};{a.name};{m};2026H1;{v}" for m, v in rows)]) + "\n",
+                    encoding="cp1252")
+    assert main(["--lang", "da", "import", str(demo_path), str(path), "--yes"]) == 0, capsys.readouterr().err
+    with Project.open(demo_path, readonly=True) as project:
+        values = project.values()
+        got = values[(values["clinic"] == a.key) & (values["period"] == "2026H1")]
+        stored = dict(zip(got["measure"], got["value"], strict=True))
+        assert {m: stored[m] for m, _ in rows} == {"kol_patienter": 120.0, "kol_lfu": 90.0, "kol_rehab": 20.0}
