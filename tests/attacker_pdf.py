@@ -66,11 +66,11 @@ class PrintedIndicator:
     before_after: tuple[float, float] | None = None
 
 
-def handout(project: Project, meeting: str) -> tuple[bytes, _Pack]:
+def handout(project: Project, meeting: str, lang: str = "da") -> tuple[bytes, _Pack]:
     """The meeting's group handout as the pack prints it (without the personal handouts), and its pack."""
-    pack = _Pack(project, meeting, "da")
+    pack = _Pack(project, meeting, lang)
     buffer = io.BytesIO()
-    render_group(buffer, pack.group_materials(), pack.meeting, pack.cluster_name, "da",
+    render_group(buffer, pack.group_materials(), pack.meeting, pack.cluster_name, lang,
                  general_notes=pack.group_notes()[1])
     return buffer.getvalue(), pack
 

@@ -1,0 +1,281 @@
+"""A GP and a statistician reading the printed group handout: every sentence agrees with the numbers beside it.
+
+Only the final PDF text is read (pdfium), as a reader holding the paper would: the change sentences against
+the before/after values printed beside them and their own intervals, the verdict against the stated margin,
+the summary page's rows against the indicator pages, the ranked tables against the stated direction, and the
+key message's count of flagged clinics against the clinics each page names. The sentence patterns are made
+from the translation catalogue's own templates, so a reworded sentence is still read, in either language.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from attacker_pdf import decimals, handout
+
+from klyngedesk.core.demo import build_demo
+from klyngedesk.core.model import NewValue
+from klyngedesk.core.store import Project
+from klyngedesk.i18n import tr
+
+NUM = {"da": r"[+−-]?\d{1,3}(?:\.\d{3})*(?:,\d+)?", "en": r"[+−-]?\d{1,3}(?:,\d{3})*(?:\.\d+)?"}
+PCT = {"da": " %", "en": "%"}
+
+
+def value_of(text: str, lang: str) -> float:
+    """A printed number in the pack's language (Danish 1.234,5; English 1,234.5), signs typographic or not."""
+    text = text.strip().removesuffix("%").strip().replace("−", "-").replace("+", "")
+    if lang == "da":
+        return float(text.replace(".", "").replace(",", "."))
+    return float(text.replace(",", ""))
+
+
+def half_unit(text: str, lang: str) -> float:
+    """Half the last printed digit: the most the printed rounding can have moved the value."""
+    plain = text.strip().removesuffix("%").strip()
+    d = decimals(plain) if lang == "da" else (len(plain.split(".")[1]) if "." in plain else 0)
+    return 0.5 * 10 ** -d + 1e-9
+
+
+# The change sentences' templates as collate writes them (klyngedesk/core/stats/change_words.py)
+_FELL_RATE = "The cluster's {subject} fell {pct}% from {start} ({before}) to {end} ({after}) (95% CI {lo}–{hi}%)."
+_ROSE_RATE = "The cluster's {subject} rose {pct}% from {start} ({before}) to {end} ({after}) (95% CI {lo}–{hi}%)."
+_FELL_PTS = ("The cluster's {subject} fell from {before} in {start} to {after} in {end}, {pct} "
+             "percentage points (95% CI {lo} to {hi}).")
+_ROSE_PTS = ("The cluster's {subject} rose from {before} in {start} to {after} in {end}, {pct} "
+             "percentage points (95% CI {lo} to {hi}).")
+_SAME = ("The cluster's {subject} was about unchanged from {start} ({before}) to {end} ({after}): "
+         "{change}; 95% CI {lo} to {hi} {unit}, within the margin of ±{margin} {unit}.")
+_UNDECIDED = ("The cluster's {subject} from {start} ({before}) to {end} ({after}): whether it changed "
+              "cannot be determined – too few numbers ({change}; 95% CI {lo} to {hi} {unit}).")
+_SPREAD = ("The cluster's {subject} from {start} ({before}) to {end} ({after}): whether it changed "
+           "cannot be determined – the practices moved too differently ({change}; 95% CI {lo} to "
+           "{hi} {unit}).")
+KINDS = {"fell": (_FELL_RATE, _FELL_PTS), "rose": (_ROSE_RATE, _ROSE_PTS), "unchanged": (_SAME,),
+         "undetermined": (_UNDECIDED, _SPREAD)}
+
+
+def _pattern(template: str, lang: str) -> re.Pattern:
+    fields = ("subject", "pct", "start", "before", "end", "after", "lo", "hi", "change", "unit", "margin")
+    text = tr(template, lang, **{f: f"QQ{f}QQ" for f in fields})
+    text = re.escape(text).replace(r"\ ", " ")
+    num, pct = NUM[lang], re.escape(PCT[lang])
+    groups = {"subject": r"(?P<subject>.+?)", "start": r"(?P<start>.+?)", "end": r"(?P<end>.+?)",
+              "before": rf"(?P<before>{num}(?:{pct})?)", "after": rf"(?P<after>{num}(?:{pct})?)",
+              "pct": rf"(?P<pct>{num})", "lo": rf"(?P<lo>{num})", "hi": rf"(?P<hi>{num})",
+              "change": rf"(?P<change>{num})(?:{pct}| \S+ \S+)", "unit": r"(?P<unit>%|\S+ \S+|\S+)",
+              "margin": rf"(?P<margin>{num})"}
+    for f, g in groups.items():
+        text = text.replace(f"QQ{f}QQ", g, 1).replace(f"QQ{f}QQ", rf"(?P={f})")
+    return re.compile(text)
+
+
+@dataclass
+class ChangeSentence:
+    kind: str
+    points: bool
+    text: str
+    before: str
+    after: str
+    estimate: float           # signed, percent or percentage points
+    low: float
+    high: float
+    margin: float | None
+
+
+def change_sentences(page: str, lang: str) -> list[ChangeSentence]:
+    found = []
+    for kind, templates in KINDS.items():
+        for template in templates:
+            for m in _pattern(template, lang).finditer(page):
+                g = m.groupdict()
+                points = "percentage points" in template or (g.get("unit") or "%") != "%"
+                if kind in ("fell", "rose"):
+                    sign = -1 if kind == "fell" else 1
+                    size, a, b = (value_of(g[k], lang) for k in ("pct", "lo", "hi"))
+                    est, lo, hi = sign * size, min(sign * a, sign * b), max(sign * a, sign * b)
+                else:
+                    est, lo, hi = (value_of(g[k], lang) for k in ("change", "lo", "hi"))
+                found.append(ChangeSentence(kind, points, m[0], g["before"], g["after"], est, lo, hi,
+                                            value_of(g["margin"], lang) if g.get("margin") else None))
+    return found
+
+
+def before_and_now(page: str, lang: str) -> list[tuple[str, str]]:
+    template = tr("{before} in {baseline}, {after} in {period}", lang, before="QQbQQ", baseline="QQxQQ",
+                  after="QQaQQ", period="QQyQQ")
+    head = re.escape(tr("Before and now", lang))
+    num, pct = NUM[lang], re.escape(PCT[lang])
+    body = re.escape(template).replace(r"\ ", " ").replace("QQbQQ", rf"(?P<b>{num}(?:{pct})?)").replace(
+        "QQaQQ", rf"(?P<a>{num}(?:{pct})?)").replace("QQxQQ", r".+?")
+    body = body[:body.index("(?P<a>")] + rf"(?P<a>{num}(?:{pct})?)"   # the period after it may wrap anyhow
+    return [(m["b"], m["a"]) for m in re.finditer(rf"{head} {body}", page)]
+
+
+def page_texts(data: bytes) -> list[str]:
+    doc = pypdfium2.PdfDocument(data)
+    try:
+        pages = []
+        for page in doc:
+            text = page.get_textpage().get_text_range().replace("\r", "")
+            lines = [ln.strip() for ln in text.split("\n")
+                     if ln.strip() and not re.search(r"· (side|page) \d+ (af|of) ?$", ln.strip())
+                     and not re.fullmatch(r"\d+", ln.strip())]
+            pages.append(" ".join(" ".join(lines).split()))
+        return pages
+    finally:
+        doc.close()
+
+
+def _drop_a_round(project: Project, clinic: str, period: str) -> None:
+    """The clinic's figures for a round withdrawn: it reported nothing that round."""
+    measures = {m for t in project.topics() for ind in t.indicators for m in (ind.numerator, ind.denominator) if m}
+    project.add_batch("withdrawn.xlsx", "", [NewValue(clinic, m, period, None, "missing") for m in sorted(measures)])
+
+
+CASES = {   # name: (clinics, rounds, language, a clinic lacking the baseline round)
+    "demo": (14, 2, "da", False),
+    "small-3-rounds-missing": (5, 3, "da", True),
+    "tiny-4-rounds": (3, 4, "da", False),
+    "english-2-rounds-missing": (6, 2, "en", True),
+}
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, list[str]]]:
+    """Each case's group handout for its follow-up meeting, as page texts, rendered once."""
+    out = {}
+    for name, (clinics, rounds, lang, missing) in CASES.items():
+        path = build_demo(Path(tmp_path_factory.mktemp(name)) / "c.klynge", clinics=clinics, periods=rounds)
+        with Project.open(path) as project:
+            if missing:
+                periods = [p.key for p in project.periods()]
+                _drop_a_round(project, sorted(c.key for c in project.clinics())[-1], periods[-2])
+            data, _ = handout(project, "2026-12", lang)
+        out[name] = (lang, page_texts(data))
+    return out
+
+
+def _agrees(estimate: float, points: bool, before: str, after: str, lang: str, est_half: float) -> bool:
+    """Whether a printed change can be the change between the printed before and after values."""
+    b, a = value_of(before, lang), value_of(after, lang)
+    hb, ha = half_unit(before, lang), half_unit(after, lang)
+    if points:
+        low, high = (a - ha) - (b + hb), (a + ha) - (b - hb)
+    else:
+        if b - hb <= 0:
+            return True
+        low, high = 100 * ((a - ha) / (b + hb) - 1), 100 * ((a + ha) / (b - hb) - 1)
+    return low - est_half <= estimate <= high + est_half
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_change_sentence_agrees_with_its_values_its_interval_and_its_verdict(printed, case) -> None:
+    lang, pages = printed[case]
+    seen = 0
+    for number, page in enumerate(pages, 1):
+        for s in change_sentences(page, lang):
+            seen += 1
+            where = f"page {number}: {s.text}"
+            est_half = 0.05 if s.points else 0.5
+            assert s.low - est_half <= s.estimate <= s.high + est_half, f"estimate outside its interval, {where}"
+            assert _agrees(s.estimate, s.points, s.before, s.after, lang, est_half + 1e-9), \
+                f"the change does not follow from the printed before/after values, {where}"
+            b, a = value_of(s.before, lang), value_of(s.after, lang)
+            slack = half_unit(s.before, lang) + half_unit(s.after, lang)
+            if s.kind == "fell":
+                assert a <= b + slack and s.high <= 0, f"'fell' with values or interval that do not fall, {where}"
+            if s.kind == "rose":
+                assert a >= b - slack and s.low >= 0, f"'rose' with values or interval that do not rise, {where}"
+            if s.kind == "unchanged":
+                assert s.margin is not None and -s.margin <= s.low and s.high <= s.margin, \
+                    f"'about unchanged' with an interval beyond the stated margin, {where}"
+            if s.kind == "undetermined":
+                assert s.low <= 0 <= s.high, f"'cannot be determined' with an interval that excludes no change, {where}"
+    assert seen, f"no change sentence read in {case}"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_change_sentence_prints_the_before_and_after_values_as_printed_beside_it(printed, case) -> None:
+    """The same value is printed the same way on a page: 'Før og nu 413 …, 378' is not '(412,9) til (378,0)'."""
+    lang, pages = printed[case]
+    for number, page in enumerate(pages, 1):
+        values = before_and_now(page, lang)
+        for s in change_sentences(page, lang):
+            assert (s.before, s.after) in values, \
+                f"page {number}: the sentence prints {s.before} → {s.after}, the page prints {values}: {s.text}"
+
+
+def _summary_rows(page: str, lang: str) -> list[tuple[str, str, str, str]]:
+    """(direction, before, now, change figure) per summary row, in the order of the indicator pages."""
+    num, pct = NUM[lang], re.escape(PCT[lang])
+    directions = "|".join(re.escape(tr(d, lang)) for d in ("higher better", "lower better", "no direction"))
+    cell = rf"(?:{num}(?:{pct})?|–)"
+    change = rf"(?:{num}(?:{pct})?(?: [a-z]+)* \(.+?\)|–)"
+    return [(m["d"], m["b"], m["a"], m["c"]) for m in
+            re.finditer(rf"(?P<d>{directions}) (?P<b>{cell}) (?P<a>{cell}) (?P<c>{change})", page)]
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_summary_rows_are_the_indicator_pages_values_and_directions(printed, case) -> None:
+    lang, pages = printed[case]
+    summary = next(p for p in pages if _summary_rows(p, lang))
+    rows = _summary_rows(summary, lang)
+    rest = " ".join(pages[pages.index(summary) + 1:])
+    pairs = before_and_now(rest, lang)
+    ordered = re.findall(r"(?:Ordnet|Ranked): (\S+) (?:er|is) (?:bedre|better)", rest)
+    with_change = [r for r in rows if r[1] != "–" and r[2] != "–"]
+    assert [(b, a) for _, b, a, _ in with_change] == pairs, "summary's before/now differ from the pages'"
+    directed = [d for d, *_ in rows if d != tr("no direction", lang)]
+    assert len(directed) == len(ordered), f"summary has {len(directed)} directions, the pages order {ordered}"
+    for direction, order in zip(directed, ordered, strict=True):
+        assert order == direction.split()[0], f"summary says '{direction}', the page orders '{order}'"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_key_message_counts_the_clinics_the_page_flags(printed, case) -> None:
+    lang, pages = printed[case]
+    text = " ".join(pages)
+    look = tr("Look first at {title}: {n} of {total} clinics lie outside the 99.8% limit there.", lang,
+              title="QQtQQ", n="QQnQQ", total="QQmQQ")
+    pattern = re.escape(look).replace(r"\ ", " ").replace("QQtQQ", r"(?P<t>.+?)").replace(
+        "QQnQQ", r"(?P<n>\d+)").replace("QQmQQ", r"(?P<m>\d+)")
+    for m in re.finditer(pattern, text):
+        title = m["t"]
+        start = text.index(title, m.end())   # the indicator's own page
+        heading = re.escape(tr("Outside the 99.8% limit", lang))
+        flagged = re.search(rf"{heading} (?P<codes>(?:[A-Z]{{1,2}}|.+? \([A-Z]{{1,2}}\))(?:, (?:[A-Z]{{1,2}}|.+? "
+                            rf"\([A-Z]{{1,2}}\)))*)(?= [A-ZÆØÅ][a-zæøå])", text[start:])
+        assert flagged, f"the key message flags {m['n']} clinics on {title}, its page names none"
+        assert len(flagged["codes"].split(", ")) == int(m["n"]), \
+            f"the key message says {m['n']} flagged on {title}, the page names {flagged['codes']}"
+
+
+def _table_values(page: str, lang: str) -> list[list[float]]:
+    """Each ranked table's printed values, in printed order (hidden and empty rows left out)."""
+    num, pct = NUM[lang], re.escape(PCT[lang])
+    out = []
+    for block in re.split(r"Ordnet:? |Ranked:? ", page)[1:]:
+        rows = re.findall(rf"(?:^| )([A-Z]{{1,2}}|\S.+? \([A-Z]{{1,2}}\)) ({num})(?:{pct})? ", re.split(r"(?:Værdi|Value) n ", block)[0])
+        out.append([value_of(v, lang) for _, v in rows])
+    return out
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_ranked_table_is_in_the_order_its_heading_states(printed, case) -> None:
+    lang, pages = printed[case]
+    for number, page in enumerate(pages, 1):
+        for head, values in zip(re.findall(r"(?:Ordnet|Ranked):? (\S+)", page), _table_values(page, lang),
+                                strict=False):
+            if not values:
+                continue
+            if head in ("lavere", "lower"):
+                assert values == sorted(values), f"page {number}: 'lower is better, best first' but {values}"
+            elif head in ("højere", "higher", "efter", "by"):   # no direction: highest on top
+                assert values == sorted(values, reverse=True), f"page {number}: 'higher better' but {values}"
+            assert all(math.isfinite(v) for v in values)
