@@ -133,7 +133,8 @@ def test_heterogeneous_clinics_widen_the_interval_and_say_so() -> None:
 
 def test_collated_change_agrees_with_the_printed_values_over_the_same_clinics(demo_project) -> None:
     """The cluster change is over clinics with figures in both rounds, and so are the values beside it."""
-    from klyngedesk.core.model import NewValue
+    from klyngedesk.core.formatting import format_number
+    from klyngedesk.core.model import NewValue, usual_decimals
 
     # one clinic lacks the baseline for antibiotics: it must drop out of both the change and its values
     demo_project.add_batch("missing.xlsx", "", [NewValue("K05", "ab_ordinationer", "2025H2", None, "missing")])
@@ -152,7 +153,8 @@ def test_collated_change_agrees_with_the_printed_values_over_the_same_clinics(de
             assert c.ratio == pytest.approx(c.value / c.baseline_value)
             assert c.relative_low <= c.relative <= c.relative_high
         da = ind.sentence["da"]
-        assert f"{c.baseline_value:.1f}".replace(".", ",") in da and f"{c.value:.1f}".replace(".", ",") in da
+        shown = [format_number(v, usual_decimals(v, ind.unit), "da") for v in (c.baseline_value, c.value)]
+        assert all(v in da for v in shown)   # as the page prints them beside the sentence (413, not 412,9)
 
 
 def test_collate_json_names_the_methods_phi_and_adjustment(demo_path, capsys) -> None:

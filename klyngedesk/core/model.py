@@ -8,6 +8,17 @@ from typing import Literal
 
 UNIT_DECIMALS = {"per1000": 1, "percent": 1, "per_patient": 2, "count": 0}  # the usual printed precision
 
+
+def usual_decimals(value: float | None, unit: str) -> int:
+    """The decimals a value of the unit is printed with, everywhere it is printed (the change sentence as
+    the values beside it): fewer for large values (350, not the false precision 350,0)."""
+    d = UNIT_DECIMALS.get(unit, 1)
+    if unit != "percent" and value is not None and abs(value) >= 100:
+        return 0
+    if unit == "per_patient" and value is not None and abs(value) >= 10:
+        return 1
+    return d
+
 Unit = Literal["per1000", "percent", "per_patient", "count"]
 DenominatorKind = Literal["measure", "list_size", "none"]
 Direction = Literal["max", "min"]

@@ -12,7 +12,6 @@ from klyngedesk.core.collate.composition import compositions
 from klyngedesk.core.collate.compute import METHOD_BY_UNIT, compute
 from klyngedesk.core.collate.compute import plain_floats as _floats
 from klyngedesk.core.collate.inputs import (
-    UNIT_DECIMALS,
     Snapshot,
     indicator_parts,
     indicator_scale,
@@ -31,7 +30,7 @@ from klyngedesk.core.collate.table import (
     Target,
 )
 from klyngedesk.core.formatting import format_number, format_percent
-from klyngedesk.core.model import Indicator, Period
+from klyngedesk.core.model import Indicator, Period, usual_decimals
 from klyngedesk.core.records import bulk, record
 from klyngedesk.core.stats.change import change_arrays, change_sentence, cluster_change
 from klyngedesk.core.stats.change_words import (
@@ -159,7 +158,7 @@ def _half(period: Period) -> int:
 
 
 def _unit_text(value: float | None, unit: str, lang: str) -> str:
-    d = UNIT_DECIMALS.get(unit, 1)
+    d = usual_decimals(value, unit)   # as the pages print the same value beside the sentence
     return format_percent(value, d, lang) if unit == "percent" else format_number(value, d, lang)
 
 

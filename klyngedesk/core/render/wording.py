@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from klyngedesk.core.formatting import format_number, format_percent, format_signed_percent
 from klyngedesk.core.formatting import step_decimals as exact_decimals
-from klyngedesk.core.model import UNIT_DECIMALS, Indicator, Topic
+from klyngedesk.core.model import UNIT_DECIMALS, Indicator, Topic, usual_decimals
 from klyngedesk.core.packages import measure_text
 from klyngedesk.i18n import tr
 
@@ -27,12 +27,7 @@ def unit_label(ind: Indicator, lang: str) -> str:
 
 def decimals_for(value: float | None, unit: str) -> int:
     """The unit's usual precision, fewer decimals for large values (350, not the false precision 350,0)."""
-    d = DECIMALS.get(unit, 1)
-    if unit != "percent" and value is not None and abs(value) >= 100:
-        return 0
-    if unit == "per_patient" and value is not None and abs(value) >= 10:
-        return 1
-    return d
+    return usual_decimals(value, unit)
 
 
 def number(value: float | None, unit: str, lang: str, decimals: int | None = None, step: float | None = None
