@@ -20,10 +20,13 @@ import numpy as np
 
 from klyngedesk.core.model import Clinic, Cluster, Meeting, NewValue, Period
 from klyngedesk.core.packages import builtin_topic
+from klyngedesk.core.stats.funnel import FLAGS, _rate_limits, funnel_flags
+from klyngedesk.core.stats.intervals import poisson_exact
 from klyngedesk.core.store import Project
 
 LS = "_ls"
 COUNT_MARGIN = 3      # a hidden count keeps at least 4 whole values: never exactly or to +/-1
+REFINE = 2.5          # ranges narrower than this many margins are solved again in whole numbers
 SIZE_MARGIN = 0.03    # a list size not printed keeps a range of at least 3 % of itself (the core's promise)
 PERIODS = [Period("2025H1", "1. halvår 2025", date(2025, 1, 1), date(2025, 6, 30)),
            Period("2025H2", "2. halvår 2025", date(2025, 7, 1), date(2025, 12, 31)),
@@ -44,44 +47,59 @@ class GeneratedCluster:
 
 def make_cluster(path: str | os.PathLike, topic: str, sizes: list[int], counts: list[list[tuple[int, list[int]]]],
                  missing: set[tuple[int, int]], threshold: int, list_size_display: str,
-                 overdispersion: bool, missing_parts: frozenset[tuple[int, int]] = frozenset()) -> GeneratedCluster:
+                 overdispersion: bool, missing_parts: frozenset[tuple[int, int]] = frozenset(),
+                 extra: dict[str, list] | None = None) -> GeneratedCluster:
     """`counts[round][clinic]` = (parent count, [share counts]); `missing` = (round, clinic) without data;
-    `missing_parts` = (round, clinic) with the parent count but without the share counts."""
+    `missing_parts` = (round, clinic) with the parent count but without the share counts. `extra`: further
+    topics (topic -> counts of the same shape, no round missing) printed in the same packs as `topic`."""
     project = Project.create(path, Cluster("Testklynge", "Testby", "Region Test",
                                            {"threshold": threshold, "list_size_display": list_size_display,
                                             "overdispersion": overdispersion, "code_scheme": "letters"}))
     out = GeneratedCluster(project)
-    parent, shares = TOPICS[topic]
     with project.transaction():
         for i in range(len(sizes)):
             key = f"K{i:02d}"
             out.names[key] = f"Lægehuset Testvej {i + 1}"
             project.add_clinic(Clinic(key, out.names[key], str(100000 + i)))
-        project.add_topic(builtin_topic(topic))
         values, lists = [], []
         for r, period in enumerate(PERIODS[:len(counts)]):
             project.add_period(period)
-            for i, (par, parts) in enumerate(counts[r]):
+            for i in range(len(sizes)):
                 key = f"K{i:02d}"
                 size = sizes[i] + 13 * r
                 lists.append((key, period.key, size))
                 out.truth[(period.key, LS, key)] = float(size)
-                if (r, i) in missing:
-                    continue
-                values.append(NewValue(key, parent, period.key, float(par)))
-                out.truth[(period.key, parent, key)] = float(par)
-                if (r, i) in missing_parts:
-                    continue
-                for m, v in zip(shares, parts, strict=True):
-                    values.append(NewValue(key, m, period.key, float(v)))
-                    out.truth[(period.key, m, key)] = float(v)
+        for name, table in [(topic, counts), *(extra or {}).items()]:
+            project.add_topic(builtin_topic(name))
+            _values(out, values, name, table, missing if name == topic else set(),
+                    missing_parts if name == topic else frozenset())
         project.set_list_sizes(lists)
         project.add_batch("generated", "", values, mapping="test", details={"kind": "test"})
     return out
 
 
-def add_meeting(project: Project, key: str, when: date, topic: str, period: str, baseline: str | None) -> None:
-    project.save_meeting(Meeting(key=key, date=when, title=f"Møde {key}", topics=(topic,), period=period,
+def _values(out: GeneratedCluster, values: list, topic: str, counts: list, missing: set[tuple[int, int]],
+            missing_parts: frozenset[tuple[int, int]]) -> None:
+    """One topic's counts as values to import, and into the truth."""
+    parent, shares = TOPICS[topic]
+    for r, period in enumerate(PERIODS[:len(counts)]):
+        for i, (par, parts) in enumerate(counts[r]):
+            key = f"K{i:02d}"
+            if (r, i) in missing:
+                continue
+            values.append(NewValue(key, parent, period.key, float(par)))
+            out.truth[(period.key, parent, key)] = float(par)
+            if (r, i) in missing_parts:
+                continue
+            for m, v in zip(shares, parts, strict=True):
+                values.append(NewValue(key, m, period.key, float(v)))
+                out.truth[(period.key, m, key)] = float(v)
+
+
+def add_meeting(project: Project, key: str, when: date, topic: str | tuple[str, ...], period: str,
+                baseline: str | None) -> None:
+    topics = (topic,) if isinstance(topic, str) else topic
+    project.save_meeting(Meeting(key=key, date=when, title=f"Møde {key}", topics=topics, period=period,
                                  baseline_period=baseline))
 
 
@@ -107,6 +125,11 @@ class Attacker:
         self.hidden: set[tuple] = set()
         self.sizes: set[tuple] = set()   # list sizes a pack did not print exactly (kept within SIZE_MARGIN)
         self.small: set[tuple] = set()
+        # (count cell, size cell, [(count, lowest size, highest size)]): what a rate row's printed value,
+        # interval and flag leave, whole numbers only (solved exactly where a range is narrow, see `ranges`)
+        self.choices: list[tuple[tuple, tuple, list[tuple[int, float, float]]]] = []
+        self._pooled: dict[tuple[str, str], float] = {}   # (indicator, period) -> pooled rate per patient
+        self._funnel_drawn = False
 
     def _eq(self, cells: list[tuple]) -> None:
         cells = [c for c in cells if c in self.truth]
@@ -138,6 +161,13 @@ class Attacker:
                 "share" if meta.unit == "percent" else "rate"
             step = ind.get("value_step") or 0.0
             contributing, base_contrib = [], []
+            if md == LS and ind["pooled"] is not None:   # granted unrounded: the centre of the funnel limits
+                inside = [clinic_of[r["code"]] for r in ind["rows"]]
+                inside = [c for c in inside if (cur, mn, c) in self.truth and self.truth.get((cur, md, c), 0) > 0]
+                total = sum(self.truth[(cur, md, c)] for c in inside)
+                self._pooled[(ind["key"], cur)] = sum(self.truth[(cur, mn, c)] for c in inside) / total \
+                    if total else 0.0
+                self._funnel_drawn = any(r["flag"] for r in ind["rows"])
             for row in ind["rows"]:
                 c = clinic_of[row["code"]]
                 for rnd in (cur, base):
@@ -163,6 +193,8 @@ class Attacker:
                     # value = num * scale / den, printed to the step
                     self.relations.append(([((cur, mn, c), scale), ((cur, md, c), -(row["value"] + h))], -math.inf, 0))
                     self.relations.append(([((cur, mn, c), scale), ((cur, md, c), -(row["value"] - h))], 0, math.inf))
+                    if unit == "rate" and md == LS and row["numerator"] is None and (cur, mn, c) in self.truth:
+                        self.invert_row(row, (cur, mn, c), (cur, md, c), scale, step, ind)
                 if row["suppressed"]:
                     self.hidden.add((cur, mn, c))
                     if unit == "share":
@@ -219,6 +251,67 @@ class Attacker:
         self.sizes -= public
         self.check_sound()
 
+    def invert_row(self, row: dict, num: tuple, den: tuple, scale: float, step: float, ind: dict) -> None:
+        """A rate row whose count is not printed: every whole count n and list size d whose value, 95 %
+        interval (exact Poisson, ends rounded outward to the step) and funnel flag (unadjusted limits around
+        the pooled rate, granted unrounded) print as they do. Their ranges and convex hull go into the linear
+        program, the (n, d) pairs themselves into the exact solve of `ranges`."""
+        lo_d, hi_d = 1.0, math.inf
+        if row["denominator"] is not None:
+            lo_d = hi_d = float(row["denominator"])
+        elif row.get("denominator_band"):
+            lo_d, hi_d = (float(x) for x in row["denominator_band"].split("–"))
+        v, h = row["value"], step / 2
+        eps = 1e-7 * max(1.0, abs(v))
+        top = (v + h + eps) * hi_d / scale if math.isfinite(hi_d) else 20000.0
+        n = np.arange(0, int(min(20000, math.floor(top))) + 1, dtype=float)
+        low = np.maximum(lo_d, n * scale / (v + h + eps))
+        with np.errstate(divide="ignore"):
+            high = np.minimum(hi_d, np.where(v - h - eps > 0, n * scale / max(v - h - eps, 1e-300), np.inf))
+        q_low, q_high = poisson_exact(n)
+        ends = ((row["ci_low"], q_low, 0.0, step), (row["ci_high"], q_high, -step, 0.0))
+        for end, q, below, above in ends:   # the true end lies in [end + below, end + above]
+            if end is None:
+                continue
+            a, b = end + below - eps, end + above + eps
+            low = np.maximum(low, q * scale / b)
+            with np.errstate(divide="ignore"):
+                high = np.minimum(high, np.where(a > 0, q * scale / max(a, 1e-300), np.inf))
+        low, high = np.ceil(low - 1e-9), np.floor(high + 1e-9)
+        ok = (low <= high) & np.isfinite(high)
+        if v - h - eps > 0:
+            ok &= n > 0
+        pooled = self._pooled.get((ind["key"], num[0]))
+        if not ind.get("adjusted") and pooled and self._funnel_drawn and ok.any():   # no flag printed: inside
+            ok = self._flag_filter(n, low, high, ok, FLAGS.index(row.get("flag") or ""), pooled, scale)
+        if not ok.any():
+            return
+        pairs = [(int(k), float(a), float(b)) for k, a, b in zip(n[ok], low[ok], high[ok], strict=True)]
+        truth = (self.truth[num], self.truth[den])
+        assert any(k == truth[0] and a <= truth[1] <= b for k, a, b in pairs), ("unsound inversion", num, truth)
+        self.relations.append(([(num, 1.0)], float(pairs[0][0]), float(pairs[-1][0])))
+        self.relations.append(([(den, 1.0)], min(a for _, a, _ in pairs), max(b for _, _, b in pairs)))
+        for a, b, c in _hull([(k, lo) for k, lo, _ in pairs] + [(k, hi) for k, _, hi in pairs]):
+            self.relations.append(([(num, a), (den, b)], c, math.inf))
+        self.choices.append((num, den, pairs))
+
+    @staticmethod
+    def _flag_filter(n: np.ndarray, low: np.ndarray, high: np.ndarray, ok: np.ndarray, flag: int,
+                     rate: float, scale: float) -> np.ndarray:
+        """Keep the counts for which some whole list size in their range gives the printed flag (the true
+        value against the unadjusted limits drawn at that size), narrowing each range to those sizes."""
+        for i in np.flatnonzero(ok):
+            if high[i] - low[i] > 200000:
+                continue
+            d = np.arange(low[i], high[i] + 1)
+            limits = _rate_limits(np.full(d.shape, rate), np.round(rate * d, 2), 0.0, exact=True)
+            good = funnel_flags(n[i] / d * scale, *(x * scale for x in limits)) == flag
+            if not good.any():
+                ok[i] = False
+                continue
+            low[i], high[i] = d[good].min(), d[good].max()
+        return ok
+
     def check_sound(self) -> None:
         """The attack is sound: the true counts satisfy every relation it holds."""
         self.small = {terms[0][0] for terms, lo, hi in self.relations if len(terms) == 1 and lo == 1.0 and hi > lo}
@@ -227,8 +320,12 @@ class Attacker:
             slack = 1e-6 * max(1.0, *(abs(coef * self.truth.get(c, 0.0)) for c, coef in terms))
             assert lo - slack <= value <= hi + slack, ("unsound relation", terms, lo, hi, value)
 
-    def ranges(self, readers: list[str | None]) -> dict[tuple[str | None, tuple], tuple[float, float]]:
-        """(reader, hidden count of another clinic) -> (lowest, highest) the reader's linear program allows.
+    def ranges(self, readers: list[str | None], exact: bool = True
+               ) -> dict[tuple[str | None, tuple], tuple[float, float]]:
+        """(reader, hidden count of another clinic) -> (lowest, highest) the reader's linear program allows;
+        with `exact`, a range the linear program leaves only a little wider than the margin is solved again
+        in whole numbers (every count and list size is one), with each inverted rate row's (count, size)
+        pairs as they are, not their hull: integer reasoning the linear program cannot do.
 
         Shared work, not a weaker attack: cells printed exactly are constants for everyone; the rest falls
         apart into components that share no relation, and a reader's knowledge matters only in a
@@ -286,6 +383,9 @@ class Attacker:
                 if todo:
                     for c, span in model.spans(todo, reader, [self.need(c) for c in todo]).items():
                         out[(reader, c)] = span
+                        if exact and _wide(*span, self.need(c), c[1] != LS) \
+                                and not _wide(*span, REFINE * self.need(c), c[1] != LS):
+                            out[(reader, c)] = model.exact_span(c, reader, self.choices)
         return out
 
     def need(self, cell: tuple) -> float:
@@ -301,6 +401,35 @@ class Attacker:
             if not _wide(lo, hi, self.need(cell), cell[1] != LS):
                 found.append((reader, cell, lo, hi))
         return found
+
+
+def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float, float]]:
+    """(a, b, c) with a x + b y >= c for every edge of the points' convex hull (gift wrapping by a sorted
+    sweep; nothing when the points lie on a line), loosened by a hair so that the points stay inside."""
+    pts = sorted(set(points))
+    if len(pts) < 3:
+        return []
+
+    def turn(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    chain: list = []
+    for sweep in (pts, pts[::-1]):
+        part: list = []
+        for q in sweep:
+            while len(part) >= 2 and turn(part[-2], part[-1], q) <= 0:
+                part.pop()
+            part.append(q)
+        chain += part[:-1]
+    if len(chain) < 3:
+        return []
+    out = []
+    for p, q in zip(chain, chain[1:] + chain[:1], strict=True):
+        a, b = p[1] - q[1], q[0] - p[0]          # inside lies to the left of p -> q
+        norm = math.hypot(a, b)
+        c = (a * p[0] + b * p[1]) / norm
+        out.append((a / norm, b / norm, c - 1e-6 * max(1.0, abs(c))))
+    return out
 
 
 def _wide(lo: float, hi: float, need: float, whole: bool) -> bool:
@@ -342,7 +471,75 @@ class _Model:
         self.h = highspy.Highs()
         self.h.setOptionValue("output_flag", False)
         self.h.passModel(lp)
+        self.lp = lp
+        self.mip: tuple[highspy.Highs, int] | None = None
         self.all = np.arange(n, dtype=np.int32)
+
+    def exact_span(self, target: tuple, reader: str | None, choices: list) -> tuple[float, float]:
+        """(lowest, highest) of the target over whole-number solutions (HiGHS branch and bound): every cell
+        integer, each inverted rate row's count one of its candidates with that count's list sizes. Where the
+        solver stops early, its proven bounds are used (never narrower than the truth)."""
+        if self.mip is None:
+            self.mip = self._integer_model(choices)
+        h, n = self.mip
+        low, high = np.zeros(n), np.full(n, highspy.kHighsInf)
+        high[self.n:] = 1.0
+        for c, i in self.index.items():
+            if reader is not None and c[2] == reader and c in self.truth:
+                low[i] = high[i] = self.truth[c]
+        h.changeColsBounds(n, np.arange(n, dtype=np.int32), low, high)
+        cost = np.zeros(n)
+        cost[self.index[target]] = 1.0
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+        ends = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            h.changeObjectiveSense(sense)
+            h.run()
+            status = h.getModelStatus()
+            info = h.getInfo()
+            if status == highspy.HighsModelStatus.kOptimal:
+                ends.append(info.objective_function_value)
+            elif status == highspy.HighsModelStatus.kUnbounded:
+                ends.append(-math.inf if sense == highspy.ObjSense.kMinimize else math.inf)
+            else:   # stopped early: the dual bound still bounds every whole solution
+                bound = info.mip_dual_bound
+                ends.append(bound if math.isfinite(bound) else
+                            (-math.inf if sense == highspy.ObjSense.kMinimize else math.inf))
+        v = self.truth[target]
+        assert ends[0] <= v + 1e-6 and ends[1] >= v - 1e-6, ("whole-number program excludes the truth", target)
+        return float(ends[0]), float(ends[1])
+
+    def _integer_model(self, choices: list) -> tuple[highspy.Highs, int]:
+        """The component's relations with integral cells, plus per inverted rate row one binary per
+        candidate count: sum b = 1, count = sum k b, size between sum low_k b and sum high_k b."""
+        h = highspy.Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("time_limit", 20.0)
+        h.setOptionValue("mip_rel_gap", 0.0)
+        h.passModel(self.lp)
+        inf = highspy.kHighsInf
+        h.changeColsIntegrality(self.n, self.all, np.full(self.n, highspy.HighsVarType.kInteger))
+        n = self.n
+        for num, den, pairs in choices:
+            if num not in self.index or den not in self.index or len(pairs) > 200:
+                continue
+            k = len(pairs)
+            first = n
+            h.addCols(k, np.zeros(k), np.zeros(k), np.ones(k), 0, np.array([], dtype=np.int32),
+                      np.array([], dtype=np.int32), np.array([], dtype=float))
+            h.changeColsIntegrality(k, np.arange(first, first + k, dtype=np.int32),
+                                    np.full(k, highspy.HighsVarType.kInteger))
+            n += k
+            cols = np.arange(first, first + k, dtype=np.int32)
+            counts = np.array([p[0] for p in pairs], dtype=float)
+            lows = np.array([p[1] for p in pairs], dtype=float)
+            highs = np.array([p[2] for p in pairs], dtype=float)
+            for extra, coef, lo, hi in ((None, np.ones(k), 1.0, 1.0), (num, -counts, 0.0, 0.0),
+                                        (den, -lows, 0.0, inf), (den, -highs, -inf, 0.0)):
+                idx = cols if extra is None else np.concatenate([[self.index[extra]], cols]).astype(np.int32)
+                val = coef if extra is None else np.concatenate([[1.0], coef])
+                h.addRow(lo, hi, len(idx), idx, val)
+        return h, n
 
     def _fix(self, reader: str | None) -> None:
         low, high = np.zeros(self.n), np.full(self.n, highspy.kHighsInf)

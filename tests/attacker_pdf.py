@@ -66,6 +66,14 @@ class PrintedIndicator:
     before_after: tuple[float, float] | None = None
 
 
+def _metas(topics: str | tuple[str, ...]) -> dict:
+    """The indicators' definitions of every topic printed in the handout (keys are unique across topics)."""
+    out: dict = {}
+    for topic in (topics,) if isinstance(topics, str) else topics:
+        out.update(_meta(topic))
+    return out
+
+
 def handout(project: Project, meeting: str, lang: str = "da") -> tuple[bytes, _Pack]:
     """The meeting's group handout as the pack prints it (without the personal handouts), and its pack."""
     pack = _Pack(project, meeting, lang)
@@ -75,9 +83,9 @@ def handout(project: Project, meeting: str, lang: str = "da") -> tuple[bytes, _P
     return buffer.getvalue(), pack
 
 
-def parse(pages: list[str], topic: str) -> list[PrintedIndicator]:
+def parse(pages: list[str], topic: str | tuple[str, ...]) -> list[PrintedIndicator]:
     """Every indicator's printed table rows, pooled value with its interval and before/after figures."""
-    titles = {_plain(ind.title): key for key, ind in _meta(topic).items()}
+    titles = {_plain(ind.title): key for key, ind in _metas(topic).items()}
     found: list[PrintedIndicator] = []
     current: PrintedIndicator | None = None
     in_table = False
@@ -124,7 +132,7 @@ def clinic_of_label(label: str, codes: dict[str, str]) -> str:
     return by_code[code]
 
 
-def keep_printed(attacker: Attacker, printed: list[PrintedIndicator], topic: str, period: str, compare: str | None,
+def keep_printed(attacker: Attacker, printed: list[PrintedIndicator], topic: str | tuple[str, ...], period: str, compare: str | None,
                  codes: dict[str, str], steps: dict[str, float], threshold: int) -> None:
     """Add what one handout prints to the attacker's relations (and its hidden counts to its targets)."""
     public = {terms[0][0] for terms, lo, hi in attacker.relations if len(terms) == 1 and lo == hi}
@@ -132,7 +140,7 @@ def keep_printed(attacker: Attacker, printed: list[PrintedIndicator], topic: str
     days = {p.key: p.days for p in PERIODS}
     truth = attacker.truth
     for ind in printed:
-        meta = _meta(topic)[ind.key]
+        meta = _metas(topic)[ind.key]
         mn = meta.numerator
         md = LS if meta.denominator_kind == "list_size" else meta.denominator
         share = meta.unit == "percent"
@@ -185,7 +193,7 @@ def keep_printed(attacker: Attacker, printed: list[PrintedIndicator], topic: str
     attacker.check_sound()
 
 
-def divided(printed: list[PrintedIndicator], topic: str, period: str, codes: dict[str, str],
+def divided(printed: list[PrintedIndicator], topic: str | tuple[str, ...], period: str, codes: dict[str, str],
             steps: dict[str, float], truth: dict[tuple, float]) -> list[tuple]:
     """(clinic, low, high, size) for every list size not printed exactly that a printed count of a measure,
     divided by the printed rate per list size of the same measure and clinic, gives back to within less
@@ -195,7 +203,7 @@ def divided(printed: list[PrintedIndicator], topic: str, period: str, codes: dic
     counts: dict[tuple[str, str], float] = {}
     exact_sizes: set[str] = set()
     for ind in printed:
-        meta = _meta(topic)[ind.key]
+        meta = _metas(topic)[ind.key]
         for row in ind.rows:
             c = clinic_of_label(row.label, codes)
             if re.fullmatch(NUMBER, row.n):
@@ -207,7 +215,7 @@ def divided(printed: list[PrintedIndicator], topic: str, period: str, codes: dic
                     counts[(meta.denominator, c)] = number(row.den)
     found = []
     for ind in printed:
-        meta = _meta(topic)[ind.key]
+        meta = _metas(topic)[ind.key]
         if meta.denominator_kind != "list_size":
             continue
         scale = 1000 * (365.25 / days[period] if meta.per_year else 1.0)

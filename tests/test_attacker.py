@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from klyngedesk.core.anonymise import draw_codes
-from klyngedesk.core.anonymise.build import anonymised_with_disclosure, earlier_disclosures
+from klyngedesk.core.anonymise.build import anonymised_meeting, earlier_disclosures
 from klyngedesk.core.anonymise.disclosure_report import ROUGH, build_report
 
 
@@ -31,30 +31,41 @@ def clusters(draw, low: int, high: int, most_rounds: int = 3, least_rounds: int 
     n = draw(st.integers(low, high))
     rounds = draw(st.integers(least_rounds, most_rounds))
     topic = draw(st.sampled_from(sorted(TOPICS)))
-    shares = len(TOPICS[topic][1])
     sizes = draw(st.lists(st.integers(900, 9000), min_size=n, max_size=n))
-    counts = []
-    for _ in range(rounds):
-        row = []
-        for _ in range(n):
-            parent = draw(st.one_of(st.integers(0, 12), st.integers(10, 80)))
-            parts = [draw(st.integers(0, parent)) for _ in range(shares)]
-            row.append((parent, parts))
-        counts.append(row)
+
+    def counts_of(name: str) -> list:
+        shares = len(TOPICS[name][1])
+        out = []
+        for _ in range(rounds):
+            row = []
+            for _ in range(n):
+                parent = draw(st.one_of(st.integers(0, 12), st.integers(10, 80)))
+                parts = [draw(st.integers(0, parent)) for _ in range(shares)]
+                row.append((parent, parts))
+            out.append(row)
+        return out
+
+    counts = counts_of(topic)
+    # one pack in four prints both topics (their rates read the same list sizes)
+    extra = {other: counts_of(other) for other in sorted(TOPICS) if other != topic} \
+        if draw(st.integers(0, 3)) == 0 else {}
     missing = draw(st.sets(st.tuples(st.integers(0, rounds - 1), st.integers(0, n - 1)), max_size=2))
     consents = [draw(st.sets(st.integers(0, n - 1), max_size=max(1, n // 3))) for _ in range(rounds)]
     return dict(topic=topic, sizes=sizes, counts=counts, missing=missing, consents=consents,
                 threshold=draw(st.sampled_from([5, 10])),
-                display=draw(st.sampled_from(["bands", "hidden", "exact"])), over=draw(st.booleans()))
+                display=draw(st.sampled_from(["bands", "hidden", "exact"])), over=draw(st.booleans()), extra=extra)
 
 
 def play(case: dict) -> list:
-    """Every meeting of the case as printed, attacked; returns each meeting's disclosure report."""
+    """Every meeting of the case as printed (every topic of it: they share the list sizes), attacked; returns
+    each meeting's disclosure report."""
     reports = []
+    extra = case.get("extra") or {}
+    topics = (case["topic"], *extra)
     with tempfile.TemporaryDirectory() as folder:
         made = make_cluster(Path(folder) / "c.klynge", case["topic"], case["sizes"], case["counts"],
                             case["missing"], case["threshold"], case["display"], case["over"],
-                            frozenset(case.get("missing_parts", ())))
+                            frozenset(case.get("missing_parts", ())), extra)
         project, truth = made.project, made.truth
         attacker = Attacker(truth)
         packs = []
@@ -63,25 +74,30 @@ def play(case: dict) -> list:
         try:
             for r in range(len(case["counts"])):
                 meeting = f"m{r}"
-                add_meeting(project, meeting, date(2026, 1 + r, 1), case["topic"], PERIODS[r].key,
+                add_meeting(project, meeting, date(2026, 1 + r, 1), topics, PERIODS[r].key,
                             PERIODS[r - 1].key if r else None)
                 codes = draw_codes(project, meeting)
                 consenting = {keys[i] for i in case["consents"][r]}
                 for k in consenting:
                     project.set_consent(meeting, k, True)
-                table, disclosure, left = anonymised_with_disclosure(project, meeting, case["topic"])
-                report = build_report(meeting, [disclosure], earlier_disclosures(project, meeting), consenting,
-                                      made.names, codes, [table], left)
-                project.save_published(meeting, case["topic"], disclosure.to_json())   # printed
+                audited = anonymised_meeting(project, meeting)
+                report = build_report(meeting, [a[1] for a in audited], earlier_disclosures(project, meeting),
+                                      consenting, made.names, codes, [a[0] for a in audited],
+                                      [b for a in audited for b in a[2]])
                 clinic_of = {code: k for k, code in codes.items()} | {made.names[k]: k for k in consenting}
-                pack = table.to_json()
-                attacker.keep(pack, case["topic"], clinic_of)
-                packs.append((pack, clinic_of, consenting))
-                assert not left, (meeting, left[:3])
+                now = []
+                for topic, (table, disclosure, left) in zip(topics, audited, strict=True):
+                    project.save_published(meeting, topic, disclosure.to_json())   # printed
+                    pack = table.to_json()
+                    attacker.keep(pack, topic, clinic_of)
+                    now.append((pack, clinic_of, consenting))
+                    assert not left, (meeting, left[:3])
                 pinned = attacker.pinned([None, *keys])
                 assert not pinned, (meeting, pinned[:3])
-                missed = singled_out_by_attacker(packs, sizes, ROUGH) - report.singled_out()
-                assert not missed, (meeting, missed)
+                for pack in now:   # each topic's pack beside every earlier meeting's
+                    missed = singled_out_by_attacker([*packs, pack], sizes, ROUGH) - report.singled_out()
+                    assert not missed, (meeting, missed)
+                packs += now
                 reports.append(report)
         finally:
             project.close()

@@ -191,3 +191,36 @@ def test_a_trend_of_zero_counts_does_not_print_what_an_earlier_pack_hid(threshol
     rates' scale off a non-zero count."""
     zero = [[(0, [0])] * 3] * 3
     play(case("antibiotika", [900, 900, 900], zero, threshold, "bands"))
+
+
+def _two_topics(seed: int, threshold: int) -> dict:
+    """A cluster whose every meeting prints antibiotics and COPD together (rates per 1.000 of both, list
+    sizes in bands or hidden), small counts here and there: a fixed draw per seed."""
+    rng = random.Random(seed)
+    n = rng.randint(5, 10)
+    sizes = [rng.randint(1200, 9000) for _ in range(n)]
+
+    def counts(shares: int, rate: float) -> list:
+        out = []
+        for _ in range(2):
+            row = []
+            for i in range(n):
+                parent = max(0, int(rng.gauss(sizes[i] * rate / 1000, 3)))
+                if rng.random() < 0.15:
+                    parent = rng.randint(1, 4)
+                row.append((parent, [rng.randint(0, parent) for _ in range(shares)]))
+            out.append(row)
+        return out
+
+    c = case("antibiotika", sizes, counts(1, 180), threshold, rng.choice(["bands", "hidden"]))
+    c["extra"] = {"kol": counts(2, 8)}
+    return c
+
+
+@pytest.mark.parametrize(("seed", "threshold"), [(3, 5), (7, 5), (4, 10)])
+def test_topics_printed_in_one_pack_are_audited_together(seed: int, threshold: int) -> None:
+    """Every rate per 1.000 of every topic reads the same list sizes: each topic audited alone, the
+    antibiotics rates narrowed a list size that the COPD rates then turned into a hidden COPD count
+    (16-17 patients, hidden to protect a small one) to +/-1, and a second meeting's audit found breaches
+    that only the first pack caused (and hid every clinic trying to mend them)."""
+    play(_two_topics(seed, threshold))

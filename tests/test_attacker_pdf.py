@@ -25,10 +25,12 @@ from klyngedesk.core.render.leakscan import page_texts
 def play_printed(case: dict) -> list[list]:
     """Run the meetings; returns what was parsed per meeting (so tests can see the parser saw the tables)."""
     seen = []
+    extra = case.get("extra") or {}
+    topics = (case["topic"], *extra)
     with tempfile.TemporaryDirectory() as folder:
         made = make_cluster(Path(folder) / "c.klynge", case["topic"], case["sizes"], case["counts"],
                             case["missing"], case["threshold"], case["display"], case["over"],
-                            frozenset(case.get("missing_parts", ())))
+                            frozenset(case.get("missing_parts", ())), extra)
         project = made.project
         attacker = Attacker(made.truth)
         keys = sorted(made.names)
@@ -36,25 +38,24 @@ def play_printed(case: dict) -> list[list]:
             for r in range(len(case["counts"])):
                 meeting = f"m{r}"
                 compare = PERIODS[r - 1].key if r else None
-                add_meeting(project, meeting, date(2026, 1 + r, 1), case["topic"], PERIODS[r].key, compare)
+                add_meeting(project, meeting, date(2026, 1 + r, 1), topics, PERIODS[r].key, compare)
                 codes = draw_codes(project, meeting)
                 for i in case["consents"][r]:
                     project.set_consent(meeting, keys[i], True)
                 data, pack = handout(project, meeting)
                 for disclosure in pack.disclosures:   # printed: later packs are audited against it
                     project.save_published(meeting, disclosure.topic, disclosure.to_json())
-                table = pack.anonymised[0]
-                steps = {ind.key: ind.value_step or 0.0 for ind in table.indicators}
-                printed = parse(page_texts(data), case["topic"])
-                assert {p.key for p in printed} == {ind.key for ind in table.indicators}, "a table was not read"
+                tables = {ind.key: ind for table in pack.anonymised for ind in table.indicators}
+                steps = {key: ind.value_step or 0.0 for key, ind in tables.items()}
+                printed = parse(page_texts(data), topics)
+                assert {p.key for p in printed} == set(tables), "a table was not read"
                 for p in printed:
-                    assert len(p.rows) == len(table.indicator(p.key).rows), (p.key, "rows not read")
+                    assert len(p.rows) == len(tables[p.key].rows), (p.key, "rows not read")
                 seen.append(printed)
-                keep_printed(attacker, printed, case["topic"], PERIODS[r].key, compare, codes, steps,
-                             case["threshold"])
+                keep_printed(attacker, printed, topics, PERIODS[r].key, compare, codes, steps, case["threshold"])
                 pinned = attacker.pinned([None, *keys])
                 assert not pinned, (meeting, pinned[:3])
-                leaks = divided(printed, case["topic"], PERIODS[r].key, codes, steps, made.truth)
+                leaks = divided(printed, topics, PERIODS[r].key, codes, steps, made.truth)
                 assert not leaks, (meeting, leaks[:3])
         finally:
             project.close()

@@ -324,7 +324,38 @@ def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, su
     if key is not None and breach.target.kind == "size":
         no_intervals.add(key)
         return True
+    # Nothing printed next to the target: it is narrowed through a chain of relations, e.g. a hidden count of
+    # a topic printed before this one in the pack, over a list size this topic's rates now read. Coarsen (then
+    # leave out the intervals of) the rates read anywhere along that chain before hiding any cell.
+    linked = _linked_rates(breach, disclosure, exact)
+    key = _rate_to_coarsen(breach, table, disclosure, steps, exact, linked)
+    if key is not None:
+        steps[key] = nice_step(steps[key] * 1.5)
+        return True
+    key = _rate_to_coarsen(breach, table, disclosure, {k: 0.0 for k in steps if k not in no_intervals}, exact,
+                           linked)
+    if key is not None:
+        no_intervals.add(key)
+        return True
     return _hide_near(breach, table, problem, sup, disclosure, exact, also_hidden, also_withheld)
+
+
+def _linked_rates(breach: Breach, disclosure: Disclosure, exact: set[str]) -> set[str]:
+    """The rates whose printed numbers bound a cell linked to the target through relations of cells not
+    printed exactly (the part of the model the target is narrowed in)."""
+    by_cell: dict[str, list[int]] = {}
+    for i, r in enumerate(disclosure.relations):
+        for c, _ in r.terms:
+            by_cell.setdefault(c, []).append(i)
+    seen = {c for c, _ in breach.target.terms}
+    todo = list(seen)
+    while todo:
+        for i in by_cell.get(todo.pop(), ()):
+            for c, _ in disclosure.relations[i].terms:
+                if c not in seen and c not in exact:
+                    seen.add(c)
+                    todo.append(c)
+    return {disclosure.bounded_by[c] for c in seen if c in disclosure.bounded_by}
 
 
 def _without_intervals(result: AnonymisedTable, keys: set[str]) -> AnonymisedTable:
@@ -338,13 +369,14 @@ def _without_intervals(result: AnonymisedTable, keys: set[str]) -> AnonymisedTab
 
 
 def _rate_to_coarsen(breach: Breach, table: IndicatorTable, disclosure: Disclosure, steps: dict[str, float],
-                     exact: set[str]) -> str | None:
+                     exact: set[str], linked: set[str] | None = None) -> str | None:
     """The rounded rate to coarsen for this breach, or None when coarsening cannot help: the rates whose
-    printed value, interval or limits bound the target or a cell one relation away from it; for a list size
-    also the rates whose count is printed elsewhere (a share, a composition: count / rate = size)."""
+    printed value, interval or limits bound the target or a cell one relation away from it (or, given, the
+    `linked` rates); for a list size also the rates whose count is printed elsewhere (a share, a
+    composition: count / rate = size)."""
     cells = {c for c, _ in breach.target.terms}
     near = cells | {c for r in disclosure.relations if any(t in cells for t, _ in r.terms) for c, _ in r.terms}
-    keys = {disclosure.bounded_by[c] for c in near if c in disclosure.bounded_by}
+    keys = {disclosure.bounded_by[c] for c in near if c in disclosure.bounded_by} if linked is None else set(linked)
     period, _, clinic = cell_parts(breach.target.terms[0][0])
     if breach.target.kind == "size":
         keys |= {ind.key for ind in table.indicators if ind.key in steps
@@ -631,25 +663,57 @@ def anonymised_table(project: Project, meeting: str, topic: str, *, period: str 
 
 def anonymised_with_disclosure(project: Project, meeting: str, topic: str, *, period: str | None = None,
                                compare: str | None = None, meeting_baseline: bool = True,
-                               lang: str | None = None, rounds: Sequence[IndicatorTable] | None = None
+                               lang: str | None = None, rounds: Sequence[IndicatorTable] | None = None,
+                               before: Sequence[Disclosure] | None = None
                                ) -> tuple[AnonymisedTable, Disclosure, list[Breach]]:
     """`anonymised_table` with its disclosure model (kept when the pack is printed) and any breach left.
-    `rounds`: the trend's one-round tables when the caller has them (default: `trend_rounds`)."""
+    `rounds`: the trend's one-round tables when the caller has them (default: `trend_rounds`).
+
+    The topics of one pack share the clinics' list sizes (every rate per 1.000 reads them), so a topic is
+    audited together with the meeting's topics printed before it in the same pack: `before` are their
+    disclosure models; None computes them (the meeting's topics up to this one, as `anonymised_meeting`),
+    so that a single topic is anonymised exactly as the pack prints it."""
     m = project.meeting(meeting)
     period = period or m.period
     if not period:
         raise KlyngeError("The meeting {key} has no period; choose one.", key=meeting)
     if compare is None and meeting_baseline and period == m.period:
         compare = m.baseline_period
+    if before is None:
+        earlier_topics = list(m.topics[:m.topics.index(topic)]) if topic in m.topics else []
+        before = [a[1] for a in _meeting_topics(project, meeting, earlier_topics, period, compare, lang, None,
+                                                meeting_baseline)]
     codes = meeting_codes(project, meeting)
     table = collate(project, topic, period, compare)
     result = anonymise_with_disclosure(
         table, codes, meeting=meeting, named=consenting_names(project, meeting),
         threshold=resolve(THRESHOLD, project), list_size_display=resolve(LIST_SIZE_DISPLAY, project), lang=lang,
-        earlier=earlier_disclosures(project, meeting),
+        earlier=[*earlier_disclosures(project, meeting), *before],
         rounds=trend_rounds(project, topic, period) if rounds is None else rounds)
     check_no_leak(result[0].texts(), project, meeting)
     return result
+
+
+def anonymised_meeting(project: Project, meeting: str, *, lang: str | None = None,
+                       rounds: Sequence[Sequence[IndicatorTable]] | None = None
+                       ) -> list[tuple[AnonymisedTable, Disclosure, list[Breach]]]:
+    """Every topic of a meeting's pack in the meeting's order, each audited against every earlier pack and
+    the topics before it in this one (see `anonymised_with_disclosure`). `rounds`: per topic, the trend's
+    one-round tables when the caller has them."""
+    m = project.meeting(meeting)
+    return _meeting_topics(project, meeting, list(m.topics), None, None, lang, rounds)
+
+
+def _meeting_topics(project: Project, meeting: str, topics: list[str], period: str | None, compare: str | None,
+                    lang: str | None, rounds: Sequence[Sequence[IndicatorTable]] | None,
+                    meeting_baseline: bool = True) -> list[tuple[AnonymisedTable, Disclosure, list[Breach]]]:
+    out: list[tuple[AnonymisedTable, Disclosure, list[Breach]]] = []
+    for i, topic in enumerate(topics):
+        out.append(anonymised_with_disclosure(project, meeting, topic, period=period, compare=compare, lang=lang,
+                                              meeting_baseline=meeting_baseline,
+                                              rounds=None if rounds is None else rounds[i],
+                                              before=[a[1] for a in out]))
+    return out
 
 
 def trend_rounds(project: Project, topic: str, period: str) -> list[IndicatorTable]:

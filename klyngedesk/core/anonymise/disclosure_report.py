@@ -17,7 +17,7 @@ import math
 from dataclasses import dataclass, field
 
 from klyngedesk.core.anonymise.audit import Breach, outsider_ranges
-from klyngedesk.core.anonymise.build import anonymised_with_disclosure, earlier_disclosures
+from klyngedesk.core.anonymise.build import anonymised_meeting, earlier_disclosures
 from klyngedesk.core.anonymise.codes import meeting_codes
 from klyngedesk.core.anonymise.disclosure import LIST_SIZE, Disclosure, cell_parts
 from klyngedesk.core.anonymise.types import AnonymisedIndicator, AnonymisedTable
@@ -188,8 +188,7 @@ def build_report(meeting: str, current: list[Disclosure], earlier: list[Disclosu
 
 def disclosure_report(project: Project, meeting: str, lang: str | None = None) -> DisclosureReport:
     """The report for a meeting's pack as it would be printed now (every topic, every earlier pack)."""
-    m = project.meeting(meeting)
-    audited = [anonymised_with_disclosure(project, meeting, t, lang=lang) for t in m.topics]
+    audited = anonymised_meeting(project, meeting, lang=lang)
     return build_report(meeting, [a[1] for a in audited], earlier_disclosures(project, meeting),
                         project.consents(meeting), {c.key: c.name for c in project.clinics()},
                         meeting_codes(project, meeting), [a[0] for a in audited],

@@ -14,7 +14,7 @@ from pathlib import Path
 import pikepdf
 
 from klyngedesk.core.anonymise import AnonymisedTable, LeakChecker, draw_codes, freeze_codes, leak_checker
-from klyngedesk.core.anonymise.build import anonymised_with_disclosure, earlier_disclosures, trend_rounds
+from klyngedesk.core.anonymise.build import anonymised_meeting, earlier_disclosures, trend_rounds
 from klyngedesk.core.anonymise.disclosure_report import DisclosureReport, build_report
 from klyngedesk.core.collate import IndicatorTable, collate
 from klyngedesk.core.model import Meeting, Topic
@@ -164,8 +164,7 @@ class _Pack:
         self.topics = [project.topic(t) for t in self.meeting.topics]
         self.periods = {None, self.meeting.period, self.meeting.baseline_period}
         self.rounds = [trend_rounds(project, t.key, self.meeting.period) for t in self.topics]
-        audited = [anonymised_with_disclosure(project, meeting, t.key, lang=lang, rounds=r)
-                   for t, r in zip(self.topics, self.rounds, strict=True)]
+        audited = anonymised_meeting(project, meeting, lang=lang, rounds=self.rounds)   # topics audited together
         self.anonymised = [a[0] for a in audited]
         self.disclosures = [a[1] for a in audited]   # kept when printed: later packs are audited against them
         self.report = build_report(meeting, self.disclosures, earlier_disclosures(project, meeting), self.consents,
