@@ -27,6 +27,9 @@ from klyngedesk.core.store import Project
 LS = "_ls"
 COUNT_MARGIN = 3      # a hidden count keeps at least 4 whole values: never exactly or to +/-1
 REFINE = 2.5          # ranges narrower than this many margins are solved again in whole numbers
+# The whole-number solve costs minutes on a loaded machine (branch and bound over every cell of a part):
+# it runs with KLYNGEDESK_ATTACKER=full, the default run uses the linear program with the inverted bounds.
+EXACT = os.environ.get("KLYNGEDESK_ATTACKER") == "full"
 SIZE_MARGIN = 0.03    # a list size not printed keeps a range of at least 3 % of itself (the core's promise)
 PERIODS = [Period("2025H1", "1. halvår 2025", date(2025, 1, 1), date(2025, 6, 30)),
            Period("2025H2", "2. halvår 2025", date(2025, 7, 1), date(2025, 12, 31)),
@@ -153,6 +156,7 @@ class Attacker:
         parent = TOPICS[topic][0]
         public = {terms[0][0] for terms, lo, hi in self.relations if len(terms) == 1 and lo == hi}
         hidden_before = set(self.hidden)
+        rate_only: set[tuple] = set()
         cur, base, thr = pack["period"], pack["compare"], pack["threshold"]
         days = {p.key: p.days for p in PERIODS}
         for ind in pack["indicators"]:
@@ -195,6 +199,8 @@ class Attacker:
                     self.relations.append(([((cur, mn, c), scale), ((cur, md, c), -(row["value"] - h))], 0, math.inf))
                     if unit == "rate" and md == LS and row["numerator"] is None and (cur, mn, c) in self.truth:
                         self.invert_row(row, (cur, mn, c), (cur, md, c), scale, step, ind)
+                if row.get("rate_only"):   # the rate alone is left out (its list size): the count may be printed
+                    rate_only.add((cur, mn, c))
                 if row["suppressed"]:
                     self.hidden.add((cur, mn, c))
                     if unit == "share":
@@ -248,6 +254,8 @@ class Attacker:
                 self._eq([(cur, mn, c) for c in ok])
                 self._eq([(cur, parent, c) for c in ok])
         self.hidden -= public - hidden_before   # printed by an earlier pack: hiding it now protects nothing
+        printed = {terms[0][0] for terms, lo, hi in self.relations if len(terms) == 1 and lo == hi}
+        self.hidden -= (rate_only & printed) - hidden_before   # a rate left out beside its printed count
         self.sizes -= public
         self.check_sound()
 
@@ -320,7 +328,7 @@ class Attacker:
             slack = 1e-6 * max(1.0, *(abs(coef * self.truth.get(c, 0.0)) for c, coef in terms))
             assert lo - slack <= value <= hi + slack, ("unsound relation", terms, lo, hi, value)
 
-    def ranges(self, readers: list[str | None], exact: bool = True
+    def ranges(self, readers: list[str | None], exact: bool = EXACT
                ) -> dict[tuple[str | None, tuple], tuple[float, float]]:
         """(reader, hidden count of another clinic) -> (lowest, highest) the reader's linear program allows;
         with `exact`, a range the linear program leaves only a little wider than the margin is solved again
@@ -514,7 +522,7 @@ class _Model:
         candidate count: sum b = 1, count = sum k b, size between sum low_k b and sum high_k b."""
         h = highspy.Highs()
         h.setOptionValue("output_flag", False)
-        h.setOptionValue("time_limit", 20.0)
+        h.setOptionValue("time_limit", 10.0)
         h.setOptionValue("mip_rel_gap", 0.0)
         h.passModel(self.lp)
         inf = highspy.kHighsInf

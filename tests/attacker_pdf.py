@@ -137,6 +137,7 @@ def keep_printed(attacker: Attacker, printed: list[PrintedIndicator], topic: str
     """Add what one handout prints to the attacker's relations (and its hidden counts to its targets)."""
     public = {terms[0][0] for terms, lo, hi in attacker.relations if len(terms) == 1 and lo == hi}
     hidden_before = set(attacker.hidden)
+    protected: set[tuple] = set()
     days = {p.key: p.days for p in PERIODS}
     truth = attacker.truth
     for ind in printed:
@@ -170,6 +171,8 @@ def keep_printed(attacker: Attacker, printed: list[PrintedIndicator], topic: str
                 attacker.relations.append(([(num, scale), (den, -(v - h))], 0.0, math.inf))
             if row.value.startswith("<"):
                 attacker.relations.append(([(num, 1.0)], 1.0, threshold - 1.0))
+            if row.value == "skjult" and not share:
+                protected.add(num)
             if row.value == "skjult" or row.value.startswith("<"):
                 attacker.hidden.add(num)
                 if share:
@@ -189,6 +192,10 @@ def keep_printed(attacker: Attacker, printed: list[PrintedIndicator], topic: str
                 attacker._eq([(rnd, mn, c) for c in both])
                 attacker._eq([(rnd, md, c) for c in both])
     attacker.hidden -= public - hidden_before
+    # A rate printed "skjult" beside its count printed in another table (a share's denominator): the rate alone
+    # was left out (for its list size), the count is not hidden.
+    printed_now = {terms[0][0] for terms, lo, hi in attacker.relations if len(terms) == 1 and lo == hi}
+    attacker.hidden -= (protected & printed_now) - hidden_before
     attacker.sizes -= public
     attacker.check_sound()
 

@@ -489,7 +489,6 @@ def test_group_output_leaves_out_sums_over_hidden_clinics(demo_project) -> None:
     assert ind.maximum == shown[-1] and abs(ind.maximum - everyone[-1]) <= ind.value_step / 2 + 1e-9
     assert not ind.maximum_above
     assert ind.summary_step and abs(ind.median - truth.median) <= ind.summary_step / 2 + 1e-9
-    assert abs(float(np.median(shown)) - truth.median) > ind.summary_step / 2   # the shown-only median is off
 
 
 def test_cli_contract_counts_are_null_exactly_where_suppressed(demo_path, capsys) -> None:

@@ -25,7 +25,7 @@ from test_attacker import play
 from test_attacker_pdf import play_printed
 
 from klyngedesk.core.anonymise import draw_codes
-from klyngedesk.core.anonymise.build import anonymised_with_disclosure
+from klyngedesk.core.anonymise.build import anonymised_meeting, anonymised_with_disclosure
 from klyngedesk.core.render.leakscan import page_texts
 from klyngedesk.core.render.pack import _Pack
 from klyngedesk.core.render.personal_handout import render_personal
@@ -224,3 +224,31 @@ def test_topics_printed_in_one_pack_are_audited_together(seed: int, threshold: i
     (16-17 patients, hidden to protect a small one) to +/-1, and a second meeting's audit found breaches
     that only the first pack caused (and hid every clinic trying to mend them)."""
     play(_two_topics(seed, threshold))
+
+
+def test_a_pack_printed_before_topics_were_audited_together_does_not_empty_the_next() -> None:
+    """The first meeting's two topics printed each audited alone (as an earlier version did) give counts
+    away together. Nothing in the second pack can mend that: the breaches are reported (the coordinator sees
+    them before printing), and the second pack is not emptied trying to (it hid every clinic)."""
+    c = _two_topics(7, 5)
+    with tempfile.TemporaryDirectory() as folder:
+        made = make_cluster(Path(folder) / "c.klynge", c["topic"], c["sizes"], c["counts"], set(), 5, c["display"],
+                            False, extra=c["extra"])
+        project = made.project
+        try:
+            topics = ("antibiotika", "kol")
+            for r in range(2):
+                add_meeting(project, f"m{r}", date(2026, 1 + r, 1), topics, PERIODS[r].key,
+                            PERIODS[r - 1].key if r else None)
+                draw_codes(project, f"m{r}")
+            for topic in topics:   # printed the old way: each topic audited alone
+                _, disclosure, _ = anonymised_with_disclosure(project, "m0", topic, before=[])
+                project.save_published("m0", topic, disclosure.to_json())
+            audited = anonymised_meeting(project, "m1")
+        finally:
+            project.close()
+    left = [b for _, _, found in audited for b in found]
+    assert left and all(b.meeting == "m0" for b in left), "the old pack's breaches are reported"
+    for table, _, _ in audited:
+        for ind in table.indicators:
+            assert sum(r.suppressed for r in ind.rows) < len(ind.rows), (ind.key, "emptied")   # 3-4 of 7

@@ -66,13 +66,14 @@ class _Union:
 
 def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = None, *,
           readers: Iterable[str | None] | None = None, first_only: bool = False,
-          hint: str | None = None) -> list[Breach]:
+          hint: str | None = None, known_breaches: frozenset[tuple] = frozenset()) -> list[Breach]:
     """Every breach over all `disclosures` (this pack and every kept earlier one). `truth`: the true counts
     now (defaults to those kept with the packs; the current ones win). `readers`: the clinics to play
     (default every clinic with a count in the model, and an outsider, who knows less than any of them and
     is played only where a single clinic's counts are concerned). `first_only`: stop after the first reader (and part of
     the model) with breaches;
-    `hint`: a cell whose part of the model is audited first (where the last breach was)."""
+    `hint`: a cell whose part of the model is audited first (where the last breach was);
+    `known_breaches`: (target terms, reader) pairs not to report (breaches the earlier packs alone cause)."""
     items = list(disclosures)
     known: dict[str, float] = {}
     for d in items:
@@ -124,6 +125,8 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
             rel_by_comp.setdefault(union.find(free[0]), []).append(r)
     breaches: list[Breach] = []
     for t, meeting in components.pop("", []):
+        if (t.terms, None) in known_breaches:
+            continue
         v = _value(t, known)
         breaches.append(Breach(t, None, v, v, v, meeting))
         if first_only:
@@ -153,6 +156,8 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
             everything = tuple((c, coef) for t, _ in todo for c, coef in t.terms)
             points += lp.extremes(everything)
             for t, meeting in todo:
+                if (t.terms, reader) in known_breaches:
+                    continue
                 v = _value(t, known)
                 marked = len(t.terms) == 1 and t.terms[0][0] in small
                 need = required_width(t, v, thresholds.get(meeting, 5), marked)

@@ -10,7 +10,7 @@ import numpy as np
 
 from klyngedesk.core.anonymise.audit import Breach, audit
 from klyngedesk.core.anonymise.codes import consenting_names, meeting_codes
-from klyngedesk.core.anonymise.disclosure import Disclosure, build_disclosure, cell_key, cell_parts
+from klyngedesk.core.anonymise.disclosure import LIST_SIZE, Disclosure, build_disclosure, cell_key, cell_parts
 from klyngedesk.core.anonymise.leak import check_no_leak
 from klyngedesk.core.anonymise.summaries import (
     WITHHELD,
@@ -225,9 +225,14 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     blank: set[str] = set()          # indicators whose summaries resting on hidden values are left out
     summaries_on = not audited       # the counts' pattern is audited first, as if no summary were printed
     sup = suppress(problem)
+    legacy: frozenset[tuple] = frozenset()
+    legacy_breaches: list[Breach] = []
+    checked_legacy = False
+    rates: set[tuple[str, str, str]] = set()
     for _ in range(MAX_AUDIT_ROUNDS):
         if not summaries_on:
-            sup = suppress(problem, also_hidden=also_hidden, also_withheld=also_withheld)
+            sup = replace(suppress(problem, also_hidden=also_hidden, also_withheld=also_withheld),
+                          rates=frozenset(rates))
         keys = set(blank) if summaries_on else {ind.key for ind in table.indicators}
         summaries = _summaries(table, sup, steps, summary_steps, keys)
         result = _without_intervals(_table(table, sup, codes, named, threshold, list_size_display, lang, meeting,
@@ -240,10 +245,18 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
                          for ind in table.indicators}
         if not audited:
             return result, disclosure, []
-        breaches = audit([*earlier, disclosure], first_only=True, hint=hint)
+        breaches = audit([*earlier, disclosure], first_only=True, hint=hint, known_breaches=legacy)
+        if breaches and not checked_legacy and any(b.meeting != meeting for b in breaches):
+            # A breach of an earlier pack's target may be one that the earlier packs alone cause (printed by a
+            # version that did not audit them together): nothing in this pack mends it, so it is reported, not
+            # chased by hiding every cell of this one.
+            checked_legacy = True
+            legacy_breaches = audit(earlier)
+            legacy = frozenset((b.target.terms, b.reader) for b in legacy_breaches)
+            continue
         if not breaches:
             if summaries_on:
-                return result, disclosure, []
+                return result, disclosure, legacy_breaches
             summaries_on = True      # the pattern holds: now print the summaries as finely as it allows
             continue
         hint = breaches[0].target.terms[0][0]
@@ -255,7 +268,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
             if breach.target.kind == "size" and mended:
                 continue
             mended = _mend(breach, table, problem, sup, disclosure, steps, also_hidden, also_withheld,
-                           no_intervals) or mended
+                           no_intervals, rates) or mended
         if not mended:
             break
     return result, disclosure, audit([*earlier, disclosure])
@@ -309,10 +322,13 @@ def max_step(ind: IndicatorResult) -> float:
 
 def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, sup: Suppression,
           disclosure: Disclosure, steps: dict[str, float], also_hidden: set, also_withheld: set,
-          no_intervals: set[str]) -> bool:
+          no_intervals: set[str], rates: set[tuple[str, str, str]]) -> bool:
     """Change the pattern so that the breach goes away: coarsen a rate whose printed numbers narrow the target
-    (a list size through count / rate, a count through its interval), else hide one more shown count near
-    the target (smallest first, not the reader's own), or withhold totals. False when nothing is left."""
+    (a list size through count / rate, a count through its interval), then leave out the clinics' intervals
+    of that rate, then leave out the clinic's rate itself where its list size is what gives the target away
+    (one cell, no complementary ones: its count stays where it is shown), else hide one more shown count
+    near the target (smallest first, not the reader's own), or withhold totals. False when nothing is
+    left."""
     exact = {r.terms[0][0] for r in disclosure.relations if len(r.terms) == 1 and r.low == r.high}
     key = _rate_to_coarsen(breach, table, disclosure, steps, exact)
     if key is not None:
@@ -327,7 +343,7 @@ def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, su
     # Nothing printed next to the target: it is narrowed through a chain of relations, e.g. a hidden count of
     # a topic printed before this one in the pack, over a list size this topic's rates now read. Coarsen (then
     # leave out the intervals of) the rates read anywhere along that chain before hiding any cell.
-    linked = _linked_rates(breach, disclosure, exact)
+    linked, chain = _linked_rates(breach, disclosure, exact)
     key = _rate_to_coarsen(breach, table, disclosure, steps, exact, linked)
     if key is not None:
         steps[key] = nice_step(steps[key] * 1.5)
@@ -337,12 +353,37 @@ def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, su
     if key is not None:
         no_intervals.add(key)
         return True
+    rate = _rate_to_hide(breach, table, sup, steps, chain)
+    if rate is not None:
+        rates.add(rate)
+        return True
     return _hide_near(breach, table, problem, sup, disclosure, exact, also_hidden, also_withheld)
 
 
-def _linked_rates(breach: Breach, disclosure: Disclosure, exact: set[str]) -> set[str]:
+def _rate_to_hide(breach: Breach, table: IndicatorTable, sup: Suppression, steps: dict[str, float],
+                  chain: set[str]) -> tuple[str, str, str] | None:
+    """(round, indicator, clinic) of the rate per list size to leave out for this breach: the target's own
+    clinic's most precisely printed one in the target's round, when that clinic's list size is the target or
+    lies on the chain of relations that narrows it. None when there is none left."""
+    period, _, clinic = cell_parts(breach.target.terms[0][0])
+    rnd = "cur" if period == table.period else "base" if period == table.compare else None
+    if rnd is None or cell_key(period, LIST_SIZE, clinic) not in chain:
+        return None
+    options = []
+    for ind in table.indicators:
+        if ind.key not in steps:
+            continue
+        row = next((r for r in ind.rows if r.clinic == clinic), None)
+        value = None if row is None else row.value if rnd == "cur" else row.baseline_value
+        if row is None or not value or _row_hidden(ind, row, sup, rnd):
+            continue
+        options.append((steps[ind.key] / value, ind.key))
+    return (rnd, min(options)[1], clinic) if options else None
+
+
+def _linked_rates(breach: Breach, disclosure: Disclosure, exact: set[str]) -> tuple[set[str], set[str]]:
     """The rates whose printed numbers bound a cell linked to the target through relations of cells not
-    printed exactly (the part of the model the target is narrowed in)."""
+    printed exactly (the part of the model the target is narrowed in), and those cells."""
     by_cell: dict[str, list[int]] = {}
     for i, r in enumerate(disclosure.relations):
         for c, _ in r.terms:
@@ -355,7 +396,7 @@ def _linked_rates(breach: Breach, disclosure: Disclosure, exact: set[str]) -> se
                 if c not in seen and c not in exact:
                     seen.add(c)
                     todo.append(c)
-    return {disclosure.bounded_by[c] for c in seen if c in disclosure.bounded_by}
+    return {disclosure.bounded_by[c] for c in seen if c in disclosure.bounded_by}, seen
 
 
 def _without_intervals(result: AnonymisedTable, keys: set[str]) -> AnonymisedTable:
@@ -448,11 +489,18 @@ def _sort_key(code: str) -> tuple[int, str]:
 
 
 def _row_hidden(ind: IndicatorResult, row: ClinicRow, sup: Suppression, rnd: str) -> bool:
-    """Whether a row's count in round `rnd` ("cur", "base" or a further trend round's period) is hidden."""
+    """Whether a row's count in round `rnd` ("cur", "base" or a further trend round's period) is hidden, or
+    its rate alone (see `Suppression.rates`)."""
     cells: list[tuple[str, str | None, str]] = [(rnd, ind.numerator_measure, row.clinic)]
     if ind.denominator_kind == "measure":
         cells.append((rnd, ind.denominator_measure, row.clinic))
-    return any(c in sup.hidden for c in cells)
+    return any(c in sup.hidden for c in cells) or (rnd, ind.key, row.clinic) in sup.rates
+
+
+def _rate_only(ind: IndicatorResult, row: ClinicRow, sup: Suppression, rnd: str) -> bool:
+    """Whether only the rate of the row is hidden in round `rnd` (its counts are not)."""
+    cells = [(rnd, ind.numerator_measure, row.clinic)]
+    return (rnd, ind.key, row.clinic) in sup.rates and not any(c in sup.hidden for c in cells)
 
 
 def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], named: dict[str, str],
@@ -485,6 +533,8 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
             denominator=den, denominator_band=band, value=None if hide else _round(r.value, step),
             ci_low=None if hide else round_out(r.ci_low, step, -1), ci_high=None if hide else round_out(r.ci_high, step, 1),
             rank=None, suppressed=hide, baseline_suppressed=hide_base and not baseline_named_before,
+            rate_only=hide and _rate_only(ind, r, sup, "cur"),
+            baseline_rate_only=hide_base and not baseline_named_before and _rate_only(ind, r, sup, "base"),
             # Limits are drawn at the clinic's denominator: with list sizes not shown exactly they would print the
             # size back (and no funnel is drawn without them); the flag alone stays.
             funnel=None if no_limits or funnel is None or (list_den and list_size_display != "exact")

@@ -97,6 +97,9 @@ class Disclosure:
     # cell -> the indicator whose printed rate, interval or limits bound it (what coarsening that rate loosens);
     # only for the pack being built (not kept with printed packs)
     bounded_by: dict[str, str] = field(default_factory=dict)
+    # targets of rows whose rate alone is hidden: dropped where their count is printed after all (only for the
+    # pack being built)
+    rate_only: list[Target] = field(default_factory=list)
 
     def relate(self, terms: Iterable[tuple[str, float]], low: float, high: float) -> None:
         merged: dict[str, float] = {}
@@ -199,6 +202,10 @@ def build_disclosure(identified: IndicatorTable, anon: AnonymisedTable, codes: d
     _compositions(d, identified, anon, clinic_of)
     for rt in rounds:
         _trend_round(d, rt, anon, clinic_of)
+    if d.rate_only:   # a rate left out for its list size: its count is no target where it is printed anyway
+        exact = {r.terms[0][0] for r in d.relations if len(r.terms) == 1 and r.low == r.high}
+        drop = {id(t) for t in d.rate_only if all(c in exact for c, _ in t.terms)}
+        d.targets = [t for t in d.targets if id(t) not in drop]
     return d
 
 
@@ -346,7 +353,10 @@ def _row(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, ar: Anonym
     if ar.suppressed and ar.hidden_reason == "small":
         d.relate([(num_c, 1.0)], 1.0, d.threshold - 1)
     if ar.suppressed:
+        first = len(d.targets)
         _hidden_targets(d, ind, r.numerator, r.denominator, num_c, den_c, clinic, md)
+        if ar.rate_only:
+            d.rate_only += d.targets[first:]
     if den_c and md == LIST_SIZE and ar.denominator is None and r.denominator is not None:
         d.target([(den_c, 1.0)], clinic, "size", f"{period} {md}")
 
@@ -398,7 +408,10 @@ def _baseline_row(d: Disclosure, ind: IndicatorResult, ar: AnonymisedRow, r: Cli
         (d.named if ar.name else d.coded).append((compare, ind.key, round(ar.baseline_value, 6), clinic,
                                                   step or 0.0))
     elif ar.baseline_suppressed:
+        first = len(d.targets)
         _hidden_targets(d, ind, r.baseline_numerator, r.baseline_denominator, num_c, den_c, clinic, md)
+        if ar.baseline_rate_only:
+            d.rate_only += d.targets[first:]
 
 
 def _hidden_targets(d: Disclosure, ind: IndicatorResult, num: float | None, den: float | None, num_c: str,

@@ -70,6 +70,9 @@ class Suppression:
     hidden: frozenset            # real cells hidden (primary and complementary)
     primary: frozenset           # real and derived cells hidden because they are small
     withheld_totals: frozenset   # total ids whose value must not be shown
+    # (round, indicator, clinic): a rate per list size left out although its count is shown (as a share's
+    # denominator, say): its value would give the list size back (chosen by the audit, see build._mend)
+    rates: frozenset = frozenset()
 
     def shown(self, cell: Cell) -> bool:
         return cell not in self.hidden

@@ -38,6 +38,10 @@ class AnonymisedRow:
     # Why this round's count is hidden: "small" (the count itself is 1..threshold-1: printed "<5") or
     # "protect" (hidden so that a small count elsewhere cannot be worked out: printed "skjult", never "<5").
     hidden_reason: str | None = None
+    # Only the rate is left out ("protect"), so that it does not give the list size back; its count is not
+    # hidden for that (it may be shown elsewhere, e.g. as a share's denominator). Per round:
+    rate_only: bool = False
+    baseline_rate_only: bool = False
 
     @property
     def label(self) -> str:
@@ -166,7 +170,8 @@ class AnonymisedTable:
                           "denominator": r.denominator, "denominator_band": r.denominator_band,
                           "value": r.value, "ci_low": r.ci_low, "ci_high": r.ci_high, "rank": r.rank,
                           "suppressed": r.suppressed, "baseline_suppressed": r.baseline_suppressed,
-                          "hidden_reason": r.hidden_reason,
+                          "hidden_reason": r.hidden_reason, "rate_only": r.rate_only,
+                          "baseline_rate_only": r.baseline_rate_only,
                           "funnel": asdict(r.funnel) if r.funnel else None,
                           "flag": r.flag, "baseline_value": r.baseline_value,
                           "change_relative": r.change_relative, "quality": list(r.quality)}

@@ -98,8 +98,8 @@ def cover_notes(materials: Sequence[TopicMaterial], general_notes: Sequence[str]
     lines = [tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts from 1 to {top} are "
                 "shown as {text} (a count of 0 singles out no patient and is shown). {n} clinics in the material.",
                 lang, top=threshold - 1, text=suppressed, n=len(shown)),
-             tr("Counts marked {hidden} can be of any size: they are hidden so that a small count cannot be worked "
-                "out from a total, a difference or a share.", lang, hidden=hidden),
+             tr("Values marked {hidden} can be of any size: they are hidden so that a small count, or a practice's "
+                "list size, cannot be worked out from a total, a difference, a share or a rate.", lang, hidden=hidden),
              remaining_risk([m.table for m in materials], lang)]
     return [*story, Spacer(1, 8), rich("<br/>".join(escape(line) for line in lines), "note")]
 
