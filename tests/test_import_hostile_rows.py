@@ -75,3 +75,27 @@ def test_empty_period_cells_are_counted_once_and_the_rest_of_the_file_is_unharme
         got = values[(values["clinic"] == a.key) & (values["period"] == "2026H1")]
         stored = dict(zip(got["measure"], got["value"], strict=True))
         assert {m: stored[m] for m, _ in rows} == {"kol_patienter": 120.0, "kol_lfu": 90.0, "kol_rehab": 20.0}
+
+
+def test_a_fractional_count_of_patients_is_refused_with_its_cell(demo_path: Path, tmp_path: Path, capsys) -> None:
+    """'100,5' patients (a decimal comma typed where none belongs) is no count of patients: refused, not stored."""
+    a = _clinics(demo_path)[0]
+    path = tmp_path / "brøk.csv"
+    path.write_text("\n".join([";".join(HEADER), f"{a.yder};{a.name};kol_patienter;2026H1;100,5",
+                               f"{a.yder};{a.name};kol_lfu;2026H1;80"]) + "\n", encoding="utf-8")
+    err = _refused(demo_path, path, capsys)
+    assert "100,5" in err and "helt tal" in err and "række 2" in err, err
+
+
+def test_whole_counts_written_with_a_decimal_part_import(demo_path: Path, tmp_path: Path, capsys) -> None:
+    """'120,0' is a whole number in Danish notation: it imports as 120."""
+    a = _clinics(demo_path)[0]
+    path = tmp_path / "hele.csv"
+    path.write_text("\n".join([";".join(HEADER), f"{a.yder};{a.name};kol_patienter;2026H1;120,0",
+                               f"{a.yder};{a.name};kol_lfu;2026H1;80"]) + "\n", encoding="utf-8")
+    assert main(["--lang", "da", "import", str(demo_path), str(path), "--yes"]) == 0, capsys.readouterr().err
+    with Project.open(demo_path, readonly=True) as project:
+        values = project.values()
+        got = values[(values["clinic"] == a.key) & (values["period"] == "2026H1")]
+        stored = dict(zip(got["measure"], got["value"], strict=True))
+        assert (stored["kol_patienter"], stored["kol_lfu"]) == (120.0, 80.0)

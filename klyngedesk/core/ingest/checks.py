@@ -40,7 +40,8 @@ def check_values(values: list[NewValue], ctx: ImportContext, list_sizes: Sequenc
         if v.status == "missing" and v.source_text:
             problems.append(Problem("warning", "The cell holds the spreadsheet error {error}; it is stored as "
                                     "missing.", {"error": v.source_text}, row=v.row, column=v.col, sheet=v.sheet))
-    for found in (_list_sizes(list_sizes), _numerators(seen, ctx), _above_list_size(seen, ctx, list_sizes)):
+    for found in (_list_sizes(list_sizes), _numerators(seen, ctx), _whole_patients(seen, ctx),
+                  _above_list_size(seen, ctx, list_sizes)):
         for problem in found:
             problems.append(problem)
     drastic = _drastic(seen, ctx)
@@ -63,6 +64,15 @@ def _patient_counts(ctx: ImportContext) -> set[str]:
         elif ind.denominator_kind == "list_size" and ind.unit == "percent":
             out.add(ind.numerator)
     return out
+
+
+def _whole_patients(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) -> list[Problem]:
+    """A count of patients is a whole number: 100,5 is a typing or reading error, never stored."""
+    patients = _patient_counts(ctx)
+    return [Problem("error", "{measure} counts patients, so it must be a whole number ({value}).",
+                    {"measure": measure, "value": _num(v.value)}, row=v.row, column=v.col, sheet=v.sheet)
+            for (_, measure, _), v in seen.items()
+            if measure in patients and v.status == "ok" and v.value is not None and not float(v.value).is_integer()]
 
 
 def _above_list_size(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext,
