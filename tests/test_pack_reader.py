@@ -80,6 +80,7 @@ class ChangeSentence:
     kind: str
     points: bool
     text: str
+    subject: str
     before: str
     after: str
     estimate: float           # signed, percent or percentage points
@@ -101,7 +102,7 @@ def change_sentences(page: str, lang: str) -> list[ChangeSentence]:
                     est, lo, hi = sign * size, min(sign * a, sign * b), max(sign * a, sign * b)
                 else:
                     est, lo, hi = (value_of(g[k], lang) for k in ("change", "lo", "hi"))
-                found.append(ChangeSentence(kind, points, m[0], g["before"], g["after"], est, lo, hi,
+                found.append(ChangeSentence(kind, points, m[0], g["subject"], g["before"], g["after"], est, lo, hi,
                                             value_of(g["margin"], lang) if g.get("margin") else None))
     return found
 
@@ -279,3 +280,16 @@ def test_a_ranked_table_is_in_the_order_its_heading_states(printed, case) -> Non
             elif head in ("højere", "higher", "efter", "by"):   # no direction: highest on top
                 assert values == sorted(values, reverse=True), f"page {number}: 'higher better' but {values}"
             assert all(math.isfinite(v) for v in values)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_change_sentence_names_its_indicator_as_the_pack_titles_it(printed, case) -> None:
+    """'Klyngens antibiotikaordinationer pr. 1.000 patienter …' under the title '… pr. 1.000 patienter …',
+    not the project's raw 'pr. 1000' (nor a Danish name in the English pack)."""
+    lang, pages = printed[case]
+    summary = next(p for p in pages if _summary_rows(p, lang))
+    for number, page in enumerate(pages, 1):
+        for s in change_sentences(page, lang):
+            name = s.subject
+            assert re.search(rf"(?i:{re.escape(name[0])}){re.escape(name[1:])}", summary), \
+                f"page {number}: the sentence calls the indicator '{name}', the summary page never does"

@@ -64,9 +64,13 @@ class TopicMaterial:
 
 def in_language(materials: Sequence[TopicMaterial], lang: str) -> list[TopicMaterial]:
     """The materials in the reader's language: period labels ('1. halvår 2026' -> 'H1 2026') and, in the
-    statistics' English change sentence, the indicator and the periods named in English."""
+    statistics' English change sentence, the indicator and the periods named in English. In Danish, the
+    change sentence names the indicator as its title is printed ('pr. 1.000', not the project's 'pr. 1000')."""
     if lang == "da":
-        return list(materials)
+        return [replace(m, table=replace(m.table, indicators=tuple(
+            replace(ind, sentence={**ind.sentence, lang: ind.sentence[lang].replace(
+                _subject(ind.title), _subject(indicator_title(m.topic, ind, lang)))})
+            if ind.sentence.get(lang) else ind for ind in m.table.indicators))) for m in materials]
     out = []
     for m in materials:
         t = m.table
