@@ -99,3 +99,23 @@ def test_whole_counts_written_with_a_decimal_part_import(demo_path: Path, tmp_pa
         got = values[(values["clinic"] == a.key) & (values["period"] == "2026H1")]
         stored = dict(zip(got["measure"], got["value"], strict=True))
         assert (stored["kol_patienter"], stored["kol_lfu"]) == (120.0, 80.0)
+
+
+def test_a_danish_excel_csv_with_danish_error_codes_imports_them_as_missing(demo_path: Path, tmp_path: Path,
+                                                                           capsys) -> None:
+    """Danish Excel saves #N/A as '#I/T' and #DIV/0! as '#DIVISION/0!' (cp1252, semicolons): the same warning
+    and 'missing' as the English codes, the other values stored right."""
+    a, b, c = _clinics(demo_path)[:3]
+    path = tmp_path / "eksport fra Excel.csv"
+    path.write_text("\r\n".join([";".join(HEADER), f"{a.yder};{a.name};kol_patienter;2026H1;#I/T",
+                                 f"{b.yder};{b.name};kol_patienter;2026H1;#DIVISION/0!",
+                                 f"{c.yder};{c.name};kol_patienter;2026H1;#værdi!",
+                                 f"{a.yder};{a.name};kol_lfu;2026H1;1.000"]) + "\r\n", encoding="cp1252")
+    assert main(["--lang", "da", "import", str(demo_path), str(path), "--yes"]) == 0
+    err = capsys.readouterr().err
+    assert "regnearksfejlen #I/T" in err and "regnearksfejlen #DIVISION/0!" in err and "#VÆRDI!" in err, err
+    with Project.open(demo_path, readonly=True) as project:
+        values = project.values()
+        now = values[values["period"] == "2026H1"].set_index(["clinic", "measure"])
+        assert {now.loc[(k.key, "kol_patienter"), "status"] for k in (a, b, c)} == {"missing"}
+        assert now.loc[(a.key, "kol_lfu"), "value"] == 1000.0

@@ -60,7 +60,9 @@ class Duration:
 
 
 ERRORS = {"#DIV/0!", "#NAME?", "#VALUE!", "#NULL!", "#REF!", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
-          "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!"}
+          "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!",
+          # the same errors as a Danish Excel writes them into a saved csv
+          "#DIVISION/0!", "#NAVN?", "#VÆRDI!", "#NUL!", "#REFERENCE!", "#I/T", "#SPILD!", "#BEREGN!"}
 BOOLEANS = {"true": True, "false": False, "sand": True, "falsk": False}
 MISSING = {"na", "n/a", "null", "none", "nan", "mangler", "ikke oplyst", "(blank)"}
 _SUPPRESSED = re.compile(r"^(?:[<≤]|&lt;|<=)\s*\d+(?:[.,]\d+)?$|^[-–—.]{1,2}$|^\*{1,3}$")
