@@ -119,3 +119,19 @@ def test_a_danish_excel_csv_with_danish_error_codes_imports_them_as_missing(demo
         now = values[values["period"] == "2026H1"].set_index(["clinic", "measure"])
         assert {now.loc[(k.key, "kol_patienter"), "status"] for k in (a, b, c)} == {"missing"}
         assert now.loc[(a.key, "kol_lfu"), "value"] == 1000.0
+
+
+def test_a_true_false_cell_is_named_as_the_spreadsheet_shows_it(demo_path: Path, tmp_path: Path, capsys) -> None:
+    """A ticked check box (TRUE) where a count belongs: refused, said as Danish Excel shows it, never 'True'."""
+    a = _clinics(demo_path)[0]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(HEADER)
+    ws.append([a.yder, a.name, "kol_patienter", "2026H1", True])
+    path = tmp_path / "afkrydset.xlsx"
+    wb.save(path)
+    err = _refused(demo_path, path, capsys)
+    assert "Værdien SAND er ikke et tal" in err and "True" not in err, err
+    assert main(["--lang", "en", "import", str(demo_path), str(path), "--yes"]) == 1
+    assert "The value TRUE is not a number" in capsys.readouterr().err

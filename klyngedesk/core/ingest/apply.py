@@ -9,7 +9,7 @@ from typing import Any, cast
 from klyngedesk.core.ingest.cells import Ambiguous, CellError, Suppressed
 from klyngedesk.core.ingest.clinic_match import match_clinic, yder_index
 from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
-from klyngedesk.core.ingest.inspect import NumberText, number_problem
+from klyngedesk.core.ingest.inspect import LazyText, NumberText, number_problem
 from klyngedesk.core.ingest.mapping import Mapping
 from klyngedesk.core.ingest.privacy import redact
 from klyngedesk.core.ingest.problems import CappedProblems, Problem
@@ -99,8 +99,9 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
             elif isinstance(cell, (Suppressed, CellError)):
                 value = _value(cell, clinic, measure, period, sheet, rn, where)
             else:
+                shown = LazyText("TRUE" if cell else "FALSE") if isinstance(cell, bool) else redact(str(cell))[:40]
                 out.problems.append(Problem("error", "The value {text} is not a number.",
-                                            {"text": redact(str(cell))[:40]}, row=rn, column=col, sheet=sheet))
+                                            {"text": shown}, row=rn, column=col, sheet=sheet))
                 continue
             (sizes if measure == LIST_SIZE else values).append(value)
             clinics.add(clinic)
