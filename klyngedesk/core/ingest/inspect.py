@@ -184,13 +184,16 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
         refuse_cpr_in_grid((s.name, s.rows) for s in sheets)
         check_cancel(cancelled)
         refuse_cpr_in_package(data, report.format)
-        report.sheets = [{"name": s.name, "hidden": s.hidden, "empty": not any(map(any, s.rows))} for s in sheets]
+        report.sheets = [{"name": s.name, "hidden": s.hidden, "empty": not any(map(any, s.rows)),
+                          "hidden_rows": s.hidden_rows} for s in sheets]
         for s in sheets:
             if s.name.lower() == META_SHEET and s.hidden:
                 report.metadata.update(_meta_sheet(s.rows))
             elif s.name == chosen or (chosen is None and not s.hidden):
                 refuse_uncalculated(s)
                 grids.append((s.name, s.rows))
+                if s.hidden_rows:
+                    report.problems.append(hidden_rows_warning(s.name, s.hidden_rows))
         if chosen is not None and not grids:
             raise FileRefused("The file has no sheet named {sheet}.", kind="nosheet", sheet=chosen)
     if progress:
@@ -215,6 +218,12 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
         report.problems += _column_problems(table)
     if progress:
         progress(1.0)
+
+
+def hidden_rows_warning(sheet: str, rows: list[int]) -> Problem:
+    """Rows hidden in the spreadsheet are read like the others; said, so that a hidden draft is noticed."""
+    return Problem("warning", "{n} rows are hidden in the spreadsheet; they were read like the others. Check that "
+                   "they belong to the data.", {"n": len(rows)}, row=rows[0], sheet=sheet)
 
 
 def _standard_unfilled(table: Table) -> bool:

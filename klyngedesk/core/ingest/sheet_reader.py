@@ -24,6 +24,8 @@ _FORMULA_CELL = re.compile(rb"<" + _NS + rb"c\b((?:[^>]*[^/>])?)>((?:(?!</).)*?<
                            rb"(?:(?!</" + _NS + rb"c>).)*?)</" + _NS + rb"c>", re.S)
 _CACHED = re.compile(rb"<" + _NS + rb"v>[^<]|\bt=\"(?:str|s|b|e|inlineStr)\"")
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
+_HIDDEN_ROW = re.compile(rb"<" + _NS + rb'row\b[^>]*\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _SHEET = re.compile(rb'<sheet\b[^>]*\bname="([^"]*)"[^>]*\br:id="([^"]*)"', re.S)
 _REL = re.compile(rb'<Relationship\b[^>]*\bId="([^"]*)"[^>]*\bTarget="([^"]*)"|'
                   rb'<Relationship\b[^>]*\bTarget="([^"]*)"[^>]*\bId="([^"]*)"', re.S)
@@ -36,6 +38,7 @@ class Sheet:
     rows: list[list] = field(default_factory=list)
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     uncalculated: str | None = None  # the first formula cell without a cached result (calamine reads it as empty)
+    hidden_rows: list[int] = field(default_factory=list)  # 1-based numbers of the rows hidden in the spreadsheet
 
 
 def _plain(value):
@@ -60,7 +63,7 @@ def read_workbook(data: bytes, fmt: str) -> list[Sheet]:
         raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
                           "send it again.", kind="corrupt", format=fmt) from None
     try:
-        errors, uncalculated = _xlsx_error_cells(data) if fmt == "xlsx" else ({}, {})
+        errors, uncalculated, hidden = _xlsx_error_cells(data) if fmt == "xlsx" else ({}, {}, {})
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError):
         raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
                           "send it again.", kind="corrupt", format=fmt) from None
@@ -81,6 +84,7 @@ def read_workbook(data: bytes, fmt: str) -> list[Sheet]:
         sheet.rows = [[_plain(v) for v in row] for row in rows] if _needs_plain(rows) else rows
         sheet.merged = list(merged)
         sheet.uncalculated = uncalculated.get(meta.name)
+        sheet.hidden_rows = hidden.get(meta.name, [])
         for (r, c), code in errors.get(meta.name, {}).items():
             while len(sheet.rows) <= r:
                 sheet.rows.append([])
@@ -121,16 +125,22 @@ def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     return out
 
 
-def _xlsx_error_cells(data: bytes) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, str]]:
-    """Cells whose cached value is a spreadsheet error (#DIV/0! ...), which calamine reads as empty; and per
-    sheet the first formula cell that has no cached result at all."""
+def _xlsx_error_cells(data: bytes) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, str],
+                                             dict[str, list[int]]]:
+    """Cells whose cached value is a spreadsheet error (#DIV/0! ...), which calamine reads as empty; per sheet
+    the first formula cell that has no cached result at all; and per sheet its hidden rows (calamine reads
+    them like the others)."""
     out: dict[str, dict[tuple[int, int], str]] = {}
     uncalculated: dict[str, str] = {}
+    hidden: dict[str, list[int]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name, part in sheet_parts(archive):
             xml = archive.read(part)
             if b"f>" in xml and (first := _first_uncalculated(xml)):  # </f> or </x:f>: one C-speed probe first
                 uncalculated[name] = first
+            if b'hidden="' in xml:
+                rows = [_ROW_NUMBER.search(m.group(0)) for m in _HIDDEN_ROW.finditer(xml)]
+                hidden[name] = [int(r.group(1)) for r in rows if r]
             if b't="e"' not in xml:
                 continue
             cells = {}
@@ -140,7 +150,7 @@ def _xlsx_error_cells(data: bytes) -> tuple[dict[str, dict[tuple[int, int], str]
                 if ref and value:
                     cells[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = value.group(1).decode()
             out[name] = cells
-    return out, uncalculated
+    return out, uncalculated, hidden
 
 
 def _first_uncalculated(xml: bytes) -> str | None:
