@@ -9,6 +9,7 @@ from the translation catalogue's own templates, so a reworded sentence is still 
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from attacker_pdf import decimals, handout
 
 from klyngedesk.core.demo import build_demo
 from klyngedesk.core.model import NewValue
+from klyngedesk.core.render.personal_handout import render_personal
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import tr
 
@@ -157,9 +159,18 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, li
             if missing:
                 periods = [p.key for p in project.periods()]
                 _drop_a_round(project, sorted(c.key for c in project.clinics())[-1], periods[-2])
-            data, _ = handout(project, "2026-12", lang)
+            data, pack = handout(project, "2026-12", lang)
+            personal = []
+            for clinic in sorted(c.key for c in project.clinics())[:2]:
+                buffer = io.BytesIO()
+                render_personal(buffer, pack.personal_material(clinic), pack.meeting, pack.cluster_name, lang)
+                personal.append(page_texts(buffer.getvalue()))
         out[name] = (lang, page_texts(data))
+        personals[name] = personal
     return out
+
+
+personals: dict[str, list[list[str]]] = {}   # each case's first clinics' personal handouts, filled by `printed`
 
 
 def _agrees(estimate: float, points: bool, before: str, after: str, lang: str, est_half: float) -> bool:
@@ -293,3 +304,29 @@ def test_a_change_sentence_names_its_indicator_as_the_pack_titles_it(printed, ca
             name = s.subject
             assert re.search(rf"(?i:{re.escape(name[0])}){re.escape(name[1:])}", summary), \
                 f"page {number}: the sentence calls the indicator '{name}', the summary page never does"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_personal_summary_counts_the_indicators_better_than_the_median_as_printed(printed, case) -> None:
+    """'Jeres praksis ligger bedre end klyngens median på 3 af de 9 indikatorer' is what its rows show."""
+    lang, _ = printed[case]
+    num, pct = NUM[lang], re.escape(PCT[lang])
+    sentence = tr("Your clinic is better than the cluster's median on {n} of the {total} indicators that have a "
+                  "better direction.", lang, n="QQnQQ", total="QQtQQ")
+    said = re.escape(sentence).replace(r"\ ", " ").replace("QQnQQ", r"(?P<n>\d+)").replace("QQtQQ", r"(?P<t>\d+)")
+    directions = {tr("higher better", lang): 1, tr("lower better", lang): -1}
+    row = re.compile(rf"(?P<d>{'|'.join(map(re.escape, directions))}) (?P<v>{num})(?:{pct})? \([^()]*\) "
+                     rf"(?P<m>{num})(?:{pct})? ")
+    for pages in personals[case]:
+        m = re.search(said, pages[0])
+        if not m:
+            continue
+        surely = possibly = 0
+        rows = list(row.finditer(pages[0]))
+        for r in rows:
+            v, med, sign = value_of(r["v"], lang), value_of(r["m"], lang), directions[r["d"]]
+            slack = half_unit(r["v"], lang) + half_unit(r["m"], lang)
+            surely += sign * (v - med) > slack
+            possibly += sign * (v - med) >= -slack
+        assert int(m["t"]) == len(rows), f"'{m[0]}' but {len(rows)} rows with a direction and a median"
+        assert surely <= int(m["n"]) <= possibly, f"'{m[0]}' but the rows show {surely} to {possibly}"
