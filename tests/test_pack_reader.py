@@ -330,3 +330,24 @@ def test_a_personal_summary_counts_the_indicators_better_than_the_median_as_prin
             possibly += sign * (v - med) >= -slack
         assert int(m["t"]) == len(rows), f"'{m[0]}' but {len(rows)} rows with a direction and a median"
         assert surely <= int(m["n"]) <= possibly, f"'{m[0]}' but the rows show {surely} to {possibly}"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_summary_now_is_the_pages_cluster_value_or_says_over_which_clinics(printed, case) -> None:
+    """The summary's 'klyngen samlet før og nu' agrees with 'Klyngen samlet' on the indicator's page, to the
+    printed rounding, unless the summary says the two are over different clinics."""
+    lang, pages = printed[case]
+    num, pct = NUM[lang], re.escape(PCT[lang])
+    summary = next(p for p in pages if _summary_rows(p, lang))
+    says = re.search("both rounds" if lang == "en" else "begge runder", summary)
+    head = re.escape(tr("Cluster as a whole", lang))
+    for page in pages[pages.index(summary) + 1:]:
+        pooled = re.search(rf"{head} ({num}(?:{pct})?) \(95", page)
+        pairs = before_and_now(page, lang)
+        if not pooled or not pairs:
+            continue
+        now = pairs[0][1]
+        step = re.search(rf"(?:afrundet til nærmeste|rounded to the nearest) ({num})", page)
+        slack = (value_of(step[1], lang) / 2 if step else 0) + half_unit(pooled[1], lang) + half_unit(now, lang)
+        gap = abs(value_of(pooled[1], lang) - value_of(now, lang))
+        assert gap <= slack or says, f"now {now} beside the cluster's {pooled[1]}, and nothing says why"
