@@ -149,6 +149,10 @@ def personal_header(lang: str) -> tuple[list[str], list[float]]:
     return header, widths
 
 
+_FEWER = ("Where a clinic lacks a round, before and now are over the clinics with figures in both rounds; the "
+          "indicator's own page gives the cluster as a whole over every clinic.")
+
+
 def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: str) -> list[Flowable]:
     """The group handout's summary page: the table of every indicator, key messages and questions."""
     lines = lines_of(materials)
@@ -170,10 +174,13 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                          wording.number(now, ind.unit, lang, step=ind.value_step),
                          change_cell(change, lang), target_cell(ind, lang),
                          wording.spread(ind, lang)])
+    fewer = any(m.table.compare and ind.change is not None and ind.change.clinics is not None
+                and ind.change.clinics < ind.n_clinics for m in materials for ind in m.table.indicators)
     story: list[Flowable] = [OutlineEntry(tr("Summary", lang), 0), p(tr("Summary", lang), "h1"),
                              p(tr("One line per indicator: the cluster as a whole before and now, the change with "
                                   "its 95% CI, target and reference, and the spread between the clinics (lowest to "
-                                  "highest). The arrow shows which way is better.", lang), "body"),
+                                  "highest). The arrow shows which way is better.", lang)
+                               + ("" if not fewer else " " + tr(_FEWER, lang)), "body"),
                              data_table(header, rows, widths, bold_rows=bold, align_right_from=2,
                                         wrap_cols=(0, 4, 5)),
                              Spacer(1, 8),
