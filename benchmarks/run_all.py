@@ -64,11 +64,9 @@ def import_files(data: Path) -> tuple[Path, dict[int, Path]]:
     return upgraded(empty), files
 
 
-def pack_cmds(data: Path, clinics: int, out: Path) -> tuple[list[str], list[str], int, int]:
-    """The pack command for the demo with `clinics` clinics and a meeting of 8 indicators, its floor, and
-    (charts, files) counted once."""
-    from benchmarks.bench_pack import MEETING, make_project
-    from benchmarks.cases import count_pack
+def pack_project(data: Path, clinics: int) -> Path:
+    """The pack benchmark's project of `clinics` clinics, built once and kept under `data`."""
+    from benchmarks.bench_pack import make_project
 
     folder = data / f"pack-{clinics}"
     project = folder / "bench.klynge"
@@ -77,7 +75,16 @@ def pack_cmds(data: Path, clinics: int, out: Path) -> tuple[list[str], list[str]
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()
         make_project(folder, clinics)
-    upgraded(project)
+    return upgraded(project)
+
+
+def pack_cmds(data: Path, clinics: int, out: Path) -> tuple[list[str], list[str], int, int]:
+    """The pack command for the demo with `clinics` clinics and a meeting of 8 indicators, its floor, and
+    (charts, files) counted once."""
+    from benchmarks.bench_pack import MEETING
+    from benchmarks.cases import count_pack
+
+    project = pack_project(data, clinics)
     charts, files = count_pack(project, MEETING, Path(tempfile.mkdtemp(dir=out)))
     ours = [KLYNGEDESK, "pack", str(project), "--meeting", MEETING, "--out", str(out)]
     return ours, cases_cmd("floor-pack", str(charts), str(files), str(clinics)), charts, files
@@ -85,16 +92,9 @@ def pack_cmds(data: Path, clinics: int, out: Path) -> tuple[list[str], list[str]
 
 def pack_scaling_cmds(data: Path, clinics: int, out: Path) -> tuple[list[str], list[str], str]:
     """Ours (the counted pack) and its floor at one size; the floor draws what the pack before it counted."""
-    from benchmarks.bench_pack import MEETING, make_project
+    from benchmarks.bench_pack import MEETING
 
-    folder = data / f"pack-{clinics}"
-    project = folder / "bench.klynge"
-    if not project.exists():
-        print(f"  building the {clinics}-clinic pack project ...", flush=True)
-        shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir()
-        make_project(folder, clinics)
-    upgraded(project)
+    project = pack_project(data, clinics)
     counts = out / f"counts-{clinics}.json"
     return (cases_cmd("pack-counted", str(project), MEETING, str(out), str(counts)),
             cases_cmd("floor-pack-from", str(counts), str(clinics)), "8 indicators, one handout per clinic")
