@@ -8,8 +8,15 @@ page-switch   in a window holding a 1,700-clinic project: from the first click o
               has been built and has painted its 1,700 rows (the read on the worker included), vs a QTableView
               of 1,700 x 7 ready texts shown and painted. Each child prints the seconds it measured; the ratio is taken pair by pair.
 
+steps         in one process holding a 1,700-clinic project: every step the issue names (open the project, each
+              page's first and later show, topic / period / indicator changes on Data and Charts, another
+              meeting, F5 open, next slide, Esc), each timed with a 10 ms heartbeat: the longest stretch the
+              event loop did not run (wall clock, and this process's CPU seconds in it) and the seconds until the
+              step was done (its reads on the worker included). Not a ratio: the issue's aim is under 200 ms of
+              blocking per step.
+
 A child run is `python -m benchmarks.bench_window child CASE [PROJECT]` (CASE: ours-first-paint,
-floor-first-paint, ours-page-switch, floor-page-switch)."""
+floor-first-paint, ours-page-switch, floor-page-switch, steps)."""
 
 from __future__ import annotations
 
@@ -183,6 +190,89 @@ def floor_page_switch() -> None:
     print(f"{time.perf_counter() - start[0]:.4f}")
 
 
+def steps(project: Path, timeout: float) -> None:
+    """Each step of the window at the project's size, timed with the heartbeat; prints one line per step."""
+    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from benchmarks.heartbeat import Heartbeat
+
+    app = QApplication(sys.argv[:1])
+    from klyngedesk.gui.app import make_context
+    from klyngedesk.gui.main_window import MainWindow
+    from klyngedesk.gui.warm_imports import wait
+
+    ctx = make_context(QSettings(str(Path(tempfile.mkdtemp()) / "s.ini"), QSettings.Format.IniFormat), "da")
+    window = MainWindow(ctx)
+    window.resize(1200, 800)
+    window.show()
+    beat = Heartbeat()
+    settled = lambda: not window.reader.busy and not window.runner.busy  # noqa: E731
+    rows: list[tuple[str, object]] = []
+
+    def step(name: str, do, done=settled, bound: float = timeout) -> None:
+        gap = beat.measure(do, done, bound)
+        rows.append((name, gap))
+        shown = "not done" if gap.done is None else f"{gap.done:7.2f} s"
+        print(f"  {name:<30} blocked {gap.wall * 1000:6.0f} ms wall, {gap.cpu * 1000:6.0f} ms cpu, "
+              f"{gap.thread * 1000:6.0f} ms GUI-thread cpu; done {shown}", flush=True)
+
+    def click(tabs, index: int):
+        bar = tabs.tabBar()
+        return lambda: QTest.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
+
+    def on_tab(index: int):
+        return lambda: window.tabs.currentIndex() == index and settled()
+
+    for _ in range(50):
+        app.processEvents()
+    wait()
+    step("open the project", lambda: window.open_project(str(project), remember=False))
+    for when in ("first", "later"):
+        for index in list(range(1, window.tabs.count())) + [0]:
+            step(f"{window.page_titles[index]} tab ({when})", click(window.tabs, index), on_tab(index))
+    data = window.data_page
+    step("Data tab", click(window.tabs, 1), on_tab(1))
+    for box, name in ((data.topic_box, "topic"), (data.period_box, "period")):
+        other = (box.currentIndex() + 1) % box.count()
+        step(f"Data: {name}", lambda b=box, o=other: b.setCurrentIndex(o),
+             lambda b=box, o=other: b.currentIndex() == o and not data.fetch.pending and settled())
+    charts = window.charts_page
+    step("Charts tab", click(window.tabs, 3), on_tab(3))
+    for box, name in ((charts.topic_box, "topic"), (charts.period_box, "period"),
+                      (charts.indicator_box, "indicator")):
+        other = (box.currentIndex() + 1) % box.count()
+        step(f"Charts: {name}", lambda b=box, o=other: b.setCurrentIndex(o),
+             lambda b=box, o=other: b.currentIndex() == o and not charts.fetch.pending and settled())
+    meetings = window.meetings_page
+    step("Meetings tab", click(window.tabs, 4), on_tab(4))
+    drawn = [r for r in range(meetings.meeting_list.count()) if ctx.holder.project.draw(
+        meetings.meeting_list.item(r).data(Qt.ItemDataRole.UserRole)) is not None]
+    row = drawn[-1] if drawn else meetings.meeting_list.currentRow()  # F5 shows a meeting whose codes are drawn
+    step("another meeting", lambda: meetings.meeting_list.setCurrentRow(row - 1 if row else row + 1))
+    step("back to the meeting", lambda: meetings.meeting_list.setCurrentRow(row))
+    showing = lambda: window.presentation is not None and window.presentation.isVisible()  # noqa: E731
+    step("F5 (presentation mode open)", window.present_current, showing)
+    show = window.presentation
+    if show is not None and show.isVisible():
+        for n in range(1, 4):
+            step(f"next slide ({n + 1})", lambda: QTest.keyClick(show, Qt.Key.Key_Right),
+                 lambda n=n: show.index == n and getattr(show, "ready", lambda: True)())
+        step("Esc", lambda: QTest.keyClick(show, Qt.Key.Key_Escape), lambda: not show.isVisible())
+        step("F5 again (same meeting)", window.present_current, showing)
+        if window.presentation is not None:
+            window.presentation.close()
+    else:
+        window.runner.cancel_all()
+    worst = max(g.cpu for _, g in rows)  # type: ignore[attr-defined]
+    print(f"steps: {len(rows)}; longest block {worst * 1000:.0f} ms cpu; over 200 ms: "
+          + (", ".join(n for n, g in rows if g.cpu > 0.2) or "none"), flush=True)  # type: ignore[attr-defined]
+    window.runner.shutdown(10000)
+    window.reader.shutdown(10000)
+    ctx.holder.set_project(None)
+
+
 # --- the runs ---------------------------------------------------------------------------------------------
 def reported(cmd: list[str]) -> float:
     """Run one child and read the seconds it printed (its last line)."""
@@ -224,13 +314,18 @@ def main(argv: list[str] | None = None) -> int:
                     "floor-page-switch": floor_page_switch}
         if case == "ours-page-switch":
             ours_page_switch(Path(rest[0]))
+        elif case == "steps":
+            steps(Path(rest[0]), float(rest[1]) if len(rest) > 1 else 600.0)
         else:
             children[case]()
         sys.stdout.flush()
         os._exit(0)  # the measurement is taken: skip the interpreter's teardown of Qt (it can crash at exit)
     p = argparse.ArgumentParser(prog="python -m benchmarks.bench_window")
     p.add_argument("--runs", type=int, default=5)
-    p.add_argument("--only", nargs="+", choices=("first-paint", "page-switch"), default=["first-paint", "page-switch"])
+    p.add_argument("--only", nargs="+", choices=("first-paint", "page-switch", "steps"),
+                   default=["first-paint", "page-switch", "steps"])
+    p.add_argument("--project", type=Path, help="the project the steps run on (default: 1,700 clinics x 2 rounds)")
+    p.add_argument("--step-timeout", type=float, default=600.0, help="seconds a step may take on the worker")
     p.add_argument("--data", type=Path, default=Path(tempfile.gettempdir()) / "klyngedesk-bench-data")
     args = p.parse_args(argv)
     args.data.mkdir(parents=True, exist_ok=True)
@@ -245,6 +340,13 @@ def main(argv: list[str] | None = None) -> int:
         project = big_project(args.data)
         timed_pair(f"Data page switch at {CLINICS:,} clinics (read + paint) vs QTableView {CLINICS:,} x {COLUMNS} shown",
                    child + ["ours-page-switch", str(project)], child + ["floor-page-switch"], args.runs)
+    if "steps" in args.only:
+        project = args.project or big_project(args.data)
+        print(f"steps in a window holding {project.name} (block = longest event-loop stall; aim: under 200 ms)",
+              flush=True)
+        done = subprocess.run(child + ["steps", str(project), str(args.step_timeout)], env=_child_env())
+        if done.returncode != 0:
+            raise SystemExit(f"the steps child failed ({done.returncode})")
     return 0
 
 

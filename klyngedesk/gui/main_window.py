@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # the pages, dialogs, wizards and presentation mode are impor
     from klyngedesk.gui.meetings_page import MeetingsPage
     from klyngedesk.gui.new_cluster_wizard import NewClusterWizard
     from klyngedesk.gui.presentation import PresentationWindow
+    from klyngedesk.gui.presentation_opener import PresentationOpener
     from klyngedesk.gui.settings_dialog import SettingsDialog
     from klyngedesk.gui.template_dialog import TemplateDialog
     from klyngedesk.gui.topics_page import TopicsPage
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self._stale: set[int] = set()
         self.import_wizard: ImportWizard | None = None
         self.presentation: PresentationWindow | None = None
+        self.presentation_opener: PresentationOpener | None = None  # F5 on a large project (made when first used)
         self.banner = QLabel()
         self.banner.setObjectName("storage_banner")
         self.banner.setWordWrap(True)
@@ -428,35 +430,32 @@ class MainWindow(QMainWindow):
 
     def present(self, meeting: str) -> PresentationWindow | None:
         """Presentation mode for the meeting. The slides' anonymised tables are audited first: at once for a
-        cluster, on the worker with progress and Cancel for a large project (the window stays usable)."""
+        cluster; for a large project on the worker, topic by topic, the slides opening with the first (see
+        gui/presentation_opener.py; the window stays usable and Cancel acts at once)."""
         project = self.ctx.holder.project
         if project is None:
             return None
         imports_settled()
-        from klyngedesk.gui.presentation import slides_for
+        from klyngedesk.gui.presentation import PresentationWindow, slides_for
 
         if not small_project(project):
-            from klyngedesk.gui.progress import run_with_progress
+            if self.presentation_opener is None:
+                from klyngedesk.gui.presentation_opener import PresentationOpener
 
-            def work(progress, _cancelled):
-                return slides_for(project, meeting, progress)
-
-            run_with_progress(self, self.runner, tr("Preparing the presentation…", self.ctx.lang), work,
-                              self.ctx.lang, lambda slides: self._show_presentation(slides, project))
+                self.presentation_opener = PresentationOpener(self, self.runner, self.ctx.lang, self._put_on_screen,
+                                                               self.ctx.holder.project_closed)
+            self.presentation_opener.open(project, meeting)
             return None
         try:
             slides = slides_for(project, meeting)
         except KlyngeError as error:
             QMessageBox.information(self, tr("Presentation mode", self.ctx.lang), error.message(self.ctx.lang))
             return None
-        return self._show_presentation(slides, project)
-
-    def _show_presentation(self, slides, project: Project) -> PresentationWindow | None:
-        if self.ctx.holder.project is not project:  # the project was closed while the slides were prepared
-            return None
-        from klyngedesk.gui.presentation import PresentationWindow
-
         window = PresentationWindow(slides, self.ctx.lang, project.cluster().name)
+        self._put_on_screen(window)
+        return window
+
+    def _put_on_screen(self, window: PresentationWindow) -> None:
         self.presentation = window
         screens = QGuiApplication.screens()
         if len(screens) > 1:  # the projector is usually the screen the desk is not on
@@ -466,7 +465,6 @@ class MainWindow(QMainWindow):
         window.showFullScreen()
         window.activateWindow()
         window.setFocus()
-        return window
 
     # --- drag and drop -------------------------------------------------------------------
     def _acceptable(self, paths: list[str]) -> bool:

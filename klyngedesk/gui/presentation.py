@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from klyngedesk.core.anonymise import AnonymisedTable, anonymised_table
+from klyngedesk.core.anonymise import AnonymisedTable
 from klyngedesk.core.model import Topic
 from klyngedesk.core.render.chart_builder import ChartContext, ranked_chart
 from klyngedesk.core.render.charts import RankedBarChart
@@ -30,17 +30,33 @@ class Slide:
     indicator: str
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """The place of a topic whose slides are still being audited on the worker."""
+
+    topic: Topic
+
+
+def topic_slides(topic: Topic, table: AnonymisedTable) -> list[Slide]:
+    return [Slide(topic, table, ind.key) for ind in table.indicators]
+
+
 def slides_for(project: Project, meeting: str, progress: Callable[[float, str], None] | None = None) -> list[Slide]:
-    """One slide per indicator of the meeting's topics, from the anonymised table only (codes + consents);
-    `progress(fraction, text)` is told as each topic's table is done (and may raise to cancel)."""
+    """One slide per indicator of the meeting's topics, from the anonymised tables only (codes + consents),
+    each topic audited once with the topics before it, as the pack prints them; `progress(fraction, text)`
+    is told as each topic's table is begun (and may raise to cancel)."""
+    from klyngedesk.core.anonymise.build import anonymised_with_disclosure
+
     slides: list[Slide] = []
-    topics = project.meeting(meeting).topics
-    for n, key in enumerate(topics):
+    keys = project.meeting(meeting).topics
+    before: list = []
+    for n, key in enumerate(keys):
         topic = project.topic(key)
         if progress is not None:
-            progress(n / max(len(topics), 1), topic.title)
-        table = anonymised_table(project, meeting, key)
-        slides += [Slide(topic, table, ind.key) for ind in table.indicators]
+            progress(n / max(len(keys), 1), topic.title)
+        table, disclosure, _breaches = anonymised_with_disclosure(project, meeting, key, before=before)
+        before.append(disclosure)
+        slides += topic_slides(topic, table)
     return slides
 
 
@@ -49,13 +65,16 @@ class PresentationWindow(QWidget):
 
     left = Signal()
 
-    def __init__(self, slides: list[Slide], lang: str, cluster_name: str = "") -> None:
+    def __init__(self, slides: list[Slide], lang: str, cluster_name: str = "", waiting: list[Topic] = ()) -> None:
         super().__init__()
         self.setObjectName("presentation")
         self.setWindowTitle(tr("Presentation", lang))
         self.setStyleSheet("QWidget#presentation { background: white; } QLabel { color: #1F2933; }")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        self.slides, self._lang, self.index = slides, lang, 0
+        # `waiting`: the meeting's topics after `slides` still audited on the worker, one stand-in slide each
+        # until `add_topic` puts their slides in its place.
+        self.slides: list[Slide | Waiting] = [*slides, *(Waiting(t) for t in waiting)]
+        self._lang, self.index = lang, 0
         self._specs: dict[int, RankedBarChart] = {}  # each slide's chart, built once
         self.heading = QLabel()
         self.heading.setObjectName("presentation_heading")
@@ -100,6 +119,30 @@ class PresentationWindow(QWidget):
         if self.slides:
             self.show_slide(self.index)
 
+    def ready(self) -> bool:
+        """The slide on screen is drawn (not a topic still being prepared)."""
+        return not self.slides or not isinstance(self.slides[self.index], Waiting)
+
+    def waiting_topics(self) -> list[Topic]:
+        return [s.topic for s in self.slides if isinstance(s, Waiting)]
+
+    def add_topic(self, slides: list[Slide]) -> None:
+        """The first topic still being prepared has its slides: they take its stand-in's place; a user
+        waiting on the stand-in sees the topic's first slide."""
+        at = next((i for i, s in enumerate(self.slides) if isinstance(s, Waiting)), None)
+        if at is None:
+            return
+        self.slides[at:at + 1] = slides
+        self._specs = {i: spec for i, spec in self._specs.items() if i < at}  # later slides moved
+        if self.index >= at:
+            self.show_slide(self.index if self.index == at else self.index + len(slides) - 1)
+        else:
+            self._footer()
+
+    def _footer(self) -> None:
+        self.footer.setText(tr("{n} of {total} · ← → to step · Esc leaves", self._lang, n=self.index + 1,
+                               total=len(self.slides)))
+
     def show_slide(self, index: int) -> None:
         lang = self._lang
         if not self.slides:
@@ -109,6 +152,13 @@ class PresentationWindow(QWidget):
             return
         self.index = max(0, min(index, len(self.slides) - 1))
         slide = self.slides[self.index]
+        if isinstance(slide, Waiting):
+            self.heading.setText(topic_shown(slide.topic, lang))
+            self.subheading.setText(tr("The figures for this topic are being prepared…", lang))
+            self.chart.show_spec(None)
+            self.caption.setText(tr("The slides appear here when they are ready; ← goes back.", lang))
+            self._footer()
+            return
         ind = slide.table.indicator(slide.indicator)
         meta = indicator_meta(slide.topic, slide.indicator)
         if self.index not in self._specs:
@@ -119,8 +169,7 @@ class PresentationWindow(QWidget):
         self.chart.show_spec(self._specs[self.index])
         sentence = ind.sentence.get(lang, "") if ind.sentence else ""
         self.caption.setText(" ".join(s for s in (sentence, few_clinics_sentence(ind, lang)) if s))
-        self.footer.setText(tr("{n} of {total} · ← → to step · Esc leaves", lang, n=self.index + 1,
-                               total=len(self.slides)))
+        self._footer()
 
     def texts(self) -> list[str]:
         """Everything on screen: every label's text and every chart label (for the privacy test)."""

@@ -1,0 +1,110 @@
+"""Presentation mode's slides of one meeting: each topic audited once on the worker (in a child process), in
+the pack's order, the next topic prefetched while the first is shown, kept while the project is unchanged."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from klyngedesk.core.model import Topic
+from klyngedesk.core.settings import LIST_SIZE_DISPLAY, THRESHOLD, resolve
+from klyngedesk.core.store import Project
+from klyngedesk.gui.meeting_audit import audit_topic
+from klyngedesk.gui.presentation import Slide, topic_slides
+from klyngedesk.gui.tasks import BackgroundTask, TaskRunner
+
+
+def change_stamp(project: Project, lang: str) -> tuple:
+    """What the slides depend on, cheap to read: SQLite's own change counters of the window's connection
+    (`data_version` moves when another connection, e.g. an import on the worker, commits; `total_changes`
+    counts this connection's writes), and the threshold and list-size setting as they resolve now (a user
+    default lives outside the project file)."""
+    conn = project.conn
+    version = conn.execute("PRAGMA data_version").fetchone()[0]
+    return (version, conn.total_changes, resolve(THRESHOLD, project), resolve(LIST_SIZE_DISPLAY, project), lang)
+
+
+class MeetingSlides(QObject):
+    """The meeting's topics, audited one after another on `runner`: `topic_ready(i)` when topic i's slides
+    are there (`slides(i)`), `failed(error)` when one cannot be made. A topic is audited with the disclosure
+    models of the topics before it, exactly as the pack prints it; so topic i needs topics 0..i-1 first."""
+
+    topic_ready = Signal(int)
+    failed = Signal(object)
+
+    def __init__(self, project: Project, meeting: str, lang: str, runner: TaskRunner,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.project, self.meeting, self.lang, self.runner = project, meeting, lang, runner
+        self.stamp = change_stamp(project, lang)
+        self.topics: list[Topic] = [project.topic(key) for key in project.meeting(meeting).topics]
+        self._slides: list[list[Slide]] = []
+        self._disclosures: list = []
+        self._task: BackgroundTask | None = None
+        self._wanted = False  # prefetch asked for since the last stop
+        self.error: Exception | None = None
+
+    def current(self) -> bool:
+        """Still what the project would give now (nothing changed since the audit began)."""
+        return self.project is not None and change_stamp(self.project, self.lang) == self.stamp
+
+    @property
+    def ready(self) -> int:
+        """How many topics (from the first) have their slides."""
+        return len(self._slides)
+
+    @property
+    def complete(self) -> bool:
+        return self.ready == len(self.topics)
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None
+
+    def slides(self, index: int) -> list[Slide]:
+        return self._slides[index]
+
+    def all_slides(self) -> list[Slide]:
+        return [s for topic in self._slides for s in topic]
+
+    def prefetch(self) -> None:
+        """Audit the next topic not yet done (and, when it is, the one after it ...) unless one is running."""
+        self._wanted = True
+        if self._task is not None or self.complete or self.error is not None:
+            return  # (a stopped task still ending: _stopped starts the next one)
+        index = self.ready
+        project, meeting, lang = self.project, self.meeting, self.lang
+        key, before, path = self.topics[index].key, list(self._disclosures), project.path
+
+        def work(_progress, cancelled):
+            return audit_topic(path, meeting, key, lang, before, cancelled)
+
+        self._task = self.runner.start(work, f"presentation audit {key}",
+                                       succeeded=lambda result: self._audited(index, result),
+                                       failed=self._failed, cancelled=self._stopped)
+
+    def stop(self) -> None:
+        """Stop the audit under way at once (the child process is ended); what is done is kept."""
+        self._wanted = False
+        if self._task is not None:
+            self._task.cancel()
+
+    def _audited(self, index: int, result) -> None:
+        self._task = None
+        table, disclosure = result
+        if index != self.ready:  # cannot happen (one task at a time), but never file a topic in another's place
+            return
+        self._disclosures.append(disclosure)
+        self._slides.append(topic_slides(self.topics[index], table))
+        self.topic_ready.emit(index)
+        if self._wanted:
+            self.prefetch()
+
+    def _failed(self, error: Exception) -> None:
+        self._task = None
+        self.error = error
+        self.failed.emit(error)
+
+    def _stopped(self) -> None:
+        self._task = None
+        if self._wanted:  # presentation mode was opened again while the stopped audit was ending
+            self.prefetch()

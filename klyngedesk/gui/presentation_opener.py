@@ -1,0 +1,121 @@
+"""F5 on a large project: presentation mode opens as soon as the meeting's first topic is audited (progress and
+Cancel at once meanwhile), the later topics are audited on the worker while the first is shown, and what was
+audited is kept per meeting until the project changes, so F5 again opens at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, SignalInstance
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from klyngedesk.core.store import Project
+from klyngedesk.gui.display_names import topic_shown
+from klyngedesk.gui.error_dialog import show_error
+from klyngedesk.gui.meeting_slides import MeetingSlides
+from klyngedesk.gui.presentation import PresentationWindow
+from klyngedesk.gui.tasks import TaskRunner
+from klyngedesk.i18n import tr
+
+Show = Callable[[PresentationWindow], None]
+
+
+class PresentationOpener(QObject):
+    """`open(project, meeting)`; `show(window)` puts a made presentation window on the projector."""
+
+    def __init__(self, parent: QWidget, runner: TaskRunner, lang: str, show: Show,
+                 project_closed: SignalInstance | None = None) -> None:
+        super().__init__(parent)
+        if project_closed is not None:
+            project_closed.connect(self.forget)
+        self._parent, self.runner, self.lang, self._show = parent, runner, lang, show
+        self._meetings: dict[str, MeetingSlides] = {}
+        self.dialog: QProgressDialog | None = None
+        self.window: PresentationWindow | None = None
+        self._waiting_for: MeetingSlides | None = None  # the slides the progress dialog waits for
+        self._shown_slides: MeetingSlides | None = None  # the slides of the presentation window
+
+    def forget(self) -> None:
+        """The project was closed: every audit under way stops at once, nothing of it is kept or shown."""
+        for slides in self._meetings.values():
+            slides.stop()
+        self._meetings = {}
+        self._close_dialog()
+        self._shown_slides = None
+
+    def slides(self, project: Project, meeting: str) -> MeetingSlides:
+        """The meeting's slides audited so far, if the project has not changed since; else a fresh start."""
+        kept = self._meetings.get(meeting)
+        if kept is not None and kept.project is project and kept.error is None and kept.current():
+            return kept
+        for old in self._meetings.values():
+            old.stop()
+        if kept is None or kept.project is not project:
+            self._meetings = {k: m for k, m in self._meetings.items() if m.project is project}
+        fresh = MeetingSlides(project, meeting, self.lang, self.runner, self)
+        fresh.topic_ready.connect(lambda i, s=fresh: self._topic_ready(s, i))
+        fresh.failed.connect(lambda error, s=fresh: self._failed(s, error))
+        self._meetings[meeting] = fresh
+        return fresh
+
+    def open(self, project: Project, meeting: str) -> None:
+        slides = self.slides(project, meeting)
+        self._close_dialog()
+        slides.prefetch()
+        if slides.ready or slides.complete:
+            self._open_window(slides)
+            return
+        lang = self.lang
+        dialog = QProgressDialog(tr("Preparing the presentation…", lang), tr("Cancel", lang), 0, 0, self._parent)
+        dialog.setObjectName("progress_dialog")
+        dialog.setWindowTitle(tr("Presentation mode", lang))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)  # at once: the audit of a region's topic takes a while
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setLabelText(tr("Preparing the presentation… {topic} is audited (topic {n} of {total}); the "
+                               "slides open as soon as it is done.", lang, topic=topic_shown(slides.topics[0], lang), n=1,
+                               total=len(slides.topics)))
+        dialog.setMinimumWidth(480)
+        dialog.canceled.connect(lambda s=slides: self._cancelled(s))
+        self.dialog = dialog
+        self._waiting_for = slides
+        dialog.show()
+
+    def _cancelled(self, slides: MeetingSlides) -> None:
+        slides.stop()
+        self._close_dialog()
+
+    def _close_dialog(self) -> None:
+        dialog, self.dialog = self.dialog, None
+        self._waiting_for = None
+        if dialog is not None:
+            dialog.canceled.disconnect()
+            dialog.close()
+            dialog.deleteLater()
+
+    def _open_window(self, slides: MeetingSlides) -> None:
+        if self.window is not None:
+            self.window.close()
+        window = PresentationWindow(slides.all_slides(), self.lang, slides.project.cluster().name,
+                                    waiting=slides.topics[slides.ready:])
+        window.left.connect(slides.stop)  # Esc: the audit of the later topics stops at once; what is done stays
+        self.window = window
+        self._shown_slides = slides
+        self._show(window)
+
+    def _topic_ready(self, slides: MeetingSlides, index: int) -> None:
+        if self.dialog is not None and self._waiting_for is slides:
+            self._close_dialog()
+            self._open_window(slides)
+            return
+        window = self.window
+        if window is not None and window.isVisible() and self._shown_slides is slides:
+            window.add_topic(slides.slides(index))
+
+    def _failed(self, slides: MeetingSlides, error: Exception) -> None:
+        waiting = self.dialog is not None and self._waiting_for is slides
+        self._close_dialog()
+        if waiting or (self.window is not None and self.window.isVisible()):
+            show_error(self.window if self.window is not None and self.window.isVisible() else self._parent,
+                       error, self.lang)
