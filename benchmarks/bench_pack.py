@@ -25,12 +25,12 @@ from reportlab.graphics.shapes import Drawing, Line
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from benchmarks.cases import counting_charts
 from benchmarks.timing import best_of
 from klyngedesk.core.demo import build_demo
 from klyngedesk.core.model import NewValue
 from klyngedesk.core.packages import topic_from_package
 from klyngedesk.core.render import pack as pack_module
-from klyngedesk.core.render import sections
 from klyngedesk.core.render.fonts import REGULAR, register_fonts
 from klyngedesk.core.store import Project
 from klyngedesk.resources import resource_path
@@ -128,18 +128,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="klyngedesk-bench-pack-") as tmp:
         folder = Path(tmp)
         path = make_project(folder)
-        counted = {"charts": 0}
-        draw = sections.draw_chart
-
-        def counting(spec, width):
-            counted["charts"] += 1
-            return draw(spec, width)
-
-        sections.draw_chart = counting
         with Project.open(path) as project:
-            result = pack_module.build_pack(project, MEETING, folder / "warm")
-            charts = counted["charts"]
-            sections.draw_chart = draw
+            with counting_charts() as counted:
+                result = pack_module.build_pack(project, MEETING, folder / "warm")
+            charts = counted[0]
             files = 2 + len(result.personal)
             ours = best_of(lambda: pack_module.build_pack(project, MEETING, folder / "out"))
             gather = best_of(lambda: pack_module._Pack(project, MEETING, "da"))

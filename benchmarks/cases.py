@@ -7,6 +7,8 @@ import io
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -165,25 +167,40 @@ def import_ours(empty: Path, file: Path) -> None:
         raise SystemExit(code)
 
 
+@contextmanager
+def counting_charts() -> Iterator[list[int]]:
+    """While inside: every chart the handouts draw through `sections` (the charts a pack prints) is counted in
+    the yielded one-item list; the drawing functions are put back on leaving."""
+    from klyngedesk.core.render import sections
+
+    counted = [0]
+    originals = {name: getattr(sections, name) for name in CHART_DRAWERS}
+
+    def counting(draw):
+        def counted_draw(*args, **kwargs):
+            counted[0] += 1
+            return draw(*args, **kwargs)
+        return counted_draw
+
+    for name, draw in originals.items():
+        setattr(sections, name, counting(draw))
+    try:
+        yield counted
+    finally:
+        for name, draw in originals.items():
+            setattr(sections, name, draw)
+
+
+CHART_DRAWERS = ("draw_chart",)   # the functions in klyngedesk.core.render.sections that draw one chart each
+
+
 def count_pack(project: Path, meeting: str, out: Path) -> tuple[int, int]:
     """(charts drawn, PDF files written) by one pack of the meeting, counted while packing."""
     from klyngedesk.core.render import pack as pack_module
-    from klyngedesk.core.render import sections
     from klyngedesk.core.store import Project
 
-    counted = [0]
-    draw = sections.draw_chart
-
-    def counting(*args, **kwargs):
-        counted[0] += 1
-        return draw(*args, **kwargs)
-
-    sections.draw_chart = counting
-    try:
-        with Project.open(project) as p:
-            result = pack_module.build_pack(p, meeting, out)
-    finally:
-        sections.draw_chart = draw
+    with counting_charts() as counted, Project.open(project) as p:
+        result = pack_module.build_pack(p, meeting, out)
     return counted[0], 2 + len(result.personal)
 
 
@@ -193,19 +210,11 @@ def pack_counted(project: Path, meeting: str, out: Path, counts: Path) -> int:
     import json
 
     from klyngedesk.cli.main import main as cli
-    from klyngedesk.core.render import sections
 
-    counted = [0]
-    draw = sections.draw_chart
-
-    def counting(*args, **kwargs):
-        counted[0] += 1
-        return draw(*args, **kwargs)
-
-    sections.draw_chart = counting
     out.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="pack-", dir=out))
-    code = cli(["pack", str(project), "--meeting", meeting, "--out", str(folder)])
+    with counting_charts() as counted:
+        code = cli(["pack", str(project), "--meeting", meeting, "--out", str(folder)])
     files = len(list(folder.rglob("*.pdf")))
     shutil.rmtree(folder, ignore_errors=True)
     counts.write_text(json.dumps({"charts": counted[0], "files": files}), encoding="utf-8")
