@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, cast
 
 from klyngedesk.core.ingest.cells import Ambiguous, CellError, Suppressed
@@ -15,6 +16,7 @@ from klyngedesk.core.ingest.privacy import redact
 from klyngedesk.core.ingest.problems import CappedProblems, Problem
 from klyngedesk.core.ingest.tables import Table, is_empty
 from klyngedesk.core.model import NewValue
+from klyngedesk.core.store.value_columns import ValueColumns, pick
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Question:
 
 @dataclass
 class Mapped:
-    values: list[NewValue] = field(default_factory=list)
+    values: ValueColumns = field(default_factory=ValueColumns)
     list_sizes: list[NewValue] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
@@ -37,78 +39,159 @@ class Mapped:
 
 def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: dict[str, bool] | None = None,
                  accept_all: bool = False) -> Mapped:
-    """Values for every data row; unknown clinics, measures and periods are errors naming them."""
+    """Values for every data row; unknown clinics, measures and periods are errors naming them.
+
+    Worked column by column: each distinct clinic, period and measure label is resolved once (in the order
+    the rows first show it, so questions and messages come as a row-by-row reading gives them), a column of
+    numbers becomes values in one step, and only the cells that are not plain numbers (suppressed, errors,
+    text) are looked at one by one."""
     out = Mapped()
     out.problems = CappedProblems()
     answers = answers or {}
     sheet = table.sheet
     _confirm_measures(mapping, out, answers, accept_all)
     _check_value_columns(table, mapping, out, answers)
-    idx = {c: i for i, c in enumerate(table.columns)}
-    labels = {c: f"{c} ({x})" for c, x in zip(table.columns, table.letters, strict=True)}
-    yi, ni = idx.get(mapping.yder_column or ""), idx.get(mapping.name_column or "")
-    pi, mi = idx.get(mapping.period_column or ""), idx.get(mapping.measure_column or "")
-    wide = [(m, idx[c], labels[c], c) for c, m in mapping.columns.items()]
-    long_value = (idx[mapping.value_column], labels[mapping.value_column], mapping.value_column) \
-        if mapping.value_column else None
+    n, rns = table.n_rows, table.row_numbers
     unknown: dict[tuple[str, str], int] = {}
-    clinic_cache: dict[tuple, str | None] = {}
-    measure_cache: dict[object, str | None] = {}
-    period_cache: dict[object, str | None] = {None: mapping.period}
-    by_yder = yder_index(ctx.clinics)
-    values, sizes, clinics = out.values, out.list_sizes, out.clinics
-    columns = [table.column(c) for c in table.columns]
-    for row, rn in zip(zip(*columns, strict=True), table.row_numbers, strict=True):
-        clinic = mapping.clinic
-        if clinic is None:
-            key = (row[yi] if yi is not None else None, row[ni] if ni is not None else None)
-            if key == (None, None):
-                continue
-            if key not in clinic_cache:
-                clinic_cache[key] = _clinic(ctx, *key, out, answers, accept_all, unknown, rn, by_yder)
-            clinic = clinic_cache[key]
-        period = mapping.period
-        if pi is not None:
-            label = row[pi]
-            if label not in period_cache:
-                period_cache[label] = ctx.period_for(label)
-            period = period_cache[label]
-            if period is None:
-                missing = ("no_period", "") if is_empty(label) else ("period", redact(_txt(label)))
-                unknown.setdefault(missing, rn)
-        pairs: Iterable[tuple[Any, ...]] = wide
-        if mi is not None:
-            label = row[mi]
-            if label not in measure_cache:
-                measure_cache[label] = None if label is None else \
-                    mapping.labels.get(_txt(label)) or ctx.measure_for(_txt(label))
-            measure = measure_cache[label]
-            if measure is None:
-                if label is not None:
-                    unknown.setdefault(("measure", redact(_txt(label))), rn)
-                continue
-            pairs = ((measure, *cast("tuple[Any, ...]", long_value)),)
-        if clinic is None or period is None:
-            continue
-        for measure, ci, where, col in pairs:
-            cell = row[ci]
-            if cell.__class__ is float:  # the common case, kept fast for large files
-                value = NewValue(clinic, measure, period, cell, "ok", None, sheet, rn, where)
-            elif cell is None or isinstance(cell, Ambiguous):  # an unread column is reported once, above
-                continue
-            elif isinstance(cell, (Suppressed, CellError)):
-                value = _value(cell, clinic, measure, period, sheet, rn, where)
-            else:
-                shown = LazyText("TRUE" if cell else "FALSE") if isinstance(cell, bool) else redact(str(cell))[:40]
-                out.problems.append(Problem("error", "The value {text} is not a number.",
-                                            {"text": shown}, row=rn, column=col, sheet=sheet))
-                continue
-            (sizes if measure == LIST_SIZE else values).append(value)
-            clinics.add(clinic)
+    # 1. The clinic of every row (rows naming no clinic at all are left out, as blank rows).
+    if mapping.clinic is None:
+        keys = list(zip(_column(table, mapping.yder_column, n), _column(table, mapping.name_column, n),
+                        strict=True))
+        cache: dict[tuple, str | None] = {}
+        by_yder = yder_index(ctx.clinics)
+        for key, i in _first_rows(keys, range(n)):
+            if key != (None, None):
+                cache[key] = _clinic(ctx, key[0], key[1], out, answers, accept_all, unknown, rns[i], by_yder)
+        clinic_of: list[str | None] = list(map(cache.get, keys))
+        live: Sequence[int] = range(n) if len(cache) == len(set(keys)) else \
+            [i for i, k in enumerate(keys) if k != (None, None)]
+    else:
+        clinic_of, live = [mapping.clinic] * n, range(n)
+    # 2. The period of every row.
+    if mapping.period_column in table.parsed:
+        labels = table.column(mapping.period_column)
+        periods: dict[object, str | None] = {None: mapping.period}
+        for label in dict.fromkeys(labels):
+            if label not in periods:
+                periods[label] = ctx.period_for(label)
+        period_of = list(map(periods.__getitem__, labels))
+        for label, i in _first_rows(labels, live, lambda x: periods[x] is None):
+            missing = ("no_period", "") if is_empty(label) else ("period", redact(_txt(label)))
+            unknown.setdefault(missing, rns[i])
+    else:
+        period_of = [mapping.period] * n
+    # 3. The measure of every row (a long table), else the measure of every value column (a wide one).
+    pairs: list[tuple[str | None, str, str]]
+    measure_of: list[str | None] | None = None
+    if mapping.measure_column in table.parsed:
+        labels = table.column(mapping.measure_column)
+        measures: dict[object, str | None] = {}
+        for label in dict.fromkeys(labels):
+            measures[label] = None if label is None else \
+                mapping.labels.get(_txt(label)) or ctx.measure_for(_txt(label))
+        measure_of = list(map(measures.__getitem__, labels))
+        for label, i in _first_rows(labels, live, lambda x: x is not None and measures[x] is None):
+            unknown.setdefault(("measure", redact(_txt(label))), rns[i])
+        column = cast(str, mapping.value_column)
+        pairs = [(None, column, _where(table, column))]
+    else:
+        pairs = [(m, c, _where(table, c)) for c, m in mapping.columns.items()]
+    # 4. The cells of the rows whose clinic, period (and measure) are known.
+    rows = [i for i in live if clinic_of[i] is not None and period_of[i] is not None and
+            (measure_of is None or measure_of[i] is not None)]
+    parts = [_cells(table, column, rows, where, out, sheet) for _, column, where in pairs]
+    merged = _merge(parts, len(pairs))
+    pos, col_no = merged.pos, merged.col_no
+    vals = ValueColumns(
+        pick(cast("list[str]", clinic_of), pos), pick(cast("list[str]", measure_of), pos) if measure_of is not None
+        else pick([cast(str, m) for m, _, _ in pairs], col_no), pick(cast("list[str]", period_of), pos),
+        merged.value, merged.status, merged.source_text, [sheet] * len(pos), pick(rns, pos),
+        pick([w for _, _, w in pairs], col_no))
+    for _, problem in merged.problems:
+        out.problems.append(problem)
+    if LIST_SIZE in vals.measure:
+        sizes = [i for i, m in enumerate(vals.measure) if m == LIST_SIZE]
+        out.list_sizes = list(vals.take(sizes))
+        vals = vals.take([i for i, m in enumerate(vals.measure) if m != LIST_SIZE])
+        out.clinics.update(v.clinic for v in out.list_sizes)
+    out.values = vals
+    out.clinics.update(vals.clinic)
     _report_unknown(mapping, unknown, out, sheet)
     out.problems = out.problems.finish()
     return out
 
+
+def _column(table: Table, name: str | None, n: int) -> list:
+    return table.column(name) if name and name in table.parsed else [None] * n
+
+
+def _where(table: Table, column: str) -> str:
+    """A value's column as its provenance says it: the heading and the sheet column ('vaerdi (E)')."""
+    return f"{column} ({table.letters[table.columns.index(column)]})"
+
+
+def _first_rows(labels: list, rows: Iterable[int], wanted: Callable[[Any], bool] | None = None) \
+        -> list[tuple[Any, int]]:
+    """(label, first row index) of each distinct label among `rows`, in the order the rows first show them."""
+    rows = list(rows)
+    first = dict(zip(reversed(list(map(labels.__getitem__, rows))), reversed(rows), strict=True))
+    chosen = first.items() if wanted is None else [(k, i) for k, i in first.items() if wanted(k)]
+    return sorted(chosen, key=itemgetter(1))
+
+
+@dataclass
+class _Cells:
+    """One value column's values (by row index) and the messages its cells need, in row order."""
+
+    pos: list[int]
+    value: list[float | None]
+    status: list[str]
+    source_text: list[str | None]
+    problems: list[tuple[int, Problem]] = field(default_factory=list)
+    col_no: list[int] = field(default_factory=list)
+
+
+def _cells(table: Table, column: str, rows: list[int], where: str, out: Mapped, sheet: str | None) -> _Cells:
+    """The values of one column in the given rows: a column of plain numbers in one step; otherwise the cells
+    that are not numbers are read one by one (suppressed and error cells stored as such, text refused)."""
+    cells = table.column(column)
+    picked = list(map(cells.__getitem__, rows))
+    if set(map(type, picked)) <= {float}:
+        return _Cells(rows, picked, ["ok"] * len(rows), [None] * len(rows))
+    got = _Cells([], [], [], [])
+    for i, cell in zip(rows, picked, strict=True):
+        if cell.__class__ is float:
+            got.pos.append(i)
+            got.value.append(cell)
+            got.status.append("ok")
+            got.source_text.append(None)
+        elif cell is None or isinstance(cell, Ambiguous):  # an unread column is reported once, above
+            continue
+        elif isinstance(cell, (Suppressed, CellError)):
+            status, text = ("suppressed", cell.text) if isinstance(cell, Suppressed) else ("missing", cell.code)
+            got.pos.append(i)
+            got.value.append(None)
+            got.status.append(status)
+            got.source_text.append(text)
+        else:
+            shown = LazyText("TRUE" if cell else "FALSE") if isinstance(cell, bool) else redact(str(cell))[:40]
+            got.problems.append((i, Problem("error", "The value {text} is not a number.", {"text": shown},
+                                            row=table.row_numbers[i], column=column, sheet=sheet)))
+    return got
+
+
+def _merge(parts: list[_Cells], width: int) -> _Cells:
+    """The columns' values and messages in reading order: row by row, and within a row column by column."""
+    if width == 1:
+        part = parts[0]
+        part.col_no = [0] * len(part.pos)
+        return part
+    order = sorted((i, j, k) for j, part in enumerate(parts) for k, i in enumerate(part.pos))
+    problems = sorted(((i, j, p) for j, part in enumerate(parts) for i, p in part.problems),
+                      key=itemgetter(0, 1))
+    return _Cells([i for i, _, _ in order], [parts[j].value[k] for _, j, k in order],
+                  [parts[j].status[k] for _, j, k in order], [parts[j].source_text[k] for _, j, k in order],
+                  [(i, p) for i, _, p in problems], [j for _, j, _ in order])
 
 def _report_unknown(mapping: Mapping, unknown: dict[tuple[str, str], int], out: Mapped, sheet: str | None) -> None:
     if mapping.period is None and not mapping.period_column:

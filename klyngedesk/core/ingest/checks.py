@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from itertools import compress, repeat
+from operator import and_, is_not, itemgetter
+from typing import Any, cast
 
 from klyngedesk.core.ingest.context import ImportContext
 from klyngedesk.core.ingest.problems import CappedProblems, Count, Problem
 from klyngedesk.core.model import NewValue
+from klyngedesk.core.store.value_columns import ValueColumns
 
 LIST_SIZE_PLAUSIBLE = (300, 25_000)
 DRASTIC_FACTOR = 2.0
@@ -17,40 +20,93 @@ DRASTIC_MIN_DIFF = 10
 MAX_AGGREGATE = 10_000_000  # no clinic's count of anything reaches ten million
 
 
-def check_values(values: list[NewValue], ctx: ImportContext, list_sizes: Sequence[NewValue] = ()) -> list[Problem]:
+def check_values(values: Sequence[NewValue], ctx: ImportContext, list_sizes: Sequence[NewValue] = ()) -> list[Problem]:
+    """Errors and warnings for a file's values, worked over whole columns: each check picks the values it
+    is about in one pass, and only those get a message (in the order a value-by-value reading gives them)."""
+    cols = ValueColumns.of(values)
     problems = CappedProblems()
-    seen: dict[tuple[str, str, str], NewValue] = {}
-    for v in values:
-        key = (v.clinic, v.measure, v.period)
-        if key in seen:
-            first = seen[key]
+    n = len(cols)
+    keys = cols.keys()
+    plain = cols.status.count("ok") == n and None not in cols.value  # every value a number (a region's file)
+    nums = cols.value if plain else [v if s == "ok" else None for v, s in zip(cols.value, cols.status, strict=True)]
+    first: dict[tuple[str, str, str], int]
+    if plain and max(cast("list[float]", nums), default=0) <= MAX_AGGREGATE:
+        big = None  # no absurd number: each key's first value is the one compared
+        first = dict(zip(reversed(keys), range(n - 1, -1, -1), strict=True))
+    else:
+        big = [v is not None and v > MAX_AGGREGATE for v in nums]
+        first = dict(zip(reversed([k for k, b in zip(keys, big, strict=True) if not b]),
+                         reversed([i for i, b in enumerate(big) if not b]), strict=True))
+    # A value is compared with the others when it is the first of its clinic, measure and period that is not
+    # an absurd number; a later one of the same key is a duplicate (an absurd one is reported on its own).
+    if big is None and len(first) == n:
+        first_of: list[int] = range(n)  # type: ignore[assignment]
+        seen: list[int] = first_of
+        flagged: list[int] = []
+    else:
+        first_of = list(map(first.get, keys, repeat(n)))
+        seen = [i for i in range(n) if first_of[i] == i]
+        flagged = [i for i in range(n) if first_of[i] != i and (first_of[i] < i or (big is not None and big[i]))]
+    if not plain or min(cast("list[float]", nums), default=0) < 0:
+        flagged += [i for i in seen if (nums[i] is not None and nums[i] < 0) or  # type: ignore[operator]
+                    (cols.status[i] == "missing" and cols.source_text[i])]
+    for i in sorted(flagged):
+        where: dict[str, Any] = {"row": cols.row[i], "column": cols.col[i], "sheet": cols.sheet[i]}
+        clinic, measure, period = keys[i]
+        if first_of[i] < i:
             problems.append(Problem("error", "The clinic {clinic} appears twice for {measure} in {period} (also in "
-                                    "row {other}).", {"clinic": v.clinic, "measure": v.measure, "period": v.period,
-                                                      "other": first.row}, row=v.row, column=v.col, sheet=v.sheet))
-            continue
-        if v.status == "ok" and v.value is not None and v.value > MAX_AGGREGATE:
+                                    "row {other}).", {"clinic": clinic, "measure": measure, "period": period,
+                                                      "other": cols.row[first_of[i]]}, **where))
+        elif big is not None and big[i]:
             problems.append(Problem("error", "The value is above {limit}, which no clinic's aggregated count "
                                     "reaches; check the cell (is it an identifier or a number written wrong?).",
-                                    {"limit": Count(MAX_AGGREGATE)}, row=v.row, column=v.col, sheet=v.sheet))
-            continue  # not compared with anything else: those messages would only repeat the odd number
-        seen[key] = v
-        if v.status == "ok" and v.value is not None and v.value < 0:
-            problems.append(Problem("error", "A count cannot be negative ({value}).", {"value": _num(v.value)},
-                                    row=v.row, column=v.col, sheet=v.sheet))
-        if v.status == "missing" and v.source_text:
-            problems.append(Problem("warning", "The cell holds the spreadsheet error {error}; it is stored as "
-                                    "missing.", {"error": v.source_text}, row=v.row, column=v.col, sheet=v.sheet))
-    for found in (_list_sizes(list_sizes), _numerators(seen, ctx), _whole_patients(seen, ctx),
-                  _above_list_size(seen, ctx, list_sizes)):
+                                    {"limit": Count(MAX_AGGREGATE)}, **where))
+        else:
+            value = nums[i]
+            if value is not None and value < 0:
+                problems.append(Problem("error", "A count cannot be negative ({value}).", {"value": _num(value)},
+                                        **where))
+            if cols.status[i] == "missing" and cols.source_text[i]:
+                problems.append(Problem("warning", "The cell holds the spreadsheet error {error}; it is stored as "
+                                        "missing.", {"error": cols.source_text[i]}, **where))
+    checked = _Seen(cols, seen, nums, keys)
+    for found in (_list_sizes(list_sizes), _numerators(checked, ctx), _whole_patients(checked, ctx),
+                  _above_list_size(checked, ctx, list_sizes)):
         for problem in found:
             problems.append(problem)
-    drastic = _drastic(seen, ctx)
+    drastic = _drastic(checked, ctx)
     for problem in drastic[:MAX_DRASTIC_WARNINGS]:
         problems.append(problem)
     if len(drastic) > MAX_DRASTIC_WARNINGS:
         problems.append(Problem("warning", "{n} more values changed drastically since the previous round.",
                                 {"n": len(drastic) - MAX_DRASTIC_WARNINGS}))
     return problems.finish()
+
+
+class _Seen:
+    """The values the checks compare (the first of each key), as columns in file order."""
+
+    def __init__(self, cols: ValueColumns, positions: Sequence[int], nums: list[float | None],
+                 keys: list[tuple[str, str, str]]) -> None:
+        self.cols, self.positions = cols, positions
+        if len(positions) == len(cols):  # no duplicates: the file's own columns
+            self.clinic, self.measure, self.period, self.num = cols.clinic, cols.measure, cols.period, nums
+            self.by_key = dict(zip(keys, positions, strict=True))
+            return
+        self.clinic = list(map(cols.clinic.__getitem__, positions))
+        self.measure = list(map(cols.measure.__getitem__, positions))
+        self.period = list(map(cols.period.__getitem__, positions))
+        self.num = list(map(nums.__getitem__, positions))  # the number, when the value is one ("ok")
+        self.by_key = dict(zip(map(keys.__getitem__, positions), positions, strict=True))
+
+    def where(self, k: int) -> dict[str, Any]:
+        i = self.positions[k]
+        return {"row": self.cols.row[i], "column": self.cols.col[i], "sheet": self.cols.sheet[i]}
+
+    def picked(self, measures: set[str]) -> list[int]:
+        """Indexes (into the seen values) of the numbers of these measures (picked in C, no loop here)."""
+        wanted = map(and_, map(measures.__contains__, self.measure), map(is_not, self.num, repeat(None)))
+        return list(compress(range(len(self.measure)), wanted))
 
 
 def _patient_counts(ctx: ImportContext) -> set[str]:
@@ -66,29 +122,31 @@ def _patient_counts(ctx: ImportContext) -> set[str]:
     return out
 
 
-def _whole_patients(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) -> list[Problem]:
+def _whole_patients(seen: _Seen, ctx: ImportContext) -> list[Problem]:
     """A count of patients is a whole number: 100,5 is a typing or reading error, never stored."""
-    patients = _patient_counts(ctx)
+    num = seen.num
     return [Problem("error", "{measure} counts patients, so it must be a whole number ({value}).",
-                    {"measure": measure, "value": _num(v.value)}, row=v.row, column=v.col, sheet=v.sheet)
-            for (_, measure, _), v in seen.items()
-            if measure in patients and v.status == "ok" and v.value is not None and not float(v.value).is_integer()]
+                    {"measure": seen.measure[k], "value": _num(num[k])}, **seen.where(k))  # type: ignore[arg-type]
+            for k in seen.picked(_patient_counts(ctx)) if not float(num[k]).is_integer()]  # type: ignore[arg-type]
 
 
-def _above_list_size(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext,
-                     list_sizes: Sequence[NewValue]) -> list[Problem]:
+def _above_list_size(seen: _Seen, ctx: ImportContext, list_sizes: Sequence[NewValue]) -> list[Problem]:
     """A count of patients above the clinic's list size (from the file, else the project) is impossible."""
     sizes: dict[tuple[str, str], float | None] = dict(ctx.list_sizes)
     sizes.update({(v.clinic, v.period): v.value for v in list_sizes if v.status == "ok" and v.value})
-    patients = _patient_counts(ctx)
+    if not sizes:
+        return []
+    picked = seen.picked(_patient_counts(ctx))
+    found = map(sizes.get, zip(map(seen.clinic.__getitem__, picked), map(seen.period.__getitem__, picked),
+                               strict=True))
     out = []
-    for (clinic, measure, period), v in seen.items():
-        size = sizes.get((clinic, period))
-        if measure in patients and size and v.status == "ok" and v.value is not None and v.value > size:
+    for k, size in zip(picked, found, strict=True):
+        value = seen.num[k]
+        if size and value > size:  # type: ignore[operator]
             out.append(Problem("error", "{measure} ({value}) is larger than the list size of clinic {clinic} "
                                "({size}): a count of patients cannot exceed the patients on the list.",
-                               {"measure": measure, "value": _num(v.value), "clinic": clinic, "size": _num(size)},
-                               row=v.row, column=v.col, sheet=v.sheet))
+                               {"measure": seen.measure[k], "value": _num(value),  # type: ignore[arg-type]
+                                "clinic": seen.clinic[k], "size": _num(size)}, **seen.where(k)))
     return out
 
 
@@ -119,47 +177,48 @@ def _list_sizes(sizes: Sequence[NewValue]) -> list[Problem]:
     return out
 
 
-def _numerators(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) -> list[Problem]:
-    out: list[Problem] = []
+def _numerators(seen: _Seen, ctx: ImportContext) -> list[Problem]:
     denominators: dict[str, list[str]] = defaultdict(list)
     for ind in ctx.indicators:
         if ind.denominator_kind == "measure" and ind.denominator:
             denominators[ind.numerator].append(ind.denominator)
-    if not denominators:
-        return out
-    for (clinic, measure, period), v in seen.items():
-        if measure not in denominators or v.status != "ok" or v.value is None:
-            continue
-        for denominator in denominators[measure]:
-            den = seen.get((clinic, denominator, period))
-            den_value = den.value if den is not None and den.status == "ok" else \
-                ctx.previous.get((clinic, denominator, period)) if den is None else None
-            if den_value is not None and v.value > den_value:
-                out.append(Problem("error", "{numerator} ({value}) is larger than {denominator} ({total}) for clinic "
-                                   "{clinic}.", {"numerator": measure, "value": _num(v.value),
-                                                 "denominator": denominator, "total": _num(den_value),
-                                                 "clinic": clinic}, row=v.row, column=v.col, sheet=v.sheet))
-    return out
+    found: list[tuple[int, int, Problem]] = []
+    cols, num = seen.cols, seen.num
+    for measure, dens in denominators.items():
+        picked = seen.picked({measure})
+        clinics, periods = list(map(seen.clinic.__getitem__, picked)), list(map(seen.period.__getitem__, picked))
+        for d, denominator in enumerate(dens):
+            at = map(seen.by_key.get, zip(clinics, repeat(denominator), periods))
+            for k, clinic, period, i in zip(picked, clinics, periods, at, strict=False):
+                den_value = (cols.value[i] if cols.status[i] == "ok" else None) if i is not None else \
+                    ctx.previous.get((clinic, denominator, period))
+                value = num[k]
+                if den_value is not None and value > den_value:  # type: ignore[operator]
+                    found.append((k, d, Problem(
+                        "error", "{numerator} ({value}) is larger than {denominator} ({total}) for clinic "
+                        "{clinic}.", {"numerator": measure, "value": _num(value),  # type: ignore[arg-type]
+                                      "denominator": denominator, "total": _num(den_value), "clinic": clinic},
+                        **seen.where(k))))
+    return [p for _, _, p in sorted(found, key=itemgetter(0, 1))]
 
 
-def _drastic(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) -> list[Problem]:
+def _drastic(seen: _Seen, ctx: ImportContext) -> list[Problem]:
     out: list[Problem] = []
     if not ctx.previous:
         return out
-    by_period: dict[str, str | None] = defaultdict(lambda: None)
-    for (clinic, measure, period), v in seen.items():
-        if v.status != "ok" or v.value is None:
+    before_of = {p: ctx.previous_period(p) for p in dict.fromkeys(seen.period)}
+    previous = ctx.previous
+    for k, (clinic, measure, period, value) in enumerate(zip(seen.clinic, seen.measure, seen.period, seen.num,
+                                                             strict=True)):
+        if value is None or before_of[period] is None:
             continue
-        if period not in by_period:
-            by_period[period] = ctx.previous_period(period)
-        before_period = by_period[period]
-        before = ctx.previous.get((clinic, measure, before_period)) if before_period else None
+        before = previous.get((clinic, measure, cast(str, before_of[period])))
         if before is None:
             continue
-        low, high = sorted((before, v.value))
+        low, high = sorted((before, value))
         if high - low >= DRASTIC_MIN_DIFF and (low == 0 or high / low >= DRASTIC_FACTOR):
             out.append(Problem("warning", "{measure} for clinic {clinic} changed from {before} to {value} since the "
                                "previous round; check the number.", {"measure": measure, "clinic": clinic,
-                                                                      "before": _num(before), "value": _num(v.value)},
-                               row=v.row, column=v.col, sheet=v.sheet))
+                                                                      "before": _num(before), "value": _num(value)},
+                               **seen.where(k)))
     return out

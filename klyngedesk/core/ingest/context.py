@@ -38,13 +38,10 @@ class ImportContext:
         topics = [project.topic(topic)] if topic else project.topics()
         measures = {m.key: m.title for t in topics for m in t.measures}
         measure_topic = {m.key: t.key for t in topics for m in t.measures}
-        previous = {}
-        for r in project.values().itertuples(index=False):
-            if r.status == "ok" and r.value is not None:
-                previous[(r.clinic, r.measure, r.period)] = float(r.value)
+        # Plain rows, not frames: importing a file never imports pandas (a second of a small import's time).
+        previous = {(c, m, p): v for c, m, p, v in project.value_data.active_numbers()}
         profiles = project.mapping_profiles() if hasattr(project, "mapping_profiles") else []
-        sizes = {(r.clinic, r.period): int(r.patients) for r in project.list_sizes().itertuples(index=False)} \
-            if hasattr(project, "list_sizes") else {}
+        sizes = project.clinic_data.list_size_totals() if hasattr(project, "clinic_data") else {}
         return cls(project.clinics(), measures, project.periods(), [i for t in topics for i in t.indicators],
                    measure_topic, previous, profiles, sizes)
 

@@ -34,6 +34,7 @@ from klyngedesk.core.ingest.tables import Table, is_empty
 from klyngedesk.core.logsetup import log_internal_error
 from klyngedesk.core.model import NewValue
 from klyngedesk.core.records import bulk
+from klyngedesk.core.store.value_columns import ValueColumns
 from klyngedesk.i18n import KlyngeError, tr
 
 
@@ -44,7 +45,7 @@ class FilePlan:
     report: FileReport
     status: str = "ready"
     mapping: Mapping | None = None
-    values: list[NewValue] = field(default_factory=list)
+    values: ValueColumns = field(default_factory=ValueColumns)
     list_sizes: list[NewValue] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
@@ -131,7 +132,7 @@ def plan_import(project, paths: Iterable[str | Path], *, topic: str | None = Non
             raise
         except Exception as exc:  # a bug in KlyngeDesk: logged (without the file's contents), the file not stored
             log = log_internal_error("import", exc)
-            plan.status, plan.values, plan.list_sizes, plan.questions = "failed", [], [], []
+            plan.status, plan.values, plan.list_sizes, plan.questions = "failed", ValueColumns(), [], []
             plan.problems = [Problem("error", "KlyngeDesk hit an internal error while reading this file; this is a "
                                      "fault in the program, not necessarily in the file. The details (without "
                                      "the file's contents) are in the log file {path}.", {"path": str(log)})]
@@ -195,8 +196,7 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
     if not (plan.values or plan.list_sizes or plan.questions) and not any(p.severity == "error" for p in plan.problems):
         plan.problems.append(Problem("error", "The file contains no values to import."))
     plan.problems += check_values(plan.values, ctx, plan.list_sizes)
-    active = {(c, m, p) for (c, m, p) in ctx.previous}
-    plan.replaces = sum(1 for v in plan.values if (v.clinic, v.measure, v.period) in active)
+    plan.replaces = sum(map(ctx.previous.__contains__, plan.values.keys()))
     # Asked per file and per count: a yes for one file (or for fewer values) never covers another replacement.
     replace_id = f"replace:{report.sha256[:16]}:{plan.replaces}"
     if plan.replaces and not confirm and not answers.get(replace_id):

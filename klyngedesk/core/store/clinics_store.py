@@ -22,6 +22,11 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+_LIST_SIZES = ("SELECT c.key AS clinic, p.key AS period, l.patients FROM list_sizes l "
+               "JOIN clinics c ON c.id = l.clinic_id JOIN periods p ON p.id = l.period_id "
+               "WHERE l.age_band = '' AND l.sex = ''")
+
+
 class ClinicsStore(StorePart):
     """The cluster and its clinics, periods and list sizes."""
 
@@ -127,11 +132,13 @@ class ClinicsStore(StorePart):
             c.executemany("INSERT OR REPLACE INTO list_sizes(clinic_id, period_id, age_band, sex, patients) "
                           "VALUES (?, ?, ?, ?, ?)", params)
 
+    def list_size_totals(self) -> dict[tuple[str, str], int]:
+        """(clinic, period) -> total list size, as a plain dict (an import needs no frame, nor pandas)."""
+        return {(str(c), str(p)): int(n) for c, p, n in self.conn.execute(_LIST_SIZES)}
+
     def list_sizes(self, period: str | None = None) -> pd.DataFrame:
         """Total list size per clinic and period: columns clinic, period, patients."""
-        sql = ("SELECT c.key AS clinic, p.key AS period, l.patients FROM list_sizes l "
-               "JOIN clinics c ON c.id = l.clinic_id JOIN periods p ON p.id = l.period_id "
-               "WHERE l.age_band = '' AND l.sex = ''")
+        sql = _LIST_SIZES
         params: tuple = ()
         if period is not None:
             sql += " AND p.key = ?"

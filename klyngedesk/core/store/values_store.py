@@ -6,15 +6,32 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import repeat
 from typing import TYPE_CHECKING, Literal
 
 from klyngedesk.core.model import NewValue
 from klyngedesk.core.store.connection import now_iso
 from klyngedesk.core.store.part import StorePart, row_id, to_json
+from klyngedesk.core.store.value_columns import ValueColumns
 from klyngedesk.i18n import KlyngeError, one_line
 
 if TYPE_CHECKING:  # pandas is imported by the reads that return a frame (opening a project needs none)
     import pandas as pd
+
+
+def _rows(values: ValueColumns, clinic_ids: dict, measure_ids: dict, period_ids: dict, batch_id: int) -> list[tuple]:
+    """The rows for vals, made column by column (the keys turned into row ids by C-speed look-ups)."""
+    try:
+        ids = [list(map(known.__getitem__, keys)) for known, keys in
+               ((clinic_ids, values.clinic), (measure_ids, values.measure), (period_ids, values.period))]
+    except KeyError:
+        first = next(v for v in values if v.clinic not in clinic_ids or v.measure not in measure_ids
+                     or v.period not in period_ids)
+        key = next(k for k, known in ((first.clinic, clinic_ids), (first.measure, measure_ids),
+                                      (first.period, period_ids)) if k not in known)
+        raise KlyngeError("Unknown clinic, measure or period {key}.", key=key) from None
+    return list(zip(*ids, values.value, values.status, values.source_text, repeat(batch_id), values.sheet,
+                    values.row, values.col, strict=False))
 
 
 @dataclass(frozen=True)
@@ -42,13 +59,7 @@ class ValuesStore(StorePart):
             clinic_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM clinics")}
             measure_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM measures")}
             period_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM periods")}
-            rows = []
-            for v in values:
-                try:
-                    ids = (clinic_ids[v.clinic], measure_ids[v.measure], period_ids[v.period])
-                except KeyError as missing:
-                    raise KlyngeError("Unknown clinic, measure or period {key}.", key=missing.args[0]) from None
-                rows.append((*ids, v.value, v.status, v.source_text, batch_id, v.sheet, v.row, v.col))
+            rows = _rows(ValueColumns.of(values), clinic_ids, measure_ids, period_ids, batch_id)
             if len({r[:3] for r in rows}) != len(rows):
                 raise KlyngeError("The same clinic, measure and period appear twice in one import.")
             replaced = self._active_ids(c, rows)
@@ -146,6 +157,15 @@ class ValuesStore(StorePart):
         import pandas as pd
 
         return pd.read_sql_query(sql + " ORDER BY v.id", self.conn, params=params)
+
+    def active_numbers(self) -> list[tuple[str, str, str, float]]:
+        """(clinic, measure, period, value) of every active value holding a number, as plain rows: what an
+        import compares its file with (no frame, so that importing a file never needs pandas)."""
+        return [(str(c), str(m), str(p), float(v)) for c, m, p, v in self.conn.execute(
+            "SELECT c.key, m.key, p.key, v.value FROM vals v JOIN clinics c ON c.id = v.clinic_id "
+            "JOIN measures m ON m.id = v.measure_id JOIN periods p ON p.id = v.period_id "
+            "JOIN topics t ON t.id = m.topic_id WHERE v.active = 1 AND v.status = 'ok' AND v.value IS NOT NULL "
+            "ORDER BY v.id")]
 
     def topics_with_data(self) -> dict[str, set[str]]:
         """Period key -> keys of the topics with at least one stored (active) value in that period."""
