@@ -30,6 +30,7 @@ from klyngedesk.core.render.indicator_pages import (
     indicator_meta,
 )
 from klyngedesk.core.store import Project
+from klyngedesk.gui.change_stamp import topics_with_data
 from klyngedesk.gui.chart_view import TrendChart
 from klyngedesk.i18n import tr
 
@@ -117,7 +118,7 @@ def build_spec(project: Project, request: ChartRequest, lang: str,
 
 def trend_spec(project: Project, topic: Topic, request: ChartRequest, lang: str) -> TrendChart | None:
     """The cluster's pooled value and median in every round (a trend over the rounds)."""
-    with_data = project.topics_with_data()
+    with_data = topics_with_data(project)
     periods = [p for p in project.periods() if topic.key in with_data.get(p.key, set())]
     if len(periods) < 2:
         return None

@@ -8,19 +8,16 @@ from PySide6.QtCore import QObject, Signal
 from klyngedesk.core.model import Topic
 from klyngedesk.core.settings import LIST_SIZE_DISPLAY, THRESHOLD, resolve
 from klyngedesk.core.store import Project
+from klyngedesk.gui.change_stamp import change_stamp
 from klyngedesk.gui.meeting_audit import audit_topic
 from klyngedesk.gui.presentation import Slide, topic_slides
 from klyngedesk.gui.tasks import BackgroundTask, TaskRunner
 
 
-def change_stamp(project: Project, lang: str) -> tuple:
-    """What the slides depend on, cheap to read: SQLite's own change counters of the window's connection
-    (`data_version` moves when another connection, e.g. an import on the worker, commits; `total_changes`
-    counts this connection's writes), and the threshold and list-size setting as they resolve now (a user
-    default lives outside the project file)."""
-    conn = project.conn
-    version = conn.execute("PRAGMA data_version").fetchone()[0]
-    return (version, conn.total_changes, resolve(THRESHOLD, project), resolve(LIST_SIZE_DISPLAY, project), lang)
+def slides_stamp(project: Project, lang: str) -> tuple:
+    """What the slides depend on, cheap to read: the project's change stamp, and the threshold and list-size
+    setting as they resolve now (a user default lives outside the project file)."""
+    return (*change_stamp(project), resolve(THRESHOLD, project), resolve(LIST_SIZE_DISPLAY, project), lang)
 
 
 class MeetingSlides(QObject):
@@ -35,7 +32,7 @@ class MeetingSlides(QObject):
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.project, self.meeting, self.lang, self.runner = project, meeting, lang, runner
-        self.stamp = change_stamp(project, lang)
+        self.stamp = slides_stamp(project, lang)
         self.topics: list[Topic] = [project.topic(key) for key in project.meeting(meeting).topics]
         self._slides: list[list[Slide]] = []
         self._disclosures: list = []
@@ -45,7 +42,7 @@ class MeetingSlides(QObject):
 
     def current(self) -> bool:
         """Still what the project would give now (nothing changed since the audit began)."""
-        return self.project is not None and change_stamp(self.project, self.lang) == self.stamp
+        return self.project is not None and slides_stamp(self.project, self.lang) == self.stamp
 
     @property
     def ready(self) -> int:

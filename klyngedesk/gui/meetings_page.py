@@ -29,6 +29,7 @@ from klyngedesk.core.model import Meeting
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.settings import THRESHOLD, resolve
 from klyngedesk.core.store import Project
+from klyngedesk.gui.change_stamp import topics_with_data
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.meeting_dialog import MeetingDialog
@@ -231,7 +232,7 @@ class MeetingsPage(QWidget):
         if project is None:
             return None
         dialog = MeetingDialog(self._lang, project.topics(), project.periods(), meeting,
-                               {m.key for m in project.meetings()}, self, data=project.topics_with_data())
+                               {m.key for m in project.meetings()}, self, data=topics_with_data(project))
         dialog.accepted.connect(lambda: self._save(dialog.result_meeting))
         self.dialog = dialog
         dialog.open()

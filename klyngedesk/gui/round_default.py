@@ -6,12 +6,13 @@ from PySide6.QtWidgets import QComboBox, QLabel
 
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
+from klyngedesk.gui.change_stamp import topics_with_data
 from klyngedesk.i18n import tr
 
 
 def rounds_with_data(project: Project, topic: str) -> list[str]:
     """Period keys (oldest first) for which the topic has at least one stored value."""
-    with_data = project.topics_with_data()  # one query, not every value of the topic
+    with_data = topics_with_data(project)  # one query per state of the project, not every value of the topic
     return [p.key for p in project.periods() if topic in with_data.get(p.key, set())]
 
 

@@ -1,0 +1,61 @@
+"""Which rounds have data is read once per state of the project in the window's thread: a page changing
+topic reads nothing again, and a value stored since (in the window or by an import on the worker) is seen."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from klyngedesk.core.model import NewValue, Period
+from klyngedesk.gui.change_stamp import change_stamp, topics_with_data
+from klyngedesk.gui.round_default import newest_round_with_data
+
+NEW = Period("2026H2", "2. halvår 2026", date(2026, 7, 1), date(2026, 12, 31))
+
+
+def _scans(project) -> list[str]:
+    """Every statement the window's connection runs from now on."""
+    seen: list[str] = []
+    project.conn.set_trace_callback(seen.append)
+    return seen
+
+
+def test_rounds_with_data_are_read_once_until_the_project_changes(qtbot, demo_project) -> None:
+    first = topics_with_data(demo_project)
+    seen = _scans(demo_project)
+    for _ in range(5):
+        assert topics_with_data(demo_project) == first
+    assert not [s for s in seen if "DISTINCT" in s]  # no scan of the stored values again
+    first["2025H2"].clear()  # what a caller does with the answer does not change the kept one
+    assert topics_with_data(demo_project)["2025H2"] == {"kol", "antibiotika", "smerter"}
+    demo_project.conn.set_trace_callback(None)
+
+
+def test_a_value_stored_in_the_window_is_seen_at_once(qtbot, demo_project) -> None:
+    assert newest_round_with_data(demo_project, "kol") == "2026H1"
+    stamp = change_stamp(demo_project)
+    demo_project.add_period(NEW)
+    demo_project.add_batch("late.xlsx", "", [NewValue("K01", "kol_patienter", NEW.key, 3.0, "ok")])
+    assert change_stamp(demo_project) != stamp
+    assert newest_round_with_data(demo_project, "kol") == NEW.key
+    assert newest_round_with_data(demo_project, "smerter") == "2026H1"
+
+
+def test_an_import_committed_by_the_worker_is_seen_by_the_window(qtbot, demo_project) -> None:
+    """The import commits through the worker thread's own connection; the window's counters see it."""
+    from klyngedesk.core.store.connection import close_thread_connections
+
+    assert newest_round_with_data(demo_project, "antibiotika") == "2026H1"
+    measure = next(m.key for m in demo_project.topic("antibiotika").measures)
+
+    def worker() -> None:
+        try:
+            demo_project.add_period(NEW)
+            demo_project.add_batch("region.xlsx", "", [NewValue("K02", measure, NEW.key, 7.0, "ok")])
+        finally:
+            close_thread_connections()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert newest_round_with_data(demo_project, "antibiotika") == NEW.key
