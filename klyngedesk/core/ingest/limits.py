@@ -10,6 +10,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from klyngedesk.core.ingest.problems import Count, FileRefused
@@ -81,6 +82,7 @@ class Extent:
     rows: int = 0
     columns: int = 0
     cells: int = 0
+    bounded: bool = False  # rows, columns and cells are upper bounds (exact ones are counted if they exceed)
 
     @property
     def area(self) -> int:
@@ -91,6 +93,8 @@ _XLSX_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)\b([^>]*)>")
 _XLSX_FAST = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"[^>/]*(/?)>')  # r first, as Excel writes it
 _ANY_CELL = re.compile(rb"<c[\s/>]")
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s>/]")
+_CELL_WITHOUT_REF = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]{1,3}[0-9]{1,7}")')
+_CANONICAL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
 _XLSX_REF = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})([0-9]{0,8})["\']')
 _ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*)>")
 _ODS_REPEAT_ROWS = re.compile(rb'number-rows-repeated\s*=\s*["\']([0-9]{1,10})["\']')
@@ -124,11 +128,11 @@ def _chunks(stream) -> Iterator[bytes]:
             carry = b""
 
 
-def _xlsx_extent(stream, budget: int) -> Extent:
+def _xlsx_extent(stream, budget: int, exact: bool = True) -> Extent:
     ext = Extent()
     row = col = 0
     for piece in _chunks(stream):
-        if _xlsx_fast(piece, ext):  # every cell says where it is (as Excel writes them): counted in C
+        if (not exact and _xlsx_bound(piece, ext)) or _xlsx_fast(piece, ext):  # every cell says where it is (as Excel writes them): counted in C
             if ext.area > budget or ext.cells > budget:
                 return ext
             continue
@@ -152,6 +156,48 @@ def _xlsx_extent(stream, budget: int) -> Extent:
             if ext.area > budget or ext.cells > budget:
                 return ext
     return ext
+
+
+def _xlsx_bound(piece: bytes, ext: Extent) -> bool:
+    """Bound a piece whose every cell starts with an r="A1" reference, as Excel writes them, without looking
+    at each cell: the cells by one count, the far corner from the piece's last cell, and one search showing
+    that no cell lies beyond it (rows and columns can only be upper bounds: an empty styled cell counts).
+    False when that does not hold; the piece is then counted cell by cell."""
+    if _CELL_WITHOUT_REF.search(piece) or (b":c" in piece and _PREFIXED_CELL.search(piece)):
+        return False
+    cells = piece.count(b'<c r="')
+    if not cells:
+        return True
+    last = _CANONICAL_REF.match(piece, piece.rfind(b'<c r="'))  # the lowest row comes last
+    end = piece.rfind(b"</row>")  # the rightmost column ends a row
+    right = _CANONICAL_REF.match(piece, piece.rfind(b'<c r="', 0, end)) if end > 0 else last
+    if last is None or right is None or last.group(2).startswith(b"0"):
+        return False
+    letters = max(last.group(1), right.group(1), key=lambda x: (len(x), x))
+    if _beyond(letters, last.group(2)).search(piece):
+        return False
+    ext.cells += cells
+    ext.rows, ext.columns = max(ext.rows, int(last.group(2))), max(ext.columns, _column_index(letters))
+    ext.bounded = True
+    return True
+
+
+@lru_cache(maxsize=64)
+def _beyond(letters: bytes, digits: bytes) -> re.Pattern[bytes]:
+    """A cell reference to the right of column `letters` or below row `digits` (or written with more digits)."""
+    def greater(text: bytes, low: int, high: int, width: str) -> list[bytes]:
+        out = []
+        for i, ch in enumerate(text):
+            if ch < high:
+                out.append(re.escape(text[:i]) + b"[" + bytes([ch + 1]) + b"-" + bytes([high]) + b"]" +
+                           (width.format(len(text) - i - 1).encode() if len(text) - i - 1 else b""))
+        return out
+
+    columns = [b"[A-Z]{%d,3}" % (len(letters) + 1)] if len(letters) < 3 else []
+    columns += greater(letters, ord("A"), ord("Z"), "[A-Z]{{{}}}")
+    rows = [b"[0-9]{%d,}" % (len(digits) + 1)] + greater(digits, ord("0"), ord("9"), "[0-9]{{{}}}")
+    right = b"|".join(columns) or b"(?!)"
+    return re.compile(b'<c r="(?:(?:' + right + b')[0-9]|[A-Z]{1,3}(?:' + b"|".join(rows) + b')")')
 
 
 def _xlsx_fast(piece: bytes, ext: Extent) -> bool:
@@ -302,10 +348,19 @@ def _refuse_extents(sheets: list[tuple[str, Extent]]) -> None:
 
 
 def _xlsx_sheets(archive: zipfile.ZipFile) -> list[tuple[str, Extent]]:
+    """Each sheet's extent; bounded first, counted cell by cell only when a bound is above a limit."""
     from klyngedesk.core.ingest.sheet_reader import sheet_parts
 
+    parts = sheet_parts(archive)
     out = []
-    for name, part in sheet_parts(archive):
+    for name, part in parts:
         with archive.open(part) as stream:
-            out.append((name, _xlsx_extent(stream, MAX_SHEET_CELLS)))
+            out.append((name, _xlsx_extent(stream, MAX_SHEET_CELLS, exact=False)))
+    over = sum(e.area for _, e in out) > MAX_WORKBOOK_CELLS or \
+        any(e.area > MAX_SHEET_CELLS or e.cells > MAX_SHEET_CELLS for _, e in out)
+    if over and any(e.bounded for _, e in out):
+        for i, (name, part) in enumerate(parts):
+            if out[i][1].bounded:
+                with archive.open(part) as stream:
+                    out[i] = (name, _xlsx_extent(stream, MAX_SHEET_CELLS))
     return out

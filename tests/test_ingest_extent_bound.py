@@ -1,0 +1,86 @@
+"""The sheet-extent guard's quick bound (one count and two searches per piece of XML) never lets a far cell
+through: where it applies it is at least the exact area, and a file it puts over a limit is counted again
+cell by cell before it is refused, so the refusal names the real far cell and an empty styled one refuses
+nothing."""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from klyngedesk.core.ingest.limits import (
+    MAX_SHEET_CELLS,
+    Extent,
+    _xlsx_bound,
+    _xlsx_extent,
+    check_sheet_extents,
+)
+from klyngedesk.core.ingest.problems import FileRefused
+from klyngedesk.core.ingest.tables import col_letter
+
+cells = st.lists(st.tuples(st.integers(1, 1_048_576), st.integers(1, 16_384), st.booleans()), max_size=40)
+
+
+def _rows_xml(found: list[tuple[int, int, bool]]) -> bytes:
+    """Cells in the order given, each in a row of its own (empty ones only styled)."""
+    parts = [f'<row r="{r}">' + (f'<c r="{col_letter(c - 1)}{r}" s="1"/>' if empty else
+                                 f'<c r="{col_letter(c - 1)}{r}" t="n"><v>1</v></c>') + "</row>"
+             for r, c, empty in found]
+    return ("<worksheet><sheetData>" + "".join(parts) + "</sheetData></worksheet>").encode()
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(cells)
+def test_where_the_bound_applies_it_is_never_below_the_exact_extent(found: list[tuple[int, int, bool]]) -> None:
+    xml = _rows_xml(found)
+    bound = Extent()
+    exact = _xlsx_extent(io.BytesIO(xml), 10**15)
+    if _xlsx_bound(xml, bound):
+        assert bound.rows >= exact.rows and bound.columns >= exact.columns and bound.cells >= exact.cells
+
+
+def _region(rows: int, far: tuple[int, str, bool] | None = None) -> bytes:
+    """An Excel-written sheet of `rows` rows of five cells, with one more cell (row, column, empty) inserted."""
+    body = []
+    for r in range(1, rows + 1):
+        cells = "".join(f'<c r="{x}{r}" t="n"><v>{r}</v></c>' for x in "ABCDE")
+        if far and far[0] == r:
+            cells += f'<c r="{far[1]}{r}" s="1"/>' if far[2] else f'<c r="{far[1]}{r}" t="n"><v>1</v></c>'
+        body.append(f'<row r="{r}">{cells}</row>')
+    sheet = "<worksheet><sheetData>" + "".join(body) + "</sheetData></worksheet>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", '<workbook xmlns:r="r"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/>'
+                                      "</sheets></workbook>")
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" '
+                                                 'Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return out.getvalue()
+
+
+def test_an_ordinary_region_sheet_is_bounded_exactly() -> None:
+    xml = zipfile.ZipFile(io.BytesIO(_region(30_000))).read("xl/worksheets/sheet1.xml")
+    bound = Extent()
+    assert _xlsx_bound(xml, bound)
+    assert (bound.rows, bound.columns, bound.cells) == (30_000, 5, 150_000)
+
+
+@pytest.mark.parametrize("row", [1, 12_345, 29_999])
+def test_a_far_cell_with_content_anywhere_among_the_rows_is_refused_by_its_real_place(row: int) -> None:
+    far = random.Random(row).choice(["XFD", "ZZ", "AAA"])
+    with pytest.raises(FileRefused) as refused:
+        check_sheet_extents(_region(30_000, (row, far, False)), "xlsx")
+    assert refused.value.params["cell"].startswith(far)
+
+
+def test_a_far_empty_styled_cell_refuses_nothing() -> None:
+    """Its bound is over the limit, the exact count is not: the file is read."""
+    data = _region(30_000, (29_000, "XFD", True))
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    assert _xlsx_extent(io.BytesIO(xml), MAX_SHEET_CELLS).area <= MAX_SHEET_CELLS
+    check_sheet_extents(data, "xlsx")
