@@ -59,3 +59,30 @@ def test_an_import_committed_by_the_worker_is_seen_by_the_window(qtbot, demo_pro
     thread.start()
     thread.join()
     assert newest_round_with_data(demo_project, "antibiotika") == NEW.key
+
+
+def test_a_renamed_clinic_is_shown_renamed_on_the_clinics_and_meetings_pages(qtbot, app_context, demo_path) -> None:
+    """The clinics are read once per state of the project; a rename (here as the clinic dialog stores it) is a
+    new state: both pages show the new name when next shown."""
+    import dataclasses
+
+    from PySide6.QtCore import Qt
+
+    from klyngedesk.gui.main_window import MainWindow
+
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_project(str(demo_path), remember=False)
+    project = window.ctx.holder.project
+    window.tabs.setCurrentWidget(window.meetings_page)
+    old = project.clinic("K03")
+    project.update_clinic(dataclasses.replace(old, name="Lægehuset Nyt Navn", short_name=""))
+    window.ctx.holder.data_changed.emit()
+    codes = window.meetings_page.codes
+    shown = {codes.item(r, 0).data(Qt.ItemDataRole.UserRole): codes.item(r, 0).text() for r in range(codes.rowCount())}
+    assert shown["K03"] == "Lægehuset Nyt Navn"
+    window.tabs.setCurrentWidget(window.clinics_page)
+    model = window.clinics_page.model
+    names = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
+    assert "Lægehuset Nyt Navn" in names and old.name not in names

@@ -1,15 +1,18 @@
 """What says cheaply whether the open project changed: SQLite's own counters of the window's connection, and
-reads of the whole project (which rounds have data) kept until they move."""
+reads of the whole project (which rounds have data, the clinics) kept until they move."""
 
 from __future__ import annotations
 
 import threading
 import weakref
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from klyngedesk.core.model import Clinic
 from klyngedesk.core.store import Project
 
-_with_data: weakref.WeakKeyDictionary[Project, tuple[tuple[int, int], dict[str, set[str]]]] = (
-    weakref.WeakKeyDictionary())
+T = TypeVar("T")
+_kept: weakref.WeakKeyDictionary[Project, dict[str, tuple[tuple[int, int], Any]]] = weakref.WeakKeyDictionary()
 
 
 def change_stamp(project: Project) -> tuple[int, int]:
@@ -23,11 +26,21 @@ def change_stamp(project: Project) -> tuple[int, int]:
 def topics_with_data(project: Project) -> dict[str, set[str]]:
     """`project.topics_with_data()` (a scan of every stored value), read once per state of the project in the
     window's thread; a worker thread (its own connection, closed after the task) reads it afresh."""
+    with_data = _read_once(project, "topics_with_data", project.topics_with_data)
+    return {period: set(topics) for period, topics in with_data.items()}
+
+
+def clinics(project: Project) -> list[Clinic]:
+    """`project.clinics()`, read once per state of the project in the window's thread (the clinics are
+    frozen values; the list is the caller's own)."""
+    return list(_read_once(project, "clinics", project.clinics))
+
+
+def _read_once(project: Project, name: str, read: Callable[[], T]) -> T:
     if threading.current_thread() is not threading.main_thread():
-        return project.topics_with_data()
+        return read()
     stamp = change_stamp(project)
-    kept = _with_data.get(project)
-    if kept is None or kept[0] != stamp:
-        kept = (stamp, project.topics_with_data())
-        _with_data[project] = kept
-    return {period: set(topics) for period, topics in kept[1].items()}
+    kept = _kept.setdefault(project, {})
+    if name not in kept or kept[name][0] != stamp:
+        kept[name] = (stamp, read())
+    return kept[name][1]  # type: ignore[no-any-return]

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from klyngedesk.core.store import Project
+from klyngedesk.gui.change_stamp import clinics as kept_clinics
 from klyngedesk.gui.clinic_table_model import ClinicTableModel
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.long_names import cap_name_column
@@ -59,7 +60,7 @@ class ClinicsPage(QWidget):
         return self.ctx.holder.project
 
     def load(self, project: Project) -> None:
-        clinics = project.clinics()
+        clinics = kept_clinics(project)
         self.model.set_clinics(clinics)
         cap_name_column(self.table)
         self.summary.setText(tr("{clinics} clinics, {doctors} doctors", self._lang, clinics=len(clinics),

@@ -29,6 +29,7 @@ from klyngedesk.core.model import Meeting
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.settings import THRESHOLD, resolve
 from klyngedesk.core.store import Project
+from klyngedesk.gui.change_stamp import clinics as kept_clinics
 from klyngedesk.gui.change_stamp import topics_with_data
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.error_dialog import show_error
@@ -202,7 +203,7 @@ class MeetingsPage(QWidget):
         self.draw_button.setEnabled(not (draw and draw["frozen_at"]))
         self.codes.blockSignals(True)
         self.codes.setUpdatesEnabled(False)
-        clinics = project.clinics()
+        clinics = kept_clinics(project)
         self.codes.setRowCount(len(clinics))
         for row, clinic in enumerate(clinics):
             name = QTableWidgetItem(clinic.shown_name)
