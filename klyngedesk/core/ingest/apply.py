@@ -13,7 +13,7 @@ from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
 from klyngedesk.core.ingest.inspect import LazyText, NumberText, number_problem
 from klyngedesk.core.ingest.mapping import Mapping
 from klyngedesk.core.ingest.privacy import redact
-from klyngedesk.core.ingest.problems import CappedProblems, Problem
+from klyngedesk.core.ingest.problems import CappedProblems, Count, Problem
 from klyngedesk.core.ingest.tables import Table, is_empty
 from klyngedesk.core.model import NewValue
 from klyngedesk.core.store.value_columns import ValueColumns, pick
@@ -109,6 +109,10 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
         pick([w for _, _, w in pairs], col_no))
     for _, problem in merged.problems:
         out.problems.append(problem)
+    for (_, column, _), part in zip(pairs, parts, strict=True):
+        if part.empty:  # said, never skipped silently: a blank, NA, null or NaN cell stores nothing
+            out.problems.append(Problem("warning", EMPTY_CELLS, {"n": Count(part.empty)}, column=column,
+                                        sheet=sheet))
     if LIST_SIZE in vals.measure:
         sizes = [i for i, m in enumerate(vals.measure) if m == LIST_SIZE]
         out.list_sizes = list(vals.take(sizes))
@@ -119,6 +123,10 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
     _report_unknown(mapping, unknown, out, sheet)
     out.problems = out.problems.finish()
     return out
+
+
+EMPTY_CELLS = ("{n} cells of the column are empty (blank, NA, null or NaN); nothing was stored for them. Fill them "
+               "in the file if they should have a value.")
 
 
 def _column(table: Table, name: str | None, n: int) -> list:
@@ -149,6 +157,7 @@ class _Cells:
     source_text: list[str | None]
     problems: list[tuple[int, Problem]] = field(default_factory=list)
     col_no: list[int] = field(default_factory=list)
+    empty: int = 0  # cells with nothing in them (blank, NA, null, NaN): no value stored
 
 
 def _cells(table: Table, column: str, rows: list[int], where: str, out: Mapped, sheet: str | None) -> _Cells:
@@ -165,7 +174,9 @@ def _cells(table: Table, column: str, rows: list[int], where: str, out: Mapped, 
             got.value.append(cell)
             got.status.append("ok")
             got.source_text.append(None)
-        elif cell is None or isinstance(cell, Ambiguous):  # an unread column is reported once, above
+        elif cell is None:
+            got.empty += 1
+        elif isinstance(cell, Ambiguous):  # an unread column is reported once, above
             continue
         elif isinstance(cell, (Suppressed, CellError)):
             status, text = ("suppressed", cell.text) if isinstance(cell, Suppressed) else ("missing", cell.code)
