@@ -11,7 +11,7 @@ from klyngedesk.core.ingest.apply import Question, build_values
 from klyngedesk.core.ingest.checks import check_values
 from klyngedesk.core.ingest.clinic_match import match_clinic
 from klyngedesk.core.ingest.context import ImportContext
-from klyngedesk.core.ingest.inspect import FileReport, hidden_rows_warning, inspect_file
+from klyngedesk.core.ingest.inspect import FileReport, inspect_file
 from klyngedesk.core.ingest.mapping import (
     Mapping,
     clinic_from_metadata,
@@ -148,9 +148,9 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
     if not meta_period and report.metadata.get("periode"):
         meta_period = ctx.period_for(report.metadata["periode"])
     empty_tables = 0
-    read = {t.sheet for t in report.tables}
-    plan.problems += [hidden_rows_warning(s["name"], s["hidden_rows"]) for s in report.sheets
-                      if s.get("hidden_rows") and s["name"] in read]
+    # What inspect warned about (hidden rows, NUL characters, how a column's numbers were read, numbers not
+    # read, percentages above 100, a column without a heading) is in the plan the user confirms.
+    plan.problems += [p for p in report.problems if p.severity == "warning"]
     for table in report.tables:
         chosen = profile_for(table, ctx, mapping) if mapping else profile_for(table, ctx)
         if chosen is None:
