@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
+from calendar import monthrange
 from dataclasses import dataclass, field
+from datetime import date
 
+from klyngedesk.core.ingest.cells import parse_date_text
 from klyngedesk.core.ingest.tables import fold
 from klyngedesk.core.model import Clinic, Indicator, Period
 
 LIST_SIZE = "listestoerrelse"  # pseudo-measure: the clinic's list size, stored with set_list_sizes
 LIST_SIZE_LABELS = {"listestoerrelse", "listestorrelse", "listedepatienter", "antallistedepatienter",
                     "patienterpaalisten", "antalpatienterpaalisten", "listsize", "listesize"}
+
+
+_MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{2})$|^(\d{2})\s*[-/.]\s*(\d{4})$")  # 2026-07, 07/2026
 
 
 def squash(text: str) -> str:
@@ -62,7 +68,8 @@ class ImportContext:
         return None
 
     def period_for(self, label) -> str | None:
-        """A period key from its key, its label or forms such as '2026-H1' and 'H1 2026'."""
+        """A period key from its key, its label or forms such as '2026-H1' and 'H1 2026', or the period holding a
+        date or a month written in its place."""
         text = str(label)
         if text not in self._period_memo:
             self._period_memo[text] = self._period_for(text)
@@ -79,7 +86,23 @@ class ImportContext:
                 forms |= {f"h{half}{year}", f"{half}halvaar{year}", f"{year}{half}halvaar", f"{half}hy{year}"}
             if s in forms:
                 return p.key
-        return None
+        return self._period_of_dates(label.strip())
+
+    def _period_of_dates(self, text: str) -> str | None:
+        """The one period holding a date ('01-07-2026', an Excel date cell) or a whole month ('2026-07')."""
+        day = parse_date_text(text)
+        if day is not None:
+            first = last = day
+        else:
+            m = _MONTH.match(text)
+            if m is None:
+                return None
+            year, month = (int(m.group(1)), int(m.group(2))) if m.group(1) else (int(m.group(4)), int(m.group(3)))
+            if not 1 <= month <= 12:
+                return None
+            first, last = date(year, month, 1), date(year, month, monthrange(year, month)[1])
+        holding = [p.key for p in self.periods if p.start <= first and last <= p.end]
+        return holding[0] if len(holding) == 1 else None
 
     def previous_period(self, key: str) -> str | None:
         ordered = [p.key for p in self.periods]
