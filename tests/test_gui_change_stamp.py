@@ -86,3 +86,40 @@ def test_a_renamed_clinic_is_shown_renamed_on_the_clinics_and_meetings_pages(qtb
     model = window.clinics_page.model
     names = [model.data(model.index(r, 0)) for r in range(model.rowCount())]
     assert "Lægehuset Nyt Navn" in names and old.name not in names
+
+
+def test_the_data_page_shows_a_round_read_before_at_once_until_a_value_changes(qtbot, app_context, demo_path,
+                                                                               monkeypatch) -> None:
+    """Back to a topic shown a moment ago: no read again (a region's read takes seconds); after a correction
+    the round is read again and shows the corrected value."""
+    from klyngedesk.core.commands import CorrectValue
+    from klyngedesk.gui import data_page as module
+    from klyngedesk.gui.main_window import MainWindow
+    from klyngedesk.gui.undo import push_or_explain
+
+    reads: list[tuple[str, str]] = []
+    real = module.read_round
+
+    def counted(project, topic, period, *args, **kwargs):
+        reads.append((topic, period))
+        return real(project, topic, period, *args, **kwargs)
+
+    monkeypatch.setattr(module, "read_round", counted)
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.open_project(str(demo_path), remember=False)
+    page = window.data_page
+    window.tabs.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: not window.reader.busy)
+    first, other = page.topic_box.currentIndex(), (page.topic_box.currentIndex() + 1) % page.topic_box.count()
+    page.topic_box.setCurrentIndex(other)
+    page.topic_box.setCurrentIndex(first)
+    assert len(reads) == 2 and page.model.rowCount() > 0  # the first topic was not read again
+    before = page.model.text(0, 0)
+    ind = page.model.indicator(0)
+    clinic, period = page.model.clinic_keys[0], page.period_box.currentData()
+    push_or_explain(window.undo_stack, CorrectValue(clinic, ind.numerator, period, 0.0, "test"),
+                    window.ctx.holder, "da", window, "correction")
+    qtbot.waitUntil(lambda: not window.reader.busy)
+    assert len(reads) == 3 and page.model.text(0, 0) != before

@@ -6,10 +6,13 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from klyngedesk.core.model import Clinic
 from klyngedesk.core.store import Project
+
+if TYPE_CHECKING:
+    from klyngedesk.gui.tasks import TaskRunner
 
 T = TypeVar("T")
 _kept: weakref.WeakKeyDictionary[Project, dict[str, tuple[tuple[int, int], Any]]] = weakref.WeakKeyDictionary()
@@ -28,6 +31,26 @@ def topics_with_data(project: Project) -> dict[str, set[str]]:
     window's thread; a worker thread (its own connection, closed after the task) reads it afresh."""
     with_data = _read_once(project, "topics_with_data", project.topics_with_data)
     return {period: set(topics) for period, topics in with_data.items()}
+
+
+def known_topics_with_data(project: Project) -> dict[str, set[str]] | None:
+    """`topics_with_data(project)` if it is kept for the project as it is now, else None (nothing is read)."""
+    kept = _kept.get(project, {}).get("topics_with_data")
+    if kept is None or kept[0] != change_stamp(project):
+        return None
+    return {period: set(topics) for period, topics in kept[1].items()}
+
+
+def warm(project: Project, runner: TaskRunner) -> None:
+    """Read which rounds have data on the worker now (the project was just opened), so that the first page
+    asking for it in the window's thread finds it kept; kept only if nothing changed meanwhile."""
+    stamp = change_stamp(project)
+
+    def keep(with_data: dict[str, set[str]]) -> None:
+        if change_stamp(project) == stamp:
+            _kept.setdefault(project, {})["topics_with_data"] = (stamp, with_data)
+
+    runner.start(lambda _progress, _cancelled: project.topics_with_data(), "rounds with data", succeeded=keep)
 
 
 def clinics(project: Project) -> list[Clinic]:

@@ -24,6 +24,7 @@ from klyngedesk.core.commands import AddNote, CorrectValue
 from klyngedesk.core.model import Indicator, Period
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
+from klyngedesk.gui.change_stamp import change_stamp, known_topics_with_data
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.correction_dialog import CorrectionDialog, NoteDialog
 from klyngedesk.gui.display_names import indicator_shown, measure_shown, topic_shown
@@ -37,6 +38,8 @@ from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.undo import push_or_explain
 from klyngedesk.gui.value_details import details_html, hint_html, tooltip_text
 from klyngedesk.i18n import KlyngeError, tr
+
+KEPT_ROUNDS = 8  # rounds (topic x period) the page keeps while the project is unchanged: going back is instant
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class DataPage(QWidget):
         self._project: Project | None = None
         self._small = True
         self.fetch = LatestFetch(reader, self)
+        self._kept: dict[tuple[str, str], tuple[tuple[int, int], DataRound]] = {}  # rounds read, by (topic, period)
         self.topic_box = QComboBox()
         self.topic_box.setAccessibleName(tr("Topic", lang))
         self.period_box = QComboBox()
@@ -153,6 +157,7 @@ class DataPage(QWidget):
         if not same:
             self.rounds.forget()
             self.fetch.forget()
+            self._kept = {}
             self._small = small_project(project)
         kept = (self.topic_box.currentData(), self.period_box.currentData()) if same else (None, None)
         for box in (self.topic_box, self.period_box):
@@ -183,13 +188,30 @@ class DataPage(QWidget):
             return
         newest = choose_round and not self.rounds.chosen_by_user
         last = self.period_box.itemData(self.period_box.count() - 1)
+        with_data = known_topics_with_data(project)
+        if with_data is not None:  # the round is known now: a round read before (unchanged since) shows at once
+            known = [p.key for p in project.periods() if topic in with_data.get(p.key, set())]
+            chosen = (known[-1] if known else last) if newest else period
+            kept = self._kept.get((topic, chosen))
+            if kept is not None and kept[0] == change_stamp(project):
+                self.fetch.forget()  # a read still under way is no longer wanted
+                self._show_round(kept[1])
+                return
+        stamp = change_stamp(project)
 
         def work() -> DataRound:
             found = rounds_with_data(project, topic)
             chosen = ((found[-1] if found else last) if newest else period)
             return read_round(project, topic, chosen, lang, found)
 
-        self.fetch.request(work, self._show_round, self._read_failed, small=self._small, name="data page")
+        def show(data: DataRound) -> None:
+            if change_stamp(project) == stamp:  # nothing was stored meanwhile: the round may be shown again
+                self._kept[(data.topic, data.period)] = (stamp, data)
+                while len(self._kept) > KEPT_ROUNDS:
+                    self._kept.pop(next(iter(self._kept)))
+            self._show_round(data)
+
+        self.fetch.request(work, show, self._read_failed, small=self._small, name="data page")
 
     def _show_round(self, data: DataRound) -> None:
         if self._project is None or data.topic != self.topic_box.currentData():

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from klyngedesk.core.store import Project
+from klyngedesk.gui.change_stamp import warm as warm_rounds
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.keyboard import PageActions, free_tab_key, name_for_screen_readers
 from klyngedesk.gui.latest_fetch import small_project
@@ -266,6 +267,8 @@ class MainWindow(QMainWindow):
         warning = storage_warning(Path(path).resolve(), self.ctx.lang)
         self.banner.setText(warning or "")
         self.banner.setVisible(bool(warning))
+        if not small_project(project):  # which rounds have data: read on the worker while the first page shows
+            warm_rounds(project, self.reader)
         self.reload_pages()
         self.stack.setCurrentWidget(self.project_view)
         self._update_title()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
@@ -35,6 +36,13 @@ class Waiting:
     """The place of a topic whose slides are still being audited on the worker."""
 
     topic: Topic
+
+
+def _ranked_spec(slide: Slide, lang: str) -> RankedBarChart:
+    """The slide's ranked chart (pure: may run on a worker thread)."""
+    ind = slide.table.indicator(slide.indicator)
+    ctx = ChartContext(lang, show_names=True, suppressed_text=slide.table.suppressed_text)
+    return ranked_chart(ind, indicator_meta(slide.topic, slide.indicator), ctx)
 
 
 def topic_slides(topic: Topic, table: AnonymisedTable) -> list[Slide]:
@@ -75,7 +83,8 @@ class PresentationWindow(QWidget):
         # until `add_topic` puts their slides in its place.
         self.slides: list[Slide | Waiting] = [*slides, *(Waiting(t) for t in waiting)]
         self._lang, self.index = lang, 0
-        self._specs: dict[int, RankedBarChart] = {}  # each slide's chart, built once
+        self._specs: dict[int, RankedBarChart | Future[RankedBarChart]] = {}  # each slide's chart, built once
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="next-slide")
         self.heading = QLabel()
         self.heading.setObjectName("presentation_heading")
         self.heading.setWordWrap(True)
@@ -160,16 +169,29 @@ class PresentationWindow(QWidget):
             self._footer()
             return
         ind = slide.table.indicator(slide.indicator)
-        meta = indicator_meta(slide.topic, slide.indicator)
-        if self.index not in self._specs:
-            ctx = ChartContext(lang, show_names=True, suppressed_text=slide.table.suppressed_text)
-            self._specs[self.index] = ranked_chart(ind, meta, ctx)
         self.heading.setText(indicator_shown(slide.topic, ind, lang))
         self.subheading.setText(f"{topic_shown(slide.topic, lang)} · {slide.table.period_label}")
-        self.chart.show_spec(self._specs[self.index])
+        self.chart.show_spec(self._spec(self.index))
+        self._prefetch(self.index + 1)
         sentence = ind.sentence.get(lang, "") if ind.sentence else ""
         self.caption.setText(" ".join(s for s in (sentence, few_clinics_sentence(ind, lang)) if s))
         self._footer()
+
+    def _spec(self, index: int) -> RankedBarChart:
+        """Slide `index`'s chart: prefetched on the worker thread while the slide before it was shown, else
+        built now."""
+        made = self._specs.get(index)
+        if isinstance(made, Future):
+            made = made.result()  # (done, or nearly: it was begun when the previous slide was shown)
+        if made is None:
+            made = _ranked_spec(self.slides[index], self._lang)  # type: ignore[arg-type]
+        self._specs[index] = made
+        return made
+
+    def _prefetch(self, index: int) -> None:
+        """Begin the chart of the slide after the one shown on the worker thread (a pure computation)."""
+        if 0 <= index < len(self.slides) and index not in self._specs and isinstance(self.slides[index], Slide):
+            self._specs[index] = self._worker.submit(_ranked_spec, self.slides[index], self._lang)
 
     def texts(self) -> list[str]:
         """Everything on screen: every label's text and every chart label (for the privacy test)."""
@@ -192,5 +214,7 @@ class PresentationWindow(QWidget):
             super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._worker.shutdown(wait=False, cancel_futures=True)
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="next-slide")  # shown again: anew
         self.left.emit()
         super().closeEvent(event)
