@@ -9,6 +9,7 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import IO
 
@@ -107,32 +108,43 @@ def refuse_cpr_in_sheet_names(names: Iterable[str]) -> None:
 
 
 def refuse_cpr_in_grid(grids: Iterable[tuple[str | None, list[list]]]) -> None:
-    """Every cell of every grid (hidden sheets too), whatever its type; the first hit names the place."""
+    """Every cell of every grid (hidden sheets too), whatever its type; the first hit names the place.
+
+    Each distinct cell value of a grid is judged once (a region's sheet repeats its clinics, measures and
+    periods on every row); only a grid holding a CPR number is walked cell by cell, to name the place."""
     first: CprPlace | None = None
     count = 0
     judged: dict[str, bool] = {}  # the same texts repeat down a column: judge each once
     for sheet, rows in grids:
+        try:
+            distinct = set(chain.from_iterable(rows))
+        except TypeError:  # an unhashable cell (never from the readers): walk the cells
+            distinct = None
+        if distinct is not None and not any(_cpr_cell(v, judged) for v in distinct):
+            continue
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
-                kind = value.__class__
-                if kind is str:
-                    if len(value) < 9:
-                        continue
-                    found = judged.get(value)
-                    if found is None:
-                        found = judged[value] = cpr_in_text(value)
-                    if not found:
-                        continue
-                elif kind is float:
-                    if not 1e8 <= abs(value) < 1e10 or not cpr_in_value(value):
-                        continue
-                elif value is None or not cpr_in_value(value):
-                    continue
-                count += 1
-                if first is None:
-                    first = CprPlace("cell", sheet, r + 1, col_letter(c))
+                if _cpr_cell(value, judged):
+                    count += 1
+                    if first is None:
+                        first = CprPlace("cell", sheet, r + 1, col_letter(c))
     if first is not None:
         raise CprRefused(first, count)
+
+
+def _cpr_cell(value, judged: dict[str, bool]) -> bool:
+    """Whether one cell value holds a CPR number (texts judged once, numbers only in the ten-digit range)."""
+    kind = value.__class__
+    if kind is str:
+        if len(value) < 9:
+            return False
+        found = judged.get(value)
+        if found is None:
+            found = judged[value] = cpr_in_text(value)
+        return found
+    if kind is float:
+        return 1e8 <= abs(value) < 1e10 and cpr_in_value(value)
+    return value is not None and cpr_in_value(value)
 
 
 # --- what the cells do not show: comments, properties, headers, text boxes -------------------------------

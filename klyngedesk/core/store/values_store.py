@@ -6,7 +6,6 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import repeat
 from typing import TYPE_CHECKING, Literal
 
 from klyngedesk.core.model import NewValue
@@ -19,19 +18,48 @@ if TYPE_CHECKING:  # pandas is imported by the reads that return a frame (openin
     import pandas as pd
 
 
-def _rows(values: ValueColumns, clinic_ids: dict, measure_ids: dict, period_ids: dict, batch_id: int) -> list[tuple]:
-    """The rows for vals, made column by column (the keys turned into row ids by C-speed look-ups)."""
+_COLUMNS = ("clinic_id", "measure_id", "period_id", "value", "status", "source_text", "batch_id", "sheet", "row",
+            "col")
+
+
+def _ids(values: ValueColumns, clinic_ids: dict, measure_ids: dict, period_ids: dict) -> list[list[int]]:
+    """The clinic, measure and period row ids of every value, column by column (C-speed look-ups)."""
     try:
-        ids = [list(map(known.__getitem__, keys)) for known, keys in
-               ((clinic_ids, values.clinic), (measure_ids, values.measure), (period_ids, values.period))]
+        return [list(map(known.__getitem__, keys)) for known, keys in
+                ((clinic_ids, values.clinic), (measure_ids, values.measure), (period_ids, values.period))]
     except KeyError:
         first = next(v for v in values if v.clinic not in clinic_ids or v.measure not in measure_ids
                      or v.period not in period_ids)
         key = next(k for k, known in ((first.clinic, clinic_ids), (first.measure, measure_ids),
                                       (first.period, period_ids)) if k not in known)
         raise KlyngeError("Unknown clinic, measure or period {key}.", key=key) from None
-    return list(zip(*ids, values.value, values.status, values.source_text, repeat(batch_id), values.sheet,
-                    values.row, values.col, strict=False))
+
+
+def _literal(value) -> str | None:
+    """An SQL literal for a value the same in every row (fewer parameters bound per row), if it is safe."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool) or not isinstance(value, (int, str)) or isinstance(value, str) and "\x00" in value:
+        return None
+    return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
+
+
+def _statement(ids: list[list[int]], values: ValueColumns, batch_id: int) -> tuple[str, list[tuple]]:
+    """The INSERT for vals and its rows: a column holding one value throughout (the batch, the sheet, the
+    file column, 'ok', no source text) is written into the statement once instead of bound in every row."""
+    columns: list = [*ids, values.value, values.status, values.source_text, None, values.sheet, values.row,
+                     values.col]
+    n = len(values)
+    slots, bound = [], []
+    for name, column in zip(_COLUMNS, columns, strict=True):
+        literal = _literal(batch_id) if name == "batch_id" else \
+            _literal(column[0]) if name in ("status", "source_text", "sheet", "col") and n and \
+            column.count(column[0]) == n else None
+        slots.append(literal or "?")
+        if literal is None:
+            bound.append(column)
+    sql = f"INSERT INTO vals({', '.join(_COLUMNS)}) VALUES ({', '.join(slots)})"
+    return sql, list(zip(*bound, strict=True))
 
 
 @dataclass(frozen=True)
@@ -59,13 +87,15 @@ class ValuesStore(StorePart):
             clinic_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM clinics")}
             measure_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM measures")}
             period_ids = {r[0]: r[1] for r in c.execute("SELECT key, id FROM periods")}
-            rows = _rows(ValueColumns.of(values), clinic_ids, measure_ids, period_ids, batch_id)
-            if len({r[:3] for r in rows}) != len(rows):
+            cols = ValueColumns.of(values)
+            ids = _ids(cols, clinic_ids, measure_ids, period_ids)
+            keys = list(zip(*ids, strict=True))
+            if len(set(keys)) != len(keys):
                 raise KlyngeError("The same clinic, measure and period appear twice in one import.")
-            replaced = self._active_ids(c, rows)
+            replaced = self._active_ids(c, keys)
             if replaced:  # retire the values these replace (their successors are linked below)
                 c.executemany("UPDATE vals SET active = 0 WHERE id = ?", [(i,) for i in replaced])
-            self._insert(c, rows)
+            self._insert(c, *_statement(ids, cols, batch_id))
             if replaced:  # each retired value points at its successor, for undo and history
                 c.executemany("UPDATE vals SET superseded_by = (SELECT n.id FROM vals n INDEXED BY vals_active "
                               "WHERE n.active = 1 AND n.clinic_id = vals.clinic_id AND n.measure_id = "
@@ -74,10 +104,10 @@ class ValuesStore(StorePart):
         return batch_id
 
     @staticmethod
-    def _active_ids(c: sqlite3.Connection, rows: list[tuple]) -> list[int]:
-        """Ids of the active values that rows (clinic_id, measure_id, period_id, ...) replace: one read of the
+    def _active_ids(c: sqlite3.Connection, keys: list[tuple[int, int, int]]) -> list[int]:
+        """Ids of the active values that keys (clinic_id, measure_id, period_id) replace: one read of the
         active keys of the batch's periods, matched in memory (no staging table, no per-row query)."""
-        periods = sorted({r[2] for r in rows})
+        periods = sorted({k[2] for k in keys})
         active: dict[tuple[int, int, int], int] = {}
         for chunk in range(0, len(periods), 500):
             part = periods[chunk:chunk + 500]
@@ -86,10 +116,10 @@ class ValuesStore(StorePart):
                 f"AND period_id IN ({', '.join('?' * len(part))})", part))
         if not active:
             return []
-        return [i for i in (active.get(r[:3]) for r in rows) if i is not None]
+        return [i for i in map(active.get, keys) if i is not None]
 
     @staticmethod
-    def _insert(c: sqlite3.Connection, rows: list[tuple]) -> None:
+    def _insert(c: sqlite3.Connection, sql: str, rows: list[tuple]) -> None:
         """One prepared executemany into vals. A batch at least as large as what is stored already (the
         first import of a region's file) is inserted with the two value indexes dropped and built again after,
         in the same transaction: one sorted build instead of 100,000 random B-tree insertions each."""
@@ -101,8 +131,7 @@ class ValuesStore(StorePart):
         if indexes:
             c.execute("DROP INDEX vals_active")
             c.execute("DROP INDEX vals_batch")
-        c.executemany("INSERT INTO vals(clinic_id, measure_id, period_id, value, status, source_text, batch_id, "
-                      "sheet, row, col) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        c.executemany(sql, rows)
         for sql in indexes:  # built again exactly as the schema made them (a duplicate would fail here)
             c.execute(sql)
 
