@@ -117,3 +117,49 @@ def test_english_window_translates_rounds_and_writes_dates_one_way(qtbot, tmp_pa
         ctx.holder.set_project(None)
         make_context(QSettings(str(tmp_path / "da.ini"), QSettings.Format.IniFormat), lang="da")
     assert period_label("2. kvartal 2026", "en") == "Q2 2026" and period_label("Efterår 2026", "en") == "Efterår 2026"
+
+
+def test_english_window_names_topics_and_indicators_in_english_in_every_dialog(qtbot, tmp_path: Path,
+                                                                               demo_path: Path) -> None:
+    """The built-in topics' English titles wherever the English window lists topics or indicators: planning a
+    meeting, the clinics' templates, the import wizard, a reference value, a planned action, the topic survey."""
+    from klyngedesk.gui.topic_dialogs import ActionDialog, ReferenceDialog
+
+    danish = re.compile(r"Smertebehandling|Antibiotika|brugere|patienter\b")
+    ctx = make_context(QSettings(str(tmp_path / "en.ini"), QSettings.Format.IniFormat), lang="en")
+    try:
+        window = _window(qtbot, ctx, demo_path)
+        project = window.ctx.holder.project
+        shown: dict[str, list[str]] = {}
+        qtbot.mouseClick(window.meetings_page.new_button, Qt.MouseButton.LeftButton)
+        meeting = window.meetings_page.dialog
+        shown["meeting"] = [meeting.topics.item(i).text() for i in range(meeting.topics.count())]
+        meeting.reject()
+        shown["summary"] = [window.meetings_page.summary.text()]
+        templates = window.open_templates()
+        shown["templates"] = [templates.topic_box.itemText(i) for i in range(templates.topic_box.count())]
+        templates.reject()
+        file = cf.standard_csv(tmp_path, cf.demo_clinics(project)[:2], "2026H1", seed=3, name="figures.csv")
+        wizard = window.import_files([str(file.path)])
+        shown["import"] = [wizard.topic_box.itemText(i) for i in range(wizard.topic_box.count())]
+        qtbot.waitUntil(lambda: wizard.plan is not None and not window.runner.busy, timeout=20000)
+        wizard.reject()
+        pain = project.topic("smerter")
+        reference = ReferenceDialog(project, pain, "en", window)
+        shown["reference"] = [reference.indicator.itemText(i) for i in range(reference.indicator.count())]
+        action = ActionDialog(project, "en", window)
+        shown["action"] = [action.indicator.itemText(i) for i in range(1, action.indicator.count())]
+        for dialog in (reference, action):
+            dialog.close()
+        window.tabs.setCurrentWidget(window.topics_page)
+        survey = window.topics_page.survey
+        shown["survey"] = [survey.candidates.item(i).text() for i in range(survey.candidates.count())]
+        for place, texts in shown.items():
+            assert texts and not any(danish.search(t) for t in texts), (place, texts)
+        assert "Pain treatment" in shown["meeting"] and "Pain treatment" in shown["templates"]
+        assert "Morphine users per 1,000 patients" in shown["reference"]
+        assert "Pain treatment: Morphine users per 1,000 patients" in shown["action"]
+        assert "Pain treatment" in shown["survey"] and "Pain treatment" in shown["import"]
+    finally:
+        ctx.holder.set_project(None)
+        make_context(QSettings(str(tmp_path / "da.ini"), QSettings.Format.IniFormat), lang="da")

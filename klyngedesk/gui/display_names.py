@@ -8,7 +8,7 @@ from typing import Any
 
 from klyngedesk.core.ingest.problems import Problem
 from klyngedesk.core.model import Indicator, Topic
-from klyngedesk.core.packages import indicator_text, measure_text, topic_title
+from klyngedesk.core.packages import builtin_packages, indicator_text, measure_text, text_in, topic_title
 from klyngedesk.core.store import Project
 
 DATE_FORMAT = "dd.MM.yyyy"  # date fields in Danish: as core.formatting.format_short_date writes a date
@@ -34,6 +34,21 @@ def indicator_shown(topic: Topic, indicator: Indicator, lang: str) -> str:
 def measure_shown(topic: Topic, key: str, title: str, lang: str) -> str:
     """A measure's title in the window's language, as indicator_shown does for an indicator."""
     return measure_text(topic, key, "title", lang, title) if lang == "en" else title
+
+
+def candidate_shown(key: str, title: str, lang: str, project: Project | None = None) -> str:
+    """A survey candidate's title in the window's language: a project topic as topic_shown gives it, a built-in
+    package's topic in its own English title, a free-text candidate as the coordinator wrote it."""
+    if lang != "en":
+        return title
+    for topic in project.topics() if project is not None else ():
+        if topic.key == key:
+            return topic_shown(topic, lang)
+    for package in builtin_packages():
+        head = package.get("topic", {})
+        if head.get("key") == key:
+            return text_in(head, "title", lang, title)
+    return title
 
 
 _CLI_HINT = re.compile(r"\s*\((?:on the command line|på kommandolinjen):[^)]*\)")

@@ -26,7 +26,7 @@ from klyngedesk.core.ingest.mapping import signature
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
-from klyngedesk.gui.display_names import DisplayNames, window_text
+from klyngedesk.gui.display_names import DisplayNames, measure_shown, topic_shown, window_text
 from klyngedesk.gui.import_preview import STATUS_MARKS, STATUS_WORDS, FilePreview, spec_from_roles
 from klyngedesk.gui.keyboard import free_tab_key, name_for_screen_readers
 from klyngedesk.gui.progress import run_with_progress
@@ -60,7 +60,7 @@ class ImportWizard(QDialog):
         self.topic_box = QComboBox()
         self.topic_box.addItem(tr("all topics", lang), None)
         for topic in project.topics():
-            self.topic_box.addItem(topic.title, topic.key)
+            self.topic_box.addItem(topic_shown(topic, lang), topic.key)
         self.period_box = QComboBox()
         self.period_box.addItem(tr("as the file says", lang), None)
         for period in project.periods():
@@ -227,7 +227,8 @@ class ImportWizard(QDialog):
                 self.profile_name.clear()
         topic = self.topic_box.currentData()
         topics = [self.project.topic(topic)] if topic else self.project.topics()
-        self.preview.show_plan(fp, {t.key: {m.key: m.title for m in t.measures} for t in topics},
+        self.preview.show_plan(fp, {t.key: {m.key: measure_shown(t, m.key, m.title, self._lang) for m in t.measures}
+                                    for t in topics},
                                DisplayNames.of(self.project))
         self.save_profile.setEnabled(self.preview.suggested)
         if self.preview.suggested and fp is not None and not self.profile_name.text().strip():

@@ -29,7 +29,7 @@ from klyngedesk.core.model import Meeting, Period, Speaker, Topic
 from klyngedesk.core.period_names import period_label
 from klyngedesk.gui.clinic_dialog import tab_chain
 from klyngedesk.gui.discard_guard import GuardedDialog
-from klyngedesk.gui.display_names import date_format
+from klyngedesk.gui.display_names import date_format, topic_shown
 from klyngedesk.i18n import tr
 
 
@@ -83,7 +83,7 @@ class MeetingDialog(GuardedDialog):
         self.topics.setMaximumHeight(110)
         chosen = set(meeting.topics) if meeting else (data.get(with_data[-1].key, set()) if with_data else set())
         for topic in topics:
-            item = QListWidgetItem(topic.title)
+            item = QListWidgetItem(topic_shown(topic, lang))
             item.setData(Qt.ItemDataRole.UserRole, topic.key)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if topic.key in chosen else Qt.CheckState.Unchecked)

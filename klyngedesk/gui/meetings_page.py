@@ -32,6 +32,7 @@ from klyngedesk.core.store import Project
 from klyngedesk.gui.change_stamp import clinics as kept_clinics
 from klyngedesk.gui.change_stamp import topics_with_data
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.display_names import topic_shown
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.meeting_dialog import MeetingDialog
 from klyngedesk.gui.pack_panel import PackPanel
@@ -172,7 +173,7 @@ class MeetingsPage(QWidget):
 
     def _summary_html(self, project: Project, meeting: Meeting) -> str:
         lang = self._lang
-        topics = ", ".join(project.topic(t).title for t in meeting.topics)
+        topics = ", ".join(topic_shown(project.topic(t), lang) for t in meeting.topics)
         period = period_label(project.period(meeting.period).label, self._lang) if meeting.period else "–"
         compare = period_label(project.period(meeting.baseline_period).label, self._lang) if meeting.baseline_period else None
         parts = [f"<h2>{html.escape(meeting.title)}</h2>",

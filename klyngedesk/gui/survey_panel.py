@@ -34,6 +34,7 @@ from klyngedesk.core.survey import (
     write_ranking_pdf,
 )
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.display_names import candidate_shown
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.panes import button_row, column, side_by_side
 from klyngedesk.i18n import KlyngeError, tr
@@ -106,7 +107,7 @@ class SurveyPanel(QWidget):
                   if self.candidates.item(i).checkState() == Qt.CheckState.Checked}
         self.candidates.clear()
         for c in candidate_topics(project=project):
-            item = QListWidgetItem(c.title)
+            item = QListWidgetItem(candidate_shown(c.key, c.title, self._lang, project))
             item.setData(256, c.key)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if c.key in ticked else Qt.CheckState.Unchecked)
@@ -142,7 +143,7 @@ class SurveyPanel(QWidget):
                                               *[tr("Prio. {n}", self._lang, n=i) for i in range(1, survey.choices + 1)]])
         self.votes.setRowCount(len(survey.candidates))
         for r, c in enumerate(survey.candidates):
-            item = QTableWidgetItem(c.title)
+            item = QTableWidgetItem(candidate_shown(c.key, c.title, self._lang, self._project))
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.votes.setItem(r, 0, item)
             for col in range(1, survey.choices + 1):
@@ -237,7 +238,8 @@ class SurveyPanel(QWidget):
                                                 tr("Votes", lang)])
         self.ranking.setRowCount(len(ranked))
         for r, row in enumerate(ranked):
-            for c, text in enumerate([f"{row.place}.", row.title, str(row.points), *map(str, row.by_priority),
+            shown = candidate_shown(row.key, row.title, lang, self._project)
+            for c, text in enumerate([f"{row.place}.", shown, str(row.points), *map(str, row.by_priority),
                                       str(row.votes)]):
                 self.ranking.setItem(r, c, QTableWidgetItem(text))
         self.ranking.resizeColumnsToContents()

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.core.templates.sending import PlannedTemplate, email_text, plan_templates, write_templates
-from klyngedesk.gui.display_names import date_format
+from klyngedesk.gui.display_names import date_format, topic_shown
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.i18n import KlyngeError, ntr, tr
 
@@ -45,7 +45,7 @@ class TemplateDialog(QDialog):
         self.confirm_box: QMessageBox | None = None
         self.topic_box = QComboBox()
         for topic in project.topics():
-            self.topic_box.addItem(topic.title, topic.key)
+            self.topic_box.addItem(topic_shown(topic, lang), topic.key)
         self.period_box = QComboBox()
         for period in project.periods():
             self.period_box.addItem(period_label(period.label, lang), period.key)

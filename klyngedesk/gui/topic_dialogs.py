@@ -22,7 +22,7 @@ from klyngedesk.core.period_names import period_label
 from klyngedesk.core.references import add_reference_value
 from klyngedesk.core.store import Project
 from klyngedesk.gui.discard_guard import GuardedDialog
-from klyngedesk.gui.display_names import date_format
+from klyngedesk.gui.display_names import date_format, indicator_shown, topic_shown
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -67,7 +67,7 @@ class ReferenceDialog(_FormDialog):
         self.project = project
         self.indicator = QComboBox()
         for ind in topic.indicators:
-            self.indicator.addItem(ind.title, ind.key)
+            self.indicator.addItem(indicator_shown(topic, ind, lang), ind.key)
         self.scope = QComboBox()
         self.scope.addItem(tr("Region", lang), "region")
         self.scope.addItem(tr("National", lang), "national")
@@ -105,7 +105,7 @@ class ActionDialog(_FormDialog):
         self.indicator.addItem(tr("(no particular indicator)", lang), None)
         for t in project.topics():
             for ind in t.indicators:
-                self.indicator.addItem(f"{t.title}: {ind.title}", ind.key)
+                self.indicator.addItem(f"{topic_shown(t, lang)}: {indicator_shown(t, ind, lang)}", ind.key)
         self.text = QPlainTextEdit()
         self.text.setFixedHeight(80)
         self.has_date = QCheckBox(tr("Measure again on", lang))
