@@ -178,12 +178,13 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
         grids.append((None, text.rows))
         report.sheets = []
     else:
-        check_sheet_extents(data, report.format)
-        sheets = read_workbook(data, report.format)
+        sheet_xml = check_sheet_extents(data, report.format)  # the sheets' XML, inflated once for every scan
+        sheets = read_workbook(data, report.format, sheet_xml)
         refuse_cpr_in_sheet_names(s.name for s in sheets)
         refuse_cpr_in_grid((s.name, s.rows) for s in sheets)
         check_cancel(cancelled)
-        refuse_cpr_in_package(data, report.format)
+        refuse_cpr_in_package(data, report.format, sheet_xml)
+        del sheet_xml
         report.sheets = [{"name": s.name, "hidden": s.hidden, "empty": not any(map(any, s.rows)),
                           "hidden_rows": s.hidden_rows} for s in sheets]
         for s in sheets:

@@ -306,25 +306,30 @@ def _xls_extents(data: bytes, budget: int) -> list[tuple[str, Extent]]:
     return out
 
 
-def check_sheet_extents(data: bytes, fmt: str) -> None:
+def check_sheet_extents(data: bytes, fmt: str) -> dict[str, bytes]:
     """Refuse a workbook whose sheets would unfold into more cells than memory allows (a far stray cell,
-    a declared size that lies, a repeated row), judged from the cells themselves before calamine sees them."""
+    a declared size that lies, a repeated row), judged from the cells themselves before calamine sees them.
+
+    Returns the xlsx sheets' XML as read here (zip member name -> bytes), so that the later scans of the
+    same parts (error cells, hidden rows, CPR numbers outside the cells) do not inflate them again."""
     if fmt == "xls":
         _refuse_extents(_xls_extents(data, MAX_SHEET_CELLS))
-        return
+        return {}
+    xml: dict[str, bytes] = {}
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if fmt == "xlsx":
-                sheets = _xlsx_sheets(archive)
+                sheets = _xlsx_sheets(archive, xml)
             elif fmt == "ods" and "content.xml" in archive.namelist():
                 with archive.open("content.xml") as part:
                     sheets = _ods_extents(part, MAX_SHEET_CELLS)
             else:
-                return
+                return {}
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError):
         raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
                           "send it again.", kind="corrupt", format=fmt) from None
     _refuse_extents(sheets)
+    return xml
 
 
 def _refuse_extents(sheets: list[tuple[str, Extent]]) -> None:
@@ -347,15 +352,41 @@ def _refuse_extents(sheets: list[tuple[str, Extent]]) -> None:
                           cells=Count(total), limit=Count(MAX_WORKBOOK_CELLS))
 
 
-def _xlsx_sheets(archive: zipfile.ZipFile) -> list[tuple[str, Extent]]:
-    """Each sheet's extent; bounded first, counted cell by cell only when a bound is above a limit."""
+class _Kept:
+    """A part read through once, its bytes kept for the scans after the guard (up to a total)."""
+
+    def __init__(self, stream, room: int) -> None:
+        self.stream, self.room, self.whole = stream, room, True
+        self.pieces: list[bytes] = []
+
+    def read(self, size: int) -> bytes:
+        chunk = self.stream.read(size)
+        if self.whole:
+            self.room -= len(chunk)
+            self.pieces.append(chunk)
+            if self.room < 0:
+                self.whole, self.pieces = False, []
+        return chunk
+
+
+_KEEP_BYTES = 256 << 20  # sheet XML kept for the later scans; more is read again from the zip
+
+
+def _xlsx_sheets(archive: zipfile.ZipFile, xml: dict[str, bytes] | None = None) -> list[tuple[str, Extent]]:
+    """Each sheet's extent; bounded first, counted cell by cell only when a bound is above a limit. The
+    sheets' XML read on the way is kept in `xml` (member name -> bytes) when the whole part was read."""
     from klyngedesk.core.ingest.sheet_reader import sheet_parts
 
     parts = sheet_parts(archive)
     out = []
+    room = _KEEP_BYTES
     for name, part in parts:
         with archive.open(part) as stream:
-            out.append((name, _xlsx_extent(stream, MAX_SHEET_CELLS, exact=False)))
+            kept = _Kept(stream, room)
+            out.append((name, _xlsx_extent(kept, MAX_SHEET_CELLS, exact=False)))
+            if kept.whole and not stream.read(1) and xml is not None:
+                xml[part] = b"".join(kept.pieces)
+                room = kept.room
     over = sum(e.area for _, e in out) > MAX_WORKBOOK_CELLS or \
         any(e.area > MAX_SHEET_CELLS or e.cells > MAX_SHEET_CELLS for _, e in out)
     if over and any(e.bounded for _, e in out):

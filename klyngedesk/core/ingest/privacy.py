@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import chain
@@ -238,8 +239,9 @@ class _OutsideCells:
                 return bytes(out)
 
 
-def refuse_cpr_in_package(data: bytes, fmt: str) -> None:
-    """Scan what calamine does not return: every part of an xlsx/ods package, or an xls file's raw text."""
+def refuse_cpr_in_package(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = None) -> None:
+    """Scan what calamine does not return: every part of an xlsx/ods package, or an xls file's raw text.
+    `sheet_xml`: parts already read from the zip (member name -> bytes), scanned from memory."""
     if fmt == "xls":
         _scan_raw(data)
         return
@@ -249,10 +251,13 @@ def refuse_cpr_in_package(data: bytes, fmt: str) -> None:
     count = 0
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            for info in archive.infolist():
+            infos = archive.infolist()
+            named = Counter(info.filename for info in infos)  # a name twice: each member read on its own
+            for info in infos:
                 if info.is_dir():
                     continue
-                with archive.open(info) as part:
+                kept = sheet_xml.get(info.filename) if sheet_xml and named[info.filename] == 1 else None
+                with io.BytesIO(kept) if kept is not None else archive.open(info) as part:
                     name = info.filename.replace("\\", "/").lower()
                     hits, _ = _hits_in_bytes(_OutsideCells(part) if name.startswith("xl/worksheets/") else part)
                 if hits:

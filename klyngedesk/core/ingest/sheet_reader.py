@@ -50,8 +50,9 @@ def _plain(value):
     return value
 
 
-def read_workbook(data: bytes, fmt: str) -> list[Sheet]:
-    """Every sheet of the workbook (hidden ones flagged, chart sheets left out) as rows from row 1."""
+def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = None) -> list[Sheet]:
+    """Every sheet of the workbook (hidden ones flagged, chart sheets left out) as rows from row 1.
+    `sheet_xml`: sheets' XML already read from the zip (member name -> bytes), not inflated again."""
     try:
         workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except pc.PasswordError:
@@ -63,7 +64,7 @@ def read_workbook(data: bytes, fmt: str) -> list[Sheet]:
         raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
                           "send it again.", kind="corrupt", format=fmt) from None
     try:
-        errors, uncalculated, hidden = _xlsx_error_cells(data) if fmt == "xlsx" else ({}, {}, {})
+        errors, uncalculated, hidden = _xlsx_error_cells(data, sheet_xml or {}) if fmt == "xlsx" else ({}, {}, {})
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError):
         raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
                           "send it again.", kind="corrupt", format=fmt) from None
@@ -125,8 +126,8 @@ def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     return out
 
 
-def _xlsx_error_cells(data: bytes) -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, str],
-                                             dict[str, list[int]]]:
+def _xlsx_error_cells(data: bytes, sheet_xml: dict[str, bytes]) \
+        -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, str], dict[str, list[int]]]:
     """Cells whose cached value is a spreadsheet error (#DIV/0! ...), which calamine reads as empty; per sheet
     the first formula cell that has no cached result at all; and per sheet its hidden rows (calamine reads
     them like the others)."""
@@ -135,7 +136,7 @@ def _xlsx_error_cells(data: bytes) -> tuple[dict[str, dict[tuple[int, int], str]
     hidden: dict[str, list[int]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name, part in sheet_parts(archive):
-            xml = archive.read(part)
+            xml = sheet_xml[part] if part in sheet_xml else archive.read(part)
             if b"f>" in xml and (first := _first_uncalculated(xml)):  # </f> or </x:f>: one C-speed probe first
                 uncalculated[name] = first
             if b'hidden="' in xml:
