@@ -75,7 +75,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
             if label not in periods:
                 periods[label] = ctx.period_for(label)
         period_of = list(map(periods.__getitem__, labels))
-        for label, i in _first_rows(labels, live, lambda x: periods[x] is None):
+        for label, i in _first_rows(labels, live, lambda x: periods[x] is None) if None in period_of else ():
             missing = ("no_period", "") if is_empty(label) else ("period", redact(_txt(label)))
             unknown.setdefault(missing, rns[i])
     else:
@@ -90,15 +90,19 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
             measures[label] = None if label is None else \
                 mapping.labels.get(_txt(label)) or ctx.measure_for(_txt(label))
         measure_of = list(map(measures.__getitem__, labels))
-        for label, i in _first_rows(labels, live, lambda x: x is not None and measures[x] is None):
+        unknown_measure = any(k is not None and m is None for k, m in measures.items())
+        for label, i in _first_rows(labels, live, lambda x: x is not None and measures[x] is None) \
+                if unknown_measure else ():
             unknown.setdefault(("measure", redact(_txt(label))), rns[i])
         column = cast(str, mapping.value_column)
         pairs = [(None, column, _where(table, column))]
     else:
         pairs = [(m, c, _where(table, c)) for c, m in mapping.columns.items()]
     # 4. The cells of the rows whose clinic, period (and measure) are known.
-    rows = [i for i in live if clinic_of[i] is not None and period_of[i] is not None and
-            (measure_of is None or measure_of[i] is not None)]
+    rows: Sequence[int] = live
+    if None in clinic_of or None in period_of or (measure_of is not None and None in measure_of):
+        rows = [i for i in live if clinic_of[i] is not None and period_of[i] is not None and
+                (measure_of is None or measure_of[i] is not None)]
     parts = [_cells(table, column, rows, where, out, sheet) for _, column, where in pairs]
     merged = _merge(parts, len(pairs))
     pos, col_no = merged.pos, merged.col_no
@@ -141,8 +145,9 @@ def _where(table: Table, column: str) -> str:
 def _first_rows(labels: list, rows: Iterable[int], wanted: Callable[[Any], bool] | None = None) \
         -> list[tuple[Any, int]]:
     """(label, first row index) of each distinct label among `rows`, in the order the rows first show them."""
-    rows = list(rows)
-    first = dict(zip(reversed(list(map(labels.__getitem__, rows))), reversed(rows), strict=True))
+    rows = rows if isinstance(rows, range) else list(rows)
+    picked = labels if rows == range(len(labels)) else pick(labels, rows)
+    first = dict(zip(reversed(picked), reversed(rows), strict=True))
     chosen = first.items() if wanted is None else [(k, i) for k, i in first.items() if wanted(k)]
     return sorted(chosen, key=itemgetter(1))
 
@@ -160,13 +165,13 @@ class _Cells:
     empty: int = 0  # cells with nothing in them (blank, NA, null, NaN): no value stored
 
 
-def _cells(table: Table, column: str, rows: list[int], where: str, out: Mapped, sheet: str | None) -> _Cells:
+def _cells(table: Table, column: str, rows: Sequence[int], where: str, out: Mapped, sheet: str | None) -> _Cells:
     """The values of one column in the given rows: a column of plain numbers in one step; otherwise the cells
     that are not numbers are read one by one (suppressed and error cells stored as such, text refused)."""
     cells = table.column(column)
-    picked = list(map(cells.__getitem__, rows))
+    picked = list(cells) if rows == range(len(cells)) else pick(cells, rows)
     if set(map(type, picked)) <= {float}:
-        return _Cells(rows, picked, ["ok"] * len(rows), [None] * len(rows))
+        return _Cells(rows, picked, ["ok"] * len(rows), [None] * len(rows))  # type: ignore[arg-type]
     got = _Cells([], [], [], [])
     for i, cell in zip(rows, picked, strict=True):
         if cell.__class__ is float:

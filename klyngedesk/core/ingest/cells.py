@@ -290,7 +290,7 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
         converted[v] = out
         if kind in kinds:
             kinds[kind] += n
-    values = [converted[v] for v in raw]
+    values = list(map(converted.__getitem__, raw))
     ctype = max(kinds, key=lambda k: kinds[k]) if any(kinds.values()) else \
         ("number" if any(isinstance(v, (Suppressed, CellError)) for v in values) else "empty")
     odd = [i for i, v in enumerate(raw) if v in odd_texts][:MAX_ODD_POSITIONS] if odd_texts else []

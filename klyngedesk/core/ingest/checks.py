@@ -11,7 +11,7 @@ from typing import Any, cast
 from klyngedesk.core.ingest.context import ImportContext
 from klyngedesk.core.ingest.problems import CappedProblems, Count, Problem
 from klyngedesk.core.model import NewValue
-from klyngedesk.core.store.value_columns import ValueColumns
+from klyngedesk.core.store.value_columns import ValueColumns, pick
 
 LIST_SIZE_PLAUSIBLE = (300, 25_000)
 DRASTIC_FACTOR = 2.0
@@ -69,7 +69,7 @@ def check_values(values: Sequence[NewValue], ctx: ImportContext, list_sizes: Seq
             if cols.status[i] == "missing" and cols.source_text[i]:
                 problems.append(Problem("warning", "The cell holds the spreadsheet error {error}; it is stored as "
                                         "missing.", {"error": cols.source_text[i]}, **where))
-    checked = _Seen(cols, seen, nums, keys)
+    checked = _Seen(cols, seen, nums, first)
     for found in (_list_sizes(list_sizes), _numerators(checked, ctx), _whole_patients(checked, ctx),
                   _above_list_size(checked, ctx, list_sizes)):
         for problem in found:
@@ -87,17 +87,16 @@ class _Seen:
     """The values the checks compare (the first of each key), as columns in file order."""
 
     def __init__(self, cols: ValueColumns, positions: Sequence[int], nums: list[float | None],
-                 keys: list[tuple[str, str, str]]) -> None:
-        self.cols, self.positions = cols, positions
+                 first: dict[tuple[str, str, str], int]) -> None:
+        self.cols, self.positions, self.nums = cols, positions, nums  # nums: each value's number, if "ok"
+        self.by_key = first  # (clinic, measure, period) -> position of the value compared
         if len(positions) == len(cols):  # no duplicates: the file's own columns
             self.clinic, self.measure, self.period, self.num = cols.clinic, cols.measure, cols.period, nums
-            self.by_key = dict(zip(keys, positions, strict=True))
             return
         self.clinic = list(map(cols.clinic.__getitem__, positions))
         self.measure = list(map(cols.measure.__getitem__, positions))
         self.period = list(map(cols.period.__getitem__, positions))
         self.num = list(map(nums.__getitem__, positions))  # the number, when the value is one ("ok")
-        self.by_key = dict(zip(map(keys.__getitem__, positions), positions, strict=True))
 
     def where(self, k: int) -> dict[str, Any]:
         i = self.positions[k]
@@ -183,22 +182,25 @@ def _numerators(seen: _Seen, ctx: ImportContext) -> list[Problem]:
         if ind.denominator_kind == "measure" and ind.denominator:
             denominators[ind.numerator].append(ind.denominator)
     found: list[tuple[int, int, Problem]] = []
-    cols, num = seen.cols, seen.num
+    num = seen.num
     for measure, dens in denominators.items():
         picked = seen.picked({measure})
-        clinics, periods = list(map(seen.clinic.__getitem__, picked)), list(map(seen.period.__getitem__, picked))
+        clinics, periods = pick(seen.clinic, picked), pick(seen.period, picked)
+        values = pick(num, picked)
         for d, denominator in enumerate(dens):
-            at = map(seen.by_key.get, zip(clinics, repeat(denominator), periods))
-            for k, clinic, period, i in zip(picked, clinics, periods, at, strict=False):
-                den_value = (cols.value[i] if cols.status[i] == "ok" else None) if i is not None else \
-                    ctx.previous.get((clinic, denominator, period))
-                value = num[k]
-                if den_value is not None and value > den_value:  # type: ignore[operator]
-                    found.append((k, d, Problem(
-                        "error", "{numerator} ({value}) is larger than {denominator} ({total}) for clinic "
-                        "{clinic}.", {"numerator": measure, "value": _num(value),  # type: ignore[arg-type]
-                                      "denominator": denominator, "total": _num(den_value), "clinic": clinic},
-                        **seen.where(k))))
+            at = list(map(seen.by_key.get, zip(clinics, repeat(denominator), periods, strict=False)))
+            # the denominator in the file (its number, if it is one), else the one stored for that round
+            totals = pick(seen.nums, cast("list[int]", at)) if None not in at else \
+                [seen.nums[i] if i is not None else ctx.previous.get((c, denominator, p))
+                 for i, c, p in zip(at, clinics, periods, strict=True)]
+            for j in [j for j, (v, t) in enumerate(zip(values, totals, strict=True))
+                      if t is not None and v > t]:  # type: ignore[operator]
+                k, clinic, value, total = picked[j], clinics[j], values[j], totals[j]
+                found.append((k, d, Problem(
+                    "error", "{numerator} ({value}) is larger than {denominator} ({total}) for clinic "
+                    "{clinic}.", {"numerator": measure, "value": _num(value),  # type: ignore[arg-type]
+                                  "denominator": denominator, "total": _num(total),  # type: ignore[arg-type]
+                                  "clinic": clinic}, **seen.where(k))))
     return [p for _, _, p in sorted(found, key=itemgetter(0, 1))]
 
 

@@ -196,7 +196,7 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
     if not (plan.values or plan.list_sizes or plan.questions) and not any(p.severity == "error" for p in plan.problems):
         plan.problems.append(Problem("error", "The file contains no values to import."))
     plan.problems += check_values(plan.values, ctx, plan.list_sizes)
-    plan.replaces = sum(map(ctx.previous.__contains__, plan.values.keys()))
+    plan.replaces = sum(map(ctx.previous.__contains__, plan.values.keys())) if ctx.previous else 0
     # Asked per file and per count: a yes for one file (or for fewer values) never covers another replacement.
     replace_id = f"replace:{report.sha256[:16]}:{plan.replaces}"
     if plan.replaces and not confirm and not answers.get(replace_id):
