@@ -136,6 +136,13 @@ def test_every_page_and_every_chart_of_1700_clinics_opens_without_freezing(qtbot
     # What the pages show is the project's, read in full.
     assert window.clinics_page.model.rowCount() == CLINICS
     assert meetings.codes.rowCount() == CLINICS
+    # The codes table fills in turns of the event loop: every row ends up with the chosen meeting's codes.
+    codes = meetings.codes
+    qtbot.waitUntil(lambda: all(codes.item(r, 1) is not None for r in range(CLINICS)), timeout=WAIT_MS)
+    draw = window.ctx.holder.project.draw(meetings.meeting_key())
+    drawn = draw["codes"] if draw else {}
+    shown = {codes.item(r, 0).data(Qt.ItemDataRole.UserRole): codes.item(r, 1).text() for r in range(CLINICS)}
+    assert shown == {key: drawn.get(key, "–") for key in shown} and len(shown) == CLINICS
     assert not topics.follow_up.state.isVisible()
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.anonymise import draw_codes
 from klyngedesk.core.anonymise.codes import consent_wording
 from klyngedesk.core.formatting import format_date, format_date_time, format_time_range
-from klyngedesk.core.model import Meeting
+from klyngedesk.core.model import Clinic, Meeting
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.settings import THRESHOLD, resolve
 from klyngedesk.core.store import Project
@@ -37,6 +38,8 @@ from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.meeting_dialog import MeetingDialog
 from klyngedesk.gui.pack_panel import PackPanel
 from klyngedesk.i18n import KlyngeError, tr
+
+CODES_CHUNK = 250  # rows of the codes table filled per turn of the event loop
 
 
 class MeetingsPage(QWidget):
@@ -129,6 +132,7 @@ class MeetingsPage(QWidget):
         left.setMaximumWidth(340)
         layout = QVBoxLayout(self)
         layout.addWidget(split)
+        self._filling = 0  # the codes table's fills, counted: only the newest goes on
         self.meeting_list.currentRowChanged.connect(lambda _row: self.show_meeting())
         self.dialog: MeetingDialog | None = None
 
@@ -162,6 +166,7 @@ class MeetingsPage(QWidget):
         self.threshold.blockSignals(False)
         if project is None or key is None:
             self.summary.setText(tr("No meeting planned yet. Press Plan meeting.", self._lang))
+            self._filling += 1  # a fill under way stops
             self.codes.setRowCount(0)
             return
         meeting = project.meeting(key)
@@ -202,11 +207,26 @@ class MeetingsPage(QWidget):
             self.draw_state.setText(tr("Codes drawn {at}. You may draw again until the pack is printed.", lang,
                                        at=format_date_time(draw["drawn_at"], lang, short=True)))
         self.draw_button.setEnabled(not (draw and draw["frozen_at"]))
+        clinics = kept_clinics(project)
+        self._filling += 1
+        self.codes.blockSignals(True)
+        self.codes.clearContents()  # no row shows the previous meeting's codes or consents while this one fills
+        self.codes.blockSignals(False)
+        self.codes.setRowCount(len(clinics))
+        self._fill_rows(self._filling, clinics, codes, consents, 0)
+
+    def _fill_rows(self, filling: int, clinics: list[Clinic], codes: dict[str, str], consents: set[str],
+                   start: int) -> None:
+        """Rows `start`.. of the codes table, CODES_CHUNK at a time: a region's 1,700 clinics fill in a few turns
+        of the event loop instead of one long one. A newer fill (another meeting) stops this one."""
+        if filling != self._filling:
+            return
+        shown_by_name = tr("Shown by name", self._lang)
         self.codes.blockSignals(True)
         self.codes.setUpdatesEnabled(False)
-        clinics = kept_clinics(project)
-        self.codes.setRowCount(len(clinics))
-        for row, clinic in enumerate(clinics):
+        end = min(start + CODES_CHUNK, len(clinics))
+        for row in range(start, end):
+            clinic = clinics[row]
             name = QTableWidgetItem(clinic.shown_name)
             name.setToolTip(clinic.name)
             name.setData(Qt.ItemDataRole.UserRole, clinic.key)
@@ -215,11 +235,13 @@ class MeetingsPage(QWidget):
             consent = QTableWidgetItem()
             consent.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             consent.setCheckState(Qt.CheckState.Checked if clinic.key in consents else Qt.CheckState.Unchecked)
-            consent.setData(Qt.ItemDataRole.AccessibleTextRole, tr("Shown by name", lang))
+            consent.setData(Qt.ItemDataRole.AccessibleTextRole, shown_by_name)
             for col, item in enumerate((name, code, consent)):
                 self.codes.setItem(row, col, item)
         self.codes.setUpdatesEnabled(True)
         self.codes.blockSignals(False)
+        if end < len(clinics):
+            QTimer.singleShot(0, self, functools.partial(self._fill_rows, filling, clinics, codes, consents, end))
 
     # --- actions --------------------------------------------------------------------------
     def plan_meeting(self) -> MeetingDialog | None:
