@@ -161,7 +161,9 @@ class MainWindow(QMainWindow):
         if self.settings_action.shortcut().isEmpty():
             self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.close_action = self._action("&Close project", self.close_project, QKeySequence.StandardKey.Close)
-        quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        quit_action = self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        if quit_action.shortcut().isEmpty():  # Windows and some desktops have no standard key to quit: Ctrl+Q
+            quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         for action in (self.new_action, self.open_action, self.demo_action):
             file_menu.addAction(action)
         self.recent_menu = file_menu.addMenu(tr("&Recent projects", lang))

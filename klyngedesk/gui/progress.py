@@ -38,6 +38,7 @@ def run_with_progress(parent: QWidget, runner: TaskRunner, title: str, work: Wor
             dialog.setLabelText(message)
 
     def finish() -> None:
+        dialog.reset()  # stops its timer: a dialog not yet shown never comes up after its task (or window) ended
         dialog.close()
         dialog.deleteLater()
 
@@ -55,7 +56,7 @@ def run_with_progress(parent: QWidget, runner: TaskRunner, title: str, work: Wor
             on_cancel()
 
     task = runner.start(work, title, progressed=progressed, succeeded=succeeded, failed=failed,
-                        cancelled=cancelled)
+                        cancelled=cancelled, abandoned=finish)
     dialog.canceled.connect(task.cancel)
     task.dialog = dialog  # type: ignore[attr-defined]  # lets tests press Cancel
     return task

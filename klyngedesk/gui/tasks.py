@@ -12,8 +12,11 @@ Lifetimes (each rule stops a crash seen under load):
   runner alive made the child's destructor destroy the runner, which destroyed the child a second time).
 - The worker never holds the last reference to anything from the GUI thread: it lets go of the work
   function before its last emission, and the handlers are dropped in the GUI thread.
-- `shutdown` (a window closing) cancels, waits, and drops the handlers of what still runs; a runner destroyed
-  without it (its window deleted) cancels its tasks first, so the pool's wait is short."""
+- `shutdown` (a window closing) cancels, waits, and drops the handlers of what still runs, after calling each
+  task's `abandoned` handler: what the task put on screen (its progress dialog) goes with the window. A window
+  shown after the last one closed cancels the program's quit (Qt drops the posted quit then), so nothing of a
+  closed window may come up later. A runner destroyed without `shutdown` (its window deleted) cancels its
+  tasks first, so the pool's wait is short."""
 
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 Work = Callable[[Progress, Callable[[], bool]], Any]
 
-HANDLERS = ("progressed", "succeeded", "failed", "cancelled", "ended")
+HANDLERS = ("progressed", "succeeded", "failed", "cancelled", "ended", "abandoned")
 
 
 class TaskCancelled(Exception):
@@ -132,7 +135,8 @@ class TaskRunner(QObject):
 
     def start(self, work: Work, name: str = "task", **handlers: Callable) -> BackgroundTask:
         """Start `work`; `handlers` (progressed=, succeeded=, failed=, cancelled=, ended=) are called in the
-        GUI thread, in the order the worker reported."""
+        GUI thread, in the order the worker reported; `abandoned=` instead of them all when the runner shuts down
+        (its window closes) before the task has ended."""
         task = BackgroundTask(work, name, next(self._ids), handlers)
         self._tasks[task.id] = task
         self.busy_changed.emit(True)
@@ -183,7 +187,13 @@ class TaskRunner(QObject):
         handlers, so that no result reaches a window that is gone. True when no worker is still running."""
         for task in list(self._tasks.values()):
             task.cancel()
-            task.handlers = {}
+            handlers, task.handlers = task.handlers, {}
+            abandoned = handlers.get("abandoned")
+            if abandoned is not None:
+                try:
+                    abandoned()
+                except Exception:  # the window closes anyway; what failed is in the log
+                    log.exception("closing what %s showed failed", task.name)
         finished = self.wait(msecs)
         if finished:
             self._tasks.clear()
