@@ -11,15 +11,12 @@ is protected when its range is at least `SIZE_MARGIN` of its size wide.
 from __future__ import annotations
 
 import math
-import os
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import highspy
-import numpy as np
-
+from klyngedesk.core.anonymise.coalition import Coalitions
 from klyngedesk.core.anonymise.disclosure import Disclosure, Relation, Target, cell_owner
+from klyngedesk.core.anonymise.program import Matrix, Program, value_of, wide
 
 COUNT_MARGIN = 3       # hi - lo: at least 4 whole values possible, so never "exactly" or "to +/-1"
 SIZE_MARGIN = 0.03     # a list size not shown exactly: a feasible range of at least 3 % of the size
@@ -127,7 +124,7 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
     for t, meeting in components.pop("", []):
         if (t.terms, None) in known_breaches:
             continue
-        v = _value(t, known)
+        v = value_of(t, known)
         breaches.append(Breach(t, None, v, v, v, meeting))
         if first_only:
             return breaches
@@ -138,35 +135,42 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
         cells = sorted({c for r in rels for c, _ in r.terms if c not in shown}
                        | {c for t, _ in comp_targets for c, _ in t.terms if c not in shown})
         owners = sorted({cell_owner(c) for c in cells})
+        # Coalitions settle most targets for most readers at once (see coalition.py): past the first readers
+        # (where a breach is usually found first), a reader's own program is made only for the targets they
+        # leave to it.
+        coalitions = Coalitions(rels, cells, shown, known) if len(owners) > PLAIN_READERS else None
+        matrix = Matrix(cells, rels, shown)
+        own_cells: dict[str, list[str]] = {}
+        for c in cells:
+            own_cells.setdefault(cell_owner(c), []).append(c)
         # A clinic knows at least what an outsider knows: the outsider matters only for a lone owner.
-        for reader in ([None] if len(owners) < 2 else []) + owners:
+        players: list[str | None] = [None] if len(owners) < 2 else []
+        for played, reader in enumerate([*players, *owners]):
             if wanted is not None and reader not in wanted:
                 continue
-            todo = [(t, m) for t, m in comp_targets if t.owner != reader]
+            settle = coalitions if played >= PLAIN_READERS else None
+            todo = [(t, m) for t, m in comp_targets if t.owner != reader and (t.terms, reader) not in known_breaches
+                    and _left_to(reader, t, m, settle, known, small, thresholds)]
             if not todo:
                 continue
-            fixed = dict(shown)
-            if reader is not None:
-                fixed.update({c: known[c] for c in cells if cell_owner(c) == reader and c in known})
-            free = [c for c in cells if c not in fixed]
-            lp = _Program(free, rels, fixed)
+            own = {} if reader is None else {c: known[c] for c in own_cells.get(reader, ()) if c in known}
+            fixed = {**shown, **own}
+            lp = matrix.program(own)
+            free = lp.free
             # Feasible points certify wide ranges without a solve each: the truth, and the points that make
             # every target as large and as small as possible at once.
             points = [{c: known.get(c, 0.0) for c in free}]
             everything = tuple((c, coef) for t, _ in todo for c, coef in t.terms)
             points += lp.extremes(everything)
             for t, meeting in todo:
-                if (t.terms, reader) in known_breaches:
-                    continue
-                v = _value(t, known)
-                marked = len(t.terms) == 1 and t.terms[0][0] in small
-                need = required_width(t, v, thresholds.get(meeting, 5), marked)
-                seen = [_value(t, {**fixed, **p}) for p in points]
-                if _wide(t, min(seen), max(seen), need):
+                v = value_of(t, known)
+                need = _need(t, v, small, thresholds, meeting)
+                seen = [_value_at(t, p, fixed) for p in points]
+                if wide(t, min(seen), max(seen), need):
                     continue
                 lo, hi = lp.range(t.terms, fixed, min(seen), max(seen), need if t.kind == "count" else None)
                 points += lp.last_points
-                if not _wide(t, lo, hi, need):
+                if not wide(t, lo, hi, need):
                     if t.kind == "count":
                         lo = math.ceil(lo - 1e-6) if math.isfinite(lo) else lo
                         hi = math.floor(hi + 1e-6) if math.isfinite(hi) else hi
@@ -176,146 +180,26 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
     return breaches
 
 
-def _wide_count(lo: float, hi: float, need: float) -> bool:
-    lo = math.ceil(lo - 1e-6) if math.isfinite(lo) else lo
-    hi = math.floor(hi + 1e-6) if math.isfinite(hi) else hi
-    return hi - lo >= need - 1e-9
+PLAIN_READERS = 2   # readers of a part of the model played with their own program for every target
 
 
-def _wide(t: Target, lo: float, hi: float, need: float) -> bool:
-    if t.kind == "count":
-        lo = math.ceil(lo - 1e-6) if math.isfinite(lo) else lo
-        hi = math.floor(hi + 1e-6) if math.isfinite(hi) else hi
-    return hi - lo >= need - 1e-9
+def _value_at(t: Target, point: dict[str, float], fixed: dict[str, float]) -> float:
+    """The target's value at a feasible point of a reader's program (its free cells) and the cells it knows."""
+    return sum(coef * (point[c] if c in point else fixed.get(c, 0.0)) for c, coef in t.terms)
 
 
-def _value(t: Target, known: dict[str, float]) -> float:
-    return sum(coef * known.get(c, 0.0) for c, coef in t.terms)
+def _left_to(reader: str | None, t: Target, meeting: str, coalitions: Coalitions | None, known: dict[str, float],
+             small: set[str], thresholds: dict[str, int]) -> bool:
+    """Whether `reader` must play `t` with its own program (no coalition settles it for this reader)."""
+    if coalitions is None or reader is None:
+        return True
+    left = coalitions.readers_left(t, _need(t, value_of(t, known), small, thresholds, meeting))
+    return left is None or reader in left
 
 
-_quiet = {"done": False}
-_SURE = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded,
-         highspy.HighsModelStatus.kInfeasible)
-
-
-def _new_highs() -> highspy.Highs:
-    """A silent HiGHS model. The library prints a banner on stdout when the first one is made, which would
-    spoil `--json` output: that first construction runs with the stdout file descriptor sent to devnull."""
-    if _quiet["done"]:
-        h = highspy.Highs()
-    else:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "w") as null:
-                os.dup2(null.fileno(), 1)
-                h = highspy.Highs()
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-        _quiet["done"] = True
-    h.setOptionValue("output_flag", False)
-    return h
-
-
-class _Program:
-    """One HiGHS model per component and reader; each target is a new objective on the same model."""
-
-    def __init__(self, free: list[str], relations: list[Relation], fixed: dict[str, float]) -> None:
-        self.index = {c: i for i, c in enumerate(free)}
-        self.free = free
-        self.n = len(free)
-        self.last_points: list[dict[str, float]] = []
-        self.h = _new_highs()
-        self.h.setOptionValue("presolve", "off")
-        if not self.n:
-            return
-        inf = highspy.kHighsInf
-        lp = highspy.HighsLp()
-        lp.num_col_ = self.n
-        lp.col_cost_ = np.zeros(self.n)
-        lp.col_lower_ = np.zeros(self.n)
-        lp.col_upper_ = np.full(self.n, inf)
-        starts, index, values, lows, highs = [0], [], [], [], []
-        for r in relations:
-            const = sum(coef * fixed[c] for c, coef in r.terms if c in fixed)
-            terms = [(self.index[c], coef) for c, coef in r.terms if c in self.index]
-            if not terms:
-                continue
-            index += [i for i, _ in terms]
-            values += [v for _, v in terms]
-            starts.append(len(index))
-            lows.append(r.low - const if math.isfinite(r.low) else -inf)
-            highs.append(r.high - const if math.isfinite(r.high) else inf)
-        lp.num_row_ = len(lows)
-        lp.row_lower_ = np.array(lows, dtype=float)
-        lp.row_upper_ = np.array(highs, dtype=float)
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(index, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(values, dtype=float)
-        self.h.passModel(lp)
-
-    def _cost(self, terms: Iterable[tuple[str, float]]) -> np.ndarray:
-        cost = np.zeros(self.n)
-        for c, coef in terms:
-            if c in self.index:
-                cost[self.index[c]] += coef
-        return cost
-
-    def extremes(self, terms: tuple[tuple[str, float], ...]) -> list[dict[str, float]]:
-        """The optimal points of minimising and maximising `terms` (bounded ones only)."""
-        cost = self._cost(terms)
-        if not self.n or not cost.any():
-            return []
-        self.h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
-        out = []
-        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
-            self.h.changeObjectiveSense(sense)
-            if self._run() == highspy.HighsModelStatus.kOptimal:
-                out.append(self._point())
-        return out
-
-    def _run(self) -> highspy.HighsModelStatus:
-        """Solve; a numerically unsure answer (status unknown) is solved again from scratch with presolve."""
-        self.h.run()
-        status = self.h.getModelStatus()
-        if status not in _SURE:
-            self.h.clearSolver()
-            self.h.setOptionValue("presolve", "on")
-            self.h.run()
-            status = self.h.getModelStatus()
-            self.h.setOptionValue("presolve", "off")
-        return status
-
-    def _point(self) -> dict[str, float]:
-        return dict(zip(self.free, self.h.getSolution().col_value, strict=True))
-
-    def range(self, terms: tuple[tuple[str, float], ...], fixed: dict[str, float], seen_low: float = math.inf,
-              seen_high: float = -math.inf, need: float | None = None) -> tuple[float, float]:
-        """(min, max) of the terms. With `need` (a count's margin) and values already seen at feasible
-        points, the minimum is solved only when the maximum and the lowest value seen are not far enough
-        apart (the range is then known to be wide enough, and is returned as seen)."""
-        const = sum(coef * fixed[c] for c, coef in terms if c in fixed)
-        cost = self._cost(terms)
-        self.last_points = []
-        if not self.n or not cost.any():
-            return const, const
-        self.h.changeColsCost(self.n, np.arange(self.n, dtype=np.int32), cost)
-        out: list[float] = []
-        for sense in (highspy.ObjSense.kMaximize, highspy.ObjSense.kMinimize):
-            if out and need is not None and _wide_count(seen_low, out[0], need):
-                return seen_low, out[0]
-            self.h.changeObjectiveSense(sense)
-            status = self._run()
-            if status == highspy.HighsModelStatus.kOptimal:
-                out.append(self.h.getInfo().objective_function_value + const)
-                self.last_points.append(self._point())
-            elif status == highspy.HighsModelStatus.kUnbounded:
-                out.append(-math.inf if sense == highspy.ObjSense.kMinimize else math.inf)
-            else:   # infeasible (values corrected after an earlier pack): claim nothing is protected
-                return const, const
-        return out[1], out[0]
+def _need(t: Target, value: float, small: set[str], thresholds: dict[str, int], meeting: str) -> float:
+    marked = len(t.terms) == 1 and t.terms[0][0] in small
+    return required_width(t, value, thresholds.get(meeting, 5), marked)
 
 
 def outsider_ranges(disclosures: Iterable[Disclosure], targets: Iterable[Target]) -> dict[tuple, tuple[float, float]]:
@@ -326,5 +210,5 @@ def outsider_ranges(disclosures: Iterable[Disclosure], targets: Iterable[Target]
     wanted = list(targets)
     cells = sorted({c for r in relations for c, _ in r.terms if c not in shown}
                    | {c for t in wanted for c, _ in t.terms if c not in shown})
-    lp = _Program(cells, relations, shown)
+    lp = Program(cells, relations, shown)
     return {t.terms: lp.range(t.terms, shown) for t in wanted}

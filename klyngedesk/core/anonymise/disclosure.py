@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from klyngedesk.core.anonymise.printed_bounds import printed_range, rate_row_bounds
+from klyngedesk.core.anonymise.printed_bounds import count_quantiles, printed_range, rate_row_bounds
 from klyngedesk.core.anonymise.types import AnonymisedIndicator, AnonymisedRow, AnonymisedTable
 from klyngedesk.core.collate.composition import OTHER
 from klyngedesk.core.collate.table import ClinicRow, IndicatorResult, IndicatorTable
@@ -290,8 +290,8 @@ def _indicator(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, clin
             dens = [cell_key(period, md, c) for c in cur]
             _ratio_of_sums(d, [cell_key(period, mn, c) for c in cur], dens, a.pooled, _scale(ind, False), step)
             total = sum(d.truth.get(cell_key(period, mn, c), 0.0) for c in cur)
-            low, high = poisson_exact(np.array([total]))
-            for end, q, side in ((a.pooled_ci_low, low[0], -1), (a.pooled_ci_high, high[0], 1)):
+            for end, q, side in zip((a.pooled_ci_low, a.pooled_ci_high), count_quantiles(float(total)), (-1, 1),
+                                    strict=True):
                 scale = _scale(ind, False)
                 if end is not None and scale:   # q(total) x scale / sum(sizes), printed outward
                     v_lo, v_hi = printed_range(end, step, side)
@@ -340,9 +340,9 @@ def _row(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, ar: Anonym
     if ar.value is not None and den_c:
         _ratio(d, num_c, den_c, ar.value, scale, step)
         if ind.unit != "percent" and ar.numerator is not None:
-            low, high = poisson_exact(np.array([ar.numerator]))
-            _ratio(d, num_c, den_c, ar.ci_low, scale, step, float(low[0]), -1)
-            _ratio(d, num_c, den_c, ar.ci_high, scale, step, float(high[0]), 1)
+            low, high = count_quantiles(float(ar.numerator))
+            _ratio(d, num_c, den_c, ar.ci_low, scale, step, low, -1)
+            _ratio(d, num_c, den_c, ar.ci_high, scale, step, high, 1)
         elif ind.unit != "percent" and scale:
             _printed_rate_bounds(d, a, ar, num_c, den_c, scale, step, ind.pooled)
     if ar.value is not None and ind.unit == "count":      # the value is the count itself

@@ -68,13 +68,22 @@ def _span(q: np.ndarray, printed: float, scale: float, step: float | None, side:
     return low, high
 
 
+@lru_cache(maxsize=1 << 16)
+def count_quantiles(n: float) -> tuple[float, float]:
+    """The exact Poisson interval's count quantiles (low, high) of one count, as `poisson_exact` gives them."""
+    low, high = poisson_exact(np.array([n], dtype=float))
+    return float(low[0]), float(high[0])
+
+
+@lru_cache(maxsize=1 << 16)
 def rate_row_bounds(value: float, ci_low: float | None, ci_high: float | None, scale: float, step: float | None,
                     den_range: tuple[float, float], funnel: Funnel | None = None, pooled: float | None = None
                     ) -> RowBounds | None:
     """What a Poisson rate row's printed numbers leave of its count and denominator (None: nothing).
 
     `den_range`: what the reader knows of the denominator anyway (a band, or 1..inf); `pooled`: the pooled
-    rate (in the printed unit) the unadjusted `funnel` limits are drawn around."""
+    rate (in the printed unit) the unadjusted `funnel` limits are drawn around. A pure function of what is
+    printed, kept for the rows the audit's next round prints alike (the audit rebuilds the model each round)."""
     d_lo, d_hi = max(1.0, den_range[0]), den_range[1]
     h = _half(value, step)
     top = (value + h) * d_hi / scale if math.isfinite(d_hi) else math.inf
