@@ -98,6 +98,8 @@ def classify_text(raw: str) -> _Token:
         return _Token("boolean", BOOLEANS[s.lower()])
     if s.upper() in ERRORS:
         return _Token("error", CellError(s.upper()))
+    if s[0].isalpha():  # a name or a label: every number, percent, date and suppressed form starts otherwise
+        return _Token("text", raw.strip())
     if _SUPPRESSED.match(s):
         return _Token("suppressed", Suppressed(s))
     shape = number_shape(s)

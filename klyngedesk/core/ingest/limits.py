@@ -174,12 +174,19 @@ def _xlsx_bound(piece: bytes, ext: Extent) -> bool:
     if last is None or right is None or last.group(2).startswith(b"0"):
         return False
     letters = max(last.group(1), right.group(1), key=lambda x: (len(x), x))
-    if _beyond(letters, last.group(2)).search(piece):
+    rows = _two_digits_up(int(last.group(2)))  # a round bound: the pieces of a sheet share a few searches
+    if _beyond(letters, b"%d" % rows).search(piece):
         return False
     ext.cells += cells
-    ext.rows, ext.columns = max(ext.rows, int(last.group(2))), max(ext.columns, _column_index(letters))
+    ext.rows, ext.columns = max(ext.rows, rows), max(ext.columns, _column_index(letters))
     ext.bounded = True
     return True
+
+
+def _two_digits_up(n: int) -> int:
+    """n rounded up to two significant digits (100001 -> 110000, 3501 -> 3600, 87 -> 87)."""
+    step = 10 ** max(len(str(n)) - 2, 0)
+    return -(-n // step) * step
 
 
 @lru_cache(maxsize=64)
