@@ -42,6 +42,15 @@ def _start_the_pack(qtbot, window: MainWindow) -> None:
     assert window.runner.busy  # the pack is being built
 
 
+def _choose_the_meeting_with_codes(qtbot, window: MainWindow) -> None:
+    """The newest meeting chosen on the Meetings page and its codes drawn (presentation mode shows codes)."""
+    page = window.meetings_page
+    window.tabs.setCurrentWidget(page)
+    page.meeting_list.setCurrentRow(page.meeting_list.count() - 1)
+    qtbot.mouseClick(page.draw_button, LEFT)
+    assert window.ctx.holder.project.draw(page.meeting_key()) is not None
+
+
 def assert_reopens_whole(path: Path, tmp_path: Path, codes_before: dict) -> None:
     """The project opens for writing again (no lock left), the cancelled pack left no file or hidden folder, and
     the meeting's draw is as it was (the build's draw and freeze are one transaction with its files)."""
@@ -66,3 +75,87 @@ def test_quitting_while_the_pack_is_built_leaves_no_window_behind(qtbot, app_con
     qtbot.wait(800)  # longer than a progress dialog waits before it shows itself
     assert visible_windows() == []
     assert_reopens_whole(path, tmp_path, codes_before)
+
+
+def test_quitting_twice_quickly_while_the_pack_is_built_closes_once_and_cleanly(qtbot, app_context,
+                                                                               _small_demo_master: Path,
+                                                                               tmp_path: Path) -> None:
+    window, path = _open(qtbot, app_context, _small_demo_master, tmp_path)
+    codes_before = window.ctx.holder.project.draw("2026-12")
+    _start_the_pack(qtbot, window)
+    press(qtbot, Qt.Key.Key_Q, CTRL)
+    window.close()  # the second Ctrl+Q (or the window's X) reaches a window that has already closed
+    assert not window.isVisible() and window.ctx.holder.project is None
+    qtbot.wait(800)
+    assert visible_windows() == []
+    assert_reopens_whole(path, tmp_path, codes_before)
+
+
+def test_quitting_while_presentation_mode_prepares_its_slides_leaves_no_window(qtbot, app_context, monkeypatch,
+                                                                              _small_demo_master: Path,
+                                                                              tmp_path: Path) -> None:
+    """F5 on a large project audits the slides on the worker; the desk closed meanwhile: neither its progress
+    dialog nor the presentation stays or comes up after the desk has closed."""
+    from klyngedesk.gui import main_window
+
+    monkeypatch.setattr(main_window, "small_project", lambda project: False)  # as a region-sized project
+    window, path = _open(qtbot, app_context, _small_demo_master, tmp_path)
+    _choose_the_meeting_with_codes(qtbot, window)
+    press(qtbot, Qt.Key.Key_F5)
+    assert window.runner.busy  # the slides are being prepared; their progress dialog holds the keyboard
+    window.close()  # the system closes the desk (Ctrl+Q waits behind the dialog's Cancel)
+    assert not window.isVisible()
+    qtbot.wait(800)
+    assert visible_windows() == [] and window.presentation is None
+    with Project.open(path):  # no lock left
+        pass
+
+
+def test_quitting_the_desk_ends_its_presentation_too(qtbot, app_context, _small_demo_master: Path,
+                                                     tmp_path: Path) -> None:
+    """The presentation is a window of its own (on the projector): when the desk quits, it goes as well, instead
+    of keeping the program running with the project already closed behind it."""
+    window, _path = _open(qtbot, app_context, _small_demo_master, tmp_path)
+    _choose_the_meeting_with_codes(qtbot, window)
+    press(qtbot, Qt.Key.Key_F5)
+    show = window.presentation
+    assert show is not None and show.isVisible()
+    show_active(qtbot, window)  # back on the desk's screen
+    press(qtbot, Qt.Key.Key_Q, CTRL)
+    assert not window.isVisible()
+    qtbot.wait(100)
+    assert visible_windows() == []
+
+
+def test_the_desk_closed_by_the_system_while_a_dialog_is_open_leaves_no_window(qtbot, app_context,
+                                                                              _small_demo_master: Path,
+                                                                              tmp_path: Path) -> None:
+    """Settings open (a window-modal dialog: the user cannot reach the desk's Quit), and the system closes the
+    desk (logging out): the dialog goes with it, nothing is left on screen."""
+    window, path = _open(qtbot, app_context, _small_demo_master, tmp_path)
+    dialog = window.open_settings()
+    qtbot.waitUntil(dialog.isVisible, timeout=3000)
+    window.close()
+    assert not window.isVisible()
+    qtbot.wait(100)
+    assert visible_windows() == []
+    with Project.open(path):
+        pass
+
+
+def test_the_desk_closed_while_a_dialog_holds_typed_input_asks_nothing_and_stores_nothing(
+        qtbot, app_context, _small_demo_master: Path, tmp_path: Path) -> None:
+    """A new clinic half typed, and the system closes the desk: no "discard what you typed?" comes up (a question
+    shown after the desk has gone would keep the program running, unanswered), and no clinic was added."""
+    window, path = _open(qtbot, app_context, _small_demo_master, tmp_path)
+    clinics_before = [c.key for c in window.ctx.holder.project.clinics()]
+    dialog = window.clinics_page.add_clinic()
+    qtbot.waitUntil(dialog.isVisible, timeout=3000)
+    qtbot.keyClicks(dialog.name, "Lægehuset ved Åen")
+    assert dialog.typed_input()
+    window.close()
+    assert not window.isVisible()
+    qtbot.wait(100)
+    assert visible_windows() == [] and dialog.discard_box is None
+    with Project.open(path) as project:
+        assert [c.key for c in project.clinics()] == clinics_before

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from klyngedesk.core.store import Project
 from klyngedesk.gui.change_stamp import warm as warm_rounds
+from klyngedesk.gui.closing import close_owned_windows
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.keyboard import PageActions, free_tab_key, name_for_screen_readers
 from klyngedesk.gui.latest_fetch import small_project
@@ -506,6 +507,7 @@ class MainWindow(QMainWindow):
             return
         for runner in (self.runner, self.reader):
             runner.shutdown(10000)  # cancelled and waited; what still ends later reaches no handler
+        close_owned_windows(self, self.presentation)  # nothing of the desk stays open (or keeps the program running)
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/state", self.saveState())
         self.ctx.holder.set_project(None)
