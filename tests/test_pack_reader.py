@@ -110,6 +110,10 @@ def change_sentences(page: str, lang: str) -> list[ChangeSentence]:
 
 
 def before_and_now(page: str, lang: str) -> list[tuple[str, str]]:
+    return [(m["b"], m["a"]) for m in before_and_now_matches(page, lang)]
+
+
+def before_and_now_matches(page: str, lang: str) -> list[re.Match]:
     template = tr("{before} in {baseline}, {after} in {period}", lang, before="QQbQQ", baseline="QQxQQ",
                   after="QQaQQ", period="QQyQQ")
     head = re.escape(tr("Before and now", lang))
@@ -117,7 +121,7 @@ def before_and_now(page: str, lang: str) -> list[tuple[str, str]]:
     body = re.escape(template).replace(r"\ ", " ").replace("QQbQQ", rf"(?P<b>{num}(?:{pct})?)").replace(
         "QQaQQ", rf"(?P<a>{num}(?:{pct})?)").replace("QQxQQ", r".+?")
     body = body[:body.index("(?P<a>")] + rf"(?P<a>{num}(?:{pct})?)"   # the period after it may wrap anyhow
-    return [(m["b"], m["a"]) for m in re.finditer(rf"{head} {body}", page)]
+    return list(re.finditer(rf"{head} {body}", page))
 
 
 def page_texts(data: bytes) -> list[str]:
@@ -351,3 +355,26 @@ def test_the_summary_now_is_the_pages_cluster_value_or_says_over_which_clinics(p
         slack = (value_of(step[1], lang) / 2 if step else 0) + half_unit(pooled[1], lang) + half_unit(now, lang)
         gap = abs(value_of(pooled[1], lang) - value_of(now, lang))
         assert gap <= slack or says, f"now {now} beside the cluster's {pooled[1]}, and nothing says why"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_page_prints_the_cluster_now_once_not_two_ways(printed, case) -> None:
+    """Where the change is over every clinic on the page (no "left out"), the cluster's value now is one number:
+    'Klyngen samlet 4,8' and 'før og nu … 4,8', in the chart's key as in the facts — not '5,0' beside '4,8'
+    (the pooled rate rounded to the clinics' step while the change printed it exact)."""
+    lang, pages = printed[case]
+    num, pct = NUM[lang], re.escape(PCT[lang])
+    head = re.escape(tr("Cluster as a whole", lang))
+    left_out = tr("Compared over the {n} clinics with figures in both rounds ({m} with figures in only one round "
+                  "left out).", lang, n="QQ", m="QQ").split("QQ")[-1].strip(" .)")
+    checked = 0
+    for page in pages:
+        matches = before_and_now_matches(page, lang)   # an indicator's chart and facts lead to its before/now
+        for i, m in enumerate(matches):
+            part = page[matches[i - 1].end() if i else 0:m.end()]
+            if left_out in page[m.end():matches[i + 1].start() if i + 1 < len(matches) else len(page)]:
+                continue
+            shown = set(re.findall(rf"{head} ({num}(?:{pct})?)", part))
+            assert shown <= {m["a"]}, f"the cluster now printed as {sorted(shown)} and as {m['a']} on one page"
+            checked += 1
+    assert checked or CASES[case][3], "no indicator page with a change over every clinic was read"

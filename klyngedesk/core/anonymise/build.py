@@ -11,6 +11,7 @@ import numpy as np
 from klyngedesk.core.anonymise.audit import Breach, audit
 from klyngedesk.core.anonymise.codes import consenting_names, meeting_codes
 from klyngedesk.core.anonymise.disclosure import LIST_SIZE, Disclosure, build_disclosure, cell_key, cell_parts
+from klyngedesk.core.anonymise.disclosure import _scale as rate_scale
 from klyngedesk.core.anonymise.leak import check_no_leak
 from klyngedesk.core.anonymise.summaries import (
     WITHHELD,
@@ -44,6 +45,7 @@ from klyngedesk.core.collate.table import (
 )
 from klyngedesk.core.settings import LIST_SIZE_DISPLAY, THRESHOLD, resolve
 from klyngedesk.core.stats.funnel import FLAGS, funnel, funnel_flags
+from klyngedesk.core.stats.wide_interval import wide_interval
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -236,7 +238,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
         keys = set(blank) if summaries_on else {ind.key for ind in table.indicators}
         summaries = _summaries(table, sup, steps, summary_steps, keys)
         result = _without_intervals(_table(table, sup, codes, named, threshold, list_size_display, lang, meeting,
-                                           steps, named_before, summaries, rounds), no_intervals)
+                                           steps, named_before, summaries, rounds), no_intervals, table)
         if not audited and not model:
             return result, Disclosure(result.meeting, result.topic, result.threshold), []
         disclosure = build_disclosure(table, result, codes, _other_rounds(table, rounds))
@@ -399,14 +401,26 @@ def _linked_rates(breach: Breach, disclosure: Disclosure, exact: set[str]) -> tu
     return {disclosure.bounded_by[c] for c in seen if c in disclosure.bounded_by}, seen
 
 
-def _without_intervals(result: AnonymisedTable, keys: set[str]) -> AnonymisedTable:
+def _without_intervals(result: AnonymisedTable, keys: set[str], table: IndicatorTable) -> AnonymisedTable:
     """The table with the clinics' intervals of the rates in `keys` left out (the audit's last resort before
-    hiding counts: the value alone, to its step, does not give the list size back)."""
+    hiding counts: the value alone, to its step, does not give the list size back), each replaced by the wider
+    interval the printed rate and list-size band alone allow (which tells nothing they do not)."""
     if not keys:
         return result
+    scales = {ind.key: rate_scale(ind, False) for ind in table.indicators if ind.key in keys}
     return replace(result, indicators=tuple(
-        replace(ind, rows=tuple(replace(r, ci_low=None, ci_high=None) for r in ind.rows)) if ind.key in keys else ind
+        replace(ind, intervals_withheld=True,
+                rows=tuple(_with_wide_interval(r, ind.value_step, scales.get(ind.key)) for r in ind.rows))
+        if ind.key in keys else ind
         for ind in result.indicators))
+
+
+def _with_wide_interval(row: AnonymisedRow, step: float | None, scale: float | None) -> AnonymisedRow:
+    floor = row.denominator if row.denominator is not None else (
+        float(row.denominator_band.split("–")[0]) if row.denominator_band else None)
+    wide = wide_interval(row.value, step, floor, scale)
+    shown = None if wide is None else (float(round_out(wide[0], step, -1) or 0.0), float(round_out(wide[1], step, 1) or 0.0))
+    return replace(row, ci_low=None, ci_high=None, wide_ci=shown)
 
 
 def _rate_to_coarsen(breach: Breach, table: IndicatorTable, disclosure: Disclosure, steps: dict[str, float],
@@ -549,10 +563,15 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
     has = np.isfinite(values)
     ranks = min_rank(np.where(has, values, np.inf))
     rows = [_with_rank(r, int(ranks[i]) if has[i] else None) for i, r in enumerate(rows)]
+    # The cluster change prints the current rate over the clinics in both rounds unrounded (its relative change
+    # needs the decimals), and the disclosure model counts its totals as told. Where those are the pooled
+    # value's clinics, the pooled rate is that same number: printed alike, not "5,0" beside "4,8".
+    change_told = (not (withheld or base_withheld) and ind.change is not None and ind.change.value is not None
+                   and ind.change.clinics == ind.n_clinics)
     return AnonymisedIndicator(
         key=ind.key, title=ind.title, unit=ind.unit, direction=ind.direction, method=ind.method,
-        # the pooled rate to the same step as the clinics' (unrounded, count / rate gives the total list size)
-        pooled=None if withheld else _round(ind.pooled, step),
+        # else the pooled rate to the same step as the clinics' (unrounded, count / rate gives the total list size)
+        pooled=None if withheld else ind.pooled if change_told else _round(ind.pooled, step),
         pooled_ci_low=None if withheld else round_out(ind.pooled_ci_low, step, -1),
         pooled_ci_high=None if withheld else round_out(ind.pooled_ci_high, step, 1), median=summary.median,
         q1=summary.q1, q3=summary.q3, minimum=summary.minimum, maximum=summary.maximum,

@@ -157,9 +157,15 @@ def rounding_note(ind: AnonymisedIndicator, lang: str | None = None) -> str | No
     if not step:
         return None
     decimals = 0 if step >= 1 else max(1, -math.floor(math.log10(step) + 1e-9))
-    return tr("Rates, their intervals and limits are rounded to the nearest {step}, so that no rate gives a "
-              "clinic's list size back (the anonymity check chose the step).", lang,
-              step=format_number(step, decimals, lang or current_language()))
+    shown = format_number(step, decimals, lang or current_language())
+    if ind.intervals_withheld and any(r.wide_ci for r in ind.rows):
+        return tr("Rates rounded to the nearest {step}. The clinics' 95% CIs are worked out wide, from the rounded "
+                  "rate and the list-size band: the exact ones would give a list size back.", lang, step=shown)
+    if ind.intervals_withheld:
+        return tr("Rates rounded to the nearest {step}; the clinics' 95% CIs are left out, as with the rate they "
+                  "would give a list size back.", lang, step=shown)
+    return tr("The clinics' rates and every interval and limit are rounded to the nearest {step}, so that no rate "
+              "gives a clinic's list size back (the anonymity check chose the step).", lang, step=shown)
 
 
 def remaining_risk(tables: list[AnonymisedTable], lang: str | None = None) -> str:

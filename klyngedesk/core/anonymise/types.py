@@ -42,6 +42,9 @@ class AnonymisedRow:
     # hidden for that (it may be shown elsewhere, e.g. as a share's denominator). Per round:
     rate_only: bool = False
     baseline_rate_only: bool = False
+    # Where the exact interval is withheld (it would give the list size back): an interval from the printed rate
+    # and list-size band only, wider than the exact one (stats/wide_interval.py), rounded outward to the step.
+    wide_ci: tuple[float, float] | None = None
 
     @property
     def label(self) -> str:
@@ -117,6 +120,7 @@ class AnonymisedIndicator:
     minimum_below: bool = False      # the lowest value is a hidden clinic's: `minimum` is an upper bound of it
     maximum_above: bool = False      # the highest value is a hidden clinic's: `maximum` is a lower bound of it
     summary_step: float | None = None  # median/quartiles/range ends resting on hidden values are rounded to this
+    intervals_withheld: bool = False  # the clinics' intervals left out by the audit (with the rate: a list size)
 
 
 @dataclass(frozen=True)

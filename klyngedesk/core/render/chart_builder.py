@@ -91,6 +91,8 @@ def _shown(row: AnonymisedRow, ctx: ChartContext) -> tuple[float | None, float |
     if ctx.is_own(row.code) and ctx.own is not None:
         own = ctx.own
         return own.value, own.ci_low, own.ci_high, own.flag
+    if row.ci_low is None and row.wide_ci is not None:   # the exact one withheld: the wide one (see anonymise)
+        return row.value, row.wide_ci[0], row.wide_ci[1], row.flag
     return row.value, row.ci_low, row.ci_high, row.flag
 
 
@@ -182,10 +184,19 @@ def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
     axis = make_axis(wording.unit_label(meta, lang), extent, wording.tick(unit, lang),
                      ceiling=100.0 if unit == "percent" else None, max_ticks=4 if columns else 6)
     return RankedBarChart(ranked_title(direction, lang), axis, tuple(bars), lines,
-                          interval_label=tr("95% CI", lang),
+                          interval_label=tr("95% CI, wide", lang)
+                          if ind.intervals_withheld else tr("95% CI", lang),
                           outside_label=tr("outside the 99.8% limit", lang), own_label=ctx.own_label,
-                          note=wording.rounding_note(ind.value_step, unit, lang),
+                          note=_ranked_note(ind, lang),
                           better=better(direction), columns=headings)  # type: ignore[arg-type]
+
+
+def _ranked_note(ind: AnonymisedIndicator, lang: str) -> str:
+    """The key's note under a ranked chart: the clinics' rounding, and that their intervals are left out."""
+    note = wording.rounding_note(ind.value_step, ind.unit, lang)
+    if not ind.intervals_withheld or any(r.wide_ci for r in ind.rows):
+        return note
+    return tr("{note}, without their 95% CI", lang, note=note) if note else tr("clinics without their 95% CI", lang)
 
 
 def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,

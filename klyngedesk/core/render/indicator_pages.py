@@ -168,7 +168,8 @@ def page_block(chunks: Sequence[Flowable | None]) -> KeepTogether:
 
 def few_clinics_sentence(ind: AnonymisedIndicator, lang: str) -> str:
     """The one "too few to conclude" rule (collate's "few_clinics" flag), for the handout and the screen."""
-    return wording.few_clinics_sentence(ind.n_clinics, ind.quality, lang)
+    intervals = not ind.intervals_withheld or any(r.wide_ci for r in ind.rows)
+    return wording.few_clinics_sentence(ind.n_clinics, ind.quality, lang, intervals=intervals)
 
 
 def compact_table(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartContext,

@@ -59,7 +59,7 @@ def rounding_note(step: float | None, unit: str, lang: str) -> str:
     precision (said once per chart; the values are then printed in the step's precision)."""
     if not step or step <= 10 ** -DECIMALS.get(unit, 1) + 1e-12:
         return ""
-    return tr("rounded to the nearest {step}", lang, step=number(step, unit, lang, exact_decimals(step)))
+    return tr("clinics rounded to the nearest {step}", lang, step=number(step, unit, lang, exact_decimals(step)))
 
 
 def interval(low: float | None, high: float | None, unit: str, lang: str, step: float | None = None,
@@ -322,10 +322,14 @@ def funnel_note(overdispersion: dict, lang: str) -> str:
     return ""
 
 
-def few_clinics_sentence(n_clinics: int, quality: Sequence[str], lang: str) -> str:
-    """The one "too few to conclude" sentence (the rule is the "few_clinics" quality flag of collate)."""
+def few_clinics_sentence(n_clinics: int, quality: Sequence[str], lang: str, intervals: bool = True) -> str:
+    """The one "too few to conclude" sentence (the rule is the "few_clinics" quality flag of collate);
+    `intervals` False where the clinics' intervals are not printed (it cannot ask the reader to compare them)."""
     if n_clinics == 0:
         return tr("No clinic has a value for this indicator in the period.", lang)
+    if "few_clinics" in quality and not intervals:
+        return tr("Based on {n} clinics. With this few and no intervals, small differences in the order are often "
+                  "chance.", lang, n=n_clinics)
     if "few_clinics" in quality:
         return tr("Based on {n} clinics. With this few, a difference between two clinics is often chance: "
                   "compare the intervals rather than the order.", lang, n=n_clinics)
