@@ -159,3 +159,39 @@ def test_the_desk_closed_while_a_dialog_holds_typed_input_asks_nothing_and_store
     assert visible_windows() == [] and dialog.discard_box is None
     with Project.open(path) as project:
         assert [c.key for c in project.clinics()] == clinics_before
+
+
+def test_the_desk_closed_while_a_worker_still_writes_keeps_the_lock_until_it_has_ended(
+        qtbot, app_context, monkeypatch, _small_demo_master: Path, tmp_path: Path) -> None:
+    """A write on the worker that does not stop in time: the desk closes, but the project stays locked until
+    the write has ended (a second KlyngeDesk could otherwise write beside it), then it is closed and opens whole."""
+    import threading
+
+    from klyngedesk.core.store.connection import ProjectLocked
+
+    monkeypatch.setattr(MainWindow, "CLOSE_WAIT_MS", 100)
+    window, path = _open(qtbot, app_context, _small_demo_master, tmp_path)
+    project = window.ctx.holder.project
+    writing, gate = threading.Event(), threading.Event()
+
+    def work(progress, cancelled):
+        with project.transaction() as c:  # one write that ignores Cancel for a while
+            c.execute("INSERT INTO audit_log(at, action, detail_json) VALUES ('now', 'slow write', '{}')")
+            writing.set()
+            gate.wait(20)
+        return None
+
+    window.runner.start(work, "slow write")
+    assert writing.wait(10)
+    window.close()
+    assert not window.isVisible()
+    try:
+        Project.open(path).close()
+        opened_beside = True
+    except ProjectLocked:
+        opened_beside = False
+    assert not opened_beside  # still the desk's while its worker writes
+    gate.set()
+    qtbot.waitUntil(lambda: window.ctx.holder.project is None, timeout=10000)
+    with Project.open(path) as again:
+        assert [e["action"] for e in again.audit_log()].count("slow write") == 1  # the write whole, once

@@ -104,6 +104,7 @@ def _tear_down(app: QApplication, window: MainWindow) -> None:
     for runner in (window.runner, window.reader):
         runner.cancel_all()
         runner.wait(30000)
+    window.ctx.holder.set_project(None)  # kept open by the window's close while a worker still wrote to it
     shiboken6.delete(window)
     app.processEvents()
     remove_qt_translations()

@@ -68,6 +68,7 @@ def dropped_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
 
 
 class MainWindow(QMainWindow):
+    CLOSE_WAIT_MS = 10000  # how long closing waits for the worker to notice Cancel
     project_opened = Signal(str)
     files_dropped = Signal(list)
 
@@ -505,10 +506,18 @@ class MainWindow(QMainWindow):
             box.open()
             self.import_wizard.raise_()
             return
-        for runner in (self.runner, self.reader):
-            runner.shutdown(10000)  # cancelled and waited; what still ends later reaches no handler
+        # Cancelled and waited; what still ends later reaches no handler.
+        stopped = [runner.shutdown(self.CLOSE_WAIT_MS) for runner in (self.runner, self.reader)]
         close_owned_windows(self, self.presentation)  # nothing of the desk stays open (or keeps the program running)
         self.ctx.settings.setValue("window/geometry", self.saveGeometry())
         self.ctx.settings.setValue("window/state", self.saveState())
-        self.ctx.holder.set_project(None)
+        if all(stopped):
+            self.ctx.holder.set_project(None)
+        else:  # a worker still writes: the project and its lock stay until it ends (or the program's last wait)
+            for runner in (self.runner, self.reader):
+                runner.busy_changed.connect(self._close_project_when_idle)
         super().closeEvent(event)
+
+    def _close_project_when_idle(self, busy: bool) -> None:
+        if not busy and not self.runner.busy and not self.reader.busy and not self.isVisible():
+            self.ctx.holder.set_project(None)
