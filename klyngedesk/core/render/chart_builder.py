@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, cast
 
 from klyngedesk.core.anonymise import AnonymisedComposition, AnonymisedIndicator, AnonymisedRow, Change
@@ -22,6 +23,7 @@ from klyngedesk.core.render.charts import (
     RankedBar,
     RankedBarChart,
     ReferenceLine,
+    SharedBars,
     make_axis,
 )
 from klyngedesk.i18n import tr
@@ -155,40 +157,101 @@ def _best_first(value: float | None, direction: str | None) -> float:
     return value if direction == "min" else -value
 
 
+def _ranked_bar(row: AnonymisedRow, ctx: ChartContext, ind: AnonymisedIndicator,
+                columns: Callable[[AnonymisedRow], tuple[str, ...]] | None) -> RankedBar:
+    """One clinic's bar as `ctx`'s reader sees it."""
+    value, low, high, flag = _shown(row, ctx)
+    own = ctx.is_own(row.code)
+    if value is None:
+        text = (ctx.hidden_text if row.hidden_reason == "protect" else ctx.suppressed_text) if row.suppressed \
+            else tr("no data", ctx.lang)
+    else:   # the others' values in their rounding step's precision, the reader's own in full; never
+        # drawn or printed on an end of the interval it lies inside (see wording.point)
+        step = None if own else ind.value_step
+        text = wording.point(value, low, high, ind.unit, ctx.lang, step)
+        value = wording.point_value(value, low, high, ind.unit, step)
+    extra = columns(row) if columns else ()
+    return RankedBar(ctx.label(row), value, low, high, text, own, _outside(flag), extra)
+
+
+def _bar_order(bar: RankedBar, direction: str | None) -> tuple[bool, float, str]:
+    """Where a bar goes in the ranked chart: best on top, bars without a value last, then by label."""
+    return bar.value is None, _best_first(bar.value, direction), bar.label
+
+
+def _extent(bar: RankedBar) -> float | None:
+    """How far a bar reaches along the axis (its interval's top, else its value; None without a value)."""
+    if bar.value is None:
+        return None
+    return bar.high if bar.high is not None else bar.value
+
+
+def _ranked_spec(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext, bars: tuple[RankedBar, ...],
+                 extent: list[float | None], lines: tuple[ReferenceLine, ...], few_ticks: bool,
+                 headings: tuple[str, ...], note: str | None = None, **shared: object) -> RankedBarChart:
+    """The ranked chart of these sorted bars; `note`: the key's note when the caller has it already."""
+    lang = ctx.lang
+    # beside the table's columns the bars are narrow: fewer ticks, so their labels never touch
+    axis = make_axis(wording.unit_label(meta, lang), [*extent, *(ln.value for ln in lines)], wording.tick(ind.unit, lang),
+                     ceiling=100.0 if ind.unit == "percent" else None, max_ticks=4 if few_ticks else 6)
+    return RankedBarChart(ranked_title(meta.direction, lang), axis, bars, lines,
+                          interval_label=tr("95% CI, wide", lang)
+                          if ind.intervals_withheld else tr("95% CI", lang),
+                          outside_label=tr("outside the 99.8% limit", lang), own_label=ctx.own_label,
+                          note=_ranked_note(ind, lang) if note is None else note,
+                          better=better(meta.direction), columns=headings, **shared)  # type: ignore[arg-type]
+
+
 def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
                  columns: Callable[[AnonymisedRow], tuple[str, ...]] | None = None,
                  headings: tuple[str, ...] = ()) -> RankedBarChart:
     """Bars sorted best on top (highest on top without a direction), whiskers, median, region/national and
     target lines. `columns` adds text columns per clinic after the value (a table key beside the bars)."""
-    lang, unit = ctx.lang, ind.unit
-    bars = []
-    for row in ind.rows:
-        value, low, high, flag = _shown(row, ctx)
-        own = ctx.is_own(row.code)
-        if value is None:
-            text = (ctx.hidden_text if row.hidden_reason == "protect" else ctx.suppressed_text) if row.suppressed \
-                else tr("no data", lang)
-        else:   # the others' values in their rounding step's precision, the reader's own in full; never
-            # drawn or printed on an end of the interval it lies inside (see wording.point)
-            step = None if own else ind.value_step
-            text = wording.point(value, low, high, unit, lang, step)
-            value = wording.point_value(value, low, high, unit, step)
-        extra = columns(row) if columns else ()
-        bars.append(RankedBar(ctx.label(row), value, low, high, text, own, _outside(flag), extra))
-    direction = meta.direction
-    bars.sort(key=lambda b: (b.value is None, _best_first(b.value, direction), b.label))
-    lines = reference_lines(ind, meta, ctx)
-    extent = [b.high if b.high is not None else b.value for b in bars if b.value is not None]
-    extent += [ln.value for ln in lines]
-    # beside the table's columns the bars are narrow: fewer ticks, so their labels never touch
-    axis = make_axis(wording.unit_label(meta, lang), extent, wording.tick(unit, lang),
-                     ceiling=100.0 if unit == "percent" else None, max_ticks=4 if columns else 6)
-    return RankedBarChart(ranked_title(direction, lang), axis, tuple(bars), lines,
-                          interval_label=tr("95% CI, wide", lang)
-                          if ind.intervals_withheld else tr("95% CI", lang),
-                          outside_label=tr("outside the 99.8% limit", lang), own_label=ctx.own_label,
-                          note=_ranked_note(ind, lang),
-                          better=better(direction), columns=headings)  # type: ignore[arg-type]
+    bars = [_ranked_bar(row, ctx, ind, columns) for row in ind.rows]
+    bars.sort(key=lambda b: _bar_order(b, meta.direction))
+    return _ranked_spec(ind, meta, ctx, tuple(bars), [_extent(b) for b in bars], reference_lines(ind, meta, ctx),
+                        columns is not None, headings)
+
+
+class RankedForReaders:
+    """One indicator's ranked chart in every clinic's personal handout, built for all of them at once: the
+    other clinics' bars are made and sorted once (`SharedBars`), and `spec(code, own)` puts the reader's own
+    bar in where the sort puts it. The chart is the one `ranked_chart` makes with that reader's context, so
+    a pack's personal handouts cost one bar per clinic each, not the whole cluster's bars again."""
+
+    def __init__(self, ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext) -> None:
+        """`ctx`: the readers' context without an own clinic (their language, codes only)."""
+        self.ind, self.meta, self.ctx = ind, meta, replace(ctx, own_code=None, own=None)
+        bars = [_ranked_bar(row, self.ctx, ind, None) for row in ind.rows]
+        # the sort is stable: equal keys keep the rows' order, so the row's index is the key's last part
+        keys = sorted((_bar_order(b, meta.direction), i) for i, b in enumerate(bars))
+        self.shared = SharedBars(tuple(bars[i] for _, i in keys))
+        self._keys = keys
+        self._rows: dict[str, tuple[int, AnonymisedRow]] = {}
+        for position, (_, i) in enumerate(keys):
+            self._rows.setdefault(ind.rows[i].code, (position, ind.rows[i]))   # the first row of a code, as `is_own`
+        self._extent = [_extent(b) for b in self.shared.bars]
+        self._lines = reference_lines(ind, meta, self.ctx)
+        self._note = _ranked_note(ind, self.ctx.lang)   # looks at every row: once, not per reader
+
+    def spec(self, code: str, own: OwnFigures | None) -> RankedBarChart:
+        """The chart as clinic `code` sees it: its own bar (its true figures when `own` is given) in bold."""
+        ctx = replace(self.ctx, own_code=code, own=own)
+        found = self._rows.get(code)
+        shared = self.shared.bars
+        if found is None:   # the reader has no row: every bar as the others see it
+            return _ranked_spec(self.ind, self.meta, ctx, shared, self._extent, self._lines, False, (),
+                                self._note, shared=self.shared)
+        k, row = found
+        index = self._keys[k][1]
+        mine = _ranked_bar(row, ctx, self.ind, None)
+        rest_keys = self._keys[:k] + self._keys[k + 1:]
+        at = bisect_left(rest_keys, ((_bar_order(mine, self.meta.direction)), index))
+        bars = (*shared[:k], *shared[k + 1:])
+        bars = (*bars[:at], mine, *bars[at:])
+        extent = self._extent[:k] + self._extent[k + 1:] + [_extent(mine)]
+        return _ranked_spec(self.ind, self.meta, ctx, bars, extent, self._lines, False, (), self._note,
+                            shared=self.shared, replaced=k, own_at=at)
 
 
 def _ranked_note(ind: AnonymisedIndicator, lang: str) -> str:

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import operator
+from bisect import bisect_left
+from dataclasses import dataclass
+
 from reportlab.lib.colors import HexColor, white
+from reportlab.lib.rl_accel import fp_str
 
 from klyngedesk.core.render.charts import (
     LIMIT_DASHES,
@@ -255,7 +260,12 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
                                                       12.0 if spec.columns else 0.0)
     span, row = x1 - x0, row_height(len(spec.bars), base)
     # thin rows: the reader's own drawn last, over its neighbours
-    order = sorted(range(len(spec.bars)), key=lambda k: spec.bars[k].highlight and not labelled(row))
+    shared = None if labelled(row) else shared_thin_rows(spec, x0, span, top, row)
+    if shared is not None:   # the other clinics' thin bars, made once for every reader's copy of the chart
+        pen.raw(shared)
+        order = [spec.own_at] if spec.own_at >= 0 else []
+    else:
+        order = sorted(range(len(spec.bars)), key=lambda k: spec.bars[k].highlight and not labelled(row))
     for i in order:
         bar = spec.bars[i]
         yc = top - (i + 0.5) * row
@@ -295,6 +305,86 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
     if legend:
         _legend(pen, legend, 0, width, legend_h - LEGEND_ROW + 2)
     return pen.flowable()
+
+
+MIN_BAR = 0.4   # the narrowest bar drawn (a value of zero still shows)
+
+
+@dataclass(frozen=True)
+class _ThinRows:
+    """The thin rows of a ranked chart's shared bars as PDF path pieces in value units across (x = the value,
+    y in points), one per bar in the shared order, made once for every reader's copy of the chart."""
+
+    pieces: tuple[str, ...]
+    widths: tuple[float, ...]      # value - axis low of the bars that have a value, ascending
+    by_width: tuple[int, ...]      # their indices in the shared order, in that order
+    low: float                     # the smallest and largest value among the bars
+    high: float
+    bottoms: tuple[float, ...]     # each bar's lower edge in points
+
+
+def _thin_rows(spec: RankedBarChart, top: float, row: float) -> _ThinRows | None:
+    assert spec.shared is not None
+    key = ("thin", spec.axis.low, top, row)
+    made = spec.shared.drawn.get(key)
+    if made is None:
+        bars = spec.shared.bars
+        if any(b.highlight for b in bars):
+            return None
+        bottoms = tuple(top - (i + 0.5) * row - row * 0.4 for i in range(len(bars)))
+        low = spec.axis.low
+        pieces = tuple("" if b.value is None else f"{fp_str(low, y, b.value - low, row * 0.8)} re\n"
+                       for b, y in zip(bars, bottoms, strict=True))
+        valued = sorted((b.value - low, i) for i, b in enumerate(bars) if b.value is not None)
+        values = [b.value for b in bars if b.value is not None]
+        made = _ThinRows(pieces, tuple(w for w, _ in valued), tuple(i for _, i in valued),
+                         min(values, default=low), max(values, default=low), bottoms)
+        spec.shared.drawn[key] = made
+    return made if isinstance(made, _ThinRows) else None
+
+
+def shared_thin_rows(spec: RankedBarChart, x0: float, span: float, top: float, row: float) -> str | None:
+    """The thin rows of every clinic but the reader's (`spec.shared`) as one piece of page content, the same
+    marks `ranked_bars` draws one by one: made once for all readers, each reader's copy only moves the rows
+    between the place its own bar left and the place it took by one row, and scales the values to its axis.
+    None when the spec's bars are not the shared ones (then each bar is drawn)."""
+    shared, k, at = spec.shared, spec.replaced, spec.own_at
+    if shared is None or not _is_shared(spec.bars, shared.bars, k, at):
+        return None
+    rows = _thin_rows(spec, top, row)
+    axis = spec.axis
+    if rows is None or rows.low < axis.low or rows.high > axis.high:
+        return None   # a bar the axis would clip
+    scale = span / (axis.high - axis.low or 1.0)
+    n = len(shared.bars)
+    if k < 0:
+        ranges = [(0, n, 0.0)]
+    elif at <= k:   # the own bar went up: the rows from its place down to where it was move down a row
+        ranges = [(0, at, 0.0), (at, k, -row), (k + 1, n, 0.0)]
+    else:           # it went down: the rows it passed move up a row
+        ranges = [(0, k, 0.0), (k + 1, at + 1, row), (at + 1, n, 0.0)]
+    narrow: dict[int, list[str]] = {}   # bars narrower than MIN_BAR get a MIN_BAR wide one over them
+    for i in rows.by_width[:bisect_left(rows.widths, MIN_BAR / scale)]:
+        if i != k:
+            narrow.setdefault(next(r for r, (a, b, _) in enumerate(ranges) if a <= i < b), []).append(
+                f"{fp_str(axis.low, rows.bottoms[i], MIN_BAR / scale, row * 0.8)} re\n")
+    fill = colour("bar")
+    out = [f"q\n{fp_str(fill.red, fill.green, fill.blue)} rg\n{fp_str(scale, 0, 0, 1, x0 - axis.low * scale, 0)} cm\n"]
+    for r, (a, b, shift) in enumerate(ranges):
+        path = "".join(rows.pieces[a:b]) + "".join(narrow.get(r, ()))
+        if path:
+            out.append(f"q 1 0 0 1 0 {fp_str(shift)} cm\n{path}f\nQ\n" if shift else f"{path}f\n")
+    out.append("Q\n")
+    return "".join(out)
+
+
+def _is_shared(bars: tuple, shared: tuple, replaced: int, own_at: int) -> bool:
+    """Whether `bars` are `shared` with the one at `replaced` taken out and the reader's put in at `own_at`."""
+    if replaced < 0:
+        return bars is shared or (len(bars) == len(shared) and all(map(operator.is_, bars, shared)))
+    if len(bars) != len(shared) or not 0 <= own_at < len(bars) or not 0 <= replaced < len(shared):
+        return False
+    return all(map(operator.is_, bars[:own_at] + bars[own_at + 1:], shared[:replaced] + shared[replaced + 1:]))
 
 
 def _key_rows(entries: list[str], width: float) -> list[str]:

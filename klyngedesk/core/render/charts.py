@@ -9,8 +9,8 @@ map roles to colours with ROLE_COLOURS (Okabe-Ito, colour-blind safe). No role s
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
 from klyngedesk.core.formatting import step_decimals
@@ -94,6 +94,16 @@ class RankedBar:
     extra: tuple[str, ...] = ()     # further columns after the value (e.g. n and the denominator)
 
 
+class SharedBars:
+    """The bars of one ranked chart as every reader but their own clinic sees them, in the chart's order: each
+    personal handout's copy of the chart is these bars with the reader's own one put in (`RankedBarChart.shared`).
+    A renderer may draw them once for all the readers and keep what it drew in `drawn`."""
+
+    def __init__(self, bars: tuple[RankedBar, ...]) -> None:
+        self.bars = bars
+        self.drawn: dict[tuple, object] = {}
+
+
 @dataclass(frozen=True)
 class RankedBarChart:
     """Horizontal bars sorted by value (largest on top), interval whiskers, vertical reference lines."""
@@ -109,6 +119,11 @@ class RankedBarChart:
     note: str = ""
     better: Literal["higher", "lower"] | None = None    # which way is better (best bars on top)
     columns: tuple[str, ...] = ()   # headings of the value column and the bars' extra columns ("" = none)
+    # Where the bars come from, for a renderer's speed only (never part of what the chart shows): `shared`'s
+    # bars without the one at `replaced` (-1: none), the reader's own bar put in at `own_at`.
+    shared: SharedBars | None = field(default=None, compare=False, repr=False)
+    replaced: int = field(default=-1, compare=False, repr=False)
+    own_at: int = field(default=-1, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -221,7 +236,7 @@ def nice_step(span: float, max_ticks: int = 6) -> float:
     return 10 * power
 
 
-def make_axis(label: str, values: list[float], fmt: Callable[[float, int], str], *, from_zero: bool = True,
+def make_axis(label: str, values: Sequence[float | None], fmt: Callable[[float, int], str], *, from_zero: bool = True,
               ceiling: float | None = None, max_ticks: int = 6) -> Axis:
     """An axis covering the values; rates start at zero; `ceiling` caps it (100 for percentages)."""
     finite = [v for v in values if v is not None and math.isfinite(v)]

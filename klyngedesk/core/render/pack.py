@@ -6,6 +6,7 @@ import io
 import re
 import secrets
 import shutil
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,7 +14,15 @@ from pathlib import Path
 
 import pikepdf
 
-from klyngedesk.core.anonymise import AnonymisedTable, LeakChecker, draw_codes, freeze_codes, leak_checker
+from klyngedesk.core.anonymise import (
+    AnonymisedIndicator,
+    AnonymisedRow,
+    AnonymisedTable,
+    LeakChecker,
+    draw_codes,
+    freeze_codes,
+    leak_checker,
+)
 from klyngedesk.core.anonymise.build import anonymised_meeting, earlier_disclosures, trend_rounds
 from klyngedesk.core.anonymise.disclosure_report import DisclosureReport, build_report
 from klyngedesk.core.collate import IndicatorTable, collate
@@ -24,7 +33,7 @@ from klyngedesk.core.render.group_handout import render_group
 from klyngedesk.core.render.indicator_pages import TopicMaterial
 from klyngedesk.core.render.key_document import KeyMaterial, KeyRow, key_pdf
 from klyngedesk.core.render.leakscan import Section, scan_document, scan_pdf
-from klyngedesk.core.render.personal_handout import Action, PersonalMaterial, render_personal
+from klyngedesk.core.render.personal_handout import Action, PersonalMaterial, SharedCharts, render_personal
 from klyngedesk.core.store import Project
 from klyngedesk.core.store.connection import now_iso
 from klyngedesk.i18n import KlyngeError, tr
@@ -101,7 +110,40 @@ def _notes_by_indicator(notes: list[dict], topic: Topic, periods: set[str | None
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _own_figures(table: IndicatorTable, anonymised: AnonymisedTable, clinic: str, code: str,
+@dataclass(frozen=True)
+class _Shown:
+    """One indicator as the group material shows it, indexed once for every clinic's handout: its rows by
+    code and the values shown, sorted (a clinic's place is counted among them)."""
+
+    group: AnonymisedIndicator
+    rows: dict[str, AnonymisedRow]
+    values: list[float]     # the shown values that compare (not NaN), ascending
+    shown: int              # how many rows show a value
+
+    @classmethod
+    def of(cls, group: AnonymisedIndicator) -> _Shown:
+        rows: dict[str, AnonymisedRow] = {}
+        for r in group.rows:
+            rows.setdefault(r.code, r)   # the first row of a code, as a scan would find it
+        shown = [r.value for r in group.rows if r.value is not None]
+        return cls(group, rows, sorted(v for v in shown if v == v), len(shown))
+
+    def others_below(self, value: float, code: str) -> tuple[int, int]:
+        """(how many of the other clinics' shown values lie below `value`, how many others show one)."""
+        below = bisect_left(self.values, value)
+        mine = self.rows.get(code)
+        mine_value = mine.value if mine is not None else None
+        # every row of the code is left out of the others (a code has one row)
+        if mine_value is not None and mine_value < value:
+            below -= 1
+        return below, self.shown - (mine_value is not None)
+
+
+def shown_indicators(anonymised: AnonymisedTable) -> dict[str, _Shown]:
+    return {ind.key: _Shown.of(ind) for ind in anonymised.indicators}
+
+
+def _own_figures(table: IndicatorTable, shown: dict[str, _Shown], clinic: str, code: str,
                  rounds: list[IndicatorTable] | None = None) -> dict[str, OwnFigures]:
     """The clinic's own figures in full. Its place and its funnel flag are told against what the group
     material shows, never against the hidden clinics: a place among every clinic ("3 of 7" with no shown
@@ -113,14 +155,17 @@ def _own_figures(table: IndicatorTable, anonymised: AnonymisedTable, clinic: str
             row = ind.row(clinic)
         except KeyError:
             continue
-        group = next((i for i in anonymised.indicators if i.key == ind.key), None)
+        group = shown.get(ind.key)
         rank, ranked = row.rank, ind.n_clinics
         flag: str | None = row.flag
         if group is not None:
-            others = [r.value for r in group.rows if r.code != code and r.value is not None]
-            rank = None if row.value is None else 1 + sum(v < row.value for v in others)
-            ranked = len(others) + (row.value is not None)
-            mine = next((r for r in group.rows if r.code == code), None)
+            if row.value is None:
+                rank, (_, others) = None, group.others_below(0.0, code)
+            else:
+                below, others = group.others_below(row.value, code)
+                rank = 1 + below
+            ranked = others + (row.value is not None)
+            mine = group.rows.get(code)
             if mine is not None and mine.funnel is not None:
                 flag = mine.flag
             elif ind.overdispersion.get("adjusted"):
@@ -172,6 +217,7 @@ class _Pack:
                                    [b for a in audited for b in a[2]], lang)
         self.identified = [collate(project, t.key, self.meeting.period, self.meeting.baseline_period)
                            for t in self.topics]
+        self.shown = [shown_indicators(table) for table in self.anonymised]   # indexed once for every clinic
 
     def _group_note(self, note: dict) -> str:
         """A note for the group: a clinic is named by its code (by name only if it consented)."""
@@ -190,14 +236,18 @@ class _Pack:
         return [TopicMaterial(table, topic, _notes_by_indicator(notes, topic, self.periods, self._group_note))
                 for table, topic in zip(self.anonymised, self.topics, strict=True)]
 
+    def personal_topics(self) -> list[TopicMaterial]:
+        """The topics every personal handout shows (each clinic's own notes go with its copy)."""
+        return [TopicMaterial(table, topic) for table, topic in zip(self.anonymised, self.topics, strict=True)]
+
     def personal_material(self, clinic: str) -> PersonalMaterial:
         code = self.codes[clinic]
         notes = self.project.notes(clinic)
         materials, own = [], {}
         titles = {ind.key: ind.title for t in self.topics for ind in t.indicators}
-        for table, ident, topic, rounds in zip(self.anonymised, self.identified, self.topics, self.rounds,
-                                               strict=True):
-            own.update(_own_figures(ident, table, clinic, code, rounds))
+        for table, ident, topic, rounds, shown in zip(self.anonymised, self.identified, self.topics, self.rounds,
+                                                      self.shown, strict=True):
+            own.update(_own_figures(ident, shown, clinic, code, rounds))
             own_notes = _notes_by_indicator(notes, topic, self.periods, lambda n: n["text"])
             own_comp = {c.key: c.shares[clinic] for c in ident.compositions if clinic in c.shares}
             materials.append(TopicMaterial(table, topic, own_notes, own_comp))
@@ -319,41 +369,29 @@ def _render(pack: _Pack, encrypt: bool, tick: Callable[[], None]
     render_group(buffer, pack.group_materials(), meeting, pack.cluster_name, lang,
                  general_notes=pack.group_notes()[1])
     files.group = buffer.getvalue()
-    scan_document(files.group, group_checker, group_name)
+    group_read = scan_document(files.group, group_checker, group_name)
     tick()
     order = sorted(pack.codes, key=lambda k: (pack.clinics[k].name.casefold(), k))
     names = personal_file_names({k: pack.clinics[k].name for k in order})
     checkers: dict[str, LeakChecker] = {}
     personal_checker = leak_checker(project, allowed=speakers)   # compiled once, narrowed to each clinic
-    stamped: dict[str, bytes] = {}   # each handout with its footer, before the padding of its own file
+    shared = SharedCharts(pack.personal_topics(), lang)   # the charts' other clinics made once for all handouts
+    pages: dict[str, int] = {}      # each handout's pages, without the blank back of its own file
+    read: dict[str, list[str]] = {}  # each handout's pages as read back for its leak check
     for clinic in order:
         name = pack.clinics[clinic].name
         buffer = io.BytesIO()
-        render_personal(buffer, pack.personal_material(clinic), meeting, pack.cluster_name, lang)
-        stamped[clinic] = seal.stamp(buffer.getvalue(), seal.personal_footer(name, lang), lang)
-        sealed = seal.pad(stamped[clinic], seal.personal_footer(name, lang), lang)
+        pages[clinic] = render_personal(buffer, pack.personal_material(clinic), meeting, pack.cluster_name, lang,
+                                        shared=shared, footer=seal.personal_footer(name, lang), whole_sheets=True)
         checkers[clinic] = personal_checker.for_own(clinic)
-        scan_document(sealed, checkers[clinic], tr("the personal material for {clinic}", lang, clinic=name))
-        files.personal[clinic] = sealed
+        read[clinic] = scan_document(buffer.getvalue(), checkers[clinic],
+                                     tr("the personal material for {clinic}", lang, clinic=name))
+        files.personal[clinic] = buffer.getvalue()
         tick()
-    parts: list[tuple[str, bytes]] = [(tr("CONFIDENTIAL", lang), seal.print_all_front(
-        meeting, pack.cluster_name, len(order), lang)), (group_name, seal.stamp_and_pad(files.group, "", lang))]
-    sections = [Section(tr("Print all", lang), group_checker, 0, _pages(parts[0][1]) + _pages(parts[1][1]))]
-    start = sections[0].end or 0
-    for clinic in order:
-        name = pack.clinics[clinic].name
-        # the cover page, the handout from its back, padded as a whole: whole sheets without a blank cover back
-        cover = seal.clinic_cover(name, meeting, pack.cluster_name, _pages(stamped[clinic]), lang)
-        section = seal.pad(_concat([cover, stamped[clinic]]), seal.personal_footer(name, lang), lang)
-        parts.append((name, section))
-        end = start + _pages(section)
-        sections.append(Section(tr("Print all", lang), checkers[clinic], start, end))
-        start = end
     print_all_password = new_password() if encrypt else None
     passwords = {k: new_password() for k in order} if encrypt else {}
-    merged = _merge(parts, tr("CONFIDENTIAL", lang) + " — " + f"{tr('Print all', lang)} — {meeting.title}",
-                    tr("CONFIDENTIAL — for the coordinator only", lang))
-    scan_pdf(merged, sections)
+    merged, sections, known = _print_all(pack, files, order, pages, read, group_read, group_checker, checkers)
+    scan_pdf(merged, sections, known=known)
     rows = tuple(KeyRow(pack.codes[k], c.name, c.yder, k in pack.consents) for k, c in pack.clinics.items())
     files.key = key_pdf(KeyMaterial(rows, pack.draw["drawn_at"], pack.draw["scheme"], now_iso(), encrypt),
                         meeting, pack.cluster_name, lang)
@@ -373,23 +411,6 @@ def _personal_dir(lang: str) -> str:
     return tr("Personal handouts", lang)
 
 
-def _pages(data: bytes) -> int:
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return len(pdf.pages)
-
-
-def _concat(parts: list[bytes]) -> bytes:
-    merged = pikepdf.new()
-    sources = [pikepdf.open(io.BytesIO(data)) for data in parts]
-    for src in sources:
-        merged.pages.extend(src.pages)
-    out = io.BytesIO()
-    merged.save(out)
-    for src in sources:
-        src.close()
-    return out.getvalue()
-
-
 def _encrypted(data: bytes, password: str) -> bytes:
     """AES-256 (revision 6): opening needs the password; the owner password is random and thrown away."""
     out = io.BytesIO()
@@ -398,26 +419,58 @@ def _encrypted(data: bytes, password: str) -> bytes:
     return out.getvalue()
 
 
-def _merge(parts: list[tuple[str, bytes]], title: str, subject: str) -> bytes:
-    """One file for printing everything: each part starts on its own page and gets a top-level bookmark; the
-    file's title and subject say it is confidential."""
+def _print_all(pack: _Pack, files: _Files, order: list[str], pages: dict[str, int], read: dict[str, list[str]],
+               group_read: list[str], group_checker: LeakChecker, checkers: dict[str, LeakChecker]
+               ) -> tuple[bytes, list[Section], dict[int, str]]:
+    """One file for printing everything: a confidential front sheet, the group handout, then each clinic's
+    sealed section (its cover, its handout from the cover's back, padded as a whole: whole sheets without a
+    blank cover back). Each part starts on its own page and gets a top-level bookmark; the file's title and
+    subject say it is confidential. Returns the file, its sections for the leak check, and the texts of
+    the pages copied from files read already (page index -> text)."""
+    lang, meeting = pack.lang, pack.meeting
+    names = {k: pack.clinics[k].name for k in order}
+    covers = seal.clinic_covers([(names[k], pages[k]) for k in order], meeting, pack.cluster_name, lang)
+    padded = [k for k in order if (1 + pages[k]) % 2]      # cover + handout odd: a blank back after it
+    group_blank = len(group_read) % 2 == 1
+    blanks = seal.blank_backs([""] * group_blank + [seal.personal_footer(names[k], lang) for k in padded], lang)
+    front = seal.print_all_front(meeting, pack.cluster_name, len(order), lang)
     merged = pikepdf.new()
-    sources = []
-    starts = []
-    for _title, data in parts:
-        src = pikepdf.open(io.BytesIO(data))
-        sources.append(src)
-        starts.append(len(merged.pages))
-        merged.pages.extend(src.pages)
-    with merged.open_outline() as outline:
-        for (part_title, _), start in zip(parts, starts, strict=True):
-            outline.root.append(pikepdf.OutlineItem(part_title, start))
-    merged.docinfo["/Title"] = title
-    merged.docinfo["/Subject"] = subject
-    merged.docinfo["/Keywords"] = subject
-    merged.docinfo["/Creator"] = "KlyngeDesk"
-    out = io.BytesIO()
-    merged.save(out)
-    for src in sources:
-        src.close()
-    return out.getvalue()
+    sources = [pikepdf.open(io.BytesIO(data)) for data in (front, files.group, covers, blanks)]
+    personal = {k: pikepdf.open(io.BytesIO(files.personal[k])) for k in order}
+    try:
+        front_pdf, group_pdf, covers_pdf, blanks_pdf = sources
+        known: dict[int, str] = {}
+        starts: list[tuple[str, int]] = []
+        merged.pages.extend(front_pdf.pages)
+        group_name = tr("Group handout", lang)
+        starts.append((tr("CONFIDENTIAL", lang), 0))
+        starts.append((group_name, len(merged.pages)))
+        known.update((len(merged.pages) + i, text) for i, text in enumerate(group_read))
+        merged.pages.extend(group_pdf.pages)
+        blank = iter(blanks_pdf.pages)
+        if group_blank:
+            merged.pages.append(next(blank))
+        sections = [Section(tr("Print all", lang), group_checker, 0, len(merged.pages))]
+        for i, clinic in enumerate(order):
+            start = len(merged.pages)
+            starts.append((names[clinic], start))
+            merged.pages.append(covers_pdf.pages[i])
+            known.update((start + 1 + p, read[clinic][p]) for p in range(pages[clinic]))
+            merged.pages.extend(personal[clinic].pages[:pages[clinic]])
+            if clinic in padded:
+                merged.pages.append(next(blank))
+            sections.append(Section(tr("Print all", lang), checkers[clinic], start, len(merged.pages)))
+        with merged.open_outline() as outline:
+            for part_title, start in starts:
+                outline.root.append(pikepdf.OutlineItem(part_title, start))
+        subject = tr("CONFIDENTIAL — for the coordinator only", lang)
+        merged.docinfo["/Title"] = tr("CONFIDENTIAL", lang) + " — " + f"{tr('Print all', lang)} — {meeting.title}"
+        merged.docinfo["/Subject"] = subject
+        merged.docinfo["/Keywords"] = subject
+        merged.docinfo["/Creator"] = "KlyngeDesk"
+        out = io.BytesIO()
+        merged.save(out)
+    finally:
+        for src in [*sources, *personal.values()]:
+            src.close()
+    return out.getvalue(), sections, known

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,6 +16,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from klyngedesk import __version__
 from klyngedesk.core.render.fonts import BOLD, ITALIC, REGULAR, SEMIBOLD, register_fonts
+from klyngedesk.i18n import tr
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X, MARGIN_TOP, MARGIN_BOTTOM = 20 * mm, 22 * mm, 18 * mm
@@ -26,6 +28,8 @@ RULE = HexColor("#C9D2DB")
 ACCENT = HexColor("#0072B2")
 _TOTAL_FORM = "kdPageTotal"
 HEADER_SIZE = 8.0
+FOOTER_SIZE = 8.0   # print: no glyph under 8 pt (tests/test_pack_layout.py)
+WARNING = HexColor("#D55E00")
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -83,16 +87,44 @@ class OutlineEntry(Flowable):
         self.canv.addOutlineEntry(self.title, key, self.level, closed=self.level > 0)
 
 
+def draw_footer(canv: Canvas, text: str) -> None:
+    """The sealed sections' line at the foot of a page (e.g. whose personal material it is)."""
+    canv.saveState()
+    canv.setFont(BOLD, FOOTER_SIZE)
+    canv.setFillColor(WARNING)
+    canv.drawString(MARGIN_X, 9 * mm, text)
+    canv.restoreState()
+
+
+def blank_back(canv: Canvas, lang: str, footer: str = "") -> None:
+    """An intentionally blank page (with `footer`), so a document fills whole sheets printed double-sided."""
+    canv.setFont(REGULAR, 9)
+    canv.setFillColor(MUTED)
+    canv.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT / 2, tr("This page is intentionally blank.", lang))
+    if footer:
+        draw_footer(canv, footer)
+    canv.showPage()
+
+
 class _TotalCanvas(Canvas):
-    """Writes the page total into a form XObject at the end, so "af M" is right in a single pass."""
+    """Writes the page total into a form XObject at the end, so "af M" is right in a single pass; with
+    `whole_sheets`, an odd page count gets an intentionally blank back (not counted in "af M")."""
+
+    def __init__(self, *args: object, whole_sheets: bool = False, footer: str = "", blank_lang: str = "da",
+                 **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.whole_sheets, self.footer, self.blank_lang = whole_sheets, footer, blank_lang
+        self.pages = 0
 
     def save(self) -> None:
-        total = self.getPageNumber() - 1
+        total = self.pages = self.getPageNumber() - 1
         self.beginForm(_TOTAL_FORM)
         self.setFont(REGULAR, HEADER_SIZE)
         self.setFillColor(MUTED)
         self.drawString(0, 0, str(total))
         self.endForm()
+        if self.whole_sheets and total % 2:
+            blank_back(self, self.blank_lang, self.footer)
         super().save()
 
 
@@ -109,6 +141,8 @@ class DocumentInfo:
     keywords: tuple[str, ...] = ()
     lang: str = "da"
     banner: str = ""     # repeated in the header in colour, e.g. the key's "FORTROLIGT"
+    footer: str = ""     # at the foot of every page, e.g. "FORTROLIGT · personligt materiale kun til ..."
+    whole_sheets: bool = False   # an odd page count gets an intentionally blank back (with the footer)
 
 
 class PackDocument(BaseDocTemplate):
@@ -125,7 +159,12 @@ class PackDocument(BaseDocTemplate):
         self.info = info
         frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_WIDTH, FRAME_HEIGHT,
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="content")
-        self.addPageTemplates([PageTemplate("page", frames=[frame], onPage=self._decorate)])
+        self.addPageTemplates([PageTemplate("page", frames=[frame], onPage=self._decorate,
+                                            onPageEnd=self._foot)])
+
+    def _foot(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
+        if self.info.footer:   # drawn last on the page, over everything else
+            draw_footer(canv, self.info.footer)
 
     def _decorate(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
         canv.saveState()
@@ -149,5 +188,9 @@ class PackDocument(BaseDocTemplate):
         canv.line(MARGIN_X, PAGE_HEIGHT - 14 * mm, PAGE_WIDTH - MARGIN_X, PAGE_HEIGHT - 14 * mm)
         canv.restoreState()
 
-    def build_story(self, story: list[Flowable]) -> None:
-        self.build(story, canvasmaker=_TotalCanvas)
+    def build_story(self, story: list[Flowable]) -> int:
+        """Lay out and write the document; returns its page count (without a blank back added for whole
+        sheets)."""
+        self.build(story, canvasmaker=partial(_TotalCanvas, whole_sheets=self.info.whole_sheets,
+                                              footer=self.info.footer, blank_lang=self.info.lang))
+        return self.canv.pages

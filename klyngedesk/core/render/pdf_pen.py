@@ -56,6 +56,11 @@ class Pen:
         if text:
             self.ops.append(("T", x, y, text, font, size, colour, anchor))
 
+    def raw(self, content: str) -> None:
+        """PDF page content drawn as it is (balanced q/Q, no text): marks made once and shared by many charts."""
+        if content:
+            self.ops.append(("X", content))
+
     def flowable(self) -> ChartFlowable:
         return ChartFlowable(self.width, self.height, self.ops)
 
@@ -166,6 +171,8 @@ class ChartFlowable(Flowable):
                 c.restoreState()
                 state.clear()
                 state.update(saved.pop())
+            elif kind == "X":
+                c.addLiteral(op[1])
             elif kind == "P":
                 _, points, colour, width, dash = op
                 stroke(colour, width, dash)

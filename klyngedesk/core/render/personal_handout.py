@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -15,7 +15,7 @@ from klyngedesk.core.anonymise import AnonymisedIndicator
 from klyngedesk.core.formatting import format_date
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.render import wording
-from klyngedesk.core.render.chart_builder import ChartContext, OwnFigures, better_words, ranked_chart
+from klyngedesk.core.render.chart_builder import ChartContext, OwnFigures, RankedForReaders, better_words
 from klyngedesk.core.render.chart_pdf import legend_strip
 from klyngedesk.core.render.group_handout import document_info
 from klyngedesk.core.render.indicator_pages import (
@@ -89,8 +89,35 @@ def order_words(direction: str | None, lang: str) -> str:
     return tr("highest on top, no better direction", lang)
 
 
+class SharedCharts:
+    """What the personal handouts of one pack share, made once for all of them: the topics in the readers'
+    language and each indicator's ranked chart with the other clinics' bars (`RankedForReaders`)."""
+
+    def __init__(self, topics: Sequence[TopicMaterial], lang: str) -> None:
+        self.lang = lang
+        self._source = tuple(topics)
+        self._topics = tuple(in_language(topics, lang))
+        self._ranked: dict[tuple[str, str], RankedForReaders] = {}
+
+    def localised(self, topics: Sequence[TopicMaterial]) -> tuple[TopicMaterial, ...]:
+        """A clinic's topics (these tables with its own notes) in the readers' language, as `in_language`."""
+        if len(topics) != len(self._source) or any(t.table is not s.table or t.topic is not s.topic
+                                                   for t, s in zip(topics, self._source, strict=True)):
+            return tuple(in_language(topics, self.lang))   # other tables than these were made from
+        return tuple(replace(common, notes=t.notes, own_composition=t.own_composition)
+                     for t, common in zip(topics, self._topics, strict=True))
+
+    def ranked(self, topic: TopicMaterial, ind: AnonymisedIndicator, ctx: ChartContext) -> RankedForReaders:
+        """The indicator's ranked chart for every reader (`ctx`: the readers' language and texts)."""
+        key = (topic.topic.key, ind.key)
+        made = self._ranked.get(key)
+        if made is None or made.ind is not ind or made.ctx != replace(ctx, own_code=None, own=None):
+            made = self._ranked[key] = RankedForReaders(ind, indicator_meta(topic.topic, ind.key), ctx)
+        return made
+
+
 def own_position_cell(topic: TopicMaterial, ind: AnonymisedIndicator, own: OwnFigures | None, code: str,
-                      lang: str, first: bool) -> list[Flowable]:
+                      lang: str, first: bool, shared: SharedCharts | None = None) -> list[Flowable]:
     """One indicator in the personal handout: topic and title, the ranked chart with the own bar highlighted
     among the codes, the own figures (value, interval, change, what the limits say) and notes. With three
     or more rounds the cell is the page's width: the ranked chart beside the own line over every round
@@ -101,7 +128,8 @@ def own_position_cell(topic: TopicMaterial, ind: AnonymisedIndicator, own: OwnFi
     since = (topic.table.compare_label or topic.table.compare) if topic.table.compare else None
     notes = topic.notes.get(ind.key, ())
     topic_name = shown_topic_title(topic, lang)
-    spec = ranked_chart(ind, meta, ctx)   # its title (the order and the better side) goes into the label line
+    # its title (the order and the better side) goes into the label line
+    spec = (shared.ranked(topic, ind, ctx) if shared is not None else RankedForReaders(ind, meta, ctx)).spec(code, own)
     head = [*([OutlineEntry(topic_name, 1)] if first else []),
             p(f"{topic_name.upper()} · {order_words(meta.direction, lang)}", "label"),
             p(indicator_title(topic.topic, ind, lang), "h3_tight")]
@@ -115,7 +143,7 @@ def own_position_cell(topic: TopicMaterial, ind: AnonymisedIndicator, own: OwnFi
     return [*head, ranked, *figures]
 
 
-def own_position_pages(material: PersonalMaterial, lang: str) -> list[Flowable]:
+def own_position_pages(material: PersonalMaterial, lang: str, shared: SharedCharts | None = None) -> list[Flowable]:
     """The clinic's own position on every indicator, two side by side (one a row with a trend), topic after
     topic without a page break (a 12-indicator meeting of 14 clinics takes two pages), under one legend for
     all the small charts."""
@@ -123,7 +151,7 @@ def own_position_pages(material: PersonalMaterial, lang: str) -> list[Flowable]:
     pair: list[list[Flowable]] = []
     for topic in material.topics:
         for i, ind in enumerate(topic.table.indicators):
-            cell = own_position_cell(topic, ind, material.own.get(ind.key), material.code, lang, i == 0)
+            cell = own_position_cell(topic, ind, material.own.get(ind.key), material.code, lang, i == 0, shared)
             if len(ind.trend) >= MIN_ROUNDS:
                 rows.append(keep(*cell))
                 continue
@@ -143,8 +171,11 @@ def own_position_pages(material: PersonalMaterial, lang: str) -> list[Flowable]:
                               tr("outside the 99.8% limit", lang), CONTENT_WIDTH, lead), Spacer(1, 4)), *rows]
 
 
-def personal_story(material: PersonalMaterial, meeting: Meeting, cluster_name: str, lang: str) -> list[Flowable]:
-    material = replace(material, topics=tuple(in_language(material.topics, lang)))
+def personal_story(material: PersonalMaterial, meeting: Meeting, cluster_name: str, lang: str,
+                   shared: SharedCharts | None = None) -> list[Flowable]:
+    """The handout's flowables; `shared`: what a pack's handouts share (made here for a single handout)."""
+    shared = shared if shared is not None and shared.lang == lang else SharedCharts(material.topics, lang)
+    material = replace(material, topics=shared.localised(material.topics))
     story: list[Flowable] = [
         p(f"{tr('Personal handout', lang).upper()} · {meeting.title} · {format_date(meeting.date, lang)}", "label"),
         p(material.clinic_name, "h1"),
@@ -164,17 +195,20 @@ def personal_story(material: PersonalMaterial, meeting: Meeting, cluster_name: s
         story += [keep(p(tr("Your planned actions", lang), "h3"), bullets(items))]
     if material.general_notes:
         story += [keep(p(tr("Notes", lang), "h3"), bullets(material.general_notes, "small"))]
-    story += own_position_pages(material, lang)
+    story += own_position_pages(material, lang, shared)
     return story
 
 
 def render_personal(target: str | Path | BinaryIO, material: PersonalMaterial, meeting: Meeting, cluster_name: str,
-                    lang: str, check: Callable[[list[str]], None] | None = None) -> None:
-    """Write one clinic's handout; `check` sees every text first (the leak check) and may raise."""
-    story = personal_story(material, meeting, cluster_name, lang)
+                    lang: str, check: Callable[[list[str]], None] | None = None,
+                    shared: SharedCharts | None = None, footer: str = "", whole_sheets: bool = False) -> int:
+    """Write one clinic's handout and return its page count; `check` sees every text first (the leak check)
+    and may raise. A pack passes the `shared` charts of all its handouts (made from the same topics), the
+    sealed `footer` for every page and `whole_sheets` (a blank back after an odd last page, not counted)."""
+    story = personal_story(material, meeting, cluster_name, lang, shared)
     if check is not None:
         check(["\n".join(dict.fromkeys(drawing_texts(story)))])   # one scan of each distinct text
-    info = document_info(f"{meeting.title} — {material.clinic_name}", cluster_name, meeting, lang,
-                         subject=tr("Personal handout", lang))
-    PackDocument(target, info).build_story(story)
+    info = replace(document_info(f"{meeting.title} — {material.clinic_name}", cluster_name, meeting, lang,
+                                 subject=tr("Personal handout", lang)), footer=footer, whole_sheets=whole_sheets)
+    return PackDocument(target, info).build_story(story)
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-import pikepdf
-from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
@@ -15,19 +13,16 @@ from reportlab.platypus import Paragraph
 from klyngedesk import __version__
 from klyngedesk.core.formatting import format_date
 from klyngedesk.core.model import Meeting
-from klyngedesk.core.render.fonts import BOLD, REGULAR, register_fonts
+from klyngedesk.core.render.fonts import BOLD, register_fonts
 from klyngedesk.core.render.page_template import (
     CONTENT_WIDTH,
     MARGIN_X,
-    MUTED,
     PAGE_HEIGHT,
-    PAGE_WIDTH,
     STYLES,
+    blank_back,
+    draw_footer,
 )
 from klyngedesk.i18n import tr
-
-WARNING = HexColor("#D55E00")
-FOOTER_SIZE = 8.0   # print: no glyph under 8 pt (tests/test_pack_layout.py)
 
 
 def _canvas(buffer: io.BytesIO, title: str, lang: str) -> Canvas:
@@ -46,90 +41,45 @@ def _paragraph(canv: Canvas, markup: str, style: str, y: float) -> float:
     return y - height - STYLES[style].spaceAfter
 
 
-def _blank_back(canv: Canvas, lang: str, footer: str = "") -> None:
-    canv.setFont(REGULAR, 9)
-    canv.setFillColor(MUTED)
-    canv.drawCentredString(PAGE_WIDTH / 2, PAGE_HEIGHT / 2, tr("This page is intentionally blank.", lang))
-    if footer:
-        _footer(canv, footer)
-    canv.showPage()
-
-
-def _footer(canv: Canvas, text: str) -> None:
-    canv.saveState()
-    canv.setFont(BOLD, FOOTER_SIZE)
-    canv.setFillColor(WARNING)
-    canv.drawString(MARGIN_X, 9 * mm, text)
-    canv.restoreState()
-
-
 def personal_footer(clinic_name: str, lang: str) -> str:
     return tr("CONFIDENTIAL · personal material for {clinic} only", lang, clinic=clinic_name)
 
 
-def stamp_and_pad(data: bytes, footer: str, lang: str) -> bytes:
-    """Put `footer` at the foot of every page (if given) and add an intentionally blank page if the page count
-    is odd, so the document fills whole sheets when printed double-sided."""
-    return pad(stamp(data, footer, lang), footer, lang)
+def blank_backs(footers: Sequence[str], lang: str) -> bytes:
+    """One intentionally blank page per footer ("" for none), in one file: the backs that make sections of
+    the print-all file fill whole sheets."""
+    buffer = io.BytesIO()
+    canv = _canvas(buffer, tr("This page is intentionally blank.", lang), lang)
+    for footer in footers:
+        blank_back(canv, lang, footer)
+    canv.save()
+    return buffer.getvalue()
 
 
-def stamp(data: bytes, footer: str, lang: str) -> bytes:
-    """Put `footer` at the foot of every page (nothing to do without one)."""
-    if not footer:
-        return data
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        overlay = io.BytesIO()
-        canv = _canvas(overlay, footer, lang)
-        for _ in range(len(pdf.pages)):
-            _footer(canv, footer)
-            canv.showPage()
-        canv.save()
-        with pikepdf.open(io.BytesIO(overlay.getvalue())) as stamps:
-            for number, page in enumerate(pdf.pages):
-                page.add_overlay(stamps.pages[number], pikepdf.Rectangle(0, 0, PAGE_WIDTH, PAGE_HEIGHT))
-            out = io.BytesIO()
-            pdf.save(out)
-    return out.getvalue()
-
-
-def pad(data: bytes, footer: str, lang: str) -> bytes:
-    """Add an intentionally blank page (with `footer`) if the page count is odd: whole duplex sheets."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        if len(pdf.pages) % 2 == 0:
-            return data
-        blank = io.BytesIO()
-        canv = _canvas(blank, footer, lang)
-        _blank_back(canv, lang, footer)
-        canv.save()
-        with pikepdf.open(io.BytesIO(blank.getvalue())) as extra:
-            pdf.pages.append(extra.pages[0])
-            out = io.BytesIO()
-            pdf.save(out)
-    return out.getvalue()
-
-
-def clinic_cover(clinic_name: str, meeting: Meeting, cluster_name: str, handout_pages: int, lang: str) -> bytes:
-    """The confidential cover page that opens a clinic's sealed section: whose material it is, that it is for
-    that clinic only, and how many pages follow. The handout starts on its back: lying face up, the sheet
-    shows only the cover; the section is padded to whole sheets after the handout."""
+def clinic_covers(clinics: Sequence[tuple[str, int]], meeting: Meeting, cluster_name: str, lang: str) -> bytes:
+    """The confidential cover pages that open the clinics' sealed sections, one page per (clinic name, pages
+    of its handout), in one file. Each says whose material it is, that it is for that clinic only, and how
+    many pages follow. The handout starts on its back: lying face up, the sheet shows only the cover; the
+    section is padded to whole sheets after the handout."""
     buffer = io.BytesIO()
     canv = _canvas(buffer, tr("Cover sheet", lang), lang)
-    y = PAGE_HEIGHT - 40 * mm
-    y = _paragraph(canv, tr("CONFIDENTIAL", lang), "banner", y)
-    y = _paragraph(canv, _esc(tr("Personal material for", lang)), "label", y - 10)
-    y = _paragraph(canv, _esc(clinic_name), "title", y)
-    y = _paragraph(canv, _esc(f"{cluster_name} · {meeting.title} · {format_date(meeting.date, lang)}"),
-                   "subtitle", y)
-    sheets = (handout_pages + 2) // 2   # this cover and the handout, double-sided
-    text = [tr("This section is for this clinic only. Hand it over in an envelope or in person; do not leave it "
-               "on the table with the group material.", lang),
-            tr("Its {pages} pages begin on the back of this cover; with the cover they fill {sheets} sheets printed "
-               "double-sided.", lang, pages=handout_pages, sheets=sheets),
-            tr("Its pages show which code the clinic has today: whoever reads them learns that code.", lang)]
-    for line in text:
-        y = _paragraph(canv, _esc(line), "body", y - 4)
-    _footer(canv, personal_footer(clinic_name, lang))
-    canv.showPage()
+    for clinic_name, handout_pages in clinics:
+        y = PAGE_HEIGHT - 40 * mm
+        y = _paragraph(canv, tr("CONFIDENTIAL", lang), "banner", y)
+        y = _paragraph(canv, _esc(tr("Personal material for", lang)), "label", y - 10)
+        y = _paragraph(canv, _esc(clinic_name), "title", y)
+        y = _paragraph(canv, _esc(f"{cluster_name} · {meeting.title} · {format_date(meeting.date, lang)}"),
+                       "subtitle", y)
+        sheets = (handout_pages + 2) // 2   # this cover and the handout, double-sided
+        text = [tr("This section is for this clinic only. Hand it over in an envelope or in person; do not leave "
+                   "it on the table with the group material.", lang),
+                tr("Its {pages} pages begin on the back of this cover; with the cover they fill {sheets} sheets "
+                   "printed double-sided.", lang, pages=handout_pages, sheets=sheets),
+                tr("Its pages show which code the clinic has today: whoever reads them learns that code.", lang)]
+        for line in text:
+            y = _paragraph(canv, _esc(line), "body", y - 4)
+        draw_footer(canv, personal_footer(clinic_name, lang))
+        canv.showPage()
     canv.save()
     return buffer.getvalue()
 
@@ -149,9 +99,9 @@ def print_all_front(meeting: Meeting, cluster_name: str, clinics: int, lang: str
                  tr("Print it double-sided. Each clinic's section starts on a new sheet with a confidential cover "
                     "sheet and fills whole sheets, so no clinic's pages land on the back of another's.", lang)):
         y = _paragraph(canv, _esc(line), "body", y - 4)
-    _footer(canv, tr("CONFIDENTIAL", lang))
+    draw_footer(canv, tr("CONFIDENTIAL", lang))
     canv.showPage()
-    _blank_back(canv, lang, tr("CONFIDENTIAL", lang))
+    blank_back(canv, lang, tr("CONFIDENTIAL", lang))
     canv.save()
     return buffer.getvalue()
 
@@ -181,9 +131,9 @@ def password_sheets(entries: Sequence[tuple[str, str, str]], coordinator_passwor
                        "callout", y - 6)
         for line in lines:
             y = _paragraph(canv, _esc(line), "body", y - 4)
-        _footer(canv, footer)
+        draw_footer(canv, footer)
         canv.showPage()
-        _blank_back(canv, lang)
+        blank_back(canv, lang)
 
     sheet(tr("CONFIDENTIAL — for the coordinator only", lang), title, [
         tr("This password opens the print-all file and the key in the pack folder.", lang),

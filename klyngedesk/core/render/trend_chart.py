@@ -74,9 +74,11 @@ def trend_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext, *,
     if len(rounds) < MIN_ROUNDS:
         return None
     lang = ctx.lang
-    codes = [code for code, _ in rounds[-1].values]
-    lines = tuple(TrendLine(code, values) for code in codes if not ctx.is_own(code)
-                  for values in [tuple(t.value(code) for t in rounds)] if practices and _has(values))
+    lines: tuple[TrendLine, ...] = ()
+    if practices:   # each round's values looked up by code once (not the round again for every clinic)
+        by_code = [dict(t.values) for t in rounds]
+        lines = tuple(TrendLine(code, values) for code, _ in rounds[-1].values if not ctx.is_own(code)
+                      for values in [tuple(r.get(code) for r in by_code)] if _has(values))
     own = None
     if ctx.own_code is not None:
         own_values = ctx.own.trend if ctx.own is not None and len(ctx.own.trend) == len(rounds) else \
