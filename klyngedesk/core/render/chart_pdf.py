@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import operator
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor, white
@@ -19,6 +20,7 @@ from klyngedesk.core.render.charts import (
     ChartSpec,
     CompositionChart,
     FunnelChart,
+    RankedBar,
     RankedBarChart,
     ReferenceLine,
 )
@@ -66,7 +68,11 @@ def marker(pen: Pen, kind: str, x: float, y: float, size: float = 3.0) -> None:
 
 
 def _label_column(labels: list[str], width: float) -> float:
-    widest = max((text_width(t, BOLD, LABEL_SIZE) for t in labels), default=10.0)
+    return _label_room(max((text_width(t, BOLD, LABEL_SIZE) for t in labels), default=10.0), width)
+
+
+def _label_room(widest: float, width: float) -> float:
+    """The label column's width for labels at most `widest` wide."""
     return min(max(widest + 8, 28.0), width * 0.38)
 
 
@@ -178,11 +184,10 @@ def _title(pen: Pen, spec_title: str, height: float) -> None:
         _text(pen, 0, height - 11 - k * TITLE_LINE, line, size=TITLE_SIZE, font=SEMIBOLD)
 
 
-def _rows_frame(labels: list[str], legend: list[tuple[str, str, str]], width: float, rows: int,
+def _rows_frame(label_w: float, legend: list[tuple[str, str, str]], width: float, rows: int,
                 value_col: float, base: float = ROW, extra_top: float = 0.0, title: str = "", axis_h: float = AXIS_H
                 ) -> tuple[float, float, float, float, float]:
     """Geometry shared by the row charts: (height, x0 of plot, x1 of plot, y of the top row, legend height)."""
-    label_w = _label_column(labels, width)
     legend_h = _legend_rows(legend, width) * LEGEND_ROW + 4 if legend else 0
     head = title_height(title, width) + extra_top
     height = head + rows * row_height(rows, base) + axis_h + legend_h + 4
@@ -198,16 +203,18 @@ def labelled(row: float) -> bool:
     return row >= COMPACT_ROW - 1e-9
 
 
-def _row_chart(title: str, axis: Axis, labels: list[str], legend: list[tuple[str, str, str]], width: float,
-               value_col: float, base: float = ROW, extra_top: float = 0.0
+def _row_chart(title: str, axis: Axis, labels: list[str] | tuple[float, int], legend: list[tuple[str, str, str]],
+               width: float, value_col: float, base: float = ROW, extra_top: float = 0.0
                ) -> tuple[Pen, float, float, float, float, float]:
     """A chart of one row per clinic: its pen with title and x axis drawn, and (x0, x1, top, y_bottom, legend_h).
-    An axis without a label (the title above names the unit) takes only the tick labels' height."""
-    height, x0, x1, top, legend_h = _rows_frame(labels, legend, width, len(labels), value_col, base, extra_top,
+    `labels`: the rows' labels, or (the label column's width, the number of rows). An axis without a label
+    (the title above names the unit) takes only the tick labels' height."""
+    label_w, rows = labels if isinstance(labels, tuple) else (_label_column(labels, width), len(labels))
+    height, x0, x1, top, legend_h = _rows_frame(label_w, legend, width, rows, value_col, base, extra_top,
                                                 title, AXIS_H if axis.label else AXIS_BARE)
     pen = Pen(width, height)
     _title(pen, title, height)
-    y_bottom = top - len(labels) * row_height(len(labels), base)
+    y_bottom = top - rows * row_height(rows, base)
     _x_axis(pen, axis, x0, x1, y_bottom, top)
     return pen, x0, x1, top, y_bottom, legend_h
 
@@ -226,24 +233,57 @@ def _outside_items(flags: list[str | None], label: str) -> list[tuple[str, str, 
     return [("outside", "+".join(kinds), label)] if kinds else []
 
 
+class _Over:
+    """A measure's largest value (or whether any bar has it) over a ranked chart's bars. For bars that are
+    the shared ones with the reader's own put in, the shared bars' two largest are found once for every
+    reader (kept with them) and only the reader's own bar is measured."""
+
+    def __init__(self, spec: RankedBarChart) -> None:
+        self.spec = spec
+        shared = spec.shared
+        self.shared = shared if shared is not None and _is_shared(spec.bars, shared.bars, spec.replaced,
+                                                                   spec.own_at) else None
+
+    def largest(self, name: str, measure: Callable[[RankedBar], float], default: float) -> float:
+        """The largest `measure` of a bar (`name` says which measure, for the shared bars' record)."""
+        if self.shared is None:
+            return max((measure(b) for b in self.spec.bars), default=default)
+        top = self.shared.drawn.get(("largest", name))
+        if not isinstance(top, list):
+            top = sorted(((measure(b), i) for i, b in enumerate(self.shared.bars)), reverse=True)[:2]
+            self.shared.drawn[("largest", name)] = top
+        values = [value for value, i in top if i != self.spec.replaced][:1]
+        if self.spec.own_at >= 0:
+            values.append(measure(self.spec.bars[self.spec.own_at]))
+        return max(values, default=default)
+
+    def any(self, name: str, test: Callable[[RankedBar], bool]) -> bool:
+        return self.largest(name, lambda b: float(test(b)), 0.0) > 0
+
+
 def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> ChartFlowable:
     register_fonts()
-    has_whiskers = spec.interval_label and any(b.low is not None for b in spec.bars)
+    over = _Over(spec)
     # compact (a page of small charts): only the lines, whose values differ per chart; whiskers, the own bar
     # and the triangles are explained once for the page (legend_strip)
-    legend = [("whisker", "whisker", spec.interval_label)] if has_whiskers and not compact else []
+    whiskers = not compact and spec.interval_label and over.any("interval", lambda b: b.low is not None)
+    legend = [("whisker", "whisker", spec.interval_label)] if whiskers else []
     legend += [("line", ln.role, ln.label) for ln in spec.lines if spec.axis.low <= ln.value <= spec.axis.high]
-    if spec.own_label and any(b.highlight for b in spec.bars) and not compact:
+    if not compact and spec.own_label and any(b.highlight for b in spec.bars):
         legend.append(("own_box", "bar_own", spec.own_label))   # compact: the bar's label says "(you)"
     if spec.outside_label and not compact:
         legend += _outside_items([b.outside for b in spec.bars], spec.outside_label)
     if spec.note:   # e.g. the values' rounding step, said once under the chart
         legend.append(("note", "", spec.note))
     # The value and any extra columns at the right, each right-aligned at its own edge.
-    n_cols = 1 + max((len(b.extra) for b in spec.bars), default=0)
-    col_w = [max([text_width(b.value_text if k == 0 else (b.extra[k - 1] if len(b.extra) >= k else ""), BOLD,
-                             LABEL_SIZE) for b in spec.bars] +
-                 [text_width(spec.columns[k], REGULAR, TICK_SIZE) if len(spec.columns) > k else 0.0], default=20)
+    n_cols = 1 + int(over.largest("columns", lambda b: len(b.extra), 0))
+
+    def cell_width(k: int) -> Callable[[RankedBar], float]:
+        return lambda b: text_width(b.value_text if k == 0 else (b.extra[k - 1] if len(b.extra) >= k else ""),
+                                    BOLD, LABEL_SIZE)
+
+    col_w = [max(over.largest(f"column {k}", cell_width(k), 0.0),
+                 text_width(spec.columns[k], REGULAR, TICK_SIZE) if len(spec.columns) > k else 0.0)
              for k in range(n_cols)]
     edges: list[float] = []
     right = width
@@ -251,16 +291,16 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
         edges.insert(0, right)
         right -= col_w[k] + 7
     value_col = width - right + 1
-    labels = [b.label for b in spec.bars]
-    marks = any(b.outside for b in spec.bars)
-    if marks:   # room for the triangle left of the labels
-        labels = [lab + "MM" for lab in labels]
+    marks = over.any("outside", lambda b: bool(b.outside))   # room for the triangle left of the labels
+    widest = over.largest("label" + " MM" * marks, lambda b: text_width(b.label + "MM" * marks, BOLD, LABEL_SIZE),
+                          10.0)
     base = COMPACT_ROW if compact else ROW
-    pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, labels, legend, width, value_col, base,
-                                                      12.0 if spec.columns else 0.0)
+    pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, (_label_room(widest, width),
+                                                                              len(spec.bars)), legend, width,
+                                                      value_col, base, 12.0 if spec.columns else 0.0)
     span, row = x1 - x0, row_height(len(spec.bars), base)
     # thin rows: the reader's own drawn last, over its neighbours
-    shared = None if labelled(row) else shared_thin_rows(spec, x0, span, top, row)
+    shared = None if labelled(row) or over.shared is None else shared_thin_rows(spec, x0, span, top, row)
     if shared is not None:   # the other clinics' thin bars, made once for every reader's copy of the chart
         pen.raw(shared)
         order = [spec.own_at] if spec.own_at >= 0 else []
@@ -344,12 +384,12 @@ def _thin_rows(spec: RankedBarChart, top: float, row: float) -> _ThinRows | None
 
 
 def shared_thin_rows(spec: RankedBarChart, x0: float, span: float, top: float, row: float) -> str | None:
-    """The thin rows of every clinic but the reader's (`spec.shared`) as one piece of page content, the same
-    marks `ranked_bars` draws one by one: made once for all readers, each reader's copy only moves the rows
-    between the place its own bar left and the place it took by one row, and scales the values to its axis.
-    None when the spec's bars are not the shared ones (then each bar is drawn)."""
+    """The thin rows of every clinic but the reader's (`spec.shared`, whose bars the spec's must be with the
+    reader's own put in) as one piece of page content, the same marks `ranked_bars` draws one by one: made
+    once for all readers, each reader's copy only moves the rows between the place its own bar left and the
+    place it took by one row, and scales the values to its axis. None where the axis would clip a bar."""
     shared, k, at = spec.shared, spec.replaced, spec.own_at
-    if shared is None or not _is_shared(spec.bars, shared.bars, k, at):
+    if shared is None:
         return None
     rows = _thin_rows(spec, top, row)
     axis = spec.axis
