@@ -8,14 +8,22 @@ run, each the same number of charts (counted while packing) in the same embedded
 spread over the same number of files, with no layout at all: A, reportlab's own bar-chart library
 (Drawing + HorizontalBarChart with value labels, plus whisker lines, rendered by renderPDF); B, the bare
 minimum, 20 bars with whiskers, labels, values and an axis drawn with plain canvas calls. Best of three.
+
+`--render 20 200 400` times only the rendering (CPU seconds of `_render`: every PDF, its leak check and the
+print-all file) at each size, after gathering the tables unaudited (`--audited` to audit them as a pack does),
+and prints the rendering's growth exponent.
 """
 
 from __future__ import annotations
 
+import argparse
 import copy
 import io
 import json
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -124,7 +132,56 @@ def _per_file(charts: int, files: int) -> list[int]:
     return [charts // files + (1 if i < charts % files else 0) for i in range(files)]
 
 
-def main() -> None:
+@contextmanager
+def unaudited() -> Iterator[None]:
+    """While inside: the pack's tables are suppressed as usual but not audited with the attacker's linear
+    program (at a few hundred clinics the audit takes longer than everything else; its speed is measured
+    apart), so that the rendering can be timed at any size."""
+    from klyngedesk.core.anonymise import build
+
+    audited = build.anonymise_with_disclosure
+
+    def without_audit(table, codes, **options):
+        return audited(table, codes, **{**options, "audited": False, "model": True})
+
+    build.anonymise_with_disclosure = without_audit
+    try:
+        yield
+    finally:
+        build.anonymise_with_disclosure = audited
+
+
+def render_only(sizes: list[int], audit: bool) -> None:
+    """CPU seconds of the pack's rendering alone (every PDF, its leak check, the print-all file: `_render`),
+    the tables gathered first and timed apart, at each size; then the growth exponent of the rendering."""
+    from benchmarks.wholeprocess import growth_exponent
+
+    seconds = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="klyngedesk-bench-render-") as tmp:
+            path = make_project(Path(tmp), size)
+            with Project.open(path) as project, (nullcontext() if audit else unaudited()):
+                start = time.process_time()
+                pack = pack_module._Pack(project, MEETING, "da")
+                gather = time.process_time() - start
+                start = time.process_time()
+                files = pack_module._render(pack, False, lambda: None)[0]
+                seconds.append(time.process_time() - start)
+        print(f"render {size} clinics ({len(files.personal)} personal handouts): {seconds[-1]:.2f} s CPU "
+              f"(tables gathered first in {gather:.2f} s CPU{'' if audit else ', not audited'})", flush=True)
+    if len(sizes) > 1:
+        print(f"render growth exponent over {sizes}: {growth_exponent(sizes, seconds):.2f} (CPU; 1 = linear)")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_pack")
+    parser.add_argument("--render", type=int, nargs="+", metavar="CLINICS",
+                        help="time only the rendering (CPU) at these cluster sizes, e.g. --render 20 200 400")
+    parser.add_argument("--audited", action="store_true", help="with --render: audit the tables as a pack does")
+    args = parser.parse_args(argv)
+    if args.render:
+        render_only(args.render, args.audited)
+        return
     with tempfile.TemporaryDirectory(prefix="klyngedesk-bench-pack-") as tmp:
         folder = Path(tmp)
         path = make_project(folder)

@@ -14,7 +14,7 @@ from klyngedesk.core.collate import collate
 from klyngedesk.core.demo import build_demo
 from klyngedesk.core.render.group_handout import render_group
 from klyngedesk.core.render.indicator_pages import TopicMaterial
-from klyngedesk.core.render.pack import _own_figures
+from klyngedesk.core.render.pack import _own_figures, shown_indicators
 from klyngedesk.core.render.personal_handout import PersonalMaterial, render_personal
 from klyngedesk.core.store import Project
 
@@ -50,7 +50,7 @@ def large_pack(folder: Path, clinics: int, lang: str = "da") -> LargePack:
         clinic = sorted(codes)[len(codes) // 2]
         own = {}
         for table, anon, r in zip(identified, materials, rounds, strict=True):
-            own.update(_own_figures(table, anon.table, clinic, codes[clinic], r))
+            own.update(_own_figures(table, shown_indicators(anon.table), clinic, codes[clinic], r))
         personal = folder / "personal.pdf"
         render_personal(personal, PersonalMaterial(project.clinic(clinic).name, codes[clinic], own,
                                                    topics=tuple(materials)), meeting, cluster, lang)
