@@ -11,8 +11,9 @@ is protected when its range is at least `SIZE_MARGIN` of its size wide.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from klyngedesk.core.anonymise.coalition import Coalitions
 from klyngedesk.core.anonymise.disclosure import Disclosure, Relation, Target, cell_owner
@@ -138,7 +139,7 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
         # Coalitions settle most targets for most readers at once (see coalition.py): past the first readers
         # (where a breach is usually found first), a reader's own program is made only for the targets they
         # leave to it.
-        coalitions = Coalitions(rels, cells, shown, known) if len(owners) > PLAIN_READERS else None
+        coalitions = _Lazy(partial(Coalitions, rels, cells, shown, known)) if len(owners) > PLAIN_READERS else None
         matrix = Matrix(cells, rels, shown)
         own_cells: dict[str, list[str]] = {}
         for c in cells:
@@ -148,7 +149,7 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
         for played, reader in enumerate([*players, *owners]):
             if wanted is not None and reader not in wanted:
                 continue
-            settle = coalitions if played >= PLAIN_READERS else None
+            settle = coalitions.get() if coalitions is not None and played >= PLAIN_READERS else None
             todo = [(t, m) for t, m in comp_targets if t.owner != reader and (t.terms, reader) not in known_breaches
                     and _left_to(reader, t, m, settle, known, small, thresholds)]
             if not todo:
@@ -178,6 +179,20 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
             if first_only and breaches:   # every breach this reader finds in this part of the model
                 return breaches
     return breaches
+
+
+class _Lazy:
+    """A value made when first asked for (the coalitions of a part whose first readers already found a breach
+    are never needed)."""
+
+    def __init__(self, make: Callable[[], Coalitions]) -> None:
+        self.make = make
+        self.value: Coalitions | None = None
+
+    def get(self) -> Coalitions:
+        if self.value is None:
+            self.value = self.make()
+        return self.value
 
 
 PLAIN_READERS = 2   # readers of a part of the model played with their own program for every target

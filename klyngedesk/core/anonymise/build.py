@@ -386,18 +386,13 @@ def _rate_to_hide(breach: Breach, table: IndicatorTable, sup: Suppression, steps
 def _linked_rates(breach: Breach, disclosure: Disclosure, exact: set[str]) -> tuple[set[str], set[str]]:
     """The rates whose printed numbers bound a cell linked to the target through relations of cells not
     printed exactly (the part of the model the target is narrowed in), and those cells."""
-    by_cell: dict[str, list[int]] = {}
-    for i, r in enumerate(disclosure.relations):
-        for c, _ in r.terms:
-            by_cell.setdefault(c, []).append(i)
     seen = {c for c, _ in breach.target.terms}
     todo = list(seen)
     while todo:
-        for i in by_cell.get(todo.pop(), ()):
-            for c, _ in disclosure.relations[i].terms:
-                if c not in seen and c not in exact:
-                    seen.add(c)
-                    todo.append(c)
+        for c in disclosure.linked([todo.pop()]):
+            if c not in seen and c not in exact:
+                seen.add(c)
+                todo.append(c)
     return {disclosure.bounded_by[c] for c in seen if c in disclosure.bounded_by}, seen
 
 
@@ -430,7 +425,7 @@ def _rate_to_coarsen(breach: Breach, table: IndicatorTable, disclosure: Disclosu
     `linked` rates); for a list size also the rates whose count is printed elsewhere (a share, a
     composition: count / rate = size)."""
     cells = {c for c, _ in breach.target.terms}
-    near = cells | {c for r in disclosure.relations if any(t in cells for t, _ in r.terms) for c, _ in r.terms}
+    near = cells | disclosure.linked(cells)
     keys = {disclosure.bounded_by[c] for c in near if c in disclosure.bounded_by} if linked is None else set(linked)
     period, _, clinic = cell_parts(breach.target.terms[0][0])
     if breach.target.kind == "size":
@@ -457,7 +452,7 @@ def _hide_near(breach: Breach, table: IndicatorTable, problem: SuppressionProble
     seen: set[str] = set()
     while frontier:
         seen |= frontier
-        near = {c for r in disclosure.relations if any(t in frontier for t, _ in r.terms) for c, _ in r.terms}
+        near = disclosure.linked(frontier)
         options = []
         for c in near:
             period, measure, clinic = cell_parts(c)

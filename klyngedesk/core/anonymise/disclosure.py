@@ -62,10 +62,15 @@ class Relation:
     high: float
 
     def holds(self, truth: dict[str, float], tol: float = 1e-6) -> bool:
-        if any(c not in truth for c, _ in self.terms):
-            return False
-        s = sum(coef * truth[c] for c, coef in self.terms)
-        scale = tol * max(1.0, abs(s), *(abs(coef * truth[c]) for c, coef in self.terms))
+        s, big = 0.0, 1.0
+        for c, coef in self.terms:
+            v = truth.get(c)
+            if v is None:
+                return False
+            x = coef * v
+            s += x
+            big = max(big, abs(x))
+        scale = tol * max(big, abs(s))
         return self.low - scale <= s <= self.high + scale
 
 
@@ -100,6 +105,20 @@ class Disclosure:
     # targets of rows whose rate alone is hidden: dropped where their count is printed after all (only for the
     # pack being built)
     rate_only: list[Target] = field(default_factory=list)
+    # cell -> the relations it is in, made when first asked for (see `linked`) and extended as relations come
+    _by_cell: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    _indexed: int = field(default=0, repr=False, compare=False)
+
+    def linked(self, cells: Iterable[str]) -> set[str]:
+        """Every cell of every relation that holds one of `cells`."""
+        if self._indexed > len(self.relations):   # the relations were replaced: index them again
+            self._by_cell, self._indexed = {}, 0
+        for i in range(self._indexed, len(self.relations)):
+            for c, _ in self.relations[i].terms:
+                self._by_cell.setdefault(c, []).append(i)
+        self._indexed = len(self.relations)
+        rows = {i for c in cells for i in self._by_cell.get(c, ())}
+        return {c for i in rows for c, _ in self.relations[i].terms}
 
     def relate(self, terms: Iterable[tuple[str, float]], low: float, high: float) -> None:
         merged: dict[str, float] = {}
