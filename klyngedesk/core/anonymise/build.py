@@ -10,8 +10,14 @@ import numpy as np
 
 from klyngedesk.core.anonymise.audit import Breach, audit
 from klyngedesk.core.anonymise.codes import consenting_names, meeting_codes
-from klyngedesk.core.anonymise.disclosure import LIST_SIZE, Disclosure, build_disclosure, cell_key, cell_parts
-from klyngedesk.core.anonymise.disclosure import _scale as rate_scale
+from klyngedesk.core.anonymise.disclosure import (
+    LIST_SIZE,
+    Disclosure,
+    build_disclosure,
+    cell_key,
+    cell_parts,
+    rate_scale,
+)
 from klyngedesk.core.anonymise.leak import check_no_leak
 from klyngedesk.core.anonymise.summaries import (
     WITHHELD,

@@ -175,7 +175,7 @@ def _float(v: float | str) -> float:
     return float(v)
 
 
-def _scale(ind: IndicatorResult, base: bool) -> float | None:
+def rate_scale(ind: IndicatorResult, base: bool) -> float | None:
     """num / den x scale = value: read back from any row with all three (per round)."""
     for r in ind.rows:
         num, den, val = ((r.baseline_numerator, r.baseline_denominator, r.baseline_value) if base
@@ -242,7 +242,7 @@ def _trend_round(d: Disclosure, rt: IndicatorTable, anon: AnonymisedTable, clini
             continue
         mn, md = ind.numerator_measure, _den_measure(ind)
         rows = {r.clinic: r for r in ind.rows}
-        scale = _scale(ind, False)
+        scale = rate_scale(ind, False)
         hidden = set(shown.hidden)
         for code, value in shown.values:
             clinic = clinic_of.get(code)
@@ -307,11 +307,11 @@ def _indicator(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, clin
         d.total([cell_key(period, mn, c) for c in cur])
         if md == LIST_SIZE and step:   # a rounded pooled rate bounds the total list size (count total exact)
             dens = [cell_key(period, md, c) for c in cur]
-            _ratio_of_sums(d, [cell_key(period, mn, c) for c in cur], dens, a.pooled, _scale(ind, False), step)
+            _ratio_of_sums(d, [cell_key(period, mn, c) for c in cur], dens, a.pooled, rate_scale(ind, False), step)
             total = sum(d.truth.get(cell_key(period, mn, c), 0.0) for c in cur)
             for end, q, side in zip((a.pooled_ci_low, a.pooled_ci_high), count_quantiles(float(total)), (-1, 1),
                                     strict=True):
-                scale = _scale(ind, False)
+                scale = rate_scale(ind, False)
                 if end is not None and scale:   # q(total) x scale / sum(sizes), printed outward
                     v_lo, v_hi = printed_range(end, step, side)
                     d.relate([(c, -v_hi) for c in dens], -math.inf, -float(q) * scale)
@@ -355,7 +355,7 @@ def _row(d: Disclosure, ind: IndicatorResult, a: AnonymisedIndicator, ar: Anonym
         if band:
             d.relate([(den_c, 1.0)], band[0], band[1] - 1)
             d.bands.append((period, clinic, ar.denominator_band or "", ar.name is not None))
-    scale = _scale(ind, False)
+    scale = rate_scale(ind, False)
     if ar.value is not None and den_c:
         _ratio(d, num_c, den_c, ar.value, scale, step)
         if ind.unit != "percent" and ar.numerator is not None:
@@ -423,7 +423,7 @@ def _baseline_row(d: Disclosure, ind: IndicatorResult, ar: AnonymisedRow, r: Cli
         d.exact(num_c, r.baseline_numerator)
         if den_c and md != LIST_SIZE:
             d.exact(den_c, r.baseline_denominator)
-        _ratio(d, num_c, den_c, ar.baseline_value, _scale(ind, True), step)
+        _ratio(d, num_c, den_c, ar.baseline_value, rate_scale(ind, True), step)
         (d.named if ar.name else d.coded).append((compare, ind.key, round(ar.baseline_value, 6), clinic,
                                                   step or 0.0))
     elif ar.baseline_suppressed:

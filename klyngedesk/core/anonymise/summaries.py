@@ -21,7 +21,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from klyngedesk.core.anonymise.disclosure import TIGHT, Disclosure, _den_measure, _ratio, _scale, cell_key
+from klyngedesk.core.anonymise.disclosure import TIGHT, Disclosure, _den_measure, _ratio, cell_key, rate_scale
 from klyngedesk.core.collate.table import ClinicRow, IndicatorResult
 from klyngedesk.core.model import UNIT_DECIMALS
 
@@ -108,7 +108,7 @@ def first_step(ind: IndicatorResult, hidden: set[str], row_step: float | None) -
     display step (the audit coarsens from there)."""
     touched = touched_clinics(ind, hidden)
     base = display_step(ind.unit, row_step)
-    scale = _scale(ind, False) or 1.0
+    scale = rate_scale(ind, False) or 1.0
     one = [scale / r.denominator for r in ind.rows if r.clinic in touched and r.denominator]
     return nice_step(max([base, *one]))
 
@@ -184,7 +184,7 @@ def add_summary_relations(d: Disclosure, ind: IndicatorResult, summary: GroupSum
     (value = num x scale / den within the point's bounds: linear in the counts, as a printed rate is).
     Returns the cells the relations involve (where a breach means the summaries must be coarser)."""
     md = _den_measure(ind)
-    scale = _scale(ind, False)
+    scale = rate_scale(ind, False)
     cells: set[str] = set()
     if scale is None or md is None:
         return cells
