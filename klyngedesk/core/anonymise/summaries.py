@@ -32,12 +32,15 @@ QUANTILES = (("q1", 0.25), ("median", 0.5), ("q3", 0.75))
 @dataclass(frozen=True)
 class Point:
     """What a printed summary tells about one clinic's value: within value +/- half ("both"), at most
-    value + half ("below") or at least value - half ("above")."""
+    value + half ("below") or at least value - half ("above"); or ("pair") about two hidden clinics' values it is
+    interpolated between: (1 - weight) x this value + weight x `other`'s value within value +/- half."""
 
     clinic: str
     value: float
     half: float
     side: str
+    other: str | None = None
+    weight: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -155,8 +158,9 @@ def group_summary(ind: IndicatorResult, hidden: set[str], row_step: float | None
         elif hb and not ha:
             va_p = _round(va, row_step) if row_step else va
             points.append(Point(rb.clinic, (qp - (1 - f) * va_p) / f, (half + (1 - f) * row_half) / f, "both"))
-        else:                 # both hidden: v_lo <= q <= v_hi
-            points += [Point(ra.clinic, qp, half, "below"), Point(rb.clinic, qp, half, "above")]
+        else:                 # both hidden: v_lo <= q <= v_hi, and their weighted sum is q to the step
+            points += [Point(ra.clinic, qp, half, "below"), Point(rb.clinic, qp, half, "above"),
+                       Point(ra.clinic, qp, half, "pair", rb.clinic, f)]
     low, high = vals[0], vals[-1]
     minimum: float | None = low[0] if not row_step else _round(low[0], row_step)
     maximum: float | None = high[0] if not row_step else _round(high[0], row_step)
@@ -193,6 +197,10 @@ def add_summary_relations(d: Disclosure, ind: IndicatorResult, summary: GroupSum
         if num not in d.truth or den not in d.truth:
             continue
         cells |= {num, den}
+        if pt.side == "pair":
+            _pair(d, pt, ind, period, md, scale)
+            cells |= {cell_key(period, ind.numerator_measure, str(pt.other)), cell_key(period, md, str(pt.other))}
+            continue
         if pt.side == "both":
             _ratio(d, num, den, pt.value, scale, 2 * pt.half)
             continue
@@ -202,6 +210,22 @@ def add_summary_relations(d: Disclosure, ind: IndicatorResult, summary: GroupSum
         else:                      # num x scale >= (value - half) x den
             d.relate([(num, scale), (den, -(pt.value - pt.half - slack))], 0.0, math.inf)
     return cells
+
+
+def _pair(d: Disclosure, pt: Point, ind: IndicatorResult, period: str, md: str, scale: float) -> None:
+    """(1 - w) num_a x scale / den_a + w num_b x scale / den_b within the printed step: linear in the two
+    counts once the denominators are known. They are taken as the reader knew them exactly (true ones): with
+    sizes in bands or hidden the reader knows less, so the relation is stronger than theirs (the audit
+    errs towards coarser summaries). Without it, a quartile between two hidden clinics plus their sum (from
+    the pooled value) gave both counts back."""
+    a, b = pt.clinic, str(pt.other)
+    nums = [cell_key(period, ind.numerator_measure, c) for c in (a, b)]
+    dens = [d.truth.get(cell_key(period, md, c)) for c in (a, b)]
+    if any(n not in d.truth for n in nums) or not all(dens):
+        return
+    terms = [(nums[0], (1 - pt.weight) * scale / float(dens[0] or 1)), (nums[1], pt.weight * scale / float(dens[1] or 1))]
+    slack = TIGHT * max(1.0, abs(pt.value))
+    d.relate(terms, pt.value - pt.half - slack, pt.value + pt.half + slack)
 
 
 def coarser(step: float, values: Iterable[float]) -> float:

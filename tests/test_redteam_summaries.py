@@ -1,0 +1,156 @@
+"""Red team: the cluster's median and quartiles, read as a member reads them, must not pin a hidden count.
+
+A quartile (or an even count's median) is interpolated between two clinics, q = (1 - f) v_a + f v_b. Where
+both clinics are hidden, the printed q (to its summary step) still says (1 - f) v_a + f v_b, and with the
+list sizes printed that is a linear relation on their two hidden counts; the pooled value gives their sum.
+Two equations, two unknowns: the member solves both counts. The attacker below reads the anonymised JSON
+(tests/attacker.py) and adds what every printed median and quartile says, granted (as the audit grants
+itself) which clinics sit at the summary's place; no hidden count may be left fewer than four whole values.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from attacker import LS, PERIODS, TOPICS, Attacker, _meta, add_meeting, make_cluster, scale_of
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from klyngedesk.core.anonymise import draw_codes
+from klyngedesk.core.anonymise.build import anonymised_meeting
+
+QUANTILES = (("q1", 0.25), ("median", 0.5), ("q3", 0.75))
+
+
+def summary_relations(attacker: Attacker, pack: dict, topic: str, clinic_of: dict[str, str]) -> int:
+    """Add what each printed median and quartile says about the clinics it is interpolated between (a shown
+    clinic's value exact where its count and denominator are printed, else to its printed step; a hidden
+    one's count over its printed denominator). Returns how many relations were added."""
+    cur, days = pack["period"], {p.key: p.days for p in PERIODS}
+    added = 0
+    for ind in pack["indicators"]:
+        meta = _meta(topic)[ind["key"]]
+        mn, md = meta.numerator, LS if meta.denominator_kind == "list_size" else meta.denominator
+        scale, s, step = scale_of(meta, days[cur]), ind.get("summary_step"), ind.get("value_step") or 0.0
+        if not s:
+            continue
+        rows = {clinic_of[r["code"]]: r for r in ind["rows"]}
+        vals = []
+        for c, r in rows.items():   # the place of every clinic, granted
+            n, d = attacker.truth.get((cur, mn, c)), attacker.truth.get((cur, md, c))
+            if n is not None and d:
+                vals.append((n * scale / d, r["value"] is None, c))
+        vals.sort(key=lambda t: (t[0], t[1]))
+        for name, p in QUANTILES:
+            q = ind.get(name)
+            if q is None or not vals:
+                continue
+            h = (len(vals) - 1) * p
+            lo = math.floor(h + 1e-12)
+            f = 0.0 if h - lo < 1e-12 else h - lo
+            terms, const, slack = [], 0.0, s / 2
+            for i, w in ((lo, 1 - f), (min(lo + 1, len(vals) - 1), f)):
+                if w <= 0:
+                    continue
+                _, hidden, c = vals[i]
+                r = rows[c]
+                if not hidden and r["numerator"] is not None and r["denominator"] is not None:
+                    const += w * r["numerator"] * scale / r["denominator"]
+                elif not hidden:
+                    const, slack = const + w * r["value"], slack + w * step / 2
+                elif r["denominator"] is not None:
+                    terms.append(((cur, mn, c), w * scale / r["denominator"]))
+                else:   # a hidden value over a denominator not printed: not linear, left to the audit
+                    terms = []
+                    break
+            if terms:
+                eps = 1e-7 * max(1.0, abs(q))
+                attacker.relations.append((terms, q - slack - const - eps, q + slack - const + eps))
+                added += 1
+    return added
+
+
+def play(case: dict) -> int:
+    """Every meeting of the case, as printed, read with its summaries; returns the relations they gave."""
+    added = 0
+    with tempfile.TemporaryDirectory() as folder:
+        made = make_cluster(Path(folder) / "c.klynge", case["topic"], case["sizes"], case["counts"], set(),
+                            case["threshold"], "exact", case["over"])
+        project, keys = made.project, sorted(made.names)
+        attacker = Attacker(made.truth)
+        try:
+            for r in range(len(case["counts"])):
+                meeting = f"m{r}"
+                add_meeting(project, meeting, date(2026, 1 + r, 1), case["topic"], PERIODS[r].key,
+                            PERIODS[r - 1].key if r else None)
+                codes = draw_codes(project, meeting)
+                clinic_of = {code: k for k, code in codes.items()}
+                for table, disclosure, _ in anonymised_meeting(project, meeting):
+                    project.save_published(meeting, case["topic"], disclosure.to_json())
+                    pack = table.to_json()
+                    attacker.keep(pack, case["topic"], clinic_of)
+                    added += summary_relations(attacker, pack, case["topic"], clinic_of)
+                    attacker.check_sound()
+                    pinned = attacker.pinned([None, *keys])
+                    assert not pinned, (meeting, pinned[:3])
+        finally:
+            project.close()
+    return added
+
+
+# Found by the random search below on the code before the fix: a quartile between two hidden clinics.
+CASES = {
+    "kol, threshold 10, q between two hidden": {
+        "topic": "kol", "sizes": [8593, 4961, 5429, 2809, 3731, 2791, 6444, 2692],
+        "counts": [[(68, [2, 53]), (8, [4, 1]), (52, [32, 42]), (48, [37, 31]), (8, [7, 3]), (61, [42, 11]),
+                    (80, [11, 56]), (10, [2, 8])]], "threshold": 10, "over": False},
+    "kol, overdispersion": {
+        "topic": "kol", "sizes": [1256, 3427, 6662, 7849, 8954, 5936, 5759],
+        "counts": [[(9, [2, 8]), (3, [1, 3]), (54, [29, 17]), (10, [6, 8]), (12, [6, 0]), (7, [6, 7]),
+                    (63, [0, 42])]], "threshold": 10, "over": True},
+    "kol, threshold 5, counts of 1": {
+        "topic": "kol", "sizes": [7118, 3621, 5816, 5044, 7790, 2991, 3915, 3675],
+        "counts": [[(24, [7, 19]), (12, [9, 8]), (23, [1, 13]), (1, [0, 1]), (1, [0, 0]), (56, [36, 34]),
+                    (68, [13, 5]), (4, [0, 3])]], "threshold": 5, "over": True},
+    "antibiotics, two rounds": {
+        "topic": "antibiotika", "sizes": [3580, 2430, 3494, 7394, 7839, 5643, 8219],
+        "counts": [[(41, [6]), (8, [3]), (41, [4]), (4, [0]), (11, [5]), (7, [1]), (8, [8])],
+                   [(10, [2]), (50, [6]), (75, [16]), (3, [2]), (9, [2]), (4, [0]), (41, [4])]],
+        "threshold": 10, "over": False},
+    "antibiotics, threshold 5": {
+        "topic": "antibiotika", "sizes": [5815, 5065, 1800, 2334, 2870, 2661, 8250, 4460],
+        "counts": [[(4, [2]), (44, [30]), (2, [2]), (18, [17]), (8, [4]), (7, [1]), (9, [7]), (52, [18])]],
+        "threshold": 5, "over": True},
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_quartile_between_two_hidden_clinics_does_not_give_their_counts(name: str) -> None:
+    play(CASES[name])
+
+
+@st.composite
+def clusters(draw):
+    n, rounds = draw(st.integers(5, 10)), draw(st.integers(1, 2))
+    topic = draw(st.sampled_from(sorted(TOPICS)))
+    counts = []
+    for _ in range(rounds):
+        row = []
+        for _ in range(n):
+            parent = draw(st.one_of(st.integers(0, 12), st.integers(10, 80)))
+            row.append((parent, [draw(st.integers(0, parent)) for _ in TOPICS[topic][1]]))
+        counts.append(row)
+    return {"topic": topic, "sizes": draw(st.lists(st.integers(900, 9000), min_size=n, max_size=n)),
+            "counts": counts, "threshold": draw(st.sampled_from([5, 10])), "over": draw(st.booleans())}
+
+
+@pytest.mark.timeout(900)
+@settings(max_examples=12, deadline=None, derandomize=True, phases=(Phase.generate,),
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(clusters())
+def test_random_clusters_summaries_keep_every_hidden_count_hidden(case: dict) -> None:
+    play(case)
