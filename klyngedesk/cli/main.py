@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from klyngedesk import __version__
+from klyngedesk import version
 from klyngedesk.cli.output import EXIT_INTERNAL, EXIT_REFUSED, EXIT_USAGE
 from klyngedesk.cli.parser import KlyngeParser
 from klyngedesk.i18n import LANGUAGES, KlyngeError, set_language, tr
@@ -31,7 +31,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="klyngedesk",
         description=tr("KlyngeDesk: the quality-cluster coordinator's desk. Without a command the program "
                        "window opens."))
-    parser.add_version(f"KlyngeDesk {__version__}")
+    parser.add_version(lambda: f"KlyngeDesk {version()}")
     parser.add_argument("--lang", choices=LANGUAGES, default=None, help=tr("language for messages (da or en)"))
     parser.add_argument("--demo", action="store_true", help=tr("open the window on a fresh copy of the demo cluster"))
     parser.add_argument("--selftest", action="store_true",
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
     if argv == ["--version"]:  # answered before the command modules (pandas, reportlab ...) are imported
-        print(f"KlyngeDesk {__version__}")
+        print(f"KlyngeDesk {version()}")
         return 0
     _preselect_language(argv)
     project_to_open = _project_to_open(argv)

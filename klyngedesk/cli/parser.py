@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from functools import cache
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from klyngedesk.i18n import catalog, current_language, tr
 
@@ -70,6 +71,15 @@ def translate_message(message: str, lang: str | None = None) -> str:
     return message
 
 
+class _LazyVersion(argparse._VersionAction):
+    """argparse's --version with the text asked for from a function when the option is given."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        self.version = self.version() if callable(self.version) else self.version
+        super().__call__(parser, namespace, values, option_string)
+
+
 class KlyngeParser(argparse.ArgumentParser):
     """An ArgumentParser whose headings, usage line, help/version texts and errors are translated.
 
@@ -86,8 +96,9 @@ class KlyngeParser(argparse.ArgumentParser):
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
                               help=tr("show this help message and exit"))
 
-    def add_version(self, version: str) -> None:
-        self.add_argument("--version", action="version", version=version,
+    def add_version(self, version: Callable[[], str]) -> None:
+        """--version, its text made only when asked for (the version lookup is not paid by every command)."""
+        self.add_argument("--version", action=_LazyVersion, version=cast(Any, version),
                           help=tr("show program's version number and exit"))
 
     def format_usage(self) -> str:
