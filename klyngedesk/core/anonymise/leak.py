@@ -28,6 +28,7 @@ KIND_LABELS = {
     "doctor": "a doctor's name",
     "doctor_surname": "a doctor's surname", "yder": "a yder number", "address": "an address",
     "email": "an e-mail address", "ehr": "an EHR system that points to one clinic",
+    "cpr": "a CPR number",
 }
 EHR_SHARED_BY = 3      # an EHR system used by fewer clinics than this identifies them
 MIN_YDER_DIGITS = 4    # a yder number is also found without its leading zeros when this many digits remain
@@ -45,6 +46,11 @@ _DIGITS = re.compile(r"\d+")
 _SEPARATORS = re.compile(r"(?<=\d)[ .\-/](?=\d)")
 _LINES = re.compile(r"[\r\n]+")
 _PROSE = re.compile(r"[^\W\d_]*[^\W\d_A-ZÆØÅ][^\W\d_]*")   # a word with a small letter: not only codes
+# A CPR number as people write it in text: ten digits, or the date (six digits, or day, month and year apart)
+# and the four after it, apart by a dash or a space; not inside a longer number or a decimal. (Files are
+# scanned more widely on import, ingest/cpr.py; on a page, rows of two-digit counts would read as dates.)
+_CPR_SHAPE = re.compile(r"(?<![\d.,])(\d{6}|\d{2}[. ]\d{2}[. ]\d{2})[ \-\u2010-\u2015\u2212]{0,3}(\d{4})(?!\d|[.,]\d)")
+_CPR_LEAK_TEXT = ""     # what a CPR hit keeps of the number: nothing (never echoed, never held)
 _SYNONYMS = {"and": "og"}   # "&" is read as "og" (and "and"), so "Holm & Bøg" is "Holm og Bøg"
 
 
@@ -246,6 +252,8 @@ class LeakChecker:
         for leak in self._yder_hits(text):
             if leak.clinic != self._own:
                 found[leak] = None
+        if _has_cpr(text):   # a person's CPR number may be in no material, not even a clinic's own
+            found[Leak("cpr", "", _CPR_LEAK_TEXT)] = None
         return list(found)
 
     def _yder_hits(self, text: str) -> list[Leak]:
@@ -306,6 +314,14 @@ def _allowed_trie(given: Iterable[str], named: Iterable[Clinic]) -> _Trie:
     for name in {*given, *(n for c in named for n in (c.name, c.short_name.strip()) if n)}:
         trie.add(tokens(name), name)
     return trie
+
+
+def _has_cpr(text: str) -> bool:
+    """Whether the text holds a CPR number written as people write one (a real birth date first)."""
+    from klyngedesk.core.ingest.cpr import valid_cpr_digits  # on use: the ingest package is heavy to import
+
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    return any(valid_cpr_digits(re.sub(r"\D", "", m.group(1)) + m.group(2)) for m in _CPR_SHAPE.finditer(text))
 
 
 def leak_kinds(leaks: Iterable[Leak]) -> list[str]:

@@ -64,6 +64,11 @@ def scan_pdf(data: bytes, sections: Sequence[Section], info: Section | None = No
         end = len(pages) if section.end is None else section.end
         for index in range(section.start, end):
             leaks = section.checker.find(pages[index])
+            if any(leak.kind == "cpr" for leak in leaks):
+                raise IdentityLeak("A CPR number in {document}, page {page}: no material may print a person's CPR "
+                                   "number. The pack was not written: take the number out of the text (a note, "
+                                   "agenda item, question or action) and print again.",
+                                   leaks=leaks, document=section.document, page=index - section.start + 1)
             if leaks:
                 raise IdentityLeak("Identity leak in {document}, page {page}: it contains {kinds} of a clinic that "
                                    "may not be named there. The pack was not written: change the text (a note, "
@@ -72,6 +77,9 @@ def scan_pdf(data: bytes, sections: Sequence[Section], info: Section | None = No
                                    kinds=leak_kinds(leaks))
     if info is not None:
         leaks = [leak for text in about for leak in info.checker.find(text)]
+        if any(leak.kind == "cpr" for leak in leaks):
+            raise IdentityLeak("A CPR number in {document}: its title, bookmarks or file properties hold a person's "
+                               "CPR number. The pack was not written.", leaks=leaks, document=info.document)
         if leaks:
             raise IdentityLeak("Identity leak in {document}: its title, bookmarks or file properties contain "
                                "{kinds} of a clinic that may not be named there. The pack was not written.",
