@@ -12,6 +12,8 @@ Lifetimes (each rule stops a crash seen under load):
   runner alive made the child's destructor destroy the runner, which destroyed the child a second time).
 - The worker never holds the last reference to anything from the GUI thread: it lets go of the work
   function before its last emission, and the handlers are dropped in the GUI thread.
+- The worker never frees a Qt object through Python's cycle collector: while it runs, automatic collection is
+  off and the GUI thread collects (gui/collector.py).
 - `shutdown` (a window closing) cancels, waits, and drops the handlers of what still runs, after calling each
   task's `abandoned` handler: what the task put on screen (its progress dialog) goes with the window. A window
   shown after the last one closed cancels the program's quit (Qt drops the posted quit then), so nothing of a
@@ -30,6 +32,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal, Slot
 
 from klyngedesk.core.store.connection import close_thread_connections
+from klyngedesk.gui import collector
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +143,7 @@ class TaskRunner(QObject):
         task = BackgroundTask(work, name, next(self._ids), handlers)
         self._tasks[task.id] = task
         self.busy_changed.emit(True)
+        collector.hold(pool=self.pool)  # while the worker runs Python, only the GUI thread frees cycles
         self.pool.start(_Job(task, self._relay))
         return task
 
@@ -180,7 +184,10 @@ class TaskRunner(QObject):
             task.cancel()
 
     def wait(self, msecs: int = 30000) -> bool:
-        return self.pool.waitForDone(msecs)
+        finished = self.pool.waitForDone(msecs)
+        if finished:
+            collector.settle()
+        return finished
 
     def shutdown(self, msecs: int = 30000) -> bool:
         """Their window is closing: cancel every task, wait up to `msecs` for the workers, and drop the tasks'

@@ -7,6 +7,8 @@ import importlib
 import logging
 import threading
 
+from klyngedesk.gui import collector
+
 log = logging.getLogger(__name__)
 
 # Only modules that create no Qt object when imported, so they may be imported off the GUI thread: the core
@@ -29,6 +31,7 @@ def start() -> None:
     with _lock:
         if _thread is None:
             _thread = threading.Thread(target=_import_all, name="warm-imports", daemon=True)
+            collector.hold(thread=_thread)  # its imports allocate: only the GUI thread may collect meanwhile
             _thread.start()
 
 
