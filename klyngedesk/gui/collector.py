@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 import weakref
 
 import shiboken6
@@ -71,12 +72,29 @@ def _running(pool: QThreadPool) -> bool:
     return shiboken6.isValid(pool) and not pool.waitForDone(0)
 
 
+FULL_SHARE = 50  # a full collection waits at least this many times its own last duration after the last one
+
+_next_full = 0.0
+
+
 def collect_due() -> int:
-    """Collect the oldest generation whose count is past its threshold, as the automatic collector would."""
+    """Collect the oldest generation whose count is past its threshold, as the automatic collector would. Its
+    full collections also wait until the heap has grown (unseen from Python); here a full collection waits
+    instead until FULL_SHARE times its last duration has passed, so walking a large project's objects never
+    takes more than a few per cent of the GUI thread."""
+    global _next_full
     counts, thresholds = gc.get_count(), gc.get_threshold()
     for generation in (2, 1, 0):
-        if thresholds[generation] and counts[generation] > thresholds[generation]:
-            return gc.collect(generation)
+        if not thresholds[generation] or counts[generation] <= thresholds[generation]:
+            continue
+        if generation == 2:
+            if time.perf_counter() < _next_full:
+                continue
+            start = time.perf_counter()
+            found = gc.collect(2)
+            _next_full = time.perf_counter() + FULL_SHARE * (time.perf_counter() - start)
+            return found
+        return gc.collect(generation)
     return 0
 
 
