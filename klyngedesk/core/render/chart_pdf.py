@@ -38,6 +38,8 @@ TITLE_H = 18.0        # space for the title
 AXIS_H = 27.0         # tick labels + axis label under the plot
 AXIS_BARE = 15.0      # tick labels only
 LEGEND_ROW = 12.5
+COMPACT_AXIS = 10.0   # a compact chart's tick labels (digits: nothing under their baseline), the key close under
+COMPACT_KEY_ROW = 11.0  # a compact chart's key lines: 8 pt text set as a paragraph's lines, not a legend's
 _colour_cache: dict[str, HexColor] = {}
 
 
@@ -95,14 +97,16 @@ def _x_axis(pen: Pen, axis: Axis, x0: float, x1: float, y_bottom: float, y_top: 
         _text(pen, (x0 + x1) / 2, y_bottom - 22, axis.label, size=TICK_SIZE, anchor="middle", role="muted")
 
 
-def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float, y: float) -> float:
-    """Legend entries (kind, role/colour, label) laid out in rows from y downwards; returns the height used."""
+def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float, y: float,
+            pitch: float = LEGEND_ROW) -> float:
+    """Legend entries (kind, role/colour, label) laid out in rows `pitch` apart from y downwards; returns the
+    height used."""
     x, rows = x0, 1
     for kind, role, label in items:
         item_w = (0 if kind == "note" else 18) + text_width(label, REGULAR, TICK_SIZE) + 12
         if x + item_w > x0 + width and x > x0:
             x, rows = x0, rows + 1
-        yy = y - (rows - 1) * LEGEND_ROW
+        yy = y - (rows - 1) * pitch
         if kind == "line":
             pen.line(x, yy + 2.5, x + 14, yy + 2.5, stroke=colour(role), width=1.2,
                        dash=LINE_DASHES.get(role) or LIMIT_DASHES.get(role) or None)
@@ -132,7 +136,7 @@ def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float
             pen.rect(x + 2, yy - 0.5, 10, 6, fill=colour(role), stroke=colour("axis"), width=0.3)
         _text(pen, x + 18, yy, label, size=TICK_SIZE, role="muted")
         x += item_w
-    return rows * LEGEND_ROW
+    return rows * pitch
 
 
 def _legend_rows(items: list[tuple[str, str, str]], width: float) -> int:
@@ -185,10 +189,10 @@ def _title(pen: Pen, spec_title: str, height: float) -> None:
 
 
 def _rows_frame(label_w: float, legend: list[tuple[str, str, str]], width: float, rows: int,
-                value_col: float, base: float = ROW, extra_top: float = 0.0, title: str = "", axis_h: float = AXIS_H
-                ) -> tuple[float, float, float, float, float]:
+                value_col: float, base: float = ROW, extra_top: float = 0.0, title: str = "", axis_h: float = AXIS_H,
+                pitch: float = LEGEND_ROW) -> tuple[float, float, float, float, float]:
     """Geometry shared by the row charts: (height, x0 of plot, x1 of plot, y of the top row, legend height)."""
-    legend_h = _legend_rows(legend, width) * LEGEND_ROW + 4 if legend else 0
+    legend_h = _legend_rows(legend, width) * pitch + 4 if legend else 0
     head = title_height(title, width) + extra_top
     height = head + rows * row_height(rows, base) + axis_h + legend_h + 4
     return height, label_w, width - value_col, height - head, legend_h
@@ -204,19 +208,31 @@ def labelled(row: float) -> bool:
 
 
 def _row_chart(title: str, axis: Axis, labels: list[str] | tuple[float, int], legend: list[tuple[str, str, str]],
-               width: float, value_col: float, base: float = ROW, extra_top: float = 0.0
+               width: float, value_col: float, base: float = ROW, extra_top: float = 0.0, compact: bool = False
                ) -> tuple[Pen, float, float, float, float, float]:
     """A chart of one row per clinic: its pen with title and x axis drawn, and (x0, x1, top, y_bottom, legend_h).
     `labels`: the rows' labels, or (the label column's width, the number of rows). An axis without a label
-    (the title above names the unit) takes only the tick labels' height."""
+    (the title above names the unit) takes only the tick labels' height; `compact` (small charts side by
+    side) sets the key close under them in lines `COMPACT_KEY_ROW` apart (see `_key_y`)."""
     label_w, rows = labels if isinstance(labels, tuple) else (_label_column(labels, width), len(labels))
+    axis_h = AXIS_H if axis.label else COMPACT_AXIS if compact else AXIS_BARE
     height, x0, x1, top, legend_h = _rows_frame(label_w, legend, width, rows, value_col, base, extra_top,
-                                                title, AXIS_H if axis.label else AXIS_BARE)
+                                                title, axis_h, key_pitch(compact))
     pen = Pen(width, height)
     _title(pen, title, height)
     y_bottom = top - rows * row_height(rows, base)
     _x_axis(pen, axis, x0, x1, y_bottom, top)
     return pen, x0, x1, top, y_bottom, legend_h
+
+
+def key_pitch(compact: bool) -> float:
+    """The distance between the lines of a row chart's key."""
+    return COMPACT_KEY_ROW if compact else LEGEND_ROW
+
+
+def _key_y(legend_h: float, compact: bool = False) -> float:
+    """The baseline of a row chart's first key line, `legend_h` the key's height from the chart's foot."""
+    return legend_h - key_pitch(compact) + 2
 
 
 def _row_label(pen: Pen, x0: float, yc: float, label: str, highlight: bool, room: float | None = None) -> str:
@@ -297,7 +313,7 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
     base = COMPACT_ROW if compact else ROW
     pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, (_label_room(widest, width),
                                                                               len(spec.bars)), legend, width,
-                                                      value_col, base, 12.0 if spec.columns else 0.0)
+                                                      value_col, base, 12.0 if spec.columns else 0.0, compact)
     span, row = x1 - x0, row_height(len(spec.bars), base)
     # thin rows: the reader's own drawn last, over its neighbours
     shared = None if labelled(row) or over.shared is None else shared_thin_rows(spec, x0, span, top, row)
@@ -343,7 +359,7 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
     for k, heading in enumerate(spec.columns):
         _text(pen, edges[k], top + 3, heading, size=TICK_SIZE, font=SEMIBOLD, anchor="end", role="muted")
     if legend:
-        _legend(pen, legend, 0, width, legend_h - LEGEND_ROW + 2)
+        _legend(pen, legend, 0, width, _key_y(legend_h, compact), key_pitch(compact))
     return pen.flowable()
 
 
@@ -561,7 +577,7 @@ def composition(spec: CompositionChart, width: float) -> ChartFlowable:
         if bar.highlight:
             pen.rect(x0 - 1, yc - row * 0.45, x1 - x0 + 2, row * 0.9, fill=None,
                      stroke=colour("own_outline"), width=1.3)
-    _legend(pen, legend, 0, width, legend_h - LEGEND_ROW + 2)
+    _legend(pen, legend, 0, width, _key_y(legend_h))
     return pen.flowable()
 
 
@@ -590,7 +606,7 @@ def before_after(spec: BeforeAfterChart, width: float) -> ChartFlowable:
             else:
                 pen.circle(xa, yc, 2.8, width=0, stroke=None, fill=colour("after"))
     _reference_lines(pen, spec.lines, spec.axis, x0, x1, y_bottom, top)
-    _legend(pen, legend, 0, width, legend_h - LEGEND_ROW + 2)
+    _legend(pen, legend, 0, width, _key_y(legend_h))
     return pen.flowable()
 
 
