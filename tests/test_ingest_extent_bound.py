@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from klyngedesk.core.ingest.limits import (
     MAX_SHEET_CELLS,
     Extent,
+    _outside,
+    _two_digits_up,
     _xlsx_bound,
     _xlsx_extent,
     check_sheet_extents,
@@ -84,3 +86,42 @@ def test_a_far_empty_styled_cell_refuses_nothing() -> None:
     xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
     assert _xlsx_extent(io.BytesIO(xml), MAX_SHEET_CELLS).area <= MAX_SHEET_CELLS
     check_sheet_extents(data, "xlsx")
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.integers(1, 16_384), st.integers(1, 1_048_576), st.integers(1, 16_384), st.integers(1, 1_048_576))
+def test_the_inside_search_flags_exactly_the_cells_right_of_or_below_the_corner(
+        corner_col: int, corner_row: int, col: int, row: int) -> None:
+    """The one search per piece that replaced a regular-expression match per cell: a canonical reference is
+    flagged exactly when it lies beyond the piece's (rounded) far corner, whatever the digits and letters."""
+    rows = _two_digits_up(corner_row)
+    pattern = _outside(col_letter(corner_col - 1).encode(), b"%d" % rows)
+    for c, r in ((col, row), (corner_col, rows), (corner_col + 1, rows), (corner_col, rows + 1)):
+        ref = f"{col_letter(c - 1)}{r}".encode()
+        assert bool(pattern.search(b'<c r="' + ref + b'"/>')) == (c > corner_col or r > rows), ref
+
+
+@pytest.mark.parametrize("ref", ["xfd2", "Xfd2", "A01048576", "A00002", "AAAA2", "A12345678", "$XFD$2", "XFD 2",
+                                 "A2 ", "XFD"])
+def test_a_cell_written_unlike_excel_is_never_bounded_below_its_real_place(ref: str) -> None:
+    """Lower case, leading zeros, too many letters or digits, $ signs, spaces: the quick bound does not apply
+    (the piece is counted cell by cell) or is still at least the exact extent."""
+    xml = _rows_xml([(1, 1, False), (3, 2, False)]).replace(b'<c r="B3"', b'<c r="' + ref.encode() + b'"')
+    bound = Extent()
+    exact = _xlsx_extent(io.BytesIO(xml), 10**15)
+    if _xlsx_bound(xml, bound):
+        assert bound.rows >= max(exact.rows, 3) and bound.columns >= exact.columns
+
+
+@pytest.mark.parametrize("far", ["xfd20000", "zz20000", "A0001048576"])
+def test_a_far_cell_in_lower_case_or_with_leading_zeros_is_refused(far: str) -> None:
+    """calamine reads lower-case references and leading zeros too: such a far cell is refused before it reads."""
+    data = _region(30_000)
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    xml = xml.replace(b"</row></sheetData>", b'<c r="' + far.encode() + b'" t="n"><v>1</v></c></row></sheetData>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in src.namelist():
+            z.writestr(name, xml if name == "xl/worksheets/sheet1.xml" else src.read(name))
+    with pytest.raises(FileRefused):
+        check_sheet_extents(out.getvalue(), "xlsx")

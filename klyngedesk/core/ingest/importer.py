@@ -110,7 +110,16 @@ def plan_import(project, paths: Iterable[str | Path], *, topic: str | None = Non
     ctx = ImportContext.from_project(project, topic)
     if clinic is not None:
         clinic = _chosen_clinic(ctx, clinic)
-    plans = []
+    plans: list[FilePlan] = []
+    with bulk():  # a region's file is a million cells and their values: no collector walks over them
+        _plan_files(project, files, plans, ctx, period=period, mapping=mapping, clinic=clinic, answers=answers,
+                    confirm=confirm, progress=progress, cancelled=cancelled)
+    return ImportPlan(plans)
+
+
+def _plan_files(project, files: list[Path], plans: list[FilePlan], ctx: ImportContext, *, period: str | None,
+                mapping: str | None, clinic: str | None, answers: dict[str, bool] | None, confirm: bool,
+                progress: Progress | None, cancelled: Cancelled | None) -> None:
     seen_hashes: dict[str, str] = {}
     for i, path in enumerate(files):
         check_cancel(cancelled)
@@ -138,7 +147,6 @@ def plan_import(project, paths: Iterable[str | Path], *, topic: str | None = Non
                                      "the file's contents) are in the log file {path}.", {"path": str(log)})]
         if progress:
             progress((i + 1) / len(files))
-    return ImportPlan(plans)
 
 
 def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mapping: str | None,
@@ -175,8 +183,7 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
                 continue
         if mapping and chosen.name is None:
             chosen.name = mapping
-        with bulk():
-            mapped = build_values(table, chosen, ctx, answers, confirm)
+        mapped = build_values(table, chosen, ctx, answers, confirm)
         plan.mapping = plan.mapping or chosen
         plan.values += mapped.values
         plan.list_sizes += mapped.list_sizes
@@ -266,7 +273,7 @@ def commit_plan(project, plan: ImportPlan, *, save_profile: str | None = None, p
     # Every clinic, measure and period of a batch is read from its table in this transaction, and nothing
     # is deleted: SQLite's own look-up of each value's four references (a third of storing a region's file)
     # is skipped when this is the outermost transaction.
-    with project.transaction(foreign_keys=False):
+    with project.transaction(foreign_keys=False), bulk():
         for i, fp in enumerate(plan.ready):
             check_cancel(cancelled)
             m = fp.mapping

@@ -95,7 +95,8 @@ _ANY_CELL = re.compile(rb"<c[\s/>]")
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s>/]")
 _CELL_WITHOUT_REF = re.compile(rb'<c(?=[\s/>])(?! r="[A-Z]{1,3}[0-9]{1,7}")')
 _CANONICAL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-_XLSX_REF = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,3})([0-9]{0,8})["\']')
+# calamine reads any run of letters and digits (lower case, leading zeros, more than Excel's 3 and 7): so does this
+_XLSX_REF = re.compile(rb'\br\s*=\s*["\']([A-Za-z]{0,12})([0-9]{0,24})["\']')
 _ODS_TAG = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*)>")
 _ODS_REPEAT_ROWS = re.compile(rb'number-rows-repeated\s*=\s*["\']([0-9]{1,10})["\']')
 _ODS_REPEAT_COLS = re.compile(rb'number-columns-repeated\s*=\s*["\']([0-9]{1,10})["\']')
@@ -160,12 +161,14 @@ def _xlsx_extent(stream, budget: int, exact: bool = True) -> Extent:
 
 def _xlsx_bound(piece: bytes, ext: Extent) -> bool:
     """Bound a piece whose every cell starts with an r="A1" reference, as Excel writes them, without looking
-    at each cell: the cells by one count, the far corner from the piece's last cell, and one search showing
-    that no cell lies beyond it (rows and columns can only be upper bounds: an empty styled cell counts).
-    False when that does not hold; the piece is then counted cell by cell."""
-    if _CELL_WITHOUT_REF.search(piece) or (b":c" in piece and _PREFIXED_CELL.search(piece)):
-        return False
+    at each cell in Python: the cells by one count, the far corner from the piece's last cell, and one search
+    showing that every cell's reference is canonical and inside it (rows and columns can only be upper bounds:
+    an empty styled cell counts). False when that does not hold; the piece is then counted cell by cell."""
     cells = piece.count(b'<c r="')
+    if piece.count(b"<c") != cells and _CELL_WITHOUT_REF.search(piece):  # <col>, <cfRule> ... also start <c
+        return False
+    if b":c" in piece and _PREFIXED_CELL.search(piece):
+        return False
     if not cells:
         return True
     last = _CANONICAL_REF.match(piece, piece.rfind(b'<c r="'))  # the lowest row comes last
@@ -175,7 +178,7 @@ def _xlsx_bound(piece: bytes, ext: Extent) -> bool:
         return False
     letters = max(last.group(1), right.group(1), key=lambda x: (len(x), x))
     rows = _two_digits_up(int(last.group(2)))  # a round bound: the pieces of a sheet share a few searches
-    if _beyond(letters, b"%d" % rows).search(piece):
+    if _outside(letters, b"%d" % rows).search(piece):
         return False
     ext.cells += cells
     ext.rows, ext.columns = max(ext.rows, rows), max(ext.columns, _column_index(letters))
@@ -189,22 +192,31 @@ def _two_digits_up(n: int) -> int:
     return -(-n // step) * step
 
 
-@lru_cache(maxsize=64)
-def _beyond(letters: bytes, digits: bytes) -> re.Pattern[bytes]:
-    """A cell reference to the right of column `letters` or below row `digits` (or written with more digits)."""
-    def greater(text: bytes, low: int, high: int, width: str) -> list[bytes]:
-        out = []
-        for i, ch in enumerate(text):
-            if ch < high:
-                out.append(re.escape(text[:i]) + b"[" + bytes([ch + 1]) + b"-" + bytes([high]) + b"]" +
-                           (width.format(len(text) - i - 1).encode() if len(text) - i - 1 else b""))
-        return out
+def _at_most(text: bytes, low: int, high: int, first_low: int) -> bytes:
+    """A pattern for the strings of text's length over the alphabet low..high (the first character from
+    first_low) that are at most text in order, and of any shorter length (from 1)."""
+    same = []
+    for i, ch in enumerate(text):
+        floor = first_low if i == 0 else low
+        if ch > floor:
+            rest = len(text) - i - 1
+            same.append(re.escape(text[:i]) + b"[" + bytes([floor]) + b"-" + bytes([ch - 1]) + b"]" +
+                        (b"[" + bytes([low]) + b"-" + bytes([high]) + b"]{%d}" % rest if rest else b""))
+    same.append(re.escape(text))
+    shorter = [b"[" + bytes([first_low]) + b"-" + bytes([high]) + b"]" +
+               (b"[" + bytes([low]) + b"-" + bytes([high]) + b"]{0,%d}" % (len(text) - 2) if len(text) > 2 else b"")
+               ] if len(text) > 1 else []
+    return b"(?:" + b"|".join(shorter + same) + b")"
 
-    columns = [b"[A-Z]{%d,3}" % (len(letters) + 1)] if len(letters) < 3 else []
-    columns += greater(letters, ord("A"), ord("Z"), "[A-Z]{{{}}}")
-    rows = [b"[0-9]{%d,}" % (len(digits) + 1)] + greater(digits, ord("0"), ord("9"), "[0-9]{{{}}}")
-    right = b"|".join(columns) or b"(?!)"
-    return re.compile(b'<c r="(?:(?:' + right + b')[0-9]|[A-Z]{1,3}(?:' + b"|".join(rows) + b')")')
+
+@lru_cache(maxsize=64)
+def _outside(letters: bytes, digits: bytes) -> re.Pattern[bytes]:
+    """A cell whose reference is not a canonical one (upper-case column, row without a leading zero) at or
+    left of column `letters` and at or above row `digits`: a far cell, or one written as calamine may read
+    differently (lower case, a leading zero, more letters or digits)."""
+    columns = _at_most(letters, ord("A"), ord("Z"), ord("A"))
+    rows = _at_most(digits, ord("0"), ord("9"), ord("1"))
+    return re.compile(b'<c r="(?!' + columns + rows + b'")')
 
 
 def _xlsx_fast(piece: bytes, ext: Extent) -> bool:
