@@ -94,6 +94,7 @@ class _Grid:
     widths: list[int]
     used: list[list[bool] | bool]  # per column: True all filled, False all empty, else a flag per row
     any_total: bool
+    columns: list[list]  # the rows' cells column by column, for the tables built from a run of these rows
 
     @classmethod
     def of(cls, rows: list[list]) -> _Grid:
@@ -101,7 +102,8 @@ class _Grid:
         full = 0  # columns filled in every row
         used: list[list[bool] | bool] = []
         any_total = False
-        for col in _columns(rows, max(map(len, rows), default=0)):
+        columns = _columns(rows, max(map(len, rows), default=0))
+        for col in columns:
             try:
                 distinct = set(col)
             except TypeError:  # an unhashable cell (never from the readers): judge cell by cell
@@ -121,8 +123,8 @@ class _Grid:
             used.append(flags)
             widths = list(map(add, widths, flags)) if widths is not None else list(map(int, flags))
         if widths is None:
-            return cls([full] * len(rows), used, any_total)
-        return cls([w + full for w in widths] if full else widths, used, any_total)
+            return cls([full] * len(rows), used, any_total, columns)
+        return cls([w + full for w in widths] if full else widths, used, any_total, columns)
 
     def filled(self) -> list[bool]:
         return [w > 0 for w in self.widths]
@@ -400,7 +402,7 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
         if "table" in span:
             tables.append(span["table"])
             continue
-        table = _build_table(rows, filled, sheet, span["header"], span["start"], span["end"], evidence,
+        table = _build_table(rows, grid, filled, sheet, span["header"], span["start"], span["end"], evidence,
                              known_convention)
         if table is None or not table.n_rows:
             continue
@@ -492,8 +494,8 @@ def _fill_down(raws: list[list], names: list[str]) -> None:
                 last = v
 
 
-def _build_table(rows: list[list], filled: list[bool], sheet: str | None, header: int | None, start: int, end: int,
-                 evidence: NumberEvidence, known_convention: str | None) -> Table | None:
+def _build_table(rows: list[list], grid: _Grid, filled: list[bool], sheet: str | None, header: int | None,
+                 start: int, end: int, evidence: NumberEvidence, known_convention: str | None) -> Table | None:
     width = max(map(len, rows[header if header is not None else start:end + 1]), default=0)
     names, start = _header_names(rows, header, width, start)
     if is_standard(names):
@@ -502,7 +504,10 @@ def _build_table(rows: list[list], filled: list[bool], sheet: str | None, header
     head_first = rows[header][0] if header is not None and rows[header] else None
     indexes = [i for i in range(start, end + 1) if filled[i]]
     cand_rows = [rows[i] for i in indexes]
-    raws = _columns(cand_rows, width)
+    if indexes and indexes[-1] - indexes[0] + 1 == len(indexes) and width <= len(grid.columns):
+        raws = [col[indexes[0]:indexes[-1] + 1] for col in grid.columns[:width]]  # a run of rows: the grid's
+    else:                                                                        # columns, cut to it
+        raws = _columns(cand_rows, width)
     if header is not None:
         _fill_down(raws, names)
     counts = [Counter(raw) for raw in raws]  # one pass per column serves totals, privacy and parsing
