@@ -239,6 +239,29 @@ class _OutsideCells:
                 return bytes(out)
 
 
+def outside_cells(xml: bytes) -> bytes:
+    """What `_OutsideCells` reads from a worksheet part held in memory, in a few searches over it (no pieces
+    copied): the part without its sheetData, plus the formulas inside it."""
+    start, end = _OutsideCells._START, _OutsideCells._END
+    out = bytearray()
+    pos = 0
+    while True:
+        at = xml.find(start, pos)
+        if at < 0:
+            out += xml[pos:]
+            return bytes(out)
+        out += xml[pos:at]
+        inner = at + len(start)
+        close = xml.find(end, inner)
+        stop = close if close >= 0 else len(xml)
+        if xml.find(b"<f", inner, stop) >= 0 or xml.find(b":f", inner, stop) >= 0:
+            for text in _OutsideCells._FORMULA.findall(xml, inner, stop):
+                out += b">" + text + b"<"
+        if close < 0:
+            return bytes(out)
+        pos = close + len(end)
+
+
 def refuse_cpr_in_package(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = None) -> None:
     """Scan what calamine does not return: every part of an xlsx/ods package, or an xls file's raw text.
     `sheet_xml`: parts already read from the zip (member name -> bytes), scanned from memory."""
@@ -257,9 +280,12 @@ def refuse_cpr_in_package(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | N
                 if info.is_dir():
                     continue
                 kept = sheet_xml.get(info.filename) if sheet_xml and named[info.filename] == 1 else None
-                with io.BytesIO(kept) if kept is not None else archive.open(info) as part:
-                    name = info.filename.replace("\\", "/").lower()
-                    hits, _ = _hits_in_bytes(_OutsideCells(part) if name.startswith("xl/worksheets/") else part)
+                sheet = info.filename.replace("\\", "/").lower().startswith("xl/worksheets/")
+                if kept is not None:
+                    hits, _ = _hits_in_bytes(io.BytesIO(outside_cells(kept) if sheet else kept))
+                else:
+                    with archive.open(info) as part:
+                        hits, _ = _hits_in_bytes(_OutsideCells(part) if sheet else part)
                 if hits:
                     count += hits
                     place = place or CprPlace("part", part=info.filename.replace("\\", "/"))

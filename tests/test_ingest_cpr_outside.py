@@ -1,0 +1,76 @@
+"""The CPR scan of what a worksheet holds outside its cells' values reads a part kept in memory in a few
+searches; it sees exactly what the streaming reader of a part inflated from the zip sees."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from klyngedesk.core.ingest.privacy import CprRefused, _OutsideCells, outside_cells, refuse_cpr_in_package
+
+cells = st.sampled_from([
+    b'<row r="1"><c r="A1" t="n"><v>1</v></c></row>', b'<c r="B2"><f>SUM(A1:A9)</f><v>3</v></c>',
+    b'<c r="C3"><x:f t="shared">"010190-1234"&amp;A1</x:f><v>0</v></c>', b"<f>2</f>", b"tekst ",
+])
+outside = st.sampled_from([
+    b"<headerFooter><oddHeader>Kirkebakken 010190-1234</oddHeader></headerFooter>", b'<col min="1"/>',
+    b'<hyperlink ref="A1" display="x"/>', b"<sheetData/>", b"",
+])
+sheets = st.lists(st.tuples(outside, st.lists(cells, max_size=8)), max_size=4)
+
+
+def _streamed(xml: bytes, size: int) -> bytes:
+    reader, out = _OutsideCells(io.BytesIO(xml)), b""
+    while chunk := reader.read(size):
+        out += chunk
+    return out
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(sheets, st.just(1 << 20))  # the size the scan reads with
+def test_the_in_memory_part_reads_as_the_streamed_one(blocks: list[tuple[bytes, list[bytes]]], size: int) -> None:
+    xml = b"<worksheet>" + b"".join(o + b"<sheetData>" + b"".join(c) + b"</sheetData>" for o, c in blocks) + \
+        b"</worksheet>"
+    assert outside_cells(xml) == _streamed(xml, size)
+
+
+def test_a_formula_in_a_sheet_data_never_closed_is_still_scanned() -> None:
+    """The streamed reader drops an unfinished formula at the end of a cut-off part; the in-memory one not."""
+    xml = b'<worksheet><sheetData><f><c r="C3"><f>"010190-1234"</f><v>0</v></c>'
+    assert b"010190-1234" in outside_cells(xml)
+
+
+def _workbook(sheet: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", '<workbook xmlns:r="r"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/>'
+                                      "</sheets></workbook>")
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" '
+                                                 'Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kept", [True, False])
+@pytest.mark.parametrize("where", ["header", "formula"])
+def test_a_cpr_number_in_a_header_or_a_formula_is_refused_read_from_memory_or_from_the_zip(
+        kept: bool, where: str) -> None:
+    cpr = b"010190-1234"
+    cells = b'<row r="1"><c r="A1" t="n"><v>1</v></c>' + \
+        (b'<c r="B1" t="str"><f>"' + cpr + b'"</f><v>x</v></c>' if where == "formula" else b"") + b"</row>"
+    header = b"<headerFooter><oddHeader>" + cpr + b"</oddHeader></headerFooter>" if where == "header" else b""
+    sheet = b"<worksheet><sheetData>" + cells + b"</sheetData>" + header + b"</worksheet>"
+    data = _workbook(sheet)
+    with pytest.raises(CprRefused):
+        refuse_cpr_in_package(data, "xlsx", {"xl/worksheets/sheet1.xml": sheet} if kept else None)
+
+
+def test_a_cpr_like_value_inside_the_cells_is_left_to_the_cell_scan() -> None:
+    """The values inside sheetData are scanned as cells (with their own message naming the cell), not here."""
+    sheet = b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>010190-1234</t></is></c></row>' \
+            b"</sheetData></worksheet>"
+    refuse_cpr_in_package(_workbook(sheet), "xlsx", {"xl/worksheets/sheet1.xml": sheet})
