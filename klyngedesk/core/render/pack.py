@@ -270,9 +270,40 @@ def build_pack(project: Project, meeting: str, out_dir: str | Path, *, lang: str
     coordinator's; the passwords are only in the result and on the password sheets, which are saved to
     `password_sheets` if given (never inside the pack folder) for the coordinator to print.
     """
-    with project.transaction():
-        return _build(project, meeting, Path(out_dir), lang, encrypt,
-                      Path(password_sheets) if password_sheets else None, progress, cancel)
+    placed: list[_Placed] = []
+    try:
+        with project.transaction():
+            return _build(project, meeting, Path(out_dir), lang, encrypt,
+                          Path(password_sheets) if password_sheets else None, progress, cancel, placed)
+    except BaseException:
+        for done in placed:   # the project did not record the pack: it is taken back, an earlier one restored
+            done.take_back()
+        raise
+    finally:
+        for done in placed:
+            done.forget_earlier()
+
+
+@dataclass
+class _Placed:
+    """The pack folder put in place before the project's transaction commits, and the earlier pack of the
+    same meeting it replaced (kept aside until the commit has succeeded)."""
+
+    folder: Path
+    earlier: Path | None
+    made: Path | None = None   # the folder the pack was asked into, where printing created it
+
+    def take_back(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.made is not None:
+            shutil.rmtree(self.made, ignore_errors=True)
+        if self.earlier is not None and self.earlier.exists():
+            self.earlier.rename(self.folder)
+            self.earlier = None
+
+    def forget_earlier(self) -> None:
+        if self.earlier is not None:
+            shutil.rmtree(self.earlier, ignore_errors=True)
 
 
 @dataclass
@@ -287,7 +318,8 @@ class _Files:
 
 
 def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bool, sheets_path: Path | None,
-           progress: Callable[[float], None] | None, cancel: Callable[[], bool] | None) -> PackResult:
+           progress: Callable[[float], None] | None, cancel: Callable[[], bool] | None,
+           placed: list[_Placed]) -> PackResult:
     pack = _Pack(project, meeting, lang)
     folder = out_dir / safe_file_name(f"{pack.meeting.date.isoformat()} {pack.meeting.title}")
     if sheets_path is not None and _inside(sheets_path, folder):
@@ -329,19 +361,32 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
             temporary.write_bytes(files.sheets)
             temporary.replace(sheets_path)
         tick()
+        # What was printed is recorded before the folder appears (and the transaction commits after it, see
+        # build_pack): a pack the project could not record would be one the next audit does not know about.
+        freeze_codes(project, meeting)
+        for disclosure in pack.disclosures:
+            project.save_published(meeting, disclosure.topic, disclosure.to_json())
+        project.audit("pack", meeting=meeting, lang=lang, encrypted=encrypt, clinics=len(personal_paths),
+                      folder=str(folder))
+        earlier = None
+        if folder.exists():   # the meeting printed before: kept aside until the project has recorded this one
+            earlier = out_dir / f".{folder.name}.earlier"
+            if earlier.exists():
+                shutil.rmtree(earlier)
+            project.note_scratch(earlier)
+            folder.rename(earlier)
+        try:
+            partial.rename(folder)
+        except BaseException:
+            if earlier is not None:
+                earlier.rename(folder)
+            raise
+        placed.append(_Placed(folder, earlier, out_dir if created_out_dir else None))
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
-        if created_out_dir:
+        if created_out_dir and not placed:
             shutil.rmtree(out_dir, ignore_errors=True)
         raise
-    if folder.exists():
-        shutil.rmtree(folder)
-    partial.rename(folder)
-    freeze_codes(project, meeting)
-    for disclosure in pack.disclosures:
-        project.save_published(meeting, disclosure.topic, disclosure.to_json())
-    project.audit("pack", meeting=meeting, lang=lang, encrypted=encrypt, clinics=len(personal_paths),
-                  folder=str(folder))
 
     def moved(path: Path) -> Path:
         return folder / path.relative_to(partial)
