@@ -219,7 +219,7 @@ def test_the_same_file_twice_in_one_import_is_stored_once(project, tmp_path: Pat
 def test_progress_is_reported_and_cancel_stops_without_writing(project, tmp_path: Path) -> None:
     from klyngedesk.core.ingest import ImportCancelled
 
-    files = [cf.standard_csv(tmp_path, cf.demo_clinics(project)[:2], NEW, seed=i, name=f"f{i}.csv").path
+    files = [cf.standard_csv(tmp_path, cf.demo_clinics(project)[2 * i:2 * i + 2], NEW, seed=i, name=f"f{i}.csv").path
              for i in range(3)]
     seen: list[float] = []
     plan = plan_import(project, files, progress=seen.append)

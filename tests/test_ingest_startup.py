@@ -9,9 +9,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-# Libraries an import never uses: the PDF and xlsx writers, pandas (the import reads plain rows), the GUI, and
-# importlib.metadata (the version lookup, a tenth of a second of every run, needed only by --version).
-UNNEEDED = ("pandas", "numpy", "openpyxl", "reportlab", "PySide6", "pyqtgraph", "importlib.metadata")
+# Libraries an import of a standard file never uses: the PDF and xlsx writers, pandas (the import reads plain
+# rows), the GUI,
+# importlib.metadata (the version lookup, a tenth of a second of every run, needed only by --version), and
+# rapidfuzz (only for a clinic name or a heading that matches nothing exactly).
+UNNEEDED = ("pandas", "numpy", "openpyxl", "reportlab", "PySide6", "pyqtgraph", "importlib.metadata", "rapidfuzz")
 PROBE = ("import json, sys\nfrom klyngedesk.cli.main import main\ncode = main(sys.argv[1:])\n"
          f"print(json.dumps({{'code': code, 'loaded': sorted(m for m in {UNNEEDED!r} if m in sys.modules)}}))")
 

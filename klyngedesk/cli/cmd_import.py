@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
                                             question=tr(q.msgid, lang, **q.params)))
         elif fp.status == "duplicate":
             say("{message}", message=fp.message(lang) or "")
-        elif args.dry_run:
+        elif args.dry_run or fp.batch is None:  # ready, but another file stopped the import: nothing stored
             say("{file}: {n} values can be imported (nothing written).", file=fp.name, n=len(fp.values))
         else:
             say("{file}: {n} values imported as batch {batch}.", file=fp.name, n=len(fp.values), batch=fp.batch)

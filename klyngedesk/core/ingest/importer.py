@@ -147,6 +147,30 @@ def _plan_files(project, files: list[Path], plans: list[FilePlan], ctx: ImportCo
                                      "the file's contents) are in the log file {path}.", {"path": str(log)})]
         if progress:
             progress((i + 1) / len(files))
+    _refuse_values_in_two_files(plans)
+
+
+def _refuse_values_in_two_files(plans: list[FilePlan]) -> None:
+    """A value (clinic, measure, period) in two files of one import: which one is right is not for the order
+    of the files to decide (the later would silently replace the earlier). The later file gets an error naming
+    its cell and the earlier file's row, and the import stores nothing until one of them is left out."""
+    eligible = [fp for fp in plans if fp.status in ("ready", "questions") and len(fp.values)]
+    if len(eligible) < 2:
+        return
+    seen: dict[tuple[str, str, str], tuple[FilePlan, int | None]] = {}
+    for fp in eligible:
+        keys = fp.values.keys()
+        clash = next((i for i, key in enumerate(keys) if key in seen), None)
+        if clash is not None:
+            other, row = seen[keys[clash]]
+            value = fp.values[clash]
+            fp.problems.insert(0, Problem(
+                "error", "The value of clinic {clinic} for {measure} in {period} is also in {other} (row {other_row}); "
+                "import only one of the two files, or correct one of them.",
+                {"clinic": value.clinic, "measure": value.measure, "period": value.period, "other": other.name,
+                 "other_row": row if row is not None else "?"}, row=value.row, column=value.col, sheet=value.sheet))
+            fp.status = "failed"
+        seen.update({key: (fp, row) for key, row in zip(keys, fp.values.row, strict=True) if key not in seen})
 
 
 def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mapping: str | None,

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from rapidfuzz import fuzz, process
-
 from klyngedesk.core.ingest.context import ImportContext, squash
 from klyngedesk.core.ingest.tables import Table, fold, is_standard
 
@@ -149,6 +147,8 @@ def _measure_columns(table: Table, ctx: ImportContext, skip: set) -> tuple[dict[
         if key:
             exact[col] = key
             continue
+        from rapidfuzz import fuzz, process  # only for a heading that names no measure exactly (start-up)
+
         best = process.extractOne(squash(col), titles, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_MEASURE_MIN)
         if best is not None:
             guessed[col] = best[0]
@@ -208,6 +208,8 @@ def suggest_roles(table: Table, topics: dict[str, dict[str, str]]) -> dict[str, 
             if folded in words and role not in roles.values():
                 roles[column] = role
     numeric = [c for c in table.columns if c not in roles and table.column_types.get(c) in ("number", "percent")]
+    from rapidfuzz import fuzz  # only when proposing a mapping for a file no mapping fitted (start-up)
+
     best: tuple[float, dict[str, str]] = (0.0, {})
     for measures in topics.values():
         chosen: dict[str, str] = {}
