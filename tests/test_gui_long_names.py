@@ -47,3 +47,23 @@ def test_long_names_leave_room_for_values_and_bars(qtbot, open_window, demo_path
     assert LONG not in labels and any(label.endswith("…") for label in labels)
     qtbot.waitUntil(lambda: chart.plot.getAxis("left").width() > 0)
     assert chart.plot.getAxis("left").width() < chart.plot.width() * 0.4  # the plot keeps most of the width
+
+
+def test_the_widest_name_is_found_exactly_from_a_few_measurements(qtbot) -> None:
+    """1,700 clinic names of every shape (wide and narrow letters, kerning pairs, æøå, one long name among short
+    ones, many of the same length): the widest is measured as Qt measures the whole string."""
+    import random
+
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from klyngedesk.gui.long_names import widest_advance
+
+    rng = random.Random(17)
+    parts = ["Læge", "huset", "klinikken", "centret", "Wa", "To", "AV", "ill", "WWW", "iii", "Fjord", "Ø", "Å",
+             "gården", " ved ", " & ", "-", "Yy", "fi", "ffl", "Skanderborg", "Lille", "Store", "1", "77"]
+    names = ["".join(rng.choice(parts) for _ in range(rng.randint(2, 6))) for _ in range(1700)]
+    names += ["i" * 40, "W" * 14, "Lægeklinikken Bakkegården 10"]
+    for family_metrics in (QFontMetrics(QFont()), QFontMetrics(QFont("Serif", 13)), QFontMetrics(QFont("Mono", 9))):
+        for sample in (names, names[:9], names[::7], [n for n in names if len(n) == 20], ["x"]):
+            assert widest_advance(sample, family_metrics) == max(family_metrics.horizontalAdvance(n) for n in sample)
+    assert widest_advance([], QFontMetrics(QFont())) == 0

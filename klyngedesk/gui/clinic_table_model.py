@@ -29,6 +29,10 @@ class ClinicTableModel(QAbstractTableModel):
                        for c in self._clinics]
         self.endResetModel()
 
+    def column_texts(self, column: int) -> list[str]:
+        """Every row's text in `column` (for measuring the column's width without asking the view)."""
+        return [texts[column] for texts in self._texts]
+
     def headers(self) -> list[str]:
         return [tr(h, self._lang) for h in ("Clinic", "Yder number", "Doctors", "EHR system", "E-mail")]
 

@@ -32,13 +32,16 @@ class _Collector(QObject):
         super().__init__(app)  # goes with the application, never left to the interpreter's exit
         self._pools: weakref.WeakSet[QThreadPool] = weakref.WeakSet()
         self._threads: list[threading.Thread] = []
+        self._freeze_after: threading.Thread | None = None
         self._restore = True  # whether automatic collection was on before the first hold
         self._held = False
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_MS)
         self.timer.timeout.connect(self.tick)
 
-    def hold(self, pool: QThreadPool | None, thread: threading.Thread | None) -> None:
+    def hold(self, pool: QThreadPool | None, thread: threading.Thread | None, freeze: bool = False) -> None:
+        if freeze:
+            self._freeze_after = thread
         if not self._held:
             self._restore = gc.isenabled()
             self._held = True
@@ -53,6 +56,9 @@ class _Collector(QObject):
     def busy(self) -> bool:
         """True while a held pool runs or queues a task, or a held thread is alive."""
         self._threads = [t for t in self._threads if t.is_alive()]
+        if self._freeze_after is not None and not self._freeze_after.is_alive():
+            self._freeze_after = None
+            freeze_the_start()
         return bool(self._threads) or any(_running(pool) for pool in list(self._pools))
 
     def tick(self) -> None:
@@ -65,6 +71,15 @@ class _Collector(QObject):
         if self._restore:
             gc.enable()
         collect_due()
+
+
+def freeze_the_start() -> None:
+    """The start's imports are done: their objects (modules, classes, functions: three quarters of a window's
+    tracked objects even with a 1,700-clinic project open) are moved out of the collector's reach for good
+    (gc.freeze), so a full collection walks only what the window made since: 0.26 s of CPU was 0.06 s on
+    this machine. Not collected first: the imports' 150,000 young objects would take half a second to walk,
+    and they hold next to no garbage (automatic collection ran until they began, so older cycles are gone)."""
+    gc.freeze()
 
 
 def _running(pool: QThreadPool) -> bool:
@@ -101,20 +116,21 @@ def collect_due() -> int:
 _collector: _Collector | None = None
 
 
-def hold(pool: QThreadPool | None = None, thread: threading.Thread | None = None) -> None:
+def hold(pool: QThreadPool | None = None, thread: threading.Thread | None = None, freeze: bool = False) -> None:
     """Python is about to run on `pool`'s workers or on `thread`: until they are done, the cycle collector runs
-    only on the GUI thread. Without a Qt application there is no GUI thread to protect: nothing changes."""
+    only on the GUI thread. With `freeze`, what exists once `thread` has ended is frozen (freeze_the_start).
+    Without a Qt application there is no GUI thread to protect: nothing changes."""
     global _collector
     app = QCoreApplication.instance()
     if app is None:
         return
     if threading.current_thread() is not threading.main_thread():
         gc.disable()  # at once; the GUI thread takes over the collecting (and turns it back on) when it runs
-        QTimer.singleShot(0, app, lambda: hold(pool, thread))
+        QTimer.singleShot(0, app, lambda: hold(pool, thread, freeze))
         return
     if _collector is None or not shiboken6.isValid(_collector):
         _collector = _Collector(app)
-    _collector.hold(pool, thread)
+    _collector.hold(pool, thread, freeze)
 
 
 def settle() -> None:

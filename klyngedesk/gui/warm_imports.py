@@ -31,7 +31,8 @@ def start() -> None:
     with _lock:
         if _thread is None:
             _thread = threading.Thread(target=_import_all, name="warm-imports", daemon=True)
-            collector.hold(thread=_thread)  # its imports allocate: only the GUI thread may collect meanwhile
+            # Its imports allocate: only the GUI thread may collect meanwhile; what they made is frozen after.
+            collector.hold(thread=_thread, freeze=True)
             _thread.start()
 
 
