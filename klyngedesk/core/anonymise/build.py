@@ -18,6 +18,7 @@ from klyngedesk.core.anonymise.disclosure import (
     cell_parts,
     rate_scale,
 )
+from klyngedesk.core.anonymise.group_change import with_group_changes
 from klyngedesk.core.anonymise.leak import check_no_leak
 from klyngedesk.core.anonymise.summaries import (
     WITHHELD,
@@ -762,6 +763,7 @@ def anonymised_with_disclosure(project: Project, meeting: str, topic: str, *, pe
         threshold=resolve(THRESHOLD, project), list_size_display=resolve(LIST_SIZE_DISPLAY, project), lang=lang,
         earlier=[*earlier_disclosures(project, meeting), *before],
         rounds=trend_rounds(project, topic, period) if rounds is None else rounds)
+    result = (with_group_changes(project, table, result[0], codes), *result[1:])
     check_no_leak(result[0].texts(), project, meeting)
     return result
 

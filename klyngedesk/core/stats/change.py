@@ -80,15 +80,24 @@ def is_heterogeneous(het: dict[str, float]) -> bool:
     return het["k"] >= 3 and het["ratio"] > HETEROGENEITY_RATIO and het["p"] < HETEROGENEITY_P
 
 
-def cluster_change(x1, n1, x0, n0, *, proportion: bool, confidence: float = 0.95) -> dict:
+def cluster_change(x1, n1, x0, n0, *, proportion: bool, confidence: float = 0.95,
+                   together: np.ndarray | None = None) -> dict:
     """The cluster's change over clinics given in both rounds (arrays over the same clinics; for rates the
     n are person-time or list sizes, as the printed values use them).
 
     Proportions: difference in percentage points ('estimate', 'low', 'high' in points); rates: relative
     change (ratio - 1, e.g. -0.08). The point is the pooled change (the printed before/after values agree
-    with it); when clinics moved differently the interval's arms are widened by the random-effects factor."""
+    with it); when clinics moved differently the interval's arms are widened by the random-effects factor.
+
+    `together` (a mask over the clinics): clinics whose own changes may not be told (their counts are hidden
+    in group material) enter the heterogeneity as one pseudo-clinic holding their totals, which the cluster's
+    totals tell anyway; the point and the plain interval rest on the totals and do not change."""
     x1, n1, x0, n0 = (np.asarray(v, dtype=float) for v in (x1, n1, x0, n0))
     X1, N1, X0, N0 = x1.sum(), n1.sum(), x0.sum(), n0.sum()
+    clinics = int(x1.size)
+    if together is not None and np.asarray(together, dtype=bool).any():
+        t = np.asarray(together, dtype=bool)
+        x1, n1, x0, n0 = (np.append(v[~t], v[t].sum()) for v in (x1, n1, x0, n0))
     with np.errstate(divide="ignore", invalid="ignore"):
         if proportion:
             est, low, high = (float(v) * 100 for v in proportion_difference(X1, N1, X0, N0, confidence))
@@ -112,7 +121,7 @@ def cluster_change(x1, n1, x0, n0, *, proportion: bool, confidence: float = 0.95
             lr, le, lh = np.log(low + 1), np.log(est + 1), np.log(high + 1)
             low, high = float(np.exp(le - (le - lr) * f) - 1), float(np.exp(le + (lh - le) * f) - 1)
     return {"estimate": est, "low": low, "high": high, "margin": margin, "heterogeneous": moved,
-            "heterogeneity": het, "verdict": verdict(est, low, high, margin), "clinics": int(x1.size),
+            "heterogeneity": het, "verdict": verdict(est, low, high, margin), "clinics": clinics,
             "method": PROPORTION_METHOD if proportion else RATE_METHOD}
 
 
