@@ -59,6 +59,12 @@ def clinics(project: Project) -> list[Clinic]:
     return list(_read_once(project, "clinics", project.clinics))
 
 
+def value_count(project: Project) -> int:
+    """`project.value_count()` (a count over every stored value: a tenth of a second at 1,700 clinics), read
+    once per state of the project in the window's thread: opening and each page's first show ask for it."""
+    return _read_once(project, "value_count", project.value_count)
+
+
 def _read_once(project: Project, name: str, read: Callable[[], T]) -> T:
     if threading.current_thread() is not threading.main_thread():
         return read()

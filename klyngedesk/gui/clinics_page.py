@@ -7,11 +7,15 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from klyngedesk.core.model import Clinic
 from klyngedesk.core.store import Project
 from klyngedesk.gui.change_stamp import clinics as kept_clinics
 from klyngedesk.gui.clinic_table_model import ClinicTableModel
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.error_dialog import error_text
+from klyngedesk.gui.latest_fetch import LatestFetch, small_project
 from klyngedesk.gui.long_names import CELL_PADDING, cap_name_column, widest_advance
+from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.i18n import tr
 
 if TYPE_CHECKING:  # the commands and the dialog are imported when first used (the window starts on this page)
@@ -20,9 +24,10 @@ if TYPE_CHECKING:  # the commands and the dialog are imported when first used (t
 
 
 class ClinicsPage(QWidget):
-    def __init__(self, ctx: AppContext) -> None:
+    def __init__(self, ctx: AppContext, reader: TaskRunner | None = None) -> None:
         super().__init__()
         self.ctx = ctx
+        self.fetch = LatestFetch(reader, self)  # a region's clinics are read on the worker (opening shows this page)
         lang = ctx.lang
         self._lang = lang
         self.undo_stack = None  # set by the main window
@@ -61,7 +66,20 @@ class ClinicsPage(QWidget):
         return self.ctx.holder.project
 
     def load(self, project: Project) -> None:
-        clinics = kept_clinics(project)
+        if small_project(project):
+            self.fetch.request(lambda: kept_clinics(project), self._show, small=True)
+            return
+        self.summary.setText(tr("Reading the clinics…", self._lang))
+
+        def read() -> list[Clinic]:
+            return kept_clinics(project)  # (a worker reads afresh: the kept list is the window thread's)
+
+        self.fetch.request(read, self._show, self._read_failed, name="clinics")
+
+    def _read_failed(self, error: Exception) -> None:
+        self.summary.setText(error_text(error, self._lang))
+
+    def _show(self, clinics: list[Clinic]) -> None:
         self.model.set_clinics(clinics)
         self._fit_columns()
         self.summary.setText(tr("{clinics} clinics, {doctors} doctors", self._lang, clinics=len(clinics),

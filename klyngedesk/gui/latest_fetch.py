@@ -16,8 +16,11 @@ SMALL_PROJECT_VALUES = 20_000
 
 
 def small_project(project) -> bool:
-    """True for a project whose reads are quick enough to do while the user waits (one count query)."""
-    return project.value_count() < SMALL_PROJECT_VALUES
+    """True for a project whose reads are quick enough to do while the user waits (one count query, kept until
+    the project changes)."""
+    from klyngedesk.gui.change_stamp import value_count
+
+    return value_count(project) < SMALL_PROJECT_VALUES
 
 
 class LatestFetch(QObject):

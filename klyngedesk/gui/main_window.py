@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
         page: QWidget
         if index == 0:
             from klyngedesk.gui.clinics_page import ClinicsPage
-            page = ClinicsPage(ctx)
+            page = ClinicsPage(ctx, self.reader)
         elif index == 1:
             from klyngedesk.gui.data_page import DataPage
             page = DataPage(ctx, self.reader)
