@@ -54,3 +54,22 @@ def test_every_written_form_of_a_cpr_number_is_found_in_page_text(form: str) -> 
 ])
 def test_numbers_in_a_handout_that_only_look_long_are_not_cpr_numbers(text: str) -> None:
     assert LeakChecker([]).find(text) == []
+
+
+@pytest.mark.parametrize("make", ["note", "correction", "undo"])
+def test_a_cpr_number_typed_into_a_note_or_a_reason_is_never_stored(small_demo: Project, make: str) -> None:
+    from klyngedesk.core.commands import AddNote, CorrectValue, UndoBatch
+    from klyngedesk.i18n import KlyngeError
+
+    text = "Ring til patienten 010170-1234 om tallet"
+    clinic = small_demo.clinics()[0].key
+    command = {"note": lambda: AddNote(text, clinic),
+               "correction": lambda: CorrectValue(clinic, "kol_patienter", small_demo.periods()[0].key, 5.0, text),
+               "undo": lambda: UndoBatch(small_demo.batches()[0].id, reason=text)}[make]()
+    with pytest.raises(KlyngeError) as caught:
+        command.do(small_demo)
+    message = caught.value.message("da")
+    assert "CPR-nummer" in message and "1234" not in message
+    small_demo.close()
+    data = b"".join(p.read_bytes() for p in small_demo.path.parent.glob(small_demo.path.name + "*") if p.is_file())
+    assert b"010170-1234" not in data and b"0101701234" not in data
