@@ -54,15 +54,20 @@ def _read(data: bytes, known: Mapping[int, str], pages: bool = True, info: bool 
 
 
 def scan_pdf(data: bytes, sections: Sequence[Section], info: Section | None = None,
-             known: Mapping[int, str] | None = None) -> list[str]:
+             known: Mapping[int, str] | None = None, checked: Mapping[int, LeakChecker] | None = None) -> list[str]:
     """Raise IdentityLeak naming the document, the page and the kind of identity at the first page (or the
     file's metadata/bookmarks, checked with `info`) where an identity may not be; nothing is echoed. Every
-    page of every section is checked; `known` (see `page_texts`) spares reading a copied page again. Returns
-    the pages' texts (for a file that copies these pages)."""
+    page of every section is checked; `known` (see `page_texts`) spares reading a copied page again, and
+    `checked` checking it again: a known page's text found clean by that very checker in the file it was
+    copied from (the same text and the same checker find the same). Returns the pages' texts (for a file
+    that copies these pages)."""
     pages, about = _read(data, known or {}, info=info is not None)
+    checked = checked or {}
     for section in sections:
         end = len(pages) if section.end is None else section.end
         for index in range(section.start, end):
+            if index in checked and checked[index] is section.checker and known and index in known:
+                continue
             leaks = section.checker.find(pages[index])
             if any(leak.kind == "cpr" for leak in leaks):
                 raise IdentityLeak("A CPR number in {document}, page {page}: no material may print a person's CPR "

@@ -435,8 +435,9 @@ def _render(pack: _Pack, encrypt: bool, tick: Callable[[], None]
         tick()
     print_all_password = new_password() if encrypt else None
     passwords = {k: new_password() for k in order} if encrypt else {}
-    merged, sections, known = _print_all(pack, files, order, pages, read, group_read, group_checker, checkers)
-    scan_pdf(merged, sections, known=known)
+    merged, sections, known, checked = _print_all(pack, files, order, pages, read, group_read, group_checker,
+                                                  checkers)
+    scan_pdf(merged, sections, known=known, checked=checked)
     rows = tuple(KeyRow(pack.codes[k], c.name, c.yder, k in pack.consents) for k, c in pack.clinics.items())
     files.key = key_pdf(KeyMaterial(rows, pack.draw["drawn_at"], pack.draw["scheme"], now_iso(), encrypt),
                         meeting, pack.cluster_name, lang)
@@ -466,12 +467,13 @@ def _encrypted(data: bytes, password: str) -> bytes:
 
 def _print_all(pack: _Pack, files: _Files, order: list[str], pages: dict[str, int], read: dict[str, list[str]],
                group_read: list[str], group_checker: LeakChecker, checkers: dict[str, LeakChecker]
-               ) -> tuple[bytes, list[Section], dict[int, str]]:
+               ) -> tuple[bytes, list[Section], dict[int, str], dict[int, LeakChecker]]:
     """One file for printing everything: a confidential front sheet, the group handout, then each clinic's
     sealed section (its cover, its handout from the cover's back, padded as a whole: whole sheets without a
     blank cover back). Each part starts on its own page and gets a top-level bookmark; the file's title and
-    subject say it is confidential. Returns the file, its sections for the leak check, and the texts of
-    the pages copied from files read already (page index -> text)."""
+    subject say it is confidential. Returns the file, its sections for the leak check, the texts of the
+    pages copied from files read already (page index -> text) and the checker each of those was checked
+    with there (the section's own: the print-all check does not find anything new in them)."""
     lang, meeting = pack.lang, pack.meeting
     names = {k: pack.clinics[k].name for k in order}
     covers = seal.clinic_covers([(names[k], pages[k]) for k in order], meeting, pack.cluster_name, lang)
@@ -485,12 +487,14 @@ def _print_all(pack: _Pack, files: _Files, order: list[str], pages: dict[str, in
     try:
         front_pdf, group_pdf, covers_pdf, blanks_pdf = sources
         known: dict[int, str] = {}
+        checked: dict[int, LeakChecker] = {}
         starts: list[tuple[str, int]] = []
         merged.pages.extend(front_pdf.pages)
         group_name = tr("Group handout", lang)
         starts.append((tr("CONFIDENTIAL", lang), 0))
         starts.append((group_name, len(merged.pages)))
         known.update((len(merged.pages) + i, text) for i, text in enumerate(group_read))
+        checked.update((len(merged.pages) + i, group_checker) for i in range(len(group_read)))
         merged.pages.extend(group_pdf.pages)
         blank = iter(blanks_pdf.pages)
         if group_blank:
@@ -501,6 +505,7 @@ def _print_all(pack: _Pack, files: _Files, order: list[str], pages: dict[str, in
             starts.append((names[clinic], start))
             merged.pages.append(covers_pdf.pages[i])
             known.update((start + 1 + p, read[clinic][p]) for p in range(pages[clinic]))
+            checked.update((start + 1 + p, checkers[clinic]) for p in range(pages[clinic]))
             merged.pages.extend(personal[clinic].pages[:pages[clinic]])
             if clinic in padded:
                 merged.pages.append(next(blank))
@@ -518,4 +523,4 @@ def _print_all(pack: _Pack, files: _Files, order: list[str], pages: dict[str, in
     finally:
         for src in [*sources, *personal.values()]:
             src.close()
-    return out.getvalue(), sections, known
+    return out.getvalue(), sections, known, checked

@@ -1,8 +1,9 @@
 """A light drawing recorder for charts: primitives replayed straight onto the reportlab canvas as a flowable.
 
-reportlab's graphics shapes validate every attribute and re-apply the graphics state per node; a pack
-draws hundreds of charts, so the charts record plain tuples here and replay them with only the state
-changes that are needed.
+reportlab's graphics shapes validate every attribute and re-apply the graphics state per node, and its
+canvas makes a text object per string; a pack draws thousands of charts, so the charts record plain tuples
+here and write them as the page's content operators directly, with only the state changes that are needed
+(the same operators the canvas calls would write, texts encoded in the font's subsets as the canvas does).
 """
 
 from __future__ import annotations
@@ -10,6 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reportlab.lib.colors import Color
+from reportlab.lib.rl_accel import escapePDF, fp_str
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import FILL_EVEN_ODD, PATH_OPS, Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable
 
 Dash = Sequence[float] | None
@@ -82,103 +87,146 @@ class ChartFlowable(Flowable):
         return [op[3] for op in self.ops if op[0] == "T"]
 
     def draw(self) -> None:
-        c = self.canv
-        state: dict[str, object] = {}
-        saved: list[dict[str, object]] = []
+        """Write the recorded chart into the page as one piece of content (`chart_content`)."""
+        self.canv.addLiteral(chart_content(self.canv, self.ops))
 
-        def stroke(colour: Color, width: float, dash: tuple | None) -> None:
-            if state.get("s") is not colour:
-                c.setStrokeColor(colour)
-                state["s"] = colour
-            if state.get("w") != width:
-                c.setLineWidth(width)
-                state["w"] = width
-            if state.get("d", ()) != dash:
-                c.setDash(list(dash) if dash else [])
-                state["d"] = dash
 
-        def fill(colour: Color) -> None:
-            if state.get("f") is not colour:
-                c.setFillColor(colour)
-                state["f"] = colour
+def _rgb(colour: Color) -> str:
+    return fp_str(colour.red, colour.green, colour.blue)
 
-        c.saveState()
-        for op in self.ops:
-            kind = op[0]
-            if kind != "C" and state.get("cap") != 0:
-                c.setLineCap(0)
-                state["cap"] = 0
-            if kind == "L":
-                _, x1, y1, x2, y2, colour, width, dash = op
-                stroke(colour, width, dash)
-                c.line(x1, y1, x2, y2)
-            elif kind == "T":
-                _, x, y, text, font, size, colour, anchor = op
-                fill(colour)
-                if state.get("font") != (font, size):
-                    c.setFont(font, size)
-                    state["font"] = (font, size)
-                if anchor == "end":
-                    c.drawRightString(x, y, text)
-                elif anchor == "middle":
-                    c.drawCentredString(x, y, text)
-                else:
-                    c.drawString(x, y, text)
-            elif kind == "R":
-                _, x, y, w, h, fill_colour, stroke_colour, width = op
-                if fill_colour is not None:
-                    fill(fill_colour)
-                if stroke_colour is not None:
-                    stroke(stroke_colour, width, None)
-                c.rect(x, y, w, h, stroke=int(stroke_colour is not None), fill=int(fill_colour is not None))
-            elif kind == "C":
-                _, x, y, r, fill_colour, stroke_colour, width = op
-                if fill_colour is None:      # a ring: a real circle path
-                    stroke(stroke_colour, width, None)
-                    c.circle(x, y, r, stroke=1, fill=0)
-                    continue
-                # A filled marker is a zero-length line with round caps (a dot, one path operator instead of
-                # four Bezier curves); a rim is a slightly larger dot under it.
-                if state.get("cap") != 1:
-                    c.setLineCap(1)
-                    state["cap"] = 1
-                if stroke_colour is not None:
-                    stroke(stroke_colour, 2 * r + width, None)
-                    c.line(x, y, x, y)
-                stroke(fill_colour, 2 * r - (width if stroke_colour is not None else 0), None)
-                c.line(x, y, x, y)
+
+def _encoded(canv: Canvas, font: str, text: str) -> list[tuple[str, str]]:
+    """The text as (subset font name, escaped string) pieces of this document's subsets of the font, as the
+    canvas's text object writes them (`TTFont.splitString`); made once per text and document."""
+    cache: dict[tuple[str, str], list[tuple[str, str]]] | None = getattr(canv, "_kd_encoded", None)
+    if cache is None:
+        cache = {}
+        canv._kd_encoded = cache
+    key = (font, text)
+    pieces = cache.get(key)
+    if pieces is None:
+        face = pdfmetrics.getFont(font)
+        if not getattr(face, "_dynamicFont", False):
+            raise ValueError(f"charts are drawn in embedded TrueType fonts, not {font}")
+        doc = canv._doc
+        pieces = [(face.getSubsetInternalName(subset, doc), escapePDF(chunk))
+                  for subset, chunk in face.splitString(text, doc)]
+        cache[key] = pieces
+    return pieces
+
+
+def chart_content(canv: Canvas, ops: Sequence[tuple]) -> str:
+    """A recorded chart as page content operators in the canvas's current coordinates, inside q/Q: lines,
+    rectangles, dots and rings, polygons, polylines, clipping, raw pieces and texts (consecutive texts in one
+    text object; fonts must be embedded TrueType, as the pack's are)."""
+    from klyngedesk.core.render.fonts import text_width
+
+    out: list[str] = ["q"]
+    put = out.append
+    state: dict[str, object] = {}
+    saved: list[dict[str, object]] = []
+    fill_ops = {(s, f): PATH_OPS[s, f, FILL_EVEN_ODD] for s in (0, 1) for f in (0, 1)}
+    in_text = False
+
+    def stroke(colour: Color, width: float, dash: tuple | None) -> None:
+        if state.get("s") is not colour:
+            put(f"{_rgb(colour)} RG")
+            state["s"] = colour
+        if state.get("w") != width:
+            put(f"{fp_str(width)} w")
+            state["w"] = width
+        if state.get("d", ()) != dash:
+            put(f"[{fp_str(list(dash)) if dash else ''}] 0 d")
+            state["d"] = dash
+
+    def fill(colour: Color) -> None:
+        if state.get("f") is not colour:
+            put(f"{_rgb(colour)} rg")
+            state["f"] = colour
+
+    def cap(mode: int) -> None:
+        if state.get("cap") != mode:
+            put(f"{mode} J")
+            state["cap"] = mode
+
+    for op in ops:
+        kind = op[0]
+        if kind == "T":
+            _, x, y, text, font, size, colour, anchor = op
+            if not in_text:
+                put("BT")
+                in_text = True
+                state.pop("tf", None)   # a text object starts without a font
+            fill(colour)
+            if anchor != "start":
+                width = text_width(text, font, size)
+                x -= width if anchor == "end" else 0.5 * width
+            put(f"1 0 0 1 {fp_str(x, y)} Tm")
+            for name, chunk in _encoded(canv, font, text):
+                if state.get("tf") != (name, size):
+                    put(f"{name} {fp_str(size)} Tf")
+                    state["tf"] = (name, size)
+                put(f"({chunk}) Tj")
+            continue
+        if in_text:
+            put("ET")
+            in_text = False
+        if kind != "C":
+            cap(0)
+        if kind == "L":
+            _, x1, y1, x2, y2, colour, width, dash = op
+            stroke(colour, width, dash)
+            put(f"n {fp_str(x1, y1)} m {fp_str(x2, y2)} l S")
+        elif kind == "R":
+            _, x, y, w, h, fill_colour, stroke_colour, width = op
+            if fill_colour is not None:
+                fill(fill_colour)
+            if stroke_colour is not None:
+                stroke(stroke_colour, width, None)
+            put(f"n {fp_str(x, y, w, h)} re {fill_ops[int(stroke_colour is not None), int(fill_colour is not None)]}")
+        elif kind == "C":
+            _, x, y, r, fill_colour, stroke_colour, width = op
+            if fill_colour is None:      # a ring: a real circle path
+                stroke(stroke_colour, width, None)
+                path = PDFPathObject()
+                path.circle(x, y, r)
+                put(f"{path.getCode()}\nS")
                 continue
-            elif kind == "G":
+            # A filled marker is a zero-length line with round caps (a dot, one path operator instead of
+            # four Bezier curves); a rim is a slightly larger dot under it.
+            cap(1)
+            point = fp_str(x, y)
+            if stroke_colour is not None:
+                stroke(stroke_colour, 2 * r + width, None)
+                put(f"n {point} m {point} l S")
+            stroke(fill_colour, 2 * r - (width if stroke_colour is not None else 0), None)
+            put(f"n {point} m {point} l S")
+        elif kind in ("G", "P"):
+            if kind == "G":
                 _, points, fill_colour, stroke_colour, width = op
                 if fill_colour is not None:
                     fill(fill_colour)
                 if stroke_colour is not None:
                     stroke(stroke_colour, width, None)
-                path = c.beginPath()
-                path.moveTo(*points[0])
-                for point in points[1:]:
-                    path.lineTo(*point)
-                path.close()
-                c.drawPath(path, stroke=int(stroke_colour is not None), fill=int(fill_colour is not None))
-            elif kind == "K":
-                _, x, y, w, h = op
-                c.saveState()
-                saved.append(dict(state))
-                path = c.beginPath()
-                path.rect(x, y, w, h)
-                c.clipPath(path, stroke=0, fill=0)
-            elif kind == "U":
-                c.restoreState()
-                state.clear()
-                state.update(saved.pop())
-            elif kind == "X":
-                c.addLiteral(op[1])
-            elif kind == "P":
+                paint = fill_ops[int(stroke_colour is not None), int(fill_colour is not None)]
+            else:
                 _, points, colour, width, dash = op
                 stroke(colour, width, dash)
-                path = c.beginPath()
-                path.moveTo(*points[0])
-                for point in points[1:]:
-                    path.lineTo(*point)
-                c.drawPath(path, stroke=1, fill=0)
-        c.restoreState()
+                paint = "S"
+            path = [f"{fp_str(*points[0])} m", *(f"{fp_str(*point)} l" for point in points[1:])]
+            put(" ".join(path) + (" h" if kind == "G" else "") + f"\n{paint}")
+        elif kind == "K":
+            _, x, y, w, h = op
+            put("q")
+            saved.append(dict(state))
+            put(f"{fp_str(x, y, w, h)} re W* n")
+        elif kind == "U":
+            put("Q")
+            state.clear()
+            state.update(saved.pop())
+        elif kind == "X":
+            put(op[1])
+    if in_text:
+        put("ET")
+    put("Q")
+    return "\n".join(out)
