@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -37,14 +39,48 @@ def _keep_percent(text: str) -> str:
     return text.replace(" %", "\u00a0%")
 
 
+class _Paragraph(Paragraph):
+    """A paragraph that keeps its lines while it is asked to wrap again at the width it was broken for (a
+    table measures its cells' paragraphs when it is kept together, when it is placed and when it is drawn;
+    a frame's width comes back a rounding error apart)."""
+
+    _broken_for: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if self._broken_for is not None and abs(availWidth - self._broken_for) < 1e-9:
+            return self.width, self.height
+        self._broken_for = None
+        size = super().wrap(availWidth, availHeight)
+        if hasattr(self, "blPara"):
+            self._broken_for = availWidth
+        return size
+
+    def split(self, availWidth: float, availHeight: float) -> list:
+        self._broken_for = None   # splitting breaks it again and may leave it in another state
+        return super().split(availWidth, availHeight)
+
+
+@lru_cache(maxsize=8192)
+def _parsed(markup: str, style: str) -> tuple[str, ParagraphStyle, list, object]:
+    """The markup parsed in a style (its cleaned text, the style as the parser left it, its fragments and
+    bullet), parsed once: a pack prints the same titles, headings and labels in every clinic's handout."""
+    first = Paragraph(markup, STYLES[style])
+    return first.text, first.style, first.frags, first.bulletText
+
+
+def _paragraph(markup: str, style: str) -> Paragraph:
+    text, parsed_style, frags, bullet = _parsed(markup, style)
+    return _Paragraph(text, parsed_style, bulletText=bullet, frags=list(frags))
+
+
 def p(text: str, style: str = "body") -> Paragraph:
     """A paragraph of plain text (escaped: names with & or < print as written)."""
-    return Paragraph(_keep_percent(escape(text)), STYLES[style])
+    return _paragraph(_keep_percent(escape(text)), style)
 
 
 def rich(markup: str, style: str = "body") -> Paragraph:
     """A paragraph with reportlab markup the caller built from escaped parts."""
-    return Paragraph(_keep_percent(markup), STYLES[style])
+    return _paragraph(_keep_percent(markup), style)
 
 
 def cover(cluster_name: str, meeting: Meeting, lang: str, kind: str,
