@@ -85,6 +85,11 @@ def _merged_title(wb, ws) -> None:
 STORED = {
     "plain.xlsx": lambda d, r: _xlsx(d, [HEADER, *r]),
     "totals_row.xlsx": lambda d, r: _xlsx(d, [HEADER, *r, ["I alt", "", "", "", sum(x[4] for x in r)]]),
+    "totals_row_by_name.xlsx": lambda d, r: _xlsx(d, [HEADER, *r, ["", "I alt", "", "", sum(x[4] for x in r)]]),
+    # practices whose names start like a totals label, beside their yder numbers, are data (they were left out)
+    "named_like_totals.xlsx": lambda d, r: _xlsx(d, [HEADER, *_with(r, 1, ["Sum Lægehus", "Sum Lægehus",
+                                                                           "Total Lægecenter", "Total Lægecenter",
+                                                                           *(x[1] for x in r[4:])])]),
     "merged_title.xlsx": lambda d, r: _xlsx(d, [HEADER, *r], _merged_title),
     "numbers_as_text.xlsx": lambda d, r: _xlsx(d, [HEADER, *_with(r, 4, [str(x[4]) for x in r])]),
     "yder_as_number.xlsx": lambda d, r: _xlsx(d, [HEADER, *_with(r, 0, [int(x[0]) for x in r])]),
@@ -124,7 +129,14 @@ def test_danish_thousands_and_decimals_written_as_text(setting, tmp_path: Path) 
         [float(t.replace(".", "")) for t in texts]
 
 
+def _only_hidden(wb, ws) -> None:
+    ws.sheet_state = "hidden"
+    wb.create_sheet("Forside").append(["Se arket Data"])
+    wb.active = 1
+
+
 REFUSED = {
+    "data_on_a_hidden_sheet.xlsx": (lambda d, r: _xlsx(d, [HEADER, *r], _only_hidden), "skjulte ark (Data)"),
     # (file, cells changed) -> the place the Danish message must name
     "cpr_in_note.csv": (lambda d, r: _text(d, [[*HEADER, "note"], *[[*x, "ring 010190-1234" if k == 2 else ""]
                                                                     for k, x in enumerate(r)]]),

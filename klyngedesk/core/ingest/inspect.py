@@ -211,6 +211,11 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
         report.tables += tables
         check_cancel(cancelled)
     if not report.tables:
+        hidden = [s["name"] for s in report.sheets if s["hidden"] and not s["empty"] and s["name"].lower() != META_SHEET]
+        if hidden and chosen is None:  # the data was hidden (or the visible sheet is only a cover)
+            raise FileRefused("The file's only data is on hidden sheets ({sheets}); KlyngeDesk reads the visible "
+                              "sheets. Show the sheet in the spreadsheet program, save, and import again.",
+                              kind="empty", sheets=", ".join(redact(n) for n in hidden))
         raise FileRefused("The file contains no table with data.", kind="empty")
     report.sheet = report.tables[0].sheet
     if report.standard and all(_standard_unfilled(t) for t in report.tables if is_standard(t.columns)):

@@ -262,12 +262,18 @@ def _columns(rows: list[list], width: int) -> list[list]:
 
 
 def _total_rows(raws: list[list], counts: list[Counter]) -> set[int]:
-    """Indexes of rows holding a totals label ("I alt", "Hele landet", ...), found column by column."""
+    """Indexes of rows labelled as totals, found column by column: a cell that is a totals word ("I alt",
+    "Hele landet", "ALL" ...) wherever it is, and a text that only starts with one ("Sum af …", "I alt for
+    regionen") when it is the row's first filled cell. Beside a yder number such a text is a practice's name
+    ("Sum Lægehus"): left out as a total its values would be lost without a word."""
     hits: set[int] = set()
-    for raw, count in zip(raws, counts, strict=True):
+    for c, (raw, count) in enumerate(zip(raws, counts, strict=True)):
         words = {v for v in count if isinstance(v, str) and _total_word(v)}
-        if words:
-            hits.update(i for i, v in enumerate(raw) if v in words)
+        if not words:
+            continue
+        exact = {v for v in words if normalise_text(v).lower().rstrip(":") in _TOTAL_WORDS}
+        hits.update(i for i, v in enumerate(raw) if v in exact or
+                    (v in words and all(is_empty(left[i]) for left in raws[:c])))
     return hits
 
 
