@@ -123,11 +123,11 @@ def test_spread_words_say_under_and_over() -> None:
     assert wording.spread(ind, "en") == "under 2 – over 64"
     plain = SimpleNamespace(minimum=2.04, maximum=64.0, unit="percent", summary_step=None)
     assert wording.spread(plain, "da") == "2,0–64,0 %"
-    assert wording.summary_value(4.0, "per1000", "da", 2.0) == "4"
+    assert wording.summary_value(4.0, SimpleNamespace(unit="per1000", summary_step=2.0, value_step=None), "da") == "4"
     capped = SimpleNamespace(minimum=3.4, maximum=64.0, unit="per1000", summary_step=2.0, minimum_below=True,
                              maximum_above=False)
     assert wording.spread(capped, "da") == "under 3,4 – 64,0"      # the lowest shown value, not "under 3"
-    assert wording.summary_value(3.6, "per1000", "da", None) == "3,6"
+    assert wording.summary_value(3.6, SimpleNamespace(unit="per1000", summary_step=None, value_step=None), "da") == "3,6"
 
 
 def test_summaries_never_hide_more_counts(demo_project, monkeypatch) -> None:

@@ -117,7 +117,7 @@ def reference_lines(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext
         lines.append(ReferenceLine("pooled", value, tr("Cluster as a whole {value}", lang, value=text)))
     elif ind.median is not None:
         lines.append(ReferenceLine("median", ind.median, tr("Cluster median {value}", lang,
-                                                            value=wording.number(ind.median, unit, lang, step=ind.value_step))))
+                                                            value=wording.summary_value(ind.median, ind, lang))))
     for ref in ind.references:
         label = tr("Region {value}", lang, value=wording.number(ref.value, unit, lang)) if ref.scope == "region" \
             else tr("National {value}", lang, value=wording.number(ref.value, unit, lang))

@@ -237,7 +237,7 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
                   " " + tr("(95% CI {low} to {high})", lang, low=low, high=high)
                   if ind.pooled_ci_low is not None else ""))]
     if ind.median is not None:
-        facts.append((tr("Median", lang), wording.summary_value(ind.median, unit, lang, ind.summary_step)))
+        facts.append((tr("Median", lang), wording.summary_value(ind.median, ind, lang)))
     if ind.minimum is not None and ind.maximum is not None:
         facts.append((tr("Spread (lowest–highest)", lang), wording.spread(ind, lang)))
     for ref in ind.references:

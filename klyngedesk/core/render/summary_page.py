@@ -251,7 +251,7 @@ def personal_summary(materials: Sequence[TopicMaterial], own: dict[str, OwnFigur
                 value += " (" + wording.interval(mine.ci_low, mine.ci_high, ind.unit, lang, value=mine.value) + ")"
             rows.append([_title_cell(line, lang), DirectionMark(line.direction,
                                                                 wording.direction_text(line.direction, lang)),
-                         value, wording.summary_value(ind.median, ind.unit, lang, ind.summary_step),
+                         value, wording.summary_value(ind.median, ind, lang),
                          wording.rank_text(mine.rank, mine.n_ranked, lang, line.direction),
                          change_cell(mine.change, lang) if material.table.compare else "–",
                          limits_word(mine, lang)])

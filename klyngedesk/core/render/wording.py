@@ -152,9 +152,31 @@ def step_decimals(step: float | None, unit: str, value: float | None = None) -> 
     return min(usual, max(0, -math.floor(math.log10(step) + 1e-9)))
 
 
-def summary_value(value: float | None, unit: str, lang: str, step: float | None) -> str:
-    """A cluster median or quartile, printed to the step it was rounded to (see anonymise/summaries.py)."""
-    return number(value, unit, lang, step_decimals(step, unit, value))
+def rate_steps(ind) -> tuple[float, ...]:
+    """The steps an indicator's printed rates are rounded to: its summaries' where they rest on a hidden value
+    (anonymise/summaries.py), and its clinics' (every shown value, and the summaries over shown values only)."""
+    return tuple(s for s in (getattr(ind, "summary_step", None), getattr(ind, "value_step", None)) if s)
+
+
+def stepped_decimals(value: float | None, unit: str, steps: Sequence[float]) -> int:
+    """The one precision rule for a rate that may have been rounded to a step: the decimals of the finest step
+    it lies on (24 on a step of 2, never the false 24,0; 3,5 and 3,0 on a step of 0,5), at most the unit's
+    usual ones; a value on none of the steps (an exact one) in the unit's usual precision."""
+    usual = decimals_for(value, unit)
+    on = [s for s in steps if on_step(value, s)]
+    return min(usual, exact_decimals(min(on))) if on else usual
+
+
+def stepped(value: float | None, unit: str, lang: str, steps: Sequence[float]) -> str:
+    """A rate printed by `stepped_decimals`: the median, a quartile, a range end or a value beside them."""
+    return number(value, unit, lang, stepped_decimals(value, unit, steps))
+
+
+def summary_value(value: float | None, ind, lang: str) -> str:
+    """A cluster median or quartile of `ind`, printed to the step it was rounded to (see anonymise/summaries.py):
+    the summaries' step where it rests on a hidden value, else the clinics' step (a median over values in
+    steps of 2 is 24, not 24,0)."""
+    return stepped(value, ind.unit, lang, rate_steps(ind))
 
 
 def spread(ind, lang: str) -> str:
@@ -163,11 +185,14 @@ def spread(ind, lang: str) -> str:
         return "–"
     step = getattr(ind, "summary_step", None)
     below, above = getattr(ind, "minimum_below", False), getattr(ind, "maximum_above", False)
-    if not (below or above):
-        return interval(ind.minimum, ind.maximum, ind.unit, lang)
-    def decimals(value: float, bound: bool) -> int:   # a bound on the step's grid, else a shown value
-        on_grid = bound and step and abs(value / step - round(value / step)) < 1e-9
-        return step_decimals(step if on_grid else None, ind.unit, value)
+    shown = tuple(s for s in (getattr(ind, "value_step", None),) if s)   # a shown end: the clinics' step
+    if not (below or above):   # both ends shown values: one precision for the pair, the finer end's
+        d = max(stepped_decimals(ind.minimum, ind.unit, shown), stepped_decimals(ind.maximum, ind.unit, shown))
+        return interval(ind.minimum, ind.maximum, ind.unit, lang) if not shown else (
+            f"{format_number(ind.minimum, d, lang)}–{number(ind.maximum, ind.unit, lang, d)}")
+
+    def decimals(value: float, bound: bool) -> int:   # a bound on the summaries' step, else a shown value
+        return stepped_decimals(value, ind.unit, ((step,) if step else ()) if bound else shown)
 
     low = format_number(ind.minimum, decimals(ind.minimum, below), lang)
     high = number(ind.maximum, ind.unit, lang, decimals(ind.maximum, above))
