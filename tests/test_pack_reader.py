@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,11 +146,13 @@ def _drop_a_round(project: Project, clinic: str, period: str) -> None:
     project.add_batch("withdrawn.xlsx", "", [NewValue(clinic, m, period, None, "missing") for m in sorted(measures)])
 
 
-CASES = {   # name: (clinics, rounds, language, a clinic lacking the baseline round)
+CASES = {   # name: (clinics, rounds, language, a clinic lacking the baseline round[, the generator's seed])
     "demo": (14, 2, "da", False),
     "small-3-rounds-missing": (5, 3, "da", True),
     "tiny-4-rounds": (3, 4, "da", False),
     "english-2-rounds-missing": (6, 2, "en", True),
+    "english-demo": (14, 2, "en", False),
+    "other-cluster-19": (19, 2, "da", False, 7),
 }
 
 
@@ -157,8 +160,9 @@ CASES = {   # name: (clinics, rounds, language, a clinic lacking the baseline ro
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, list[str]]]:
     """Each case's group handout for its follow-up meeting, as page texts, rendered once."""
     out = {}
-    for name, (clinics, rounds, lang, missing) in CASES.items():
-        path = build_demo(Path(tmp_path_factory.mktemp(name)) / "c.klynge", clinics=clinics, periods=rounds)
+    for name, (clinics, rounds, lang, missing, *seed) in CASES.items():
+        path = build_demo(Path(tmp_path_factory.mktemp(name)) / "c.klynge", clinics=clinics, periods=rounds,
+                          seed=seed[0] if seed else 2026)
         with Project.open(path) as project:
             if missing:
                 periods = [p.key for p in project.periods()]
@@ -171,10 +175,12 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, li
                 personal.append(page_texts(buffer.getvalue()))
         out[name] = (lang, page_texts(data))
         personals[name] = personal
+        pdfs[name] = data
     return out
 
 
 personals: dict[str, list[list[str]]] = {}   # each case's first clinics' personal handouts, filled by `printed`
+pdfs: dict[str, bytes] = {}                  # each case's group handout as printed, filled by `printed`
 
 
 def _agrees(estimate: float, points: bool, before: str, after: str, lang: str, est_half: float) -> bool:
@@ -378,3 +384,184 @@ def test_a_page_prints_the_cluster_now_once_not_two_ways(printed, case) -> None:
             assert shown <= {m["a"]}, f"the cluster now printed as {sorted(shown)} and as {m['a']} on one page"
             checked += 1
     assert checked or CASES[case][3], "no indicator page with a change over every clinic was read"
+
+
+def _decimals(text: str, lang: str) -> int:
+    plain = text.strip().removesuffix("%").strip()
+    mark = "," if lang == "da" else "."
+    return len(plain.split(mark)[1]) if mark in plain else 0
+
+
+def key_figure_blocks(pages: Sequence[str], lang: str) -> list[str]:
+    """Each indicator's key figures as printed: from 'Klyngen samlet … (95 %-KI' to its 'Læs med forsigtighed'."""
+    text = " ".join(pages)
+    head, end = re.escape(tr("Cluster as a whole", lang)), re.escape(tr("Read with care", lang))
+    return re.findall(rf"{head} {NUM[lang]}(?:{re.escape(PCT[lang])})? \(95.+?{end}", text)
+
+
+_ROUNDING_NOTES = (   # the key figures' rounding sentences (anonymise/disclosure_report.rounding_note)
+    "Rates rounded to the nearest {step}. The clinics' 95% CIs are worked out wide, from the rounded rate and the "
+    "list-size band: the exact ones would give a list size back.",
+    "Rates rounded to the nearest {step}; the clinics' 95% CIs are left out, as with the rate they would give a "
+    "list size back.",
+    "The clinics' rates and every interval and limit are rounded to the nearest {step}, so that no rate gives a "
+    "clinic's list size back (the anonymity check chose the step).")
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_median_and_a_spread_print_no_finer_than_the_clinics_values_are_rounded(printed, case) -> None:
+    """'Median 24,0' beside clinics' values in steps of 2 claims a precision no value has: the median, the spread's
+    ends and the bars' values print at the precision of the step the page states ('rounded to the nearest 2')."""
+    lang, pages = printed[case]
+    num = NUM[lang]
+    nearest = "|".join(re.escape(tr(t, lang, step="QQ").split("QQ")[0]) for t in _ROUNDING_NOTES)
+    checked = 0
+    for block in key_figure_blocks(pages, lang):
+        step = re.search(rf"(?:{nearest})({num})", block)
+        if not step:
+            continue
+        allowed = _decimals(step[1], lang)
+        median = re.search(rf"{re.escape(tr('Median', lang))} ({num})", block)
+        spread = re.search(rf"{re.escape(tr('Spread (lowest–highest)', lang))} (.+?) (?:{re.escape(tr('Region', lang))}|"
+                           rf"{re.escape(tr('National', lang))}|{re.escape(tr('Target', lang))}|"
+                           rf"{re.escape(tr('Before and now', lang))}|{re.escape(tr('Rounding', lang))}|"
+                           rf"{re.escape(tr('Outside the 99.8% limit', lang))}|{re.escape(tr('Funnel limits', lang))})",
+                           block)
+        printed_numbers = ([median[1]] if median else []) + (re.findall(num, spread[1]) if spread else [])
+        for figure in printed_numbers:
+            assert _decimals(figure, lang) <= allowed, \
+                f"{case}: '{figure}' printed finer than the stated step {step[1]}: {block[:160]}"
+            checked += 1
+    assert checked or case in ("tiny-4-rounds",), f"{case}: no median or spread on a rounded indicator was read"
+
+
+def _personal_medians(page: str, lang: str) -> list[str]:
+    num, pct = NUM[lang], re.escape(PCT[lang])
+    directions = "|".join(re.escape(tr(d, lang)) for d in ("higher better", "lower better", "no direction"))
+    row = re.compile(rf"(?:{directions}) {num}(?:{pct})? \([^()]*\) (?P<m>{num}(?:{pct})?) ")
+    return [m["m"] for m in row.finditer(page)]
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_personal_summary_prints_the_cluster_median_as_the_group_pages_do(printed, case) -> None:
+    """A GP holding both handouts reads the same median in both: '24' on the group page is '24' in the own
+    summary, not '24,0' (one precision rule for both)."""
+    lang, pages = printed[case]
+    group = re.findall(rf"{re.escape(tr('Median', lang))} ({NUM[lang]}(?:{re.escape(PCT[lang])})?)", " ".join(pages))
+    assert group, f"{case}: no median on the group pages"
+    for handout_pages in personals[case]:
+        mine = _personal_medians(handout_pages[0], lang)
+        rest = iter(group)
+        assert all(any(m == g for g in rest) for m in mine), \
+            f"{case}: the personal summary's medians {mine} are not the group pages' {group}"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_an_indicators_heading_and_definition_are_on_the_page_of_its_first_chart(printed, case) -> None:
+    """Turning the page to find the chart that a heading and its definition box announced (English pack,
+    Gabapentin, page 9): every definition box has its ranked chart's title after it on the same page."""
+    lang, pages = printed[case]
+    label = re.escape(tr("Numerator", lang))
+    titles = "|".join(re.escape(tr(t, lang).split(":")[0].split(",")[0]) for t in (
+        "Ranked: higher is better, best on top", "Ranked: lower is better, best on top",
+        "Ranked by value, highest on top (no better direction)"))
+    seen = 0
+    for number, page in enumerate(pages, 1):
+        starts = [m.start() for m in re.finditer(rf"(?:^| ){label} ", page)]
+        for i, start in enumerate(starts):
+            seen += 1
+            after = page[start:starts[i + 1] if i + 1 < len(starts) else len(page)]
+            assert re.search(rf"(?:{titles})", after), \
+                f"{case} page {number}: a definition box with no chart under it on its page: {after[:200]}"
+    assert seen, f"{case}: no definition box read"
+
+
+def _scale(segment: str, lang: str) -> float | None:
+    """What a printed rate is per, from the indicator's definition ('pr. 1.000 listede patienter'): 100 for a
+    share, 1000 per listed patients; None for a rate per year (the round's length enters) or another unit."""
+    if tr("per 1,000 listed patients per year", lang) in segment:
+        return None
+    if tr("share (%)", lang) in segment:
+        return 100.0
+    if tr("per 1,000 listed patients", lang) in segment:
+        return 1000.0
+    return None
+
+
+def _agrees_with_division(value: str, n: str, d: str, scale: float, step: float, lang: str) -> bool:
+    count, den = value_of(n, lang), value_of(d, lang)
+    if den <= 0:
+        return True
+    return abs(count / den * scale - value_of(value, lang)) <= step / 2 + half_unit(value, lang) + 1e-9
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_printed_count_over_its_printed_denominator_gives_the_printed_rate(printed, case) -> None:
+    """A statistician divides: '418 af 546' printed beside '76,6 %' is 76,56 %, and '36 af 1.233' beside
+    '29,2' is 29,2 per 1.000. A count and denominator printed in full give the rate printed beside them, to the
+    rounding the page states, in the group tables and in each clinic's own figures."""
+    lang, pages = printed[case]
+    num, pct = NUM[lang], re.escape(PCT[lang])
+    whole = r"\d{1,3}(?:[.,]\d{3})*"
+    nearest = re.escape(tr("clinics rounded to the nearest {step}", lang, step="QQ").split("QQ")[0])
+    checked = 0
+    label = re.escape(tr("Numerator", lang))
+    for text in [" ".join(pages), *(" ".join(h) for h in personals[case])]:
+        for segment in re.split(rf"(?= {label} )", text):
+            scale = _scale(segment, lang)
+            if scale is None:
+                continue
+            step = re.search(rf"{nearest}({num})", segment)
+            row_step = value_of(step[1], lang) if step else 0.0
+            for m in re.finditer(rf"(?:^| )[A-Z]{{1,2}} (?P<v>{num})(?:{pct})? (?P<n>{whole}) (?P<d>{whole})(?= )",
+                                 segment):
+                checked += 1
+                assert _agrees_with_division(m["v"], m["n"], m["d"], scale, row_step, lang), \
+                    f"{case}: {m[0]!r}: {m['n']}/{m['d']} is not the printed rate (step {row_step})"
+    own = re.compile(rf"{re.escape(tr('Your figures', lang))}: (?P<v>{num})(?:{pct})? \([^()]*\) · "
+                     + re.escape(tr("{numerator} of {denominator}", lang, numerator="QN", denominator="QD"))
+                     .replace("QN", rf"(?P<n>{whole})").replace("QD", rf"(?P<d>{whole})"))
+    for handout_pages in personals[case]:
+        text = " ".join(handout_pages)
+        last = 0
+        for m in own.finditer(text):
+            title, last = text[last:m.start()], m.end()     # the indicator's title is printed before its figures
+            if "%" in m[0].split("(")[0]:
+                scale = 100.0
+            elif re.search(r"pr\. år|per year", title) or not re.search(r"1[.,]000 ", title):
+                continue                                    # a rate per year (the round's length enters) or other
+            else:
+                scale = 1000.0
+            checked += 1
+            assert _agrees_with_division(m["v"], m["n"], m["d"], scale, 0.0, lang), \
+                f"{case}: the clinic's own '{m[0]}' does not divide to its printed rate"
+    assert checked, f"{case}: no count printed with its denominator was read"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_key_message_calls_better_what_its_sign_and_direction_make_better(printed, case) -> None:
+    """'Bedre siden …: Andel … (+6,4 procentpoint)' is a rise where higher is better, or a fall where lower is;
+    'Dårligere' the opposite; and the figure is the one the summary row prints with its interval, which then
+    lies wholly on that side of no change."""
+    lang, pages = printed[case]
+    summary = next(p for p in pages if _summary_rows(p, lang))
+    rows = _summary_rows(summary, lang)
+    higher, lower = tr("higher better", lang), tr("lower better", lang)
+    num = NUM[lang]
+    for kind, sign in (("Better since {baseline}: {items}.", 1), ("Worse since {baseline}: {items}.", -1),
+                       ("Changed since {baseline} (neither way is better in itself): {items}.", 0)):
+        head = re.escape(tr(kind, lang, baseline="QQ", items="QI").split("QQ")[0])
+        for said in re.finditer(rf"{head}.+?: (?P<items>.+?)\.(?= •| [A-ZÆØÅ]|$)", summary):
+            for figure in re.findall(rf"\(({num}(?:{re.escape(PCT[lang])}| [a-z]+)*)\)", said["items"]):
+                matching = [r for r in rows if r[3].startswith(figure + " (")]
+                assert matching, f"{case}: '{figure}' in '{said[0]}' is no summary row's change"
+                value = value_of(figure.split(" ")[0], lang)
+                interval = [value_of(x, lang) for x in re.findall(num, matching[0][3].split("(", 1)[1])]
+                assert all(x * value > 0 for x in interval[:2]), \
+                    f"{case}: '{said[0]}' names a change whose interval {matching[0][3]} includes no change"
+                if sign:
+                    wanted = {higher if value * sign > 0 else lower}
+                    assert any(r[0] in wanted for r in matching), \
+                        f"{case}: '{said[0]}': {figure} on an indicator where {[r[0] for r in matching]}"
+                else:
+                    assert any(r[0] not in (higher, lower) for r in matching), f"{case}: {said[0]}"

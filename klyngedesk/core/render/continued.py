@@ -69,6 +69,13 @@ class ContinuedChart(Flowable):
     def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802 (reportlab's name)
         self._chart.drawOn(canvas, x, y, _sW)
 
+    def least_height(self) -> float:
+        """The least of the chart a page shows under its heading: its first MIN_ROWS rows (or all when it
+        cannot be split)."""
+        if len(self.rows) < 2 * MIN_ROWS:
+            return self.height
+        return self._part(MIN_ROWS).wrap(self.width, FRAME_HEIGHT)[1]
+
     def _part(self, n: int) -> Flowable:
         return draw_chart(_with_rows(self.spec, self.rows[:n], self.spec.title), self.width)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
 from klyngedesk.core.anonymise import AnonymisedIndicator, AnonymisedRow, AnonymisedTable
 from klyngedesk.core.anonymise.disclosure_report import rounding_note
@@ -164,6 +167,32 @@ class PageBlock(KeepTogether):
 
 def page_block(chunks: Sequence[Flowable | None]) -> KeepTogether:
     return PageBlock([c for c in chunks if c is not None])
+
+
+def _height(flowable: Flowable, width: float) -> float:
+    """The height a flowable (a kept group: its parts one under the other) takes at `width`, spaces included."""
+    parts = flowable._content if isinstance(flowable, KeepTogether) else [flowable]
+    canvas = _measuring_canvas()
+    return sum(f.wrapOn(canvas, width, FRAME_HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in parts)
+
+
+@cache
+def _measuring_canvas() -> Canvas:
+    """A canvas nothing is drawn on: what nested flowables (lists, kept groups) need to be measured."""
+    return Canvas(io.BytesIO())
+
+
+def with_its_start(head: Flowable, start: Flowable | None, width: float = CONTENT_WIDTH) -> list[Flowable]:
+    """A heading (title, why it matters, definition) and the figure it introduces never part at a page's foot:
+    ahead of the heading a break, taken when the room left cannot hold the heading and the start of its first
+    figure (a row chart's first rows, a grid row whole), so the heading opens the next page instead."""
+    need = _height(head, width)
+    if isinstance(start, ContinuedChart):
+        need += start.least_height()
+    elif start is not None:
+        need += _height(start, width)
+    # a heading and start taller than a page go under each other from a page's top (never a break at the top)
+    return [CondPageBreak(min(need, FRAME_HEIGHT - 1)), head]
 
 
 def few_clinics_sentence(ind: AnonymisedIndicator, lang: str) -> str:
@@ -328,9 +357,10 @@ def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: Ch
     if not full_width_figures:
         cells.append([p(tr("Key figures", lang), "h3"), key_figures(table, ind, ctx, half, notes, plain)])
     # Chunks that flow separately when the whole does not fit a page (e.g. 25 clinics): the title and
-    # definition can then close the previous indicator's last page, and its charts follow under them; a
-    # chart of a large cluster goes on over pages between its rows.
-    chunks: list[Flowable | None] = [keep(*head), *alone, keep(grid(cells[:2])) if cells else None]
+    # definition can then close the previous indicator's last page when the start of its first figure fits
+    # under them (else they open the next page); a chart of a large cluster goes on over pages between its rows.
+    first = keep(grid(cells[:2])) if cells else None
+    chunks: list[Flowable | None] = [*with_its_start(keep(*head), alone[0] if alone else first), *alone, first]
     chunks += [keep(grid(cells[i:i + 2])) for i in range(2, len(cells), 2)]
     chunks += after
     if full_width_figures:
@@ -384,8 +414,8 @@ def compositions(material: TopicMaterial, ctx: ChartContext) -> list[Flowable]:
                 p(tr("How each clinic's patients are divided between the parts of the group. The top "
                      "bar is the cluster as a whole.", lang), "small")]
         if spec is not None and is_tall(spec, CONTENT_WIDTH):   # a large cluster: over pages, between rows
-            story.append(page_block([keep(*head), ContinuedChart(spec, CONTENT_WIDTH, tr("continued", lang)),
-                                     Spacer(1, 8)]))
+            rows = ContinuedChart(spec, CONTENT_WIDTH, tr("continued", lang))
+            story.append(page_block([*with_its_start(keep(*head), rows), rows, Spacer(1, 8)]))
         else:
             story.append(keep(*head, chart(spec), Spacer(1, 8)))
     return story

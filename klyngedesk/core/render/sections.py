@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -186,15 +187,17 @@ def grid(cells: Sequence[Flowable | list[Flowable]], pad: float = 10) -> Flowabl
 
 def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
                bold_rows: Iterable[int] = (), align_right_from: int = 1, wrap_cols: Iterable[int] = (),
-               size: float = 9, strong_cols: Iterable[int] = ()) -> Table:
+               size: float = 9, strong_cols: Iterable[int] = (), fit_content: bool = False) -> Table:
     """A compact zebra table; columns from `align_right_from` are numbers (right-aligned).
 
     Body cells are plain strings set by the table style (fast: a pack has thousands of them); only the
-    header and the `wrap_cols` columns are paragraphs that wrap.
+    header and the `wrap_cols` columns are paragraphs that wrap. With `fit_content` the widths are the
+    content's (`fitted_widths`): the asked ones only give the total.
     """
     wrap = set(wrap_cols)
     bold = set(bold_rows)
-    widths = column_widths(header, rows, widths, wrap, bold, size)
+    fitted = fitted_widths(header, rows, sum(widths), wrap, bold, size) if fit_content else None
+    widths = fitted or column_widths(header, rows, widths, wrap, bold, size)
     head = [p(h, "label") for h in header]
     for k, cell in enumerate(head):
         cell.style = _whole_words(_right(cell.style) if k >= align_right_from else cell.style)
@@ -253,6 +256,92 @@ def column_widths(header: Sequence[str], rows: Sequence[Sequence[object]], width
             out[j] -= share
         excess -= share * len(spare)
     return out
+
+
+MOST_LINES = 3   # a wrapping cell beside the first column takes at most this many lines (fewer when room)
+FIRST_LINES = 6  # the first column's (the titles') cells at most this many
+
+
+def fitted_widths(header: Sequence[str], rows: Sequence[Sequence[object]], total: float, wrap: set[int],
+                  bold: set[int], size: float) -> list[float] | None:
+    """Column widths that fit the content, the table as low as it can be within `total` (None when no such
+    widths fit): each wrapping column beside the first is tried at the width its cells need for one, two
+    or three lines (headings at most two), the first column (the titles) takes the rest, and of these the
+    widths with the fewest lines down the table are taken."""
+    label = STYLES["label"]
+    count = len(header)
+    base = [_least_for_lines(_words(h, label.fontName, label.fontSize), 2) for h in header]
+    cells: list[list[tuple[float, ...]]] = [[] for _ in rows]   # per row, per column: the cell's thresholds
+    for i, row in enumerate(rows):
+        font = STYLES["cell_bold" if i in bold else "cell"].fontName
+        for j, cell in enumerate(row):
+            if isinstance(cell, str) and j in wrap and text_width(cell, font, size) > SHORT:
+                cells[i].append(_thresholds(_words(cell, font, size)))   # a short phrase ("inden for") is not broken
+                continue
+            width = text_width(cell, font, size) if isinstance(cell, str) else float(getattr(cell, "width", 0) or 0)
+            base[j] = max(base[j], width)
+            cells[i].append(())
+    head_lines = [_thresholds(_words(h, label.fontName, label.fontSize)) for h in header]
+    options: list[list[float]] = []
+    for j in range(1, count):
+        found = {max([base[j], *(r[j][k - 1] for r in cells if r[j])]) for k in range(1, MOST_LINES + 1)}
+        options.append(sorted(found))
+    least_first = max([base[0], *(r[0][FIRST_LINES - 1] for r in cells if r[0])])
+    best: tuple[float, list[float]] | None = None
+    for choice in itertools.product(*options):
+        first = total - sum(choice) - CELL_PAD * count
+        if first < least_first:
+            continue
+        widths = [first, *choice]
+        height = max(_lines_at(t, w) for t, w in zip(head_lines, widths, strict=True))
+        height += sum(max(_lines_at(t, w) if t else 1 for t, w in zip(r, widths, strict=True)) for r in cells)
+        if best is None or height < best[0]:
+            best = (height, widths)
+    return None if best is None else [w + CELL_PAD for w in best[1]]
+
+
+def _words(text: str, font: str, size: float) -> tuple[tuple[float, ...], float]:
+    """A text's word widths and its space's width."""
+    # split where a paragraph breaks a line: at spaces, never at a no-break space ("95 %-KI", "12 %")
+    return (tuple(text_width(w, font, size) for w in re.split(r"[ \t\r\n]+", _keep_percent(text)) if w),
+            text_width(" ", font, size))
+
+
+def _thresholds(words: tuple[tuple[float, ...], float], most: int = FIRST_LINES) -> tuple[float, ...]:
+    """The least width for at most 1, 2, ... `most` lines, as a paragraph fills its lines word by word."""
+    return tuple(_least_for_lines(words, k) for k in range(1, most + 1))
+
+
+def _least_for_lines(words: tuple[tuple[float, ...], float], k: int) -> float:
+    """The least width at which the words take at most k lines: always the width of some run of words."""
+    widths, space = words
+    if not widths:
+        return 0.0
+    runs = sorted({sum(widths[a:b]) + space * (b - a - 1) for a in range(len(widths))
+                   for b in range(a + 1, len(widths) + 1)})
+    runs = [r for r in runs if r >= max(widths)]
+    low, high = 0, len(runs) - 1      # the last run (the whole text) always fits on one line
+    while low < high:
+        mid = (low + high) // 2
+        if _lines(widths, space, runs[mid] + 0.01) <= k:
+            high = mid
+        else:
+            low = mid + 1
+    return runs[low] + 0.5   # a touch of room: the paragraph's own measure may round the other way
+
+
+def _lines_at(thresholds: tuple[float, ...], width: float) -> int:
+    return next((k for k, t in enumerate(thresholds, 1) if t <= width), len(thresholds) + 1)
+
+
+def _lines(widths: tuple[float, ...], space: float, room: float) -> int:
+    lines, used = 1, widths[0]
+    for w in widths[1:]:
+        if used + space + w <= room:
+            used += space + w
+        else:
+            lines, used = lines + 1, w
+    return lines
 
 
 def _whole_words(style):

@@ -182,10 +182,10 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                                   "highest). The arrow shows which way is better.", lang)
                                + ("" if not fewer else " " + tr(_FEWER, lang)), "body"),
                              data_table(header, rows, widths, bold_rows=bold, align_right_from=2,
-                                        wrap_cols=(0, 4, 5)),
-                             Spacer(1, 8),
-                             _messages_and_questions(group_messages(lines, compare, lang),
-                                                     _questions(meeting, materials, lang), lang)]
+                                        wrap_cols=(0, 4, 5), fit_content=True)]
+    # what matters first, above the table: the key messages never wait alone on a page of their own
+    story[2:2] = [_messages_and_questions(group_messages(lines, compare, lang), _questions(meeting, materials, lang),
+                                          lang), Spacer(1, 6)]
     return story
 
 
@@ -260,8 +260,9 @@ def personal_summary(materials: Sequence[TopicMaterial], own: dict[str, OwnFigur
                  "clinics appear by their codes, as in the group handout, where every chart of the meeting is. Your "
                  "clinic is {code}. Place 1 is the best where the arrow shows a better direction; where neither way "
                  "is better, the place is counted from the lowest value.", lang, code=code), "small"),
-            data_table(header, rows, widths, bold_rows=bold, align_right_from=2, wrap_cols=(0, 2, 4, 5, 6)),
-            Spacer(1, 8),
             p(tr("Key messages", lang), "h3"),
-            bullets(personal_messages(lines, own, compare, lang))]
+            bullets(personal_messages(lines, own, compare, lang)),
+            Spacer(1, 6),
+            data_table(header, rows, widths, bold_rows=bold, align_right_from=2, wrap_cols=(0, 2, 4, 5, 6),
+                       fit_content=True)]
 
