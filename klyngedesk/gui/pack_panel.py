@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from klyngedesk.core.render.pack import PackResult, build_pack
+from klyngedesk.core.render.wording import join_and
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.display_names import topic_shown
 from klyngedesk.gui.progress import run_with_progress
 from klyngedesk.gui.tasks import TaskRunner
-from klyngedesk.i18n import tr
+from klyngedesk.i18n import ntr, tr
 
 PREVIEW_WIDTH = 560
 
@@ -153,12 +155,15 @@ class PackPanel(QGroupBox):
         if project is None or meeting is None or self.runner is None:
             return
         the_meeting = project.meeting(meeting)
-        empty = [project.topic(t).title for t in the_meeting.topics
+        empty = [topic_shown(project.topic(t), self._lang) for t in the_meeting.topics
                  if the_meeting.period and project.values(period=the_meeting.period, topic=t).empty]
         if empty:
             box = QMessageBox(QMessageBox.Icon.Warning, tr("Meeting pack", self._lang),
-                              tr("{topics} has no data for this meeting's round: its pages would only say "
-                                 "\"no data\". Build the pack anyway?", self._lang, topics=", ".join(empty)),
+                              ntr("{topics} has no data for this meeting's round: its pages would only say "
+                                  "\"no data\". Build the pack anyway?",
+                                  "{topics} have no data for this meeting's round: their pages would only say "
+                                  "\"no data\". Build the pack anyway?", len(empty), self._lang,
+                                  topics=join_and(empty, self._lang)),
                               QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
             box.setDefaultButton(QMessageBox.StandardButton.No)
             box.setObjectName("empty_topics_box")

@@ -20,11 +20,19 @@ from PySide6.QtWidgets import (
 )
 
 from klyngedesk.core.model import Topic
-from klyngedesk.core.packages import builtin_packages, export_package, import_package
+from klyngedesk.core.packages import (
+    builtin_packages,
+    export_package,
+    import_package,
+    text_in,
+    topic_description,
+)
+from klyngedesk.core.period_names import period_label
 from klyngedesk.core.references import import_references
-from klyngedesk.core.render.wording import number, unit_label
+from klyngedesk.core.render.wording import number, source_text, unit_label
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.display_names import indicator_shown, topic_shown
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.followup_panel import FollowUpPanel
 from klyngedesk.gui.panes import button_row, column, side_by_side
@@ -112,7 +120,7 @@ class TopicsPanel(QWidget):
         self.topic_list.blockSignals(True)
         self.topic_list.clear()
         for topic in project.topics():
-            item = QListWidgetItem(topic.title)
+            item = QListWidgetItem(topic_shown(topic, self._lang))
             item.setData(256, topic.key)
             self.topic_list.addItem(item)
             if topic.key == current:
@@ -142,7 +150,7 @@ class TopicsPanel(QWidget):
             fill_table(self.references, [])
             return
         topic = project.topic(key)
-        self.description.setText(topic.description)
+        self.description.setText(topic_description(topic, lang))
         rows = []
         for ind in topic.indicators:
             if ind.target_value is None:
@@ -150,14 +158,15 @@ class TopicsPanel(QWidget):
             else:
                 target = number(ind.target_value, ind.unit, lang, 1 if ind.target_value % 1 else 0)
                 checked = tr("verified", lang) if _target_verified(topic, ind.key) else tr("not verified", lang)
-                source = ind.target_source or tr("(no source)", lang)
-            rows.append([ind.title, unit_label(ind, lang), target, checked, source])
+                source = source_text(ind.target_source, lang) if ind.target_source else tr("(no source)", lang)
+            rows.append([indicator_shown(topic, ind, lang), unit_label(ind, lang), target, checked, source])
         fill_table(self.indicators, rows)
         by_key = {ind.key: ind for ind in topic.indicators}
         scopes = {"region": tr("Region", lang), "national": tr("National", lang)}
-        fill_table(self.references, [[by_key[r.indicator].title, scopes.get(r.scope, r.scope),
+        periods = {p.key: period_label(p.label, lang) for p in project.periods()}
+        fill_table(self.references, [[indicator_shown(topic, by_key[r.indicator], lang), scopes.get(r.scope, r.scope),
                                       number(r.value, by_key[r.indicator].unit, lang, _entered_decimals(r.value)),
-                                      r.source, r.period or "–"]
+                                      source_text(r.source, lang), periods.get(r.period, r.period) if r.period else "–"]
                                      for r in project.references() if r.indicator in by_key])
         for table in (self.indicators, self.references):
             table.resizeColumnsToContents()
@@ -209,7 +218,7 @@ class TopicsPanel(QWidget):
         if not offered:
             show_error(self, KlyngeError("Every built-in topic is already in the project."), self._lang)
             return
-        titles = [p["topic"]["title"] for p in offered]
+        titles = [text_in(p["topic"], "title", self._lang, p["topic"]["title"]) for p in offered]
         title, ok = QInputDialog.getItem(self, tr("Add built-in topic", self._lang), tr("Topic:", self._lang),
                                          titles, 0, False)
         if ok and title in titles:
