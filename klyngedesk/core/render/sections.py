@@ -201,7 +201,13 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Seq
     head = [p(h, "label") for h in header]
     for k, cell in enumerate(head):
         cell.style = _whole_words(_right(cell.style) if k >= align_right_from else cell.style)
-    body = [[p(c, "cell_bold" if i in bold else "cell") if j in wrap else c for j, c in enumerate(row)]
+    def wrapped(text: str, bold_row: bool, right: bool) -> Paragraph:   # aligned as the column's heading is
+        cell = p(text, "cell_bold" if bold_row else "cell")
+        if right:
+            cell.style = _right(cell.style)
+        return cell
+
+    body = [[wrapped(c, i in bold, j >= align_right_from) if j in wrap else c for j, c in enumerate(row)]
             for i, row in enumerate(rows)]
     last = len(body)
     style = [("LINEBELOW", (0, 0), (-1, 0), 0.6, MUTED), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

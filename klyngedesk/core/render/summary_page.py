@@ -149,6 +149,16 @@ def personal_header(lang: str) -> tuple[list[str], list[float]]:
     return header, widths
 
 
+def _spread_cell(ind: AnonymisedIndicator, lang: str) -> str:
+    """The spread as the summary's narrow column prints it: it may wrap after its dash, never inside "under 155"."""
+    text = wording.spread(ind, lang).replace(" – ", "\u00a0– ")
+    for bound in ("under {value}", "over {value}"):
+        word = tr(bound, lang, value="\x00").split("\x00")[0]
+        if word.endswith(" "):
+            text = text.replace(word, word[:-1] + "\u00a0")
+    return text
+
+
 _FEWER = ("Where a clinic lacks a round, before and now are over the clinics with figures in both rounds; the "
           "indicator's own page gives the cluster as a whole over every clinic.")
 
@@ -173,7 +183,7 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                          wording.number(before, ind.unit, lang, step=ind.value_step),
                          wording.number(now, ind.unit, lang, step=ind.value_step),
                          change_cell(change, lang), target_cell(ind, lang),
-                         wording.spread(ind, lang)])
+                         _spread_cell(ind, lang)])
     fewer = any(m.table.compare and ind.change is not None and ind.change.clinics is not None
                 and ind.change.clinics < ind.n_clinics for m in materials for ind in m.table.indicators)
     story: list[Flowable] = [OutlineEntry(tr("Summary", lang), 0), p(tr("Summary", lang), "h1"),
@@ -182,7 +192,7 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                                   "highest). The arrow shows which way is better.", lang)
                                + ("" if not fewer else " " + tr(_FEWER, lang)), "body"),
                              data_table(header, rows, widths, bold_rows=bold, align_right_from=2,
-                                        wrap_cols=(0, 4, 5), fit_content=True)]
+                                        wrap_cols=(0, 4, 5, 6), fit_content=True)]
     # what matters first, above the table: the key messages never wait alone on a page of their own
     story[2:2] = [_messages_and_questions(group_messages(lines, compare, lang), _questions(meeting, materials, lang),
                                           lang), Spacer(1, 6)]
