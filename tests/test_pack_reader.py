@@ -153,6 +153,7 @@ CASES = {   # name: (clinics, rounds, language, a clinic lacking the baseline ro
     "english-2-rounds-missing": (6, 2, "en", True),
     "english-demo": (14, 2, "en", False),
     "other-cluster-19": (19, 2, "da", False, 7),
+    "english-25": (25, 2, "en", False, 11),
 }
 
 
@@ -565,3 +566,16 @@ def test_a_key_message_calls_better_what_its_sign_and_direction_make_better(prin
                         f"{case}: '{said[0]}': {figure} on an indicator where {[r[0] for r in matching]}"
                 else:
                     assert any(r[0] not in (higher, lower) for r in matching), f"{case}: {said[0]}"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_personal_place_is_counted_among_at_least_two_clinics(printed, case) -> None:
+    """'Placering 1 af 1' under 'lavere er bedre' reads as the best clinic when the others' values are only
+    withheld: a place is printed among two clinics or more, else '–'."""
+    lang, _ = printed[case]
+    place = re.escape(tr("{rank} of {n}", lang, rank="QR", n="QN")).replace("QR", r"(?P<r>\d+)").replace(
+        "QN", r"(?P<n>\d+)")
+    for handout_pages in personals[case]:
+        summary = handout_pages[0]
+        for m in re.finditer(rf"(?<![\d,.]) {place}(?= )", summary):
+            assert int(m["n"]) >= 2 and 1 <= int(m["r"]) <= int(m["n"]), f"{case}: a place '{m[0].strip()}'"

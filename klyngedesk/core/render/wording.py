@@ -364,7 +364,7 @@ def few_clinics_sentence(n_clinics: int, quality: Sequence[str], lang: str, inte
 def rank_text(rank: int | None, n: int, lang: str, direction: str | None = None) -> str:
     """A position that cannot mislead: counted from the best when there is a better direction ('2 of 14',
     under the heading 'Place (1 = best)'), else from the lowest value ('2 of 14 from the lowest')."""
-    if rank is None or not n:
+    if rank is None or n < 2:    # "1 of 1" (the other clinics' values withheld) is no place, not the best one
         return "–"
     if direction == "max":
         return tr("{rank} of {n}", lang, rank=n - rank + 1, n=n)
