@@ -244,6 +244,10 @@ def _summary_rows(page: str, lang: str) -> list[tuple[str, str, str, str]]:
             re.finditer(rf"(?P<d>{directions}) (?P<b>{cell}) (?P<a>{cell}) (?P<c>{change})", page)]
 
 
+RANKED_TITLES = ("Ranked: higher is better, best on top", "Ranked: lower is better, best on top",
+                 "Ranked by value, highest on top (no better direction)")
+
+
 @pytest.mark.parametrize("case", list(CASES))
 def test_the_summary_rows_are_the_indicator_pages_values_and_directions(printed, case) -> None:
     lang, pages = printed[case]
@@ -251,6 +255,8 @@ def test_the_summary_rows_are_the_indicator_pages_values_and_directions(printed,
     rows = _summary_rows(summary, lang)
     rest = " ".join(pages[pages.index(summary) + 1:])
     pairs = before_and_now(rest, lang)
+    for title in RANKED_TITLES:   # a chart going on over pages is one chart, titled again "(continued)"
+        rest = rest.replace(f"{tr(title, lang)} ({tr('continued', lang)})", "")
     ordered = re.findall(r"(?:Ordnet|Ranked): (\S+) (?:er|is) (?:bedre|better)", rest)
     with_change = [r for r in rows if r[1] != "–" and r[2] != "–"]
     assert [(b, a) for _, b, a, _ in with_change] == pairs, "summary's before/now differ from the pages'"
@@ -579,3 +585,53 @@ def test_a_personal_place_is_counted_among_at_least_two_clinics(printed, case) -
         summary = handout_pages[0]
         for m in re.finditer(rf"(?<![\d,.]) {place}(?= )", summary):
             assert int(m["n"]) >= 2 and 1 <= int(m["r"]) <= int(m["n"]), f"{case}: a place '{m[0].strip()}'"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_clinics_own_change_says_cannot_be_determined_exactly_where_its_interval_allows_no_change(printed, case
+                                                                                                    ) -> None:
+    """'Ændring −33 % (−54 % til −3 %)' is a change the clinic can take home; '(kan ikke afgøres)' belongs only
+    beside an interval that includes no change."""
+    lang, _ = printed[case]
+    num, pct = NUM[lang], re.escape(PCT[lang])
+    figure = rf"{num}(?:{pct}| [a-z]+ [a-z]+| [a-z]+)?"
+    head = re.escape(tr("Change {change}", lang, change="QQ").split("QQ")[0])
+    between = re.escape(tr("({low} to {high})", lang, low="QL", high="QH")).replace("QL", rf"(?P<lo>{figure})") \
+        .replace("QH", rf"(?P<hi>{figure})")
+    undecided = re.escape(tr("(cannot be determined)", lang))
+    seen = 0
+    for handout_pages in personals[case]:
+        text = " ".join(handout_pages)
+        for m in re.finditer(rf"{head}(?P<est>{figure}) {between}(?P<u> {undecided})?", text):
+            seen += 1
+            low, high = (value_of(m[k].split(" ")[0], lang) for k in ("lo", "hi"))
+            if m["u"]:
+                assert low <= 0 <= high, f"{case}: '{m[0]}' cannot be determined, yet its interval excludes no change"
+            else:   # a change, or 'about unchanged': the interval within the margin (±10 %, ±3 points)
+                margin = 3.0 if tr("percentage points", lang) in m["est"] else 10.0
+                assert not (low < 0 < high) or (-margin <= low and high <= margin), \
+                    f"{case}: '{m[0]}' reads as a change, yet its wide interval includes no change"
+    assert seen or CASES[case][1] < 2, f"{case}: no own change read"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_personal_key_message_on_the_limits_counts_the_rows_that_say_so(printed, case) -> None:
+    """'Jeres praksis ligger inden for 99,8 %-grænserne på alle indikatorer' only when no row of the summary
+    says 'over' or 'under', and 'Uden for … på 2 af 9 indikatorer' when two rows do."""
+    lang, _ = printed[case]
+    words = {tr("inside", lang): 0, tr("above", lang): 1, tr("below", lang): 1}
+    cell = re.compile(rf"(?:\)|–) (?P<w>{'|'.join(map(re.escape, words))})(?= |$)")
+    inside = tr("Your clinic lies inside the 99.8% limits on every indicator: its differences from the cluster can "
+                "be chance.", lang)
+    outside = re.escape(tr("Outside the 99.8% limit on {n} of {total} indicators (more than chance alone can "
+                           "explain); see the column The 99.8% limits.", lang, n="QN", total="QT")).replace(
+        r"\ ", " ").replace("QN", r"(?P<n>\d+)").replace("QT", r"(?P<t>\d+)")
+    for handout_pages in personals[case]:
+        page = handout_pages[0]
+        table = page[page.index(tr("Indicator", lang)):]
+        flagged = sum(words[m["w"]] for m in cell.finditer(table))
+        said = re.search(outside, page)
+        if inside in page:
+            assert flagged == 0, f"{case}: 'inside on every indicator' but {flagged} rows say otherwise"
+        else:
+            assert said and int(said["n"]) == flagged, f"{case}: '{said and said[0]}' but {flagged} rows flagged"

@@ -183,7 +183,6 @@ def spread(ind, lang: str) -> str:
     """The range over every clinic; an end that is a hidden clinic's value reads "under 2" / "over 64"."""
     if ind.minimum is None or ind.maximum is None:
         return "–"
-    step = getattr(ind, "summary_step", None)
     below, above = getattr(ind, "minimum_below", False), getattr(ind, "maximum_above", False)
     shown = tuple(s for s in (getattr(ind, "value_step", None),) if s)   # a shown end: the clinics' step
     if not (below or above):   # both ends shown values: one precision for the pair, the finer end's
@@ -191,8 +190,8 @@ def spread(ind, lang: str) -> str:
         return interval(ind.minimum, ind.maximum, ind.unit, lang) if not shown else (
             f"{format_number(ind.minimum, d, lang)}–{number(ind.maximum, ind.unit, lang, d)}")
 
-    def decimals(value: float, bound: bool) -> int:   # a bound on the summaries' step, else a shown value
-        return stepped_decimals(value, ind.unit, ((step,) if step else ()) if bound else shown)
+    def decimals(value: float, bound: bool) -> int:   # a bound: on the summaries' step or a shown value
+        return stepped_decimals(value, ind.unit, rate_steps(ind) if bound else shown)
 
     low = format_number(ind.minimum, decimals(ind.minimum, below), lang)
     high = number(ind.maximum, ind.unit, lang, decimals(ind.maximum, above))
