@@ -129,7 +129,12 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
-        QTimer.singleShot(300, warm_imports)  # just after the first paint: what the other pages will need
+        QTimer.singleShot(300, self, self._warm_imports)  # just after the first paint: what the pages will need
+
+    def _warm_imports(self) -> None:
+        """Not for a window already closed again: its background imports would run under whatever comes next."""
+        if self.isVisible():
+            warm_imports()
 
     def _first_size(self) -> None:
         """The first start: most of the screen (at least 1024 x 700 where it fits, at most 1400 x 900), centred."""
@@ -506,6 +511,7 @@ class MainWindow(QMainWindow):
             box.open()
             self.import_wizard.raise_()
             return
+        imports_settled()  # the background imports end before the window (and perhaps the program) goes
         # Cancelled and waited; what still ends later reaches no handler.
         stopped = [runner.shutdown(self.CLOSE_WAIT_MS) for runner in (self.runner, self.reader)]
         close_owned_windows(self, self.presentation)  # nothing of the desk stays open (or keeps the program running)
