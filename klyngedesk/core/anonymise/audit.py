@@ -14,13 +14,15 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from typing import Generic, TypeVar
 
 from klyngedesk.core.anonymise.coalition import Coalitions
 from klyngedesk.core.anonymise.disclosure import Disclosure, Relation, Target, cell_owner
-from klyngedesk.core.anonymise.program import Matrix, Program, value_of, wide
+from klyngedesk.core.anonymise.program import Matrix, Program, Shared, value_of, wide
 
 COUNT_MARGIN = 3       # hi - lo: at least 4 whole values possible, so never "exactly" or "to +/-1"
 SIZE_MARGIN = 0.03     # a list size not shown exactly: a feasible range of at least 3 % of the size
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -139,8 +141,10 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
         # Coalitions settle most targets for most readers at once (see coalition.py): past the first readers
         # (where a breach is usually found first), a reader's own program is made only for the targets they
         # leave to it.
-        coalitions = _Lazy(partial(Coalitions, rels, cells, shown, known)) if len(owners) > PLAIN_READERS else None
         matrix = Matrix(cells, rels, shown)
+        coalitions = (_Lazy(partial(Coalitions, rels, cells, shown, known, matrix)) if len(owners) > PLAIN_READERS
+                      else None)
+        shared = _Lazy(partial(Shared, matrix)) if SHARED_MODEL else None
         own_cells: dict[str, list[str]] = {}
         for c in cells:
             own_cells.setdefault(cell_owner(c), []).append(c)
@@ -156,7 +160,7 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
                 continue
             own = {} if reader is None else {c: known[c] for c in own_cells.get(reader, ()) if c in known}
             fixed = {**shown, **own}
-            lp = matrix.program(own)
+            lp = shared.get().play(own) if shared is not None else matrix.program(own)
             free = lp.free
             # Feasible points certify wide ranges without a solve each: the truth, and the points that make
             # every target as large and as small as possible at once.
@@ -181,21 +185,24 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
     return breaches
 
 
-class _Lazy:
+class _Lazy(Generic[T]):
     """A value made when first asked for (the coalitions of a part whose first readers already found a breach
     are never needed)."""
 
-    def __init__(self, make: Callable[[], Coalitions]) -> None:
+    def __init__(self, make: Callable[[], T]) -> None:
         self.make = make
-        self.value: Coalitions | None = None
+        self.value: T | None = None
 
-    def get(self) -> Coalitions:
+    def get(self) -> T:
         if self.value is None:
             self.value = self.make()
         return self.value
 
 
 PLAIN_READERS = 2   # readers of a part of the model played with their own program for every target
+# One HiGHS model per part of the model, each reader's cells fixed in turn (program.Shared); False: a new model
+# cut out per reader (program.Matrix.program), the audit before it, kept as the tests' reference.
+SHARED_MODEL = True
 
 
 def _value_at(t: Target, point: dict[str, float], fixed: dict[str, float]) -> float:

@@ -17,55 +17,46 @@ reader is played as before.
 from __future__ import annotations
 
 from klyngedesk.core.anonymise.disclosure import Relation, Target, cell_owner
-from klyngedesk.core.anonymise.program import Program, value_of, wide
+import numpy as np
+
+from klyngedesk.core.anonymise.program import Matrix, Program, value_of, wide
 
 
 class Coalitions:
     """The coalition programs of one part of the model (cells linked by relations), made as they are asked."""
 
     def __init__(self, relations: list[Relation], cells: list[str], shown: dict[str, float],
-                 known: dict[str, float]) -> None:
-        self.relations = relations
+                 known: dict[str, float], matrix: Matrix) -> None:
         self.shown = shown
         self.known = known
+        self.matrix = matrix
         self.exact = all(c in known for c in cells) and all(r.holds(known) for r in relations)
-        # Per relation: its printed cells' constant, and per owner the terms of its cells and their true sum.
-        self.parts: list[tuple[float, dict[str, list[tuple[str, float]]], dict[str, float]]] = []
-        self.totals: list[float] = []    # per relation: the true sum of its cells not printed
-        self.rel_of: dict[str, list[int]] = {}
         self.rel_of_cell: dict[str, list[int]] = {}
+        self.owners_of: list[set[str]] = []    # per relation: the owners of its cells not printed
         if not self.exact:
             return
         for i, r in enumerate(relations):
-            const = 0.0
-            mine: dict[str, list[tuple[str, float]]] = {}
-            for c, coef in r.terms:
-                if c in shown:
-                    const += coef * shown[c]
-                else:
-                    mine.setdefault(cell_owner(c), []).append((c, coef))
+            owners = set()
+            for c, _ in r.terms:
+                if c not in shown:
+                    owners.add(cell_owner(c))
                     self.rel_of_cell.setdefault(c, []).append(i)
-            sums = {o: sum(coef * known[c] for c, coef in terms) for o, terms in mine.items()}
-            self.parts.append((const, mine, sums))
-            self.totals.append(sum(sums.values()))
-            for owner in mine:
-                self.rel_of.setdefault(owner, []).append(i)
-        self.owners = sorted(self.rel_of)
+            self.owners_of.append(owners)
+        self.owners = sorted({o for owners in self.owners_of for o in owners})
+        self.values = np.array([known[c] for c in matrix.cells], dtype=float)
+        owner_id = {o: i for i, o in enumerate(self.owners)}
+        self.owner_of_col = np.array([owner_id.get(cell_owner(c), -1) for c in matrix.cells], dtype=np.int64)
         self.programs: dict[frozenset[str], Program] = {}
         self.left: dict[tuple, frozenset[str] | None] = {}
+        self._owner_id = owner_id
 
     def program(self, group: frozenset[str]) -> Program:
-        """The program of the coalition of every clinic outside `group`: the group's cells are its columns."""
+        """The program of the coalition of every clinic outside `group`: the group's cells are its columns (the
+        others' cells are constants at their true values; rows left with no column are dropped)."""
         lp = self.programs.get(group)
         if lp is None:
-            rows = []
-            for i in sorted({i for o in group for i in self.rel_of.get(o, ())}):
-                const, mine, sums = self.parts[i]
-                rest = const + self.totals[i] - sum(sums.get(o, 0.0) for o in group)
-                terms = [tc for o in sorted(group) for tc in mine.get(o, ())]
-                rows.append((terms, self.relations[i].low - rest, self.relations[i].high - rest))
-            free = sorted({c for terms, _, _ in rows for c, _ in terms})
-            lp = self.programs[group] = Program.from_rows(free, rows)
+            ids = np.array([self._owner_id[o] for o in group if o in self._owner_id], dtype=np.int64)
+            lp = self.programs[group] = self.matrix.cut(~np.isin(self.owner_of_col, ids), self.values)
         return lp
 
     def readers_left(self, t: Target, need: float) -> frozenset[str] | None:
@@ -81,7 +72,7 @@ class Coalitions:
         # Partners: the clinics sharing the tightest relations (fewest owners) with the target's cells first.
         tight: dict[str, int] = {}
         for i in {i for c in cells for i in self.rel_of_cell.get(c, ())}:
-            owners = self.parts[i][1]
+            owners = self.owners_of[i]
             for o in owners:
                 if o != t.owner:
                     tight[o] = min(tight.get(o, len(owners)), len(owners))

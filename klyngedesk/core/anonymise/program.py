@@ -160,7 +160,7 @@ class Program:
         """(min, max) of the terms. With `need` (a count's margin) and values already seen at feasible
         points, the minimum is solved only when the maximum and the lowest value seen are not far enough
         apart (the range is then known to be wide enough, and is returned as seen)."""
-        const = sum(coef * fixed[c] for c, coef in terms if c in fixed)
+        const = sum(coef * fixed[c] for c, coef in terms if c in fixed and c not in self.index)
         cost = self._cost(terms)
         self.last_points = []
         if not self.n or not cost.any():
@@ -223,7 +223,10 @@ class Matrix:
             i = self.col.get(c)
             if i is not None:
                 value[i] = v
-        known = ~np.isnan(value)
+        return self.cut(~np.isnan(value), value)
+
+    def cut(self, known: np.ndarray, value: np.ndarray) -> Program:
+        """`program` with the known columns given as a mask over the cells and their values as an array."""
         on = known[self.cols]
         const = np.bincount(self.rows[on], weights=self.vals[on] * value[self.cols[on]], minlength=len(self.lows))
         off = ~on
@@ -236,3 +239,80 @@ class Matrix:
             lows = self.lows[keep] - const[keep]
             highs = self.highs[keep] - const[keep]
         return Program.from_arrays(free, starts, new_col[self.cols[off]], self.vals[off], lows, highs)
+
+
+class Shared(Program):
+    """One HiGHS model over every cell of one part of the model (not printed), played by reader after reader: a
+    reader's own cells are fixed by their bounds (and the rows left with no free cell are relaxed, as `program`
+    drops them), then freed again for the next. The simplex starts each solve from the last one's basis instead
+    of a new model per reader (primal simplex: mostly the objective changes). A relation over one cell is that
+    cell's bounds, not a row (most of the model: bands, printed bounds, "<5"), so each solve carries only the
+    relations between cells. Its ranges are those of the reader's own program (`Matrix.program`)."""
+
+    def __init__(self, matrix: Matrix) -> None:
+        self.matrix = matrix
+        n = len(matrix.cells)
+        nnz = np.bincount(matrix.rows, minlength=len(matrix.lows))
+        single = nnz[matrix.rows] == 1
+        # One-cell relations a*x in [low, high] -> x in [low/a, high/a] (ends swapped for a < 0), intersected.
+        rows, cols, a = matrix.rows[single], matrix.cols[single], matrix.vals[single]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ends = np.stack([matrix.lows[rows] / a, matrix.highs[rows] / a])
+        lower, upper = np.zeros(n), np.full(n, np.inf)
+        np.maximum.at(lower, cols, np.where(a > 0, ends[0], ends[1]))
+        np.minimum.at(upper, cols, np.where(a > 0, ends[1], ends[0]))
+        self.lower, self.upper = lower, upper
+        multi = ~single
+        kept = np.flatnonzero(nnz > 1)
+        renumber = np.full(len(matrix.lows), -1, dtype=np.int64)
+        renumber[kept] = np.arange(kept.size)
+        m_rows, m_cols, m_vals = renumber[matrix.rows[multi]], matrix.cols[multi], matrix.vals[multi]
+        self.lows, self.highs = matrix.lows[kept], matrix.highs[kept]
+        self._row_nnz = nnz[kept]
+        order = np.argsort(m_cols, kind="stable")
+        self._col_rows = m_rows[order]
+        self._col_starts = np.concatenate(([0], np.cumsum(np.bincount(m_cols, minlength=n))))
+        self._load_arrays(matrix.cells, np.concatenate(([0], np.cumsum(self._row_nnz))), m_cols, m_vals,
+                          self.lows, self.highs)
+        if self.n:
+            inf = highspy.kHighsInf
+            self.h.changeColsBounds(n, np.arange(n, dtype=np.int32), np.where(np.isfinite(lower), lower, -inf),
+                                    np.where(np.isfinite(upper), upper, inf))
+            self.h.setOptionValue("simplex_strategy", 4)
+        self._fixed = np.zeros(0, dtype=np.int32)
+        self._relaxed = np.zeros(0, dtype=np.int32)
+
+    def play(self, fixed: dict[str, float]) -> Shared:
+        """The program of a reader who knows the cells in `fixed` (besides the printed ones); the previous
+        reader's cells are freed."""
+        self.release()
+        pairs = [(self.index[c], v) for c, v in fixed.items() if c in self.index]
+        if not pairs or not self.n:
+            return self
+        cols = np.array([i for i, _ in pairs], dtype=np.int32)
+        values = np.array([v for _, v in pairs], dtype=float)
+        self.h.changeColsBounds(len(cols), cols, values, values)
+        self._fixed = cols
+        rows = np.concatenate([self._col_rows[self._col_starts[i]:self._col_starts[i + 1]] for i in cols])
+        if rows.size:
+            touched = np.bincount(rows, minlength=len(self._row_nnz))
+            full = np.flatnonzero((touched == self._row_nnz) & (touched > 0)).astype(np.int32)
+            if full.size:
+                inf = highspy.kHighsInf
+                self.h.changeRowsBounds(len(full), full, np.full(full.size, -inf), np.full(full.size, inf))
+                self._relaxed = full
+        return self
+
+    def release(self) -> None:
+        """Free the cells of the reader played last (back to their bounds) and restore the rows relaxed for it."""
+        inf = highspy.kHighsInf
+        if self._fixed.size:
+            lower, upper = self.lower[self._fixed], self.upper[self._fixed]
+            self.h.changeColsBounds(len(self._fixed), self._fixed, np.where(np.isfinite(lower), lower, -inf),
+                                    np.where(np.isfinite(upper), upper, inf))
+            self._fixed = np.zeros(0, dtype=np.int32)
+        if self._relaxed.size:
+            lows, highs = self.lows[self._relaxed], self.highs[self._relaxed]
+            self.h.changeRowsBounds(len(self._relaxed), self._relaxed, np.where(np.isfinite(lows), lows, -inf),
+                                    np.where(np.isfinite(highs), highs, inf))
+            self._relaxed = np.zeros(0, dtype=np.int32)
