@@ -16,9 +16,9 @@ reader is played as before.
 
 from __future__ import annotations
 
-from klyngedesk.core.anonymise.disclosure import Relation, Target, cell_owner
 import numpy as np
 
+from klyngedesk.core.anonymise.disclosure import Relation, Target, cell_owner
 from klyngedesk.core.anonymise.program import Matrix, Program, value_of, wide
 
 

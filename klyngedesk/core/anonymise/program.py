@@ -299,7 +299,7 @@ class Shared(Program):
             full = np.flatnonzero((touched == self._row_nnz) & (touched > 0)).astype(np.int32)
             if full.size:
                 inf = highspy.kHighsInf
-                self.h.changeRowsBounds(len(full), full, np.full(full.size, -inf), np.full(full.size, inf))
+                self.h.changeRowsBounds(len(full), full, np.full(full.size, -inf), np.full(full.size, inf))  # type: ignore[attr-defined]
                 self._relaxed = full
         return self
 
@@ -313,6 +313,7 @@ class Shared(Program):
             self._fixed = np.zeros(0, dtype=np.int32)
         if self._relaxed.size:
             lows, highs = self.lows[self._relaxed], self.highs[self._relaxed]
-            self.h.changeRowsBounds(len(self._relaxed), self._relaxed, np.where(np.isfinite(lows), lows, -inf),
-                                    np.where(np.isfinite(highs), highs, inf))
+            self.h.changeRowsBounds(  # type: ignore[attr-defined]  # in highspy, not its stubs
+                len(self._relaxed), self._relaxed, np.where(np.isfinite(lows), lows, -inf),
+                np.where(np.isfinite(highs), highs, inf))
             self._relaxed = np.zeros(0, dtype=np.int32)
