@@ -264,3 +264,15 @@ def mismatched_file(folder: Path) -> Path:
     path = folder / "forkert_endelse.xlsx"
     path.write_text(f"ydernummer;vaerdi\n123456;{MARKER}\n", encoding="utf-8")
     return path
+
+
+def one_sheet_xlsx(sheet: bytes | str) -> bytes:
+    """The smallest workbook a reader opens: one sheet "Data" whose XML is `sheet`, exactly as given."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", '<workbook xmlns:r="r"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/>'
+                                      "</sheets></workbook>")
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" '
+                                                 'Target="worksheets/sheet1.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    return out.getvalue()

@@ -4,9 +4,9 @@ searches; it sees exactly what the streaming reader of a part inflated from the 
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pytest
+from clinic_files import one_sheet_xlsx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -44,17 +44,6 @@ def test_a_formula_in_a_sheet_data_never_closed_is_still_scanned() -> None:
     assert b"010190-1234" in outside_cells(xml)
 
 
-def _workbook(sheet: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("xl/workbook.xml", '<workbook xmlns:r="r"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/>'
-                                      "</sheets></workbook>")
-        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" '
-                                                 'Target="worksheets/sheet1.xml"/></Relationships>')
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
-    return out.getvalue()
-
-
 @pytest.mark.parametrize("kept", [True, False])
 @pytest.mark.parametrize("where", ["header", "formula"])
 def test_a_cpr_number_in_a_header_or_a_formula_is_refused_read_from_memory_or_from_the_zip(
@@ -64,7 +53,7 @@ def test_a_cpr_number_in_a_header_or_a_formula_is_refused_read_from_memory_or_fr
         (b'<c r="B1" t="str"><f>"' + cpr + b'"</f><v>x</v></c>' if where == "formula" else b"") + b"</row>"
     header = b"<headerFooter><oddHeader>" + cpr + b"</oddHeader></headerFooter>" if where == "header" else b""
     sheet = b"<worksheet><sheetData>" + cells + b"</sheetData>" + header + b"</worksheet>"
-    data = _workbook(sheet)
+    data = one_sheet_xlsx(sheet)
     with pytest.raises(CprRefused):
         refuse_cpr_in_package(data, "xlsx", {"xl/worksheets/sheet1.xml": sheet} if kept else None)
 
@@ -73,4 +62,4 @@ def test_a_cpr_like_value_inside_the_cells_is_left_to_the_cell_scan() -> None:
     """The values inside sheetData are scanned as cells (with their own message naming the cell), not here."""
     sheet = b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>010190-1234</t></is></c></row>' \
             b"</sheetData></worksheet>"
-    refuse_cpr_in_package(_workbook(sheet), "xlsx", {"xl/worksheets/sheet1.xml": sheet})
+    refuse_cpr_in_package(one_sheet_xlsx(sheet), "xlsx", {"xl/worksheets/sheet1.xml": sheet})

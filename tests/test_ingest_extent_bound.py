@@ -10,6 +10,7 @@ import random
 import zipfile
 
 import pytest
+from clinic_files import one_sheet_xlsx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -55,14 +56,7 @@ def _region(rows: int, far: tuple[int, str, bool] | None = None) -> bytes:
             cells += f'<c r="{far[1]}{r}" s="1"/>' if far[2] else f'<c r="{far[1]}{r}" t="n"><v>1</v></c>'
         body.append(f'<row r="{r}">{cells}</row>')
     sheet = "<worksheet><sheetData>" + "".join(body) + "</sheetData></worksheet>"
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("xl/workbook.xml", '<workbook xmlns:r="r"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/>'
-                                      "</sheets></workbook>")
-        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="rId1" '
-                                                 'Target="worksheets/sheet1.xml"/></Relationships>')
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
-    return out.getvalue()
+    return one_sheet_xlsx(sheet)
 
 
 def test_an_ordinary_region_sheet_is_bounded_exactly() -> None:

@@ -2,36 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
 from openpyxl import Workbook
+from startup_probe import modules_loaded, small_demo
 
 # Libraries an import of a standard file never uses: the PDF and xlsx writers, pandas (the import reads plain
 # rows), the GUI,
 # importlib.metadata (the version lookup, a tenth of a second of every run, needed only by --version), and
 # rapidfuzz (only for a clinic name or a heading that matches nothing exactly).
 UNNEEDED = ("pandas", "numpy", "openpyxl", "reportlab", "PySide6", "pyqtgraph", "importlib.metadata", "rapidfuzz")
-PROBE = ("import json, sys\nfrom klyngedesk.cli.main import main\ncode = main(sys.argv[1:])\n"
-         f"print(json.dumps({{'code': code, 'loaded': sorted(m for m in {UNNEEDED!r} if m in sys.modules)}}))")
 
 
 def _run(*argv: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True, text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return modules_loaded(UNNEEDED, *argv)
 
 
 def test_an_xlsx_import_loads_no_writer_pandas_or_version_lookup(tmp_path: Path) -> None:
-    from klyngedesk.core.demo import build_demo
     from klyngedesk.core.store import Project
 
-    project = build_demo(tmp_path / "demo.klynge", clinics=3)
-    with Project.open(project, readonly=True) as p:
-        clinic = p.clinics()[0]
-        period = p.periods()[-1].key
-        measure = p.topics()[0].indicators[0].numerator
+    project, clinic, period, measure = small_demo(tmp_path)
     wb = Workbook()
     ws = wb.active
     ws.append(["ydernummer", "praksis", "maaling", "periode", "vaerdi"])

@@ -2,36 +2,28 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
 
+from startup_probe import modules_loaded, small_demo
+
 HEAVY = ("reportlab", "openpyxl", "pikepdf", "pypdfium2", "highspy", "PySide6", "pyqtgraph")
-PROBE = ("import json, sys\nfrom klyngedesk.cli.main import main\ncode = main(sys.argv[1:])\n"
-         f"print(json.dumps({{'code': code, 'heavy': sorted(m for m in {HEAVY!r} if m in sys.modules)}}))")
 
 
 def _run(*argv: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", PROBE, *argv], capture_output=True,
-                         text=True, check=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    return modules_loaded(HEAVY, *argv)
 
 
 def test_import_of_a_csv_loads_no_pdf_or_spreadsheet_writer(tmp_path: Path) -> None:
-    from klyngedesk.core.demo import build_demo
     from klyngedesk.core.store import Project
 
-    project = build_demo(tmp_path / "demo.klynge", clinics=3)
-    with Project.open(project, readonly=True) as p:
-        clinic = p.clinics()[0]
-        period = p.periods()[-1].key
-        measure = p.topics()[0].indicators[0].numerator
+    project, clinic, period, measure = small_demo(tmp_path)
     data = tmp_path / "data.csv"
     data.write_text(f"ydernummer;praksis;maaling;periode;vaerdi\n{clinic.yder};{clinic.name};{measure};{period};7\n",
                     encoding="utf-8")
     result = _run("import", str(project), str(data), "--yes")
-    assert result == {"code": 0, "heavy": []}
+    assert result == {"code": 0, "loaded": []}
     with Project.open(project, readonly=True) as p:
         stored = p.values(period)
     row = stored[(stored["clinic"] == clinic.key) & (stored["measure"] == measure)]
