@@ -19,6 +19,9 @@ def printed_lines(codes: list[str], rng: random.Random) -> list[str]:
         low = rng.choice(range(0, 10000, 2000))
         lines.append(f"{code} {value} {n} {low:,}–{low + 1999:,}".replace(",", "."))
         lines.append(f"{code} {value} – {low:,}–{low + 1999:,}".replace(",", "."))
+        share, den = rng.randint(0, 1000) / 10, rng.randint(100, 999)   # a share's row: value, n, denominator
+        lines.append(f"{code} {share:.1f} % {rng.randint(0, den)} {den}".replace(".", ","))
+        lines.append(f"{code} {share:.1f} {rng.randint(10, 999)} {rng.randint(100, 999)}".replace(".", ","))
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200):
         lines.append(" ".join(str(step * k) for k in range(7)))
         lines.append(" ".join(str(step * k) for k in range(2, 9)))
@@ -28,7 +31,8 @@ def printed_lines(codes: list[str], rng: random.Random) -> list[str]:
 def test_numbers_side_by_side_in_a_400_clinic_pack_are_not_a_yder_number() -> None:
     rng = random.Random(17)
     text = "\r\n".join(printed_lines([code_label(i) for i in range(400)], rng))
-    digits = {d for line in text.splitlines() for d in ["".join(line.split()[k:k + 3]) for k in range(5)]}
+    digits = {d for line in text.splitlines() for d in ["".join(line.split()[k:k + j]) for k in range(6)
+                                                         for j in (2, 3)]}
     sixes = sorted(d for d in digits if d.isdigit() and len(d) == 6)
     yders = [*sixes[:200], *(str(rng.randint(100000, 999999)) for _ in range(200))]   # the worst case
     clinics = [Clinic(f"K{i}", f"Lægerne Nummer {i}", yder) for i, yder in enumerate(yders)]

@@ -46,6 +46,7 @@ _DIGITS = re.compile(r"\d+")
 _SEPARATORS = re.compile(r"(?<=\d)[ .\-/](?=\d)")
 _LINES = re.compile(r"[\r\n]+")
 _PROSE = re.compile(r"[^\W\d_]*[^\W\d_A-ZÆØÅ][^\W\d_]*")   # a word with a small letter: not only codes
+_DATA_ROW = re.compile(r"\d,\d|%")   # a decimal number or a percentage: a row of figures (value, n, denominator)
 # A CPR number as people write it in text: ten digits, or the date (six digits, or day, month and year apart)
 # and the four after it, apart by a dash or a space; not inside a longer number or a decimal. (Files are
 # scanned more widely on import, ingest/cpr.py; on a page, rows of two-digit counts would read as dates.)
@@ -264,7 +265,10 @@ class LeakChecker:
         of zeros is never stripped as leading zeros ("0 10 20 30" is not 102030). On a line without words
         (only numbers and codes in capitals: an axis, a table row) groups are joined across spaces only as
         the whole run: such a line holds separate numbers side by side, and in a large cluster some window
-        of their digits run together would meet a yder number by chance."""
+        of their digits run together would meet a yder number by chance. After a decimal number or a
+        percentage on such a line (a chart's row: code, value, n, denominator) they are not joined across
+        spaces at all: the pack prints its own large numbers with a thousands point ("1.286"), so "218 732"
+        there is a count beside its denominator."""
         if not self._yder:
             return []
         out: list[Leak] = []
@@ -277,6 +281,7 @@ class LeakChecker:
                 if run.start() >= 2 and norm[run.start() - 1] == "," and norm[run.start() - 2].isdigit():
                     continue   # the decimals of a number
                 groups = _DIGITS.findall(run.group())
+                figures = not prose and bool(_DATA_ROW.search(norm, 0, run.start()))   # columns after a value
                 seps = _SEPARATORS.findall(run.group())
                 decimal_after = norm[run.end():run.end() + 2][:1] == "," and \
                     norm[run.end() + 1:run.end() + 2].isdigit()
@@ -291,7 +296,7 @@ class LeakChecker:
                         if b == len(groups) - 1 and decimal_after:
                             break
                         spaced = b > a and seps[a] == " "
-                        if spaced and not prose and (a > 0 or b < len(groups) - 1):
+                        if spaced and not prose and (figures or a > 0 or b < len(groups) - 1):
                             continue
                         forms = [digits] if not groups[a].strip("0") else [digits, digits.lstrip("0")]
                         for form in forms:
