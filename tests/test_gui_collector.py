@@ -66,6 +66,8 @@ window.resize(1000, 700)
 window.show()
 assert window.open_project(path, remember=False)
 assert not small_project(ctx.holder.project)
+from klyngedesk.gui.collector import start_frozen
+assert wait(start_frozen, 60)  # what lives when the start's imports end is frozen for good: litter only after it
 gc.set_threshold(50, 5, 5)  # collections far more often than usual: every worker read trips many of them
 litterer = QTimer()
 litterer.timeout.connect(litter)

@@ -79,7 +79,18 @@ def freeze_the_start() -> None:
     (gc.freeze), so a full collection walks only what the window made since: 0.26 s of CPU was 0.06 s on
     this machine. Not collected first: the imports' 150,000 young objects would take half a second to walk,
     and they hold next to no garbage (automatic collection ran until they began, so older cycles are gone)."""
+    global _frozen
     gc.freeze()
+    _frozen = True
+
+
+_frozen = False
+
+
+def start_frozen() -> bool:
+    """True once the start's objects were frozen (whatever lived then is never collected: a test littering cycles
+    waits for this first)."""
+    return _frozen
 
 
 def _running(pool: QThreadPool) -> bool:
