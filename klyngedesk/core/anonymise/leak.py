@@ -325,7 +325,7 @@ def _has_cpr(text: str) -> bool:
     """Whether the text holds a CPR number written as people write one (a real birth date first)."""
     from klyngedesk.core.ingest.cpr import valid_cpr_digits  # on use: the ingest package is heavy to import
 
-    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).replace("\t", " ")   # cells apart too
     return any(valid_cpr_digits(re.sub(r"\D", "", m.group(1)) + m.group(2)) for m in _CPR_SHAPE.finditer(text))
 
 

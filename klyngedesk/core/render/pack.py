@@ -7,7 +7,7 @@ import re
 import secrets
 import shutil
 from bisect import bisect_left
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -32,7 +32,7 @@ from klyngedesk.core.render.chart_builder import OwnFigures
 from klyngedesk.core.render.group_handout import render_group
 from klyngedesk.core.render.indicator_pages import TopicMaterial
 from klyngedesk.core.render.key_document import KeyMaterial, KeyRow, key_pdf
-from klyngedesk.core.render.leakscan import Section, scan_document, scan_pdf
+from klyngedesk.core.render.leakscan import Section, check_typed, scan_document, scan_pdf
 from klyngedesk.core.render.personal_handout import Action, PersonalMaterial, SharedCharts, render_personal
 from klyngedesk.core.store import Project
 from klyngedesk.core.store.connection import now_iso
@@ -397,6 +397,16 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
                       pack.report)
 
 
+def _typed_texts(meeting: Meeting | None, materials: Iterable[TopicMaterial], general: Iterable[str]) -> list[str]:
+    """What the coordinator typed that a handout prints, each piece whole: the meeting's title, time, place,
+    agenda, questions and speakers' details (group handout), and the notes beside the topics and on the cover."""
+    out = [*general, *(note for m in materials for notes in m.notes.values() for note in notes)]
+    if meeting is not None:
+        out += [meeting.title, meeting.time, meeting.place, *meeting.agenda, *meeting.questions,
+                *(t for s in meeting.speakers for t in (s.organisation, s.problem_statement))]
+    return out
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
@@ -410,11 +420,12 @@ def _render(pack: _Pack, encrypt: bool, tick: Callable[[], None]
     speakers = [s.name for s in meeting.speakers if s.name]   # named on the agenda by their own choice
     group_checker = leak_checker(project, meeting.key, allowed=speakers)
     group_name = tr("Group handout", lang)
+    materials, general = pack.group_materials(), pack.group_notes()[1]
     buffer = io.BytesIO()
-    render_group(buffer, pack.group_materials(), meeting, pack.cluster_name, lang,
-                 general_notes=pack.group_notes()[1])
+    render_group(buffer, materials, meeting, pack.cluster_name, lang, general_notes=general)
     files.group = buffer.getvalue()
     group_read = scan_document(files.group, group_checker, group_name)
+    check_typed(_typed_texts(meeting, materials, general), group_checker, group_name)   # as typed: unwrapped
     tick()
     order = sorted(pack.codes, key=lambda k: (pack.clinics[k].name.casefold(), k))
     names = personal_file_names({k: pack.clinics[k].name for k in order})
@@ -426,11 +437,14 @@ def _render(pack: _Pack, encrypt: bool, tick: Callable[[], None]
     for clinic in order:
         name = pack.clinics[clinic].name
         buffer = io.BytesIO()
-        pages[clinic] = render_personal(buffer, pack.personal_material(clinic), meeting, pack.cluster_name, lang,
+        material = pack.personal_material(clinic)
+        pages[clinic] = render_personal(buffer, material, meeting, pack.cluster_name, lang,
                                         shared=shared, footer=seal.personal_footer(name, lang), whole_sheets=True)
         checkers[clinic] = personal_checker.for_own(clinic)
-        read[clinic] = scan_document(buffer.getvalue(), checkers[clinic],
-                                     tr("the personal material for {clinic}", lang, clinic=name))
+        document = tr("the personal material for {clinic}", lang, clinic=name)
+        read[clinic] = scan_document(buffer.getvalue(), checkers[clinic], document)
+        typed = _typed_texts(None, material.topics, material.general_notes)
+        check_typed([meeting.title, *(a.text for a in material.actions), *typed], checkers[clinic], document)
         files.personal[clinic] = buffer.getvalue()
         tick()
     print_all_password = new_password() if encrypt else None
