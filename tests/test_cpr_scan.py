@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 
 from klyngedesk.cli.main import main
+from klyngedesk.core.cpr import cpr_in_text, cpr_in_value, redact, valid_cpr_digits
 from klyngedesk.core.ingest import inspect_file
-from klyngedesk.core.ingest.cpr import cpr_in_text, cpr_in_value, redact, valid_cpr_digits
 from klyngedesk.core.store import Project
 
 # Fictional numbers with real birth dates. 2001597517 is a numeric cell (20-01-1859); 0707614285 is a real

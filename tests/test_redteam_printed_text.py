@@ -4,7 +4,7 @@ nothing may be written."""
 
 from __future__ import annotations
 
-import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -19,14 +19,21 @@ CPR_FORMS = ["010170-1234", "0101701234", "01.01.70-1234", "010170 1234", "01 01
 
 @pytest.mark.parametrize("where", ["agenda", "question", "note"])
 def test_a_cpr_number_typed_into_the_meeting_stops_the_pack(small_demo: Project, tmp_path: Path, where: str) -> None:
+    """Saving refuses such text now (tests/test_redteam_typed_cpr.py); a project saved by an earlier version may
+    still hold it, so the pages are read whatever the store holds: the text is put in as an older version
+    stored it."""
     meeting = small_demo.meeting("2026-12")
     text = "Patient 010170-1234 er taget ud af tællingen"
-    if where == "agenda":
-        small_demo.save_meeting(dataclasses.replace(meeting, agenda=(*meeting.agenda, text)))
-    elif where == "question":
-        small_demo.save_meeting(dataclasses.replace(meeting, questions=(*meeting.questions, text)))
-    else:
-        small_demo.add_note(text, audience="group")
+    with small_demo.transaction() as c:
+        if where == "note":
+            c.execute("INSERT INTO notes(text, created_at, audience) VALUES (?, '2026-12-01T10:00:00', 'group')",
+                      (text,))
+        else:
+            column, items = ("agenda_json", meeting.agenda) if where == "agenda" else \
+                ("questions_json", meeting.questions)
+            c.execute(f"UPDATE meetings SET {column} = ? WHERE key = ?", (json.dumps([*items, text]), meeting.key))
+    assert text in (small_demo.meeting("2026-12").agenda + small_demo.meeting("2026-12").questions) or \
+        any(n["text"] == text for n in small_demo.notes())
     out = tmp_path / "out"
     with pytest.raises(IdentityLeak) as caught:
         build_pack(small_demo, "2026-12", out)

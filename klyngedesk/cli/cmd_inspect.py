@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from klyngedesk.cli.output import EXIT_OK, EXIT_REFUSED, emit_json
+from klyngedesk.core.cpr import redact
 from klyngedesk.core.formatting import format_number
 from klyngedesk.core.ingest import inspect_file
-from klyngedesk.core.ingest.cpr import redact
 from klyngedesk.i18n import current_language, tr
 
 _TYPE_WORDS = {"number": "numbers", "percent": "percentages", "date": "dates", "text": "text", "empty": "empty"}

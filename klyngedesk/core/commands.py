@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from klyngedesk.core.anonymise.disclosure import LIST_SIZE, cell_key
-from klyngedesk.core.ingest.cpr import cpr_in_text
+from klyngedesk.core.cpr import refuse_cpr
 from klyngedesk.core.ingest.importer import undo_import
 from klyngedesk.core.model import Clinic, NewValue
 from klyngedesk.core.store import Project
@@ -203,14 +203,6 @@ def list_sizes_of(project: Project, clinic: str) -> dict[str, int]:
     return {str(p): int(n) for p, n in zip(frame["period"], frame["patients"], strict=True)}
 
 
-def refuse_cpr(*texts: str) -> None:
-    """Typed text that holds a CPR number is never stored: the project keeps aggregates only (the number is not
-    repeated in the message)."""
-    if any(text and cpr_in_text(text, whole_nine=False) for text in texts):
-        raise KlyngeError("The text holds a CPR number. Patient numbers are never kept in the project: take the "
-                          "number out and try again.")
-
-
 @dataclass
 class CorrectValue(Command):
     """A hand correction of one stored value; stored as a one-value batch, so undo takes that batch back."""
@@ -223,7 +215,6 @@ class CorrectValue(Command):
     batch_id: int | None = None
 
     def do(self, project: Project) -> None:
-        refuse_cpr(self.reason)
         self.batch_id = project.correct_value(self.clinic, self.measure, self.period, self.value, self.reason)
 
     def undo(self, project: Project) -> None:
@@ -246,7 +237,6 @@ class AddNote(Command):
     note_id: int | None = None
 
     def do(self, project: Project) -> None:
-        refuse_cpr(self.text)
         self.note_id = project.add_note(self.text, clinic=self.clinic, measure=self.measure, period=self.period)
 
     def undo(self, project: Project) -> None:
@@ -299,7 +289,7 @@ class UndoBatch(Command):
     restored_id: int | None = None
 
     def do(self, project: Project) -> None:
-        refuse_cpr(self.reason)
+        refuse_cpr("The reason for taking the import back", self.reason)
         batch = next(b for b in project.batches() if b.id == self.batch_id)
         if not self.reason.strip():
             refuse_if_printed(project, [self.batch_id], lambda lang: tr("Import {file}", lang, file=batch.file_name),

@@ -49,7 +49,7 @@ _PROSE = re.compile(r"[^\W\d_]*[^\W\d_A-ZÆØÅ][^\W\d_]*")   # a word with a sm
 _DATA_ROW = re.compile(r"\d,\d|%")   # a decimal number or a percentage: a row of figures (value, n, denominator)
 # A CPR number as people write it in text: ten digits, or the date (six digits, or day, month and year apart)
 # and the four after it, apart by a dash or a space; not inside a longer number or a decimal. (Files are
-# scanned more widely on import, ingest/cpr.py; on a page, rows of two-digit counts would read as dates.)
+# scanned more widely on import, core/cpr.py; on a page, rows of two-digit counts would read as dates.)
 _CPR_SHAPE = re.compile(r"(?<![\d.,])(\d{6}|\d{2}[. ]\d{2}[. ]\d{2})[ \-\u2010-\u2015\u2212]{0,3}(\d{4})(?!\d|[.,]\d)")
 _CPR_LEAK_TEXT = ""     # what a CPR hit keeps of the number: nothing (never echoed, never held)
 _SYNONYMS = {"and": "og"}   # "&" is read as "og" (and "and"), so "Holm & Bøg" is "Holm og Bøg"
@@ -323,7 +323,7 @@ def _allowed_trie(given: Iterable[str], named: Iterable[Clinic]) -> _Trie:
 
 def _has_cpr(text: str) -> bool:
     """Whether the text holds a CPR number written as people write one (a real birth date first)."""
-    from klyngedesk.core.ingest.cpr import valid_cpr_digits  # on use: the ingest package is heavy to import
+    from klyngedesk.core.cpr import valid_cpr_digits  # on use: the ingest package is heavy to import
 
     text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).replace("\t", " ")   # cells apart too
     return any(valid_cpr_digits(re.sub(r"\D", "", m.group(1)) + m.group(2)) for m in _CPR_SHAPE.finditer(text))

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from klyngedesk.core.cpr import redact
 from klyngedesk.core.ingest.cells import Ambiguous, CellError, Duration, ParsedColumn, Suppressed
-from klyngedesk.core.ingest.cpr import redact
 from klyngedesk.core.ingest.limits import (
     MAX_FILE_BYTES,
     check_columns,

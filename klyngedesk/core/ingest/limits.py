@@ -355,7 +355,7 @@ def _refuse_extents(sheets: list[tuple[str, Extent]]) -> None:
     total = 0
     for name, ext in sheets:
         if ext.area > MAX_SHEET_CELLS or ext.cells > MAX_SHEET_CELLS:
-            from klyngedesk.core.ingest.cpr import redact
+            from klyngedesk.core.cpr import redact
             from klyngedesk.core.ingest.tables import col_letter
 
             far = f"{col_letter(min(max(ext.columns, 1), MAX_COLUMNS) - 1)}{ext.rows}"

@@ -14,7 +14,7 @@ from itertools import chain
 from pathlib import Path
 from typing import IO
 
-from klyngedesk.core.ingest.cpr import cpr_in_text, cpr_in_value, redact
+from klyngedesk.core.cpr import cpr_in_text, cpr_in_value, redact
 from klyngedesk.core.ingest.problems import FileRefused
 from klyngedesk.core.ingest.tables import Table, col_letter, is_empty
 from klyngedesk.i18n import tr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 
+from klyngedesk.core.cpr import refuse_cpr
 from klyngedesk.core.store.part import StorePart
 from klyngedesk.i18n import KlyngeError
 
@@ -24,6 +25,7 @@ class ActionsStore(StorePart):
     def update_action(self, action_id: int, *, text: str | None = None, remeasure_on: date | None | _Keep = _KEEP,
                       indicator: str | None | _Keep = _KEEP) -> None:
         """Change an action's text, re-measure date or indicator; arguments left out stay as they are."""
+        refuse_cpr("The planned action", text)
         with self.transaction() as c:
             if c.execute("SELECT 1 FROM actions WHERE id = ?", (action_id,)).fetchone() is None:
                 raise KlyngeError("Unknown planned action {id}.", id=action_id)

@@ -6,6 +6,7 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING
 
+from klyngedesk.core.cpr import refuse_cpr
 from klyngedesk.core.model import Clinic, Cluster, Period
 from klyngedesk.core.store.part import StorePart
 from klyngedesk.i18n import KlyngeError
@@ -27,6 +28,13 @@ _LIST_SIZES = ("SELECT c.key AS clinic, p.key AS period, l.patients FROM list_si
                "WHERE l.age_band = '' AND l.sex = ''")
 
 
+def _refuse_cpr_in(clinic: Clinic) -> None:
+    """A clinic's typed details are never stored with a CPR number in them (CprInTypedText names the field)."""
+    refuse_cpr("The clinic's name, short name or yder number", clinic.name, clinic.short_name, clinic.yder)
+    refuse_cpr("The clinic's address, e-mail or EHR system", clinic.address, clinic.email, clinic.ehr_system)
+    refuse_cpr("A doctor's name", *clinic.doctors)
+
+
 class ClinicsStore(StorePart):
     """The cluster and its clinics, periods and list sizes."""
 
@@ -36,6 +44,7 @@ class ClinicsStore(StorePart):
         return Cluster(r["name"], r["municipality"], r["region"], json.loads(r["settings_json"]))
 
     def set_cluster(self, cluster: Cluster) -> None:
+        refuse_cpr("The cluster's name, municipality or region", cluster.name, cluster.municipality, cluster.region)
         with self.transaction() as c:
             c.execute(
                 "INSERT INTO cluster(id, name, municipality, region, settings_json) VALUES (1, ?, ?, ?, ?) "
@@ -52,6 +61,7 @@ class ClinicsStore(StorePart):
 
     # --- clinics -------------------------------------------------------------------------
     def add_clinic(self, clinic: Clinic) -> None:
+        _refuse_cpr_in(clinic)
         with self.transaction() as c:
             if c.execute("SELECT 1 FROM clinics WHERE key = ?", (clinic.key,)).fetchone():
                 raise KlyngeError("A clinic with the key {key} already exists.", key=clinic.key)
@@ -65,6 +75,7 @@ class ClinicsStore(StorePart):
             self._write_doctors(clinic.key, clinic.doctors)
 
     def update_clinic(self, clinic: Clinic) -> None:
+        _refuse_cpr_in(clinic)
         with self.transaction() as c:
             cid = self.keys.clinic(clinic.key)
             c.execute(

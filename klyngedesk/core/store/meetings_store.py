@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 from datetime import date
 
+from klyngedesk.core.cpr import refuse_cpr
 from klyngedesk.core.model import Meeting, Speaker
 from klyngedesk.core.store.connection import now_iso
 from klyngedesk.core.store.part import StorePart, row_id, to_json
@@ -16,7 +17,13 @@ class MeetingsStore(StorePart):
     """Meetings and everything anonymisation records per meeting."""
 
     def save_meeting(self, meeting: Meeting) -> None:
-        """Insert or update a meeting (by key) with its topics."""
+        """Insert or update a meeting (by key) with its topics; text holding a CPR number is refused, nothing
+        saved (CprInTypedText)."""
+        refuse_cpr("The meeting's title, time or place", meeting.title, meeting.time, meeting.place)
+        refuse_cpr("An agenda item", *meeting.agenda)
+        refuse_cpr("A discussion question", *meeting.questions)
+        refuse_cpr("A speaker's name, organisation or problem statement",
+                   *(t for s in meeting.speakers for t in (s.name, s.organisation, s.problem_statement)))
         with self.transaction() as c:
             params = (meeting.date.isoformat(), meeting.time, meeting.place, meeting.title,
                       to_json(list(meeting.agenda)),
@@ -114,6 +121,7 @@ class MeetingsStore(StorePart):
     # --- notes and actions ---------------------------------------------------------------
     def add_note(self, text: str, *, clinic: str | None = None, measure: str | None = None,
                  period: str | None = None, audience: str = "private") -> int:
+        refuse_cpr("The note", text)
         with self.transaction() as c:
             return row_id(c.execute(
                 "INSERT INTO notes(clinic_id, measure_id, period_id, text, created_at, audience) "
@@ -137,6 +145,7 @@ class MeetingsStore(StorePart):
 
     def add_action(self, clinic: str, text: str, *, indicator: str | None = None, meeting: str | None = None,
                    remeasure_on: date | None = None) -> int:
+        refuse_cpr("The planned action", text)
         with self.transaction() as c:
             return row_id(c.execute(
                 "INSERT INTO actions(clinic_id, indicator_id, meeting_id, text, remeasure_on, created_at) "

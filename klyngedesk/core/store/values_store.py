@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING, Literal
 
+from klyngedesk.core.cpr import refuse_cpr
 from klyngedesk.core.model import NewValue
 from klyngedesk.core.store.connection import now_iso
 from klyngedesk.core.store.part import StorePart, row_id, to_json
@@ -229,7 +230,9 @@ class ValuesStore(StorePart):
         return int(self.conn.execute("SELECT COUNT(*) FROM vals WHERE active = 1").fetchone()[0])
 
     def correct_value(self, clinic: str, measure: str, period: str, value: float | None, reason: str) -> int:
-        """A coordinator's hand correction: stored as a one-value batch, so it undoes like an import."""
+        """A coordinator's hand correction: stored as a one-value batch, so it undoes like an import (a reason
+        holding a CPR number is refused, nothing stored)."""
+        refuse_cpr("The reason for the correction", reason)
         status: Literal["ok", "missing"] = "ok" if value is not None else "missing"
         with self.transaction() as c:
             batch_id = self.add_batch(reason or "correction", "", [NewValue(clinic, measure, period, value, status)],

@@ -7,6 +7,8 @@ import unicodedata
 from datetime import date
 from functools import lru_cache
 
+from klyngedesk.i18n import KlyngeError, tr
+
 # Characters that change nothing a reader sees: ignored wherever they are (also inside the digits).
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u034f"
 # Characters people put between the groups of a CPR number: dashes, minus signs, slashes, spaces and the dot
@@ -137,3 +139,26 @@ def redact(text: str) -> str:
         return _MASK if sum(len(g) for g in _GROUP.findall(m.group())) >= 9 else m.group()
 
     return _RUN.sub(mask, text)
+
+
+class CprInTypedText(KlyngeError):
+    """Typed text that holds a CPR number, refused before it is stored: `where` names the field (an English
+    message id, translated when shown); the number itself is never part of the message."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(CPR_REFUSED)
+        self.where = where
+
+    def message(self, lang: str | None = None) -> str:
+        return tr(CPR_REFUSED, lang, where=tr(self.where, lang))
+
+
+CPR_REFUSED = ("{where} holds a CPR number. Patient numbers are never kept in the project: take the number out and "
+               "save again. Nothing was saved.")
+
+
+def refuse_cpr(where: str, *texts: str | None) -> None:
+    """Raise CprInTypedText when any of the typed `texts` reads as a CPR number (ten digits with a real birth
+    date, however they are spaced; nine digits are not enough in running text)."""
+    if any(text and cpr_in_text(text, whole_nine=False) for text in texts):
+        raise CprInTypedText(where)
