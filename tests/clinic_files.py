@@ -276,3 +276,64 @@ def one_sheet_xlsx(sheet: bytes | str) -> bytes:
                                                  'Target="worksheets/sheet1.xml"/></Relationships>')
         z.writestr("xl/worksheets/sheet1.xml", sheet)
     return out.getvalue()
+
+
+# --- files as other programs write them (percent formats, xls, ods), for the foreign-file tests -------------
+def wide_rows(clinics: list[DemoClinic], period: str, seed: int = 7) -> tuple[list[list], dict]:
+    """A wide table (yder, name, period, KOL counts) and the values a correct import stores from it."""
+    rng = np.random.default_rng(seed)
+    rows: list[list] = [["Ydernummer", "Praksis", "Periode", *KOL]]
+    expected: dict[tuple[str, str, str], float | str] = {}
+    for c in clinics:
+        k = kol_counts(rng)
+        rows.append([c.yder, c.name, period, *(k[m] for m in KOL)])
+        expected.update({(c.key, m, period): float(k[m]) for m in KOL})
+    return rows, expected
+
+
+def write_sheet(path: Path, rows: list[list], percent_columns: tuple[int, ...] = (), percent_format: str = "0%",
+                percent_cells: frozenset[tuple[int, int]] = frozenset()) -> Path:
+    """`rows` as an .xlsx, .xls (BIFF, xlwt) or .ods (odfpy); the numbers in `percent_columns` (below the
+    header) and in `percent_cells` ((row, column) indexes into `rows`) formatted as percentages (0.25 shows as
+    25 %), as a clinic's spreadsheet shows a share."""
+    percent = set(percent_cells) | {(r, c) for r in range(1, len(rows)) for c in percent_columns}
+    if path.suffix == ".xlsx":
+        wb, ws = _workbook("Data", *rows)
+        for r, c in percent:
+            ws.cell(r + 1, c + 1).number_format = percent_format
+        wb.save(path)
+    elif path.suffix == ".xls":
+        import xlwt
+
+        book = xlwt.Workbook()
+        sheet = book.add_sheet("Data")
+        style = xlwt.easyxf(num_format_str=percent_format)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if (r, c) in percent:
+                    sheet.write(r, c, value, style)
+                else:
+                    sheet.write(r, c, value)
+        book.save(str(path))
+    else:
+        from odf.opendocument import OpenDocumentSpreadsheet
+        from odf.table import Table, TableCell, TableRow
+        from odf.text import P
+
+        doc = OpenDocumentSpreadsheet()
+        table = Table(name="Data")
+        for r, row in enumerate(rows):
+            tr = TableRow()
+            for c, value in enumerate(row):
+                if isinstance(value, (int, float)):
+                    kind = "percentage" if (r, c) in percent else "float"
+                    cell = TableCell(valuetype=kind, value=value)
+                    cell.addElement(P(text=f"{value * 100:g} %" if kind == "percentage" else str(value)))
+                else:
+                    cell = TableCell(valuetype="string")
+                    cell.addElement(P(text=str(value)))
+                tr.addElement(cell)
+            table.addElement(tr)
+        doc.spreadsheet.addElement(table)
+        doc.save(str(path))
+    return path

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, cast
 
-from klyngedesk.core.ingest.cells import Ambiguous, CellError, Suppressed
+from klyngedesk.core.ingest.cells import Ambiguous, CellError, Percent, Suppressed
 from klyngedesk.core.ingest.clinic_match import match_clinic, yder_index
 from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
 from klyngedesk.core.ingest.inspect import LazyText, NumberText, number_problem
@@ -183,6 +183,13 @@ def _cells(table: Table, column: str, rows: Sequence[int], where: str, out: Mapp
             got.empty += 1
         elif isinstance(cell, Ambiguous):  # an unread column is reported once, above
             continue
+        elif isinstance(cell, Percent):  # '25 %' (or 0,25 shown as 25 %) among counts: a share, not a count
+            if table.parsed[column].ctype == "percent":
+                continue  # a column of percentages is refused once, as a column
+            got.problems.append((i, Problem("error", "The value {value} % is a percentage, but the measure is a "
+                                            "count. Write the count (the number of patients) in the cell.",
+                                            {"value": NumberText(float(cell))}, row=table.row_numbers[i],
+                                            column=column, sheet=sheet)))
         elif isinstance(cell, (Suppressed, CellError)):
             status, text = ("suppressed", cell.text) if isinstance(cell, Suppressed) else ("missing", cell.code)
             got.pos.append(i)

@@ -33,6 +33,15 @@ class CellError:
     code: str
 
 
+class Percent(float):
+    """A percentage as the cell shows it: 25.0 for '25 %', or for 0.25 in a cell formatted as a percentage.
+    Never stored as a count: a share is not the number of patients."""
+
+
+class PercentFraction(float):
+    """A spreadsheet number formatted as a percentage, as read (0.25 for a cell that shows 25 %)."""
+
+
 @dataclass(frozen=True)
 class Ambiguous:
     """A number the file does not say how to read (2.500: 2500 or 2.5); never stored until the user chooses."""
@@ -264,8 +273,9 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
             kind = tok.kind
             if kind in ("number", "percent"):
                 out = _number_cell(v, tok, convention)
-                if isinstance(out, float):
-                    over_100 += n if kind == "percent" and out > 100 else 0
+                if isinstance(out, float) and kind == "percent":
+                    out = Percent(out)
+                    over_100 += n if out > 100 else 0
                 elif isinstance(out, str):
                     odd_texts.add(v)
             elif kind == "date" and month_first:
@@ -281,6 +291,9 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
             out, kind = None, "missing"
         elif isinstance(v, bool):
             out, kind = v, "text"
+        elif v.__class__ is PercentFraction:
+            out, kind = Percent(round(v * 100, 9)), "percent"
+            over_100 += n if out > 100 else 0
         elif isinstance(v, (int, float)):
             out, kind = (float(v), "number") if v == v else (None, "missing")
         elif isinstance(v, (date, datetime)):

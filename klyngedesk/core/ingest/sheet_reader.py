@@ -13,7 +13,8 @@ from typing import Any
 
 import python_calamine as pc
 
-from klyngedesk.core.ingest.cells import CellError
+from klyngedesk.core.ingest.cells import CellError, PercentFraction
+from klyngedesk.core.ingest.percent_cells import percent_cells
 from klyngedesk.core.ingest.problems import FileRefused
 
 _ERROR_CELL = re.compile(rb'<c\b([^>]*)\bt="e"([^>]*)>(.*?)</c>', re.S)
@@ -68,6 +69,7 @@ def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = No
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError):
         raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
                           "send it again.", kind="corrupt", format=fmt) from None
+    percents = percent_cells(data, fmt, sheet_xml)
     sheets: list[Sheet] = []
     for meta in workbook.sheets_metadata:
         if meta.typ != pc.SheetTypeEnum.WorkSheet:
@@ -86,6 +88,7 @@ def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = No
         sheet.merged = list(merged)
         sheet.uncalculated = uncalculated.get(meta.name)
         sheet.hidden_rows = hidden.get(meta.name, [])
+        _mark_percentages(sheet.rows, percents.get(meta.name, ()))
         for (r, c), code in errors.get(meta.name, {}).items():
             while len(sheet.rows) <= r:
                 sheet.rows.append([])
@@ -94,6 +97,15 @@ def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = No
             row[c] = CellError(code)
         sheets.append(sheet)
     return sheets
+
+
+def _mark_percentages(rows: list[list], places) -> None:
+    """Numbers the sheet shows as percentages (0.25 as 25 %) are kept apart from counts: never read as 0.25."""
+    for r, c in places:
+        if r < len(rows) and c < len(rows[r]):
+            value = rows[r][c]
+            if value.__class__ is float or value.__class__ is int:
+                rows[r][c] = PercentFraction(value)
 
 
 def _needs_plain(rows: list[list]) -> bool:

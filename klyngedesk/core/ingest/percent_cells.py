@@ -1,0 +1,220 @@
+"""Cells a spreadsheet shows as percentages (0.25 formatted as 25 %), from xlsx styles, ods types, xls formats."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import struct
+import zipfile
+
+Places = dict[str, set[tuple[int, int]]]  # sheet name -> {(row, column)}, 0-based
+
+_NS = rb"(?:[A-Za-z_][\w.-]*:)?"
+_NUMFMT = re.compile(rb"<" + _NS + rb"numFmt\b([^>]*)>")
+_CELLXFS = re.compile(rb"<" + _NS + rb"cellXfs\b[^>]*>(.*?)</" + _NS + rb"cellXfs>", re.S)
+_XF = re.compile(rb"<" + _NS + rb"xf\b([^>]*)>")
+_ID = re.compile(rb'\bnumFmtId="(\d+)"')
+_CODE = re.compile(rb'\bformatCode="([^"]*)"')
+_ROW_OR_CELL = re.compile(rb"<" + _NS + rb"(row|c)\b([^>]*)>")
+_R = re.compile(rb'\br="([A-Z]{0,3})(\d+)"')
+_S = re.compile(rb'\bs="(\d+)"')
+_T = re.compile(rb'\bt="(\w+)"')
+PERCENT_BUILTIN = {9, 10}  # 0% and 0.00%, in xlsx and xls alike
+
+
+def percent_format(code: str) -> bool:
+    """Whether a number format shows the value times 100 with a % sign (a % outside quotes, escapes, [..])."""
+    code = code.replace("&quot;", '"').replace("&amp;", "&")
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", code)
+    return "%" in plain.split(";")[0]
+
+
+def percent_cells(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = None) -> Places:
+    """Where each sheet holds a number formatted as a percentage; {} when none is (or the file says nothing)."""
+    try:
+        if fmt == "xlsx":
+            return _xlsx(data, sheet_xml or {})
+        if fmt == "ods":
+            return _ods(data)
+        if fmt == "xls":
+            return _xls(data)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, struct.error, IndexError):
+        return {}  # a damaged file: the reader says what is wrong with it
+    return {}
+
+
+# --- xlsx: styles.xml says which cell styles are percent formats; the sheets say which cells use them -------
+def _percent_styles(styles: bytes) -> set[bytes]:
+    custom = {int(i.group(1)) for m in _NUMFMT.finditer(styles)
+              if (i := _ID.search(m.group(1))) and (c := _CODE.search(m.group(1)))
+              and percent_format(c.group(1).decode("utf-8", "replace"))}
+    xfs = _CELLXFS.search(styles)
+    if xfs is None:
+        return set()
+    out = set()
+    for k, m in enumerate(_XF.finditer(xfs.group(1))):
+        found = _ID.search(m.group(1))
+        number_format = int(found.group(1)) if found else 0
+        if number_format in PERCENT_BUILTIN or number_format in custom:
+            out.add(str(k).encode())
+    return out
+
+
+def _xlsx(data: bytes, sheet_xml: dict[str, bytes]) -> Places:
+    from klyngedesk.core.ingest.sheet_reader import sheet_parts
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = {n.replace("\\", "/"): n for n in archive.namelist()}
+        if "xl/styles.xml" not in names:
+            return {}
+        styles = _percent_styles(archive.read(names["xl/styles.xml"]))
+        if not styles:
+            return {}
+        probes = [b's="' + s + b'"' for s in styles]
+        out: Places = {}
+        for name, part in sheet_parts(archive):
+            xml = sheet_xml[part] if part in sheet_xml else archive.read(part)
+            if any(p in xml for p in probes):
+                places = _styled_cells(xml, styles)
+                if places:
+                    out[name] = places
+        return out
+
+
+def _styled_cells(xml: bytes, styles: set[bytes]) -> set[tuple[int, int]]:
+    """Cells holding a number (not text, not an error) in one of the styles; cells without a reference are
+    placed after the cell before them, as readers do."""
+    places = set()
+    row, col = -1, -1
+    for m in _ROW_OR_CELL.finditer(xml):
+        attrs = m.group(2)
+        ref = _R.search(attrs)
+        if m.group(1) == b"row":
+            row, col = (int(ref.group(2)) - 1) if ref else row + 1, -1
+            continue
+        if ref and ref.group(1):
+            row, col = int(ref.group(2)) - 1, _column(ref.group(1))
+        else:
+            col += 1
+        if attrs.rstrip().endswith(b"/"):
+            continue  # an empty cell with a style
+        style, kind = _S.search(attrs), _T.search(attrs)
+        if style and style.group(1) in styles and (kind is None or kind.group(1) == b"n"):
+            places.add((row, col))
+    return places
+
+
+def _column(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+# --- ods: a cell's office:value-type says "percentage" -----------------------------------------------------
+_ODS_ROWS = re.compile(rb'number-rows-repeated\s*=\s*["\']([0-9]{1,10})["\']')
+_ODS_COLS = re.compile(rb'number-columns-repeated\s*=\s*["\']([0-9]{1,10})["\']')
+_PERCENTAGE = re.compile(rb'value-type\s*=\s*["\']percentage["\']')
+MAX_REPEATED = 10_000  # a repeated percent cell is placed this many times at most (the extent guard ran first)
+
+
+def _ods(data: bytes) -> Places:
+    from klyngedesk.core.ingest.limits import _ODS_NAME, _ODS_TAG
+    from klyngedesk.core.ingest.sheet_reader import _unescape
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if "content.xml" not in archive.namelist():
+            return {}
+        xml = archive.read("content.xml")
+    if not _PERCENTAGE.search(xml):
+        return {}
+    out: Places = {}
+    sheet: set[tuple[int, int]] = set()
+    row = col = 0
+    repeat = 1
+    for m in _ODS_TAG.finditer(xml):
+        closing, tag, attrs = m.group(1), m.group(2), m.group(3)
+        empty = attrs.rstrip().endswith(b"/")
+        if tag == b"table" and not closing:
+            name = _ODS_NAME.search(attrs)
+            sheet, row = set(), 0
+            out[_unescape(name.group(1).decode("utf-8", "replace")) if name else "?"] = sheet
+        elif tag == b"table-row" and not closing:
+            rep = _ODS_ROWS.search(attrs)
+            repeat, col = min(int(rep.group(1)) if rep else 1, MAX_REPEATED), 0
+            if empty:
+                row += repeat
+        elif tag == b"table-row":
+            row += repeat
+        elif not closing:
+            rep = _ODS_COLS.search(attrs)
+            n = min(int(rep.group(1)) if rep else 1, MAX_REPEATED)
+            if tag == b"table-cell" and _PERCENTAGE.search(attrs):
+                sheet.update((row + r, col + c) for r in range(repeat) for c in range(n))
+            col += n
+    return {k: v for k, v in out.items() if v}
+
+
+# --- xls: FORMAT and XF records in the workbook globals, then the sheets' number cells -----------------------
+_FORMAT, _XF_RECORD, _BOF, _BOUNDSHEET, _EOF = 0x041E, 0x00E0, 0x0809, 0x0085, 0x000A
+_NUMBER, _RK, _MULRK, _FORMULA = 0x0203, 0x027E, 0x00BD, 0x0006
+
+
+def _xls(data: bytes) -> Places:
+    from xlrd.compdoc import CompDoc, CompDocError
+
+    try:
+        with open(os.devnull, "w") as quiet:
+            doc = CompDoc(data, logfile=quiet)
+            stream = doc.get_named_stream("Workbook") or doc.get_named_stream("Book")
+    except (CompDocError, IndexError, ValueError, struct.error, MemoryError):
+        return {}
+    if not stream:
+        return {}
+    custom: set[int] = set()
+    xf_formats: list[int] = []
+    names: list[str] = []
+    out: Places = {}
+    sheet: set[tuple[int, int]] | None = None
+    sheets_seen = 0
+    percent_xf: set[int] = set()
+    pos, end = 0, len(stream)
+    while pos + 4 <= end:
+        kind, length = struct.unpack_from("<HH", stream, pos)
+        body, pos = pos + 4, pos + 4 + length
+        if kind == _FORMAT and length >= 5:
+            index, count, flags = struct.unpack_from("<HHB", stream, body)
+            raw = stream[body + 5: body + 5 + count * (2 if flags & 1 else 1)]
+            if percent_format(raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")):
+                custom.add(index)
+        elif kind == _XF_RECORD and length >= 4:
+            xf_formats.append(struct.unpack_from("<H", stream, body + 2)[0])
+        elif kind == _BOUNDSHEET and length >= 8:
+            n, wide = stream[body + 6], stream[body + 7] & 1
+            names.append(stream[body + 8: body + 8 + n * (2 if wide else 1)]
+                         .decode("utf-16-le" if wide else "latin-1", "replace"))
+        elif kind == _BOF:
+            if names and sheet is None and not percent_xf:
+                percent_xf = {k for k, f in enumerate(xf_formats) if f in PERCENT_BUILTIN or f in custom}
+                if not percent_xf:
+                    return {}
+            if names:
+                name = names[sheets_seen] if sheets_seen < len(names) else str(sheets_seen + 1)
+                sheet = out.setdefault(name, set())
+                sheets_seen += 1
+        elif sheet is not None and kind in (_NUMBER, _RK, _FORMULA) and length >= 6:
+            row, col, xf = struct.unpack_from("<HHH", stream, body)
+            if xf in percent_xf and (kind != _FORMULA or _numeric_result(stream, body)):
+                sheet.add((row, col))
+        elif sheet is not None and kind == _MULRK and length >= 6:
+            row, first = struct.unpack_from("<HH", stream, body)
+            for k in range((length - 6) // 6):
+                if struct.unpack_from("<H", stream, body + 4 + 6 * k)[0] in percent_xf:
+                    sheet.add((row, first + k))
+    return {k: v for k, v in out.items() if v}
+
+
+def _numeric_result(stream: bytes, body: int) -> bool:
+    """A FORMULA record's cached result is a number unless its last two bytes are 0xFFFF (text, bool, error)."""
+    return stream[body + 12: body + 14] != b"\xff\xff"

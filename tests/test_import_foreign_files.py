@@ -1,0 +1,105 @@
+"""Files written by other programs: each is read to exactly the right numbers, or refused with a Danish message
+naming file, sheet, row and column, and then nothing is stored (percent formats, xls, ods, ...)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import clinic_files as cf
+import pytest
+
+from klyngedesk.cli.main import main
+from klyngedesk.core.ingest import commit_plan, plan_import
+from klyngedesk.core.model import Period
+from klyngedesk.core.store import Project
+
+NEW = "2026H2"
+
+
+@pytest.fixture
+def project_path(demo_path: Path) -> Path:
+    """The demo cluster with a fresh round (2. halvår 2026, no list sizes) to import into (closed)."""
+    with Project.open(demo_path) as project:
+        project.add_period(Period(NEW, "2. halvår 2026", date(2026, 7, 1), date(2026, 12, 31)))
+    return demo_path
+
+
+@pytest.fixture
+def clinics(project_path: Path) -> list[cf.DemoClinic]:
+    with Project.open(project_path) as project:
+        return cf.demo_clinics(project)
+
+
+def _plan(project_path: Path, *paths: Path, store: bool = False, **kw):
+    with Project.open(project_path) as project:
+        plan = plan_import(project, list(paths), confirm=True, **kw)
+        if store:
+            assert plan.ok, _errors(plan)
+            commit_plan(project, plan)
+    return plan
+
+
+def _stored(project_path: Path) -> dict:
+    with Project.open(project_path) as project:
+        df = project.values(period=NEW)
+    return {(r.clinic, r.measure, r.period): (r.value if r.status == "ok" else r.status)
+            for r in df.itertuples(index=False)}
+
+
+def _cli(project_path: Path, path: Path, capsys, *args: str) -> tuple[int, str]:
+    capsys.readouterr()
+    code = main(["--lang", "da", "import", str(project_path), str(path), *args])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "er allerede åbent" not in err, err
+    return code, err
+
+
+def _errors(plan) -> list[str]:
+    return [p.message(fp.name, "da") for fp in plan.files for p in fp.problems if p.severity == "error"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls", ".ods"])
+def test_each_spreadsheet_format_reads_the_exact_counts(project_path, clinics, tmp_path: Path, suffix: str) -> None:
+    rows, expected = cf.wide_rows(clinics[:6], NEW)
+    path = cf.write_sheet(tmp_path / f"kol{suffix}", rows)
+    _plan(project_path, path, store=True)
+    assert _stored(project_path) == expected
+
+
+@pytest.mark.parametrize(("suffix", "number_format"), [(".xlsx", "0%"), (".xlsx", "0.0 %"), (".xlsx", "0.00%"),
+                                                        (".xlsx", '0,0" pct."%'), (".xls", "0%"),
+                                                        (".xls", "0.0%"), (".ods", "")])
+def test_a_count_column_formatted_as_percent_is_refused_not_read_as_a_fraction(project_path, clinics, tmp_path: Path,
+                                                                               suffix: str, number_format: str,
+                                                                               capsys) -> None:
+    """0.25 that the clinic sees as 25 % is a share: stored as the count 0.25 (or 25) it would be a wrong number."""
+    rows, _ = cf.wide_rows(clinics[:4], NEW)
+    for row in rows[1:]:
+        row[4] = round(row[4] / row[3], 4)  # kol_lfu as a share of kol_patienter, shown as a percentage
+    path = cf.write_sheet(tmp_path / f"andele{suffix}", rows, percent_columns=(4,), percent_format=number_format)
+    plan = _plan(project_path, path)
+    assert not plan.ok
+    assert any("kolonne kol_lfu" in e and "procenter" in e and "ark Data" in e for e in _errors(plan)), _errors(plan)
+    code, err = _cli(project_path, path, capsys, "--yes")
+    assert code == 1 and "kolonne kol_lfu" in err
+    assert _stored(project_path) == {}
+
+
+def test_one_percent_formatted_cell_among_counts_is_refused_by_its_cell(project_path, clinics, tmp_path: Path) -> None:
+    rows, _ = cf.wide_rows(clinics[:5], NEW)
+    rows[3][5] = 0.12  # kol_rehab of the third clinic typed as 12 % in a column of counts
+    path = cf.write_sheet(tmp_path / "en_celle.xlsx", rows, percent_cells=frozenset({(3, 5)}))
+    plan = _plan(project_path, path)
+    errors = _errors(plan)
+    assert not plan.ok and any("række 4" in e and "kolonne kol_rehab" in e and "12 %" in e for e in errors), errors
+
+
+def test_a_percentage_written_as_text_among_counts_is_refused(project_path, clinics, tmp_path: Path, capsys) -> None:
+    lines = ["Ydernummer;Periode;morfin_brugere"] + [f"{c.yder};{NEW};{v}" for c, v in
+                                                     zip(clinics[:4], ["40", "25 %", "31", "12"], strict=True)]
+    path = tmp_path / "morfin.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, err = _cli(project_path, path, capsys, "--yes")
+    assert code == 1 and "række 3, kolonne morfin_brugere" in err and "25 % er en procentdel" in err
+    assert _stored(project_path) == {}
