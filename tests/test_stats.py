@@ -20,7 +20,15 @@ from klyngedesk.core.stats import (
     trend_arrays,
     wilson,
 )
-from klyngedesk.core.stats.special import GRID_FILE, SHIPPED_P, compute_grid, gamma_ppf, gamma_ppf_exact
+from klyngedesk.core.stats.special import (
+    GRID_FILE,
+    SHIPPED_P,
+    WHOLE_LIMIT,
+    compute_grid,
+    compute_whole,
+    gamma_ppf,
+    gamma_ppf_exact,
+)
 
 
 def sig4(actual: float, expected: float) -> bool:
@@ -81,6 +89,26 @@ def test_gamma_quantiles_fast_path_agrees_with_exact_inversion() -> None:
     for p in SHIPPED_P:
         exact = gamma_ppf_exact(p, a, terms=800, iterations=30)
         assert np.max(np.abs(gamma_ppf(p, a) / exact - 1)) < 5e-5
+
+
+def test_whole_shapes_are_exact_quantiles() -> None:
+    """A count's exact interval needs Gamma(x) and Gamma(x + 1) quantiles at whole shapes: looked up, they are
+    the exact inversion to 1e-10 (not the grid's 4 digits), up to WHOLE_LIMIT; above it Wilson-Hilferty."""
+    a = np.unique(np.r_[1, 2, 9, 10, 11, np.geomspace(1, WHOLE_LIMIT, 40).round(), WHOLE_LIMIT])
+    for p in SHIPPED_P:
+        exact = compute_whole(p, a)
+        assert np.max(np.abs(gamma_ppf(p, a) / exact - 1)) < 1e-10
+        # the step from the table to Wilson-Hilferty keeps the quantiles rising
+        edge = gamma_ppf(p, np.array([WHOLE_LIMIT - 1.0, WHOLE_LIMIT, WHOLE_LIMIT + 1.0, WHOLE_LIMIT + 2.0]))
+        assert np.all(np.diff(edge) > 0.9)
+
+
+@pytest.mark.slow
+def test_shipped_whole_shape_tables_match_their_generator() -> None:
+    picks = np.arange(1, WHOLE_LIMIT + 1, 37)
+    with np.load(GRID_FILE) as data:
+        for p in SHIPPED_P:
+            assert np.allclose(data[f"whole{p}"][picks - 1], compute_whole(p, picks), rtol=1e-12, atol=0)
 
 
 @pytest.mark.slow

@@ -10,7 +10,8 @@ from klyngedesk.core.stats.special import gamma_ppf, z_value
 def wilson(x: np.ndarray, n: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval (no continuity correction) for x successes out of n, as proportions 0-1.
 
-    Newcombe (1998) method 3. NaN where n <= 0 or either input is NaN.
+    Newcombe (1998) method 3. NaN where n <= 0 or either input is NaN. 0 of n has the lower limit 0 and n of
+    n the upper limit 1 exactly (the formula's rounding gives 0.9999999999999999 or 1.0000000000000002).
     """
     x, n = np.asarray(x, dtype=float), np.asarray(n, dtype=float)
     z = z_value(confidence)
@@ -22,7 +23,8 @@ def wilson(x: np.ndarray, n: np.ndarray, confidence: float = 0.95) -> tuple[np.n
         low, high = (centre - half) / denom, (centre + half) / denom
     bad = ~(n > 0)
     low = np.where(x == 0, 0.0, np.clip(low, 0, 1))
-    return np.where(bad, np.nan, low), np.where(bad, np.nan, np.clip(high, 0, 1))
+    high = np.where(x == n, 1.0, np.clip(high, 0, 1))
+    return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
 
 
 def poisson_exact(x: np.ndarray, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

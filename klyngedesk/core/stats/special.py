@@ -12,6 +12,7 @@ import numpy as np
 _STIRLING = (1 / 12, -1 / 360, 1 / 1260, -1 / 1680)
 _SERIES_TERMS = 160
 GRID_LIMIT = 1000.0  # below: interpolate exact quantiles on a cached grid; above: Wilson-Hilferty (< 1e-5)
+WHOLE_LIMIT = 10000  # whole shapes up to this (every count's interval): exact quantiles, shipped (~1e-12)
 
 
 def z_value(confidence: float) -> float:
@@ -152,9 +153,23 @@ def compute_grid(p: float) -> tuple[np.ndarray, np.ndarray]:
     return log_a, np.log(np.maximum(q, 1e-300))
 
 
+def compute_whole(p: float, shapes: np.ndarray | None = None) -> np.ndarray:
+    """Exact quantiles of Gamma(a, 1) at the whole shapes a = 1 ... WHOLE_LIMIT (or at `shapes`), to ~1e-12
+    relative: the exact Poisson interval of a count x is Gamma(x) and Gamma(x + 1) quantiles (~45 s for all)."""
+    a = np.arange(1, WHOLE_LIMIT + 1, dtype=float) if shapes is None else np.asarray(shapes, dtype=float)
+    q = np.empty_like(a)
+    with np.errstate(over="ignore", invalid="ignore"):   # the series overflows where the fraction is used
+        for lo in range(0, a.size, 500):
+            part = a[lo:lo + 500]
+            q[lo:lo + 500] = gamma_ppf_exact(p, part, terms=int(60 + 12 * np.sqrt(part.max())), iterations=40)
+    return q
+
+
 def write_grid_file() -> None:
-    """Regenerate the shipped grids (run after changing compute_grid; a test checks they agree)."""
+    """Regenerate the shipped grids and whole-shape tables (run after changing compute_grid or compute_whole;
+    tests check they agree)."""
     grids: dict[str, Any] = {f"p{p}": np.vstack(compute_grid(p)) for p in SHIPPED_P}
+    grids.update({f"whole{p}": compute_whole(p) for p in SHIPPED_P})
     np.savez_compressed(GRID_FILE, **grids)
 
 
@@ -167,15 +182,27 @@ def _grid(p: float) -> tuple[np.ndarray, np.ndarray]:
     return compute_grid(p)
 
 
-def gamma_ppf(p: float, a: np.ndarray) -> np.ndarray:
-    """Quantile of Gamma(a, 1) (= qchisq(p, 2a) / 2), vectorised and fast, 4+ significant digits.
+@cache
+def _whole(p: float) -> np.ndarray | None:
+    """The shipped exact quantiles at shapes 1 ... WHOLE_LIMIT, None for a tail not shipped."""
+    if p not in SHIPPED_P or not GRID_FILE.exists():
+        return None
+    with np.load(GRID_FILE) as data:
+        return data.get(f"whole{p}")
 
-    Shapes up to GRID_LIMIT interpolate exact quantiles (log-log) on a grid (shipped for the 95 % and
-    99.8 % tails, computed once otherwise); above it the Wilson-Hilferty approximation is used (relative
-    error < 1e-5 there). a = 0 gives 0.
+
+def gamma_ppf(p: float, a: np.ndarray) -> np.ndarray:
+    """Quantile of Gamma(a, 1) (= qchisq(p, 2a) / 2), vectorised and fast.
+
+    For the 95 % and 99.8 % tails a whole shape up to WHOLE_LIMIT (every count's exact Poisson interval)
+    is looked up among exact quantiles (~1e-12 relative, as R's qgamma). Other shapes up to GRID_LIMIT
+    interpolate exact quantiles (log-log) on a grid (4+ significant digits; shipped for those tails,
+    computed once otherwise); above it the Wilson-Hilferty approximation (Byar's formula for counts) is used
+    (relative error below 1e-5 from GRID_LIMIT, below 2e-7 from WHOLE_LIMIT). a = 0 gives 0.
     """
     a = np.asarray(a, dtype=float)
-    log_a, log_q = _grid(round(p, 12))  # 1 - 0.95 is 0.05000000000000004: use the shipped 0.025 grid
+    p = round(p, 12)   # 1 - 0.95 is 0.05000000000000004: use the shipped 0.025 grid
+    log_a, log_q = _grid(p)
     start, step, last = log_a[0], log_a[1] - log_a[0], log_a.size - 1
     # The grid is uniform in log a: find the cell by arithmetic (no binary search), interpolate linearly.
     finite = np.isfinite(a)
@@ -186,6 +213,12 @@ def gamma_ppf(p: float, a: np.ndarray) -> np.ndarray:
     high = finite & (a >= GRID_LIMIT)
     if high.any():
         out[high] = wilson_hilferty(p, a[high])
+    table = _whole(p)
+    if table is not None:
+        whole = finite & (a >= 1) & (a <= WHOLE_LIMIT)
+        whole &= np.floor(np.where(whole, a, 0.5)) == a
+        if whole.any():
+            out[whole] = table[a[whole].astype(np.intp) - 1]
     out[~(a > 0)] = 0.0
     out[~finite] = np.nan
     return out
