@@ -58,7 +58,7 @@ def build_values_per_cell(table: Table, mapping: Mapping, ctx: ImportContext, an
             if key == (None, None):
                 continue
             if key not in clinic_cache:
-                clinic_cache[key] = _clinic(ctx, *key, out, answers, accept_all, unknown, rn, by_yder)
+                clinic_cache[key] = _clinic(ctx, *key, out, answers, accept_all, unknown, rn, by_yder, table.sheet)
             clinic = clinic_cache[key]
         period = mapping.period
         if pi is not None:

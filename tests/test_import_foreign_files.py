@@ -103,3 +103,65 @@ def test_a_percentage_written_as_text_among_counts_is_refused(project_path, clin
     code, err = _cli(project_path, path, capsys, "--yes")
     assert code == 1 and "række 3, kolonne morfin_brugere" in err and "25 % er en procentdel" in err
     assert _stored(project_path) == {}
+
+
+# --- clinics named otherwise than in the project ------------------------------------------------------------
+def _names_file(path: Path, rows: list[tuple[object, object, int]]) -> Path:
+    lines = ["Ydernummer;Praksis;Periode;kol_patienter"] + [f"{'' if y is None else y};{n or ''};{NEW};{v}"
+                                                            for y, n, v in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_names_written_otherwise_find_their_clinic(project_path, clinics, tmp_path: Path) -> None:
+    """Case, æøå as ae/oe/aa or a/o/a, and a name without its 'Lægehuset' find the one clinic they can be."""
+    by_name = {c.name: c for c in clinics}
+    variants = {"Lægerne Åparken": "LÆGERNE ÅPARKEN", "Lægepraksis Østerbro": "Laegepraksis Oesterbro",
+                "Lægerne Bøgevej": "Lagerne Bogevej", "Lægehuset Vestergade": "Vestergade",
+                "Lægeklinikken Kastanievej": "lægeklinikken  kastanievej"}
+    path = _names_file(tmp_path / "navne.csv", [(None, v, 40 + i) for i, v in enumerate(variants.values())])
+    with Project.open(project_path) as project:
+        asked = plan_import(project, [path])
+    assert asked.files[0].status == "questions"  # only the spellings that are not the name are asked about
+    assert {q.params["name"] for q in asked.files[0].questions} == {"Lægerne Bøgevej", "Lægehuset Vestergade"}
+    _plan(project_path, path, store=True)
+    assert _stored(project_path) == {(by_name[n].key, "kol_patienter", NEW): 40.0 + i
+                                     for i, n in enumerate(variants)}
+
+
+@pytest.mark.parametrize("short", ["Torvet", "Rosenvænget", "Kirkebakken", "Lægehuset Kirkebakken"])
+def test_a_name_that_could_be_two_clinics_is_refused_even_with_yes(project_path, clinics, tmp_path: Path, capsys,
+                                                                    short: str) -> None:
+    """'Torvet' is Lægehuset Torvet or Lægeklinikken Torvet: --yes must not pick one of them."""
+    path = _names_file(tmp_path / "kort.csv", [(None, short, 50), (None, clinics[0].name, 60)])
+    code, err = _cli(project_path, path, capsys, "--yes")
+    candidates = [c.name for c in clinics if short.split()[-1] in c.name]
+    assert code == 1 and "række 2" in err and "vælger ikke" in err and all(n in err for n in candidates), err
+    assert _stored(project_path) == {}
+
+
+def test_a_yder_number_and_a_name_of_two_clinics_are_refused(project_path, clinics, tmp_path: Path, capsys) -> None:
+    a, b = clinics[0], clinics[1]
+    path = _names_file(tmp_path / "byttet.csv", [(a.yder, a.name, 50), (a.yder[:3] + " " + a.yder[3:], b.name, 60)])
+    code, err = _cli(project_path, path, capsys, "--yes")
+    assert code == 1 and "række 3" in err and f"Ydernummeret {a.yder}" in err and b.name in err, err
+    assert _stored(project_path) == {}
+
+
+def test_a_yder_number_outside_the_cluster_is_not_matched_by_its_name(project_path, clinics, tmp_path: Path,
+                                                                     capsys) -> None:
+    """A region's file lists other towns' clinics of the same name: their rows are not ours."""
+    path = _names_file(tmp_path / "region.csv", [(c.yder, c.name, 50) for c in clinics[1:4]] +
+                       [("999990", clinics[0].name, 60)])
+    code, err = _cli(project_path, path, capsys, "--yes")
+    assert code == 1 and "række 5" in err and "Ukendt klinik 999990" in err, err
+    assert _stored(project_path) == {}
+
+
+@pytest.mark.parametrize("form", [float, lambda y: f"{y[:3]} {y[3:]}", lambda y: "0" + y, int, lambda y: f"{y}.0"])
+def test_yder_numbers_as_floats_with_spaces_or_a_lost_zero_find_their_clinic(project_path, clinics, tmp_path: Path,
+                                                                            form) -> None:
+    rows = [["Ydernr.", "kol_patienter"]] + [[form(c.yder), 100 + i] for i, c in enumerate(clinics[:5])]
+    path = cf.write_sheet(tmp_path / "ydernumre.xlsx", rows)
+    _plan(project_path, path, store=True, period=NEW)
+    assert _stored(project_path) == {(c.key, "kol_patienter", NEW): 100.0 + i for i, c in enumerate(clinics[:5])}

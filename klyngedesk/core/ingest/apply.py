@@ -61,7 +61,8 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
         by_yder = yder_index(ctx.clinics)
         for key, i in _first_rows(keys, range(n)):
             if key != (None, None):
-                cache[key] = _clinic(ctx, key[0], key[1], out, answers, accept_all, unknown, rns[i], by_yder)
+                cache[key] = _clinic(ctx, key[0], key[1], out, answers, accept_all, unknown, rns[i], by_yder,
+                                     sheet)
         clinic_of: list[str | None] = list(map(cache.get, keys))
         live: Sequence[int] = range(n) if len(cache) == len(set(keys)) else \
             [i for i, k in enumerate(keys) if k != (None, None)]
@@ -237,7 +238,7 @@ def _txt(value) -> str:
 
 
 def _clinic(ctx: ImportContext, yder, name, out: Mapped, answers: dict[str, bool], accept_all: bool,
-            unknown: dict, rn: int, by_yder: dict[str, str]) -> str | None:
+            unknown: dict, rn: int, by_yder: dict[str, str], sheet: str | None = None) -> str | None:
     match = match_clinic(ctx.clinics, yder, name, by_yder)
     if match.key is not None and match.exact:
         return match.key
@@ -250,6 +251,21 @@ def _clinic(ctx: ImportContext, yder, name, out: Mapped, answers: dict[str, bool
                                           {"label": match.label, "name": match.candidate_name}))
             return None
     label = redact(" ".join(_txt(x) for x in (yder, name) if x is not None))
+    names = {c.key: c.name for c in ctx.clinics}
+    if match.conflict is not None:
+        by_number, by_name = match.conflict
+        out.problems.append(Problem("error", "The yder number {yder} is clinic {clinic} ({name}), but the name "
+                                    "{label} is clinic {other}: the row names two clinics. Correct the yder number "
+                                    "or the name.", {"yder": match.label, "clinic": by_number,
+                                                     "name": names[by_number], "label": redact(_txt(name)),
+                                                     "other": by_name}, row=rn, sheet=sheet))
+        return None
+    if match.candidates:
+        out.problems.append(Problem("error", "The clinic {label} in the file could be any of {names}; KlyngeDesk "
+                                    "does not choose. Write the clinic's yder number or its full name.",
+                                    {"label": label, "names": ", ".join(match.candidates)}, row=rn,
+                                    sheet=sheet))
+        return None
     unknown.setdefault(("clinic", label), rn)
     return None
 

@@ -270,7 +270,9 @@ def _chosen_clinic(ctx: ImportContext, chosen: str) -> str:
     """The clinic the user chose for single-clinic files: its key, yder number or exact name."""
     if any(c.key == chosen for c in ctx.clinics):
         return chosen
-    match = match_clinic(ctx.clinics, chosen if any(ch.isdigit() for ch in chosen) else None, chosen)
+    match = match_clinic(ctx.clinics, chosen) if any(ch.isdigit() for ch in chosen) else None
+    if match is None or match.key is None:  # not a yder number of the cluster: its name, then
+        match = match_clinic(ctx.clinics, None, chosen)
     if match.key is None or not match.exact:
         raise KlyngeError("Unknown clinic {key}.", key=chosen)
     return match.key
