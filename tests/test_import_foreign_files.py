@@ -165,3 +165,49 @@ def test_yder_numbers_as_floats_with_spaces_or_a_lost_zero_find_their_clinic(pro
     path = cf.write_sheet(tmp_path / "ydernumre.xlsx", rows)
     _plan(project_path, path, store=True, period=NEW)
     assert _stored(project_path) == {(c.key, "kol_patienter", NEW): 100.0 + i for i, c in enumerate(clinics[:5])}
+
+
+# --- totals, averages and what follows them ------------------------------------------------------------------
+AGGREGATES = ["I alt", "Total", "Sum", "Klyngen", "Klyngen i alt", "Gennemsnit", "Median", "Region Nord i alt"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_totals_and_averages_are_left_out_and_said_in_the_plan(project_path, clinics, tmp_path: Path, capsys,
+                                                              suffix: str) -> None:
+    """Totals rows anywhere in the table (also between clinics) store nothing, every clinic row is kept, and
+    the plan the user confirms names each row left out ('known gap': they were left out without a word)."""
+    rows: list[list] = [["Praksis", "Periode", "morfin_brugere"]]
+    expected = {}
+    for i, c in enumerate(clinics[:8]):
+        rows.append([c.name, NEW, 30 + i])
+        expected[(c.key, "morfin_brugere", NEW)] = 30.0 + i
+        rows.append([AGGREGATES[i], NEW, 999])  # a total after every clinic: the next clinic is still data
+    if suffix == ".csv":
+        path = tmp_path / "totaler.csv"
+        path.write_text("\n".join(";".join(map(str, r)) for r in rows) + "\n", encoding="utf-8")
+    else:
+        path = cf.write_sheet(tmp_path / "totaler.xlsx", rows)
+    code, err = _cli(project_path, path, capsys, "--yes")
+    assert code == 0, err
+    assert _stored(project_path) == expected
+    warning = next(line for line in err.splitlines() if "Udeladt som totaler" in line)
+    assert all(f"række {2 * i + 3} ({label})" in warning for i, label in enumerate(AGGREGATES[:5])), warning
+    assert "og 3 flere" in warning
+
+
+def test_an_average_word_further_right_is_data(project_path, clinics, tmp_path: Path) -> None:
+    """'Gennemsnit' as a unit in the third column is not a totals row: the row's value is stored."""
+    lines = ["Ydernummer;Måling;Enhed;Periode;Antal"] + [f"{c.yder};morfin_brugere;Gennemsnit;{NEW};{20 + i}"
+                                                          for i, c in enumerate(clinics[:4])]
+    path = tmp_path / "enhed.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _plan(project_path, path, store=True)
+    assert _stored(project_path) == {(c.key, "morfin_brugere", NEW): 20.0 + i for i, c in enumerate(clinics[:4])}
+
+
+def test_a_second_table_that_is_not_imported_is_said(project_path, clinics, tmp_path: Path, capsys) -> None:
+    rows = [["Ydernummer", "Periode", "morfin_brugere"]] + [[c.yder, NEW, 10 + i] for i, c in enumerate(clinics[:4])]
+    rows += [[], ["Uge", "Antal opkald"], [1, 40], [2, 45]]
+    path = cf.write_sheet(tmp_path / "to_tabeller.xlsx", rows)
+    code, err = _cli(project_path, path, capsys, "--yes")
+    assert code == 0 and "Tabellen fra række 7 (2 rækker; kolonner Uge, Antal opkald) blev ikke importeret" in err, err

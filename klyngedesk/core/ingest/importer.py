@@ -183,11 +183,13 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
     # What inspect warned about (hidden rows, NUL characters, how a column's numbers were read, numbers not
     # read, percentages above 100, a column without a heading) is in the plan the user confirms.
     plan.problems += [p for p in report.problems if p.severity == "warning"]
+    unmapped: list[Table] = []
     for table in report.tables:
         chosen = profile_for(table, ctx, mapping) if mapping else profile_for(table, ctx)
         if chosen is None:
             chosen = guess_mapping(table, ctx, report.metadata)
         if chosen is None:
+            unmapped.append(table)
             continue
         if not _has_values(table, chosen):
             empty_tables += 1  # an unfilled template: say so first, not that it lacks its clinic or period
@@ -208,6 +210,8 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         if mapping and chosen.name is None:
             chosen.name = mapping
         mapped = build_values(table, chosen, ctx, answers, confirm)
+        if table.total_labels:
+            plan.problems.append(totals_warning(table))
         plan.mapping = plan.mapping or chosen
         plan.values += mapped.values
         plan.list_sizes += mapped.list_sizes
@@ -215,6 +219,8 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.questions += mapped.questions
         plan.clinics |= mapped.clinics | ({chosen.clinic} if chosen.clinic else set())
         plan.signature = plan.signature or signature(table)
+    if plan.mapping is not None:  # another table of the file is imported: the ones left are said, not dropped
+        plan.problems += [_unmapped_warning(t) for t in unmapped]
     if empty_tables and not (plan.values or plan.list_sizes or plan.questions):
         plan.problems = [p for p in plan.problems if p.severity == "warning"]
     if plan.mapping is None:
@@ -240,6 +246,38 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.status = "failed"
     elif plan.questions:
         plan.status = "questions"
+
+
+def _unmapped_warning(table: Table) -> Problem:
+    first = table.header_row or (table.row_numbers[0] if table.row_numbers else 0)
+    return Problem("warning", "The table from row {row} ({n} rows; columns {columns}) was not imported: its columns "
+                   "do not match clinics and measures of the topic. Check that nothing in it belongs to the data.",
+                   {"row": first, "n": table.n_rows, "columns": redact(", ".join(table.columns))[:120]},
+                   sheet=table.sheet)
+
+
+MAX_TOTALS_SHOWN = 5
+
+
+def totals_warning(table: Table) -> Problem:
+    """Rows left out as totals or averages are said in the plan the user confirms, with their labels: a clinic
+    whose name only looks like a total ('Klyngen') would otherwise be lost without a word."""
+    return Problem("warning", "Left out as totals or averages, not clinics: {rows}. Their values were not "
+                   "imported; if one of them is a clinic, write its yder number in the row.",
+                   {"rows": RowLabels(sorted(table.total_labels.items()))}, sheet=table.sheet)
+
+
+class RowLabels:
+    """Rows with their labels in a message ('række 9 (I alt), række 12 (Klyngen)'), in the language shown."""
+
+    def __init__(self, rows: list[tuple[int, str]]) -> None:
+        self.rows = rows
+
+    def __format__(self, spec: str) -> str:
+        shown = [tr("row {row} ({label})", row=row, label=redact(label)[:40]) for row, label in
+                 self.rows[:MAX_TOTALS_SHOWN]]
+        more = len(self.rows) - len(shown)
+        return ", ".join(shown) + (tr(" and {n} more", n=more) if more > 0 else "")
 
 
 def _ask_before_changing_list_sizes(plan: FilePlan, ctx: ImportContext, answers: dict[str, bool],

@@ -23,6 +23,13 @@ HEADER_SEARCH_ROWS = 40
 _TOTAL_WORDS = {"i alt", "ialt", "total", "totalt", "totals", "sum", "summa", "hele landet", "alle", "all",
                 "samlet", "landsgennemsnit", "grand total", "region i alt"}
 _TOTAL_PREFIX = re.compile(r"^(i alt|total|totalt|hele landet|sum)\b[\s:,(-]", re.I)
+# Aggregates of the cluster or region that are rows of their own, but only as a row's first filled cell (as a
+# unit or measure word further right, 'gennemsnit' is data): 'Klyngen', 'Gennemsnit', 'Region Nord i alt'.
+_AGGREGATE_FIRST = {"klyngen", "klynge", "hele klyngen", "klyngegennemsnit", "klyngens gennemsnit", "gennemsnit",
+                    "gns", "gns.", "median", "middelværdi", "middel", "regionen", "hele regionen", "region",
+                    "regionsgennemsnit", "landsplan", "alle praksis", "alle klinikker", "alle praksisser",
+                    "average", "mean", "overall", "cluster", "region total"}
+_TOTAL_SUFFIX = re.compile(r"\s(i alt|ialt|total|totalt|samlet)$", re.I)
 _NOTE_PREFIX = re.compile(r"^(\*|note|noter|anm|anmærkning|kilde|source|fodnote|bemærk|obs)\b", re.I)
 
 
@@ -61,6 +68,7 @@ class Table:
     parsed: dict[str, ParsedColumn] = field(default_factory=dict)
     unnamed: set[str] = field(default_factory=set)  # columns named after their letter (no heading in the file)
     title: list[str] = field(default_factory=list)  # title, unit and filter lines above the table
+    total_labels: dict[int, str] = field(default_factory=dict)  # sheet row of each totals row left out -> label
 
     @property
     def rows(self) -> list[list]:
@@ -248,7 +256,8 @@ def _total_word(value: str) -> bool:
     hit = _TOTAL_MEMO.get(value)
     if hit is None:
         s = normalise_text(value).lower().rstrip(":")
-        hit = s in _TOTAL_WORDS or bool(_TOTAL_PREFIX.match(s + " "))
+        hit = s in _TOTAL_WORDS or bool(_TOTAL_PREFIX.match(s + " ")) or s in _AGGREGATE_FIRST or \
+            bool(_TOTAL_SUFFIX.search(s))
         if len(_TOTAL_MEMO) < 100_000:
             _TOTAL_MEMO[value] = hit
     return hit
@@ -344,7 +353,7 @@ def _stacked_splits(rows: list[list], grid: _Grid, start: int, end: int) -> list
         cell = _first_cell(rows[i])
         if cell is None:
             continue
-        if after_total and _header_like(rows[i]) and not any(v.__class__ is float for v in rows[i]):
+        if after_total and _header_like(rows[i]) and not _has_data_number(rows[i]):  # '77' in a csv is data
             out.append(i)
         after_total = isinstance(cell, str) and _total_word(cell)
     return out
@@ -539,8 +548,9 @@ def _build_table(rows: list[list], grid: _Grid, filled: list[bool], sheet: str |
     parsed = {name: parse_column(raws[c], known_convention=known_convention, counts=counts[c], evidence=evidence)
               for name, c in zip(columns, keep, strict=True)}
     unnamed = {name for name, c in zip(columns, keep, strict=True) if not names[c]}
+    totals = {indexes[k] + 1: _name(_first_cell(cand_rows[k])) for k, why in skip.items() if why == "total"}
     return Table(sheet, header + 1 if header is not None else 0, columns, [col_letter(c) for c in keep], numbers,
-                 excluded, parsed, unnamed)
+                 excluded, parsed, unnamed, total_labels=totals)
 
 
 def _unique(names: list[str]) -> list[str]:
