@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Literal, cast
 
@@ -98,6 +99,25 @@ def _shown(row: AnonymisedRow, ctx: ChartContext) -> tuple[float | None, float |
     return row.value, row.ci_low, row.ci_high, row.flag
 
 
+def whisker_kind(row: AnonymisedRow) -> str | None:
+    """How a row's whisker is worked out as the group sees it (`_shown`): "exact", "wide" (from the printed
+    rate and list-size band, stats/wide_interval.py) or None (none drawn)."""
+    if row.ci_low is not None:
+        return "exact"
+    return "wide" if row.wide_ci is not None else None
+
+
+def interval_label(kinds: Iterable[str | None], lang: str, own: bool = False) -> str:
+    """The key's words for the whiskers drawn for the clinics of `kinds` (see `whisker_kind`), so the key says
+    what is drawn; `own`: the reader's own clinic is drawn beside them with its exact interval."""
+    drawn = set(kinds) - {None}
+    if "wide" not in drawn:
+        return tr("95% CI", lang)
+    if "exact" in drawn:
+        return tr("95% CI, wide for some clinics", lang)
+    return tr("95% CI; the other clinics' wide", lang) if own else tr("95% CI, wide", lang)
+
+
 def pooled_shown(ind: AnonymisedIndicator, lang: str) -> tuple[float, str]:
     """The pooled value where the charts draw it and as every page prints it: inside its interval (see
     wording.point), so the line, its legend and the key figures agree."""
@@ -188,18 +208,25 @@ def _extent(bar: RankedBar) -> float | None:
 
 def _ranked_spec(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext, bars: tuple[RankedBar, ...],
                  extent: list[float | None], lines: tuple[ReferenceLine, ...], few_ticks: bool,
-                 headings: tuple[str, ...], note: str | None = None, **shared: object) -> RankedBarChart:
-    """The ranked chart of these sorted bars; `note`: the key's note when the caller has it already."""
+                 headings: tuple[str, ...], note: str | None = None, kinds: Iterable[str | None] | None = None,
+                 **shared: object) -> RankedBarChart:
+    """The ranked chart of these sorted bars; `note`: the key's note when the caller has it already; `kinds`:
+    how the other clinics' whiskers are worked out (`whisker_kind`), when the caller has them already."""
     lang = ctx.lang
     # beside the table's columns the bars are narrow: fewer ticks, so their labels never touch
     axis = make_axis(wording.unit_label(meta, lang), [*extent, *(ln.value for ln in lines)], wording.tick(ind.unit, lang),
                      ceiling=100.0 if ind.unit == "percent" else None, max_ticks=4 if few_ticks else 6)
     return RankedBarChart(ranked_title(meta.direction, lang), axis, bars, lines,
-                          interval_label=tr("95% CI, wide", lang)
-                          if ind.intervals_withheld else tr("95% CI", lang),
+                          interval_label=interval_label(_other_kinds(ind, ctx) if kinds is None else kinds, lang,
+                                                        ctx.own_code is not None),
                           outside_label=tr("outside the 99.8% limit", lang), own_label=ctx.own_label,
                           note=_ranked_note(ind, lang) if note is None else note,
                           better=better(meta.direction), columns=headings, **shared)  # type: ignore[arg-type]
+
+
+def _other_kinds(ind: AnonymisedIndicator, ctx: ChartContext) -> set[str | None]:
+    """The whisker kinds of the clinics other than the reader's own (whose interval is its true one)."""
+    return {whisker_kind(r) for r in ind.rows if not ctx.is_own(r.code)}
 
 
 def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
@@ -233,6 +260,10 @@ class RankedForReaders:
         self._extent = [_extent(b) for b in self.shared.bars]
         self._lines = reference_lines(ind, meta, self.ctx)
         self._note = _ranked_note(ind, self.ctx.lang)   # looks at every row: once, not per reader
+        self._kinds = Counter(whisker_kind(r) for r in ind.rows)
+        self._code_kinds: dict[str, Counter[str | None]] = {}
+        for r in ind.rows:
+            self._code_kinds.setdefault(r.code, Counter())[whisker_kind(r)] += 1
 
     def spec(self, code: str, own: OwnFigures | None) -> RankedBarChart:
         """The chart as clinic `code` sees it: its own bar (its true figures when `own` is given) in bold."""
@@ -241,7 +272,7 @@ class RankedForReaders:
         shared = self.shared.bars
         if found is None:   # the reader has no row: every bar as the others see it
             return _ranked_spec(self.ind, self.meta, ctx, shared, self._extent, self._lines, False, (),
-                                self._note, shared=self.shared)
+                                self._note, set(self._kinds), shared=self.shared)
         k, row = found
         index = self._keys[k][1]
         mine = _ranked_bar(row, ctx, self.ind, None)
@@ -251,7 +282,13 @@ class RankedForReaders:
         bars = (*bars[:at], mine, *bars[at:])
         extent = self._extent[:k] + self._extent[k + 1:] + [_extent(mine)]
         return _ranked_spec(self.ind, self.meta, ctx, bars, extent, self._lines, False, (), self._note,
-                            shared=self.shared, replaced=k, own_at=at)
+                            self.other_kinds(code), shared=self.shared, replaced=k, own_at=at)
+
+    def other_kinds(self, code: str) -> set[str | None]:
+        """The whisker kinds of every clinic but `code` (each of its rows left out once)."""
+        kinds = self._kinds.copy()
+        kinds.subtract(self._code_kinds.get(code, Counter()))
+        return {kind for kind, n in kinds.items() if n > 0}
 
 
 def _ranked_note(ind: AnonymisedIndicator, lang: str) -> str:
@@ -409,7 +446,8 @@ def before_after_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartCont
     axis = make_axis(wording.unit_label(meta, lang), extent, wording.tick(unit, lang), from_zero=False,
                      ceiling=100.0 if unit == "percent" else None)
     return BeforeAfterChart(tr("Before and after, per clinic", lang), before_label, after_label, axis,
-                            tuple(rows), lines, own_label=ctx.own_label, interval_label=tr("95% CI", lang))
+                            tuple(rows), lines, own_label=ctx.own_label,
+                            interval_label=interval_label(_other_kinds(ind, ctx), lang, ctx.own_code is not None))
 
 
 def composition_chart(comp: AnonymisedComposition, ctx: ChartContext,

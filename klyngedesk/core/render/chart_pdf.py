@@ -289,8 +289,8 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
         legend.append(("own_box", "bar_own", spec.own_label))   # compact: the bar's label says "(you)"
     if spec.outside_label and not compact:
         legend += _outside_items([b.outside for b in spec.bars], spec.outside_label)
-    if spec.note:   # e.g. the values' rounding step, said once under the chart
-        legend.append(("note", "", spec.note))
+    if spec.note:   # e.g. the values' rounding step, said once under the chart (each line its own item)
+        legend += [("note", "", part) for part in spec.note.split("\n")]
     # The value and any extra columns at the right, each right-aligned at its own edge.
     n_cols = 1 + int(over.largest("columns", lambda b: len(b.extra), 0))
 

@@ -15,7 +15,13 @@ from klyngedesk.core.anonymise import AnonymisedIndicator
 from klyngedesk.core.formatting import format_date
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.render import wording
-from klyngedesk.core.render.chart_builder import ChartContext, OwnFigures, RankedForReaders, better_words
+from klyngedesk.core.render.chart_builder import (
+    ChartContext,
+    OwnFigures,
+    RankedForReaders,
+    better_words,
+    interval_label,
+)
 from klyngedesk.core.render.chart_pdf import legend_strip
 from klyngedesk.core.render.group_handout import document_info
 from klyngedesk.core.render.indicator_pages import (
@@ -116,20 +122,37 @@ class SharedCharts:
         return made
 
 
+def _readers_chart(topic: TopicMaterial, ind: AnonymisedIndicator, ctx: ChartContext,
+                   shared: SharedCharts | None) -> RankedForReaders:
+    """The indicator's ranked chart for every reader (the pack's shared one when there is one)."""
+    return shared.ranked(topic, ind, ctx) if shared is not None else \
+        RankedForReaders(ind, indicator_meta(topic.topic, ind.key), ctx)
+
+
+def _readers_context(topic: TopicMaterial, lang: str, code: str, own: OwnFigures | None) -> ChartContext:
+    return ChartContext(lang, show_names=False, own_code=code, own=own, suppressed_text=topic.table.suppressed_text,
+                        hidden_text=topic.table.hidden_text)
+
+
 def own_position_cell(topic: TopicMaterial, ind: AnonymisedIndicator, own: OwnFigures | None, code: str,
-                      lang: str, first: bool, shared: SharedCharts | None = None) -> list[Flowable]:
+                      lang: str, first: bool, shared: SharedCharts | None = None,
+                      say_wide: bool = False) -> list[Flowable]:
     """One indicator in the personal handout: topic and title, the ranked chart with the own bar highlighted
     among the codes, the own figures (value, interval, change, what the limits say) and notes. With three
     or more rounds the cell is the page's width: the ranked chart beside the own line over every round
-    (against the cluster's median and deciles) with the own figures under it."""
+    (against the cluster's median and deciles) with the own figures under it. `say_wide`: the page's key
+    leaves it to each chart to say where the other clinics' intervals are wide ones."""
     meta = indicator_meta(topic.topic, ind.key)
-    ctx = ChartContext(lang, show_names=False, own_code=code, own=own, suppressed_text=topic.table.suppressed_text,
-                       hidden_text=topic.table.hidden_text)
+    ctx = _readers_context(topic, lang, code, own)
     since = (topic.table.compare_label or topic.table.compare) if topic.table.compare else None
     notes = topic.notes.get(ind.key, ())
     topic_name = shown_topic_title(topic, lang)
     # its title (the order and the better side) goes into the label line
-    spec = (shared.ranked(topic, ind, ctx) if shared is not None else RankedForReaders(ind, meta, ctx)).spec(code, own)
+    readers = _readers_chart(topic, ind, ctx, shared)
+    spec = readers.spec(code, own)
+    kinds = readers.other_kinds(code)
+    if say_wide and "wide" in kinds:   # the compact chart draws no key of its own: its note says it
+        spec = replace(spec, note=_wide_note(kinds, spec.note, lang))
     head = [*([OutlineEntry(topic_name, 1)] if first else []),
             p(f"{topic_name.upper()} · {order_words(meta.direction, lang)}", "label"),
             p(indicator_title(topic.topic, ind, lang), "h3_tight")]
@@ -149,9 +172,11 @@ def own_position_pages(material: PersonalMaterial, lang: str, shared: SharedChar
     all the small charts."""
     rows: list[Flowable] = []
     pair: list[list[Flowable]] = []
+    key, say_wide = page_interval_key(material, lang, shared)
     for topic in material.topics:
         for i, ind in enumerate(topic.table.indicators):
-            cell = own_position_cell(topic, ind, material.own.get(ind.key), material.code, lang, i == 0, shared)
+            cell = own_position_cell(topic, ind, material.own.get(ind.key), material.code, lang, i == 0, shared,
+                                     say_wide)
             if len(ind.trend) >= MIN_ROUNDS:
                 rows.append(keep(*cell))
                 continue
@@ -167,8 +192,28 @@ def own_position_pages(material: PersonalMaterial, lang: str, shared: SharedChar
     lead = tr("Changes since {baseline}, with their 95% CI", lang, baseline=since) if since else ""
     return [CondPageBreak(300), OutlineEntry(tr("Your place on each indicator", lang), 0),
             keep(p(tr("Your place on each indicator", lang), "h2"),
-                 legend_strip(tr("95% CI", lang), tr("Your clinic ({code})", lang, code=material.code),
+                 legend_strip(key, tr("Your clinic ({code})", lang, code=material.code),
                               tr("outside the 99.8% limit", lang), CONTENT_WIDTH, lead), Spacer(1, 4)), *rows]
+
+
+def _wide_note(kinds: set[str | None], note: str, lang: str) -> str:
+    """A compact chart's note saying that the other clinics' whiskers are wide ones (all or some of them)."""
+    wide = tr("some clinics' 95% CI wide", lang) if "exact" in kinds else tr("the other clinics' 95% CI wide", lang)
+    return f"{note}\n{wide}" if note else wide   # a line of its own: the half-width chart's key wraps there
+
+
+def page_interval_key(material: PersonalMaterial, lang: str, shared: SharedCharts | None = None) -> tuple[str, bool]:
+    """The words the small charts' shared key gives their whiskers, and whether each chart must say where the
+    other clinics' are wide: the reader's own interval is its exact one; the others' are exact, or wide where
+    the exact ones would give a list size back (the key said "95 %-KI" over wide whiskers before)."""
+    charts = [_readers_chart(t, ind, _readers_context(t, lang, material.code, None), shared)
+              .other_kinds(material.code) - {None} for t in material.topics for ind in t.table.indicators]
+    drawn = [kinds for kinds in charts if kinds]
+    if not any("wide" in kinds for kinds in drawn):
+        return tr("95% CI", lang), False
+    if all(kinds == {"wide"} for kinds in drawn):
+        return interval_label({"wide"}, lang, own=True), False
+    return tr("95% CI; the other clinics' wide where the chart says so", lang), True
 
 
 def personal_story(material: PersonalMaterial, meeting: Meeting, cluster_name: str, lang: str,
