@@ -211,3 +211,58 @@ def test_a_second_table_that_is_not_imported_is_said(project_path, clinics, tmp_
     path = cf.write_sheet(tmp_path / "to_tabeller.xlsx", rows)
     code, err = _cli(project_path, path, capsys, "--yes")
     assert code == 0 and "Tabellen fra række 7 (2 rækker; kolonner Uge, Antal opkald) blev ikke importeret" in err, err
+
+
+# --- text files ------------------------------------------------------------------------------------------------
+def test_a_standard_file_saved_with_commas_does_not_read_1_234_as_a_decimal(project_path, clinics, tmp_path: Path,
+                                                                          capsys) -> None:
+    """The standard format is defined with a decimal comma, but a ','-delimited copy quotes "1,234": which
+    reading is meant the file does not say, so it is asked, never taken as 1.234."""
+    lines = ["ydernummer,praksis,maaling,periode,vaerdi"] + [f'{c.yder},{c.name},morfin_brugere,{NEW},"{v}"' for c, v
+                                                             in zip(clinics[:3], ["1,234", "1,500", "900"],
+                                                                    strict=True)]
+    path = tmp_path / "standard_komma.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, err = _cli(project_path, path, capsys, "--yes")
+    assert code == 1 and "kolonne vaerdi" in err and "1234" in err and "gætter ikke" in err, err
+    assert _stored(project_path) == {}
+    lines[1:] = [f'{c.yder};{c.name};morfin_brugere;{NEW};{v}' for c, v in zip(clinics[:3], ["1,5", "2", "3"],
+                                                                                strict=True)]
+    path.write_text("\n".join(lines).replace(",", ";", 4) + "\n", encoding="utf-8")  # ';' as defined: 1,5 is 1.5
+    _plan(project_path, path, store=True)
+    assert _stored(project_path)[(clinics[0].key, "morfin_brugere", NEW)] == 1.5
+
+
+def test_two_exports_joined_with_a_bom_between_them(project_path, clinics, tmp_path: Path) -> None:
+    def part(cs: list[cf.DemoClinic], start: int) -> str:
+        return "\ufeffydernummer;praksis;maaling;periode;vaerdi\r\n" + "".join(
+            f"{c.yder};{c.name};morfin_brugere;{NEW};{start + i}\r\n" for i, c in enumerate(cs))
+    path = tmp_path / "samlet.csv"
+    path.write_bytes((part(clinics[:2], 10) + part(clinics[2:4], 20)).encode("utf-8"))
+    plan = _plan(project_path, path, store=True)
+    assert plan.files[0].report.tables[0].excluded == [(4, "repeated header")]
+    assert _stored(project_path) == {(c.key, "morfin_brugere", NEW): float(v)
+                                     for c, v in zip(clinics[:4], [10, 11, 20, 21], strict=True)}
+
+
+@pytest.mark.parametrize("sep", [";", ",", "\t"])
+def test_quoted_line_breaks_trailing_separators_and_mixed_line_ends(project_path, clinics, tmp_path: Path,
+                                                                    sep: str) -> None:
+    ends = ["\r\n", "\n", "\r", "\r\n", "\n"]
+    text = sep.join(["Ydernummer", "Praksis", "Periode", "morfin_brugere", ""]) + ends[0]
+    for i, c in enumerate(clinics[:4]):
+        name = f'"{c.name}\nafd. Nord"' if i == 1 else c.name
+        text += sep.join([c.yder, name, NEW, str(30 + i), ""]) + ends[i + 1]
+    path = tmp_path / "blandet.csv"
+    path.write_bytes(text.encode("cp1252"))
+    _plan(project_path, path, store=True)
+    assert _stored(project_path) == {(c.key, "morfin_brugere", NEW): 30.0 + i for i, c in enumerate(clinics[:4])}
+
+
+def test_invisible_characters_inside_numbers_and_names(project_path, clinics, tmp_path: Path) -> None:
+    lines = ["Ydernummer;Periode;morfin_brugere"] + [f"\u200b{c.yder};{NEW};1\u2060{i}\ufeff"
+                                                     for i, c in enumerate(clinics[:3])]
+    path = tmp_path / "usynlige.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _plan(project_path, path, store=True)
+    assert _stored(project_path) == {(c.key, "morfin_brugere", NEW): 10.0 + i for i, c in enumerate(clinics[:3])}

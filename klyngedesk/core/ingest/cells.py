@@ -75,7 +75,9 @@ ERRORS = {"#DIV/0!", "#NAME?", "#VALUE!", "#NULL!", "#REF!", "#NUM!", "#N/A", "#
 BOOLEANS = {"true": True, "false": False, "sand": True, "falsk": False}
 MISSING = {"na", "n/a", "null", "none", "nan", "mangler", "ikke oplyst", "(blank)"}
 _SUPPRESSED = re.compile(r"^(?:[<≤]|&lt;|<=)\s*\d+(?:[.,]\d+)?$|^[-–—.]{1,2}$|^\*{1,3}$")
-_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-", "\u2013": "-"})
+_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": "-", "\u2013": "-",
+                         # invisible: zero-width spaces and joiners, word joiner, a BOM inside a cell
+                         "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None})
 _NUM = r"[+-]?\d[\d., ]*"
 _PERCENT = re.compile(rf"^({_NUM})\s*%$")
 _COUNT_PCT = re.compile(rf"^({_NUM})\s*\(\s*({_NUM})\s*%?\s*\)$")

@@ -513,8 +513,9 @@ def _build_table(rows: list[list], grid: _Grid, filled: list[bool], sheet: str |
                  start: int, end: int, evidence: NumberEvidence, known_convention: str | None) -> Table | None:
     width = max(map(len, rows[header if header is not None else start:end + 1]), default=0)
     names, start = _header_names(rows, header, width, start)
-    if is_standard(names):
-        known_convention = "da"  # the standard format is defined with decimal comma
+    if is_standard(names) and evidence.delimiter != ",":
+        known_convention = "da"  # the standard format is defined with decimal comma; a ','-delimited copy (saved
+        # by an English Excel) quotes its commas, and "1,234" there is judged like any other column's numbers
     header_key = [n.lower() for n in names]
     head_first = rows[header][0] if header is not None and rows[header] else None
     indexes = [i for i in range(start, end + 1) if filled[i]]

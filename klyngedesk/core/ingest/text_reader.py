@@ -152,6 +152,8 @@ def read_text(data: bytes) -> TextGrid:
     had_nul = _check_binary(text)
     if had_nul:
         text = text.replace("\x00", "")
+    if "\ufeff" in text:  # a BOM inside the text: two exports joined into one file; never part of a cell
+        text = text.replace("\ufeff", "")
     if not text.strip():
         raise FileRefused("The file is empty.", kind="empty")
     delimiter = sniff_delimiter(text)
