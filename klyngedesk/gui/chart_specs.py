@@ -12,7 +12,7 @@ from klyngedesk.core.anonymise import (
 )
 from klyngedesk.core.anonymise.coordinator_view import coordinator_table
 from klyngedesk.core.collate.collate import collate_many
-from klyngedesk.core.model import Topic
+from klyngedesk.core.model import Indicator, Topic
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.render import wording
 from klyngedesk.core.render.chart_builder import (
@@ -49,10 +49,22 @@ class ChartRequest:
     meeting: str | None = None  # None = the coordinator's view with every name
 
 
+def as_printed(project: Project, request: ChartRequest) -> ChartRequest:
+    """A request in the anonymised view asks for what the meeting's pack shows: its round and its baseline,
+    whatever the boxes say. Another round or comparison under the meeting's codes would be a table audited on
+    its own, not together with the pack (a clinic hidden in the pack for its change can show without one), and
+    the view is shown to the group and exported for it."""
+    if request.meeting is None:
+        return request
+    meeting = project.meeting(request.meeting)
+    return replace(request, period=meeting.period or request.period, compare=meeting.baseline_period)
+
+
 def table_for(project: Project, request: ChartRequest, lang: str = "da") -> AnonymisedTable:
-    """The anonymised table for a meeting, or for the coordinator a table naming every clinic; its period
-    labels and change sentences in the reader's language, as the printed pack has them."""
+    """The anonymised table of a meeting's pack (see `as_printed`), or for the coordinator a table naming every
+    clinic; its period labels and change sentences in the reader's language, as the printed pack has them."""
     if request.meeting is not None:
+        request = as_printed(project, request)
         table = anonymised_table(project, request.meeting, request.topic, period=request.period,
                                  compare=request.compare)
     else:
@@ -84,6 +96,7 @@ def build_spec(project: Project, request: ChartRequest, lang: str,
     anew (its codes and consents change without the project's data changing)."""
     topic = project.topic(request.topic)
     meta = indicator_meta(topic, request.indicator)
+    request = as_printed(project, request)
 
     def table_of() -> AnonymisedTable:
         if tables is None or request.meeting is not None:
@@ -93,6 +106,9 @@ def build_spec(project: Project, request: ChartRequest, lang: str,
             tables[key] = table_for(project, request, lang)
         return tables[key]
 
+    if request.kind == "trend" and request.meeting is not None:   # the pack's own trend, never the raw one
+        table = table_of()
+        return printed_trend_spec(table.indicator(request.indicator), meta, lang), table
     if request.kind == "trend":   # its table only for the change sentence under a comparison
         return trend_spec(project, topic, request, lang), table_of() if request.compare else None
     table = table_of()
@@ -135,6 +151,21 @@ def trend_spec(project: Project, topic: Topic, request: ChartRequest, lang: str)
     return TrendChart(tr("The cluster over the rounds", lang), tuple(period_label(p.label, lang) for p in periods),
                       ((tr("Cluster as a whole", lang), tuple(pooled), "after"),
                        (tr("Cluster median", lang), tuple(median), "median")), axis)
+
+
+def printed_trend_spec(ind: AnonymisedIndicator, meta: Indicator, lang: str) -> TrendChart | None:
+    """The cluster over the rounds as the meeting's pack shows it: the median of each round's shown values
+    (the trend's, audited with the pack; the raw median rests on hidden clinics to full precision). None
+    when the pack has no trend (fewer than three rounds: the before and after chart shows the two)."""
+    rounds = [t for t in ind.trend if not t.dropped]
+    median = tuple(t.median for t in rounds)
+    values = [v for v in median if v is not None]
+    if len(rounds) < 2 or not values:
+        return None
+    axis = make_axis(wording.unit_label(meta, lang), values, wording.tick(meta.unit, lang),
+                     ceiling=100.0 if meta.unit == "percent" else None)
+    return TrendChart(tr("The cluster over the rounds", lang), tuple(period_label(t.label, lang) for t in rounds),
+                      ((tr("Cluster median", lang), median, "median"),), axis)
 
 
 def row_for_label(ind: AnonymisedIndicator, ctx: ChartContext, label: str) -> AnonymisedRow | None:

@@ -36,7 +36,7 @@ from klyngedesk.gui.chart_specs import (
 from klyngedesk.gui.chart_view import ChartView
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.display_names import indicator_shown, topic_shown
-from klyngedesk.gui.error_dialog import error_text
+from klyngedesk.gui.error_dialog import error_text, show_error
 from klyngedesk.gui.latest_fetch import LatestFetch, small_project
 from klyngedesk.gui.round_default import RoundChooser, rounds_with_data
 from klyngedesk.gui.tasks import TaskRunner
@@ -44,6 +44,9 @@ from klyngedesk.gui.value_details import hint_html
 from klyngedesk.i18n import KlyngeError, tr
 
 log = logging.getLogger(__name__)
+EXPORT_ANONYMISED_ONLY = ("Only the anonymised view (codes) for a meeting can be exported: it shows what the meeting's "
+                          "pack shows. The coordinator's view names every clinic with its figures and stays in this "
+                          "window.")
 
 
 class ChartsPage(QWidget):
@@ -115,10 +118,12 @@ class ChartsPage(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.change_note)
         self.topic_box.currentIndexChanged.connect(self._topic_changed)
-        for box in (self.indicator_box, self.period_box, self.compare_box, self.kind_box, self.meeting_box):
+        for box in (self.indicator_box, self.period_box, self.compare_box, self.kind_box):
             box.currentIndexChanged.connect(self.refresh)
-        self.names_radio.toggled.connect(self.refresh)
+        self.names_radio.toggled.connect(self._view_changed)
+        self.meeting_box.currentIndexChanged.connect(self._view_changed)
         self.compare_box.activated.connect(lambda _i: setattr(self.rounds, "chosen_by_user", True))
+        self._sync_view()
 
     def load(self, project: Project) -> None:
         same = self._project is project
@@ -153,7 +158,27 @@ class ChartsPage(QWidget):
         for box in boxes + (self.indicator_box,):
             box.blockSignals(False)
         self.codes_radio.setEnabled(self.meeting_box.count() > 0)
+        self._view_changed()
+
+    def _view_changed(self) -> None:
+        self._sync_view()
         self.refresh()
+
+    def _sync_view(self) -> None:
+        """The anonymised view shows (and exports) the meeting's pack: its round and baseline in the boxes,
+        which stay fixed there (see chart_specs.as_printed); only it may be exported, for the group."""
+        anonymised = self.codes_radio.isChecked() and self.meeting_box.currentData() is not None
+        for button in (self.png_button, self.svg_button):
+            button.setEnabled(anonymised)
+            button.setToolTip("" if anonymised else tr(EXPORT_ANONYMISED_ONLY, self._lang))
+        for box in (self.period_box, self.compare_box):
+            box.setEnabled(not anonymised)
+        if anonymised and self._project is not None:
+            meeting = self._project.meeting(self.meeting_box.currentData())
+            for box, key in ((self.period_box, meeting.period), (self.compare_box, meeting.baseline_period)):
+                box.blockSignals(True)
+                box.setCurrentIndex(max(box.findData(key), 0))
+                box.blockSignals(False)
 
     def _fill_indicators(self) -> None:
         kept = self.indicator_box.currentData()
@@ -181,6 +206,7 @@ class ChartsPage(QWidget):
         for box in (self.indicator_box, self.period_box, self.compare_box):
             box.blockSignals(True)
         self._default_rounds()
+        self._sync_view()
         self._fill_indicators()
         for box in (self.indicator_box, self.period_box, self.compare_box):
             box.blockSignals(False)
@@ -280,6 +306,12 @@ class ChartsPage(QWidget):
         self.details.setHtml("".join(lines))
 
     def export(self, kind: str) -> None:
+        """The chart as PNG or SVG, for others: only the anonymised view of a meeting's pack (never the
+        coordinator's view with every clinic's name and figures)."""
+        request = self.request()
+        if request is None or request.meeting is None:
+            show_error(self, KlyngeError(EXPORT_ANONYMISED_ONLY), self._lang)
+            return
         if self.chart.spec is None:
             return
         caption = tr("Export chart", self._lang)
