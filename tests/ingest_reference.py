@@ -146,6 +146,13 @@ def check_values_per_value(values: list[NewValue], ctx: ImportContext, list_size
     return problems.finish()
 
 
+def _counts(ctx: ImportContext) -> set[str]:
+    """Measures an indicator counts with: its numerator and a measure as its denominator (patients, users,
+    prescriptions; every interval of them is one of counts)."""
+    return {m for ind in ctx.indicators
+            for m in (ind.numerator, ind.denominator if ind.denominator_kind == "measure" else None) if m}
+
+
 def _patient_counts(ctx: ImportContext) -> set[str]:
     """Measures that count patients: denominators of an indicator, numerators of a share of patients."""
     out = set()
@@ -161,11 +168,12 @@ def _patient_counts(ctx: ImportContext) -> set[str]:
 
 def _whole_patients(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) -> list[Problem]:
     """A count of patients is a whole number: 100,5 is a typing or reading error, never stored."""
-    patients = _patient_counts(ctx)
-    return [Problem("error", "{measure} counts patients, so it must be a whole number ({value}).",
+    patients, counts = _patient_counts(ctx), _counts(ctx)
+    return [Problem("error", "{measure} counts patients, so it must be a whole number ({value})."
+                    if measure in patients else "{measure} is a count, so it must be a whole number ({value}).",
                     {"measure": measure, "value": _num(v.value)}, row=v.row, column=v.col, sheet=v.sheet)
             for (_, measure, _), v in seen.items()
-            if measure in patients and v.status == "ok" and v.value is not None and not float(v.value).is_integer()]
+            if measure in counts and v.status == "ok" and v.value is not None and not float(v.value).is_integer()]
 
 
 def _above_list_size(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -215,7 +216,12 @@ class CorrectValue(Command):
     batch_id: int | None = None
 
     def do(self, project: Project) -> None:
-        self.batch_id = project.correct_value(self.clinic, self.measure, self.period, self.value, self.reason)
+        value = self.value
+        if value is not None and not (math.isfinite(value) and value >= 0 and float(value).is_integer()):
+            # every measure is a count the intervals are worked out from, as the import checks (ingest/checks.py)
+            raise KlyngeError("{measure} is a count, so it must be a whole number of 0 or more ({value}).",
+                              measure=self.measure, value=str(value).replace(".", ","))
+        self.batch_id = project.correct_value(self.clinic, self.measure, self.period, value, self.reason)
 
     def undo(self, project: Project) -> None:
         """Take the correction back, unless a pack printed since showed the corrected value (UndoRefused)."""

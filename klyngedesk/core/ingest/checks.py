@@ -108,6 +108,13 @@ class _Seen:
         return list(compress(range(len(self.measure)), wanted))
 
 
+def _counts(ctx: ImportContext) -> set[str]:
+    """Measures an indicator counts with: its numerator and a measure as its denominator (patients, users,
+    prescriptions; every interval of them is one of counts)."""
+    return {m for ind in ctx.indicators
+            for m in (ind.numerator, ind.denominator if ind.denominator_kind == "measure" else None) if m}
+
+
 def _patient_counts(ctx: ImportContext) -> set[str]:
     """Measures that count patients: denominators of an indicator, numerators of a share of patients."""
     out = set()
@@ -122,11 +129,13 @@ def _patient_counts(ctx: ImportContext) -> set[str]:
 
 
 def _whole_patients(seen: _Seen, ctx: ImportContext) -> list[Problem]:
-    """A count of patients is a whole number: 100,5 is a typing or reading error, never stored."""
-    num = seen.num
-    return [Problem("error", "{measure} counts patients, so it must be a whole number ({value}).",
+    """A count of patients (or users, or prescriptions) is a whole number: 100,5 is a typing or reading error,
+    never stored (a numerator of users per 1000 patients was stored with its fraction)."""
+    num, patients = seen.num, _patient_counts(ctx)
+    return [Problem("error", "{measure} counts patients, so it must be a whole number ({value})."
+                    if seen.measure[k] in patients else "{measure} is a count, so it must be a whole number ({value}).",
                     {"measure": seen.measure[k], "value": _num(num[k])}, **seen.where(k))  # type: ignore[arg-type]
-            for k in seen.picked(_patient_counts(ctx)) if not float(num[k]).is_integer()]  # type: ignore[arg-type]
+            for k in seen.picked(_counts(ctx)) if not float(num[k]).is_integer()]  # type: ignore[arg-type]
 
 
 def _above_list_size(seen: _Seen, ctx: ImportContext, list_sizes: Sequence[NewValue]) -> list[Problem]:
