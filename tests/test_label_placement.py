@@ -196,3 +196,35 @@ def test_any_scatter_places_as_the_reference_and_soundly(requests: list[LabelReq
     placed = place_labels(requests, area, order, obstacles)
     assert placed == _reference(requests, area, order, obstacles)
     _assert_sound(requests, area, placed, obstacles)
+
+
+INF, NAN = math.inf, math.nan
+ODD_OBSTACLES = [[(-INF, 100.0, INF, 104.0)], [(NAN, 0.0, 500.0, 500.0)], [(200.0, 150.0, 120.0, 90.0)],  # inside out
+                 [(0.0, 0.0, 1e300, 1e300)], [(AREA[0], AREA[1], AREA[2], AREA[3])], [(150.0, 90.0, 150.0, 90.0)]]
+
+
+@pytest.mark.parametrize("obstacles", ODD_OBSTACLES)
+def test_odd_obstacles_block_as_the_reference_says(obstacles: list[Box]) -> None:
+    """A band across the plot, a box with a NaN corner, one inside out, one past every edge, the whole plot,
+    a point: each keeps labels off it exactly as comparing every box does."""
+    for seed, shape in ((21, "spread"), (22, "band"), (23, "edges")):
+        requests = _cluster(seed, 60, shape)
+        assert place_labels(requests, AREA, None, obstacles) == _reference(requests, AREA, None, obstacles)
+
+
+ODD_REQUESTS = [LabelRequest(150.0, 100.0, -3.0, 40.0, 9.0),      # a marker drawn inside out
+                LabelRequest(160.0, 100.0, 2.0, -30.0, 9.0),      # a label of negative width
+                LabelRequest(NAN, 100.0, 2.0, 30.0, 9.0), LabelRequest(INF, 100.0, 2.0, 30.0, 9.0),
+                LabelRequest(170.0, 100.0, 2.0, 30.0, -9.0), LabelRequest(140.0, 95.0, 2.0, 0.0, 0.0),
+                LabelRequest(1e12, -1e12, 2.0, 30.0, 9.0)]
+
+
+@pytest.mark.parametrize("area", [AREA, (0.0, 0.0, 0.0, 0.0), (0.0, 0.0, 1e-3, 1e-3), (-INF, -INF, INF, INF),
+                                  (-1e308, -1e308, 1e308, 1e308), (300.0, 300.0, 0.0, 0.0), (0.0, 0.0, 1e6, 20.0)])
+def test_odd_points_and_plots_place_as_the_reference(area: Box) -> None:
+    requests = ODD_REQUESTS + _cluster(31, 40, "knots")
+    for order in (None, list(range(len(requests)))[::-1]):
+        assert place_labels(requests, area, order) == _reference(requests, area, order)
+    xy = [(r.x, r.y) for r in requests]
+    flags = [i % 3 == 0 for i in range(len(xy))]
+    assert priority_order(xy, flags, flags[::-1]) == _reference_order(xy, flags, flags[::-1])

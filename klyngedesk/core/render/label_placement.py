@@ -3,13 +3,21 @@
 Greedy placement in priority order: each label tries the eight places next to its marker, then places
 further out joined to the marker by a leader line; a label that finds no free place is left for the
 chart's key (a small table under the plot), never printed on top of another.
+
+A region's funnel has 1,700 points: the markers (and obstacles) never move, so every label's 56 places are
+tested against them at once, on a fine raster of the plot that says for most places whether a marker can
+touch them and whether one surely covers them (only the places in between are compared box by box, with
+the markers of their grid cells); the labels placed so far are kept in a grid of cells as well. The places
+chosen are exactly those of comparing each label with every marker and every placed label.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 Box = tuple[float, float, float, float]      # x0, y0, x1, y1
 
@@ -17,6 +25,14 @@ ASCENT, DESCENT = 0.78, 0.26                  # of the font size: the box a labe
 GAP = 1.5
 LEADER_DISTANCES = (11.0, 17.0, 25.0, 35.0)
 LEADER_ANGLES = tuple(math.radians(a) for a in (0, 45, 315, 90, 270, 135, 225, 180, 20, 340, 160, 200))
+# the offsets of the places further out from the marker, in the order they are tried
+_FAR_DX = np.array([dist * math.cos(angle) for dist in LEADER_DISTANCES for angle in LEADER_ANGLES])
+_FAR_DY = np.array([dist * math.sin(angle) for dist in LEADER_DISTANCES for angle in LEADER_ANGLES])
+NEAR_PLACES, FAR_PLACES = 8, len(_FAR_DX)
+_LEADER_T = np.array([i / 12 for i in range(1, 12)])   # where a leader is sampled (leaders are short)
+RASTER_CELLS = 1 << 18   # the raster has at most this many cells (its cells grow with the plot)
+GRID = 32.0              # the side of a grid cell of markers and placed labels, in the plot's units
+BIG = 256                # a box over more grid cells than this is compared with every place instead
 
 
 @dataclass(frozen=True)
@@ -43,87 +59,261 @@ def text_box(x: float, y: float, width: float, size: float) -> Box:
     return x, y - DESCENT * size, x + width, y + ASCENT * size
 
 
-def _inside(box: Box, area: Box) -> bool:
-    return box[0] >= area[0] and box[2] <= area[2] and box[1] >= area[1] and box[3] <= area[3]
+def _hits(x: float, y: float, box: Box) -> bool:
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def _near(req: LabelRequest) -> list[tuple[float, float]]:
-    """Text origins of the eight places touching the marker: right, left, above, below, then diagonals."""
-    r, w, s = req.radius + GAP, req.width, req.size
-    mid = req.y - (ASCENT - DESCENT) * s / 2
-    above, below = req.y + r + DESCENT * s, req.y - r - ASCENT * s
-    d = r * 0.75
-    return [(req.x + r, mid), (req.x - r - w, mid), (req.x - w / 2, above), (req.x - w / 2, below),
-            (req.x + d, req.y + d + DESCENT * s), (req.x - d - w, req.y + d + DESCENT * s),
-            (req.x + d, req.y - d - ASCENT * s), (req.x - d - w, req.y - d - ASCENT * s)]
+def _leader_points(x1: float, y1: float, x2: float, y2: float) -> Iterator[tuple[float, float]]:
+    """The leader's sample points between the marker's edge and the label's box."""
+    for t in _LEADER_T.tolist():
+        yield x1 + t * (x2 - x1), y1 + t * (y2 - y1)
 
 
-def _far(req: LabelRequest) -> list[tuple[float, float, float, float]]:
-    """(text x, baseline, leader end x, leader end y) further out, in every direction."""
-    out = []
-    h = (ASCENT + DESCENT) * req.size
-    for dist in LEADER_DISTANCES:
-        for angle in LEADER_ANGLES:
-            cx, cy = req.x + dist * math.cos(angle), req.y + dist * math.sin(angle)
-            tx, ty = cx - req.width / 2, cy - h / 2 + DESCENT * req.size
-            # the leader ends at the middle of the box side that faces the marker
-            ex = tx if cx > req.x + req.width / 2 else tx + req.width if cx < req.x - req.width / 2 else cx
-            ey = cy - h / 2 if cy > req.y + h / 2 else cy + h / 2 if cy < req.y - h / 2 else cy
-            out.append((tx, ty, ex, ey))
-    return out
+class _Grid:
+    """Boxes by the grid cells they touch (edges included), so that a box or a point is compared only with
+    the boxes of its cells; a box over very many cells, or not finite, is compared with everything."""
 
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[int]] = {}
+        self.boxes: list[Box] = []
+        self.big: list[int] = []
 
-def _segment_hits_box(x1: float, y1: float, x2: float, y2: float, box: Box) -> bool:
-    """Whether the leader line crosses a box (sampled; leaders are short)."""
-    for i in range(1, 12):
-        t = i / 12
-        x, y = x1 + t * (x2 - x1), y1 + t * (y2 - y1)
-        if box[0] <= x <= box[2] and box[1] <= y <= box[3]:
+    @staticmethod
+    def _span(box: Box) -> tuple[int, int, int, int] | None:
+        if not all(map(math.isfinite, box)) or box[0] > box[2] or box[1] > box[3]:
+            return None
+        gx0, gx1 = math.floor(box[0] / GRID), math.floor(box[2] / GRID)
+        gy0, gy1 = math.floor(box[1] / GRID), math.floor(box[3] / GRID)
+        if (gx1 - gx0 + 1) * (gy1 - gy0 + 1) > BIG:
+            return None
+        return gx0, gy0, gx1, gy1
+
+    def add(self, box: Box) -> None:
+        index = len(self.boxes)
+        self.boxes.append(box)
+        span = self._span(box)
+        if span is None:
+            self.big.append(index)
+            return
+        for gx in range(span[0], span[2] + 1):
+            for gy in range(span[1], span[3] + 1):
+                self.cells.setdefault((gx, gy), []).append(index)
+
+    def overlapped(self, box: Box) -> bool:
+        """Whether a box of the grid overlaps `box` (as `overlaps`: touching edges do not)."""
+        boxes, span = self.boxes, self._span(box)
+        if span is None:
+            return any(overlaps(box, b) for b in boxes)
+        if any(overlaps(box, boxes[j]) for j in self.big):
             return True
-    return False
+        cells = self.cells
+        for gx in range(span[0], span[2] + 1):
+            for gy in range(span[1], span[3] + 1):
+                for j in cells.get((gx, gy), ()):
+                    if overlaps(box, boxes[j]):
+                        return True
+        return False
+
+    def crossed(self, points: Sequence[tuple[float, float]], skip: int = -1) -> bool:
+        """Whether one of `points` lies in a box of the grid other than box `skip` (edges included)."""
+        boxes, cells = self.boxes, self.cells
+        for j in self.big:
+            if j != skip and any(_hits(x, y, boxes[j]) for x, y in points):
+                return True
+        for x, y in points:
+            if not (math.isfinite(x) and math.isfinite(y)):
+                if any(_hits(x, y, b) for j, b in enumerate(boxes) if j != skip):
+                    return True
+                continue
+            for j in cells.get((math.floor(x / GRID), math.floor(y / GRID)), ()):
+                if j != skip and _hits(x, y, boxes[j]):
+                    return True
+        return False
+
+
+class _Raster:
+    """Which cells of a fine raster over the plot the fixed boxes touch, and which cells lie wholly inside
+    one of them, as prefix sums: a place whose cells no box touches is free of them, a place holding a cell
+    that lies inside a box is not, whatever the box. Cells are a power of two wide, so their edges are exact."""
+
+    def __init__(self, boxes: np.ndarray, area: Box) -> None:
+        span = max(area[2] - area[0], area[3] - area[1])
+        self.cell = 2.0 ** math.ceil(math.log2(span / math.sqrt(RASTER_CELLS) * 1.01)) if span > 0 else 1.0
+        self.x0, self.y0 = math.floor(area[0] / self.cell), math.floor(area[1] / self.cell)
+        self.nx = math.floor(area[2] / self.cell) - self.x0 + 1
+        self.ny = math.floor(area[3] / self.cell) - self.y0 + 1
+        proper = _proper(boxes)
+        kept = boxes[proper]
+        # A box that is not finite (or inside out) is not on the raster: no place is then surely free of the
+        # boxes, but a cell inside a proper box still surely takes a place (a NaN box overlaps nothing).
+        self.exact = bool((~proper & ~np.isnan(boxes).any(axis=1)).any())
+        self.touched = self._sums(*self._touching(kept))
+        self.covered = self._sums(*self._inner(kept))
+
+    def _cells(self, low: np.ndarray, high: np.ndarray, first: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Clip cell numbers to the raster (one past either end where they lie outside)."""
+        return (np.clip(low, first - 1, first + n) - first).astype(np.int64), \
+            (np.clip(high, first - 1, first + n) - first).astype(np.int64)
+
+    def _touching(self, b: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The cells a box touches: those holding a point of it, edges included."""
+        c = self.cell
+        return (*self._cells(np.floor(b[:, 0] / c), np.floor(b[:, 2] / c), self.x0, self.nx),
+                *self._cells(np.floor(b[:, 1] / c), np.floor(b[:, 3] / c), self.y0, self.ny))
+
+    def _inner(self, b: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The cells lying strictly inside a box, edges included: first cell past its left edge to the last
+        cell before its right edge."""
+        c = self.cell
+        return (*self._cells(np.floor(b[:, 0] / c) + 1, np.ceil(b[:, 2] / c) - 2, self.x0, self.nx),
+                *self._cells(np.floor(b[:, 1] / c) + 1, np.ceil(b[:, 3] / c) - 2, self.y0, self.ny))
+
+    def _sums(self, x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> np.ndarray:
+        """Prefix sums of the cells covered by at least one of the rectangles of cells."""
+        x0, x1 = np.maximum(x0, 0), np.minimum(x1, self.nx - 1)
+        y0, y1 = np.maximum(y0, 0), np.minimum(y1, self.ny - 1)
+        keep = (x0 <= x1) & (y0 <= y1)
+        x0, x1, y0, y1 = x0[keep], x1[keep], y0[keep], y1[keep]
+        counts = np.zeros((self.ny + 1, self.nx + 1), dtype=np.int64)
+        np.add.at(counts, (y0, x0), 1)
+        np.add.at(counts, (y0, x1 + 1), -1)
+        np.add.at(counts, (y1 + 1, x0), -1)
+        np.add.at(counts, (y1 + 1, x1 + 1), 1)
+        cover = (counts.cumsum(axis=0).cumsum(axis=1)[:self.ny, :self.nx] > 0).astype(np.int64)
+        sums = np.zeros((self.ny + 1, self.nx + 1), dtype=np.int64)
+        sums[1:, 1:] = cover.cumsum(axis=0).cumsum(axis=1)
+        return sums
+
+    def _any(self, sums: np.ndarray, x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> np.ndarray:
+        """Whether a covered cell lies in each rectangle of cells (empty rectangles hold none; a rectangle
+        past the raster's edge is asked where it meets the edge, which is right for places inside the plot)."""
+        empty = (x0 > x1) | (y0 > y1)
+        x0, x1 = np.clip(x0, 0, self.nx - 1), np.clip(x1, 0, self.nx - 1) + 1
+        y0, y1 = np.clip(y0, 0, self.ny - 1), np.clip(y1, 0, self.ny - 1) + 1
+        total = sums[y1, x1] - sums[y0, x1] - sums[y1, x0] + sums[y0, x0]
+        return (total > 0) & ~empty
+
+    def classify(self, places: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For places inside the plot: (surely free of the boxes, surely on one of them)."""
+        flat = places.reshape(-1, 4)
+        flat = np.where(np.isfinite(flat), flat, 0.0)   # (such a place is not inside the plot)
+        free = ~self._any(self.touched, *self._touching(flat)) & _proper(flat) & (not self.exact)
+        taken = self._any(self.covered, *self._inner(flat))
+        return free.reshape(places.shape[:-1]), taken.reshape(places.shape[:-1])
+
+
+def _proper(boxes: np.ndarray) -> np.ndarray:
+    """Boxes with finite corners, the first below and left of the second."""
+    return np.isfinite(boxes).all(axis=1) & (boxes[:, 0] <= boxes[:, 2]) & (boxes[:, 1] <= boxes[:, 3])
+
+
+def _places(requests: Sequence[LabelRequest]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every label's places, nearest first, as boxes (n, 56, 4), with their text baselines (n, 56) and the
+    centres of the places further out (n, 48, 2 - where their leaders aim)."""
+    x, y, radius, w, s = (np.array([getattr(r, f) for r in requests], dtype=float).reshape(-1, 1)
+                          for f in ("x", "y", "radius", "width", "size"))
+    r = radius + GAP
+    mid = y - (ASCENT - DESCENT) * s / 2
+    above, below = y + r + DESCENT * s, y - r - ASCENT * s
+    d = r * 0.75
+    near_x = [x + r, x - r - w, x - w / 2, x - w / 2, x + d, x - d - w, x + d, x - d - w]
+    near_y = [mid, mid, above, below, y + d + DESCENT * s, y + d + DESCENT * s, y - d - ASCENT * s,
+              y - d - ASCENT * s]
+    h = (ASCENT + DESCENT) * s
+    cx, cy = x + _FAR_DX, y + _FAR_DY
+    tx = np.concatenate([*near_x, cx - w / 2], axis=1)
+    ty = np.concatenate([*near_y, cy - h / 2 + DESCENT * s], axis=1)
+    boxes = np.stack([tx, ty - DESCENT * s, tx + w, ty + ASCENT * s], axis=-1)
+    return boxes, ty, cx, cy
 
 
 def priority_order(xy: Sequence[tuple[float, float]], highlight: Sequence[bool], flagged: Sequence[bool],
                    crowd_box: tuple[float, float] = (30.0, 14.0)) -> list[int]:
-    """The order labels are placed in: the own clinic first, then flagged points, then the most crowded."""
-    w, h = crowd_box
-    crowd = [sum(1 for (u, v) in xy if abs(u - x) < w and abs(v - y) < h) for x, y in xy]
+    """The order labels are placed in: the own clinic first, then flagged points, then the most crowded
+    (the points within `crowd_box` of each, counted among the points of its neighbouring grid cells)."""
+    with np.errstate(all="ignore"):   # points not finite are crowded by none (their comparisons are false)
+        crowd = _crowds(np.array(xy, dtype=float).reshape(-1, 2), *crowd_box)
     return sorted(range(len(xy)), key=lambda i: (not highlight[i], not flagged[i], -crowd[i]))
+
+
+def _crowds(xy: np.ndarray, w: float, h: float) -> list[int]:
+    """For each point, how many points (itself included) lie less than w across and h up or down from it."""
+    n = len(xy)
+    crowd = np.zeros(n, dtype=np.int64)
+    if not n or not (w > 0 and h > 0):
+        return crowd.tolist()
+
+    def count(at: np.ndarray, among: np.ndarray) -> np.ndarray:
+        p, q = xy[at], xy[among]
+        close = (np.abs(q[None, :, 0] - p[:, None, 0]) < w) & (np.abs(q[None, :, 1] - p[:, None, 1]) < h)
+        return close.sum(axis=1)
+
+    # Cells twice the box: a point's neighbours are in its cell or the eight around it. Points far out (or
+    # not finite) are counted against every point.
+    tame = np.isfinite(xy).all(axis=1) & (np.abs(xy) < 2.0 ** 40 * min(w, h)).all(axis=1)
+    if math.isfinite(w) and math.isfinite(h):
+        gx, gy = np.floor(xy[tame, 0] / (2 * w)).astype(np.int64), np.floor(xy[tame, 1] / (2 * h)).astype(np.int64)
+        tame_at = np.flatnonzero(tame)
+        cells: dict[tuple[int, int], list[int]] = {}
+        for i, key in zip(tame_at.tolist(), zip(gx.tolist(), gy.tolist(), strict=True), strict=True):
+            cells.setdefault(key, []).append(i)
+        wild = np.flatnonzero(~tame)
+        for (cx, cy), members in cells.items():
+            around = [j for dx in (-1, 0, 1) for dy in (-1, 0, 1) for j in cells.get((cx + dx, cy + dy), ())]
+            at = np.array(members)
+            crowd[at] = count(at, np.concatenate([np.array(around, dtype=np.int64), wild]))
+    else:
+        tame[:] = False
+    wild = np.flatnonzero(~tame)
+    for start in range(0, len(wild), 256):
+        crowd[wild[start:start + 256]] = count(wild[start:start + 256], np.arange(n))
+    return crowd.tolist()
 
 
 def place_labels(requests: Sequence[LabelRequest], area: Box, order: Sequence[int] | None = None,
                  obstacles: Sequence[Box] = ()) -> list[Placement | None]:
     """A place for each label inside `area`, or None where none is free (that label goes to the key)."""
+    n = len(requests)
+    result: list[Placement | None] = [None] * n
+    sequence = list(order) if order is not None else list(range(n))
+    if not n or not sequence:
+        return result
     markers = [(r.x - r.radius, r.y - r.radius, r.x + r.radius, r.y + r.radius) for r in requests]
-    taken: list[Box] = list(obstacles)
-    result: list[Placement | None] = [None] * len(requests)
-    sequence = list(order) if order is not None else list(range(len(requests)))
+    fixed = _Grid()   # the markers (box i is request i's) and the obstacles: never move
+    for fixed_box in (*markers, *obstacles):
+        fixed.add(fixed_box)
+    placed = _Grid()  # the labels placed so far
+    with np.errstate(all="ignore"):   # a place not finite is not inside the plot
+        boxes, baselines, cx, cy = _places(requests)
+        a0, a1, a2, a3 = area
+        inside = (boxes[..., 0] >= a0) & (boxes[..., 2] <= a2) & (boxes[..., 1] >= a1) & (boxes[..., 3] <= a3)
+        free, taken = np.zeros_like(inside), np.zeros_like(inside)
+        if math.isfinite(a2 - a0) and math.isfinite(a3 - a1) and a0 <= a2 and a1 <= a3 and inside.any():
+            free, taken = _Raster(np.array(fixed.boxes, dtype=float).reshape(-1, 4), area).classify(boxes)
+        tried = inside & ~taken
     for i in sequence:
         req = requests[i]
-        others = [m for j, m in enumerate(markers) if j != i]
-        blocked = [*others, markers[i]]
-
-        def free(box: Box, blocked: list[Box] = blocked) -> bool:
-            return _inside(box, area) and not any(overlaps(box, b) for b in taken) and \
-                not any(overlaps(box, m) for m in blocked)
-
-        for tx, ty in _near(req):
-            box = text_box(tx, ty, req.width, req.size)
-            if free(box):
+        h = (ASCENT + DESCENT) * req.size
+        for k in np.flatnonzero(tried[i]).tolist():
+            x0, y0, x1, y1 = boxes[i, k].tolist()
+            box = (x0, y0, x1, y1)
+            if not free[i, k] and fixed.overlapped(box) or placed.overlapped(box):
+                continue
+            tx, ty = box[0], float(baselines[i, k])
+            if k < NEAR_PLACES:
                 result[i] = Placement(tx, ty)
-                taken.append(box)
+                placed.add(box)
                 break
-        else:
-            for tx, ty, ex, ey in _far(req):
-                box = text_box(tx, ty, req.width, req.size)
-                if not free(box):
-                    continue
-                angle = math.atan2(ey - req.y, ex - req.x)
-                sx, sy = req.x + req.radius * math.cos(angle), req.y + req.radius * math.sin(angle)
-                if any(_segment_hits_box(sx, sy, ex, ey, m) for m in others) or \
-                        any(_segment_hits_box(sx, sy, ex, ey, b) for b in taken):
-                    continue
-                result[i] = Placement(tx, ty, (sx, sy, ex, ey))
-                taken.append(box)
-                break
+            # the leader ends at the middle of the box side that faces the marker
+            x, y = float(cx[i, k - NEAR_PLACES]), float(cy[i, k - NEAR_PLACES])
+            ex = tx if x > req.x + req.width / 2 else tx + req.width if x < req.x - req.width / 2 else x
+            ey = y - h / 2 if y > req.y + h / 2 else y + h / 2 if y < req.y - h / 2 else y
+            angle = math.atan2(ey - req.y, ex - req.x)
+            sx, sy = req.x + req.radius * math.cos(angle), req.y + req.radius * math.sin(angle)
+            points = list(_leader_points(sx, sy, ex, ey))
+            if fixed.crossed(points, skip=i) or placed.crossed(points):
+                continue
+            result[i] = Placement(tx, ty, (sx, sy, ex, ey))
+            placed.add(box)
+            break
     return result
