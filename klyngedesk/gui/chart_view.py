@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsTextItem, QLabel, QVBoxLayout, QWidget
 
 from klyngedesk.core.render.charts import (
     LINE_DASHES,
@@ -32,7 +32,7 @@ WHISKER_WIDTH = 2          # pixels, whatever the bar's length or the window's s
 MARKER_SIZE = 11           # pixels across a point's symbol
 FUNNEL_LABEL_WIDTH = 130   # pixels: a longer clinic name in the funnel ends in "…" (whole name in the tooltip)
 PLOT_MIN_HEIGHT = 160      # pixels: the key under the chart never squeezes the plot away
-LABELLED_POINTS = 120      # funnel points that are given a label at most (the plot has room for fewer)
+LABELLED_POINTS = 120      # funnel points whose label is tried at most (the plot has room for fewer)
 LISTED_UNLABELLED = 40     # funnel points without a label listed by name under the chart at most
 
 
@@ -91,18 +91,33 @@ class ChartView(QWidget):
         self.full_names: dict[str, str] = {}  # a row's label (a short or elided name) -> the whole name
         self.plot.scene().sigMouseClicked.connect(self._clicked)
         self.plot.scene().sigMouseMoved.connect(self._hovered)
-        self._point_labels: list[tuple[object, pg.TextItem]] = []   # funnel point -> its label
-        self._crowd: list = []             # funnel points not given a label (past LABELLED_POINTS)
-        self._leaders: list[pg.PlotDataItem] = []
-        self.unlabelled: list[str] = []    # funnel points whose label found no free place (listed in the note)
-        self.plot.getPlotItem().vb.sigResized.connect(self._place_point_labels)
+        self._funnel_state()
+        self._measure = QGraphicsTextItem()   # a label's size, measured before (and without) drawing it
+        self._sizes: dict[tuple[str, bool, int], tuple[float, float]] = {}
+        # Funnel labels are placed once the plot has its size, and again only when its size or range changes.
+        self._place_timer = QTimer(self)
+        self._place_timer.setSingleShot(True)
+        self._place_timer.setInterval(0)
+        self._place_timer.timeout.connect(self._place_point_labels)
+        self.plot.getPlotItem().vb.sigResized.connect(self._place_timer.start)
+
+    def _funnel_state(self) -> None:
+        """A funnel's labels: the points tried (point, shown text, font), every point's marker in the view's
+        coordinates (the tried first), the text items drawn, and the plot geometry they were placed for."""
+        self._labelled: list[tuple[object, str, QFont]] = []
+        self._markers = np.zeros((0, 2))
+        self._crowd: list = []             # funnel points whose label is not tried (past LABELLED_POINTS)
+        self._unplaced: list[tuple[object, str]] = []   # tried labels that found no free place
+        self._label_items: list[pg.TextItem] = []
+        self._leaders: pg.PlotDataItem | None = None
+        self._placed_for: tuple | None = None
 
     # --- public ---------------------------------------------------------------------------
     def show_spec(self, spec: ChartSpec | TrendChart | None, empty_text: str = "") -> None:
         self.spec = spec
         self.plot.clear()
         self._row_labels, self._texts = [], []
-        self._point_labels, self._leaders, self.unlabelled, self._crowd = [], [], [], []
+        self._funnel_state()
         self.note.setMinimumHeight(0)
         item = self.plot.getPlotItem()
         if item.legend is not None:
@@ -402,75 +417,120 @@ class ChartView(QWidget):
             fonts[highlight].setPointSize(max(8, self.font_size - 1))
             fonts[highlight].setBold(highlight)
         # Labels are tried for the clinics the funnel is about first (the reader's own, those outside the
-        # limits), at most LABELLED_POINTS of them: a plot has room for far fewer, and placing 1,700 labels
-        # took half a minute. The other points are counted in the key.
+        # limits), at most LABELLED_POINTS of them: a plot has room for far fewer. Every point's marker keeps
+        # the labels off it; a text item is made only for a label that found room.
         ranked = sorted(spec.points, key=lambda p: (not p.highlight, p.outside is None))
         self._crowd = ranked[LABELLED_POINTS:]
-        for point in ranked[:LABELLED_POINTS]:
-            font = fonts[point.highlight]
-            label = pg.TextItem(elided(point.label, font, FUNNEL_LABEL_WIDTH), color=ROLE_COLOURS["text"],
-                                anchor=(0, 0))
-            label.setFont(font)
-            label.setToolTip(self.row_tooltip(point.label))
-            label.hide()   # shown where the placement finds room (once the plot has its size)
-            self.plot.addItem(label, ignoreBounds=True)
-            self._point_labels.append((point, label))
-            self._texts.append(point.label)
+        self._labelled = [(p, elided(p.label, fonts[p.highlight], FUNNEL_LABEL_WIDTH), fonts[p.highlight])
+                          for p in ranked[:LABELLED_POINTS]]
+        self._markers = np.array([(p.x, p.y) for p in ranked], dtype=float).reshape(-1, 2)
+        self._texts += [p.label for p in ranked[:LABELLED_POINTS]]
         self._value_axis(spec.x_axis, "bottom")
         self._value_axis(spec.y_axis, "left")
         self.plot.setXRange(spec.x_axis.low, spec.x_axis.high, padding=0.02)
         self.plot.setYRange(spec.y_axis.low, spec.y_axis.high, padding=0.02)
         self._texts += [spec.outside_label, spec.own_label]
-        self._place_point_labels()
+        self._place_timer.start()   # the chart is drawn now, its labels as soon as the plot has its size
+
+    def _label_size(self, text: str, font: QFont) -> tuple[float, float]:
+        """The box a label's text item takes (its document's margins included), measured once per text."""
+        key = (text, font.bold(), font.pointSize())
+        if key not in self._sizes:
+            self._measure.setFont(font)
+            self._measure.setPlainText(text)
+            box = self._measure.boundingRect()
+            self._sizes[key] = (box.width(), box.height())
+        return self._sizes[key]
 
     def _place_point_labels(self) -> None:
         """Funnel labels placed in the plot's pixels by the printed pack's label placement: none overlaps
-        another label or a point, none leaves the plot; a label without room is listed under the chart."""
+        another label or any point, none leaves the plot; a label without room is listed under the chart.
+        Placed once for each size and range of the plot (a resize to the same size places nothing)."""
         spec = self.spec
-        if not isinstance(spec, FunnelChart) or not self._point_labels:
+        if not isinstance(spec, FunnelChart) or not self._labelled:
             return
         vb = self.plot.getPlotItem().vb
         area = vb.sceneBoundingRect()
-        if area.width() < 20 or area.height() < 20:
+        to_scene = vb.childTransform() * vb.sceneTransform()   # the view's coordinates -> the scene's
+        geometry = (area.getRect(), to_scene.m11(), to_scene.m12(), to_scene.m21(), to_scene.m22(),
+                    to_scene.dx(), to_scene.dy())
+        if geometry == self._placed_for:
             return
-        for leader in self._leaders:
-            self.plot.removeItem(leader)
-        self._leaders = []
-        xy, requests = [], []
-        for point, label in self._point_labels:
-            centre = vb.mapViewToScene(QPointF(point.x, point.y))
-            x, y = centre.x() - area.left(), area.bottom() - centre.y()   # y upwards, as the placement counts
-            box = label.textItem.boundingRect()
-            xy.append((x, y))
-            requests.append(LabelRequest(x, y, MARKER_SIZE / 2, box.width(), box.height() / (ASCENT + DESCENT)))
-        order = priority_order(xy, [p.highlight for p, _ in self._point_labels],
-                               [p.outside is not None for p, _ in self._point_labels])
-        placed = place_labels(requests, (1, 1, area.width() - 1, area.height() - 1), order)
-        self.unlabelled = []
-        for (point, label), where, req in zip(self._point_labels, placed, requests, strict=True):
-            if where is None:
+        self._placed_for = geometry
+        if area.width() < 20 or area.height() < 20:   # no room for a label (until the plot grows)
+            for label in self._label_items:
                 label.hide()
-                name = elided(point.label, label.textItem.font(), FUNNEL_LABEL_WIDTH)
-                self.unlabelled.append(f"{name}: {point.detail}" if point.detail else name)
+            self._draw_leaders([])
+            return
+        view_x, view_y = self._markers[:, 0], self._markers[:, 1]
+        xs = (to_scene.m11() * view_x + to_scene.m21() * view_y + to_scene.dx() - area.left()).tolist()
+        ys = (area.bottom() - (to_scene.m12() * view_x + to_scene.m22() * view_y + to_scene.dy())).tolist()
+        n, radius = len(self._labelled), MARKER_SIZE / 2    # y upwards, as the placement counts
+        requests = []
+        for (_, text, font), x, y in zip(self._labelled, xs, ys, strict=False):
+            width, height = self._label_size(text, font)
+            requests.append(LabelRequest(x, y, radius, width, height / (ASCENT + DESCENT)))
+        others = [(x - radius, y - radius, x + radius, y + radius) for x, y in zip(xs[n:], ys[n:], strict=True)]
+        order = priority_order(list(zip(xs[:n], ys[:n], strict=True)), [p.highlight for p, _, _ in self._labelled],
+                               [p.outside is not None for p, _, _ in self._labelled])
+        placed = place_labels(requests, (1, 1, area.width() - 1, area.height() - 1), order, others)
+        self._unplaced, shown, leaders = [], 0, []
+        for (point, text, font), where, req in zip(self._labelled, placed, requests, strict=True):
+            if where is None:
+                self._unplaced.append((point, text))
                 continue
+            label = self._label_item(shown)
+            shown += 1
+            label.setText(text)
+            label.setFont(font)
+            label.setToolTip(self.row_tooltip(point.label))
             top_left = QPointF(area.left() + where.x, area.bottom() - (where.y + ASCENT * req.size))
             label.setPos(vb.mapSceneToView(top_left))
             label.show()
             label.updateTransform(force=True)   # where it is drawn now, not at the next paint
             if where.leader is not None:
                 x1, y1, x2, y2 = where.leader
-                ends = [vb.mapSceneToView(QPointF(area.left() + x, area.bottom() - y)) for x, y in ((x1, y1), (x2, y2))]
-                leader = self.plot.plot([e.x() for e in ends], [e.y() for e in ends], pen=_pen("muted", 1))
-                self._leaders.append(leader)
-        if self._crowd:
-            font = self._point_labels[0][1].textItem.font()
-            self.unlabelled += [elided(p.label, font, FUNNEL_LABEL_WIDTH) + (f": {p.detail}" if p.detail else "")
-                                for p in self._crowd]
+                leaders += [vb.mapSceneToView(QPointF(area.left() + x, area.bottom() - y)) for x, y in ((x1, y1), (x2, y2))]
+        for label in self._label_items[shown:]:
+            label.hide()
+        self._draw_leaders(leaders)
+        self._funnel_note(spec)
+
+    def labels_placed(self) -> bool:
+        """Whether the funnel's labels are where the plot's present size puts them (True: no funnel shown)."""
+        return not self._labelled or (self._placed_for is not None and not self._place_timer.isActive())
+
+    def _label_item(self, index: int) -> pg.TextItem:
+        """The chart's index-th label text item, made when first needed (kept for the next placement)."""
+        while len(self._label_items) <= index:
+            label = pg.TextItem("", color=ROLE_COLOURS["text"], anchor=(0, 0))
+            self.plot.addItem(label, ignoreBounds=True)
+            self._label_items.append(label)
+        return self._label_items[index]
+
+    def _draw_leaders(self, ends: list[QPointF]) -> None:
+        """Every leader line of the funnel's labels as one item (pairs of points)."""
+        if self._leaders is None:
+            self._leaders = self.plot.plot([], [], pen=_pen("muted", 1), connect="pairs")
+        self._leaders.setData([e.x() for e in ends], [e.y() for e in ends], connect="pairs")
+
+    @property
+    def unlabelled(self) -> list[str]:
+        """The funnel points without a label in the plot (no free place, or not tried), as the note names them."""
+        font = QFont()
+        font.setPointSize(max(8, self.font_size - 1))
+        entries = [(p, text) for p, text in self._unplaced] + [(p, elided(p.label, font, FUNNEL_LABEL_WIDTH))
+                                                               for p in self._crowd]
+        return [f"{name}: {p.detail}" if p.detail else name for p, name in entries]
+
+    def _funnel_note(self, spec: FunnelChart) -> None:
+        """The note under the funnel: the points without a label, by name while they are few, else counted."""
         notes = [getattr(spec, "note", "")]
-        if len(self.unlabelled) > LISTED_UNLABELLED:   # a region's clinics are not listed one by one
+        missing = len(self._unplaced) + len(self._crowd)
+        if missing > LISTED_UNLABELLED:   # a region's clinics are not listed one by one
             notes.append(f"{spec.unlabelled_label}: " + tr("{n} clinics (point at a clinic in the Ranked bars "
-                                                           "chart to see its name)", n=len(self.unlabelled)))
-        elif self.unlabelled:
+                                                           "chart to see its name)", n=missing))
+        elif missing:
             notes.append(f"{spec.unlabelled_label}: " + "; ".join(self.unlabelled))
         text = "   ·   ".join(n for n in notes if n)
         if text != self.note.text():
@@ -482,7 +542,7 @@ class ChartView(QWidget):
 
     def point_label_rects(self) -> list[tuple[str, QRectF]]:
         """(text, rectangle in the scene) of every funnel label shown in the plot."""
-        return [(label.textItem.toPlainText(), label.sceneBoundingRect()) for _, label in self._point_labels
+        return [(label.textItem.toPlainText(), label.sceneBoundingRect()) for label in self._label_items
                 if label.isVisible()]
 
     def _trend(self, spec: TrendChart) -> None:
