@@ -266,3 +266,45 @@ def test_invisible_characters_inside_numbers_and_names(project_path, clinics, tm
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _plan(project_path, path, store=True)
     assert _stored(project_path) == {(c.key, "morfin_brugere", NEW): 10.0 + i for i, c in enumerate(clinics[:3])}
+
+
+# --- periods ---------------------------------------------------------------------------------------------------
+def _stacked_rounds(path: Path, clinics: list[cf.DemoClinic], labels: tuple[str, str]) -> Path:
+    rows: list[list] = []
+    for k, label in enumerate(labels):
+        rows += [[f"Periode: {label}"], ["Ydernummer", "morfin_brugere"]]
+        rows += [[c.yder, 10 * (k + 1) + i] for i, c in enumerate(clinics[2 * k:2 * k + 2])]
+        rows.append([])
+    return cf.write_sheet(path, rows)
+
+
+def test_two_stacked_tables_keep_the_period_each_names(project_path, clinics, tmp_path: Path) -> None:
+    """The second table's 'Periode:' line is its own: its values were stored under the first table's period."""
+    path = _stacked_rounds(tmp_path / "to_runder.xlsx", clinics, ("1. halvår 2026", "2. halvår 2026"))
+    _plan(project_path, path, store=True)
+    with Project.open(project_path) as project:
+        stored = {(r.clinic, r.period): r.value for r in project.values().itertuples() if r.batch_id is not None
+                  and r.measure == "morfin_brugere" and r.file_name == path.name}
+    assert stored == {(clinics[0].key, "2026H1"): 10.0, (clinics[1].key, "2026H1"): 11.0,
+                      (clinics[2].key, NEW): 20.0, (clinics[3].key, NEW): 21.0}
+
+
+def test_a_chosen_period_that_the_file_contradicts_is_refused(project_path, clinics, tmp_path: Path, capsys) -> None:
+    path = _stacked_rounds(tmp_path / "sidste_runde.xlsx", clinics, ("1. halvår 2026", "1. halvår 2026"))
+    code, err = _cli(project_path, path, capsys, "--period", NEW, "--yes")
+    assert code == 1 and "Filen siger, at værdierne er for 2026H1, men de skulle importeres som 2026H2" in err, err
+    assert _stored(project_path) == {}
+
+
+@pytest.mark.parametrize("label", ["jan. 2026", "2026K3", "Q3 2026", "2. halvår", "3. kvartal 2026", "uge 27 2026",
+                                   "2026", "46204"])
+def test_a_period_the_project_does_not_have_is_refused_by_its_row(project_path, clinics, tmp_path: Path, capsys,
+                                                                 label: str) -> None:
+    """A quarter, a week, a year, a half year without its year, a bare serial number: never put in a round."""
+    lines = ["ydernummer;praksis;maaling;periode;vaerdi", f"{clinics[0].yder};x;morfin_brugere;{NEW};5",
+             f"{clinics[1].yder};x;morfin_brugere;{label};7"]
+    path = tmp_path / "perioder.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, err = _cli(project_path, path, capsys, "--yes")
+    assert code == 1 and "række 3" in err and f"Ukendt periode {label}" in err, err
+    assert _stored(project_path) == {}

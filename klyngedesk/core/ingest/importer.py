@@ -11,7 +11,7 @@ from klyngedesk.core.ingest.apply import Question, build_values
 from klyngedesk.core.ingest.checks import check_values
 from klyngedesk.core.ingest.clinic_match import match_clinic
 from klyngedesk.core.ingest.context import ImportContext
-from klyngedesk.core.ingest.inspect import FileReport, inspect_file
+from klyngedesk.core.ingest.inspect import FileReport, inspect_file, key_values
 from klyngedesk.core.ingest.mapping import (
     Mapping,
     clinic_from_metadata,
@@ -196,7 +196,13 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
             plan.mapping = plan.mapping or chosen
             continue
         if chosen.period is None and not chosen.period_column:
-            chosen.period = period or meta_period
+            said = _title_period(table, ctx) or meta_period
+            if period and said and said != period:  # last round's file put into this round: never silently
+                plan.problems.append(Problem("error", "The file says its values are for {said}, but they were to "
+                                             "be imported as {chosen}. Choose the period 'as the file says' (on the "
+                                             "command line: leave out --period), or correct the file.",
+                                             {"said": said, "chosen": period}, sheet=table.sheet))
+            chosen.period = period or said
         elif period and chosen.period_column is None:
             chosen.period = period
         if chosen.layout == "single" or (chosen.yder_column is None and chosen.name_column is None):
@@ -246,6 +252,14 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.status = "failed"
     elif plan.questions:
         plan.status = "questions"
+
+
+def _title_period(table: Table, ctx: ImportContext) -> str | None:
+    """The period a table's own title lines name ('Periode: 2. halvår 2026' above the second of two stacked
+    tables is that table's period, not the first table's)."""
+    found = key_values([[line] for line in table.title])
+    label = found.get("periode") or found.get("period")
+    return ctx.period_for(label) if label else None
 
 
 def _unmapped_warning(table: Table) -> Problem:

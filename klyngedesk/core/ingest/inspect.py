@@ -206,7 +206,7 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
         refuse_patient_data(tables)
         if tables:
             first_header = min(t.header_row or t.row_numbers[0] for t in tables)
-            for key, value in _key_values(rows[:max(first_header - 1, 0)]).items():
+            for key, value in key_values(rows[:max(first_header - 1, 0)]).items():
                 report.metadata.setdefault(key, value)
         report.tables += tables
         check_cancel(cancelled)
@@ -328,7 +328,7 @@ def _meta_sheet(rows: list[list]) -> dict[str, str]:
     return out
 
 
-def _key_values(rows: list[list]) -> dict[str, str]:
+def key_values(rows: list[list]) -> dict[str, str]:
     """'Ydernummer: 012345' in one cell, or 'Ydernummer:' and '012345' side by side, above the table."""
     out = {}
     for row in rows:
