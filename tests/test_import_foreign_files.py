@@ -226,11 +226,11 @@ def test_a_standard_file_saved_with_commas_does_not_read_1_234_as_a_decimal(proj
     code, err = _cli(project_path, path, capsys, "--yes")
     assert code == 1 and "kolonne vaerdi" in err and "1234" in err and "gætter ikke" in err, err
     assert _stored(project_path) == {}
-    lines[1:] = [f'{c.yder};{c.name};morfin_brugere;{NEW};{v}' for c, v in zip(clinics[:3], ["1,5", "2", "3"],
+    lines[1:] = [f'{c.yder};{c.name};morfin_brugere;{NEW};{v}' for c, v in zip(clinics[:3], ["1.234", "2", "3"],
                                                                                 strict=True)]
-    path.write_text("\n".join(lines).replace(",", ";", 4) + "\n", encoding="utf-8")  # ';' as defined: 1,5 is 1.5
+    path.write_text("\n".join(lines).replace(",", ";", 4) + "\n", encoding="utf-8")  # ';' as defined: 1.234 = 1234
     _plan(project_path, path, store=True)
-    assert _stored(project_path)[(clinics[0].key, "morfin_brugere", NEW)] == 1.5
+    assert _stored(project_path)[(clinics[0].key, "morfin_brugere", NEW)] == 1234.0
 
 
 def test_two_exports_joined_with_a_bom_between_them(project_path, clinics, tmp_path: Path) -> None:
