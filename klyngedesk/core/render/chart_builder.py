@@ -213,6 +213,7 @@ def _ranked_spec(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext, b
     """The ranked chart of these sorted bars; `note`: the key's note when the caller has it already; `kinds`:
     how the other clinics' whiskers are worked out (`whisker_kind`), when the caller has them already."""
     lang = ctx.lang
+    note = _ranked_note(ind, ctx) if note is None else note
     # beside the table's columns the bars are narrow: fewer ticks, so their labels never touch
     axis = make_axis(wording.unit_label(meta, lang), [*extent, *(ln.value for ln in lines)], wording.tick(ind.unit, lang),
                      ceiling=100.0 if ind.unit == "percent" else None, max_ticks=4 if few_ticks else 6)
@@ -220,7 +221,7 @@ def _ranked_spec(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext, b
                           interval_label=interval_label(_other_kinds(ind, ctx) if kinds is None else kinds, lang,
                                                         ctx.own_code is not None),
                           outside_label=tr("outside the 99.8% limit", lang), own_label=ctx.own_label,
-                          note=_ranked_note(ind, lang) if note is None else note,
+                          note=note,
                           better=better(meta.direction), columns=headings, **shared)  # type: ignore[arg-type]
 
 
@@ -237,7 +238,7 @@ def ranked_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
     bars = [_ranked_bar(row, ctx, ind, columns) for row in ind.rows]
     bars.sort(key=lambda b: _bar_order(b, meta.direction))
     return _ranked_spec(ind, meta, ctx, tuple(bars), [_extent(b) for b in bars], reference_lines(ind, meta, ctx),
-                        columns is not None, headings)
+                        columns is not None, headings, _ranked_note(ind, ctx))
 
 
 class RankedForReaders:
@@ -259,20 +260,22 @@ class RankedForReaders:
             self._rows.setdefault(ind.rows[i].code, (position, ind.rows[i]))   # the first row of a code, as `is_own`
         self._extent = [_extent(b) for b in self.shared.bars]
         self._lines = reference_lines(ind, meta, self.ctx)
-        self._note = _ranked_note(ind, self.ctx.lang)   # looks at every row: once, not per reader
+        self._note = _ranked_note(ind, self.ctx)   # looks at every row: once, not per reader
         self._kinds = Counter(whisker_kind(r) for r in ind.rows)
         self._code_kinds: dict[str, Counter[str | None]] = {}
         for r in ind.rows:
             self._code_kinds.setdefault(r.code, Counter())[whisker_kind(r)] += 1
+        self._unbounded = {r.code for r in ind.rows if r.value is not None and r.ci_low is None and r.ci_high is None}
 
     def spec(self, code: str, own: OwnFigures | None) -> RankedBarChart:
         """The chart as clinic `code` sees it: its own bar (its true figures when `own` is given) in bold."""
         ctx = replace(self.ctx, own_code=code, own=own)
+        note = _ranked_note(self.ind, ctx) if code in self._unbounded else self._note
         found = self._rows.get(code)
         shared = self.shared.bars
         if found is None:   # the reader has no row: every bar as the others see it
             return _ranked_spec(self.ind, self.meta, ctx, shared, self._extent, self._lines, False, (),
-                                self._note, set(self._kinds), shared=self.shared)
+                                note, set(self._kinds), shared=self.shared)
         k, row = found
         index = self._keys[k][1]
         mine = _ranked_bar(row, ctx, self.ind, None)
@@ -281,7 +284,7 @@ class RankedForReaders:
         bars = (*shared[:k], *shared[k + 1:])
         bars = (*bars[:at], mine, *bars[at:])
         extent = self._extent[:k] + self._extent[k + 1:] + [_extent(mine)]
-        return _ranked_spec(self.ind, self.meta, ctx, bars, extent, self._lines, False, (), self._note,
+        return _ranked_spec(self.ind, self.meta, ctx, bars, extent, self._lines, False, (), note,
                             self.other_kinds(code), shared=self.shared, replaced=k, own_at=at)
 
     def other_kinds(self, code: str) -> set[str | None]:
@@ -291,12 +294,33 @@ class RankedForReaders:
         return {kind for kind, n in kinds.items() if n > 0}
 
 
-def _ranked_note(ind: AnonymisedIndicator, lang: str) -> str:
-    """The key's note under a ranked chart: the clinics' rounding, and that their intervals are left out."""
+def _ranked_note(ind: AnonymisedIndicator, ctx: ChartContext) -> str:
+    """The key's note under a ranked chart as `ctx`'s reader sees it: the clinics' rounding, that their
+    intervals are left out, and which clinics are drawn without any interval (every ranked value has one, or
+    the key says which has not; the reader's own bar has its own)."""
+    lang = ctx.lang
     note = wording.rounding_note(ind.value_step, ind.unit, lang)
-    if not ind.intervals_withheld or any(r.wide_ci for r in ind.rows):
-        return note
-    return tr("{note}, without their 95% CI", lang, note=note) if note else tr("clinics without their 95% CI", lang)
+    if ind.intervals_withheld and not any(r.wide_ci for r in ind.rows):
+        return tr("{note}, without their 95% CI", lang, note=note) if note else tr("clinics without their 95% CI",
+                                                                                  lang)
+    return "; ".join(n for n in (note, _unbounded_note(ind, ctx)) if n)
+
+
+MAX_NAMED_UNBOUNDED = 6   # more clinics without an interval than this are counted, not listed
+
+
+def _unbounded_note(ind: AnonymisedIndicator, ctx: ChartContext) -> str:
+    """Which clinics show a value without any interval: a wide one is worked out from the rounded rate and the
+    list-size band (stats/wide_interval.py), and a band from 0 bounds nothing (the methods page says so; the
+    group chart prints the band in its row)."""
+    valued = [r for r in ind.rows if r.value is not None and not r.suppressed]
+    rows = [r for r in valued if r.ci_low is None and r.ci_high is None and r.wide_ci is None
+            and not ctx.is_own(r.code)]
+    if not rows or len(rows) == len(valued):
+        return ""   # none has an interval: the rounding note says so
+    labels = sorted({ctx.label(r) for r in rows})
+    who = ", ".join(labels) if len(labels) <= MAX_NAMED_UNBOUNDED else tr("{n} clinics", ctx.lang, n=len(labels))
+    return tr("no 95% CI for {who}", ctx.lang, who=who)
 
 
 def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,

@@ -99,14 +99,11 @@ def _x_axis(pen: Pen, axis: Axis, x0: float, x1: float, y_bottom: float, y_top: 
 
 def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float, y: float,
             pitch: float = LEGEND_ROW) -> float:
-    """Legend entries (kind, role/colour, label) laid out in rows `pitch` apart from y downwards; returns the
-    height used."""
-    x, rows = x0, 1
-    for kind, role, label in items:
-        item_w = (0 if kind == "note" else 18) + text_width(label, REGULAR, TICK_SIZE) + 12
-        if x + item_w > x0 + width and x > x0:
-            x, rows = x0, rows + 1
-        yy = y - (rows - 1) * pitch
+    """Legend entries (kind, role/colour, label) laid out in rows `pitch` apart from y downwards (see
+    `_legend_places`); returns the height used."""
+    places, rows = _legend_places(items, width)
+    for kind, role, label, at, row in places:
+        x, yy = x0 + at, y - row * pitch
         if kind == "line":
             pen.line(x, yy + 2.5, x + 14, yy + 2.5, stroke=colour(role), width=1.2,
                        dash=LINE_DASHES.get(role) or LIMIT_DASHES.get(role) or None)
@@ -128,25 +125,49 @@ def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float
             pen.rect(x + 1, yy - 1.5, 12, 8, fill=None, stroke=colour(role), width=1.4)
         elif kind == "note":   # text only, where a symbol would stand
             _text(pen, x, yy, label, size=TICK_SIZE, role="muted")
-            x += item_w
             continue
         elif kind == "own_box":
             pen.rect(x + 2, yy - 0.5, 10, 6, fill=colour("bar_own"), stroke=colour("own_outline"), width=0.9)
         else:
             pen.rect(x + 2, yy - 0.5, 10, 6, fill=colour(role), stroke=colour("axis"), width=0.3)
         _text(pen, x + 18, yy, label, size=TICK_SIZE, role="muted")
-        x += item_w
     return rows * pitch
 
 
+def _entry_width(kind: str, label: str) -> float:
+    return (0 if kind == "note" else 18) + text_width(label, REGULAR, TICK_SIZE) + 12
+
+
+def _legend_places(items: list[tuple[str, str, str]], width: float
+                   ) -> tuple[list[tuple[str, str, str, float, int]], int]:
+    """Where each legend entry goes, (kind, role, label, x, row), and the rows used. Entries follow each other
+    in rows, one that does not fit going to the next; a note too long for a whole row flows on from where the
+    row has room, broken between words, as a sentence does."""
+    places: list[tuple[str, str, str, float, int]] = []
+    x, row = 0.0, 0
+    for kind, role, label in items:
+        if kind == "note" and _entry_width(kind, label) > width:
+            line = ""
+            for word in label.split(" "):
+                wider = f"{line} {word}" if line else word
+                if x + _entry_width(kind, wider) > width and (line or x > 0):
+                    if line:
+                        places.append((kind, role, line, x, row))
+                    x, row, line = 0.0, row + 1, word
+                else:
+                    line = wider
+            places.append((kind, role, line, x, row))
+            x += _entry_width(kind, line)
+            continue
+        if x + _entry_width(kind, label) > width and x > 0:
+            x, row = 0.0, row + 1
+        places.append((kind, role, label, x, row))
+        x += _entry_width(kind, label)
+    return places, row + 1
+
+
 def _legend_rows(items: list[tuple[str, str, str]], width: float) -> int:
-    x, rows = 0.0, 1
-    for kind, _, label in items:
-        item_w = (0 if kind == "note" else 18) + text_width(label, REGULAR, TICK_SIZE) + 12
-        if x + item_w > width and x > 0:
-            x, rows = 0.0, rows + 1
-        x += item_w
-    return rows
+    return _legend_places(items, width)[1]
 
 
 def _reference_lines(pen: Pen, lines: tuple[ReferenceLine, ...], axis: Axis, x0: float, x1: float,

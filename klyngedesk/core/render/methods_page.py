@@ -50,6 +50,10 @@ def methods_story(tables: Sequence[AnonymisedTable], lang: str) -> list[Flowable
         tr("A share (%) has a 95% Wilson score interval (Newcombe 1998): the range of true shares that fit "
            "the clinic's figures.", lang),
         tr("A rate (per 1000 patients) has an exact Poisson interval (Garwood); the cluster as a whole likewise.", lang),
+        tr("Where a clinic's exact interval would give its list size back, the handout prints a wide one, worked "
+           "out from the rounded rate and the list-size band alone. A band from 0 bounds nothing: a clinic with a "
+           "list size under the first band's end is shown without an interval, and the chart's key names it.",
+           lang),
         tr("An interval is about chance only: it does not cover errors in the data or differences in the "
            "patients.", lang)], "small")]
     limits = [
