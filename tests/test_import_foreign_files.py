@@ -308,3 +308,79 @@ def test_a_period_the_project_does_not_have_is_refused_by_its_row(project_path, 
     code, err = _cli(project_path, path, capsys, "--yes")
     assert code == 1 and "række 3" in err and f"Ukendt periode {label}" in err, err
     assert _stored(project_path) == {}
+
+
+# --- what journal systems save as .xls: HTML tables and text ----------------------------------------------------
+def _html_table(clinics: list[cf.DemoClinic], values: list[object], head: str = "", extra: str = "") -> str:
+    rows = "".join(f"<tr><td>{c.yder}</td><td>{c.name}</td><td>{v}</td></tr>" for c, v in zip(clinics, values,
+                                                                                              strict=True))
+    return (f"<html><head><meta charset='utf-8'><title>Udtræk</title>{head}</head><body><p>Statistik</p>"
+            f"<table border=1><tr><th>Ydernummer</th><th>Praksis</th><th>morfin_brugere</th></tr>{rows}</table>"
+            f"{extra}</body></html>")
+
+
+def test_an_html_table_named_xls_is_read_exactly(project_path, clinics, tmp_path: Path, capsys) -> None:
+    """Journal systems save an HTML table as .xls (Excel opens it); the cells' shown texts are the numbers."""
+    page = _html_table(clinics[:4], ["1.204", "&nbsp;87 ", "<b>12</b>", "3<br>"],
+                       head="<style>td {mso-number-format:'0'}</style><script>var x = '0101701234';</script>",
+                       extra="<!-- eksporteret af journalsystem --><table><tr><td colspan=2>Note</td></tr></table>")
+    path = tmp_path / "journal_eksport.xls"
+    path.write_bytes(page.encode("cp1252"))
+    code, err = _cli(project_path, path, capsys, "--period", NEW, "--yes")
+    assert code == 1 and "CPR" in err and "0101701234" not in err, err  # even in a script, never stored or shown
+    path.write_bytes(page.replace("0101701234", "x").encode("cp1252"))
+    code, err = _cli(project_path, path, capsys, "--period", NEW, "--yes")
+    assert code == 0, err
+    assert _stored(project_path) == {(c.key, "morfin_brugere", NEW): v for c, v in zip(clinics[:4], [1204.0, 87.0,
+                                                                                                   12.0, 3.0],
+                                                                                      strict=True)}
+
+
+def test_html_merged_cells_and_percent_texts(project_path, clinics, tmp_path: Path) -> None:
+    """A two-row heading (rowspan, colspan) names its measures in the lower row; a '72 %' among counts is
+    refused by its row and column, and without it every count is read."""
+    head = ("<tr><th rowspan=2>Ydernummer</th><th colspan=2>KOL-opfølgning</th></tr>"
+            "<tr><th>Patienter med KOL</th><th>kol_lfu</th></tr>")
+
+    def page(last: str) -> str:
+        body = "".join(f"<tr><td>{c.yder}</td><td>{100 + i}</td><td>{v}</td></tr>"
+                       for i, (c, v) in enumerate(zip(clinics[:3], ["70", "71", last], strict=True)))
+        return f"<!DOCTYPE html><html><body><table>{head}{body}</table></body></html>"
+    path = tmp_path / "flet.xls"
+    path.write_text(page("72 %"), encoding="utf-8")
+    plan = _plan(project_path, path, period=NEW)
+    assert _errors(plan) == ["flet.xls, række 5, kolonne KOL-opfølgning kol_lfu: Værdien 72 % er en procentdel, men "
+                             "målingen er et antal. Skriv antallet (antal patienter) i cellen."]
+    path.write_text(page("72"), encoding="utf-8")
+    _plan(project_path, path, period=NEW, store=True)
+    assert _stored(project_path) == {**{(c.key, "kol_patienter", NEW): 100.0 + i for i, c in enumerate(clinics[:3])},
+                                     **{(c.key, "kol_lfu", NEW): 70.0 + i for i, c in enumerate(clinics[:3])}}
+
+
+def test_a_group_label_over_the_measure_titles_of_an_xlsx(project_path, clinics, tmp_path: Path) -> None:
+    """Merged cells: 'KOL-opfølgning' over the three measure titles, 'Ydernummer' merged down two rows."""
+    rows, expected = cf.wide_rows(clinics[:5], NEW)
+    rows[0] = ["Ydernummer", "Praksis", "Periode", "KOL-opfølgning", None, None]
+    rows.insert(1, [None, None, None, *(cf.KOL_TITLES[m] for m in cf.KOL)])
+    path = tmp_path / "grupper.xlsx"
+    wb, ws = cf._workbook("KOL", *rows)
+    for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:F1"):
+        ws.merge_cells(cells)
+    wb.save(path)
+    _plan(project_path, path, store=True)
+    assert _stored(project_path) == expected
+
+
+@pytest.mark.parametrize("sep", ["\t", ";"])
+def test_text_named_xls_is_read_as_text_and_text_named_xlsx_is_refused(project_path, clinics, tmp_path: Path,
+                                                                        capsys, sep: str) -> None:
+    lines = [sep.join(["ydernummer", "praksis", "maaling", "periode", "vaerdi"])]
+    lines += [sep.join([c.yder, c.name, "morfin_brugere", NEW, str(5 + i)]) for i, c in enumerate(clinics[:3])]
+    path = tmp_path / "tekst.xls"
+    path.write_bytes("\r\n".join(lines).encode("cp1252"))
+    _plan(project_path, path, store=True)
+    assert _stored(project_path) == {(c.key, "morfin_brugere", NEW): 5.0 + i for i, c in enumerate(clinics[:3])}
+    named = tmp_path / "tekst.xlsx"
+    named.write_bytes(path.read_bytes())
+    code, err = _cli(project_path, named, capsys, "--yes")
+    assert code == 1 and "tekst.xlsx: Filens indhold passer ikke til navnet" in err and "Omdøb den til .csv" in err

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from klyngedesk.core.cpr import redact
 from klyngedesk.core.ingest.cells import Ambiguous, CellError, Duration, ParsedColumn, Suppressed
+from klyngedesk.core.ingest.html_reader import read_html
 from klyngedesk.core.ingest.limits import (
     MAX_FILE_BYTES,
     check_columns,
@@ -23,6 +24,7 @@ from klyngedesk.core.ingest.privacy import (
     refuse_cpr_in_name,
     refuse_cpr_in_package,
     refuse_cpr_in_sheet_names,
+    refuse_cpr_in_text_outside,
     refuse_patient_data,
 )
 from klyngedesk.core.ingest.problems import (
@@ -36,7 +38,7 @@ from klyngedesk.core.ingest.problems import (
 from klyngedesk.core.ingest.sheet_reader import read_workbook, refuse_uncalculated
 from klyngedesk.core.ingest.sniff import SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS, detect_format
 from klyngedesk.core.ingest.tables import Table, file_convention, find_tables, fold, is_empty, is_standard
-from klyngedesk.core.ingest.text_reader import read_text
+from klyngedesk.core.ingest.text_reader import decode, read_text
 from klyngedesk.core.logsetup import log_internal_error
 from klyngedesk.core.records import bulk
 from klyngedesk.i18n import current_language, tr
@@ -177,6 +179,14 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
         refuse_cpr_in_grid([(None, text.rows)])
         grids.append((None, text.rows))
         report.sheets = []
+    elif report.format == "html":
+        check_text_cells(data)
+        page, report.encoding = decode(data)
+        rows, outside = read_html(page)
+        check_columns(rows)
+        refuse_cpr_in_grid([(None, rows)])
+        refuse_cpr_in_text_outside(outside)
+        grids.append((None, rows))
     else:
         sheet_xml = check_sheet_extents(data, report.format)  # the sheets' XML, inflated once for every scan
         sheets = read_workbook(data, report.format, sheet_xml)

@@ -143,13 +143,15 @@ def _measure_columns(table: Table, ctx: ImportContext, skip: set) -> tuple[dict[
     for col in table.columns:
         if col in skip or table.parsed[col].ctype not in ("number", "percent", "empty"):
             continue
-        key = ctx.measure_for(col)
+        lower = table.sub_headings.get(col)  # 'KOL-opfølgning Patienter med KOL': the measure is the lower row
+        key = ctx.measure_for(col) or (ctx.measure_for(lower) if lower else None)
         if key:
             exact[col] = key
             continue
         from rapidfuzz import fuzz, process  # only for a heading that names no measure exactly (start-up)
 
-        best = process.extractOne(squash(col), titles, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_MEASURE_MIN)
+        best = process.extractOne(squash(lower or col), titles, scorer=fuzz.token_sort_ratio,
+                                  score_cutoff=FUZZY_MEASURE_MIN)
         if best is not None:
             guessed[col] = best[0]
     taken = set(exact.values())

@@ -296,6 +296,12 @@ def refuse_cpr_in_package(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | N
         raise CprRefused(place, count)
 
 
+def refuse_cpr_in_text_outside(text: str) -> None:
+    """Text a file holds outside its cells (an HTML page's title, comments and attributes)."""
+    if text and cpr_in_text(text, whole_nine=False):
+        raise CprRefused(CprPlace("part", part="raw"))
+
+
 def _scan_raw(data: bytes) -> None:
     """An .xls file: its strings (8-bit or UTF-16) wherever they are, properties and comments included."""
     step = 4 << 20

@@ -17,6 +17,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 SPREADSHEET_EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
 TEXT_EXTENSIONS = {".csv", ".txt", ".tsv", ".tab", ".dat", ""}
+SAVED_AS_XLS = {".xls"}  # what journal systems name their text and HTML exports (never .xlsx: that is a zip)
 
 # Limits checked on the zip directory before anything is decompressed.
 MAX_ENTRIES = 5_000
@@ -44,6 +45,8 @@ def detect_format(path: Path, data: bytes) -> str:
     else:
         head = data[:512].lstrip().lower()
         if head.startswith((b"<!doctype html", b"<html", b"<table")) or b"<html" in head[:200]:
+            if ext in SAVED_AS_XLS:
+                return "html"  # a journal system's "Excel export": an HTML table named .xls, as Excel opens it
             raise FileRefused("The file is a web page (HTML), not a spreadsheet, although it is named {ext}. "
                               "Open it in Excel and save it as .xlsx.", kind="mismatch", ext=ext or "–")
         if head.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in data[:4096]:
@@ -54,6 +57,11 @@ def detect_format(path: Path, data: bytes) -> str:
                               "{ext}).", kind="mismatch", ext=ext or "–")
         found = "csv"
     expected = SPREADSHEET_EXTENSIONS.get(ext)
+    if found == "csv" and ext in SAVED_AS_XLS:
+        return found  # tab- or ';'-separated text named .xls (Excel opens it as text too): read as text
+    if found == "csv" and expected:
+        raise FileRefused("The content of the file does not match its name: it is named {ext} but is a text file "
+                          "(CSV). Rename it to .csv and import it again.", kind="mismatch", ext=ext)
     if ext in TEXT_EXTENSIONS and found != "csv" or expected and expected != found or \
             ext not in TEXT_EXTENSIONS and not expected:
         raise FileRefused("The content of the file does not match its name: it is named {ext} but holds {found}.",

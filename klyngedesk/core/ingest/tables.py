@@ -68,6 +68,7 @@ class Table:
     parsed: dict[str, ParsedColumn] = field(default_factory=dict)
     unnamed: set[str] = field(default_factory=set)  # columns named after their letter (no heading in the file)
     title: list[str] = field(default_factory=list)  # title, unit and filter lines above the table
+    sub_headings: dict[str, str] = field(default_factory=dict)  # a two-row heading -> its lower row's text
     total_labels: dict[int, str] = field(default_factory=dict)  # sheet row of each totals row left out -> label
 
     @property
@@ -445,10 +446,13 @@ def _col_index(letters: str) -> int:
     return n - 1
 
 
-def _header_names(rows: list[list], header: int | None, width: int, start: int) -> tuple[list[str], int]:
-    """Column names from the header row, joined with a second header row under a merged top row."""
+def _header_names(rows: list[list], header: int | None, width: int, start: int) \
+        -> tuple[list[str], int, dict[str, str]]:
+    """Column names from the header row, joined with a second header row under a merged top row; and each
+    joined name's lower part ('KOL-opfølgning Patienter med KOL' -> 'Patienter med KOL'), so that a measure
+    named only in the lower row is still found."""
     if header is None:
-        return [""] * width, start
+        return [""] * width, start, {}
     top = list(rows[header]) + [""] * (width - len(rows[header]))
     names = [_name(v) for v in top[:width]]
     nxt = rows[start] if start < len(rows) else []
@@ -457,13 +461,15 @@ def _header_names(rows: list[list], header: int | None, width: int, start: int) 
     under_gap = any(not names[i] and sub[i] for i in range(width)) and any(names)
     if nxt and under_gap and _header_like(nxt) and \
             all(is_label(v) or _year_cell(v) for v in nxt if not is_empty(v)) and \
-            any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in below):
-        filled, last = [], ""
+            _has_data_number(below):  # numbers under it (also '1.204' as text in a csv or an HTML page)
+        filled, last, subs = [], "", {}
         for i in range(width):
             last = names[i] or (last if sub[i] else "")
             filled.append(" ".join(p for p in (last, sub[i]) if p))
-        return filled, start + 1
-    return names, start
+            if last and sub[i]:
+                subs[filled[-1]] = sub[i]
+        return filled, start + 1, subs
+    return names, start, {}
 
 
 def _name(value) -> str:
@@ -512,7 +518,7 @@ def _fill_down(raws: list[list], names: list[str]) -> None:
 def _build_table(rows: list[list], grid: _Grid, filled: list[bool], sheet: str | None, header: int | None,
                  start: int, end: int, evidence: NumberEvidence, known_convention: str | None) -> Table | None:
     width = max(map(len, rows[header if header is not None else start:end + 1]), default=0)
-    names, start = _header_names(rows, header, width, start)
+    names, start, sub_names = _header_names(rows, header, width, start)
     if is_standard(names) and evidence.delimiter != ",":
         known_convention = "da"  # the standard format is defined with decimal comma; a ','-delimited copy (saved
         # by an English Excel) quotes its commas, and "1,234" there is judged like any other column's numbers
@@ -550,8 +556,9 @@ def _build_table(rows: list[list], grid: _Grid, filled: list[bool], sheet: str |
               for name, c in zip(columns, keep, strict=True)}
     unnamed = {name for name, c in zip(columns, keep, strict=True) if not names[c]}
     totals = {indexes[k] + 1: _name(_first_cell(cand_rows[k])) for k, why in skip.items() if why == "total"}
+    subs = {name: sub_names[name] for name in columns if name in sub_names}
     return Table(sheet, header + 1 if header is not None else 0, columns, [col_letter(c) for c in keep], numbers,
-                 excluded, parsed, unnamed, total_labels=totals)
+                 excluded, parsed, unnamed, total_labels=totals, sub_headings=subs)
 
 
 def _unique(names: list[str]) -> list[str]:
