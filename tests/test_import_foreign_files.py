@@ -296,8 +296,19 @@ def test_a_chosen_period_that_the_file_contradicts_is_refused(project_path, clin
     assert _stored(project_path) == {}
 
 
-@pytest.mark.parametrize("label", ["jan. 2026", "2026K3", "Q3 2026", "2. halvår", "3. kvartal 2026", "uge 27 2026",
-                                   "2026", "46204"])
+@pytest.mark.parametrize("label", ["jan. 2026", "juli 2026", "2026-09", "15-10-2026"])
+def test_a_month_inside_a_round_is_refused_naming_the_round(project_path, clinics, tmp_path: Path, capsys,
+                                                           label: str) -> None:
+    lines = ["ydernummer;praksis;maaling;periode;vaerdi", f"{clinics[0].yder};x;morfin_brugere;{label};7"]
+    path = tmp_path / "maaned.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, err = _cli(project_path, path, capsys, "--yes")
+    expected_round = "2026H1" if label.startswith("jan") else NEW
+    assert code == 1 and "række 2" in err and f"inden for {expected_round}, ikke hele perioden" in err, err
+
+
+@pytest.mark.parametrize("label", ["2026K3", "Q3 2026", "2. halvår", "3. kvartal 2026", "uge 27 2026", "2026", "46204",
+                                   "2031-07", "jan. 2031"])
 def test_a_period_the_project_does_not_have_is_refused_by_its_row(project_path, clinics, tmp_path: Path, capsys,
                                                                  label: str) -> None:
     """A quarter, a week, a year, a half year without its year, a bare serial number: never put in a round."""

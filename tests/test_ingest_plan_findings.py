@@ -74,10 +74,7 @@ def test_inspect_warnings_are_in_the_plan_the_user_confirms(project_path: Path, 
     assert any("1.075" in w and "1075" in w for w in warnings), warnings  # the example is the smallest
 
 
-@pytest.mark.parametrize("cell", [date(2026, 8, 1), datetime(2026, 7, 1, 0, 0), "01-07-2026", "2026-07",
-                                  "15.09.2026", "07/2026"])
-def test_a_date_or_month_in_the_period_column_is_put_in_its_half_year(project_path: Path, tmp_path: Path,
-                                                                      cell) -> None:
+def _dated_rows(tmp_path: Path, cell) -> Path:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -88,12 +85,31 @@ def test_a_date_or_month_in_the_period_column_is_put_in_its_half_year(project_pa
         ws.append([c.yder, c.name, "kol_patienter", cell, 120])
     path = tmp_path / "datoer.xlsx"
     wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("cell", [date(2026, 7, 1), datetime(2026, 7, 1, 0, 0), "01-07-2026", "31.12.2026",
+                                  date(2026, 12, 31)])
+def test_a_first_or_last_day_in_the_period_column_names_its_half_year(project_path: Path, tmp_path: Path,
+                                                                      cell) -> None:
+    path = _dated_rows(tmp_path, cell)
     with Project.open(project_path) as project:
         plan = plan_import(project, [path], confirm=True)
         assert plan.ok, plan.files[0].message("da")
         commit_plan(project, plan)
         stored = project.values()
     assert set(stored.period) == {"2026H2"} and len(stored) == len(CLINICS)
+
+
+@pytest.mark.parametrize("cell", [date(2026, 8, 1), "2026-07", "15.09.2026", "07/2026", datetime(2026, 10, 3)])
+def test_a_month_or_a_day_inside_the_half_year_is_not_the_half_year(project_path: Path, tmp_path: Path,
+                                                                    cell) -> None:
+    """A month's count stored as the half year's would be a wrong number: refused, saying which period holds it."""
+    path = _dated_rows(tmp_path, cell)
+    with Project.open(project_path) as project:
+        plan = plan_import(project, [path], confirm=True)
+    message = plan.files[0].message("da") or ""
+    assert not plan.ok and "række 2" in message and "inden for 2026H2, ikke hele perioden" in message, message
 
 
 def test_a_date_outside_every_period_is_still_an_unknown_period(project_path: Path, tmp_path: Path) -> None:

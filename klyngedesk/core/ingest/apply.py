@@ -77,6 +77,15 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
                 periods[label] = ctx.period_for(label)
         period_of = list(map(periods.__getitem__, labels))
         for label, i in _first_rows(labels, live, lambda x: periods[x] is None) if None in period_of else ():
+            around = None if is_empty(label) else ctx.period_around(label)
+            if around is not None:  # a month or a day inside a round: the value is not the round's
+                out.problems.append(Problem("error", "The period {label} is a month or a day inside {period}, not "
+                                            "the whole period; KlyngeDesk does not know whether the value is for "
+                                            "the month or for {period}. Write {period} in the period column if "
+                                            "the value is for the whole period.",
+                                            {"label": redact(_txt(label)), "period": around}, row=rns[i],
+                                            sheet=sheet))
+                continue
             missing = ("no_period", "") if is_empty(label) else ("period", redact(_txt(label)))
             unknown.setdefault(missing, rns[i])
     else:

@@ -84,7 +84,7 @@ _COUNT_PCT = re.compile(rf"^({_NUM})\s*\(\s*({_NUM})\s*%?\s*\)$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DMY = re.compile(r"^(\d{1,2})([-./])(\d{1,2})\2(\d{2}|\d{4})$")
 _DMONY = re.compile(r"^(\d{1,2})[-. ]?([a-zæøå]{3})[a-zæøå]*\.?[-. ]?(\d{4})$", re.I)
-_MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "maj": 5, "jun": 6, "jul": 7, "aug": 8,
+MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "maj": 5, "jun": 6, "jul": 7, "aug": 8,
            "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12}
 
 def normalise_text(value: str) -> str:
@@ -142,8 +142,8 @@ def parse_date_text(s: str, month_first: bool = False) -> date | None:
             day, month = (b, a) if month_first else (a, b)
             return date(year, month, day)
         m = _DMONY.match(s)
-        if m and m.group(2).lower() in _MONTHS:
-            return date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+        if m and m.group(2).lower() in MONTHS:
+            return date(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
     except ValueError:
         return None
     return None

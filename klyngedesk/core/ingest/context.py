@@ -7,7 +7,7 @@ from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date
 
-from klyngedesk.core.ingest.cells import parse_date_text
+from klyngedesk.core.ingest.cells import MONTHS, parse_date_text
 from klyngedesk.core.ingest.tables import fold
 from klyngedesk.core.model import Clinic, Indicator, Period
 
@@ -16,7 +16,26 @@ LIST_SIZE_LABELS = {"listestoerrelse", "listestorrelse", "listedepatienter", "an
                     "patienterpaalisten", "antalpatienterpaalisten", "listsize", "listesize"}
 
 
+_MONTH_NAME = re.compile(r"^([a-zæøå]{3,9})\.?\s*(\d{4})$")  # 'jan. 2026', 'juli 2026', 'sep2026'
 _MONTH = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{2})$|^(\d{2})\s*[-/.]\s*(\d{4})$")  # 2026-07, 07/2026
+
+
+def _dates(text: str) -> tuple[date, date] | None:
+    """(first, last) day of a date ('01-07-2026') or a month ('2026-07', '07/2026') written as a period."""
+    day = parse_date_text(text)
+    if day is not None:
+        return day, day
+    named = _MONTH_NAME.match(text.lower())
+    m = _MONTH.match(text)
+    if named is not None and named.group(1)[:3] in MONTHS:
+        year, month = int(named.group(2)), MONTHS[named.group(1)[:3]]
+    elif m is None:
+        return None
+    else:
+        year, month = (int(m.group(1)), int(m.group(2))) if m.group(1) else (int(m.group(4)), int(m.group(3)))
+    if not 1 <= month <= 12:
+        return None
+    return date(year, month, 1), date(year, month, monthrange(year, month)[1])
 
 
 def squash(text: str) -> str:
@@ -89,19 +108,25 @@ class ImportContext:
         return self._period_of_dates(label.strip())
 
     def _period_of_dates(self, text: str) -> str | None:
-        """The one period holding a date ('01-07-2026', an Excel date cell) or a whole month ('2026-07')."""
-        day = parse_date_text(text)
-        if day is not None:
-            first = last = day
+        """The period a date names by being its first or last day ('01-07-2026', '31.12.2026', an Excel date
+        cell), or a month that is a whole period. A day or a month inside a longer period is not that period:
+        a month's count stored as the half year's would be a wrong number (see `period_around`)."""
+        span = _dates(text)
+        if span is None:
+            return None
+        first, last = span
+        if first == last:
+            hits = [p.key for p in self.periods if first in (p.start, p.end)]
         else:
-            m = _MONTH.match(text)
-            if m is None:
-                return None
-            year, month = (int(m.group(1)), int(m.group(2))) if m.group(1) else (int(m.group(4)), int(m.group(3)))
-            if not 1 <= month <= 12:
-                return None
-            first, last = date(year, month, 1), date(year, month, monthrange(year, month)[1])
-        holding = [p.key for p in self.periods if p.start <= first and last <= p.end]
+            hits = [p.key for p in self.periods if (p.start, p.end) == (first, last)]
+        return hits[0] if len(hits) == 1 else None
+
+    def period_around(self, label) -> str | None:
+        """The one period that holds a day or month which is not a period itself ('2026-07' -> 2026H2)."""
+        span = _dates(str(label).strip())
+        if span is None:
+            return None
+        holding = [p.key for p in self.periods if p.start <= span[0] and span[1] <= p.end]
         return holding[0] if len(holding) == 1 else None
 
     def previous_period(self, key: str) -> str | None:
