@@ -316,7 +316,7 @@ def _changes(ch: dict[str, np.ndarray], baseline: list, value: list) -> list[Cha
             "relative": cols["relative"][j], "relative_low": cols["relative_low"][j],
             "relative_high": cols["relative_high"][j], "caution": caution,
             "measure": "points" if points else "relative", "points": p[0], "points_low": p[1],
-            "points_high": p[2], "verdict": verdict(*main, margin), "margin": margin, "heterogeneous": False,
+            "points_high": p[2], "verdict": verdict(*main, margin, points), "margin": margin, "heterogeneous": False,
             "heterogeneity": None, "clinics": 1, "annualised": False, "method": ""}))
     return out
 

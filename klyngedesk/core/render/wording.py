@@ -9,6 +9,7 @@ from klyngedesk.core.formatting import format_number, format_percent, format_sig
 from klyngedesk.core.formatting import step_decimals as exact_decimals
 from klyngedesk.core.model import UNIT_DECIMALS, Indicator, Topic, usual_decimals
 from klyngedesk.core.packages import measure_text
+from klyngedesk.core.stats.change_words import change_numbers, verdict
 from klyngedesk.i18n import tr
 
 DECIMALS = UNIT_DECIMALS
@@ -270,31 +271,36 @@ def _signed_number(value: float, decimals: int, lang: str) -> str:
 
 
 def change_sign(change) -> int:
-    """+1 when the change's interval lies wholly above no change, -1 wholly below, 0 otherwise or unknown
-    (on the measure the words use: percentage points for shares, the relative change for rates)."""
+    """+1 when the change rose (its interval, as printed, wholly above no change), -1 when it fell, 0 otherwise
+    or unknown (on the measure the words use: percentage points for shares, the relative change for rates)."""
     if change is None:
         return 0
-    _, low, high = change.estimate
+    est, low, high = change.estimate
     if low is None or high is None:
         return 0
-    return 1 if low > 0 else -1 if high < 0 else 0
+    return {"rose": 1, "fell": -1}.get(verdict(est, low, high, change.margin, change.measure == "points"), 0)
+
+
+def _change_texts(change, lang: str) -> tuple[str, str | None, str | None]:
+    """The change and its interval's ends with their unit, at the decimals the words agree with."""
+    points = change.measure == "points"
+    est, low, high = change.estimate
+    texts = change_numbers(est, low, high, change.margin, points, lang)
+    if points:
+        return texts[0] + " " + tr("percentage points", lang), texts[1], texts[2]
+    percent = (lambda t: f"{t} %") if lang == "da" else (lambda t: f"{t}%")
+    return tuple(None if t is None else percent(t) for t in texts)  # type: ignore[return-value]
 
 
 def change_figure(change, lang: str, *, with_interval: bool = True) -> str:
     """The change in a few characters, as the sentences put it: '−7 % (−12 to −2 %)' for a rate,
-    '+6,4 procentpoint (4,1 to 8,7)' for a share; '–' when unknown."""
+    '+6,4 procentpoint (4,1 to 8,7)' for a share; '–' when unknown. Near an edge more decimals, so the
+    printed interval says what the verdict beside it says (stats.change_words.change_decimals)."""
     if change is None or change.estimate[0] is None:
         return "–"
-    est, low, high = change.estimate
-    if change.measure == "points":
-        text = signed_points(est, lang)
-        if with_interval and low is not None and high is not None:
-            text += " " + tr("({low} to {high})", lang, low=_signed_number(low, 1, lang),
-                                  high=_signed_number(high, 1, lang))
-        return text
-    text = signed_percent(est, lang)
+    text, low, high = _change_texts(change, lang)
     if with_interval and low is not None and high is not None:
-        text += " " + tr("({low} to {high})", lang, low=signed_percent(low, lang), high=signed_percent(high, lang))
+        text += " " + tr("({low} to {high})", lang, low=low, high=high)
     return text
 
 
@@ -302,15 +308,14 @@ def change_text(change, since: str, lang: str) -> str:
     """'−43 % since 2. halvår 2025 (95 % interval −60 % to −20 %); few events: read with care'; a share
     in percentage points ('+6,4 procentpoint since ...'); an interval that reaches beyond the margin
     either side says the change cannot be determined."""
-    if change is None or (change.relative is None and getattr(change, "points", None) is None):
+    if change is None or change.estimate[0] is None:
         return tr("no comparable value in {baseline}", lang, baseline=since)
-    points = getattr(change, "measure", "relative") == "points"
-    est, low, high = change.estimate if hasattr(change, "estimate") else (
-        change.relative, change.relative_low, change.relative_high)
-    show = (lambda v: signed_points(v, lang)) if points else (lambda v: signed_percent(v, lang))
-    text = tr("{change} since {baseline}", lang, change=show(est), baseline=since)
+    est, low, high = _change_texts(change, lang)
+    text = tr("{change} since {baseline}", lang, change=est, baseline=since)
     if low is not None and high is not None:
-        text += " " + tr("(95% CI {low} to {high})", lang, low=show(low), high=show(high))
+        points = change.measure == "points"   # the ends with their unit, as the change
+        unit = " " + tr("percentage points", lang) if points else ""
+        text += " " + tr("(95% CI {low} to {high})", lang, low=low + unit, high=high + unit)
     cautions = {"small_numbers": tr("few events: read with care", lang),
                 "denominator_changed": tr("the denominator changed much", lang)}
     extra = [cautions[c] for c in change.caution if c in cautions]

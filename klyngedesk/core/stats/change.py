@@ -121,7 +121,7 @@ def cluster_change(x1, n1, x0, n0, *, proportion: bool, confidence: float = 0.95
             lr, le, lh = np.log(low + 1), np.log(est + 1), np.log(high + 1)
             low, high = float(np.exp(le - (le - lr) * f) - 1), float(np.exp(le + (lh - le) * f) - 1)
     return {"estimate": est, "low": low, "high": high, "margin": margin, "heterogeneous": moved,
-            "heterogeneity": het, "verdict": verdict(est, low, high, margin), "clinics": clinics,
+            "heterogeneity": het, "verdict": verdict(est, low, high, margin, proportion), "clinics": clinics,
             "method": PROPORTION_METHOD if proportion else RATE_METHOD}
 
 

@@ -5,19 +5,16 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from klyngedesk.core.formatting import format_number
+from klyngedesk.core.formatting import format_number, rounded
 from klyngedesk.i18n import tr
 
 MARGIN_RELATIVE = 0.10      # rates: "about unchanged" only when the whole 95 % interval lies within ±10 %
 MARGIN_POINTS = 3.0         # proportions: ... within ±3 percentage points
 VERDICTS = ("fell", "rose", "unchanged", "undetermined", "undefined")
+MORE_DECIMALS = 3           # a change near an edge prints up to this many more decimals than usual
 
 
-def verdict(estimate: float | None, low: float | None, high: float | None, margin: float) -> str:
-    """'fell' (interval below 0), 'rose' (above 0), 'unchanged' (interval within ±margin), 'undetermined'
-    (includes no change but reaches beyond the margin: too few numbers), 'undefined' (not computable)."""
-    if estimate is None or low is None or high is None or not all(map(math.isfinite, (estimate, low, high))):
-        return "undefined"
+def _verdict(low: float, high: float, margin: float) -> str:
     if high < 0:
         return "fell"
     if low > 0:
@@ -27,14 +24,59 @@ def verdict(estimate: float | None, low: float | None, high: float | None, margi
     return "undetermined"
 
 
-def _size(value: float, points: bool, lang: str) -> str:
+def _shown(value: float, points: bool, decimals: int) -> float:
+    """The value as printed: percent of a relative change (or points), rounded as format_number rounds."""
+    return float(rounded(value * (1 if points else 100), decimals))
+
+
+def change_decimals(low: float, high: float, margin: float, points: bool) -> int:
+    """The decimals a change and its interval print at: the usual ones (0 for a relative change in percent, 1
+    for percentage points), more where the rounded interval would say something else than the unrounded one
+    ('faldt 0 % (95 %-KI 0–1 %)' for a fall of 0,3 %, 0,1 to 0,5; an end of −10,04 % printed '−10' within a
+    margin of ±10 % the words say it reaches beyond), at most MORE_DECIMALS more."""
+    usual = 1 if points else 0
+    true = _verdict(low, high, margin)
+    scaled = margin * (1 if points else 100)
+    for d in range(usual, usual + MORE_DECIMALS + 1):
+        if _verdict(_shown(low, points, d), _shown(high, points, d), scaled) == true:
+            return d
+    return usual + MORE_DECIMALS
+
+
+def verdict(estimate: float | None, low: float | None, high: float | None, margin: float,
+            points: bool | None = None) -> str:
+    """'fell' (interval below 0), 'rose' (above 0), 'unchanged' (interval within ±margin), 'undetermined'
+    (includes no change but reaches beyond the margin: too few numbers), 'undefined' (not computable).
+
+    With `points` (True: percentage points, False: a relative change, as `margin` is) the verdict is the one
+    the printed interval shows at `change_decimals`: it differs from the unrounded one only within half a
+    unit of the last of MORE_DECIMALS more decimals of an edge, and then the words follow the numbers."""
+    if estimate is None or low is None or high is None or not all(map(math.isfinite, (estimate, low, high))):
+        return "undefined"
+    if points is None:
+        return _verdict(low, high, margin)
+    d = change_decimals(low, high, margin, points)
+    return _verdict(_shown(low, points, d), _shown(high, points, d), margin * (1 if points else 100))
+
+
+def _size(value: float, points: bool, lang: str, decimals: int) -> str:
     """A change's size without sign: 8 (percent, 0 decimals) or 6,4 (percentage points, 1 decimal)."""
-    return format_number(abs(value) * (1 if points else 100), 1 if points else 0, lang)
+    return format_number(abs(value) * (1 if points else 100), decimals, lang)
 
 
-def _signed(value: float, points: bool, lang: str) -> str:
-    text = format_number(value * (1 if points else 100), 1 if points else 0, lang)
+def _signed(value: float, points: bool, lang: str, decimals: int) -> str:
+    text = format_number(value * (1 if points else 100), decimals, lang)
     return ("+" + text) if text.lstrip("−").strip("0,.") and value > 0 else text
+
+
+def change_numbers(estimate: float, low: float | None, high: float | None, margin: float, points: bool,
+                   lang: str) -> tuple[str, str | None, str | None]:
+    """The change and its interval's ends as every page prints them beside the words: signed ('−7', '+6,4'),
+    without the unit, at `change_decimals` (the usual decimals where both ends are known)."""
+    if low is None or high is None:
+        return _signed(estimate, points, lang, 1 if points else 0), None, None
+    d = change_decimals(low, high, margin, points)
+    return _signed(estimate, points, lang, d), _signed(low, points, lang, d), _signed(high, points, lang, d)
 
 
 def change_sentence(subject: str, relative: float | None, low: float | None, high: float | None,
@@ -52,7 +94,7 @@ def change_sentence(subject: str, relative: float | None, low: float | None, hig
     (already translated) and the cautions follow."""
     if margin is None:
         margin = MARGIN_POINTS if points else MARGIN_RELATIVE
-    kind = verdict(relative, low, high, margin)
+    kind = verdict(relative, low, high, margin, points)
     values = {"before": before or "–", "after": after or "–", "start": baseline_label, "end": label,
               "subject": subject}
     if kind == "undefined":
@@ -61,10 +103,11 @@ def change_sentence(subject: str, relative: float | None, low: float | None, hig
     else:
         assert relative is not None and low is not None and high is not None
         unit = tr("percentage points", lang) if points else "%"
+        d = change_decimals(low, high, margin, points)   # the printed numbers say what the words say
         if kind in ("fell", "rose"):
             lo, hi = (high, low) if kind == "fell" else (low, high)
-            size = {"pct": _size(relative, points, lang), "lo": _size(lo, points, lang),
-                    "hi": _size(hi, points, lang)}
+            size = {"pct": _size(relative, points, lang, d), "lo": _size(lo, points, lang, d),
+                    "hi": _size(hi, points, lang, d)}
             if points:
                 msg = ("The cluster's {subject} fell from {before} in {start} to {after} in {end}, {pct} "
                        "percentage points (95% CI {lo} to {hi})." if kind == "fell" else
@@ -82,9 +125,9 @@ def change_sentence(subject: str, relative: float | None, low: float | None, hig
             text = tr(msg, lang, **values, **size)
         else:
             pct_sign = "%" if lang == "en" else " %"
-            signed = {"change": f"{_signed(relative, points, lang)} {unit}" if points
-                      else _signed(relative, points, lang) + pct_sign,
-                      "lo": _signed(low, points, lang), "hi": _signed(high, points, lang),
+            signed = {"change": f"{_signed(relative, points, lang, d)} {unit}" if points
+                      else _signed(relative, points, lang, d) + pct_sign,
+                      "lo": _signed(low, points, lang, d), "hi": _signed(high, points, lang, d),
                       "unit": unit, "margin": format_number(margin * (1 if points else 100), 0, lang)}
             if kind == "unchanged":
                 msg = ("The cluster's {subject} was about unchanged from {start} ({before}) to {end} ({after}): "
