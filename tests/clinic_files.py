@@ -337,3 +337,35 @@ def write_sheet(path: Path, rows: list[list], percent_columns: tuple[int, ...] =
         doc.spreadsheet.addElement(table)
         doc.save(str(path))
     return path
+
+
+def package_xlsx(rows_xml: str, shared: str | None = None, styles: str | None = None) -> bytes:
+    """An xlsx written by hand as other programs write them: `rows_xml` is the sheet's <row> elements (shared
+    strings, inline strings, rich text runs, cells without references, styles: whatever the test needs)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = [f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>']
+    if shared is not None:
+        parts.append(f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>')
+    if styles is not None:
+        parts.append(f'<Relationship Id="rId3" Type="{rel}/styles" Target="styles.xml"/>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '</Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                   f'package/2006/relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" '
+                   'Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml", f'<?xml version="1.0"?><workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                   '<sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.'
+                   f'openxmlformats.org/package/2006/relationships">{"".join(parts)}</Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", f'<?xml version="1.0"?><worksheet xmlns="{main}"><sheetData>'
+                   f"{rows_xml}</sheetData></worksheet>")
+        if shared is not None:
+            z.writestr("xl/sharedStrings.xml", f'<?xml version="1.0"?><sst xmlns="{main}">{shared}</sst>')
+        if styles is not None:
+            z.writestr("xl/styles.xml", f'<?xml version="1.0"?><styleSheet xmlns="{main}">{styles}</styleSheet>')
+    return out.getvalue()

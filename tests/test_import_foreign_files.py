@@ -395,3 +395,47 @@ def test_text_named_xls_is_read_as_text_and_text_named_xlsx_is_refused(project_p
     named.write_bytes(path.read_bytes())
     code, err = _cli(project_path, named, capsys, "--yes")
     assert code == 1 and "tekst.xlsx: Filens indhold passer ikke til navnet" in err and "Omdøb den til .csv" in err
+
+
+# --- xlsx written by other programs ------------------------------------------------------------------------------
+def test_shared_inline_and_rich_text_strings_and_cached_formulas(project_path, clinics, tmp_path: Path) -> None:
+    a, b, c = (x.yder for x in clinics[:3])
+    shared = ("<si><r><t>Yder</t></r><r><rPr><b/></rPr><t>nummer</t></r></si><si><t>kol_patienter</t></si>"
+              '<si><t xml:space="preserve"> 1.204 </t></si>')
+    rows = ('<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+            f'<row r="2"><c r="A2" t="inlineStr"><is><t>{a}</t></is></c><c r="B2" t="s"><v>2</v></c></row>'
+            f'<row r="3"><c r="A3"><v>{b}</v></c><c r="B3" t="inlineStr"><is><r><t>8</t></r><r><t>7</t></r></is>'
+            f'</c></row><row r="4"><c r="A4" t="str"><f>"{c}"</f><v>{c}</v></c><c r="B4"><f>40+2</f><v>42</v></c>'
+            "</row>")
+    path = tmp_path / "strenge.xlsx"
+    path.write_bytes(cf.package_xlsx(rows, shared))
+    plan = _plan(project_path, path, store=True, period=NEW)
+    assert any("1.204" in p.message(None, "da") and "1204" in p.message(None, "da") for p in plan.files[0].problems)
+    assert _stored(project_path) == {(clinics[0].key, "kol_patienter", NEW): 1204.0,
+                                     (clinics[1].key, "kol_patienter", NEW): 87.0,
+                                     (clinics[2].key, "kol_patienter", NEW): 42.0}
+
+
+@pytest.mark.parametrize("code", ["0%", "0.0%", '0.0&quot; %&quot;', "0\\%", "#,##0.0 %;[Red]-#,##0.0 %"])
+def test_percent_formats_in_a_style_sheet_without_cell_references(project_path, clinics, tmp_path: Path,
+                                                                   code: str) -> None:
+    """Cells without an r attribute (a non-Excel writer) whose style's format shows a % (scaled or a literal
+    sign): a share, never the count 55 or 0.55."""
+    styles = (f'<numFmts count="1"><numFmt numFmtId="170" formatCode="{code}"/></numFmts>'
+              '<cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="170" applyNumberFormat="1"/></cellXfs>')
+    rows = ('<row><c t="inlineStr"><is><t>Ydernummer</t></is></c><c t="inlineStr"><is><t>morfin_brugere</t></is></c>'
+            "</row>" + "".join(f'<row><c><v>{x.yder}</v></c><c s="1"><v>{v}</v></c></row>'
+                               for x, v in zip(clinics[:3], ["55", "0.55", "12"], strict=True)))
+    path = tmp_path / "stil.xlsx"
+    path.write_bytes(cf.package_xlsx(rows, styles=styles))
+    plan = _plan(project_path, path, period=NEW)
+    assert not plan.ok and any("kolonne morfin_brugere" in e and "procenter" in e for e in _errors(plan)), \
+        _errors(plan)
+
+
+def test_a_yder_number_with_decimals_is_no_yder_number(project_path, clinics, tmp_path: Path) -> None:
+    """25521.3 has the digits of yder 255213 but is not that clinic."""
+    y = clinics[0].yder
+    rows = [["Ydernummer", "morfin_brugere"], [float(f"{y[:5]}.{y[5:]}"), 10], [float(clinics[1].yder), 11]]
+    plan = _plan(project_path, cf.write_sheet(tmp_path / "decimal.xlsx", rows), period=NEW)
+    assert not plan.ok and any("række 2" in e and "Ukendt klinik" in e for e in _errors(plan)), _errors(plan)

@@ -293,8 +293,8 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
             out, kind = None, "missing"
         elif isinstance(v, bool):
             out, kind = v, "text"
-        elif v.__class__ is PercentFraction:
-            out, kind = Percent(round(v * 100, 9)), "percent"
+        elif v.__class__ is PercentFraction or v.__class__ is Percent:
+            out, kind = Percent(round(v * 100, 9) if v.__class__ is PercentFraction else v), "percent"
             over_100 += n if out > 100 else 0
         elif isinstance(v, (int, float)):
             out, kind = (float(v), "number") if v == v else (None, "missing")

@@ -28,7 +28,9 @@ def yder_index(clinics: list[Clinic]) -> dict[str, str]:
 
 def yder_text(value) -> str:
     """A yder number as digits without leading zeros (Excel often drops them)."""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float):
+        if not value.is_integer():
+            return ""  # 25521.3 is no yder number (its digits are another clinic's)
         value = int(value)
     return re.sub(r"\D", "", str(value)).lstrip("0")
 

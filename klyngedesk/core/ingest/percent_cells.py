@@ -8,7 +8,8 @@ import re
 import struct
 import zipfile
 
-Places = dict[str, set[tuple[int, int]]]  # sheet name -> {(row, column)}, 0-based
+Places = dict[str, dict[tuple[int, int], bool]]  # sheet name -> {(row, column): scaled}, 0-based; scaled: the
+# format multiplies by 100 (0% shows 0.25 as 25 %), else the % is a literal sign after the number (0" %")
 
 _NS = rb"(?:[A-Za-z_][\w.-]*:)?"
 _NUMFMT = re.compile(rb"<" + _NS + rb"numFmt\b([^>]*)>")
@@ -23,11 +24,14 @@ _T = re.compile(rb'\bt="(\w+)"')
 PERCENT_BUILTIN = {9, 10}  # 0% and 0.00%, in xlsx and xls alike
 
 
-def percent_format(code: str) -> bool:
-    """Whether a number format shows the value times 100 with a % sign (a % outside quotes, escapes, [..])."""
-    code = code.replace("&quot;", '"').replace("&amp;", "&")
+def percent_format(code: str) -> bool | None:
+    """True when a number format shows the value times 100 with a % sign (a % outside quotes, escapes, [..]);
+    False when it shows the number as it is with a literal % after it (0" %", 0\\%); None for no %."""
+    code = code.replace("&quot;", '"').replace("&amp;", "&").split(";")[0]
     plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", code)
-    return "%" in plain.split(";")[0]
+    if "%" in plain:
+        return True
+    return False if "%" in re.sub(r"\[[^\]]*\]", "", code) else None
 
 
 def percent_cells(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = None) -> Places:
@@ -45,19 +49,21 @@ def percent_cells(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = No
 
 
 # --- xlsx: styles.xml says which cell styles are percent formats; the sheets say which cells use them -------
-def _percent_styles(styles: bytes) -> set[bytes]:
-    custom = {int(i.group(1)) for m in _NUMFMT.finditer(styles)
-              if (i := _ID.search(m.group(1))) and (c := _CODE.search(m.group(1)))
-              and percent_format(c.group(1).decode("utf-8", "replace"))}
+def _percent_styles(styles: bytes) -> dict[bytes, bool]:
+    custom: dict[int, bool] = {}
+    for m in _NUMFMT.finditer(styles):
+        found, code = _ID.search(m.group(1)), _CODE.search(m.group(1))
+        if found and code and (kind := percent_format(code.group(1).decode("utf-8", "replace"))) is not None:
+            custom[int(found.group(1))] = kind
     xfs = _CELLXFS.search(styles)
     if xfs is None:
-        return set()
-    out = set()
+        return {}
+    out = {}
     for k, m in enumerate(_XF.finditer(xfs.group(1))):
         found = _ID.search(m.group(1))
         number_format = int(found.group(1)) if found else 0
         if number_format in PERCENT_BUILTIN or number_format in custom:
-            out.add(str(k).encode())
+            out[str(k).encode()] = custom.get(number_format, True)
     return out
 
 
@@ -82,10 +88,10 @@ def _xlsx(data: bytes, sheet_xml: dict[str, bytes]) -> Places:
         return out
 
 
-def _styled_cells(xml: bytes, styles: set[bytes]) -> set[tuple[int, int]]:
+def _styled_cells(xml: bytes, styles: dict[bytes, bool]) -> dict[tuple[int, int], bool]:
     """Cells holding a number (not text, not an error) in one of the styles; cells without a reference are
     placed after the cell before them, as readers do."""
-    places = set()
+    places = {}
     row, col = -1, -1
     for m in _ROW_OR_CELL.finditer(xml):
         attrs = m.group(2)
@@ -101,7 +107,7 @@ def _styled_cells(xml: bytes, styles: set[bytes]) -> set[tuple[int, int]]:
             continue  # an empty cell with a style
         style, kind = _S.search(attrs), _T.search(attrs)
         if style and style.group(1) in styles and (kind is None or kind.group(1) == b"n"):
-            places.add((row, col))
+            places[(row, col)] = styles[style.group(1)]
     return places
 
 
@@ -130,7 +136,7 @@ def _ods(data: bytes) -> Places:
     if not _PERCENTAGE.search(xml):
         return {}
     out: Places = {}
-    sheet: set[tuple[int, int]] = set()
+    sheet: dict[tuple[int, int], bool] = {}
     row = col = 0
     repeat = 1
     for m in _ODS_TAG.finditer(xml):
@@ -138,7 +144,7 @@ def _ods(data: bytes) -> Places:
         empty = attrs.rstrip().endswith(b"/")
         if tag == b"table" and not closing:
             name = _ODS_NAME.search(attrs)
-            sheet, row = set(), 0
+            sheet, row = {}, 0
             out[_unescape(name.group(1).decode("utf-8", "replace")) if name else "?"] = sheet
         elif tag == b"table-row" and not closing:
             rep = _ODS_ROWS.search(attrs)
@@ -151,7 +157,7 @@ def _ods(data: bytes) -> Places:
             rep = _ODS_COLS.search(attrs)
             n = min(int(rep.group(1)) if rep else 1, MAX_REPEATED)
             if tag == b"table-cell" and _PERCENTAGE.search(attrs):
-                sheet.update((row + r, col + c) for r in range(repeat) for c in range(n))
+                sheet.update(((row + r, col + c), True) for r in range(repeat) for c in range(n))
             col += n
     return {k: v for k, v in out.items() if v}
 
@@ -172,13 +178,13 @@ def _xls(data: bytes) -> Places:
         return {}
     if not stream:
         return {}
-    custom: set[int] = set()
+    custom: dict[int, bool] = {}
     xf_formats: list[int] = []
     names: list[str] = []
     out: Places = {}
-    sheet: set[tuple[int, int]] | None = None
+    sheet: dict[tuple[int, int], bool] | None = None
     sheets_seen = 0
-    percent_xf: set[int] = set()
+    percent_xf: dict[int, bool] = {}
     pos, end = 0, len(stream)
     while pos + 4 <= end:
         kind, length = struct.unpack_from("<HH", stream, pos)
@@ -186,8 +192,9 @@ def _xls(data: bytes) -> Places:
         if kind == _FORMAT and length >= 5:
             index, count, flags = struct.unpack_from("<HHB", stream, body)
             raw = stream[body + 5: body + 5 + count * (2 if flags & 1 else 1)]
-            if percent_format(raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace")):
-                custom.add(index)
+            kind = percent_format(raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace"))
+            if kind is not None:
+                custom[index] = kind
         elif kind == _XF_RECORD and length >= 4:
             xf_formats.append(struct.unpack_from("<H", stream, body + 2)[0])
         elif kind == _BOUNDSHEET and length >= 8:
@@ -196,22 +203,24 @@ def _xls(data: bytes) -> Places:
                          .decode("utf-16-le" if wide else "latin-1", "replace"))
         elif kind == _BOF:
             if names and sheet is None and not percent_xf:
-                percent_xf = {k for k, f in enumerate(xf_formats) if f in PERCENT_BUILTIN or f in custom}
+                percent_xf = {k: custom.get(f, True) for k, f in enumerate(xf_formats)
+                              if f in PERCENT_BUILTIN or f in custom}
                 if not percent_xf:
                     return {}
             if names:
                 name = names[sheets_seen] if sheets_seen < len(names) else str(sheets_seen + 1)
-                sheet = out.setdefault(name, set())
+                sheet = out.setdefault(name, {})
                 sheets_seen += 1
         elif sheet is not None and kind in (_NUMBER, _RK, _FORMULA) and length >= 6:
             row, col, xf = struct.unpack_from("<HHH", stream, body)
             if xf in percent_xf and (kind != _FORMULA or _numeric_result(stream, body)):
-                sheet.add((row, col))
+                sheet[(row, col)] = percent_xf[xf]
         elif sheet is not None and kind == _MULRK and length >= 6:
             row, first = struct.unpack_from("<HH", stream, body)
             for k in range((length - 6) // 6):
-                if struct.unpack_from("<H", stream, body + 4 + 6 * k)[0] in percent_xf:
-                    sheet.add((row, first + k))
+                xf = struct.unpack_from("<H", stream, body + 4 + 6 * k)[0]
+                if xf in percent_xf:
+                    sheet[(row, first + k)] = percent_xf[xf]
     return {k: v for k, v in out.items() if v}
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import python_calamine as pc
 
-from klyngedesk.core.ingest.cells import CellError, PercentFraction
+from klyngedesk.core.ingest.cells import CellError, Percent, PercentFraction
 from klyngedesk.core.ingest.percent_cells import percent_cells
 from klyngedesk.core.ingest.problems import FileRefused
 
@@ -88,7 +88,7 @@ def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = No
         sheet.merged = list(merged)
         sheet.uncalculated = uncalculated.get(meta.name)
         sheet.hidden_rows = hidden.get(meta.name, [])
-        _mark_percentages(sheet.rows, percents.get(meta.name, ()))
+        _mark_percentages(sheet.rows, percents.get(meta.name, {}))
         for (r, c), code in errors.get(meta.name, {}).items():
             while len(sheet.rows) <= r:
                 sheet.rows.append([])
@@ -99,13 +99,14 @@ def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = No
     return sheets
 
 
-def _mark_percentages(rows: list[list], places) -> None:
-    """Numbers the sheet shows as percentages (0.25 as 25 %) are kept apart from counts: never read as 0.25."""
-    for r, c in places:
+def _mark_percentages(rows: list[list], places: dict[tuple[int, int], bool]) -> None:
+    """Numbers the sheet shows as percentages (0.25 as 25 %, or 55 with a '%' sign after it) are kept apart
+    from counts: never read as the count 0.25 or 55."""
+    for (r, c), scaled in places.items():
         if r < len(rows) and c < len(rows[r]):
             value = rows[r][c]
             if value.__class__ is float or value.__class__ is int:
-                rows[r][c] = PercentFraction(value)
+                rows[r][c] = PercentFraction(value) if scaled else Percent(value)
 
 
 def _needs_plain(rows: list[list]) -> bool:
