@@ -6,7 +6,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -109,7 +109,13 @@ class PresentationWindow(QWidget):
         layout.addWidget(self.caption)
         layout.addLayout(bottom)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.show_slide(0)
+        # The chart is drawn once the window has its size (and type size), not again for each step of its
+        # way to full screen: resizes within one turn of the event loop draw it once.
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(0)
+        self._redraw.timeout.connect(self._draw_chart)
+        self.show_slide(0, draw=False)
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt name
         """Large type that still leaves the chart most of the screen: sizes follow the window height."""
@@ -125,8 +131,8 @@ class PresentationWindow(QWidget):
         for label in (self.footer, self.cluster):
             label.setStyleSheet(f"font-size: {max(9, int(size * 0.8))}pt; color: #5B6770;")
         self.chart.font_size = size
-        if self.slides:
-            self.show_slide(self.index)
+        if self.slides and not isinstance(self.slides[self.index], Waiting):
+            self._redraw.start()
 
     def ready(self) -> bool:
         """The slide on screen is drawn (not a topic still being prepared)."""
@@ -152,8 +158,10 @@ class PresentationWindow(QWidget):
         self.footer.setText(tr("{n} of {total} · ← → to step · Esc leaves", self._lang, n=self.index + 1,
                                total=len(self.slides)))
 
-    def show_slide(self, index: int) -> None:
+    def show_slide(self, index: int, draw: bool = True) -> None:
+        """Slide `index` on screen; its chart drawn now, or (`draw` False) in the next turn of the event loop."""
         lang = self._lang
+        self._redraw.stop()
         if not self.slides:
             self.heading.setText(tr("There is nothing to show for this meeting yet.", lang))
             self.footer.setText(tr("Esc leaves", lang))
@@ -171,11 +179,20 @@ class PresentationWindow(QWidget):
         ind = slide.table.indicator(slide.indicator)
         self.heading.setText(indicator_shown(slide.topic, ind, lang))
         self.subheading.setText(f"{topic_shown(slide.topic, lang)} · {slide.table.period_label}")
-        self.chart.show_spec(self._spec(self.index))
-        self._prefetch(self.index + 1)
+        if draw:
+            self._draw_chart()
+        else:
+            self._redraw.start()
         sentence = ind.sentence.get(lang, "") if ind.sentence else ""
         self.caption.setText(" ".join(s for s in (sentence, few_clinics_sentence(ind, lang)) if s))
         self._footer()
+
+    def _draw_chart(self) -> None:
+        """The shown slide's chart, at the window's present type size; the next slide's begun on the worker."""
+        self._redraw.stop()
+        if self.slides and isinstance(self.slides[self.index], Slide):
+            self.chart.show_spec(self._spec(self.index))
+            self._prefetch(self.index + 1)
 
     def _spec(self, index: int) -> RankedBarChart:
         """Slide `index`'s chart: prefetched on the worker thread while the slide before it was shown, else
@@ -195,6 +212,8 @@ class PresentationWindow(QWidget):
 
     def texts(self) -> list[str]:
         """Everything on screen: every label's text and every chart label (for the privacy test)."""
+        if self._redraw.isActive():   # the chart about to be drawn is on screen in a moment: it counts
+            self._draw_chart()
         labels = [w.text() for w in self.findChildren(QLabel) if w.isVisible()]
         return labels + self.chart.texts()
 
