@@ -3,6 +3,8 @@ the pack's order, the next topic prefetched while the first is shown, kept while
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, Signal
 
 from klyngedesk.core.model import Topic
@@ -38,6 +40,7 @@ class MeetingSlides(QObject):
         self._disclosures: list = []
         self._task: BackgroundTask | None = None
         self._wanted = False  # prefetch asked for since the last stop
+        self.started: float | None = None  # time.monotonic() when the audit under way began
         self.error: Exception | None = None
 
     def current(self) -> bool:
@@ -75,6 +78,7 @@ class MeetingSlides(QObject):
         def work(_progress, cancelled):
             return audit_topic(path, meeting, key, lang, before, cancelled)
 
+        self.started = time.monotonic()
         self._task = self.runner.start(work, f"presentation audit {key}",
                                        succeeded=lambda result: self._audited(index, result),
                                        failed=self._failed, cancelled=self._stopped)

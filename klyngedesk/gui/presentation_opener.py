@@ -4,9 +4,10 @@ audited is kept per meeting until the project changes, so F5 again opens at once
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, SignalInstance
+from PySide6.QtCore import QObject, Qt, QTimer, SignalInstance
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from klyngedesk.core.store import Project
@@ -34,6 +35,10 @@ class PresentationOpener(QObject):
         self.window: PresentationWindow | None = None
         self._waiting_for: MeetingSlides | None = None  # the slides the progress dialog waits for
         self._shown_slides: MeetingSlides | None = None  # the slides of the presentation window
+        self._progress = ""  # what the progress dialog says is being done
+        self._clock = QTimer(self)  # the dialog says each second how long the audit has run
+        self._clock.setInterval(1000)
+        self._clock.timeout.connect(self._tick)
 
     def forget(self) -> None:
         """The project was closed: every audit under way stops at once, nothing of it is kept or shown."""
@@ -73,20 +78,34 @@ class PresentationOpener(QObject):
         dialog.setMinimumDuration(0)  # at once: the audit of a region's topic takes a while
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
-        dialog.setLabelText(tr("Preparing the presentation… {topic} is audited (topic {n} of {total}); the "
-                               "slides open as soon as it is done.", lang, topic=topic_shown(slides.topics[0], lang), n=1,
-                               total=len(slides.topics)))
+        self._progress = tr("Preparing the presentation… {topic} is audited (topic {n} of {total}); the slides open "
+                            "as soon as it is done.", lang, topic=topic_shown(slides.topics[0], lang), n=1,
+                            total=len(slides.topics))
+        dialog.setLabelText(self._progress)
         dialog.setMinimumWidth(480)
         dialog.canceled.connect(lambda s=slides: self._cancelled(s))
         self.dialog = dialog
         self._waiting_for = slides
         dialog.show()
+        self._clock.start()
+
+    def _tick(self) -> None:
+        """The progress dialog's second line: how long the audit has run (a region's topic takes minutes)."""
+        slides, dialog = self._waiting_for, self.dialog
+        if slides is None or dialog is None or slides.started is None:
+            return
+        seconds = int(time.monotonic() - slides.started)
+        spent = tr("{m} min {s} s", self.lang, m=seconds // 60, s=f"{seconds % 60:02d}") if seconds >= 60 \
+            else tr("{s} s", self.lang, s=seconds)
+        dialog.setLabelText(self._progress + "\n" + tr("The audit has run for {time}; Cancel stops it at once.",
+                                                       self.lang, time=spent))
 
     def _cancelled(self, slides: MeetingSlides) -> None:
         slides.stop()
         self._close_dialog()
 
     def _close_dialog(self) -> None:
+        self._clock.stop()
         dialog, self.dialog = self.dialog, None
         self._waiting_for = None
         if dialog is not None:
