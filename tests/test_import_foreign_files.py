@@ -439,3 +439,41 @@ def test_a_yder_number_with_decimals_is_no_yder_number(project_path, clinics, tm
     rows = [["Ydernummer", "morfin_brugere"], [float(f"{y[:5]}.{y[5:]}"), 10], [float(clinics[1].yder), 11]]
     plan = _plan(project_path, cf.write_sheet(tmp_path / "decimal.xlsx", rows), period=NEW)
     assert not plan.ok and any("række 2" in e and "Ukendt klinik" in e for e in _errors(plan)), _errors(plan)
+
+
+def test_formula_float_noise_is_read_at_the_spreadsheet_s_precision(project_path, clinics, tmp_path: Path) -> None:
+    """57.00000000000001 (what =0,3*190 leaves) is the 57 the clinic sees: not refused as a fraction of a patient;
+    a real fraction still is."""
+    rows = [["Ydernummer", "kol_patienter", "kol_lfu"], [clinics[0].yder, 57.00000000000001, 0.1 * 3 * 100],
+            [clinics[1].yder, 3 * 1.1 * 10, 20]]
+    _plan(project_path, cf.write_sheet(tmp_path / "formler.xlsx", rows), store=True, period=NEW)
+    assert _stored(project_path) == {(clinics[0].key, "kol_patienter", NEW): 57.0, (clinics[0].key, "kol_lfu", NEW):
+                                     30.0, (clinics[1].key, "kol_patienter", NEW): 33.0,
+                                     (clinics[1].key, "kol_lfu", NEW): 20.0}
+    rows[2][2] = 20.5
+    plan = _plan(project_path, cf.write_sheet(tmp_path / "brok.xlsx", rows), period=NEW)
+    assert any("række 3" in e and "helt tal (20,5)" in e for e in _errors(plan)), _errors(plan)
+
+
+def test_hidden_columns_protected_sheets_and_an_excel_sep_line(project_path, clinics, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["Ydernummer", "Periode", "kol_patienter", "kol_lfu"])
+    for i, c in enumerate(clinics[:3]):
+        ws.append([c.yder, NEW, 50 + i, 30 + i])
+    ws.column_dimensions["D"].hidden = True
+    ws.protection.sheet, ws.protection.password = True, "hemmelig"
+    wb.security.lockStructure, wb.security.workbookPassword = True, "abc"
+    path = tmp_path / "beskyttet.xlsx"
+    wb.save(path)
+    plan = _plan(project_path, path, store=True)
+    assert any("Kolonnerne D er skjult" in p.message(None, "da") for p in plan.files[0].problems)
+    assert len(_stored(project_path)) == 6
+    text = tmp_path / "sep.csv"
+    text.write_text("sep=;\nYdernummer;Periode;morfin_brugere\n" +
+                    "".join(f"{c.yder};{NEW};{9 + i}\n" for i, c in enumerate(clinics[:2])), encoding="utf-8")
+    _plan(project_path, text, store=True)
+    assert _stored(project_path)[(clinics[1].key, "morfin_brugere", NEW)] == 10.0

@@ -254,7 +254,10 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
     """
     counts = Counter(raw) if counts is None else counts
     if all(v.__class__ is float for v in counts):
-        return ParsedColumn(list(raw), "number" if raw else "empty", counts=counts, raw=raw)
+        noisy = {v: float(f"{v:.15g}") for v in counts if not v.is_integer() and v == v}
+        noisy = {v: r for v, r in noisy.items() if r != v}
+        values = list(raw) if not noisy else [noisy.get(v, v) for v in raw]
+        return ParsedColumn(values, "number" if raw else "empty", counts=counts, raw=raw)
     if evidence is None:
         evidence = NumberEvidence(file=file_convention)
     texts = {v for v in counts if isinstance(v, str)}
@@ -297,7 +300,7 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
             out, kind = Percent(round(v * 100, 9) if v.__class__ is PercentFraction else v), "percent"
             over_100 += n if out > 100 else 0
         elif isinstance(v, (int, float)):
-            out, kind = (float(v), "number") if v == v else (None, "missing")
+            out, kind = (excel_precision(float(v)), "number") if v == v else (None, "missing")
         elif isinstance(v, (date, datetime)):
             out, kind = v, "date"
         elif isinstance(v, timedelta):
@@ -314,6 +317,12 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
     odd_count = sum(counts[t] for t in odd_texts)
     return ParsedColumn(values, ctype, ambiguous, example, convention, over_100, counts, reasons, odd, odd_count,
                         raw)
+
+
+def excel_precision(value: float) -> float:
+    """A spreadsheet number at the 15 significant digits a spreadsheet keeps and shows: 57.00000000000001,
+    the float left by a formula such as =0,1*3*190, is the 57 the clinic sees."""
+    return value if value.is_integer() else float(f"{value:.15g}")
 
 
 def _number_cell(text: str, tok: _Token, convention: str | None):

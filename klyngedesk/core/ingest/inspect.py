@@ -37,7 +37,7 @@ from klyngedesk.core.ingest.problems import (
 )
 from klyngedesk.core.ingest.sheet_reader import read_workbook, refuse_uncalculated
 from klyngedesk.core.ingest.sniff import SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS, detect_format
-from klyngedesk.core.ingest.tables import Table, file_convention, find_tables, fold, is_empty, is_standard
+from klyngedesk.core.ingest.tables import Table, col_letter, file_convention, find_tables, fold, is_empty, is_standard
 from klyngedesk.core.ingest.text_reader import decode, read_text
 from klyngedesk.core.logsetup import log_internal_error
 from klyngedesk.core.records import bulk
@@ -205,6 +205,11 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
                 grids.append((s.name, s.rows))
                 if s.hidden_rows:
                     report.problems.append(hidden_rows_warning(s.name, s.hidden_rows))
+                if s.hidden_columns:
+                    report.problems.append(Problem(
+                        "warning", "Columns {columns} are hidden in the spreadsheet; they were read like the others. "
+                        "Check that they belong to the data.",
+                        {"columns": ", ".join(col_letter(c) for c in s.hidden_columns[:10])}, sheet=s.name))
         if chosen is not None and not grids:
             raise FileRefused("The file has no sheet named {sheet}.", kind="nosheet", sheet=chosen)
     if progress:

@@ -27,6 +27,9 @@ _CACHED = re.compile(rb"<" + _NS + rb"v>[^<]|\bt=\"(?:str|s|b|e|inlineStr)\"")
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _HIDDEN_ROW = re.compile(rb"<" + _NS + rb'row\b[^>]*\bhidden="(?:1|true)"[^>]*>')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_HIDDEN_COL = re.compile(rb"<" + _NS + rb'col\b[^>]*\bhidden="(?:1|true)"[^>]*>')
+_COL_MIN = re.compile(rb'\bmin="(\d{1,5})"')
+_COL_MAX = re.compile(rb'\bmax="(\d{1,5})"')
 _SHEET = re.compile(rb'<sheet\b[^>]*\bname="([^"]*)"[^>]*\br:id="([^"]*)"', re.S)
 _REL = re.compile(rb'<Relationship\b[^>]*\bId="([^"]*)"[^>]*\bTarget="([^"]*)"|'
                   rb'<Relationship\b[^>]*\bTarget="([^"]*)"[^>]*\bId="([^"]*)"', re.S)
@@ -40,6 +43,7 @@ class Sheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     uncalculated: str | None = None  # the first formula cell without a cached result (calamine reads it as empty)
     hidden_rows: list[int] = field(default_factory=list)  # 1-based numbers of the rows hidden in the spreadsheet
+    hidden_columns: list[int] = field(default_factory=list)  # 0-based indexes of the columns hidden in it
 
 
 def _plain(value):
@@ -65,7 +69,8 @@ def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = No
         raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
                           "send it again.", kind="corrupt", format=fmt) from None
     try:
-        errors, uncalculated, hidden = _xlsx_error_cells(data, sheet_xml or {}) if fmt == "xlsx" else ({}, {}, {})
+        errors, uncalculated, hidden, hidden_columns = _xlsx_error_cells(data, sheet_xml or {}) if fmt == "xlsx" \
+            else ({}, {}, {}, {})
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError):
         raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
                           "send it again.", kind="corrupt", format=fmt) from None
@@ -88,6 +93,8 @@ def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = No
         sheet.merged = list(merged)
         sheet.uncalculated = uncalculated.get(meta.name)
         sheet.hidden_rows = hidden.get(meta.name, [])
+        sheet.hidden_columns = [c for c in hidden_columns.get(meta.name, [])
+                                if any(c < len(row) and row[c] not in (None, "") for row in sheet.rows)]
         _mark_percentages(sheet.rows, percents.get(meta.name, {}))
         for (r, c), code in errors.get(meta.name, {}).items():
             while len(sheet.rows) <= r:
@@ -140,13 +147,14 @@ def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
 
 
 def _xlsx_error_cells(data: bytes, sheet_xml: dict[str, bytes]) \
-        -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, str], dict[str, list[int]]]:
+        -> tuple[dict[str, dict[tuple[int, int], str]], dict[str, str], dict[str, list[int]], dict[str, list[int]]]:
     """Cells whose cached value is a spreadsheet error (#DIV/0! ...), which calamine reads as empty; per sheet
-    the first formula cell that has no cached result at all; and per sheet its hidden rows (calamine reads
-    them like the others)."""
+    the first formula cell that has no cached result at all; and per sheet its hidden rows and columns
+    (calamine reads them like the others)."""
     out: dict[str, dict[tuple[int, int], str]] = {}
     uncalculated: dict[str, str] = {}
     hidden: dict[str, list[int]] = {}
+    hidden_columns: dict[str, list[int]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         for name, part in sheet_parts(archive):
             xml = sheet_xml[part] if part in sheet_xml else archive.read(part)
@@ -155,6 +163,7 @@ def _xlsx_error_cells(data: bytes, sheet_xml: dict[str, bytes]) \
             if b'hidden="' in xml:
                 rows = [_ROW_NUMBER.search(m.group(0)) for m in _HIDDEN_ROW.finditer(xml)]
                 hidden[name] = [int(r.group(1)) for r in rows if r]
+                hidden_columns[name] = _hidden_columns(xml)
             if b't="e"' not in xml:
                 continue
             cells = {}
@@ -164,7 +173,17 @@ def _xlsx_error_cells(data: bytes, sheet_xml: dict[str, bytes]) \
                 if ref and value:
                     cells[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = value.group(1).decode()
             out[name] = cells
-    return out, uncalculated, hidden
+    return out, uncalculated, hidden, hidden_columns
+
+
+def _hidden_columns(xml: bytes) -> list[int]:
+    """0-based indexes of the columns a sheet's <cols> hides (min..max, 1-based, at most Excel's 16,384)."""
+    out: set[int] = set()
+    for m in _HIDDEN_COL.finditer(xml):
+        low, high = _COL_MIN.search(m.group(0)), _COL_MAX.search(m.group(0))
+        if low and high:
+            out.update(range(int(low.group(1)) - 1, min(int(high.group(1)), 16384)))
+    return sorted(out)
 
 
 def _first_uncalculated(xml: bytes) -> str | None:
