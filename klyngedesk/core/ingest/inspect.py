@@ -37,7 +37,15 @@ from klyngedesk.core.ingest.problems import (
 )
 from klyngedesk.core.ingest.sheet_reader import read_workbook, refuse_uncalculated
 from klyngedesk.core.ingest.sniff import SPREADSHEET_EXTENSIONS, TEXT_EXTENSIONS, detect_format
-from klyngedesk.core.ingest.tables import Table, col_letter, file_convention, find_tables, fold, is_empty, is_standard
+from klyngedesk.core.ingest.tables import (
+    Table,
+    col_letter,
+    file_convention,
+    find_tables,
+    fold,
+    is_empty,
+    is_standard,
+)
 from klyngedesk.core.ingest.text_reader import decode, read_text
 from klyngedesk.core.logsetup import log_internal_error
 from klyngedesk.core.records import bulk
