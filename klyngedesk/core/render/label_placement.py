@@ -33,6 +33,7 @@ _LEADER_T = np.array([i / 12 for i in range(1, 12)])   # where a leader is sampl
 RASTER_CELLS = 1 << 18   # the raster has at most this many cells (its cells grow with the plot)
 GRID = 32.0              # the side of a grid cell of markers and placed labels, in the plot's units
 BIG = 256                # a box over more grid cells than this is compared with every place instead
+FEW = 80                 # with no more markers and obstacles than this, every place is compared box by box
 
 
 @dataclass(frozen=True)
@@ -174,14 +175,14 @@ class _Raster:
         y0, y1 = np.maximum(y0, 0), np.minimum(y1, self.ny - 1)
         keep = (x0 <= x1) & (y0 <= y1)
         x0, x1, y0, y1 = x0[keep], x1[keep], y0[keep], y1[keep]
-        counts = np.zeros((self.ny + 1, self.nx + 1), dtype=np.int64)
+        counts = np.zeros((self.ny + 1, self.nx + 1), dtype=np.int32)
         np.add.at(counts, (y0, x0), 1)
         np.add.at(counts, (y0, x1 + 1), -1)
         np.add.at(counts, (y1 + 1, x0), -1)
         np.add.at(counts, (y1 + 1, x1 + 1), 1)
-        cover = (counts.cumsum(axis=0).cumsum(axis=1)[:self.ny, :self.nx] > 0).astype(np.int64)
-        sums = np.zeros((self.ny + 1, self.nx + 1), dtype=np.int64)
-        sums[1:, 1:] = cover.cumsum(axis=0).cumsum(axis=1)
+        cover = counts.cumsum(axis=0, dtype=np.int32).cumsum(axis=1, dtype=np.int32)[:self.ny, :self.nx] > 0
+        sums = np.zeros((self.ny + 1, self.nx + 1), dtype=np.int32)
+        sums[1:, 1:] = cover.cumsum(axis=0, dtype=np.int32).cumsum(axis=1, dtype=np.int32)
         return sums
 
     def _any(self, sums: np.ndarray, x0: np.ndarray, x1: np.ndarray, y0: np.ndarray, y1: np.ndarray) -> np.ndarray:
@@ -288,7 +289,8 @@ def place_labels(requests: Sequence[LabelRequest], area: Box, order: Sequence[in
         a0, a1, a2, a3 = area
         inside = (boxes[..., 0] >= a0) & (boxes[..., 2] <= a2) & (boxes[..., 1] >= a1) & (boxes[..., 3] <= a3)
         free, taken = np.zeros_like(inside), np.zeros_like(inside)
-        if math.isfinite(a2 - a0) and math.isfinite(a3 - a1) and a0 <= a2 and a1 <= a3 and inside.any():
+        if len(fixed.boxes) > FEW and math.isfinite(a2 - a0) and math.isfinite(a3 - a1) and a0 <= a2 and a1 <= a3 \
+                and inside.any():
             free, taken = _Raster(np.array(fixed.boxes, dtype=float).reshape(-1, 4), area).classify(boxes)
         tried = inside & ~taken
     for i in sequence:
