@@ -218,11 +218,14 @@ def _indicator(ind: Indicator, period: Period, base: Period | None, inputs: _Inp
         denominator_kind=ind.denominator_kind)
 
 
-def change_held_together(project: Project, table: IndicatorTable, key: str, together: set[str]
-                         ) -> tuple[Change | None, dict[str, str]]:
+def change_held_together(project: Project, table: IndicatorTable, key: str, together: set[str],
+                         printed: dict[str, tuple[float | None, float | None]] | None = None,
+                         step: float | None = None) -> tuple[Change | None, dict[str, str]]:
     """Indicator `key`'s cluster change and sentence as `collate` gives them, with the clinics `together`
     (those whose counts group material hides) held as one in the heterogeneity: their own changes are not
-    told by the widened interval or Cochran's Q (see stats.change.cluster_change)."""
+    told by the widened interval or Cochran's Q (see stats.change.cluster_change). `printed`: clinic ->
+    (rate now, rate then) as group material prints them (rounded to `step`), where the heterogeneity must
+    rest on those."""
     topic = project.topic(table.topic)
     meta = next(i for i in topic.indicators if i.key == key)
     ind = table.indicator(key)
@@ -239,20 +242,23 @@ def change_held_together(project: Project, table: IndicatorTable, key: str, toge
     both = np.isfinite(value) & np.isfinite(b_val) & np.isfinite(n1) & np.isfinite(n0)
     only_one = int((np.isfinite(value) ^ np.isfinite(b_val)).sum())
     mask = np.array([r.clinic in together for r in ind.rows], dtype=bool)[both]
+    shown = None if printed is None else (*(
+        np.array([np.nan if (v := printed.get(r.clinic, (None, None))[i]) is None else v for r in ind.rows],
+                 dtype=float)[both] for i in (0, 1)), step)
     return _cluster_change(meta, period, base, num[both], n1[both], b_num[both], n0[both], only_one,
-                           _seasonal(topic.package, key), together=mask)
+                           _seasonal(topic.package, key), together=mask, printed=shown)
 
 
 def _cluster_change(ind: Indicator, period: Period, base: Period, x1: np.ndarray, n1: np.ndarray, x0: np.ndarray,
-                    n0: np.ndarray, only_one: int, seasonal: bool, together: np.ndarray | None = None
-                    ) -> tuple[Change | None, dict[str, str]]:
+                    n0: np.ndarray, only_one: int, seasonal: bool, together: np.ndarray | None = None,
+                    printed: tuple | None = None) -> tuple[Change | None, dict[str, str]]:
     """The cluster's change over the paired clinics, the before/after values over the same clinics, and
     the sentence in both languages (`together`: see stats.change.cluster_change)."""
     if ind.denominator_kind == "none" or x1.size == 0:
         return None, {lang: change_sentence(_subject(ind.title), None, None, None, base.label, period.label, lang)
                       for lang in ("da", "en")} if x1.size == 0 else {}
     proportion = ind.unit == "percent"
-    cc = cluster_change(x1, n1, x0, n0, proportion=proportion, together=together)
+    cc = cluster_change(x1, n1, x0, n0, proportion=proportion, together=together, printed=printed)
     raw1, raw0 = (n1 / period.days, n0 / base.days) if ind.per_year else (n1, n0)
     after = float(x1.sum() / raw1.sum() * indicator_scale(ind, period))
     before = float(x0.sum() / raw0.sum() * indicator_scale(ind, base))

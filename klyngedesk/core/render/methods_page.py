@@ -82,9 +82,9 @@ def methods_story(tables: Sequence[AnonymisedTable], lang: str) -> list[Flowable
            "(a rate ratio with a log-normal interval, or an exact interval when a round has no events). Rates "
            "per year are annualised, so rounds of 181 and 184 days compare fairly.", lang),
         tr("When the clinics moved differently (Cochran's Q/(k−1) above 1.5 and p < 0.05), the interval is "
-           "widened as a random-effects model (DerSimonian–Laird) gives, and the sentence says so. The clinics "
-           "whose figures are hidden count as one clinic in this, so that the width cannot tell how they split "
-           "their numbers.", lang),
+           "widened as a random-effects model (DerSimonian–Laird) gives, and the sentence says so. Clinics with "
+           "hidden figures count as one in this; with list sizes not printed exactly they are left out, and "
+           "each change is judged from the rates as printed. The width tells nothing the pages do not.", lang),
         tr("\"About unchanged\" is said only when the whole interval lies within ±{rel}% (rates) or ±{pts} "
            "percentage points (shares). An interval that includes no change but reaches further says \"cannot "
            "be determined – too few numbers\".", lang, rel=format_number(MARGIN_RELATIVE * 100, 0, lang),

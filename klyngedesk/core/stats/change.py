@@ -81,7 +81,7 @@ def is_heterogeneous(het: dict[str, float]) -> bool:
 
 
 def cluster_change(x1, n1, x0, n0, *, proportion: bool, confidence: float = 0.95,
-                   together: np.ndarray | None = None) -> dict:
+                   together: np.ndarray | None = None, printed: tuple | None = None) -> dict:
     """The cluster's change over clinics given in both rounds (arrays over the same clinics; for rates the
     n are person-time or list sizes, as the printed values use them).
 
@@ -91,12 +91,21 @@ def cluster_change(x1, n1, x0, n0, *, proportion: bool, confidence: float = 0.95
 
     `together` (a mask over the clinics): clinics whose own changes may not be told (their counts are hidden
     in group material) enter the heterogeneity as one pseudo-clinic holding their totals, which the cluster's
-    totals tell anyway; the point and the plain interval rest on the totals and do not change."""
+    totals tell anyway; the point and the plain interval rest on the totals and do not change.
+
+    `printed` (rates only): the clinics' rates as group material prints them, (now, then, step), NaN where a
+    rate is not printed. Where a list size is not printed exactly the rate is printed rounded to the step,
+    and an exact rate's change would tell the ratio of its list sizes: each clinic's change then rests on its
+    printed rates, its variance on its counts plus the rounding's (a uniform error over a step, step^2 / 12,
+    on each rate), and the clinics held `together` (their rates are not printed) are left out of the
+    heterogeneity."""
     x1, n1, x0, n0 = (np.asarray(v, dtype=float) for v in (x1, n1, x0, n0))
     X1, N1, X0, N0 = x1.sum(), n1.sum(), x0.sum(), n0.sum()
     clinics = int(x1.size)
-    if together is not None and np.asarray(together, dtype=bool).any():
-        t = np.asarray(together, dtype=bool)
+    t = np.zeros(x1.size, dtype=bool) if together is None else np.asarray(together, dtype=bool)
+    told = None if printed is None or proportion else \
+        (x1[~t], x0[~t], *(np.asarray(p, dtype=float)[~t] for p in printed[:2]), float(printed[2] or 0.0))
+    if t.any():
         x1, n1, x0, n0 = (np.append(v[~t], v[t].sum()) for v in (x1, n1, x0, n0))
     with np.errstate(divide="ignore", invalid="ignore"):
         if proportion:
@@ -107,9 +116,15 @@ def cluster_change(x1, n1, x0, n0, *, proportion: bool, confidence: float = 0.95
         else:
             ratio, rl, rh = (float(v) for v in rate_ratio(X1, N1, X0, N0, confidence))
             est, low, high = ratio - 1, rl - 1, rh - 1
-            both = (x1 > 0) & (x0 > 0)
-            y = np.where(both, np.log((x1 / n1) / (x0 / n0)), np.nan)
-            v = np.where(both, 1 / x1 + 1 / x0, np.nan)
+            if told is None:
+                both = (x1 > 0) & (x0 > 0)
+                y = np.where(both, np.log((x1 / n1) / (x0 / n0)), np.nan)
+                v = np.where(both, 1 / x1 + 1 / x0, np.nan)
+            else:
+                c1, c0, p1, p0, step = told
+                both = (c1 > 0) & (c0 > 0) & (p1 > 0) & (p0 > 0)
+                y = np.where(both, np.log(p1 / p0), np.nan)
+                v = np.where(both, 1 / c1 + 1 / c0 + step * step / 12 * (1 / p1 ** 2 + 1 / p0 ** 2), np.nan)
             margin = MARGIN_RELATIVE
     het = heterogeneity(y, v)
     moved = is_heterogeneous(het)
