@@ -295,10 +295,14 @@ def _xls_extents(data: bytes, budget: int) -> list[tuple[str, Extent]]:
         with open(os.devnull, "w") as quiet:
             doc = CompDoc(data, logfile=quiet)
             stream = doc.get_named_stream("Workbook") or doc.get_named_stream("Book")
-    except (CompDocError, IndexError, ValueError, struct.error, MemoryError):
-        return []  # calamine will say what is wrong with it
+    except (CompDocError, IndexError, ValueError, struct.error, MemoryError, AssertionError):
+        # A compound document whose sectors or directory do not add up (xlrd also asserts on a broken chain).
+        # calamine is not asked: on such a file it has asked for 4 GB and aborted the whole program.
+        raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
+                          "send it again.", kind="corrupt", format="xls") from None
     if not stream:
-        return []
+        raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
+                          "send it again.", kind="corrupt", format="xls")
     names: list[str] = []
     out: list[tuple[str, Extent]] = []
     ext: Extent | None = None

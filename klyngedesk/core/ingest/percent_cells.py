@@ -7,6 +7,7 @@ import os
 import re
 import struct
 import zipfile
+import zlib
 
 Places = dict[str, dict[tuple[int, int], bool]]  # sheet name -> {(row, column): scaled}, 0-based; scaled: the
 # format multiplies by 100 (0% shows 0.25 as 25 %), else the % is a literal sign after the number (0" %")
@@ -43,7 +44,8 @@ def percent_cells(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = No
             return _ods(data)
         if fmt == "xls":
             return _xls(data)
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, struct.error, IndexError):
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, KeyError, EOFError, struct.error, IndexError,
+            NotImplementedError):
         return {}  # a damaged file: the reader says what is wrong with it
     return {}
 
@@ -174,7 +176,8 @@ def _xls(data: bytes) -> Places:
         with open(os.devnull, "w") as quiet:
             doc = CompDoc(data, logfile=quiet)
             stream = doc.get_named_stream("Workbook") or doc.get_named_stream("Book")
-    except (CompDocError, IndexError, ValueError, struct.error, MemoryError):
+    except (CompDocError, IndexError, ValueError, struct.error, MemoryError, AssertionError):
+        # xlrd's compound-document reader asserts on a damaged sector chain
         return {}
     if not stream:
         return {}

@@ -80,7 +80,7 @@ def _zip_kind(data: bytes) -> str:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):  # "zip file version 24.9"
         raise FileRefused("The file is damaged or incomplete (the zip structure cannot be read). Ask the clinic "
                           "to send it again.", kind="corrupt") from None
     check_zip_directory(infos)
@@ -144,6 +144,6 @@ def _check_xml_parts(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> 
             except DefusedXmlException:
                 raise FileRefused("The file contains XML entity declarations, which spreadsheets never need; "
                                   "it was not opened.", kind="xmlbomb") from None
-            except SafeET.ParseError:
+            except (SafeET.ParseError, LookupError, ValueError):  # LookupError: an unknown declared encoding
                 raise FileRefused("The file is damaged or incomplete (a part is not valid XML). Ask the clinic "
                                   "to send it again.", kind="corrupt") from None
