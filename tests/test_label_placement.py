@@ -95,15 +95,15 @@ def _reference(requests: Sequence[LabelRequest], area: Box, order: Sequence[int]
 
 def _placed(requests: Sequence[LabelRequest], area: Box, order: Sequence[int] | None = None,
             obstacles: Sequence[Box] = ()) -> list[Placement | None]:
-    """place_labels as it runs (a raster of the plot past FEW markers), checked to be the same with the
-    raster for any number of markers."""
+    """place_labels as it runs (a raster of the plot past FEW markers, a grid cell's markers compared as
+    arrays past PACKED of them), checked to be the same with both for any number of markers."""
     placed = place_labels(requests, area, order, obstacles)
-    few = label_placement.FEW
-    label_placement.FEW = 0
+    few, packed = label_placement.FEW, label_placement.PACKED
+    label_placement.FEW, label_placement.PACKED = 0, 1
     try:
         assert repr(place_labels(requests, area, order, obstacles)) == repr(placed)
     finally:
-        label_placement.FEW = few
+        label_placement.FEW, label_placement.PACKED = few, packed
     return placed
 
 
@@ -127,6 +127,10 @@ def _cluster(seed: int, n: int, shape: str, area: Box = AREA) -> list[LabelReque
         elif shape == "piles":    # a few places, many clinics on each (the very same figures)
             x, y = (round(rng.uniform(x0, x1), -1), round(rng.uniform(y0, y1), -1)) if k % 4 == 0 or not points \
                 else (points[-1].x, points[-1].y)
+        elif shape == "heap":     # one spot holding most clinics (the same figures), a few elsewhere
+            x, y = (200.0, 120.0) if k % 7 else (rng.uniform(x0, x1), rng.uniform(y0, y1))
+        elif shape == "line":     # most clinics at 0 events: one row along the bottom, close together
+            x, y = (x0 + 3 + k * 0.3, y0 + 9) if k % 9 else (rng.uniform(x0, x1), rng.uniform(y0, y1))
         elif shape == "edges":
             x, y = rng.choice((x0, x1, rng.uniform(x0 - 20, x1 + 20))), rng.choice((y0, y1, rng.uniform(y0, y1)))
         else:
@@ -148,7 +152,7 @@ def _inputs(seed: int, n: int, shape: str) -> tuple[list[LabelRequest], list[int
     return requests, orders[seed % len(orders)], obstacles
 
 
-SHAPES = ("spread", "band", "knots", "piles", "edges")
+SHAPES = ("spread", "band", "knots", "piles", "heap", "line", "edges")
 CASES = [(seed, n, shape) for shape in SHAPES for seed, n in ((1, 0), (2, 1), (3, 2), (4, 9), (5, 40), (6, 120), (7, 41),
                                                               (8, 13), (9, 250))]
 
@@ -189,7 +193,8 @@ def _assert_sound(requests: Sequence[LabelRequest], area: Box, placed: Sequence[
         boxes.append(box)
 
 
-@pytest.mark.parametrize(("seed", "n", "shape"), [(11, 1700, "band"), (12, 1700, "spread"), (13, 900, "piles")])
+@pytest.mark.parametrize(("seed", "n", "shape"), [(11, 1700, "band"), (12, 1700, "spread"), (13, 900, "piles"),
+                                                  (14, 1700, "heap"), (15, 1700, "line")])
 def test_a_region_sized_funnel_is_placed_soundly(seed: int, n: int, shape: str) -> None:
     requests, order, obstacles = _inputs(seed, n, shape)
     placed = place_labels(requests, AREA, order, obstacles)

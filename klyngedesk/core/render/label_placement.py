@@ -7,8 +7,9 @@ chart's key (a small table under the plot), never printed on top of another.
 A region's funnel has 1,700 points: the markers (and obstacles) never move, so every label's 56 places are
 tested against them at once, on a fine raster of the plot that says for most places whether a marker can
 touch them and whether one surely covers them (only the places in between are compared box by box, with
-the markers of their grid cells); the labels placed so far are kept in a grid of cells as well. The places
-chosen are exactly those of comparing each label with every marker and every placed label.
+the markers of their grid cells, a crowded cell's at once and each pile of equal markers as one); the labels
+placed so far are kept in a grid of cells as well. The places chosen are exactly those of comparing each
+label with every marker and every placed label.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ RASTER_CELLS = 1 << 18   # the raster has at most this many cells (its cells gro
 GRID = 32.0              # the side of a grid cell of markers and placed labels, in the plot's units
 BIG = 256                # a box over more grid cells than this is compared with every place instead
 FEW = 80                 # with no more markers and obstacles than this, every place is compared box by box
+PACKED = 48              # a grid cell of fixed boxes holding more than this is compared as arrays, at once
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,29 @@ class _Grid:
         self.cells: dict[tuple[int, int], list[int]] = {}
         self.boxes: list[Box] = []
         self.big: list[int] = []
+        self._packed: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}   # cell -> (alone, boxes)
+        self._all: np.ndarray | None = None
+
+    def pack(self) -> None:
+        """For boxes that will not move: every box, and the boxes of each crowded cell, as arrays compared
+        at once (clinics piled on one another, or on one line, fill a cell with hundreds of boxes). A crowded
+        cell keeps each box once: for each, the one index it stands for when it is there once, else -1 (a
+        leader skips its own marker, not another marker on top of it)."""
+        self._all = np.array(self.boxes, dtype=float).reshape(-1, 4)
+        for cell, members in self.cells.items():
+            if len(members) <= PACKED:
+                continue
+            kept: dict[Box, list[int]] = {}   # two of a box's indices are as good as all (one may be skipped)
+            for j in members:
+                same = kept.setdefault(self.boxes[j], [])
+                if len(same) < 2:
+                    same.append(j)
+            if sum(map(len, kept.values())) <= PACKED:   # a pile: its few boxes compared one by one
+                self.cells[cell] = sorted(j for same in kept.values() for j in same)
+                continue
+            at = np.array(members, dtype=np.int64)
+            boxes, first, counts = np.unique(self._all[at], axis=0, return_index=True, return_counts=True)
+            self._packed[cell] = (np.where(counts == 1, at[first], -1), boxes)
 
     @staticmethod
     def _span(box: Box) -> tuple[int, int, int, int] | None:
@@ -104,12 +129,18 @@ class _Grid:
         """Whether a box of the grid overlaps `box` (as `overlaps`: touching edges do not)."""
         boxes, span = self.boxes, self._span(box)
         if span is None:
-            return any(overlaps(box, b) for b in boxes)
+            return bool(_overlapping(self._all, box).any()) if self._all is not None \
+                else any(overlaps(box, b) for b in boxes)
         if any(overlaps(box, boxes[j]) for j in self.big):
             return True
-        cells = self.cells
+        cells, packed = self.cells, self._packed
         for gx in range(span[0], span[2] + 1):
             for gy in range(span[1], span[3] + 1):
+                crowd = packed.get((gx, gy))
+                if crowd is not None:
+                    if _overlapping(crowd[1], box).any():
+                        return True
+                    continue
                 for j in cells.get((gx, gy), ()):
                     if overlaps(box, boxes[j]):
                         return True
@@ -121,15 +152,29 @@ class _Grid:
         for j in self.big:
             if j != skip and any(_hits(x, y, boxes[j]) for x, y in points):
                 return True
+        packed = self._packed
         for x, y in points:
             if not (math.isfinite(x) and math.isfinite(y)):
                 if any(_hits(x, y, b) for j, b in enumerate(boxes) if j != skip):
                     return True
                 continue
-            for j in cells.get((math.floor(x / GRID), math.floor(y / GRID)), ()):
+            cell = (math.floor(x / GRID), math.floor(y / GRID))
+            crowd = packed.get(cell)
+            if crowd is not None:
+                alone, b = crowd
+                hit = (b[:, 0] <= x) & (x <= b[:, 2]) & (b[:, 1] <= y) & (y <= b[:, 3])
+                if (hit & (alone != skip)).any() if skip >= 0 else hit.any():
+                    return True
+                continue
+            for j in cells.get(cell, ()):
                 if j != skip and _hits(x, y, boxes[j]):
                     return True
         return False
+
+
+def _overlapping(boxes: np.ndarray, box: Box) -> np.ndarray:
+    """Which of the boxes overlap `box`, as `overlaps` says."""
+    return (box[0] < boxes[:, 2]) & (boxes[:, 0] < box[2]) & (box[1] < boxes[:, 3]) & (boxes[:, 1] < box[3])
 
 
 class _Raster:
@@ -261,8 +306,10 @@ def _crowds(xy: np.ndarray, w: float, h: float) -> list[int]:
         wild = np.flatnonzero(~tame)
         for (cx, cy), members in cells.items():
             around = [j for dx in (-1, 0, 1) for dy in (-1, 0, 1) for j in cells.get((cx + dx, cy + dy), ())]
-            at = np.array(members)
-            crowd[at] = count(at, np.concatenate([np.array(around, dtype=np.int64), wild]))
+            among = np.concatenate([np.array(around, dtype=np.int64), wild])
+            for start in range(0, len(members), 256):   # (a pile of clinics on one spot: a few rows at a time)
+                at = np.array(members[start:start + 256])
+                crowd[at] = count(at, among)
     else:
         tame[:] = False
     wild = np.flatnonzero(~tame)
@@ -283,6 +330,7 @@ def place_labels(requests: Sequence[LabelRequest], area: Box, order: Sequence[in
     fixed = _Grid()   # the markers (box i is request i's) and the obstacles: never move
     for fixed_box in (*markers, *obstacles):
         fixed.add(fixed_box)
+    fixed.pack()
     placed = _Grid()  # the labels placed so far
     with np.errstate(all="ignore"):   # a place not finite is not inside the plot
         boxes, baselines, cx, cy = _places(requests)
