@@ -17,6 +17,7 @@ from klyngedesk.core.ingest.apply import (
     _value,
 )
 from klyngedesk.core.ingest.cells import Ambiguous, CellError, Suppressed
+from klyngedesk.core.ingest.checks import _patient_counts
 from klyngedesk.core.ingest.clinic_match import yder_index
 from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
 from klyngedesk.core.ingest.inspect import LazyText
@@ -151,19 +152,6 @@ def _counts(ctx: ImportContext) -> set[str]:
     prescriptions; every interval of them is one of counts)."""
     return {m for ind in ctx.indicators
             for m in (ind.numerator, ind.denominator if ind.denominator_kind == "measure" else None) if m}
-
-
-def _patient_counts(ctx: ImportContext) -> set[str]:
-    """Measures that count patients: denominators of an indicator, numerators of a share of patients."""
-    out = set()
-    for ind in ctx.indicators:
-        if ind.denominator_kind == "measure" and ind.denominator:
-            out.add(ind.denominator)
-            if ind.unit == "percent":
-                out.add(ind.numerator)
-        elif ind.denominator_kind == "list_size" and ind.unit == "percent":
-            out.add(ind.numerator)
-    return out
 
 
 def _whole_patients(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) -> list[Problem]:

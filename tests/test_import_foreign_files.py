@@ -477,3 +477,21 @@ def test_hidden_columns_protected_sheets_and_an_excel_sep_line(project_path, cli
                     "".join(f"{c.yder};{NEW};{9 + i}\n" for i, c in enumerate(clinics[:2])), encoding="utf-8")
     _plan(project_path, text, store=True)
     assert _stored(project_path)[(clinics[1].key, "morfin_brugere", NEW)] == 10.0
+
+
+def test_prescriptions_above_the_list_size_are_events_not_patients(demo_path: Path, tmp_path: Path) -> None:
+    """ab_ordinationer (the numerator of prescriptions per 1000 per year) counts prescriptions: a region's
+    figures above a small clinic's list size are stored; patients above it are still refused."""
+    with Project.open(demo_path) as project:
+        clinics = cf.demo_clinics(project)
+        small = min(clinics, key=lambda c: project.list_sizes("2026H1").set_index("clinic").patients[c.key])
+        size = int(project.list_sizes("2026H1").set_index("clinic").patients[small.key])
+    lines = ["ydernummer;praksis;maaling;periode;vaerdi", f"{small.yder};x;ab_ordinationer;2026H1;{size + 300}",
+             f"{small.yder};x;pcv_ordinationer;2026H1;{size // 3}"]
+    path = tmp_path / "region.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    plan = _plan(demo_path, path)
+    assert plan.ok, _errors(plan)
+    lines[1] = f"{small.yder};x;kol_patienter;2026H1;{size + 300}"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert any("større end listestørrelsen" in e for e in _errors(_plan(demo_path, path)))

@@ -116,7 +116,9 @@ def _counts(ctx: ImportContext) -> set[str]:
 
 
 def _patient_counts(ctx: ImportContext) -> set[str]:
-    """Measures that count patients: denominators of an indicator, numerators of a share of patients."""
+    """Measures that count patients: denominators of an indicator, numerators of a share of patients. Not the
+    numerator of a rate per year: that counts events (prescriptions, contacts), which a clinic can have more of
+    than patients on its list (a region's antibiotic prescriptions were refused as 'above the list size')."""
     out = set()
     for ind in ctx.indicators:
         if ind.denominator_kind == "measure" and ind.denominator:
@@ -125,7 +127,7 @@ def _patient_counts(ctx: ImportContext) -> set[str]:
                 out.add(ind.numerator)
         elif ind.denominator_kind == "list_size" and ind.unit == "percent":
             out.add(ind.numerator)
-    return out
+    return out - {ind.numerator for ind in ctx.indicators if ind.per_year}
 
 
 def _whole_patients(seen: _Seen, ctx: ImportContext) -> list[Problem]:
