@@ -122,3 +122,18 @@ def test_demo_funnel_labels_still_go_to_most_points(qtbot, demo_path: Path) -> N
     _assert_clear(view)
     assert len(view.point_label_rects()) >= len(spec.points) // 2
     assert len(view.point_label_rects()) + len(view.unlabelled) == len(spec.points)
+
+
+def test_labels_asked_for_at_once_are_there(qtbot, region_funnels) -> None:
+    """The labels are placed in the next turn of the event loop; asked for (or exported) before it, they are
+    placed then, for the plot's present size."""
+    view = ChartView()
+    qtbot.addWidget(view)
+    view.resize(1000, 640)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_spec(region_funnels[0])
+    assert not view.labels_placed()
+    rects = view.point_label_rects()
+    assert rects and view.labels_placed() and len(rects) + len(view.unlabelled) == len(region_funnels[0].points)
+    _assert_clear(view)

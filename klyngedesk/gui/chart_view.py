@@ -151,6 +151,7 @@ class ChartView(QWidget):
 
     def export(self, path: str, scale: int = 2) -> None:
         """The chart with its title and key as PNG (twice the screen resolution) or SVG (vector)."""
+        self._labels_now()
         size = self.size()
         if path.lower().endswith(".svg"):
             generator = QSvgGenerator()
@@ -496,6 +497,12 @@ class ChartView(QWidget):
         self._draw_leaders(leaders)
         self._funnel_note(spec)
 
+    def _labels_now(self) -> None:
+        """The funnel's labels placed now if their placement is still to come (they are asked for)."""
+        if self._place_timer.isActive():
+            self._place_timer.stop()
+            self._place_point_labels()
+
     def labels_placed(self) -> bool:
         """Whether the funnel's labels are where the plot's present size puts them (True: no funnel shown)."""
         return not self._labelled or (self._placed_for is not None and not self._place_timer.isActive())
@@ -517,6 +524,7 @@ class ChartView(QWidget):
     @property
     def unlabelled(self) -> list[str]:
         """The funnel points without a label in the plot (no free place, or not tried), as the note names them."""
+        self._labels_now()
         font = QFont()
         font.setPointSize(max(8, self.font_size - 1))
         entries = [(p, text) for p, text in self._unplaced] + [(p, elided(p.label, font, FUNNEL_LABEL_WIDTH))
@@ -542,6 +550,7 @@ class ChartView(QWidget):
 
     def point_label_rects(self) -> list[tuple[str, QRectF]]:
         """(text, rectangle in the scene) of every funnel label shown in the plot."""
+        self._labels_now()
         return [(label.textItem.toPlainText(), label.sceneBoundingRect()) for label in self._label_items
                 if label.isVisible()]
 
