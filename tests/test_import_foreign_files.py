@@ -495,3 +495,45 @@ def test_prescriptions_above_the_list_size_are_events_not_patients(demo_path: Pa
     lines[1] = f"{small.yder};x;kol_patienter;2026H1;{size + 300}"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert any("større end listestørrelsen" in e for e in _errors(_plan(demo_path, path)))
+
+
+# --- layouts: blank rows and columns, tables side by side and stacked, very wide sheets --------------------------
+def _kol(clinics: list[cf.DemoClinic], base: int = 100) -> dict:
+    return {(c.key, "kol_patienter", NEW): float(base + i) for i, c in enumerate(clinics)}
+
+
+def test_blank_rows_inside_a_table_and_tables_side_by_side_or_stacked(project_path, clinics, tmp_path: Path) -> None:
+    four = clinics[:4]
+    gaps = [["Ydernummer", "kol_patienter"], [four[0].yder, 100], [], [four[1].yder, 101], [], [],
+            [four[2].yder, 102], [four[3].yder, 103]]
+    _plan(project_path, cf.write_sheet(tmp_path / "huller.xlsx", gaps), store=True, period=NEW)
+    assert _stored(project_path) == _kol(four)
+    side = [["Ydernummer", "kol_lfu", None, "Ydernummer", "ab_ordinationer"]] + \
+        [[c.yder, 50 + i, None, c.yder, 500 + i] for i, c in enumerate(four)]
+    _plan(project_path, cf.write_sheet(tmp_path / "side.xlsx", side), store=True, period=NEW)
+    stacked = [["Ydernummer", "kol_rehab"]] + [[c.yder, 5 + i] for i, c in enumerate(four)] + \
+        [[], ["Ydernummer", "pcv_ordinationer"]] + [[c.yder, 200 + i] for i, c in enumerate(four)]
+    _plan(project_path, cf.write_sheet(tmp_path / "stablet.xlsx", stacked), store=True, period=NEW)
+    stored = _stored(project_path)
+    for measure, base in (("kol_lfu", 50), ("ab_ordinationer", 500), ("kol_rehab", 5), ("pcv_ordinationer", 200)):
+        assert {k: v for k, v in stored.items() if k[1] == measure} == \
+            {(c.key, measure, NEW): float(base + i) for i, c in enumerate(four)}
+
+
+def test_an_empty_column_that_cuts_values_from_their_clinics_is_refused_saying_so(project_path, clinics,
+                                                                                  tmp_path: Path, capsys) -> None:
+    rows = [["Ydernummer", "Praksis", None, "kol_patienter", "kol_lfu"]] + [[c.yder, c.name, None, 10 + i, 5]
+                                                                           for i, c in enumerate(clinics[:3])]
+    code, err = _cli(project_path, cf.write_sheet(tmp_path / "tom_kolonne.xlsx", rows), capsys, "--period", NEW,
+                     "--yes")
+    assert code == 1 and "ark Data" in err and "en tom kolonne" in err and "ved D" in err, err
+
+
+def test_a_very_wide_sheet_is_read_exactly(project_path, clinics, tmp_path: Path) -> None:
+    header = ["Ydernummer", *(f"felt {j}" for j in range(4000)), "kol_patienter"]
+    lines = [";".join(header)] + [";".join([c.yder, *map(str, range(4000)), str(100 + i)])
+                                  for i, c in enumerate(clinics[:4])]
+    path = tmp_path / "bred.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _plan(project_path, path, store=True, period=NEW)
+    assert _stored(project_path) == _kol(clinics[:4])

@@ -210,8 +210,15 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
             chosen.clinic = clinic or _metadata_clinic(report, ctx, plan)
             if chosen.clinic is None:
                 if not any(p.severity == "error" for p in plan.problems):
-                    plan.problems.append(Problem("error", "The file does not say which clinic it is from; choose "
-                                                 "the clinic.", sheet=table.sheet))
+                    beside = _beside(table, report.tables)
+                    plan.problems.append(
+                        Problem("error", "The file does not say which clinic it is from; choose the clinic.",
+                                sheet=table.sheet) if beside is None else
+                        Problem("error", "The columns {columns} are read as a table of their own, without the clinic "
+                                "columns: an empty column (or row) in the sheet splits the table at {letter}. "
+                                "Delete the empty column or row in the file and import it again.",
+                                {"columns": redact(", ".join(table.columns))[:120], "letter": beside},
+                                sheet=table.sheet))
                 continue
         if mapping and chosen.name is None:
             chosen.name = mapping
@@ -252,6 +259,15 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.status = "failed"
     elif plan.questions:
         plan.status = "questions"
+
+
+def _beside(table: Table, tables: list[Table]) -> str | None:
+    """The sheet column where a table without clinic columns starts, when another table of the same sheet
+    covers the same rows (the parts either side of an empty column), else None."""
+    for other in tables:
+        if other is not table and other.sheet == table.sheet and other.row_numbers == table.row_numbers:
+            return table.letters[0]
+    return None
 
 
 def _title_period(table: Table, ctx: ImportContext) -> str | None:
