@@ -103,3 +103,32 @@ def test_a_new_project_with_a_cpr_number_in_its_name_is_not_left_behind(tmp_path
         Project.create(path, Cluster("Klynge 010170-1234", "Testby"))
     assert not path.exists()
 
+
+
+def test_the_dialogs_refuse_it_and_keep_what_was_typed(qtbot, small_demo: Project) -> None:
+    """The meeting and clinic dialogs ask the same question before they close, so the window never loses
+    what was typed to a refusal after the dialog is gone."""
+    from klyngedesk.gui.change_stamp import topics_with_data
+    from klyngedesk.gui.clinic_dialog import ClinicDialog
+    from klyngedesk.gui.meeting_dialog import MeetingDialog
+
+    meeting = small_demo.meeting("2026-12")
+    dialog = MeetingDialog("da", small_demo.topics(), small_demo.periods(), meeting,
+                           {m.key for m in small_demo.meetings()}, None, data=topics_with_data(small_demo))
+    qtbot.addWidget(dialog)
+    dialog.agenda.setPlainText("Velkomst\nPatient 010170-1234 er taget ud")
+    dialog.accept()
+    assert dialog.result_meeting is None and dialog.result() != dialog.DialogCode.Accepted
+    assert "Et punkt på dagsordenen indeholder et CPR-nummer" in dialog.problem.text()
+    assert "1234" not in dialog.problem.text() and "010170-1234" in dialog.agenda.toPlainText()
+    dialog.agenda.setPlainText("Velkomst")
+    dialog.accept()
+    assert dialog.result_meeting is not None and dialog.result_meeting.agenda == ("Velkomst",)
+
+    clinic = small_demo.clinics()[0]
+    box = ClinicDialog("da", small_demo.periods(), set(), clinic)
+    qtbot.addWidget(box)
+    box.address.setText("Testvej 2, 0101701234")
+    box.accept()
+    assert box.result_clinic is None and "Klinikkens adresse" in box.problem.text()
+    assert "0101701234" in box.address.text()

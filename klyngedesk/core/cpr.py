@@ -7,6 +7,7 @@ import unicodedata
 from datetime import date
 from functools import lru_cache
 
+from klyngedesk.core.model import Clinic, Meeting
 from klyngedesk.i18n import KlyngeError, tr
 
 # Characters that change nothing a reader sees: ignored wherever they are (also inside the digits).
@@ -162,3 +163,20 @@ def refuse_cpr(where: str, *texts: str | None) -> None:
     date, however they are spaced; nine digits are not enough in running text)."""
     if any(text and cpr_in_text(text, whole_nine=False) for text in texts):
         raise CprInTypedText(where)
+
+
+def refuse_cpr_in_meeting(meeting: Meeting) -> None:
+    """A meeting is never saved with a CPR number typed into its title, time, place, agenda, questions or
+    speakers (the store refuses it; a dialog asks first, so that what was typed stays in it)."""
+    refuse_cpr("The meeting's title, time or place", meeting.title, meeting.time, meeting.place)
+    refuse_cpr("An agenda item", *meeting.agenda)
+    refuse_cpr("A discussion question", *meeting.questions)
+    refuse_cpr("A speaker's name, organisation or problem statement",
+               *(t for s in meeting.speakers for t in (s.name, s.organisation, s.problem_statement)))
+
+
+def refuse_cpr_in_clinic(clinic: Clinic) -> None:
+    """A clinic's typed details are never stored with a CPR number in them (CprInTypedText names the field)."""
+    refuse_cpr("The clinic's name, short name or yder number", clinic.name, clinic.short_name, clinic.yder)
+    refuse_cpr("The clinic's address, e-mail or EHR system", clinic.address, clinic.email, clinic.ehr_system)
+    refuse_cpr("A doctor's name", *clinic.doctors)

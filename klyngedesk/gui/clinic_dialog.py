@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from klyngedesk.core.cpr import CprInTypedText, refuse_cpr_in_clinic
 from klyngedesk.core.model import Clinic, Period
 from klyngedesk.core.period_names import period_label
 from klyngedesk.gui.discard_guard import GuardedDialog
@@ -173,11 +174,17 @@ class ClinicDialog(GuardedDialog):
         if self.problems():
             return
         doctors = tuple(d.strip() for d in self.doctors.toPlainText().splitlines() if d.strip())
-        self.result_clinic = Clinic(
+        clinic = Clinic(
             self._key, self.name.text().strip(), self.yder.text().strip(), self.address.text().strip() or None,
             self.email.text().strip() or None, self.ehr.currentText().strip() or None,
             self.active_from.date().toPython() if self.has_from.isChecked() else None,
             self.active_to.date().toPython() if self.has_to.isChecked() else None, doctors,
             self.short_name.text().strip())
+        try:   # refused here as the store would refuse it, so that what was typed stays in the dialog
+            refuse_cpr_in_clinic(clinic)
+        except CprInTypedText as error:
+            self.problem.setText(error.message(self._lang))
+            return
+        self.result_clinic = clinic
         self.result_sizes = {k: spin.value() for k, spin in self.sizes.items() if spin.value() > 0}
         super().accept()

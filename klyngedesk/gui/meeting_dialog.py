@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from klyngedesk.core.cpr import CprInTypedText, refuse_cpr_in_meeting
 from klyngedesk.core.model import Meeting, Period, Speaker, Topic
 from klyngedesk.core.period_names import period_label
 from klyngedesk.gui.clinic_dialog import tab_chain
@@ -177,9 +178,15 @@ class MeetingDialog(GuardedDialog):
             if cells[0]:
                 speakers.append(Speaker(*cells))
         old = self._meeting
-        self.result_meeting = Meeting(
+        meeting = Meeting(
             key=self._key(day), date=day, title=self.title.text().strip(), time=re.sub(r"\s+", " ", self.time.text()),
             place=self.place.text().strip(), agenda=_lines(self.agenda), speakers=tuple(speakers),
             questions=_lines(self.questions), topics=self.chosen_topics(), period=self.period.currentData(),
             baseline_period=self.baseline.currentData(), settings=old.settings if old else {})
+        try:   # refused here as the store would refuse it, so that what was typed stays in the dialog
+            refuse_cpr_in_meeting(meeting)
+        except CprInTypedText as error:
+            self.problem.setText(error.message(self._lang))
+            return
+        self.result_meeting = meeting
         super().accept()

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import TYPE_CHECKING
 
-from klyngedesk.core.cpr import refuse_cpr
+from klyngedesk.core.cpr import refuse_cpr, refuse_cpr_in_clinic
 from klyngedesk.core.model import Clinic, Cluster, Period
 from klyngedesk.core.store.part import StorePart
 from klyngedesk.i18n import KlyngeError
@@ -26,13 +26,6 @@ def _iso(value: date | None) -> str | None:
 _LIST_SIZES = ("SELECT c.key AS clinic, p.key AS period, l.patients FROM list_sizes l "
                "JOIN clinics c ON c.id = l.clinic_id JOIN periods p ON p.id = l.period_id "
                "WHERE l.age_band = '' AND l.sex = ''")
-
-
-def _refuse_cpr_in(clinic: Clinic) -> None:
-    """A clinic's typed details are never stored with a CPR number in them (CprInTypedText names the field)."""
-    refuse_cpr("The clinic's name, short name or yder number", clinic.name, clinic.short_name, clinic.yder)
-    refuse_cpr("The clinic's address, e-mail or EHR system", clinic.address, clinic.email, clinic.ehr_system)
-    refuse_cpr("A doctor's name", *clinic.doctors)
 
 
 class ClinicsStore(StorePart):
@@ -61,7 +54,7 @@ class ClinicsStore(StorePart):
 
     # --- clinics -------------------------------------------------------------------------
     def add_clinic(self, clinic: Clinic) -> None:
-        _refuse_cpr_in(clinic)
+        refuse_cpr_in_clinic(clinic)
         with self.transaction() as c:
             if c.execute("SELECT 1 FROM clinics WHERE key = ?", (clinic.key,)).fetchone():
                 raise KlyngeError("A clinic with the key {key} already exists.", key=clinic.key)
@@ -75,7 +68,7 @@ class ClinicsStore(StorePart):
             self._write_doctors(clinic.key, clinic.doctors)
 
     def update_clinic(self, clinic: Clinic) -> None:
-        _refuse_cpr_in(clinic)
+        refuse_cpr_in_clinic(clinic)
         with self.transaction() as c:
             cid = self.keys.clinic(clinic.key)
             c.execute(

@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from datetime import date
 
-from klyngedesk.core.cpr import refuse_cpr
+from klyngedesk.core.cpr import refuse_cpr, refuse_cpr_in_meeting
 from klyngedesk.core.model import Meeting, Speaker
 from klyngedesk.core.store.connection import now_iso
 from klyngedesk.core.store.part import StorePart, row_id, to_json
@@ -19,11 +19,7 @@ class MeetingsStore(StorePart):
     def save_meeting(self, meeting: Meeting) -> None:
         """Insert or update a meeting (by key) with its topics; text holding a CPR number is refused, nothing
         saved (CprInTypedText)."""
-        refuse_cpr("The meeting's title, time or place", meeting.title, meeting.time, meeting.place)
-        refuse_cpr("An agenda item", *meeting.agenda)
-        refuse_cpr("A discussion question", *meeting.questions)
-        refuse_cpr("A speaker's name, organisation or problem statement",
-                   *(t for s in meeting.speakers for t in (s.name, s.organisation, s.problem_statement)))
+        refuse_cpr_in_meeting(meeting)
         with self.transaction() as c:
             params = (meeting.date.isoformat(), meeting.time, meeting.place, meeting.title,
                       to_json(list(meeting.agenda)),
