@@ -50,3 +50,41 @@ def test_presentation_mode_never_shows_a_non_consenting_clinic(qtbot, app_contex
 
     qtbot.keyClick(show, Qt.Key.Key_Escape)
     assert not show.isVisible() and window.isVisible()
+
+
+def test_presentation_draws_the_first_chart_once_when_it_opens(qtbot, demo_path: Path, monkeypatch) -> None:
+    """Full screen is reached in steps (a first size, then the screen's): the first slide's chart is drawn
+    once for each size it stops at (not for each resize, nor at the size the window had before it was shown),
+    ending at the screen's; its texts count from the start."""
+    from klyngedesk.core.store import Project
+    from klyngedesk.gui import presentation
+    from klyngedesk.gui.chart_view import ChartView
+
+    with Project.open(demo_path, readonly=True) as project:
+        slides = presentation.slides_for(project, "2026-03")
+    drawn: list[object] = []
+    real = ChartView.show_spec
+
+    def counted(self, spec, *args, **kwargs):
+        if spec is not None:
+            drawn.append((self.window().size().toTuple(), self.font_size, self.window().isVisible()))
+        return real(self, spec, *args, **kwargs)
+
+    monkeypatch.setattr(ChartView, "show_spec", counted)
+    early = presentation.PresentationWindow(slides, "da", "Fjordby")
+    qtbot.addWidget(early)
+    assert not drawn
+    assert early.texts() and drawn and early.chart.texts()   # the texts asked for: the chart is drawn now
+    drawn.clear()
+    show = presentation.PresentationWindow(slides, "da", "Fjordby")
+    qtbot.addWidget(show)
+    show.showFullScreen()
+    qtbot.waitUntil(lambda: bool(drawn), timeout=5000)
+    qtbot.wait(200)
+    sizes = [size for size, _, _ in drawn]
+    assert all(shown for _, _, shown in drawn), drawn   # never drawn at the size it had before it was shown
+    assert len(set(sizes)) == len(sizes) and sizes[-1] == show.size().toTuple(), drawn
+    assert drawn[-1][1] == show.chart.font_size == max(10, min(22, show.height() // 48))
+    before = len(drawn)
+    qtbot.keyClick(show, Qt.Key.Key_Right)
+    assert len(drawn) == before + 1 and show.index == 1   # a step draws its slide at once, once
