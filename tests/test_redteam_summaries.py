@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -26,10 +27,17 @@ from klyngedesk.core.anonymise.build import anonymised_meeting
 QUANTILES = (("q1", 0.25), ("median", 0.5), ("q3", 0.75))
 
 
-def summary_relations(attacker: Attacker, pack: dict, topic: str, clinic_of: dict[str, str]) -> int:
+# (attacker, rate cell, count cell, denominator cell, scale, row, values below / above its place) -> the
+# cell standing for a hidden value over a denominator not printed, tied to its count and denominator
+HiddenValue = Callable[[Attacker, tuple, tuple, tuple, float, dict, list[float], list[float], float], tuple]
+
+
+def summary_relations(attacker: Attacker, pack: dict, topic: str, clinic_of: dict[str, str],
+                      hidden_value: HiddenValue | None = None) -> int:
     """Add what each printed median and quartile says about the clinics it is interpolated between (a shown
     clinic's value exact where its count and denominator are printed, else to its printed step; a hidden
-    one's count over its printed denominator). Returns how many relations were added."""
+    one's count over its printed denominator; over a denominator not printed, the cell `hidden_value`
+    makes, or nothing: not linear). Returns how many relations were added."""
     cur, days = pack["period"], {p.key: p.days for p in PERIODS}
     added = 0
     for ind in pack["indicators"]:
@@ -45,6 +53,7 @@ def summary_relations(attacker: Attacker, pack: dict, topic: str, clinic_of: dic
             if n is not None and d:
                 vals.append((n * scale / d, r["value"] is None, c))
         vals.sort(key=lambda t: (t[0], t[1]))
+        shown = [(i, rows[c]["value"]) for i, (_, hidden, c) in enumerate(vals) if not hidden]
         for name, p in QUANTILES:
             q = ind.get(name)
             if q is None or not vals:
@@ -64,6 +73,12 @@ def summary_relations(attacker: Attacker, pack: dict, topic: str, clinic_of: dic
                     const, slack = const + w * r["value"], slack + w * step / 2
                 elif r["denominator"] is not None:
                     terms.append(((cur, mn, c), w * scale / r["denominator"]))
+                elif hidden_value is not None:
+                    rate = (cur, "_rate:" + mn, c)
+                    attacker.truth[rate] = vals[i][0]
+                    hidden_value(attacker, rate, (cur, mn, c), (cur, md, c), scale, r,
+                                 [v for j, v in shown if j < i], [v for j, v in shown if j > i], step)
+                    terms.append((rate, w))
                 else:   # a hidden value over a denominator not printed: not linear, left to the audit
                     terms = []
                     break
@@ -74,12 +89,16 @@ def summary_relations(attacker: Attacker, pack: dict, topic: str, clinic_of: dic
     return added
 
 
-def play(case: dict) -> int:
-    """Every meeting of the case, as printed, read with its summaries; returns the relations they gave."""
+Read = Callable[[Attacker, dict, str, dict[str, str]], int]
+
+
+def play(case: dict, read: Read = summary_relations) -> int:
+    """Every meeting of the case, as printed, read with its summaries (`read`: what they say); returns the
+    relations they gave. List sizes exact unless the case says otherwise ("display")."""
     added = 0
     with tempfile.TemporaryDirectory() as folder:
         made = make_cluster(Path(folder) / "c.klynge", case["topic"], case["sizes"], case["counts"], set(),
-                            case["threshold"], "exact", case["over"])
+                            case["threshold"], case.get("display", "exact"), case["over"])
         project, keys = made.project, sorted(made.names)
         attacker = Attacker(made.truth)
         try:
@@ -93,10 +112,10 @@ def play(case: dict) -> int:
                     project.save_published(meeting, case["topic"], disclosure.to_json())
                     pack = table.to_json()
                     attacker.keep(pack, case["topic"], clinic_of)
-                    added += summary_relations(attacker, pack, case["topic"], clinic_of)
+                    added += read(attacker, pack, case["topic"], clinic_of)
                     attacker.check_sound()
                     pinned = attacker.pinned([None, *keys])
-                    assert not pinned, (meeting, pinned[:3])
+                    assert not pinned, ("pinned", meeting, pinned[:3])
         finally:
             project.close()
     return added
