@@ -168,7 +168,8 @@ def test_yder_numbers_as_floats_with_spaces_or_a_lost_zero_find_their_clinic(pro
 
 
 # --- totals, averages and what follows them ------------------------------------------------------------------
-AGGREGATES = ["I alt", "Total", "Sum", "Klyngen", "Klyngen i alt", "Gennemsnit", "Median", "Region Nord i alt"]
+AGGREGATES = ["I alt", "Total", "Sum", "Klyngen", "Klyngen i alt", "Gennemsnit", "Median", "Region Nord i alt",
+              "Hovedtotal"]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
@@ -178,7 +179,7 @@ def test_totals_and_averages_are_left_out_and_said_in_the_plan(project_path, cli
     the plan the user confirms names each row left out ('known gap': they were left out without a word)."""
     rows: list[list] = [["Praksis", "Periode", "morfin_brugere"]]
     expected = {}
-    for i, c in enumerate(clinics[:8]):
+    for i, c in enumerate(clinics[:9]):
         rows.append([c.name, NEW, 30 + i])
         expected[(c.key, "morfin_brugere", NEW)] = 30.0 + i
         rows.append([AGGREGATES[i], NEW, 999])  # a total after every clinic: the next clinic is still data
@@ -192,7 +193,7 @@ def test_totals_and_averages_are_left_out_and_said_in_the_plan(project_path, cli
     assert _stored(project_path) == expected
     warning = next(line for line in err.splitlines() if "Udeladt som totaler" in line)
     assert all(f"række {2 * i + 3} ({label})" in warning for i, label in enumerate(AGGREGATES[:5])), warning
-    assert "og 3 flere" in warning
+    assert "og 4 flere" in warning
 
 
 def test_an_average_word_further_right_is_data(project_path, clinics, tmp_path: Path) -> None:
@@ -537,3 +538,28 @@ def test_a_very_wide_sheet_is_read_exactly(project_path, clinics, tmp_path: Path
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     _plan(project_path, path, store=True, period=NEW)
     assert _stored(project_path) == _kol(clinics[:4])
+
+
+@pytest.mark.parametrize(("number_format", "stored"), [("mmm yyyy", False), ("mmm-yy", False), ('mmmm" "yyyy', False),
+                                                       ("yyyy", False), ("dd-mm-yyyy", True), ("d. mmm yyyy", True)])
+def test_a_date_cell_shown_as_a_month_names_the_month(project_path, clinics, tmp_path: Path, number_format: str,
+                                                       stored: bool) -> None:
+    """1 July 2026 shown as 'jul. 2026' is July (a month's count), not the first day of the half year; shown as
+    a day it is the round's first day."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["ydernummer", "praksis", "maaling", "periode", "vaerdi"])
+    for i, c in enumerate(clinics[:3]):
+        ws.append([c.yder, c.name, "morfin_brugere", date(2026, 7, 1), 10 + i])
+        ws.cell(ws.max_row, 4).number_format = number_format
+    path = tmp_path / "maaneder.xlsx"
+    wb.save(path)
+    plan = _plan(project_path, path)
+    if stored:
+        assert plan.ok, _errors(plan)
+    else:
+        assert not plan.ok and any("række 2" in e and "ikke hele perioden" in e or "Ukendt periode 2026" in e
+                                   for e in _errors(plan)), _errors(plan)

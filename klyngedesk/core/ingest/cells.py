@@ -42,6 +42,24 @@ class PercentFraction(float):
     """A spreadsheet number formatted as a percentage, as read (0.25 for a cell that shows 25 %)."""
 
 
+class MonthDate(date):
+    """A date cell the spreadsheet shows as a month ('jul. 2026'): it names the month, not its first day."""
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    __str__ = isoformat
+
+
+class YearDate(date):
+    """A date cell the spreadsheet shows as a year ('2026'): it names the year, not its first day."""
+
+    def isoformat(self) -> str:
+        return f"{self.year:04d}"
+
+    __str__ = isoformat
+
+
 @dataclass(frozen=True)
 class Ambiguous:
     """A number the file does not say how to read (2.500: 2500 or 2.5); never stored until the user chooses."""

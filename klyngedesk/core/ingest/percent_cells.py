@@ -1,4 +1,5 @@
-"""Cells a spreadsheet shows as percentages (0.25 formatted as 25 %), from xlsx styles, ods types, xls formats."""
+"""Cells whose format changes their meaning: percentages (0.25 shown as 25 %: xlsx styles, ods types, xls formats)
+and dates shown as a month or a year (an xlsx date cell shown 'jul. 2026' names July, not 1 July)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import struct
 import zipfile
 import zlib
 
-Places = dict[str, dict[tuple[int, int], bool]]  # sheet name -> {(row, column): scaled}, 0-based; scaled: the
-# format multiplies by 100 (0% shows 0.25 as 25 %), else the % is a literal sign after the number (0" %")
+# sheet name -> {(row, column): kind}, 0-based. Kinds: "percent" (the format multiplies by 100: 0% shows 0.25 as
+# 25 %), "percent_sign" (a literal % after the number as it is: 0" %"), "month" and "year" (a date shown as one).
+Places = dict[str, dict[tuple[int, int], str]]
+PERCENT, PERCENT_SIGN, MONTH, YEAR = "percent", "percent_sign", "month", "year"
 
 _NS = rb"(?:[A-Za-z_][\w.-]*:)?"
 _NUMFMT = re.compile(rb"<" + _NS + rb"numFmt\b([^>]*)>")
@@ -35,6 +38,24 @@ def percent_format(code: str) -> bool | None:
     return False if "%" in re.sub(r"\[[^\]]*\]", "", code) else None
 
 
+def date_part_format(code: str) -> str | None:
+    """"month" for a date format without a day ('mmm yyyy', 'mm/yy'), "year" for one of years only ('yyyy')."""
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", code.replace("&quot;", '"').split(";")[0]).lower()
+    if "y" not in plain or "d" in plain or "h" in plain or "s" in plain or "0" in plain or "#" in plain:
+        return None
+    return MONTH if "m" in plain else YEAR
+
+
+def _kind(code: str) -> str | None:
+    scaled = percent_format(code)
+    if scaled is not None:
+        return PERCENT if scaled else PERCENT_SIGN
+    return date_part_format(code)
+
+
+MONTH_BUILTIN = {17}  # mmm-yy
+
+
 def percent_cells(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = None) -> Places:
     """Where each sheet holds a number formatted as a percentage; {} when none is (or the file says nothing)."""
     try:
@@ -51,11 +72,11 @@ def percent_cells(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = No
 
 
 # --- xlsx: styles.xml says which cell styles are percent formats; the sheets say which cells use them -------
-def _percent_styles(styles: bytes) -> dict[bytes, bool]:
-    custom: dict[int, bool] = {}
+def _percent_styles(styles: bytes) -> dict[bytes, str]:
+    custom: dict[int, str] = {}
     for m in _NUMFMT.finditer(styles):
         found, code = _ID.search(m.group(1)), _CODE.search(m.group(1))
-        if found and code and (kind := percent_format(code.group(1).decode("utf-8", "replace"))) is not None:
+        if found and code and (kind := _kind(code.group(1).decode("utf-8", "replace"))) is not None:
             custom[int(found.group(1))] = kind
     xfs = _CELLXFS.search(styles)
     if xfs is None:
@@ -64,8 +85,10 @@ def _percent_styles(styles: bytes) -> dict[bytes, bool]:
     for k, m in enumerate(_XF.finditer(xfs.group(1))):
         found = _ID.search(m.group(1))
         number_format = int(found.group(1)) if found else 0
-        if number_format in PERCENT_BUILTIN or number_format in custom:
-            out[str(k).encode()] = custom.get(number_format, True)
+        if number_format in custom:
+            out[str(k).encode()] = custom[number_format]
+        elif number_format in PERCENT_BUILTIN or number_format in MONTH_BUILTIN:
+            out[str(k).encode()] = PERCENT if number_format in PERCENT_BUILTIN else MONTH
     return out
 
 
@@ -90,7 +113,7 @@ def _xlsx(data: bytes, sheet_xml: dict[str, bytes]) -> Places:
         return out
 
 
-def _styled_cells(xml: bytes, styles: dict[bytes, bool]) -> dict[tuple[int, int], bool]:
+def _styled_cells(xml: bytes, styles: dict[bytes, str]) -> dict[tuple[int, int], str]:
     """Cells holding a number (not text, not an error) in one of the styles; cells without a reference are
     placed after the cell before them, as readers do."""
     places = {}
@@ -108,7 +131,7 @@ def _styled_cells(xml: bytes, styles: dict[bytes, bool]) -> dict[tuple[int, int]
         if attrs.rstrip().endswith(b"/"):
             continue  # an empty cell with a style
         style, kind = _S.search(attrs), _T.search(attrs)
-        if style and style.group(1) in styles and (kind is None or kind.group(1) == b"n"):
+        if style and style.group(1) in styles and (kind is None or kind.group(1) in (b"n", b"d")):
             places[(row, col)] = styles[style.group(1)]
     return places
 
@@ -138,7 +161,7 @@ def _ods(data: bytes) -> Places:
     if not _PERCENTAGE.search(xml):
         return {}
     out: Places = {}
-    sheet: dict[tuple[int, int], bool] = {}
+    sheet: dict[tuple[int, int], str] = {}
     row = col = 0
     repeat = 1
     for m in _ODS_TAG.finditer(xml):
@@ -159,7 +182,7 @@ def _ods(data: bytes) -> Places:
             rep = _ODS_COLS.search(attrs)
             n = min(int(rep.group(1)) if rep else 1, MAX_REPEATED)
             if tag == b"table-cell" and _PERCENTAGE.search(attrs):
-                sheet.update(((row + r, col + c), True) for r in range(repeat) for c in range(n))
+                sheet.update(((row + r, col + c), PERCENT) for r in range(repeat) for c in range(n))
             col += n
     return {k: v for k, v in out.items() if v}
 
@@ -181,13 +204,13 @@ def _xls(data: bytes) -> Places:
         return {}
     if not stream:
         return {}
-    custom: dict[int, bool] = {}
+    custom: dict[int, str] = {}
     xf_formats: list[int] = []
     names: list[str] = []
     out: Places = {}
-    sheet: dict[tuple[int, int], bool] | None = None
+    sheet: dict[tuple[int, int], str] | None = None
     sheets_seen = 0
-    percent_xf: dict[int, bool] = {}
+    percent_xf: dict[int, str] = {}
     pos, end = 0, len(stream)
     while pos + 4 <= end:
         kind, length = struct.unpack_from("<HH", stream, pos)
@@ -195,9 +218,9 @@ def _xls(data: bytes) -> Places:
         if kind == _FORMAT and length >= 5:
             index, count, flags = struct.unpack_from("<HHB", stream, body)
             raw = stream[body + 5: body + 5 + count * (2 if flags & 1 else 1)]
-            kind = percent_format(raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace"))
-            if kind is not None:
-                custom[index] = kind
+            scaled = percent_format(raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace"))
+            if scaled is not None:
+                custom[index] = PERCENT if scaled else PERCENT_SIGN
         elif kind == _XF_RECORD and length >= 4:
             xf_formats.append(struct.unpack_from("<H", stream, body + 2)[0])
         elif kind == _BOUNDSHEET and length >= 8:
@@ -206,7 +229,7 @@ def _xls(data: bytes) -> Places:
                          .decode("utf-16-le" if wide else "latin-1", "replace"))
         elif kind == _BOF:
             if names and sheet is None and not percent_xf:
-                percent_xf = {k: custom.get(f, True) for k, f in enumerate(xf_formats)
+                percent_xf = {k: custom.get(f, PERCENT) for k, f in enumerate(xf_formats)
                               if f in PERCENT_BUILTIN or f in custom}
                 if not percent_xf:
                     return {}

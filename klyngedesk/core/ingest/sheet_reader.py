@@ -13,8 +13,8 @@ from typing import Any
 
 import python_calamine as pc
 
-from klyngedesk.core.ingest.cells import CellError, Percent, PercentFraction
-from klyngedesk.core.ingest.percent_cells import percent_cells
+from klyngedesk.core.ingest.cells import CellError, MonthDate, Percent, PercentFraction, YearDate
+from klyngedesk.core.ingest.percent_cells import MONTH, PERCENT, PERCENT_SIGN, YEAR, percent_cells
 from klyngedesk.core.ingest.problems import FileRefused
 
 _ERROR_CELL = re.compile(rb'<c\b([^>]*)\bt="e"([^>]*)>(.*?)</c>', re.S)
@@ -106,14 +106,20 @@ def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = No
     return sheets
 
 
-def _mark_percentages(rows: list[list], places: dict[tuple[int, int], bool]) -> None:
+def _mark_percentages(rows: list[list], places: dict[tuple[int, int], str]) -> None:
     """Numbers the sheet shows as percentages (0.25 as 25 %, or 55 with a '%' sign after it) are kept apart
-    from counts: never read as the count 0.25 or 55."""
-    for (r, c), scaled in places.items():
+    from counts: never read as the count 0.25 or 55; a date shown as a month ('jul. 2026') or a year names
+    that month or year, not its first day."""
+    for (r, c), kind in places.items():
         if r < len(rows) and c < len(rows[r]):
             value = rows[r][c]
             if value.__class__ is float or value.__class__ is int:
-                rows[r][c] = PercentFraction(value) if scaled else Percent(value)
+                if kind == PERCENT:
+                    rows[r][c] = PercentFraction(value)
+                elif kind == PERCENT_SIGN:
+                    rows[r][c] = Percent(value)
+            elif isinstance(value, date) and kind in (MONTH, YEAR):
+                rows[r][c] = (MonthDate if kind == MONTH else YearDate)(value.year, value.month, value.day)
 
 
 def _needs_plain(rows: list[list]) -> bool:

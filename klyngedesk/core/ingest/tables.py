@@ -21,7 +21,8 @@ from klyngedesk.i18n import tr
 
 HEADER_SEARCH_ROWS = 40
 _TOTAL_WORDS = {"i alt", "ialt", "total", "totalt", "totals", "sum", "summa", "hele landet", "alle", "all",
-                "samlet", "landsgennemsnit", "grand total", "region i alt"}
+                "samlet", "landsgennemsnit", "grand total", "region i alt",
+                "hovedtotal", "hovedsum", "subtotal", "delsum", "samlet sum", "total sum"}  # a pivot table's
 _TOTAL_PREFIX = re.compile(r"^(i alt|total|totalt|hele landet|sum)\b[\s:,(-]", re.I)
 # Aggregates of the cluster or region that are rows of their own, but only as a row's first filled cell (as a
 # unit or measure word further right, 'gennemsnit' is data): 'Klyngen', 'Gennemsnit', 'Region Nord i alt'.
