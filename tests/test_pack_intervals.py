@@ -20,7 +20,8 @@ def test_every_bar_without_an_interval_is_named_in_the_key(demo_project: Project
     meeting = demo_project.meeting("2026-12")
     draw_codes(demo_project, "2026-12")
     seen = 0
-    for topic_key, (table, _, _) in zip(meeting.topics, anonymised_meeting(demo_project, "2026-12", lang="da")):
+    for topic_key, (table, _, _) in zip(meeting.topics, anonymised_meeting(demo_project, "2026-12", lang="da"),
+                                          strict=True):
         topic = demo_project.topic(topic_key)
         for ind in table.indicators:
             meta = indicator_meta(topic, ind.key)
