@@ -756,6 +756,9 @@ def anonymised_with_disclosure(project: Project, meeting: str, topic: str, *, pe
         earlier_topics = list(m.topics[:m.topics.index(topic)]) if topic in m.topics else []
         before = [a[1] for a in _meeting_topics(project, meeting, earlier_topics, period, compare, lang, None,
                                                 meeting_baseline)]
+    if (period, compare) != (m.period, m.baseline_period):
+        # another round or comparison under the meeting's codes: its reader has the meeting's pack too
+        before = [*before, *(a[1] for a in _meeting_topics(project, meeting, list(m.topics), None, None, lang, None))]
     codes = meeting_codes(project, meeting)
     table = collate(project, topic, period, compare)
     result = anonymise_with_disclosure(
