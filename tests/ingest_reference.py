@@ -17,7 +17,7 @@ from klyngedesk.core.ingest.apply import (
     _value,
 )
 from klyngedesk.core.ingest.cells import Ambiguous, CellError, Suppressed
-from klyngedesk.core.ingest.checks import _patient_counts
+from klyngedesk.core.ingest.checks import _counts, _patient_counts
 from klyngedesk.core.ingest.clinic_match import yder_index
 from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
 from klyngedesk.core.ingest.inspect import LazyText
@@ -145,13 +145,6 @@ def check_values_per_value(values: list[NewValue], ctx: ImportContext, list_size
         problems.append(Problem("warning", "{n} more values changed drastically since the previous round.",
                                 {"n": len(drastic) - MAX_DRASTIC_WARNINGS}))
     return problems.finish()
-
-
-def _counts(ctx: ImportContext) -> set[str]:
-    """Measures an indicator counts with: its numerator and a measure as its denominator (patients, users,
-    prescriptions; every interval of them is one of counts)."""
-    return {m for ind in ctx.indicators
-            for m in (ind.numerator, ind.denominator if ind.denominator_kind == "measure" else None) if m}
 
 
 def _whole_patients(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) -> list[Problem]:
