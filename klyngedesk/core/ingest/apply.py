@@ -8,7 +8,7 @@ from operator import itemgetter
 from typing import Any, cast
 
 from klyngedesk.core.ingest.cells import Ambiguous, CellError, Percent, Suppressed
-from klyngedesk.core.ingest.clinic_match import match_clinic, yder_index
+from klyngedesk.core.ingest.clinic_match import match_clinic, name_index, yder_index
 from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
 from klyngedesk.core.ingest.inspect import LazyText, NumberText, number_problem
 from klyngedesk.core.ingest.mapping import Mapping
@@ -58,11 +58,11 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
         keys = list(zip(_column(table, mapping.yder_column, n), _column(table, mapping.name_column, n),
                         strict=True))
         cache: dict[tuple, str | None] = {}
-        by_yder = yder_index(ctx.clinics)
+        by_yder, by_name = yder_index(ctx.clinics), name_index(ctx.clinics)
         for key, i in _first_rows(keys, range(n)):
             if key != (None, None):
                 cache[key] = _clinic(ctx, key[0], key[1], out, answers, accept_all, unknown, rns[i], by_yder,
-                                     sheet)
+                                     sheet, by_name)
         clinic_of: list[str | None] = list(map(cache.get, keys))
         live: Sequence[int] = range(n) if len(cache) == len(set(keys)) else \
             [i for i, k in enumerate(keys) if k != (None, None)]
@@ -247,8 +247,9 @@ def _txt(value) -> str:
 
 
 def _clinic(ctx: ImportContext, yder, name, out: Mapped, answers: dict[str, bool], accept_all: bool,
-            unknown: dict, rn: int, by_yder: dict[str, str], sheet: str | None = None) -> str | None:
-    match = match_clinic(ctx.clinics, yder, name, by_yder)
+            unknown: dict, rn: int, by_yder: dict[str, str], sheet: str | None = None,
+            by_name: dict[str, str] | None = None) -> str | None:
+    match = match_clinic(ctx.clinics, yder, name, by_yder, by_name)
     if match.key is not None and match.exact:
         return match.key
     if match.key is not None:
@@ -260,14 +261,14 @@ def _clinic(ctx: ImportContext, yder, name, out: Mapped, answers: dict[str, bool
                                           {"label": match.label, "name": match.candidate_name}))
             return None
     label = redact(" ".join(_txt(x) for x in (yder, name) if x is not None))
-    names = {c.key: c.name for c in ctx.clinics}
     if match.conflict is not None:
-        by_number, by_name = match.conflict
+        names = {c.key: c.name for c in ctx.clinics}
+        by_number, named = match.conflict
         out.problems.append(Problem("error", "The yder number {yder} is clinic {clinic} ({name}), but the name "
                                     "{label} is clinic {other}: the row names two clinics. Correct the yder number "
                                     "or the name.", {"yder": match.label, "clinic": by_number,
                                                      "name": names[by_number], "label": redact(_txt(name)),
-                                                     "other": by_name}, row=rn, sheet=sheet))
+                                                     "other": named}, row=rn, sheet=sheet))
         return None
     if match.candidates:
         out.problems.append(Problem("error", "The clinic {label} in the file could be any of {names}; KlyngeDesk "

@@ -38,13 +38,24 @@ def yder_text(value) -> str:
 AMBIGUOUS_MARGIN = 10  # rapidfuzz points: a name scored this close to two clinics is not a match to either
 
 
-def match_clinic(clinics: list[Clinic], yder=None, name=None, by_yder: dict[str, str] | None = None) -> ClinicMatch:
+def name_index(clinics: list[Clinic]) -> dict[str, str]:
+    """Folded name (and key) -> clinic key, for exact name look-ups in one step (a region's file has thousands)."""
+    out: dict[str, str] = {}
+    for c in clinics:
+        out.setdefault(squash(c.key), c.key)
+    for c in clinics:
+        out[squash(c.name)] = c.key  # a name wins over another clinic's key, as the first exact match did
+    return out
+
+
+def match_clinic(clinics: list[Clinic], yder=None, name=None, by_yder: dict[str, str] | None = None,
+                 by_name: dict[str, str] | None = None) -> ClinicMatch:
     """The clinic by yder number, else by exact name, else the closest name awaiting confirmation.
 
     A yder number the cluster does not have is never matched by the name beside it (a region's file names
     other towns' 'Lægehuset Torvet' too); a yder number and a name that are two different clinics of the
     cluster are a conflict; a name as close to two clinics ('Torvet') matches neither."""
-    exact_name = _exact_name(clinics, name)
+    exact_name = _exact_name(clinics, name, by_name)
     if yder not in (None, ""):
         digits = yder_text(yder)
         if by_yder is None:
@@ -121,11 +132,13 @@ def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
 
-def _exact_name(clinics: list[Clinic], name) -> str | None:
+def _exact_name(clinics: list[Clinic], name, by_name: dict[str, str] | None = None) -> str | None:
     """The clinic whose name (or key) the text is, compared folded (case, æøå or ae/oe/aa, spacing)."""
     if name in (None, ""):
         return None
     wanted = squash(str(name))
     if not wanted:
         return None
+    if by_name is not None:
+        return by_name.get(wanted)
     return next((c.key for c in clinics if wanted in (squash(c.name), squash(c.key))), None)
