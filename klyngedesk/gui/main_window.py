@@ -459,7 +459,7 @@ class MainWindow(QMainWindow):
             self.presentation_opener.open(project, meeting)
             return None
         try:
-            slides = slides_for(project, meeting)
+            slides = slides_for(project, meeting, lang=self.ctx.lang)
         except KlyngeError as error:
             QMessageBox.information(self, tr("Presentation mode", self.ctx.lang), error.message(self.ctx.lang))
             return None

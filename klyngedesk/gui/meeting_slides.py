@@ -95,7 +95,7 @@ class MeetingSlides(QObject):
         if index != self.ready:  # cannot happen (one task at a time), but never file a topic in another's place
             return
         self._disclosures.append(disclosure)
-        self._slides.append(topic_slides(self.topics[index], table))
+        self._slides.append(topic_slides(self.topics[index], table, self.lang))
         self.topic_ready.emit(index)
         if self._wanted:
             self.prefetch()

@@ -18,7 +18,7 @@ from klyngedesk.core.render.indicator_pages import few_clinics_sentence, indicat
 from klyngedesk.core.store import Project
 from klyngedesk.gui.chart_view import ChartView
 from klyngedesk.gui.display_names import indicator_shown, topic_shown
-from klyngedesk.i18n import tr
+from klyngedesk.i18n import current_language, tr
 
 NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Space, Qt.Key.Key_PageDown}
 PREVIOUS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace}
@@ -45,11 +45,17 @@ def _ranked_spec(slide: Slide, lang: str) -> RankedBarChart:
     return ranked_chart(ind, indicator_meta(slide.topic, slide.indicator), ctx)
 
 
-def topic_slides(topic: Topic, table: AnonymisedTable) -> list[Slide]:
+def topic_slides(topic: Topic, table: AnonymisedTable, lang: str) -> list[Slide]:
+    """One slide per indicator, its table in the slides' language as the pack prints it (the change sentence
+    naming the indicator and the rounds in that language, e.g. 'H1 2026', not '1. halvår 2026')."""
+    from klyngedesk.core.render.indicator_pages import TopicMaterial, in_language
+
+    table = in_language([TopicMaterial(table, topic)], lang)[0].table
     return [Slide(topic, table, ind.key) for ind in table.indicators]
 
 
-def slides_for(project: Project, meeting: str, progress: Callable[[float, str], None] | None = None) -> list[Slide]:
+def slides_for(project: Project, meeting: str, progress: Callable[[float, str], None] | None = None,
+               lang: str | None = None) -> list[Slide]:
     """One slide per indicator of the meeting's topics, from the anonymised tables only (codes + consents),
     each topic audited once with the topics before it, as the pack prints them; `progress(fraction, text)`
     is told as each topic's table is begun (and may raise to cancel)."""
@@ -62,9 +68,9 @@ def slides_for(project: Project, meeting: str, progress: Callable[[float, str], 
         topic = project.topic(key)
         if progress is not None:
             progress(n / max(len(keys), 1), topic.title)
-        table, disclosure, _breaches = anonymised_with_disclosure(project, meeting, key, before=before)
+        table, disclosure, _breaches = anonymised_with_disclosure(project, meeting, key, before=before, lang=lang)
         before.append(disclosure)
-        slides += topic_slides(topic, table)
+        slides += topic_slides(topic, table, lang or current_language())
     return slides
 
 
