@@ -8,7 +8,8 @@ and phe_rate with their defaults, both confidence levels at once (confidence = c
 multipliers KlyngeDesk prints (100 and 1000). The script adds R's exact (Garwood) Poisson limits,
 qchisq(alpha/2, 2x)/2 and qchisq(1 - alpha/2, 2x + 2)/2, at every count. Inputs: phe_edge_inputs.csv
 (make_phe_inputs.py: 0 of n, n of n, 0/1/9/10 events, denominators of 1 and 10^9, counts of millions) and
-demo_inputs.csv (make_inputs.py: every funnel indicator of the demo cluster, both rounds). Numbers are stored
+demo_inputs.csv (make_inputs.py: every funnel indicator of the demo cluster, both rounds); phe_pooled_expected.csv
+holds each demo data set pooled by the functions themselves (a grouped data frame). Numbers are stored
 with 17 significant digits and compared at full precision (1e-12 relative) unless a test says otherwise.
 """
 
@@ -138,3 +139,33 @@ def test_impossible_inputs_get_no_interval() -> None:
         out = compute(num, den, unit=unit, scale=scale)
         for key in ("value", "ci_low", "ci_high"):
             assert np.isnan(out[key]).all(), (unit, key)
+
+
+POOLED = pd.read_csv(REF / "phe_pooled_expected.csv")
+
+
+@pytest.mark.parametrize(("confidence", "low", "high"), LEVELS)
+def test_the_cluster_as_a_whole_is_phe_pooling(confidence: float, low: str, high: str) -> None:
+    """The cluster's pooled value and interval (collate's `pooled`, `pooled_low`, `pooled_high`) against
+    PHEindicatormethods' own pooling of a grouped data frame (phe_pooled_expected.csv, every demo data set):
+    the same sums and value; for shares the same Wilson interval; for rates the same totals give phe_rate's
+    interval by method="phe" and the exact one we print (Byar's from 10 events there, see above)."""
+    assert len(POOLED) == EXPECTED["dataset"].str.startswith("demo:").sum() / 14 == 24
+    for _, ref in POOLED.iterrows():
+        d = EXPECTED[EXPECTED["dataset"] == ref["dataset"]]
+        num, den = d["numerator"].to_numpy(float), d["denominator"].to_numpy(float)
+        proportion = ref["kind"] == "proportion"
+        unit, scale = ("percent", 100.0) if proportion else ("per1000", 1000.0)
+        out = compute(num[None], den[None], unit=unit, scale=scale, confidence=confidence)
+        assert (num.sum(), den.sum()) == (ref["numerator"], ref["denominator"])
+        assert float(out["pooled"][0, 0]) == pytest.approx(ref["value"], rel=FULL)   # already in the unit
+        pooled_low, pooled_high = float(out["pooled_low"][0, 0]), float(out["pooled_high"][0, 0])
+        if proportion:
+            assert pooled_low == pytest.approx(ref[low], rel=FULL) and pooled_high == pytest.approx(ref[high], rel=FULL)
+            continue
+        lo, hi = poisson_ci(np.array([num.sum()]), confidence, method="phe")
+        assert lo[0] / den.sum() * 1000 == pytest.approx(ref[low], rel=FULL)
+        assert hi[0] / den.sum() * 1000 == pytest.approx(ref[high], rel=FULL)
+        elo, ehi = poisson_ci(np.array([num.sum()]), confidence)
+        assert (pooled_low, pooled_high) == pytest.approx((elo[0] / den.sum() * 1000, ehi[0] / den.sum() * 1000),
+                                                          rel=FULL)

@@ -17,7 +17,8 @@
 #
 # Inputs: tests/reference/phe_edge_inputs.csv (make_phe_inputs.py: 0 of n, n of n, 0/1/9/10 events,
 # denominators of 1 and of 10^9) and demo_inputs.csv (make_inputs.py: the demo cluster's funnel indicators).
-# Output: tests/reference/phe_expected.csv, one row per input row, numbers with 17 significant digits.
+# Output: tests/reference/phe_expected.csv, one row per input row, numbers with 17 significant digits, and
+# phe_pooled_expected.csv, one row per demo data set (the cluster as a whole, pooled by PHEindicatormethods).
 
 suppressPackageStartupMessages(library(dplyr))
 args <- commandArgs(trailingOnly = TRUE)
@@ -51,3 +52,18 @@ out$exact_upper99_8cl <- c(na, exact(r$numerator, r$denominator, 0.998, "high"))
 for (col in names(out)) if (is.double(out[[col]])) out[[col]] <- sprintf("%.17g", out[[col]])
 write.csv(out, file.path(here, "phe_expected.csv"), row.names = FALSE)
 cat("wrote", nrow(out), "rows to", file.path(here, "phe_expected.csv"), "\n")
+
+# The cluster as a whole: each demo data set grouped, as phe_proportion / phe_rate sum a grouped data frame's
+# numerators and denominators themselves (their own pooling, not ours).
+demo <- inputs[startsWith(inputs$dataset, "demo:"), ]
+gp <- phe_proportion(group_by(demo[demo$kind == "proportion", ], dataset, kind), numerator, denominator,
+                     confidence = c(0.95, 0.998), multiplier = 100)
+gr <- phe_rate(group_by(demo[demo$kind == "rate", ], dataset, kind), numerator, denominator,
+               confidence = c(0.95, 0.998), multiplier = 1000)
+pooled <- rbind(as.data.frame(gp)[, c("dataset", "kind", "numerator", "denominator", "value", "lower95_0cl",
+                                      "upper95_0cl", "lower99_8cl", "upper99_8cl")],
+                as.data.frame(gr)[, c("dataset", "kind", "numerator", "denominator", "value", "lower95_0cl",
+                                      "upper95_0cl", "lower99_8cl", "upper99_8cl")])
+for (col in names(pooled)) if (is.double(pooled[[col]])) pooled[[col]] <- sprintf("%.17g", pooled[[col]])
+write.csv(pooled, file.path(here, "phe_pooled_expected.csv"), row.names = FALSE)
+cat("wrote", nrow(pooled), "rows to", file.path(here, "phe_pooled_expected.csv"), "\n")
