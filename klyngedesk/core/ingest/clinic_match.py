@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from klyngedesk.core.ingest.context import squash
 from klyngedesk.core.ingest.tables import fold
@@ -103,6 +104,7 @@ def match_clinic(clinics: list[Clinic], yder=None, name=None, by_yder: dict[str,
 _LOOSE = (("ae", "a"), ("oe", "o"), ("aa", "a"))
 
 
+@lru_cache(maxsize=65536)
 def _loose(text: str) -> str:
     """A name compared without its Danish letters' spelling: æ/ae/a, ø/oe/o and å/aa/a all alike."""
     s = squash(text)
@@ -120,6 +122,7 @@ GENERIC_WORDS = {"laegehuset", "laegehus", "laegehusene", "laegerne", "laeger", 
 COMPANY_WORDS = {"aps", "a/s", "as", "is", "i/s", "ivs"}
 
 
+@lru_cache(maxsize=65536)
 def _core(text: str) -> tuple[str, frozenset[str]]:
     """The part of a clinic's name that tells it from others, loosely spelled ('Lægehuset Torvet' -> 'torvet';
     the whole name when it is only such words), and the words for its kind ({'laegehuset'})."""
@@ -128,6 +131,7 @@ def _core(text: str) -> tuple[str, frozenset[str]]:
     return _loose(" ".join(kept or words)), frozenset(w for w in words if w in GENERIC_WORDS)
 
 
+@lru_cache(maxsize=65536)
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit())
 
