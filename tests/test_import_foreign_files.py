@@ -563,3 +563,16 @@ def test_a_date_cell_shown_as_a_month_names_the_month(project_path, clinics, tmp
     else:
         assert not plan.ok and any("række 2" in e and "ikke hele perioden" in e or "Ukendt periode 2026" in e
                                    for e in _errors(plan)), _errors(plan)
+
+
+@pytest.mark.parametrize(("line", "said"), [("Periode: juli 2026", "inden for 2026H2"),
+                                            ("Periode: 3. kvartal 2026", "som ikke er en periode i projektet")])
+def test_a_period_line_that_names_no_round_is_named_in_the_refusal(project_path, clinics, tmp_path: Path, capsys,
+                                                                   line: str, said: str) -> None:
+    """An EHR export for one clinic: 'Periode: juli 2026' is a month, not 'a file that does not say'."""
+    lines = ["Statistikudtræk", f"Ydernummer: {clinics[0].yder}", line, "", "Måling;Antal",
+             "morfin_brugere;12"]
+    path = tmp_path / "journal.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, err = _cli(project_path, path, capsys, "--yes")
+    assert code == 1 and said in err and "Filen siger ikke, hvilken periode" not in err, err

@@ -139,6 +139,8 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
     return out
 
 
+NO_PERIOD = ("The file does not say which period the values are for; choose the period (on the command line: "
+             "--period).")
 EMPTY_CELLS = ("{n} cells of the column are empty (blank, NA, null or NaN); nothing was stored for them. Fill them "
                "in the file if they should have a value.")
 
@@ -228,8 +230,7 @@ def _merge(parts: list[_Cells], width: int) -> _Cells:
 
 def _report_unknown(mapping: Mapping, unknown: dict[tuple[str, str], int], out: Mapped, sheet: str | None) -> None:
     if mapping.period is None and not mapping.period_column:
-        out.problems.append(Problem("error", "The file does not say which period the values are for; choose the "
-                                    "period (on the command line: --period).", sheet=sheet))
+        out.problems.append(Problem("error", NO_PERIOD, sheet=sheet))
     for (kind, label), rn in sorted(unknown.items(), key=lambda kv: kv[1]):
         msg = {"clinic": "Unknown clinic {label}: it is not in the cluster. Add it first; KlyngeDesk never "
                          "creates a clinic from a file.",

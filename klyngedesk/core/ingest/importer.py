@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from klyngedesk.core.ingest.apply import Question, build_values
+from klyngedesk.core.ingest.apply import NO_PERIOD, Question, build_values
 from klyngedesk.core.ingest.checks import check_values
 from klyngedesk.core.ingest.clinic_match import match_clinic
 from klyngedesk.core.ingest.context import ImportContext
@@ -203,6 +203,15 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
                                              "command line: leave out --period), or correct the file.",
                                              {"said": said, "chosen": period}, sheet=table.sheet))
             chosen.period = period or said
+            if chosen.period is None and (label := _period_label(table, report)):  # said, but not a round
+                around = ctx.period_around(label)
+                plan.problems.append(Problem(
+                    "error", "The file says its period is {label}, a month or a day inside {period}, not the whole "
+                    "period; KlyngeDesk does not know whether the values are for the month or for {period}. "
+                    "Choose the period if they are for the whole period." if around else
+                    "The file says its period is {label}, which is not a period of the project. Add the period to "
+                    "the project, or choose the period the values are for.",
+                    {"label": redact(label)[:40], "period": around or ""}, sheet=table.sheet))
         elif period and chosen.period_column is None:
             chosen.period = period
         if chosen.layout == "single" or (chosen.yder_column is None and chosen.name_column is None):
@@ -234,6 +243,8 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.signature = plan.signature or signature(table)
     if plan.mapping is not None:  # another table of the file is imported: the ones left are said, not dropped
         plan.problems += [_unmapped_warning(t) for t in unmapped]
+    if any(p.msgid.startswith("The file says its period is") for p in plan.problems):
+        plan.problems = [p for p in plan.problems if p.msgid != NO_PERIOD]  # said better above
     if empty_tables and not (plan.values or plan.list_sizes or plan.questions):
         plan.problems = [p for p in plan.problems if p.severity == "warning"]
     if plan.mapping is None:
@@ -268,6 +279,13 @@ def _beside(table: Table, tables: list[Table]) -> str | None:
         if other is not table and other.sheet == table.sheet and other.row_numbers == table.row_numbers:
             return table.letters[0]
     return None
+
+
+def _period_label(table: Table, report: FileReport) -> str | None:
+    """The period a table's title lines or the file's metadata name, as written."""
+    found = key_values([[line] for line in table.title])
+    return found.get("periode") or found.get("period") or report.metadata.get("period") or \
+        report.metadata.get("periode")
 
 
 def _title_period(table: Table, ctx: ImportContext) -> str | None:
