@@ -541,7 +541,9 @@ def test_a_very_wide_sheet_is_read_exactly(project_path, clinics, tmp_path: Path
 
 
 @pytest.mark.parametrize(("number_format", "stored"), [("mmm yyyy", False), ("mmm-yy", False), ('mmmm" "yyyy', False),
-                                                       ("yyyy", False), ("dd-mm-yyyy", True), ("d. mmm yyyy", True)])
+                                                       ("yyyy", False), ("mmmm", False), ("[$-406]mmmm yyyy;@", False),
+                                                       ("dd-mm-yyyy", True), ("d. mmm yyyy", True),
+                                                       ("yyyy-mm-dd hh:mm", True)])
 def test_a_date_cell_shown_as_a_month_names_the_month(project_path, clinics, tmp_path: Path, number_format: str,
                                                        stored: bool) -> None:
     """1 July 2026 shown as 'jul. 2026' is July (a month's count), not the first day of the half year; shown as

@@ -39,10 +39,10 @@ def percent_format(code: str) -> bool | None:
 
 
 def date_part_format(code: str) -> str | None:
-    """"month" for a date format without a day ('mmm yyyy', 'mm/yy'), "year" for one of years only ('yyyy')."""
+    """"month" for a date format without a day ('mmm yyyy', 'mm/yy', 'mmmm'), "year" for years only ('yyyy')."""
     plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", code.replace("&quot;", '"').split(";")[0]).lower()
-    if "y" not in plain or "d" in plain or "h" in plain or "s" in plain or "0" in plain or "#" in plain:
-        return None
+    if not ("y" in plain or "m" in plain) or any(ch in plain for ch in "dhs0#?@"):
+        return None  # a day in it ('d'), a time ('h:mm', 'mm:ss'), a number or text format: not a month
     return MONTH if "m" in plain else YEAR
 
 
