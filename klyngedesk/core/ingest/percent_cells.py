@@ -218,9 +218,9 @@ def _xls(data: bytes) -> Places:
         if kind == _FORMAT and length >= 5:
             index, count, flags = struct.unpack_from("<HHB", stream, body)
             raw = stream[body + 5: body + 5 + count * (2 if flags & 1 else 1)]
-            scaled = percent_format(raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace"))
-            if scaled is not None:
-                custom[index] = PERCENT if scaled else PERCENT_SIGN
+            kind = _kind(raw.decode("utf-16-le" if flags & 1 else "latin-1", "replace"))
+            if kind is not None:
+                custom[index] = kind
         elif kind == _XF_RECORD and length >= 4:
             xf_formats.append(struct.unpack_from("<H", stream, body + 2)[0])
         elif kind == _BOUNDSHEET and length >= 8:
@@ -229,8 +229,8 @@ def _xls(data: bytes) -> Places:
                          .decode("utf-16-le" if wide else "latin-1", "replace"))
         elif kind == _BOF:
             if names and sheet is None and not percent_xf:
-                percent_xf = {k: custom.get(f, PERCENT) for k, f in enumerate(xf_formats)
-                              if f in PERCENT_BUILTIN or f in custom}
+                percent_xf = {k: custom.get(f, MONTH if f in MONTH_BUILTIN else PERCENT)
+                              for k, f in enumerate(xf_formats) if f in PERCENT_BUILTIN | MONTH_BUILTIN or f in custom}
                 if not percent_xf:
                     return {}
             if names:
