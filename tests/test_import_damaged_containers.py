@@ -109,3 +109,23 @@ def test_seeded_random_damage_never_reaches_the_user_as_an_internal_error(demo_p
                 any("internal error" in p.msgid for p in fp.problems):
             failures.append((n, source.name))
     assert not failures
+
+
+def test_an_xls_whose_declared_size_lies_is_refused_before_calamine_lays_it_out(tmp_path: Path) -> None:
+    """calamine lays an .xls sheet out from its DIMENSIONS record: one damaged to say 4 billion rows asked for
+    110 GB and aborted the program. The guard reads the record and refuses the sheet by its size."""
+    data = bytearray(_xls())
+    at = data.find(b"\x00\x02\x0e\x00")  # the sheet's DIMENSIONS record (BIFF8: 14 bytes)
+    assert at > 0
+    for offset, value, kind in ((4, 0xFFFF_FFF0, "size"), (0, 0xDF00_0000, "corrupt")):  # rwMac, then rwMic
+        lying = bytearray(data)
+        struct.pack_into("<I", lying, at + 4 + offset, value)
+        path = tmp_path / f"loegn{offset}.xls"
+        path.write_bytes(bytes(lying))
+        report = inspect_file(path)
+        assert report.refused and report.refusal.kind == kind, report.refusal.kind
+    past_the_end = bytearray(data)
+    struct.pack_into("<H", past_the_end, at + 2, 0xFFF0)  # the record's length runs past the stream's end
+    path = tmp_path / "for_lang.xls"
+    path.write_bytes(bytes(past_the_end))
+    assert inspect_file(path).refusal.kind == "corrupt"

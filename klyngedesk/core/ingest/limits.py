@@ -282,7 +282,7 @@ def _ods_extents(stream, budget: int) -> list[tuple[str, Extent]]:
 # (formatting only) are left out, as calamine leaves them out.
 _XLS_CELLS = frozenset({0x0203, 0x00FD, 0x027E, 0x0006, 0x0205, 0x0204, 0x00D6, 0x0406, 0x0003, 0x0004,
                         0x0002, 0x0005})
-_XLS_MULRK, _XLS_BOF, _XLS_BOUNDSHEET = 0x00BD, 0x0809, 0x0085
+_XLS_MULRK, _XLS_BOF, _XLS_BOUNDSHEET, _XLS_DIMENSIONS = 0x00BD, 0x0809, 0x0085, 0x0200
 
 
 def _xls_extents(data: bytes, budget: int) -> list[tuple[str, Extent]]:
@@ -311,6 +311,9 @@ def _xls_extents(data: bytes, budget: int) -> list[tuple[str, Extent]]:
         kind, length = struct.unpack_from("<HH", stream, pos)
         body = pos + 4
         pos = body + length
+        if pos > end:  # a record running past the end of the stream: damaged (it was an internal error)
+            raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic "
+                              "to send it again.", kind="corrupt", format="xls")
         if kind == _XLS_BOUNDSHEET and length >= 8:
             n, wide = stream[body + 6], stream[body + 7] & 1
             raw = stream[body + 8: body + 8 + n * (2 if wide else 1)]
@@ -319,6 +322,16 @@ def _xls_extents(data: bytes, budget: int) -> list[tuple[str, Extent]]:
             ext = Extent() if out or names else None  # the first BOF opens the workbook globals
             if ext is not None:
                 out.append((names[len(out)] if len(out) < len(names) else str(len(out) + 1), ext))
+        elif ext is not None and kind == _XLS_DIMENSIONS and length in (10, 14):
+            # calamine lays the sheet out from its declared DIMENSIONS: a damaged one asked for 110 GB and
+            # aborted the program. A declared area within the budget is left to the cells to bound.
+            first_row, rows, first_col, cols = struct.unpack_from("<IIHH" if length == 14 else "<HHHH", stream, body)
+            if first_row > rows or first_col > cols:  # a range that ends before it starts (calamine: 110 GB)
+                raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic "
+                                  "to send it again.", kind="corrupt", format="xls")
+            if rows * cols > budget:
+                ext.rows, ext.columns = max(ext.rows, rows), max(ext.columns, cols)
+                return out
         elif ext is not None and length >= 4 and (kind in _XLS_CELLS or kind == _XLS_MULRK):
             row, col = struct.unpack_from("<HH", stream, body)
             last = struct.unpack_from("<H", stream, pos - 2)[0] if kind == _XLS_MULRK and length >= 6 else col
