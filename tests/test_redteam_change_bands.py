@@ -93,8 +93,8 @@ def coalition_attack(truth: dict, first: dict, second: dict, clinic_of: dict[str
         if k < 3:
             continue
         q = change["heterogeneity"] * (k - 1)
-        if _from_printed(change["heterogeneity"], entries, rows, truth, cur, base, mn, step):
-            continue   # the heterogeneity is the one the printed rates give: nothing in it to solve for
+        # the heterogeneity the printed rates give has nothing in it to solve for
+        solve = not _from_printed(change["heterogeneity"], entries, rows, truth, cur, base, mn, step)
         for target in entries:
             r = rows[target]
             if r["denominator"] is not None or r["value"] is None or r["baseline_value"] is None \
@@ -111,13 +111,22 @@ def coalition_attack(truth: dict, first: dict, second: dict, clinic_of: dict[str
             r0 = _size_range(x0, r["baseline_value"], step, scale0,
                              _band(before["denominator_band"] if before else None))
             ends = []
-            for y in _roots(a, b, w_t, sum(w), q):
+            for y in _roots(a, b, w_t, sum(w), q) if solve else ():
                 # y = log(x1/x0) - log(n1 t1 / (n0 t0)): the list sizes' ratio now / then
                 ratio = math.exp(math.log(x1 / x0) - y) * t0 / t1
                 low, high = max(r1[0], ratio * r0[0]), min(r1[1], ratio * r0[1])
                 slack = 1e-6 * max(low, 1.0)
                 if low <= high + slack:
                     ends += [low - slack, high + slack]
+            rel = r.get("change_relative")
+            if rel is not None and r["baseline_value"] and abs(rel - round(r["value"] / r["baseline_value"] - 1, 2)) < 1e-9:
+                rel = None   # its own change is the one its printed rates give: nothing new
+            if rel is not None:   # its own change, printed to whole per cent: the ratio of its rates to 0.5 %
+                for lo_r, hi_r in [((x1 / x0) / (1 + rel + 0.005) * t0 / t1, (x1 / x0) / (1 + rel - 0.005) * t0 / t1)]:
+                    low, high = max(r1[0], lo_r * r0[0]), min(r1[1], hi_r * r0[1])
+                    if ends:
+                        low, high = max(low, min(ends)), min(high, max(ends))
+                    ends = [low - 1e-6 * low, high + 1e-6 * high] if low <= high else ends
             size = truth[(cur, LS, target)]
             assert not ends or min(ends) <= size <= max(ends) or any(
                 lo <= size <= hi for lo, hi in zip(ends[::2], ends[1::2], strict=True)), "unsound"

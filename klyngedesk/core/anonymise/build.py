@@ -658,10 +658,18 @@ def _round_change(c: Change | None, step: float | None) -> Change | None:
     if c is None or not step:
         return c
     pct = 0.01
-    return replace(c, baseline_value=_round(c.baseline_value, step), value=_round(c.value, step),
-                   absolute=_round(c.absolute, step), ratio=_round(c.ratio, pct), ratio_low=_round(c.ratio_low, pct),
-                   ratio_high=_round(c.ratio_high, pct), relative=_round(c.relative, pct),
-                   relative_low=_round(c.relative_low, pct), relative_high=_round(c.relative_high, pct))
+    before, after = _round(c.baseline_value, step), _round(c.value, step)
+    ratio, low, high = c.ratio, c.ratio_low, c.ratio_high
+    if before and after is not None and ratio and low is not None and high is not None:
+        # the clinic's own change from its rates as printed, the interval's width from its counts: the exact
+        # ratio beside rounded rates would tell the ratio of its list sizes now and then
+        ratio, low, high = after / before, after / before * low / ratio, after / before * high / ratio
+    return replace(c, baseline_value=before, value=after,
+                   absolute=None if before is None or after is None else round(after - before, 10),
+                   ratio=_round(ratio, pct), ratio_low=_round(low, pct), ratio_high=_round(high, pct),
+                   relative=_round(None if ratio is None else ratio - 1, pct),
+                   relative_low=_round(None if low is None else low - 1, pct),
+                   relative_high=_round(None if high is None else high - 1, pct))
 
 
 def _group_funnels(ind: IndicatorResult, sup: Suppression) -> dict[str, tuple[Funnel | None, str | None]]:
