@@ -47,6 +47,16 @@ def _stored(project_path: Path) -> dict:
             for r in df.itertuples(index=False)}
 
 
+def _write_csv(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _morfin(clinics: list[cf.DemoClinic], base: int) -> dict:
+    """What a correct import stores from morfin_brugere counts base, base + 1, ... of these clinics."""
+    return {(c.key, "morfin_brugere", NEW): float(base + i) for i, c in enumerate(clinics)}
+
+
 def _cli(project_path: Path, path: Path, capsys, *args: str) -> tuple[int, str]:
     capsys.readouterr()
     code = main(["--lang", "da", "import", str(project_path), str(path), *args])
@@ -200,10 +210,8 @@ def test_an_average_word_further_right_is_data(project_path, clinics, tmp_path: 
     """'Gennemsnit' as a unit in the third column is not a totals row: the row's value is stored."""
     lines = ["Ydernummer;Måling;Enhed;Periode;Antal"] + [f"{c.yder};morfin_brugere;Gennemsnit;{NEW};{20 + i}"
                                                           for i, c in enumerate(clinics[:4])]
-    path = tmp_path / "enhed.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    _plan(project_path, path, store=True)
-    assert _stored(project_path) == {(c.key, "morfin_brugere", NEW): 20.0 + i for i, c in enumerate(clinics[:4])}
+    _plan(project_path, _write_csv(tmp_path / "enhed.csv", lines), store=True)
+    assert _stored(project_path) == _morfin(clinics[:4], 20)
 
 
 def test_a_second_table_that_is_not_imported_is_said(project_path, clinics, tmp_path: Path, capsys) -> None:
@@ -257,16 +265,14 @@ def test_quoted_line_breaks_trailing_separators_and_mixed_line_ends(project_path
     path = tmp_path / "blandet.csv"
     path.write_bytes(text.encode("cp1252"))
     _plan(project_path, path, store=True)
-    assert _stored(project_path) == {(c.key, "morfin_brugere", NEW): 30.0 + i for i, c in enumerate(clinics[:4])}
+    assert _stored(project_path) == _morfin(clinics[:4], 30)
 
 
 def test_invisible_characters_inside_numbers_and_names(project_path, clinics, tmp_path: Path) -> None:
     lines = ["Ydernummer;Periode;morfin_brugere"] + [f"\u200b{c.yder};{NEW};1\u2060{i}\ufeff"
                                                      for i, c in enumerate(clinics[:3])]
-    path = tmp_path / "usynlige.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    _plan(project_path, path, store=True)
-    assert _stored(project_path) == {(c.key, "morfin_brugere", NEW): 10.0 + i for i, c in enumerate(clinics[:3])}
+    _plan(project_path, _write_csv(tmp_path / "usynlige.csv", lines), store=True)
+    assert _stored(project_path) == _morfin(clinics[:3], 10)
 
 
 # --- periods ---------------------------------------------------------------------------------------------------
