@@ -37,3 +37,23 @@ def test_merged_cells_nested_tables_and_text_outside() -> None:
     rows, outside = read_html(page)
     assert rows == [["A", "B", ""], ["", "b1", "b2 x"], ["1", "inde", "3"], [], ["ny"]]
     assert "Udtræk 2026" in outside and "note" in outside and "efter" in outside and "color: red" in outside
+
+
+def test_a_cpr_number_anywhere_in_an_html_xls_refuses_it_without_showing_it(tmp_path) -> None:
+    from klyngedesk.core.ingest import inspect_file
+
+    table = "<table><tr><td>Ydernummer</td><td>Antal</td></tr><tr><td>{cell}</td><td>2</td></tr></table>"
+    places = {"010170&nbsp;1234": "række 2, kolonne A", "&#48;&#49;0170-1234": "række 2, kolonne A",
+              "0101<b>70</b>-1234": "række 2, kolonne A"}
+    pages = {f"<html>{table.format(cell=c)}</html>": where for c, where in places.items()}
+    outside = "uden for cellerne"
+    pages['<html><table><tr><td title="010170-1234">x</td><td>1</td></tr></table></html>'] = outside
+    pages[f"<html><!-- patient 0101701234 -->{table.format(cell='1')}</html>"] = outside
+    pages[f"<html><script>var p = '010170-1234';</script>{table.format(cell='1')}</html>"] = outside
+    for i, (page, where) in enumerate(pages.items()):
+        path = tmp_path / f"cpr{i}.xls"
+        path.write_text(page, encoding="utf-8")
+        report = inspect_file(path)
+        message = report.refusal.message("da") if report.refusal else ""
+        assert report.refusal is not None and report.refusal.kind == "cpr" and where in message, (page, message)
+        assert "0101" not in message and "1234" not in message
