@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Generic, TypeVar
 
@@ -35,6 +35,8 @@ class Breach:
     high: float
     value: float
     meeting: str            # the pack whose target it is
+    # the cells not printed of the part of the model it was found in (one set for all of the part's breaches)
+    part: frozenset[str] = field(default=frozenset(), compare=False)
 
     @property
     def width(self) -> float:
@@ -65,15 +67,21 @@ class _Union:
 
 
 def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = None, *,
-          readers: Iterable[str | None] | None = None, first_only: bool = False,
-          hint: str | None = None, known_breaches: frozenset[tuple] = frozenset()) -> list[Breach]:
+          readers: Iterable[str | None] | None = None, first_only: bool = False, each_part: bool = False,
+          hint: str | None = None, known_breaches: frozenset[tuple] = frozenset(),
+          memo: dict[tuple, list[Breach]] | None = None) -> list[Breach]:
     """Every breach over all `disclosures` (this pack and every kept earlier one). `truth`: the true counts
     now (defaults to those kept with the packs; the current ones win). `readers`: the clinics to play
     (default every clinic with a count in the model, and an outsider, who knows less than any of them and
     is played only where a single clinic's counts are concerned). `first_only`: stop after the first reader (and part of
-    the model) with breaches;
+    the model) with breaches; `each_part`: in every part of the model, stop after its first reader with breaches
+    (parts share no cell not printed, so their breaches cannot interact: the anonymiser mends them in one round;
+    each breach holds its part's cells, `Breach.part`);
     `hint`: a cell whose part of the model is audited first (where the last breach was);
-    `known_breaches`: (target terms, reader) pairs not to report (breaches the earlier packs alone cause)."""
+    `known_breaches`: (target terms, reader) pairs not to report (breaches the earlier packs alone cause);
+    `memo`: the answers of the parts of an earlier audit, kept by the caller: a part whose relations, targets,
+    counts and readers are the same as then answers as then without a program (a round of mending changes a
+    few parts); left holding this audit's parts only."""
     items = list(disclosures)
     known: dict[str, float] = {}
     for d in items:
@@ -128,15 +136,57 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
         if (t.terms, None) in known_breaches:
             continue
         v = value_of(t, known)
-        breaches.append(Breach(t, None, v, v, v, meeting))
+        breaches.append(Breach(t, None, v, v, v, meeting, part=frozenset(c for c, _ in t.terms)))
         if first_only:
             return breaches
     wanted = None if readers is None else set(readers)
     first = union.find(hint) if hint and hint not in shown else None
+    answers: dict[tuple, list[Breach]] = {}
     for root, comp_targets in sorted(components.items(), key=lambda kv: (kv[0] != first, kv[0])):
-        rels = rel_by_comp.get(root, [])
-        cells = sorted({c for r in rels for c, _ in r.terms if c not in shown}
-                       | {c for t, _ in comp_targets for c, _ in t.terms if c not in shown})
+        part = _Part(rel_by_comp.get(root, []), comp_targets, shown, known, small, thresholds)
+        key = part.signature(known_breaches, wanted, first_only or each_part)
+        found = memo.get(key) if memo is not None else None
+        if found is None:
+            found = part.play(known_breaches, wanted, first_only or each_part)
+        answers[key] = found
+        cells = frozenset(part.cells)
+        breaches += [replace(b, part=cells) for b in found]
+        if first_only and breaches:   # every breach this reader finds in this part of the model
+            break
+    if memo is not None:
+        memo.clear()
+        memo.update(answers)
+    return breaches
+
+
+class _Part:
+    """One part of the model: its relations over cells not printed, its targets, what is known of its cells."""
+
+    def __init__(self, rels: list[Relation], comp_targets: list[tuple[Target, str]], shown: dict[str, float],
+                 known: dict[str, float], small: set[str], thresholds: dict[str, int]) -> None:
+        self.rels, self.targets, self.shown, self.known = rels, comp_targets, shown, known
+        self.cells = sorted({c for r in rels for c, _ in r.terms if c not in shown}
+                            | {c for t, _ in comp_targets for c, _ in t.terms if c not in shown})
+        self.small, self.thresholds = small, thresholds
+        self.values = [value_of(t, known) for t, _ in comp_targets]
+        self.needs = [_need(t, v, small, thresholds, m) for (t, m), v in zip(comp_targets, self.values, strict=True)]
+
+    def signature(self, known_breaches: frozenset[tuple], wanted: set[str | None] | None, first: bool) -> tuple:
+        """Everything the part's answer depends on (compared whole, not by a hash alone)."""
+        printed = sorted({(c, self.shown[c]) for r in self.rels for c, _ in r.terms if c in self.shown})
+        terms = {t.terms for t, _ in self.targets}
+        return (first, PLAIN_READERS, SHARED_MODEL, tuple(self.rels), tuple(printed),
+                tuple((c, self.known.get(c)) for c in self.cells),
+                tuple((t, m, v, need) for (t, m), v, need in zip(self.targets, self.values, self.needs, strict=True)),
+                frozenset(k for k in known_breaches if k[0] in terms),
+                None if wanted is None else tuple(sorted(wanted, key=str)))
+
+    def play(self, known_breaches: frozenset[tuple], wanted: set[str | None] | None, first: bool) -> list[Breach]:
+        """The part's breaches: of every reader, or (`first`) of the first reader with any."""
+        rels, comp_targets, shown, known, cells = self.rels, self.targets, self.shown, self.known, self.cells
+        small, thresholds = self.small, self.thresholds
+        breaches: list[Breach] = []
+        told = {t.terms: (v, need) for (t, _), v, need in zip(comp_targets, self.values, self.needs, strict=True)}
         owners = sorted({cell_owner(c) for c in cells})
         # Coalitions settle most targets for most readers at once (see coalition.py): past the first readers
         # (where a breach is usually found first), a reader's own program is made only for the targets they
@@ -168,8 +218,7 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
             everything = tuple((c, coef) for t, _ in todo for c, coef in t.terms)
             points += lp.extremes(everything)
             for t, meeting in todo:
-                v = value_of(t, known)
-                need = _need(t, v, small, thresholds, meeting)
+                v, need = told[t.terms]
                 seen = [_value_at(t, p, fixed) for p in points]
                 if wide(t, min(seen), max(seen), need):
                     continue
@@ -180,9 +229,9 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
                         lo = math.ceil(lo - 1e-6) if math.isfinite(lo) else lo
                         hi = math.floor(hi + 1e-6) if math.isfinite(hi) else hi
                     breaches.append(Breach(t, reader, lo, hi, v, meeting))
-            if first_only and breaches:   # every breach this reader finds in this part of the model
+            if first and breaches:   # every breach this reader finds in this part of the model
                 return breaches
-    return breaches
+        return breaches
 
 
 class _Lazy(Generic[T]):
