@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -12,6 +12,7 @@ from klyngedesk.core.anonymise.audit import Breach, audit
 from klyngedesk.core.anonymise.codes import consenting_names, meeting_codes
 from klyngedesk.core.anonymise.disclosure import (
     LIST_SIZE,
+    SEP,
     Disclosure,
     build_disclosure,
     cell_key,
@@ -238,6 +239,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     legacy_breaches: list[Breach] = []
     checked_legacy = False
     rates: set[tuple[str, str, str]] = set()
+    memo: dict[tuple, list[Breach]] = {}   # the audit's answers per part of the model, for the parts no mend changed
     for _ in range(MAX_AUDIT_ROUNDS):
         if not summaries_on:
             sup = replace(suppress(problem, also_hidden=also_hidden, also_withheld=also_withheld),
@@ -254,7 +256,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
                          for ind in table.indicators}
         if not audited:
             return result, disclosure, []
-        breaches = audit([*earlier, disclosure], first_only=True, hint=hint, known_breaches=legacy)
+        breaches = audit([*earlier, disclosure], each_part=True, hint=hint, known_breaches=legacy, memo=memo)
         if breaches and not checked_legacy and any(b.meeting != meeting for b in breaches):
             # A breach of an earlier pack's target may be one that the earlier packs alone cause (printed by a
             # version that did not audit them together): nothing in this pack mends it, so it is reported, not
@@ -272,13 +274,8 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
         if summaries_on:   # the pattern held without them: the summaries narrow it, print them coarser
             _coarsen_summaries(breaches, summary_cells, summaries, summary_steps, blank, table)
             continue
-        mended = False
-        for breach in breaches:   # one reader's breaches in one part of the model: mend them in one go
-            if breach.target.kind == "size" and mended:
-                continue
-            mended = _mend(breach, table, problem, sup, disclosure, steps, also_hidden, also_withheld,
-                           no_intervals, rates) or mended
-        if not mended:
+        pattern = _Pattern(steps, also_hidden, also_withheld, no_intervals, rates)
+        if not _mend_parts(breaches, pattern, table, problem, sup, disclosure, [*earlier, disclosure]):
             break
     return result, disclosure, audit([*earlier, disclosure])
 
@@ -367,6 +364,143 @@ def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, su
         rates.add(rate)
         return True
     return _hide_near(breach, table, problem, sup, disclosure, exact, also_hidden, also_withheld)
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """What the mending decides (the anonymiser's own sets and steps, changed in place), so that a part's mends
+    can be measured (the cells whose relations they change) and taken back."""
+
+    steps: dict[str, float]
+    also_hidden: set
+    also_withheld: set
+    no_intervals: set[str]
+    rates: set[tuple[str, str, str]]
+
+    def copy(self) -> _Pattern:
+        return _Pattern(dict(self.steps), set(self.also_hidden), set(self.also_withheld), set(self.no_intervals),
+                        set(self.rates))
+
+    def restore(self, saved: _Pattern) -> None:
+        for mine, old in zip(self._all(), saved._all(), strict=True):
+            mine.clear()
+            mine.update(old)
+
+    def _all(self) -> tuple:
+        return (self.steps, self.also_hidden, self.also_withheld, self.no_intervals, self.rates)
+
+
+@dataclass
+class _Touched:
+    """The cells whose relations a round's mends change: named cells, every cell of some measures (a rate's
+    step or intervals change every clinic's row), every cell of some clinics (a count or rate of theirs hidden
+    changes what their rows print in every round: the change, the trend), or everything (totals withheld)."""
+
+    cells: set[str]
+    measures: set[str]
+    clinics: set[str]
+    everything: bool = False
+
+    @classmethod
+    def of(cls, cells: set[str] | frozenset[str]) -> _Touched:
+        """The cells themselves, their measures and their clinics."""
+        parts = [c.split(SEP) for c in cells]
+        return cls(set(cells), {p[1] for p in parts if len(p) == 3}, {p[-1] for p in parts})
+
+    def meets(self, other: _Touched) -> bool:
+        return (self.everything or other.everything or not self.cells.isdisjoint(other.cells)
+                or not self.measures.isdisjoint(other.measures) or not self.clinics.isdisjoint(other.clinics))
+
+    def add(self, other: _Touched) -> None:
+        self.cells |= other.cells
+        self.measures |= other.measures
+        self.clinics |= other.clinics
+        self.everything = self.everything or other.everything
+
+
+def _mend_parts(breaches: list[Breach], pattern: _Pattern, table: IndicatorTable, problem: SuppressionProblem,
+                sup: Suppression, disclosure: Disclosure, models: Sequence[Disclosure]) -> bool:
+    """Mend the first reader's breaches of every part of the model in one round. Parts share no cell not printed,
+    but a mend may change another part (a coarser rate changes every clinic's row): a part that an earlier mend
+    of this round changes waits for the next audit, and a part's mends that would change a part already mended
+    this round are taken back (it is mended in a later round). False when nothing could be mended."""
+    parts: dict[frozenset[str], list[Breach]] = {}
+    for b in breaches:
+        parts.setdefault(b.part, []).append(b)
+    touched = _Touched(set(), set(), set())
+    done = _Touched(set(), set(), set())     # the parts mended this round
+    mended = False
+    for cells, found in parts.items():
+        part = _Touched.of(cells)
+        if touched.meets(part):
+            continue
+        saved = pattern.copy()
+        if not _mend_part(found, pattern, table, problem, sup, disclosure):
+            continue
+        change = _changed(saved, pattern, table, models)
+        if mended and done.meets(change):
+            pattern.restore(saved)
+            continue
+        touched.add(change)
+        done.add(part)
+        mended = True
+    return mended
+
+
+def _linked(models: Sequence[Disclosure], cells: set[str]) -> set[str]:
+    return set().union(*(d.linked(cells) for d in models))
+
+
+def _mend_part(breaches: list[Breach], pattern: _Pattern, table: IndicatorTable, problem: SuppressionProblem,
+               sup: Suppression, disclosure: Disclosure) -> bool:
+    """One reader's breaches in one part of the model, mended in one go: every count; of the list sizes, one
+    whose mend changes a rate for every clinic (a coarser step, no intervals), or else one per clinic whose mend
+    leaves that clinic's own rate out (it changes no other clinic's row)."""
+    mended = False
+    sized: set[str] = set()     # the clinics whose list size got a rate of their own left out
+    spread = False              # a list size's mend changed a rate for every clinic
+    for breach in breaches:
+        if breach.target.kind == "size":
+            clinic = breach.target.owner
+            if spread or clinic in sized:
+                continue
+            saved = pattern.copy()
+            if not _mend(breach, table, problem, sup, disclosure, pattern.steps, pattern.also_hidden,
+                         pattern.also_withheld, pattern.no_intervals, pattern.rates):
+                continue
+            own = _own_rates(saved, pattern, clinic)
+            if not own and (sized or mended):
+                pattern.restore(saved)
+                continue
+            spread = not own
+            sized.add(clinic)
+            mended = True
+            continue
+        mended = _mend(breach, table, problem, sup, disclosure, pattern.steps, pattern.also_hidden,
+                       pattern.also_withheld, pattern.no_intervals, pattern.rates) or mended
+    return mended
+
+
+def _own_rates(saved: _Pattern, now: _Pattern, clinic: str) -> bool:
+    """Whether the only change since `saved` is rates of `clinic` left out."""
+    return (now.steps == saved.steps and now.also_hidden == saved.also_hidden
+            and now.also_withheld == saved.also_withheld and now.no_intervals == saved.no_intervals
+            and bool(now.rates - saved.rates) and all(r[2] == clinic for r in now.rates - saved.rates))
+
+
+def _changed(saved: _Pattern, now: _Pattern, table: IndicatorTable, models: Sequence[Disclosure]) -> _Touched:
+    """What the mends since `saved` change (a hidden cell: the cells two relations away from it in any of the
+    `models`, this pack's and the earlier ones', and its clinic)."""
+    out = _Touched(set(), set(), set(), everything=now.also_withheld != saved.also_withheld)
+    for key in {k for k in now.steps if now.steps[k] != saved.steps.get(k)} | (now.no_intervals - saved.no_intervals):
+        out.measures |= {table.indicator(key).numerator_measure, LIST_SIZE}
+    periods = {"cur": table.period, "base": table.compare}
+    hidden = {cell_key(periods.get(rnd, rnd) or rnd, measure, clinic)
+              for rnd, measure, clinic in now.also_hidden - saved.also_hidden}
+    near = hidden | _linked(models, hidden)
+    out.cells = near | _linked(models, near)
+    out.clinics = {clinic for _, _, clinic in (now.rates - saved.rates) | (now.also_hidden - saved.also_hidden)}
+    return out
 
 
 def _rate_to_hide(breach: Breach, table: IndicatorTable, sup: Suppression, steps: dict[str, float],
