@@ -11,7 +11,8 @@ minimum, 20 bars with whiskers, labels, values and an axis drawn with plain canv
 
 `--render 20 200 400` times only the rendering (CPU seconds of `_render`: every PDF, its leak check and the
 print-all file) at each size, after gathering the tables unaudited (`--audited` to audit them as a pack does),
-and prints the rendering's growth exponent.
+and prints the rendering's growth exponent. `--gather 20 60 200` times only the audited gathering of the tables
+(CPU of `anonymised_meeting` and of the audits in it) and prints its growth exponents.
 """
 
 from __future__ import annotations
@@ -173,12 +174,62 @@ def render_only(sizes: list[int], audit: bool) -> None:
         print(f"render growth exponent over {sizes}: {growth_exponent(sizes, seconds):.2f} (CPU; 1 = linear)")
 
 
+def gather_only(sizes: list[int]) -> None:
+    """CPU seconds of the audited gathering of the pack's tables (`anonymised_meeting`: collation, suppression,
+    the disclosure model, the audit rounds, mending) at each size, of the audits within it, their number, and the
+    counts the tables hide; then the growth exponents."""
+    import random
+
+    from benchmarks.wholeprocess import growth_exponent
+    from klyngedesk.core.anonymise import build, draw_codes
+
+    totals, audits = [], []
+    real = build.audit
+    spent, calls = [0.0], [0]
+
+    def timed(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return real(*args, **kwargs)
+        finally:
+            spent[0] += time.process_time() - start
+            calls[0] += 1
+
+    for size in sizes:
+        spent[0], calls[0] = 0.0, 0
+        with tempfile.TemporaryDirectory(prefix="klyngedesk-bench-gather-") as tmp:
+            path = make_project(Path(tmp), size)
+            with Project.open(path) as project:
+                draw_codes(project, MEETING, rng=random.Random(1))
+                build.audit = timed
+                try:
+                    start = time.process_time()
+                    tables = build.anonymised_meeting(project, MEETING)
+                    totals.append(time.process_time() - start)
+                finally:
+                    build.audit = real
+        audits.append(spent[0])
+        hidden = sum(r.suppressed + r.baseline_suppressed for t, _, _ in tables for i in t.indicators for r in i.rows)
+        left = sum(len(b) for _, _, b in tables)
+        print(f"gather {size} clinics: {totals[-1]:.2f} s CPU, of which {calls[0]} audits {spent[0]:.2f} s; "
+              f"{hidden} counts hidden, {left} breaches left", flush=True)
+    for i in range(1, len(sizes)):
+        pair = sizes[i - 1:i + 1]
+        print(f"growth exponent {pair[0]} -> {pair[1]}: gathering {growth_exponent(pair, totals[i - 1:i + 1]):.2f}, "
+              f"audits {growth_exponent(pair, audits[i - 1:i + 1]):.2f} (CPU; 1 = linear)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_pack")
     parser.add_argument("--render", type=int, nargs="+", metavar="CLINICS",
                         help="time only the rendering (CPU) at these cluster sizes, e.g. --render 20 200 400")
     parser.add_argument("--audited", action="store_true", help="with --render: audit the tables as a pack does")
+    parser.add_argument("--gather", type=int, nargs="+", metavar="CLINICS",
+                        help="time only the audited gathering of the tables (CPU) at these sizes, e.g. --gather 20 60 200")
     args = parser.parse_args(argv)
+    if args.gather:
+        gather_only(args.gather)
+        return
     if args.render:
         render_only(args.render, args.audited)
         return
