@@ -528,12 +528,10 @@ def _linked_rates(breach: Breach, disclosure: Disclosure, exact: set[str]) -> tu
     """The rates whose printed numbers bound a cell linked to the target through relations of cells not
     printed exactly (the part of the model the target is narrowed in), and those cells."""
     seen = {c for c, _ in breach.target.terms}
-    todo = list(seen)
-    while todo:
-        for c in disclosure.linked([todo.pop()]):
-            if c not in seen and c not in exact:
-                seen.add(c)
-                todo.append(c)
+    frontier = set(seen)
+    while frontier:   # one step of relations at a time (a summary's relation over every clinic is read once a step)
+        frontier = {c for c in disclosure.linked(frontier) if c not in seen and c not in exact}
+        seen |= frontier
     return {disclosure.bounded_by[c] for c in seen if c in disclosure.bounded_by}, seen
 
 
