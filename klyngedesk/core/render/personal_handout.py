@@ -72,9 +72,7 @@ def own_lines(own: OwnFigures | None, unit: str, since: str | None, lang: str) -
     lines: list[Flowable] = [rich(" · ".join(parts), "cell")]
     second = []
     if since:
-        change = wording.change_figure(own.change, lang)
-        if own.change is not None and getattr(own.change, "verdict", None) == "undetermined":
-            change += " " + tr("(cannot be determined)", lang)
+        change = wording.change_figure(own.change, lang, undetermined=True)
         second.append(tr("Change {change}", lang, change=change))
     flag = wording.flag_text(own.flag, lang)
     if flag:

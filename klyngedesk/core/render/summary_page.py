@@ -45,9 +45,10 @@ def sure_change(change: Change | None) -> int:
     return wording.change_sign(change)
 
 
-def change_cell(change: Change | None, lang: str) -> str:
-    """'−7 % (−12 til −2 %)' for a rate, '+6,4 procentpoint (4,1 til 8,7)' for a share, with the 95 % CI."""
-    return wording.change_figure(change, lang)
+def change_cell(change: Change | None, lang: str, undetermined: bool = False) -> str:
+    """'−7 % (−12 til −2 %)' for a rate, '+6,4 procentpoint (4,1 til 8,7)' for a share, with the 95 % CI;
+    `undetermined`: '(kan ikke afgøres)' after one that cannot be determined, as its own page says it."""
+    return wording.change_figure(change, lang, undetermined=undetermined)
 
 
 def target_cell(ind: AnonymisedIndicator, lang: str) -> str:
@@ -182,7 +183,7 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                                                                 wording.direction_text(line.direction, lang)),
                          wording.number(before, ind.unit, lang, step=ind.value_step),
                          wording.number(now, ind.unit, lang, step=ind.value_step),
-                         change_cell(change, lang), target_cell(ind, lang),
+                         change_cell(change, lang, undetermined=True), target_cell(ind, lang),
                          _spread_cell(ind, lang)])
     fewer = any(m.table.compare and ind.change is not None and ind.change.clinics is not None
                 and ind.change.clinics < ind.n_clinics for m in materials for ind in m.table.indicators)

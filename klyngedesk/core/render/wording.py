@@ -292,15 +292,18 @@ def _change_texts(change, lang: str) -> tuple[str, str | None, str | None]:
     return tuple(None if t is None else percent(t) for t in texts)  # type: ignore[return-value]
 
 
-def change_figure(change, lang: str, *, with_interval: bool = True) -> str:
+def change_figure(change, lang: str, *, with_interval: bool = True, undetermined: bool = False) -> str:
     """The change in a few characters, as the sentences put it: '−7 % (−12 to −2 %)' for a rate,
     '+6,4 procentpoint (4,1 to 8,7)' for a share; '–' when unknown. Near an edge more decimals, so the
-    printed interval says what the verdict beside it says (stats.change_words.change_decimals)."""
+    printed interval says what the verdict beside it says (stats.change_words.change_decimals).
+    `undetermined`: a change that cannot be determined says so in words after it."""
     if change is None or change.estimate[0] is None:
         return "–"
     text, low, high = _change_texts(change, lang)
     if with_interval and low is not None and high is not None:
         text += " " + tr("({low} to {high})", lang, low=low, high=high)
+    if undetermined and getattr(change, "verdict", None) == "undetermined":
+        text += " " + tr("(cannot be determined)", lang)
     return text
 
 
