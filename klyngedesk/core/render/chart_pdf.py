@@ -79,11 +79,18 @@ def _label_room(widest: float, width: float) -> float:
 
 
 def _clip_label(text: str, room: float, font: str) -> str:
+    """The label cut to `room` with "…"; a consenting clinic's "name (code)" keeps its code: names sharing a
+    long beginning ("Lægefællesskabet Søndre …") cut to the same words told no one which row was whose."""
     if text_width(text, font, LABEL_SIZE) <= room:
         return text
-    while text and text_width(text + "…", font, LABEL_SIZE) > room:
-        text = text[:-1]
-    return text + "…"
+    name, code = text, ""
+    if text.endswith(")") and " (" in text:
+        name, code = text[:text.rindex(" (")], text[text.rindex(" ("):]
+        if text_width(name[:3] + "…" + code, font, LABEL_SIZE) > room:   # no room for a name: the code alone
+            return code.strip(" ()")
+    while name and text_width(name + "…" + code, font, LABEL_SIZE) > room:
+        name = name[:-1]
+    return name.rstrip() + "…" + code
 
 
 def _x_axis(pen: Pen, axis: Axis, x0: float, x1: float, y_bottom: float, y_top: float) -> None:

@@ -256,6 +256,17 @@ def change_facts(table: AnonymisedTable, ind: AnonymisedIndicator, lang: str) ->
     return facts
 
 
+def _why_no_cluster_value(table: AnonymisedTable, ind: AnonymisedIndicator, lang: str) -> str:
+    """Why a cluster value the clinics have is printed as "–": the anonymity check withheld it (with its change),
+    as beside the values shown it would give a hidden clinic's figures away. A bare dash read as a missing number."""
+    if ind.pooled is not None or not any(r.value is not None or r.suppressed for r in ind.rows):
+        return ""
+    if table.compare and ind.change is None:
+        return " " + tr("(withheld, and so is its change: beside the clinics' values shown it would give a hidden "
+                        "clinic's figures away)", lang)
+    return " " + tr("(withheld: beside the clinics' values shown it would give a hidden clinic's figures away)", lang)
+
+
 def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartContext, width: float,
                 notes: Sequence[str] = (), unadjusted_drawn: bool = False) -> Flowable:
     """The cluster in a few lines: pooled value, median and spread, references, target and the change."""
@@ -264,7 +275,7 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
     facts = [(tr("Cluster as a whole", lang),
               wording.point(ind.pooled, ind.pooled_ci_low, ind.pooled_ci_high, unit, lang, ind.value_step) + (
                   " " + tr("(95% CI {low} to {high})", lang, low=low, high=high)
-                  if ind.pooled_ci_low is not None else ""))]
+                  if ind.pooled_ci_low is not None else "") + _why_no_cluster_value(table, ind, lang))]
     if ind.median is not None:
         facts.append((tr("Median", lang), wording.summary_value(ind.median, ind, lang)))
     if ind.minimum is not None and ind.maximum is not None:

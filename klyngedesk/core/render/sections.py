@@ -187,8 +187,12 @@ def grid(cells: Sequence[Flowable | list[Flowable]], pad: float = 10) -> Flowabl
 
 def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
                bold_rows: Iterable[int] = (), align_right_from: int = 1, wrap_cols: Iterable[int] = (),
-               size: float = 9, strong_cols: Iterable[int] = (), fit_content: bool = False) -> Table:
+               size: float = 9, strong_cols: Iterable[int] = (), fit_content: bool = False,
+               headings: Iterable[int] = ()) -> Table:
     """A compact zebra table; columns from `align_right_from` are numbers (right-aligned).
+
+    A row in `headings` (a topic's title over its indicators) is never left at the foot of a page: the table
+    splits above it rather than between it and the row under it.
 
     Body cells are plain strings set by the table style (fast: a pack has thousands of them); only the
     header and the `wrap_cols` columns are paragraphs that wrap. With `fit_content` the widths are the
@@ -221,6 +225,7 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Seq
               for i in sorted(bold) if i < last]
     style += [("FONT", (j, 1), (j, -1), STYLES["h3"].fontName, size, size + 2) for j in strong_cols]
     style += [("BACKGROUND", (0, i), (-1, i), ZEBRA) for i in range(2, last + 1, 2)]
+    style += [("NOSPLIT", (0, i + 1), (-1, i + 2)) for i in sorted(set(headings)) if i + 1 < last]
     table = Table([head, *body], colWidths=list(widths), hAlign="LEFT", repeatRows=1)
     table.setStyle(TableStyle(style))
     return table

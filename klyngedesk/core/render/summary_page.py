@@ -192,7 +192,7 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                                   "its 95% CI, target and reference, and the spread between the clinics (lowest to "
                                   "highest). The arrow shows which way is better.", lang)
                                + ("" if not fewer else " " + tr(_FEWER, lang)), "body"),
-                             data_table(header, rows, widths, bold_rows=bold, align_right_from=2,
+                             data_table(header, rows, widths, bold_rows=bold, headings=bold, align_right_from=2,
                                         wrap_cols=(0, 4, 5, 6), fit_content=True)]
     # what matters first, above the table: the key messages never wait alone on a page of their own
     story[2:2] = [_messages_and_questions(group_messages(lines, compare, lang), _questions(meeting, materials, lang),
@@ -274,6 +274,6 @@ def personal_summary(materials: Sequence[TopicMaterial], own: dict[str, OwnFigur
             p(tr("Key messages", lang), "h3"),
             bullets(personal_messages(lines, own, compare, lang)),
             Spacer(1, 6),
-            data_table(header, rows, widths, bold_rows=bold, align_right_from=2, wrap_cols=(0, 2, 4, 5, 6),
+            data_table(header, rows, widths, bold_rows=bold, headings=bold, align_right_from=2, wrap_cols=(0, 2, 4, 5, 6),
                        fit_content=True)]
 

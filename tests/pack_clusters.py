@@ -1,0 +1,147 @@
+"""Unusual synthetic clusters (fictional names) whose packs stress the wording and layout: built on the demo."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+from klyngedesk.core.demo import build_demo
+from klyngedesk.core.model import Indicator, Measure, NewValue, Topic
+from klyngedesk.core.store import Project
+
+FOLLOW_UP = "2026-12"
+_SHARES = {"kol_lfu": "kol_patienter", "kol_rehab": "kol_patienter", "pcv_ordinationer": "ab_ordinationer"}
+
+
+def _counts(project: Project) -> dict[tuple[str, str, str], float]:
+    frame = project.values()
+    frame = frame[frame["status"] == "ok"]
+    return {(str(r.clinic), str(r.measure), str(r.period)): float(r.value) for r in frame.itertuples()
+            if r.value is not None}
+
+
+def _put(project: Project, name: str, values: dict[tuple[str, str, str], float | None]) -> None:
+    project.add_batch(name, "", [NewValue(c, m, p, v, "ok" if v is not None else "missing")
+                                 for (c, m, p), v in sorted(values.items())])
+
+
+def _keys(project: Project) -> list[str]:
+    return sorted(c.key for c in project.clinics())
+
+
+def zero_everywhere(project: Project) -> None:
+    """One clinic with no events of any kind in any round (its COPD shares 0 of 0)."""
+    key = _keys(project)[3]
+    _put(project, "zero.xlsx", {k: 0.0 for k in _counts(project) if k[0] == key})
+
+
+def scaled(project: Project, factors: dict[str, float]) -> None:
+    """Clinics' list sizes and counts scaled (all tiny, one huge): the rates stay, the counts move."""
+    sizes = project.list_sizes()
+    rows = [(str(r.clinic), str(r.period), max(1, round(float(r.patients) * factors.get(str(r.clinic), 1.0))))
+            for r in sizes.itertuples()]
+    project.set_list_sizes(rows)
+    counts = _counts(project)
+    new = {}
+    for (c, m, p), v in counts.items():
+        if c in factors and m not in _SHARES:
+            new[(c, m, p)] = float(round(v * factors[c]))
+    for (c, m, p), v in counts.items():   # shares keep their proportion of the scaled parent
+        if c in factors and m in _SHARES:
+            parent, scaled_parent = counts.get((c, _SHARES[m], p), 0.0), new.get((c, _SHARES[m], p), 0.0)
+            new[(c, m, p)] = float(round(v * scaled_parent / parent)) if parent else 0.0
+    _put(project, "scaled.xlsx", new)
+
+
+def all_tiny(project: Project) -> None:
+    scaled(project, {k: 0.35 for k in _keys(project)})
+
+
+def one_huge(project: Project) -> None:
+    keys = _keys(project)
+    scaled(project, {keys[0]: 12.0, **{k: 0.4 for k in keys[1:]}})
+
+
+def whole_and_none(project: Project) -> None:
+    """A share of 100 % (every COPD patient followed up) in one clinic, 0 % (no rehabilitation) in another."""
+    keys, counts = _keys(project), _counts(project)
+    new: dict[tuple[str, str, str], float | None] = {}
+    for c, m, p in counts:
+        if c == keys[5] and m == "kol_lfu":
+            new[(c, m, p)] = counts[(c, "kol_patienter", p)]
+        if c == keys[6] and m == "kol_rehab":
+            new[(c, m, p)] = 0.0
+    _put(project, "shares.xlsx", new)
+
+
+def missing_baseline(project: Project) -> None:
+    """The last clinic reported nothing the baseline round."""
+    periods = [p.key for p in project.periods()]
+    key = _keys(project)[-1]
+    _put(project, "withdrawn.xlsx", {k: None for k in _counts(project) if k[0] == key and k[2] == periods[-2]})
+
+
+LONG_TITLE = ("Andel af patienter med kronisk obstruktiv lungesygdom, der har fået tilbudt et "
+              "kommunalt rehabiliteringsforløb inden for de seneste tolv måneder efter udskrivelsen")
+
+
+def new_indicator(project: Project) -> None:
+    """A new topic whose one indicator (a long Danish title) was first measured in the follow-up round."""
+    periods = [p.key for p in project.periods()]
+    project.add_topic(Topic("opfoelgning", "Opfølgning efter indlæggelse med KOL-eksacerbation",
+                            "Nyt emne: kun målt i seneste runde.",
+                            (Measure("kol_udskrevne", "Udskrevne efter KOL-eksacerbation"),
+                             Measure("kol_kontakt", "Kontakt til egen læge inden for 14 dage")),
+                            (Indicator("kol_kontakt_andel", LONG_TITLE, "kol_kontakt", "kol_udskrevne", "measure",
+                                       "percent", "Hvor mange af de udskrevne blev kontaktet.", direction="max"),)))
+    counts = _counts(project)
+    new = {}
+    for (c, m, p), v in counts.items():
+        if m == "kol_patienter" and p == periods[-1]:
+            out = float(round(v * 0.3))
+            new[(c, "kol_udskrevne", p)] = out
+            new[(c, "kol_kontakt", p)] = float(round(out * (0.4 + 0.5 * (hash(c) % 7) / 7)))
+    _put(project, "new.xlsx", new)
+    meeting = project.meeting(FOLLOW_UP)
+    project.save_meeting(dataclasses.replace(meeting, topics=(*meeting.topics, "opfoelgning")))
+
+
+def long_names(project: Project) -> None:
+    """Long Danish clinic names, and the clinics that consented named beside their codes."""
+    for i, clinic in enumerate(project.clinics()):
+        project.update_clinic(dataclasses.replace(
+            clinic, name=f"Lægefællesskabet Søndre Skovbrynsallé og Kirkebakkegårdens Sundhedshus nr. {i + 1}"))
+    for key in _keys(project)[:4]:
+        project.set_consent(FOLLOW_UP, key, True, "Gav sig til kende på mødet")
+
+
+Builder = Callable[[Project], None]
+# name: (clinics, rounds, language, seed, what is done to the demo)
+CLUSTERS: dict[str, tuple[int, int, str, int, tuple[Builder, ...]]] = {
+    "three": (3, 2, "da", 31, ()),
+    "three-en": (3, 2, "en", 31, ()),
+    "sixty": (60, 2, "da", 60, ()),
+    "zero-clinic": (9, 2, "da", 5, (zero_everywhere,)),
+    "zero-clinic-en": (9, 2, "en", 5, (zero_everywhere,)),
+    "all-tiny": (8, 2, "da", 8, (all_tiny,)),
+    "all-tiny-en": (8, 2, "en", 8, (all_tiny,)),
+    "one-huge": (10, 3, "da", 12, (one_huge,)),
+    "one-huge-en": (10, 3, "en", 12, (one_huge,)),
+    "shares-100-0": (11, 2, "da", 13, (whole_and_none,)),
+    "shares-100-0-en": (11, 2, "en", 13, (whole_and_none,)),
+    "missing-baseline-25": (25, 2, "da", 25, (missing_baseline,)),
+    "new-indicator": (12, 2, "da", 14, (new_indicator,)),
+    "new-indicator-en": (12, 2, "en", 14, (new_indicator,)),
+    "long-names-consent": (13, 2, "da", 15, (long_names,)),
+    "long-names-consent-en": (13, 2, "en", 15, (long_names,)),
+}
+
+
+def build_cluster(folder: Path, name: str) -> Path:
+    clinics, rounds, _, seed, builders = CLUSTERS[name]
+    path = build_demo(folder / "c.klynge", clinics=clinics, periods=rounds, seed=seed)
+    with Project.open(path) as project:
+        for build in builders:
+            build(project)
+    return path
