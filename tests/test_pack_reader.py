@@ -284,9 +284,9 @@ RANKED_TITLES = ("Ranked: higher is better, best on top", "Ranked: lower is bett
 @pytest.mark.parametrize("case", list(CASES))
 def test_the_summary_rows_are_the_indicator_pages_values_and_directions(printed, case) -> None:
     lang, pages = printed[case]
-    summary = next(p for p in pages if _summary_rows(p, lang))
-    rows = _summary_rows(summary, lang)
-    rest = " ".join(pages[pages.index(summary) + 1:])
+    table = summary_table(pages, lang)   # the table goes on over pages under its header when it must
+    rows = _summary_rows(table, lang)
+    rest = " ".join(pages)[len(" ".join(pages).split(table, 1)[0]) + len(table):]
     pairs = before_and_now(rest, lang)
     for title in RANKED_TITLES:   # a chart going on over pages is one chart, titled again "(continued)"
         rest = rest.replace(f"{tr(title, lang)} ({tr('continued', lang)})", "")
