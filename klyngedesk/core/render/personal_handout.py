@@ -197,7 +197,7 @@ def own_position_pages(material: PersonalMaterial, lang: str, shared: SharedChar
 def _wide_note(kinds: set[str | None], note: str, lang: str) -> str:
     """A compact chart's note saying that the other clinics' whiskers are wide ones (all or some of them)."""
     wide = tr("some clinics' 95% CI wide", lang) if "exact" in kinds else tr("the other clinics' 95% CI wide", lang)
-    return f"{note}\n{wide}" if note else wide   # a line of its own: the half-width chart's key wraps there
+    return f"{note}; {wide}" if note else wide   # flows on in the key's rows (chart_pdf._legend_places)
 
 
 def page_interval_key(material: PersonalMaterial, lang: str, shared: SharedCharts | None = None) -> tuple[str, bool]:
