@@ -750,3 +750,16 @@ def test_a_name_cut_short_on_a_chart_keeps_its_clinics_code(printed, case) -> No
     for number, page in enumerate([*pages, *(p for h in personals[case] for p in h)], 1):
         m = re.search(r"\w… (?!\([A-Z0-9]{1,4}\))", page)
         assert not m, f"{case} page {number}: a label cut without its code: …{page[max(0, m.start() - 60):m.end() + 20]}"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_the_summary_says_what_a_row_of_dashes_means_where_a_cluster_value_was_withheld(printed, case) -> None:
+    """'Antibiotikaordinationer … – – –' in the summary beside clinics' values on its page reads as data lost:
+    where an indicator page says its cluster value was withheld, the summary says what its dashes mean."""
+    lang, pages = printed[case]
+    head = re.escape(tr("Cluster as a whole", lang))
+    withheld = any(re.search(rf"{head} – \(", p) for p in pages)
+    said = tr("A row of dashes where the clinics have figures: the anonymity check withheld the cluster as a whole "
+              "and its change, as beside the clinics' values shown they would give a hidden clinic's figures away.",
+              lang)
+    assert (said in summary_table(pages, lang)) == withheld, f"{case}: withheld {withheld}, the summary says so: {not withheld}"

@@ -256,10 +256,16 @@ def change_facts(table: AnonymisedTable, ind: AnonymisedIndicator, lang: str) ->
     return facts
 
 
+def cluster_withheld(ind: AnonymisedIndicator) -> bool:
+    """Whether the cluster as a whole is not printed though its clinics have figures (the anonymity check
+    withheld it: beside the values shown it would give a hidden clinic's away)."""
+    return ind.pooled is None and any(r.value is not None or r.suppressed for r in ind.rows)
+
+
 def _why_no_cluster_value(table: AnonymisedTable, ind: AnonymisedIndicator, lang: str) -> str:
     """Why a cluster value the clinics have is printed as "–": the anonymity check withheld it (with its change),
     as beside the values shown it would give a hidden clinic's figures away. A bare dash read as a missing number."""
-    if ind.pooled is not None or not any(r.value is not None or r.suppressed for r in ind.rows):
+    if not cluster_withheld(ind):
         return ""
     if table.compare and ind.change is None:
         return " " + tr("(withheld, and so is its change: beside the clinics' values shown it would give a hidden "

@@ -13,7 +13,12 @@ from klyngedesk.core.model import Meeting
 from klyngedesk.core.packages import topic_questions
 from klyngedesk.core.render import wording
 from klyngedesk.core.render.chart_builder import OwnFigures
-from klyngedesk.core.render.indicator_pages import TopicMaterial, indicator_title, shown_topic_title
+from klyngedesk.core.render.indicator_pages import (
+    TopicMaterial,
+    cluster_withheld,
+    indicator_title,
+    shown_topic_title,
+)
 from klyngedesk.core.render.page_template import CONTENT_WIDTH, OutlineEntry
 from klyngedesk.core.render.sections import DirectionMark, bullets, data_table, grid, p
 from klyngedesk.i18n import ntr, tr
@@ -160,6 +165,8 @@ def _spread_cell(ind: AnonymisedIndicator, lang: str) -> str:
     return text
 
 
+_WITHHELD = ("A row of dashes where the clinics have figures: the anonymity check withheld the cluster as a whole "
+             "and its change, as beside the clinics' values shown they would give a hidden clinic's figures away.")
 _FEWER = ("Where a clinic lacks a round, before and now are over the clinics with figures in both rounds; the "
           "indicator's own page gives the cluster as a whole over every clinic.")
 
@@ -187,11 +194,13 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                          _spread_cell(ind, lang)])
     fewer = any(m.table.compare and ind.change is not None and ind.change.clinics is not None
                 and ind.change.clinics < ind.n_clinics for m in materials for ind in m.table.indicators)
+    withheld = any(cluster_withheld(ind) for m in materials for ind in m.table.indicators)
     story: list[Flowable] = [OutlineEntry(tr("Summary", lang), 0), p(tr("Summary", lang), "h1"),
                              p(tr("One line per indicator: the cluster as a whole before and now, the change with "
                                   "its 95% CI, target and reference, and the spread between the clinics (lowest to "
                                   "highest). The arrow shows which way is better.", lang)
-                               + ("" if not fewer else " " + tr(_FEWER, lang)), "body"),
+                               + ("" if not fewer else " " + tr(_FEWER, lang))
+                               + ("" if not withheld else " " + tr(_WITHHELD, lang)), "body"),
                              data_table(header, rows, widths, bold_rows=bold, headings=bold, align_right_from=2,
                                         wrap_cols=(0, 4, 5, 6), fit_content=True)]
     # what matters first, above the table: the key messages never wait alone on a page of their own
