@@ -763,3 +763,15 @@ def test_the_summary_says_what_a_row_of_dashes_means_where_a_cluster_value_was_w
               "and its change, as beside the clinics' values shown they would give a hidden clinic's figures away.",
               lang)
     assert (said in summary_table(pages, lang)) == withheld, f"{case}: withheld {withheld}, the summary says so: {not withheld}"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_no_change_larger_than_chance_is_said_only_beside_changes_printed(printed, case) -> None:
+    """'Ingen ændring siden 2. halvår 2025 er større, end tilfældigheder alene kan forklare' above a table whose
+    every change is '–' (all withheld) claims what no number on the page shows."""
+    lang, pages = printed[case]
+    summary = summary_table(pages, lang)
+    none = tr("No change since {baseline} is larger than chance alone can explain.", lang, baseline="QQ").split("QQ")
+    if none[0] in summary and none[1] in summary:
+        assert any(r[3] != "–" for r in _summary_rows(summary, lang)), \
+            f"{case}: '{none[0]}…{none[1]}' said, yet the summary prints no change"

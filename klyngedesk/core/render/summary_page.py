@@ -98,7 +98,11 @@ def group_messages(lines: Sequence[Line], since: str | None, lang: str) -> list[
         if moved:
             messages.append(tr("Changed since {baseline} (neither way is better in itself): {items}.", lang,
                                baseline=since, items=listed(moved)))
-        if not (better or worse or moved):
+        if not any(ln.ind.change is not None and ln.ind.change.estimate[0] is not None for ln in lines):
+            # "no change larger than chance" beside a table of dashes claimed what no number shows
+            messages.append(tr("No change since {baseline} can be shown: the cluster as a whole is withheld or has "
+                               "no figures from then.", lang, baseline=since))
+        elif not (better or worse or moved):
             messages.append(tr("No change since {baseline} is larger than chance alone can explain.", lang,
                                baseline=since))
     with_target = [ln for ln in lines if ln.ind.target is not None and ln.ind.pooled is not None]
