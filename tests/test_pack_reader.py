@@ -24,7 +24,7 @@ from pack_clusters import CLUSTERS, build_cluster
 
 from klyngedesk.core.demo import build_demo
 from klyngedesk.core.model import NewValue
-from klyngedesk.core.render.indicator_pages import shown_topic_title
+from klyngedesk.core.render.indicator_pages import indicator_title, shown_topic_title
 from klyngedesk.core.render.personal_handout import render_personal
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import tr
@@ -200,11 +200,17 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, li
                 _drop_a_round(project, sorted(c.key for c in project.clinics())[-1], periods[-2])
             data, pack = handout(project, "2026-12", lang)
             titles = [shown_topic_title(m, lang) for m in pack.group_materials()]
+            every_title = {ind.key: indicator_title(m.topic, ind, lang) for m in pack.group_materials()
+                           for ind in m.table.indicators}
+            row_heads[name] = [*every_title.values(), *titles]
             personal = []
             for clinic in sorted(c.key for c in project.clinics())[:2]:
                 buffer = io.BytesIO()
-                render_personal(buffer, pack.personal_material(clinic), pack.meeting, pack.cluster_name, lang)
+                material = pack.personal_material(clinic)
+                render_personal(buffer, material, pack.meeting, pack.cluster_name, lang)
                 personal.append(page_texts(buffer.getvalue()))
+                unknown_limits.setdefault(name, {})[len(personal) - 1] = [
+                    every_title[k] for k, o in material.own.items() if o.limits_unknown and k in every_title]
         out[name] = (lang, page_texts(data))
         personals[name] = personal
         topic_titles[name] = titles
@@ -215,6 +221,8 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, li
 personals: dict[str, list[list[str]]] = {}   # each case's first clinics' personal handouts, filled by `printed`
 pdfs: dict[str, bytes] = {}                  # each case's group handout as printed, filled by `printed`
 topic_titles: dict[str, list[str]] = {}      # each case's topics' titles, filled by `printed`
+unknown_limits: dict[str, dict[int, list[str]]] = {}   # per personal handout: the titles with no limit worked out
+row_heads: dict[str, list[str]] = {}         # every indicator's and topic's title: where a summary row begins
 
 
 def _agrees(estimate: float, points: bool, before: str, after: str, lang: str, est_half: float) -> bool:
@@ -617,7 +625,7 @@ def test_a_personal_place_is_counted_among_at_least_two_clinics(printed, case) -
         "QN", r"(?P<n>\d+)")
     for handout_pages in personals[case]:
         summary = personal_summary(handout_pages, lang)
-        for m in re.finditer(rf"(?<![\d,.]) {place}(?= )", summary):
+        for m in re.finditer(rf"(?<![\d,.]) {place}(?= )(?! indikatorer| indicators)", summary):
             assert int(m["n"]) >= 2 and 1 <= int(m["r"]) <= int(m["n"]), f"{case}: a place '{m[0].strip()}'"
 
 
@@ -665,8 +673,14 @@ def test_a_personal_key_message_on_the_limits_counts_the_rows_that_say_so(printe
         table = page[page.index(tr("Indicator", lang)):]
         flagged = sum(words[m["w"]] for m in cell.finditer(table))
         said = re.search(outside, page)
+        some = re.search(re.escape(tr("Your clinic lies inside the 99.8% limits on {n} of {total} indicators; on the "
+                                      "others the limits are not shown.", lang, n="QN", total="QT")).replace(
+            r"\ ", " ").replace("QN", r"(?P<n>\d+)").replace("QT", r"(?P<t>\d+)"), page)
         if inside in page:
             assert flagged == 0, f"{case}: 'inside on every indicator' but {flagged} rows say otherwise"
+        elif some or tr("The 99.8% limits are not shown on any of your clinic's indicators.", lang) in page:
+            shown = sum(1 for m in cell.finditer(table) if m["w"] == tr("inside", lang))
+            assert flagged == 0 and (int(some["n"]) if some else 0) == shown, f"{case}: {some and some[0]}: {shown}"
         else:
             assert said and int(said["n"]) == flagged, f"{case}: '{said and said[0]}' but {flagged} rows flagged"
 
@@ -775,3 +789,24 @@ def test_no_change_larger_than_chance_is_said_only_beside_changes_printed(printe
     if none[0] in summary and none[1] in summary:
         assert any(r[3] != "–" for r in _summary_rows(summary, lang)), \
             f"{case}: '{none[0]}…{none[1]}' said, yet the summary prints no change"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_clinic_is_not_told_it_lies_inside_limits_nobody_worked_out(printed, case) -> None:
+    """Where the limits are centred on a withheld cluster value and widened by the hidden clinics' spread, the
+    clinic's own flag is left out: its summary row then said 'inden for' all the same (a clinic with no events
+    at all, where the others have 35 per 1.000, was 'inside'), and 'inside on every indicator' above it. Such a
+    row prints '–', and the key message counts only the rows that say 'inside'."""
+    lang, _ = printed[case]
+    every = tr("Your clinic lies inside the 99.8% limits on every indicator: its differences from the cluster can "
+               "be chance.", lang)
+    for clinic, own in unknown_limits[case].items():
+        summary = personal_summary(personals[case][clinic], lang)
+        table = summary[summary.index(tr("Indicator", lang)):]
+        heads = "|".join([*(re.escape(t) for t in sorted(row_heads[case], key=len, reverse=True)),
+                          re.escape(tr("Indicator", lang))])   # the header repeated over the next page
+        for title in own:
+            rows = [m["row"] for m in re.finditer(rf"{re.escape(title)} (?P<row>.*?)(?= (?:{heads}) |$)", table)]
+            assert rows and all(r.rstrip().endswith(" –") for r in rows), f"{case}: '{title}' with no limit worked out: {rows}"
+        if own:
+            assert every not in summary, f"{case}: '{every}' though no limit was worked out for {own}"

@@ -52,6 +52,7 @@ class OwnFigures:
     quality: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     trend: tuple[float | None, ...] = ()    # the true value in every round of the indicator's trend, oldest first
+    limits_unknown: bool = False            # no 99.8 % limits to tell against (withheld with the cluster value)
 
 
 @dataclass(frozen=True)

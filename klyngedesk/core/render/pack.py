@@ -158,6 +158,7 @@ def _own_figures(table: IndicatorTable, shown: dict[str, _Shown], clinic: str, c
         group = shown.get(ind.key)
         rank, ranked = row.rank, ind.n_clinics
         flag: str | None = row.flag
+        unknown = row.value is not None and row.funnel is None
         if group is not None:
             if row.value is None:
                 rank, (_, others) = None, group.others_below(0.0, code)
@@ -169,10 +170,11 @@ def _own_figures(table: IndicatorTable, shown: dict[str, _Shown], clinic: str, c
             if mine is not None and mine.funnel is not None:
                 flag = mine.flag
             elif ind.overdispersion.get("adjusted"):
-                flag = None
+                flag, unknown = None, row.value is not None
         own[ind.key] = OwnFigures(code, row.value, row.ci_low, row.ci_high, row.numerator, row.denominator,
                                   row.baseline_value, flag, rank, ranked, row.change, row.quality,
-                                  trend=tuple(_round_value(rt, ind.key, clinic) for rt in rounds or ()))
+                                  trend=tuple(_round_value(rt, ind.key, clinic) for rt in rounds or ()),
+                                  limits_unknown=unknown)
     return own
 
 

@@ -219,7 +219,7 @@ def limits_word(own: OwnFigures, lang: str) -> str:
         return tr("above", lang)
     if own.flag == "below_998":
         return tr("below", lang)
-    if own.value is None:
+    if own.value is None or own.limits_unknown:   # "inside" limits not drawn claimed what nobody checked
         return "–"
     return tr("inside", lang)
 
@@ -241,6 +241,12 @@ def personal_messages(lines: Sequence[Line], own: dict[str, OwnFigures], since: 
         messages.append(tr("Outside the 99.8% limit on {n} of {total} indicators (more than chance alone can "
                            "explain); see the column The 99.8% limits.", lang, n=len(flagged),
                            total=sum(1 for ln in lines if ln.ind.key in own)))
+    elif any(own[ln.ind.key].limits_unknown for ln in lines if ln.ind.key in own):
+        inside = [ln for ln in lines if ln.ind.key in own and limits_word(own[ln.ind.key], lang) == tr("inside", lang)]
+        messages.append(tr("Your clinic lies inside the 99.8% limits on {n} of {total} indicators; on the others "
+                           "the limits are not shown.", lang, n=len(inside),
+                           total=sum(1 for ln in lines if ln.ind.key in own)) if inside else
+                        tr("The 99.8% limits are not shown on any of your clinic's indicators.", lang))
     else:
         messages.append(tr("Your clinic lies inside the 99.8% limits on every indicator: its differences from "
                            "the cluster can be chance.", lang))
