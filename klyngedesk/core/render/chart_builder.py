@@ -266,7 +266,7 @@ class RankedForReaders:
         self._code_kinds: dict[str, Counter[str | None]] = {}
         for r in ind.rows:
             self._code_kinds.setdefault(r.code, Counter())[whisker_kind(r)] += 1
-        self._unbounded = {r.code for r in ind.rows if r.value is not None and r.ci_low is None and r.ci_high is None}
+        self._unbounded = {r.code for r in ind.rows if _unbounded(r)}   # readers whose key leaves themselves out
 
     def spec(self, code: str, own: OwnFigures | None) -> RankedBarChart:
         """The chart as clinic `code` sees it: its own bar (its true figures when `own` is given) in bold."""
@@ -310,13 +310,17 @@ def _ranked_note(ind: AnonymisedIndicator, ctx: ChartContext) -> str:
 MAX_NAMED_UNBOUNDED = 6   # more clinics without an interval than this are counted, not listed
 
 
+def _unbounded(row: AnonymisedRow) -> bool:
+    """A value the group sees drawn without any interval (neither its exact one nor a wide one)."""
+    return row.value is not None and not row.suppressed and whisker_kind(row) is None
+
+
 def _unbounded_note(ind: AnonymisedIndicator, ctx: ChartContext) -> str:
     """Which clinics show a value without any interval: a wide one is worked out from the rounded rate and the
     list-size band (stats/wide_interval.py), and a band from 0 bounds nothing (the methods page says so; the
     group chart prints the band in its row)."""
     valued = [r for r in ind.rows if r.value is not None and not r.suppressed]
-    rows = [r for r in valued if r.ci_low is None and r.ci_high is None and r.wide_ci is None
-            and not ctx.is_own(r.code)]
+    rows = [r for r in valued if _unbounded(r) and not ctx.is_own(r.code)]
     if not rows or len(rows) == len(valued):
         return ""   # none has an interval: the rounding note says so
     labels = sorted({ctx.label(r) for r in rows})
