@@ -7,13 +7,11 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from itertools import chain
+from datetime import date, datetime, timedelta
 from typing import Any
 
-import python_calamine as pc
-
 from klyngedesk.core.ingest.cells import CellError, MonthDate, Percent, PercentFraction, YearDate
+from klyngedesk.core.ingest.isolated import read_isolated
 from klyngedesk.core.ingest.percent_cells import MONTH, PERCENT, PERCENT_SIGN, YEAR, percent_cells
 from klyngedesk.core.ingest.problems import FileRefused
 
@@ -46,28 +44,10 @@ class Sheet:
     hidden_columns: list[int] = field(default_factory=list)  # 0-based indexes of the columns hidden in it
 
 
-def _plain(value):
-    """calamine values into plain Python: numbers, text, dates; booleans and durations kept as they are."""
-    if isinstance(value, datetime):
-        return value.date() if value.time() == time(0) else value
-    if isinstance(value, time):
-        return value.isoformat()
-    return value
-
-
 def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = None) -> list[Sheet]:
     """Every sheet of the workbook (hidden ones flagged, chart sheets left out) as rows from row 1.
     `sheet_xml`: sheets' XML already read from the zip (member name -> bytes), not inflated again."""
-    try:
-        workbook = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except pc.PasswordError:
-        raise FileRefused("The workbook is protected with a password. Ask the clinic to send it without a "
-                          "password (or remove it in Excel) and import it again.", kind="encrypted") from None
-    except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
-        raise
-    except BaseException:  # calamine raises several types for a damaged file, even a Rust panic (BaseException)
-        raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
-                          "send it again.", kind="corrupt", format=fmt) from None
+    parsed = read_isolated(data, fmt)
     try:
         errors, uncalculated, hidden, hidden_columns = _xlsx_error_cells(data, sheet_xml or {}) if fmt == "xlsx" \
             else ({}, {}, {}, {})
@@ -76,27 +56,16 @@ def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = No
                           "send it again.", kind="corrupt", format=fmt) from None
     percents = percent_cells(data, fmt, sheet_xml)
     sheets: list[Sheet] = []
-    for meta in workbook.sheets_metadata:
-        if meta.typ != pc.SheetTypeEnum.WorkSheet:
-            continue
-        sheet = Sheet(meta.name, meta.visible != pc.SheetVisibleEnum.Visible)
-        try:
-            book_sheet = workbook.get_sheet_by_name(meta.name)
-            rows = book_sheet.to_python(skip_empty_area=False)
-            merged = book_sheet.merged_cell_ranges or []
-        except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
-            raise
-        except BaseException:  # as above: a damaged sheet may even panic inside calamine
-            raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic "
-                              "to send it again.", kind="corrupt", format=fmt) from None
-        sheet.rows = [[_plain(v) for v in row] for row in rows] if _needs_plain(rows) else rows
+    for name, hidden_sheet, rows, merged in parsed:
+        sheet = Sheet(name, hidden_sheet)
+        sheet.rows = rows
         sheet.merged = list(merged)
-        sheet.uncalculated = uncalculated.get(meta.name)
-        sheet.hidden_rows = hidden.get(meta.name, [])
-        sheet.hidden_columns = [c for c in hidden_columns.get(meta.name, [])
+        sheet.uncalculated = uncalculated.get(name)
+        sheet.hidden_rows = hidden.get(name, [])
+        sheet.hidden_columns = [c for c in hidden_columns.get(name, [])
                                 if any(c < len(row) and row[c] not in (None, "") for row in sheet.rows)]
-        _mark_percentages(sheet.rows, percents.get(meta.name, {}))
-        for (r, c), code in errors.get(meta.name, {}).items():
+        _mark_percentages(sheet.rows, percents.get(name, {}))
+        for (r, c), code in errors.get(name, {}).items():
             while len(sheet.rows) <= r:
                 sheet.rows.append([])
             row: list[Any] = sheet.rows[r]
@@ -120,12 +89,6 @@ def _mark_percentages(rows: list[list], places: dict[tuple[int, int], str]) -> N
                     rows[r][c] = Percent(value)
             elif isinstance(value, date) and kind in (MONTH, YEAR):
                 rows[r][c] = (MonthDate if kind == MONTH else YearDate)(value.year, value.month, value.day)
-
-
-def _needs_plain(rows: list[list]) -> bool:
-    """Only convert when something other than text and floats is present (keeps large files fast: the types
-    of every cell are collected in C, not tested one by one)."""
-    return not set(map(type, chain.from_iterable(rows))) <= {str, float}
 
 
 def _col_index(letters: bytes) -> int:
