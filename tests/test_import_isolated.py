@@ -58,3 +58,24 @@ def test_cells_of_every_kind_come_back_exactly(monkeypatch):
     plain = [("Ark1", False, [["a", 1.5, 2, True, None]], [])]
     monkeypatch.setattr(isolated, "parse", lambda data: plain)
     assert isolated.read_isolated(b"", "ods") == plain
+
+
+def test_import_of_a_file_that_aborts_calamine_stores_nothing_and_says_so_in_danish(demo_path, tmp_path, capsys,
+                                                                                   monkeypatch):
+    monkeypatch.syspath_prepend(str(__import__("pathlib").Path(__file__).parent))
+    import clinic_files as cf
+
+    from klyngedesk.cli.main import main
+    from klyngedesk.core.store import Project
+
+    with Project.open(demo_path) as project:
+        clinic = cf.demo_clinics(project)[0]
+        batches = len(project.batches())
+        values = len(project.values())
+    path = cf.filled_template(tmp_path, clinic, "2026H1").path
+    monkeypatch.setattr(isolated, "parse", lambda data: os.abort())
+    assert main(["import", str(demo_path), str(path), "--yes"]) == 1
+    err = capsys.readouterr()
+    assert "beskadiget" in err.out + err.err and "Traceback" not in err.out + err.err
+    with Project.open(demo_path) as project:
+        assert len(project.batches()) == batches and len(project.values()) == values
