@@ -13,7 +13,9 @@ roughly (within ROUGH) knows every practice's size, can tell which code is that 
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from klyngedesk.core.anonymise.audit import Breach, outsider_ranges
@@ -49,6 +51,7 @@ class DisclosureReport:
     findings: list[SingledOut] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)   # hidden counts the audit could not protect
     risk: str = ""                                          # the cover's one sentence (in the report's language)
+    reprint_differs: bool = False   # the meeting was printed before with other group material (not audited with it)
 
     def singled_out(self) -> set[str]:
         return {f.clinic for f in self.findings}
@@ -63,7 +66,14 @@ class DisclosureReport:
     def lines(self, lang: str | None = None) -> list[str]:
         """The report in plain words (Danish first): one line per clinic and reason, then the choices."""
         out: list[str] = []
-        if not self.findings and not self.breaches:
+        if self.reprint_differs:
+            out.append(tr("This meeting was printed before with other figures in the group material, and that print "
+                          "is not audited together with this one: a member holding both can compare them. Hand out "
+                          "only this print, and ask for the earlier one back or deleted.", lang))
+        if not self.findings and not self.breaches and self.reprint_differs:
+            out.append(tr("No clinic that has not consented can be singled out from this print's group material, "
+                          "also with the packs of earlier meetings at hand.", lang))
+        elif not self.findings and not self.breaches:
             out.append(tr("No clinic that has not consented can be singled out from the group material, "
                           "also with every earlier pack at hand.", lang))
         for f in self.findings:
@@ -186,10 +196,22 @@ def remaining_risk(tables: list[AnonymisedTable], lang: str | None = None) -> st
 
 def build_report(meeting: str, current: list[Disclosure], earlier: list[Disclosure], consenting: set[str],
                  names: dict[str, str], codes: dict[str, str], tables: list[AnonymisedTable],
-                 breaches: list[Breach] | None = None, lang: str | None = None) -> DisclosureReport:
-    """The report from what is already computed (the pack has the tables and their disclosure models)."""
+                 breaches: list[Breach] | None = None, lang: str | None = None,
+                 printed: Sequence[dict] = ()) -> DisclosureReport:
+    """The report from what is already computed (the pack has the tables and their disclosure models);
+    `printed` is what the project keeps of this meeting's earlier print (`Project.published`)."""
     return DisclosureReport(meeting, names, codes, singled_out(current, earlier, consenting), list(breaches or []),
-                            remaining_risk(tables, lang))
+                            remaining_risk(tables, lang), reprint_differs(meeting, current, printed))
+
+
+def reprint_differs(meeting: str, current: Sequence[Disclosure], printed: Sequence[dict]) -> bool:
+    """Whether `meeting` was printed before (a snapshot in `printed`) with group material other than `current`:
+    the audit reads only other meetings' packs, so a member holding both prints could compare them."""
+    before = {p["topic"]: p["disclosure"] for p in printed if p["meeting"] == meeting}
+    if not before:
+        return False
+    now = {d.topic: json.loads(json.dumps(d.to_json())) for d in current}
+    return before != now
 
 
 def disclosure_report(project: Project, meeting: str, lang: str | None = None) -> DisclosureReport:
@@ -198,4 +220,4 @@ def disclosure_report(project: Project, meeting: str, lang: str | None = None) -
     return build_report(meeting, [a[1] for a in audited], earlier_disclosures(project, meeting),
                         project.consents(meeting), {c.key: c.name for c in project.clinics()},
                         meeting_codes(project, meeting), [a[0] for a in audited],
-                        [b for a in audited for b in a[2]], lang)
+                        [b for a in audited for b in a[2]], lang, project.published())

@@ -216,7 +216,7 @@ class _Pack:
         self.disclosures = [a[1] for a in audited]   # kept when printed: later packs are audited against them
         self.report = build_report(meeting, self.disclosures, earlier_disclosures(project, meeting), self.consents,
                                    {c.key: c.name for c in project.clinics()}, self.codes, self.anonymised,
-                                   [b for a in audited for b in a[2]], lang)
+                                   [b for a in audited for b in a[2]], lang, project.published())
         self.identified = [collate(project, t.key, self.meeting.period, self.meeting.baseline_period)
                            for t in self.topics]
         self.shown = [shown_indicators(table) for table in self.anonymised]   # indexed once for every clinic
