@@ -170,7 +170,7 @@ def test_cli_collate_usage_and_refusals(demo_path, capsys) -> None:
         assert main(["--lang", "en", "collate", str(demo_path), "--topic", "kol", "--period", "2026H1"]) == 0
     finally:
         set_language("da")
-    assert "KOL-patienter" in capsys.readouterr().out
+    assert "COPD patients per 1,000" in capsys.readouterr().out   # the package's English title, as the pack
 
 
 def test_a_period_without_data_collates_to_empty_rows(demo_project) -> None:

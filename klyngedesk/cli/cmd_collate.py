@@ -11,7 +11,14 @@ from klyngedesk.core.anonymise import anonymised_table, check_no_leak
 from klyngedesk.core.collate import collate
 from klyngedesk.core.collate.inputs import UNIT_DECIMALS
 from klyngedesk.core.formatting import format_number
-from klyngedesk.core.render.wording import few_clinics_sentence, funnel_sentence
+from klyngedesk.core.model import Topic
+from klyngedesk.core.render.wording import (
+    few_clinics_sentence,
+    flag_text,
+    funnel_sentence,
+    sentence_in,
+    title_in,
+)
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import current_language, tr
 
@@ -37,21 +44,26 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     lang = current_language()
     with Project.open(args.project, readonly=True) as project:
+        topic = project.topic(args.topic)
         if args.anonymised:
             table = anonymised_table(project, args.meeting, args.topic, period=args.period, compare=args.compare,
                                      meeting_baseline=False, lang=lang)
             data = table.to_json()
-            lines = _anonymised_lines(table, lang)
+            periods = (table.period_label, table.compare_label)
+            lines = _anonymised_lines(table, topic, periods, lang)
+            _english_sentences(data, topic, periods)
             # The promise: nothing printed for group use names a clinic that did not consent.
             check_no_leak([json.dumps(data, ensure_ascii=False), *lines], project, args.meeting)
         else:
             ident = collate(project, args.topic, args.period, args.compare)
             data = ident.to_json()
+            periods = (ident.period_label, ident.compare_label)
             names = ident.clinic_names
             for ind in data["indicators"]:
                 for row in ind["rows"]:
                     row["name"] = names.get(row["clinic"])
-            lines = _lines(data, lang, names)
+            lines = _lines(data, topic, periods, lang, names)
+            _english_sentences(data, topic, periods)
     if args.json:
         emit_json(data)
     else:
@@ -63,36 +75,58 @@ def _fmt(value, unit: str, lang: str) -> str:
     return format_number(value, _DECIMALS.get(unit, 1), lang)
 
 
-def _lines(data: dict, lang: str, names: dict[str, str]) -> list[str]:
+def _english_sentences(data: dict, topic: Topic, periods: tuple[str | None, ...]) -> None:
+    """The JSON's English change sentence names the indicator and the rounds in English, as the pack does."""
+    for ind in data["indicators"]:
+        if ind.get("sentence", {}).get("en"):
+            ind["sentence"]["en"] = sentence_in(ind["sentence"]["en"], topic, ind["key"], ind["title"], periods, "en")
+
+
+def _sentence(sentence: dict, topic: Topic, key: str, title: str, periods: tuple[str | None, ...],
+              lang: str) -> str:
+    """The change sentence in the reader's words, the indicator and rounds named as the pack names them."""
+    text = sentence.get(lang) or sentence.get("en", "")
+    return sentence_in(text, topic, key, title, periods, lang) if text else ""
+
+
+def _flag(flag: str | None, lang: str) -> str:
+    """A clinic's flag in words ('below the 99.8% limit'), the 95 % ones as well."""
+    if flag in ("above_95", "below_95"):
+        return tr("above the 95% limit" if flag == "above_95" else "below the 95% limit", lang)
+    return flag_text(flag, lang)
+
+
+def _lines(data: dict, topic: Topic, periods: tuple[str | None, ...], lang: str, names: dict[str, str]
+           ) -> list[str]:
     out = []
     for ind in data["indicators"]:
         unit = ind["unit"]
-        out.append(f"{ind['title']} — {tr('pooled', lang)} {_fmt(ind['pooled'], unit, lang)}, "
-                   f"{tr('median', lang)} {_fmt(ind['median'], unit, lang)}")
+        out.append(f"{title_in(topic, ind['key'], ind['title'], lang)} — {tr('pooled', lang)} "
+                   f"{_fmt(ind['pooled'], unit, lang)}, {tr('median', lang)} {_fmt(ind['median'], unit, lang)}")
         for r in sorted(ind["rows"], key=lambda r: names.get(r["clinic"], "")):
             out.append(f"  {names.get(r['clinic'], r['clinic']):<34} {_fmt(r['value'], unit, lang):>8}  "
                        f"({_fmt(r['ci_low'], unit, lang)}–{_fmt(r['ci_high'], unit, lang)})"
-                       + (f"  {r['flag']}" if r["flag"] else ""))
+                       + (f"  {_flag(r['flag'], lang)}" if r["flag"] else ""))
         out += ["  " + s for s in (funnel_sentence(ind["overdispersion"], lang) if ind["unit"] != "count" else "",
                                    few_clinics_sentence(sum(r["value"] is not None for r in ind["rows"]),
                                                         ind["quality"], lang)) if s]
         if ind.get("sentence"):
-            out.append("  " + ind["sentence"].get(lang, ind["sentence"].get("en", "")))
+            out.append("  " + _sentence(ind["sentence"], topic, ind["key"], ind["title"], periods, lang))
     return out
 
 
-def _anonymised_lines(table, lang: str) -> list[str]:
+def _anonymised_lines(table, topic: Topic, periods: tuple[str | None, ...], lang: str) -> list[str]:
     out = []
     for ind in table.indicators:
-        out.append(f"{ind.title} — {tr('pooled', lang)} {_fmt(ind.pooled, ind.unit, lang)}, "
-                   f"{tr('median', lang)} {_fmt(ind.median, ind.unit, lang)}")
+        out.append(f"{title_in(topic, ind.key, ind.title, lang)} — {tr('pooled', lang)} "
+                   f"{_fmt(ind.pooled, ind.unit, lang)}, {tr('median', lang)} {_fmt(ind.median, ind.unit, lang)}")
         for r in ind.rows:
             value = table.suppressed_text if r.value is None and r.suppressed else _fmt(r.value, ind.unit, lang)
-            out.append(f"  {r.label:<34} {value:>8}" + (f"  {r.flag}" if r.flag else ""))
+            out.append(f"  {r.label:<34} {value:>8}" + (f"  {_flag(r.flag, lang)}" if r.flag else ""))
         out += ["  " + s for s in (funnel_sentence(ind.overdispersion, lang) if ind.unit != "count" else "",
                                    few_clinics_sentence(ind.n_clinics, ind.quality, lang)) if s]
         if ind.sentence:
-            out.append("  " + ind.sentence.get(lang, ""))
+            out.append("  " + _sentence(ind.sentence, topic, ind.key, ind.title, periods, lang))
     return out
 
 

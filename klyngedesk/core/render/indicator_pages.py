@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -50,7 +49,6 @@ from klyngedesk.core.render.sections import (
 from klyngedesk.core.render.trend_chart import draw_trend, trend_chart
 from klyngedesk.i18n import tr
 
-_PER_THOUSANDS = re.compile(r"\bpr\. (\d{1,3})(\d{3})\b")
 FLOW_WHEN_EMPTIER_THAN = 0.5   # a block that does not fit flows on (rather than jumping a page) when more
                                # than this share of the page is still empty: no page is left less than 40 % full
 
@@ -69,31 +67,25 @@ def in_language(materials: Sequence[TopicMaterial], lang: str) -> list[TopicMate
     """The materials in the reader's language: period labels ('1. halvår 2026' -> 'H1 2026') and, in the
     statistics' English change sentence, the indicator and the periods named in English. In Danish, the
     change sentence names the indicator as its title is printed ('pr. 1.000', not the project's 'pr. 1000')."""
-    if lang == "da":
-        return [replace(m, table=replace(m.table, indicators=tuple(
-            replace(ind, sentence={**ind.sentence, lang: ind.sentence[lang].replace(
-                _subject(ind.title), _subject(indicator_title(m.topic, ind, lang)))})
-            if ind.sentence.get(lang) else ind for ind in m.table.indicators))) for m in materials]
     out = []
     for m in materials:
         t = m.table
-        names = [(t.period_label, format_period_label(t.period_label, lang))]
-        if t.compare_label:
-            names.append((t.compare_label, format_period_label(t.compare_label, lang)))
-        indicators = []
-        for ind in t.indicators:
-            swaps = [(_subject(ind.title), _subject(indicator_title(m.topic, ind, lang))), *names]
-            sentence = ind.sentence.get(lang)
-            if sentence:
-                for old, new in swaps:
-                    sentence = sentence.replace(old, new)
-                ind = replace(ind, sentence={**ind.sentence, lang: english_numbers(sentence)})
-            indicators.append(replace(ind, title=indicator_title(m.topic, ind, lang)))   # e.g. the methods page
+        periods = (t.period_label, t.compare_label)
+        indicators = tuple(
+            replace(ind, sentence={**ind.sentence, lang: wording.sentence_in(ind.sentence[lang], m.topic, ind.key,
+                                                                             ind.title, periods, lang)})
+            if ind.sentence.get(lang) else ind for ind in t.indicators)
+        if lang == "da":
+            out.append(replace(m, table=replace(t, indicators=indicators)))
+            continue
+        indicators = tuple(replace(ind, title=indicator_title(m.topic, ind, lang))   # e.g. the methods page
+                           for ind in indicators)
         parts = {ms.title: wording.measure_title(m.topic, ms.key, lang)[0] for ms in m.topic.measures}
         compositions = tuple(_composition_in(c, parts, lang) for c in t.compositions)
-        out.append(replace(m, table=replace(t, period_label=names[0][1],
-                                            compare_label=names[1][1] if t.compare_label else None,
-                                            indicators=tuple(indicators), compositions=compositions)))
+        out.append(replace(m, table=replace(t, period_label=format_period_label(t.period_label, lang),
+                                            compare_label=format_period_label(t.compare_label, lang)
+                                            if t.compare_label else None,
+                                            indicators=indicators, compositions=compositions)))
     return out
 
 
@@ -101,21 +93,8 @@ def _composition_in(comp: AnonymisedComposition, titles: dict[str, str], lang: s
     """A composition with its parts' measure titles in the reader's language; a title that is no measure's
     (a group's name, e.g. "Opioider") becomes its parts' names ("Morphine users, Tramadol users and others")."""
     parts = tuple(titles.get(x, x) for x in comp.parts)
-    title = titles.get(comp.title) or wording.join_and([parts[0], *(_subject(x) for x in parts[1:])], lang)
+    title = titles.get(comp.title) or wording.join_and([parts[0], *(wording.subject(x) for x in parts[1:])], lang)
     return replace(comp, title=title, parts=parts)
-
-
-def english_numbers(text: str) -> str:
-    """English number style in a sentence the statistics wrote: "+1%" and "±10%", never the Danish "+1 %"."""
-    return re.sub(r"(?<=\d)[ \u00a0]%", "%", text)
-
-
-def _subject(title: str) -> str:
-    """A title as the subject of a sentence (first letter lower-case unless an acronym), as the statistics
-    write it."""
-    if len(title) > 1 and title[0].isupper() and not title[1].isupper() and title[1] != "-":
-        return title[0].lower() + title[1:]
-    return title
 
 
 def code_order(code: str) -> tuple[int, str]:
@@ -130,11 +109,8 @@ def indicator_meta(topic: Topic, key: str) -> Indicator:
 
 
 def indicator_title(topic: Topic, ind: AnonymisedIndicator, lang: str) -> str:
-    """The title the reader sees: the project's own ("pr. 1000" in Danish number style: "pr. 1.000"), or the
-    package's English title in English."""
-    if lang == "en":
-        return indicator_text(topic, ind.key, "title", lang, ind.title)
-    return _PER_THOUSANDS.sub(lambda m: f"pr. {m[1]}.{m[2]}", ind.title)
+    """The title the reader sees (`wording.title_in`)."""
+    return wording.title_in(topic, ind.key, ind.title, lang)
 
 
 def shown_topic_title(material: TopicMaterial, lang: str) -> str:

@@ -3,16 +3,57 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
-from klyngedesk.core.formatting import format_number, format_percent, format_signed_percent
+from klyngedesk.core.formatting import (
+    format_number,
+    format_percent,
+    format_period_label,
+    format_signed_percent,
+)
 from klyngedesk.core.formatting import step_decimals as exact_decimals
 from klyngedesk.core.model import UNIT_DECIMALS, Indicator, Topic, usual_decimals
-from klyngedesk.core.packages import measure_text
+from klyngedesk.core.packages import indicator_text, measure_text
 from klyngedesk.core.stats.change_words import change_numbers, verdict
 from klyngedesk.i18n import tr
 
 DECIMALS = UNIT_DECIMALS
+_PER_THOUSANDS = re.compile(r"\bpr\. (\d{1,3})(\d{3})\b")
+
+
+def title_in(topic: Topic, key: str, title: str, lang: str) -> str:
+    """An indicator's title as the reader sees it: the project's own ("pr. 1000" in Danish number style:
+    "pr. 1.000"), or the package's English title in English."""
+    if lang == "en":
+        return indicator_text(topic, key, "title", lang, title)
+    return _PER_THOUSANDS.sub(lambda m: f"pr. {m[1]}.{m[2]}", title)
+
+
+def subject(title: str) -> str:
+    """A title as the subject of a sentence (first letter lower-case unless an acronym), as the statistics
+    write it."""
+    if len(title) > 1 and title[0].isupper() and not title[1].isupper() and title[1] != "-":
+        return title[0].lower() + title[1:]
+    return title
+
+
+def english_numbers(text: str) -> str:
+    """English number style in a sentence the statistics wrote: "+1%" and "±10%", never the Danish "+1 %"."""
+    return re.sub(r"(?<=\d)[ \u00a0]%", "%", text)
+
+
+def sentence_in(sentence: str, topic: Topic, key: str, title: str, periods: Sequence[str | None], lang: str) -> str:
+    """The statistics' change sentence in the reader's words: the indicator named as its title is printed
+    ('pr. 1.000', or the package's English title) and, in English, the project's Danish round labels in
+    English ('2. halvår 2025' -> 'H2 2025') and English number style."""
+    sentence = sentence.replace(subject(title), subject(title_in(topic, key, title, lang)))
+    if lang == "da":
+        return sentence
+    for label in periods:
+        if label:
+            sentence = sentence.replace(label, format_period_label(label, lang))
+    return english_numbers(sentence)
 
 
 def unit_label(ind: Indicator, lang: str) -> str:
