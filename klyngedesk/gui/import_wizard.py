@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +28,7 @@ from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.display_names import DisplayNames, measure_shown, topic_shown, window_text
+from klyngedesk.gui.drops import dropped_paths, files_to_import
 from klyngedesk.gui.import_preview import STATUS_MARKS, STATUS_WORDS, FilePreview, spec_from_roles
 from klyngedesk.gui.keyboard import free_tab_key, name_for_screen_readers
 from klyngedesk.gui.progress import run_with_progress
@@ -99,7 +101,8 @@ class ImportWizard(QDialog):
         self.import_button.setDefault(True)
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.commit)
-        cancel = QPushButton(tr("Cancel", lang))
+        cancel = self.cancel_button = QPushButton(tr("Cancel", lang))
+        cancel.setObjectName("cancel_import_button")
         cancel.clicked.connect(self.reject)
         top = QHBoxLayout()
         for text, box in ((tr("Topic", lang), self.topic_box), (tr("Period", lang), self.period_box)):
@@ -137,6 +140,7 @@ class ImportWizard(QDialog):
         self.files.currentRowChanged.connect(lambda _r: self._show_file())
         self.topic_box.currentIndexChanged.connect(self.replan)
         self.period_box.currentIndexChanged.connect(self.replan)
+        self.setAcceptDrops(True)  # more files dropped on the open wizard join this import
         free_tab_key(self)
         name_for_screen_readers(self)
 
@@ -148,6 +152,16 @@ class ImportWizard(QDialog):
     def add_files(self, paths: list[str]) -> None:
         self.paths += [p for p in map(str, paths) if p not in self.paths]
         self.replan()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt name
+        if dropped_paths(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt name
+        paths = dropped_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            self.add_files(files_to_import(paths))
 
     # --- planning ---------------------------------------------------------------------------
     def replan(self) -> None:
@@ -181,18 +195,35 @@ class ImportWizard(QDialog):
         self._show_file()
         ready = len(plan.ready)
         self.import_button.setEnabled(plan.ok and ready > 0)
-        self.import_button.setText(ntr("Import {n} file", "Import {n} files", ready, self._lang))
+        self.import_button.setText(ntr("Import {n} file", "Import {n} files", ready, self._lang) if ready
+                                   else tr("Nothing to import", self._lang))
+        asking = any(f.status == "questions" for f in plan.files)
+        self.cancel_button.setText(tr("Close", self._lang) if not ready and not asking else tr("Cancel", self._lang))
         self.summary.setText(self._summary_text(plan))
         self.planned.emit()
 
     def _summary_text(self, plan: ImportPlan) -> str:
+        """How many files are in which state, then the one thing to do next (never a question that is not asked)."""
         lang = self._lang
         counts = {s: sum(1 for f in plan.files if f.status == s) for s in STATUS_WORDS}
-        parts = [f"{n} {tr(STATUS_WORDS[s], lang)}" for s, n in counts.items() if n]
-        text = ", ".join(parts)
-        if not plan.ok:
-            text += ". " + tr("Answer the questions or leave out the files that cannot be imported.", lang)
-        return text
+        text = ", ".join(f"{n} {tr(STATUS_WORDS[s], lang)}" for s, n in counts.items() if n)
+        blocked = counts["refused"] + counts["failed"]
+        if counts["questions"]:
+            advice = tr("Answer the questions (tick the ones you agree to) or leave out the files that cannot be "
+                        "imported.", lang)
+        elif counts["ready"] and blocked:
+            advice = tr("Leave out the files that cannot be imported (select one, then Leave this file out), or "
+                        "correct them and drop them again.", lang)
+        elif blocked == 1 and len(plan.files) == 1:
+            advice = tr("Nothing can be imported yet. {reason}", lang,
+                        reason=window_text(plan.files[0].message(lang) or ""))
+        elif blocked:
+            advice = tr("Nothing can be imported yet: select a file to see why and what to do, or press Close.", lang)
+        elif not counts["ready"]:
+            advice = tr("Every file was imported before: there is nothing new to import.", lang)
+        else:
+            return text
+        return f"{text}. {advice}"
 
     def _fill_questions(self, plan: ImportPlan) -> None:
         self.questions.blockSignals(True)

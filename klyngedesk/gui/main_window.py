@@ -32,6 +32,7 @@ from klyngedesk.core.store import Project
 from klyngedesk.gui.change_stamp import warm as warm_rounds
 from klyngedesk.gui.closing import close_owned_windows
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.drops import dropped_paths, files_to_import
 from klyngedesk.gui.keyboard import PageActions, free_tab_key, name_for_screen_readers
 from klyngedesk.gui.latest_fetch import small_project
 from klyngedesk.gui.page_tabs import LazyPages
@@ -58,13 +59,6 @@ if TYPE_CHECKING:  # the pages, dialogs, wizards and presentation mode are impor
     from klyngedesk.gui.topics_page import TopicsPage
 
 PageT = TypeVar("PageT", bound=QWidget)
-DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".tsv")
-
-
-def dropped_paths(event: QDragEnterEvent | QDropEvent) -> list[str]:
-    if not event.mimeData().hasUrls():
-        return []
-    return [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
 
 
 class MainWindow(QMainWindow):
@@ -479,25 +473,32 @@ class MainWindow(QMainWindow):
         window.setFocus()
 
     # --- drag and drop -------------------------------------------------------------------
-    def _acceptable(self, paths: list[str]) -> bool:
-        if any(p.lower().endswith(".klynge") for p in paths):
-            return True
-        return self.ctx.holder.project is not None and any(p.lower().endswith(DATA_SUFFIXES) for p in paths)
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._acceptable(dropped_paths(event)):
+        """Every local file or folder is taken: what cannot be used is said after the drop, never just refused."""
+        if dropped_paths(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
         paths = dropped_paths(event)
-        if not self._acceptable(paths):
+        if not paths:
             return
         event.acceptProposedAction()
         projects = [p for p in paths if p.lower().endswith(".klynge")]
         if projects:
             self.open_project(projects[0])
+        elif self.ctx.holder.project is None:
+            self._say_dropped(tr("No project is open, so KlyngeDesk cannot import files yet. Open a project "
+                                 "(a .klynge file) or create a new cluster first; then drop the clinic files on "
+                                 "the window again.", self.ctx.lang))
         else:
-            self.import_files([p for p in paths if p.lower().endswith(DATA_SUFFIXES)])
+            self.import_files(files_to_import(paths))
+
+    def _say_dropped(self, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, tr("Files dropped", self.ctx.lang), text,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("drop_box")
+        self.drop_box = box
+        box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.import_wizard is not None and self.import_wizard.isVisible():

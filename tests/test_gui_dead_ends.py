@@ -1,0 +1,122 @@
+"""The desk's dead ends, met as a user meets them: drops that did nothing, refusals that said the wrong thing."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import clinic_files as cf
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QApplication, QWidget
+
+from klyngedesk.gui.main_window import MainWindow
+
+NEW = "2026H2"
+
+
+def drop(target: QWidget, paths: list[Path]) -> None:
+    """What the widget receives when files or folders are dragged from the file manager and let go."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    pos = QPoint(target.width() // 2, target.height() // 2)
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with warnings.catch_warnings():  # the QPoint overload is the one PySide6 offers for drag-enter
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(pos, *args)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted(), "the drag was refused: the user sees a no-entry cursor and nothing else"
+    QApplication.sendEvent(target, QDropEvent(QPointF(pos), *args))
+
+
+def _wizard_after_drop(qtbot, window: MainWindow, paths: list[Path]):
+    drop(window, paths)
+    wizard = window.import_wizard
+    assert wizard is not None and wizard.isVisible(), "the drop opened no import"
+    qtbot.waitUntil(lambda: wizard.plan is not None and not window.runner.busy, timeout=20000)
+    return wizard
+
+
+def _listed(wizard) -> list[str]:
+    return [wizard.files.item(i).text() for i in range(wizard.files.count())]
+
+
+def test_a_dropped_folder_brings_the_clinic_files_in_it(qtbot, import_window: MainWindow, tmp_path: Path) -> None:
+    clinics = cf.demo_clinics(import_window.ctx.holder.project)
+    incoming = tmp_path / "Indkomne filer"
+    (incoming / "Lægehuset").mkdir(parents=True)
+    first = cf.standard_csv(incoming, clinics[:2], NEW).path
+    second = cf.filled_template(incoming / "Lægehuset", clinics[3], NEW).path
+    (incoming / "~$skabelon.xlsx").write_bytes(b"lock")  # Excel's lock file while a book is open
+    (incoming / ".DS_Store").write_bytes(b"\0")
+    (incoming / "Følgebrev.pdf").write_bytes(b"%PDF-1.4\n")  # not a clinic file: not in a folder's import
+    wizard = _wizard_after_drop(qtbot, import_window, [incoming])
+    listed = _listed(wizard)
+    assert len(listed) == 2, listed
+    assert first.name in listed[0] and second.name in listed[1]
+    assert wizard.import_button.isEnabled() and wizard.import_button.text() == "Importér 2 filer"
+    wizard.reject()
+
+
+def test_a_file_that_is_no_spreadsheet_is_refused_with_its_reason(qtbot, import_window: MainWindow,
+                                                                  tmp_path: Path) -> None:
+    letter = tmp_path / "Referat fra mødet.pdf"
+    letter.write_bytes(b"%PDF-1.4\n1 0 obj <<>> endobj\n")
+    wizard = _wizard_after_drop(qtbot, import_window, [letter])
+    assert "Referat fra mødet.pdf" in _listed(wizard)[0] and "afvist" in _listed(wizard)[0]
+    summary = wizard.summary.text()
+    assert summary.startswith("1 afvist. Intet kan importeres endnu.")
+    assert "hverken et regneark eller en tekstfil" in summary
+    assert "Besvar spørgsmålene" not in summary
+    assert wizard.import_button.text() == "Intet at importere" and not wizard.import_button.isEnabled()
+    assert wizard.cancel_button.text() == "Luk"
+    qtbot.mouseClick(wizard.cancel_button, Qt.MouseButton.LeftButton)
+    assert not wizard.isVisible()
+
+
+def test_every_file_refused_says_so_and_never_asks_a_question(qtbot, import_window: MainWindow,
+                                                              tmp_path: Path) -> None:
+    empty = tmp_path / "tom.csv"
+    empty.write_bytes(b"")
+    cpr = cf.cpr_file(tmp_path)
+    empty_folder = tmp_path / "Tom mappe"
+    empty_folder.mkdir()
+    wizard = _wizard_after_drop(qtbot, import_window, [empty, cpr, empty_folder])
+    assert len(_listed(wizard)) == 3 and all("afvist" in t for t in _listed(wizard))
+    summary = wizard.summary.text()
+    assert summary == ("3 afvist. Intet kan importeres endnu: vælg en fil for at se hvorfor, og hvad du kan gøre, "
+                       "eller tryk Luk."), summary
+    assert "0" not in wizard.import_button.text()
+    wizard.files.setCurrentRow(2)
+    assert "mappe" in wizard.preview.facts.text()
+    wizard.reject()
+
+
+def test_files_dropped_on_the_open_wizard_join_the_import(qtbot, import_window: MainWindow, tmp_path: Path) -> None:
+    clinics = cf.demo_clinics(import_window.ctx.holder.project)
+    letter = tmp_path / "noter.docx"
+    letter.write_bytes(b"PK\x03\x04 not really")
+    wizard = _wizard_after_drop(qtbot, import_window, [letter])
+    good = cf.standard_csv(tmp_path, clinics[:2], NEW).path
+    drop(wizard, [good])
+    qtbot.waitUntil(lambda: len(wizard.plan.files) == 2 and not import_window.runner.busy, timeout=20000)
+    assert good.name in _listed(wizard)[1]
+    assert wizard.summary.text().startswith("1 klar til import, 1 afvist. Udelad de filer")
+    wizard.files.setCurrentRow(0)
+    qtbot.mouseClick(wizard.leave_out_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(wizard.plan.files) == 1 and not import_window.runner.busy, timeout=20000)
+    assert wizard.import_button.text() == "Importér 1 fil" and wizard.import_button.isEnabled()
+    wizard.reject()
+
+
+def test_clinic_files_dropped_with_no_project_open_say_what_to_do(qtbot, app_context, tmp_path: Path) -> None:
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.show()
+    data = tmp_path / "data.csv"
+    data.write_text("a;b\n1;2\n", encoding="utf-8")
+    drop(window, [data, tmp_path])
+    qtbot.waitUntil(lambda: window.drop_box.isVisible(), timeout=3000)
+    assert "Der er intet projekt åbent" in window.drop_box.text() and ".klynge" in window.drop_box.text()
+    window.drop_box.accept()
+    assert window.import_wizard is None
