@@ -25,6 +25,7 @@ from klyngedesk.core.anonymise import (
 )
 from klyngedesk.core.anonymise.build import anonymised_meeting, earlier_disclosures, trend_rounds
 from klyngedesk.core.anonymise.disclosure_report import DisclosureReport, build_report
+from klyngedesk.core.anonymise.printed_tables import record_print
 from klyngedesk.core.collate import IndicatorTable, collate
 from klyngedesk.core.model import Meeting, Topic
 from klyngedesk.core.render import seal
@@ -368,6 +369,7 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
         freeze_codes(project, meeting)
         for disclosure in pack.disclosures:
             project.save_published(meeting, disclosure.topic, disclosure.to_json())
+        record_print(project, meeting, lang, pack.anonymised)   # the slides show these while nothing changes
         project.audit("pack", meeting=meeting, lang=lang, encrypted=encrypt, clinics=len(personal_paths),
                       folder=str(folder))
         earlier = None

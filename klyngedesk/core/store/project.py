@@ -14,6 +14,7 @@ from klyngedesk.core.store.connection import ProjectFile, ProjectLocked, Project
 from klyngedesk.core.store.keys import Keys
 from klyngedesk.core.store.mapping_store import MappingStore
 from klyngedesk.core.store.meetings_store import MeetingsStore
+from klyngedesk.core.store.printed_store import PrintedStore
 from klyngedesk.core.store.published_store import PublishedStore
 from klyngedesk.core.store.topics_store import TopicsStore
 from klyngedesk.core.store.values_store import BatchInfo, ValuesStore
@@ -41,6 +42,7 @@ class Project:
         self.action_data = ActionsStore(file, self.keys)
         self.mapping_data = MappingStore(file, self.keys)
         self.published_data = PublishedStore(file, self.keys)
+        self.printed_data = PrintedStore(file, self.keys)  # the printed pack's own tables (anonymise/printed_tables)
         # clinic_data
         self.cluster = self.clinic_data.cluster
         self.set_cluster = self.clinic_data.set_cluster

@@ -213,6 +213,23 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE clinics ADD COLUMN short_name TEXT NOT NULL DEFAULT '';
     """,
+    # 5 -> 6: the anonymised tables of each meeting's last printed pack, with digests of every input they rest on,
+    # so presentation mode shows what the members hold at once while nothing changed since (no audit again).
+    """
+    CREATE TABLE printed_slides (
+        meeting_id INTEGER PRIMARY KEY REFERENCES meetings(id) ON DELETE CASCADE,
+        printed_at TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        inputs_json TEXT NOT NULL
+    );
+    CREATE TABLE printed_tables (
+        meeting_id INTEGER NOT NULL REFERENCES printed_slides(meeting_id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        table_json TEXT NOT NULL,
+        PRIMARY KEY (meeting_id, position)
+    );
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)

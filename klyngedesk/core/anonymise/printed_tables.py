@@ -1,0 +1,205 @@
+"""The printed pack's own anonymised tables, kept for the slides while nothing they rest on has changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import types
+import typing
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, is_dataclass
+from functools import cache
+from typing import Any
+
+from klyngedesk.core.anonymise.leak import check_no_leak
+from klyngedesk.core.anonymise.types import (
+    AnonymisedComposition,
+    AnonymisedIndicator,
+    AnonymisedRow,
+    AnonymisedTable,
+    RoundValues,
+)
+from klyngedesk.core.collate.table import Change, Funnel, Reference, Target
+from klyngedesk.core.settings import SETTINGS, resolve
+from klyngedesk.core.store import Project
+from klyngedesk.core.store.printed_store import INPUT_QUERIES
+from klyngedesk.i18n import KlyngeError, tr
+
+log = logging.getLogger(__name__)
+# Every input the tables rest on, in the order a changed one is named: the file's (store/printed_store.py), then
+# what lives outside it (the settings as they resolve with the user's defaults, the language, the program).
+INPUTS = (*INPUT_QUERIES, "settings", "language", "version")
+_REASONS = {
+    "values": "values were imported, corrected or undone",
+    "clinics": "clinics or list sizes were changed",
+    "rounds": "the data rounds were changed",
+    "topics": "the topics or their indicators were changed",
+    "meeting": "the meeting's round or topics were changed",
+    "codes": "the code letters were drawn again",
+    "consents": "consents were changed",
+    "cluster": "the project's settings were changed",
+    "earlier_prints": "another pack was printed",
+    "settings": "the settings (threshold or list sizes) were changed",
+    "language": "the pack was printed in another language",
+    "version": "the pack was printed by another version of KlyngeDesk",
+}
+# The only types a stored table is made of: a stored text can name nothing else (never pickle: a project file
+# may come from anyone).
+_TYPES: dict[str, type] = {t.__name__: t for t in (AnonymisedTable, AnonymisedIndicator, AnonymisedRow,
+                                                   AnonymisedComposition, RoundValues, Change, Funnel, Reference,
+                                                   Target)}
+
+
+@dataclass(frozen=True)
+class PrintedState:
+    """The meeting's last print against the project as it is now: `changed` names the inputs that moved since
+    (in INPUTS' order); the printed tables hold when it was printed and nothing changed."""
+
+    printed_at: str | None
+    topics: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()
+
+    @property
+    def current(self) -> bool:
+        return self.printed_at is not None and not self.changed
+
+
+def input_digests(project: Project, meeting: str, lang: str) -> dict[str, str]:
+    """A digest of every input of the meeting's tables (INPUTS) as the project and this program are now."""
+    from klyngedesk import version
+
+    settings = json.dumps({key: resolve(s, project) for key, s in sorted(SETTINGS.items())})
+    return {**project.printed_data.input_digests(meeting), "settings": _sha(settings), "language": lang,
+            "version": version()}
+
+
+def record_print(project: Project, meeting: str, lang: str, tables: Sequence[AnonymisedTable]) -> None:
+    """Keep the pack's tables (one per topic, the pack's order) with the digests of what they rest on; called
+    when the pack is printed, after its codes are frozen and what it showed is recorded (same transaction)."""
+    texts = [(t.topic, json.dumps(_encode(t), separators=(",", ":"))) for t in tables]
+    inputs = input_digests(project, meeting, lang)
+    inputs.update((f"table {i}", _sha(text)) for i, (_, text) in enumerate(texts))
+    project.printed_data.save_printed(meeting, lang, inputs, texts)
+
+
+def printed_state(project: Project, meeting: str, lang: str) -> PrintedState:
+    """Whether the meeting's last print still holds for slides in `lang`, and if not, what changed."""
+    kept = project.printed_data.printed(meeting)
+    if kept is None:
+        return PrintedState(None)
+    now = input_digests(project, meeting, lang)
+    changed = tuple(name for name in INPUTS if kept["inputs"].get(name) != now[name])
+    return PrintedState(kept["printed_at"], tuple(kept["topics"]), changed)
+
+
+def printed_table(project: Project, meeting: str, position: int) -> AnonymisedTable:
+    """The print's `position`-th topic table, exactly as printed; refused (KlyngeError) when it is not what was
+    recorded at the print, not a table of this meeting's, or names a clinic the group may not see."""
+    kept = project.printed_data.printed(meeting)
+    try:
+        if kept is None:
+            raise KeyError(meeting)
+        text = project.printed_data.printed_table(meeting, position)
+        if kept["inputs"].get(f"table {position}") != _sha(text):
+            raise ValueError("the stored table is not the one recorded")
+        table = _decode(json.loads(text))
+        if not isinstance(table, AnonymisedTable) or table.meeting != meeting or \
+                table.topic != kept["topics"][position]:
+            raise ValueError("not this meeting's table")
+    except (KeyError, IndexError, TypeError, ValueError, RecursionError) as error:
+        log.warning("the printed tables of %s cannot be used: %s", meeting, error)
+        raise KlyngeError("The printed pack's tables could not be read; the slides are audited again.") from None
+    check_no_leak(table.texts(), project, meeting)
+    return table
+
+
+def stale_reason(state: PrintedState, lang: str | None = None) -> str:
+    """Why the slides are audited again although the meeting's pack was printed (empty: not printed, or current)."""
+    if state.printed_at is None or not state.changed:
+        return ""
+    reasons = "; ".join(tr(_REASONS[name], lang) for name in state.changed)
+    return tr("Changed since the pack was printed ({when}): {reasons}. The slides are audited again, so they may "
+              "differ from the printed pack.", lang, when=state.printed_at[:16].replace("T", " "), reasons=reasons)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _encode(x: Any) -> Any:
+    """A table as JSON values: each dataclass tagged with its type's name, tuples and dicts kept apart."""
+    if is_dataclass(x) and not isinstance(x, type):
+        name = type(x).__name__
+        if _TYPES.get(name) is not type(x):
+            raise TypeError(f"not a table's part: {name}")
+        return {"@": name, **{f.name: _encode(getattr(x, f.name)) for f in fields(x)}}
+    if isinstance(x, tuple):
+        return {"@": "tuple", "items": [_encode(v) for v in x]}
+    if isinstance(x, list):
+        return [_encode(v) for v in x]
+    if isinstance(x, dict):
+        return {"@": "dict", "items": [[_encode(k), _encode(v)] for k, v in x.items()]}
+    if x is None or isinstance(x, bool | int | float | str):
+        return float(x) if isinstance(x, float) else x  # a numpy float is a float: stored as Python's
+    if hasattr(x, "item"):   # a numpy number or bool
+        return _encode(x.item())
+    raise TypeError(f"not a table's part: {type(x).__name__}")
+
+
+def _decode(x: Any) -> Any:
+    """The table a stored text holds, each part checked against its type's fields (TypeError, ValueError)."""
+    if isinstance(x, list):
+        return [_decode(v) for v in x]
+    if isinstance(x, dict):
+        tag = x.get("@")
+        if tag == "tuple":
+            return tuple(_decode(v) for v in x["items"])
+        if tag == "dict":
+            return {_decode(k): _decode(v) for k, v in x["items"]}
+        cls = _TYPES.get(tag) if isinstance(tag, str) else None
+        if cls is None:
+            raise ValueError(f"unknown part {tag!r}")
+        made = cls(**{k: _decode(v) for k, v in x.items() if k != "@"})
+        hints = _hints(cls)
+        for f in fields(made):
+            if not _fits(getattr(made, f.name), hints[f.name]):
+                raise TypeError(f"{tag}.{f.name} is not a {hints[f.name]}")
+        return made
+    return x
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether a decoded value is of a field's declared type (unions, tuples, dicts, literals, dataclasses)."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is Any:
+        return True
+    if origin in (types.UnionType, typing.Union):
+        return any(_fits(value, a) for a in args)
+    if origin is typing.Literal:
+        return value in args
+    if hint is type(None):
+        return value is None
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint in (int, str):
+        return isinstance(value, hint) and not isinstance(value, bool)
+    if hint is bool:
+        return isinstance(value, bool)
+    if origin is tuple:
+        if not isinstance(value, tuple):
+            return False
+        if len(args) == 2 and args[1] is Ellipsis:
+            return all(_fits(v, args[0]) for v in value)
+        return len(value) == len(args) and all(_fits(v, a) for v, a in zip(value, args, strict=True))
+    if hint is dict or origin is dict:
+        key, item = args or (Any, Any)
+        return isinstance(value, dict) and all(_fits(k, key) and _fits(v, item) for k, v in value.items())
+    if isinstance(hint, type) and is_dataclass(hint):
+        return isinstance(value, hint)
+    return False
