@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
         if project is None:
             return None
         imports_settled()
-        from klyngedesk.gui.presentation import PresentationWindow, slides_for
+        from klyngedesk.gui.presentation import PresentationWindow, printed_slides, slides_for
 
         if not small_project(project):
             if self.presentation_opener is None:
@@ -453,11 +453,12 @@ class MainWindow(QMainWindow):
             self.presentation_opener.open(project, meeting)
             return None
         try:
-            slides = slides_for(project, meeting, lang=self.ctx.lang)
+            slides, notice = printed_slides(project, meeting, self.ctx.lang)  # the printed pack's, if it holds
+            slides = slides if slides is not None else slides_for(project, meeting, lang=self.ctx.lang)
         except KlyngeError as error:
             QMessageBox.information(self, tr("Presentation mode", self.ctx.lang), error.message(self.ctx.lang))
             return None
-        window = PresentationWindow(slides, self.ctx.lang, project.cluster().name)
+        window = PresentationWindow(slides, self.ctx.lang, project.cluster().name, notice=notice)
         self._put_on_screen(window)
         return window
 

@@ -19,15 +19,16 @@ class AuditCancelled(Exception):
     """The user pressed Cancel (or left presentation mode): the child was ended."""
 
 
-def audit_topic(path: Path, meeting: str, topic: str, lang: str, before: Sequence[Any],
+def audit_topic(path: Path, meeting: str, topic: str, lang: str, before: Sequence[Any] | None,
                 cancelled: Callable[[], bool]) -> tuple[Any, Any]:
     """(AnonymisedTable, Disclosure) of `topic` as the meeting's pack prints it, audited against the earlier
-    packs and `before` (the disclosure models of the meeting's topics before it), computed in a child
-    process that reads the project file read-only. Raises what the child raised, or AuditCancelled as soon
-    as `cancelled()` is true."""
+    packs and `before` (the disclosure models of the meeting's topics before it; None: worked out again in the
+    child), computed in a child process that reads the project file read-only. Raises what the child raised,
+    or AuditCancelled as soon as `cancelled()` is true."""
     spawn = multiprocessing.get_context("spawn")  # never fork a process that runs Qt and threads
     ours, theirs = spawn.Pipe(duplex=False)
-    child = spawn.Process(target=_child, args=(theirs, str(path), meeting, topic, lang, list(before)),
+    child = spawn.Process(target=_child, args=(theirs, str(path), meeting, topic, lang,
+                                               None if before is None else list(before)),
                           name=f"audit {topic}", daemon=True)
     child.start()
     theirs.close()
@@ -54,7 +55,7 @@ def audit_topic(path: Path, meeting: str, topic: str, lang: str, before: Sequenc
         child.join(5)
 
 
-def _child(conn: Connection, path: str, meeting: str, topic: str, lang: str, before: list[Any]) -> None:
+def _child(conn: Connection, path: str, meeting: str, topic: str, lang: str, before: list[Any] | None) -> None:
     """The child's work: open the project read-only, anonymise and audit the topic, send the result back."""
     try:
         from klyngedesk.core.anonymise.build import anonymised_with_disclosure

@@ -1,5 +1,6 @@
-"""Presentation mode's slides of one meeting: each topic audited once on the worker (in a child process), in
-the pack's order, the next topic prefetched while the first is shown, kept while the project is unchanged."""
+"""Presentation mode's slides of one meeting: the printed pack's own tables while nothing changed since the print,
+else each topic audited once on the worker (in a child process), in the pack's order, the next topic prefetched
+while the first is shown, kept while the project is unchanged."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
+from klyngedesk.core.anonymise.printed_tables import printed_state, printed_table, stale_reason
 from klyngedesk.core.model import Topic
 from klyngedesk.core.settings import LIST_SIZE_DISPLAY, THRESHOLD, resolve
 from klyngedesk.core.store import Project
@@ -14,6 +16,7 @@ from klyngedesk.gui.change_stamp import change_stamp
 from klyngedesk.gui.meeting_audit import audit_topic
 from klyngedesk.gui.presentation import Slide, topic_slides
 from klyngedesk.gui.tasks import BackgroundTask, TaskRunner
+from klyngedesk.i18n import KlyngeError, tr
 
 
 def slides_stamp(project: Project, lang: str) -> tuple:
@@ -29,6 +32,7 @@ class MeetingSlides(QObject):
 
     topic_ready = Signal(int)
     failed = Signal(object)
+    noticed = Signal(str)  # why the printed pack's tables are not shown (said while the audit runs)
 
     def __init__(self, project: Project, meeting: str, lang: str, runner: TaskRunner,
                  parent: QObject | None = None) -> None:
@@ -42,6 +46,8 @@ class MeetingSlides(QObject):
         self._wanted = False  # prefetch asked for since the last stop
         self.started: float | None = None  # time.monotonic() when the audit under way began
         self.error: Exception | None = None
+        self.notice = ""      # why the slides are audited again although the meeting's pack was printed
+        self.from_print = 0   # how many of the topics ready are the printed pack's own tables
 
     def current(self) -> bool:
         """Still what the project would give now (nothing changed since the audit began)."""
@@ -75,12 +81,13 @@ class MeetingSlides(QObject):
         project, meeting, lang = self.project, self.meeting, self.lang
         key, before, path = self.topics[index].key, list(self._disclosures), project.path
 
-        def work(_progress, cancelled):
-            return audit_topic(path, meeting, key, lang, before, cancelled)
+        def work(progress, cancelled):
+            return _topic(project, path, meeting, index, key, lang, before, progress, cancelled)
 
         self.started = time.monotonic()
-        self._task = self.runner.start(work, f"presentation audit {key}",
+        self._task = self.runner.start(work, f"presentation slides {key}",
                                        succeeded=lambda result: self._audited(index, result),
+                                       progressed=lambda _fraction, text: self._noticed(text),
                                        failed=self._failed, cancelled=self._stopped)
 
     def stop(self) -> None:
@@ -94,11 +101,19 @@ class MeetingSlides(QObject):
         table, disclosure = result
         if index != self.ready:  # cannot happen (one task at a time), but never file a topic in another's place
             return
-        self._disclosures.append(disclosure)
+        if disclosure is None:
+            self.from_print += 1
+        else:
+            self._disclosures.append(disclosure)
         self._slides.append(topic_slides(self.topics[index], table, self.lang))
         self.topic_ready.emit(index)
         if self._wanted:
             self.prefetch()
+
+    def _noticed(self, text: str) -> None:
+        if text and text != self.notice:
+            self.notice = text
+            self.noticed.emit(text)
 
     def _failed(self, error: Exception) -> None:
         self._task = None
@@ -109,3 +124,22 @@ class MeetingSlides(QObject):
         self._task = None
         if self._wanted:  # presentation mode was opened again while the stopped audit was ending
             self.prefetch()
+
+
+def _topic(project: Project, path, meeting: str, index: int, key: str, lang: str, before: list,
+           progress, cancelled) -> tuple:
+    """(table, disclosure) of the meeting's topic `index` (on the worker): the printed pack's own table while
+    nothing it rests on changed since the print (disclosure None: nothing audited), else audited in a child
+    process, after `progress(0, why)` says why the printed tables are not shown."""
+    state = printed_state(project, meeting, lang)
+    notice = stale_reason(state, lang)
+    if state.current:
+        try:
+            return printed_table(project, meeting, index), None
+        except KlyngeError:  # (said in fixed words: the error itself may name what a tampered file held)
+            notice = tr("The printed pack's tables could not be read; the slides are audited again.", lang)
+    if notice:
+        progress(0.0, notice)
+    # The disclosures of the topics before it are those audited here, or (topics read from the print) computed
+    # again by the child from the project, exactly as the pack does.
+    return audit_topic(path, meeting, key, lang, before if len(before) == index else None, cancelled)

@@ -18,7 +18,7 @@ from klyngedesk.core.render.indicator_pages import few_clinics_sentence, indicat
 from klyngedesk.core.store import Project
 from klyngedesk.gui.chart_view import ChartView
 from klyngedesk.gui.display_names import indicator_shown, topic_shown
-from klyngedesk.i18n import current_language, tr
+from klyngedesk.i18n import KlyngeError, current_language, tr
 
 NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Space, Qt.Key.Key_PageDown}
 PREVIOUS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace}
@@ -54,6 +54,21 @@ def topic_slides(topic: Topic, table: AnonymisedTable, lang: str) -> list[Slide]
     return [Slide(topic, table, ind.key) for ind in table.indicators]
 
 
+def printed_slides(project: Project, meeting: str, lang: str) -> tuple[list[Slide] | None, str]:
+    """The slides of the meeting's printed pack, its own tables, while nothing they rest on changed since the
+    print (core/anonymise/printed_tables.py); else None and why not in words (empty: never printed)."""
+    from klyngedesk.core.anonymise.printed_tables import printed_state, printed_table, stale_reason
+
+    state = printed_state(project, meeting, lang)
+    if not state.current:
+        return None, stale_reason(state, lang)
+    try:
+        return [s for i, key in enumerate(state.topics)
+                for s in topic_slides(project.topic(key), printed_table(project, meeting, i), lang)], ""
+    except KlyngeError:  # (in fixed words: the error itself may name what a tampered file held)
+        return None, tr("The printed pack's tables could not be read; the slides are audited again.", lang)
+
+
 def slides_for(project: Project, meeting: str, progress: Callable[[float, str], None] | None = None,
                lang: str | None = None) -> list[Slide]:
     """One slide per indicator of the meeting's topics, from the anonymised tables only (codes + consents),
@@ -79,7 +94,8 @@ class PresentationWindow(QWidget):
 
     left = Signal()
 
-    def __init__(self, slides: list[Slide], lang: str, cluster_name: str = "", waiting: list[Topic] = ()) -> None:
+    def __init__(self, slides: list[Slide], lang: str, cluster_name: str = "", waiting: list[Topic] = (),
+                 notice: str = "") -> None:
         super().__init__()
         self.setObjectName("presentation")
         self.setWindowTitle(tr("Presentation", lang))
@@ -91,6 +107,12 @@ class PresentationWindow(QWidget):
         self._lang, self.index = lang, 0
         self._specs: dict[int, RankedBarChart | Future[RankedBarChart]] = {}  # each slide's chart, built once
         self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="next-slide")
+        # Why these slides were audited again although the pack was printed (fixed words, no name): on the first
+        # slide, so that the room knows they may differ from the paper in their hands.
+        self.notice = QLabel(notice)
+        self.notice.setObjectName("presentation_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setVisible(False)
         self.heading = QLabel()
         self.heading.setObjectName("presentation_heading")
         self.heading.setWordWrap(True)
@@ -109,6 +131,7 @@ class PresentationWindow(QWidget):
         bottom.addWidget(self.footer)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(48, 32, 48, 24)
+        layout.addWidget(self.notice)
         layout.addWidget(self.heading)
         layout.addWidget(self.subheading)
         layout.addWidget(self.chart, 4)
@@ -132,6 +155,7 @@ class PresentationWindow(QWidget):
         self._type_size = size
         self.heading.setStyleSheet(f"font-size: {int(size * 1.8)}pt; font-weight: 600;")
         self.subheading.setStyleSheet(f"font-size: {int(size * 1.1)}pt; color: #5B6770;")
+        self.notice.setStyleSheet(f"font-size: {max(9, int(size * 0.8))}pt; color: #8A4B00;")
         self.chart.note.setStyleSheet(f"font-size: {size}pt;")
         self.caption.setStyleSheet(f"font-size: {size}pt;")
         for label in (self.footer, self.cluster):
@@ -174,6 +198,7 @@ class PresentationWindow(QWidget):
             self.chart.show_spec(None)
             return
         self.index = max(0, min(index, len(self.slides) - 1))
+        self.notice.setVisible(bool(self.notice.text()) and self.index == 0)
         slide = self.slides[self.index]
         if isinstance(slide, Waiting):
             self.heading.setText(topic_shown(slide.topic, lang))

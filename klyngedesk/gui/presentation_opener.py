@@ -1,6 +1,7 @@
-"""F5 on a large project: presentation mode opens as soon as the meeting's first topic is audited (progress and
-Cancel at once meanwhile), the later topics are audited on the worker while the first is shown, and what was
-audited is kept per meeting until the project changes, so F5 again opens at once."""
+"""F5 on a large project: presentation mode opens with the printed pack's own tables when nothing changed since
+the print, else as soon as the meeting's first topic is audited (progress, why, and Cancel at once meanwhile);
+the later topics follow on the worker while the first is shown, and what was made is kept per meeting until the
+project changes, so F5 again opens at once."""
 
 from __future__ import annotations
 
@@ -60,6 +61,7 @@ class PresentationOpener(QObject):
         fresh = MeetingSlides(project, meeting, self.lang, self.runner, self)
         fresh.topic_ready.connect(lambda i, s=fresh: self._topic_ready(s, i))
         fresh.failed.connect(lambda error, s=fresh: self._failed(s, error))
+        fresh.noticed.connect(lambda text, s=fresh: self._noticed(s, text))
         self._meetings[meeting] = fresh
         return fresh
 
@@ -81,6 +83,8 @@ class PresentationOpener(QObject):
         self._progress = tr("Preparing the presentation… {topic} is audited (topic {n} of {total}); the slides open "
                             "as soon as it is done.", lang, topic=topic_shown(slides.topics[0], lang), n=1,
                             total=len(slides.topics))
+        if slides.notice:  # (known from an audit of this meeting stopped earlier)
+            self._progress = slides.notice + "\n\n" + self._progress
         dialog.setLabelText(self._progress)
         dialog.setMinimumWidth(480)
         dialog.canceled.connect(lambda s=slides: self._cancelled(s))
@@ -100,6 +104,13 @@ class PresentationOpener(QObject):
         dialog.setLabelText(self._progress + "\n" + tr("The audit has run for {time}; Cancel stops it at once.",
                                                        self.lang, time=spent))
 
+    def _noticed(self, slides: MeetingSlides, text: str) -> None:
+        """Why the printed pack's tables are not shown: said above the progress while the audit runs."""
+        if self.dialog is not None and self._waiting_for is slides and text not in self._progress:
+            self._progress = text + "\n\n" + self._progress
+            self.dialog.setLabelText(self._progress)
+            self._tick()
+
     def _cancelled(self, slides: MeetingSlides) -> None:
         slides.stop()
         self._close_dialog()
@@ -117,7 +128,7 @@ class PresentationOpener(QObject):
         if self.window is not None:
             self.window.close()
         window = PresentationWindow(slides.all_slides(), self.lang, slides.project.cluster().name,
-                                    waiting=slides.topics[slides.ready:])
+                                    waiting=slides.topics[slides.ready:], notice=slides.notice)
         window.left.connect(slides.stop)  # Esc: the audit of the later topics stops at once; what is done stays
         self.window = window
         self._shown_slides = slides
