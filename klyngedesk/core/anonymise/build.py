@@ -857,7 +857,7 @@ def _composition(comp: Composition, sup: Suppression, codes: dict[str, str], nam
 
 def earlier_disclosures(project: Project, meeting: str) -> list[Disclosure]:
     """The disclosure models of every pack printed for another meeting (what a member may have kept)."""
-    return [Disclosure.from_json(p["disclosure"]) for p in project.published(before=meeting)]
+    return [Disclosure.from_json(p["disclosure"]) for p in project.published() if p["meeting"] != meeting]
 
 
 def anonymised_table(project: Project, meeting: str, topic: str, *, period: str | None = None,

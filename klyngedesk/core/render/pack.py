@@ -367,8 +367,7 @@ def _build(project: Project, meeting: str, out_dir: Path, lang: str, encrypt: bo
         # What was printed is recorded before the folder appears (and the transaction commits after it, see
         # build_pack): a pack the project could not record would be one the next audit does not know about.
         freeze_codes(project, meeting)
-        for disclosure in pack.disclosures:
-            project.save_published(meeting, disclosure.topic, disclosure.to_json())
+        project.save_print(meeting, [(d.topic, d.to_json()) for d in pack.disclosures])
         record_print(project, meeting, lang, pack.anonymised)   # the slides show these while nothing changes
         project.audit("pack", meeting=meeting, lang=lang, encrypted=encrypt, clinics=len(personal_paths),
                       folder=str(folder))

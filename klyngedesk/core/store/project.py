@@ -100,6 +100,8 @@ class Project:
         # published_data
         self.save_published = self.published_data.save_published
         self.published = self.published_data.published
+        self.save_print = self.published_data.save_print
+        self.latest_print = self.published_data.latest_print
 
     # --- the file itself -----------------------------------------------------------------
     @classmethod

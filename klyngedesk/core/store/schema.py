@@ -230,6 +230,24 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (meeting_id, position)
     );
     """,
+    # 6 -> 7: every print of a meeting is kept (a member may hold a draft handed out before a late file as well as
+    # the print after it), numbered by `print`; the one print an older file kept per meeting and topic stays.
+    """
+    CREATE TABLE published_prints (
+        id INTEGER PRIMARY KEY,
+        meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+        topic TEXT NOT NULL,
+        printed_at TEXT NOT NULL,
+        disclosure_json TEXT NOT NULL,
+        print INTEGER NOT NULL
+    );
+    INSERT INTO published_prints(id, meeting_id, topic, printed_at, disclosure_json, print)
+        SELECT id, meeting_id, topic, printed_at, disclosure_json,
+               (SELECT min(q.id) FROM published q WHERE q.meeting_id = p.meeting_id) FROM published p;
+    DROP TABLE published;
+    ALTER TABLE published_prints RENAME TO published;
+    CREATE INDEX published_meeting ON published(meeting_id, print);
+    """,
 ]
 
 LATEST_VERSION = len(MIGRATIONS)
