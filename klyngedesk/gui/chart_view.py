@@ -46,6 +46,19 @@ class TrendChart:
     axis: Axis
 
 
+def drawn_values(spec: ChartSpec | TrendChart) -> bool:
+    """Whether the chart has any value to draw (not every one hidden or missing)."""
+    if isinstance(spec, RankedBarChart):
+        return any(b.value is not None for b in spec.bars)
+    if isinstance(spec, CompositionChart):
+        return any(share is not None for b in spec.bars for share in b.shares)
+    if isinstance(spec, FunnelChart):
+        return bool(spec.points)
+    if isinstance(spec, BeforeAfterChart):
+        return any(r.before is not None or r.after is not None for r in spec.rows)
+    return any(v is not None for _, values, _ in spec.series for v in values)
+
+
 def _pen(role: str, width: float = 1.5, dash: tuple = ()) -> QPen:
     pen = pg.mkPen(QColor(ROLE_COLOURS.get(role, role)), width=width)
     if dash:
@@ -64,9 +77,10 @@ class ChartView(QWidget):
 
     bar_clicked = Signal(str)
 
-    def __init__(self, font_size: int = 10, parent: QWidget | None = None) -> None:
+    def __init__(self, font_size: int = 10, parent: QWidget | None = None, lang: str | None = None) -> None:
         super().__init__(parent)
         self.font_size = font_size
+        self.lang = lang  # of the words the view adds itself (None: the program's language)
         self.title = QLabel()
         self.title.setObjectName("chart_title")
         self.title.setWordWrap(True)
@@ -100,6 +114,7 @@ class ChartView(QWidget):
         self._place_timer.setInterval(0)
         self._place_timer.timeout.connect(self._place_point_labels)
         self.plot.getPlotItem().vb.sigResized.connect(self._place_timer.start)
+        self.plot.getPlotItem().vb.sigResized.connect(self._fit_x)
 
     def _funnel_state(self) -> None:
         """A funnel's labels: the points tried (point, shown text, font), every point's marker in the view's
@@ -111,6 +126,9 @@ class ChartView(QWidget):
         self._label_items: list[pg.TextItem] = []
         self._leaders: pg.PlotDataItem | None = None
         self._placed_for: tuple | None = None
+        self._right_texts: list[tuple[float, str]] = []   # texts drawn right of x (a bar's value, a total)
+        self._x_fit: tuple[float, float] | None = None    # the value axis' left end and least right end
+        self._empty: pg.TextItem | None = None             # "every value is hidden" in the middle of the plot
 
     # --- public ---------------------------------------------------------------------------
     def show_spec(self, spec: ChartSpec | TrendChart | None, empty_text: str = "") -> None:
@@ -144,6 +162,45 @@ class ChartView(QWidget):
         {RankedBarChart: self._ranked, FunnelChart: self._funnel, CompositionChart: self._composition,
          BeforeAfterChart: self._before_after, TrendChart: self._trend}[type(spec)](spec)
         self._fit_legend()
+        if not drawn_values(spec):
+            self._say_empty()
+
+    def _say_empty(self) -> None:
+        """A chart with no value to draw (every one hidden) says so in words in the middle of its plot."""
+        text = tr("Every value here is hidden (a small number, or hidden to protect another clinic): there is "
+                  "nothing to draw.", self.lang)
+        font = QFont()
+        font.setPointSize(self.font_size)
+        self._empty = pg.TextItem(text, color=ROLE_COLOURS["text"], anchor=(0.5, 0.5), fill=pg.mkBrush("w"),
+                                  border=pg.mkPen(ROLE_COLOURS["axis"]))
+        self._empty.setZValue(10)   # above the reference lines
+        self._empty.setFont(font)
+        self._empty.setTextWidth(max(160.0, self.plot.width() * 0.6))
+        self.plot.addItem(self._empty)
+        self._texts.append(text)
+        self._centre_empty()
+
+    def _centre_empty(self) -> None:
+        if self._empty is not None:
+            (x0, x1), (y0, y1) = self.plot.getPlotItem().vb.viewRange()
+            self._empty.setPos((x0 + x1) / 2, (y0 + y1) / 2)
+
+    def _fit_x(self) -> None:
+        """The value axis wide enough that the text right of the widest bar is not cut at the plot's edge (in a
+        small window or in large type the fixed margin was not: the top bar's value was clipped)."""
+        if self._x_fit is None:
+            return
+        low, high = self._x_fit
+        width = self.plot.getPlotItem().vb.width()
+        if width > 50:
+            font = QFont()
+            font.setPointSize(max(8, self.font_size - 1))
+            for x, text in self._right_texts:
+                room = (self._label_size(text, font)[0] + 6) / width  # the text's share of the plot's width
+                if room < 0.5:
+                    high = max(high, low + (x - low) / (1 - room))
+        self.plot.setXRange(low, high, padding=0)
+        self._centre_empty()
 
     def texts(self) -> list[str]:
         """Every text the chart shows: title, tick and row labels, value texts, line labels, legend."""
@@ -196,7 +253,9 @@ class ChartView(QWidget):
         if legend is None or not legend.items:
             return
         widths = [sample.boundingRect().width() + label.boundingRect().width() + 24 for sample, label in legend.items]
-        room = max(self.width(), 200) * 0.9
+        # The key sits under the plot area, right of the row labels: a key wider than that area widened the
+        # plot past the window's edge (its right end, the top bar's value with it, was cut off).
+        room = max(self.plot.width() - self.plot.getAxis("left").width(), 200) * 0.95
         columns = 1
         for n in (3, 2):
             if n <= len(widths) and sum(max(widths[i::n]) for i in range(n)) <= room:
@@ -212,6 +271,8 @@ class ChartView(QWidget):
         item.setPos(x, y)
         self.plot.addItem(item)
         self._texts.append(text)
+        if anchor[0] == 0:
+            self._right_texts.append((x, text))
 
     def _value_axis(self, axis: Axis, side: str = "bottom") -> None:
         ticks = list(zip(axis.ticks, axis.tick_labels, strict=True))
@@ -287,7 +348,8 @@ class ChartView(QWidget):
         self._row_axis(labels, {i for i, b in enumerate(spec.bars) if b.highlight})
         self._value_axis(spec.axis)
         span = spec.axis.high - spec.axis.low  # a sliver left of zero, so the 0 tick label has room
-        self.plot.setXRange(spec.axis.low - 0.015 * span, spec.axis.high * 1.08, padding=0)
+        self._x_fit = (spec.axis.low - 0.015 * span, spec.axis.high * 1.08)
+        self._fit_x()
         self._lines(spec.lines)
 
     def _rows_with_room(self) -> int:
@@ -391,7 +453,8 @@ class ChartView(QWidget):
                                               pen=_pen("text", 2) if own else pg.mkPen("w")))
         self._row_axis([b.label for b in spec.bars])
         self._value_axis(spec.axis)
-        self.plot.setXRange(0, 100 + 8 * max(1, max(len(c) for c in spec.categories) // 4), padding=0.02)
+        self._x_fit = (-2.0, 102 + 8 * max(1, max(len(c) for c in spec.categories) // 4))
+        self._fit_x()
 
     def _funnel(self, spec: FunnelChart) -> None:
         legend = self._legend()

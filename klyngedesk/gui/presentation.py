@@ -117,7 +117,7 @@ class PresentationWindow(QWidget):
         self.heading.setObjectName("presentation_heading")
         self.heading.setWordWrap(True)
         self.subheading = QLabel()
-        self.chart = ChartView(font_size=16)
+        self.chart = ChartView(font_size=16, lang=lang)
         self.chart.title.setVisible(False)
         self.caption = QLabel()
         self.caption.setWordWrap(True)
