@@ -66,11 +66,11 @@ class PrintedStore(StorePart):
         return str(row[0])
 
     def input_digests(self, meeting: str) -> dict[str, str]:
-        """A SHA-256 per group of INPUT_QUERIES over the file as it is now, with the meeting's own last print
-        (the latest `published` row of each of its topics) left out of the earlier prints."""
+        """A SHA-256 per group of INPUT_QUERIES over the file as it is now, with the meeting's own latest print
+        (its `published` rows) left out of the earlier prints."""
         mid = self.keys.meeting(meeting)
-        own = [r[0] for r in self.conn.execute("SELECT max(id) FROM published WHERE meeting_id = ? GROUP BY topic",
-                                               (mid,))]
+        own = [r[0] for r in self.conn.execute("SELECT id FROM published WHERE print = (SELECT max(print) FROM "
+                                               "published WHERE meeting_id = ?)", (mid,))]
         params = {"m": mid, "own": json.dumps(own)}
         out = {}
         for name, queries in INPUT_QUERIES.items():
