@@ -221,6 +221,11 @@ def test_a_stored_name_the_group_may_not_see_is_refused_even_with_its_digest(pri
     lambda t: _first_row(t).update({"@": "ClinicRow"}),      # not even the identified table's
     lambda t: t.update(meeting="2026-03"),                   # another meeting's table
     lambda t: t.update(indicators=[[[[[]]]]]),                # not a table's shape
+    lambda t: _first_row(t).update(value="123456"),          # a text where a number belongs
+    lambda t: _first_row(t).update(rank=True),               # a truth value where a rank belongs
+    lambda t: _first_row(t).update(quality={"@": "tuple", "items": {"a": 1}}),
+    lambda t: t.update(unknown_field=1),                     # a field no table has
+    lambda t: t.update({"@": "dict", "items": [[[1], 2]]}),  # a key that cannot be one
 ])
 def test_a_stored_table_of_the_wrong_kind_is_refused(printed: Project, edit) -> None:
     _tamper(printed, edit, digest_too=True)

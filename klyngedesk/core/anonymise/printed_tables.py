@@ -7,7 +7,7 @@ import json
 import logging
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
 from typing import Any
@@ -103,7 +103,7 @@ def printed_table(project: Project, meeting: str, position: int) -> AnonymisedTa
         text = project.printed_data.printed_table(meeting, position)
         if kept["inputs"].get(f"table {position}") != _sha(text):
             raise ValueError("the stored table is not the one recorded")
-        table = _decode(json.loads(text))
+        table = json.loads(text, object_hook=_decode)
         if not isinstance(table, AnonymisedTable) or table.meeting != meeting or \
                 table.topic != kept["topics"][position]:
             raise ValueError("not this meeting's table")
@@ -147,59 +147,59 @@ def _encode(x: Any) -> Any:
     raise TypeError(f"not a table's part: {type(x).__name__}")
 
 
-def _decode(x: Any) -> Any:
-    """The table a stored text holds, each part checked against its type's fields (TypeError, ValueError)."""
-    if isinstance(x, list):
-        return [_decode(v) for v in x]
-    if isinstance(x, dict):
-        tag = x.get("@")
-        if tag == "tuple":
-            return tuple(_decode(v) for v in x["items"])
-        if tag == "dict":
-            return {_decode(k): _decode(v) for k, v in x["items"]}
-        cls = _TYPES.get(tag) if isinstance(tag, str) else None
-        if cls is None:
-            raise ValueError(f"unknown part {tag!r}")
-        made = cls(**{k: _decode(v) for k, v in x.items() if k != "@"})
-        hints = _hints(cls)
-        for f in fields(made):
-            if not _fits(getattr(made, f.name), hints[f.name]):
-                raise TypeError(f"{tag}.{f.name} is not a {hints[f.name]}")
-        return made
-    return x
+def _decode(obj: dict) -> Any:
+    """One JSON object of a stored table as what it stands for (json's object_hook: its parts are decoded
+    already), each table part checked against its type's fields; anything else is refused (TypeError,
+    ValueError)."""
+    tag = obj.get("@")
+    if tag == "tuple":
+        if not isinstance(obj["items"], list):
+            raise TypeError("a tuple's items are not a list")
+        return tuple(obj["items"])
+    if tag == "dict":
+        return {key: value for key, value in obj["items"]}
+    cls = _TYPES.get(tag) if isinstance(tag, str) else None
+    if cls is None:
+        raise ValueError(f"unknown part {tag!r}")
+    made = cls(**{k: v for k, v in obj.items() if k != "@"})
+    for name, fits in _checks(cls):
+        if not fits(getattr(made, name)):
+            raise TypeError(f"{tag}.{name} is not of its type")
+    return made
 
 
 @cache
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _checks(cls: type) -> tuple[tuple[str, Callable[[Any], bool]], ...]:
+    return tuple((name, _check(hint)) for name, hint in typing.get_type_hints(cls).items())
 
 
-def _fits(value: Any, hint: Any) -> bool:
-    """Whether a decoded value is of a field's declared type (unions, tuples, dicts, literals, dataclasses)."""
+@cache
+def _check(hint: Any) -> Callable[[Any], bool]:
+    """Whether a decoded value is of a field's declared type (unions, tuples, dicts, literals, dataclasses),
+    made once per type."""
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint is Any:
-        return True
+        return lambda v: True
     if origin in (types.UnionType, typing.Union):
-        return any(_fits(value, a) for a in args)
+        parts = tuple(_check(a) for a in args)
+        return lambda v: any(fits(v) for fits in parts)
     if origin is typing.Literal:
-        return value in args
+        return lambda v: v in args
     if hint is type(None):
-        return value is None
+        return lambda v: v is None
     if hint is float:
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if hint in (int, str):
-        return isinstance(value, hint) and not isinstance(value, bool)
-    if hint is bool:
-        return isinstance(value, bool)
+        return lambda v: type(v) in (int, float)
+    if hint in (int, str, bool):
+        return lambda v: type(v) is hint
     if origin is tuple:
-        if not isinstance(value, tuple):
-            return False
         if len(args) == 2 and args[1] is Ellipsis:
-            return all(_fits(v, args[0]) for v in value)
-        return len(value) == len(args) and all(_fits(v, a) for v, a in zip(value, args, strict=True))
+            item = _check(args[0])
+            return lambda v: type(v) is tuple and all(item(x) for x in v)
+        items = tuple(_check(a) for a in args)
+        return lambda v: type(v) is tuple and len(v) == len(items) and all(f(x) for f, x in zip(items, v, strict=True))
     if hint is dict or origin is dict:
-        key, item = args or (Any, Any)
-        return isinstance(value, dict) and all(_fits(k, key) and _fits(v, item) for k, v in value.items())
+        key, value = (_check(a) for a in (args or (Any, Any)))
+        return lambda v: type(v) is dict and all(key(k) and value(x) for k, x in v.items())
     if isinstance(hint, type) and is_dataclass(hint):
-        return isinstance(value, hint)
-    return False
+        return lambda v: type(v) is hint
+    return lambda v: False
