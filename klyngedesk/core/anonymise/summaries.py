@@ -78,10 +78,27 @@ def display_step(unit: str, row_step: float | None) -> float:
 
 
 def _values(ind: IndicatorResult, hidden: set[str]) -> list[tuple[float, bool, ClinicRow]]:
-    """Every clinic with a value, sorted; among equal values a shown clinic comes first (a tie with a
-    shown value tells nothing that the shown value does not)."""
+    """Every clinic with a value, sorted (among equal values a shown clinic first; which of equal values sits
+    at a summary's place is not decided by this order, see `_ties`)."""
     rows = [(r.value, r.clinic in hidden, r) for r in ind.rows if r.value is not None and math.isfinite(r.value)]
     return sorted(rows, key=lambda t: (t[0], t[1]))
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _ties(vals: list[tuple[float, bool, ClinicRow]], i: int) -> list[int]:
+    """The places of every clinic whose value equals the one at place i. Any of them may be the clinic at
+    a summary's place: the sort's order among equal values (shown first, by code, by key) is nobody's
+    knowledge, so a reader granted "which clinic sits there" may be granted any of them, and what the
+    summary tells is registered for each (a shown value at the place does not make a tied hidden one safe)."""
+    lo = hi = i
+    while lo > 0 and _same(vals[lo - 1][0], vals[i][0]):
+        lo -= 1
+    while hi < len(vals) - 1 and _same(vals[hi + 1][0], vals[i][0]):
+        hi += 1
+    return list(range(lo, hi + 1))
 
 
 def _positions(n: int, p: float) -> tuple[int, int, float]:
@@ -93,16 +110,26 @@ def _positions(n: int, p: float) -> tuple[int, int, float]:
     return lo, min(lo + 1, n - 1), f
 
 
+def _pairs(vals: list[tuple[float, bool, ClinicRow]], lo: int, hi: int, f: float) -> list[tuple[int, int]]:
+    """Every (lower, upper) pair of places a quantile between places lo and hi may be interpolated between,
+    ties included (`_ties`); (i, i) where it is one clinic's value (f = 0 or lo = hi)."""
+    if f == 0 or lo == hi:
+        return [(i, i) for i in _ties(vals, lo)]
+    return [(i, j) for i in _ties(vals, lo) for j in _ties(vals, hi) if i != j]
+
+
 def touched_clinics(ind: IndicatorResult, hidden: set[str]) -> frozenset[str]:
-    """The hidden clinics whose values a summary (quartile, median or range end) rests on."""
+    """The hidden clinics whose values a summary (quartile, median or range end) rests on, or may rest on
+    (an equal value at its place, `_ties`)."""
     vals = _values(ind, hidden)
     out: set[str] = set()
     if not vals:
         return frozenset()
     for _, p in QUANTILES:
         lo, hi, f = _positions(len(vals), p)
-        out |= {vals[i][2].clinic for i, w in ((lo, 1 - f), (hi, f)) if w > 0 and vals[i][1]}
-    out |= {v[2].clinic for v in (vals[0], vals[-1]) if v[1]}
+        for i, j in _pairs(vals, lo, hi, f):
+            out |= {vals[k][2].clinic for k, w in ((i, 1 - f), (j, f)) if (w > 0 or i == j) and vals[k][1]}
+    out |= {vals[k][2].clinic for end in (0, len(vals) - 1) for k in _ties(vals, end) if vals[k][1]}
     return frozenset(out)
 
 
@@ -131,16 +158,15 @@ def group_summary(ind: IndicatorResult, hidden: set[str], row_step: float | None
     if not vals:
         return GroupSummary(None, None, None, None, None, False, False, None, (), frozenset())
     shown = [_round(v, row_step) if row_step else v for v, h, _ in vals if not h]
-    row_half = (row_step / 2 if row_step else 0.0)
     s = step if touched and step is not None else display_step(ind.unit, row_step)
     withheld = s == WITHHELD or blank
     points: list[Point] = []
     out: dict[str, float | None] = {}
     for name, p in QUANTILES:
         lo, hi, f = _positions(len(vals), p)
-        (va, ha, ra), (vb, hb, rb) = vals[lo], vals[hi]
-        q = va + f * (vb - va)
-        rests = (ha and f < 1) or (hb and f > 0)
+        q = vals[lo][0] + f * (vals[hi][0] - vals[lo][0])
+        pairs = _pairs(vals, lo, hi, f)
+        rests = any((vals[i][1] and (f < 1 or i == j)) or (vals[j][1] and f > 0) for i, j in pairs)
         if not rests:
             out[name] = _round(q, row_step) if row_step else q
             continue
@@ -149,38 +175,53 @@ def group_summary(ind: IndicatorResult, hidden: set[str], row_step: float | None
             continue
         qp = _round(q, s)
         out[name] = qp
-        half = s / 2
-        if f == 0 or lo == hi:
-            points.append(Point(ra.clinic, qp, half, "both"))
-        elif ha and not hb:   # v_lo = (q - f v_hi) / (1 - f), v_hi read as printed
-            vb_p = _round(vb, row_step) if row_step else vb
-            points.append(Point(ra.clinic, (qp - f * vb_p) / (1 - f), (half + f * row_half) / (1 - f), "both"))
-        elif hb and not ha:
-            va_p = _round(va, row_step) if row_step else va
-            points.append(Point(rb.clinic, (qp - (1 - f) * va_p) / f, (half + (1 - f) * row_half) / f, "both"))
-        else:                 # both hidden: v_lo <= q <= v_hi, and their weighted sum is q to the step
-            points += [Point(ra.clinic, qp, half, "below"), Point(rb.clinic, qp, half, "above"),
-                       Point(ra.clinic, qp, half, "pair", rb.clinic, f)]
+        for i, j in pairs:
+            points += _quantile_points(vals[i], vals[j], f if i != j else 0.0, qp, s / 2, row_step)
     low, high = vals[0], vals[-1]
     minimum: float | None = low[0] if not row_step else _round(low[0], row_step)
     maximum: float | None = high[0] if not row_step else _round(high[0], row_step)
     below = above = False
-    if low[1]:
+    low_tie, high_tie = _ties(vals, 0), _ties(vals, len(vals) - 1)
+    low_hidden = [vals[k][2].clinic for k in low_tie if vals[k][1]]
+    high_hidden = [vals[k][2].clinic for k in high_tie if vals[k][1]]
+    if low_hidden:
         bound = None if withheld else (math.floor(low[0] / s + 1e-9) + 1) * s   # strictly above the value
-        if shown and not blank and (bound is None or bound > shown[0]):
-            bound = shown[0]        # "under" the lowest shown value says no more than the order
+        if shown and not blank and (bound is None or bound > shown[0]) and all(vals[k][1] for k in low_tie):
+            bound = shown[0]        # "under" the lowest shown value says no more than the order (not where
+            #                         a shown value equals the hidden one: "under" it would not hold)
         minimum, below = (round(bound, 10), True) if bound is not None and bound > low[0] else (None, False)
         if below and minimum is not None:
-            points.append(Point(low[2].clinic, minimum, 0.0, "below"))
-    if high[1]:
+            points += [Point(c, minimum, 0.0, "below") for c in low_hidden]
+    if high_hidden:
         bound = None if withheld else (math.ceil(high[0] / s - 1e-9) - 1) * s
-        if shown and not blank and (bound is None or bound < shown[-1]):
+        if shown and not blank and (bound is None or bound < shown[-1]) and all(vals[k][1] for k in high_tie):
             bound = shown[-1]
         maximum, above = (round(bound, 10), True) if bound is not None and bound < high[0] else (None, False)
         if above and maximum is not None:
-            points.append(Point(high[2].clinic, maximum, 0.0, "above"))
+            points += [Point(c, maximum, 0.0, "above") for c in high_hidden]
+    points = list(dict.fromkeys(points))
     return GroupSummary(out["median"], out["q1"], out["q3"], minimum, maximum, below, above,
                         s if touched else None, tuple(points), touched, blank)
+
+
+def _quantile_points(a: tuple[float, bool, ClinicRow], b: tuple[float, bool, ClinicRow], f: float, qp: float,
+                     half: float, row_step: float | None) -> list[Point]:
+    """What a quantile printed as qp (+/- half), interpolated as (1 - f) v_a + f v_b, tells about the hidden
+    clinics among a and b (a shown one read as printed, to `row_step`)."""
+    (va, ha, ra), (vb, hb, rb) = a, b
+    row_half = (row_step / 2 if row_step else 0.0)
+    if f == 0:
+        return [Point(ra.clinic, qp, half, "both")] if ha else []
+    if ha and not hb:     # v_a = (q - f v_b) / (1 - f), v_b read as printed
+        vb_p = _round(vb, row_step) if row_step else vb
+        return [Point(ra.clinic, (qp - f * vb_p) / (1 - f), (half + f * row_half) / (1 - f), "both")]
+    if hb and not ha:
+        va_p = _round(va, row_step) if row_step else va
+        return [Point(rb.clinic, (qp - (1 - f) * va_p) / f, (half + (1 - f) * row_half) / f, "both")]
+    if ha and hb:         # both hidden: v_a <= q <= v_b, and their weighted sum is q to the step
+        return [Point(ra.clinic, qp, half, "below"), Point(rb.clinic, qp, half, "above"),
+                Point(ra.clinic, qp, half, "pair", rb.clinic, f)]
+    return []
 
 
 def add_summary_relations(d: Disclosure, ind: IndicatorResult, summary: GroupSummary, period: str) -> set[str]:
