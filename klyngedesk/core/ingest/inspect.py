@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from klyngedesk.core.cpr import redact
 from klyngedesk.core.ingest.cells import Ambiguous, CellError, Duration, ParsedColumn, Suppressed
 from klyngedesk.core.ingest.html_reader import read_html
+from klyngedesk.core.ingest.isolated import Parse
 from klyngedesk.core.ingest.limits import (
     MAX_FILE_BYTES,
     check_columns,
@@ -174,7 +176,7 @@ def _format_from_name(path: Path) -> str:
 
 def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progress | None,
           cancelled: Cancelled | None) -> None:
-    report.format = detect_format(report.path, data)
+    report.format = fmt = detect_format(report.path, data)
     check_cancel(cancelled)
     grids: list[tuple[str | None, list[list]]] = []
     if report.format == "csv":
@@ -196,13 +198,17 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
         refuse_cpr_in_text_outside(outside)
         grids.append((None, rows))
     else:
-        sheet_xml = check_sheet_extents(data, report.format)  # the sheets' XML, inflated once for every scan
-        sheets = read_workbook(data, report.format, sheet_xml)
+        sheet_xml = check_sheet_extents(data, fmt)  # the sheets' XML, inflated once for every scan
+        with Parse(data, fmt) as parsing:  # calamine (never shown a file the guard refuses) parses in a child
+            # while the XML is scanned here
+            cpr_outside = _refusal(lambda: refuse_cpr_in_package(data, fmt, sheet_xml))
+            sheets = read_workbook(data, fmt, sheet_xml, parsing)
+        del sheet_xml
         refuse_cpr_in_sheet_names(s.name for s in sheets)
         refuse_cpr_in_grid((s.name, s.rows) for s in sheets)
         check_cancel(cancelled)
-        refuse_cpr_in_package(data, report.format, sheet_xml)
-        del sheet_xml
+        if cpr_outside is not None:  # a CPR number outside the cells, said after those in the cells as before
+            raise cpr_outside
         report.sheets = [{"name": s.name, "hidden": s.hidden, "empty": not any(map(any, s.rows)),
                           "hidden_rows": s.hidden_rows} for s in sheets]
         for s in sheets:
@@ -247,6 +253,15 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
         report.problems += _column_problems(table)
     if progress:
         progress(1.0)
+
+
+def _refusal(check: Callable[[], None]) -> FileRefused | None:
+    """The refusal `check` raises, kept to be raised in its turn (None when it passes)."""
+    try:
+        check()
+    except FileRefused as refused:
+        return refused
+    return None
 
 
 def hidden_rows_warning(sheet: str, rows: list[int]) -> Problem:

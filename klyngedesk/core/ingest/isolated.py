@@ -1,7 +1,8 @@
-"""calamine's parse of an untrusted workbook in a forked child with a memory limit and a time limit."""
+"""calamine's parse of an untrusted workbook in a child process with a memory limit and a time limit."""
 
 from __future__ import annotations
 
+import array
 import faulthandler
 import io
 import marshal
@@ -13,12 +14,15 @@ import struct
 import time as clock
 from datetime import datetime, time
 from itertools import chain
+from typing import Any
 
 from klyngedesk.core.ingest.problems import FileRefused
 
 MEMORY_BYTES = 3 << 30  # address space the child may add to what it inherits (calamine's own allocations)
 TIMEOUT_SECONDS = 300.0
 _MARSHAL = frozenset({str, float, int, bool, type(None)})
+_COLUMNAR_CELLS = 2000  # a sheet this large is sent column by column (a float column as one buffer)
+FORK = hasattr(os, "fork")  # False on Windows: the parse runs in a spawned process instead
 
 # (sheet name, hidden, rows, merged ranges) of every worksheet, chart sheets left out
 Parsed = list[tuple[str, bool, list[list], list]]
@@ -68,16 +72,73 @@ def parse(data: bytes) -> Parsed | str:
         return "corrupt"
 
 
+def _pack_column(column: list) -> tuple[tuple, bool]:
+    """One column for the pipe: floats as one buffer, texts with each distinct text once (the rows share
+    it: marshal sends a repeated object as a reference), anything else as it is; and whether marshal can."""
+    kinds = set(map(type, column))
+    if kinds == {float}:
+        return ("d", array.array("d", column).tobytes()), True
+    if kinds == {str}:
+        memo: dict[str, str] = {}
+        return ("s", list(map(memo.setdefault, column, column))), True
+    return ("l", column), kinds <= _MARSHAL
+
+
+def _unpack_column(packed: tuple) -> list:
+    if packed[0] == "d":
+        floats = array.array("d")
+        floats.frombytes(packed[1])
+        return floats.tolist()
+    return packed[1]
+
+
+def _pack_rows(rows: list[list]) -> tuple[tuple, bool]:
+    """A sheet's rows, column by column when it is large and every row is as wide (as calamine gives them)."""
+    width = len(rows[0]) if rows else 0
+    if width and len(rows) * width >= _COLUMNAR_CELLS and all(len(r) == width for r in rows):
+        columns = [_pack_column(list(col)) for col in zip(*rows, strict=True)]
+        return ("c", [c for c, _ in columns]), all(plain for _, plain in columns)
+    return ("r", rows), set(map(type, chain.from_iterable(rows))) <= _MARSHAL
+
+
+def _unpack_rows(packed: tuple) -> list[list]:
+    if packed[0] == "r":
+        return packed[1]
+    return list(map(list, zip(*map(_unpack_column, packed[1]), strict=True)))
+
+
 def _encode(result: Parsed | str) -> bytes:
     """marshal where every cell is plain (a tenth of pickle's cost on a 100,000-row sheet), else pickle."""
-    if isinstance(result, list) and all(set(map(type, chain.from_iterable(rows))) <= _MARSHAL
-                                        for _, _, rows, _ in result):
+    if isinstance(result, str):
         return b"m" + marshal.dumps(result)
-    return b"p" + pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+    packed, plain = [], True
+    for name, hidden, rows, merged in result:
+        sheet, marshallable = _pack_rows(rows)
+        packed.append((name, hidden, sheet, merged))
+        plain = plain and marshallable
+    if plain:
+        return b"m" + marshal.dumps(packed)
+    return b"p" + pickle.dumps(packed, pickle.HIGHEST_PROTOCOL)
 
 
 def _decode(payload: bytes) -> Parsed | str:
-    return marshal.loads(payload[1:]) if payload[:1] == b"m" else pickle.loads(payload[1:])  # noqa: S301 (our child)
+    """What _encode made, rows again (a text repeated down a column is one object, shared by its rows)."""
+    result = marshal.loads(payload[1:]) if payload[:1] == b"m" else pickle.loads(payload[1:])  # noqa: S301 (our child)
+    if isinstance(result, str):
+        return result
+    return [(name, hidden, _unpack_rows(rows), merged) for name, hidden, rows, merged in result]
+
+
+def _quiet() -> None:
+    """The child's stderr to the null device: calamine's panic and allocation-failure messages are the
+    file's, reported by the parent in words; the console shows nothing of them."""
+    faulthandler.disable()  # a native abort here is the file's: no dump on stderr
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+    except OSError:  # pragma: no cover (no null device)
+        pass
 
 
 def _limit_memory() -> None:
@@ -96,7 +157,7 @@ def _child(data: bytes, out: int) -> None:
     """In the fork: parse, write the length-prefixed result, and leave without running any cleanup."""
     code = 1
     try:
-        faulthandler.disable()  # a native abort here is the file's, reported by the parent: no dump on stderr
+        _quiet()
         _limit_memory()
         payload = _encode(parse(data))
         view = memoryview(struct.pack("<Q", len(payload)) + payload)
@@ -107,42 +168,123 @@ def _child(data: bytes, out: int) -> None:
         os._exit(code)
 
 
-def read_isolated(data: bytes, fmt: str, timeout: float = TIMEOUT_SECONDS) -> Parsed:
-    """Every worksheet as calamine reads it, parsed in a forked child: a native abort, a runaway allocation
-    (the child's memory is capped) or a parse that never ends (it is killed) refuses the file as damaged
-    instead of taking the window or the command down. Without fork (Windows) the parse runs in this process."""
-    if not hasattr(os, "fork"):
-        return _result(parse(data), fmt)
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover (the child leaves by os._exit)
-        os.close(read_end)
-        _child(data, write_end)
-    os.close(write_end)
-    chunks: list[bytes] = []
-    deadline = clock.monotonic() + timeout
+def _spawned(connection: Any, data: bytes, parser: Any) -> None:
+    """In a spawned process (no fork): parse with `parser` and send the encoded result; a failure leaves
+    quietly (the parent refuses the file), never with a traceback on the console."""
+    code = 1
     try:
-        while True:
-            left = deadline - clock.monotonic()
-            if left <= 0 or not select.select([read_end], [], [], left)[0]:
-                os.kill(pid, signal.SIGKILL)
-                break
-            chunk = os.read(read_end, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
+        _quiet()
+        _limit_memory()
+        connection.send_bytes(_encode(parser(data)))
+        connection.close()
+        code = 0
     finally:
-        os.close(read_end)
-        _, status = os.waitpid(pid, 0)
-    raw = b"".join(chunks)
-    if status != 0 or len(raw) < 8 or struct.unpack_from("<Q", raw)[0] != len(raw) - 8:
-        raise _damaged(fmt)  # killed by a signal (abort, segfault), out of its memory, or out of time
-    return _result(_decode(raw[8:]), fmt)
+        os._exit(code)
 
 
-def _result(result: Parsed | str, fmt: str) -> Parsed:
-    if result == "encrypted":
-        raise _encrypted()
-    if isinstance(result, str):
-        raise _damaged(fmt)
-    return result
+class Parse:
+    """calamine's parse of one file, started at once in a child process (a fork; without fork, a spawned
+    process) so that the caller's own checks of the file run meanwhile. `result()` waits for it: a native
+    abort, a runaway allocation (the child's memory is capped) or a parse that never ends (it is killed at
+    `timeout`) refuses the file as damaged instead of taking the window or the command down. Leaving the
+    `with` block without the result ends the child."""
+
+    def __init__(self, data: bytes, fmt: str, timeout: float = TIMEOUT_SECONDS) -> None:
+        self.fmt = fmt
+        self.deadline = clock.monotonic() + timeout
+        self.pid: int | None = None
+        self.process: Any = None
+        if FORK:
+            self.read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover (the child leaves by os._exit)
+                os.close(self.read_end)
+                _child(data, write_end)
+            os.close(write_end)
+            self.pid = pid
+        else:
+            import multiprocessing
+
+            spawn = multiprocessing.get_context("spawn")
+            self.connection, theirs = spawn.Pipe(duplex=False)
+            self.process = spawn.Process(target=_spawned, args=(theirs, data, parse), daemon=True,
+                                         name="calamine")
+            self.process.start()
+            theirs.close()
+
+    def __enter__(self) -> Parse:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+    def cancel(self) -> None:
+        """End the child if it still runs (the file was refused by a check before its parse was needed)."""
+        if self.pid is not None:
+            os.kill(self.pid, signal.SIGKILL)  # a child that has left is a zombie until reaped: never ESRCH
+            self._reap()
+        elif self.process is not None:
+            self.process.kill()
+            self.process.join()
+            self.connection.close()
+            self.process = None
+
+    def _reap(self) -> int:
+        assert self.pid is not None
+        os.close(self.read_end)
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        return status
+
+    def result(self) -> Parsed:
+        """Every worksheet as calamine reads it, or the file refused (damaged, encrypted)."""
+        raw = self._forked() if self.pid is not None else self._spawned()
+        if raw is None:
+            raise _damaged(self.fmt)  # killed by a signal (abort, segfault), out of its memory, or out of time
+        result = _decode(raw)
+        if result == "encrypted":
+            raise _encrypted()
+        if isinstance(result, str):
+            raise _damaged(self.fmt)
+        return result
+
+    def _forked(self) -> bytes | None:
+        chunks: list[bytes] = []
+        try:
+            while True:
+                left = self.deadline - clock.monotonic()
+                if left <= 0 or not select.select([self.read_end], [], [], left)[0]:
+                    assert self.pid is not None
+                    os.kill(self.pid, signal.SIGKILL)
+                    break
+                chunk = os.read(self.read_end, 1 << 22)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        finally:
+            status = self._reap()
+        raw = b"".join(chunks)
+        if status != 0 or len(raw) < 9 or struct.unpack_from("<Q", raw)[0] != len(raw) - 8:
+            return None
+        return raw[8:]
+
+    def _spawned(self) -> bytes | None:
+        if self.process is None:
+            return None
+        process, self.process = self.process, None
+        try:
+            if not self.connection.poll(max(self.deadline - clock.monotonic(), 0)):
+                return None
+            return bytes(self.connection.recv_bytes())
+        except (EOFError, OSError):  # the child died before it sent anything
+            return None
+        finally:
+            process.kill()
+            process.join()
+            self.connection.close()
+
+
+def read_isolated(data: bytes, fmt: str, timeout: float = TIMEOUT_SECONDS) -> Parsed:
+    """Every worksheet as calamine reads it, parsed in a child process (see Parse)."""
+    with Parse(data, fmt, timeout) as parsing:
+        return parsing.result()

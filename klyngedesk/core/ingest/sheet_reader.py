@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from klyngedesk.core.ingest.cells import CellError, MonthDate, Percent, PercentFraction, YearDate
-from klyngedesk.core.ingest.isolated import read_isolated
+from klyngedesk.core.ingest.isolated import Parse
 from klyngedesk.core.ingest.percent_cells import MONTH, PERCENT, PERCENT_SIGN, YEAR, percent_cells
 from klyngedesk.core.ingest.problems import FileRefused
 
@@ -44,17 +44,31 @@ class Sheet:
     hidden_columns: list[int] = field(default_factory=list)  # 0-based indexes of the columns hidden in it
 
 
-def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = None) -> list[Sheet]:
+def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = None,
+                  parsing: Parse | None = None) -> list[Sheet]:
     """Every sheet of the workbook (hidden ones flagged, chart sheets left out) as rows from row 1.
-    `sheet_xml`: sheets' XML already read from the zip (member name -> bytes), not inflated again."""
-    parsed = read_isolated(data, fmt)
+    `sheet_xml`: sheets' XML already read from the zip (member name -> bytes), not inflated again;
+    `parsing`: calamine's parse of `data` already under way (else it is started here). The scans of the XML
+    run while the child parses; its refusal (damaged, encrypted) comes before theirs, as it always did."""
+    if parsing is None:
+        with Parse(data, fmt) as started:
+            return read_workbook(data, fmt, sheet_xml, started)
+    scanned: FileRefused | None = None
+    errors: dict[str, dict[tuple[int, int], str]] = {}
+    uncalculated: dict[str, str] = {}
+    hidden: dict[str, list[int]] = {}
+    hidden_columns: dict[str, list[int]] = {}
+    percents: dict[str, dict[tuple[int, int], str]] = {}
     try:
-        errors, uncalculated, hidden, hidden_columns = _xlsx_error_cells(data, sheet_xml or {}) if fmt == "xlsx" \
-            else ({}, {}, {}, {})
+        if fmt == "xlsx":
+            errors, uncalculated, hidden, hidden_columns = _xlsx_error_cells(data, sheet_xml or {})
+        percents = percent_cells(data, fmt, sheet_xml)
     except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError, KeyError):
-        raise FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic to "
-                          "send it again.", kind="corrupt", format=fmt) from None
-    percents = percent_cells(data, fmt, sheet_xml)
+        scanned = FileRefused("The file is damaged or incomplete and cannot be read as {format}. Ask the clinic "
+                              "to send it again.", kind="corrupt", format=fmt)
+    parsed = parsing.result()
+    if scanned is not None:
+        raise scanned
     sheets: list[Sheet] = []
     for name, hidden_sheet, rows, merged in parsed:
         sheet = Sheet(name, hidden_sheet)
