@@ -123,6 +123,18 @@ def _meeting_round(p: Project) -> None:
     p.save_meeting(dataclasses.replace(p.meeting(MEETING), baseline_period=None))
 
 
+def _note(p: Project) -> None:
+    frame = p.values(topic="kol")
+    row = frame[frame.period == p.meeting(MEETING).period].iloc[0]
+    p.add_note("Tallet er skønnet", clinic=row.clinic, measure=row.measure, period=row.period)
+
+
+def _new_table(p: Project) -> None:  # a table a later program version reads, written by that version
+    with p.transaction() as c:
+        c.execute("CREATE TABLE weights (clinic_id INTEGER, weight REAL)")
+        c.execute("INSERT INTO weights VALUES (1, 0.5)")
+
+
 def _another_print(p: Project) -> None:
     build_pack(p, "2026-03", p.path.parent / "marts")
 
@@ -139,7 +151,16 @@ MUTATIONS: dict[str, tuple[Callable[[Project], None], str]] = {
     "a regional reference": (_reference, "topics"),
     "the meeting's baseline": (_meeting_round, "meeting"),
     "another meeting printed": (_another_print, "earlier_prints"),
+    "a note on a value": (_note, "notes"),
+    "a table of a later schema": (_new_table, "other"),
 }
+
+
+def test_what_the_tables_never_read_keeps_them_current(printed: Project) -> None:
+    printed.audit("opened", by="test")   # the log
+    clinic = printed.clinics()[0].key
+    printed.add_action(clinic, "Gennemgå KOL-patienter", meeting=MEETING)   # a clinic's own plan
+    assert printed_state(printed, MEETING, "da").current
 
 
 @pytest.mark.parametrize("change", list(MUTATIONS))

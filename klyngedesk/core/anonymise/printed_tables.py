@@ -29,7 +29,7 @@ from klyngedesk.i18n import KlyngeError, tr
 log = logging.getLogger(__name__)
 # Every input the tables rest on, in the order a changed one is named: the file's (store/printed_store.py), then
 # what lives outside it (the settings as they resolve with the user's defaults, the language, the program).
-INPUTS = (*INPUT_QUERIES, "settings", "language", "version")
+INPUTS = (*INPUT_QUERIES, "other", "settings", "language", "version")
 _REASONS = {
     "values": "values were imported, corrected or undone",
     "clinics": "clinics or list sizes were changed",
@@ -39,7 +39,9 @@ _REASONS = {
     "codes": "the code letters were drawn again",
     "consents": "consents were changed",
     "cluster": "the project's settings were changed",
+    "notes": "notes on the values were changed",
     "earlier_prints": "another pack was printed",
+    "other": "other parts of the project were changed",
     "settings": "the settings (threshold or list sizes) were changed",
     "language": "the pack was printed in another language",
     "version": "the pack was printed by another version of KlyngeDesk",

@@ -29,8 +29,16 @@ INPUT_QUERIES: dict[str, tuple[str, ...]] = {
               "ON d.id = c.draw_id WHERE d.meeting_id = :m ORDER BY c.draw_id, c.clinic_id"),
     "consents": ("SELECT * FROM consents WHERE meeting_id = :m ORDER BY clinic_id",),
     "cluster": ("SELECT * FROM cluster",),
+    "notes": ("SELECT * FROM notes ORDER BY id",),   # (a note on a value goes into its row's quality marks)
     "earlier_prints": ("SELECT * FROM published WHERE id NOT IN (SELECT value FROM json_each(:own)) ORDER BY id",),
 }
+# Tables the group's tables never read: the log, the import batches' provenance, mappings, the clinics' own
+# planned actions (personal handouts only), and the printed tables themselves. Every other table of the file,
+# also one a later schema adds, is digested whole under "other" unless a group above reads it.
+APART = frozenset({"audit_log", "batches", "mapping_profiles", "actions", "printed_slides", "printed_tables"})
+READ = frozenset({"vals", "clinics", "doctors", "list_sizes", "periods", "topics", "measures", "indicators",
+                  "reference_values", "meetings", "meeting_topics", "code_draws", "codes", "consents", "cluster",
+                  "notes", "published"})
 
 
 class PrintedStore(StorePart):
@@ -66,14 +74,17 @@ class PrintedStore(StorePart):
         return str(row[0])
 
     def input_digests(self, meeting: str) -> dict[str, str]:
-        """A SHA-256 per group of INPUT_QUERIES over the file as it is now, with the meeting's own latest print
-        (its `published` rows) left out of the earlier prints."""
+        """A SHA-256 per group of INPUT_QUERIES (and "other") over the file as it is now, with the meeting's own
+        latest print (its `published` rows) left out of the earlier prints."""
         mid = self.keys.meeting(meeting)
         own = [r[0] for r in self.conn.execute("SELECT id FROM published WHERE print = (SELECT max(print) FROM "
                                                "published WHERE meeting_id = ?)", (mid,))]
         params = {"m": mid, "own": json.dumps(own)}
+        tables = [r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name "
+                                                  "NOT LIKE 'sqlite_%' ORDER BY name")]
+        others = tuple(f'SELECT * FROM "{t}"' for t in tables if t not in APART | READ)
         out = {}
-        for name, queries in INPUT_QUERIES.items():
+        for name, queries in {**INPUT_QUERIES, "other": others}.items():
             digest = hashlib.sha256()
             for sql in queries:
                 digest.update(sql.encode())
