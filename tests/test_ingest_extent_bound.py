@@ -22,6 +22,7 @@ from klyngedesk.core.ingest.limits import (
     _xlsx_bound,
     _xlsx_extent,
     check_sheet_extents,
+    holds,
 )
 from klyngedesk.core.ingest.problems import FileRefused
 from klyngedesk.core.ingest.tables import col_letter
@@ -119,3 +120,12 @@ def test_a_far_cell_in_lower_case_or_with_leading_zeros_is_refused(far: str) -> 
             z.writestr(name, xml if name == "xl/worksheets/sheet1.xml" else src.read(name))
     with pytest.raises(FileRefused):
         check_sheet_extents(out.getvalue(), "xlsx")
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from([b":", b"c", b"f", b"<", b">", b"x", b":c", b":f"]), max_size=30).map(b"".join),
+       st.sampled_from([b":c", b":f", b"<f", b"f>", b"x:c"]), st.integers(0, 40), st.integers(-1, 40))
+def test_the_first_byte_search_finds_exactly_what_a_plain_search_finds(data, needle, start, end):
+    """`holds` (the ':' of a namespace prefix sought first, at memory speed) is `needle in data[start:end]`."""
+    stop = None if end < 0 else end
+    assert holds(data, needle, start, stop) == (needle in data[start:stop])

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from klyngedesk.core.cpr import cpr_in_text, cpr_in_value, redact
+from klyngedesk.core.ingest.limits import holds
 from klyngedesk.core.ingest.problems import FileRefused
 from klyngedesk.core.ingest.tables import Table, col_letter, is_empty
 from klyngedesk.i18n import tr
@@ -254,7 +255,7 @@ def outside_cells(xml: bytes) -> bytes:
         inner = at + len(start)
         close = xml.find(end, inner)
         stop = close if close >= 0 else len(xml)
-        if xml.find(b"<f", inner, stop) >= 0 or xml.find(b":f", inner, stop) >= 0:
+        if xml.find(b"<f", inner, stop) >= 0 or holds(xml, b":f", inner, stop):
             for text in _OutsideCells._FORMULA.findall(xml, inner, stop):
                 out += b">" + text + b"<"
         if close < 0:
