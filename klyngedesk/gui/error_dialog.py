@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-import traceback
 from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
@@ -26,11 +25,11 @@ def error_text(error: BaseException, lang: str) -> str:
 
 
 def show_error(parent: QWidget | None, error: BaseException, lang: str) -> None:
-    box = QMessageBox(QMessageBox.Icon.Warning if isinstance(error, KlyngeError) else QMessageBox.Icon.Critical,
+    """The sentence only: a traceback (English, perhaps quoting a cell of a file) goes to the log, never on screen."""
+    explained = isinstance(error, KlyngeError | OSError)  # a fault of the disk or the file is no program error
+    box = QMessageBox(QMessageBox.Icon.Warning if explained else QMessageBox.Icon.Critical,
                       tr("KlyngeDesk", lang), error_text(error, lang), QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("error_box")
-    if not isinstance(error, KlyngeError):
-        box.setDetailedText("".join(traceback.format_exception(type(error), error, error.__traceback__)))
     box.exec()
 
 

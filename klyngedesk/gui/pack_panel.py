@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pypdfium2
@@ -178,9 +179,9 @@ class PackPanel(QGroupBox):
         if project is None or meeting is None or self.runner is None:
             return
         out, lang, encrypt = self.out_dir(), self._lang, self.encrypt.isChecked()
-        out.mkdir(parents=True, exist_ok=True)
 
-        def work(progress, cancelled):
+        def work(progress, cancelled):  # the folder made here, not on the window's thread: a stuck drive never freezes it
+            out.mkdir(parents=True, exist_ok=True)
             return build_pack(project, meeting, out, lang=lang, encrypt=encrypt,
                               progress=lambda f: progress(f, ""), cancel=cancelled)
 
@@ -255,9 +256,25 @@ class PackPanel(QGroupBox):
                                   "place (e.g. a USB stick), print them and keep them apart from the files.",
                                   self._lang, folder=str(result.folder)))
             return
-        Path(path).write_bytes(result.password_sheets)
-        self.state.setText(tr("The password sheets were saved to {path}. Print them and keep them apart from the "
-                              "files.", self._lang, path=path))
+        sheets, lang = result.password_sheets, self._lang
+
+        def work(_progress, _cancelled) -> None:  # a USB stick or a full disk answers here, not on the window's thread
+            target = Path(path)
+            temporary = target.with_name(f".{target.name}.partial")  # a full disk never leaves half a PDF behind
+            try:
+                temporary.write_bytes(sheets)
+                temporary.replace(target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    temporary.unlink(missing_ok=True)
+                raise
+
+        def saved(_none: None) -> None:
+            self.state.setText(tr("The password sheets were saved to {path}. Print them and keep them apart from the "
+                                  "files.", lang, path=path))
+
+        if self.runner is not None:
+            run_with_progress(self, self.runner, tr("Saving the password sheets…", lang), work, lang, saved)
 
     def open_folder(self) -> None:
         folder = self.result.folder if self.result is not None else self.written_folder

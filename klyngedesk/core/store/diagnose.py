@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import sqlite3
 from pathlib import Path
@@ -61,11 +62,54 @@ def _outside_scratch(path: Path) -> Path:
     return path
 
 
+SHARING_VIOLATIONS = (32, 33)  # Windows: ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION (a file open elsewhere)
+_PROBED_FILES = 2000  # files of a refused folder tried for the one held open (a pack has a few dozen)
+
+
+def _held_open(path: Path) -> bool:
+    """Another program holds the file open so that it cannot be written or replaced (Windows: a PDF viewer,
+    Excel), while its rights would allow it."""
+    try:
+        with open(path, "r+b"):
+            return False
+    except PermissionError as exc:
+        return getattr(exc, "winerror", None) in SHARING_VIOLATIONS or os.access(path, os.W_OK)
+    except OSError:
+        return False
+
+
+def held_open_file(exc: OSError) -> Path | None:
+    """For a refused write, rename or removal: the file (or a file inside the folder) another program has open."""
+    if exc.errno not in (errno.EACCES, errno.EPERM, errno.EBUSY):
+        return None
+    for name in (exc.filename, exc.filename2):
+        if not name:
+            continue
+        where = Path(os.fsdecode(name))
+        if where.is_file() and _held_open(where):
+            return where
+        if where.is_dir():
+            inside = itertools.islice((p for p in where.rglob("*") if p.is_file()), _PROBED_FILES)
+            found = next((p for p in inside if _held_open(p)), None)
+            if found is not None:
+                return found
+    return None
+
+
 def explain_os(exc: OSError, path: Path | None = None) -> KlyngeError:
     """A sentence for an error of the operating system, naming the file it met; never the OS's English."""
     where = _outside_scratch(Path(os.fsdecode(exc.filename)) if exc.filename else (path or Path(".")))
     p, folder = shown(where), shown(where.parent)
     code = exc.errno
+    held = held_open_file(exc)
+    if held is not None:
+        return StoreError("{path} is open in another program (a PDF viewer, Excel or a preview), so KlyngeDesk "
+                          "cannot replace it. Close the file there and try again; nothing was changed.",
+                          path=shown(held))
+    if getattr(exc, "winerror", None) in SHARING_VIOLATIONS:
+        return StoreError("A file in {path} is open in another program (a PDF viewer, Excel or a preview), so "
+                          "KlyngeDesk cannot replace it. Close the files from that folder there and try again; "
+                          "nothing was changed.", path=shown(where if where.is_dir() else where.parent))
     if code in (errno.ENOSPC, errno.EDQUOT):
         return StoreError("The disk holding {path} is full. Free some space (or move the project to another "
                           "disk) and try again; the project was not changed.", path=p)
