@@ -13,7 +13,7 @@ from klyngedesk.core.model import Topic
 from klyngedesk.core.settings import LIST_SIZE_DISPLAY, THRESHOLD, resolve
 from klyngedesk.core.store import Project
 from klyngedesk.gui.change_stamp import change_stamp
-from klyngedesk.gui.meeting_audit import audit_topic
+from klyngedesk.gui.meeting_audit import AuditCancelled, audit_topic
 from klyngedesk.gui.presentation import Slide, topic_slides
 from klyngedesk.gui.tasks import BackgroundTask, TaskRunner
 from klyngedesk.i18n import KlyngeError, tr
@@ -140,6 +140,8 @@ def _topic(project: Project, path, meeting: str, index: int, key: str, lang: str
             notice = tr("The printed pack's tables could not be read; the slides are audited again.", lang)
     if notice:
         progress(0.0, notice)
+    if cancelled():  # (Cancel pressed while the print was compared: no child is started)
+        raise AuditCancelled()
     # The disclosures of the topics before it are those audited here, or (topics read from the print) computed
     # again by the child from the project, exactly as the pack does.
     return audit_topic(path, meeting, key, lang, before if len(before) == index else None, cancelled)
