@@ -83,3 +83,57 @@ def test_danish_collate_prints_titles_as_the_pack_does(clusters, capsys, view) -
         text = _collate(capsys, path, "da", topic, periods[-1], periods[-2], *extra)
         assert not re.search(r"pr\. 1000\b", text), f"{topic}: 'pr. 1000' in the Danish lines"
         assert not FLAG_CODES.search(text), f"{topic}: a flag printed as its code"
+
+
+def _headers(text: str) -> list[tuple[str, str]]:
+    """(pooled, median) as each indicator's header line prints them: '… — samlet 78,4 %, median 80,2 %'."""
+    return re.findall(r" — (?:samlet|pooled) (\S+(?: %)?), median (\S+(?: %)?)$", text, re.M)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("view", ["identified", "anonymised"])
+def test_collate_header_prints_a_share_with_its_percent_sign(clusters, capsys, view, lang) -> None:
+    """'Andel KOL-patienter med LFU … — samlet 78,4, median 80,2' reads as a count or a rate: a share's pooled
+    value and median carry '%' as on every page of the pack, a rate none."""
+    path = clusters["three"]
+    extra = ("--meeting", "2026-12", "--anonymised") if view == "anonymised" else ()
+    with Project.open(path, readonly=True) as project:
+        periods = [p.key for p in project.periods()]
+        topics = project.topics()
+    percent = "%" if lang == "en" else " %"
+    for topic in topics:
+        heads = _headers(_collate(capsys, path, lang, topic.key, periods[-1], periods[-2], *extra))
+        assert len(heads) == len(topic.indicators), f"{topic.key}: headers {heads}"
+        for ind, (pooled, median) in zip(topic.indicators, heads, strict=True):
+            for figure in (pooled, median):
+                if figure == "–":
+                    continue
+                assert figure.endswith(percent) == (ind.unit == "percent"), f"{ind.key} ({ind.unit}): '{figure}'"
+
+
+@pytest.mark.parametrize("name", ["three", "zero-clinic"])
+def test_anonymised_collate_prints_the_median_as_the_pack_does(clusters, capsys, name) -> None:
+    """The coordinator checks the pack against `collate --anonymised`: a median the pack prints '24' (on the
+    clinics' step of 2) is '24', not '24,0', and a share's '80,2 %' is not '80,2'. Where the two print the same
+    number, they print it the same way."""
+    from attacker_pdf import handout
+    from test_pack_reader import page_texts
+
+    path = clusters[name]
+    with Project.open(path) as project:
+        periods = [p.key for p in project.periods()]
+        topics = project.topics()
+        pages = " ".join(page_texts(handout(project, "2026-12", "da")[0]))
+    printed = re.findall(r"Median (\d[\d.]*(?:,\d+)?(?: %)?)", pages)
+    cli = [m for t in topics for _, m in _headers(_collate(capsys, path, "da", t.key, periods[-1], periods[-2],
+                                                           "--meeting", "2026-12", "--anonymised"))]
+    assert printed and cli
+    def plain(text: str) -> float:
+        return float(text.removesuffix(" %").replace(".", "").replace(",", "."))
+    compared = 0
+    for figure in cli:
+        same = [p for p in printed if figure != "–" and plain(p) == plain(figure)]
+        if same:
+            compared += 1
+            assert figure in same, f"the CLI prints the median '{figure}', the pack {same}"
+    assert compared, f"no median of the CLI {cli} is one the pack prints {printed}"

@@ -9,20 +9,20 @@ from pathlib import Path
 from klyngedesk.cli.output import EXIT_OK, EXIT_USAGE, emit_json, say
 from klyngedesk.core.anonymise import anonymised_table, check_no_leak
 from klyngedesk.core.collate import collate
-from klyngedesk.core.collate.inputs import UNIT_DECIMALS
-from klyngedesk.core.formatting import format_number
 from klyngedesk.core.model import Topic
 from klyngedesk.core.render.wording import (
     few_clinics_sentence,
     flag_text,
     funnel_sentence,
+    interval,
+    number,
+    point,
     sentence_in,
+    summary_value,
     title_in,
 )
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import current_language, tr
-
-_DECIMALS = UNIT_DECIMALS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -71,10 +71,6 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _fmt(value, unit: str, lang: str) -> str:
-    return format_number(value, _DECIMALS.get(unit, 1), lang)
-
-
 def _english_sentences(data: dict, topic: Topic, periods: tuple[str | None, ...]) -> None:
     """The JSON's English change sentence names the indicator and the rounds in English, as the pack does."""
     for ind in data["indicators"]:
@@ -102,10 +98,12 @@ def _lines(data: dict, topic: Topic, periods: tuple[str | None, ...], lang: str,
     for ind in data["indicators"]:
         unit = ind["unit"]
         out.append(f"{title_in(topic, ind['key'], ind['title'], lang)} — {tr('pooled', lang)} "
-                   f"{_fmt(ind['pooled'], unit, lang)}, {tr('median', lang)} {_fmt(ind['median'], unit, lang)}")
+                   f"{point(ind['pooled'], ind['pooled_ci_low'], ind['pooled_ci_high'], unit, lang)}, "
+                   f"{tr('median', lang)} {number(ind['median'], unit, lang)}")
         for r in sorted(ind["rows"], key=lambda r: names.get(r["clinic"], "")):
-            out.append(f"  {names.get(r['clinic'], r['clinic']):<34} {_fmt(r['value'], unit, lang):>8}  "
-                       f"({_fmt(r['ci_low'], unit, lang)}–{_fmt(r['ci_high'], unit, lang)})"
+            out.append(f"  {names.get(r['clinic'], r['clinic']):<34} "
+                       f"{point(r['value'], r['ci_low'], r['ci_high'], unit, lang):>8}  "
+                       f"({interval(r['ci_low'], r['ci_high'], unit, lang, value=r['value'])})"
                        + (f"  {_flag(r['flag'], lang)}" if r["flag"] else ""))
         out += ["  " + s for s in (funnel_sentence(ind["overdispersion"], lang) if ind["unit"] != "count" else "",
                                    few_clinics_sentence(sum(r["value"] is not None for r in ind["rows"]),
@@ -118,10 +116,13 @@ def _lines(data: dict, topic: Topic, periods: tuple[str | None, ...], lang: str,
 def _anonymised_lines(table, topic: Topic, periods: tuple[str | None, ...], lang: str) -> list[str]:
     out = []
     for ind in table.indicators:
-        out.append(f"{title_in(topic, ind.key, ind.title, lang)} — {tr('pooled', lang)} "
-                   f"{_fmt(ind.pooled, ind.unit, lang)}, {tr('median', lang)} {_fmt(ind.median, ind.unit, lang)}")
+        # the pooled value, the median and each clinic's value as the pack prints them (its steps and decimals)
+        pooled = point(ind.pooled, ind.pooled_ci_low, ind.pooled_ci_high, ind.unit, lang, ind.value_step)
+        out.append(f"{title_in(topic, ind.key, ind.title, lang)} — {tr('pooled', lang)} {pooled}, "
+                   f"{tr('median', lang)} {summary_value(ind.median, ind, lang)}")
         for r in ind.rows:
-            value = table.suppressed_text if r.value is None and r.suppressed else _fmt(r.value, ind.unit, lang)
+            value = table.suppressed_text if r.value is None and r.suppressed else point(
+                r.value, r.ci_low, r.ci_high, ind.unit, lang, ind.value_step)
             out.append(f"  {r.label:<34} {value:>8}" + (f"  {_flag(r.flag, lang)}" if r.flag else ""))
         out += ["  " + s for s in (funnel_sentence(ind.overdispersion, lang) if ind.unit != "count" else "",
                                    few_clinics_sentence(ind.n_clinics, ind.quality, lang)) if s]
