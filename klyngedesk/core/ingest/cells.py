@@ -263,12 +263,15 @@ def _column_convention(tokens: dict[str, _Token], counts: Counter, evidence: Num
 
 
 def parse_column(raw: list, file_convention: str | None = None, *, known_convention: str | None = None,
-                 counts: Counter | None = None, evidence: NumberEvidence | None = None) -> ParsedColumn:
+                 counts: Counter | None = None, evidence: NumberEvidence | None = None,
+                 known_reason: str | None = None) -> ParsedColumn:
     """Parse one column's cells; the number convention is judged for the whole column, never per cell.
 
     A column whose numbers could be read two ways and whose surroundings do not decide keeps those cells as
     `Ambiguous` (ambiguous="open"); a number-like cell that does not fit the column's convention (3.250.100
-    among 1,234.5) is kept as text and listed in `odd`.
+    among 1,234.5) is kept as text and listed in `odd`. `known_convention` reads the column one way (the
+    user's choice); with `known_reason` (the file's format defines it) a column whose own numbers would not
+    have decided is marked as read that way for that reason (ambiguous="file"), so that it is said.
     """
     counts = Counter(raw) if counts is None else counts
     if all(v.__class__ is float for v in counts):
@@ -285,6 +288,12 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
     convention = known_convention
     if convention is None:
         convention, ambiguous, reasons, example = _column_convention(tokens, counts, evidence)
+    elif known_reason is not None:
+        _, undecided, _, example = _column_convention(tokens, counts, evidence)
+        if undecided is not None and example is not None:  # only the format decides: said, never silent
+            ambiguous, reasons = "file", (known_reason,)
+        else:
+            example = None
     month_first = _month_first(texts) if any(t.kind == "date" for t in tokens.values()) else False
     kinds = {"number": 0, "percent": 0, "date": 0, "text": 0}
     over_100 = 0

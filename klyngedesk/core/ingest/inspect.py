@@ -293,7 +293,8 @@ def _column_problems(table: Table) -> list[Problem]:
 
 _WHY = {"file": "the other numbers in the file", "delimiter": "the file's delimiter",
         "language": "the language of the headings", "column": "whole numbers without separators in the column",
-        "column_groups": "whole numbers below 1000 beside them in the column"}
+        "column_groups": "whole numbers below 1000 beside them in the column",
+        "standard": "the standard format, which writes decimals with a comma"}
 MAX_CELL_PROBLEMS = 5
 
 

@@ -520,9 +520,11 @@ def _build_table(rows: list[list], grid: _Grid, filled: list[bool], sheet: str |
                  start: int, end: int, evidence: NumberEvidence, known_convention: str | None) -> Table | None:
     width = max(map(len, rows[header if header is not None else start:end + 1]), default=0)
     names, start, sub_names = _header_names(rows, header, width, start)
+    known_reason = None
     if is_standard(names) and evidence.delimiter != ",":
-        known_convention = "da"  # the standard format is defined with decimal comma; a ','-delimited copy (saved
-        # by an English Excel) quotes its commas, and "1,234" there is judged like any other column's numbers
+        known_convention, known_reason = "da", "standard"  # the standard format is defined with decimal comma; a
+        # ','-delimited copy (saved by an English Excel) quotes its commas, and "1,234" there is judged like any
+        # other column's numbers
     header_key = [n.lower() for n in names]
     head_first = rows[header][0] if header is not None and rows[header] else None
     indexes = [i for i in range(start, end + 1) if filled[i]]
@@ -553,7 +555,8 @@ def _build_table(rows: list[list], grid: _Grid, filled: list[bool], sheet: str |
         return None
     columns = _unique([names[c] or tr("Column {letter}", letter=col_letter(c)) for c in keep])
     evidence = NumberEvidence(evidence.file, evidence.delimiter, header_language(names))
-    parsed = {name: parse_column(raws[c], known_convention=known_convention, counts=counts[c], evidence=evidence)
+    parsed = {name: parse_column(raws[c], known_convention=known_convention, counts=counts[c], evidence=evidence,
+                                 known_reason=known_reason)
               for name, c in zip(columns, keep, strict=True)}
     unnamed = {name for name, c in zip(columns, keep, strict=True) if not names[c]}
     totals = {indexes[k] + 1: _name(_first_cell(cand_rows[k])) for k, why in skip.items() if why == "total"}
