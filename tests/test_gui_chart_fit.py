@@ -109,3 +109,16 @@ def test_a_chart_with_every_value_hidden_says_so(qtbot, kind: str, lang: str) ->
     view.show_spec(RankedBarChart("Ordnet", AXIS, (RankedBar("A", 40.0, value_text="40"),
                                                    RankedBar("B", None, value_text="skjult"))))
     assert words not in view.texts()
+
+
+def test_english_slides_say_hidden_in_english(qtbot, _slides) -> None:
+    """A count hidden to protect another reads "hidden" on English slides, as the English pack prints it."""
+    show = PresentationWindow(_slides["en"], "en", "Fjordby Klynge")
+    qtbot.addWidget(show)
+    show.show()
+    texts = []
+    for i in range(len(show.slides)):
+        show.show_slide(i)
+        texts += show.chart.texts()
+    assert "hidden" in texts and "skjult" not in texts
+    show.close()

@@ -41,7 +41,8 @@ class Waiting:
 def _ranked_spec(slide: Slide, lang: str) -> RankedBarChart:
     """The slide's ranked chart (pure: may run on a worker thread)."""
     ind = slide.table.indicator(slide.indicator)
-    ctx = ChartContext(lang, show_names=True, suppressed_text=slide.table.suppressed_text)
+    ctx = ChartContext(lang, show_names=True, suppressed_text=slide.table.suppressed_text,
+                       hidden_text=slide.table.hidden_text)   # ("hidden" on English slides, as the pack prints)
     return ranked_chart(ind, indicator_meta(slide.topic, slide.indicator), ctx)
 
 

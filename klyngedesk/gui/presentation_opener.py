@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer, SignalInstance
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
 from klyngedesk.core.store import Project
 from klyngedesk.gui.display_names import topic_shown
@@ -77,6 +77,9 @@ class PresentationOpener(QObject):
         dialog.setObjectName("progress_dialog")
         dialog.setWindowTitle(tr("Presentation mode", lang))
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        label = QLabel()
+        label.setWordWrap(True)  # (why the printed tables are not shown is a long line: it wraps in the dialog)
+        dialog.setLabel(label)
         dialog.setMinimumDuration(0)  # at once: the audit of a region's topic takes a while
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
@@ -87,6 +90,7 @@ class PresentationOpener(QObject):
             self._progress = slides.notice + "\n\n" + self._progress
         dialog.setLabelText(self._progress)
         dialog.setMinimumWidth(480)
+        dialog.setMaximumWidth(640)
         dialog.canceled.connect(lambda s=slides: self._cancelled(s))
         self.dialog = dialog
         self._waiting_for = slides

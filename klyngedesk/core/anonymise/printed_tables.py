@@ -21,10 +21,11 @@ from klyngedesk.core.anonymise.types import (
     RoundValues,
 )
 from klyngedesk.core.collate.table import Change, Funnel, Reference, Target
+from klyngedesk.core.formatting import format_date_time
 from klyngedesk.core.settings import SETTINGS, resolve
 from klyngedesk.core.store import Project
 from klyngedesk.core.store.printed_store import INPUT_QUERIES
-from klyngedesk.i18n import KlyngeError, tr
+from klyngedesk.i18n import KlyngeError, current_language, tr
 
 log = logging.getLogger(__name__)
 # Every input the tables rest on, in the order a changed one is named: the file's (store/printed_store.py), then
@@ -122,7 +123,8 @@ def stale_reason(state: PrintedState, lang: str | None = None) -> str:
         return ""
     reasons = "; ".join(tr(_REASONS[name], lang) for name in state.changed)
     return tr("Changed since the pack was printed ({when}): {reasons}. The slides are audited again, so they may "
-              "differ from the printed pack.", lang, when=state.printed_at[:16].replace("T", " "), reasons=reasons)
+              "differ from the printed pack.", lang, when=format_date_time(state.printed_at, lang or current_language()),
+              reasons=reasons)
 
 
 def _sha(text: str) -> str:
