@@ -120,3 +120,96 @@ def test_clinic_files_dropped_with_no_project_open_say_what_to_do(qtbot, app_con
     assert "Der er intet projekt åbent" in window.drop_box.text() and ".klynge" in window.drop_box.text()
     window.drop_box.accept()
     assert window.import_wizard is None
+
+
+# --- the clinic dialog keeps what was typed until it is saved ------------------------------------------------
+
+def _type_new_clinic(qtbot, window: MainWindow, yder: str):
+    page = window.clinics_page
+    window.tabs.setCurrentWidget(page)
+    qtbot.mouseClick(page.add_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=3000)
+    qtbot.keyClicks(dialog.name, "Lægehuset Nørrebro")
+    qtbot.keyClicks(dialog.yder, yder)
+    qtbot.keyClicks(dialog.doctors, "Hanne Vig")
+    dialog.sizes[next(iter(dialog.sizes))].setValue(1800)
+    return page, dialog
+
+
+def _press_ok(qtbot, dialog) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+
+
+def _still_typed(dialog, yder: str) -> None:
+    assert dialog.isVisible(), "the dialog closed and took what was typed with it"
+    assert dialog.name.text() == "Lægehuset Nørrebro" and dialog.yder.text() == yder
+    assert dialog.doctors.toPlainText() == "Hanne Vig" and dialog.sizes[next(iter(dialog.sizes))].value() == 1800
+
+
+def test_a_yder_number_taken_meanwhile_keeps_the_dialog_open(qtbot, import_window: MainWindow) -> None:
+    from klyngedesk.core.model import Clinic
+
+    project = import_window.ctx.holder.project
+    before = len(project.clinics())
+    page, dialog = _type_new_clinic(qtbot, import_window, "654321")
+    project.add_clinic(Clinic("K99", "Lægehuset i Byen", "654321"))  # the file changed under the open dialog
+    _press_ok(qtbot, dialog)
+    box = dialog.not_saved_box
+    assert box is not None and box.isVisible()
+    assert "654321" in box.text() and "findes allerede" in box.text() and "står stadig i vinduet" in box.text()
+    box.accept()
+    _still_typed(dialog, "654321")
+    dialog.yder.clear()
+    qtbot.keyClicks(dialog.yder, "654322")
+    _press_ok(qtbot, dialog)
+    assert not dialog.isVisible()
+    names = [c.name for c in project.clinics()]
+    assert len(names) == before + 2 and "Lægehuset Nørrebro" in names
+    assert "Lægehuset Nørrebro" in import_window.undo_action.text()  # Edit ▸ Undo takes it back
+
+
+def test_a_full_disk_while_the_clinic_is_saved_loses_nothing_and_stores_no_half(qtbot, import_window: MainWindow,
+                                                                                 monkeypatch) -> None:
+    import sqlite3
+
+    project = import_window.ctx.holder.project
+    before = [c.key for c in project.clinics()]
+    page, dialog = _type_new_clinic(qtbot, import_window, "765432")
+
+    def full(*_args, **_kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(project, "set_list_sizes", full)  # the clinic's row fits, its list size does not
+    _press_ok(qtbot, dialog)
+    box = dialog.not_saved_box
+    assert box is not None and "er fuld" in box.text() and str(project.path) in box.text()
+    box.accept()
+    _still_typed(dialog, "765432")
+    assert [c.key for c in project.clinics()] == before  # no clinic without its list size
+    assert "Nørrebro" not in import_window.undo_action.text()  # nothing to undo that was not done
+    monkeypatch.undo()
+    _press_ok(qtbot, dialog)  # room again: the same OK saves what is still typed
+    assert not dialog.isVisible() and "Lægehuset Nørrebro" in [c.name for c in project.clinics()]
+
+
+def test_a_project_file_busy_in_another_program_keeps_the_dialog_open(qtbot, import_window: MainWindow) -> None:
+    import sqlite3
+
+    project = import_window.ctx.holder.project
+    page, dialog = _type_new_clinic(qtbot, import_window, "876543")
+    other = sqlite3.connect(str(project.path), isolation_level=None)  # e.g. a backup or sync program writing
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        _press_ok(qtbot, dialog)
+        box = dialog.not_saved_box
+        assert box is not None and "optaget i et andet program" in box.text()
+        box.accept()
+        _still_typed(dialog, "876543")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    _press_ok(qtbot, dialog)
+    assert not dialog.isVisible() and "Lægehuset Nørrebro" in [c.name for c in project.clinics()]

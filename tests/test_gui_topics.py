@@ -29,9 +29,10 @@ def window(qtbot, app_context, demo_path: Path) -> MainWindow:
 
 @pytest.fixture
 def shown(monkeypatch) -> list[str]:
-    """Every message box text, instead of a blocking dialog."""
+    """Every message box text, instead of a blocking (exec) or window-modal (open) dialog."""
     texts: list[str] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: texts.append(box.text()) or 0)
+    monkeypatch.setattr(QMessageBox, "open", lambda box: texts.append(box.text()))
     return texts
 
 

@@ -145,10 +145,11 @@ class AddClinic(Command):
     list_sizes: dict[str, int] = field(default_factory=dict)
 
     def do(self, project: Project) -> None:
-        project.add_clinic(self.clinic)
-        if self.list_sizes:
-            project.set_list_sizes([(self.clinic.key, p, n) for p, n in self.list_sizes.items()])
-        project.audit("clinic_added", clinic=self.clinic.key)
+        with project.transaction():  # all or nothing: a full disk at the list sizes leaves no clinic behind
+            project.add_clinic(self.clinic)
+            if self.list_sizes:
+                project.set_list_sizes([(self.clinic.key, p, n) for p, n in self.list_sizes.items()])
+            project.audit("clinic_added", clinic=self.clinic.key)
 
     def undo(self, project: Project) -> None:
         """Remove the clinic again, unless a frozen draw or a consent refers to it (then UndoRefused)."""
@@ -177,7 +178,7 @@ class EditClinic(Command):
             project.update_clinic(self.after)
             if self.list_sizes:
                 project.set_list_sizes([(self.after.key, p, n) for p, n in self.list_sizes.items()])
-        project.audit("clinic_edited", clinic=self.after.key)
+            project.audit("clinic_edited", clinic=self.after.key)
 
     def undo(self, project: Project) -> None:
         """Give the old details back, unless a pack printed since showed the new list sizes (UndoRefused)."""

@@ -109,7 +109,7 @@ class ClinicsPage(QWidget):
         clinics = project.clinics()
         dialog = ClinicDialog(self._lang, project.periods(), {c.yder for c in clinics if c.yder},
                               new_key=self._next_key(), parent=self, taken_names={c.shown_name for c in clinics})
-        dialog.accepted.connect(lambda: self._commit(AddClinic(dialog.result_clinic, dialog.result_sizes)))
+        dialog.saver = lambda: self._commit(AddClinic(dialog.result_clinic, dialog.result_sizes))
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -127,16 +127,17 @@ class ClinicsPage(QWidget):
         others = [c for c in project.clinics() if c.key != key]
         dialog = ClinicDialog(self._lang, project.periods(), {c.yder for c in others if c.yder}, clinic,
                               list_sizes_of(project, key), parent=self, taken_names={c.shown_name for c in others})
-        dialog.accepted.connect(lambda: self._commit(EditClinic(dialog.result_clinic, dialog.result_sizes)))
+        dialog.saver = lambda: self._commit(EditClinic(dialog.result_clinic, dialog.result_sizes))
         self.dialog = dialog
         dialog.open()
         return dialog
 
     def _commit(self, command: AddClinic | EditClinic) -> None:
+        """Run by the dialog's OK: a refusal raises, and the dialog stays open with what was typed."""
         from klyngedesk.core.commands import AddClinic
-        from klyngedesk.gui.undo import push_or_explain
+        from klyngedesk.gui.undo import push
 
         name = (command.clinic if isinstance(command, AddClinic) else command.after).shown_name
         text = tr("adding {name}", self._lang, name=name) if isinstance(command, AddClinic) else \
             tr("changes to {name}", self._lang, name=name)
-        push_or_explain(self.undo_stack, command, self.ctx.holder, self._lang, self, text)
+        push(self.undo_stack, command, self.ctx.holder, self._lang, text)

@@ -35,7 +35,7 @@ from klyngedesk.gui.long_names import cap_row_header
 from klyngedesk.gui.round_default import RoundChooser, round_note, rounds_with_data
 from klyngedesk.gui.round_dialog import RoundDialog
 from klyngedesk.gui.tasks import TaskRunner
-from klyngedesk.gui.undo import push_or_explain
+from klyngedesk.gui.undo import push
 from klyngedesk.gui.value_details import details_html, hint_html, tooltip_text
 from klyngedesk.i18n import KlyngeError, tr
 
@@ -281,8 +281,8 @@ class DataPage(QWidget):
         current = {r["measure"]: r["value"] for r in self._measure_rows(clinic, ind)}
         dialog = CorrectionDialog(self._lang, self._project.clinic(clinic).shown_name, measures, current, parent=self)
         period = self.period_box.currentData()
-        dialog.accepted.connect(lambda: self._push(CorrectValue(clinic, dialog.measure(), period, dialog.value(),
-                                                                dialog.reason())))
+        dialog.saver = lambda: self._push(CorrectValue(clinic, dialog.measure(), period, dialog.value(),
+                                                       dialog.reason()))
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -296,7 +296,7 @@ class DataPage(QWidget):
         dialog = NoteDialog(self._lang, self._project.clinic(clinic).shown_name, ind.title if on_value else None, self)
         measure = ind.numerator if on_value else None
         period = self.period_box.currentData() if on_value else None
-        dialog.accepted.connect(lambda: self._push(AddNote(dialog.text(), clinic, measure, period)))
+        dialog.saver = lambda: self._push(AddNote(dialog.text(), clinic, measure, period))
         self.dialog = dialog
         dialog.open()
         return dialog
@@ -321,10 +321,11 @@ class DataPage(QWidget):
         self.period_box.setCurrentIndex(self.period_box.findData(period.key))
 
     def _push(self, command: CorrectValue | AddNote) -> None:
+        """Run by the dialog's OK: a refusal raises, and the dialog stays open with what was typed."""
         clinic = self._project.clinic(command.clinic).shown_name if command.clinic else ""
         if isinstance(command, CorrectValue):
             text = tr("correction of {measure} for {clinic}", self._lang,
                       measure=self._titles.get(command.measure, command.measure), clinic=clinic)
         else:
             text = tr("note on {clinic}", self._lang, clinic=clinic) if clinic else tr("note", self._lang)
-        push_or_explain(self.undo_stack, command, self.ctx.holder, self._lang, self, text)
+        push(self.undo_stack, command, self.ctx.holder, self._lang, text)

@@ -1,6 +1,8 @@
-"""Dialogs that ask before throwing away what the user typed (Cancel, Esc or the window's close button)."""
+"""Dialogs that never throw away what the user typed: Cancel asks first, OK closes only once it is saved."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -16,7 +18,8 @@ from PySide6.QtWidgets import (
     QTextEdit,
 )
 
-from klyngedesk.i18n import current_language, tr
+from klyngedesk.gui.error_dialog import error_text
+from klyngedesk.i18n import KlyngeError, current_language, tr
 
 
 def input_state(dialog: QDialog) -> list:
@@ -38,9 +41,33 @@ def input_state(dialog: QDialog) -> list:
 
 
 class GuardedDialog(QDialog):
-    """A dialog whose Cancel asks "discard what you typed?" once something differs from how it opened."""
+    """A dialog whose Cancel asks "discard what you typed?" once something differs from how it opened, and whose
+    OK runs `saver` (set by the page that opened it) before it closes: when the project, the disk or the file
+    refuses (a yder number taken meanwhile, a full disk, a write-protected file), the dialog stays open with
+    everything typed and says why, instead of closing first and losing it."""
 
     discard_box: QMessageBox | None = None
+    not_saved_box: QMessageBox | None = None
+    saver: Callable[[], None] | None = None
+
+    def accept(self) -> None:
+        if self.saver is not None:
+            try:
+                self.saver()
+            except (KlyngeError, OSError) as error:
+                self._say_not_saved(error)
+                return
+        super().accept()
+
+    def _say_not_saved(self, error: BaseException) -> None:
+        lang = getattr(self, "_lang", None) or current_language()
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Not saved", lang),
+                          error_text(error, lang) + "\n\n" + tr("What you typed is still in the window: correct it "
+                                                                 "and press OK again, or Cancel.", lang),
+                          QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("not_saved_box")
+        self.not_saved_box = box
+        box.open()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)

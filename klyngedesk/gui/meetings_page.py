@@ -257,19 +257,16 @@ class MeetingsPage(QWidget):
             return None
         dialog = MeetingDialog(self._lang, project.topics(), project.periods(), meeting,
                                {m.key for m in project.meetings()}, self, data=topics_with_data(project))
-        dialog.accepted.connect(lambda: self._save(dialog.result_meeting))
+        dialog.saver = lambda: self._save(dialog.result_meeting)
         self.dialog = dialog
         dialog.open()
         return dialog
 
     def _save(self, meeting: Meeting | None) -> None:
+        """Run by the dialog's OK: a refusal raises, and the dialog stays open with what was typed."""
         if meeting is None or self._project is None:
             return
-        try:
-            self._project.save_meeting(meeting)
-        except KlyngeError as error:
-            show_error(self, error, self._lang)
-            return
+        self._project.save_meeting(meeting)
         self.ctx.holder.data_changed.emit()
         for i in range(self.meeting_list.count()):
             if self.meeting_list.item(i).data(Qt.ItemDataRole.UserRole) == meeting.key:

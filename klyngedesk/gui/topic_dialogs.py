@@ -23,12 +23,11 @@ from klyngedesk.core.references import add_reference_value
 from klyngedesk.core.store import Project
 from klyngedesk.gui.discard_guard import GuardedDialog
 from klyngedesk.gui.display_names import date_format, indicator_shown, topic_shown
-from klyngedesk.gui.error_dialog import show_error
-from klyngedesk.i18n import KlyngeError, tr
+from klyngedesk.i18n import tr
 
 
 class _FormDialog(GuardedDialog):
-    """A form with OK/Cancel; OK runs `save()`, a refusal is explained and the dialog stays open."""
+    """A form with OK/Cancel; OK runs `save()`, a refusal is explained and the dialog stays open (GuardedDialog)."""
 
     saved = Signal()
 
@@ -39,20 +38,15 @@ class _FormDialog(GuardedDialog):
         self.setMinimumWidth(460)
         self.form = QFormLayout(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self._ok)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(self.accept)
+        self.saver = self._save_and_tell
 
     def _finish(self) -> None:
         self.form.addRow(self.buttons)
 
-    def _ok(self) -> None:
-        try:
-            self.save()
-        except KlyngeError as error:
-            show_error(self, error, self._lang)
-            return
+    def _save_and_tell(self) -> None:
+        self.save()
         self.saved.emit()
-        self.accept()
 
     def save(self) -> None:
         raise NotImplementedError

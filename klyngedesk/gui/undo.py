@@ -65,10 +65,10 @@ def push_done(stack: QUndoStack, command: Command, holder: ProjectHolder, lang: 
 
 def push_or_explain(stack: QUndoStack, command: Command, holder: ProjectHolder, lang: str, parent,
                     text: str | None = None) -> bool:
-    """`push`, but a refused command (KlyngeError) is explained in a dialog instead of raised."""
+    """`push`, but a refused command (KlyngeError, or the disk's OSError) is explained in a dialog instead of raised."""
     try:
         push(stack, command, holder, lang, text)
-    except KlyngeError as error:
+    except (KlyngeError, OSError) as error:
         show_error(parent, error, lang)
         return False
     return True
