@@ -15,7 +15,7 @@ from pathlib import Path
 from klyngedesk.core.anonymise import draw_codes
 from klyngedesk.core.demo import build_demo
 from klyngedesk.core.render.leakscan import page_texts
-from klyngedesk.core.render.pack import build_pack
+from klyngedesk.core.render.pack import PackResult, build_pack
 from klyngedesk.core.store import Project
 
 REFERENCE = Path(__file__).with_name("pack_texts.json")
@@ -27,6 +27,14 @@ CASES = (("demo-da", 14, 2, "2026-12", "da"), ("demo-en", 14, 2, "2026-03", "en"
 def pack_texts(folder: Path, clinics: int, periods: int, meeting: str, lang: str) -> dict[str, list[str]]:
     """Every page's text of the group handout and of each personal handout (by clinic key), as the project's
     own reader (pdfium) reads it, for a demo pack whose codes are drawn from a seeded generator."""
+    result = demo_pack(folder, clinics, periods, meeting, lang)
+    texts = {"group": page_texts(result.group.read_bytes())}
+    texts.update({k: page_texts(p.read_bytes()) for k, p in sorted(result.personal.items())})
+    return texts
+
+
+def demo_pack(folder: Path, clinics: int, periods: int, meeting: str, lang: str) -> PackResult:
+    """The demo pack of one case (with an action and notes, codes drawn from a seeded generator)."""
     path = build_demo(folder / "demo.klynge", clinics=clinics, periods=periods)
     with Project.open(path) as project:
         keys = [c.key for c in project.clinics()]
@@ -37,10 +45,7 @@ def pack_texts(folder: Path, clinics: int, periods: int, meeting: str, lang: str
         project.add_note("Alle tal er trukket fra Ordiprax i august.", audience="group")
         if project.draw(meeting) is None:   # the demo's first meeting has its draw (from the demo's seed)
             draw_codes(project, meeting, rng=random.Random(17))   # type: ignore[arg-type]
-        result = build_pack(project, meeting, folder / "out", lang=lang)
-    texts = {"group": page_texts(result.group.read_bytes())}
-    texts.update({k: page_texts(p.read_bytes()) for k, p in sorted(result.personal.items())})
-    return texts
+        return build_pack(project, meeting, folder / "out", lang=lang)
 
 
 def main() -> None:
