@@ -263,3 +263,22 @@ def test_a_reprint_replaces_the_tables_and_holds_again(printed: Project, tmp_pat
     assert printed_state(printed, MEETING, "da").current
     table = anonymised_meeting(printed, MEETING, lang="da")[0][0]
     assert _same(printed_table(printed, MEETING, 0), table)
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE printed_slides SET inputs_json = 'not json'",
+    "UPDATE printed_slides SET inputs_json = '[1, 2]'",
+    "UPDATE printed_slides SET printed_at = x'0102'",
+    "DROP TABLE printed_tables",
+])
+def test_a_damaged_record_of_the_print_means_audit_again_never_a_crash(printed: Project, sql: str) -> None:
+    conn = sqlite3.connect(printed.path)
+    conn.execute(sql)
+    conn.commit()
+    conn.close()
+    state = printed_state(printed, MEETING, "da")
+    assert not state.current
+    assert "registreringen af udskrivningen kunne ikke læses" in stale_reason(state, "da")
+    from klyngedesk.gui.presentation import printed_slides
+
+    assert printed_slides(printed, MEETING, "da") == (None, stale_reason(state, "da"))

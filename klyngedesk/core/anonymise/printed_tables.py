@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sqlite3
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -46,6 +47,7 @@ _REASONS = {
     "settings": "the settings (threshold or list sizes) were changed",
     "language": "the pack was printed in another language",
     "version": "the pack was printed by another version of KlyngeDesk",
+    "record": "the record of the print could not be read",
 }
 # The only types a stored table is made of: a stored text can name nothing else (never pickle: a project file
 # may come from anyone).
@@ -88,7 +90,14 @@ def record_print(project: Project, meeting: str, lang: str, tables: Sequence[Ano
 
 def printed_state(project: Project, meeting: str, lang: str) -> PrintedState:
     """Whether the meeting's last print still holds for slides in `lang`, and if not, what changed."""
-    kept = project.printed_data.printed(meeting)
+    try:
+        kept = project.printed_data.printed(meeting)
+        if kept is not None and not (isinstance(kept["printed_at"], str) and isinstance(kept["inputs"], dict)
+                                     and all(isinstance(t, str) for t in kept["topics"])):
+            raise ValueError("not a record of a print")
+    except (ValueError, TypeError, sqlite3.DatabaseError) as error:   # a damaged or hostile file: audit again
+        log.warning("the record of the print of %s cannot be read: %s", meeting, error)
+        return PrintedState("", changed=("record",))
     if kept is None:
         return PrintedState(None)
     now = input_digests(project, meeting, lang)
@@ -110,7 +119,7 @@ def printed_table(project: Project, meeting: str, position: int) -> AnonymisedTa
         if not isinstance(table, AnonymisedTable) or table.meeting != meeting or \
                 table.topic != kept["topics"][position]:
             raise ValueError("not this meeting's table")
-    except (KeyError, IndexError, TypeError, ValueError, RecursionError) as error:
+    except (KeyError, IndexError, TypeError, ValueError, RecursionError, sqlite3.DatabaseError) as error:
         log.warning("the printed tables of %s cannot be used: %s", meeting, error)
         raise KlyngeError("The printed pack's tables could not be read; the slides are audited again.") from None
     check_no_leak(table.texts(), project, meeting)
@@ -122,6 +131,9 @@ def stale_reason(state: PrintedState, lang: str | None = None) -> str:
     if state.printed_at is None or not state.changed:
         return ""
     reasons = "; ".join(tr(_REASONS[name], lang) for name in state.changed)
+    if not state.printed_at:
+        return tr("The pack was printed, but {reasons}. The slides are audited again, so they may differ from the "
+                  "printed pack.", lang, reasons=reasons)
     return tr("Changed since the pack was printed ({when}): {reasons}. The slides are audited again, so they may "
               "differ from the printed pack.", lang, when=format_date_time(state.printed_at, lang or current_language()),
               reasons=reasons)
