@@ -186,36 +186,59 @@ CASES = {   # name: (clinics, rounds, language, a clinic lacking the baseline ro
 }
 
 
+def print_case(name: str, root: Path) -> tuple[str, list[str]]:
+    """One case's group handout for its follow-up meeting as page texts (its first two clinics' personal handouts,
+    titles and PDF into the dicts below)."""
+    clinics, rounds, lang, missing, *seed = CASES[name]
+    folder = root / name
+    folder.mkdir(parents=True, exist_ok=True)
+    path = build_cluster(folder, name) if name in CLUSTERS else build_demo(
+        folder / "c.klynge", clinics=clinics, periods=rounds, seed=seed[0] if seed else 2026)
+    with Project.open(path) as project:
+        if missing and name not in CLUSTERS:
+            periods = [p.key for p in project.periods()]
+            _drop_a_round(project, sorted(c.key for c in project.clinics())[-1], periods[-2])
+        data, pack = handout(project, "2026-12", lang)
+        titles = [shown_topic_title(m, lang) for m in pack.group_materials()]
+        every_title = {ind.key: indicator_title(m.topic, ind, lang) for m in pack.group_materials()
+                       for ind in m.table.indicators}
+        row_heads[name] = [*every_title.values(), *titles]
+        personal = []
+        for clinic in sorted(c.key for c in project.clinics())[:2]:
+            buffer = io.BytesIO()
+            material = pack.personal_material(clinic)
+            render_personal(buffer, material, pack.meeting, pack.cluster_name, lang)
+            personal.append(page_texts(buffer.getvalue()))
+            unknown_limits.setdefault(name, {})[len(personal) - 1] = [
+                every_title[k] for k, o in material.own.items() if o.limits_unknown and k in every_title]
+    personals[name] = personal
+    topic_titles[name] = titles
+    pdfs[name] = data
+    return lang, page_texts(data)
+
+
+class PrintedCases(dict):
+    """Each case printed the first time a test asks for it, then kept for every test module of the run (a run
+    of one case prints that case only)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def __missing__(self, name: str) -> tuple[str, list[str]]:
+        self[name] = print_case(name, self.root)
+        return self[name]
+
+
+_PRINTED: list[PrintedCases] = []
+
+
 @pytest.fixture(scope="module")
 def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, list[str]]]:
-    """Each case's group handout for its follow-up meeting, as page texts, rendered once."""
-    out = {}
-    for name, (clinics, rounds, lang, missing, *seed) in CASES.items():
-        folder = Path(tmp_path_factory.mktemp(name))
-        path = build_cluster(folder, name) if name in CLUSTERS else build_demo(
-            folder / "c.klynge", clinics=clinics, periods=rounds, seed=seed[0] if seed else 2026)
-        with Project.open(path) as project:
-            if missing and name not in CLUSTERS:
-                periods = [p.key for p in project.periods()]
-                _drop_a_round(project, sorted(c.key for c in project.clinics())[-1], periods[-2])
-            data, pack = handout(project, "2026-12", lang)
-            titles = [shown_topic_title(m, lang) for m in pack.group_materials()]
-            every_title = {ind.key: indicator_title(m.topic, ind, lang) for m in pack.group_materials()
-                           for ind in m.table.indicators}
-            row_heads[name] = [*every_title.values(), *titles]
-            personal = []
-            for clinic in sorted(c.key for c in project.clinics())[:2]:
-                buffer = io.BytesIO()
-                material = pack.personal_material(clinic)
-                render_personal(buffer, material, pack.meeting, pack.cluster_name, lang)
-                personal.append(page_texts(buffer.getvalue()))
-                unknown_limits.setdefault(name, {})[len(personal) - 1] = [
-                    every_title[k] for k, o in material.own.items() if o.limits_unknown and k in every_title]
-        out[name] = (lang, page_texts(data))
-        personals[name] = personal
-        topic_titles[name] = titles
-        pdfs[name] = data
-    return out
+    """Each case's group handout for its follow-up meeting, as page texts, rendered once a run."""
+    if not _PRINTED:
+        _PRINTED.append(PrintedCases(tmp_path_factory.mktemp("printed")))
+    return _PRINTED[0]
 
 
 personals: dict[str, list[list[str]]] = {}   # each case's first clinics' personal handouts, filled by `printed`
@@ -810,3 +833,22 @@ def test_a_clinic_is_not_told_it_lies_inside_limits_nobody_worked_out(printed, c
             assert rows and all(r.rstrip().endswith(" –") for r in rows), f"{case}: '{title}' with no limit worked out: {rows}"
         if own:
             assert every not in summary, f"{case}: '{every}' though no limit was worked out for {own}"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_clinics_own_figures_never_say_inside_limits_its_summary_leaves_out(printed, case) -> None:
+    """The summary's row says '–' for the 99.8 % limits nobody worked out (and '… vises ikke på nogen af jeres
+    praksis' indikatorer' above it), while the clinic's own lines under its chart said '· inden for
+    99,8 %-grænserne' all the same: the two pages of one handout contradicted each other."""
+    lang, _ = printed[case]
+    inside = tr("inside the 99.8% limits", lang)
+    figures = tr("Your figures", lang)
+    for clinic, own in unknown_limits[case].items():
+        pages = personals[case][clinic]
+        text = " ".join(pages)
+        rest = text[len(personal_summary(pages, lang)):]
+        heads = "|".join(re.escape(t) for t in sorted(row_heads[case], key=len, reverse=True))
+        for title in own:
+            for m in re.finditer(rf"{re.escape(title)} (?P<part>.*?)(?= (?:{heads}) |$)", rest):
+                if figures in m["part"]:
+                    assert inside not in m["part"], f"{case}: '{title}': '{inside}' though no limit was worked out"

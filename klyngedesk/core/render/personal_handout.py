@@ -33,7 +33,7 @@ from klyngedesk.core.render.indicator_pages import (
 )
 from klyngedesk.core.render.page_template import CONTENT_WIDTH, OutlineEntry, PackDocument
 from klyngedesk.core.render.sections import bullets, chart, drawing_texts, grid, half_width, keep, p, rich
-from klyngedesk.core.render.summary_page import personal_summary
+from klyngedesk.core.render.summary_page import limits_word, personal_summary
 from klyngedesk.core.render.trend_chart import MIN_ROUNDS, draw_trend, trend_chart
 from klyngedesk.i18n import tr
 
@@ -77,7 +77,7 @@ def own_lines(own: OwnFigures | None, unit: str, since: str | None, lang: str) -
     flag = wording.flag_text(own.flag, lang)
     if flag:
         second.append(tr("{flag}: more than chance alone can explain", lang, flag=flag[:1].upper() + flag[1:]))
-    elif own.value is not None:
+    elif limits_word(own, lang) == tr("inside", lang):   # never 'inside' limits nobody worked out (the summary's '–')
         second.append(tr("inside the 99.8% limits", lang))
     if second:
         lines.append(p(" · ".join(second), "cell"))
