@@ -96,3 +96,60 @@ def test_a_long_text_is_scanned_in_one_pass(group: LeakChecker) -> None:
     """Thousands of words and all clinics: the scan walks the text once (no loop per identity string)."""
     text = " ".join(["Lægeklinikken Bøgevej 19,2 og værdier"] * 4000) + " dr. Holmgaard"
     assert kinds(group, text) == {("K1", "doctor_surname")}
+
+
+# Clinics whose names share a long beginning; only "nr. 1" (code F) consented to be named.
+ALIKE = [Clinic(f"S{i}", f"Lægefællesskabet Søndre Skovbrynsallé og Kirkebakkegårdens Sundhedshus nr. {i}", f"7{i:05d}")
+         for i in range(1, 13)]
+NORDRE = Clinic("N1", "Lægefællesskabet Nordre Skovbrynsallé", "800001")
+ALIKE_CODES = {"S1": "F", "N1": "B", **{f"S{i}": "ACDEGHIJKLM"[i - 2] for i in range(2, 13)}}
+
+
+@pytest.fixture
+def alike() -> LeakChecker:
+    return LeakChecker([*ALIKE, NORDRE], consenting={"S1"}, codes=ALIKE_CODES)
+
+
+@pytest.mark.parametrize("text", [
+    "Lægefællesskabet Søndre Skovbrynsallé… (F) 3,5 – 4.000–5.999",    # a chart's row: the name cut, its code
+    "Lægefællesskabet Søndre Skovbrynsall… (F) 4,0",                   # ... cut inside a word
+    "Lægefællesskab… (F)\nM",                                          # ... a short label
+    "Lægefællesskabet Søndre Skovbrynsallé og Kirkebakkegårdens Sundhedshus nr. 1 (F)",   # the whole name
+])
+def test_a_consenting_name_cut_short_as_a_chart_cuts_it_passes(alike: LeakChecker, text: str) -> None:
+    """It prints only words of the consenting clinic's name, though every clinic's name begins with them."""
+    assert alike.find(text) == []
+
+
+@pytest.mark.parametrize("text, clinic", [
+    ("Lægefællesskabet Søndre Skovbrynsallé og Kirkebakkegårdens Sundhedshus nr. 10 (F)", "S10"),   # whole name
+    ("Lægefællesskabet Søndre Skovbrynsallé… (A)", "S2"),              # cut before a clinic's code not named
+    ("Lægefællesskabet Søndre Skovbrynsallé…", "S2"),                  # cut, no code: whose row?
+    ("Lægefællesskabet Søndre Skovbrynsallé… nr. 10", "S10"),          # cut, then more than a code
+    ("Lægefællesskabet Søndre Skovbrynsallé… (nr. 10)", "S10"),
+    ("Lægefællesskabet Søndre Skovbrynsallé og Kirkebakkegårdens Sundhedshus nr. 10… (F)", "S10"),  # after "10"
+    ("Søndre Skovbrynsallé… (F)", "S2"),                               # not the name's beginning
+    ("Lægefællesskabet Nordre… (F)", "N1"),                            # the beginning of another name
+    ("Lægefællesskabet Nordre Skovbrynsallé", "N1"),
+])
+def test_a_name_cut_short_forgives_only_the_words_of_an_allowed_name(alike: LeakChecker, text: str,
+                                                                     clinic: str) -> None:
+    assert clinic in {leak.clinic for leak in alike.find(text)}, text
+
+
+def test_a_cut_name_forgives_nothing_after_it(alike: LeakChecker) -> None:
+    assert ("S2", "name_word") in kinds(alike, "Lægefællesskabet Søndre… (F) og Kirkebakkegårdens tal")
+    assert ("S1", "yder") in kinds(alike, "Lægefællesskabet Søndre… (F) 700001")
+
+
+def test_a_personal_handout_forgives_only_its_own_name_cut_short() -> None:
+    own = LeakChecker([*ALIKE, NORDRE], codes=ALIKE_CODES).for_own("S3")
+    assert own.find("Lægefællesskabet Søndre Skovbrynsallé… (C)") == []
+    assert ("S2", "name_word") in kinds(own, "Lægefællesskabet Søndre Skovbrynsallé… (F)")   # consenting: not here
+    assert ("S1", "name") in kinds(own, "Lægefællesskabet Søndre Skovbrynsallé og Kirkebakkegårdens Sundhedshus nr. 1")
+
+
+def test_without_the_codes_a_cut_name_passes_before_any_code_only() -> None:
+    checker = LeakChecker([*ALIKE, NORDRE], consenting={"S1"})
+    assert checker.find("Lægefællesskabet Søndre… (A)") == []
+    assert ("S2", "name_word") in kinds(checker, "Lægefællesskabet Søndre… og mere")

@@ -6,7 +6,7 @@ import copy
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from klyngedesk.core.model import Clinic
@@ -53,6 +53,9 @@ _DATA_ROW = re.compile(r"\d,\d|%")   # a decimal number or a percentage: a row o
 _CPR_SHAPE = re.compile(r"(?<![\d.,])(\d{6}|\d{2}[. ]\d{2}[. ]\d{2})[ \-\u2010-\u2015\u2212]{0,3}(\d{4})(?!\d|[.,]\d)")
 _CPR_LEAK_TEXT = ""     # what a CPR hit keeps of the number: nothing (never echoed, never held)
 _SYNONYMS = {"and": "og"}   # "&" is read as "og" (and "and"), so "Holm & Bøg" is "Holm og Bøg"
+# A name cut short as a chart cuts a row's label: "…" (NFKC: "...") right after a word, then the row's code alone
+# in brackets ("Lægefællesskabet Søndre… (K)"); the code is group 1 (normalised).
+_CUT = re.compile(r"\.\.\.[ \t]*\(([^\W_]{1,4})\)")
 
 
 class IdentityLeak(KlyngeError):
@@ -186,14 +189,19 @@ class LeakChecker:
     Text and strings are compared as token sequences of normalised text (see `normalise`), so a name
     wrapped over lines, spaced oddly, split by an invisible character or in the genitive is found. A hit
     is forgiven only when it lies wholly inside an allowed name (a consenting clinic's, or the own clinic's
-    in its personal handout), or when an address's only part outside such a name is a number (the value
+    in its personal handout) or inside the beginning of a named clinic's name cut short with "…" before that
+    clinic's own code, as a chart cuts a row's label (it prints nothing that name does not, and says whose row
+    it is: "Lægefællesskabet Søndre… (K)" is no leak of every clinic so named), or when an address's only part outside such a name is a number (the value
     printed after "Lægeklinikken Bøgevej" is not the address "Bøgevej 19").
     """
 
     def __init__(self, clinics: Iterable[Clinic], consenting: Iterable[str] = (), allowed: Iterable[str] = (),
-                 common_words: Iterable[str] = (), own: str | None = None) -> None:
+                 common_words: Iterable[str] = (), own: str | None = None,
+                 codes: Mapping[str, str] | None = None) -> None:
         """`common_words`: words that identify no clinic here (e.g. the town in the cluster's name);
-        `own`: the clinic whose personal handout this is (nothing of its own identity is a leak)."""
+        `own`: the clinic whose personal handout this is (nothing of its own identity is a leak);
+        `codes`: each clinic's code (by key) in this material: a named clinic's name cut short is forgiven
+        only before its own code (without them, before any code)."""
         consenting = set(consenting)
         common = {normalise(w) for w in common_words}
         clinics = list(clinics)
@@ -203,6 +211,8 @@ class LeakChecker:
         self._clinics = {c.key: c for c in clinics}
         self._consenting, self._own = frozenset(consenting), own
         self._allowed = _allowed_trie(self._given, named)
+        self._codes = dict(codes) if codes is not None else None
+        self._cuts = _cut_prefixes(named, self._codes)
         self._trie = _Trie()
         self._yder: dict[str, list[Leak]] = {}
         for clinic in clinics:
@@ -229,7 +239,9 @@ class LeakChecker:
             raise ValueError("for_own needs a checker built without consents and without an own clinic")
         checker = copy.copy(self)
         checker._own = own
-        checker._allowed = _allowed_trie(self._given, [self._clinics[own]] if own in self._clinics else [])
+        named = [self._clinics[own]] if own in self._clinics else []
+        checker._allowed = _allowed_trie(self._given, named)
+        checker._cuts = _cut_prefixes(named, self._codes)
         return checker
 
     def find(self, text: str) -> list[Leak]:
@@ -237,7 +249,7 @@ class LeakChecker:
         if not text:
             return []
         words = tokens(text)
-        allowed = [(a, b) for a, b, _ in self._allowed.spans(words)]
+        allowed = [(a, b) for a, b, _ in self._allowed.spans(words)] + self._cut_spans(text, words)
         found: dict[Leak, None] = {}
         for start, end, value in self._trie.spans(words):
             assert isinstance(value, Leak)
@@ -256,6 +268,24 @@ class LeakChecker:
         if _has_cpr(text):   # a person's CPR number may be in no material, not even a clinic's own
             found[Leak("cpr", "", _CPR_LEAK_TEXT)] = None
         return list(found)
+
+    def _cut_spans(self, text: str, words: list[str]) -> list[tuple[int, int]]:
+        """(start, end) of each beginning of a named clinic's name cut short before that clinic's code."""
+        norm = normalise(text) if self._cuts else ""
+        cuts = {m.start(): m.group(1) for m in _CUT.finditer(norm)}
+        if not cuts:
+            return []
+        out = []
+        longest = max(len(k) for k in self._cuts)
+        for end, match in enumerate(_TOKEN.finditer(norm), start=1):
+            code = cuts.get(match.end())
+            if code is None:
+                continue
+            for start in range(end - 1, max(0, end - longest) - 1, -1):
+                who = self._cuts.get(tuple(words[start:end]))
+                if who is not None and (code in who or None in who):
+                    out.append((start, end))
+        return out
 
     def _yder_hits(self, text: str) -> list[Leak]:
         """Yder numbers in any run of digit groups ("123456", "123 456", "12.34.56", "023456" or "23456"),
@@ -321,6 +351,24 @@ def _allowed_trie(given: Iterable[str], named: Iterable[Clinic]) -> _Trie:
     return trie
 
 
+def _cut_prefixes(named: Iterable[Clinic], codes: Mapping[str, str] | None
+                  ) -> dict[tuple[str, ...], set[str | None]]:
+    """Each beginning of the `named` clinics' names and short names as tokens, its last word whole or cut
+    ("laegefaellesskabet", "soendre", "skovbryns"), and the codes (normalised) of the clinics whose name begins
+    so; None stands for any code where `codes` is not known."""
+    out: dict[tuple[str, ...], set[str | None]] = {}
+    for clinic in named:
+        code = normalise(codes[clinic.key]) if codes is not None and clinic.key in codes else None
+        if codes is not None and code is None:
+            continue
+        for name in {clinic.name, clinic.short_name.strip()} - {""}:
+            words = tokens(name)
+            for n, word in enumerate(words):
+                for cut in range(1, len(word) + 1):
+                    out.setdefault((*words[:n], word[:cut]), set()).add(code)
+    return out
+
+
 def _has_cpr(text: str) -> bool:
     """Whether the text holds a CPR number written as people write one (a real birth date first)."""
     from klyngedesk.core.cpr import valid_cpr_digits  # on use: the ingest package is heavy to import
@@ -343,13 +391,14 @@ def kinds_text(kinds: Iterable[str], lang: str | None = None) -> str:
 
 
 def leak_checker(project: Project, meeting: str | None = None, allowed: Iterable[str] = (),
-                 own: str | None = None) -> LeakChecker:
+                 own: str | None = None, codes: Mapping[str, str] | None = None) -> LeakChecker:
     """A checker for every clinic of the project; clinics consenting at `meeting` may be named, and so may
-    `own` (the clinic whose personal handout is checked: then no other clinic may be named)."""
+    `own` (the clinic whose personal handout is checked: then no other clinic may be named); `codes`: the
+    clinics' codes in the material (see LeakChecker)."""
     consenting = project.consents(meeting) if meeting and own is None else set()
     cluster = project.cluster()
     common = distinctive_words(" ".join((cluster.name, cluster.municipality, cluster.region)))
-    return LeakChecker(project.clinics(), consenting, allowed, common, own=own)
+    return LeakChecker(project.clinics(), consenting, allowed, common, own=own, codes=codes)
 
 
 def check_no_leak(texts: str | Iterable[str], project: Project, meeting: str | None = None,

@@ -421,7 +421,7 @@ def _render(pack: _Pack, encrypt: bool, tick: Callable[[], None]
     project, lang, meeting = pack.project, pack.lang, pack.meeting
     files = _Files()
     speakers = [s.name for s in meeting.speakers if s.name]   # named on the agenda by their own choice
-    group_checker = leak_checker(project, meeting.key, allowed=speakers)
+    group_checker = leak_checker(project, meeting.key, allowed=speakers, codes=pack.codes)
     group_name = tr("Group handout", lang)
     materials, general = pack.group_materials(), pack.group_notes()[1]
     buffer = io.BytesIO()
@@ -433,7 +433,7 @@ def _render(pack: _Pack, encrypt: bool, tick: Callable[[], None]
     order = sorted(pack.codes, key=lambda k: (pack.clinics[k].name.casefold(), k))
     names = personal_file_names({k: pack.clinics[k].name for k in order})
     checkers: dict[str, LeakChecker] = {}
-    personal_checker = leak_checker(project, allowed=speakers)   # compiled once, narrowed to each clinic
+    personal_checker = leak_checker(project, allowed=speakers, codes=pack.codes)   # compiled once, narrowed to each clinic
     shared = SharedCharts(pack.personal_topics(), lang)   # the charts' other clinics made once for all handouts
     pages: dict[str, int] = {}      # each handout's pages, without the blank back of its own file
     read: dict[str, list[str]] = {}  # each handout's pages as read back for its leak check
