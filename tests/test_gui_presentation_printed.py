@@ -152,3 +152,23 @@ def test_a_small_project_uses_the_print_too_and_says_why_not_once_changed(qtbot,
     words = {"da": (WHY, "samtykker er ændret"), "en": ("Changed since the pack was printed", "consents were")}
     assert all(w in show.notice.text() for w in words[lang]), show.notice.text()
     show.close()
+
+
+def test_printed_from_the_meetings_page_then_f5_opens_without_an_audit(qtbot, app_context, _master, tmp_path,
+                                                                       monkeypatch, audits) -> None:
+    """As the coordinator does it: the pack built with its button, then F5 on the same meeting."""
+    window = _open(qtbot, app_context, _master, tmp_path, True, monkeypatch)
+    window.ctx.settings.setValue("folders/packs", str(tmp_path / "pakker"))
+    page = window.meetings_page
+    window.tabs.setCurrentWidget(page)
+    rows = [page.meeting_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(page.meeting_list.count())]
+    page.meeting_list.setCurrentRow(rows.index(MEETING))
+    with qtbot.waitSignal(page.pack.pack_written, timeout=WAIT_MS):
+        qtbot.mouseClick(page.pack.build_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=WAIT_MS)
+    assert window.present_action.shortcut().toString() == "F5"
+    window.present_action.trigger()
+    qtbot.waitUntil(lambda: window.presentation is not None and window.presentation.isVisible()
+                    and not window.presentation.waiting_topics() and not window.runner.busy, timeout=WAIT_MS)
+    assert audits == [] and not window.presentation.notice.isVisible()
+    window.presentation.close()
