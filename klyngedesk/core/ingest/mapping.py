@@ -148,6 +148,8 @@ def _measure_columns(table: Table, ctx: ImportContext, skip: set) -> tuple[dict[
         if key:
             exact[col] = key
             continue
+        if col in table.unnamed and not lower:  # "Kolonne ALT" is a letter, not a heading like "i alt"
+            continue
         from rapidfuzz import fuzz, process  # only for a heading that names no measure exactly (start-up)
 
         best = process.extractOne(squash(lower or col), titles, scorer=fuzz.token_sort_ratio,
@@ -209,7 +211,9 @@ def suggest_roles(table: Table, topics: dict[str, dict[str, str]]) -> dict[str, 
         for role, words in ((YDER, YDER_HEADERS), (NAME, NAME_HEADERS), (PERIOD, PERIOD_HEADERS)):
             if folded in words and role not in roles.values():
                 roles[column] = role
-    numeric = [c for c in table.columns if c not in roles and table.column_types.get(c) in ("number", "percent")]
+    types = table.column_types  # built once: per column it made a 16,384-column sheet quadratic (a minute)
+    numeric = [c for c in table.columns if c not in roles and c not in table.unnamed and
+               types.get(c) in ("number", "percent")]
     from rapidfuzz import fuzz  # only when proposing a mapping for a file no mapping fitted (start-up)
 
     best: tuple[float, dict[str, str]] = (0.0, {})

@@ -319,12 +319,14 @@ def refuse_patient_data(tables: list[Table]) -> None:
     """Raise FileRefused for a CPR column heading with values, or one-row-per-patient tables."""
     for table in tables:
         for name, letter in zip(table.columns, table.letters, strict=True):
+            if name in table.unnamed:  # "Kolonne CPR" is column 2,304 without a heading, not a CPR heading
+                continue
             if _CPR_HEADER.search(name) and any(not is_empty(v) for v in table.column(name)):
                 raise FileRefused("The file has a column of CPR numbers ({column}). Patient data cannot be "
                                   "imported; ask the clinic for the aggregated numbers only.", kind="cpr",
                                   column=f"{redact(name)} ({letter})")
     for table in tables:
         for name in table.columns:
-            if _PATIENT_HEADER.match(name.strip().rstrip(":")):
+            if name not in table.unnamed and _PATIENT_HEADER.match(name.strip().rstrip(":")):
                 raise FileRefused("The file lists single patients (column {column}); it is not aggregated data. "
                                   "Ask the clinic for counts per measure instead.", kind="patients", column=name)
