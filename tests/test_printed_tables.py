@@ -239,9 +239,23 @@ def test_a_tampered_table_is_refused_not_shown(printed: Project) -> None:
         printed_table(printed, MEETING, 0)
 
 
-def test_a_stored_name_the_group_may_not_see_is_refused_even_with_its_digest(printed: Project) -> None:
+@pytest.mark.parametrize("where", ["row name", "hidden word", "quality mark", "trend code"])
+def test_a_stored_name_the_group_may_not_see_is_refused_even_with_its_digest(printed: Project, where: str) -> None:
     hidden = next(c for c in printed.clinics() if c.key not in printed.consents(MEETING))
-    _tamper(printed, lambda t: _first_row(t).update(name=hidden.name), digest_too=True)
+
+    def put(t: dict) -> None:
+        if where == "row name":
+            _first_row(t).update(name=hidden.name)
+        elif where == "hidden word":   # printed on every bar hidden to protect another
+            t.update(hidden_text=hidden.name)
+        elif where == "quality mark":
+            _first_row(t).update(quality={"@": "tuple", "items": [f"data fra {hidden.name}"]})
+        else:
+            indicator = t["indicators"]["items"][0]
+            indicator["trend"] = {"@": "tuple", "items": [{"@": "RoundValues", "period": "2026H1", "label": "H1",
+                                  "values": {"@": "tuple", "items": [{"@": "tuple", "items": [hidden.yder, 1.0]}]}}]}
+
+    _tamper(printed, put, digest_too=True)
     with pytest.raises(IdentityLeak):
         printed_table(printed, MEETING, 0)
 

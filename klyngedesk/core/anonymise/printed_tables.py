@@ -122,8 +122,27 @@ def printed_table(project: Project, meeting: str, position: int) -> AnonymisedTa
     except (KeyError, IndexError, TypeError, ValueError, RecursionError, sqlite3.DatabaseError) as error:
         log.warning("the printed tables of %s cannot be used: %s", meeting, error)
         raise KlyngeError("The printed pack's tables could not be read; the slides are audited again.") from None
-    check_no_leak(table.texts(), project, meeting)
+    check_no_leak(_strings(table), project, meeting)   # every text it holds, also those texts() leaves out
     return table
+
+
+def _strings(x: Any) -> list[str]:
+    """Every string anywhere in a decoded table (a hostile file may hide a name in any field the slides show,
+    e.g. the word for a hidden count)."""
+    out: list[str] = []
+    stack = [x]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, tuple | list):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif is_dataclass(item) and not isinstance(item, type):
+            stack.extend(getattr(item, f.name) for f in fields(item))
+    return list(dict.fromkeys(out))   # each once: a code stands in every round of every indicator
 
 
 def stale_reason(state: PrintedState, lang: str | None = None) -> str:
