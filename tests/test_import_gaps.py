@@ -77,3 +77,90 @@ def test_import_plan_carries_the_reading_and_refuses_a_fractional_count(demo_pat
     text = out.out + out.err
     assert "tekst.xlsx, ark Data, række 3, kolonne vaerdi (D)" in text and "helt tal" in text
     assert "standardformatet" in text and "Traceback" not in text
+
+
+# --- ods: a date cell shown as a month or a year names that month or year, never the round's first day -------
+_ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+           'xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"')
+_DATE_STYLES = {
+    "month": '<number:month number:textual="true"/><number:text> </number:text><number:year number:style="long"/>',
+    "year": '<number:year number:style="long"/>',
+    "day": '<number:day/><number:text>-</number:text><number:month/><number:text>-</number:text><number:year/>',
+}
+
+
+def _ods(path, clinics, shown: str, where: str):
+    """An ods as LibreOffice writes it: the period column's date cells (1 July 2026) shown by a date style;
+    `where` puts the style on each cell, on the column's default cell style, or in styles.xml."""
+    import zipfile
+
+    data_style = f'<number:date-style style:name="N1">{_DATE_STYLES[shown]}</number:date-style>'
+    cell_style = '<style:style style:name="ce1" style:family="table-cell" style:data-style-name="N1"/>'
+    automatic = "" if where == "styles.xml" else data_style + cell_style
+    column = '<table:table-column table:number-columns-repeated="2"/><table:table-column ' + \
+        ('table:default-cell-style-name="ce1"/>' if where == "column" else "/>") + '<table:table-column/>'
+    own = ' table:style-name="ce1"' if where in ("cell", "styles.xml") else ""
+
+    def cell(value) -> str:
+        if isinstance(value, int):
+            return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p>' \
+                   '</table:table-cell>'
+        return f'<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>'
+
+    rows = "<table:table-row>" + "".join(cell(h) for h in ("ydernummer", "maaling", "periode", "vaerdi")) + \
+        "</table:table-row>"
+    for i, c in enumerate(clinics):
+        rows += (f"<table:table-row>{cell(c.yder)}{cell('morfin_brugere')}<table:table-cell{own} "
+                 'office:value-type="date" office:date-value="2026-07-01"><text:p>jul. 2026</text:p>'
+                 f"</table:table-cell>{cell(10 + i)}</table:table-row>")
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS} office:version="1.2">'
+               f"<office:automatic-styles>{automatic}</office:automatic-styles><office:body><office:spreadsheet>"
+               f'<table:table table:name="Data">{column}{rows}</table:table></office:spreadsheet></office:body>'
+               "</office:document-content>")
+    styles = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {_ODS_NS} office:version="1.2">'
+              f"<office:styles>{data_style + cell_style if where == 'styles.xml' else ''}</office:styles>"
+              "</office:document-styles>")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("META-INF/manifest.xml", '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:'
+                   'names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+                   'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/></manifest:manifest>')
+        z.writestr("content.xml", content)
+        z.writestr("styles.xml", styles)
+    return path
+
+
+@pytest.mark.parametrize("where", ["cell", "column", "styles.xml"])
+@pytest.mark.parametrize("shown", ["month", "year", "day"])
+def test_ods_date_shown_as_a_month_or_year_is_not_the_rounds_first_day(demo_path, tmp_path, shown, where):
+    """1 July 2026 shown 'jul. 2026' is July: a month's count is refused naming the round that holds it (as in
+    xlsx and xls); shown as a year it is not the half year either; shown as a day it is the round's first day
+    and the counts are stored exactly."""
+    from datetime import date as day
+
+    import clinic_files as cf
+
+    from klyngedesk.core.ingest import commit_plan, plan_import
+    from klyngedesk.core.model import Period
+    from klyngedesk.core.store import Project
+
+    with Project.open(demo_path) as project:
+        project.add_period(Period("2026H2", "2. halvår 2026", day(2026, 7, 1), day(2026, 12, 31)))
+        clinics = cf.demo_clinics(project)[:3]
+    path = _ods(tmp_path / "perioder.ods", clinics, shown, where)
+    with Project.open(demo_path) as project:
+        plan = plan_import(project, [path], confirm=True)
+        errors = [p.message(fp.name, "da") for fp in plan.files for p in fp.problems if p.severity == "error"]
+        if shown == "day":
+            assert plan.ok, errors
+            commit_plan(project, plan)
+            df = project.values(period="2026H2")
+            got = {(r.clinic, r.measure): r.value for r in df.itertuples(index=False)}
+            assert got == {(c.key, "morfin_brugere"): float(10 + i) for i, c in enumerate(clinics)}
+        else:
+            assert not plan.ok and errors
+            assert all("perioder.ods, ark Data, række" in e for e in errors[:1]), errors
+            assert any("2026" in e and ("ikke hele perioden" in e or "Ukendt periode" in e) for e in errors), errors

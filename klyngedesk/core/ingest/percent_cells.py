@@ -150,27 +150,73 @@ _PERCENTAGE = re.compile(rb'value-type\s*=\s*["\']percentage["\']')
 MAX_REPEATED = 10_000  # a repeated percent cell is placed this many times at most (the extent guard ran first)
 
 
+_ODS_DATE_STYLE = re.compile(rb"<number:date-style\b([^>]*)>(.*?)</number:date-style>", re.S)
+_ODS_STYLE_NAME = re.compile(rb'\bstyle:name\s*=\s*"([^"]*)"')
+_ODS_CELL_STYLE = re.compile(rb"<style:style\b([^>]*)>")
+_ODS_DATA_STYLE = re.compile(rb'\bstyle:data-style-name\s*=\s*"([^"]*)"')
+_ODS_CELL_STYLE_REF = re.compile(rb'\btable:style-name\s*=\s*"([^"]*)"')
+_ODS_COLUMN_DEFAULT = re.compile(rb'\btable:default-cell-style-name\s*=\s*"([^"]*)"')
+_ODS_DATE_CELL = re.compile(rb'value-type\s*=\s*["\']date["\']')
+_ODS_ALL_TAGS = re.compile(rb"<(/?)table:(table-row|table-cell|covered-table-cell|table-column|table)(?=[\s/>])"
+                           rb"([^>]*)>")
+
+
+def _ods_date_parts(*xmls: bytes) -> dict[bytes, str]:
+    """Cell style name -> "month" or "year" for the cell styles whose date format shows no day (a month and a
+    year, 'jul. 2026'; or a year alone), from the automatic and common styles of an ods."""
+    kinds: dict[bytes, str] = {}
+    for xml in xmls:
+        for m in _ODS_DATE_STYLE.finditer(xml):
+            name, body = _ODS_STYLE_NAME.search(m.group(1)), m.group(2)
+            if name is None or b"<number:day" in body or b"<number:hours" in body:
+                continue
+            if b"<number:month" in body:
+                kinds[name.group(1)] = MONTH
+            elif b"<number:year" in body:
+                kinds[name.group(1)] = YEAR
+    out: dict[bytes, str] = {}
+    if kinds:
+        for xml in xmls:
+            for m in _ODS_CELL_STYLE.finditer(xml):
+                name, data_style = _ODS_STYLE_NAME.search(m.group(1)), _ODS_DATA_STYLE.search(m.group(1))
+                if name and data_style and data_style.group(1) in kinds:
+                    out[name.group(1)] = kinds[data_style.group(1)]
+    return out
+
+
 def _ods(data: bytes) -> Places:
-    from klyngedesk.core.ingest.limits import _ODS_NAME, _ODS_TAG
+    """Percentages (office:value-type="percentage") and date cells whose style shows a month or a year; a cell
+    without a style of its own takes its column's default cell style, as LibreOffice shows it."""
+    from klyngedesk.core.ingest.limits import _ODS_NAME
     from klyngedesk.core.ingest.sheet_reader import _unescape
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if "content.xml" not in archive.namelist():
+        names = archive.namelist()
+        if "content.xml" not in names:
             return {}
         xml = archive.read("content.xml")
-    if not _PERCENTAGE.search(xml):
+        styles = b""
+        if "styles.xml" in names:  # the common styles (a date format may be defined there); at most 16 MB read
+            with archive.open("styles.xml") as part:
+                styles = part.read(16 << 20)
+    parts = _ods_date_parts(xml, styles) if b"number:date-style" in xml or b"number:date-style" in styles else {}
+    if not _PERCENTAGE.search(xml) and not parts:
         return {}
     out: Places = {}
     sheet: dict[tuple[int, int], str] = {}
     row = col = 0
     repeat = 1
-    for m in _ODS_TAG.finditer(xml):
+    defaults: list[tuple[int, bytes | None]] = []  # (columns, default cell style) of the table's columns
+    for m in _ODS_ALL_TAGS.finditer(xml):
         closing, tag, attrs = m.group(1), m.group(2), m.group(3)
         empty = attrs.rstrip().endswith(b"/")
         if tag == b"table" and not closing:
             name = _ODS_NAME.search(attrs)
-            sheet, row = {}, 0
+            sheet, row, defaults = {}, 0, []
             out[_unescape(name.group(1).decode("utf-8", "replace")) if name else "?"] = sheet
+        elif tag == b"table-column" and not closing:
+            rep, default = _ODS_COLS.search(attrs), _ODS_COLUMN_DEFAULT.search(attrs)
+            defaults.append((min(int(rep.group(1)) if rep else 1, 16_384), default.group(1) if default else None))
         elif tag == b"table-row" and not closing:
             rep = _ODS_ROWS.search(attrs)
             repeat, col = min(int(rep.group(1)) if rep else 1, MAX_REPEATED), 0
@@ -183,8 +229,23 @@ def _ods(data: bytes) -> Places:
             n = min(int(rep.group(1)) if rep else 1, MAX_REPEATED)
             if tag == b"table-cell" and _PERCENTAGE.search(attrs):
                 sheet.update(((row + r, col + c), PERCENT) for r in range(repeat) for c in range(n))
+            elif tag == b"table-cell" and parts and _ODS_DATE_CELL.search(attrs):
+                own = _ODS_CELL_STYLE_REF.search(attrs)
+                style = own.group(1) if own else _column_default(defaults, col)
+                if style in parts:
+                    sheet.update(((row + r, col + c), parts[style]) for r in range(repeat) for c in range(n))
             col += n
     return {k: v for k, v in out.items() if v}
+
+
+def _column_default(defaults: list[tuple[int, bytes | None]], col: int) -> bytes | None:
+    """The default cell style of column `col` (0-based) from the table's <table:table-column> elements."""
+    at = 0
+    for count, style in defaults:
+        at += count
+        if col < at:
+            return style
+    return None
 
 
 # --- xls: FORMAT and XF records in the workbook globals, then the sheets' number cells -----------------------
