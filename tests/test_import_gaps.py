@@ -164,3 +164,77 @@ def test_ods_date_shown_as_a_month_or_year_is_not_the_rounds_first_day(demo_path
             assert not plan.ok and errors
             assert all("perioder.ods, ark Data, række" in e for e in errors[:1]), errors
             assert any("2026" in e and ("ikke hele perioden" in e or "Ukendt periode" in e) for e in errors), errors
+
+
+# --- periods in columns (wide by period) and the same clinic twice under two names ----------------------------
+def _clinics(demo_path):
+    import clinic_files as cf
+
+    from klyngedesk.core.store import Project
+
+    with Project.open(demo_path) as project:
+        return cf.demo_clinics(project), len(project.batches()), len(project.values())
+
+
+@pytest.mark.parametrize("headings", [["2025H2", "2026H1"], ["2. halvår 2025", "1. halvår 2026"]])
+def test_periods_in_columns_are_refused_naming_the_columns(demo_path, tmp_path, capsys, headings):
+    """ydernummer; maaling; 2025H2; 2026H1 is wide by period: never read into one period; the refusal names
+    the file, the sheet and the period columns, and nothing is stored."""
+    from klyngedesk.core.store import Project
+
+    clinics, batches, values = _clinics(demo_path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Opgørelse"
+    ws.append(["ydernummer", "maaling", *headings])
+    for i, c in enumerate(clinics[:3]):
+        ws.append([c.yder, "morfin_brugere", 10 + i, 20 + i])
+    path = tmp_path / "perioder_i_kolonner.xlsx"
+    wb.save(path)
+    assert main(["import", str(demo_path), str(path), "--yes"]) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "perioder_i_kolonner.xlsx, ark Opgørelse: Perioderne står i kolonner" in text, text
+    assert f"{headings[0]} (C), {headings[1]} (D)" in text and "Intet blev importeret" in text
+    with Project.open(demo_path) as project:
+        assert (len(project.batches()), len(project.values())) == (batches, values)
+
+
+def test_long_file_with_the_period_in_rows_is_read_exactly(demo_path, tmp_path):
+    from klyngedesk.core.ingest import plan_import
+    from klyngedesk.core.store import Project
+
+    clinics, _, _ = _clinics(demo_path)
+    lines = ["ydernummer;periode;morfin_brugere"] + [f"{c.yder};{p};{10 + i + 5 * j}" for i, c in
+                                                      enumerate(clinics[:3]) for j, p in enumerate(["2025H2", "2026H1"])]
+    path = tmp_path / "lang.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with Project.open(demo_path) as project:
+        plan = plan_import(project, [path], confirm=True)
+        assert plan.ok
+        got = {(v.clinic, v.period): v.value for v in plan.files[0].values}
+    assert got == {(c.key, p): float(10 + i + 5 * j) for i, c in enumerate(clinics[:3])
+                   for j, p in enumerate(["2025H2", "2026H1"])}
+
+
+@pytest.mark.parametrize(("rows", "said"), [
+    # one yder number under two names: the clinic twice for the same measure and period
+    (lambda a, b: [f"{a.yder};{a.name};4", f"{a.yder};{a.name} (filial);5", f"{b.yder};{b.name};6"],
+     "optræder to gange for kol_patienter i 2026H1 (også i række 2)"),
+    # the yder number of one clinic beside the name of another
+    (lambda a, b: [f"{a.yder};{a.name};4", f"{b.yder};{a.name};5"], "rækken nævner to klinikker"),
+])
+def test_the_same_clinic_twice_under_two_names_is_refused_by_its_row(demo_path, tmp_path, capsys, rows, said):
+    from klyngedesk.core.store import Project
+
+    clinics, batches, values = _clinics(demo_path)
+    body = [f"{r.split(';')[0]};{r.split(';')[1]};kol_patienter;2026H1;{r.split(';')[2]}"
+            for r in rows(clinics[0], clinics[1])]
+    path = tmp_path / "to_navne.csv"
+    path.write_text("ydernummer;praksis;maaling;periode;vaerdi\n" + "\n".join(body) + "\n", encoding="utf-8")
+    assert main(["import", str(demo_path), str(path), "--yes"]) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "to_navne.csv, række 3" in text and said in text, text
+    with Project.open(demo_path) as project:
+        assert (len(project.batches()), len(project.values())) == (batches, values)

@@ -251,6 +251,8 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.suggestions = next((s for s in (suggest_roles(t, topic_measures(ctx)) for t in report.tables)
                                  if any(not r.startswith("@") for r in s.values())), {})
     if plan.mapping is None and not plan.problems:
+        plan.problems += _periods_in_columns(report.tables, ctx)
+    if plan.mapping is None and not plan.problems:
         plan.problems.append(Problem("error", "No table in the file could be matched to clinics and measures of "
                                      "the topic. Choose which column holds which measure (on the command line: "
                                      "--mapping), or use the KlyngeDesk standard format."))
@@ -270,6 +272,21 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.status = "failed"
     elif plan.questions:
         plan.status = "questions"
+
+
+def _periods_in_columns(tables: list[Table], ctx: ImportContext) -> list[Problem]:
+    """A table whose column headings are the project's periods (2025H2, 2026H1 side by side: wide by period)
+    could not be mapped: said by its columns, never guessed into one period (each value needs its own)."""
+    for table in tables:
+        named = [(c, letter, period) for c, letter in zip(table.columns, table.letters, strict=True)
+                 if c not in table.unnamed and (period := ctx.period_for(c)) is not None]
+        if named:
+            return [Problem("error", "The periods are in columns ({columns}); KlyngeDesk reads one period per row. "
+                            "Write the period in a column of its own, one row per clinic, measure and period (as "
+                            "in the standard format), and import the file again.",
+                            {"columns": ", ".join(f"{redact(c)[:20]} ({letter})" for c, letter, _ in named[:6])},
+                            sheet=table.sheet)]
+    return []
 
 
 def _beside(table: Table, tables: list[Table]) -> str | None:
