@@ -1,5 +1,5 @@
-"""What a chart shows stays inside it: at 800×800 (and on a projector's 1280×720) every slide's plot, key and value
-texts fit the window and no label is cut; a chart whose every value is hidden says so in words, in either
+"""What a chart shows stays inside it: at 800×800 (and on a projector's 1280×720) every slide's plot, key, value
+texts and first tick fit the window and no label is cut; a chart whose every value is hidden says so in words, in either
 language, instead of showing an empty plot."""
 
 from __future__ import annotations
@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pyqtgraph as pg
 import pytest
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QLabel
 
 from klyngedesk.core.render.charts import (
@@ -49,6 +51,13 @@ def _outside(show: PresentationWindow) -> list[str]:
             box = item.sceneBoundingRect()
             if box.right() > area.right() + 1 or box.left() < area.left() - 1:
                 cut.append(f"value text {item.toPlainText()!r}")
+    first = show.chart.first_tick
+    if first is not None:   # the axis draws the first tick's label only with half its width left of the tick
+        font = QFont()
+        font.setPointSize(show.chart.font_size)
+        half = QFontMetrics(font).horizontalAdvance(first[1]) / 2
+        if vb.mapViewToScene(QPointF(first[0], 0)).x() - area.left() < half:
+            cut.append(f"the first tick {first[1]!r}")
     for label in show.findChildren(QLabel):
         if label.isVisible() and label.text() and label.wordWrap() and \
                 label.heightForWidth(label.contentsRect().width()) > label.contentsRect().height() + 1:

@@ -129,6 +129,7 @@ class ChartView(QWidget):
         self._right_texts: list[tuple[float, str]] = []   # texts drawn right of x (a bar's value, a total)
         self._x_fit: tuple[float, float] | None = None    # the value axis' left end and least right end
         self._empty: pg.TextItem | None = None             # "every value is hidden" in the middle of the plot
+        self.first_tick: tuple[float, str] | None = None   # the value axis' first tick (its label must have room)
 
     # --- public ---------------------------------------------------------------------------
     def show_spec(self, spec: ChartSpec | TrendChart | None, empty_text: str = "") -> None:
@@ -199,6 +200,13 @@ class ChartView(QWidget):
                 room = (self._label_size(text, font)[0] + 6) / width  # the text's share of the plot's width
                 if room < 0.5:
                     high = max(high, low + (x - low) / (1 - room))
+            first = self.first_tick
+            if first is not None:   # the first tick's label needs half its width left of it, or the axis drops it
+                tick_font = QFont()
+                tick_font.setPointSize(self.font_size)
+                room = (self._label_size(str(first[1]), tick_font)[0] / 2 + 4) / width
+                if room < 0.25 and first[0] - low < room * (high - low):
+                    low = first[0] - room * (high - first[0]) / (1 - room)
         self.plot.setXRange(low, high, padding=0)
         self._centre_empty()
 
@@ -279,6 +287,8 @@ class ChartView(QWidget):
         if axis.low == 0 and ticks and all(t > 0 for t, _ in ticks):  # bars start at zero: say so on the axis
             ticks.insert(0, (0.0, "0"))
         self.plot.getAxis(side).setTicks([ticks])
+        if side == "bottom":
+            self.first_tick = min(ticks, default=None)
         self.plot.setLabel(side, axis.label, **{"font-size": f"{self.font_size}pt"})
         self._texts += [axis.label, *axis.tick_labels]
 
