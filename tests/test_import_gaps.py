@@ -47,9 +47,8 @@ def test_standard_column_whose_own_numbers_decide_says_nothing_more(tmp_path):
     assert not [p for p in report.problems if p.column == "vaerdi"]
 
 
-def test_standard_workbook_text_cells_1_234_and_1_comma_234_are_read_and_said(tmp_path):
-    """Text cells of a standard xlsx: '1.234' is 1234, '1,234' is 1.234, the reading is said, and a count of
-    1,234 patients is refused by its row and column."""
+def _text_cells_workbook(tmp_path):
+    """A standard-format xlsx whose values are text cells '1.234' and '1,234'."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Data"
@@ -58,20 +57,20 @@ def test_standard_workbook_text_cells_1_234_and_1_comma_234_are_read_and_said(tm
     ws.append(["162550", "kol_patienter", "2026H1", "1,234"])
     path = tmp_path / "tekst.xlsx"
     wb.save(path)
+    return path
+
+
+def test_standard_workbook_text_cells_1_234_and_1_comma_234_are_read_and_said(tmp_path):
+    """Text cells of a standard xlsx: '1.234' is 1234, '1,234' is 1.234, the reading is said, and a count of
+    1,234 patients is refused by its row and column."""
+    path = _text_cells_workbook(tmp_path)
     report = inspect_file(path)
     assert report.tables[0].parsed["vaerdi"].values == [1234.0, 1.234]
     assert any("standardformatet" in p.message("da") for p in report.problems if p.column == "vaerdi")
 
 
 def test_import_plan_carries_the_reading_and_refuses_a_fractional_count(demo_path, tmp_path, capsys):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Data"
-    ws.append(["ydernummer", "maaling", "periode", "vaerdi"])
-    ws.append(["808343", "kol_patienter", "2026H1", "1.234"])
-    ws.append(["162550", "kol_patienter", "2026H1", "1,234"])
-    path = tmp_path / "tekst.xlsx"
-    wb.save(path)
+    path = _text_cells_workbook(tmp_path)
     assert main(["import", str(demo_path), str(path), "--dry-run"]) == 1
     out = capsys.readouterr()
     text = out.out + out.err

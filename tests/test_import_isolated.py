@@ -243,3 +243,13 @@ def test_the_childs_refusal_comes_before_the_scans_one(monkeypatch, tmp_path):
     with pytest.raises(FileRefused) as caught:
         sheet_reader.read_workbook(b"PK", "xlsx", {})
     assert caught.value.kind == "encrypted"
+
+
+def test_a_fork_that_fails_falls_back_to_a_spawned_parse(monkeypatch):
+    """Out of processes or memory for a fork (EAGAIN, ENOMEM): the file is still parsed, in a spawned process."""
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(isolated.os, "fork", no_fork)
+    monkeypatch.setattr(isolated, "parse", spawned_encrypted)
+    assert _refused(monkeypatch, spawned_encrypted).kind == "encrypted"

@@ -194,23 +194,31 @@ class Parse:
         self.deadline = clock.monotonic() + timeout
         self.pid: int | None = None
         self.process: Any = None
-        if FORK:
-            self.read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover (the child leaves by os._exit)
-                os.close(self.read_end)
-                _child(data, write_end)
-            os.close(write_end)
-            self.pid = pid
-        else:
-            import multiprocessing
+        if FORK and self._fork(data):
+            return
+        import multiprocessing
 
-            spawn = multiprocessing.get_context("spawn")
-            self.connection, theirs = spawn.Pipe(duplex=False)
-            self.process = spawn.Process(target=_spawned, args=(theirs, data, parse), daemon=True,
-                                         name="calamine")
-            self.process.start()
-            theirs.close()
+        spawn = multiprocessing.get_context("spawn")
+        self.connection, theirs = spawn.Pipe(duplex=False)
+        self.process = spawn.Process(target=_spawned, args=(theirs, data, parse), daemon=True, name="calamine")
+        self.process.start()
+        theirs.close()
+
+    def _fork(self, data: bytes) -> bool:
+        """Fork the child; False when the system cannot fork now (out of processes or memory): spawn instead."""
+        self.read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(self.read_end)
+            os.close(write_end)
+            return False
+        if pid == 0:  # pragma: no cover (the child leaves by os._exit)
+            os.close(self.read_end)
+            _child(data, write_end)
+        os.close(write_end)
+        self.pid = pid
+        return True
 
     def __enter__(self) -> Parse:
         return self
