@@ -237,3 +237,27 @@ def test_the_same_clinic_twice_under_two_names_is_refused_by_its_row(demo_path, 
     assert "to_navne.csv, række 3" in text and said in text, text
     with Project.open(demo_path) as project:
         assert (len(project.batches()), len(project.values())) == (batches, values)
+
+
+def test_other_workbook_with_text_cells_1_234_and_1_comma_234_is_not_guessed(tmp_path, capsys):
+    """Outside the standard format nothing says which mark is which: the column is an error naming the sheet
+    and column and both readings; `inspect --values` gives both readings, never a number."""
+    import json
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ark1"
+    ws.append(["praksis", "antal"])
+    for name, text in (("A", "1.234"), ("B", "1,234"), ("C", "<5"), ("D", "*")):
+        ws.append([name, text])
+    path = tmp_path / "blandet.xlsx"
+    wb.save(path)
+    report = inspect_file(path)
+    errors = [p for p in report.problems if p.severity == "error"]
+    assert errors and errors[0].column == "antal" and errors[0].sheet == "Ark1"
+    assert "gætter ikke" in errors[0].message("da")
+    assert main(["inspect", str(path), "--json", "--values"]) == 1
+    rows = json.loads(capsys.readouterr().out)["files"][0]["tables"][0]["values"]
+    assert [cell for _, cell in rows] == [{"ambiguous": "1.234", "readings": [1234, 1.234]},
+                                          {"ambiguous": "1,234", "readings": [1234, 1.234]},
+                                          {"suppressed": "<5"}, {"suppressed": "*"}]
