@@ -213,3 +213,47 @@ def test_a_project_file_busy_in_another_program_keeps_the_dialog_open(qtbot, imp
         other.close()
     _press_ok(qtbot, dialog)
     assert not dialog.isVisible() and "Lægehuset Nørrebro" in [c.name for c in project.clinics()]
+
+
+# --- nothing cut off on a small screen -----------------------------------------------------------------------
+
+def test_settings_rows_are_whole_in_both_languages(qtbot, app_context, demo_path: Path) -> None:
+    from klyngedesk.gui.settings_dialog import SettingsDialog
+
+    for lang in ("da", "en"):
+        app_context.lang = lang
+        dialog = SettingsDialog(app_context)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        box = dialog.overdispersion
+        assert box.width() >= box.sizeHint().width(), (lang, box.text(), box.width(), box.sizeHint().width())
+        dialog.reject()
+    app_context.lang = "da"
+
+
+def test_the_import_wizard_fits_the_screen_it_opens_on(qtbot, import_window: MainWindow, tmp_path: Path) -> None:
+    letter = tmp_path / "brev.pdf"
+    letter.write_bytes(b"%PDF-1.4\n")
+    wizard = _wizard_after_drop(qtbot, import_window, [letter])
+    area = import_window.screen().availableGeometry()
+    assert wizard.width() <= area.width() and wizard.height() <= area.height()
+    buttons = (wizard.import_button, wizard.cancel_button)
+    assert all(wizard.rect().contains(b.geometry().translated(b.parentWidget().mapTo(wizard, b.pos()) - b.pos()))
+               for b in buttons)
+    wizard.reject()
+
+
+def test_a_project_dropped_with_clinic_files_says_the_files_wait(qtbot, app_context, demo_path: Path,
+                                                                 tmp_path: Path) -> None:
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.show()
+    data = tmp_path / "data.csv"
+    data.write_text("a;b\n1;2\n", encoding="utf-8")
+    with qtbot.waitSignal(window.project_opened, timeout=5000):
+        drop(window, [data, demo_path])
+    qtbot.waitUntil(lambda: window.drop_box.isVisible(), timeout=3000)
+    assert "ikke importeret" in window.drop_box.text() and "data.csv" in window.drop_box.text()
+    window.drop_box.accept()
+    window.close_project()

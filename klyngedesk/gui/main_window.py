@@ -592,7 +592,11 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         projects = [p for p in paths if p.lower().endswith(".klynge")]
         if projects:
-            self.open_project(projects[0])
+            others = [Path(p).name for p in paths if p != projects[0]]
+            if self.open_project(projects[0]) and others:
+                self._say_dropped(tr("KlyngeDesk opened {project}. The other files dropped with it were not "
+                                     "imported: drop {files} on the window again now.", self.ctx.lang,
+                                     project=Path(projects[0]).name, files=", ".join(others)))
         elif self.ctx.holder.project is None:
             self._say_dropped(tr("No project is open, so KlyngeDesk cannot import files yet. Open a project "
                                  "(a .klynge file) or create a new cluster first; then drop the clinic files on "

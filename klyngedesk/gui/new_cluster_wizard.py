@@ -35,6 +35,7 @@ from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.gui.clinic_dialog import check_yder
 from klyngedesk.gui.error_dialog import show_error
+from klyngedesk.gui.screen_fit import resize_within_screen
 from klyngedesk.i18n import KlyngeError, tr
 
 CLINIC_COLUMNS = ("Clinic", "Yder number", "Doctors", "EHR system", "Listed patients")
@@ -225,7 +226,7 @@ class NewClusterWizard(QWizard):
         for page in (self.cluster_page, self.clinics_page, self.topics_page):
             self.addPage(page)
         self.created_path: Path | None = None
-        self.resize(720, 520)
+        resize_within_screen(self, 720, 520)
 
     def target_path(self) -> Path:
         name = re.sub(r"[^\w\- ]+", "", self.cluster_page.name.text()).strip() or "Klynge"
