@@ -165,3 +165,37 @@ def test_a_project_file_made_read_only_while_open(qtbot, window: MainWindow) -> 
         assert window.ctx.holder.project is None
     assert window.open_project(str(path))  # writable again: opened for writing, no read-only banner
     assert not window.ctx.holder.project.readonly and not window.banner.text().startswith("Projektet er åbnet")
+
+
+def test_undo_the_file_refuses_leaves_the_edit_menu_true(qtbot, window: MainWindow, monkeypatch) -> None:
+    """Ctrl+Z when the file is gone: said, and Edit ▸ Undo still offers the step (Redo offers nothing never undone)."""
+    from klyngedesk.gui import error_dialog
+
+    said: list[str] = []
+    monkeypatch.setattr(error_dialog.QMessageBox, "exec", lambda box: said.append(box.text()) or 0)
+    saved = _add_clinic_typed(qtbot, window, "Lægehuset fortryd", "500005")
+    assert not saved.isVisible()
+    undo_text = window.undo_action.text()
+    assert "Lægehuset fortryd" in undo_text
+    path = window.ctx.holder.project.path
+    path.rename(path.with_name("flyttet.klynge"))
+    window.undo_action.trigger()
+    qtbot.waitUntil(lambda: bool(said), timeout=3000)
+    assert "er flyttet, omdøbt eller slettet" in said[0]
+    assert window.undo_action.text() == undo_text and not window.redo_action.isEnabled()
+    assert "Lægehuset fortryd" in [c.name for c in window.ctx.holder.project.clinics()]
+    if window.moved_box is not None:
+        window.moved_box.reject()
+
+    path.with_name("flyttet.klynge").rename(path)  # put back: the same file again, so undo works
+    window.undo_action.trigger()
+    assert "Lægehuset fortryd" not in [c.name for c in window.ctx.holder.project.clinics()]
+    redo_text = window.redo_action.text()
+    path.rename(path.with_name("flyttet.klynge"))
+    said.clear()
+    window.redo_action.trigger()
+    qtbot.waitUntil(lambda: bool(said), timeout=3000)
+    assert window.redo_action.text() == redo_text and window.redo_action.isEnabled()
+    assert "Lægehuset fortryd" not in [c.name for c in window.ctx.holder.project.clinics()]
+    if window.moved_box is not None:
+        window.moved_box.reject()
