@@ -66,7 +66,9 @@ def test_standard_workbook_text_cells_1_234_and_1_comma_234_are_read_and_said(tm
     path = _text_cells_workbook(tmp_path)
     report = inspect_file(path)
     assert report.tables[0].parsed["vaerdi"].values == [1234.0, 1.234]
-    assert any("standardformatet" in p.message("da") for p in report.problems if p.column == "vaerdi")
+    said = [p.message("da") for p in report.problems if p.column == "vaerdi"]
+    assert any("1.234 læses som 1234 ('.' som tusindtalsseparator)" in m and "standardformatet" in m for m in said)
+    assert any("1,234 læses som 1,234 (',' som decimaltegn)" in m for m in said), said  # both readings said
 
 
 def test_import_plan_carries_the_reading_and_refuses_a_fractional_count(demo_path, tmp_path, capsys):
