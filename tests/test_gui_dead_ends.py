@@ -241,3 +241,41 @@ def test_a_project_dropped_with_clinic_files_says_the_files_wait(qtbot, app_cont
     assert "ikke importeret" in window.drop_box.text() and "data.csv" in window.drop_box.text()
     window.drop_box.accept()
     window.close_project()
+
+
+def test_a_new_cluster_in_a_read_only_folder_keeps_the_wizard_filled(qtbot, app_context, tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    import faults
+    from PySide6.QtGui import QGuiApplication, QKeySequence
+    from PySide6.QtWidgets import QWizard
+
+    from klyngedesk.gui import error_dialog
+
+    said: list[str] = []
+    monkeypatch.setattr(error_dialog.QMessageBox, "exec", lambda box: said.append(box.text()) or 0)
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.show()
+    shelf = tmp_path / "Fællesdrev"
+    shelf.mkdir()
+    qtbot.mouseClick(window.welcome.new_button, Qt.MouseButton.LeftButton)
+    wizard = window.wizard
+    qtbot.keyClicks(wizard.cluster_page.name, "Åby Klynge")
+    qtbot.keyClicks(wizard.cluster_page.municipality, "Åby Kommune")
+    wizard.cluster_page.folder.setText(str(shelf / "Klynger"))
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    table = wizard.clinics_page.table
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    QGuiApplication.clipboard().setText("Lægehuset Øst\t12345\nLægerne Vest\t23456\n")
+    qtbot.keySequence(table, QKeySequence.StandardKey.Paste)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    with faults.read_only(shelf):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+        assert said and "KlyngeDesk må ikke skrive i mappen" in said[0] and str(shelf) in said[0], said
+        assert wizard.isVisible() and window.ctx.holder.project is None
+        assert table.item(0, 0).text() == "Lægehuset Øst" and table.item(1, 1).text() == "23456"
+    with qtbot.waitSignal(window.project_opened, timeout=5000):  # writable again: the same Finish works
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert [c.name for c in window.ctx.holder.project.clinics()] == ["Lægehuset Øst", "Lægerne Vest"]
+    window.close_project()
