@@ -235,10 +235,13 @@ def test_a_project_dropped_with_clinic_files_says_the_files_wait(qtbot, app_cont
     window.show()
     data = tmp_path / "data.csv"
     data.write_text("a;b\n1;2\n", encoding="utf-8")
+    named = tmp_path / "070761-4285 Lægehuset.csv"  # a CPR number in a file's name is never shown
+    named.write_text("a;b\n1;2\n", encoding="utf-8")
     with qtbot.waitSignal(window.project_opened, timeout=5000):
-        drop(window, [data, demo_path])
+        drop(window, [data, demo_path, named])
     qtbot.waitUntil(lambda: window.drop_box.isVisible(), timeout=3000)
     assert "ikke importeret" in window.drop_box.text() and "data.csv" in window.drop_box.text()
+    assert "070761-4285" not in window.drop_box.text() and "Lægehuset.csv" in window.drop_box.text()
     window.drop_box.accept()
     window.close_project()
 

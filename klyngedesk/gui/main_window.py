@@ -34,7 +34,7 @@ from klyngedesk.core.store import Project
 from klyngedesk.gui.change_stamp import warm as warm_rounds
 from klyngedesk.gui.closing import close_owned_windows
 from klyngedesk.gui.context import AppContext
-from klyngedesk.gui.drops import dropped_paths, files_to_import
+from klyngedesk.gui.drops import dropped_paths, files_to_import, shown_name
 from klyngedesk.gui.keyboard import PageActions, free_tab_key, name_for_screen_readers
 from klyngedesk.gui.latest_fetch import small_project
 from klyngedesk.gui.page_tabs import LazyPages
@@ -592,11 +592,11 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         projects = [p for p in paths if p.lower().endswith(".klynge")]
         if projects:
-            others = [Path(p).name for p in paths if p != projects[0]]
+            others = [shown_name(p) for p in paths if p != projects[0]]
             if self.open_project(projects[0]) and others:
                 self._say_dropped(tr("KlyngeDesk opened {project}. The other files dropped with it were not "
                                      "imported: drop {files} on the window again now.", self.ctx.lang,
-                                     project=Path(projects[0]).name, files=", ".join(others)))
+                                     project=shown_name(projects[0]), files=", ".join(others)))
         elif self.ctx.holder.project is None:
             self._say_dropped(tr("No project is open, so KlyngeDesk cannot import files yet. Open a project "
                                  "(a .klynge file) or create a new cluster first; then drop the clinic files on "
