@@ -199,3 +199,33 @@ def test_undo_the_file_refuses_leaves_the_edit_menu_true(qtbot, window: MainWind
     assert "Lægehuset fortryd" not in [c.name for c in window.ctx.holder.project.clinics()]
     if window.moved_box is not None:
         window.moved_box.reject()
+
+
+def test_a_consent_ticked_in_a_read_only_project_is_not_shown_as_saved(qtbot, window: MainWindow,
+                                                                        monkeypatch) -> None:
+    from klyngedesk.gui import error_dialog, meetings_page
+
+    said: list[str] = []
+    monkeypatch.setattr(meetings_page, "show_error",
+                        lambda _parent, error, lang: said.append(error_dialog.error_text(error, lang)))
+    path = window.ctx.holder.project.path
+    page = window.meetings_page
+    window.tabs.setCurrentWidget(page)
+    page.meeting_list.setCurrentRow(page.meeting_list.count() - 1)
+    qtbot.mouseClick(page.draw_button, LEFT)
+    with faults.read_only(path):
+        window.close_project()
+        _answer(qtbot, "read_only_box", "Åbn skrivebeskyttet")
+        assert window.open_project(str(path)) and window.ctx.holder.project.readonly
+        window.tabs.setCurrentWidget(page)
+        page.meeting_list.setCurrentRow(page.meeting_list.count() - 1)
+        cell = page.codes.item(0, 2)
+        assert cell.checkState() == Qt.CheckState.Unchecked
+        cell.setCheckState(Qt.CheckState.Checked)  # what a click on the box does
+        qtbot.waitUntil(lambda: bool(said), timeout=3000)
+        assert "skrivebeskyttet" in said[0]
+        qtbot.waitUntil(lambda: page.codes.item(0, 2).checkState() == Qt.CheckState.Unchecked, timeout=3000)
+        page.threshold.setValue(page.threshold.value() + 2)
+        qtbot.waitUntil(lambda: len(said) == 2, timeout=3000)
+        qtbot.waitUntil(lambda: page.threshold.value() == 5, timeout=3000)
+        window.close_project()
