@@ -242,7 +242,7 @@ def test_a_pack_printed_before_topics_were_audited_together_does_not_empty_the_n
                             PERIODS[r - 1].key if r else None)
                 draw_codes(project, f"m{r}")
             for topic in topics:   # printed the old way: each topic audited alone
-                _, disclosure, _ = anonymised_with_disclosure(project, "m0", topic, before=[])
+                _, disclosure, _ = anonymised_with_disclosure(project, "m0", topic, before=[], earlier=[])
                 project.save_published("m0", topic, disclosure.to_json())
             audited = anonymised_meeting(project, "m1")
         finally:

@@ -19,6 +19,7 @@ from typing import Generic, TypeVar
 from klyngedesk.core.anonymise.coalition import Coalitions
 from klyngedesk.core.anonymise.disclosure import Disclosure, Relation, Target, cell_owner
 from klyngedesk.core.anonymise.program import Matrix, Program, Shared, value_of, wide
+from klyngedesk.core.anonymise.reprints import versioned
 
 COUNT_MARGIN = 3       # hi - lo: at least 4 whole values possible, so never "exactly" or "to +/-1"
 SIZE_MARGIN = 0.03     # a list size not shown exactly: a feasible range of at least 3 % of the size
@@ -82,7 +83,7 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
     `memo`: the answers of the parts of an earlier audit, kept by the caller: a part whose relations, targets,
     counts and readers are the same as then answers as then without a program (a round of mending changes a
     few parts); left holding this audit's parts only."""
-    items = list(disclosures)
+    items = versioned(list(disclosures), truth)   # a value corrected since a print: a cell of its own there
     known: dict[str, float] = {}
     for d in items:
         known.update(d.truth)
@@ -103,6 +104,8 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
         for t in d.targets:
             if all(first_shown.get(c, i) < i for c, _ in t.terms):
                 continue
+            if t.kind == "size" and all(c in first_shown for c, _ in t.terms):
+                continue   # a list size a later print shows exactly (list sizes shown by choice): public now
             targets.setdefault(t.terms, (t, d.meeting))
     # Cells printed exactly (by any pack) are known to everyone.
     shown: dict[str, float] = {}
@@ -275,7 +278,7 @@ def _need(t: Target, value: float, small: set[str], thresholds: dict[str, int], 
 
 def outsider_ranges(disclosures: Iterable[Disclosure], targets: Iterable[Target]) -> dict[tuple, tuple[float, float]]:
     """The range an outsider (no counts of its own) can narrow each target to, from everything published."""
-    items = list(disclosures)
+    items = versioned(list(disclosures))
     relations = [r for d in items for r in d.relations]
     shown = {r.terms[0][0]: r.low for r in relations if len(r.terms) == 1 and r.low == r.high and r.terms[0][1] == 1.0}
     wanted = list(targets)

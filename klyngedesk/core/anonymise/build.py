@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -21,6 +22,7 @@ from klyngedesk.core.anonymise.disclosure import (
 )
 from klyngedesk.core.anonymise.group_change import with_group_changes
 from klyngedesk.core.anonymise.leak import check_no_leak
+from klyngedesk.core.anonymise.reprints import is_versioned, versioned
 from klyngedesk.core.anonymise.summaries import (
     WITHHELD,
     GroupSummary,
@@ -238,6 +240,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     legacy: frozenset[tuple] = frozenset()
     legacy_breaches: list[Breach] = []
     checked_legacy = False
+    checked_versions = False
     rates: set[tuple[str, str, str]] = set()
     memo: dict[tuple, list[Breach]] = {}   # the audit's answers per part of the model, for the parts no mend changed
     for _ in range(MAX_AUDIT_ROUNDS):
@@ -251,13 +254,16 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
         if not audited and not model:
             return result, Disclosure(result.meeting, result.topic, result.threshold), []
         disclosure = build_disclosure(table, result, codes, _other_rounds(table, rounds))
+        if not checked_versions:   # a value changed since an earlier print showed it: a cell of its own there
+            earlier, checked_versions = versioned([*earlier, disclosure])[:-1], True
         # The median, quartiles and range rest on hidden clinics' values too: the audit sees what they tell.
         summary_cells = {ind.key: add_summary_relations(disclosure, ind, summaries[ind.key], table.period)
                          for ind in table.indicators}
         if not audited:
             return result, disclosure, []
         breaches = audit([*earlier, disclosure], each_part=True, hint=hint, known_breaches=legacy, memo=memo)
-        if breaches and not checked_legacy and any(b.meeting != meeting for b in breaches):
+        if breaches and not checked_legacy and any(b.meeting != meeting or any(is_versioned(c) for c, _ in
+                                                                               b.target.terms) for b in breaches):
             # A breach of an earlier pack's target may be one that the earlier packs alone cause (printed by a
             # version that did not audit them together): nothing in this pack mends it, so it is reported, not
             # chased by hiding every cell of this one.
@@ -328,7 +334,7 @@ def max_step(ind: IndicatorResult) -> float:
 
 def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, sup: Suppression,
           disclosure: Disclosure, steps: dict[str, float], also_hidden: set, also_withheld: set,
-          no_intervals: set[str], rates: set[tuple[str, str, str]]) -> bool:
+          no_intervals: set[str], rates: set[tuple[str, str, str]], models: Sequence[Disclosure] = ()) -> bool:
     """Change the pattern so that the breach goes away: coarsen a rate whose printed numbers narrow the target
     (a list size through count / rate, a count through its interval), then leave out the clinics' intervals
     of that rate, then leave out the clinic's rate itself where its list size is what gives the target away
@@ -363,7 +369,7 @@ def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, su
     if rate is not None:
         rates.add(rate)
         return True
-    return _hide_near(breach, table, problem, sup, disclosure, exact, also_hidden, also_withheld)
+    return _hide_near(breach, table, problem, sup, disclosure, exact, also_hidden, also_withheld, models)
 
 
 @dataclass(frozen=True)
@@ -435,7 +441,7 @@ def _mend_parts(breaches: list[Breach], pattern: _Pattern, table: IndicatorTable
         if touched.meets(part):
             continue
         saved = pattern.copy()
-        if not _mend_part(found, pattern, table, problem, sup, disclosure):
+        if not _mend_part(found, pattern, table, problem, sup, disclosure, models):
             continue
         change = _changed(saved, pattern, table, models)
         if mended and done.meets(change):
@@ -452,7 +458,7 @@ def _linked(models: Sequence[Disclosure], cells: set[str]) -> set[str]:
 
 
 def _mend_part(breaches: list[Breach], pattern: _Pattern, table: IndicatorTable, problem: SuppressionProblem,
-               sup: Suppression, disclosure: Disclosure) -> bool:
+               sup: Suppression, disclosure: Disclosure, models: Sequence[Disclosure] = ()) -> bool:
     """One reader's breaches in one part of the model, mended in one go: every count; of the list sizes, one
     whose mend changes a rate for every clinic (a coarser step, no intervals), or else one per clinic whose mend
     leaves that clinic's own rate out (it changes no other clinic's row)."""
@@ -466,7 +472,7 @@ def _mend_part(breaches: list[Breach], pattern: _Pattern, table: IndicatorTable,
                 continue
             saved = pattern.copy()
             if not _mend(breach, table, problem, sup, disclosure, pattern.steps, pattern.also_hidden,
-                         pattern.also_withheld, pattern.no_intervals, pattern.rates):
+                         pattern.also_withheld, pattern.no_intervals, pattern.rates, models):
                 continue
             own = _own_rates(saved, pattern, clinic)
             if not own and (sized or mended):
@@ -477,7 +483,7 @@ def _mend_part(breaches: list[Breach], pattern: _Pattern, table: IndicatorTable,
             mended = True
             continue
         mended = _mend(breach, table, problem, sup, disclosure, pattern.steps, pattern.also_hidden,
-                       pattern.also_withheld, pattern.no_intervals, pattern.rates) or mended
+                       pattern.also_withheld, pattern.no_intervals, pattern.rates, models) or mended
     return mended
 
 
@@ -584,14 +590,17 @@ def _rate_to_coarsen(breach: Breach, table: IndicatorTable, disclosure: Disclosu
 
 
 def _hide_near(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, sup: Suppression,
-               disclosure: Disclosure, exact: set[str], also_hidden: set, also_withheld: set) -> bool:
-    """Hide the smallest shown count next to the target (through the relations), else withhold totals."""
+               disclosure: Disclosure, exact: set[str], also_hidden: set, also_withheld: set,
+               models: Sequence[Disclosure] = ()) -> bool:
+    """Hide the smallest shown count next to the target (through the relations), else withhold totals. An earlier
+    print's value changed since (a cell of its own there, `reprints.versioned`) is reached through every model."""
     rounds = {table.period: "cur", table.compare: "base"}
     frontier = {c for c, _ in breach.target.terms}
+    through = [*models, disclosure] if any(is_versioned(c) for c in frontier) else [disclosure]
     seen: set[str] = set()
     while frontier:
         seen |= frontier
-        near = disclosure.linked(frontier)
+        near = _linked(through, frontier)
         options = []
         for c in near:
             period, measure, clinic = cell_parts(c)
@@ -855,9 +864,18 @@ def _composition(comp: Composition, sup: Suppression, codes: dict[str, str], nam
                                  cluster=tuple(None for _ in comp.parts) if withheld else comp.cluster)
 
 
-def earlier_disclosures(project: Project, meeting: str) -> list[Disclosure]:
-    """The disclosure models of every pack printed for another meeting (what a member may have kept)."""
-    return [Disclosure.from_json(p["disclosure"]) for p in project.published() if p["meeting"] != meeting]
+def earlier_disclosures(project: Project, meeting: str, *, replay: bool = False) -> list[Disclosure]:
+    """The disclosure models of every print kept (what a member may hold): every meeting's, this meeting's own
+    earlier prints too (a draft handed out before a late file is as much out as the print after it). With
+    `replay`, without the meeting's latest print: what that print was audited against, if nothing was printed
+    since (see `_meeting_topics`)."""
+    rows = project.published(without_latest=meeting) if replay else project.published()
+    return [Disclosure.from_json(p["disclosure"]) for p in rows]
+
+
+def same_print(current: Sequence[Disclosure], printed: dict[str, dict]) -> bool:
+    """Whether `current` (a meeting's topics) shows exactly what `printed` (topic -> kept model) showed."""
+    return {d.topic: json.loads(json.dumps(d.to_json(), default=str)) for d in current} == printed
 
 
 def anonymised_table(project: Project, meeting: str, topic: str, *, period: str | None = None,
@@ -877,7 +895,8 @@ def anonymised_table(project: Project, meeting: str, topic: str, *, period: str 
 def anonymised_with_disclosure(project: Project, meeting: str, topic: str, *, period: str | None = None,
                                compare: str | None = None, meeting_baseline: bool = True,
                                lang: str | None = None, rounds: Sequence[IndicatorTable] | None = None,
-                               before: Sequence[Disclosure] | None = None
+                               before: Sequence[Disclosure] | None = None,
+                               earlier: Sequence[Disclosure] | None = None
                                ) -> tuple[AnonymisedTable, Disclosure, list[Breach]]:
     """`anonymised_table` with its disclosure model (kept when the pack is printed) and any breach left.
     `rounds`: the trend's one-round tables when the caller has them (default: `trend_rounds`).
@@ -885,13 +904,19 @@ def anonymised_with_disclosure(project: Project, meeting: str, topic: str, *, pe
     The topics of one pack share the clinics' list sizes (every rate per 1.000 reads them), so a topic is
     audited together with the meeting's topics printed before it in the same pack: `before` are their
     disclosure models; None computes them (the meeting's topics up to this one, as `anonymised_meeting`),
-    so that a single topic is anonymised exactly as the pack prints it."""
+    so that a single topic is anonymised exactly as the pack prints it. `earlier`: the kept prints it is
+    audited against (None: `earlier_disclosures`, every print of every meeting)."""
     m = project.meeting(meeting)
     period = period or m.period
     if not period:
         raise KlyngeError("The meeting {key} has no period; choose one.", key=meeting)
     if compare is None and meeting_baseline and period == m.period:
         compare = m.baseline_period
+    if before is None and (period, compare) == (m.period, m.baseline_period) and topic in m.topics \
+            and project.latest_print(meeting):
+        # printed before: whether this print repeats the latest one is decided over every topic of the pack
+        pack = _meeting_topics(project, meeting, list(m.topics), None, None, lang, None, meeting_baseline)
+        return pack[m.topics.index(topic)]
     if before is None:
         earlier_topics = list(m.topics[:m.topics.index(topic)]) if topic in m.topics else []
         before = [a[1] for a in _meeting_topics(project, meeting, earlier_topics, period, compare, lang, None,
@@ -904,7 +929,7 @@ def anonymised_with_disclosure(project: Project, meeting: str, topic: str, *, pe
     result = anonymise_with_disclosure(
         table, codes, meeting=meeting, named=consenting_names(project, meeting),
         threshold=resolve(THRESHOLD, project), list_size_display=resolve(LIST_SIZE_DISPLAY, project), lang=lang,
-        earlier=[*earlier_disclosures(project, meeting), *before],
+        earlier=[*(earlier_disclosures(project, meeting) if earlier is None else earlier), *before],
         rounds=trend_rounds(project, topic, period) if rounds is None else rounds)
     result = (with_group_changes(project, table, result[0], codes), *result[1:])
     check_no_leak(result[0].texts(), project, meeting)
@@ -924,13 +949,32 @@ def anonymised_meeting(project: Project, meeting: str, *, lang: str | None = Non
 def _meeting_topics(project: Project, meeting: str, topics: list[str], period: str | None, compare: str | None,
                     lang: str | None, rounds: Sequence[Sequence[IndicatorTable]] | None,
                     meeting_baseline: bool = True) -> list[tuple[AnonymisedTable, Disclosure, list[Breach]]]:
-    out: list[tuple[AnonymisedTable, Disclosure, list[Breach]]] = []
-    for i, topic in enumerate(topics):
-        out.append(anonymised_with_disclosure(project, meeting, topic, period=period, compare=compare, lang=lang,
-                                              meeting_baseline=meeting_baseline,
-                                              rounds=None if rounds is None else rounds[i],
-                                              before=[a[1] for a in out]))
-    return out
+    """The topics anonymised in order, each audited with the ones before it and every kept print. A meeting
+    printed before is first anonymised as its latest print was (against the prints before that one): where
+    that gives exactly the latest print, nothing its inputs rest on changed and it is printed again as it was;
+    otherwise it is anonymised against every print, its own earlier ones included, and hides what comparing
+    them would give away."""
+    def run(earlier: list[Disclosure]) -> list[tuple[AnonymisedTable, Disclosure, list[Breach]]]:
+        out: list[tuple[AnonymisedTable, Disclosure, list[Breach]]] = []
+        for i, topic in enumerate(topics):
+            out.append(anonymised_with_disclosure(project, meeting, topic, period=period, compare=compare,
+                                                  lang=lang, meeting_baseline=meeting_baseline,
+                                                  rounds=None if rounds is None else rounds[i],
+                                                  before=[a[1] for a in out], earlier=earlier))
+        return out
+
+    m = project.meeting(meeting)
+    latest = project.latest_print(meeting)
+    shown = period or m.period
+    if compare is None and meeting_baseline and shown == m.period:
+        compare_shown = m.baseline_period
+    else:
+        compare_shown = compare
+    if latest and set(topics) == set(latest) and (shown, compare_shown) == (m.period, m.baseline_period):
+        again = run(earlier_disclosures(project, meeting, replay=True))
+        if same_print([a[1] for a in again], latest):
+            return again
+    return run(earlier_disclosures(project, meeting))
 
 
 def trend_rounds(project: Project, topic: str, period: str) -> list[IndicatorTable]:

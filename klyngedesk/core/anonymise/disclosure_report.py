@@ -13,13 +13,12 @@ roughly (within ROUGH) knows every practice's size, can tell which code is that 
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from klyngedesk.core.anonymise.audit import Breach, outsider_ranges
-from klyngedesk.core.anonymise.build import anonymised_meeting, earlier_disclosures
+from klyngedesk.core.anonymise.build import anonymised_meeting, earlier_disclosures, same_print
 from klyngedesk.core.anonymise.codes import meeting_codes
 from klyngedesk.core.anonymise.disclosure import LIST_SIZE, Disclosure, cell_parts
 from klyngedesk.core.anonymise.types import AnonymisedIndicator, AnonymisedTable
@@ -51,7 +50,10 @@ class DisclosureReport:
     findings: list[SingledOut] = field(default_factory=list)
     breaches: list[Breach] = field(default_factory=list)   # hidden counts the audit could not protect
     risk: str = ""                                          # the cover's one sentence (in the report's language)
-    reprint_differs: bool = False   # the meeting was printed before with other group material (not audited with it)
+    # the meeting was printed before (its latest print, printed_at) with other group material: this print is
+    # audited with every earlier print; `hides_more`: how many more counts it hides than that print did
+    reprinted: str | None = None
+    hides_more: int = 0
 
     def singled_out(self) -> set[str]:
         return {f.clinic for f in self.findings}
@@ -66,14 +68,17 @@ class DisclosureReport:
     def lines(self, lang: str | None = None) -> list[str]:
         """The report in plain words (Danish first): one line per clinic and reason, then the choices."""
         out: list[str] = []
-        if self.reprint_differs:
-            out.append(tr("This meeting was printed before with other figures in the group material, and that print "
-                          "is not audited together with this one: a member holding both can compare them. Hand out "
-                          "only this print, and ask for the earlier one back or deleted.", lang))
-        if not self.findings and not self.breaches and self.reprint_differs:
-            out.append(tr("No clinic that has not consented can be singled out from this print's group material, "
-                          "also with the packs of earlier meetings at hand.", lang))
-        elif not self.findings and not self.breaches:
+        when = (self.reprinted or "")[:16].replace("T", " ")
+        if self.reprinted:
+            out.append(tr("This meeting was printed before ({when}) with other figures in the group material. That "
+                          "print counts as handed out: this one is audited together with it, so that comparing the "
+                          "two gives nothing away. Hand out only this print, and ask for the earlier one back.",
+                          lang, when=when))
+        if self.reprinted and self.hides_more > 0:
+            out.append(tr("This print hides {n} more figures than the print of {when}: what changed since (a late "
+                          "or corrected file, a consent, the threshold or the list sizes) would otherwise let a "
+                          "member holding both prints work them out.", lang, n=self.hides_more, when=when))
+        if not self.findings and not self.breaches:
             out.append(tr("No clinic that has not consented can be singled out from the group material, "
                           "also with every earlier pack at hand.", lang))
         for f in self.findings:
@@ -94,7 +99,11 @@ class DisclosureReport:
                               "values that change little between rounds (list size, number of patients with a "
                               "disease) can be recognised. Choices: ask the clinic whether it will be shown by "
                               "name again, or hide its sizes and baseline.", lang, who=who, meeting=f.meeting))
-        if self.breaches:
+        if self.breaches and self.reprinted:
+            out.append(tr("{n} hidden counts cannot be protected against the earlier prints (this meeting's own "
+                          "print of {when} among them). Print with the threshold and list-size display of that "
+                          "print, or do not hand this one out.", lang, n=len(self.breaches), when=when))
+        elif self.breaches:
             out.append(tr("{n} hidden counts could not be protected against packs printed earlier; nothing "
                           "printed now can change that.", lang, n=len(self.breaches)))
         if self.risk:
@@ -199,19 +208,22 @@ def build_report(meeting: str, current: list[Disclosure], earlier: list[Disclosu
                  breaches: list[Breach] | None = None, lang: str | None = None,
                  printed: Sequence[dict] = ()) -> DisclosureReport:
     """The report from what is already computed (the pack has the tables and their disclosure models);
-    `printed` is what the project keeps of this meeting's earlier print (`Project.published`)."""
-    return DisclosureReport(meeting, names, codes, singled_out(current, earlier, consenting), list(breaches or []),
-                            remaining_risk(tables, lang), reprint_differs(meeting, current, printed))
+    `printed` is every print the project keeps (`Project.published`), this meeting's earlier ones among them."""
+    report = DisclosureReport(meeting, names, codes, singled_out(current, earlier, consenting), list(breaches or []),
+                              remaining_risk(tables, lang))
+    own = [p for p in printed if p["meeting"] == meeting]
+    if own:
+        last = max(p["print"] for p in own)
+        latest = {p["topic"]: p["disclosure"] for p in own if p["print"] == last}
+        if not same_print(current, latest):
+            report.reprinted = next(p["printed_at"] for p in own if p["print"] == last)
+            report.hides_more = _hidden(current) - _hidden([Disclosure.from_json(d) for d in latest.values()])
+    return report
 
 
-def reprint_differs(meeting: str, current: Sequence[Disclosure], printed: Sequence[dict]) -> bool:
-    """Whether `meeting` was printed before (a snapshot in `printed`) with group material other than `current`:
-    the audit reads only other meetings' packs, so a member holding both prints could compare them."""
-    before = {p["topic"]: p["disclosure"] for p in printed if p["meeting"] == meeting}
-    if not before:
-        return False
-    now = {d.topic: json.loads(json.dumps(d.to_json())) for d in current}
-    return before != now
+def _hidden(models: Sequence[Disclosure]) -> int:
+    """The counts a print hides (its count targets)."""
+    return sum(1 for d in models for t in d.targets if t.kind == "count")
 
 
 def disclosure_report(project: Project, meeting: str, lang: str | None = None) -> DisclosureReport:
