@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import warnings
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 
@@ -36,3 +40,17 @@ def click_import(qtbot, wizard) -> None:
     """Press the import wizard's Importer button and wait until the values are stored."""
     with qtbot.waitSignal(wizard.committed, timeout=20000):
         qtbot.mouseClick(wizard.import_button, Qt.MouseButton.LeftButton)
+
+
+def drop(target: QWidget, paths: list[Path]) -> None:
+    """What the widget receives when files or folders are dragged from the file manager and let go."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    pos = QPoint(target.width() // 2, target.height() // 2)
+    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    with warnings.catch_warnings():  # the QPoint overload is the one PySide6 offers for drag-enter
+        warnings.simplefilter("ignore", DeprecationWarning)
+        enter = QDragEnterEvent(pos, *args)
+    QApplication.sendEvent(target, enter)
+    assert enter.isAccepted(), "the drag was refused: the user sees a no-entry cursor and nothing else"
+    QApplication.sendEvent(target, QDropEvent(QPointF(pos), *args))

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
 import clinic_files as cf
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from gui_user import drop
+from PySide6.QtCore import Qt
 
 from klyngedesk.gui.main_window import MainWindow
 
 NEW = "2026H2"
-
-
-def drop(target: QWidget, paths: list[Path]) -> None:
-    """What the widget receives when files or folders are dragged from the file manager and let go."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    pos = QPoint(target.width() // 2, target.height() // 2)
-    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    with warnings.catch_warnings():  # the QPoint overload is the one PySide6 offers for drag-enter
-        warnings.simplefilter("ignore", DeprecationWarning)
-        enter = QDragEnterEvent(pos, *args)
-    QApplication.sendEvent(target, enter)
-    assert enter.isAccepted(), "the drag was refused: the user sees a no-entry cursor and nothing else"
-    QApplication.sendEvent(target, QDropEvent(QPointF(pos), *args))
 
 
 def _wizard_after_drop(qtbot, window: MainWindow, paths: list[Path]):
@@ -213,3 +197,88 @@ def test_a_project_file_busy_in_another_program_keeps_the_dialog_open(qtbot, imp
         other.close()
     _press_ok(qtbot, dialog)
     assert not dialog.isVisible() and "Lægehuset Nørrebro" in [c.name for c in project.clinics()]
+
+
+# --- nothing cut off on a small screen -----------------------------------------------------------------------
+
+def test_settings_rows_are_whole_in_both_languages(qtbot, app_context, demo_path: Path) -> None:
+    from klyngedesk.gui.settings_dialog import SettingsDialog
+
+    for lang in ("da", "en"):
+        app_context.lang = lang
+        dialog = SettingsDialog(app_context)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        box = dialog.overdispersion
+        assert box.width() >= box.sizeHint().width(), (lang, box.text(), box.width(), box.sizeHint().width())
+        dialog.reject()
+    app_context.lang = "da"
+
+
+def test_the_import_wizard_fits_the_screen_it_opens_on(qtbot, import_window: MainWindow, tmp_path: Path) -> None:
+    letter = tmp_path / "brev.pdf"
+    letter.write_bytes(b"%PDF-1.4\n")
+    wizard = _wizard_after_drop(qtbot, import_window, [letter])
+    area = import_window.screen().availableGeometry()
+    assert wizard.width() <= area.width() and wizard.height() <= area.height()
+    buttons = (wizard.import_button, wizard.cancel_button)
+    assert all(wizard.rect().contains(b.geometry().translated(b.parentWidget().mapTo(wizard, b.pos()) - b.pos()))
+               for b in buttons)
+    wizard.reject()
+
+
+def test_a_project_dropped_with_clinic_files_says_the_files_wait(qtbot, app_context, demo_path: Path,
+                                                                 tmp_path: Path) -> None:
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.show()
+    data = tmp_path / "data.csv"
+    data.write_text("a;b\n1;2\n", encoding="utf-8")
+    named = tmp_path / "070761-4285 Lægehuset.csv"  # a CPR number in a file's name is never shown
+    named.write_text("a;b\n1;2\n", encoding="utf-8")
+    with qtbot.waitSignal(window.project_opened, timeout=5000):
+        drop(window, [data, demo_path, named])
+    qtbot.waitUntil(lambda: window.drop_box.isVisible(), timeout=3000)
+    assert "ikke importeret" in window.drop_box.text() and "data.csv" in window.drop_box.text()
+    assert "070761-4285" not in window.drop_box.text() and "Lægehuset.csv" in window.drop_box.text()
+    window.drop_box.accept()
+    window.close_project()
+
+
+def test_a_new_cluster_in_a_read_only_folder_keeps_the_wizard_filled(qtbot, app_context, tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    import faults
+    from PySide6.QtGui import QGuiApplication, QKeySequence
+    from PySide6.QtWidgets import QWizard
+
+    from klyngedesk.gui import error_dialog
+
+    said: list[str] = []
+    monkeypatch.setattr(error_dialog.QMessageBox, "exec", lambda box: said.append(box.text()) or 0)
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.show()
+    shelf = tmp_path / "Fællesdrev"
+    shelf.mkdir()
+    qtbot.mouseClick(window.welcome.new_button, Qt.MouseButton.LeftButton)
+    wizard = window.wizard
+    qtbot.keyClicks(wizard.cluster_page.name, "Åby Klynge")
+    qtbot.keyClicks(wizard.cluster_page.municipality, "Åby Kommune")
+    wizard.cluster_page.folder.setText(str(shelf / "Klynger"))
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    table = wizard.clinics_page.table
+    table.setFocus()
+    table.setCurrentCell(0, 0)
+    QGuiApplication.clipboard().setText("Lægehuset Øst\t12345\nLægerne Vest\t23456\n")
+    qtbot.keySequence(table, QKeySequence.StandardKey.Paste)
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.NextButton), Qt.MouseButton.LeftButton)
+    with faults.read_only(shelf):
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+        assert said and "KlyngeDesk må ikke skrive i mappen" in said[0] and str(shelf) in said[0], said
+        assert wizard.isVisible() and window.ctx.holder.project is None
+        assert table.item(0, 0).text() == "Lægehuset Øst" and table.item(1, 1).text() == "23456"
+    with qtbot.waitSignal(window.project_opened, timeout=5000):  # writable again: the same Finish works
+        qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    assert [c.name for c in window.ctx.holder.project.clinics()] == ["Lægehuset Øst", "Lægerne Vest"]
+    window.close_project()

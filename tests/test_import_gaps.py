@@ -47,31 +47,32 @@ def test_standard_column_whose_own_numbers_decide_says_nothing_more(tmp_path):
     assert not [p for p in report.problems if p.column == "vaerdi"]
 
 
+def _text_cells_workbook(tmp_path):
+    """A standard-format xlsx whose values are text cells '1.234' and '1,234'."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws.append(["ydernummer", "maaling", "periode", "vaerdi"])
+    ws.append(["808343", "kol_patienter", "2026H1", "1.234"])
+    ws.append(["162550", "kol_patienter", "2026H1", "1,234"])
+    path = tmp_path / "tekst.xlsx"
+    wb.save(path)
+    return path
+
+
 def test_standard_workbook_text_cells_1_234_and_1_comma_234_are_read_and_said(tmp_path):
     """Text cells of a standard xlsx: '1.234' is 1234, '1,234' is 1.234, the reading is said, and a count of
     1,234 patients is refused by its row and column."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Data"
-    ws.append(["ydernummer", "maaling", "periode", "vaerdi"])
-    ws.append(["808343", "kol_patienter", "2026H1", "1.234"])
-    ws.append(["162550", "kol_patienter", "2026H1", "1,234"])
-    path = tmp_path / "tekst.xlsx"
-    wb.save(path)
+    path = _text_cells_workbook(tmp_path)
     report = inspect_file(path)
     assert report.tables[0].parsed["vaerdi"].values == [1234.0, 1.234]
-    assert any("standardformatet" in p.message("da") for p in report.problems if p.column == "vaerdi")
+    said = [p.message("da") for p in report.problems if p.column == "vaerdi"]
+    assert any("1.234 læses som 1234 ('.' som tusindtalsseparator)" in m and "standardformatet" in m for m in said)
+    assert any("1,234 læses som 1,234 (',' som decimaltegn)" in m for m in said), said  # both readings said
 
 
 def test_import_plan_carries_the_reading_and_refuses_a_fractional_count(demo_path, tmp_path, capsys):
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Data"
-    ws.append(["ydernummer", "maaling", "periode", "vaerdi"])
-    ws.append(["808343", "kol_patienter", "2026H1", "1.234"])
-    ws.append(["162550", "kol_patienter", "2026H1", "1,234"])
-    path = tmp_path / "tekst.xlsx"
-    wb.save(path)
+    path = _text_cells_workbook(tmp_path)
     assert main(["import", str(demo_path), str(path), "--dry-run"]) == 1
     out = capsys.readouterr()
     text = out.out + out.err
@@ -238,3 +239,27 @@ def test_the_same_clinic_twice_under_two_names_is_refused_by_its_row(demo_path, 
     assert "to_navne.csv, række 3" in text and said in text, text
     with Project.open(demo_path) as project:
         assert (len(project.batches()), len(project.values())) == (batches, values)
+
+
+def test_other_workbook_with_text_cells_1_234_and_1_comma_234_is_not_guessed(tmp_path, capsys):
+    """Outside the standard format nothing says which mark is which: the column is an error naming the sheet
+    and column and both readings; `inspect --values` gives both readings, never a number."""
+    import json
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Ark1"
+    ws.append(["praksis", "antal"])
+    for name, text in (("A", "1.234"), ("B", "1,234"), ("C", "<5"), ("D", "*")):
+        ws.append([name, text])
+    path = tmp_path / "blandet.xlsx"
+    wb.save(path)
+    report = inspect_file(path)
+    errors = [p for p in report.problems if p.severity == "error"]
+    assert errors and errors[0].column == "antal" and errors[0].sheet == "Ark1"
+    assert "gætter ikke" in errors[0].message("da")
+    assert main(["inspect", str(path), "--json", "--values"]) == 1
+    rows = json.loads(capsys.readouterr().out)["files"][0]["tables"][0]["values"]
+    assert [cell for _, cell in rows] == [{"ambiguous": "1.234", "readings": [1234, 1.234]},
+                                          {"ambiguous": "1,234", "readings": [1234, 1.234]},
+                                          {"suppressed": "<5"}, {"suppressed": "*"}]

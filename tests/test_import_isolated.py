@@ -243,3 +243,34 @@ def test_the_childs_refusal_comes_before_the_scans_one(monkeypatch, tmp_path):
     with pytest.raises(FileRefused) as caught:
         sheet_reader.read_workbook(b"PK", "xlsx", {})
     assert caught.value.kind == "encrypted"
+
+
+def test_a_fork_that_fails_falls_back_to_a_spawned_parse(monkeypatch):
+    """Out of processes or memory for a fork (EAGAIN, ENOMEM): the file is still parsed, in a spawned process."""
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(isolated.os, "fork", no_fork)
+    monkeypatch.setattr(isolated, "parse", spawned_encrypted)
+    assert _refused(monkeypatch, spawned_encrypted).kind == "encrypted"
+
+
+def test_a_child_taken_over_cannot_make_the_parent_run_anything(monkeypatch, tmp_path):
+    """What comes back through the pipe is read as cells only: a payload naming any other global (as a child
+    taken over by a hostile file could write) refuses the file as damaged and runs nothing."""
+    import pickle
+
+    marker = tmp_path / "ran"
+
+    class Evil:
+        def __reduce__(self):
+            return (os.system, (f"touch {marker}",))
+
+    monkeypatch.setattr(isolated, "_encode", lambda result: pickle.dumps([("Data", False, ("r", [[Evil()]]), [])]))
+    assert _refused(monkeypatch, lambda data: [("Data", False, [["x"]], [])]).kind == "corrupt"
+    assert not marker.exists()
+    monkeypatch.setattr(isolated, "_encode", lambda result: b"\x80\x05garbage")
+    assert _refused(monkeypatch, lambda data: [("Data", False, [["x"]], [])]).kind == "corrupt"
+    monkeypatch.setattr(isolated, "_encode", lambda result: pickle.dumps([("Data", False, ("c", [("d", b"abc")]),
+                                                                           [])]))
+    assert _refused(monkeypatch, lambda data: [("Data", False, [["x"]], [])]).kind == "corrupt"

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import warnings
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from gui_user import drop
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from klyngedesk.gui.main_window import MainWindow
@@ -14,16 +13,7 @@ from klyngedesk.gui.main_window import MainWindow
 
 def _drop_file(window: MainWindow, path: Path) -> None:
     """What the window receives when a file is dragged from the file manager and let go."""
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(path))])
-    pos = QPoint(window.width() // 2, window.height() // 2)
-    args = (Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
-    with warnings.catch_warnings():  # the QPoint overload is the one PySide6 offers for drag-enter
-        warnings.simplefilter("ignore", DeprecationWarning)
-        enter = QDragEnterEvent(pos, *args)
-    QApplication.sendEvent(window, enter)
-    assert enter.isAccepted(), "the window refused the dragged file"
-    QApplication.sendEvent(window, QDropEvent(QPointF(pos), *args))
+    drop(window, [path])
 
 
 def test_drop_project_shows_clinics_and_danish_values(qtbot, app_context, demo_path: Path, tmp_path: Path) -> None:

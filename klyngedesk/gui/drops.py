@@ -7,6 +7,9 @@ from pathlib import Path
 
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
+from klyngedesk.core.cpr import redact
+from klyngedesk.i18n import one_line
+
 DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".tsv")
 FOLDER_LIMIT = 500  # files taken from one dropped folder (a drive's root dropped by mistake is not walked whole)
 
@@ -42,3 +45,9 @@ def files_to_import(paths: list[str]) -> list[str]:
                 break
         files += found[:FOLDER_LIMIT] or [path]
     return list(dict.fromkeys(files))
+
+
+def shown_name(path: str) -> str:
+    """A dropped file's name as a message shows it: one line, anything shaped like a CPR number masked (as the
+    import shows it)."""
+    return one_line(redact(Path(path).name))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
+from klyngedesk.gui.screen_fit import resize_within_screen
 from klyngedesk.i18n import tr
 from klyngedesk.resources import resources_dir
 
@@ -41,4 +42,4 @@ class GuideDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.browser)
         layout.addWidget(buttons)
-        self.resize(820, 640)
+        resize_within_screen(self, 820, 640)

@@ -32,6 +32,7 @@ from klyngedesk.gui.drops import dropped_paths, files_to_import
 from klyngedesk.gui.import_preview import STATUS_MARKS, STATUS_WORDS, FilePreview, spec_from_roles
 from klyngedesk.gui.keyboard import free_tab_key, name_for_screen_readers
 from klyngedesk.gui.progress import run_with_progress
+from klyngedesk.gui.screen_fit import resize_within_screen
 from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.undo import push_done
 from klyngedesk.i18n import ntr, tr
@@ -57,7 +58,7 @@ class ImportWizard(QDialog):
         self.plan: ImportPlan | None = None
         self.setObjectName("import_wizard")
         self.setWindowTitle(tr("Import files", lang))
-        self.resize(1100, 720)
+        resize_within_screen(self, 1100, 720)
         project = self.project
         self.topic_box = QComboBox()
         self.topic_box.addItem(tr("all topics", lang), None)
@@ -231,7 +232,9 @@ class ImportWizard(QDialog):
         names = DisplayNames.of(self.project)
         for fp in plan.files:
             for q in fp.questions:
-                item = QListWidgetItem(f"{fp.name}: {tr(q.msgid, self._lang, **names.params(q.params))}")
+                question = tr(q.msgid, self._lang, **names.params(q.params))
+                # Named once: most questions begin with the file's name themselves ("x.csv replaces 6 values …").
+                item = QListWidgetItem(question if question.startswith(fp.name) else f"{fp.name}: {question}")
                 item.setData(Qt.ItemDataRole.UserRole, q.id)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Unchecked)

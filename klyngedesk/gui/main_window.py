@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from PySide6.QtCore import QByteArray, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -18,6 +19,7 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QFileDialog,
     QLabel,
     QMainWindow,
@@ -32,7 +34,7 @@ from klyngedesk.core.store import Project
 from klyngedesk.gui.change_stamp import warm as warm_rounds
 from klyngedesk.gui.closing import close_owned_windows
 from klyngedesk.gui.context import AppContext
-from klyngedesk.gui.drops import dropped_paths, files_to_import
+from klyngedesk.gui.drops import dropped_paths, files_to_import, shown_name
 from klyngedesk.gui.keyboard import PageActions, free_tab_key, name_for_screen_readers
 from klyngedesk.gui.latest_fetch import small_project
 from klyngedesk.gui.page_tabs import LazyPages
@@ -59,6 +61,12 @@ if TYPE_CHECKING:  # the pages, dialogs, wizards and presentation mode are impor
     from klyngedesk.gui.topics_page import TopicsPage
 
 PageT = TypeVar("PageT", bound=QWidget)
+
+
+def _write_protected(path: Path) -> bool:
+    """The project file exists but may not be written (the file or its folder): it can still be opened to look at."""
+    return path.is_file() and os.access(path, os.R_OK) and not (os.access(path, os.W_OK) and
+                                                              os.access(path.parent, os.W_OK))
 
 
 class MainWindow(QMainWindow):
@@ -120,6 +128,11 @@ class MainWindow(QMainWindow):
         state = ctx.settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
+        self.moved_box: QMessageBox | None = None
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):  # back from the file manager, or a message closed: is the file still there?
+            app.applicationStateChanged.connect(self._application_state_changed)
+            app.focusWindowChanged.connect(self._focus_window_changed)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt name
         super().showEvent(event)
@@ -260,14 +273,27 @@ class MainWindow(QMainWindow):
         try:
             project = Project.open(path)
         except KlyngeError as error:
-            QMessageBox.warning(self, tr("Could not open the project", self.ctx.lang), error.message(self.ctx.lang))
-            return False
+            if not _write_protected(Path(path)):
+                QMessageBox.warning(self, tr("Could not open the project", self.ctx.lang),
+                                    error.message(self.ctx.lang))
+                return False
+            if not self._ask_read_only(error.message(self.ctx.lang)):  # the reason was read there: no second box
+                return False
+            try:
+                project = Project.open(path, readonly=True)
+            except KlyngeError as again:
+                QMessageBox.warning(self, tr("Could not open the project", self.ctx.lang), again.message(self.ctx.lang))
+                return False
         self.undo_stack.clear()
         self.ctx.holder.set_project(project)
         if remember:
             self.ctx.add_recent_file(str(Path(path).resolve()))
             self._refresh_recent()
         warning = storage_warning(Path(path).resolve(), self.ctx.lang)
+        if project.readonly:
+            warning = " ".join(filter(None, [tr("The project is open read-only: you can look at everything, but "
+                                                "nothing can be changed or printed. To change it, remove the write "
+                                                "protection and open it again.", self.ctx.lang), warning]))
         self.banner.setText(warning or "")
         self.banner.setVisible(bool(warning))
         if not small_project(project):  # which rounds have data: read on the worker while the first page shows
@@ -277,6 +303,17 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.project_opened.emit(path)
         return True
+
+    def _ask_read_only(self, why: str) -> bool:
+        """A write-protected file (or folder): open it to look at, or not at all."""
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("Could not open the project", self.ctx.lang), why,
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("read_only_box")
+        read_only = box.addButton(tr("Open read-only", self.ctx.lang), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(read_only)
+        self.read_only_box = box
+        box.exec()
+        return box.clickedButton() is read_only
 
     def reload_pages(self) -> None:
         """The project changed: the page on screen reads it again now, every other page when it is shown."""
@@ -393,6 +430,75 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    # --- the project file moved or deleted while open ------------------------------------
+    def _application_state_changed(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive:
+            QTimer.singleShot(0, self, self.check_project_file)
+
+    def _focus_window_changed(self, _window: object) -> None:
+        QTimer.singleShot(0, self, self.check_project_file)
+
+    def check_project_file(self) -> None:
+        """The open project's file was moved, renamed or deleted (in the file manager, by a sync program): say so
+        at once and offer to save the project again, instead of letting the next changes go nowhere."""
+        project = self.ctx.holder.project
+        if project is None or project.readonly or self.moved_box is not None or self.runner.busy or \
+                self.reader.busy or not project.file.moved_away():
+            return
+        lang, path = self.ctx.lang, project.path
+        box = QMessageBox(QMessageBox.Icon.Warning, tr("The project file is gone", lang),
+                          tr("The project file {path} was moved, renamed or deleted while KlyngeDesk had it open. "
+                             "Everything saved until now is still in KlyngeDesk; save the project again so that "
+                             "your next changes are saved too.", lang, path=str(path)),
+                          QMessageBox.StandardButton.NoButton, QApplication.activeModalWidget() or self)
+        box.setObjectName("project_moved_box")
+        self.save_here_button = box.addButton(tr("Save it again here", lang), QMessageBox.ButtonRole.AcceptRole)
+        self.save_here_button.setVisible(not path.exists() and path.parent.is_dir())
+        self.save_as_button = box.addButton(tr("Save as…", lang), QMessageBox.ButtonRole.ActionRole)
+        later = box.addButton(tr("Not now", lang), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(self.save_here_button if self.save_here_button.isVisible() else self.save_as_button)
+        box.setEscapeButton(later)
+        box.finished.connect(lambda _result: self._moved_answered(box))
+        self.moved_box = box
+        box.open()
+
+    def _moved_answered(self, box: QMessageBox) -> None:
+        self.moved_box = None
+        project = self.ctx.holder.project
+        if project is None:
+            return
+        if box.clickedButton() is self.save_here_button:
+            self.save_project_again(project.path)
+        elif box.clickedButton() is self.save_as_button:
+            path, _ = QFileDialog.getSaveFileName(self, tr("Save as…", self.ctx.lang), str(project.path),
+                                                  tr("KlyngeDesk projects (*.klynge)", self.ctx.lang))
+            if path:
+                self.save_project_again(Path(path).with_suffix(".klynge"))
+
+    def save_project_again(self, target: Path) -> bool:
+        """A whole copy of the open project at `target`, opened there; the old file's side files go first."""
+        from klyngedesk.gui.error_dialog import show_error
+
+        project = self.ctx.holder.project
+        if project is None:
+            return False
+        if target.exists():
+            show_error(self, KlyngeError("The file {path} already exists.", path=str(target)), self.ctx.lang)
+            return False
+        try:
+            partial = project.file.copy_beside(target)
+        except KlyngeError as error:
+            show_error(self, error, self.ctx.lang)
+            return False
+        self.ctx.holder.set_project(None)
+        try:
+            os.replace(partial, target)
+        except OSError as error:
+            self.close_project()
+            show_error(self, error, self.ctx.lang)
+            return False
+        return self.open_project(str(target))
+
     # --- importing -----------------------------------------------------------------------
     def choose_files_to_import(self) -> None:
         if self.ctx.holder.project is None:
@@ -486,7 +592,11 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         projects = [p for p in paths if p.lower().endswith(".klynge")]
         if projects:
-            self.open_project(projects[0])
+            others = [shown_name(p) for p in paths if p != projects[0]]
+            if self.open_project(projects[0]) and others:
+                self._say_dropped(tr("KlyngeDesk opened {project}. The other files dropped with it were not "
+                                     "imported: drop {files} on the window again now.", self.ctx.lang,
+                                     project=shown_name(projects[0]), files=", ".join(others)))
         elif self.ctx.holder.project is None:
             self._say_dropped(tr("No project is open, so KlyngeDesk cannot import files yet. Open a project "
                                  "(a .klynge file) or create a new cluster first; then drop the clinic files on "

@@ -8,7 +8,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
-from klyngedesk.core.anonymise.printed_tables import printed_state, printed_table, stale_reason
+from klyngedesk.core.anonymise.printed_tables import printed_or_why
 from klyngedesk.core.model import Topic
 from klyngedesk.core.settings import LIST_SIZE_DISPLAY, THRESHOLD, resolve
 from klyngedesk.core.store import Project
@@ -16,7 +16,6 @@ from klyngedesk.gui.change_stamp import change_stamp
 from klyngedesk.gui.meeting_audit import AuditCancelled, audit_topic
 from klyngedesk.gui.presentation import Slide, topic_slides
 from klyngedesk.gui.tasks import BackgroundTask, TaskRunner
-from klyngedesk.i18n import KlyngeError, tr
 
 
 def slides_stamp(project: Project, lang: str) -> tuple:
@@ -131,13 +130,9 @@ def _topic(project: Project, path, meeting: str, index: int, key: str, lang: str
     """(table, disclosure) of the meeting's topic `index` (on the worker): the printed pack's own table while
     nothing it rests on changed since the print (disclosure None: nothing audited), else audited in a child
     process, after `progress(0, why)` says why the printed tables are not shown."""
-    state = printed_state(project, meeting, lang)
-    notice = stale_reason(state, lang)
-    if state.current:
-        try:
-            return printed_table(project, meeting, index), None
-        except KlyngeError:  # (said in fixed words: the error itself may name what a tampered file held)
-            notice = tr("The printed pack's tables could not be read; the slides are audited again.", lang)
+    printed, notice = printed_or_why(project, meeting, lang, [index])
+    if printed is not None:
+        return printed[0], None
     if notice:
         progress(0.0, notice)
     if cancelled():  # (Cancel pressed while the print was compared: no child is started)

@@ -287,8 +287,20 @@ class MeetingsPage(QWidget):
         if item.column() != 2 or key is None or project is None:
             return
         clinic = self.codes.item(item.row(), 0).data(Qt.ItemDataRole.UserRole)
-        project.set_consent(key, clinic, item.checkState() == Qt.CheckState.Checked, consent_wording(self._lang))
+        try:
+            project.set_consent(key, clinic, item.checkState() == Qt.CheckState.Checked, consent_wording(self._lang))
+        except (KlyngeError, OSError) as error:
+            self._not_stored(error)
 
     def _threshold_changed(self, value: int) -> None:
         if self._project is not None:
-            self._project.set_setting("threshold", value)
+            try:
+                self._project.set_setting("threshold", value)
+            except (KlyngeError, OSError) as error:
+                self._not_stored(error)
+
+    def _not_stored(self, error: BaseException) -> None:
+        """A tick or a number the file refused (read-only, moved away, disk full): said, and the page shows again
+        what is stored, never a tick that is not saved."""
+        QTimer.singleShot(0, self, self.show_meeting)
+        show_error(self, error, self._lang)

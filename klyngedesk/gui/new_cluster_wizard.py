@@ -34,7 +34,8 @@ from klyngedesk.core.packages import builtin_packages, topic_from_package
 from klyngedesk.core.period_names import period_label
 from klyngedesk.core.store import Project
 from klyngedesk.gui.clinic_dialog import check_yder
-from klyngedesk.gui.error_dialog import show_error
+from klyngedesk.gui.error_dialog import error_text, show_error
+from klyngedesk.gui.screen_fit import resize_within_screen
 from klyngedesk.i18n import KlyngeError, tr
 
 CLINIC_COLUMNS = ("Clinic", "Yder number", "Doctors", "EHR system", "Listed patients")
@@ -225,7 +226,7 @@ class NewClusterWizard(QWizard):
         for page in (self.cluster_page, self.clinics_page, self.topics_page):
             self.addPage(page)
         self.created_path: Path | None = None
-        self.resize(720, 520)
+        resize_within_screen(self, 720, 520)
 
     def target_path(self) -> Path:
         name = re.sub(r"[^\w\- ]+", "", self.cluster_page.name.text()).strip() or "Klynge"
@@ -234,8 +235,8 @@ class NewClusterWizard(QWizard):
     def accept(self) -> None:
         try:
             self.created_path = self.create()
-        except KlyngeError as error:
-            self.clinics_page.problem.setText(error.message(self._lang))
+        except (KlyngeError, OSError) as error:  # a read-only or full folder: said, and everything typed stays
+            self.clinics_page.problem.setText(error_text(error, self._lang))
             show_error(self, error, self._lang)
             return
         super().accept()

@@ -18,7 +18,7 @@ from klyngedesk.core.render.indicator_pages import few_clinics_sentence, indicat
 from klyngedesk.core.store import Project
 from klyngedesk.gui.chart_view import ChartView
 from klyngedesk.gui.display_names import indicator_shown, topic_shown
-from klyngedesk.i18n import KlyngeError, current_language, tr
+from klyngedesk.i18n import current_language, tr
 
 NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_Space, Qt.Key.Key_PageDown}
 PREVIOUS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_Backspace}
@@ -58,16 +58,12 @@ def topic_slides(topic: Topic, table: AnonymisedTable, lang: str) -> list[Slide]
 def printed_slides(project: Project, meeting: str, lang: str) -> tuple[list[Slide] | None, str]:
     """The slides of the meeting's printed pack, its own tables, while nothing they rest on changed since the
     print (core/anonymise/printed_tables.py); else None and why not in words (empty: never printed)."""
-    from klyngedesk.core.anonymise.printed_tables import printed_state, printed_table, stale_reason
+    from klyngedesk.core.anonymise.printed_tables import printed_or_why
 
-    state = printed_state(project, meeting, lang)
-    if not state.current:
-        return None, stale_reason(state, lang)
-    try:
-        return [s for i, key in enumerate(state.topics)
-                for s in topic_slides(project.topic(key), printed_table(project, meeting, i), lang)], ""
-    except KlyngeError:  # (in fixed words: the error itself may name what a tampered file held)
-        return None, tr("The printed pack's tables could not be read; the slides are audited again.", lang)
+    tables, why = printed_or_why(project, meeting, lang)
+    if tables is None:
+        return None, why
+    return [s for table in tables for s in topic_slides(project.topic(table.topic), table, lang)], ""
 
 
 def slides_for(project: Project, meeting: str, progress: Callable[[float, str], None] | None = None,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from klyngedesk.core.settings import CODE_SCHEME, OVERDISPERSION, THRESHOLD, UserDefaults, resolve
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.screen_fit import keep_rows_whole
 from klyngedesk.i18n import tr
 
 CODE_SCHEMES = ("letters", "numbers")
@@ -69,7 +70,6 @@ class SettingsDialog(QDialog):
         policy.setRetainSizeWhenHidden(True)
         self.restart_note.setSizePolicy(policy)
         self.restart_note.setVisible(False)
-        self.setMinimumWidth(520)
         self.language.currentIndexChanged.connect(
             lambda: self.restart_note.setVisible(self.language.currentData() != ctx.lang))
         note = QLabel(tr("Counts from 1 to below the threshold are shown as \"<5\" (with threshold 5) in group material; 0 is shown.", lang))
@@ -83,6 +83,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.restart_note)
         layout.addWidget(buttons)
+        keep_rows_whole(self, 520)
 
     def _folder_row(self, key: str, caption: str) -> tuple[QWidget, QLineEdit]:
         row = QWidget()

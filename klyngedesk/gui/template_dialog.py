@@ -30,6 +30,7 @@ from klyngedesk.core.store import Project
 from klyngedesk.core.templates.sending import PlannedTemplate, email_text, plan_templates, write_templates
 from klyngedesk.gui.display_names import date_format, topic_shown
 from klyngedesk.gui.error_dialog import show_error
+from klyngedesk.gui.screen_fit import resize_within_screen
 from klyngedesk.i18n import KlyngeError, ntr, tr
 
 
@@ -122,7 +123,7 @@ class TemplateDialog(QDialog):
         self.each_radio.toggled.connect(self._update)
         self.deadline.dateChanged.connect(self._update)
         self.folder.textChanged.connect(self._update)
-        self.resize(640, 560)
+        resize_within_screen(self, 640, 560)
         self._update()
 
     # --- what will be written ---------------------------------------------------------------

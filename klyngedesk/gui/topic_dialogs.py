@@ -23,6 +23,7 @@ from klyngedesk.core.references import add_reference_value
 from klyngedesk.core.store import Project
 from klyngedesk.gui.discard_guard import GuardedDialog
 from klyngedesk.gui.display_names import date_format, indicator_shown, topic_shown
+from klyngedesk.gui.screen_fit import keep_rows_whole
 from klyngedesk.i18n import tr
 
 
@@ -35,7 +36,6 @@ class _FormDialog(GuardedDialog):
         super().__init__(parent)
         self._lang = lang
         self.setWindowTitle(title)
-        self.setMinimumWidth(460)
         self.form = QFormLayout(self)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
@@ -43,6 +43,7 @@ class _FormDialog(GuardedDialog):
 
     def _finish(self) -> None:
         self.form.addRow(self.buttons)
+        keep_rows_whole(self, 460)
 
     def _save_and_tell(self) -> None:
         self.save()

@@ -248,8 +248,9 @@ class LeakChecker:
         """Every identity string in `text` that may not be there (each once)."""
         if not text:
             return []
-        words = tokens(text)
-        allowed = [(a, b) for a, b, _ in self._allowed.spans(words)] + self._cut_spans(text, words)
+        norm = normalise(text)   # once for the words, the cut names and the yder numbers
+        words = [_SYNONYMS.get(t, t) for t in _TOKEN.findall(norm)]   # as `tokens`
+        allowed = [(a, b) for a, b, _ in self._allowed.spans(words)] + self._cut_spans(norm, words)
         found: dict[Leak, None] = {}
         for start, end, value in self._trie.spans(words):
             assert isinstance(value, Leak)
@@ -262,17 +263,17 @@ class LeakChecker:
                     for a, b in allowed):
                 continue
             found[value] = None
-        for leak in self._yder_hits(text):
+        for leak in self._yder_hits(text, norm):
             if leak.clinic != self._own:
                 found[leak] = None
         if _has_cpr(text):   # a person's CPR number may be in no material, not even a clinic's own
             found[Leak("cpr", "", _CPR_LEAK_TEXT)] = None
         return list(found)
 
-    def _cut_spans(self, text: str, words: list[str]) -> list[tuple[int, int]]:
-        """(start, end) of each beginning of a named clinic's name cut short before that clinic's code."""
-        norm = normalise(text) if self._cuts else ""
-        cuts = {m.start(): m.group(1) for m in _CUT.finditer(norm)}
+    def _cut_spans(self, norm: str, words: list[str]) -> list[tuple[int, int]]:
+        """(start, end) of each beginning of a named clinic's name cut short before that clinic's code
+        (`norm`: the text normalised, `words` its tokens)."""
+        cuts = {m.start(): m.group(1) for m in _CUT.finditer(norm)} if self._cuts else {}
         if not cuts:
             return []
         out = []
@@ -287,7 +288,7 @@ class LeakChecker:
                     out.append((start, end))
         return out
 
-    def _yder_hits(self, text: str) -> list[Leak]:
+    def _yder_hits(self, text: str, normalised: str | None = None) -> list[Leak]:
         """Yder numbers in any run of digit groups ("123456", "123 456", "12.34.56", "023456" or "23456"),
         but not inside a decimal number ("12.345,6").
 
@@ -302,11 +303,14 @@ class LeakChecker:
         if not self._yder:
             return []
         out: list[Leak] = []
-        for line in _LINES.split(text):
+        lines = _LINES.split(text)
+        norms = _LINES.split(normalised) if normalised is not None else []
+        if len(norms) != len(lines):   # an invisible character between two line breaks: each line on its own
+            norms = [normalise(line) for line in lines]
+        for line, norm in zip(lines, norms, strict=True):
             if not _DIGITS.search(line):
                 continue
             prose = bool(_PROSE.search(line))
-            norm = normalise(line)
             for run in _DIGIT_RUN.finditer(norm):
                 if run.start() >= 2 and norm[run.start() - 1] == "," and norm[run.start() - 2].isdigit():
                     continue   # the decimals of a number

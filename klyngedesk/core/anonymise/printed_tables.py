@@ -145,6 +145,20 @@ def _strings(x: Any) -> list[str]:
     return list(dict.fromkeys(out))   # each once: a code stands in every round of every indicator
 
 
+def printed_or_why(project: Project, meeting: str, lang: str, positions: Sequence[int] | None = None
+                   ) -> tuple[list[AnonymisedTable] | None, str]:
+    """The print's tables of the topics at `positions` (None: every topic) while the print still holds for slides
+    in `lang`; else None and why not in words, naming no clinic (empty: never printed)."""
+    state = printed_state(project, meeting, lang)
+    if not state.current:
+        return None, stale_reason(state, lang)
+    try:
+        return [printed_table(project, meeting, i)
+                for i in (range(len(state.topics)) if positions is None else positions)], ""
+    except KlyngeError:   # (in fixed words: the error itself may name what a tampered file held)
+        return None, tr("The printed pack's tables could not be read; the slides are audited again.", lang)
+
+
 def stale_reason(state: PrintedState, lang: str | None = None) -> str:
     """Why the slides are audited again although the meeting's pack was printed (empty: not printed, or current)."""
     if state.printed_at is None or not state.changed:

@@ -180,6 +180,8 @@ class ParsedColumn:
     odd: list[int] = field(default_factory=list)  # positions of number-like cells that cannot be read (first few)
     odd_count: int = 0
     raw: list | None = None  # the cells as read, so a column can be read again once the user has chosen
+    other_example: str | None = None  # a decided column's ambiguous number with the other mark ('1,234' beside
+    # '1.234'): read the other way, so it is said too
 
     def readings(self) -> tuple[float | None, float | None]:
         """The example read with its mark as thousands separator and as decimal mark."""
@@ -294,6 +296,11 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
             ambiguous, reasons = "file", (known_reason,)
         else:
             example = None
+    other_example = None
+    if ambiguous == "file" and example:
+        mark = "." if "." in example else ","
+        other_example = min((tok.number_text or t for t, tok in tokens.items() if tok.kind in ("number", "percent")
+                             and tok.shape == "amb" and mark not in (tok.number_text or t)), default=None)
     month_first = _month_first(texts) if any(t.kind == "date" for t in tokens.values()) else False
     kinds = {"number": 0, "percent": 0, "date": 0, "text": 0}
     over_100 = 0
@@ -343,7 +350,7 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
     odd = [i for i, v in enumerate(raw) if v in odd_texts][:MAX_ODD_POSITIONS] if odd_texts else []
     odd_count = sum(counts[t] for t in odd_texts)
     return ParsedColumn(values, ctype, ambiguous, example, convention, over_100, counts, reasons, odd, odd_count,
-                        raw)
+                        raw, other_example)
 
 
 def excel_precision(value: float) -> float:

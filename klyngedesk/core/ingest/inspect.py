@@ -6,7 +6,7 @@ import errno
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -281,6 +281,8 @@ def _column_problems(table: Table) -> list[Problem]:
         col = table.parsed[name]
         if col.ambiguous:
             out.append(number_problem(col, name, table.sheet))
+            if col.ambiguous == "file" and col.other_example:  # '1,234' beside '1.234': read the other way
+                out.append(number_problem(replace(col, example=col.other_example), name, table.sheet))
         if col.odd_count:
             out += _odd_cells(table, name)
         if col.percent_over_100:

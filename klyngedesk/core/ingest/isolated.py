@@ -5,7 +5,6 @@ from __future__ import annotations
 import array
 import faulthandler
 import io
-import marshal
 import os
 import pickle
 import select
@@ -20,7 +19,7 @@ from klyngedesk.core.ingest.problems import FileRefused
 
 MEMORY_BYTES = 3 << 30  # address space the child may add to what it inherits (calamine's own allocations)
 TIMEOUT_SECONDS = 300.0
-_MARSHAL = frozenset({str, float, int, bool, type(None)})
+MAX_PAYLOAD = 2 << 30  # bytes the parent reads from the child at most (the cell limits keep a real parse far below)
 _COLUMNAR_CELLS = 2000  # a sheet this large is sent column by column (a float column as one buffer)
 FORK = hasattr(os, "fork")  # False on Windows: the parse runs in a spawned process instead
 
@@ -72,16 +71,16 @@ def parse(data: bytes) -> Parsed | str:
         return "corrupt"
 
 
-def _pack_column(column: list) -> tuple[tuple, bool]:
-    """One column for the pipe: floats as one buffer, texts with each distinct text once (the rows share
-    it: marshal sends a repeated object as a reference), anything else as it is; and whether marshal can."""
+def _pack_column(column: list) -> tuple:
+    """One column for the pipe: floats as one buffer, texts with each distinct text once (the rows share it:
+    pickle's memo sends a repeated object as a reference), anything else as it is."""
     kinds = set(map(type, column))
     if kinds == {float}:
-        return ("d", array.array("d", column).tobytes()), True
+        return ("d", array.array("d", column).tobytes())
     if kinds == {str}:
         memo: dict[str, str] = {}
-        return ("s", list(map(memo.setdefault, column, column))), True
-    return ("l", column), kinds <= _MARSHAL
+        return ("s", list(map(memo.setdefault, column, column)))
+    return ("l", column)
 
 
 def _unpack_column(packed: tuple) -> list:
@@ -89,44 +88,57 @@ def _unpack_column(packed: tuple) -> list:
         floats = array.array("d")
         floats.frombytes(packed[1])
         return floats.tolist()
-    return packed[1]
+    return list(packed[1])
 
 
-def _pack_rows(rows: list[list]) -> tuple[tuple, bool]:
+def _pack_rows(rows: list[list]) -> tuple:
     """A sheet's rows, column by column when it is large and every row is as wide (as calamine gives them)."""
     width = len(rows[0]) if rows else 0
-    if width and len(rows) * width >= _COLUMNAR_CELLS and all(len(r) == width for r in rows):
-        columns = [_pack_column(list(col)) for col in zip(*rows, strict=True)]
-        return ("c", [c for c, _ in columns]), all(plain for _, plain in columns)
-    return ("r", rows), set(map(type, chain.from_iterable(rows))) <= _MARSHAL
+    if width and len(rows) * width >= _COLUMNAR_CELLS and len(set(map(len, rows))) == 1:
+        return ("c", [_pack_column(list(col)) for col in zip(*rows, strict=True)])
+    return ("r", rows)
 
 
 def _unpack_rows(packed: tuple) -> list[list]:
     if packed[0] == "r":
-        return packed[1]
+        return [list(row) for row in packed[1]]
     return list(map(list, zip(*map(_unpack_column, packed[1]), strict=True)))
 
 
 def _encode(result: Parsed | str) -> bytes:
-    """marshal where every cell is plain (a tenth of pickle's cost on a 100,000-row sheet), else pickle."""
+    """The parse for the pipe (pickle: as fast as marshal on the packed columns, and read back safely)."""
     if isinstance(result, str):
-        return b"m" + marshal.dumps(result)
-    packed, plain = [], True
-    for name, hidden, rows, merged in result:
-        sheet, marshallable = _pack_rows(rows)
-        packed.append((name, hidden, sheet, merged))
-        plain = plain and marshallable
-    if plain:
-        return b"m" + marshal.dumps(packed)
-    return b"p" + pickle.dumps(packed, pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+    return pickle.dumps([(name, hidden, _pack_rows(rows), merged) for name, hidden, rows, merged in result],
+                        pickle.HIGHEST_PROTOCOL)
 
 
-def _decode(payload: bytes) -> Parsed | str:
-    """What _encode made, rows again (a text repeated down a column is one object, shared by its rows)."""
-    result = marshal.loads(payload[1:]) if payload[:1] == b"m" else pickle.loads(payload[1:])  # noqa: S301 (our child)
-    if isinstance(result, str):
-        return result
-    return [(name, hidden, _unpack_rows(rows), merged) for name, hidden, rows, merged in result]
+_CELL_TYPES = frozenset({("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta"),
+                         ("datetime", "time"), ("datetime", "timezone")})
+
+
+class _CellsOnly(pickle.Unpickler):
+    """Reads back only cells: a child taken over by a hostile file (a memory-safety bug in the parser) could
+    write anything into the pipe, and an ordinary unpickler would run what it names. Only the date and time
+    types a cell can hold are found; any other global refuses the file."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _CELL_TYPES:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name}")
+
+
+def _decode(payload: bytes) -> Parsed | str | None:
+    """What _encode made, rows again (a text repeated down a column is one object, shared by its rows); None
+    for anything else the pipe brought (the file is then refused as damaged)."""
+    try:
+        result = _CellsOnly(io.BytesIO(payload)).load()
+        if isinstance(result, str):
+            return result
+        return [(str(name), bool(hidden), _unpack_rows(rows), list(merged)) for name, hidden, rows, merged in result]
+    except (pickle.UnpicklingError, TypeError, ValueError, IndexError, KeyError, EOFError, AttributeError,
+            OverflowError, MemoryError, RecursionError):
+        return None
 
 
 def _quiet() -> None:
@@ -194,23 +206,31 @@ class Parse:
         self.deadline = clock.monotonic() + timeout
         self.pid: int | None = None
         self.process: Any = None
-        if FORK:
-            self.read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # pragma: no cover (the child leaves by os._exit)
-                os.close(self.read_end)
-                _child(data, write_end)
-            os.close(write_end)
-            self.pid = pid
-        else:
-            import multiprocessing
+        if FORK and self._fork(data):
+            return
+        import multiprocessing
 
-            spawn = multiprocessing.get_context("spawn")
-            self.connection, theirs = spawn.Pipe(duplex=False)
-            self.process = spawn.Process(target=_spawned, args=(theirs, data, parse), daemon=True,
-                                         name="calamine")
-            self.process.start()
-            theirs.close()
+        spawn = multiprocessing.get_context("spawn")
+        self.connection, theirs = spawn.Pipe(duplex=False)
+        self.process = spawn.Process(target=_spawned, args=(theirs, data, parse), daemon=True, name="calamine")
+        self.process.start()
+        theirs.close()
+
+    def _fork(self, data: bytes) -> bool:
+        """Fork the child; False when the system cannot fork now (out of processes or memory): spawn instead."""
+        self.read_end, write_end = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(self.read_end)
+            os.close(write_end)
+            return False
+        if pid == 0:  # pragma: no cover (the child leaves by os._exit)
+            os.close(self.read_end)
+            _child(data, write_end)
+        os.close(write_end)
+        self.pid = pid
+        return True
 
     def __enter__(self) -> Parse:
         return self
@@ -242,6 +262,8 @@ class Parse:
         if raw is None:
             raise _damaged(self.fmt)  # killed by a signal (abort, segfault), out of its memory, or out of time
         result = _decode(raw)
+        if result is None:
+            raise _damaged(self.fmt)  # not what our child writes
         if result == "encrypted":
             raise _encrypted()
         if isinstance(result, str):
@@ -250,17 +272,23 @@ class Parse:
 
     def _forked(self) -> bytes | None:
         chunks: list[bytes] = []
+        size = 0
+        pid = self.pid
+        assert pid is not None
         try:
             while True:
                 left = self.deadline - clock.monotonic()
                 if left <= 0 or not select.select([self.read_end], [], [], left)[0]:
-                    assert self.pid is not None
-                    os.kill(self.pid, signal.SIGKILL)
+                    os.kill(pid, signal.SIGKILL)
                     break
                 chunk = os.read(self.read_end, 1 << 22)
                 if not chunk:
                     break
                 chunks.append(chunk)
+                size += len(chunk)
+                if size > MAX_PAYLOAD + 8:  # more than any parse within the cell limits writes
+                    os.kill(pid, signal.SIGKILL)
+                    break
         finally:
             status = self._reap()
         raw = b"".join(chunks)
@@ -275,7 +303,7 @@ class Parse:
         try:
             if not self.connection.poll(max(self.deadline - clock.monotonic(), 0)):
                 return None
-            return bytes(self.connection.recv_bytes())
+            return bytes(self.connection.recv_bytes(MAX_PAYLOAD))
         except (EOFError, OSError):  # the child died before it sent anything
             return None
         finally:

@@ -154,7 +154,9 @@ _D = rb"(?:[0-9]|\xef\xbc[\x90-\x99]|&#(?:4[89]|5[0-7]);|&#[xX]3[0-9];)"
 _S = (rb"(?:[ \t/\-]|\xc2[\xa0\xad]|\xe2\x80[\x80-\x95\xaf]|\xe2\x81[\x9f\xa0-\xa4]|\xe2\x88\x92|\xef\xbb\xbf|"
       rb"\xef\xb9[\x98\xa3]|\xef\xbc\x8d|\xe3\x80\x80|\xe1\xa0\x8e|\xe1\x9a\x80|\xcd\x8f|"
       rb"&#[0-9]{1,7};|&#[xX][0-9a-fA-F]{1,6};|&[a-zA-Z]{2,8};)")
-_CANDIDATE = re.compile(_D + rb"(?:" + _S + rb"{0,6}" + _D + rb"){8,}")
+# Tried only where a run of digits starts: a match from inside a run is the tail of one from its start (which
+# is tried first), so the matches are the same; a text of many short digit runs is not tried at every digit.
+_CANDIDATE = re.compile(rb"(?<![0-9])" + _D + rb"(?:" + _S + rb"{0,6}" + _D + rb"){8,}")
 _BOUNDARY = re.compile(rb"[<>\"']")
 _CHUNK = 1 << 20
 _CARRY = 2048

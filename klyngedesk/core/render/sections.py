@@ -46,6 +46,30 @@ class _Paragraph(Paragraph):
     a frame's width comes back a rounding error apart)."""
 
     _broken_for: float | None = None
+    _key: tuple[str, str] | None = None   # (markup, style) of a paragraph made by `_paragraph`: its lines shared
+    # what reportlab's breaking sets on the paragraph (declared for the type checker)
+    _width_max: float
+    _splitLongWordCount: int
+    _hyphenations: int
+    frags: list
+
+    def breakLines(self, width: list[float]) -> object:
+        """The paragraph's lines at these widths, broken once per markup, style and widths for every paragraph
+        that prints the same (`_BROKEN`): a pack's handouts repeat their headings, labels and sentences."""
+        if self._key is None or not isinstance(width, list):
+            return super().breakLines(width)
+        key = (*self._key, *width)
+        broken = _BROKEN.get(key)
+        if broken is None:   # breaking sets these on the paragraph, may turn its frags into words, and
+            lines = super().breakLines(width)   # narrows the widths for a bullet: all kept to be set again
+            broken = _BROKEN[key] = (lines, self._width_max, self._splitLongWordCount, self._hyphenations,
+                                     self.frags, list(width))
+            if len(_BROKEN) > 16384:
+                _BROKEN.pop(next(iter(_BROKEN)))
+        lines, self._width_max, self._splitLongWordCount, self._hyphenations, frags, widths = broken
+        self.frags = list(frags)
+        width[:] = widths
+        return lines
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         if self._broken_for is not None and abs(availWidth - self._broken_for) < 1e-9:
@@ -61,6 +85,10 @@ class _Paragraph(Paragraph):
         return super().split(availWidth, availHeight)
 
 
+# (markup, style, widths...) -> a paragraph's broken lines and what breaking them set on it (see breakLines)
+_BROKEN: dict[tuple, tuple[object, float, int, int, list, list[float]]] = {}
+
+
 @lru_cache(maxsize=8192)
 def _parsed(markup: str, style: str) -> tuple[str, ParagraphStyle, list, object]:
     """The markup parsed in a style (its cleaned text, the style as the parser left it, its fragments and
@@ -71,7 +99,9 @@ def _parsed(markup: str, style: str) -> tuple[str, ParagraphStyle, list, object]
 
 def _paragraph(markup: str, style: str) -> Paragraph:
     text, parsed_style, frags, bullet = _parsed(markup, style)
-    return _Paragraph(text, parsed_style, bulletText=bullet, frags=list(frags))
+    paragraph = _Paragraph(text, parsed_style, bulletText=bullet, frags=list(frags))
+    paragraph._key = (markup, style)
+    return paragraph
 
 
 def p(text: str, style: str = "body") -> Paragraph:

@@ -17,6 +17,7 @@ from typing import Any, Self
 from klyngedesk.core.store.diagnose import (
     SQLITE_MAX_PATH,
     ProjectLocked,
+    ProjectMoved,
     ProjectTooNew,
     ProjectUnreadable,
     StoreError,
@@ -29,7 +30,7 @@ from klyngedesk.core.store.lock import LockHeld, WriterLock
 from klyngedesk.core.store.schema import LATEST_VERSION, MIGRATIONS
 from klyngedesk.i18n import KlyngeError
 
-__all__ = ["ProjectFile", "ProjectLocked", "ProjectTooNew", "ProjectUnreadable", "StoreError",
+__all__ = ["ProjectFile", "ProjectLocked", "ProjectMoved", "ProjectTooNew", "ProjectUnreadable", "StoreError",
            "close_thread_connections", "now_iso", "project_uri"]
 
 log = logging.getLogger(__name__)  # operations only: file names, kinds of failure, never values or names
@@ -78,6 +79,7 @@ class ProjectFile:
 
     def __init__(self, path: Path, conn: sqlite3.Connection, lock: WriterLock | None, uri: str) -> None:
         self.path = path
+        self._identity = _identity(path)
         self._uri = uri
         self._lock = lock
         self._owner_thread = threading.get_ident()
@@ -173,6 +175,26 @@ class ProjectFile:
     def readonly(self) -> bool:
         return self._lock is None
 
+    def moved_away(self) -> bool:
+        """The file at `path` is no longer the one open here (moved, renamed, deleted or replaced by a copy):
+        a write now would go to a file nobody sees again."""
+        return self._main is not None and _identity(self.path) != self._identity
+
+    def copy_beside(self, target: Path) -> Path:
+        """A whole copy of the open project in a hidden file beside `target` (e.g. where the file was before it
+        was moved or deleted), to be put in place with os.replace once this project is closed: SQLite removes
+        this connection's side files (-wal, -shm) by the old name when it closes. A failure leaves nothing."""
+        partial = target.with_name(f".{target.name}.partial")
+        _remove_new_file(partial)
+        try:
+            self.backup(partial)
+        except BaseException as exc:
+            _remove_new_file(partial)
+            if isinstance(exc, sqlite3.Error | OSError):
+                raise explain(target, exc) from None
+            raise
+        return partial
+
     # --- versions ------------------------------------------------------------------------
     def schema_version(self) -> int:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -224,6 +246,11 @@ class ProjectFile:
         if self.readonly:
             raise KlyngeError("The project is open read-only.")
         link = self._link()
+        if not link.depth and self.moved_away():
+            raise ProjectMoved("The project file {path} was moved, renamed or deleted while KlyngeDesk had it open, "
+                               "so this change was not saved. Everything saved before it is still in KlyngeDesk: "
+                               "save the project again (KlyngeDesk offers it) and carry on there.",
+                               path=shown(self.path))
         if link.depth:
             link.depth += 1
             try:
@@ -317,6 +344,15 @@ def _connect_first(path: Path, *, readonly: bool, create: bool) -> tuple[str, sq
     # to be written into the file, so it can be read as an unchanging (immutable) file.
     uri = f"{project_uri(path)}?mode=ro&immutable=1"
     return uri, _connect(uri)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file `path` names now (device and file number), or None if it names none."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _check_path(path: Path, *, create: bool, writing: bool) -> None:

@@ -28,6 +28,10 @@ class StoreError(KlyngeError):
     """The project file cannot be read or written for a reason outside KlyngeDesk (disk, rights, path)."""
 
 
+class ProjectMoved(StoreError):
+    """The open project's file was moved, renamed or deleted under it: a write would be lost."""
+
+
 class ProjectTooNew(KlyngeError):
     """The file was written by a newer KlyngeDesk."""
 
