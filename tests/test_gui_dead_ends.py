@@ -282,3 +282,17 @@ def test_a_new_cluster_in_a_read_only_folder_keeps_the_wizard_filled(qtbot, app_
         qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     assert [c.name for c in window.ctx.holder.project.clinics()] == ["Lægehuset Øst", "Lægerne Vest"]
     window.close_project()
+
+
+def test_files_dropped_on_the_imports_page_table_reach_the_import(qtbot, import_window: MainWindow,
+                                                                  tmp_path: Path) -> None:
+    page = import_window.history_page
+    import_window.tabs.setCurrentWidget(page)
+    letter = tmp_path / "brev.docx"
+    letter.write_bytes(b"PK\x03\x04")
+    drop(page.table.viewport(), [letter])
+    wizard = import_window.import_wizard
+    assert wizard is not None and wizard.isVisible()
+    qtbot.waitUntil(lambda: wizard.plan is not None and not import_window.runner.busy, timeout=20000)
+    assert "brev.docx" in _listed(wizard)[0]
+    wizard.reject()
