@@ -140,7 +140,11 @@ def first_step(ind: IndicatorResult, hidden: set[str], row_step: float | None) -
     base = display_step(ind.unit, row_step)
     scale = rate_scale(ind, False) or 1.0
     one = [scale / r.denominator for r in ind.rows if r.clinic in touched and r.denominator]
-    return nice_step(max([base, *one]))
+    step = nice_step(max([base, *one]))
+    # past the spread of the values, as `coarser` rules: one count of a clinic of 1 is a step of 100 %, and a
+    # median rounded to it printed "100 %" beside clinics of 56-91 %
+    values = [r.value for r in ind.rows if r.value is not None]
+    return WITHHELD if touched and one and values and step > max(base, max(values) - min(values)) else step
 
 
 def _round(value: float, step: float) -> float:

@@ -123,8 +123,9 @@ def pooled_shown(ind: AnonymisedIndicator, lang: str) -> tuple[float, str]:
     """The pooled value where the charts draw it and as every page prints it: inside its interval (see
     wording.point), so the line, its legend and the key figures agree."""
     assert ind.pooled is not None
-    shown = wording.point_value(ind.pooled, ind.pooled_ci_low, ind.pooled_ci_high, ind.unit, ind.value_step)
-    text = wording.point(ind.pooled, ind.pooled_ci_low, ind.pooled_ci_high, ind.unit, lang, ind.value_step)
+    step = wording.cluster_step(ind, ind.pooled)   # none where it is the change's exact value
+    shown = wording.point_value(ind.pooled, ind.pooled_ci_low, ind.pooled_ci_high, ind.unit, step)
+    text = wording.point(ind.pooled, ind.pooled_ci_low, ind.pooled_ci_high, ind.unit, lang, step)
     return shown if shown is not None else ind.pooled, text
 
 

@@ -222,9 +222,9 @@ def change_facts(table: AnonymisedTable, ind: AnonymisedIndicator, lang: str) ->
     change = ind.change
     if change is not None and change.baseline_value is not None and change.value is not None:
         facts.append((tr("Before and now", lang), tr("{before} in {baseline}, {after} in {period}", lang,
-                                                     before=wording.number(change.baseline_value, ind.unit, lang, step=ind.value_step),
+                                                     before=wording.number(change.baseline_value, ind.unit, lang),
                                                      baseline=table.compare_label or table.compare,
-                                                     after=wording.number(change.value, ind.unit, lang, step=ind.value_step),
+                                                     after=wording.number(change.value, ind.unit, lang),
                                                      period=table.period_label)))
     sentence = ind.sentence.get(lang)
     if sentence:
@@ -255,7 +255,8 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
     lang, unit = ctx.lang, ind.unit
     low, high = wording.ends(ind.pooled_ci_low, ind.pooled_ci_high, unit, lang, ind.value_step, ind.pooled)
     facts = [(tr("Cluster as a whole", lang),
-              wording.point(ind.pooled, ind.pooled_ci_low, ind.pooled_ci_high, unit, lang, ind.value_step) + (
+              wording.point(ind.pooled, ind.pooled_ci_low, ind.pooled_ci_high, unit, lang,
+                            wording.cluster_step(ind, ind.pooled)) + (
                   " " + tr("(95% CI {low} to {high})", lang, low=low, high=high)
                   if ind.pooled_ci_low is not None else "") + _why_no_cluster_value(table, ind, lang))]
     if ind.median is not None:

@@ -192,8 +192,8 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
             now = change.value if change and change.value is not None else ind.pooled
             rows.append([_title_cell(line, lang), DirectionMark(line.direction,
                                                                 wording.direction_text(line.direction, lang)),
-                         wording.number(before, ind.unit, lang, step=ind.value_step),
-                         wording.number(now, ind.unit, lang, step=ind.value_step),
+                         wording.number(before, ind.unit, lang, step=wording.cluster_step(ind, before)),
+                         wording.number(now, ind.unit, lang, step=wording.cluster_step(ind, now)),
                          change_cell(change, lang, undetermined=True), target_cell(ind, lang),
                          _spread_cell(ind, lang)])
     fewer = any(m.table.compare and ind.change is not None and ind.change.clinics is not None

@@ -200,6 +200,17 @@ def rate_steps(ind) -> tuple[float, ...]:
     return tuple(s for s in (getattr(ind, "summary_step", None), getattr(ind, "value_step", None)) if s)
 
 
+def cluster_step(ind, value: float | None) -> float | None:
+    """The step a cluster figure printed beside the clinics' values was rounded to: none for the change's own
+    before and after values, and for a pooled value that is the change's (anonymise/build prints those
+    unrounded, as the change sentence does: '30,0', never '30' beside the sentence's '(30,0)' because the exact
+    value happens to lie on the clinics' step of 2); else the clinics' step."""
+    change = getattr(ind, "change", None)
+    if change is not None and value is not None and value in (change.baseline_value, change.value):
+        return None
+    return getattr(ind, "value_step", None)
+
+
 def stepped_decimals(value: float | None, unit: str, steps: Sequence[float]) -> int:
     """The one precision rule for a rate that may have been rounded to a step: the decimals of the finest step
     it lies on (24 on a step of 2, never the false 24,0; 3,5 and 3,0 on a step of 0,5), at most the unit's
