@@ -22,6 +22,7 @@ from klyngedesk.core.anonymise.disclosure import (
 )
 from klyngedesk.core.anonymise.group_change import with_group_changes
 from klyngedesk.core.anonymise.leak import check_no_leak
+from klyngedesk.core.anonymise.presence import linked_rounds
 from klyngedesk.core.anonymise.reprints import is_versioned, versioned
 from klyngedesk.core.anonymise.summaries import (
     WITHHELD,
@@ -226,9 +227,11 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     rounds = list(rounds) if len(rounds) >= MIN_TREND_ROUNDS else []
     problem = suppression_problem(table, threshold, rounds)
     named_before = {(x[0], x[1], x[3]) for d in earlier for x in d.named if x[3] not in named}
+    linked, unlinked = linked_rounds(table, rounds, codes, named)   # who joined or left, missed a round (presence.py)
+    named_before |= linked
     steps = {ind.key: _first_step(ind) for ind in table.indicators
              if ind.denominator_kind == "list_size" and list_size_display != "exact"}
-    also_hidden: set = set()
+    also_hidden: set = set(unlinked)
     also_withheld: set = set()
     no_intervals: set[str] = set()
     breaches: list[Breach] = []
@@ -760,8 +763,8 @@ def _trend(table: IndicatorTable, a: AnonymisedIndicator, rounds: Sequence[Indic
                     hidden.append(codes[clinic])
                 shown = None if row is None or hide or dropped else _round(row.value, a.value_step)
                 values.append((codes[clinic], shown))
-        if dropped:
-            values = [(c, None) for c, _ in values]
+        if dropped:   # nor which codes were hidden in it
+            values, hidden = [(c, None) for c, _ in values], []
         shown_values = np.array([v for _, v in values if v is not None], dtype=float)
         deciles = None
         if shown_values.size >= MIN_DECILE_CLINICS:
