@@ -76,3 +76,36 @@ def singled_out(pack: dict, topic: str, truth: dict[tuple[str, str, str], float]
                 ) -> dict[str, set[str]]:
     """The clinics left fewer than MIN_CANDIDATES codes, with the codes they can be."""
     return {c: codes for c, codes in candidates(pack, topic, truth, clinic_of).items() if len(codes) < MIN_CANDIDATES}
+
+
+def by_totals(pack: dict, topic: str, truth: dict[tuple[str, str, str], float], clinic_of: dict[str, str],
+              scale: dict[str, float]) -> dict[str, set[str]]:
+    """Clinics a member finds by the totals: the pooled value's over the clinics with the current round, minus the
+    change's over those with both (granted, as the JSON attacker is granted every printed total), is the count
+    and denominator of the clinics with only the current round. Where that is one clinic not shown by name, its
+    value is the difference's ratio: the codes printing that value (to the step) or hiding it are the ones it can
+    be. `scale`: value = count x scale / denominator per indicator."""
+    cur, base = pack["period"], pack["compare"]
+    out: dict[str, set[str]] = {}
+    if not base:
+        return out
+    for ind in pack["indicators"]:
+        if ind["pooled"] is None or ind["change"] is None:
+            continue
+        now = {clinic_of[r["code"]] for r in ind["rows"] if present(truth, topic, ind["key"], cur, clinic_of[r["code"]])}
+        both = {c for c in now if present(truth, topic, ind["key"], base, c)}
+        only = now - both
+        if len(only) != 1 or not both:
+            continue
+        (clinic,) = only
+        row = next(r for r in ind["rows"] if clinic_of[r["code"]] == clinic)
+        meta = _meta(topic)[ind["key"]]
+        md = "_ls" if meta.denominator_kind == "list_size" else meta.denominator
+        n, d = truth[(cur, meta.numerator, clinic)], truth.get((cur, md, clinic), 0.0)
+        if row.get("clinic") or row["value"] is None or not d:
+            continue
+        value, half = n * scale[ind["key"]] / d, (ind.get("value_step") or 0.0) / 2 + 1e-6
+        out[clinic] = {r["code"] for r in ind["rows"] if not r.get("clinic")
+                       and (r["value"] is None and r["suppressed"] or r["value"] is not None
+                            and abs(r["value"] - value) <= half + 1e-9 * max(1.0, abs(value)))}
+    return {c: codes for c, codes in out.items() if len(codes) < MIN_CANDIDATES}

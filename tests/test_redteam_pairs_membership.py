@@ -18,8 +18,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from attacker import PERIODS, TOPICS, Attacker, add_meeting, make_cluster
-from attacker_pairs import singled_out
+from attacker import PERIODS, TOPICS, Attacker, _meta, add_meeting, make_cluster, scale_of
+from attacker_pairs import by_totals, singled_out
 
 from klyngedesk.core.anonymise import draw_codes
 from klyngedesk.core.anonymise.build import anonymised_meeting
@@ -68,12 +68,19 @@ def play(case: dict) -> list[dict]:
                     packs.append(pack)
                     out = singled_out(pack, case["topic"], made.truth, clinic_of)
                     assert not out, ("singled out by its rounds", meeting, out)
+                    days = {p.key: p.days for p in PERIODS}[PERIODS[r].key]
+                    scales = {k: scale_of(m, days) for k, m in _meta(case["topic"]).items()}
+                    out = by_totals(pack, case["topic"], made.truth, clinic_of, scales)
+                    assert not out, ("singled out by the totals", meeting, out)
                     attacker.keep(pack, case["topic"], clinic_of)
                     pinned = attacker.pinned([None, *keys])
                     assert not pinned, ("pinned", meeting, pinned[:3])
         finally:
             project.close()
     return packs
+
+
+BIG = [[(10 * p, [10 * x for x in parts]) for p, parts in row] for row in AB]   # nothing small to hide
 
 
 def case(missing: set[tuple[int, int]], display: str = "exact", threshold: int = 5, **more) -> dict:
@@ -89,6 +96,8 @@ CASES = {
     "a clinic misses one round (the trend shows it)": case({(1, 5)}),
     "the joiner consents at its first meeting": case({(0, 8)}, consents={1: {8}}),
     "a joiner's earlier round comes in late": case(set(), late={(0, 8)}),
+    "a clinic joins a cluster of large counts": case({(0, 8)}, counts=BIG),
+    "a clinic leaves a cluster of large counts, sizes in bands": case({(1, 3), (2, 3)}, "bands", counts=BIG),
 }
 
 

@@ -22,7 +22,7 @@ from klyngedesk.core.anonymise.disclosure import (
 )
 from klyngedesk.core.anonymise.group_change import with_group_changes
 from klyngedesk.core.anonymise.leak import check_no_leak
-from klyngedesk.core.anonymise.presence import linked_rounds
+from klyngedesk.core.anonymise.presence import changes_to_withhold, linked_rounds
 from klyngedesk.core.anonymise.reprints import is_versioned, versioned
 from klyngedesk.core.anonymise.summaries import (
     WITHHELD,
@@ -232,7 +232,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     steps = {ind.key: _first_step(ind) for ind in table.indicators
              if ind.denominator_kind == "list_size" and list_size_display != "exact"}
     also_hidden: set = set(unlinked)
-    also_withheld: set = set()
+    also_withheld: set = changes_to_withhold(table, named)
     no_intervals: set[str] = set()
     breaches: list[Breach] = []
     hint = None

@@ -83,3 +83,18 @@ def linked_rounds(table: IndicatorTable, rounds: Sequence[IndicatorTable], codes
     cells = {("base" if period == table.compare else period, measures[key], clinic)
              for clinic, cols in hidden.items() for key, period in cols - set(dropped) if key in measures}
     return {(period, key, clinic) for (key, period), clinic in dropped.items()}, cells
+
+
+def changes_to_withhold(table: IndicatorTable, named: dict[str, str]) -> set[tuple[str, str, str]]:
+    """The baseline totals (suppression's total ids) to withhold, which leaves the cluster change out: where one
+    or two clinics not shown by name have the current round and not the earlier one (they joined, or missed it),
+    the pooled value's totals minus the change's (over the clinics with both) are their counts and list sizes,
+    and their ratio finds the newcomer's row."""
+    out = set()
+    for ind in table.indicators:
+        if not table.compare:
+            break
+        only = [r.clinic for r in ind.rows if r.value is not None and r.baseline_value is None]
+        if 0 < len(only) < MIN_CODES and any(c not in named for c in only):
+            out.add(("base", ind.key, "num"))
+    return out
