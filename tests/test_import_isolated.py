@@ -274,3 +274,13 @@ def test_a_child_taken_over_cannot_make_the_parent_run_anything(monkeypatch, tmp
     monkeypatch.setattr(isolated, "_encode", lambda result: pickle.dumps([("Data", False, ("c", [("d", b"abc")]),
                                                                            [])]))
     assert _refused(monkeypatch, lambda data: [("Data", False, [["x"]], [])]).kind == "corrupt"
+
+
+def test_a_spawned_child_that_dies_with_a_large_file_refuses_it_without_blocking(monkeypatch):
+    """The file goes to a spawned child on its pipe, not as a start() argument (multiprocessing's start()
+    blocked for good when a child died before reading a large argument): a death is a refusal."""
+    monkeypatch.setattr(isolated, "FORK", False)
+    monkeypatch.setattr(isolated, "parse", spawned_abort)
+    with pytest.raises(FileRefused) as caught:
+        isolated.read_isolated(b"PK" + os.urandom(8 << 20), "xlsx", timeout=120.0)
+    assert caught.value.kind == "corrupt"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import array
+import contextlib
 import faulthandler
 import io
 import os
@@ -10,6 +11,7 @@ import pickle
 import select
 import signal
 import struct
+import threading
 import time as clock
 from datetime import datetime, time
 from itertools import chain
@@ -180,18 +182,26 @@ def _child(data: bytes, out: int) -> None:
         os._exit(code)
 
 
-def _spawned(connection: Any, data: bytes, parser: Any) -> None:
-    """In a spawned process (no fork): parse with `parser` and send the encoded result; a failure leaves
-    quietly (the parent refuses the file), never with a traceback on the console."""
+def _spawned(connection: Any, parser: Any) -> None:
+    """In a spawned process (no fork): receive the file, parse it with `parser` and send the encoded result; a
+    failure leaves quietly (the parent refuses the file), never with a traceback on the console."""
     code = 1
     try:
         _quiet()
         _limit_memory()
+        data = connection.recv_bytes()
         connection.send_bytes(_encode(parser(data)))
         connection.close()
         code = 0
     finally:
         os._exit(code)
+
+
+def _send(connection: Any, data: bytes) -> None:
+    """The file to the spawned child, from a thread of its own: a child that dies or hangs before reading it
+    all must not block the parent past its time limit (it is killed then, and this send fails quietly)."""
+    with contextlib.suppress(OSError):
+        connection.send_bytes(data)
 
 
 class Parse:
@@ -211,10 +221,13 @@ class Parse:
         import multiprocessing
 
         spawn = multiprocessing.get_context("spawn")
-        self.connection, theirs = spawn.Pipe(duplex=False)
-        self.process = spawn.Process(target=_spawned, args=(theirs, data, parse), daemon=True, name="calamine")
+        self.connection, theirs = spawn.Pipe(duplex=True)
+        # only the pipe goes with the start (a large argument would block start() for good if the child died
+        # while reading it); the file follows on the pipe
+        self.process = spawn.Process(target=_spawned, args=(theirs, parse), daemon=True, name="calamine")
         self.process.start()
         theirs.close()
+        threading.Thread(target=_send, args=(self.connection, data), daemon=True, name="calamine-send").start()
 
     def _fork(self, data: bytes) -> bool:
         """Fork the child; False when the system cannot fork now (out of processes or memory): spawn instead."""
