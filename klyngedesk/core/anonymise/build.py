@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -15,6 +15,7 @@ from klyngedesk.core.anonymise.disclosure import (
     LIST_SIZE,
     SEP,
     Disclosure,
+    Pieces,
     build_disclosure,
     cell_key,
     cell_parts,
@@ -205,6 +206,9 @@ def anonymise(table: IndicatorTable, codes: dict[str, str], *, meeting: str, nam
 
 
 MAX_AUDIT_ROUNDS = 400
+# A round of mending rebuilds only the indicators (rows, and their part of the disclosure model) whose inputs it
+# changed; False: everything every round (the anonymiser before it, kept as the tests' reference).
+REUSE = True
 MAX_STEP_SHARE = 0.2   # a step above a fifth of the indicator's typical value says nothing: hide cells instead
 
 
@@ -246,17 +250,20 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     checked_versions = False
     rates: set[tuple[str, str, str]] = set()
     memo: dict[tuple, list[Breach]] = {}   # the audit's answers per part of the model, for the parts no mend changed
+    # each indicator's rows and its part of the model as the last round made them, for those no mend changed
+    kept: dict[str, tuple[tuple, AnonymisedIndicator]] | None = {} if REUSE else None
+    pieces = Pieces() if REUSE else None
     for _ in range(MAX_AUDIT_ROUNDS):
         if not summaries_on:
             sup = replace(suppress(problem, also_hidden=also_hidden, also_withheld=also_withheld),
                           rates=frozenset(rates))
         keys = set(blank) if summaries_on else {ind.key for ind in table.indicators}
         summaries = _summaries(table, sup, steps, summary_steps, keys)
-        result = _without_intervals(_table(table, sup, codes, named, threshold, list_size_display, lang, meeting,
-                                           steps, named_before, summaries, rounds), no_intervals, table)
+        result = _table(table, sup, codes, named, threshold, list_size_display, lang, meeting, steps, named_before,
+                        summaries, rounds, no_intervals, kept)
         if not audited and not model:
             return result, Disclosure(result.meeting, result.topic, result.threshold), []
-        disclosure = build_disclosure(table, result, codes, _other_rounds(table, rounds))
+        disclosure = build_disclosure(table, result, codes, _other_rounds(table, rounds), pieces)
         if not checked_versions:   # a value changed since an earlier print showed it: a cell of its own there
             earlier, checked_versions = versioned([*earlier, disclosure])[:-1], True
         # The median, quartiles and range rest on hidden clinics' values too: the audit sees what they tell.
@@ -344,7 +351,7 @@ def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, su
     (one cell, no complementary ones: its count stays where it is shown), else hide one more shown count
     near the target (smallest first, not the reader's own), or withhold totals. False when nothing is
     left."""
-    exact = {r.terms[0][0] for r in disclosure.relations if len(r.terms) == 1 and r.low == r.high}
+    exact = disclosure.exact_cells()
     key = _rate_to_coarsen(breach, table, disclosure, steps, exact)
     if key is not None:
         steps[key] = nice_step(steps[key] * 1.5)
@@ -533,7 +540,7 @@ def _rate_to_hide(breach: Breach, table: IndicatorTable, sup: Suppression, steps
     return (rnd, min(options)[1], clinic) if options else None
 
 
-def _linked_rates(breach: Breach, disclosure: Disclosure, exact: set[str]) -> tuple[set[str], set[str]]:
+def _linked_rates(breach: Breach, disclosure: Disclosure, exact: frozenset[str]) -> tuple[set[str], set[str]]:
     """The rates whose printed numbers bound a cell linked to the target through relations of cells not
     printed exactly (the part of the model the target is narrowed in), and those cells."""
     seen = {c for c, _ in breach.target.terms}
@@ -544,18 +551,13 @@ def _linked_rates(breach: Breach, disclosure: Disclosure, exact: set[str]) -> tu
     return {disclosure.bounded_by[c] for c in seen if c in disclosure.bounded_by}, seen
 
 
-def _without_intervals(result: AnonymisedTable, keys: set[str], table: IndicatorTable) -> AnonymisedTable:
-    """The table with the clinics' intervals of the rates in `keys` left out (the audit's last resort before
-    hiding counts: the value alone, to its step, does not give the list size back), each replaced by the wider
-    interval the printed rate and list-size band alone allow (which tells nothing they do not)."""
-    if not keys:
-        return result
-    scales = {ind.key: rate_scale(ind, False) for ind in table.indicators if ind.key in keys}
-    return replace(result, indicators=tuple(
-        replace(ind, intervals_withheld=True,
-                rows=tuple(_with_wide_interval(r, ind.value_step, scales.get(ind.key)) for r in ind.rows))
-        if ind.key in keys else ind
-        for ind in result.indicators))
+def _without_intervals(a: AnonymisedIndicator, ind: IndicatorResult) -> AnonymisedIndicator:
+    """The indicator with the clinics' intervals left out (the audit's last resort before hiding counts: the
+    value alone, to its step, does not give the list size back), each replaced by the wider interval the printed
+    rate and list-size band alone allow (which tells nothing they do not)."""
+    scale = rate_scale(ind, False)
+    return replace(a, intervals_withheld=True,
+                   rows=tuple(_with_wide_interval(r, a.value_step, scale) for r in a.rows))
 
 
 def _with_wide_interval(row: AnonymisedRow, step: float | None, scale: float | None) -> AnonymisedRow:
@@ -567,7 +569,7 @@ def _with_wide_interval(row: AnonymisedRow, step: float | None, scale: float | N
 
 
 def _rate_to_coarsen(breach: Breach, table: IndicatorTable, disclosure: Disclosure, steps: dict[str, float],
-                     exact: set[str], linked: set[str] | None = None) -> str | None:
+                     exact: frozenset[str], linked: set[str] | None = None) -> str | None:
     """The rounded rate to coarsen for this breach, or None when coarsening cannot help: the rates whose
     printed value, interval or limits bound the target or a cell one relation away from it (or, given, the
     `linked` rates); for a list size also the rates whose count is printed elsewhere (a share, a
@@ -593,7 +595,7 @@ def _rate_to_coarsen(breach: Breach, table: IndicatorTable, disclosure: Disclosu
 
 
 def _hide_near(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, sup: Suppression,
-               disclosure: Disclosure, exact: set[str], also_hidden: set, also_withheld: set,
+               disclosure: Disclosure, exact: frozenset[str], also_hidden: set, also_withheld: set,
                models: Sequence[Disclosure] = ()) -> bool:
     """Hide the smallest shown count next to the target (through the relations), else withhold totals. An earlier
     print's value changed since (a cell of its own there, `reprints.versioned`) is reached through every model."""
@@ -629,19 +631,59 @@ def _hide_near(breach: Breach, table: IndicatorTable, problem: SuppressionProble
 def _table(table: IndicatorTable, sup: Suppression, codes: dict[str, str], named: dict[str, str], threshold: int,
            list_size_display: str, lang: str | None, meeting: str, steps: dict[str, float],
            named_before: set[tuple[str, str, str]], summaries: dict[str, GroupSummary],
-           rounds: Sequence[IndicatorTable] = ()) -> AnonymisedTable:
-    indicators = tuple(_indicator(ind, sup, codes, named, list_size_display, table.compare, steps.get(ind.key),
-                                  any(p == table.compare and i == ind.key for p, i, _ in named_before),
-                                  summaries[ind.key])
-                       for ind in table.indicators)
-    if rounds:
-        indicators = tuple(replace(a, trend=_trend(table, a, rounds, sup, codes, named_before)) for a in indicators)
+           rounds: Sequence[IndicatorTable] = (), no_intervals: set[str] | frozenset[str] = frozenset(),
+           kept: dict[str, tuple[tuple, AnonymisedIndicator]] | None = None) -> AnonymisedTable:
+    """The anonymised table; the indicators in `no_intervals` without the clinics' intervals. `kept`: each
+    indicator's rows as an earlier call on the same table made them, with what they were made from (its part of
+    the suppression, its step, its summaries): an indicator whose inputs are as then is taken from there."""
+    views = _by_indicator(table, sup)
+    indicators = []
+    for ind in table.indicators:
+        view = views[ind.key]
+        key = (view, steps.get(ind.key), summaries[ind.key], ind.key in no_intervals)
+        old = kept.get(ind.key) if kept is not None else None
+        if old is not None and old[0] == key:
+            indicators.append(old[1])
+            continue
+        a = _indicator(ind, view, codes, named, list_size_display, table.compare, steps.get(ind.key),
+                       any(p == table.compare and i == ind.key for p, i, _ in named_before), summaries[ind.key])
+        if rounds:
+            a = replace(a, trend=_trend(table, a, rounds, view, codes, named_before))
+        if ind.key in no_intervals:
+            a = _without_intervals(a, ind)
+        if kept is not None:
+            kept[ind.key] = (key, a)
+        indicators.append(a)
     return AnonymisedTable(
         meeting=meeting, topic=table.topic, topic_title=table.topic_title, period=table.period,
         period_label=table.period_label, compare=table.compare, compare_label=table.compare_label,
-        threshold=threshold, list_size_display=list_size_display, indicators=indicators,
+        threshold=threshold, list_size_display=list_size_display, indicators=tuple(indicators),
         compositions=tuple(_composition(c, sup, codes, named, lang) for c in table.compositions),
         suppressed_text=f"<{threshold}", hidden_text=tr("hidden", lang))
+
+
+def _by_indicator(table: IndicatorTable, sup: Suppression) -> dict[str, Suppression]:
+    """Each indicator's part of the suppression: the hidden (and small) cells of its measures in every round, its
+    rates left out and its totals withheld. An indicator's rows, change and trend read nothing else of it, so
+    they are the same whenever this part is (what lets `_table` keep them between rounds)."""
+    def grouped(items: Iterable, at: int) -> dict[object, set]:
+        out: dict[object, set] = {}
+        for k in items:
+            if isinstance(k, tuple) and len(k) > at:
+                out.setdefault(k[at], set()).add(k)
+        return out
+
+    hidden, primary = grouped(sup.hidden, 1), grouped(sup.primary, 1)
+    withheld, rates = grouped(sup.withheld_totals, 1), grouped(sup.rates, 1)
+    none: set = set()
+    out = {}
+    for ind in table.indicators:
+        measures = (ind.numerator_measure, ind.denominator_measure)
+        out[ind.key] = Suppression(
+            hidden=frozenset().union(*(hidden.get(m, none) for m in measures)),
+            primary=frozenset().union(*(primary.get(m, none) for m in measures)),
+            withheld_totals=frozenset(withheld.get(ind.key, none)), rates=frozenset(rates.get(ind.key, none)))
+    return out
 
 
 def _sort_key(code: str) -> tuple[int, str]:

@@ -26,8 +26,9 @@ across packs); `bands` the list-size bands shown per clinic.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -108,17 +109,44 @@ class Disclosure:
     # cell -> the relations it is in, made when first asked for (see `linked`) and extended as relations come
     _by_cell: dict[str, list[int]] = field(default_factory=dict, repr=False, compare=False)
     _indexed: int = field(default=0, repr=False, compare=False)
+    # the pieces `build_disclosure` put together (their relations first in `relations`, each indexed on its own
+    # and kept between the anonymiser's rounds), and the list they were put into
+    _pieces: list[Disclosure] = field(default_factory=list, repr=False, compare=False)
+    _pieced: list[Relation] | None = field(default=None, repr=False, compare=False)
+    _exact: tuple[object, int, frozenset[str]] = field(default=(None, 0, frozenset()), repr=False, compare=False)
+
+    def _own_start(self) -> int:
+        """Where the relations not from a piece begin (0 when the relations were replaced since)."""
+        if self._pieces and (self._pieced is not self.relations
+                             or len(self.relations) < sum(len(p.relations) for p in self._pieces)):
+            self._pieces, self._pieced, self._by_cell, self._indexed = [], None, {}, 0
+        return sum(len(p.relations) for p in self._pieces)
 
     def linked(self, cells: Iterable[str]) -> set[str]:
         """Every cell of every relation that holds one of `cells`."""
-        if self._indexed > len(self.relations):   # the relations were replaced: index them again
-            self._by_cell, self._indexed = {}, 0
+        cells = set(cells)
+        start = self._own_start()
+        if self._indexed > len(self.relations) or self._indexed < start:   # replaced: index them again
+            self._by_cell, self._indexed = {}, start
         for i in range(self._indexed, len(self.relations)):
             for c, _ in self.relations[i].terms:
                 self._by_cell.setdefault(c, []).append(i)
         self._indexed = len(self.relations)
         rows = {i for c in cells for i in self._by_cell.get(c, ())}
-        return {c for i in rows for c, _ in self.relations[i].terms}
+        out = {c for i in rows for c, _ in self.relations[i].terms}
+        for p in self._pieces:
+            out |= p.linked(cells)
+        return out
+
+    def exact_cells(self) -> frozenset[str]:
+        """The cells printed exactly (a relation of one cell with both ends equal)."""
+        kept_list, kept_len, kept = self._exact
+        if kept_list is not self.relations or kept_len != len(self.relations):
+            start = self._own_start()
+            own = {r.terms[0][0] for r in self.relations[start:] if len(r.terms) == 1 and r.low == r.high}
+            kept = frozenset(own.union(*(p.exact_cells() for p in self._pieces)))
+            self._exact = (self.relations, len(self.relations), kept)
+        return kept
 
     def relate(self, terms: Iterable[tuple[str, float]], low: float, high: float) -> None:
         merged: dict[str, float] = {}
@@ -199,69 +227,126 @@ def _den_measure(ind: IndicatorResult) -> str | None:
 
 
 def build_disclosure(identified: IndicatorTable, anon: AnonymisedTable, codes: dict[str, str],
-                     rounds: Sequence[IndicatorTable] = ()) -> Disclosure:
+                     rounds: Sequence[IndicatorTable] = (), pieces: Pieces | None = None) -> Disclosure:
     """The disclosure model of one anonymised table (group material of one topic), audited by `audit`;
-    `rounds`: the one-round tables of the trend's further rounds (not the table's own two)."""
+    `rounds`: the one-round tables of the trend's further rounds (not the table's own two). `pieces`: what an
+    earlier call on the same identified table made (the anonymiser's rounds of mending): an indicator whose
+    anonymised rows are as then gives the same relations and targets, which are taken from there."""
     d = Disclosure(anon.meeting, anon.topic, anon.threshold)
-    for ind in identified.indicators:
-        _truth(d, ind, identified.period, identified.compare)
-    for comp in identified.compositions:
-        members = [p.key for p in comp.parts if p.key != OTHER]
-        for clinic, counts in comp.counts.items():
-            for m, v in zip(members, counts, strict=False):
-                _put(d, cell_key(identified.period, m, clinic), v)
-            _put(d, cell_key(identified.period, comp.total_measure, clinic), comp.totals.get(clinic))
+    pieces = pieces if pieces is not None else Pieces()
+    pieces.start(identified, anon, codes, rounds)
+    if pieces.truth is None:
+        for ind in identified.indicators:
+            _truth(d, ind, identified.period, identified.compare)
+        for comp in identified.compositions:
+            members = [p.key for p in comp.parts if p.key != OTHER]
+            for clinic, counts in comp.counts.items():
+                for m, v in zip(members, counts, strict=False):
+                    _put(d, cell_key(identified.period, m, clinic), v)
+                _put(d, cell_key(identified.period, comp.total_measure, clinic), comp.totals.get(clinic))
+        for rt in rounds:
+            for ind in rt.indicators:
+                _truth(d, ind, rt.period, None)
+        pieces.truth = d.truth
+    d.truth = dict(pieces.truth)
     clinic_of = {code: clinic for clinic, code in codes.items()}
+    made: list[Disclosure] = []
     for ind in identified.indicators:
         try:
             a = anon.indicator(ind.key)
         except KeyError:
             continue
-        _indicator(d, ind, a, clinic_of, identified.period, identified.compare)
-    _compositions(d, identified, anon, clinic_of)
+        made.append(pieces.piece(("", ind.key), a, d, partial(_indicator, ind=ind, a=a, clinic_of=clinic_of,
+                                                               period=identified.period, compare=identified.compare)))
+    made.append(pieces.piece(("", ""), (anon.compositions, tuple((r.code, r.label) for i in anon.indicators
+                                                                 for r in i.rows)), d,
+                             partial(_compositions, identified=identified, anon=anon, clinic_of=clinic_of)))
     for rt in rounds:
-        _trend_round(d, rt, anon, clinic_of)
+        for ind in rt.indicators:
+            try:
+                a = anon.indicator(ind.key)
+            except KeyError:
+                continue
+            made.append(pieces.piece((rt.period, ind.key), a, d, partial(
+                _trend_indicator, rt=rt, ind=ind, a=a, clinic_of=clinic_of, display=anon.list_size_display)))
+    for p in made:
+        d.relations += p.relations
+        d.targets += p.targets
+        d.named += p.named
+        d.coded += p.coded
+        d.bands += p.bands
+        for c, key in p.bounded_by.items():
+            d.bounded_by.setdefault(c, key)
+        d.rate_only += p.rate_only
+        d.dropped += p.dropped
+    d._pieces, d._pieced, d._indexed = made, d.relations, len(d.relations)
     if d.rate_only:   # a rate left out for its list size: its count is no target where it is printed anyway
-        exact = {r.terms[0][0] for r in d.relations if len(r.terms) == 1 and r.low == r.high}
+        exact = set().union(*(p.exact_cells() for p in made))
         drop = {id(t) for t in d.rate_only if all(c in exact for c, _ in t.terms)}
         d.targets = [t for t in d.targets if id(t) not in drop]
     return d
 
 
-def _trend_round(d: Disclosure, rt: IndicatorTable, anon: AnonymisedTable, clinic_of: dict[str, str]) -> None:
-    """One further round of the trend (see `anonymise.build._trend`): its values as rates to their step."""
-    for ind in rt.indicators:
-        _truth(d, ind, rt.period, None)
-    for ind in rt.indicators:
-        try:
-            a = anon.indicator(ind.key)
-        except KeyError:
+class Pieces:
+    """The parts of one table's disclosure model that `build_disclosure` made, kept for its next call on the same
+    table (the anonymiser's next round): per indicator (and per further round of its trend, and the compositions)
+    the anonymised rows it was made from and the relations, targets and printed values it gave. A part is made
+    again only when what it is made from differs (compared whole); everything else of the call (the table, the
+    codes, the rounds) must be the very same, else every part is made again."""
+
+    def __init__(self) -> None:
+        self.context: tuple = ()
+        self.truth: dict[str, float] | None = None
+        self.made: dict[tuple[str, str], tuple[object, Disclosure]] = {}
+
+    def start(self, identified: IndicatorTable, anon: AnonymisedTable, codes: dict[str, str],
+              rounds: Sequence[IndicatorTable]) -> None:
+        context = (identified, tuple(codes.items()), anon.meeting, anon.topic, anon.threshold,
+                   anon.list_size_display, anon.period, anon.compare, tuple(rounds))
+        if len(context) != len(self.context) or any(a is not b and a != b for a, b in zip(context, self.context,
+                                                                                          strict=True)):
+            self.context, self.truth, self.made = context, None, {}
+
+    def piece(self, key: tuple[str, str], source: object, d: Disclosure, make: Callable[..., None]) -> Disclosure:
+        """The relations `make(piece)` writes for `source`, from the last call when `source` is as then."""
+        kept = self.made.get(key)
+        if kept is not None and (kept[0] is source or kept[0] == source):
+            return kept[1]
+        piece = Disclosure(d.meeting, d.topic, d.threshold, truth=d.truth)
+        make(piece)
+        self.made[key] = (source, piece)
+        return piece
+
+
+def _trend_indicator(d: Disclosure, rt: IndicatorTable, ind: IndicatorResult, a: AnonymisedIndicator,
+                     clinic_of: dict[str, str], display: str) -> None:
+    """One indicator in one further round of the trend (see `anonymise.build._trend`): its values as rates to
+    their step."""
+    shown = next((t for t in a.trend if t.period == rt.period), None)
+    if shown is None:
+        return
+    mn, md = ind.numerator_measure, _den_measure(ind)
+    rows = {r.clinic: r for r in ind.rows}
+    scale = rate_scale(ind, False)
+    hidden = set(shown.hidden)
+    for code, value in shown.values:
+        clinic = clinic_of.get(code)
+        r = rows.get(clinic) if clinic else None
+        if clinic is None or r is None:
             continue
-        shown = next((t for t in a.trend if t.period == rt.period), None)
-        if shown is None:
-            continue
-        mn, md = ind.numerator_measure, _den_measure(ind)
-        rows = {r.clinic: r for r in ind.rows}
-        scale = rate_scale(ind, False)
-        hidden = set(shown.hidden)
-        for code, value in shown.values:
-            clinic = clinic_of.get(code)
-            r = rows.get(clinic) if clinic else None
-            if clinic is None or r is None:
-                continue
-            num_c = cell_key(rt.period, mn, clinic)
-            den_c = cell_key(rt.period, md, clinic) if md else None
-            if ind.unit == "percent" and den_c:
-                d.relate([(den_c, 1.0), (num_c, -1.0)], 0.0, math.inf)
-            if value is not None:
-                _ratio(d, num_c, den_c, value, scale, a.value_step)
-                named = any(ar.code == code and ar.name for ar in a.rows)
-                (d.named if named else d.coded).append((rt.period, ind.key, round(value, 6), clinic,
-                                                        a.value_step or 0.0))
-            elif code in hidden:
-                _hidden_targets(d, ind, r.numerator, r.denominator, num_c, den_c, clinic, md)
-            if den_c and md == LIST_SIZE and anon.list_size_display != "exact" and r.denominator is not None:
-                d.target([(den_c, 1.0)], clinic, "size", f"{rt.period} {md}")
+        num_c = cell_key(rt.period, mn, clinic)
+        den_c = cell_key(rt.period, md, clinic) if md else None
+        if ind.unit == "percent" and den_c:
+            d.relate([(den_c, 1.0), (num_c, -1.0)], 0.0, math.inf)
+        if value is not None:
+            _ratio(d, num_c, den_c, value, scale, a.value_step)
+            named = any(ar.code == code and ar.name for ar in a.rows)
+            (d.named if named else d.coded).append((rt.period, ind.key, round(value, 6), clinic,
+                                                    a.value_step or 0.0))
+        elif code in hidden:
+            _hidden_targets(d, ind, r.numerator, r.denominator, num_c, den_c, clinic, md)
+        if den_c and md == LIST_SIZE and display != "exact" and r.denominator is not None:
+            d.target([(den_c, 1.0)], clinic, "size", f"{rt.period} {md}")
 
 
 def _put(d: Disclosure, cell: str, value: float | None) -> None:
