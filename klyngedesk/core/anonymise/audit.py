@@ -67,6 +67,12 @@ class _Union:
             self.parent[ra] = rb
 
 
+def small_cells(relations: Iterable[Relation]) -> set[str]:
+    """The cells printed as "<T" (a relation 1 <= cell <= T-1): they need only the range 1..T-1."""
+    return {c for r in relations if len(r.terms) == 1 and r.low >= 1 and r.terms[0][1] == 1.0
+            and math.isfinite(r.high) and r.high < r.low + 1e9 and r.low == 1.0 for c, _ in r.terms}
+
+
 def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = None, *,
           readers: Iterable[str | None] | None = None, first_only: bool = False, each_part: bool = False,
           hint: str | None = None, known_breaches: frozenset[tuple] = frozenset(),
@@ -90,8 +96,7 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
     if truth:
         known.update(truth)
     relations: list[Relation] = [r for d in items for r in d.relations]
-    small = {c for r in relations if len(r.terms) == 1 and r.low >= 1 and r.terms[0][1] == 1.0
-             and math.isfinite(r.high) and r.high < r.low + 1e9 and r.low == 1.0 for c, _ in r.terms}
+    small = small_cells(relations)
     thresholds = {d.meeting: d.threshold for d in items}
     # A count printed by an earlier pack is public: a later pack that hides it protects nothing.
     first_shown: dict[str, int] = {}

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from klyngedesk.core.anonymise.audit import Breach, audit
+from klyngedesk.core.anonymise.audit import Breach, audit, required_width, small_cells
 from klyngedesk.core.anonymise.codes import consenting_names, meeting_codes
 from klyngedesk.core.anonymise.disclosure import (
     LIST_SIZE,
@@ -24,6 +24,7 @@ from klyngedesk.core.anonymise.disclosure import (
 from klyngedesk.core.anonymise.group_change import with_group_changes
 from klyngedesk.core.anonymise.leak import check_no_leak
 from klyngedesk.core.anonymise.presence import changes_to_withhold, linked_rounds
+from klyngedesk.core.anonymise.program import wide
 from klyngedesk.core.anonymise.reprints import is_versioned, versioned
 from klyngedesk.core.anonymise.summaries import (
     WITHHELD,
@@ -248,6 +249,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     legacy_breaches: list[Breach] = []
     checked_legacy = False
     checked_versions = False
+    asked: set[tuple] = set()   # (target, reader) of this pack's breaches asked of the earlier packs alone
     rates: set[tuple[str, str, str]] = set()
     memo: dict[tuple, list[Breach]] = {}   # the audit's answers per part of the model, for the parts no mend changed
     # each indicator's rows and its part of the model as the last round made them, for those no mend changed
@@ -278,7 +280,14 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
             # version that did not audit them together): nothing in this pack mends it, so it is reported, not
             # chased by hiding every cell of this one.
             checked_legacy = True
-            legacy_breaches = audit(earlier)
+            legacy_breaches += audit(earlier)
+            legacy = frozenset((b.target.terms, b.reader) for b in legacy_breaches)
+            continue
+        given = _told_before(breaches, earlier, disclosure, asked) if breaches and earlier else []
+        if given:
+            # Likewise a count that the earlier packs alone already give away (printed there beside its code to
+            # within +/-1, not hidden), hidden here: nothing in this pack protects it any more.
+            legacy_breaches += given
             legacy = frozenset((b.target.terms, b.reader) for b in legacy_breaches)
             continue
         if not breaches:
@@ -294,6 +303,27 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
         if not _mend_parts(breaches, pattern, table, problem, sup, disclosure, [*earlier, disclosure]):
             break
     return result, disclosure, audit([*earlier, disclosure])
+
+
+def _told_before(breaches: list[Breach], earlier: Sequence[Disclosure], disclosure: Disclosure, asked: set[tuple]
+                 ) -> list[Breach]:
+    """The breaches of this pack's hidden quantities that the readers already get from the `earlier` packs alone
+    (their relations, none of this pack's), as narrowly as the audit of both forbids, among those not `asked`
+    before (extended)."""
+    meeting = disclosure.meeting
+    ask = {(b.target.terms, b.reader): b.target for b in breaches if b.meeting == meeting
+           and (b.target.terms, b.reader) not in asked}
+    if not ask:
+        return []
+    asked |= ask.keys()
+    printed = [Disclosure(e.meeting, e.topic, e.threshold, relations=e.relations, truth=e.truth) for e in earlier]
+    hidden = Disclosure(meeting, disclosure.topic, disclosure.threshold,
+                        targets=list({t.terms: t for t in ask.values()}.values()), truth=disclosure.truth)
+    # the audit alone asks for the width of an unmarked count; a count printed "<T" here needs only 1..T-1
+    small = small_cells(r for d in [*earlier, disclosure] for r in d.relations)
+    return [b for b in audit([*printed, hidden], readers={r for _, r in ask}) if (b.target.terms, b.reader) in ask
+            and not wide(b.target, b.low, b.high, required_width(
+                b.target, b.value, disclosure.threshold, len(b.target.terms) == 1 and b.target.terms[0][0] in small))]
 
 
 def _summaries(table: IndicatorTable, sup: Suppression, steps: dict[str, float],
