@@ -250,6 +250,8 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     checked_legacy = False
     checked_versions = False
     asked: set[tuple] = set()   # (target, reader) of this pack's breaches asked of the earlier packs alone
+    packs = [e for e in earlier if e.meeting != meeting]   # the earlier meetings' (this one's topics: audited here)
+    told = {c for e in packs for r in e.relations for c, _ in r.terms}   # the cells they say anything of
     rates: set[tuple[str, str, str]] = set()
     memo: dict[tuple, list[Breach]] = {}   # the audit's answers per part of the model, for the parts no mend changed
     # each indicator's rows and its part of the model as the last round made them, for those no mend changed
@@ -283,7 +285,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
             legacy_breaches += audit(earlier)
             legacy = frozenset((b.target.terms, b.reader) for b in legacy_breaches)
             continue
-        given = _told_before(breaches, earlier, disclosure, asked) if breaches and earlier else []
+        given = _told_before(breaches, packs, told, disclosure, asked) if breaches and packs else []
         if given:
             # Likewise a count that the earlier packs alone already give away (printed there beside its code to
             # within +/-1, not hidden), hidden here: nothing in this pack protects it any more.
@@ -305,17 +307,18 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     return result, disclosure, audit([*earlier, disclosure])
 
 
-def _told_before(breaches: list[Breach], earlier: Sequence[Disclosure], disclosure: Disclosure, asked: set[tuple]
-                 ) -> list[Breach]:
+def _told_before(breaches: list[Breach], earlier: Sequence[Disclosure], told: set[str], disclosure: Disclosure,
+                 asked: set[tuple]) -> list[Breach]:
     """The breaches of this pack's hidden quantities that the readers already get from the `earlier` packs alone
     (their relations, none of this pack's), as narrowly as the audit of both forbids, among those not `asked`
-    before (extended)."""
+    before (extended). Only a target with a cell among those they `told` anything of can be narrowed by them."""
     meeting = disclosure.meeting
     ask = {(b.target.terms, b.reader): b.target for b in breaches if b.meeting == meeting
            and (b.target.terms, b.reader) not in asked}
+    asked |= ask.keys()
+    ask = {k: t for k, t in ask.items() if any(c in told for c, _ in t.terms)}
     if not ask:
         return []
-    asked |= ask.keys()
     printed = [Disclosure(e.meeting, e.topic, e.threshold, relations=e.relations, truth=e.truth) for e in earlier]
     hidden = Disclosure(meeting, disclosure.topic, disclosure.threshold,
                         targets=list({t.terms: t for t in ask.values()}.values()), truth=disclosure.truth)
