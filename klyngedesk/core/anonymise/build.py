@@ -250,8 +250,8 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     checked_legacy = False
     checked_versions = False
     asked: set[tuple] = set()   # (target, reader) of this pack's breaches asked of the earlier packs alone
-    packs = [e for e in earlier if e.meeting != meeting]   # the earlier meetings' (this one's topics: audited here)
-    told = {c for e in packs for r in e.relations for c, _ in r.terms}   # the cells they say anything of
+    packs: list[Disclosure] | None = None   # the earlier meetings' prints (this one's topics: audited here)
+    told: set[str] = set()                  # the cells they say anything of
     rates: set[tuple[str, str, str]] = set()
     memo: dict[tuple, list[Breach]] = {}   # the audit's answers per part of the model, for the parts no mend changed
     # each indicator's rows and its part of the model as the last round made them, for those no mend changed
@@ -282,9 +282,12 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
             # version that did not audit them together): nothing in this pack mends it, so it is reported, not
             # chased by hiding every cell of this one.
             checked_legacy = True
-            legacy_breaches += audit(earlier)
+            legacy_breaches = list({(b.target.terms, b.reader): b for b in [*legacy_breaches, *audit(earlier)]}.values())
             legacy = frozenset((b.target.terms, b.reader) for b in legacy_breaches)
             continue
+        if packs is None:
+            packs = [e for e in earlier if e.meeting != meeting]
+            told = {c for e in packs for r in e.relations for c, _ in r.terms}
         given = _told_before(breaches, packs, told, disclosure, asked) if breaches and packs else []
         if given:
             # Likewise a count that the earlier packs alone already give away (printed there beside its code to
