@@ -806,7 +806,8 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
         overdispersion={k: ind.overdispersion.get(k) for k in ("adjusted", "adjustment", "method")},
         change=None if withheld or base_withheld else ind.change,
         sentence={} if withheld or base_withheld else dict(ind.sentence), quality=ind.quality,
-        value_step=step, baseline_hidden=baseline_named_before and has_baseline)
+        value_step=step, baseline_hidden=baseline_named_before and has_baseline,
+        change_withheld=base_withheld and not withheld and ind.change is not None)
 
 
 def _trend(table: IndicatorTable, a: AnonymisedIndicator, rounds: Sequence[IndicatorTable], sup: Suppression,

@@ -121,6 +121,7 @@ class AnonymisedIndicator:
     maximum_above: bool = False      # the highest value is a hidden clinic's: `maximum` is a lower bound of it
     summary_step: float | None = None  # median/quartiles/range ends resting on hidden values are rounded to this
     intervals_withheld: bool = False  # the clinics' intervals left out by the audit (with the rate: a list size)
+    change_withheld: bool = False    # the cluster change left out by the anonymisation, the cluster value printed
 
 
 @dataclass(frozen=True)

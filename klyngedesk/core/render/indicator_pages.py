@@ -214,6 +214,10 @@ def _denominator(row: AnonymisedRow, table: AnonymisedTable, lang: str) -> str:
     return hidden_text(row, table) if row.suppressed else "–"
 
 
+CHANGE_WITHHELD = ("– (withheld: the change since {baseline} beside the figures shown would give away the figures of "
+                   "a clinic not shown by name)")
+
+
 def change_facts(table: AnonymisedTable, ind: AnonymisedIndicator, lang: str) -> list[tuple[str, str]]:
     """The cluster's change: the before and after values, then the sentence the statistics give."""
     if not table.compare:
@@ -229,6 +233,8 @@ def change_facts(table: AnonymisedTable, ind: AnonymisedIndicator, lang: str) ->
     sentence = ind.sentence.get(lang)
     if sentence:
         facts.append((tr("Change", lang), sentence))
+    elif ind.change_withheld and ind.pooled is not None:   # a bare absence read as a missing number
+        facts.append((tr("Change", lang), tr(CHANGE_WITHHELD, lang, baseline=table.compare_label or table.compare)))
     return facts
 
 
