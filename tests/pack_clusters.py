@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -101,7 +102,7 @@ def new_indicator(project: Project) -> None:
         if m == "kol_patienter" and p == periods[-1]:
             out = float(round(v * 0.3))
             new[(c, "kol_udskrevne", p)] = out
-            new[(c, "kol_kontakt", p)] = float(round(out * (0.4 + 0.5 * (hash(c) % 7) / 7)))
+            new[(c, "kol_kontakt", p)] = float(round(out * (0.4 + 0.5 * (zlib.crc32(c.encode()) % 7) / 7)))
     _put(project, "new.xlsx", new)
     meeting = project.meeting(FOLLOW_UP)
     project.save_meeting(dataclasses.replace(meeting, topics=(*meeting.topics, "opfoelgning")))
