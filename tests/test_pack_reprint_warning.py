@@ -3,6 +3,8 @@ other group figures is audited together with the earlier print, both stay on rec
 
 from __future__ import annotations
 
+import re
+
 from klyngedesk.core.commands import printed_references
 from klyngedesk.core.render.pack import build_pack
 
@@ -31,6 +33,9 @@ def test_a_reprint_with_other_figures_is_audited_with_the_earlier_print_and_says
     small_demo.correct_value(value.clinic, value.measure, value.period, value.value * 3 + 40, "sen rettelse")
     changed = _lines(build_pack(small_demo, "2026-12", tmp_path / "changed"))
     assert any(REPRINTED in line and AUDITED_WITH in line for line in changed), changed
+    reprinted = next(line for line in changed if REPRINTED in line)
+    assert re.search(r"udskrevet før \(\d{1,2}\. [a-z]+ \d{4} kl\. \d{2}\.\d{2}\)", reprinted), \
+        f"the earlier print's time written the Danish way, not as an ISO stamp: {reprinted}"
     assert not any(OLD_WARNING in line for line in changed)
     assert not any("kan ikke beskyttes" in line for line in changed), "audited with the earlier print, and it holds"
     assert not any(str(int(value.value * 3 + 40)) in line for line in changed)

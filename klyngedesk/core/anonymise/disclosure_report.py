@@ -22,7 +22,7 @@ from klyngedesk.core.anonymise.build import anonymised_meeting, earlier_disclosu
 from klyngedesk.core.anonymise.codes import meeting_codes
 from klyngedesk.core.anonymise.disclosure import LIST_SIZE, Disclosure, cell_parts
 from klyngedesk.core.anonymise.types import AnonymisedIndicator, AnonymisedTable
-from klyngedesk.core.formatting import format_number
+from klyngedesk.core.formatting import format_date_time, format_number
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import current_language, tr
 
@@ -68,7 +68,7 @@ class DisclosureReport:
     def lines(self, lang: str | None = None) -> list[str]:
         """The report in plain words (Danish first): one line per clinic and reason, then the choices."""
         out: list[str] = []
-        when = (self.reprinted or "")[:16].replace("T", " ")
+        when = format_date_time(self.reprinted, lang or current_language()) if self.reprinted else ""
         if self.reprinted:
             out.append(tr("This meeting was printed before ({when}) with other figures in the group material. That "
                           "print counts as handed out: this one is audited together with it, so that comparing the "
