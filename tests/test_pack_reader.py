@@ -173,7 +173,9 @@ def change_withheld_where_shown(pages: Sequence[str], lang: str) -> bool:
     said = re.escape(tr(CHANGE_WITHHELD, lang, baseline="@")).replace("@", ".+?")
     value = re.compile(rf"{re.escape(tr('Cluster as a whole', lang))} [^–\s][^()]*\({re.escape(tr('95% CI', lang))}")
     shown = [p for p in pages if value.search(p)]
-    return bool(shown) and all(re.search(said, p) for p in shown)
+    from klyngedesk.core.render.summary_page import _CHANGE_WITHHELD
+    summary_says = tr(_CHANGE_WITHHELD, lang) in " ".join(pages)   # the summary's dashes explained too
+    return bool(shown) and all(re.search(said, p) for p in shown) and summary_says
 
 
 def _drop_a_round(project: Project, clinic: str, period: str) -> None:

@@ -171,6 +171,9 @@ def _spread_cell(ind: AnonymisedIndicator, lang: str) -> str:
 
 _WITHHELD = ("A row of dashes where the clinics have figures: the anonymity check withheld the cluster as a whole "
              "and its change, as beside the clinics' values shown they would give a hidden clinic's figures away.")
+_CHANGE_WITHHELD = ("A dash before and for the change beside a value now: the anonymity check withheld the change, as "
+                    "beside the figures shown it would give away the figures of a clinic not shown by name (one "
+                    "that joined or lacks the earlier round).")
 _FEWER = ("Where a clinic lacks a round, before and now are over the clinics with figures in both rounds; the "
           "indicator's own page gives the cluster as a whole over every clinic.")
 
@@ -199,12 +202,15 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
     fewer = any(m.table.compare and ind.change is not None and ind.change.clinics is not None
                 and ind.change.clinics < ind.n_clinics for m in materials for ind in m.table.indicators)
     withheld = any(cluster_withheld(ind) for m in materials for ind in m.table.indicators)
+    change_withheld = any(ind.change_withheld and ind.pooled is not None and m.table.compare
+                          for m in materials for ind in m.table.indicators)
     story: list[Flowable] = [OutlineEntry(tr("Summary", lang), 0), p(tr("Summary", lang), "h1"),
                              p(tr("One line per indicator: the cluster as a whole before and now, the change with "
                                   "its 95% CI, target and reference, and the spread between the clinics (lowest to "
                                   "highest). The arrow shows which way is better.", lang)
                                + ("" if not fewer else " " + tr(_FEWER, lang))
-                               + ("" if not withheld else " " + tr(_WITHHELD, lang)), "body"),
+                               + ("" if not withheld else " " + tr(_WITHHELD, lang))
+                               + ("" if not change_withheld else " " + tr(_CHANGE_WITHHELD, lang)), "body"),
                              data_table(header, rows, widths, bold_rows=bold, headings=bold, align_right_from=2,
                                         wrap_cols=(0, 4, 5, 6), fit_content=True)]
     # what matters first, above the table: the key messages never wait alone on a page of their own
