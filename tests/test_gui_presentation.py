@@ -88,3 +88,29 @@ def test_presentation_draws_the_first_chart_once_when_it_opens(qtbot, demo_path:
     before = len(drawn)
     qtbot.keyClick(show, Qt.Key.Key_Right)
     assert len(drawn) == before + 1 and show.index == 1   # a step draws its slide at once, once
+
+
+def test_a_slide_says_why_its_change_is_left_out(qtbot, tmp_path: Path) -> None:
+    """Where the anonymisation leaves the cluster change out (a clinic not shown by name lacks the baseline), the
+    slide's caption says so in words, as the handout's key figures do, instead of saying nothing."""
+    from test_pack_reader import _drop_a_round
+
+    from klyngedesk.core.anonymise.codes import draw_codes
+    from klyngedesk.core.demo import build_demo
+    from klyngedesk.core.store import Project
+    from klyngedesk.gui import presentation
+
+    path = build_demo(tmp_path / "c.klynge", clinics=5, periods=3, seed=2026)
+    with Project.open(path) as project:
+        periods = [p.key for p in project.periods()]
+        _drop_a_round(project, sorted(c.key for c in project.clinics())[-1], periods[-2])
+        draw_codes(project, "2026-12")
+        slides = presentation.slides_for(project, "2026-12")
+    show = presentation.PresentationWindow(slides, "da", "Fjordby")
+    qtbot.addWidget(show)
+    show.show()
+    captions = []
+    for _ in range(len(show.slides)):
+        captions.append(show.caption.text())
+        qtbot.keyClick(show, Qt.Key.Key_Right)
+    assert any("(holdt tilbage: ændringen siden 2. halvår 2025 ville" in c for c in captions), captions

@@ -14,7 +14,7 @@ from klyngedesk.core.anonymise import AnonymisedTable
 from klyngedesk.core.model import Topic
 from klyngedesk.core.render.chart_builder import ChartContext, ranked_chart
 from klyngedesk.core.render.charts import RankedBarChart
-from klyngedesk.core.render.indicator_pages import few_clinics_sentence, indicator_meta
+from klyngedesk.core.render.indicator_pages import change_words, few_clinics_sentence, indicator_meta
 from klyngedesk.core.store import Project
 from klyngedesk.gui.chart_view import ChartView
 from klyngedesk.gui.display_names import indicator_shown, topic_shown
@@ -211,7 +211,9 @@ class PresentationWindow(QWidget):
             self._draw_chart()
         else:
             self._redraw.start()
-        sentence = ind.sentence.get(lang, "") if ind.sentence else ""
+        sentence = change_words(slide.table, ind, lang)
+        if sentence and not ind.sentence.get(lang):   # the reason alone, as the handout's "Change" row gives it
+            sentence = f"{tr('Change', lang)} {sentence}"
         self.caption.setText(" ".join(s for s in (sentence, few_clinics_sentence(ind, lang)) if s))
         self._footer()
 

@@ -230,12 +230,21 @@ def change_facts(table: AnonymisedTable, ind: AnonymisedIndicator, lang: str) ->
                                                      baseline=table.compare_label or table.compare,
                                                      after=wording.number(change.value, ind.unit, lang),
                                                      period=table.period_label)))
+    words = change_words(table, ind, lang)
+    if words:
+        facts.append((tr("Change", lang), words))
+    return facts
+
+
+def change_words(table: AnonymisedTable, ind: AnonymisedIndicator, lang: str) -> str:
+    """The cluster change in words: its sentence, or why the anonymisation left it out beside the cluster value
+    printed (a bare absence reads as a missing number); the handout and the slides say the same."""
     sentence = ind.sentence.get(lang)
     if sentence:
-        facts.append((tr("Change", lang), sentence))
-    elif ind.change_withheld and ind.pooled is not None:   # a bare absence read as a missing number
-        facts.append((tr("Change", lang), tr(CHANGE_WITHHELD, lang, baseline=table.compare_label or table.compare)))
-    return facts
+        return sentence
+    if table.compare and ind.change_withheld and ind.pooled is not None:
+        return tr(CHANGE_WITHHELD, lang, baseline=table.compare_label or table.compare)
+    return ""
 
 
 def cluster_withheld(ind: AnonymisedIndicator) -> bool:
