@@ -209,6 +209,8 @@ class ProjectFile:
                 "{path} was saved by a newer KlyngeDesk (file version {found}, this program reads up "
                 "to {latest}). Update KlyngeDesk to open it; the file was not changed.",
                 path=str(self.path), found=version, latest=LATEST_VERSION)
+        if not create:
+            self._refuse_foreign_code()
         if version == LATEST_VERSION:
             self.conn.execute("PRAGMA journal_mode = WAL") if not readonly else None
             return
@@ -223,6 +225,17 @@ class ProjectFile:
                      LATEST_VERSION)
         self.conn.execute("PRAGMA journal_mode = WAL")
         migrate(self.conn, version, LATEST_VERSION)
+
+    def _refuse_foreign_code(self) -> None:
+        """KlyngeDesk writes no triggers or views: a file holding one (from a sender, a tool, an attacker) could
+        change values, the audit log or what is read without anyone seeing it, so it is not opened at all."""
+        found = self.conn.execute("SELECT count(*) FROM sqlite_master WHERE type IN ('trigger', 'view')").fetchone()[0]
+        if found:
+            raise ProjectUnreadable(
+                "{path} contains database code that KlyngeDesk did not write (triggers or views), which "
+                "could change the cluster's figures without anyone noticing. KlyngeDesk did not open or change the "
+                "file. Open your latest backup copy instead, or ask whoever sent the file for a clean copy.",
+                path=shown(self.path))
 
     def backup(self, target: Path) -> Path:
         """A consistent copy of the whole file (sqlite3 online backup)."""
@@ -323,6 +336,7 @@ def _connect(uri: str) -> sqlite3.Connection:
     conn = sqlite3.connect(uri, uri=True, isolation_level=None)  # used only by the thread that opened it
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA trusted_schema = OFF")   # the file's own schema may call no function with side effects
     conn.execute("PRAGMA busy_timeout = 3000")
     conn.execute("PRAGMA temp_store = MEMORY")  # staging tables for imports never touch the disk
     return conn
