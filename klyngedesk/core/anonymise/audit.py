@@ -16,9 +16,11 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Generic, TypeVar
 
+import numpy as np
+
 from klyngedesk.core.anonymise.coalition import Coalitions
 from klyngedesk.core.anonymise.disclosure import Disclosure, Relation, Target, cell_owner
-from klyngedesk.core.anonymise.program import Matrix, Program, Shared, value_of, wide
+from klyngedesk.core.anonymise.program import Matrix, Points, Program, Shared, value_of, wide
 from klyngedesk.core.anonymise.reprints import versioned
 
 COUNT_MARGIN = 3       # hi - lo: at least 4 whole values possible, so never "exactly" or "to +/-1"
@@ -219,19 +221,19 @@ class _Part:
             own = {} if reader is None else {c: known[c] for c in own_cells.get(reader, ()) if c in known}
             fixed = {**shown, **own}
             lp = shared.get().play(own) if shared is not None else matrix.program(own)
-            free = lp.free
             # Feasible points certify wide ranges without a solve each: the truth, and the points that make
             # every target as large and as small as possible at once.
-            points = [{c: known.get(c, 0.0) for c in free}]
+            points = POINTS(lp.index)
+            points.add([np.array([known.get(c, 0.0) for c in lp.free])])
             everything = tuple((c, coef) for t, _ in todo for c, coef in t.terms)
-            points += lp.extremes(everything)
+            points.add(lp.extremes(everything))
             for t, meeting in todo:
                 v, need = told[t.terms]
-                seen = [_value_at(t, p, fixed) for p in points]
-                if wide(t, min(seen), max(seen), need):
+                seen_low, seen_high = points.span(t, fixed)
+                if wide(t, seen_low, seen_high, need):
                     continue
-                lo, hi = lp.range(t.terms, fixed, min(seen), max(seen), need if t.kind == "count" else None)
-                points += lp.last_points
+                lo, hi = lp.range(t.terms, fixed, seen_low, seen_high, need if t.kind == "count" else None)
+                points.add(lp.last_points)
                 if not wide(t, lo, hi, need):
                     if t.kind == "count":
                         lo = math.ceil(lo - 1e-6) if math.isfinite(lo) else lo
@@ -260,11 +262,7 @@ PLAIN_READERS = 2   # readers of a part of the model played with their own progr
 # One HiGHS model per part of the model, each reader's cells fixed in turn (program.Shared); False: a new model
 # cut out per reader (program.Matrix.program), the audit before it, kept as the tests' reference.
 SHARED_MODEL = True
-
-
-def _value_at(t: Target, point: dict[str, float], fixed: dict[str, float]) -> float:
-    """The target's value at a feasible point of a reader's program (its free cells) and the cells it knows."""
-    return sum(coef * (point[c] if c in point else fixed.get(c, 0.0)) for c, coef in t.terms)
+POINTS = Points   # the feasible points kept per reader (the tests swap in the one-point-at-a-time reference)
 
 
 def _left_to(reader: str | None, t: Target, meeting: str, coalitions: Coalitions | None, known: dict[str, float],

@@ -69,15 +69,7 @@ class Coalitions:
         cells = [c for c, _ in t.terms if c not in self.shown]
         if not self.exact or not cells or any(cell_owner(c) != t.owner for c in cells):
             return None
-        # Partners: the clinics sharing the tightest relations (fewest owners) with the target's cells first.
-        tight: dict[str, int] = {}
-        for i in {i for c in cells for i in self.rel_of_cell.get(c, ())}:
-            owners = self.owners_of[i]
-            for o in owners:
-                if o != t.owner:
-                    tight[o] = min(tight.get(o, len(owners)), len(owners))
-        partners = sorted(tight, key=lambda o: (tight[o], o))
-        partners += [o for o in self.owners if o != t.owner and o not in tight]
+        partners = self.partners(t.owner, cells)
         v = value_of(t, self.known)
         fixed = {c: self.shown[c] for c, _ in t.terms if c in self.shown}
         best: frozenset[str] | None = None
@@ -93,6 +85,17 @@ class Coalitions:
                 return best
             size *= 2
         return best
+
+    def partners(self, owner: str, cells: list[str]) -> list[str]:
+        """The clinics but `owner`, those sharing the tightest relations (fewest owners) with `cells` first (by
+        name among equals), then the rest by name. Each relation sets its owners' tightness at once, the widest
+        first, so that a narrower one overwrites it: no loop per owner of every cluster-wide relation."""
+        tight: dict[str, int] = {}
+        for i in sorted({i for c in cells for i in self.rel_of_cell.get(c, ())}, key=lambda i: -len(self.owners_of[i])):
+            tight.update(dict.fromkeys(self.owners_of[i], len(self.owners_of[i])))
+        tight.pop(owner, None)
+        near = [o for _, o in sorted((n, o) for o, n in tight.items())]
+        return near + [o for o in self.owners if o != owner and o not in tight]
 
     def _wide(self, t: Target, partners: frozenset[str], fixed: dict[str, float], v: float, need: float) -> bool:
         lp = self.program(partners | {t.owner})

@@ -100,7 +100,7 @@ class Program:
         self.index = {c: i for i, c in enumerate(free)}
         self.free = free
         self.n = len(free)
-        self.last_points: list[dict[str, float]] = []
+        self.last_points: list[np.ndarray] = []
         self.h = _new_highs()
         self.h.setOptionValue("presolve", "off")
         if not self.n:
@@ -127,8 +127,8 @@ class Program:
                 cost[self.index[c]] += coef
         return cost
 
-    def extremes(self, terms: tuple[tuple[str, float], ...]) -> list[dict[str, float]]:
-        """The optimal points of minimising and maximising `terms` (bounded ones only)."""
+    def extremes(self, terms: tuple[tuple[str, float], ...]) -> list[np.ndarray]:
+        """The optimal points of minimising and maximising `terms` (bounded ones only), over `free`."""
         cost = self._cost(terms)
         if not self.n or not cost.any():
             return []
@@ -152,8 +152,8 @@ class Program:
             self.h.setOptionValue("presolve", "off")
         return status
 
-    def _point(self) -> dict[str, float]:
-        return dict(zip(self.free, self.h.getSolution().col_value, strict=True))
+    def _point(self) -> np.ndarray:
+        return np.asarray(self.h.getSolution().col_value, dtype=float)
 
     def range(self, terms: tuple[tuple[str, float], ...], fixed: dict[str, float], seen_low: float = math.inf,
               seen_high: float = -math.inf, need: float | None = None) -> tuple[float, float]:
@@ -180,6 +180,32 @@ class Program:
             else:   # infeasible (values corrected after an earlier pack): claim nothing is protected
                 return const, const
         return out[1], out[0]
+
+
+class Points:
+    """Feasible points of one reader's program (one row per point, a column per free cell), at which a target's
+    values are read at once: they certify a wide range without a solve."""
+
+    def __init__(self, index: dict[str, int]) -> None:
+        self.index = index
+        self.rows = np.zeros((8, len(index)))
+        self.count = 0
+
+    def add(self, points: Iterable[np.ndarray]) -> None:
+        for point in points:
+            if self.count == len(self.rows):
+                self.rows = np.concatenate((self.rows, np.zeros_like(self.rows)))
+            self.rows[self.count] = point
+            self.count += 1
+
+    def span(self, t: Target, fixed: dict[str, float]) -> tuple[float, float]:
+        """The lowest and highest value of `t` at the points (a cell not free at its value in `fixed`); summed
+        term by term in the target's order, as a point's value was summed one by one."""
+        total = np.zeros(self.count)
+        for c, coef in t.terms:
+            i = self.index.get(c)
+            total = total + (coef * self.rows[:self.count, i] if i is not None else coef * fixed.get(c, 0.0))
+        return float(total.min()), float(total.max())
 
 
 class Matrix:
