@@ -13,6 +13,7 @@ from defusedxml import DefusedXmlException
 
 from klyngedesk.core.ingest.problems import FileRefused
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 SPREADSHEET_EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
@@ -35,6 +36,10 @@ def detect_format(path: Path, data: bytes) -> str:
     if not data.strip(b" \t\r\n\x00"):
         raise FileRefused("The file is empty.", kind="empty")
     ext = path.suffix.lower()
+    if data.startswith(SQLITE_MAGIC):
+        raise FileRefused("The file is a database (a KlyngeDesk project file or another program's), not a clinic's "
+                          "spreadsheet. Open a project with File > Open project…; import only the files the clinics send.",
+                          kind="mismatch")
     if data.startswith(OLE_MAGIC):
         if _ole_encrypted(data):
             raise FileRefused("The workbook is protected with a password. Ask the clinic to send it without a "
