@@ -55,6 +55,12 @@ class DisclosureReport:
     reprinted: str | None = None
     hides_more: int = 0
 
+    @property
+    def unprotected(self) -> int:
+        """The distinct hidden counts among the breaches (one count found by several readers, by several
+        topics' audits or written with its terms in another order is one count)."""
+        return len({frozenset(b.target.terms) for b in self.breaches})
+
     def singled_out(self) -> set[str]:
         return {f.clinic for f in self.findings}
 
@@ -63,7 +69,7 @@ class DisclosureReport:
                 "singled_out": [{"clinic": f.clinic, "code": self.codes.get(f.clinic), "reason": f.reason,
                                  "period": f.period, "indicator": f.indicator, "meeting": f.meeting}
                                 for f in self.findings],
-                "unprotected_counts": len(self.breaches), "risk": self.risk}
+                "unprotected_counts": self.unprotected, "risk": self.risk}
 
     def lines(self, lang: str | None = None) -> list[str]:
         """The report in plain words (Danish first): one line per clinic and reason, then the choices."""
@@ -102,10 +108,10 @@ class DisclosureReport:
         if self.breaches and self.reprinted:
             out.append(tr("{n} hidden counts cannot be protected against the earlier prints (this meeting's own "
                           "print of {when} among them). Print with the threshold and list-size display of that "
-                          "print, or do not hand this one out.", lang, n=len(self.breaches), when=when))
+                          "print, or do not hand this one out.", lang, n=self.unprotected, when=when))
         elif self.breaches:
             out.append(tr("{n} hidden counts could not be protected against packs printed earlier; nothing "
-                          "printed now can change that.", lang, n=len(self.breaches)))
+                          "printed now can change that.", lang, n=self.unprotected))
         if self.risk:
             out.append(self.risk)
         return out
