@@ -79,6 +79,48 @@ def _better(line: Line, sign: int) -> bool | None:
     return (sign > 0) == (line.direction == "max")
 
 
+def _change_shown(ind: AnonymisedIndicator) -> bool:
+    return ind.change is not None and ind.change.estimate[0] is not None
+
+
+def missing_changes(lines: Sequence[Line], since: str, lang: str) -> dict[str, list[str]]:
+    """The indicators whose cluster change is not printed, by why: "change" (the anonymity check left only the
+    change out, the cluster value printed), "cluster" (it withheld the cluster value and so its change), "none"
+    (the cluster has no figures from the earlier round)."""
+    missing: dict[str, list[str]] = {}
+    for ln in lines:
+        if _change_shown(ln.ind):
+            continue
+        why = ("cluster" if cluster_withheld(ln.ind) else
+               "change" if ln.ind.change_withheld and ln.ind.pooled is not None else "none")
+        missing.setdefault(why, []).append(_title_cell(ln, lang))
+    return missing
+
+
+def missing_messages(missing: dict[str, list[str]], total: int, since: str, lang: str) -> list[str]:
+    """One plain sentence per reason a change is missing, naming its indicators ("every indicator" when all)."""
+    def which(titles: list[str]) -> str:
+        if len(titles) == total:
+            return tr("every indicator", lang)
+        if len(titles) > 2:
+            return tr("{n} of the {total} indicators", lang, n=len(titles), total=total)
+        return wording.join_and(titles, lang)
+
+    out = []
+    if "change" in missing:
+        out.append(tr("The change since {baseline} is withheld for {which}: beside the figures shown it would give "
+                      "away the figures of a clinic not shown by name (one that has joined since or lacks that "
+                      "round).", lang, baseline=since, which=which(missing["change"])))
+    if "cluster" in missing:
+        out.append(tr("The cluster as a whole, and so its change since {baseline}, is withheld for {which}: beside "
+                      "the clinics' values shown it would give a hidden clinic's figures away.", lang,
+                      baseline=since, which=which(missing["cluster"])))
+    if "none" in missing:
+        out.append(tr("There are no figures from {baseline} for {which}, so no change can be shown.", lang,
+                      baseline=since, which=which(missing["none"])))
+    return out
+
+
 def group_messages(lines: Sequence[Line], since: str | None, lang: str) -> list[str]:
     """Two to four plain sentences: what changed for sure, targets, where the clinics differ most."""
     messages = []
@@ -98,10 +140,11 @@ def group_messages(lines: Sequence[Line], since: str | None, lang: str) -> list[
         if moved:
             messages.append(tr("Changed since {baseline} (neither way is better in itself): {items}.", lang,
                                baseline=since, items=listed(moved)))
-        if not any(ln.ind.change is not None and ln.ind.change.estimate[0] is not None for ln in lines):
-            # "no change larger than chance" beside a table of dashes claimed what no number shows
-            messages.append(tr("No change since {baseline} can be shown: the cluster as a whole is withheld or has "
-                               "no figures from then.", lang, baseline=since))
+        missing = missing_changes(lines, since, lang)
+        if sum(map(len, missing.values())) == len(lines):
+            # no change printed: "no change larger than chance" would claim what no number shows; say which are
+            # missing and why (where some are printed, the table's dashes and its lead say why for each row)
+            messages.extend(missing_messages(missing, len(lines), since, lang))
         elif not (better or worse or moved):
             messages.append(tr("No change since {baseline} is larger than chance alone can explain.", lang,
                                baseline=since))
