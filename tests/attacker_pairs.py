@@ -109,3 +109,80 @@ def by_totals(pack: dict, topic: str, truth: dict[tuple[str, str, str], float], 
                        and (r["value"] is None and r["suppressed"] or r["value"] is not None
                             and abs(r["value"] - value) <= half + 1e-9 * max(1.0, abs(value)))}
     return {c: codes for c, codes in out.items() if len(codes) < MIN_CANDIDATES}
+
+
+def printed_values(pack: dict) -> dict[str, dict[tuple[str, str], float]]:
+    """code -> (indicator, round) -> the value the pack prints for it there (current, baseline, trend rounds)."""
+    out: dict[str, dict[tuple[str, str], float]] = {}
+    cur, base = pack["period"], pack["compare"]
+    for ind in pack["indicators"]:
+        for row in ind["rows"]:
+            got = out.setdefault(row["code"], {})
+            if row["value"] is not None:
+                got[(ind["key"], cur)] = row["value"]
+            if base and row["baseline_value"] is not None:
+                got[(ind["key"], base)] = row["baseline_value"]
+        for rt in ind.get("trend", ()):
+            for x in rt["values"]:
+                if x["value"] is not None:
+                    out.setdefault(x["code"], {}).setdefault((ind["key"], rt["period"]), x["value"])
+    return out
+
+
+def _could_be(pack: dict, topic: str, truth: dict[tuple[str, str, str], float], clinic: str) -> set[str]:
+    """The codes of the pack a clinic not shown by name can be by the rounds it has figures for."""
+    named = {r["code"] for ind in pack["indicators"] for r in ind["rows"] if r.get("clinic")}
+    return {c for c, cols in shown_rounds(pack).items() if c not in named
+            and all(present(truth, topic, key, period, clinic) for key, period in cols)}
+
+
+def across_packs(held: list[tuple[dict, dict[str, str]]], topic: str, truth: dict[tuple[str, str, str], float],
+                 by_values: bool = True) -> dict[tuple[int, str], set[str]]:
+    """The member holding every pack so far (pack, code -> clinic): per pack and clinic it tells something of,
+    not shown by name, the codes it can be once the packs are linked. A code of one pack and a code of another
+    are the same clinic only if every (indicator, round) both print a value for has the same value; a clinic's
+    codes in one pack are those matching some code it can be in each other pack (by name there: its code), and a
+    code left to one clinic alone is no other clinic's. Repeated until nothing changes. `by_values` False: the
+    rounds alone, in every pack (the values not matched)."""
+    values = [printed_values(p) if by_values else {} for p, _ in held]
+    cand: list[dict[str, set[str]]] = []
+    for pack, clinic_of in held:
+        named = {k: c for c, k in clinic_of.items()
+                 if any(r.get("clinic") and r["code"] == c for ind in pack["indicators"] for r in ind["rows"])}
+        cand.append({k: {named[k]} if k in named else _could_be(pack, topic, truth, k)
+                     for k in clinic_of.values()})
+
+    def same(i: int, a: str, j: int, b: str) -> bool:
+        va, vb = values[i].get(a, {}), values[j].get(b, {})
+        return all(abs(va[c] - vb[c]) <= 1e-9 * max(1.0, abs(va[c])) for c in va.keys() & vb.keys())
+
+    changed = True
+    while changed:
+        changed = False
+        for j in range(len(held)):
+            for k in cand[j]:
+                keep = {b for b in cand[j][k] if all(any(same(i, a, j, b) for a in cand[i][k])
+                                                      for i in range(len(held)) if i != j and k in cand[i])}
+                if keep != cand[j][k]:
+                    cand[j][k], changed = keep, True
+            for k in cand[j]:
+                if len(cand[j][k]) == 1:
+                    for other in cand[j]:
+                        if other != k and cand[j][k] & cand[j][other]:
+                            cand[j][other] = cand[j][other] - cand[j][k]
+                            changed = True
+    out = {}
+    for j, (pack, clinic_of) in enumerate(held):
+        tells = told(pack)
+        for code, k in clinic_of.items():
+            if tells.get(code) and not any(r.get("clinic") and r["code"] == code
+                                           for ind in pack["indicators"] for r in ind["rows"]):
+                assert code in cand[j][k], ("unsound", j, k, code)
+                out[(j, k)] = cand[j][k]
+    return out
+
+
+def singled_out_across(held: list[tuple[dict, dict[str, str]]], topic: str, truth: dict[tuple[str, str, str], float]
+                       ) -> dict[tuple[int, str], set[str]]:
+    """(pack index, clinic) left fewer than MIN_CANDIDATES codes by every pack held together."""
+    return {key: codes for key, codes in across_packs(held, topic, truth).items() if len(codes) < MIN_CANDIDATES}

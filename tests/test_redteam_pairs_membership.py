@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from attacker import PERIODS, TOPICS, Attacker, _meta, add_meeting, make_cluster, scale_of
-from attacker_pairs import by_totals, singled_out
+from attacker_pairs import across_packs, by_totals, singled_out, singled_out_across
 
 from klyngedesk.core.anonymise import draw_codes
 from klyngedesk.core.anonymise.build import anonymised_meeting
@@ -31,11 +31,11 @@ AB = [[(40, [20]), (55, [30]), (3, [1]), (61, [40]), (38, [12]), (70, [33]), (21
       [(45, [22]), (50, [27]), (2, [1]), (64, [40]), (33, [14]), (75, [31]), (205, [95]), (3, [1]), (47, [24])]]
 
 
-def play(case: dict) -> list[dict]:
+def play(case: dict) -> tuple[list[tuple[dict, dict[str, str]]], dict[tuple[str, str, str], float]]:
     """Every meeting of the case; after each, no clinic singled out by its rounds and no hidden count pinned.
     `meetings`: (round, compared round or None) per meeting, else one a round, each compared with the one before;
     `late`: (round, clinic) values that arrive only before meeting `late_at` (1; a clinic bringing its history)."""
-    packs = []
+    held: list[tuple[dict, dict[str, str]]] = []   # every pack with the clinic behind each code
     late = case.get("late", set())
     with tempfile.TemporaryDirectory() as folder:
         made = make_cluster(Path(folder) / "c.klynge", case["topic"], case["sizes"], case["counts"],
@@ -65,9 +65,11 @@ def play(case: dict) -> list[dict]:
                 for table, disclosure, _ in anonymised_meeting(project, meeting):
                     project.save_published(meeting, case["topic"], disclosure.to_json())
                     pack = table.to_json()
-                    packs.append(pack)
+                    held.append((pack, dict(clinic_of)))
                     out = singled_out(pack, case["topic"], made.truth, clinic_of)
                     assert not out, ("singled out by its rounds", meeting, out)
+                    out = singled_out_across(held, case["topic"], made.truth)
+                    assert not out, ("singled out by the packs linked", meeting, out)
                     days = {p.key: p.days for p in PERIODS}[PERIODS[r].key]
                     scales = {k: scale_of(m, days) for k, m in _meta(case["topic"]).items()}
                     out = by_totals(pack, case["topic"], made.truth, clinic_of, scales)
@@ -77,7 +79,7 @@ def play(case: dict) -> list[dict]:
                     assert not pinned, ("pinned", meeting, pinned[:3])
         finally:
             project.close()
-    return packs
+    return held, made.truth   # every pack with the clinic behind each code; the counts at the end
 
 
 BIG = [[(10 * p, [10 * x for x in parts]) for p, parts in row] for row in AB]   # nothing small to hide
@@ -108,9 +110,18 @@ def test_a_clinic_joining_or_leaving_is_not_singled_out_by_its_rounds(name: str)
 
 def test_the_rounds_are_read() -> None:
     """The attack has teeth: the packs print the baselines and trends it reads (where nobody is singled out)."""
-    packs = play(case(set()))
+    packs = [pack for pack, _ in play(case(set()))[0]]
     assert any(r["baseline_value"] is not None for r in packs[1]["indicators"][0]["rows"])
     assert any(x["value"] is not None or t["hidden"] for t in packs[2]["indicators"][0]["trend"] for x in t["values"])
+
+
+def test_the_packs_are_linked_through_the_values_they_both_print() -> None:
+    """The linking member has teeth: a round printed per code at two meetings (the current round at one, the
+    baseline at the next) ties the codes of the two packs by their equal values, and leaves clinics fewer codes
+    than their rounds alone (still three or more: the test above asks that of every pack)."""
+    held, truth = play(CASES["a clinic leaves a cluster of large counts, sizes in bands"])
+    linked, alone = across_packs(held, "antibiotika", truth), across_packs(held, "antibiotika", truth, False)
+    assert sum(map(len, linked.values())) < sum(map(len, alone.values()))
 
 
 def _random(seed: int) -> dict:
