@@ -52,6 +52,7 @@ def _random(seed: int) -> dict:
 
 
 OPEN = 6   # found by this search; the audit reports it as a breach it cannot mend (see below)
+OPEN_MORE = (9, 20)   # the same kind, found by a search over seeds 0-29 (2 December)
 
 
 @pytest.mark.parametrize("seed", [s for s in range(8) if s != OPEN])
@@ -65,3 +66,12 @@ def test_random_meetings_printing_overlapping_rounds(seed: int) -> None:
                    "report lists (docs/threat-model.md, Still open)")
 def test_a_trend_round_printed_again_as_the_current_round() -> None:
     play(_random(OPEN))
+
+
+@pytest.mark.xfail(strict=True, reason="open, the same kind: a meeting prints round 2 with round 1 in its trend, a "
+                   "later one round 1 as the current round; counts the later pack hides are pinned by both (seed 9, "
+                   "list sizes exact: three to the count; seed 20, sizes hidden: two counts of 0); the audit finds "
+                   "them and returns them as breaches left (docs/threat-model.md, Still open)")
+@pytest.mark.parametrize("seed", OPEN_MORE)
+def test_a_later_trend_round_printed_as_the_current_round(seed: int) -> None:
+    play(_random(seed))
