@@ -25,7 +25,7 @@ from klyngedesk.core.anonymise.group_change import with_group_changes
 from klyngedesk.core.anonymise.leak import check_no_leak
 from klyngedesk.core.anonymise.presence import changes_to_withhold, linked_rounds
 from klyngedesk.core.anonymise.program import wide
-from klyngedesk.core.anonymise.reprints import is_versioned, versioned
+from klyngedesk.core.anonymise.reprints import hidden_before, is_versioned, versioned
 from klyngedesk.core.anonymise.summaries import (
     WITHHELD,
     GroupSummary,
@@ -236,7 +236,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     named_before |= linked
     steps = {ind.key: _first_step(ind) for ind in table.indicators
              if ind.denominator_kind == "list_size" and list_size_display != "exact"}
-    also_hidden: set = set(unlinked)
+    also_hidden: set = set(unlinked) | hidden_before(table, earlier, meeting)
     also_withheld: set = changes_to_withhold(table, named)
     no_intervals: set[str] = set()
     breaches: list[Breach] = []

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from klyngedesk.core.anonymise.disclosure import SEP, Disclosure, Relation, Target, cell_parts
+from klyngedesk.core.collate.table import IndicatorTable
 
 VERSION = "@"   # period + VERSION + n: the value first printed by the n-th of the models audited together
 
@@ -58,4 +59,25 @@ def _renamed(d: Disclosure, names: dict[str, str]) -> Disclosure:
     out.targets = [replace(t, terms=terms(t.terms)) for t in d.targets]
     out.rate_only = [Target(terms(t.terms), t.owner, t.kind, t.label) for t in d.rate_only]
     out.bounded_by = {names.get(c, c): k for c, k in d.bounded_by.items()}
+    return out
+
+
+def hidden_before(table: IndicatorTable, earlier: Sequence[Disclosure], meeting: str) -> set[tuple[str, str, str]]:
+    """The counts of `table` (as the suppression names them: round, measure, clinic) that the latest earlier print
+    of this meeting and topic hid: a reprint starts from that print's pattern, so that the two patterns do not
+    meet in complementary cells that pin a count neither pins alone (the audit then adds what the change needs)."""
+    prints = [d for d in earlier if d.meeting == meeting and d.topic == table.topic]
+    if not prints:
+        return set()
+    rounds = {table.period: "cur", **({table.compare: "base"} if table.compare else {})}
+    now = {(r.clinic, m, rnd) for ind in table.indicators for r in ind.rows for rnd in rounds.values()
+           for m in (ind.numerator_measure, ind.denominator_measure) if m}
+    out = set()
+    for t in prints[-1].targets:
+        if len(t.terms) != 1:
+            continue
+        period, measure, clinic = cell_parts(t.terms[0][0])
+        rnd = rounds.get(period)
+        if rnd and (clinic, measure, rnd) in now:
+            out.add((rnd, measure, clinic))
     return out
