@@ -111,21 +111,24 @@ def by_totals(pack: dict, topic: str, truth: dict[tuple[str, str, str], float], 
     return {c: codes for c, codes in out.items() if len(codes) < MIN_CANDIDATES}
 
 
-def printed_values(pack: dict) -> dict[str, dict[tuple[str, str], float]]:
-    """code -> (indicator, round) -> the value the pack prints for it there (current, baseline, trend rounds)."""
-    out: dict[str, dict[tuple[str, str], float]] = {}
+def printed_values(pack: dict) -> dict[str, dict[tuple[str, str], tuple[float, float]]]:
+    """code -> (indicator, round) -> the value the pack prints for it there (current, baseline, trend rounds)
+    and half the indicator's rounding step (the mends coarsen a step per pack: one clinic's value of one round
+    can print differently in two packs)."""
+    out: dict[str, dict[tuple[str, str], tuple[float, float]]] = {}
     cur, base = pack["period"], pack["compare"]
     for ind in pack["indicators"]:
+        half = (ind.get("value_step") or 0.0) / 2
         for row in ind["rows"]:
             got = out.setdefault(row["code"], {})
             if row["value"] is not None:
-                got[(ind["key"], cur)] = row["value"]
+                got[(ind["key"], cur)] = (row["value"], half)
             if base and row["baseline_value"] is not None:
-                got[(ind["key"], base)] = row["baseline_value"]
+                got[(ind["key"], base)] = (row["baseline_value"], half)
         for rt in ind.get("trend", ()):
             for x in rt["values"]:
                 if x["value"] is not None:
-                    out.setdefault(x["code"], {}).setdefault((ind["key"], rt["period"]), x["value"])
+                    out.setdefault(x["code"], {}).setdefault((ind["key"], rt["period"]), (x["value"], half))
     return out
 
 
@@ -140,7 +143,7 @@ def across_packs(held: list[tuple[dict, dict[str, str]]], topic: str, truth: dic
                  by_values: bool = True) -> dict[tuple[int, str], set[str]]:
     """The member holding every pack so far (pack, code -> clinic): per pack and clinic it tells something of,
     not shown by name, the codes it can be once the packs are linked. A code of one pack and a code of another
-    are the same clinic only if every (indicator, round) both print a value for has the same value; a clinic's
+    are the same clinic only if every (indicator, round) both print a value for has the same value (to the steps); a clinic's
     codes in one pack are those matching some code it can be in each other pack (by name there: its code), and a
     code left to one clinic alone is no other clinic's. Repeated until nothing changes. `by_values` False: the
     rounds alone, in every pack (the values not matched)."""
@@ -154,7 +157,8 @@ def across_packs(held: list[tuple[dict, dict[str, str]]], topic: str, truth: dic
 
     def same(i: int, a: str, j: int, b: str) -> bool:
         va, vb = values[i].get(a, {}), values[j].get(b, {})
-        return all(abs(va[c] - vb[c]) <= 1e-9 * max(1.0, abs(va[c])) for c in va.keys() & vb.keys())
+        return all(abs(va[c][0] - vb[c][0]) <= va[c][1] + vb[c][1] + 1e-9 * max(1.0, abs(va[c][0]))
+                   for c in va.keys() & vb.keys())
 
     changed = True
     while changed:
