@@ -83,7 +83,7 @@ def _change_shown(ind: AnonymisedIndicator) -> bool:
     return ind.change is not None and ind.change.estimate[0] is not None
 
 
-def missing_changes(lines: Sequence[Line], since: str, lang: str) -> dict[str, list[str]]:
+def _missing_changes(lines: Sequence[Line], lang: str) -> dict[str, list[str]]:
     """The indicators whose cluster change is not printed, by why: "change" (the anonymity check left only the
     change out, the cluster value printed), "cluster" (it withheld the cluster value and so its change), "none"
     (the cluster has no figures from the earlier round)."""
@@ -97,7 +97,7 @@ def missing_changes(lines: Sequence[Line], since: str, lang: str) -> dict[str, l
     return missing
 
 
-def missing_messages(missing: dict[str, list[str]], total: int, since: str, lang: str) -> list[str]:
+def _missing_messages(missing: dict[str, list[str]], total: int, since: str, lang: str) -> list[str]:
     """One plain sentence per reason a change is missing, naming its indicators ("every indicator" when all)."""
     def which(titles: list[str]) -> str:
         if len(titles) == total:
@@ -140,11 +140,11 @@ def group_messages(lines: Sequence[Line], since: str | None, lang: str) -> list[
         if moved:
             messages.append(tr("Changed since {baseline} (neither way is better in itself): {items}.", lang,
                                baseline=since, items=listed(moved)))
-        missing = missing_changes(lines, since, lang)
+        missing = _missing_changes(lines, lang)
         if sum(map(len, missing.values())) == len(lines):
             # no change printed: "no change larger than chance" would claim what no number shows; say which are
             # missing and why (where some are printed, the table's dashes and its lead say why for each row)
-            messages.extend(missing_messages(missing, len(lines), since, lang))
+            messages.extend(_missing_messages(missing, len(lines), since, lang))
         elif not (better or worse or moved):
             messages.append(tr("No change since {baseline} is larger than chance alone can explain.", lang,
                                baseline=since))
