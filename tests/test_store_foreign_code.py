@@ -76,3 +76,22 @@ def test_an_ordinary_project_still_opens_and_stores(tmp_path: Path) -> None:
         project.add_batch("a.csv", "abc", [NewValue("A", "ab_ordinationer", "P1", 400.0)])
         assert project.values()["value"].tolist() == [400.0]
         assert project.conn.execute("PRAGMA trusted_schema").fetchone()[0] == 0
+
+
+def test_the_window_says_why_and_opens_nothing(qtbot, app_context, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from klyngedesk.gui.main_window import MainWindow
+
+    path = tmp_path / "fremmed.klynge"
+    _project(path)
+    with sqlite3.connect(path) as conn:
+        conn.execute(FOREIGN["doubles every value stored"])
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, title, text, *a, **k: said.append(f"{title}\n{text}"))
+    window = MainWindow(app_context)
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.open_project(str(path), remember=False)
+    assert app_context.holder.project is None
+    assert len(said) == 1 and "databasekode" in said[0] and "fremmed.klynge" in said[0], said
