@@ -95,3 +95,39 @@ def test_progress_dialog_has_room_for_its_title(qtbot) -> None:
     release.set()
     qtbot.waitUntil(lambda: done == [True], timeout=5000)
     assert runner.wait(5000)
+
+
+def test_esc_on_a_progress_dialog_cancels_its_task_even_when_the_window_behind_is_active(qtbot) -> None:
+    """Esc reaches a progress dialog that is not the active window as a reject, which only hides it: the task
+    must stop all the same, not go on unseen and put its result up later."""
+    import threading
+
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from klyngedesk.gui.progress import run_with_progress
+    from klyngedesk.gui.tasks import TaskRunner
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    runner = TaskRunner(parent)
+    show_active(qtbot, parent)
+    release = threading.Event()
+    done: list = []
+    stopped: list = []
+
+    def work(progress, cancelled):
+        while not cancelled() and not release.wait(0.02):
+            pass
+        return True
+
+    task = run_with_progress(parent, runner, "Mødematerialet laves", work, "da", done.append,
+                             on_cancel=lambda: stopped.append(True))
+    dialog = task.dialog
+    qtbot.waitUntil(dialog.isVisible, timeout=5000)
+    parent.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is parent, timeout=5000)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
+    release.set()
+    assert stopped == [True] and done == []
+    assert runner.wait(5000)

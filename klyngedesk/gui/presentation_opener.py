@@ -16,6 +16,7 @@ from klyngedesk.gui.display_names import topic_shown
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.meeting_slides import MeetingSlides
 from klyngedesk.gui.presentation import PresentationWindow
+from klyngedesk.gui.progress import when_cancelled
 from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.i18n import tr
 
@@ -91,7 +92,7 @@ class PresentationOpener(QObject):
         dialog.setLabelText(self._progress)
         dialog.setMinimumWidth(480)
         dialog.setMaximumWidth(640)
-        dialog.canceled.connect(lambda s=slides: self._cancelled(s))
+        when_cancelled(dialog, lambda s=slides: self._cancelled(s))
         self.dialog = dialog
         self._waiting_for = slides
         dialog.show()
@@ -125,6 +126,7 @@ class PresentationOpener(QObject):
         self._waiting_for = None
         if dialog is not None:
             dialog.canceled.disconnect()
+            dialog.rejected.disconnect()  # (closing a visible dialog rejects it: that is no Cancel)
             dialog.close()
             dialog.deleteLater()
 

@@ -13,6 +13,14 @@ from klyngedesk.gui.tasks import BackgroundTask, TaskRunner, Work
 from klyngedesk.i18n import tr
 
 
+def when_cancelled(dialog: QProgressDialog, slot: Callable[[], None]) -> None:
+    """Call `slot` on Cancel, on Esc and on closing the dialog. Esc reaches a dialog that is not the active window
+    as a reject, which only hides it (the task would go on unseen and its result come up later): that is a
+    Cancel too. Disconnect both signals before closing the dialog yourself."""
+    dialog.canceled.connect(slot)
+    dialog.rejected.connect(slot)
+
+
 def run_with_progress(parent: QWidget, runner: TaskRunner, title: str, work: Work, lang: str,
                       on_success: Callable[[Any], None], on_cancel: Callable[[], None] | None = None,
                       ) -> BackgroundTask:
@@ -57,6 +65,6 @@ def run_with_progress(parent: QWidget, runner: TaskRunner, title: str, work: Wor
 
     task = runner.start(work, title, progressed=progressed, succeeded=succeeded, failed=failed,
                         cancelled=cancelled, abandoned=finish)
-    dialog.canceled.connect(task.cancel)
+    when_cancelled(dialog, task.cancel)  # (closing it in `finish` rejects it too: the task has ended by then)
     task.dialog = dialog  # type: ignore[attr-defined]  # lets tests press Cancel
     return task
