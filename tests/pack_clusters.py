@@ -227,6 +227,17 @@ def largest_consents(project: Project) -> None:
         project.set_consent(FOLLOW_UP, key, True, "Gav sig til kende på mødet")
 
 
+def zero_and_full(project: Project) -> None:
+    """Every share is 0 % or 100 % in every round: each clinic followed up all or none, referred all or none."""
+    counts, keys = _counts(project), _keys(project)
+    new: dict[tuple[str, str, str], float | None] = {}
+    for c, m, p in counts:
+        if m in _SHARES:
+            full = (keys.index(c) + list(_SHARES).index(m)) % 2 == 0
+            new[(c, m, p)] = counts.get((c, _SHARES[m], p), 0.0) if full else 0.0
+    _put(project, "alt-eller-intet.xlsx", new)
+
+
 def exact_list_sizes(project: Project) -> None:
     project.set_setting("list_size_display", "exact")
 
@@ -269,6 +280,8 @@ CLUSTERS: dict[str, tuple[int, int, str, int, tuple[Builder, ...]]] = {
     "exact-list-sizes": (12, 2, "da", 49, (exact_list_sizes,)),
     "hidden-list-sizes": (12, 2, "da", 49, (hidden_list_sizes,)),
     "zero-among-25": (25, 2, "da", 50, (zero_everywhere,)),
+    # session 11: what a GP reading the pack stumbled on
+    "zero-and-full-shares": (10, 2, "da", 51, (zero_and_full,)),
 }
 
 
