@@ -20,7 +20,7 @@ import numpy as np
 
 from klyngedesk.core.model import Clinic, Cluster, Meeting, NewValue, Period
 from klyngedesk.core.packages import builtin_topic
-from klyngedesk.core.stats.funnel import FLAGS, _rate_limits, funnel_flags
+from klyngedesk.core.stats.funnel import FLAGS, _rate_limits, exact_tails, funnel_flags
 from klyngedesk.core.stats.intervals import poisson_exact
 from klyngedesk.core.store import Project
 
@@ -315,7 +315,10 @@ class Attacker:
         for i in np.flatnonzero(ok):
             d = np.arange(low[i], high[i] + 1)
             limits = _rate_limits(np.full(d.shape, rate), np.round(rate * d, 2), 0.0, exact=True)
-            good = funnel_flags(n[i] / d * scale, *(x * scale for x in limits)) == flag
+            drawn = [x * scale for x in limits]
+            value = n[i] / d * scale   # the program's flag: outside the limit and confirmed by the exact tail
+            tails = exact_tails(np.full(d.shape, n[i]), d, rate, "rate", where=(value < drawn[0]) | (value > drawn[1]))
+            good = funnel_flags(value, *drawn, tails) == flag
             if not good.any():
                 ok[i] = False
                 continue

@@ -77,9 +77,16 @@ def test_demo_99_8_flags_equal_funnelplotr_defaults() -> None:
     assert ours == 3
 
 
+# FunnelPlotR's 99.8 % outliers that an exact test of chance alone does not confirm (the program flags a clinic only
+# where both agree, docs/statistics.md). Of its 12 outliers in the worked and demo sets every other one has an exact
+# one-sided tail below 1e-4; this one, R: ppois(0, round(target * fp_denominator, 2)) = ppois(0, 5.87) = 0.00282287.
+EXACT_DISAGREES = {("demo:2026H1:morfin_pr1000", "K01")}
+
+
 def test_collated_demo_flags_the_clinics_funnelplotr_flags(demo_project) -> None:
     """Through collate itself: the demo's inputs are still those the R reference saw, and every 99.8 % flag
-    (each round, each funnel indicator) is on the clinic FunnelPlotR flags."""
+    (each round, each funnel indicator) is on a clinic FunnelPlotR flags, and on each of them but the zero count
+    whose exact tail (0,28 %) is not below 0,1 %: 0 of 1.233 where 5,87 were expected, flagged at 95 % only."""
     from klyngedesk.core.collate import collate
 
     seen = 0
@@ -94,7 +101,10 @@ def test_collated_demo_flags_the_clinics_funnelplotr_flags(demo_project) -> None
                 rows = {r.clinic: r for r in ind.rows}
                 for _, e in exp.iterrows():
                     assert rows[e["unit"]].numerator == e["numerator"]            # inputs unchanged
-                    assert (rows[e["unit"]].flag in ("above_998", "below_998")) == bool(e["outlier"]), (ds, e["unit"])
+                    outlier = bool(e["outlier"]) and (ds, e["unit"]) not in EXACT_DISAGREES
+                    assert (rows[e["unit"]].flag in ("above_998", "below_998")) == outlier, (ds, e["unit"])
+                    if (ds, e["unit"]) in EXACT_DISAGREES:   # outside the drawn 99.8 % limit, inside the 95 % one
+                        assert rows[e["unit"]].flag == "below_95"
                 assert ind.overdispersion["adjusted"] == bool(exp["draw_adjusted"].iloc[0])
                 assert ind.overdispersion["phi"] == pytest.approx(exp["phi"].iloc[0], rel=1e-9)
     assert seen == EXPECTED["dataset"].str.startswith("demo:").sum() / 14 == 24

@@ -381,16 +381,14 @@ def test_every_printed_change_lies_inside_its_printed_interval(printed, case) ->
     assert seen or CASES[case][1] < 2 or not any(tr("Change", lang) in p for p in pages), f"{case}: no change read"
 
 
-# Known, not fixed (statistics, reported in session 9): FunnelPlotR's Poisson limits are continuous, qgamma(0.001, E)
-# for E expected events, so a clinic with 0 events lies under a lower limit above 0 at any E, adjusted or not. In
-# all-tiny a clinic with 0 events where 1,6 were expected (chance gives that one time in five) is printed 'under
-# the 99.8 % limit: more than chance alone can explain' beside its own 95 % CI 0,0–8,5 that holds the cluster's 3,6,
-# against docs/statistics.md ('a flagged clinic's interval never crosses the line it is compared with').
-_ZERO_FLAGGED = pytest.mark.xfail(strict=True, reason="a zero count is flagged under FunnelPlotR's continuous limit")
-OVER_UNDER_CASES = [pytest.param(c, marks=_ZERO_FLAGGED) if c.startswith("all-tiny") else c for c in CASES]
+# Once known, fixed in session 12: FunnelPlotR's Poisson limits are continuous, qgamma(0.001, E) for E expected
+# events, so a clinic with 0 events lies under a lower limit above 0 at any E. In all-tiny a clinic with 0 events
+# where 1,6 were expected (chance gives that one time in five) was printed 'under the 99.8 % limit: more than chance
+# alone can explain' beside its own 95 % CI 0,0–8,5 that holds the cluster's 3,6. A flag now needs the exact tail
+# to agree as well (tests/test_stats_exact_flags.py).
 
 
-@pytest.mark.parametrize("case", OVER_UNDER_CASES)
+@pytest.mark.parametrize("case", list(CASES))
 def test_over_and_under_agree_with_the_clinics_value_and_the_cluster_value(printed, case) -> None:
     """A clinic's summary says 'over' the 99.8 % limit: its printed value is above the cluster as a whole printed
     on the group page, and so is its whole 95 % CI (a limit that far out excludes the centre); 'under' below."""

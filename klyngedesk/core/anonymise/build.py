@@ -918,7 +918,7 @@ def _group_funnels(ind: IndicatorResult, sup: Suppression) -> dict[str, tuple[Fu
     den = np.array([r.denominator for r in shown] + [rest_den], dtype=float)
     f = funnel(num, den, "proportion" if ind.unit == "percent" else "rate", scale, overdispersion=True)
     values = np.array([r.value for r in shown] + [np.nan], dtype=float)
-    flags = funnel_flags(values, f.l95, f.u95, f.l998, f.u998)
+    flags = funnel_flags(values, f.l95, f.u95, f.l998, f.u998, f.tails)
     plain = f.unadjusted or (f.l95, f.u95, f.l998, f.u998)
     adjusted = bool(np.asarray(f.adjusted).all())
     return {r.clinic: (Funnel(float(f.l95[i]), float(f.u95[i]), float(f.l998[i]), float(f.u998[i]),

@@ -21,7 +21,8 @@ def compute(num: np.ndarray, den: np.ndarray, *, unit: str, scale: float, overdi
     """Everything numeric about clinics x indicators; NaN where unknown. Keys: value, ci_low, ci_high,
     l95, u95, l998, u998, plain_l998, plain_u998 (the unadjusted 99.8 % limits where adjusted), flag, rank, pooled, pooled_low, pooled_high, median, q1, q3, min, max, n, phi,
     tau2, adjusted, implausible. Summary keys keep the clinic axis with length 1. Funnel limits and flags
-    are FunnelPlotR's defaults: adjusted for overdispersion where phi > 1 when `overdispersion` is True."""
+    are FunnelPlotR's defaults: adjusted for overdispersion where phi > 1 when `overdispersion` is True; a clinic
+    is flagged only where the exact tail of its count agrees (`funnel_flags` with tails)."""
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
     implausible = (num < 0) | (den < 0)
     if unit == "count":
@@ -32,7 +33,7 @@ def compute(num: np.ndarray, den: np.ndarray, *, unit: str, scale: float, overdi
         nan = np.full(num.shape, np.nan)
         fun = {"l95": nan, "u95": nan, "l998": nan, "u998": nan, "plain_l998": nan, "plain_u998": nan, "pooled": total,
                "phi": np.full(total.shape, np.nan), "tau2": np.full(total.shape, np.nan),
-               "adjusted": np.zeros(total.shape, dtype=bool)}
+               "adjusted": np.zeros(total.shape, dtype=bool), "tails": None}
     else:
         if unit == "percent":
             implausible |= num > den
@@ -61,7 +62,7 @@ def compute(num: np.ndarray, den: np.ndarray, *, unit: str, scale: float, overdi
         plain = f.unadjusted or (f.l95, f.u95, f.l998, f.u998)
         fun = {"l95": f.l95, "u95": f.u95, "l998": f.l998, "u998": f.u998, "pooled": f.pooled,
                "plain_l998": np.where(f.adjusted, plain[2], np.nan), "plain_u998": np.where(f.adjusted, plain[3], np.nan),
-               "phi": f.phi, "tau2": f.tau2, "adjusted": f.adjusted}
+               "phi": f.phi, "tau2": f.tau2, "adjusted": f.adjusted, "tails": f.tails}
     has = np.isfinite(value)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -69,7 +70,7 @@ def compute(num: np.ndarray, den: np.ndarray, *, unit: str, scale: float, overdi
         vmin, vmax = np.nanmin(value, -1, keepdims=True), np.nanmax(value, -1, keepdims=True)
     rank = min_rank(np.where(has, value, np.inf))
     rank = np.where(has, rank, np.nan)
-    flag = funnel_flags(value, fun["l95"], fun["u95"], fun["l998"], fun["u998"])
+    flag = funnel_flags(value, fun["l95"], fun["u95"], fun["l998"], fun["u998"], fun["tails"])
     return {"value": value, "ci_low": np.where(has, low, np.nan), "ci_high": np.where(has, high, np.nan),
             **{k: fun[k] for k in ("l95", "u95", "l998", "u998", "plain_l998", "plain_u998", "pooled", "phi", "tau2",
                                    "adjusted")},

@@ -18,6 +18,11 @@ of groups at once (the last axis holds the clinics of one group):
 One deviation: FunnelPlotR's z-score for a zero count is -Inf (log 0), which it ranks lowest; if such a
 score is not truncated away FunnelPlotR's phi becomes infinite. Here it is ranked lowest too, and a kept
 one is scored with 0.5 events instead.
+Flags (not the limits drawn) add one condition: FunnelPlotR's limits are continuous (Gamma quantiles at
+the expected count, arcsine for shares), so 0 events lie under the lower limit at any expected count, and
+a small count can lie outside a limit that an exact test of chance alone would not call surprising. A clinic
+is flagged only where the exact one-sided tail of its own count agrees as well (Poisson at the expected
+count, binomial at the pooled share: P(X <= x) or P(X >= x) below 0.1 % for 99.8 %, 2.5 % for 95 %).
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from typing import Literal
 
 import numpy as np
 
-from klyngedesk.core.stats.special import gamma_ppf, z_value
+from klyngedesk.core.stats.special import binomial_tails, gamma_ppf, poisson_tails, z_value
 
 Kind = Literal["proportion", "rate"]
 Z95, Z998 = z_value(0.95), z_value(0.998)
@@ -58,6 +63,7 @@ class FunnelResult:
     tau2: np.ndarray
     adjusted: np.ndarray   # bool per group: the limits above are the overdispersion-adjusted ones
     unadjusted: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+    tails: tuple[np.ndarray, np.ndarray] | None = None   # exact P(X <= x), P(X >= x) under chance (NaN: not needed)
 
 
 def _valid(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -176,22 +182,48 @@ def funnel(num: np.ndarray, den: np.ndarray, kind: Kind, scale: float = 1.0, *, 
                                                             strict=True)]
     l95, u95, l998, u998 = (np.where(ok, v * scale, np.nan) for v in lim)
     p95, q95, p998, q998 = (np.where(ok, v * scale, np.nan) for v in plain)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = num / den * scale
+        outside = ok & ((value < l95) | (value > u95))
+    tails = exact_tails(num, den, target, kind, where=outside)
     return FunnelResult(target * scale, l95, u95, l998, u998, phi=phi, tau2=tau2,
-                        adjusted=np.asarray(adjusted, dtype=bool), unadjusted=(p95, q95, p998, q998))
+                        adjusted=np.asarray(adjusted, dtype=bool), unadjusted=(p95, q95, p998, q998), tails=tails)
+
+
+def exact_tails(num: np.ndarray, den: np.ndarray, pooled: np.ndarray, kind: Kind, expected: np.ndarray | None = None,
+                where: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each clinic's exact one-sided tails under chance alone around the pooled value, (P(X <= x), P(X >= x)):
+    binomial(den, pooled) for shares, Poisson(expected) for rates (expected defaults to pooled x den rounded to 2
+    decimals, FunnelPlotR's); only `where` True (else NaN), so a cluster's inside clinics cost nothing."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    pooled = np.broadcast_to(np.asarray(pooled, dtype=float), num.shape)
+    mask = _valid(num, den) if where is None else np.asarray(where, dtype=bool) & _valid(num, den)
+    low, high = np.full(num.shape, np.nan), np.full(num.shape, np.nan)
+    if not mask.any():
+        return low, high
+    if kind == "proportion":
+        low[mask], high[mask] = binomial_tails(num[mask], den[mask], pooled[mask])
+    else:
+        e = np.round(pooled * den, 2) if expected is None else np.broadcast_to(expected, num.shape)
+        low[mask], high[mask] = poisson_tails(num[mask], e[mask])
+    return low, high
 
 
 FLAGS = ("", "above_95", "below_95", "above_998", "below_998")
+ALPHA95, ALPHA998 = 0.025, 0.001   # one side of the 95 % and 99.8 % limits
 
 
 def funnel_flags(value: np.ndarray, l95: np.ndarray, u95: np.ndarray, l998: np.ndarray,
-                 u998: np.ndarray) -> np.ndarray:
+                 u998: np.ndarray, tails: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """Index into FLAGS per clinic: 0 inside (or no value/limits), 1 above 95 %, 2 below 95 %, 3 above
     99.8 %, 4 below 99.8 %. A value on a limit is inside, as in FunnelPlotR (comparisons with NaN are
-    False, so unknowns stay 0)."""
+    False, so unknowns stay 0). With `tails` (FunnelResult.tails) a side counts only where the exact tail
+    agrees too (below 2.5 % / 0.1 %): the flags the program prints; without, FunnelPlotR's own."""
     value = np.asarray(value, dtype=float)
+    low_p, high_p = tails if tails is not None else (np.zeros(value.shape), np.zeros(value.shape))
     with np.errstate(invalid="ignore"):
-        code = np.where(value > u95, 1, 0)
-        code = np.where(value < l95, 2, code)
-        code = np.where(value > u998, 3, code)
-        code = np.where(value < l998, 4, code)
+        code = np.where((value > u95) & (high_p < ALPHA95), 1, 0)
+        code = np.where((value < l95) & (low_p < ALPHA95), 2, code)
+        code = np.where((value > u998) & (high_p < ALPHA998), 3, code)
+        code = np.where((value < l998) & (low_p < ALPHA998), 4, code)
     return code.astype(np.int8)
