@@ -129,3 +129,49 @@ def test_at_counts_in_the_thousands_the_exact_condition_moves_only_borderline_fl
             assert exact[i] == (plain[i] - 2 if plain[i] > 2 else 0), (kind, i, plain[i], exact[i])
             assert alpha <= side < 1.3 * alpha, (kind, i, side)
     assert flags > 2000 and moved < 0.01 * flags
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_a_clinic_drawn_outside_the_limit_but_not_flagged_is_named_and_explained_on_its_page(demo_project, lang) -> None:
+    """20 of 20 COPD patients with a spirometry where the cluster has 78 %: the dot lies above FunnelPlotR's 99.8 %
+    line (98 %), but 0,78^20 = 0,7 % is not below 0,1 %. The page does not list the clinic as outside the limit,
+    names it as drawn outside but not marked with the reason, and the methods page names the indicator."""
+    import dataclasses
+    import re
+
+    from attacker_pdf import handout
+    from test_pack_reader import page_texts
+
+    from klyngedesk.core.model import NewValue
+    from klyngedesk.core.render.indicator_pages import indicator_title
+    from klyngedesk.i18n import tr
+
+    demo_project.save_meeting(dataclasses.replace(demo_project.meeting("2026-12"), topics=("kol",)))
+    demo_project.set_setting("overdispersion", False)
+    key = sorted(c.key for c in demo_project.clinics())[0]
+    demo_project.add_batch("alle.xlsx", "", [NewValue(key, m, "2026H1", v, "ok") for m, v in
+                                             (("kol_patienter", 20.0), ("kol_lfu", 20.0), ("kol_rehab", 10.0))])
+    data, pack = handout(demo_project, "2026-12", lang)
+    text = " ".join(page_texts(data))
+    table = next(t for t in pack.anonymised if t.topic == "kol")
+    ind = next(i for i in table.indicators if i.key.startswith("kol_lfu"))
+    row = next(r for r in ind.rows if r.numerator == 20 and r.denominator == 20)
+    assert row.funnel is not None and row.value is not None and row.value > row.funnel.u998
+    assert row.flag == "above_95"
+    note = tr("Outside the drawn 99.8% limit but not marked: {clinics}. An exact test finds the count not unusual "
+              "for so few patients (chance alone gives it more often than 1 time in 1,000).", lang, clinics="QQ")
+    said = re.escape(note[:note.index("QQ") + 3]).replace("QQ", r"(?P<c>[^.]+)")
+    m = re.search(said, text)
+    assert m and m["c"] == row.code, text[:200]
+    # the key figures' list just before the note, on the same page (the other clinics it flags stay flagged)
+    listed = list(re.finditer(re.escape(tr("Outside the 99.8% limit", lang)) + r" ((?:[A-Z]{1,2}, )*[A-Z]{1,2}) ",
+                              text[:m.start()]))
+    assert listed and row.code not in listed[-1][1].split(", ")
+    methods = text[text.rfind(tr("How to read the figures: methods", lang)):]
+    differ = tr("Outside a drawn 99.8% limit without being flagged, as the exact test does not agree, in this "
+                "handout: {list}. The limits are smooth curves: a clinic with few patients can lie outside them with "
+                "a count chance often gives (0 events where 1–2 were expected).", lang, list="QQ")
+    differ = re.escape(differ[:differ.index("QQ") + 3]).replace("QQ", r"(?P<t>[^.]+)")
+    found = re.search(differ, methods)
+    material = next(mt for mt in pack.group_materials() if mt.table.topic == "kol")
+    assert found and found["t"] == indicator_title(material.topic, ind, lang)

@@ -34,6 +34,7 @@ from klyngedesk.core.render.chart_builder import (
 from klyngedesk.core.render.chart_pdf import draw_chart
 from klyngedesk.core.render.charts import ChartSpec
 from klyngedesk.core.render.continued import ContinuedChart, funnel_parts, is_row_chart
+from klyngedesk.core.render.methods_page import unconfirmed_outside
 from klyngedesk.core.render.page_template import CONTENT_WIDTH, FRAME_HEIGHT, OutlineEntry
 from klyngedesk.core.render.sections import (
     bullets,
@@ -289,6 +290,12 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
     if outside:
         facts.append((tr("Outside the 99.8% limit", lang), ", ".join(sorted(outside, key=code_order))))
     limits = wording.funnel_sentence(ind.overdispersion, lang, unadjusted_drawn)
+    unconfirmed = unconfirmed_outside(ind)
+    if unconfirmed:
+        limits += (" " if limits else "") + tr(
+            "Outside the drawn 99.8% limit but not marked: {clinics}. An exact test finds the count not unusual "
+            "for so few patients (chance alone gives it more often than 1 time in 1,000).", lang,
+            clinics=", ".join(sorted((ctx.label(r) for r in unconfirmed), key=code_order)))
     if limits and any(r.funnel is not None for r in ind.rows):
         facts.append((tr("Funnel limits", lang), limits))
     facts += change_facts(table, ind, lang)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from reportlab.platypus import Flowable, PageBreak
 
-from klyngedesk.core.anonymise import AnonymisedTable
+from klyngedesk.core.anonymise import AnonymisedIndicator, AnonymisedRow, AnonymisedTable
 from klyngedesk.core.formatting import format_number
 from klyngedesk.core.render.page_template import OutlineEntry
 from klyngedesk.core.render.sections import bullets, p
@@ -40,6 +40,13 @@ def _adjusted_titles(tables: Sequence[AnonymisedTable]) -> tuple[list[str], list
     return adjusted, plain
 
 
+def unconfirmed_outside(ind: AnonymisedIndicator) -> list[AnonymisedRow]:
+    """The clinics drawn outside the 99.8 % limit that are not flagged there, as the exact test does not agree
+    (docs/statistics.md): their values and limits are printed, so naming them tells nothing more."""
+    return [r for r in ind.rows if r.value is not None and r.funnel is not None
+            and (r.value < r.funnel.l998 or r.value > r.funnel.u998) and r.flag not in ("above_998", "below_998")]
+
+
 def methods_story(tables: Sequence[AnonymisedTable], lang: str) -> list[Flowable]:
     """The appendix, from a new page: intervals, funnel limits, change, small numbers, references."""
     adjusted, plain = _adjusted_titles(tables)
@@ -58,8 +65,9 @@ def methods_story(tables: Sequence[AnonymisedTable], lang: str) -> list[Flowable
            "patients.", lang)], "small")]
     limits = [
         tr("The funnel limits are drawn as NHS-R FunnelPlotR draws them by default (Spiegelhalter 2005): 95% "
-           "and 99.8% around the cluster as a whole, for a clinic of each size. Only outside the 99.8% limit "
-           "is a clinic flagged; the ranked chart draws the same line the limits are centred on.", lang),
+           "and 99.8% around the cluster as a whole, for a clinic of each size. A clinic is flagged only outside "
+           "the 99.8% limit, and only where an exact test of its own count agrees (one-sided p below 0.1%); the "
+           "ranked chart draws the same line the limits are centred on.", lang),
         tr("First the program tests whether the clinics vary more than chance explains (overdispersion: "
            "z-scores with the 10% most extreme winsorised or left out, their mean square φ). When φ is above "
            "1, the between-clinic variance τ² (DerSimonian–Laird) widens the limits; otherwise the plain "
@@ -71,6 +79,12 @@ def methods_story(tables: Sequence[AnonymisedTable], lang: str) -> list[Flowable
                          "adjusted limit.", lang))
     if plain:
         limits.append(tr("Plain (unadjusted) limits in this handout: {list}.", lang, list="; ".join(plain)))
+    differ = [ind.title for t in tables for ind in t.indicators if unconfirmed_outside(ind)]
+    if differ:
+        limits.append(tr("Outside a drawn 99.8% limit without being flagged, as the exact test does not agree, in "
+                         "this handout: {list}. The limits are smooth curves: a clinic with few patients can lie "
+                         "outside them with a count chance often gives (0 events where 1–2 were expected).", lang,
+                         list="; ".join(differ)))
     if off:
         limits.append(tr("The adjustment is switched off in the settings: the limits are the plain ones even "
                          "where the clinics vary more than chance explains, and more clinics fall outside.", lang))
