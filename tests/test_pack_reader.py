@@ -24,7 +24,7 @@ from pack_clusters import CLUSTERS, build_cluster
 
 from klyngedesk.core.demo import build_demo
 from klyngedesk.core.model import NewValue
-from klyngedesk.core.render.indicator_pages import indicator_title, shown_topic_title
+from klyngedesk.core.render.indicator_pages import in_language, indicator_title, shown_topic_title
 from klyngedesk.core.render.personal_handout import render_personal
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import tr
@@ -218,6 +218,7 @@ def print_case(name: str, root: Path) -> tuple[str, list[str]]:
         row_heads[name] = [*every_title.values(), *titles]
         own_words[name] = [indicator_title(m.topic, ind, lang) for m in pack.group_materials() if not m.topic.package
                            for ind in m.table.indicators]
+        note_hidden(name, pack)
         personal = []
         for clinic in sorted(c.key for c in project.clinics())[:2]:
             buffer = io.BytesIO()
@@ -230,6 +231,23 @@ def print_case(name: str, root: Path) -> tuple[str, list[str]]:
     topic_titles[name] = titles
     pdfs[name] = data
     return lang, page_texts(data)
+
+
+def note_hidden(name: str, pack) -> None:
+    """What the reader cannot see in a case's group handout, from the pack it was printed from: the indicators
+    and compositions with every clinic hidden, and how many hidden counts are truly 0."""
+    clinic_of = {code: clinic for clinic, code in pack.codes.items()}
+    all_hidden[name] = [indicator_title(m.topic, ind, pack.lang) for m in pack.group_materials()
+                        for ind in m.table.indicators
+                        if ind.rows and all(r.value is None for r in ind.rows) and any(r.suppressed for r in ind.rows)]
+    composition_hidden[name] = [title for m in in_language(pack.group_materials(), pack.lang)
+                                for c in m.table.compositions
+                                for title in [next((indicator_title(m.topic, i, pack.lang) for i in m.table.indicators
+                                                    if i.key == c.key), c.title)]
+                                if c.shares and all(all(s is None for s in shares) for _, shares in c.shares)]
+    truth = {(ind.key, r.clinic): r.numerator for ident in pack.identified for ind in ident.indicators for r in ind.rows}
+    hidden_zeros[name] = sum(truth.get((ind.key, clinic_of.get(r.code, ""))) == 0 for table in pack.anonymised
+                             for ind in table.indicators for r in ind.rows if r.suppressed and r.numerator is None)
 
 
 class PrintedCases(dict):
@@ -267,6 +285,9 @@ topic_titles: dict[str, list[str]] = {}      # each case's topics' titles, fille
 unknown_limits: dict[str, dict[int, list[str]]] = {}   # per personal handout: the titles with no limit worked out
 own_words: dict[str, list[str]] = {}        # the titles of topics the user made (no package): the user's words
 row_heads: dict[str, list[str]] = {}         # every indicator's and topic's title: where a summary row begins
+all_hidden: dict[str, list[str]] = {}        # the indicators whose every clinic prints hidden
+composition_hidden: dict[str, list[str]] = {}   # the compositions whose every clinic prints hidden
+hidden_zeros: dict[str, int] = {}            # how many printed-hidden counts are truly 0
 
 
 def _agrees(estimate: float, points: bool, before: str, after: str, lang: str, est_half: float) -> bool:
@@ -332,6 +353,7 @@ def _summary_rows(page: str, lang: str) -> list[tuple[str, str, str, str]]:
 
 RANKED_TITLES = ("Ranked: higher is better, best on top", "Ranked: lower is better, best on top",
                  "Ranked by value, highest on top (no better direction)")
+EVERY_HIDDEN_TITLE = "Every clinic's value is hidden: listed by code"   # a chart that can claim no order
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -341,15 +363,18 @@ def test_the_summary_rows_are_the_indicator_pages_values_and_directions(printed,
     rows = _summary_rows(table, lang)
     rest = " ".join(pages)[len(" ".join(pages).split(table, 1)[0]) + len(table):]
     pairs = before_and_now(rest, lang)
-    for title in RANKED_TITLES:   # a chart going on over pages is one chart, titled again "(continued)"
+    for title in (*RANKED_TITLES, EVERY_HIDDEN_TITLE):   # a chart going on over pages is one chart, titled again "(continued)"
         rest = rest.replace(f"{tr(title, lang)} ({tr('continued', lang)})", "")
-    ordered = re.findall(r"(?:Ordnet|Ranked): (\S+) (?:er|is) (?:bedre|better)", rest)
+    # each indicator's chart heading in page order: the order it claims, or none where every clinic is hidden
+    heads = {tr(t, lang): d for t, d in zip(RANKED_TITLES, ("higher better", "lower better", "no direction"),
+                                            strict=True)}
+    heads[tr(EVERY_HIDDEN_TITLE, lang)] = ""
+    ordered = [heads[m[0]] for m in re.finditer("|".join(re.escape(h) for h in heads), rest)]
     with_change = [r for r in rows if r[1] != "–" and r[2] != "–"]
     assert [(b, a) for _, b, a, _ in with_change] == pairs, "summary's before/now differ from the pages'"
-    directed = [d for d, *_ in rows if d != tr("no direction", lang)]
-    assert len(directed) == len(ordered), f"summary has {len(directed)} directions, the pages order {ordered}"
-    for direction, order in zip(directed, ordered, strict=True):
-        assert order == direction.split()[0], f"summary says '{direction}', the page orders '{order}'"
+    assert len(rows) == len(ordered), f"summary has {len(rows)} rows, the pages {len(ordered)} charts"
+    for (direction, *_), order in zip(rows, ordered, strict=True):
+        assert not order or tr(order, lang) == direction, f"summary says '{direction}', the page orders '{order}'"
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -560,7 +585,7 @@ def test_an_indicators_heading_and_definition_are_on_the_page_of_its_first_chart
     label = re.escape(tr("Numerator", lang))
     titles = "|".join(re.escape(tr(t, lang).split(":")[0].split(",")[0]) for t in (
         "Ranked: higher is better, best on top", "Ranked: lower is better, best on top",
-        "Ranked by value, highest on top (no better direction)"))
+        "Ranked by value, highest on top (no better direction)", EVERY_HIDDEN_TITLE))
     seen = 0
     for number, page in enumerate(pages, 1):
         starts = [m.start() for m in re.finditer(rf"(?:^| ){label} ", page)]
@@ -827,7 +852,12 @@ def test_the_summary_says_what_a_row_of_dashes_means_where_a_cluster_value_was_w
     said = tr("A row of dashes where the clinics have figures: the anonymity check withheld the cluster as a whole "
               "and its change, as beside the clinics' values shown they would give a hidden clinic's figures away.",
               lang)
-    assert (said in summary_table(pages, lang)) == withheld, f"{case}: withheld {withheld}, the summary says so: {not withheld}"
+    hidden = tr("A row of dashes where every clinic's figures are hidden: the anonymity check withheld the clinics, "
+                "the cluster as a whole and its change, as with the material's other figures they would give a "
+                "clinic's small count or list size away.", lang)   # the clinics hidden too (test_pack_reader_hidden)
+    summary = summary_table(pages, lang)
+    assert (said in summary or hidden in summary) == withheld, \
+        f"{case}: withheld {withheld}, the summary says so: {not withheld}"
 
 
 @pytest.mark.parametrize("case", list(CASES))

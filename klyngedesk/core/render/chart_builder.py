@@ -156,6 +156,11 @@ def better(direction: str | None) -> str | None:
     return {"max": "higher", "min": "lower"}.get(direction or "")
 
 
+def every_clinic_hidden(ind: AnonymisedIndicator) -> bool:
+    """Whether no clinic's value is printed because the anonymisation hid them (its rows then come in code order)."""
+    return bool(ind.rows) and all(r.value is None for r in ind.rows) and any(r.suppressed for r in ind.rows)
+
+
 def ranked_title(direction: str | None, lang: str) -> str:
     if direction == "max":
         return tr("Ranked: higher is better, best on top", lang)
@@ -216,14 +221,16 @@ def _ranked_spec(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext, b
     how the other clinics' whiskers are worked out (`whisker_kind`), when the caller has them already."""
     lang = ctx.lang
     note = _ranked_note(ind, ctx) if note is None else note
+    hidden = all(b.value is None for b in bars) and every_clinic_hidden(ind)   # no order to claim, no rounding
+    title = tr("Every clinic's value is hidden: listed by code", lang) if hidden else ranked_title(meta.direction, lang)
     # beside the table's columns the bars are narrow: fewer ticks, so their labels never touch
     axis = make_axis(wording.unit_label(meta, lang), [*extent, *(ln.value for ln in lines)], wording.tick(ind.unit, lang),
                      ceiling=100.0 if ind.unit == "percent" else None, max_ticks=4 if few_ticks else 6)
-    return RankedBarChart(ranked_title(meta.direction, lang), axis, bars, lines,
+    return RankedBarChart(title, axis, bars, lines,
                           interval_label=interval_label(_other_kinds(ind, ctx) if kinds is None else kinds, lang,
                                                         ctx.own_code is not None),
                           outside_label=tr("outside the 99.8% limit", lang), own_label=ctx.own_label,
-                          note=note,
+                          note="" if hidden else note,
                           better=better(meta.direction), columns=headings, **shared)  # type: ignore[arg-type]
 
 
@@ -490,7 +497,8 @@ def composition_chart(comp: AnonymisedComposition, ctx: ChartContext,
     """
     lang = ctx.lang
     label_codes = label_codes or {}
-    bars = [CompositionBar(tr("Cluster", lang), tuple(comp.cluster))]
+    withheld = "" if all(s is not None for s in comp.cluster) else tr("withheld", lang)
+    bars = [CompositionBar(tr("Cluster", lang), tuple(comp.cluster), False, withheld)]
     # Ordered by the first part's share, largest on top (not in code order: the ranked chart is elsewhere).
     for label, shares in sorted(comp.shares, key=lambda item: (item[1][0] is None, -(item[1][0] or 0.0),
                                                                 _code_key(label_codes.get(item[0], item[0])))):
@@ -506,9 +514,10 @@ def composition_chart(comp: AnonymisedComposition, ctx: ChartContext,
         bars.append(CompositionBar(text, tuple(shown), own,
                                    "" if all(s is not None for s in shown) else ctx.hidden_text))
     axis = make_axis(tr("share (%)", lang), [100.0], wording.tick("percent", lang), ceiling=100.0)
-    return CompositionChart(tr("Distribution per clinic, largest share of {part} on top", lang,
-                               part=comp.parts[0] if comp.parts else ""), tuple(comp.parts), axis, tuple(bars),
-                            own_label=ctx.own_label)
+    hidden = all(s is None for b in bars[1:] for s in b.shares)   # no order to claim (a reader's own bar is shown)
+    title = tr("Every clinic's shares are hidden: listed by code", lang) if hidden else tr(
+        "Distribution per clinic, largest share of {part} on top", lang, part=comp.parts[0] if comp.parts else "")
+    return CompositionChart(title, tuple(comp.parts), axis, tuple(bars), own_label=ctx.own_label)
 
 
 def _code_key(code: str) -> tuple[int, str]:

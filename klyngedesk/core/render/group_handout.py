@@ -95,11 +95,13 @@ def cover_notes(materials: Sequence[TopicMaterial], general_notes: Sequence[str]
     threshold = materials[0].table.threshold if materials else 5
     hidden = materials[0].table.hidden_text if materials else tr("hidden", lang)
     shown = {r.label for m in materials for ind in m.table.indicators for r in ind.rows}
+    # a hidden count can be 0 (hidden to protect another): the cover promises no 0 is ever hidden
     lines = [tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts from 1 to {top} are "
-                "shown as {text} (a count of 0 singles out no patient and is shown). {n} clinics in the material.",
-                lang, top=threshold - 1, text=suppressed, n=len(shown)),
-             tr("Values marked {hidden} can be of any size: they are hidden so that a small count, or a practice's "
-                "list size, cannot be worked out from a total, a difference, a share or a rate.", lang, hidden=hidden),
+                "shown as {text}; a count of 0 singles out no patient and is not hidden for being small. {n} clinics "
+                "in the material.", lang, top=threshold - 1, text=suppressed, n=len(shown)),
+             tr("Values marked {hidden} can be large, small or 0: they are hidden so that a small count, or a "
+                "practice's list size, cannot be worked out from a total, a difference, a share or a rate.", lang,
+                hidden=hidden),
              remaining_risk([m.table for m in materials], lang)]
     return [*story, Spacer(1, 8), rich("<br/>".join(escape(line) for line in lines), "note")]
 

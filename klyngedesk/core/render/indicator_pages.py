@@ -28,6 +28,7 @@ from klyngedesk.core.render.chart_builder import (
     OwnFigures,
     before_after_chart,
     composition_chart,
+    every_clinic_hidden,
     funnel_chart,
     ranked_chart,
 )
@@ -175,6 +176,8 @@ def with_its_start(head: Flowable, start: Flowable | None, width: float = CONTEN
 def few_clinics_sentence(ind: AnonymisedIndicator, lang: str) -> str:
     """The one "too few to conclude" rule (collate's "few_clinics" flag), for the handout and the screen."""
     intervals = not ind.intervals_withheld or any(r.wide_ci for r in ind.rows)
+    if every_clinic_hidden(ind):   # no clinic's value, interval or order printed to compare
+        return wording.few_clinics_sentence(ind.n_clinics, (), lang)
     return wording.few_clinics_sentence(ind.n_clinics, ind.quality, lang, intervals=intervals)
 
 
@@ -259,10 +262,20 @@ def _why_no_cluster_value(table: AnonymisedTable, ind: AnonymisedIndicator, lang
     as beside the values shown it would give a hidden clinic's figures away. A bare dash read as a missing number."""
     if not cluster_withheld(ind):
         return ""
+    if every_clinic_hidden(ind) and table.compare and ind.change is None:
+        return " " + tr("(withheld, and so is its change: with the material's other figures it would give a hidden "
+                        "clinic's figures away)", lang)
+    if every_clinic_hidden(ind):
+        return " " + tr("(withheld: with the material's other figures it would give a hidden clinic's figures away)",
+                        lang)
     if table.compare and ind.change is None:
         return " " + tr("(withheld, and so is its change: beside the clinics' values shown it would give a hidden "
                         "clinic's figures away)", lang)
     return " " + tr("(withheld: beside the clinics' values shown it would give a hidden clinic's figures away)", lang)
+
+
+EVERY_HIDDEN = ("Every clinic's figures are hidden: with the material's other figures they would give a clinic's "
+                "small count or list size away. A hidden figure can be large, small or 0.")
 
 
 def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartContext, width: float,
@@ -275,6 +288,9 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
                             wording.cluster_step(ind, ind.pooled)) + (
                   " " + tr("(95% CI {low} to {high})", lang, low=low, high=high)
                   if ind.pooled_ci_low is not None else "") + _why_no_cluster_value(table, ind, lang))]
+    hidden = every_clinic_hidden(ind)
+    if hidden:
+        facts.append((tr("The clinics' figures", lang), tr(EVERY_HIDDEN, lang)))
     if ind.median is not None:
         facts.append((tr("Median", lang), wording.summary_value(ind.median, ind, lang)))
     if ind.minimum is not None and ind.maximum is not None:
@@ -299,7 +315,7 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
     if limits and any(r.funnel is not None for r in ind.rows):
         facts.append((tr("Funnel limits", lang), limits))
     facts += change_facts(table, ind, lang)
-    rounding = rounding_note(ind, lang)
+    rounding = "" if hidden else rounding_note(ind, lang)   # no clinic's value printed: nothing rounded to read
     if rounding:
         facts.append((tr("Rounding", lang), rounding))
     facts.append((tr("Read with care", lang), few_clinics_sentence(ind, lang)))
@@ -416,6 +432,24 @@ def topic_pages(material: TopicMaterial, ctx: ChartContext, *, with_table: bool,
     return story
 
 
+def composition_lead(comp: AnonymisedComposition, lang: str) -> str:
+    """The line under a composition's heading: what the bars are, or why the clinics' or the cluster's are empty."""
+    hidden = bool(comp.shares) and all(all(s is None for s in shares) for _, shares in comp.shares)
+    withheld = any(s is None for s in comp.cluster)
+    if hidden and withheld:
+        return tr("Every clinic's figures are hidden (see the indicator's page), and the cluster as a whole is "
+                  "withheld with them.", lang)
+    if hidden:
+        return tr("Every clinic's figures are hidden (see the indicator's page); the top bar is the cluster as a "
+                  "whole.", lang)
+    if withheld:
+        return tr("How each clinic's patients are divided between the parts of the group. The bar of the cluster "
+                  "as a whole is withheld: beside the clinics' values shown it would give a hidden clinic's figures "
+                  "away.", lang)
+    return tr("How each clinic's patients are divided between the parts of the group. The top bar is the cluster "
+              "as a whole.", lang)
+
+
 def compositions(material: TopicMaterial, ctx: ChartContext) -> list[Flowable]:
     """Each composition of the topic (e.g. morphine / tramadol / others among opioid users) as one block."""
     table, lang = material.table, ctx.lang
@@ -427,8 +461,7 @@ def compositions(material: TopicMaterial, ctx: ChartContext) -> list[Flowable]:
         # a composition of one indicator is headed by that indicator's title, not "part / whole" measure names
         title = titles.get(comp.key, comp.title)
         head = [OutlineEntry(title, 1), p(tr("Composition: {title}", lang, title=title), "h2"),
-                p(tr("How each clinic's patients are divided between the parts of the group. The top "
-                     "bar is the cluster as a whole.", lang), "small")]
+                p(composition_lead(comp, lang), "small")]
         if spec is not None and is_tall(spec, CONTENT_WIDTH):   # a large cluster: over pages, between rows
             rows = ContinuedChart(spec, CONTENT_WIDTH, tr("continued", lang))
             story.append(page_block([*with_its_start(keep(*head), rows), rows, Spacer(1, 8)]))

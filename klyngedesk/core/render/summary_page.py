@@ -12,7 +12,7 @@ from klyngedesk.core.anonymise import AnonymisedIndicator, Change
 from klyngedesk.core.model import Meeting
 from klyngedesk.core.packages import topic_questions
 from klyngedesk.core.render import wording
-from klyngedesk.core.render.chart_builder import OwnFigures
+from klyngedesk.core.render.chart_builder import OwnFigures, every_clinic_hidden
 from klyngedesk.core.render.indicator_pages import (
     TopicMaterial,
     cluster_withheld,
@@ -86,12 +86,13 @@ def _change_shown(ind: AnonymisedIndicator) -> bool:
 def _missing_changes(lines: Sequence[Line], lang: str) -> dict[str, list[str]]:
     """The indicators whose cluster change is not printed, by why: "change" (the anonymity check left only the
     change out, the cluster value printed), "cluster" (it withheld the cluster value and so its change), "none"
-    (the cluster has no figures from the earlier round)."""
+    (the cluster has no figures from the earlier round), "hidden" (the clinics' figures hidden as well)."""
     missing: dict[str, list[str]] = {}
     for ln in lines:
         if _change_shown(ln.ind):
             continue
-        why = ("cluster" if cluster_withheld(ln.ind) else
+        why = ("hidden" if cluster_withheld(ln.ind) and every_clinic_hidden(ln.ind) else
+               "cluster" if cluster_withheld(ln.ind) else
                "change" if ln.ind.change_withheld and ln.ind.pooled is not None else "none")
         missing.setdefault(why, []).append(_title_cell(ln, lang))
     return missing
@@ -115,6 +116,10 @@ def _missing_messages(missing: dict[str, list[str]], total: int, since: str, lan
         out.append(tr("The cluster as a whole, and so its change since {baseline}, is withheld for {which}: beside "
                       "the clinics' values shown it would give a hidden clinic's figures away.", lang,
                       baseline=since, which=which(missing["cluster"])))
+    if "hidden" in missing:
+        out.append(tr("Every clinic's figures, the cluster as a whole and so its change since {baseline} are withheld "
+                      "for {which}: with the material's other figures they would give a clinic's small count or list "
+                      "size away.", lang, baseline=since, which=which(missing["hidden"])))
     if "none" in missing:
         out.append(tr("There are no figures from {baseline} for {which}, so no change can be shown.", lang,
                       baseline=since, which=which(missing["none"])))
@@ -214,6 +219,9 @@ def _spread_cell(ind: AnonymisedIndicator, lang: str) -> str:
 
 _WITHHELD = ("A row of dashes where the clinics have figures: the anonymity check withheld the cluster as a whole "
              "and its change, as beside the clinics' values shown they would give a hidden clinic's figures away.")
+_ALL_HIDDEN = ("A row of dashes where every clinic's figures are hidden: the anonymity check withheld the clinics, "
+               "the cluster as a whole and its change, as with the material's other figures they would give a "
+               "clinic's small count or list size away.")
 _CHANGE_WITHHELD = ("A dash before and for the change beside a value now: the anonymity check withheld the change, as "
                     "beside the figures shown it would give away the figures of a clinic not shown by name (one "
                     "that joined or lacks the earlier round).")
@@ -244,7 +252,10 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                          _spread_cell(ind, lang)])
     fewer = any(m.table.compare and ind.change is not None and ind.change.clinics is not None
                 and ind.change.clinics < ind.n_clinics for m in materials for ind in m.table.indicators)
-    withheld = any(cluster_withheld(ind) for m in materials for ind in m.table.indicators)
+    withheld = any(cluster_withheld(ind) and not every_clinic_hidden(ind) for m in materials
+                   for ind in m.table.indicators)
+    all_hidden = any(cluster_withheld(ind) and every_clinic_hidden(ind) for m in materials
+                     for ind in m.table.indicators)
     change_withheld = any(ind.change_withheld and ind.pooled is not None and m.table.compare
                           for m in materials for ind in m.table.indicators)
     story: list[Flowable] = [OutlineEntry(tr("Summary", lang), 0), p(tr("Summary", lang), "h1"),
@@ -253,6 +264,7 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                                   "highest). The arrow shows which way is better.", lang)
                                + ("" if not fewer else " " + tr(_FEWER, lang))
                                + ("" if not withheld else " " + tr(_WITHHELD, lang))
+                               + ("" if not all_hidden else " " + tr(_ALL_HIDDEN, lang))
                                + ("" if not change_withheld else " " + tr(_CHANGE_WITHHELD, lang)), "body"),
                              data_table(header, rows, widths, bold_rows=bold, headings=bold, align_right_from=2,
                                         wrap_cols=(0, 4, 5, 6), fit_content=True)]
