@@ -1,13 +1,19 @@
-"""`klyngedesk collate PROJECT --topic T --period P [--compare P0] [--meeting M --anonymised] [--json]`."""
+"""`klyngedesk collate PROJECT --topic T --period P [--compare P0] [--meeting M --anonymised] [--json]`.
+
+With --anonymised on the meeting's own round and comparison, the table is the printed pack's own (as the slides
+show it) while nothing it rests on changed since the print; otherwise stderr says why it is audited now."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from klyngedesk.cli.output import EXIT_OK, EXIT_USAGE, emit_json, say
 from klyngedesk.core.anonymise import anonymised_table, check_no_leak
+from klyngedesk.core.anonymise.printed_tables import printed_or_why
+from klyngedesk.core.anonymise.types import AnonymisedTable
 from klyngedesk.core.collate import collate
 from klyngedesk.core.model import Topic
 from klyngedesk.core.render.wording import (
@@ -46,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
     with Project.open(args.project, readonly=True) as project:
         topic = project.topic(args.topic)
         if args.anonymised:
-            table = anonymised_table(project, args.meeting, args.topic, period=args.period, compare=args.compare,
-                                     meeting_baseline=False, lang=lang)
+            table, notice = _printed_or_audited(project, args, lang)
+            print(notice, file=sys.stderr)
             data = table.to_json()
             periods = (table.period_label, table.compare_label)
             lines = _anonymised_lines(table, topic, periods, lang)
@@ -69,6 +75,29 @@ def run(args: argparse.Namespace) -> int:
     else:
         print("\n".join(lines))
     return EXIT_OK
+
+
+def _printed_or_audited(project: Project, args: argparse.Namespace, lang: str) -> tuple[AnonymisedTable, str]:
+    """The topic's table as the meeting's pack printed it while that print holds for the round and comparison
+    asked for; else the table audited now. With it, what stderr says about it (in `lang`)."""
+    meeting = project.meeting(args.meeting)
+    tables, why = printed_or_why(project, args.meeting, lang)
+    asked, printed = (args.period, args.compare), (meeting.period, meeting.baseline_period)
+    kept = next((t for t in tables or () if t.topic == args.topic), None)
+    if tables is None and not why:
+        notice = tr("The meeting's pack has not been printed yet: the table is audited now.", lang)
+    elif asked != printed:
+        flags = f"--period {printed[0]}" + (f" --compare {printed[1]}" if printed[1] else "")
+        notice = tr("Not the printed pack's table: the pack shows the meeting's round and comparison ({flags}). "
+                    "This table is audited now and may differ from the printed pack.", lang, flags=flags)
+    elif tables is None:
+        notice = why
+    elif kept is None:
+        notice = tr("The topic is not in the meeting's printed pack: the table is audited now.", lang)
+    else:
+        return kept, tr("The table is the printed pack's own, as it was printed.", lang)
+    return anonymised_table(project, args.meeting, args.topic, period=args.period, compare=args.compare,
+                            meeting_baseline=False, lang=lang), notice
 
 
 def _english_sentences(data: dict, topic: Topic, periods: tuple[str | None, ...]) -> None:
