@@ -17,6 +17,7 @@ from klyngedesk.core.ingest.problems import CappedProblems, Count, Problem
 from klyngedesk.core.ingest.tables import Table, is_empty
 from klyngedesk.core.model import NewValue
 from klyngedesk.core.store.value_columns import ValueColumns, pick
+from klyngedesk.i18n import tr
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,9 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
         pairs = [(None, column, _where(table, column))]
     else:
         pairs = [(m, c, _where(table, c)) for c, m in mapping.columns.items()]
+    if mapping.clinic is None and len(live) < n:
+        _warn_rows_without_clinic(table, [i for i, k in enumerate(keys) if k == (None, None)],
+                                  [c for _, c, _ in pairs], out)
     # 4. The cells of the rows whose clinic, period (and measure) are known.
     rows: Sequence[int] = live
     if None in clinic_of or None in period_of or (measure_of is not None and None in measure_of):
@@ -143,6 +147,35 @@ NO_PERIOD = ("The file does not say which period the values are for; choose the 
              "--period).")
 EMPTY_CELLS = ("{n} cells of the column are empty (blank, NA, null or NaN); nothing was stored for them. Fill them "
                "in the file if they should have a value.")
+
+
+MAX_ROWS_SHOWN = 5
+NO_CLINIC = ("Left out as rows without a clinic (the yder number and the name are empty), although they hold numbers: "
+             "{rows}. If one of them is a clinic, write its yder number in the row; a total or a cell merged over "
+             "several rows is often the cause.")
+
+
+class RowLabels:
+    """Rows, with their labels if any, in a message ('række 9 (I alt), række 12'), in the language shown."""
+
+    def __init__(self, rows: list[tuple[int, str | None]]) -> None:
+        self.rows = rows
+
+    def __format__(self, spec: str) -> str:
+        shown = [tr("row {row}", row=row) if label is None else
+                 tr("row {row} ({label})", row=row, label=redact(label)[:40]) for row, label in
+                 self.rows[:MAX_ROWS_SHOWN]]
+        more = len(self.rows) - len(shown)
+        return ", ".join(shown) + (tr(" and {n} more", n=more) if more > 0 else "")
+
+
+def _warn_rows_without_clinic(table: Table, blank: list[int], columns: list[str], out: Mapped) -> None:
+    """Rows naming no clinic are left out, but those holding numbers (an unlabelled sum row) are said, by row."""
+    cells = [table.column(c) for c in dict.fromkeys(columns) if c in table.parsed]
+    rows = [table.row_numbers[i] for i in blank if any(not is_empty(col[i]) for col in cells)]
+    if rows:
+        out.problems.append(Problem("warning", NO_CLINIC, {"rows": RowLabels([(r, None) for r in rows])},
+                                    sheet=table.sheet))
 
 
 def _column(table: Table, name: str | None, n: int) -> list:

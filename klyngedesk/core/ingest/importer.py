@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from klyngedesk.core.ingest.apply import NO_PERIOD, Question, build_values
+from klyngedesk.core.ingest.apply import NO_PERIOD, Question, RowLabels, build_values
 from klyngedesk.core.ingest.checks import check_values
 from klyngedesk.core.ingest.clinic_match import match_clinic
 from klyngedesk.core.ingest.context import ImportContext
@@ -321,28 +321,12 @@ def _unmapped_warning(table: Table) -> Problem:
                    sheet=table.sheet)
 
 
-MAX_TOTALS_SHOWN = 5
-
-
 def totals_warning(table: Table) -> Problem:
     """Rows left out as totals or averages are said in the plan the user confirms, with their labels: a clinic
     whose name only looks like a total ('Klyngen') would otherwise be lost without a word."""
     return Problem("warning", "Left out as totals or averages, not clinics: {rows}. Their values were not "
                    "imported; if one of them is a clinic, write its yder number in the row.",
                    {"rows": RowLabels(sorted(table.total_labels.items()))}, sheet=table.sheet)
-
-
-class RowLabels:
-    """Rows with their labels in a message ('række 9 (I alt), række 12 (Klyngen)'), in the language shown."""
-
-    def __init__(self, rows: list[tuple[int, str]]) -> None:
-        self.rows = rows
-
-    def __format__(self, spec: str) -> str:
-        shown = [tr("row {row} ({label})", row=row, label=redact(label)[:40]) for row, label in
-                 self.rows[:MAX_TOTALS_SHOWN]]
-        more = len(self.rows) - len(shown)
-        return ", ".join(shown) + (tr(" and {n} more", n=more) if more > 0 else "")
 
 
 def _ask_before_changing_list_sizes(plan: FilePlan, ctx: ImportContext, answers: dict[str, bool],

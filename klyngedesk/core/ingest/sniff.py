@@ -16,6 +16,9 @@ from klyngedesk.core.ingest.problems import FileRefused
 SQLITE_MAGIC = b"SQLite format 3\x00"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+# SQLite's side files: a write-ahead log (either byte order of its checksums), a rollback journal, a WAL index
+SQLITE_SIDE_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83", b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7")
+SQLITE_SIDE_SUFFIXES = ("-wal", "-journal", "-shm")
 SPREADSHEET_EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
 TEXT_EXTENSIONS = {".csv", ".txt", ".tsv", ".tab", ".dat", ""}
 SAVED_AS_XLS = {".xls"}  # what journal systems name their text and HTML exports (never .xlsx: that is a zip)
@@ -33,6 +36,11 @@ _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
 
 def detect_format(path: Path, data: bytes) -> str:
     """'xlsx', 'xls', 'ods' or 'csv' from the content; refuses what is empty, encrypted or foreign."""
+    if path.name.lower().endswith(SQLITE_SIDE_SUFFIXES) or data.startswith(SQLITE_SIDE_MAGIC):
+        raise FileRefused("The file is a side file of a database (a journal or log SQLite keeps beside a KlyngeDesk "
+                          "project file or another program's database while it is open), not a clinic's spreadsheet. "
+                          "Nothing was read from it; leave it where it is and import only the files the clinics send.",
+                          kind="mismatch")
     if not data.strip(b" \t\r\n\x00"):
         raise FileRefused("The file is empty.", kind="empty")
     ext = path.suffix.lower()
