@@ -148,11 +148,14 @@ def _entry_width(kind: str, label: str) -> float:
 def _legend_places(items: list[tuple[str, str, str]], width: float
                    ) -> tuple[list[tuple[str, str, str, float, int]], int]:
     """Where each legend entry goes, (kind, role, label, x, row), and the rows used. Entries follow each other
-    in rows, one that does not fit going to the next; a note too long for a whole row flows on from where the
-    row has room, broken between words, as a sentence does."""
+    in rows, one that does not fit going to the next; a note starts a row of its own (after an entry's label it
+    would read as that label's continuation: "Klyngen samlet 4,8 praksisser afrundet…"), and one too long for a
+    whole row is broken between words onto the next, as a sentence is."""
     places: list[tuple[str, str, str, float, int]] = []
     x, row = 0.0, 0
     for kind, role, label in items:
+        if kind == "note" and x > 0:
+            x, row = 0.0, row + 1
         if kind == "note" and _entry_width(kind, label) > width:
             line = ""
             for word in label.split(" "):

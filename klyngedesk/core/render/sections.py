@@ -319,6 +319,10 @@ def fitted_widths(header: Sequence[str], rows: Sequence[Sequence[object]], total
             if isinstance(cell, str) and j in wrap and text_width(cell, font, size) > SHORT:
                 cells[i].append(_thresholds(_words(cell, font, size)))   # a short phrase ("inden for") is not broken
                 continue
+            thresholds = getattr(cell, "thresholds", None)   # a flowable that may take a second line (DirectionMark)
+            if thresholds:
+                cells[i].append(thresholds)
+                continue
             width = text_width(cell, font, size) if isinstance(cell, str) else float(getattr(cell, "width", 0) or 0)
             base[j] = max(base[j], width)
             cells[i].append(())
@@ -328,7 +332,7 @@ def fitted_widths(header: Sequence[str], rows: Sequence[Sequence[object]], total
         found = {max([base[j], *(r[j][k - 1] for r in cells if r[j])]) for k in range(1, MOST_LINES + 1)}
         options.append(sorted(found))
     least_first = max([base[0], *(r[0][FIRST_LINES - 1] for r in cells if r[0])])
-    best: tuple[float, list[float]] | None = None
+    best: tuple[tuple[float, int], list[float]] | None = None
     for choice in itertools.product(*options):
         first = total - sum(choice) - CELL_PAD * count
         if first < least_first:
@@ -336,8 +340,10 @@ def fitted_widths(header: Sequence[str], rows: Sequence[Sequence[object]], total
         widths = [first, *choice]
         height = max(_lines_at(t, w) for t, w in zip(head_lines, widths, strict=True))
         height += sum(max(_lines_at(t, w) if t else 1 for t, w in zip(r, widths, strict=True)) for r in cells)
-        if best is None or height < best[0]:
-            best = (height, widths)
+        # of equally low tables, the one whose cells beside the titles break least ("lavere bedre" kept whole)
+        broken = sum(_lines_at(t, w) for r in cells for t, w in zip(r[1:], widths[1:], strict=True) if t)
+        if best is None or (height, broken) < best[0]:
+            best = ((height, broken), widths)
     return None if best is None else [w + CELL_PAD for w in best[1]]
 
 
@@ -439,24 +445,39 @@ def drawing_texts(flowable: object) -> Iterable[str]:
 
 class DirectionMark(Flowable):
     """The summary's direction marker: a drawn arrow (up: higher is better, down: lower is better) and its
-    words; without a direction only the words. Drawn, because the embedded font has no arrow glyphs."""
+    words; without a direction only the words. Drawn, because the embedded font has no arrow glyphs. In a
+    narrow column the words take two lines ("lavere" over "bedre"), the arrow beside the first."""
 
     def __init__(self, direction: str | None, words: str, size: float = 9.0) -> None:
         super().__init__()
         self.direction, self.words, self.size = direction, words, size
         self.arrow = 7.0 if direction in ("max", "min") else 0.0
-        self.width = self.arrow + (3 if self.arrow else 0) + text_width(words, STYLES["cell"].fontName, size)
+        self.indent = self.arrow + (3 if self.arrow else 0)
+        self.width = self.indent + self._text_width(words)
+        cuts = [k for k, ch in enumerate(words) if ch == " "]
+        cut = min(cuts, key=lambda k: max(self._text_width(words[:k]), self._text_width(words[k + 1:])), default=0)
+        self.two = (words[:cut], words[cut + 1:]) if cut else (words,)   # the break giving the narrowest lines
+        narrow = self.indent + max(self._text_width(part) for part in self.two)
+        # the least width for at most 1, 2, ... lines, as data_table's column fitting reads a wrapping cell's
+        self.thresholds = (self.width + 0.5, *[narrow + 0.5] * (FIRST_LINES - 1))
+        self.lines: tuple[str, ...] = (words,)
         self.height = size * 1.25
 
-    def wrap(self, *_: float) -> tuple[float, float]:
-        return self.width, self.height
+    def _text_width(self, text: str) -> float:
+        return text_width(text, STYLES["cell"].fontName, self.size)
+
+    def wrap(self, avail_width: float, *_: float) -> tuple[float, float]:
+        self.lines = (self.words,) if avail_width + 0.5 >= self.width else self.two
+        leading = self.size + 2
+        width = self.indent + max(self._text_width(line) for line in self.lines)
+        return width, self.size * 1.25 + leading * (len(self.lines) - 1)
 
     def draw(self) -> None:
         c = self.canv
         c.saveState()
         c.setFillColor(STYLES["cell"].textColor)
         c.setStrokeColor(STYLES["cell"].textColor)
-        base = self.size * 0.25
+        base = self.size * 0.25 + (self.size + 2) * (len(self.lines) - 1)   # the first line's baseline
         if self.arrow:
             up = self.direction == "max"
             x, low, high = 3.0, base - 0.5, base + self.size * 0.72
@@ -470,5 +491,6 @@ class DirectionMark(Flowable):
             path.close()
             c.drawPath(path, stroke=0, fill=1)
         c.setFont(STYLES["cell"].fontName, self.size)
-        c.drawString(self.arrow + (3 if self.arrow else 0), base, self.words)
+        for k, line in enumerate(self.lines):
+            c.drawString(self.indent, base - (self.size + 2) * k, line)
         c.restoreState()

@@ -207,16 +207,6 @@ def personal_header(lang: str) -> tuple[list[str], list[float]]:
     return header, widths
 
 
-def _spread_cell(ind: AnonymisedIndicator, lang: str) -> str:
-    """The spread as the summary's narrow column prints it: it may wrap after its dash, never inside "under 155"."""
-    text = wording.spread(ind, lang).replace(" – ", "\u00a0– ")
-    for bound in ("under {value}", "over {value}"):
-        word = tr(bound, lang, value="\x00").split("\x00")[0]
-        if word.endswith(" "):
-            text = text.replace(word, word[:-1] + "\u00a0")
-    return text
-
-
 _WITHHELD = ("A row of dashes where the clinics have figures: the anonymity check withheld the cluster as a whole "
              "and its change, as beside the clinics' values shown they would give a hidden clinic's figures away.")
 _ALL_HIDDEN = ("A row of dashes where every clinic's figures are hidden: the anonymity check withheld the clinics, "
@@ -249,7 +239,7 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                          wording.number(before, ind.unit, lang, step=wording.cluster_step(ind, before)),
                          wording.number(now, ind.unit, lang, step=wording.cluster_step(ind, now)),
                          change_cell(change, lang, undetermined=True), target_cell(ind, lang),
-                         _spread_cell(ind, lang)])
+                         wording.spread(ind, lang)])   # never wrapped: '25 –' over 'over 65' reads as two figures
     fewer = any(m.table.compare and ind.change is not None and ind.change.clinics is not None
                 and ind.change.clinics < ind.n_clinics for m in materials for ind in m.table.indicators)
     withheld = any(cluster_withheld(ind) and not every_clinic_hidden(ind) for m in materials
@@ -267,7 +257,7 @@ def group_summary(materials: Sequence[TopicMaterial], meeting: Meeting, lang: st
                                + ("" if not all_hidden else " " + tr(_ALL_HIDDEN, lang))
                                + ("" if not change_withheld else " " + tr(_CHANGE_WITHHELD, lang)), "body"),
                              data_table(header, rows, widths, bold_rows=bold, headings=bold, align_right_from=2,
-                                        wrap_cols=(0, 4, 5, 6), fit_content=True)]
+                                        wrap_cols=(0, 4, 5), fit_content=True)]
     # what matters first, above the table: the key messages never wait alone on a page of their own
     story[2:2] = [_messages_and_questions(group_messages(lines, compare, lang), _questions(meeting, materials, lang),
                                           lang), Spacer(1, 6)]
