@@ -17,6 +17,7 @@ from test_pack_reader import (
     all_hidden,
     composition_hidden,
     hidden_zeros,
+    personals,
     printed_cases,
     row_heads,
     summary_table,
@@ -36,6 +37,7 @@ COMPOSITION_HIDDEN_CLUSTER = ("Every clinic's figures are hidden (see the indica
 SUMMARY_HIDDEN = ("A row of dashes where every clinic's figures are hidden: the anonymity check withheld the clinics, "
                   "the cluster as a whole and its change, as with the material's other figures they would give a "
                   "clinic's small count or list size away.")
+OTHERS_HIDDEN = "the other clinics' values are hidden"
 ZERO_PROMISE = {"da": r"\b0\b[^.;()]*\bvises\b", "en": r"\b0\b[^.;()]*\bis shown\b"}
 
 
@@ -120,3 +122,18 @@ def test_the_cover_promises_no_zero_shown_that_prints_hidden(printed, case) -> N
     assert not promise, f"{case}: {hidden_zeros[case]} counts of 0 print hidden, the cover says '{promise[0]}'"
     assert re.search(r"\b0\b", pages[0].split(tr("hidden", lang), 1)[-1]), \
         f"{case}: {hidden_zeros[case]} counts of 0 print hidden; the cover never says a hidden figure can be 0"
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_personal_chart_among_hidden_clinics_does_not_put_the_reader_best(printed, case) -> None:
+    """'KOL · højere er bedre, bedst øverst' over 'B (jer) 0,0 %' and nine rows of 'skjult': a clinic that
+    referred nobody read that it was the best; its bar is on top only because no other value is shown."""
+    lang, _ = printed[case]
+    claims = [tr("{better}, best on top", lang, better=tr(b, lang)) for b in ("higher is better", "lower is better")]
+    claims.append(tr("highest on top, no better direction", lang))
+    for n, handout in enumerate(personals[case], 1):
+        text = " ".join(handout)
+        for title in all_hidden[case]:
+            said = [c for c in claims if f"· {c} {title}" in text]
+            assert not said, f"{case} personal {n}: '{title}' with every other clinic hidden is headed '{said[0]}'"
+            assert f"· {tr(OTHERS_HIDDEN, lang)} {title}" in text, f"{case} personal {n}: '{title}': no words"

@@ -221,7 +221,8 @@ def _ranked_spec(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext, b
     how the other clinics' whiskers are worked out (`whisker_kind`), when the caller has them already."""
     lang = ctx.lang
     note = _ranked_note(ind, ctx) if note is None else note
-    hidden = all(b.value is None for b in bars) and every_clinic_hidden(ind)   # no order to claim, no rounding
+    # no other clinic's value printed: no order to claim, no rounding to state (the reader's own bar is in full)
+    hidden = every_clinic_hidden(ind) and all(b.value is None for b in bars if not b.highlight)
     title = tr("Every clinic's value is hidden: listed by code", lang) if hidden else ranked_title(meta.direction, lang)
     # beside the table's columns the bars are narrow: fewer ticks, so their labels never touch
     axis = make_axis(wording.unit_label(meta, lang), [*extent, *(ln.value for ln in lines)], wording.tick(ind.unit, lang),

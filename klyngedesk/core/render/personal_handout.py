@@ -20,6 +20,7 @@ from klyngedesk.core.render.chart_builder import (
     OwnFigures,
     RankedForReaders,
     better_words,
+    every_clinic_hidden,
     interval_label,
 )
 from klyngedesk.core.render.chart_pdf import legend_strip
@@ -86,8 +87,11 @@ def own_lines(own: OwnFigures | None, unit: str, since: str | None, lang: str) -
     return lines
 
 
-def order_words(direction: str | None, lang: str) -> str:
-    """The compact chart's order in a few words, for the line above it: 'lower is better, best on top'."""
+def order_words(direction: str | None, lang: str, others_hidden: bool = False) -> str:
+    """The compact chart's order in a few words, for the line above it: 'lower is better, best on top' (none
+    where every other clinic is hidden: the reader's bar is on top only because no other value is shown)."""
+    if others_hidden:
+        return tr("the other clinics' values are hidden", lang)
     if direction in ("max", "min"):
         return tr("{better}, best on top", lang, better=better_words(direction, lang))
     return tr("highest on top, no better direction", lang)
@@ -152,7 +156,7 @@ def own_position_cell(topic: TopicMaterial, ind: AnonymisedIndicator, own: OwnFi
     if say_wide and "wide" in kinds:   # the compact chart draws no key of its own: its note says it
         spec = replace(spec, note=_wide_note(kinds, spec.note, lang))
     head = [*([OutlineEntry(topic_name, 1)] if first else []),
-            p(f"{topic_name.upper()} · {order_words(meta.direction, lang)}", "label"),
+            p(f"{topic_name.upper()} · {order_words(meta.direction, lang, every_clinic_hidden(ind))}", "label"),
             p(indicator_title(topic.topic, ind, lang), "h3_tight")]
     # the order goes into the label line and the unit is in the title: neither is repeated in the chart
     ranked = chart(replace(spec, title="", axis=replace(spec.axis, label="")), half_width(), compact=True)
