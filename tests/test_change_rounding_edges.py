@@ -48,7 +48,13 @@ def _printed(text: str) -> tuple[str, float, float, float]:
         low, high = (-b, -a) if sign < 0 else (a, b)
         return m.group(1), sign * pct, low, high
     m = re.search(rf"(?:\(|: )({NUMBER})(?:%| percentage points); 95% CI ({NUMBER}) to ({NUMBER})", text)
-    assert m, text
+    if m is None:   # far too wide to read: no estimate, the interval reaches five margins beyond 0 both ways
+        m = re.search(rf"cannot be determined – too few numbers \(95% CI ({NUMBER}) to ({NUMBER})", text)
+        assert m, text
+        low, high = _num(m.group(1)), _num(m.group(2))
+        bound = 5 * (MARGIN_POINTS if "percentage points" in text else 100 * MARGIN_RELATIVE)
+        assert low <= -bound and high >= bound, text
+        return "undetermined", (low + high) / 2, low, high
     kind = "unchanged" if "about unchanged" in text else "undetermined"
     return kind, _num(m.group(1)), _num(m.group(2)), _num(m.group(3))
 

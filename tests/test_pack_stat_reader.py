@@ -381,6 +381,27 @@ def test_every_printed_change_lies_inside_its_printed_interval(printed, case) ->
     assert seen or CASES[case][1] < 2 or not any(tr("Change", lang) in p for p in pages), f"{case}: no change read"
 
 
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_change_far_too_wide_to_read_prints_no_estimate_only_that_it_cannot_be_determined(printed, case) -> None:
+    """'Ændring +1 % (−94 % til +1.508 %) (kan ikke afgøres)' invites reading the +1 %: where the printed interval
+    reaches five margins beyond no change on both sides (a fall and a rise of 50 % or more; ±15 percentage
+    points), no change figure is printed beside it, and the words say it cannot be determined for too few
+    numbers."""
+    lang, pages = printed[case]
+    pct, few = PCT[lang], tr("cannot be determined – too few numbers", lang)
+    wide = 0
+    for text in [" ".join(pages), *(" ".join(h) for h in personals[case])]:
+        for m in _change_figures(text, lang):
+            if not m["est"].startswith(("+", "−", "-")):
+                continue   # not a change: an interval printed beside a value
+            lo, hi = value_of(m["lo"], lang), value_of(m["hi"], lang)
+            bound = 50 if pct in m[0] else 15
+            assert not (lo <= -bound and hi >= bound), f"{case}: a change printed beside an interval this wide: '{m[0]}'"
+        wide += len(re.findall(re.escape(few) + r"(?: \(|[^(]{0,40}\(95)", text))
+    if case.startswith("all-tiny"):
+        assert wide, f"{case}: no change too wide to read, where the clinics hold a handful of events each"
+
+
 # Once known, fixed in session 12: FunnelPlotR's Poisson limits are continuous, qgamma(0.001, E) for E expected
 # events, so a clinic with 0 events lies under a lower limit above 0 at any E. In all-tiny a clinic with 0 events
 # where 1,6 were expected (chance gives that one time in five) was printed 'under the 99.8 % limit: more than chance

@@ -10,7 +10,7 @@ from klyngedesk.core.anonymise import AnonymisedIndicator, AnonymisedRow, Anonym
 from klyngedesk.core.formatting import format_number
 from klyngedesk.core.render.page_template import OutlineEntry
 from klyngedesk.core.render.sections import bullets, p
-from klyngedesk.core.stats.change_words import MARGIN_POINTS, MARGIN_RELATIVE
+from klyngedesk.core.stats.change_words import MARGIN_POINTS, MARGIN_RELATIVE, TOO_WIDE_MARGINS
 from klyngedesk.core.stats.rules import FEW_CLINICS
 from klyngedesk.i18n import tr
 
@@ -66,8 +66,8 @@ def methods_story(tables: Sequence[AnonymisedTable], lang: str) -> list[Flowable
     limits = [
         tr("The funnel limits are drawn as NHS-R FunnelPlotR draws them by default (Spiegelhalter 2005): 95% "
            "and 99.8% around the cluster as a whole, for a clinic of each size. A clinic is flagged only outside "
-           "the 99.8% limit, and only where an exact test of its own count agrees (one-sided p below 0.1%); the "
-           "ranked chart draws the same line the limits are centred on.", lang),
+           "the 99.8% limit, and only where an exact test agrees (one-sided p < 0.1%); the ranked chart draws the "
+           "line the limits are centred on.", lang),
         tr("First the program tests whether the clinics vary more than chance explains (overdispersion: "
            "z-scores with the 10% most extreme winsorised or left out, their mean square φ). When φ is above "
            "1, the between-clinic variance τ² (DerSimonian–Laird) widens the limits; otherwise the plain "
@@ -101,8 +101,11 @@ def methods_story(tables: Sequence[AnonymisedTable], lang: str) -> list[Flowable
            "each change is judged from the rates as printed. The width tells nothing the pages do not.", lang),
         tr("\"About unchanged\" is said only when the whole interval lies within ±{rel}% (rates) or ±{pts} "
            "percentage points (shares). An interval that includes no change but reaches further says \"cannot "
-           "be determined – too few numbers\".", lang, rel=format_number(MARGIN_RELATIVE * 100, 0, lang),
-           pts=format_number(MARGIN_POINTS, 0, lang)),
+           "be determined – too few numbers\"; one reaching ±{wide}% (±{wpts} points) or further both ways is "
+           "printed without a change figure.", lang, rel=format_number(MARGIN_RELATIVE * 100, 0, lang),
+           pts=format_number(MARGIN_POINTS, 0, lang),
+           wide=format_number(TOO_WIDE_MARGINS * MARGIN_RELATIVE * 100, 0, lang),
+           wpts=format_number(TOO_WIDE_MARGINS * MARGIN_POINTS, 0, lang)),
         tr("For an indicator that varies with the season (e.g. antibiotics) a change between different halves "
            "of the year carries a caution: part of it may be the season.", lang)], "small")]
     story += [p(tr("Few clinics, small numbers", lang), "h3"), bullets([

@@ -15,7 +15,7 @@ from klyngedesk.core.formatting import (
 from klyngedesk.core.formatting import step_decimals as exact_decimals
 from klyngedesk.core.model import UNIT_DECIMALS, Indicator, Topic, usual_decimals
 from klyngedesk.core.packages import indicator_text, measure_text
-from klyngedesk.core.stats.change_words import change_numbers, verdict
+from klyngedesk.core.stats.change_words import change_numbers, too_wide, verdict
 from klyngedesk.i18n import tr
 
 DECIMALS = UNIT_DECIMALS
@@ -348,10 +348,17 @@ def change_figure(change, lang: str, *, with_interval: bool = True, undetermined
     """The change in a few characters, as the sentences put it: '−7 % (−12 to −2 %)' for a rate,
     '+6,4 procentpoint (4,1 to 8,7)' for a share; '–' when unknown. Near an edge more decimals, so the
     printed interval says what the verdict beside it says (stats.change_words.change_decimals).
-    `undetermined`: a change that cannot be determined says so in words after it."""
+    `undetermined`: a change that cannot be determined says so in words after it. An interval far too wide to
+    read (`stats.change_words.too_wide`, '−94 % to +1.508 %') prints the words and the interval, no estimate."""
     if change is None or change.estimate[0] is None:
         return "–"
     text, low, high = _change_texts(change, lang)
+    if too_wide(change.estimate[1], change.estimate[2], change.margin, change.measure == "points"):
+        text = tr("cannot be determined – too few numbers", lang)   # an estimate that says nothing: not printed
+        if with_interval and low is not None and high is not None:   # the unit the estimate carried, on the end
+            unit = " " + tr("percentage points", lang) if change.measure == "points" else ""
+            text += " " + tr("({low} to {high})", lang, low=low, high=high + unit)
+        return text
     if with_interval and low is not None and high is not None:
         text += " " + tr("({low} to {high})", lang, low=low, high=high)
     if undetermined and getattr(change, "verdict", None) == "undetermined":
@@ -362,11 +369,13 @@ def change_figure(change, lang: str, *, with_interval: bool = True, undetermined
 def change_text(change, since: str, lang: str) -> str:
     """'−43 % since 2. halvår 2025 (95 % interval −60 % to −20 %); few events: read with care'; a share
     in percentage points ('+6,4 procentpoint since ...'); an interval that reaches beyond the margin
-    either side says the change cannot be determined."""
+    either side says the change cannot be determined, and one far too wide (`too_wide`) prints no estimate."""
     if change is None or change.estimate[0] is None:
         return tr("no comparable value in {baseline}", lang, baseline=since)
     est, low, high = _change_texts(change, lang)
-    text = tr("{change} since {baseline}", lang, change=est, baseline=since)
+    wide = too_wide(change.estimate[1], change.estimate[2], change.margin, change.measure == "points")
+    text = (tr("the change since {baseline} cannot be determined – too few numbers", lang, baseline=since) if wide
+            else tr("{change} since {baseline}", lang, change=est, baseline=since))   # no estimate to read
     if low is not None and high is not None:
         points = change.measure == "points"   # the ends with their unit, as the change
         unit = " " + tr("percentage points", lang) if points else ""
@@ -374,7 +383,7 @@ def change_text(change, since: str, lang: str) -> str:
     cautions = {"small_numbers": tr("few events: read with care", lang),
                 "denominator_changed": tr("the denominator changed much", lang)}
     extra = [cautions[c] for c in change.caution if c in cautions]
-    if getattr(change, "verdict", None) == "undetermined":
+    if getattr(change, "verdict", None) == "undetermined" and not wide:
         extra.insert(0, tr("cannot be determined – too few numbers", lang))
     return text + ("; " + "; ".join(extra) if extra else "")
 

@@ -12,6 +12,10 @@ MARGIN_RELATIVE = 0.10      # rates: "about unchanged" only when the whole 95 % 
 MARGIN_POINTS = 3.0         # proportions: ... within ±3 percentage points
 VERDICTS = ("fell", "rose", "unchanged", "undetermined", "undefined")
 MORE_DECIMALS = 3           # a change near an edge prints up to this many more decimals than usual
+# An interval reaching this many margins beyond no change on both sides (rates: from a fall of 50 % or more to a
+# rise of 50 % or more; shares: from −15 to +15 percentage points or wider) tells next to nothing: its point
+# estimate is not printed, only that the change cannot be determined, with the interval.
+TOO_WIDE_MARGINS = 5
 
 
 def _verdict(low: float, high: float, margin: float) -> str:
@@ -57,6 +61,16 @@ def verdict(estimate: float | None, low: float | None, high: float | None, margi
         return _verdict(low, high, margin)
     d = change_decimals(low, high, margin, points)
     return _verdict(_shown(low, points, d), _shown(high, points, d), margin * (1 if points else 100))
+
+
+def too_wide(low: float | None, high: float | None, margin: float, points: bool) -> bool:
+    """Whether a change's 95 % interval reaches TOO_WIDE_MARGINS margins beyond no change on both sides, as
+    printed (−94 % to +1.508 %): far too few numbers to read its point estimate at all."""
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+        return False
+    d = change_decimals(low, high, margin, points)
+    bound = TOO_WIDE_MARGINS * margin * (1 if points else 100)
+    return _shown(low, points, d) <= -bound and _shown(high, points, d) >= bound
 
 
 def _size(value: float, points: bool, lang: str, decimals: int) -> str:
@@ -141,6 +155,8 @@ def change_sentence(subject: str, relative: float | None, low: float | None, hig
                        "cannot be determined – too few numbers ({change}; 95% CI {lo} to {hi} {unit}).")
             if before is None:  # the values are not known to the caller: the same words without them
                 msg = msg.replace(" ({before})", "").replace(" ({after})", "")
+            if kind == "undetermined" and too_wide(low, high, margin, points):   # no estimate to read
+                msg = msg.replace("({change}; 95% CI", "(95% CI")
             text = tr(msg, lang, **values, **signed)
     if heterogeneous and kind not in ("undefined", "undetermined"):
         text += " " + tr("The practices moved differently; the interval allows for it (random effects).", lang)
