@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from xml.sax.saxutils import escape
@@ -317,7 +318,7 @@ def fitted_widths(header: Sequence[str], rows: Sequence[Sequence[object]], total
         font = STYLES["cell_bold" if i in bold else "cell"].fontName
         for j, cell in enumerate(row):
             if isinstance(cell, str) and j in wrap and text_width(cell, font, size) > SHORT:
-                cells[i].append(_thresholds(_words(cell, font, size)))   # a short phrase ("inden for") is not broken
+                cells[i].append(_text_thresholds(cell, font, size))   # a short phrase ("inden for") is not broken
                 continue
             thresholds = getattr(cell, "thresholds", None)   # a flowable that may take a second line (DirectionMark)
             if thresholds:
@@ -326,12 +327,13 @@ def fitted_widths(header: Sequence[str], rows: Sequence[Sequence[object]], total
             width = text_width(cell, font, size) if isinstance(cell, str) else float(getattr(cell, "width", 0) or 0)
             base[j] = max(base[j], width)
             cells[i].append(())
-    head_lines = [_thresholds(_words(h, label.fontName, label.fontSize)) for h in header]
+    head_lines = [_text_thresholds(h, label.fontName, label.fontSize) for h in header]
     options: list[list[float]] = []
     for j in range(1, count):
         found = {max([base[j], *(r[j][k - 1] for r in cells if r[j])]) for k in range(1, MOST_LINES + 1)}
         options.append(sorted(found))
     least_first = max([base[0], *(r[0][FIRST_LINES - 1] for r in cells if r[0])])
+    kinds = Counter(tuple(r) for r in cells)   # rows alike in every cell's thresholds count once, times their number
     best: tuple[tuple[float, int], list[float]] | None = None
     for choice in itertools.product(*options):
         first = total - sum(choice) - CELL_PAD * count
@@ -339,9 +341,13 @@ def fitted_widths(header: Sequence[str], rows: Sequence[Sequence[object]], total
             continue
         widths = [first, *choice]
         height = max(_lines_at(t, w) for t, w in zip(head_lines, widths, strict=True))
-        height += sum(max(_lines_at(t, w) if t else 1 for t, w in zip(r, widths, strict=True)) for r in cells)
+        height += sum(n * max(_lines_at(t, w) if t else 1 for t, w in zip(r, widths, strict=True))
+                      for r, n in kinds.items())
+        if best is not None and height > best[0][0]:
+            continue
         # of equally low tables, the one whose cells beside the titles break least ("lavere bedre" kept whole)
-        broken = sum(_lines_at(t, w) for r in cells for t, w in zip(r[1:], widths[1:], strict=True) if t)
+        broken = sum(n * _lines_at(t, w) for r, n in kinds.items() for t, w in zip(r[1:], widths[1:], strict=True)
+                     if t)
         if best is None or (height, broken) < best[0]:
             best = ((height, broken), widths)
     return None if best is None else [w + CELL_PAD for w in best[1]]
@@ -352,6 +358,12 @@ def _words(text: str, font: str, size: float) -> tuple[tuple[float, ...], float]
     # split where a paragraph breaks a line: at spaces, never at a no-break space ("95 %-KI", "12 %")
     return (tuple(text_width(w, font, size) for w in re.split(r"[ \t\r\n]+", _keep_percent(text)) if w),
             text_width(" ", font, size))
+
+
+@lru_cache(maxsize=4096)
+def _text_thresholds(text: str, font: str, size: float) -> tuple[float, ...]:
+    """A wrapping text's `_thresholds` (cached: every personal handout's table has the same titles)."""
+    return _thresholds(_words(text, font, size))
 
 
 def _thresholds(words: tuple[tuple[float, ...], float], most: int = FIRST_LINES) -> tuple[float, ...]:
