@@ -1,5 +1,6 @@
 """Files as coordinators, Excel and EHRs really make them: database side files dropped on the import, rows with
-numbers but no clinic, clinic names merged down over their rows. Each gives one Danish message or the right values."""
+numbers but no clinic, clinic names merged down over their rows, numbers grouped or signed the way other programs
+write them. Each gives one Danish message or the right values."""
 
 from __future__ import annotations
 
@@ -114,3 +115,46 @@ def test_a_clinic_name_merged_down_over_its_measure_rows_names_every_row(demo_pa
     assert rc == 0, err
     for clinic, measures in counts.items():
         assert _stored(demo_path, clinic.key, list(measures)) == {m: float(v) for m, v in measures.items()}
+
+
+def _wide_file(path: Path, clinics: list[cf.DemoClinic], patients: list[str], lfu: list[str]) -> Path:
+    """A wide csv of two KOL counts for `clinics`, the cells written as given."""
+    lines = ["ydernummer;praksis;periode;kol_patienter;kol_lfu"]
+    lines += [f"{c.yder};{c.name};2026H1;{p};{q}" for c, p, q in zip(clinics, patients, lfu, strict=True)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _largest_clinics(project_path: Path) -> list[cf.DemoClinic]:
+    """The demo clinics by list size in 2026H1, largest first: counts in the thousands fit their lists."""
+    with Project.open(project_path, readonly=True) as project:
+        sizes = project.list_sizes("2026H1").set_index("clinic")["patients"]
+        return sorted(cf.demo_clinics(project), key=lambda c: -sizes.get(c.key, 0))
+
+
+@pytest.mark.parametrize("mark", ["'", "\u2019", "\u02bc", "\u00a0", "\u202f", "\u2009"])
+def test_thousands_grouped_with_an_apostrophe_or_a_fixed_space_are_read_as_the_number(
+        demo_path: Path, tmp_path: Path, capsys, mark: str) -> None:
+    """Swiss-style and locale exports group thousands with an apostrophe ('1'234') or a no-break space; the
+    apostrophe column was taken as text and the whole measure was left out without a word."""
+    a, b = _largest_clinics(demo_path)[:2]
+    path = _wide_file(tmp_path / "grupperet.csv", [a, b], [f"1{mark}234", "980"], ["1000", f"{mark}700"[1:]])
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 0, err
+    assert _stored(demo_path, a.key, ["kol_patienter", "kol_lfu"]) == {"kol_patienter": 1234.0, "kol_lfu": 1000.0}
+    assert _stored(demo_path, b.key, ["kol_patienter", "kol_lfu"]) == {"kol_patienter": 980.0, "kol_lfu": 700.0}
+
+
+@pytest.mark.parametrize("cell", ["mange", "1 2 3 4", "12 patienter", "1'2'3"])
+def test_a_measure_column_of_unreadable_cells_is_refused_by_its_cells_never_left_out_silently(
+        demo_path: Path, tmp_path: Path, capsys, cell: str) -> None:
+    """A column headed by a measure whose cells are no numbers KlyngeDesk reads was dropped as a text column:
+    the other measures were imported and this one lost without a word."""
+    a, b = _largest_clinics(demo_path)[:2]
+    path = _wide_file(tmp_path / "tekst.csv", [a, b], [cell, cell], ["100", "70"])
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1, err
+    refusal = next((line for line in err.splitlines() if "række 2" in line and "ikke et tal" in line), "")
+    assert "tekst.csv" in refusal and "kolonne kol_patienter" in refusal, err
+    assert _snapshot(demo_path) == before

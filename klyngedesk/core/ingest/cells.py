@@ -105,8 +105,18 @@ _DMONY = re.compile(r"^(\d{1,2})[-. ]?([a-zæøå]{3})[a-zæøå]*\.?[-. ]?(\d{4
 MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "maj": 5, "jun": 6, "jul": 7, "aug": 8,
            "sep": 9, "oct": 10, "okt": 10, "nov": 11, "dec": 12}
 
+# '1'234' / '1’234,5': thousands grouped with an apostrophe (Swiss and some locale exports), read as '1 234'
+_APOSTROPHES = "'\u2019\u02bc"
+_APOSTROPHE_GROUPED = re.compile(rf"^[+-]?\d{{1,3}}(?:[{_APOSTROPHES}]\d{{3}})+(?:[.,]\d+)?$")
+_APOSTROPHE_TO_SPACE = str.maketrans(dict.fromkeys(_APOSTROPHES, " "))
+
+
 def normalise_text(value: str) -> str:
-    return value.translate(_SPACES).strip()
+    """A cell's text with odd spaces and minus signs made plain, and apostrophe thousands groups made spaces."""
+    s = value.translate(_SPACES).strip()
+    if _APOSTROPHE_GROUPED.match(s):
+        return s.translate(_APOSTROPHE_TO_SPACE)
+    return s
 
 
 @dataclass(frozen=True)

@@ -141,12 +141,14 @@ def _measure_columns(table: Table, ctx: ImportContext, skip: set) -> tuple[dict[
     exact, guessed = {}, {}
     titles = {squash(t): k for k, t in ctx.measures.items()}
     for col in table.columns:
-        if col in skip or table.parsed[col].ctype not in ("number", "percent", "empty"):
+        if col in skip:
             continue
         lower = table.sub_headings.get(col)  # 'KOL-opfølgning Patienter med KOL': the measure is the lower row
         key = ctx.measure_for(col) or (ctx.measure_for(lower) if lower else None)
-        if key:
+        if key:  # named exactly: mapped whatever its cells hold, so cells that are no number are refused by cell
             exact[col] = key
+            continue
+        if table.parsed[col].ctype not in ("number", "percent", "empty"):
             continue
         if col in table.unnamed and not lower:  # "Kolonne ALT" is a letter, not a heading like "i alt"
             continue
