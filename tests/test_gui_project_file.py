@@ -152,12 +152,8 @@ def test_a_project_file_made_read_only_while_open(qtbot, window: MainWindow) -> 
         assert window.banner.isVisible() and window.banner.text().startswith("Projektet er åbnet skrivebeskyttet")
         assert "Lægehuset skrivebeskyttet" in [c.name for c in window.ctx.holder.project.clinics()]
 
-        dialog = _add_clinic_typed(qtbot, window, "Lægehuset igen", "500004")  # a change: refused, kept, said
-        assert dialog.not_saved_box is not None and "skrivebeskyttet" in dialog.not_saved_box.text()
-        dialog.not_saved_box.accept()
-        assert dialog.isVisible() and dialog.name.text() == "Lægehuset igen"
-        dialog.reject()
-        dialog.discard_box.button(QMessageBox.StandardButton.Discard).click()
+        add = window.clinics_page.add_button   # a change cannot be begun: greyed, saying why (test_gui_read_only_desk)
+        assert not add.isEnabled() and add.toolTip().startswith("Projektet er åbnet skrivebeskyttet")
         window.close_project()
 
         seen = _answer(qtbot, "read_only_box", None)  # Cancel: nothing opened, the welcome page stays

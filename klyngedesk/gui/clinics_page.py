@@ -15,6 +15,7 @@ from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.error_dialog import error_text
 from klyngedesk.gui.latest_fetch import LatestFetch, small_project
 from klyngedesk.gui.long_names import CELL_PADDING, cap_name_column, widest_advance
+from klyngedesk.gui.read_only import writes
 from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.i18n import tr
 
@@ -45,11 +46,12 @@ class ClinicsPage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().setVisible(False)
-        self.table.doubleClicked.connect(lambda _index: self.edit_clinic())
+        self.table.doubleClicked.connect(lambda _index: self.edit_button.click())  # (not on a read-only project)
         self.add_button = QPushButton(tr("Add clinic…", lang))
         self.add_button.setObjectName("add_clinic_button")
         self.edit_button = QPushButton(tr("Edit clinic…", lang))
         self.add_button.clicked.connect(self.add_clinic)
+        writes(self.add_button, self.edit_button)
         self.edit_button.clicked.connect(self.edit_clinic)
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)

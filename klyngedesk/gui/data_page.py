@@ -32,6 +32,7 @@ from klyngedesk.gui.error_dialog import error_text, show_error
 from klyngedesk.gui.indicator_table_model import IndicatorTableModel
 from klyngedesk.gui.latest_fetch import LatestFetch, small_project
 from klyngedesk.gui.long_names import cap_row_header
+from klyngedesk.gui.read_only import writes
 from klyngedesk.gui.round_default import RoundChooser, round_note, rounds_with_data
 from klyngedesk.gui.round_dialog import RoundDialog
 from klyngedesk.gui.tasks import TaskRunner
@@ -117,6 +118,7 @@ class DataPage(QWidget):
         for b in (self.correct_button, self.note_button, self.clinic_note_button):
             b.setEnabled(False)
         self.correct_button.clicked.connect(self.correct_value)
+        writes(self.correct_button, self.note_button, self.clinic_note_button)
         self.note_button.clicked.connect(lambda: self.add_note(on_value=True))
         self.clinic_note_button.clicked.connect(lambda: self.add_note(on_value=False))
         side = QWidget()
@@ -142,6 +144,7 @@ class DataPage(QWidget):
         self.round_button = QPushButton(tr("New round…", lang))
         self.round_button.setObjectName("new_round_button")
         self.round_button.clicked.connect(self.add_round)
+        writes(self.round_button)
         bar.addWidget(self.round_button)
         layout = QVBoxLayout(self)
         layout.addLayout(bar)

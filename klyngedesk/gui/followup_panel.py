@@ -20,6 +20,7 @@ from klyngedesk.gui.display_names import DisplayNames
 from klyngedesk.gui.error_dialog import error_text
 from klyngedesk.gui.latest_fetch import LatestFetch, small_project
 from klyngedesk.gui.panes import button_row
+from klyngedesk.gui.read_only import writes
 from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.topic_dialogs import ActionDialog
 from klyngedesk.i18n import tr
@@ -53,6 +54,7 @@ class FollowUpPanel(QWidget):
         self.plan_button = QPushButton(tr("Plan action…", lang))
         self.plan_button.setObjectName("plan_action_button")
         self.plan_button.clicked.connect(self.plan)
+        writes(self.plan_button)
         box = QVBoxLayout(self)
         box.addWidget(self.state)
         box.addWidget(self.table, 1)

@@ -18,6 +18,7 @@ from klyngedesk.core.commands import UndoBatch
 from klyngedesk.core.formatting import format_date_time
 from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
+from klyngedesk.gui.read_only import writes
 from klyngedesk.gui.undo import push_or_explain
 from klyngedesk.i18n import tr
 
@@ -52,6 +53,7 @@ class ImportHistoryPage(QWidget):
         self.undo_button = QPushButton(tr("Undo this import", lang))
         self.undo_button.setObjectName("undo_import_button")
         self.undo_button.setEnabled(False)
+        writes(self.import_button, self.undo_button)
         self.undo_button.clicked.connect(self.undo_selected)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("batches_table")

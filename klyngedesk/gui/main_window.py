@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from klyngedesk.core.store import Project
+from klyngedesk.core.store.diagnose import ProjectLocked
 from klyngedesk.gui.change_stamp import warm as warm_rounds
 from klyngedesk.gui.closing import close_owned_windows
 from klyngedesk.gui.context import AppContext
@@ -38,6 +39,7 @@ from klyngedesk.gui.drops import dropped_paths, files_to_import, shown_name
 from klyngedesk.gui.keyboard import PageActions, free_tab_key, name_for_screen_readers
 from klyngedesk.gui.latest_fetch import small_project
 from klyngedesk.gui.page_tabs import LazyPages
+from klyngedesk.gui.read_only import ReadOnlyGuard, read_only_reason, writes
 from klyngedesk.gui.storage_check import storage_warning
 from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.warm_imports import start as warm_imports
@@ -113,6 +115,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(project_view)
         self.setCentralWidget(self.stack)
         self._build_menus()
+        self.read_only_guard = ReadOnlyGuard(self, self.ctx.lang)
+        writes(self.import_action)
         self.welcome.new_requested.connect(self.new_cluster)
         self.welcome.open_requested.connect(self.choose_and_open)
         self.welcome.demo_requested.connect(self.open_demo)
@@ -273,7 +277,7 @@ class MainWindow(QMainWindow):
         try:
             project = Project.open(path)
         except KlyngeError as error:
-            if not _write_protected(Path(path)):
+            if not (_write_protected(Path(path)) or isinstance(error, ProjectLocked)):  # else: offer to look at it
                 QMessageBox.warning(self, tr("Could not open the project", self.ctx.lang),
                                     error.message(self.ctx.lang))
                 return False
@@ -286,6 +290,7 @@ class MainWindow(QMainWindow):
                 return False
         self.undo_stack.clear()
         self.ctx.holder.set_project(project)
+        self.read_only_guard.set_read_only(project.readonly)
         if remember:
             self.ctx.add_recent_file(str(Path(path).resolve()))
             self._refresh_recent()
@@ -358,6 +363,7 @@ class MainWindow(QMainWindow):
 
     def _page_built(self, index: int, page: QWidget) -> None:
         free_tab_key(page)
+        self.read_only_guard.adopt()
         name_for_screen_readers(page)
         self.page_actions.add(index, page)
 
@@ -512,6 +518,9 @@ class MainWindow(QMainWindow):
     def import_files(self, paths: list[str]) -> ImportWizard | None:
         """Open the import wizard on the files (or add them to the wizard already open)."""
         if self.ctx.holder.project is None or not paths:
+            return None
+        if self.ctx.holder.project.readonly:   # (a drop, too: nothing is imported into a read-only project)
+            self._say_dropped(tr("Nothing was imported. {why}", self.ctx.lang, why=read_only_reason(self.ctx.lang)))
             return None
         self.files_dropped.emit(paths)
         if self.import_wizard is not None and self.import_wizard.isVisible():

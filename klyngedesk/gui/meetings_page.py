@@ -37,6 +37,7 @@ from klyngedesk.gui.display_names import topic_shown
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.meeting_dialog import MeetingDialog
 from klyngedesk.gui.pack_panel import PackPanel
+from klyngedesk.gui.read_only import read_only_reason, writes
 from klyngedesk.i18n import KlyngeError, tr
 
 CODES_CHUNK = 250  # rows of the codes table filled per turn of the event loop
@@ -59,6 +60,7 @@ class MeetingsPage(QWidget):
         self.edit_button = QPushButton(tr("Edit meeting…", lang))
         self.new_button.clicked.connect(self.plan_meeting)
         self.edit_button.clicked.connect(self.edit_meeting)
+        writes(self.new_button, self.edit_button)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -78,6 +80,7 @@ class MeetingsPage(QWidget):
         self.threshold.setRange(1, 50)
         self.threshold.setAccessibleName(tr("Small-number threshold", lang))
         self.threshold.valueChanged.connect(self._threshold_changed)
+        writes(self.draw_button, self.threshold)
         self.codes = QTableWidget(0, 3)
         self.codes.setObjectName("codes_table")
         self.codes.setAccessibleName(tr("Codes and consents", lang))
@@ -222,6 +225,10 @@ class MeetingsPage(QWidget):
         if filling != self._filling:
             return
         shown_by_name = tr("Shown by name", self._lang)
+        # a consent on a read-only project cannot be stored: the tick shows what is stored and cannot be changed
+        locked = self._project is not None and self._project.readonly
+        tick_flags = Qt.ItemFlag.ItemIsSelectable | (Qt.ItemFlag.NoItemFlags if locked else
+                                                      Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled)
         self.codes.blockSignals(True)
         self.codes.setUpdatesEnabled(False)
         end = min(start + CODES_CHUNK, len(clinics))
@@ -233,7 +240,9 @@ class MeetingsPage(QWidget):
             code = QTableWidgetItem(codes.get(clinic.key, "–"))
             code.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             consent = QTableWidgetItem()
-            consent.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            consent.setFlags(tick_flags)
+            if locked:
+                consent.setToolTip(read_only_reason(self._lang))
             consent.setCheckState(Qt.CheckState.Checked if clinic.key in consents else Qt.CheckState.Unchecked)
             consent.setData(Qt.ItemDataRole.AccessibleTextRole, shown_by_name)
             for col, item in enumerate((name, code, consent)):

@@ -30,6 +30,7 @@ from klyngedesk.core.store import Project
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.display_names import topic_shown
 from klyngedesk.gui.progress import run_with_progress
+from klyngedesk.gui.read_only import writes
 from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.i18n import ntr, tr
 
@@ -70,6 +71,7 @@ class PackPanel(QGroupBox):
         self.build_button = QPushButton(tr("Build the pack", lang))
         self.build_button.setObjectName("build_pack_button")
         self.build_button.clicked.connect(self.build)
+        writes(self.build_button)
         self.open_button = QPushButton(tr("Open folder", lang))
         self.open_button.setObjectName("open_pack_folder")
         self.open_button.setEnabled(False)

@@ -37,6 +37,7 @@ from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.display_names import candidate_shown
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.panes import button_row, column, side_by_side
+from klyngedesk.gui.read_only import writes
 from klyngedesk.i18n import KlyngeError, tr
 
 
@@ -86,6 +87,7 @@ class SurveyPanel(QWidget):
         self.save_button = QPushButton(tr("Save result", lang))
         self.print_button = QPushButton(tr("Print ranking (PDF)…", lang))
         self.save_button.clicked.connect(self.save)
+        writes(self.save_button)
         self.print_button.clicked.connect(self.print_ranking)
         left = column(QLabel(tr("Tick the candidate topics:", lang)), (self.candidates, 1), form, self.start_button,
                       self.ballot_button)

@@ -36,6 +36,7 @@ from klyngedesk.gui.display_names import indicator_shown, topic_shown
 from klyngedesk.gui.error_dialog import show_error
 from klyngedesk.gui.followup_panel import FollowUpPanel
 from klyngedesk.gui.panes import button_row, column, side_by_side
+from klyngedesk.gui.read_only import writes
 from klyngedesk.gui.survey_panel import SurveyPanel
 from klyngedesk.gui.tasks import TaskRunner
 from klyngedesk.gui.topic_dialogs import ReferenceDialog
@@ -92,6 +93,7 @@ class TopicsPanel(QWidget):
         self.import_button.clicked.connect(self.import_package)
         self.export_button.clicked.connect(self.export_package)
         self.builtin_button.clicked.connect(self.add_builtin)
+        writes(self.import_button, self.builtin_button)
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.indicators = read_only_table([tr("Indicator", lang), tr("Unit", lang), tr("Target", lang),
@@ -106,6 +108,7 @@ class TopicsPanel(QWidget):
         self.import_references_button = QPushButton(tr("Import reference values…", lang))
         self.add_reference_button.clicked.connect(self.add_reference)
         self.import_references_button.clicked.connect(self.import_references)
+        writes(self.add_reference_button, self.import_references_button)
         left = column(QLabel(tr("Topics", lang)), (self.topic_list, 1), self.import_button, self.export_button,
                       self.builtin_button)
         right = column(self.description, QLabel(tr("Indicators and targets", lang)), (self.indicators, 2),
