@@ -104,7 +104,7 @@ def parse(pages: list[str], topic: str | tuple[str, ...]) -> list[PrintedIndicat
                 continue
             if current is None:
                 continue
-            if line.startswith("Ordnet"):
+            if line.startswith(("Ordnet", "Alle praksissers værdier er skjult")):   # every clinic hidden: code order
                 in_table = True
                 continue
             if HEADER.match(line):
