@@ -26,6 +26,9 @@ from klyngedesk.core.anonymise.disclosure_report import ROUGH, build_report
 from klyngedesk.core.model import NewValue
 
 CHANGES = ("late_file", "correction", "consent_withdrawn", "threshold_raised", "display_changed")
+# Further changes between prints (tests/test_redteam_settings_between_prints.py): the threshold lowered, a share
+# indicator whose counts of the round come in after the first print.
+MORE_CHANGES = ("threshold_lowered", "indicator_added")
 MEETING = "m1"
 
 
@@ -62,11 +65,16 @@ def _apply(project, case: dict, truth: dict, keys: list[str]) -> None:
     elif change == "consent_withdrawn":
         for k in sorted(project.consents(MEETING))[:1]:
             project.set_consent(MEETING, k, False)
-    elif change == "threshold_raised":
-        project.set_setting("threshold", 10)
+    elif change in ("threshold_raised", "threshold_lowered"):
+        project.set_setting("threshold", case.get("to", 10))
+    elif change == "indicator_added":
+        values = [NewValue(keys[i], m, period, float(v)) for i, (_, parts) in enumerate(case["counts"][1])
+                  if (1, i) not in case["missing"] for m, v in zip(shares, parts, strict=True)]
+        project.add_batch("ny indikator.xlsx", "", values, mapping="test", details={"kind": "test"})
+        truth.update({(v.period, v.measure, v.clinic): v.value for v in values})
     else:
         order = ["bands", "hidden", "exact"]
-        project.set_setting("list_size_display", order[(order.index(case["display"]) + 1) % 3])
+        project.set_setting("list_size_display", case.get("to") or order[(order.index(case["display"]) + 1) % 3])
 
 
 def _cell(cell: tuple | str) -> tuple[str, str, str]:
@@ -79,8 +87,11 @@ def play(case: dict) -> None:
     late = case["change"] == "late_file"
     missing = set(case["missing"]) | ({(1, case["who"])} if late else set())
     with tempfile.TemporaryDirectory() as folder:
+        # an indicator added: the round's share counts come in after the first print
+        parts = frozenset((1, i) for i in range(len(case["sizes"]))) if case["change"] == "indicator_added" \
+            else frozenset()
         made = make_cluster(Path(folder) / "c.klynge", case["topic"], case["sizes"], case["counts"], missing,
-                            case["threshold"], case["display"], case["over"])
+                            case["threshold"], case["display"], case["over"], parts)
         project, keys = made.project, sorted(made.names)
         truth = dict(made.truth)
         sizes = {(p, c): v for (p, m, c), v in truth.items() if m == "_ls"}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,11 +48,33 @@ def test_a_reprint_after_a_small_correction_protects_every_count(tmp_path: Path,
     assert again <= MORE_HIDDEN * first, (first, again)
 
 
+@pytest.fixture(scope="module")
+def reprinted(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tuple[int, int, int]]:
+    """`reprint_after_correction` of a cluster with seed 1, run once per module (each run costs ~20 s)."""
+    done: dict[str, tuple[int, int, int]] = {}
+
+    def run(cluster: str) -> tuple[int, int, int]:
+        if cluster not in done:
+            done[cluster] = reprint_after_correction(tmp_path_factory.mktemp(cluster), cluster, 1)
+        return done[cluster]
+    return run
+
+
 @pytest.mark.timeout(900)
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="open (docs/threat-model.md, Still open): on "
-                   "all-tiny the reprint leaves 48 counts the audit of both prints cannot protect (415 hidden "
-                   "against 314), on long-names-consent 183 (663 against 422), whichever count was corrected")
 @pytest.mark.parametrize("cluster", ["all-tiny", "long-names-consent"])
-def test_a_reprint_after_a_small_correction_on_tiny_or_named_clusters(tmp_path: Path, cluster: str) -> None:
-    first, again, left = reprint_after_correction(tmp_path, cluster, 1)
+def test_a_reprint_after_a_small_correction_on_tiny_or_named_clusters(
+        reprinted: Callable[[str], tuple[int, int, int]], cluster: str) -> None:
+    # Broke while a count the first print showed (beside its rate) and the reprint hid as a complementary cell
+    # counted as unprotected: all-tiny left 48 such counts (415 hidden against 314), long-names-consent 183.
+    first, again, left = reprinted(cluster)
     assert left == 0, (first, again, left)
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("cluster", ["all-tiny", pytest.param("long-names-consent", marks=pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="open (docs/threat-model.md, Still open): the reprint protects "
+    "every count but hides 663 quantities against the first print's 422"))])
+def test_a_reprint_after_a_small_correction_hides_little_more(
+        reprinted: Callable[[str], tuple[int, int, int]], cluster: str) -> None:
+    first, again, _ = reprinted(cluster)
+    assert again <= MORE_HIDDEN * first, (first, again)

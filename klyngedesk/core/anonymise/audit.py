@@ -21,7 +21,7 @@ import numpy as np
 from klyngedesk.core.anonymise.coalition import Coalitions
 from klyngedesk.core.anonymise.disclosure import Disclosure, Relation, Target, cell_owner
 from klyngedesk.core.anonymise.program import Matrix, Points, Program, Shared, value_of, wide
-from klyngedesk.core.anonymise.reprints import versioned
+from klyngedesk.core.anonymise.reprints import shown_before, versioned
 
 COUNT_MARGIN = 3       # hi - lo: at least 4 whole values possible, so never "exactly" or "to +/-1"
 SIZE_MARGIN = 0.03     # a list size not shown exactly: a feasible range of at least 3 % of the size
@@ -106,10 +106,11 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
         for r in d.relations:
             if len(r.terms) == 1 and r.low == r.high:
                 first_shown.setdefault(r.terms[0][0], i)
+    unpromised = shown_before(items)   # shown by an earlier print of the meeting and topic: hidden later in vain
     targets: dict[tuple, tuple[Target, str]] = {}
     for i, d in enumerate(items):
         for t in d.targets:
-            if all(first_shown.get(c, i) < i for c, _ in t.terms):
+            if all(first_shown.get(c, i) < i or c in unpromised[i] for c, _ in t.terms):
                 continue
             if t.kind == "size" and all(c in first_shown for c, _ in t.terms):
                 continue   # a list size a later print shows exactly (list sizes shown by choice): public now

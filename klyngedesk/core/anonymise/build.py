@@ -25,7 +25,7 @@ from klyngedesk.core.anonymise.group_change import with_group_changes
 from klyngedesk.core.anonymise.leak import check_no_leak
 from klyngedesk.core.anonymise.presence import changes_to_withhold, linked_rounds
 from klyngedesk.core.anonymise.program import wide
-from klyngedesk.core.anonymise.reprints import hidden_before, is_versioned, versioned
+from klyngedesk.core.anonymise.reprints import hidden_before, is_versioned, kept_threshold, versioned
 from klyngedesk.core.anonymise.summaries import (
     WITHHELD,
     GroupSummary,
@@ -230,6 +230,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
         raise KlyngeError("The clinic {key} has no code in the draw for this meeting; draw the codes again.",
                           key=missing[0])
     rounds = list(rounds) if len(rounds) >= MIN_TREND_ROUNDS else []
+    threshold = kept_threshold(threshold, earlier, meeting, table.topic)
     problem = suppression_problem(table, threshold, rounds)
     named_before = {(x[0], x[1], x[3]) for d in earlier for x in d.named if x[3] not in named}
     linked, unlinked = linked_rounds(table, rounds, codes, named)   # who joined or left, missed a round (presence.py)

@@ -40,6 +40,27 @@ def versioned(items: Sequence[Disclosure], truth: dict[str, float] | None = None
     return out
 
 
+def shown_before(items: Sequence[Disclosure]) -> list[set[str]]:
+    """For each model of `items` (oldest first), the cells an earlier model of the same meeting and topic (an
+    earlier print of it) related without hiding them: a count such a print showed (beside its rate, in a total)
+    was never protected, so a reprint that hides it (a complementary cell the correction needed) promises
+    nothing about it. Its small neighbours stay protected: the audit keeps every print's relations."""
+    seen: dict[tuple[str, str], set[str]] = {}
+    out = []
+    for d in items:
+        key = (d.meeting, d.topic)
+        out.append(set(seen.get(key, ())))
+        hidden = {c for t in d.targets for c, _ in t.terms}
+        seen.setdefault(key, set()).update(c for r in d.relations for c, _ in r.terms if c not in hidden)
+    return out
+
+
+def kept_threshold(threshold: int, earlier: Sequence[Disclosure], meeting: str, topic: str) -> int:
+    """The small-number threshold a print of `meeting` and `topic` uses: the setting's, never lower than an
+    earlier print's of them (a count that print marked "<5" is not printed "<3" or as 4 by a reprint)."""
+    return max([threshold, *(d.threshold for d in earlier if d.meeting == meeting and d.topic == topic)])
+
+
 def is_versioned(cell: str) -> bool:
     return VERSION in cell_parts(cell)[0]
 
