@@ -25,6 +25,7 @@ from pack_clusters import CLUSTERS, build_cluster
 from klyngedesk.core.demo import build_demo
 from klyngedesk.core.model import NewValue
 from klyngedesk.core.render.indicator_pages import in_language, indicator_title, shown_topic_title
+from klyngedesk.core.render.pack import _Pack
 from klyngedesk.core.render.personal_handout import render_personal
 from klyngedesk.core.store import Project
 from klyngedesk.i18n import tr
@@ -219,6 +220,7 @@ def print_case(name: str, root: Path) -> tuple[str, list[str]]:
         own_words[name] = [indicator_title(m.topic, ind, lang) for m in pack.group_materials() if not m.topic.package
                            for ind in m.table.indicators]
         note_hidden(name, pack)
+        packs[name] = pack
         personal = []
         for clinic in sorted(c.key for c in project.clinics())[:2]:
             buffer = io.BytesIO()
@@ -281,6 +283,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[str, li
 
 personals: dict[str, list[list[str]]] = {}   # each case's first clinics' personal handouts, filled by `printed`
 pdfs: dict[str, bytes] = {}                  # each case's group handout as printed, filled by `printed`
+packs: dict[str, _Pack] = {}                 # each case's pack (tables, models) as printed, filled by `printed`
 topic_titles: dict[str, list[str]] = {}      # each case's topics' titles, filled by `printed`
 unknown_limits: dict[str, dict[int, list[str]]] = {}   # per personal handout: the titles with no limit worked out
 own_words: dict[str, list[str]] = {}        # the titles of topics the user made (no package): the user's words
