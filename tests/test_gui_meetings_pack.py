@@ -69,7 +69,7 @@ def test_topic_without_data_is_named_and_the_pack_is_listed_after_reopening(qtbo
     assert page.pack.file_list.count() == listed  # still listed, and the folder opens
     assert page.pack.open_button.isEnabled()
     page.pack.file_list.setCurrentRow(0)
-    assert page.pack.pages_layout.count() >= 1
+    qtbot.waitUntil(lambda: page.pack.pages_shown() >= 1, timeout=30000)   # rendered on the worker
     window.close_project()   # the preview's pages and the project go while this test's window still lives
     qtbot.wait(100)
 

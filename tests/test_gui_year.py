@@ -151,7 +151,7 @@ def test_the_whole_year(qtbot, app_context, tmp_path: Path) -> None:
     result = written.args[0]
     assert result.group.exists() and result.key.exists()
     assert len(result.personal) == 8 and all(p.exists() for p in result.personal.values())
-    assert page.pack.pages_layout.count() >= 1  # pages of the group handout rendered in the window
+    qtbot.waitUntil(lambda: page.pack.pages_shown() >= 1, timeout=30000)  # the group handout's pages, made on the worker
     assert project.draw(meeting)["frozen_at"]  # printing froze the codes
 
     print(f"\nUser actions from the drop to the written pack: {len(act.steps)}: {act.steps}")

@@ -354,6 +354,7 @@ class MainWindow(QMainWindow):
             from klyngedesk.gui.meetings_page import MeetingsPage
             page = MeetingsPage(ctx)
             page.pack.runner = self.runner
+            page.pack.reader = self.reader
             page.presentation_requested.connect(self.present)
         else:
             from klyngedesk.gui.topics_page import TopicsPage

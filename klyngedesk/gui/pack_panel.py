@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2
@@ -31,18 +32,23 @@ from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.display_names import topic_shown
 from klyngedesk.gui.progress import run_with_progress
 from klyngedesk.gui.read_only import writes
-from klyngedesk.gui.tasks import TaskRunner
+from klyngedesk.gui.tasks import BackgroundTask, TaskCancelled, TaskRunner
 from klyngedesk.i18n import ntr, tr
 
 PREVIEW_WIDTH = 560
 
 
-def render_pages(path: Path, width: int = PREVIEW_WIDTH, password: str | None = None) -> list[QImage]:
-    """Each page of a PDF as an image `width` pixels wide (PDFium through pypdfium2)."""
+def render_pages(path: Path, width: int = PREVIEW_WIDTH, password: str | None = None,
+                 cancelled: Callable[[], bool] = lambda: False) -> list[QImage]:
+    """Each page of a PDF as an image `width` pixels wide (PDFium through pypdfium2); a QImage, not a pixmap, so
+    that it may run on a worker thread. Stops (TaskCancelled) between pages once `cancelled()`."""
     document = pypdfium2.PdfDocument(str(path), password=password)
     try:
         images = []
         for page in document:
+            if cancelled():
+                page.close()
+                raise TaskCancelled
             scale = width / page.get_width()
             pil = page.render(scale=scale).to_pil().convert("RGB")
             data = pil.tobytes()
@@ -56,12 +62,17 @@ def render_pages(path: Path, width: int = PREVIEW_WIDTH, password: str | None = 
 
 class PackPanel(QGroupBox):
     pack_written = Signal(object)
+    preview_shown = Signal(int)   # the chosen file's pages are on screen (their number; 0: it cannot be shown)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(tr("Meeting pack", ctx.lang))
         self.ctx = ctx
         lang = self._lang = ctx.lang
         self.runner: TaskRunner | None = None  # set by the main window
+        self.reader: TaskRunner | None = None  # the main window's reads (previews never wait behind a pack)
+        self._previewer: TaskRunner | None = None
+        self._preview_task: BackgroundTask | None = None
+        self._previews = 0   # files chosen for the preview, counted: only the newest one's pages are shown
         self._project: Project | None = None
         self._meeting: str | None = None
         self.result: PackResult | None = None
@@ -226,21 +237,46 @@ class PackPanel(QGroupBox):
                 widget.deleteLater()
 
     def preview(self, item: QListWidgetItem | None) -> None:
+        """The chosen file's pages, rendered on a worker (a big pack's file takes seconds): the window keeps
+        answering meanwhile, and a file chosen since replaces the one still rendering."""
         self._clear_pages()
+        self._previews += 1
+        if self._preview_task is not None:
+            self._preview_task.cancel()
+            self._preview_task = None
         if item is None:
             return
         path, password = item.data(Qt.ItemDataRole.UserRole)
-        try:
-            images = render_pages(Path(path), password=password)
-        except Exception:  # a protected handout listed from an earlier session: no password in memory
+        self.pages_layout.addWidget(QLabel(tr("Preparing the preview…", self._lang)))
+        if self._previewer is None:
+            self._previewer = self.reader or TaskRunner(self)
+        turn = self._previews
+        self._preview_task = self._previewer.start(
+            lambda _progress, cancelled: render_pages(Path(path), password=password, cancelled=cancelled),
+            "preview", succeeded=lambda images: self._show_pages(turn, images),
+            failed=lambda _error: self._show_pages(turn, None))
+
+    def pages_shown(self) -> int:
+        """How many of the chosen file's pages the preview shows now."""
+        items = (self.pages_layout.itemAt(i).widget() for i in range(self.pages_layout.count()))
+        return sum(isinstance(w, QLabel) and not w.pixmap().isNull() for w in items)
+
+    def _show_pages(self, turn: int, images: list[QImage] | None) -> None:
+        if turn != self._previews:   # another file was chosen meanwhile
+            return
+        self._preview_task = None
+        self._clear_pages()
+        if images is None:  # a protected handout listed from an earlier session: no password in memory
             self.pages_layout.addWidget(QLabel(tr("This file is protected with a password; open it from the "
                                                   "folder to see it.", self._lang)))
+            self.preview_shown.emit(0)
             return
         for number, image in enumerate(images, 1):
             page = QLabel()
             page.setPixmap(QPixmap.fromImage(image))
             page.setAccessibleName(tr("Page {n}", self._lang, n=number))
             self.pages_layout.addWidget(page)
+        self.preview_shown.emit(len(images))
 
     def save_password_sheets(self) -> None:
         """Save the password sheets where the coordinator chooses, never inside the pack folder."""
