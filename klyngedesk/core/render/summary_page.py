@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -52,8 +53,12 @@ def sure_change(change: Change | None) -> int:
 
 def change_cell(change: Change | None, lang: str, undetermined: bool = False) -> str:
     """'−7 % (−12 til −2 %)' for a rate, '+6,4 procentpoint (4,1 til 8,7)' for a share, with the 95 % CI;
-    `undetermined`: '(kan ikke afgøres)' after one that cannot be determined, as its own page says it."""
-    return wording.change_figure(change, lang, undetermined=undetermined)
+    `undetermined`: '(kan ikke afgøres)' after one that cannot be determined, as its own page says it. A
+    narrow column breaks the cell before its interval, never between the interval's ends ('(−82 % til' above
+    '−6 %)' reads as two figures)."""
+    text = wording.change_figure(change, lang, undetermined=undetermined)
+    word = tr("({low} to {high})", lang, low="\x00", high="\x01").split("\x00")[1].split("\x01")[0]   # " til "
+    return re.sub(rf"(?<=[\d%]){re.escape(word)}(?=[−+\d])", word.replace(" ", "\u00a0"), text)
 
 
 def target_cell(ind: AnonymisedIndicator, lang: str) -> str:
