@@ -13,8 +13,8 @@ from klyngedesk.core.ingest.apply import (
     _clinic,
     _confirm_measures,
     _report_unknown,
-    _txt,
     _value,
+    cell_text,
 )
 from klyngedesk.core.ingest.cells import Ambiguous, CellError, Suppressed
 from klyngedesk.core.ingest.checks import _counts, _patient_counts
@@ -68,18 +68,18 @@ def build_values_per_cell(table: Table, mapping: Mapping, ctx: ImportContext, an
                 period_cache[label] = ctx.period_for(label)
             period = period_cache[label]
             if period is None:
-                missing = ("no_period", "") if is_empty(label) else ("period", redact(_txt(label)))
+                missing = ("no_period", "") if is_empty(label) else ("period", redact(cell_text(label)))
                 unknown.setdefault(missing, rn)
         pairs: Iterable[tuple[Any, ...]] = wide
         if mi is not None:
             label = row[mi]
             if label not in measure_cache:
                 measure_cache[label] = None if label is None else \
-                    mapping.labels.get(_txt(label)) or ctx.measure_for(_txt(label))
+                    mapping.labels.get(cell_text(label)) or ctx.measure_for(cell_text(label))
             measure = measure_cache[label]
             if measure is None:
                 if label is not None:
-                    unknown.setdefault(("measure", redact(_txt(label))), rn)
+                    unknown.setdefault(("measure", redact(cell_text(label))), rn)
                 continue
             pairs = ((measure, *cast("tuple[Any, ...]", long_value)),)
         if clinic is None or period is None:

@@ -20,7 +20,7 @@ JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")
 
 def _snapshot(path: Path) -> tuple:
     with Project.open(path, readonly=True) as project:
-        return project.values(history=True).to_dict("records"), len(project.batches())
+        return project.values(history=True).astype(object).fillna("").to_dict("records"), len(project.batches())  # nan != nan
 
 
 def _import(project_path: Path, path: Path, capsys) -> tuple[int, str]:
@@ -158,3 +158,93 @@ def test_a_measure_column_of_unreadable_cells_is_refused_by_its_cells_never_left
     refusal = next((line for line in err.splitlines() if "række 2" in line and "ikke et tal" in line), "")
     assert "tekst.csv" in refusal and "kolonne kol_patienter" in refusal, err
     assert _snapshot(demo_path) == before
+
+
+def _kol_rows(clinics: list[cf.DemoClinic]) -> list[list]:
+    """Two KOL counts per clinic (patients, then LFU), small enough for any list."""
+    return [[int(c.yder), c.name, "2026H1", 100 - 20 * k, 70 - 30 * k] for k, c in enumerate(clinics)]
+
+
+@pytest.mark.parametrize("heading", ["kol_lfu %", "kol_lfu (%)", "KOL-patienter med LFU inden for 12 måneder (%)",
+                                     "kol_lfu (pct.)", "Andel kol_lfu", "kol_lfu, procent", "kol_lfu i %"])
+def test_a_column_headed_as_a_percentage_is_refused_never_stored_as_a_count(demo_path: Path, tmp_path: Path,
+                                                                            capsys, heading: str) -> None:
+    """'kol_lfu (%)' over 70 and 40 was stored as 70 and 40 patients with LFU (or left out without a word)."""
+    clinics = _clinics(demo_path)[:2]
+    path = tmp_path / "andel.csv"
+    path.write_text("\n".join(";".join(map(str, row)) for row in
+                              [["ydernummer", "praksis", "periode", "kol_patienter", heading], *_kol_rows(clinics)])
+                    + "\n", encoding="utf-8")
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1, err
+    refusal = next((line for line in err.splitlines() if "procent" in line and "antal" in line), "")
+    assert "andel.csv" in refusal and f"kolonne {heading} (E)" in refusal, err
+    assert _snapshot(demo_path) == before
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "csv"])
+def test_a_unit_row_under_the_header_is_read_as_the_units_of_the_columns(demo_path: Path, tmp_path: Path, capsys,
+                                                                         kind: str) -> None:
+    """A second header row of units ('antal', '%') was taken as a data row without a clinic, so the '%' over a
+    column of shares was never seen and 70 % was stored as 70 patients."""
+    clinics = _clinics(demo_path)[:2]
+    for units, name in ((["antal", "antal"], "enheder"), (["antal", "%"], "procent")):
+        rows = [["ydernummer", "praksis", "periode", "kol_patienter", "kol_lfu"], [None, None, None, *units],
+                *_kol_rows(clinics)]
+        path = tmp_path / f"{name}.{kind}"
+        if kind == "xlsx":
+            wb = Workbook()
+            for row in rows:
+                wb.active.append(row)
+            wb.save(path)
+        else:
+            path.write_text("\n".join(";".join("" if v is None else str(v) for v in row) for row in rows) + "\n",
+                            encoding="utf-8")
+        before = _snapshot(demo_path)
+        rc, err = _import(demo_path, path, capsys)
+        assert "uden klinik" not in err, err
+        if name == "enheder":
+            assert rc == 0, err
+            for clinic, row in zip(clinics, _kol_rows(clinics), strict=True):
+                assert _stored(demo_path, clinic.key, ["kol_patienter", "kol_lfu"]) == {
+                    "kol_patienter": float(row[3]), "kol_lfu": float(row[4])}
+        else:
+            assert rc == 1 and "kolonne kol_lfu (E)" in err and "procent" in err, err
+            assert _snapshot(demo_path) == before
+
+
+@pytest.mark.parametrize("by", ["yder", "name", "xlsx"])
+def test_a_table_with_the_clinics_as_columns_is_refused_as_turned_on_its_side(demo_path: Path, tmp_path: Path,
+                                                                              capsys, by: str) -> None:
+    """Clinics as columns and measures as rows (a pivot copied the other way round) was refused as 'the file
+    does not say which clinic it is from', pointing the coordinator at the wrong fix."""
+    a, b = _clinics(demo_path)[:2]
+    first = ["ydernummer", a.yder, b.yder] if by != "name" else ["praksis", a.name, b.name]
+    rows = [first, ["periode", "2026H1", "2026H1"], ["kol_patienter", 100, 80], ["kol_lfu", 70, 40]]
+    path = tmp_path / f"vendt.{'xlsx' if by == 'xlsx' else 'csv'}"
+    if by == "xlsx":
+        wb = Workbook()
+        for row in rows:
+            wb.active.append([int(v) if isinstance(v, str) and v.isdigit() else v for v in row])
+        wb.save(path)
+    else:
+        path.write_text("\n".join(";".join(map(str, row)) for row in rows) + "\n", encoding="utf-8")
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1, err
+    refusal = next((line for line in err.splitlines() if "kolonner" in line and "vend" in line.lower()), "")
+    assert "vendt." in refusal and "(B)" in refusal and "(C)" in refusal, err
+    assert "hvilken klinik" not in err, err
+    assert _snapshot(demo_path) == before
+
+
+def test_a_note_without_a_clinic_is_not_called_a_row_of_numbers(demo_path: Path, tmp_path: Path, capsys) -> None:
+    """The warning said 'although they hold numbers' of a row holding only a text ('se note')."""
+    a = _clinics(demo_path)[0]
+    path = tmp_path / "note.csv"
+    path.write_text("praksis;periode;kol_patienter;kol_lfu\n" + f"{a.name};2026H1;100;70\n;;se note;\n"
+                    ";2026H1;<5;\n", encoding="utf-8")
+    rc, err = _import(demo_path, path, capsys)
+    warning = next((line for line in err.splitlines() if "uden klinik" in line), "")
+    assert "række 4" in warning and "række 3" not in warning, err

@@ -15,6 +15,7 @@ from klyngedesk.core.ingest.mapping import Mapping
 from klyngedesk.core.ingest.privacy import redact
 from klyngedesk.core.ingest.problems import CappedProblems, Count, Problem
 from klyngedesk.core.ingest.tables import Table, is_empty
+from klyngedesk.core.ingest.units import share_mark
 from klyngedesk.core.model import NewValue
 from klyngedesk.core.store.value_columns import ValueColumns, pick
 from klyngedesk.i18n import tr
@@ -84,10 +85,10 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
                                             "the whole period; KlyngeDesk does not know whether the value is for "
                                             "the month or for {period}. Write {period} in the period column if "
                                             "the value is for the whole period.",
-                                            {"label": redact(_txt(label)), "period": around}, row=rns[i],
+                                            {"label": redact(cell_text(label)), "period": around}, row=rns[i],
                                             sheet=sheet))
                 continue
-            missing = ("no_period", "") if is_empty(label) else ("period", redact(_txt(label)))
+            missing = ("no_period", "") if is_empty(label) else ("period", redact(cell_text(label)))
             unknown.setdefault(missing, rns[i])
     else:
         period_of = [mapping.period] * n
@@ -99,12 +100,12 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
         measures: dict[object, str | None] = {}
         for label in dict.fromkeys(labels):
             measures[label] = None if label is None else \
-                mapping.labels.get(_txt(label)) or ctx.measure_for(_txt(label))
+                mapping.labels.get(cell_text(label)) or ctx.measure_for(cell_text(label))
         measure_of = list(map(measures.__getitem__, labels))
         unknown_measure = any(k is not None and m is None for k, m in measures.items())
         for label, i in _first_rows(labels, live, lambda x: x is not None and measures[x] is None) \
                 if unknown_measure else ():
-            unknown.setdefault(("measure", redact(_txt(label))), rns[i])
+            unknown.setdefault(("measure", redact(cell_text(label))), rns[i])
         column = cast(str, mapping.value_column)
         pairs = [(None, column, _where(table, column))]
     else:
@@ -172,10 +173,15 @@ class RowLabels:
 def _warn_rows_without_clinic(table: Table, blank: list[int], columns: list[str], out: Mapped) -> None:
     """Rows naming no clinic are left out, but those holding numbers (an unlabelled sum row) are said, by row."""
     cells = [table.column(c) for c in dict.fromkeys(columns) if c in table.parsed]
-    rows = [table.row_numbers[i] for i in blank if any(not is_empty(col[i]) for col in cells)]
+    rows = [table.row_numbers[i] for i in blank if any(_holds_number(col[i]) for col in cells)]
     if rows:
         out.problems.append(Problem("warning", NO_CLINIC, {"rows": RowLabels([(r, None) for r in rows])},
                                     sheet=table.sheet))
+
+
+def _holds_number(cell: object) -> bool:
+    """A number as read, hidden (<5) or not yet read (2.500): not a text such as a unit or a note."""
+    return isinstance(cell, (float, int, Suppressed, Ambiguous)) and not isinstance(cell, bool)
 
 
 def _column(table: Table, name: str | None, n: int) -> list:
@@ -274,7 +280,8 @@ def _report_unknown(mapping: Mapping, unknown: dict[tuple[str, str], int], out: 
         out.problems.append(Problem("error", msg, {"label": label}, row=rn, sheet=sheet))
 
 
-def _txt(value) -> str:
+def cell_text(value) -> str:
+    """A cell as text in a message: 12.0 as '12', texts stripped."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -294,14 +301,14 @@ def _clinic(ctx: ImportContext, yder, name, out: Mapped, answers: dict[str, bool
             out.questions.append(Question(qid, "Is {label} in the file the clinic {name}?",
                                           {"label": match.label, "name": match.candidate_name}))
             return None
-    label = redact(" ".join(_txt(x) for x in (yder, name) if x is not None))
+    label = redact(" ".join(cell_text(x) for x in (yder, name) if x is not None))
     if match.conflict is not None:
         names = {c.key: c.name for c in ctx.clinics}
         by_number, named = match.conflict
         out.problems.append(Problem("error", "The yder number {yder} is clinic {clinic} ({name}), but the name "
                                     "{label} is clinic {other}: the row names two clinics. Correct the yder number "
                                     "or the name.", {"yder": match.label, "clinic": by_number,
-                                                     "name": names[by_number], "label": redact(_txt(name)),
+                                                     "name": names[by_number], "label": redact(cell_text(name)),
                                                      "other": named}, row=rn, sheet=sheet))
         return None
     if match.candidates:
@@ -341,6 +348,16 @@ def _check_value_columns(table: Table, mapping: Mapping, out: Mapped, answers: d
             out.problems.append(Problem("error", "The column holds percentages, but the measure is a count. Import "
                                         "the counts (numerator and denominator) instead.", column=col,
                                         sheet=table.sheet))
+        elif (mark := share_mark(col)) or (mark := share_mark(table.units.get(col))):
+            msgid = SHARE_BY_HEADING if share_mark(col) else SHARE_BY_UNIT
+            out.problems.append(Problem("error", msgid, {"mark": redact(mark)}, column=_where(table, col),
+                                        sheet=table.sheet))
+
+
+SHARE_BY_HEADING = ("The column holds shares (percentages) by its heading ('{mark}'), but the measure is a count. "
+                    "Import the counts (numerator and denominator) instead.")
+SHARE_BY_UNIT = ("The column holds shares (percentages) by the unit under its heading ('{mark}'), but the measure "
+                 "is a count. Import the counts (numerator and denominator) instead.")
 
 
 def number_questions(table: Table, col: str) -> list[Question]:

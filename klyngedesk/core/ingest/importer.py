@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from klyngedesk.core.ingest.apply import NO_PERIOD, Question, RowLabels, build_values
+from klyngedesk.core.ingest.apply import NO_PERIOD, Question, RowLabels, build_values, cell_text
 from klyngedesk.core.ingest.checks import check_values
-from klyngedesk.core.ingest.clinic_match import match_clinic
-from klyngedesk.core.ingest.context import ImportContext
+from klyngedesk.core.ingest.clinic_match import match_clinic, name_index, yder_index, yder_text
+from klyngedesk.core.ingest.context import ImportContext, squash
 from klyngedesk.core.ingest.inspect import FileReport, inspect_file, key_values
 from klyngedesk.core.ingest.mapping import (
     Mapping,
@@ -220,14 +220,14 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
             if chosen.clinic is None:
                 if not any(p.severity == "error" for p in plan.problems):
                     beside = _beside(table, report.tables)
-                    plan.problems.append(
+                    plan.problems += _clinics_in_columns([table], ctx) or [
                         Problem("error", "The file does not say which clinic it is from; choose the clinic.",
                                 sheet=table.sheet) if beside is None else
                         Problem("error", "The columns {columns} are read as a table of their own, without the clinic "
                                 "columns: an empty column (or row) in the sheet splits the table at {letter}. "
                                 "Delete the empty column or row in the file and import it again.",
                                 {"columns": redact(", ".join(table.columns))[:120], "letter": beside},
-                                sheet=table.sheet))
+                                sheet=table.sheet)]
                 continue
         if mapping and chosen.name is None:
             chosen.name = mapping
@@ -251,7 +251,7 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         plan.suggestions = next((s for s in (suggest_roles(t, topic_measures(ctx)) for t in report.tables)
                                  if any(not r.startswith("@") for r in s.values())), {})
     if plan.mapping is None and not plan.problems:
-        plan.problems += _periods_in_columns(report.tables, ctx)
+        plan.problems += _clinics_in_columns(report.tables, ctx) or _periods_in_columns(report.tables, ctx)
     if plan.mapping is None and not plan.problems:
         plan.problems.append(Problem("error", "No table in the file could be matched to clinics and measures of "
                                      "the topic. Choose which column holds which measure (on the command line: "
@@ -287,6 +287,35 @@ def _periods_in_columns(tables: list[Table], ctx: ImportContext) -> list[Problem
                             {"columns": ", ".join(f"{redact(c)[:20]} ({letter})" for c, letter, _ in named[:6])},
                             sheet=table.sheet)]
     return []
+
+
+def _clinics_in_columns(tables: list[Table], ctx: ImportContext) -> list[Problem]:
+    """A table turned on its side (clinics as columns, measures as rows: a pivot copied the other way round) is
+    said as such by the columns naming clinics, never as a file that does not say its clinic."""
+    by_yder, by_name = yder_index(ctx.clinics), name_index(ctx.clinics)
+    for table in tables:
+        lines = [[c if c not in table.unnamed else None for c in table.columns]]
+        lines += [[table.parsed[c].values[i] for c in table.columns] for i in range(min(3, table.n_rows))]
+        for cells in lines:
+            named = [(cell, letter) for cell, letter in zip(cells, table.letters, strict=True)
+                     if _names_clinic(cell, by_yder, by_name)]
+            if len({_names_clinic(cell, by_yder, by_name) for cell, _ in named}) >= 2:
+                return [Problem("error", "The clinics are in columns ({columns}) and the measures in rows: the table "
+                                "is turned on its side. KlyngeDesk reads one clinic per row; turn the table (in "
+                                "Excel: Copy, Paste Special, Transpose), or use the standard format, and import "
+                                "the file again.",
+                                {"columns": ", ".join(f"{redact(cell_text(cell))[:20]} ({letter})"
+                                                      for cell, letter in named[:6])}, sheet=table.sheet)]
+    return []
+
+
+def _names_clinic(cell: object, by_yder: dict[str, str], by_name: dict[str, str]) -> str | None:
+    """The clinic a heading or cell names by its yder number (digits only) or its exact name, else None."""
+    if isinstance(cell, bool) or cell is None:
+        return None
+    if isinstance(cell, (int, float)) or isinstance(cell, str) and cell.strip().isdigit():
+        return by_yder.get(yder_text(cell))
+    return by_name.get(squash(cell)) if isinstance(cell, str) else None
 
 
 def _beside(table: Table, tables: list[Table]) -> str | None:

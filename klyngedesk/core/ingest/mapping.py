@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from klyngedesk.core.ingest.context import ImportContext, squash
 from klyngedesk.core.ingest.tables import Table, fold, is_standard
+from klyngedesk.core.ingest.units import share_mark, without_share_marks
 
 YDER_HEADERS = {"ydernummer", "ydernr", "yder", "ydernrpraksis", "praksisnummer", "praksisnr", "ydernummerpraksis",
                 "klinikid", "yderid", "ydernumre"}
@@ -144,7 +145,9 @@ def _measure_columns(table: Table, ctx: ImportContext, skip: set) -> tuple[dict[
         if col in skip:
             continue
         lower = table.sub_headings.get(col)  # 'KOL-opfølgning Patienter med KOL': the measure is the lower row
-        key = ctx.measure_for(col) or (ctx.measure_for(lower) if lower else None)
+        plain = without_share_marks(col) if share_mark(col) else None  # 'kol_lfu (%)': mapped, refused as shares
+        key = ctx.measure_for(col) or (ctx.measure_for(lower) if lower else None) or \
+            (ctx.measure_for(plain) if plain else None)
         if key:  # named exactly: mapped whatever its cells hold, so cells that are no number are refused by cell
             exact[col] = key
             continue
@@ -154,7 +157,7 @@ def _measure_columns(table: Table, ctx: ImportContext, skip: set) -> tuple[dict[
             continue
         from rapidfuzz import fuzz, process  # only for a heading that names no measure exactly (start-up)
 
-        best = process.extractOne(squash(lower or col), titles, scorer=fuzz.token_sort_ratio,
+        best = process.extractOne(squash(lower or plain or col), titles, scorer=fuzz.token_sort_ratio,
                                   score_cutoff=FUZZY_MEASURE_MIN)
         if best is not None:
             guessed[col] = best[0]

@@ -17,6 +17,7 @@ from klyngedesk.core.ingest.cells import (
     parse_column,
 )
 from klyngedesk.core.ingest.number_format import NumberEvidence, header_language, number_shape
+from klyngedesk.core.ingest.units import is_unit_row
 from klyngedesk.i18n import tr
 
 HEADER_SEARCH_ROWS = 40
@@ -71,6 +72,7 @@ class Table:
     title: list[str] = field(default_factory=list)  # title, unit and filter lines above the table
     sub_headings: dict[str, str] = field(default_factory=dict)  # a two-row heading -> its lower row's text
     total_labels: dict[int, str] = field(default_factory=dict)  # sheet row of each totals row left out -> label
+    units: dict[str, str] = field(default_factory=dict)  # a column -> the unit written under its heading ('%')
 
     @property
     def rows(self) -> list[list]:
@@ -448,12 +450,12 @@ def _col_index(letters: str) -> int:
 
 
 def _header_names(rows: list[list], header: int | None, width: int, start: int) \
-        -> tuple[list[str], int, dict[str, str]]:
-    """Column names from the header row, joined with a second header row under a merged top row; and each
+        -> tuple[list[str], int, dict[str, str], dict[str, str]]:
+    """Column names from the header row, joined with a second header row under a merged top row; each
     joined name's lower part ('KOL-opfølgning Patienter med KOL' -> 'Patienter med KOL'), so that a measure
-    named only in the lower row is still found."""
+    named only in the lower row is still found; and the units of a row of units under the header ('%')."""
     if header is None:
-        return [""] * width, start, {}
+        return [""] * width, start, {}, {}
     top = list(rows[header]) + [""] * (width - len(rows[header]))
     names = [_name(v) for v in top[:width]]
     nxt = rows[start] if start < len(rows) else []
@@ -469,8 +471,10 @@ def _header_names(rows: list[list], header: int | None, width: int, start: int) 
             filled.append(" ".join(p for p in (last, sub[i]) if p))
             if last and sub[i]:
                 subs[filled[-1]] = sub[i]
-        return filled, start + 1, subs
-    return names, start, {}
+        return filled, start + 1, subs, {}
+    if nxt and is_unit_row(nxt) and _has_data_number(below):  # 'antal', '%' under the headings: not data
+        return names, start + 1, {}, {names[i]: sub[i] for i in range(width) if names[i] and sub[i]}
+    return names, start, {}, {}
 
 
 def _name(value) -> str:
@@ -519,7 +523,7 @@ def _fill_down(raws: list[list], names: list[str]) -> None:
 def _build_table(rows: list[list], grid: _Grid, filled: list[bool], sheet: str | None, header: int | None,
                  start: int, end: int, evidence: NumberEvidence, known_convention: str | None) -> Table | None:
     width = max(map(len, rows[header if header is not None else start:end + 1]), default=0)
-    names, start, sub_names = _header_names(rows, header, width, start)
+    names, start, sub_names, unit_names = _header_names(rows, header, width, start)
     known_reason = None
     if is_standard(names) and evidence.delimiter != ",":
         known_convention, known_reason = "da", "standard"  # the standard format is defined with decimal comma; a
@@ -561,8 +565,9 @@ def _build_table(rows: list[list], grid: _Grid, filled: list[bool], sheet: str |
     unnamed = {name for name, c in zip(columns, keep, strict=True) if not names[c]}
     totals = {indexes[k] + 1: _name(_first_cell(cand_rows[k])) for k, why in skip.items() if why == "total"}
     subs = {name: sub_names[name] for name in columns if name in sub_names}
+    units = {name: unit_names[name] for name in columns if name in unit_names}
     return Table(sheet, header + 1 if header is not None else 0, columns, [col_letter(c) for c in keep], numbers,
-                 excluded, parsed, unnamed, total_labels=totals, sub_headings=subs)
+                 excluded, parsed, unnamed, total_labels=totals, sub_headings=subs, units=units)
 
 
 def _unique(names: list[str]) -> list[str]:
