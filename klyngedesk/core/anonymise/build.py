@@ -240,6 +240,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
     also_hidden: set = set(unlinked) | hidden_before(table, earlier, meeting)
     also_withheld: set = changes_to_withhold(table, named)
     no_intervals: set[str] = set()
+    no_sizes: set[str] = set()   # clinics whose list size of the current round this pack leaves out
     breaches: list[Breach] = []
     hint = None
     summary_steps: dict[str, float] = {}
@@ -265,7 +266,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
         keys = set(blank) if summaries_on else {ind.key for ind in table.indicators}
         summaries = _summaries(table, sup, steps, summary_steps, keys)
         result = _table(table, sup, codes, named, threshold, list_size_display, lang, meeting, steps, named_before,
-                        summaries, rounds, no_intervals, kept)
+                        summaries, rounds, no_intervals, kept, no_sizes)
         if not audited and not model:
             return result, Disclosure(result.meeting, result.topic, result.threshold), []
         disclosure = build_disclosure(table, result, codes, _other_rounds(table, rounds), pieces)
@@ -305,7 +306,7 @@ def anonymise_with_disclosure(table: IndicatorTable, codes: dict[str, str], *, m
         if summaries_on:   # the pattern held without them: the summaries narrow it, print them coarser
             _coarsen_summaries(breaches, summary_cells, summaries, summary_steps, blank, table)
             continue
-        pattern = _Pattern(steps, also_hidden, also_withheld, no_intervals, rates)
+        pattern = _Pattern(steps, also_hidden, also_withheld, no_intervals, rates, no_sizes)
         if not _mend_parts(breaches, pattern, table, problem, sup, disclosure, [*earlier, disclosure]):
             break
     return result, disclosure, audit([*earlier, disclosure])
@@ -381,7 +382,8 @@ def max_step(ind: IndicatorResult) -> float:
 
 def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, sup: Suppression,
           disclosure: Disclosure, steps: dict[str, float], also_hidden: set, also_withheld: set,
-          no_intervals: set[str], rates: set[tuple[str, str, str]], models: Sequence[Disclosure] = ()) -> bool:
+          no_intervals: set[str], rates: set[tuple[str, str, str]], models: Sequence[Disclosure] = (),
+          sizes: set[str] | None = None) -> bool:
     """Change the pattern so that the breach goes away: coarsen a rate whose printed numbers narrow the target
     (a list size through count / rate, a count through its interval), then leave out the clinics' intervals
     of that rate, then leave out the clinic's rate itself where its list size is what gives the target away
@@ -416,6 +418,10 @@ def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, su
     if rate is not None:
         rates.add(rate)
         return True
+    clinic = None if sizes is None else _size_to_hide(breach, table, sup, disclosure, models, sizes)
+    if clinic is not None and sizes is not None:
+        sizes.add(clinic)
+        return True
     return _hide_near(breach, table, problem, sup, disclosure, exact, also_hidden, also_withheld, models)
 
 
@@ -429,10 +435,11 @@ class _Pattern:
     also_withheld: set
     no_intervals: set[str]
     rates: set[tuple[str, str, str]]
+    sizes: set[str]   # clinics whose list size of the current round is left out
 
     def copy(self) -> _Pattern:
         return _Pattern(dict(self.steps), set(self.also_hidden), set(self.also_withheld), set(self.no_intervals),
-                        set(self.rates))
+                        set(self.rates), set(self.sizes))
 
     def restore(self, saved: _Pattern) -> None:
         for mine, old in zip(self._all(), saved._all(), strict=True):
@@ -440,7 +447,7 @@ class _Pattern:
             mine.update(old)
 
     def _all(self) -> tuple:
-        return (self.steps, self.also_hidden, self.also_withheld, self.no_intervals, self.rates)
+        return (self.steps, self.also_hidden, self.also_withheld, self.no_intervals, self.rates, self.sizes)
 
 
 @dataclass
@@ -519,7 +526,7 @@ def _mend_part(breaches: list[Breach], pattern: _Pattern, table: IndicatorTable,
                 continue
             saved = pattern.copy()
             if not _mend(breach, table, problem, sup, disclosure, pattern.steps, pattern.also_hidden,
-                         pattern.also_withheld, pattern.no_intervals, pattern.rates, models):
+                         pattern.also_withheld, pattern.no_intervals, pattern.rates, models, pattern.sizes):
                 continue
             own = _own_rates(saved, pattern, clinic)
             if not own and (sized or mended):
@@ -530,7 +537,7 @@ def _mend_part(breaches: list[Breach], pattern: _Pattern, table: IndicatorTable,
             mended = True
             continue
         mended = _mend(breach, table, problem, sup, disclosure, pattern.steps, pattern.also_hidden,
-                       pattern.also_withheld, pattern.no_intervals, pattern.rates, models) or mended
+                       pattern.also_withheld, pattern.no_intervals, pattern.rates, models, pattern.sizes) or mended
     return mended
 
 
@@ -538,7 +545,7 @@ def _own_rates(saved: _Pattern, now: _Pattern, clinic: str) -> bool:
     """Whether the only change since `saved` is rates of `clinic` left out."""
     return (now.steps == saved.steps and now.also_hidden == saved.also_hidden
             and now.also_withheld == saved.also_withheld and now.no_intervals == saved.no_intervals
-            and bool(now.rates - saved.rates) and all(r[2] == clinic for r in now.rates - saved.rates))
+            and now.sizes == saved.sizes and bool(now.rates - saved.rates) and all(r[2] == clinic for r in now.rates - saved.rates))
 
 
 def _changed(saved: _Pattern, now: _Pattern, table: IndicatorTable, models: Sequence[Disclosure]) -> _Touched:
@@ -553,6 +560,7 @@ def _changed(saved: _Pattern, now: _Pattern, table: IndicatorTable, models: Sequ
     near = hidden | _linked(models, hidden)
     out.cells = near | _linked(models, near)
     out.clinics = {clinic for _, _, clinic in (now.rates - saved.rates) | (now.also_hidden - saved.also_hidden)}
+    out.clinics |= now.sizes - saved.sizes
     return out
 
 
@@ -575,6 +583,40 @@ def _rate_to_hide(breach: Breach, table: IndicatorTable, sup: Suppression, steps
             continue
         options.append((steps[ind.key] / value, ind.key))
     return (rnd, min(options)[1], clinic) if options else None
+
+
+def _size_to_hide(breach: Breach, table: IndicatorTable, sup: Suppression, disclosure: Disclosure,
+                  models: Sequence[Disclosure], sizes: set[str]) -> str | None:
+    """The clinic whose list size of the current round, printed here (exactly or as a band), completes an earlier
+    meeting's equations that narrow the target (its value of that round printed there, in a trend or as a
+    baseline): nearest the target through every model first, not the reader's own, and only where every rate of
+    that clinic per list size is hidden this round (a printed rate beside a count printed anywhere gives the size
+    back). An earlier pack is printed: only this one can leave something out. None when there is none."""
+    others = [d for d in models if d.meeting != disclosure.meeting]
+    if not others:
+        return None
+    exact = disclosure.exact_cells()
+    printed = {clinic for period, clinic, _, _ in disclosure.bands if period == table.period} | {
+        r.clinic for ind in table.indicators for r in ind.rows if cell_key(table.period, LIST_SIZE, r.clinic) in exact}
+    printed -= {r.clinic for ind in table.indicators if ind.denominator_kind == "list_size" for r in ind.rows
+                if not _row_hidden(ind, r, sup, "cur")}
+    sized = {cell_key(table.period, LIST_SIZE, c): c for c in printed - sizes if c != breach.reader}
+    told = _linked(others, set(sized))   # the cells of the earlier meetings' relations that hold those sizes
+    printed = {c for cell, c in sized.items() if cell in told}
+    if not printed:   # the usual case (no earlier meeting printed this round): no search through the models
+        return None
+    through = [*others, disclosure]
+    frontier = {c for c, _ in breach.target.terms}
+    seen: set[str] = set()
+    while frontier:
+        seen |= frontier
+        near = _linked(through, frontier)
+        options = sorted(clinic for clinic in printed if cell_key(table.period, LIST_SIZE, clinic) in near)
+        if options:
+            own = breach.target.owner
+            return own if own in options else options[0]
+        frontier = near - seen
+    return None
 
 
 def _linked_rates(breach: Breach, disclosure: Disclosure, exact: frozenset[str]) -> tuple[set[str], set[str]]:
@@ -669,7 +711,8 @@ def _table(table: IndicatorTable, sup: Suppression, codes: dict[str, str], named
            list_size_display: str, lang: str | None, meeting: str, steps: dict[str, float],
            named_before: set[tuple[str, str, str]], summaries: dict[str, GroupSummary],
            rounds: Sequence[IndicatorTable] = (), no_intervals: set[str] | frozenset[str] = frozenset(),
-           kept: dict[str, tuple[tuple, AnonymisedIndicator]] | None = None) -> AnonymisedTable:
+           kept: dict[str, tuple[tuple, AnonymisedIndicator]] | None = None,
+           no_sizes: set[str] | frozenset[str] = frozenset()) -> AnonymisedTable:
     """The anonymised table; the indicators in `no_intervals` without the clinics' intervals. `kept`: each
     indicator's rows as an earlier call on the same table made them, with what they were made from (its part of
     the suppression, its step, its summaries): an indicator whose inputs are as then is taken from there."""
@@ -677,13 +720,16 @@ def _table(table: IndicatorTable, sup: Suppression, codes: dict[str, str], named
     indicators = []
     for ind in table.indicators:
         view = views[ind.key]
-        key = (view, steps.get(ind.key), summaries[ind.key], ind.key in no_intervals)
+        no_size = frozenset(r.clinic for r in ind.rows if r.clinic in no_sizes) \
+            if ind.denominator_kind == "list_size" else frozenset()
+        key = (view, steps.get(ind.key), summaries[ind.key], ind.key in no_intervals, no_size)
         old = kept.get(ind.key) if kept is not None else None
         if old is not None and old[0] == key:
             indicators.append(old[1])
             continue
         a = _indicator(ind, view, codes, named, list_size_display, table.compare, steps.get(ind.key),
-                       any(p == table.compare and i == ind.key for p, i, _ in named_before), summaries[ind.key])
+                       any(p == table.compare and i == ind.key for p, i, _ in named_before), summaries[ind.key],
+                       no_size)
         if rounds:
             a = replace(a, trend=_trend(table, a, rounds, view, codes, named_before))
         if ind.key in no_intervals:
@@ -744,7 +790,8 @@ def _rate_only(ind: IndicatorResult, row: ClinicRow, sup: Suppression, rnd: str)
 
 def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], named: dict[str, str],
                list_size_display: str, compare: str | None, step: float | None,
-               baseline_named_before: bool, summary: GroupSummary) -> AnonymisedIndicator:
+               baseline_named_before: bool, summary: GroupSummary,
+               no_size: frozenset[str] = frozenset()) -> AnonymisedIndicator:
     has_baseline = compare is not None
     withheld = any(k[1] == ind.key for k in sup.withheld_totals if isinstance(k, tuple) and k[0] == "cur")
     base_withheld = any(k[1] == ind.key for k in sup.withheld_totals if isinstance(k, tuple) and k[0] == "base")
@@ -762,6 +809,10 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
             band = list_size_band(r.denominator) if list_size_display == "bands" else None
             den = None
             num = None  # count / rate = list size: with list sizes not shown exactly, the count is not either
+        # beside a hidden row, a list size that completes an earlier pack's equations (see `_size_to_hide`)
+        size_left_out = list_den and hide and r.clinic in no_size
+        if size_left_out:
+            den = band = num = None
         show_change = not hide and not hide_base and not baseline_named_before
         funnel, flag = funnels.get(r.clinic, (r.funnel, r.flag))
         reason = None
