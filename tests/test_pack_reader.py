@@ -135,9 +135,12 @@ def page_texts(data: bytes) -> list[str]:
         pages = []
         for page in doc:
             text = page.get_textpage().get_text_range().replace("\r", "")
-            lines = [ln.strip() for ln in text.split("\n")
-                     if ln.strip() and not re.search(r"· (side|page) \d+ (af|of) ?$", ln.strip())
-                     and not re.fullmatch(r"\d+", ln.strip())]
+            raw = [ln.strip() for ln in text.split("\n") if ln.strip()]
+            head = [bool(re.search(r"· (side|page) \d+ (af|of) ?$", ln)) for ln in raw]
+            # the running head and its page total (a line of its own); a whole number alone on a line elsewhere is
+            # printed text: a value above its interval ('421' over '(371–476)'), a title's last word ('… nr.' '10')
+            lines = [ln for i, ln in enumerate(raw)
+                     if not head[i] and not (i and head[i - 1] and re.fullmatch(r"\d+", ln))]
             pages.append(" ".join(" ".join(lines).split()))
         return pages
     finally:
