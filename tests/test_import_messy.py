@@ -90,7 +90,6 @@ def _clinics(project_path: Path) -> list[cf.DemoClinic]:
         return cf.demo_clinics(project)
 
 
-@pytest.mark.xfail(strict=True, reason="merged ranges are read but not filled down yet")
 def test_a_clinic_name_merged_down_over_its_measure_rows_names_every_row(demo_path: Path, tmp_path: Path,
                                                                          capsys) -> None:
     """A coordinator merges the clinic's cells over its three measure rows: Excel shows the name beside each row,
@@ -248,3 +247,43 @@ def test_a_note_without_a_clinic_is_not_called_a_row_of_numbers(demo_path: Path,
     rc, err = _import(demo_path, path, capsys)
     warning = next((line for line in err.splitlines() if "uden klinik" in line), "")
     assert "række 4" in warning and "række 3" not in warning, err
+
+
+def test_a_two_row_header_with_headings_merged_down_over_both_rows_reads_every_column(
+        demo_path: Path, tmp_path: Path, capsys) -> None:
+    """'ydernummer' merged over the header's two rows beside a group label 'KOL' over its measures: filling the
+    merge down must not name the column 'ydernummer ydernummer' (and lose the clinics)."""
+    clinics = _clinics(demo_path)[:2]
+    wb = Workbook()
+    ws = wb.active
+    for row in (["ydernummer", "praksis", "periode", "KOL", None], [None, None, None, "kol_patienter", "kol_lfu"],
+                *_kol_rows(clinics)):
+        ws.append(row)
+    for cells in ("A1:A2", "B1:B2", "C1:C2", "D1:E1"):
+        ws.merge_cells(cells)
+    path = tmp_path / "to_raekker.xlsx"
+    wb.save(path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 0, err
+    for clinic, row in zip(clinics, _kol_rows(clinics), strict=True):
+        assert _stored(demo_path, clinic.key, ["kol_patienter", "kol_lfu"]) == {
+            "kol_patienter": float(row[3]), "kol_lfu": float(row[4])}
+
+
+def test_a_count_merged_over_two_clinics_rows_is_not_stored_for_both(demo_path: Path, tmp_path: Path,
+                                                                     capsys) -> None:
+    """One number shown across two clinics' rows is no clinic's count: the second row stores nothing."""
+    a, b = _clinics(demo_path)[:2]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["ydernummer", "praksis", "periode", "kol_patienter", "kol_lfu"])
+    ws.append([int(a.yder), a.name, "2026H1", 100, 70])
+    ws.append([int(b.yder), b.name, "2026H1", None, 30])
+    ws.merge_cells("D2:D3")
+    path = tmp_path / "flettet_tal.xlsx"
+    wb.save(path)
+    before = _stored(demo_path, b.key, ["kol_patienter"])
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 0, err
+    assert _stored(demo_path, b.key, ["kol_patienter", "kol_lfu"]) == {**before, "kol_lfu": 30.0}
+    assert _stored(demo_path, a.key, ["kol_patienter"]) == {"kol_patienter": 100.0}

@@ -85,8 +85,26 @@ def read_workbook(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = No
             row: list[Any] = sheet.rows[r]
             row.extend([""] * (c + 1 - len(row)))
             row[c] = CellError(code)
+        _fill_merged_down(sheet.rows, sheet.merged)
         sheets.append(sheet)
     return sheets
+
+
+def _fill_merged_down(rows: list[list], merged: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """A cell merged down over rows (a clinic's name over its measure rows) stands in each row it covers, as
+    Excel shows it; only in rows that hold something else, so a title merged over empty rows stays one line.
+    Only a text or a date: a number merged over two clinics' rows is not each clinic's count."""
+    for (r0, c0), (r1, c1) in merged:
+        if r1 <= r0 or c1 != c0 or r0 >= len(rows) or c0 >= len(rows[r0]) or rows[r0][c0] in (None, "") or \
+                not isinstance(rows[r0][c0], (str, date)):
+            continue
+        for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
+            row = rows[r]
+            if c0 < len(row) and row[c0] not in (None, ""):
+                continue
+            if any(v not in (None, "") for v in row):
+                row.extend([""] * (c0 + 1 - len(row)))
+                row[c0] = rows[r0][c0]
 
 
 def _mark_percentages(rows: list[list], places: dict[tuple[int, int], str]) -> None:

@@ -461,6 +461,7 @@ def _header_names(rows: list[list], header: int | None, width: int, start: int) 
     nxt = rows[start] if start < len(rows) else []
     below = rows[start + 1] if start + 1 < len(rows) else []
     sub = [_name(v) for v in list(nxt) + [""] * (width - len(nxt))][:width]
+    sub = [s if s != n else "" for s, n in zip(sub, names, strict=True)]  # a heading merged down over both rows
     under_gap = any(not names[i] and sub[i] for i in range(width)) and any(names)
     if nxt and under_gap and _header_like(nxt) and \
             all(is_label(v) or _year_cell(v) for v in nxt if not is_empty(v)) and \
