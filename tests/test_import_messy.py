@@ -287,3 +287,33 @@ def test_a_count_merged_over_two_clinics_rows_is_not_stored_for_both(demo_path: 
     assert rc == 0, err
     assert _stored(demo_path, b.key, ["kol_patienter", "kol_lfu"]) == {**before, "kol_lfu": 30.0}
     assert _stored(demo_path, a.key, ["kol_patienter"]) == {"kol_patienter": 100.0}
+
+
+@pytest.mark.parametrize("shape", ["sep", "bom_sep_comma", "trailing", "crlf_in_quotes", "ragged"])
+def test_csv_shapes_excel_writes_store_every_value(demo_path: Path, tmp_path: Path, capsys, shape: str) -> None:
+    """'sep=;' first (Excel), a BOM before 'sep=,', trailing delimiters, a line break inside a quoted heading or
+    name, a row shorter than the header: each stores exactly the cells the file has."""
+    a, b = _clinics(demo_path)[:2]
+    d = "," if shape == "bom_sep_comma" else ";"
+    head = ["ydernummer", "praksis", "periode", "kol_patienter", "kol_lfu"]
+    rows = [[a.yder, a.name, "2026H1", "100", "70"], [b.yder, b.name, "2026H1", "80", "40"]]
+    eol = "\r\n" if shape == "crlf_in_quotes" else "\n"
+    if shape == "crlf_in_quotes":
+        head[3] = '"kol_patienter\r\n"'
+        rows[0][1] = f'"{a.name}\r\n"'
+    lines = [d.join(head), *(d.join(r) for r in rows)]
+    if shape == "trailing":
+        lines = [line + d * 2 for line in lines]
+    if shape == "ragged":
+        lines[2] = d.join(rows[1][:4])
+    text = ("sep=;\n" if shape == "sep" else "\ufeffsep=,\n" if shape == "bom_sep_comma" else "") + eol.join(lines)
+    path = tmp_path / f"{shape}.csv"
+    path.write_bytes((text + eol).encode("utf-8"))
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 0, err
+    assert _stored(demo_path, a.key, ["kol_patienter", "kol_lfu"]) == {"kol_patienter": 100.0, "kol_lfu": 70.0}
+    expected_b = {"kol_patienter": 80.0} if shape == "ragged" else {"kol_patienter": 80.0, "kol_lfu": 40.0}
+    got_b = _stored(demo_path, b.key, ["kol_patienter", "kol_lfu"])
+    assert {k: got_b[k] for k in expected_b} == expected_b, err
+    if shape == "ragged":
+        assert got_b.get("kol_lfu") != 40.0 and "tomme" in err, err
