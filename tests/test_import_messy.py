@@ -317,3 +317,18 @@ def test_csv_shapes_excel_writes_store_every_value(demo_path: Path, tmp_path: Pa
     assert {k: got_b[k] for k in expected_b} == expected_b, err
     if shape == "ragged":
         assert got_b.get("kol_lfu") != 40.0 and "tomme" in err, err
+
+
+@pytest.mark.parametrize("seen_above", [True, pytest.param(False, marks=pytest.mark.xfail(
+    strict=True, reason="a new clinic's row after a gap, its count a year by its look, still starts a table"))])
+def test_a_row_after_a_blank_line_whose_count_looks_like_a_year_is_still_data(demo_path: Path, tmp_path: Path,
+                                                                              capsys, seen_above: bool) -> None:
+    """'Lægehuset …;1900' after a blank line was taken as the heading of a new table (1900 looks like a year),
+    and its clinic's count was not imported."""
+    a, b, c = _largest_clinics(demo_path)[:3]
+    path = tmp_path / "aarstal.csv"
+    above = f"{b.name};2025H2;1850\n" if seen_above else ""  # the same clinic's row above the gap
+    path.write_text(f"praksis;periode;kol_patienter\n{above}{a.name};2026H1;100\n\n{b.name};2026H1;1900\n"
+                    f"{c.name};2026H1;90\n", encoding="utf-8")
+    rc, err = _import(demo_path, path, capsys)
+    assert _stored(demo_path, b.key, ["kol_patienter"]) == {"kol_patienter": 1900.0}, err

@@ -399,8 +399,8 @@ def find_tables(rows: list[list], sheet: str | None = None, file_convention: str
         if body > last:
             continue  # only title lines
         if prev is not None and body == first and not prev["closed"] and \
-                (header is None or first == last or _has_data_number(rows[header])) and \
-                grid.widths[first] <= prev["width"]:
+                (header is None or first == last or _has_data_number(rows[header]) or
+                 _label_seen_above(rows, prev, rows[header])) and grid.widths[first] <= prev["width"]:
             prev["end"] = last  # the table going on after a gap
             _footer_rule(rows, grid, prev, first)
             continue
@@ -569,6 +569,15 @@ def _build_table(rows: list[list], grid: _Grid, filled: list[bool], sheet: str |
     units = {name: unit_names[name] for name in columns if name in unit_names}
     return Table(sheet, header + 1 if header is not None else 0, columns, [col_letter(c) for c in keep], numbers,
                  excluded, parsed, unnamed, total_labels=totals, sub_headings=subs, units=units)
+
+
+def _label_seen_above(rows: list[list], span: dict[str, Any], row: list) -> bool:
+    """A row after a gap that starts with a label of the table's data rows above ('Lægehuset Nord;1900', the
+    number a year only by its look) goes on with the data; a new table's heading repeats no clinic's name."""
+    label = row[0] if row else None
+    if not isinstance(label, str) or not label.strip():
+        return False
+    return any(r and r[0] == label for r in rows[span["start"]:span.get("end", span["start"]) + 1])
 
 
 def _unique(names: list[str]) -> list[str]:
