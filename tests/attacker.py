@@ -349,7 +349,8 @@ class Attacker:
             if len(terms) == 1 and lo == hi:
                 public.setdefault(terms[0][0], lo)
         out: dict[tuple[str | None, tuple], tuple[float, float]] = {}
-        targets = sorted(c for c in self.hidden | self.sizes if c in self.truth)
+        # a hidden count that is truly 0 identifies no patient (zeros are printed by rule): not a target
+        targets = sorted(c for c in self.hidden | self.sizes if c in self.truth and (c in self.sizes or self.truth[c]))
         for c in targets:
             if c in public:   # a hidden count printed after all: every other reader has it
                 out[(None, c)] = (public[c], public[c])

@@ -404,7 +404,7 @@ def _mend(breach: Breach, table: IndicatorTable, problem: SuppressionProblem, su
     # Nothing printed next to the target: it is narrowed through a chain of relations, e.g. a hidden count of
     # a topic printed before this one in the pack, over a list size this topic's rates now read. Coarsen (then
     # leave out the intervals of) the rates read anywhere along that chain before hiding any cell.
-    linked, chain = _linked_rates(breach, disclosure, exact)
+    linked, chain = _linked_rates(breach, disclosure, exact, models)
     key = _rate_to_coarsen(breach, table, disclosure, steps, exact, linked)
     if key is not None:
         steps[key] = nice_step(steps[key] * 1.5)
@@ -619,13 +619,19 @@ def _size_to_hide(breach: Breach, table: IndicatorTable, sup: Suppression, discl
     return None
 
 
-def _linked_rates(breach: Breach, disclosure: Disclosure, exact: frozenset[str]) -> tuple[set[str], set[str]]:
+def _linked_rates(breach: Breach, disclosure: Disclosure, exact: frozenset[str],
+                  models: Sequence[Disclosure] = ()) -> tuple[set[str], set[str]]:
     """The rates whose printed numbers bound a cell linked to the target through relations of cells not
-    printed exactly (the part of the model the target is narrowed in), and those cells."""
+    printed exactly (the part of the model the target is narrowed in), and those cells. A target of another
+    model (a topic printed before this one in the pack, an earlier pack) is followed through every model: it is
+    reached through them (its count over a list size this topic's rates read), not through this one alone."""
     seen = {c for c, _ in breach.target.terms}
+    through = [disclosure]
+    if models and not all(c in disclosure.truth for c in seen):
+        through = [*models, disclosure]
     frontier = set(seen)
     while frontier:   # one step of relations at a time (a summary's relation over every clinic is read once a step)
-        frontier = {c for c in disclosure.linked(frontier) if c not in seen and c not in exact}
+        frontier = {c for c in _linked(through, frontier) if c not in seen and c not in exact}
         seen |= frontier
     return {disclosure.bounded_by[c] for c in seen if c in disclosure.bounded_by}, seen
 
@@ -680,7 +686,8 @@ def _hide_near(breach: Breach, table: IndicatorTable, problem: SuppressionProble
     print's value changed since (a cell of its own there, `reprints.versioned`) is reached through every model."""
     rounds = {table.period: "cur", table.compare: "base"}
     frontier = {c for c, _ in breach.target.terms}
-    through = [*models, disclosure] if any(is_versioned(c) for c in frontier) else [disclosure]
+    through = [*models, disclosure] if any(is_versioned(c) or c not in disclosure.truth for c in frontier) \
+        else [disclosure]   # a target of another model (an earlier topic's count) is reached through them
     seen: set[str] = set()
     while frontier:
         seen |= frontier

@@ -172,8 +172,14 @@ class Disclosure:
             self.relate([(c, 1.0) for c in cells], s, s)
 
     def target(self, terms: list[tuple[str, float]], owner: str, kind: str, label: str) -> None:
-        if all(c in self.truth for c, _ in terms):
-            self.targets.append(Target(tuple(terms), owner, kind, label))
+        """A hidden quantity the audit protects. A count that is truly 0 is none: it identifies no patient and
+        is printed by rule where nothing hides it (the cover says so); pinning one hidden to protect others
+        tells nothing the other targets' own bounds do not (they are audited with it as an unknown)."""
+        if not all(c in self.truth for c, _ in terms):
+            return
+        if kind == "count" and sum(coef * self.truth[c] for c, coef in terms) == 0:
+            return
+        self.targets.append(Target(tuple(terms), owner, kind, label))
 
     def to_json(self) -> dict:
         return {"meeting": self.meeting, "topic": self.topic, "threshold": self.threshold,
