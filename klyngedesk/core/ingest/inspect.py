@@ -55,6 +55,7 @@ from klyngedesk.i18n import current_language, tr
 
 __all__ = ["MAX_FILE_BYTES", "FileReport", "cell_json", "inspect_file", "table_json"]
 META_SHEET = "klyngedesk"
+GUIDE_SHEETS = {"vejledning", "instructions"}   # a KlyngeDesk template's guide (templates.instructions): no data
 _KEY_VALUE = re.compile(r"^\s*([A-Za-zÆØÅæøå][\w .æøåÆØÅ-]{1,30}?)\s*[:=]\s*(.+?)\s*$")
 
 
@@ -211,9 +212,12 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
             raise cpr_outside
         report.sheets = [{"name": s.name, "hidden": s.hidden, "empty": not any(map(any, s.rows)),
                           "hidden_rows": s.hidden_rows} for s in sheets]
+        template = any(s.name.lower() == META_SHEET and s.hidden for s in sheets)
         for s in sheets:
             if s.name.lower() == META_SHEET and s.hidden:
                 report.metadata.update(_meta_sheet(s.rows))
+            elif template and chosen is None and s.name.lower() in GUIDE_SHEETS:
+                continue   # its table of what to count names every measure ('Andel …' read as a share column)
             elif s.name == chosen or (chosen is None and not s.hidden):
                 refuse_uncalculated(s)
                 grids.append((s.name, s.rows))
