@@ -166,6 +166,7 @@ def group_summary(ind: IndicatorResult, hidden: set[str], row_step: float | None
     withheld = s == WITHHELD or blank
     points: list[Point] = []
     out: dict[str, float | None] = {}
+    free: dict[str, float] = {}   # the quantiles resting on shown values only, exact
     for name, p in QUANTILES:
         lo, hi, f = _positions(len(vals), p)
         q = vals[lo][0] + f * (vals[hi][0] - vals[lo][0])
@@ -173,6 +174,7 @@ def group_summary(ind: IndicatorResult, hidden: set[str], row_step: float | None
         rests = any((vals[i][1] and (f < 1 or i == j)) or (vals[j][1] and f > 0) for i, j in pairs)
         if not rests:
             out[name] = _round(q, row_step) if row_step else q
+            free[name] = q
             continue
         if withheld:
             out[name] = None
@@ -181,6 +183,10 @@ def group_summary(ind: IndicatorResult, hidden: set[str], row_step: float | None
         out[name] = qp
         for i, j in pairs:
             points += _quantile_points(vals[i], vals[j], f if i != j else 0.0, qp, s / 2, row_step)
+    printed = [v for name, _ in QUANTILES if (v := out[name]) is not None]
+    if free and printed != sorted(printed):
+        # a median of 79,9 beside quartiles rounded to 80 read as Q1 above the median: all three to one step
+        out.update({name: _round(q, s) for name, q in free.items()})
     low, high = vals[0], vals[-1]
     minimum: float | None = low[0] if not row_step else _round(low[0], row_step)
     maximum: float | None = high[0] if not row_step else _round(high[0], row_step)
