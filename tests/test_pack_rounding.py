@@ -24,8 +24,8 @@ def test_a_value_on_a_coarse_step_prints_without_false_decimals() -> None:
 
 
 def test_the_step_is_stated_only_when_it_is_coarser_than_the_unit_prints() -> None:
-    assert wording.rounding_note(5, "per1000", "da") == "praksisser afrundet til nærmeste 5"
-    assert wording.rounding_note(0.5, "percent", "en") == "clinics rounded to the nearest 0.5%"
+    assert wording.rounding_note(5, "per1000", "da") == "Praksisser afrundet til nærmeste 5"
+    assert wording.rounding_note(0.5, "percent", "en") == "Clinics rounded to the nearest 0.5%"
     assert wording.rounding_note(0.1, "per1000", "da") == ""
     assert wording.rounding_note(None, "per1000", "da") == ""
 

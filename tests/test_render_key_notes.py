@@ -13,7 +13,7 @@ from klyngedesk.core.render.charts import Axis, RankedBar, RankedBarChart, Refer
 from klyngedesk.core.render.leakscan import page_texts
 from klyngedesk.core.render.sections import half_width
 
-NOTE = "praksisser afrundet til nærmeste 0,5"
+NOTE = "Praksisser afrundet til nærmeste 0,5"
 AXIS = Axis("pr. 1.000 listede patienter", 0.0, 10.0, (0.0, 5.0, 10.0), ("0", "5", "10"))
 
 
@@ -41,7 +41,7 @@ def test_a_ranked_keys_note_starts_a_line_of_its_own(note, width, compact) -> No
     lines = key_lines(draw_chart(ranked(note), width, compact=compact))
     holding = [line for line in lines if "afrundet" in line]
     assert holding, lines
-    assert all(line.startswith("praksisser afrundet") for line in holding), holding
+    assert all(line.startswith("Praksisser afrundet") for line in holding), holding
 
 
 def test_the_shared_keys_note_starts_a_line_of_its_own() -> None:

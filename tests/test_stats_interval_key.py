@@ -67,5 +67,5 @@ def test_the_printed_handouts_say_wide_where_they_draw_it(demo_pack) -> None:
     withheld = [ind for t in material.topics for ind in t.table.indicators if ind.intervals_withheld
                 and any(r.wide_ci for r in ind.rows)]
     assert withheld
-    others, some = tr("the other clinics' 95% CI wide", "da"), tr("some clinics' 95% CI wide", "da")
+    others, some = tr("the others' 95% CI wide", "da"), tr("some clinics' 95% CI wide", "da")
     assert text.count(others) + text.count(some) >= len(withheld)

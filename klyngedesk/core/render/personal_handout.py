@@ -73,8 +73,9 @@ def own_lines(own: OwnFigures | None, unit: str, since: str | None, lang: str) -
     lines: list[Flowable] = [rich(" · ".join(parts), "cell")]
     second = []
     if since:
-        change = wording.change_figure(own.change, lang, undetermined=True)
-        second.append(tr("Change {change}", lang, change=change))
+        change = wording.change_figure(own.change, lang, undetermined=True, brief=True)   # one line, not two
+        second.append(tr("Change: {change}" if wording.change_too_wide(own.change) else "Change {change}", lang,
+                         change=change))
     flag = wording.flag_text(own.flag, lang)
     if flag:
         second.append(tr("{flag}: more than chance alone can explain", lang, flag=flag[:1].upper() + flag[1:]))
@@ -200,7 +201,7 @@ def own_position_pages(material: PersonalMaterial, lang: str, shared: SharedChar
 
 def _wide_note(kinds: set[str | None], note: str, lang: str) -> str:
     """A compact chart's note saying that the other clinics' whiskers are wide ones (all or some of them)."""
-    wide = tr("some clinics' 95% CI wide", lang) if "exact" in kinds else tr("the other clinics' 95% CI wide", lang)
+    wide = tr("some clinics' 95% CI wide", lang) if "exact" in kinds else tr("the others' 95% CI wide", lang)
     return f"{note}; {wide}" if note else wide   # flows on in the key's rows (chart_pdf._legend_places)
 
 

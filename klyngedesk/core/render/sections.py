@@ -16,6 +16,7 @@ from reportlab.platypus import (
     KeepTogether,
     ListFlowable,
     ListItem,
+    PageBreak,
     Paragraph,
     Spacer,
     Table,
@@ -27,7 +28,7 @@ from klyngedesk.core.model import Meeting
 from klyngedesk.core.render.chart_pdf import draw_chart
 from klyngedesk.core.render.charts import ChartSpec
 from klyngedesk.core.render.fonts import text_width
-from klyngedesk.core.render.page_template import CONTENT_WIDTH, MUTED, RULE, STYLES
+from klyngedesk.core.render.page_template import CONTENT_WIDTH, FRAME_HEIGHT, MUTED, RULE, STYLES
 from klyngedesk.core.render.pdf_pen import ChartFlowable
 from klyngedesk.i18n import tr
 
@@ -216,6 +217,27 @@ def grid(cells: Sequence[Flowable | list[Flowable]], pad: float = 10) -> Flowabl
     return table
 
 
+TABLE_TAIL = 0.2   # a table's last part fills at least this share of its page when it can (not a row or two spilled)
+
+
+class _Table(Table):
+    """A table that, split over pages, leaves its last page more than a stray row or two: it then carries
+    rows over from the page before (the summary's thirteenth indicator alone on a page read as forgotten)."""
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:   # noqa: N803
+        parts = super().split(aW, aH)
+        if len(parts) != 2:
+            return parts
+        short = TABLE_TAIL * FRAME_HEIGHT - parts[1].wrap(aW, FRAME_HEIGHT)[1]
+        if short <= 0:
+            return parts
+        fewer = super().split(aW, aH - short)
+        if len(fewer) == 2:   # the rest on the next page (the frame would fill this one's room with it again)
+            return [fewer[0], PageBreak(), fewer[1]]
+        # no room for fewer rows here: the whole table goes on over the page (on a fresh page it splits anyhow)
+        return [] if aH < FRAME_HEIGHT - 1 and self.wrap(aW, FRAME_HEIGHT)[1] <= FRAME_HEIGHT else parts
+
+
 def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float],
                bold_rows: Iterable[int] = (), align_right_from: int = 1, wrap_cols: Iterable[int] = (),
                size: float = 9, strong_cols: Iterable[int] = (), fit_content: bool = False,
@@ -257,7 +279,7 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Seq
     style += [("FONT", (j, 1), (j, -1), STYLES["h3"].fontName, size, size + 2) for j in strong_cols]
     style += [("BACKGROUND", (0, i), (-1, i), ZEBRA) for i in range(2, last + 1, 2)]
     style += [("NOSPLIT", (0, i + 1), (-1, i + 2)) for i in sorted(set(headings)) if i + 1 < last]
-    table = Table([head, *body], colWidths=list(widths), hAlign="LEFT", repeatRows=1)
+    table = _Table([head, *body], colWidths=list(widths), hAlign="LEFT", repeatRows=1)
     table.setStyle(TableStyle(style))
     return table
 

@@ -101,7 +101,7 @@ def rounding_note(step: float | None, unit: str, lang: str) -> str:
     precision (said once per chart; the values are then printed in the step's precision)."""
     if not step or step <= 10 ** -DECIMALS.get(unit, 1) + 1e-12:
         return ""
-    return tr("clinics rounded to the nearest {step}", lang, step=number(step, unit, lang, exact_decimals(step)))
+    return tr("Clinics rounded to the nearest {step}", lang, step=number(step, unit, lang, exact_decimals(step)))
 
 
 def interval(low: float | None, high: float | None, unit: str, lang: str, step: float | None = None,
@@ -344,17 +344,26 @@ def _change_texts(change, lang: str) -> tuple[str, str | None, str | None]:
     return tuple(None if t is None else percent(t) for t in texts)  # type: ignore[return-value]
 
 
-def change_figure(change, lang: str, *, with_interval: bool = True, undetermined: bool = False) -> str:
+def change_too_wide(change) -> bool:
+    """Whether a change's interval is far too wide to read (`stats.change_words.too_wide`): no estimate printed."""
+    if change is None or change.estimate[0] is None:
+        return False
+    return too_wide(change.estimate[1], change.estimate[2], change.margin, change.measure == "points")
+
+
+def change_figure(change, lang: str, *, with_interval: bool = True, undetermined: bool = False,
+                  brief: bool = False) -> str:
     """The change in a few characters, as the sentences put it: '−7 % (−12 to −2 %)' for a rate,
     '+6,4 procentpoint (4,1 to 8,7)' for a share; '–' when unknown. Near an edge more decimals, so the
     printed interval says what the verdict beside it says (stats.change_words.change_decimals).
     `undetermined`: a change that cannot be determined says so in words after it. An interval far too wide to
-    read (`stats.change_words.too_wide`, '−94 % to +1.508 %') prints the words and the interval, no estimate."""
+    read (`stats.change_words.too_wide`, '−94 % to +1.508 %') prints the words and the interval, no estimate
+    (`brief`: the short words, 'too few to tell', for a line under a half-width chart)."""
     if change is None or change.estimate[0] is None:
         return "–"
     text, low, high = _change_texts(change, lang)
-    if too_wide(change.estimate[1], change.estimate[2], change.margin, change.measure == "points"):
-        text = tr("cannot be determined – too few numbers", lang)   # an estimate that says nothing: not printed
+    if change_too_wide(change):   # an estimate that says nothing: not printed
+        text = tr("too few to tell", lang) if brief else tr("cannot be determined – too few numbers", lang)
         if with_interval and low is not None and high is not None:   # the unit the estimate carried, on the end
             unit = " " + tr("percentage points", lang) if change.measure == "points" else ""
             text += " " + tr("({low} to {high})", lang, low=low, high=high + unit)
@@ -373,7 +382,7 @@ def change_text(change, since: str, lang: str) -> str:
     if change is None or change.estimate[0] is None:
         return tr("no comparable value in {baseline}", lang, baseline=since)
     est, low, high = _change_texts(change, lang)
-    wide = too_wide(change.estimate[1], change.estimate[2], change.margin, change.measure == "points")
+    wide = change_too_wide(change)
     text = (tr("the change since {baseline} cannot be determined – too few numbers", lang, baseline=since) if wide
             else tr("{change} since {baseline}", lang, change=est, baseline=since))   # no estimate to read
     if low is not None and high is not None:
