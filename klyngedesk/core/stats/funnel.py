@@ -27,7 +27,9 @@ count, binomial at the pooled share: P(X <= x) or P(X >= x) below 0.1 % for 99.8
 
 from __future__ import annotations
 
+import threading
 import warnings
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Literal
 
@@ -151,13 +153,46 @@ def _proportion_limits(t: np.ndarray, s: np.ndarray, tau2: np.ndarray | float) -
             for zz, sign in ((Z95, -1), (Z95, 1), (Z998, -1), (Z998, 1))]
 
 
+MEMO_SIZE = 256   # funnels kept (a pack asks for the same ones again: each topic collated twice, mending rounds)
+_memo: OrderedDict[tuple, FunnelResult] = OrderedDict()
+_memo_lock = threading.Lock()   # the window's worker and the event loop may both ask
+
+
 def funnel(num: np.ndarray, den: np.ndarray, kind: Kind, scale: float = 1.0, *, overdispersion: bool = True,
            trim: float = 0.1) -> FunnelResult:
     """Funnel limits for each clinic (last axis) around its group's pooled value, in the unit num/den*scale.
 
     `overdispersion` True (the default, as FunnelPlotR's draw_adjusted) adjusts the limits where phi > 1;
-    False always uses the unadjusted limits (phi and tau^2 are still reported)."""
+    False always uses the unadjusted limits (phi and tau^2 are still reported). A pure function of its
+    inputs: the last MEMO_SIZE answers are kept (keyed by the inputs' bytes) and handed out as copies."""
     num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    key = (num.shape, den.shape, num.tobytes(), den.tobytes(), kind, float(scale), bool(overdispersion), float(trim))
+    with _memo_lock:
+        kept = _memo.get(key)
+        if kept is not None:
+            _memo.move_to_end(key)
+    if kept is None:
+        kept = _funnel(num, den, kind, scale, overdispersion=overdispersion, trim=trim)
+        with _memo_lock:
+            _memo[key] = kept
+            while len(_memo) > MEMO_SIZE:
+                _memo.popitem(last=False)
+    return _copied(kept)
+
+
+def _copied(f: FunnelResult) -> FunnelResult:
+    """A FunnelResult whose arrays are the caller's own (a kept answer is never changed through one handed out)."""
+    plain = f.unadjusted
+    return FunnelResult(f.pooled.copy(), f.l95.copy(), f.u95.copy(), f.l998.copy(), f.u998.copy(), phi=f.phi.copy(),
+                        tau2=f.tau2.copy(), adjusted=f.adjusted.copy(),
+                        unadjusted=None if plain is None else (plain[0].copy(), plain[1].copy(), plain[2].copy(),
+                                                               plain[3].copy()),
+                        tails=None if f.tails is None else (f.tails[0].copy(), f.tails[1].copy()))
+
+
+def _funnel(num: np.ndarray, den: np.ndarray, kind: Kind, scale: float, *, overdispersion: bool,
+            trim: float) -> FunnelResult:
+    """`funnel` computed (num and den already float arrays)."""
     ok = _valid(num, den)
     target = pooled_ratio(num, den)
     with np.errstate(divide="ignore", invalid="ignore"):
