@@ -369,3 +369,28 @@ def package_xlsx(rows_xml: str, shared: str | None = None, styles: str | None = 
         if styles is not None:
             z.writestr("xl/styles.xml", f'<?xml version="1.0"?><styleSheet xmlns="{main}">{styles}</styleSheet>')
     return out.getvalue()
+
+
+# --- templates saved as such (.xltx, .xltm, .ots): ordinary workbooks with a template's content type ------------
+TEMPLATE_TYPES = {".xltx": "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
+                  ".xltm": "application/vnd.ms-excel.template.macroEnabled.main+xml",
+                  ".ots": "application/vnd.oasis.opendocument.spreadsheet-template"}
+
+
+def template_sheet(path: Path, rows: list[list]) -> Path:
+    """`rows` saved as a spreadsheet template, as Excel (.xltx, .xltm) or LibreOffice (.ots) writes one: the
+    workbook part (or the ODF mimetype) says 'template', the rest is an ordinary workbook."""
+    kind = TEMPLATE_TYPES[path.suffix]
+    plain = write_sheet(path.with_name(path.stem + (".ods" if path.suffix == ".ots" else ".xlsx")), rows)
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            data = src.read(item)
+            if item.filename == "mimetype":
+                data = kind.encode()
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                                    kind.encode())
+                assert kind.encode() in data
+            out.writestr(item, data)
+    plain.unlink()
+    return path

@@ -10,7 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from klyngedesk.core.cpr import redact
 from klyngedesk.i18n import one_line
 
-DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".tsv")
+DATA_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods", ".ots", ".tsv")
 FOLDER_LIMIT = 500  # files taken from one dropped folder (a drive's root dropped by mistake is not walked whole)
 
 

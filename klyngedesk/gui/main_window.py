@@ -511,7 +511,7 @@ class MainWindow(QMainWindow):
         if self.ctx.holder.project is None:
             return
         files, _ = QFileDialog.getOpenFileNames(self, tr("Import files", self.ctx.lang), self.ctx.folder("import"),
-                                                tr("Clinic files (*.csv *.txt *.xlsx *.xlsm *.xls *.ods)",
+                                                tr("Clinic files (*.csv *.txt *.xlsx *.xlsm *.xltx *.xltm *.xls *.ods *.ots)",
                                                    self.ctx.lang))
         if files:
             self.import_files(files)

@@ -19,7 +19,9 @@ ZIP_MAGIC = b"PK\x03\x04"
 # SQLite's side files: a write-ahead log (either byte order of its checksums), a rollback journal, a WAL index
 SQLITE_SIDE_MAGIC = (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83", b"\xd9\xd5\x05\xf9\x20\xa1\x63\xd7")
 SQLITE_SIDE_SUFFIXES = ("-wal", "-journal", "-shm")
-SPREADSHEET_EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".ods": "ods"}
+# templates (.xltx, .xltm, .ots) are ordinary workbooks that Excel or LibreOffice opens as a new copy
+SPREADSHEET_EXTENSIONS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xltx": "xlsx", ".xltm": "xlsx", ".xls": "xls",
+                          ".ods": "ods", ".ots": "ods"}
 TEXT_EXTENSIONS = {".csv", ".txt", ".tsv", ".tab", ".dat", ""}
 SAVED_AS_XLS = {".xls"}  # what journal systems name their text and HTML exports (never .xlsx: that is a zip)
 
