@@ -394,3 +394,29 @@ def template_sheet(path: Path, rows: list[list]) -> Path:
             out.writestr(item, data)
     plain.unlink()
     return path
+
+
+# --- wide files with one messy thing in them, for the messy-column tests ---------------------------------------
+def wide_csv(path: Path, clinics: list[DemoClinic], cells: dict[str, list[object]], period: str = "2026H1",
+             extra: dict[str, list[object]] | None = None) -> Path:
+    """A wide ';' csv: yder number, name, period, then one column per heading in `cells` (and `extra`), each
+    cell written as given (a count, '(12)', '03-12-2026', '1 2 3 4' ...), one row per clinic."""
+    columns = {**cells, **(extra or {})}
+    lines = [";".join(["ydernummer", "praksis", "periode", *columns])]
+    for k, c in enumerate(clinics):
+        lines.append(";".join([c.yder, c.name, period, *(str(col[k]) for col in columns.values())]))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def wide_xlsx(path: Path, clinics: list[DemoClinic], cells: dict[str, list[object]], period: str = "2026H1",
+              formats: dict[tuple[int, str], str] | None = None) -> Path:
+    """The same as an .xlsx, cells as Python values (a datetime is an Excel date serial with a date format);
+    `formats`: (clinic index, heading) -> number format of that cell."""
+    wb, ws = _workbook("Data", ["ydernummer", "praksis", "periode", *cells])
+    for k, c in enumerate(clinics):
+        ws.append([c.yder, c.name, period, *(col[k] for col in cells.values())])
+    for (k, heading), fmt in (formats or {}).items():
+        ws.cell(k + 2, 4 + list(cells).index(heading)).number_format = fmt
+    wb.save(path)
+    return path

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date
 from typing import Any, cast
 
 from klyngedesk.core.ingest.apply import (
+    GroupedCells,
     Mapped,
     _check_value_columns,
     _clinic,
@@ -15,8 +17,9 @@ from klyngedesk.core.ingest.apply import (
     _report_unknown,
     _value,
     cell_text,
+    refuse_doubled_measures,
 )
-from klyngedesk.core.ingest.cells import Ambiguous, CellError, Suppressed
+from klyngedesk.core.ingest.cells import Ambiguous, CellError, SeveralNumbers, Suppressed
 from klyngedesk.core.ingest.checks import _counts, _patient_counts
 from klyngedesk.core.ingest.clinic_match import yder_index
 from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
@@ -38,11 +41,13 @@ def build_values_per_cell(table: Table, mapping: Mapping, ctx: ImportContext, an
     sheet = table.sheet
     _confirm_measures(mapping, out, answers, accept_all)
     _check_value_columns(table, mapping, out, answers)
+    doubled = refuse_doubled_measures(table, mapping, out)  # (added in s14: one message, not one per row)
+    grouped = {c: GroupedCells(table, c, sheet) for c in table.columns}
     idx = {c: i for i, c in enumerate(table.columns)}
     labels = {c: f"{c} ({x})" for c, x in zip(table.columns, table.letters, strict=True)}
     yi, ni = idx.get(mapping.yder_column or ""), idx.get(mapping.name_column or "")
     pi, mi = idx.get(mapping.period_column or ""), idx.get(mapping.measure_column or "")
-    wide = [(m, idx[c], labels[c], c) for c, m in mapping.columns.items()]
+    wide = [(m, idx[c], labels[c], c) for c, m in mapping.columns.items() if c not in doubled]
     long_value = (idx[mapping.value_column], labels[mapping.value_column], mapping.value_column) \
         if mapping.value_column else None
     unknown: dict[tuple[str, str], int] = {}
@@ -92,6 +97,11 @@ def build_values_per_cell(table: Table, mapping: Mapping, ctx: ImportContext, an
                 continue
             elif isinstance(cell, (Suppressed, CellError)):
                 value = _value(cell, clinic, measure, period, sheet, rn, where)
+            elif isinstance(cell, (date, SeveralNumbers)):  # one message per column (s14), rows listed in it
+                found = grouped[col].add(table.row_numbers.index(rn), cell)
+                if found is not None:
+                    out.problems.append(found)
+                continue
             else:
                 shown = LazyText("TRUE" if cell else "FALSE") if isinstance(cell, bool) else redact(str(cell))[:40]
                 out.problems.append(Problem("error", "The value {text} is not a number.",

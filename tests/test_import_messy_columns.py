@@ -56,3 +56,78 @@ def test_a_spreadsheet_saved_as_a_template_is_read_as_the_workbook_it_is(demo_pa
     assert rc == 0, err
     assert "passer ikke til navnet" not in err, err
     assert _stored(demo_path, clinics, list(cf.KOL)) == {(c, m): v for (c, m, _), v in expected.items()}
+
+
+@pytest.mark.parametrize(("written", "shown"), [("(12)", "-12"), ("12-", "-12"), ("( 1.234 )", "-1234"),
+                                                ("7 -", "-7"), ("-12", "-12")])
+def test_an_accounting_or_trailing_minus_negative_is_refused_as_a_negative_count(
+        demo_path: Path, tmp_path: Path, capsys, written: str, shown: str) -> None:
+    """'(12)' and '12-' are how accountants and some exports write -12: they were called 'not a number' (and a
+    reader that drops the sign would store 12)."""
+    a, b, c = _clinics(demo_path)[:3]
+    path = cf.wide_csv(tmp_path / "negativ.csv", [a, b, c], {"kol_patienter": [written, 80, 60],
+                                                              "kol_lfu": [5, 40, 30]})
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    line = next(line for line in _errors(err) if "negativ" in line)
+    assert line.startswith("negativ.csv, række 2, kolonne kol_patienter") and f"({shown})" in line, err
+    assert "ikke et tal" not in err, err
+    assert _snapshot(demo_path) == before
+
+
+def test_two_columns_for_one_measure_are_refused_once_naming_both(demo_path: Path, tmp_path: Path, capsys) -> None:
+    """A key heading and a title heading for the same count (kol_patienter beside 'Patienter med KOL') gave
+    'the clinic appears twice' once per row and column."""
+    clinics = _clinics(demo_path)[:6]
+    counts = [100 + 10 * k for k in range(6)]
+    path = cf.wide_csv(tmp_path / "dobbelt.csv", clinics, {"kol_patienter": counts, "Patienter med KOL": counts,
+                                                            "kol_lfu": [50] * 6})
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    assert _errors(err) == ["dobbelt.csv: Kolonnerne kol_patienter (D) og Patienter med KOL (E) indeholder den "
+                            "samme måling, kol_patienter; KlyngeDesk vælger ikke mellem dem. Importér kun én af dem "
+                            "(vælg '— importeres ikke —' for de andre i vinduet), eller slet de ekstra kolonner i "
+                            "filen."], err
+    assert _snapshot(demo_path) == before
+
+
+@pytest.mark.parametrize("several", ["1 2 3 4", "12 14", "1,5 2,5"])
+def test_several_numbers_in_count_cells_give_one_message_for_the_column(demo_path: Path, tmp_path: Path, capsys,
+                                                                        several: str) -> None:
+    """'1 2 3 4' pasted into one cell: a warning and an error per row ('not written like the rest', 'not a
+    number'), neither saying what is wrong."""
+    clinics = _clinics(demo_path)[:8]
+    patients: list[object] = [several] * 7 + [60]
+    path = cf.wide_csv(tmp_path / "flere.csv", clinics, {"kol_patienter": patients, "kol_lfu": [30] * 8})
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    about = [line for line in err.splitlines() if several in line]
+    assert len(about) == 1, err
+    assert about[0].startswith("flere.csv, række 2, kolonne kol_patienter: En celle indeholder flere tal"), err
+    assert "række 2, række 3, række 4, række 5, række 6 og 2 flere" in about[0], err
+    assert "ikke et tal" not in err and "ikke skrevet som resten" not in err, err
+
+
+def test_a_date_in_a_count_column_is_called_a_date(demo_path: Path, tmp_path: Path, capsys) -> None:
+    """Excel turns '3-12' typed into a count cell into a date; the text '03-12-2026' and a date serial formatted
+    as a date were both called 'not a number' (the date shown back as 2026-12-03)."""
+    from datetime import datetime
+
+    a, b, c = _clinics(demo_path)[:3]
+    csv = cf.wide_csv(tmp_path / "dato.csv", [a, b, c], {"kol_patienter": ["03-12-2026", 80, "03-12-2026"],
+                                                          "kol_lfu": [5, 40, 30]})
+    xlsx = cf.wide_xlsx(tmp_path / "dato.xlsx", [a, b, c], {"kol_patienter": [datetime(2026, 12, 3), 80, 60],
+                                                            "kol_lfu": [5, 40, 30]},
+                        formats={(0, "kol_patienter"): "dd-mm-yyyy"})
+    for path, rows, where in ((csv, "række 2, række 4", "dato.csv, række 2"),
+                              (xlsx, "række 2;", "dato.xlsx, ark Data, række 2")):
+        before = _snapshot(demo_path)
+        rc, err = _import(demo_path, path, capsys)
+        assert rc == 1
+        [line] = _errors(err)
+        assert line.startswith(f"{where}, kolonne kol_patienter: En dato (03-12-2026) står, hvor der skal stå et "
+                               "antal"), err
+        assert f"i {rows}" in line and "ikke et tal" not in err, err
+        assert _snapshot(demo_path) == before

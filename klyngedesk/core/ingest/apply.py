@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from operator import itemgetter
 from typing import Any, cast
 
-from klyngedesk.core.ingest.cells import Ambiguous, CellError, Percent, Suppressed
+from klyngedesk.core.ingest.cells import Ambiguous, CellError, Percent, SeveralNumbers, Suppressed
 from klyngedesk.core.ingest.clinic_match import match_clinic, name_index, yder_index
 from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
 from klyngedesk.core.ingest.inspect import LazyText, NumberText, number_problem
@@ -53,6 +54,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
     sheet = table.sheet
     _confirm_measures(mapping, out, answers, accept_all)
     _check_value_columns(table, mapping, out, answers)
+    doubled = refuse_doubled_measures(table, mapping, out)
     n, rns = table.n_rows, table.row_numbers
     unknown: dict[tuple[str, str], int] = {}
     # 1. The clinic of every row (rows naming no clinic at all are left out, as blank rows).
@@ -109,7 +111,7 @@ def build_values(table: Table, mapping: Mapping, ctx: ImportContext, answers: di
         column = cast(str, mapping.value_column)
         pairs = [(None, column, _where(table, column))]
     else:
-        pairs = [(m, c, _where(table, c)) for c, m in mapping.columns.items()]
+        pairs = [(m, c, _where(table, c)) for c, m in mapping.columns.items() if c not in doubled]
     if mapping.clinic is None and len(live) < n:
         _warn_rows_without_clinic(table, [i for i, k in enumerate(keys) if k == (None, None)],
                                   [c for _, c, _ in pairs], out)
@@ -224,6 +226,7 @@ def _cells(table: Table, column: str, rows: Sequence[int], where: str, out: Mapp
     if set(map(type, picked)) <= {float}:
         return _Cells(rows, picked, ["ok"] * len(rows), [None] * len(rows))  # type: ignore[arg-type]
     got = _Cells([], [], [], [])
+    grouped = GroupedCells(table, column, sheet)
     for i, cell in zip(rows, picked, strict=True):
         if cell.__class__ is float:
             got.pos.append(i)
@@ -247,11 +250,89 @@ def _cells(table: Table, column: str, rows: Sequence[int], where: str, out: Mapp
             got.value.append(None)
             got.status.append(status)
             got.source_text.append(text)
+        elif isinstance(cell, (date, SeveralNumbers)):  # one message per column and kind, naming the rows
+            if (found := grouped.add(i, cell)) is not None:
+                got.problems.append((i, found))
         else:
             shown = LazyText("TRUE" if cell else "FALSE") if isinstance(cell, bool) else redact(str(cell))[:40]
             got.problems.append((i, Problem("error", "The value {text} is not a number.", {"text": shown},
                                             row=table.row_numbers[i], column=column, sheet=sheet)))
     return got
+
+
+DATE_IN_COUNTS = ("A date ({text}) stands where a count belongs, in {rows}; a count is a number of patients, not a "
+                  "date. Excel may have turned the number into a date: format the cells as numbers and type the "
+                  "counts again.")
+SEVERAL_NUMBERS = ("A cell holds several numbers ({text}), in {rows}; a cell holds one count. Put each number in "
+                   "the column (or row) of its own measure, or keep only the count that belongs there.")
+
+
+def shown_date(value: date) -> str:
+    """A date in a message as the clinic's spreadsheet shows it: 03-12-2026 (a time of day only if it has one)."""
+    if isinstance(value, datetime) and (value.hour, value.minute, value.second) != (0, 0, 0):
+        return f"{value.day:02d}-{value.month:02d}-{value.year} {value.hour:02d}:{value.minute:02d}"
+    if type(value) not in (date, datetime):  # a month or a year as the sheet shows it ('2026-07', '2026')
+        return str(value)
+    return f"{value.day:02d}-{value.month:02d}-{value.year}"
+
+
+class GroupedCells:
+    """Cells of one column that are wrong the same way (dates, several numbers): one message for the column,
+    at its first such cell, naming every row (a pasted column of dates is one problem, not one per row)."""
+
+    def __init__(self, table: Table, column: str, sheet: str | None) -> None:
+        self.table, self.column, self.sheet = table, column, sheet
+        self.rows: dict[str, RowLabels] = {}
+
+    def add(self, i: int, cell: object) -> Problem | None:
+        """The column's message for this kind of cell the first time it is seen (later rows join its list);
+        None for a cell that is not one of these kinds."""
+        if isinstance(cell, date):
+            kind, msgid, text = "date", DATE_IN_COUNTS, shown_date(cell)
+        elif isinstance(cell, SeveralNumbers):
+            kind, msgid, text = "several", SEVERAL_NUMBERS, redact(str(cell))[:40]
+        else:
+            return None
+        row = self.table.row_numbers[i]
+        if kind in self.rows:
+            self.rows[kind].rows.append((row, None))
+            return None
+        self.rows[kind] = RowLabels([(row, None)])
+        return Problem("error", msgid, {"text": text, "rows": self.rows[kind]}, row=row, column=self.column,
+                       sheet=self.sheet)
+
+
+def refuse_doubled_measures(table: Table, mapping: Mapping, out: Mapped) -> set[str]:
+    """Two columns mapped to one measure (a key and a title heading, or a choice made twice in the window):
+    one error naming both, never one per row; the columns after the first are returned to be left out."""
+    by_measure: dict[str, list[str]] = {}
+    for column, measure in mapping.columns.items():
+        by_measure.setdefault(measure, []).append(column)
+    doubled: set[str] = set()
+    for measure, columns in by_measure.items():
+        if len(columns) > 1:
+            out.problems.append(Problem("error", DOUBLED_MEASURE, {
+                "measure": measure, "columns": LazyList([_where(table, c) if c in table.columns else c
+                                                         for c in columns])}, sheet=table.sheet))
+            doubled.update(columns[1:])
+    return doubled
+
+
+DOUBLED_MEASURE = ("The columns {columns} hold the same measure, {measure}; KlyngeDesk does not choose between them. "
+                   "Import only one of them (choose '— not imported —' for the others in the window), or delete the "
+                   "extra columns in the file.")
+
+
+class LazyList:
+    """Names joined in the language shown ('A, B og C' / 'A, B and C')."""
+
+    def __init__(self, items: list[str]) -> None:
+        self.items = items
+
+    def __format__(self, spec: str) -> str:
+        if len(self.items) == 1:
+            return self.items[0]
+        return ", ".join(self.items[:-1]) + tr(" and ") + self.items[-1]
 
 
 def _merge(parts: list[_Cells], width: int) -> _Cells:

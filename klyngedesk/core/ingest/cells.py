@@ -60,6 +60,10 @@ class YearDate(date):
     __str__ = isoformat
 
 
+class SeveralNumbers(str):
+    """A cell holding several numbers ('1 2 3 4', '12; 14'): never one count, never guessed into one."""
+
+
 @dataclass(frozen=True)
 class Ambiguous:
     """A number the file does not say how to read (2.500: 2500 or 2.5); never stored until the user chooses."""
@@ -99,6 +103,10 @@ _SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2212": 
 _NUM = r"[+-]?\d[\d., ]*"
 _PERCENT = re.compile(rf"^({_NUM})\s*%$")
 _COUNT_PCT = re.compile(rf"^({_NUM})\s*\(\s*({_NUM})\s*%?\s*\)$")
+# a negative as accountants (and some exports) write it: '(12)' or '12-'
+_ACCOUNTING_NEGATIVE = re.compile(r"^\(\s*(\d[\d., ]*?)\s*\)$|^(\d[\d., ]*?)\s*-$")
+# several numbers in one cell: '1 2 3 4', '12; 14' (one count each would need a cell of its own)
+_SEVERAL = re.compile(r"^[+-]?\d+(?:[.,]\d+)?(?:\s*;\s*[+-]?\d+(?:[.,]\d+)?|\s+[+-]?\d+(?:[.,]\d+)?)+$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _DMY = re.compile(r"^(\d{1,2})([-./])(\d{1,2})\2(\d{2}|\d{4})$")
 _DMONY = re.compile(r"^(\d{1,2})[-. ]?([a-zæøå]{3})[a-zæøå]*\.?[-. ]?(\d{4})$", re.I)
@@ -144,6 +152,9 @@ def classify_text(raw: str) -> _Token:
     shape = number_shape(s)
     if shape is not False:
         return _Token("number", None, shape, s)
+    m = _ACCOUNTING_NEGATIVE.match(s)
+    if m and number_shape(part := (m.group(1) or m.group(2))) is not False:
+        return _Token("number", None, number_shape(part), "-" + part)
     m = _PERCENT.match(s)
     if m and number_shape(m.group(1).strip()) is not False:
         part = m.group(1).strip()
@@ -155,6 +166,8 @@ def classify_text(raw: str) -> _Token:
     day = parse_date_text(s)
     if day is not None:
         return _Token("date", day)
+    if _SEVERAL.match(s):
+        return _Token("several", SeveralNumbers(raw.strip()))
     return _Token("text", raw.strip())
 
 
@@ -329,6 +342,8 @@ def parse_column(raw: list, file_convention: str | None = None, *, known_convent
                     odd_texts.add(v)
             elif kind == "date" and month_first:
                 out = parse_date_text(normalise_text(v), True)
+            elif kind == "several":  # numbers, but not one: refused by the import as such, not as odd
+                out, kind = tok.value, "number"
             elif kind == "text" and numberish(v):
                 out = tok.value
                 odd_texts.add(v)
