@@ -131,3 +131,31 @@ def test_a_date_in_a_count_column_is_called_a_date(demo_path: Path, tmp_path: Pa
                                "antal"), err
         assert f"i {rows}" in line and "ikke et tal" not in err, err
         assert _snapshot(demo_path) == before
+
+
+def test_a_column_of_numbers_mapped_to_no_measure_is_said_to_be_left_out(demo_path: Path, tmp_path: Path,
+                                                                         capsys) -> None:
+    """A column of visits beside the KOL counts was dropped without a word: the coordinator never knew."""
+    a, b, c = _clinics(demo_path)[:3]
+    path = cf.wide_csv(tmp_path / "ekstra.csv", [a, b, c], {"kol_patienter": [100, 80, 60], "kol_lfu": [50, 40, 30]},
+                       extra={"Antal besøg": [345, 120, 99]})
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 0, err
+    [warning] = [line for line in err.splitlines() if "Antal besøg" in line]
+    assert warning.startswith("Advarsel: ekstra.csv: Kolonnerne Antal besøg (F) indeholder tal, men er ikke koblet "
+                              "til nogen af temaets målinger; intet fra dem er importeret."), err
+    assert _stored(demo_path, [a, b, c], ["kol_patienter"]) == {(a.key, "kol_patienter"): 100.0,
+                                                               (b.key, "kol_patienter"): 80.0,
+                                                               (c.key, "kol_patienter"): 60.0}
+
+
+def test_a_file_of_another_topic_is_refused_once_for_the_file(demo_path: Path, tmp_path: Path, capsys) -> None:
+    """A diabetes file sent to the KOL round: one error for the file, not one per row."""
+    clinics = _clinics(demo_path)[:8]
+    path = cf.wide_csv(tmp_path / "diabetes.csv", clinics, {"HbA1c over 53": list(range(10, 18)),
+                                                             "Fodstatus udført": list(range(20, 28))})
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    assert _errors(err) == ["diabetes.csv: Ingen tabel i filen kunne kobles til klyngens klinikker og temaets "
+                            "målinger. Vælg, hvilken kolonne der indeholder hvilken måling (på kommandolinjen: "
+                            "--mapping), eller brug KlyngeDesks standardformat."], err

@@ -232,6 +232,8 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         if mapping and chosen.name is None:
             chosen.name = mapping
         mapped = build_values(table, chosen, ctx, answers, confirm)
+        if (left := _numbers_left_out(table, chosen)):
+            plan.problems.append(left)
         if table.total_labels:
             plan.problems.append(totals_warning(table))
         plan.mapping = plan.mapping or chosen
@@ -348,6 +350,21 @@ def _unmapped_warning(table: Table) -> Problem:
                    "do not match clinics and measures of the topic. Check that nothing in it belongs to the data.",
                    {"row": first, "n": table.n_rows, "columns": redact(", ".join(table.columns))[:120]},
                    sheet=table.sheet)
+
+
+def _numbers_left_out(table: Table, mapping: Mapping) -> Problem | None:
+    """Columns of numbers the mapping reads nothing from: said, so the coordinator knows data was left out."""
+    used = set(mapping.referenced()) | set(mapping.guessed)
+    left = [f"{c} ({x})" for c, x in zip(table.columns, table.letters, strict=True)
+            if c not in used and table.parsed[c].ctype == "number"]
+    if not left:
+        return None
+    return Problem("warning", NUMBERS_LEFT_OUT, {"columns": redact(", ".join(left))[:200]}, sheet=table.sheet)
+
+
+NUMBERS_LEFT_OUT = ("The columns {columns} hold numbers but are not mapped to any measure of the topic; nothing "
+                    "from them was imported. If one of them belongs to the topic, choose its measure in the window "
+                    "(on the command line: --mapping).")
 
 
 def totals_warning(table: Table) -> Problem:
