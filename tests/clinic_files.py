@@ -420,3 +420,18 @@ def wide_xlsx(path: Path, clinics: list[DemoClinic], cells: dict[str, list[objec
         ws.cell(k + 2, 4 + list(cells).index(heading)).number_format = fmt
     wb.save(path)
     return path
+
+
+def merged_yder_xlsx(path: Path, counts: dict[DemoClinic, dict[str, int]], period: str = "2026H1",
+                     as_text: bool = False) -> Path:
+    """A long sheet (no name column) whose yder number is written once per clinic and merged down over the
+    clinic's measure rows, as a coordinator formats it; the number as a number unless `as_text`."""
+    wb, ws = _workbook("Data", ["ydernummer", "maaling", "periode", "vaerdi"])
+    for clinic, measures in counts.items():
+        top = ws.max_row + 1
+        for k, (measure, value) in enumerate(measures.items()):
+            yder = (clinic.yder if as_text else int(clinic.yder)) if k == 0 else None
+            ws.append([yder, measure, period, value])
+        ws.merge_cells(f"A{top}:A{top + len(measures) - 1}")
+    wb.save(path)
+    return path

@@ -159,3 +159,19 @@ def test_a_file_of_another_topic_is_refused_once_for_the_file(demo_path: Path, t
     assert _errors(err) == ["diabetes.csv: Ingen tabel i filen kunne kobles til klyngens klinikker og temaets "
                             "målinger. Vælg, hvilken kolonne der indeholder hvilken måling (på kommandolinjen: "
                             "--mapping), eller brug KlyngeDesks standardformat."], err
+
+
+@pytest.mark.parametrize("as_text", [False, True])
+def test_a_yder_number_merged_over_its_clinics_rows_fills_each_row(demo_path: Path, tmp_path: Path, capsys,
+                                                                   as_text: bool) -> None:
+    """A yder number (a number in Excel) merged down over the clinic's three rows: the rows under the first were
+    left without a clinic and two of three counts were lost."""
+    a, b = _clinics(demo_path)[:2]
+    counts = {a: {"kol_patienter": 120, "kol_lfu": 90, "kol_rehab": 20},
+              b: {"kol_patienter": 60, "kol_lfu": 41, "kol_rehab": 9}}
+    path = cf.merged_yder_xlsx(tmp_path / "flettet.xlsx", counts, as_text=as_text)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 0, err
+    assert "uden klinik" not in err, err
+    assert _stored(demo_path, [a, b], list(cf.KOL)) == {(c.key, m): float(v) for c, ms in counts.items()
+                                                       for m, v in ms.items()}

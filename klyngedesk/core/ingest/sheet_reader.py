@@ -96,7 +96,7 @@ def _fill_merged_down(rows: list[list], merged: list[tuple[tuple[int, int], tupl
     Only a text or a date: a number merged over two clinics' rows is not each clinic's count."""
     for (r0, c0), (r1, c1) in merged:
         if r1 <= r0 or c1 != c0 or r0 >= len(rows) or c0 >= len(rows[r0]) or rows[r0][c0] in (None, "") or \
-                not isinstance(rows[r0][c0], (str, date)):
+                not (isinstance(rows[r0][c0], (str, date)) or _under_yder_heading(rows, r0, c0)):
             continue
         for r in range(r0 + 1, min(r1, len(rows) - 1) + 1):
             row = rows[r]
@@ -105,6 +105,21 @@ def _fill_merged_down(rows: list[list], merged: list[tuple[tuple[int, int], tupl
             if any(v not in (None, "") for v in row):
                 row.extend([""] * (c0 + 1 - len(row)))
                 row[c0] = rows[r0][c0]
+
+
+def _under_yder_heading(rows: list[list], r0: int, c0: int) -> bool:
+    """A number in a column headed as yder numbers (the nearest text above it): a clinic's number merged over
+    its rows names the clinic of each row, unlike a count merged over two clinics' rows."""
+    from klyngedesk.core.ingest.context import squash
+    from klyngedesk.core.ingest.mapping import YDER_HEADERS
+
+    if not isinstance(rows[r0][c0], (int, float)) or isinstance(rows[r0][c0], bool):
+        return False
+    for r in range(r0 - 1, -1, -1):
+        above = rows[r][c0] if c0 < len(rows[r]) else None
+        if isinstance(above, str) and above.strip():
+            return squash(above) in YDER_HEADERS
+    return False
 
 
 def _mark_percentages(rows: list[list], places: dict[tuple[int, int], str]) -> None:
