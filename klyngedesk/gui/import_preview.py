@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from klyngedesk.core.ingest.importer import FilePlan
 from klyngedesk.core.ingest.inspect import cell_json
 from klyngedesk.core.ingest.mapping import NAME, PERIOD, YDER, current_roles, spec_from_roles, suggest_roles
-from klyngedesk.core.ingest.tables import Table
+from klyngedesk.core.ingest.tables import Table, fold
 from klyngedesk.gui.display_names import DisplayNames, window_text
 from klyngedesk.i18n import tr
 
@@ -33,6 +33,24 @@ TYPE_WORDS = {"number": "number", "percent": "percent", "date": "date", "text": 
 STATUS_WORDS = {"ready": "ready to import", "duplicate": "imported before - skipped", "refused": "refused",
                 "failed": "cannot be imported yet", "questions": "needs your answer"}
 STATUS_MARKS = {"ready": "✓", "duplicate": "=", "refused": "✗", "failed": "!", "questions": "?"}
+
+
+def _column_index(table: Table, column: str | None) -> int:
+    """The grid column a problem names: its heading as in the file, as provenance writes it ('vaerdi (E)': the
+    heading and the sheet letter), or spelled without æøå ('vaerdi' for 'værdi'); -1 when it is none of them."""
+    if not column:
+        return -1
+    if column in table.columns:
+        return table.columns.index(column)
+    head, _, letter = column.rpartition(" (")
+    if head and letter.endswith(")") and letter[:-1] in table.letters:
+        k = table.letters.index(letter[:-1])
+        if fold(table.columns[k]) == fold(head):
+            return k
+    else:
+        head = column
+    folded = [fold(c) for c in table.columns]
+    return folded.index(fold(head)) if fold(head) in folded else -1
 
 
 def cell_text(value) -> str:
@@ -199,7 +217,7 @@ class FilePreview(QWidget):
         if table is None:
             return
         r = table.row_numbers.index(row) if row in table.row_numbers[:PREVIEW_ROWS] else -1
-        c = table.columns.index(column) if column in table.columns else -1
+        c = _column_index(table, column)
         if r < 0 and c < 0:
             return
         self.grid.setCurrentCell(max(r, 0), max(c, 0))
