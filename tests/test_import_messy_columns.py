@@ -175,3 +175,18 @@ def test_a_yder_number_merged_over_its_clinics_rows_fills_each_row(demo_path: Pa
     assert "uden klinik" not in err, err
     assert _stored(demo_path, [a, b], list(cf.KOL)) == {(c.key, m): float(v) for c, ms in counts.items()
                                                        for m, v in ms.items()}
+
+
+def test_a_clinic_twice_in_one_file_is_one_message_per_measure_naming_both_rows(demo_path: Path, tmp_path: Path,
+                                                                               capsys) -> None:
+    """The same clinic's row pasted twice: one message for each of its measures, saying both rows."""
+    a, b, c = _clinics(demo_path)[:3]
+    path = cf.wide_csv(tmp_path / "to_gange.csv", [a, b, c, a], {"kol_patienter": [100, 80, 60, 101],
+                                                                  "kol_lfu": [50, 40, 30, 51]})
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    assert _errors(err) == [
+        f"to_gange.csv, række 5, kolonne {m} ({x}): Klinikken {a.key} optræder to gange for {m} i 2026H1 (også i "
+        "række 2)." for m, x in (("kol_patienter", "D"), ("kol_lfu", "E"))], err
+    assert _snapshot(demo_path) == before
