@@ -35,10 +35,8 @@ CASES = {"lowered": LOWERED, "raised": RAISED, "kol-lowered": KOL_LOWERED, "step
 
 
 @pytest.mark.timeout(900)
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
-    strict=True, raises=AssertionError, reason="open: a draft at threshold 3 alone leaves a count it cannot protect "
-    "(K04's 1 COPD follow-up '<3' beside its parent: 1-2), before any reprint; the single print's anonymiser"))
-    if n == "raised" else n for n in sorted(CASES)])
+# "raised": the draft at threshold 3 once printed K04's 1 COPD follow-up as "<3" (1-2); it is "skjult" now
+@pytest.mark.parametrize("name", sorted(CASES))
 def test_a_setting_changed_between_prints_gives_no_hidden_count_away(name: str) -> None:
     play(dict(CASES[name]))
 

@@ -150,7 +150,7 @@ def _anonymised_lines(table, topic: Topic, periods: tuple[str | None, ...], lang
         out.append(f"{title_in(topic, ind.key, ind.title, lang)} — {tr('pooled', lang)} {pooled}, "
                    f"{tr('median', lang)} {summary_value(ind.median, ind, lang)}")
         for r in ind.rows:
-            value = table.suppressed_text if r.value is None and r.suppressed else point(
+            value = table.hidden_label(r) if r.value is None and r.suppressed else point(
                 r.value, r.ci_low, r.ci_high, ind.unit, lang, ind.value_step)
             out.append(f"  {r.label:<34} {value:>8}" + (f"  {_flag(r.flag, lang)}" if r.flag else ""))
         out += ["  " + s for s in (funnel_sentence(ind.overdispersion, lang) if ind.unit != "count" else "",

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from klyngedesk.core.anonymise.audit import marks_small
 from klyngedesk.core.settings import CODE_SCHEME, OVERDISPERSION, THRESHOLD, UserDefaults, resolve
 from klyngedesk.gui.context import AppContext
 from klyngedesk.gui.screen_fit import keep_rows_whole
@@ -72,8 +73,10 @@ class SettingsDialog(QDialog):
         self.restart_note.setVisible(False)
         self.language.currentIndexChanged.connect(
             lambda: self.restart_note.setVisible(self.language.currentData() != ctx.lang))
-        note = QLabel(tr("Counts from 1 to below the threshold are shown as \"<5\" (with threshold 5) in group material; 0 is shown.", lang))
+        note = QLabel(threshold_note(self.threshold.value(), lang))
         note.setWordWrap(True)
+        self.threshold_note = note
+        self.threshold.valueChanged.connect(lambda value: note.setText(threshold_note(value, lang)))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -122,3 +125,16 @@ class SettingsDialog(QDialog):
             if changed:
                 project.set_setting(OVERDISPERSION.key, adjust)
         super().accept()
+
+
+def threshold_note(threshold: int, lang: str) -> str:
+    """What group material does with small counts at `threshold`: "<T" from 5, hidden below (see
+    `audit.marks_small`: "<3" would tell the count is 1 or 2)."""
+    if threshold <= 1:
+        return tr("With threshold 1 no count is hidden for being small; 0 is shown.", lang)
+    if marks_small(threshold):
+        return tr("Counts from 1 to {top} are shown as \"<{threshold}\" in group material; 0 is shown.", lang,
+                  top=threshold - 1, threshold=threshold)
+    return tr("Counts from 1 to {top} are shown as \"hidden\" in group material, like the counts hidden to protect "
+              "them: \"<{threshold}\" would tell them too closely (from threshold 5 they are shown as \"<5\"). 0 is "
+              "shown.", lang, top=threshold - 1, threshold=threshold)

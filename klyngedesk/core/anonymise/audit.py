@@ -3,9 +3,10 @@
 For every reader (each clinic, knowing its own counts, and an outsider) and every hidden quantity of
 another clinic, HiGHS minimises and maximises the quantity subject to every relation of every kept pack.
 A count is protected when its feasible range (rounded inward to whole numbers) is at least
-`COUNT_MARGIN` wide, i.e. the reader cannot pin it down exactly or to +/-1; a count the group was told
-is "<T" only needs the whole range 1..T-1 when that is narrower. A list size that is not shown exactly
-is protected when its range is at least `SIZE_MARGIN` of its size wide.
+`COUNT_MARGIN` wide, i.e. the reader cannot pin it down exactly or to +/-1, whatever it was printed as: a
+"<T" is only printed where 1..T-1 is that wide (`marks_small`), below that a small count is hidden like the
+cells that protect it. A list size that is not shown exactly is protected when its range is at least
+`SIZE_MARGIN` of its size wide.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from klyngedesk.core.anonymise.coalition import Coalitions
 from klyngedesk.core.anonymise.disclosure import Disclosure, Relation, Target, cell_owner
 from klyngedesk.core.anonymise.program import Matrix, Points, Program, Shared, value_of, wide
 from klyngedesk.core.anonymise.reprints import shown_before, versioned
+from klyngedesk.core.anonymise.suppression import COUNT_MARGIN  # the width every hidden count keeps
 
-COUNT_MARGIN = 3       # hi - lo: at least 4 whole values possible, so never "exactly" or "to +/-1"
 SIZE_MARGIN = 0.03     # a list size not shown exactly: a feasible range of at least 3 % of the size
 T = TypeVar("T")
 
@@ -46,10 +47,19 @@ class Breach:
         return self.high - self.low
 
 
-def required_width(target: Target, value: float, threshold: int, small_marked: bool) -> float:
+def marks_small(threshold: int) -> bool:
+    """Whether a small count may be printed as "<T": only where "<T" alone (1..T-1) leaves it `COUNT_MARGIN`
+    wide, i.e. from threshold 5. Below that ("<2" is 1, "<4" is 1 to 3) it is printed hidden ("skjult"), as a
+    count hidden to protect another is, so that nothing on the page says it is small."""
+    return threshold - 2 >= COUNT_MARGIN
+
+
+def required_width(target: Target, value: float) -> float:
+    """How wide a hidden quantity's feasible range must stay: a count `COUNT_MARGIN` (also one printed "<T":
+    "<5" is 1..4, exactly as wide), a list size `SIZE_MARGIN` of itself."""
     if target.kind == "size":
         return SIZE_MARGIN * max(value, 1.0)
-    return min(COUNT_MARGIN, threshold - 2) if small_marked else COUNT_MARGIN
+    return COUNT_MARGIN
 
 
 class _Union:
@@ -67,12 +77,6 @@ class _Union:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             self.parent[ra] = rb
-
-
-def small_cells(relations: Iterable[Relation]) -> set[str]:
-    """The cells printed as "<T" (a relation 1 <= cell <= T-1): they need only the range 1..T-1."""
-    return {c for r in relations if len(r.terms) == 1 and r.low >= 1 and r.terms[0][1] == 1.0
-            and math.isfinite(r.high) and r.high < r.low + 1e9 and r.low == 1.0 for c, _ in r.terms}
 
 
 def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = None, *,
@@ -98,8 +102,6 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
     if truth:
         known.update(truth)
     relations: list[Relation] = [r for d in items for r in d.relations]
-    small = small_cells(relations)
-    thresholds = {d.meeting: d.threshold for d in items}
     # A count printed by an earlier pack is public: a later pack that hides it protects nothing.
     first_shown: dict[str, int] = {}
     for i, d in enumerate(items):
@@ -154,7 +156,7 @@ def audit(disclosures: Iterable[Disclosure], truth: dict[str, float] | None = No
     first = union.find(hint) if hint and hint not in shown else None
     answers: dict[tuple, list[Breach]] = {}
     for root, comp_targets in sorted(components.items(), key=lambda kv: (kv[0] != first, kv[0])):
-        part = _Part(rel_by_comp.get(root, []), comp_targets, shown, known, small, thresholds)
+        part = _Part(rel_by_comp.get(root, []), comp_targets, shown, known)
         key = part.signature(known_breaches, wanted, first_only or each_part)
         found = memo.get(key) if memo is not None else None
         if found is None:
@@ -174,13 +176,12 @@ class _Part:
     """One part of the model: its relations over cells not printed, its targets, what is known of its cells."""
 
     def __init__(self, rels: list[Relation], comp_targets: list[tuple[Target, str]], shown: dict[str, float],
-                 known: dict[str, float], small: set[str], thresholds: dict[str, int]) -> None:
+                 known: dict[str, float]) -> None:
         self.rels, self.targets, self.shown, self.known = rels, comp_targets, shown, known
         self.cells = sorted({c for r in rels for c, _ in r.terms if c not in shown}
                             | {c for t, _ in comp_targets for c, _ in t.terms if c not in shown})
-        self.small, self.thresholds = small, thresholds
         self.values = [value_of(t, known) for t, _ in comp_targets]
-        self.needs = [_need(t, v, small, thresholds, m) for (t, m), v in zip(comp_targets, self.values, strict=True)]
+        self.needs = [required_width(t, v) for (t, _), v in zip(comp_targets, self.values, strict=True)]
 
     def signature(self, known_breaches: frozenset[tuple], wanted: set[str | None] | None, first: bool) -> tuple:
         """Everything the part's answer depends on (compared whole, not by a hash alone)."""
@@ -195,7 +196,6 @@ class _Part:
     def play(self, known_breaches: frozenset[tuple], wanted: set[str | None] | None, first: bool) -> list[Breach]:
         """The part's breaches: of every reader, or (`first`) of the first reader with any."""
         rels, comp_targets, shown, known, cells = self.rels, self.targets, self.shown, self.known, self.cells
-        small, thresholds = self.small, self.thresholds
         breaches: list[Breach] = []
         told = {t.terms: (v, need) for (t, _), v, need in zip(comp_targets, self.values, self.needs, strict=True)}
         owners = sorted({cell_owner(c) for c in cells})
@@ -216,7 +216,7 @@ class _Part:
                 continue
             settle = coalitions.get() if coalitions is not None and played >= PLAIN_READERS else None
             todo = [(t, m) for t, m in comp_targets if t.owner != reader and (t.terms, reader) not in known_breaches
-                    and _left_to(reader, t, m, settle, known, small, thresholds)]
+                    and _left_to(reader, t, settle, known)]
             if not todo:
                 continue
             own = {} if reader is None else {c: known[c] for c in own_cells.get(reader, ()) if c in known}
@@ -266,18 +266,12 @@ SHARED_MODEL = True
 POINTS = Points   # the feasible points kept per reader (the tests swap in the one-point-at-a-time reference)
 
 
-def _left_to(reader: str | None, t: Target, meeting: str, coalitions: Coalitions | None, known: dict[str, float],
-             small: set[str], thresholds: dict[str, int]) -> bool:
+def _left_to(reader: str | None, t: Target, coalitions: Coalitions | None, known: dict[str, float]) -> bool:
     """Whether `reader` must play `t` with its own program (no coalition settles it for this reader)."""
     if coalitions is None or reader is None:
         return True
-    left = coalitions.readers_left(t, _need(t, value_of(t, known), small, thresholds, meeting))
+    left = coalitions.readers_left(t, required_width(t, value_of(t, known)))
     return left is None or reader in left
-
-
-def _need(t: Target, value: float, small: set[str], thresholds: dict[str, int], meeting: str) -> float:
-    marked = len(t.terms) == 1 and t.terms[0][0] in small
-    return required_width(t, value, thresholds.get(meeting, 5), marked)
 
 
 def outsider_ranges(disclosures: Iterable[Disclosure], targets: Iterable[Target]) -> dict[tuple, tuple[float, float]]:

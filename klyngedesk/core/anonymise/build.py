@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from klyngedesk.core.anonymise.audit import Breach, audit, required_width, small_cells
+from klyngedesk.core.anonymise.audit import Breach, audit, marks_small, required_width
 from klyngedesk.core.anonymise.codes import consenting_names, meeting_codes
 from klyngedesk.core.anonymise.disclosure import (
     LIST_SIZE,
@@ -327,11 +327,8 @@ def _told_before(breaches: list[Breach], earlier: Sequence[Disclosure], told: se
     printed = [Disclosure(e.meeting, e.topic, e.threshold, relations=e.relations, truth=e.truth) for e in earlier]
     hidden = Disclosure(meeting, disclosure.topic, disclosure.threshold,
                         targets=list({t.terms: t for t in ask.values()}.values()), truth=disclosure.truth)
-    # the audit alone asks for the width of an unmarked count; a count printed "<T" here needs only 1..T-1
-    small = small_cells(r for d in [*earlier, disclosure] for r in d.relations)
     return [b for b in audit([*printed, hidden], readers={r for _, r in ask}) if (b.target.terms, b.reader) in ask
-            and not wide(b.target, b.low, b.high, required_width(
-                b.target, b.value, disclosure.threshold, len(b.target.terms) == 1 and b.target.terms[0][0] in small))]
+            and not wide(b.target, b.low, b.high, required_width(b.target, b.value))]
 
 
 def _summaries(table: IndicatorTable, sup: Suppression, steps: dict[str, float],
@@ -736,7 +733,7 @@ def _table(table: IndicatorTable, sup: Suppression, codes: dict[str, str], named
             continue
         a = _indicator(ind, view, codes, named, list_size_display, table.compare, steps.get(ind.key),
                        any(p == table.compare and i == ind.key for p, i, _ in named_before), summaries[ind.key],
-                       no_size)
+                       no_size, marks_small(threshold))
         if rounds:
             a = replace(a, trend=_trend(table, a, rounds, view, codes, named_before))
         if ind.key in no_intervals:
@@ -749,7 +746,9 @@ def _table(table: IndicatorTable, sup: Suppression, codes: dict[str, str], named
         period_label=table.period_label, compare=table.compare, compare_label=table.compare_label,
         threshold=threshold, list_size_display=list_size_display, indicators=tuple(indicators),
         compositions=tuple(_composition(c, sup, codes, named, lang) for c in table.compositions),
-        suppressed_text=f"<{threshold}", hidden_text=tr("hidden", lang))
+        # below threshold 5 nothing is printed "<T" (it would pin the count, see `marks_small`)
+        suppressed_text=f"<{threshold}" if marks_small(threshold) else tr("hidden", lang),
+        hidden_text=tr("hidden", lang), small_marked=marks_small(threshold))
 
 
 def _by_indicator(table: IndicatorTable, sup: Suppression) -> dict[str, Suppression]:
@@ -798,7 +797,7 @@ def _rate_only(ind: IndicatorResult, row: ClinicRow, sup: Suppression, rnd: str)
 def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], named: dict[str, str],
                list_size_display: str, compare: str | None, step: float | None,
                baseline_named_before: bool, summary: GroupSummary,
-               no_size: frozenset[str] = frozenset()) -> AnonymisedIndicator:
+               no_size: frozenset[str] = frozenset(), small_marked: bool = True) -> AnonymisedIndicator:
     has_baseline = compare is not None
     withheld = any(k[1] == ind.key for k in sup.withheld_totals if isinstance(k, tuple) and k[0] == "cur")
     base_withheld = any(k[1] == ind.key for k in sup.withheld_totals if isinstance(k, tuple) and k[0] == "base")
@@ -824,7 +823,9 @@ def _indicator(ind: IndicatorResult, sup: Suppression, codes: dict[str, str], na
         funnel, flag = funnels.get(r.clinic, (r.funnel, r.flag))
         reason = None
         if hide:
-            reason = "small" if ("cur", ind.numerator_measure, r.clinic) in sup.primary else "protect"
+            # "<T" only where it leaves the count wide enough (`marks_small`); else hidden like its protectors
+            small = small_marked and ("cur", ind.numerator_measure, r.clinic) in sup.primary
+            reason = "small" if small else "protect"
         rows.append(AnonymisedRow(
             code=codes[r.clinic], name=named.get(r.clinic), numerator=num,
             denominator=den, denominator_band=band, value=None if hide else _round(r.value, step),

@@ -28,6 +28,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 
 Cell = Hashable
+COUNT_MARGIN = 3   # hi - lo of a hidden count's range: at least 4 whole values possible, so never "exactly" or "to +/-1"
 
 
 @dataclass
@@ -63,6 +64,12 @@ class SuppressionProblem:
 
     def small(self, count: float) -> bool:
         return 0 < count < self.threshold
+
+    @property
+    def cover(self) -> float:
+        """What the unknown cells of a total must at least sum to: the threshold, and never less than the
+        audit's margin (at threshold 2 a small count hidden beside one other 1 would be 0..2)."""
+        return max(self.threshold, COUNT_MARGIN)
 
 
 @dataclass(frozen=True)
@@ -115,8 +122,8 @@ def _too_few_unknown(problem: SuppressionProblem, total: Hashable, unknown: list
         return len(unknown) < 2
     values = sorted(problem.value(c) for c in unknown)
     if any(c in primary for c in unknown):  # a reader who is one of them must not learn the rest
-        return len(unknown) < 3 or sum(values[:-1]) < problem.threshold
-    return len(unknown) < 2 or sum(values) < problem.threshold
+        return len(unknown) < 3 or sum(values[:-1]) < problem.cover
+    return len(unknown) < 2 or sum(values) < problem.cover
 
 
 def _settle(problem: SuppressionProblem, hidden: set, primary: set, withheld: set) -> None:

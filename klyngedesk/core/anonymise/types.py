@@ -152,12 +152,20 @@ class AnonymisedTable:
     compositions: tuple[AnonymisedComposition, ...] = ()
     suppressed_text: str = "<5"
     hidden_text: str = "skjult"                      # a count hidden to protect another (never "<5")
+    # whether small counts are printed as `suppressed_text` ("<5"); False below threshold 5, where "<T" would
+    # pin them (see audit.marks_small): a small count is then printed as `hidden_text`, as its protectors are
+    small_marked: bool = True
 
     def indicator(self, key: str) -> AnonymisedIndicator:
         for ind in self.indicators:
             if ind.key == key:
                 return ind
         raise KeyError(key)
+
+    def hidden_label(self, row: AnonymisedRow) -> str:
+        """What a hidden count of `row` is printed as: "<5" for a small one (where small ones are marked),
+        "skjult" for one hidden to protect another (never "<5": it may be 5 or more)."""
+        return self.hidden_text if row.hidden_reason == "protect" or not self.small_marked else self.suppressed_text
 
     def labels(self) -> list[str]:
         """Every row label (code or consented name), in code order."""

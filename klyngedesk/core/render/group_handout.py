@@ -96,9 +96,19 @@ def cover_notes(materials: Sequence[TopicMaterial], general_notes: Sequence[str]
     hidden = materials[0].table.hidden_text if materials else tr("hidden", lang)
     shown = {r.label for m in materials for ind in m.table.indicators for r in ind.rows}
     # a hidden count can be 0 (hidden to protect another): the cover promises no 0 is ever hidden
-    lines = [tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts from 1 to {top} are "
-                "shown as {text}; a count of 0 singles out no patient and is not hidden for being small. {n} clinics "
-                "in the material.", lang, top=threshold - 1, text=suppressed, n=len(shown)),
+    marked = materials[0].table.small_marked if materials else True
+    small = tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts from 1 to {top} are "
+               "shown as {text}; a count of 0 singles out no patient and is not hidden for being small. {n} clinics "
+               "in the material.", lang, top=threshold - 1, text=suppressed, n=len(shown))
+    if not marked:   # below threshold 5 "<T" would pin the count: small ones are hidden like their protectors
+        small = tr("Clinics appear by code; a clinic that agreed to it appears by name. Counts from 1 to {top} are "
+                   "hidden ({text}) like the counts hidden to protect them: at so low a threshold, marking them as small "
+                   "would tell them too closely. A count of 0 singles out no patient and is not hidden for being "
+                   "small. {n} clinics in the material.", lang, top=threshold - 1, text=hidden, n=len(shown))
+    if threshold <= 1:   # nothing is small ("from 1 to 0")
+        small = tr("Clinics appear by code; a clinic that agreed to it appears by name. With threshold 1 no count is "
+                   "hidden for being small. {n} clinics in the material.", lang, n=len(shown))
+    lines = [small,
              tr("Values marked {hidden} can be large, small or 0: they are hidden so that a small count, or a "
                 "practice's list size, cannot be worked out from a total, a difference, a share or a rate.", lang,
                 hidden=hidden),

@@ -207,7 +207,7 @@ def _count(row: AnonymisedRow, attr: str, table: AnonymisedTable, lang: str) -> 
 
 def hidden_text(row: AnonymisedRow, table: AnonymisedTable) -> str:
     """"<5" for a small count, "skjult" for one hidden to protect another (never "<5": it may be 5 or more)."""
-    return table.hidden_text if row.hidden_reason == "protect" else table.suppressed_text
+    return table.hidden_label(row)
 
 
 def _denominator(row: AnonymisedRow, table: AnonymisedTable, lang: str) -> str:
