@@ -217,3 +217,57 @@ def resolution(chart: DrawnChart) -> float:
     """How far a drawn value may lie from the number it was drawn from: positions are kept to 1e-4 pt."""
     return 3e-4 * abs(chart.per_point) + 1e-9
 
+
+
+@dataclass
+class DrawnComposition:
+    heading: str                            # the text after "Sammensætning: " above the chart
+    parts: list[str]                        # the key's part titles, in the order the segments are drawn
+    rows: dict[str, list[float]] = field(default_factory=dict)   # a row's label -> its segments' shares (%)
+    texts: dict[str, str] = field(default_factory=dict)          # a row's label -> the text at its right end
+
+
+COMPOSITION_TITLES = ("Fordeling pr. praksis", "Alle praksissers andele er skjult")
+
+
+def drawn_compositions(pdf: bytes) -> list[DrawnComposition]:
+    """Every composition chart of the handout as drawn: per row, each coloured segment's length as a share of the
+    axis from 0 to 100 %, to the drawing's precision (what a reader with a ruler, or a PDF parser, measures)."""
+    found: list[DrawnComposition] = []
+    document = pdfium.PdfDocument(pdf)
+    try:
+        for page in document:
+            texts, paths = _objects(page)
+            grids = _charts(texts, paths)
+            headings = [t for t in texts if t.text.startswith("Sammensætning: ")]
+            for title in (t for t in texts if t.text.startswith(COMPOSITION_TITLES)):
+                under = [g for g in grids if g[2] < title.cy < g[2] + 45]
+                if not under:
+                    continue
+                ticks, bottom, top = min(under, key=lambda g: g[0][0][0])
+                (xa, va), (xb, vb) = ticks[0], ticks[-1]
+                if (va, vb) != (0.0, 100.0):
+                    continue
+                above = [h for h in headings if h.cy > title.cy]
+                heading = min(above, key=lambda h: h.cy).text.removeprefix("Sammensætning: ") if above else ""
+                labels = [t for t in texts if bottom < t.cy < top and t.box[2] < xa + 1 and not TICK.match(t.text)]
+                rows = [DrawnRow(t.text, y=t.cy) for t in labels]
+                segments: dict[str, list[tuple[float, float]]] = {r.label: [] for r in rows}
+                for p in paths:
+                    r = _rect(p)
+                    if r and bottom < (r[1] + r[3]) / 2 < top and r[0] >= xa - 0.05 and r[2] <= xb + 0.05 \
+                            and r[3] - r[1] > 1:
+                        row = _nearest(rows, (r[1] + r[3]) / 2)
+                        if row is not None:
+                            segments[row.label].append((r[0], (r[2] - r[0]) / (xb - xa) * 100.0))
+                key = [t for t in texts if bottom - 60 < t.cy < bottom - 14 and not TICK.match(t.text)
+                       and not t.text.endswith("(%)")]   # the key under the axis's title
+                chart = DrawnComposition(heading, [t.text for t in sorted(key, key=lambda t: (-t.cy, t.box[0]))])
+                for row in rows:
+                    chart.rows[row.label] = [w for _, w in sorted(segments[row.label])]
+                    right = [t.text for t in texts if abs(t.cy - row.y) < 4 and t.box[0] > xb]
+                    chart.texts[row.label] = " ".join(right)
+                found.append(chart)
+    finally:
+        document.close()
+    return found

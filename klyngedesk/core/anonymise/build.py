@@ -745,7 +745,7 @@ def _table(table: IndicatorTable, sup: Suppression, codes: dict[str, str], named
         meeting=meeting, topic=table.topic, topic_title=table.topic_title, period=table.period,
         period_label=table.period_label, compare=table.compare, compare_label=table.compare_label,
         threshold=threshold, list_size_display=list_size_display, indicators=tuple(indicators),
-        compositions=tuple(_composition(c, sup, codes, named, lang) for c in table.compositions),
+        compositions=tuple(_composition(c, sup, codes, named, lang, table.indicators) for c in table.compositions),
         # below threshold 5 nothing is printed "<T" (it would pin the count, see `marks_small`)
         suppressed_text=f"<{threshold}" if marks_small(threshold) else tr("hidden", lang),
         hidden_text=tr("hidden", lang), small_marked=marks_small(threshold))
@@ -990,19 +990,41 @@ def _with_rank(row: AnonymisedRow, rank: int | None) -> AnonymisedRow:
     return replace(row, rank=rank)
 
 
+def _tells_hidden_value(comp: Composition, indicators: Sequence[IndicatorResult], sup: Suppression,
+                        clinic: str) -> bool:
+    """Whether a clinic's bar, drawn to scale, would give back one of its values printed hidden: the bar's
+    segments are the ratios of the group's counts, so a hidden rate of one part is another part's (or the
+    total's) printed rate over the same denominator times their ratio, and a hidden share of one part of
+    the group in another is the ratio itself."""
+    measures = {p.key for p in comp.parts if p.key != OTHER} | {comp.total_measure}
+    by_denominator: dict[tuple[str, str | None], list[bool]] = {}   # per year or not: the round's days are printed
+    for ind in indicators:
+        row = next((r for r in ind.rows if r.clinic == clinic and r.value is not None), None)
+        if row is None or ind.numerator_measure not in measures:
+            continue
+        hidden = _row_hidden(ind, row, sup, "cur")
+        if hidden and ind.denominator_kind == "measure" and ind.denominator_measure in measures:
+            return True
+        by_denominator.setdefault((ind.denominator_kind, ind.denominator_measure), []).append(hidden)
+    return any(any(h) and not all(h) for h in by_denominator.values())
+
+
 def _composition(comp: Composition, sup: Suppression, codes: dict[str, str], named: dict[str, str],
-                 lang: str | None) -> AnonymisedComposition:
+                 lang: str | None, indicators: Sequence[IndicatorResult] = ()) -> AnonymisedComposition:
     members = [p.key for p in comp.parts if p.key != OTHER]
-    rows = []
+    rows, not_drawn = [], []
     for clinic in sorted(comp.shares, key=lambda c: _sort_key(codes[c])):
         cells = [("cur", m, clinic) for m in members] + [("cur", comp.total_measure, clinic)]
         hidden = any(c in sup.hidden for c in cells) or ("other", comp.key, clinic) in sup.primary
         label = named.get(clinic) or codes[clinic]
+        if not hidden and _tells_hidden_value(comp, indicators, sup, clinic):
+            hidden = True
+            not_drawn.append(label)
         rows.append((label, tuple(None for _ in comp.parts) if hidden else comp.shares[clinic]))
     withheld = any(isinstance(k, tuple) and len(k) == 3 and k[:2] == ("cur", comp.key) for k in sup.withheld_totals)
     parts = tuple(tr("Others", lang) if p.key == OTHER else p.title for p in comp.parts)  # in the caller's language
     return AnonymisedComposition(key=comp.key, title=comp.title, parts=parts,
-                                 shares=tuple(rows),
+                                 shares=tuple(rows), not_drawn=tuple(not_drawn),
                                  cluster=tuple(None for _ in comp.parts) if withheld else comp.cluster)
 
 

@@ -133,6 +133,10 @@ class AnonymisedComposition:
     parts: tuple[str, ...]                             # part titles; the last may be "others"
     shares: tuple[tuple[str, tuple[float | None, ...]], ...]   # (label, shares in %) per clinic
     cluster: tuple[float | None, ...]
+    # labels of the rows left out only because their bar would give back a value of theirs printed hidden (a rate
+    # of one part beside another part's rate printed): their counts are not hidden (the audit models them as if
+    # the bar were drawn)
+    not_drawn: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
