@@ -20,7 +20,7 @@ from klyngedesk.core.ingest.apply import (
     refuse_doubled_measures,
 )
 from klyngedesk.core.ingest.cells import Ambiguous, CellError, SeveralNumbers, Suppressed
-from klyngedesk.core.ingest.checks import _counts, _patient_counts
+from klyngedesk.core.ingest.checks import DUPLICATE_CLINIC, RowPlaces, _counts, _patient_counts
 from klyngedesk.core.ingest.clinic_match import yder_index
 from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
 from klyngedesk.core.ingest.inspect import LazyText
@@ -124,13 +124,29 @@ MAX_AGGREGATE = 10_000_000  # no clinic's count of anything reaches ten million
 def check_values_per_value(values: list[NewValue], ctx: ImportContext, list_sizes: Sequence[NewValue] = ()) -> list[Problem]:
     problems = CappedProblems()
     seen: dict[tuple[str, str, str], NewValue] = {}
+    # s15: a clinic repeated in a period is one message at its first repeated value, naming every measure's rows
+    repeated: dict[tuple[str, str], dict[str, list[int | None]]] = {}
+    repeated_cells: dict[tuple[str, str], list[NewValue]] = {}
+    firsts: dict[tuple[str, str, str], NewValue] = {}
+    for v in values:
+        key = (v.clinic, v.measure, v.period)
+        if key in firsts:
+            rows = repeated.setdefault((v.clinic, v.period), {}).setdefault(v.measure, [firsts[key].row])
+            if v.row not in rows:
+                rows.append(v.row)
+            repeated_cells.setdefault((v.clinic, v.period), []).extend([firsts[key], v])
+        elif not (v.status == "ok" and v.value is not None and v.value > MAX_AGGREGATE):
+            firsts[key] = v
+    said: set[tuple[str, str]] = set()
     for v in values:
         key = (v.clinic, v.measure, v.period)
         if key in seen:
-            first = seen[key]
-            problems.append(Problem("error", "The clinic {clinic} appears twice for {measure} in {period} (also in "
-                                    "row {other}).", {"clinic": v.clinic, "measure": v.measure, "period": v.period,
-                                                      "other": first.row}, row=v.row, column=v.col, sheet=v.sheet))
+            if (v.clinic, v.period) not in said:
+                said.add((v.clinic, v.period))
+                columns = {c.col for c in repeated_cells[(v.clinic, v.period)]}
+                problems.append(Problem("error", DUPLICATE_CLINIC, {
+                    "clinic": v.clinic, "period": v.period, "places": RowPlaces(repeated[(v.clinic, v.period)])},
+                    row=v.row, column=v.col if len(columns) == 1 else None, sheet=v.sheet))
             continue
         if v.status == "ok" and v.value is not None and v.value > MAX_AGGREGATE:
             problems.append(Problem("error", "The value is above {limit}, which no clinic's aggregated count "

@@ -177,16 +177,43 @@ def test_a_yder_number_merged_over_its_clinics_rows_fills_each_row(demo_path: Pa
                                                        for m, v in ms.items()}
 
 
-def test_a_clinic_twice_in_one_file_is_one_message_per_measure_naming_both_rows(demo_path: Path, tmp_path: Path,
-                                                                               capsys) -> None:
-    """The same clinic's row pasted twice: one message for each of its measures, saying both rows."""
+DUPLICATE_TAIL = ("En klinik har én værdi pr. måling og periode: slet de ekstra rækker, eller ret klinikken i dem.")
+
+
+def test_a_clinic_twice_in_one_file_is_one_message_naming_its_rows_and_measures(demo_path: Path, tmp_path: Path,
+                                                                                capsys) -> None:
+    """The same clinic's row pasted twice: one message for the clinic, naming both rows and every measure in
+    them (it was one message per measure, so a wide file of ten measures said the same thing ten times)."""
     a, b, c = _clinics(demo_path)[:3]
     path = cf.wide_csv(tmp_path / "to_gange.csv", [a, b, c, a], {"kol_patienter": [100, 80, 60, 101],
-                                                                  "kol_lfu": [50, 40, 30, 51]})
+                                                                  "kol_lfu": [50, 40, 30, 51],
+                                                                  "kol_rehab": [9, 8, 7, 9]})
     before = _snapshot(demo_path)
     rc, err = _import(demo_path, path, capsys)
     assert rc == 1
     assert _errors(err) == [
-        f"to_gange.csv, række 5, kolonne {m} ({x}): Klinikken {a.key} optræder to gange for {m} i 2026H1 (også i "
-        "række 2)." for m, x in (("kol_patienter", "D"), ("kol_lfu", "E"))], err
+        f"to_gange.csv, række 5: Klinikken {a.key} står der mere end én gang for 2026H1: kol_patienter, kol_lfu og "
+        f"kol_rehab i række 2 og 5. {DUPLICATE_TAIL}"], err
+    assert _snapshot(demo_path) == before
+
+
+def test_a_long_file_pasted_twice_is_one_message_per_clinic_not_a_capped_flood(demo_path: Path, tmp_path: Path,
+                                                                               capsys) -> None:
+    """A standard (long) file whose rows were pasted in twice more: every clinic is named once, with each
+    measure's three rows, and no message is lost to the cap of 50 (it was one message per row, cut off after 50)."""
+    clinics = _clinics(demo_path)
+    made = cf.standard_csv(tmp_path, clinics, "2026H1")
+    lines = made.path.read_text(encoding="utf-8").splitlines()
+    made.path.write_text("\n".join(lines + lines[1:] + lines[1:]) + "\n", encoding="utf-8")
+    n = len(lines) - 1
+    assert 2 * n > 50
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, made.path, capsys)
+    assert rc == 1
+    expected = []
+    for k, clinic in enumerate(clinics):
+        places = "; ".join(f"{m} i række {2 + 3 * k + j}, {2 + n + 3 * k + j} og {2 + 2 * n + 3 * k + j}" for j, m in enumerate(cf.KOL))
+        expected.append(f"klyngedesk_standard.csv, række {2 + n + 3 * k}, kolonne vaerdi (E): Klinikken {clinic.key} "
+                        f"står der mere end én gang for 2026H1: {places}. {DUPLICATE_TAIL}")
+    assert _errors(err) == expected, err
     assert _snapshot(demo_path) == before
