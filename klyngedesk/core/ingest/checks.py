@@ -64,8 +64,13 @@ def check_values(values: Sequence[NewValue], ctx: ImportContext, list_sizes: Seq
         else:
             value = nums[i]
             if value is not None and value < 0:
-                problems.append(Problem("error", "A count cannot be negative ({value}).", {"value": _num(value)},
-                                        **where))
+                written = cols.source_text[i]
+                if written and written != _num(value):  # '(12)', '12-': quoted as written, and how it was read
+                    problems.append(Problem("error", "A count cannot be negative: the cell holds '{text}', which "
+                                            "reads as {value}.", {"text": written, "value": _num(value)}, **where))
+                else:
+                    problems.append(Problem("error", "A count cannot be negative ({value}).",
+                                            {"value": _num(value)}, **where))
             if cols.status[i] == "missing" and cols.source_text[i]:
                 problems.append(Problem("warning", "The cell holds the spreadsheet error {error}; it is stored as "
                                         "missing.", {"error": cols.source_text[i]}, **where))
@@ -200,6 +205,8 @@ def _above_list_size(seen: _Seen, ctx: ImportContext, list_sizes: Sequence[NewVa
     """A count of patients above the clinic's list size (from the file, else the project) is impossible."""
     sizes: dict[tuple[str, str], float | None] = dict(ctx.list_sizes)
     sizes.update({(v.clinic, v.period): v.value for v in list_sizes if v.status == "ok" and v.value})
+    if any(v is not None and v < 0 for v in sizes.values()):  # a negative size is refused on its own, once
+        sizes = {k: v for k, v in sizes.items() if v is None or v > 0}
     if not sizes:
         return []
     picked = seen.picked(_patient_counts(ctx))
@@ -231,8 +238,13 @@ def _list_sizes(sizes: Sequence[NewValue]) -> list[Problem]:
         if v.status != "ok" or v.value is None:
             out.append(Problem("error", "A list size must be a number, not suppressed or missing.", **where))
         elif v.value < 0 or not float(v.value).is_integer():
-            out.append(Problem("error", "A list size must be a whole number of patients ({value}).",
-                               {"value": _num(v.value)}, **where))
+            if v.source_text and v.source_text != _num(v.value):  # a negative written '(300)' or '300-'
+                out.append(Problem("error", "A list size must be a whole number of patients: the cell holds "
+                                   "'{text}', which reads as {value}.", {"text": v.source_text,
+                                                                         "value": _num(v.value)}, **where))
+            else:
+                out.append(Problem("error", "A list size must be a whole number of patients ({value}).",
+                                   {"value": _num(v.value)}, **where))
         elif v.value > MAX_AGGREGATE:
             out.append(Problem("error", "The value is above {limit}, which no clinic's aggregated count "
                                "reaches; check the cell (is it an identifier or a number written wrong?).",
@@ -260,8 +272,9 @@ def _numerators(seen: _Seen, ctx: ImportContext) -> list[Problem]:
             totals = pick(seen.nums, cast("list[int]", at)) if None not in at else \
                 [seen.nums[i] if i is not None else ctx.previous.get((c, denominator, p))
                  for i, c, p in zip(at, clinics, periods, strict=True)]
+            # a negative denominator is refused on its own: a numerator is never said to be above it too
             for j in [j for j, (v, t) in enumerate(zip(values, totals, strict=True))
-                      if t is not None and v > t]:  # type: ignore[operator]
+                      if t is not None and v > t >= 0]:  # type: ignore[operator]
                 k, clinic, value, total = picked[j], clinics[j], values[j], totals[j]
                 found.append((k, d, Problem(
                     "error", "{numerator} ({value}) is larger than {denominator} ({total}) for clinic "
