@@ -236,3 +236,57 @@ def test_a_long_file_pasted_twice_is_one_message_per_clinic_not_a_capped_flood(d
                         f"står der mere end én gang for 2026H1: {places}. {DUPLICATE_TAIL}")
     assert _errors(err) == expected, err
     assert _snapshot(demo_path) == before
+
+
+def _overlong(file: str, row: int, headings: int, rows: str) -> str:
+    return (f"{file}, række {row}: Flere felter, end overskriftsrækken har overskrifter ({headings}), i {rows}: en "
+            "celle ser ud til at indeholde et ';', filens skilletegn (flere tal som 12; 14, eller et skilletegn for "
+            "meget), som deler cellen og flytter alle værdier efter den én kolonne til højre. Ret cellen (ét tal pr. "
+            "celle, eller teksten i anførselstegn), eller giv den ekstra kolonne en overskrift; intet importeres fra "
+            "filen før da.")
+
+
+def test_several_numbers_split_by_the_semicolon_are_refused_by_their_row(demo_path: Path, tmp_path: Path,
+                                                                         capsys) -> None:
+    """'12; 14' in a ';' file is split by the reader before any cell check sees it: the row got one field too
+    many, 14 was stored as kol_lfu and kol_lfu's 5 landed in a column without a heading. Now the row is named,
+    with the cell that seems split, and nothing else is said about its shifted values."""
+    a, b, c = _clinics(demo_path)[:3]
+    path = cf.wide_csv(tmp_path / "semikolon.csv", [a, b, c], {"kol_patienter": ["12; 14", 80, 60],
+                                                                "kol_lfu": [5, 40, 30]})
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    assert _errors(err) == [_overlong("semikolon.csv", 2, 5, "række 2 (12; 14)")], err
+    assert "ingen overskrift" not in err and "ikke koblet" not in err, err
+    assert _snapshot(demo_path) == before
+
+
+def test_a_stray_semicolon_in_two_rows_is_one_message_naming_both(demo_path: Path, tmp_path: Path, capsys) -> None:
+    """'50;51' in a middle column of two rows (no space to show where): one message for the file naming the
+    rows; the values after the split, which would have gone under the next measure, are never stored."""
+    a, b, c = _clinics(demo_path)[:3]
+    path = cf.wide_csv(tmp_path / "skilletegn.csv", [a, b, c], {"kol_patienter": [100, 80, 60],
+                                                                 "kol_lfu": ["50;51", 40, "30;"],
+                                                                 "kol_rehab": [5, 6, 7]})
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    assert _errors(err) == [_overlong("skilletegn.csv", 2, 6, "række 2, række 4")], err
+    assert _snapshot(demo_path) == before
+
+
+def test_a_trailing_semicolon_or_a_column_without_heading_in_every_row_still_imports(demo_path: Path,
+                                                                                    tmp_path: Path, capsys) -> None:
+    """Not a split cell: a ';' at the end of every row (an empty last field), and a note column that no heading
+    names but every row fills, are read as before."""
+    clinics = _clinics(demo_path)[:3]
+    path = cf.wide_csv(tmp_path / "hale.csv", clinics, {"kol_patienter": [100, 80, 60], "kol_lfu": [50, 40, 30]})
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + ";"] + [line + ";7;" for line in lines[1:]]) + "\n", encoding="utf-8")
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 0, err
+    assert "Flere felter" not in err, err
+    assert _stored(demo_path, clinics, ["kol_patienter", "kol_lfu"]) == {
+        (c.key, m): float(v) for c, vs in zip(clinics, [(100, 50), (80, 40), (60, 30)], strict=True)
+        for m, v in zip(["kol_patienter", "kol_lfu"], vs, strict=True)}
