@@ -267,3 +267,20 @@ def test_external_file_header_rows_excluded_rows_and_cells(external: Path, name:
 def test_external_file_refused_as_such(external: Path, name: str) -> None:
     report = inspect_file(external / name)
     assert report.refused and report.refusal.kind == REFUSED[name] and not report.tables
+
+
+def test_every_external_file_imported_is_refused_in_danish_and_changes_nothing(external: Path, demo_path: Path,
+                                                                              capsys) -> None:
+    """None of these files is a clinic's file: each import is refused with a Danish reason, no traceback, and
+    the project file keeps every byte. A file full of numbers under headings that are no measure of the topic
+    says that no table could be matched (it said 'the file contains no values' when a column warning was shown)."""
+    import hashlib
+
+    before = hashlib.sha256(demo_path.read_bytes()).hexdigest()
+    for path in sorted(p for p in external.iterdir() if p.name != "SOURCES.md"):
+        code = main(["--lang", "da", "import", str(demo_path), str(path), "--yes"])
+        out = capsys.readouterr()
+        text = out.out + out.err
+        assert code == 1 and "Traceback" not in text and "Intet blev importeret" in text, (path.name, text[-400:])
+        assert "ingen værdier at importere" not in text, (path.name, text[-400:])
+        assert hashlib.sha256(demo_path.read_bytes()).hexdigest() == before, path.name

@@ -254,9 +254,10 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
     if plan.mapping is None:
         plan.suggestions = next((s for s in (suggest_roles(t, topic_measures(ctx)) for t in report.tables)
                                  if any(not r.startswith("@") for r in s.values())), {})
-    if plan.mapping is None and not plan.problems:
+    # (a warning about the file, such as how a column's numbers were read, is no reason to say less)
+    if plan.mapping is None and not _errors(plan.problems):
         plan.problems += _clinics_in_columns(report.tables, ctx) or _periods_in_columns(report.tables, ctx)
-    if plan.mapping is None and not plan.problems:
+    if plan.mapping is None and not _errors(plan.problems):
         plan.problems.append(Problem("error", "No table in the file could be matched to clinics and measures of "
                                      "the topic. Choose which column holds which measure (on the command line: "
                                      "--mapping), or use the KlyngeDesk standard format."))
@@ -352,6 +353,10 @@ def _unmapped_warning(table: Table) -> Problem:
                    "do not match clinics and measures of the topic. Check that nothing in it belongs to the data.",
                    {"row": first, "n": table.n_rows, "columns": redact(", ".join(table.columns))[:120]},
                    sheet=table.sheet)
+
+
+def _errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
 
 
 def _leave_out_overlong_rows(table: Table, mapped: Mapped) -> None:
