@@ -290,3 +290,18 @@ def test_a_trailing_semicolon_or_a_column_without_heading_in_every_row_still_imp
     assert _stored(demo_path, clinics, ["kol_patienter", "kol_lfu"]) == {
         (c.key, m): float(v) for c, vs in zip(clinics, [(100, 50), (80, 40), (60, 30)], strict=True)
         for m, v in zip(["kol_patienter", "kol_lfu"], vs, strict=True)}
+
+
+def test_a_huge_cell_in_a_text_file_is_said_as_such_not_as_an_open_quote(demo_path: Path, tmp_path: Path,
+                                                                         capsys) -> None:
+    """A 5 MB name cell (a pasted document) has no quote in it: it was refused as 'a quote is never closed'."""
+    a = _clinics(demo_path)[0]
+    path = tmp_path / "stor_celle.csv"
+    path.write_text(f"ydernummer;praksis;periode;kol_patienter\n{a.yder};{'x' * 5_000_000};2026H1;100\n",
+                    encoding="utf-8")
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    assert _errors(err) == ["stor_celle.csv: Række 2 i tekstfilen har en celle med mere end 131.072 tegn; ingen "
+                            "celle i en kliniks tabel er så lang. Tjek, at filen er den tabel, du ville importere."], err
+    assert _snapshot(demo_path) == before
