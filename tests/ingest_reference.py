@@ -18,9 +18,10 @@ from klyngedesk.core.ingest.apply import (
     _value,
     cell_text,
     refuse_doubled_measures,
+    written,
 )
 from klyngedesk.core.ingest.cells import Ambiguous, CellError, SeveralNumbers, Suppressed
-from klyngedesk.core.ingest.checks import _counts, _patient_counts
+from klyngedesk.core.ingest.checks import DUPLICATE_CLINIC, RowPlaces, _counts, _patient_counts
 from klyngedesk.core.ingest.clinic_match import yder_index
 from klyngedesk.core.ingest.context import LIST_SIZE, ImportContext
 from klyngedesk.core.ingest.inspect import LazyText
@@ -57,7 +58,8 @@ def build_values_per_cell(table: Table, mapping: Mapping, ctx: ImportContext, an
     by_yder = yder_index(ctx.clinics)
     values, sizes, clinics = out.values, out.list_sizes, out.clinics
     columns = [table.column(c) for c in table.columns]
-    for row, rn in zip(zip(*columns, strict=True), table.row_numbers, strict=True):
+    raws = [table.parsed[c].raw or [None] * table.n_rows for c in table.columns]
+    for row, raw, rn in zip(zip(*columns, strict=True), zip(*raws, strict=True), table.row_numbers, strict=True):
         clinic = mapping.clinic
         if clinic is None:
             key = (row[yi] if yi is not None else None, row[ni] if ni is not None else None)
@@ -92,7 +94,9 @@ def build_values_per_cell(table: Table, mapping: Mapping, ctx: ImportContext, an
         for measure, ci, where, col in pairs:
             cell = row[ci]
             if cell.__class__ is float:  # the common case, kept fast for large files
-                value = NewValue(clinic, measure, period, cell, "ok", None, sheet, rn, where)
+                # s15: a negative written as text ('(12)') keeps its text, for the message refusing it
+                value = NewValue(clinic, measure, period, cell, "ok", written(raw[ci]) if cell < 0 else None, sheet,
+                                 rn, where)
             elif cell is None or isinstance(cell, Ambiguous):  # an unread column is reported once, above
                 continue
             elif isinstance(cell, (Suppressed, CellError)):
@@ -124,13 +128,29 @@ MAX_AGGREGATE = 10_000_000  # no clinic's count of anything reaches ten million
 def check_values_per_value(values: list[NewValue], ctx: ImportContext, list_sizes: Sequence[NewValue] = ()) -> list[Problem]:
     problems = CappedProblems()
     seen: dict[tuple[str, str, str], NewValue] = {}
+    # s15: a clinic repeated in a period is one message at its first repeated value, naming every measure's rows
+    repeated: dict[tuple[str, str], dict[str, list[int | None]]] = {}
+    repeated_cells: dict[tuple[str, str], list[NewValue]] = {}
+    firsts: dict[tuple[str, str, str], NewValue] = {}
+    for v in values:
+        key = (v.clinic, v.measure, v.period)
+        if key in firsts:
+            rows = repeated.setdefault((v.clinic, v.period), {}).setdefault(v.measure, [firsts[key].row])
+            if v.row not in rows:
+                rows.append(v.row)
+            repeated_cells.setdefault((v.clinic, v.period), []).extend([firsts[key], v])
+        elif not (v.status == "ok" and v.value is not None and v.value > MAX_AGGREGATE):
+            firsts[key] = v
+    said: set[tuple[str, str]] = set()
     for v in values:
         key = (v.clinic, v.measure, v.period)
         if key in seen:
-            first = seen[key]
-            problems.append(Problem("error", "The clinic {clinic} appears twice for {measure} in {period} (also in "
-                                    "row {other}).", {"clinic": v.clinic, "measure": v.measure, "period": v.period,
-                                                      "other": first.row}, row=v.row, column=v.col, sheet=v.sheet))
+            if (v.clinic, v.period) not in said:
+                said.add((v.clinic, v.period))
+                columns = {c.col for c in repeated_cells[(v.clinic, v.period)]}
+                problems.append(Problem("error", DUPLICATE_CLINIC, {
+                    "clinic": v.clinic, "period": v.period, "places": RowPlaces(repeated[(v.clinic, v.period)])},
+                    row=v.row, column=v.col if len(columns) == 1 else None, sheet=v.sheet))
             continue
         if v.status == "ok" and v.value is not None and v.value > MAX_AGGREGATE:
             problems.append(Problem("error", "The value is above {limit}, which no clinic's aggregated count "
@@ -139,8 +159,13 @@ def check_values_per_value(values: list[NewValue], ctx: ImportContext, list_size
             continue  # not compared with anything else: those messages would only repeat the odd number
         seen[key] = v
         if v.status == "ok" and v.value is not None and v.value < 0:
-            problems.append(Problem("error", "A count cannot be negative ({value}).", {"value": _num(v.value)},
-                                    row=v.row, column=v.col, sheet=v.sheet))
+            if v.source_text and v.source_text != _num(v.value):  # s15: quoted as written
+                problems.append(Problem("error", "A count cannot be negative: the cell holds '{text}', which reads "
+                                        "as {value}.", {"text": v.source_text, "value": _num(v.value)},
+                                        row=v.row, column=v.col, sheet=v.sheet))
+            else:
+                problems.append(Problem("error", "A count cannot be negative ({value}).", {"value": _num(v.value)},
+                                        row=v.row, column=v.col, sheet=v.sheet))
         if v.status == "missing" and v.source_text:
             problems.append(Problem("warning", "The cell holds the spreadsheet error {error}; it is stored as "
                                     "missing.", {"error": v.source_text}, row=v.row, column=v.col, sheet=v.sheet))
@@ -172,6 +197,7 @@ def _above_list_size(seen: dict[tuple[str, str, str], NewValue], ctx: ImportCont
     """A count of patients above the clinic's list size (from the file, else the project) is impossible."""
     sizes: dict[tuple[str, str], float | None] = dict(ctx.list_sizes)
     sizes.update({(v.clinic, v.period): v.value for v in list_sizes if v.status == "ok" and v.value})
+    sizes = {k: v for k, v in sizes.items() if v is None or v > 0}  # s15: a negative one is refused on its own
     patients = _patient_counts(ctx)
     out = []
     for (clinic, measure, period), v in seen.items():
@@ -199,8 +225,13 @@ def _list_sizes(sizes: Sequence[NewValue]) -> list[Problem]:
         if v.status != "ok" or v.value is None:
             out.append(Problem("error", "A list size must be a number, not suppressed or missing.", **where))
         elif v.value < 0 or not float(v.value).is_integer():
-            out.append(Problem("error", "A list size must be a whole number of patients ({value}).",
-                               {"value": _num(v.value)}, **where))
+            if v.source_text and v.source_text != _num(v.value):  # s15: a negative quoted as written
+                out.append(Problem("error", "A list size must be a whole number of patients: the cell holds "
+                                   "'{text}', which reads as {value}.", {"text": v.source_text,
+                                                                         "value": _num(v.value)}, **where))
+            else:
+                out.append(Problem("error", "A list size must be a whole number of patients ({value}).",
+                                   {"value": _num(v.value)}, **where))
         elif v.value > MAX_AGGREGATE:
             out.append(Problem("error", "The value is above {limit}, which no clinic's aggregated count "
                                "reaches; check the cell (is it an identifier or a number written wrong?).",
@@ -226,7 +257,7 @@ def _numerators(seen: dict[tuple[str, str, str], NewValue], ctx: ImportContext) 
             den = seen.get((clinic, denominator, period))
             den_value = den.value if den is not None and den.status == "ok" else \
                 ctx.previous.get((clinic, denominator, period)) if den is None else None
-            if den_value is not None and v.value > den_value:
+            if den_value is not None and den_value >= 0 and v.value > den_value:  # s15: not below a negative
                 out.append(Problem("error", "{numerator} ({value}) is larger than {denominator} ({total}) for clinic "
                                    "{clinic}.", {"numerator": measure, "value": _num(v.value),
                                                  "denominator": denominator, "total": _num(den_value),

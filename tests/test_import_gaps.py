@@ -221,7 +221,7 @@ def test_long_file_with_the_period_in_rows_is_read_exactly(demo_path, tmp_path):
 @pytest.mark.parametrize(("rows", "said"), [
     # one yder number under two names: the clinic twice for the same measure and period
     (lambda a, b: [f"{a.yder};{a.name};4", f"{a.yder};{a.name} (filial);5", f"{b.yder};{b.name};6"],
-     "optræder to gange for kol_patienter i 2026H1 (også i række 2)"),
+     "står der mere end én gang for 2026H1: kol_patienter i række 2 og 3"),
     # the yder number of one clinic beside the name of another
     (lambda a, b: [f"{a.yder};{a.name};4", f"{b.yder};{a.name};5"], "rækken nævner to klinikker"),
 ])

@@ -58,21 +58,40 @@ def test_a_spreadsheet_saved_as_a_template_is_read_as_the_workbook_it_is(demo_pa
     assert _stored(demo_path, clinics, list(cf.KOL)) == {(c, m): v for (c, m, _), v in expected.items()}
 
 
-@pytest.mark.parametrize(("written", "shown"), [("(12)", "-12"), ("12-", "-12"), ("( 1.234 )", "-1234"),
-                                                ("7 -", "-7"), ("-12", "-12")])
+@pytest.mark.parametrize(("written", "shown"), [
+    ("(12)", "Et antal kan ikke være negativt: cellen indeholder '(12)', som læses som -12."),
+    ("12-", "Et antal kan ikke være negativt: cellen indeholder '12-', som læses som -12."),
+    ("( 1.234 )", "Et antal kan ikke være negativt: cellen indeholder '( 1.234 )', som læses som -1234."),
+    ("7 -", "Et antal kan ikke være negativt: cellen indeholder '7 -', som læses som -7."),
+    ("-12", "Et antal kan ikke være negativt (-12).")])
 def test_an_accounting_or_trailing_minus_negative_is_refused_as_a_negative_count(
         demo_path: Path, tmp_path: Path, capsys, written: str, shown: str) -> None:
     """'(12)' and '12-' are how accountants and some exports write -12: they were called 'not a number' (and a
-    reader that drops the sign would store 12)."""
+    reader that drops the sign would store 12). The message quotes the cell as the clinic wrote it (it said
+    '-12', which the clinic searches its sheet for in vain), and how it was read."""
     a, b, c = _clinics(demo_path)[:3]
     path = cf.wide_csv(tmp_path / "negativ.csv", [a, b, c], {"kol_patienter": [written, 80, 60],
                                                               "kol_lfu": [5, 40, 30]})
     before = _snapshot(demo_path)
     rc, err = _import(demo_path, path, capsys)
     assert rc == 1
-    line = next(line for line in _errors(err) if "negativ" in line)
-    assert line.startswith("negativ.csv, række 2, kolonne kol_patienter") and f"({shown})" in line, err
+    # the one problem: a numerator is not also said to be 'larger than' the negative count
+    assert _errors(err) == [f"negativ.csv, række 2, kolonne kol_patienter (D): {shown}"], err
     assert "ikke et tal" not in err, err
+    assert _snapshot(demo_path) == before
+
+
+def test_a_list_size_written_the_accountant_way_is_quoted_as_written(demo_path: Path, tmp_path: Path,
+                                                                     capsys) -> None:
+    """A negative list size written '(2.300)' among the counts: refused with the cell as written, not '-2300'."""
+    a, b, c = _clinics(demo_path)[:3]
+    path = cf.wide_csv(tmp_path / "liste.csv", [a, b, c], {"kol_patienter": [100, 80, 60], "kol_lfu": [50, 40, 30]},
+                       extra={"listestoerrelse": ["(2.300)", "1.800", "2.100"]})
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    assert _errors(err) == ["liste.csv, række 2, kolonne listestoerrelse (F): En listestørrelse skal være et helt "
+                            "antal patienter: cellen indeholder '(2.300)', som læses som -2300."], err
     assert _snapshot(demo_path) == before
 
 
@@ -177,16 +196,112 @@ def test_a_yder_number_merged_over_its_clinics_rows_fills_each_row(demo_path: Pa
                                                        for m, v in ms.items()}
 
 
-def test_a_clinic_twice_in_one_file_is_one_message_per_measure_naming_both_rows(demo_path: Path, tmp_path: Path,
-                                                                               capsys) -> None:
-    """The same clinic's row pasted twice: one message for each of its measures, saying both rows."""
+DUPLICATE_TAIL = ("En klinik har én værdi pr. måling og periode: slet de ekstra rækker, eller ret klinikken i dem.")
+
+
+def test_a_clinic_twice_in_one_file_is_one_message_naming_its_rows_and_measures(demo_path: Path, tmp_path: Path,
+                                                                                capsys) -> None:
+    """The same clinic's row pasted twice: one message for the clinic, naming both rows and every measure in
+    them (it was one message per measure, so a wide file of ten measures said the same thing ten times)."""
     a, b, c = _clinics(demo_path)[:3]
     path = cf.wide_csv(tmp_path / "to_gange.csv", [a, b, c, a], {"kol_patienter": [100, 80, 60, 101],
-                                                                  "kol_lfu": [50, 40, 30, 51]})
+                                                                  "kol_lfu": [50, 40, 30, 51],
+                                                                  "kol_rehab": [9, 8, 7, 9]})
     before = _snapshot(demo_path)
     rc, err = _import(demo_path, path, capsys)
     assert rc == 1
     assert _errors(err) == [
-        f"to_gange.csv, række 5, kolonne {m} ({x}): Klinikken {a.key} optræder to gange for {m} i 2026H1 (også i "
-        "række 2)." for m, x in (("kol_patienter", "D"), ("kol_lfu", "E"))], err
+        f"to_gange.csv, række 5: Klinikken {a.key} står der mere end én gang for 2026H1: kol_patienter, kol_lfu og "
+        f"kol_rehab i række 2 og 5. {DUPLICATE_TAIL}"], err
+    assert _snapshot(demo_path) == before
+
+
+def test_a_long_file_pasted_twice_is_one_message_per_clinic_not_a_capped_flood(demo_path: Path, tmp_path: Path,
+                                                                               capsys) -> None:
+    """A standard (long) file whose rows were pasted in twice more: every clinic is named once, with each
+    measure's three rows, and no message is lost to the cap of 50 (it was one message per row, cut off after 50)."""
+    clinics = _clinics(demo_path)
+    made = cf.standard_csv(tmp_path, clinics, "2026H1")
+    lines = made.path.read_text(encoding="utf-8").splitlines()
+    made.path.write_text("\n".join(lines + lines[1:] + lines[1:]) + "\n", encoding="utf-8")
+    n = len(lines) - 1
+    assert 2 * n > 50
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, made.path, capsys)
+    assert rc == 1
+    expected = []
+    for k, clinic in enumerate(clinics):
+        places = "; ".join(f"{m} i række {2 + 3 * k + j}, {2 + n + 3 * k + j} og {2 + 2 * n + 3 * k + j}" for j, m in enumerate(cf.KOL))
+        expected.append(f"klyngedesk_standard.csv, række {2 + n + 3 * k}, kolonne vaerdi (E): Klinikken {clinic.key} "
+                        f"står der mere end én gang for 2026H1: {places}. {DUPLICATE_TAIL}")
+    assert _errors(err) == expected, err
+    assert _snapshot(demo_path) == before
+
+
+def _overlong(file: str, row: int, headings: int, rows: str) -> str:
+    return (f"{file}, række {row}: Flere felter, end overskriftsrækken har overskrifter ({headings}), i {rows}: en "
+            "celle ser ud til at indeholde et ';', filens skilletegn (flere tal som 12; 14, eller et skilletegn for "
+            "meget), som deler cellen og flytter alle værdier efter den én kolonne til højre. Ret cellen (ét tal pr. "
+            "celle, eller teksten i anførselstegn), eller giv den ekstra kolonne en overskrift; intet importeres fra "
+            "filen før da.")
+
+
+def test_several_numbers_split_by_the_semicolon_are_refused_by_their_row(demo_path: Path, tmp_path: Path,
+                                                                         capsys) -> None:
+    """'12; 14' in a ';' file is split by the reader before any cell check sees it: the row got one field too
+    many, 14 was stored as kol_lfu and kol_lfu's 5 landed in a column without a heading. Now the row is named,
+    with the cell that seems split, and nothing else is said about its shifted values."""
+    a, b, c = _clinics(demo_path)[:3]
+    path = cf.wide_csv(tmp_path / "semikolon.csv", [a, b, c], {"kol_patienter": ["12; 14", 80, 60],
+                                                                "kol_lfu": [5, 40, 30]})
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    assert _errors(err) == [_overlong("semikolon.csv", 2, 5, "række 2 (12; 14)")], err
+    assert "ingen overskrift" not in err and "ikke koblet" not in err, err
+    assert _snapshot(demo_path) == before
+
+
+def test_a_stray_semicolon_in_two_rows_is_one_message_naming_both(demo_path: Path, tmp_path: Path, capsys) -> None:
+    """'50;51' in a middle column of two rows (no space to show where): one message for the file naming the
+    rows; the values after the split, which would have gone under the next measure, are never stored."""
+    a, b, c = _clinics(demo_path)[:3]
+    path = cf.wide_csv(tmp_path / "skilletegn.csv", [a, b, c], {"kol_patienter": [100, 80, 60],
+                                                                 "kol_lfu": ["50;51", 40, "30;"],
+                                                                 "kol_rehab": [5, 6, 7]})
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    assert _errors(err) == [_overlong("skilletegn.csv", 2, 6, "række 2, række 4")], err
+    assert _snapshot(demo_path) == before
+
+
+def test_a_trailing_semicolon_or_a_column_without_heading_in_every_row_still_imports(demo_path: Path,
+                                                                                    tmp_path: Path, capsys) -> None:
+    """Not a split cell: a ';' at the end of every row (an empty last field), and a note column that no heading
+    names but every row fills, are read as before."""
+    clinics = _clinics(demo_path)[:3]
+    path = cf.wide_csv(tmp_path / "hale.csv", clinics, {"kol_patienter": [100, 80, 60], "kol_lfu": [50, 40, 30]})
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0] + ";"] + [line + ";7;" for line in lines[1:]]) + "\n", encoding="utf-8")
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 0, err
+    assert "Flere felter" not in err, err
+    assert _stored(demo_path, clinics, ["kol_patienter", "kol_lfu"]) == {
+        (c.key, m): float(v) for c, vs in zip(clinics, [(100, 50), (80, 40), (60, 30)], strict=True)
+        for m, v in zip(["kol_patienter", "kol_lfu"], vs, strict=True)}
+
+
+def test_a_huge_cell_in_a_text_file_is_said_as_such_not_as_an_open_quote(demo_path: Path, tmp_path: Path,
+                                                                         capsys) -> None:
+    """A 5 MB name cell (a pasted document) has no quote in it: it was refused as 'a quote is never closed'."""
+    a = _clinics(demo_path)[0]
+    path = tmp_path / "stor_celle.csv"
+    path.write_text(f"ydernummer;praksis;periode;kol_patienter\n{a.yder};{'x' * 5_000_000};2026H1;100\n",
+                    encoding="utf-8")
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    assert _errors(err) == ["stor_celle.csv: Række 2 i tekstfilen har en celle med mere end 131.072 tegn; ingen "
+                            "celle i en kliniks tabel er så lang. Tjek, at filen er den tabel, du ville importere."], err
     assert _snapshot(demo_path) == before

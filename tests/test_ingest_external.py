@@ -9,7 +9,7 @@ import pytest
 
 from klyngedesk.cli.main import main
 from klyngedesk.core.ingest import inspect_file
-from klyngedesk.core.ingest.inspect import cell_json
+from klyngedesk.core.ingest.inspect import OVERLONG_ROWS, cell_json
 from klyngedesk.i18n import set_language
 
 REQUIRED_FILE_KEYS = {"path", "status", "message", "format", "encoding", "delimiter", "sheet", "tables", "problems"}
@@ -243,6 +243,7 @@ EXPECTED: dict[str, tuple] = {
     "uk_openprescribing_qof_prevalencebyprac.csv": (0, None, 1, 96, [], {(0, 4): 4178, (0, 5): 4.0689325036}),
 }
 REFUSED = {"lib_calamine_pass_protected.xlsx": "encrypted"}
+ERRORS = {"lib_csvkit_bad.csv": [(OVERLONG_ROWS, 2)]}
 
 
 def test_every_external_file_has_an_expectation(external: Path) -> None:
@@ -258,10 +259,28 @@ def test_external_file_header_rows_excluded_rows_and_cells(external: Path, name:
     assert t.excluded == excluded
     assert {pos: cell_json(t.rows[pos[0]][pos[1]]) for pos in cells} == cells
     assert all(t.n_rows for t in report.tables)  # no table without data rows
-    assert not [p for p in report.problems if p.severity == "error"]  # every number read, none guessed
+    # every number read, none guessed; csvkit's ragged file has a row longer than its headings, which is said
+    assert [(p.msgid, p.row) for p in report.problems if p.severity == "error"] == ERRORS.get(name, [])
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED))
 def test_external_file_refused_as_such(external: Path, name: str) -> None:
     report = inspect_file(external / name)
     assert report.refused and report.refusal.kind == REFUSED[name] and not report.tables
+
+
+def test_every_external_file_imported_is_refused_in_danish_and_changes_nothing(external: Path, demo_path: Path,
+                                                                              capsys) -> None:
+    """None of these files is a clinic's file: each import is refused with a Danish reason, no traceback, and
+    the project file keeps every byte. A file full of numbers under headings that are no measure of the topic
+    says that no table could be matched (it said 'the file contains no values' when a column warning was shown)."""
+    import hashlib
+
+    before = hashlib.sha256(demo_path.read_bytes()).hexdigest()
+    for path in sorted(p for p in external.iterdir() if p.name != "SOURCES.md"):
+        code = main(["--lang", "da", "import", str(demo_path), str(path), "--yes"])
+        out = capsys.readouterr()
+        text = out.out + out.err
+        assert code == 1 and "Traceback" not in text and "Intet blev importeret" in text, (path.name, text[-400:])
+        assert "ingen værdier at importere" not in text, (path.name, text[-400:])
+        assert hashlib.sha256(demo_path.read_bytes()).hexdigest() == before, path.name

@@ -223,8 +223,12 @@ def _cells(table: Table, column: str, rows: Sequence[int], where: str, out: Mapp
     that are not numbers are read one by one (suppressed and error cells stored as such, text refused)."""
     cells = table.column(column)
     picked = list(cells) if rows == range(len(cells)) else pick(cells, rows)
+    raw = table.parsed[column].raw
     if set(map(type, picked)) <= {float}:
-        return _Cells(rows, picked, ["ok"] * len(rows), [None] * len(rows))  # type: ignore[arg-type]
+        texts: list[str | None] = [None] * len(rows)
+        if picked and min(picked) < 0 and raw is not None:  # refused later, quoted as the clinic wrote it
+            texts = [written(raw[i]) if v < 0 else None for i, v in zip(rows, picked, strict=True)]
+        return _Cells(rows, picked, ["ok"] * len(rows), texts)  # type: ignore[arg-type]
     got = _Cells([], [], [], [])
     grouped = GroupedCells(table, column, sheet)
     for i, cell in zip(rows, picked, strict=True):
@@ -232,7 +236,7 @@ def _cells(table: Table, column: str, rows: Sequence[int], where: str, out: Mapp
             got.pos.append(i)
             got.value.append(cell)
             got.status.append("ok")
-            got.source_text.append(None)
+            got.source_text.append(written(raw[i]) if cell < 0 and raw is not None else None)
         elif cell is None:
             got.empty += 1
         elif isinstance(cell, Ambiguous):  # an unread column is reported once, above
@@ -300,6 +304,12 @@ class GroupedCells:
         self.rows[kind] = RowLabels([(row, None)])
         return Problem("error", msgid, {"text": text, "rows": self.rows[kind]}, row=row, column=self.column,
                        sheet=self.sheet)
+
+
+def written(cell: object) -> str | None:
+    """A negative number's cell as the clinic wrote it ('(12)', '12-', '- 7'), for the message refusing it;
+    None for a number cell, whose value is what the spreadsheet shows."""
+    return redact(cell.strip())[:40] if isinstance(cell, str) else None
 
 
 def refuse_doubled_measures(table: Table, mapping: Mapping, out: Mapped) -> set[str]:

@@ -12,6 +12,7 @@ from klyngedesk.core.ingest.context import ImportContext
 from klyngedesk.core.ingest.problems import CappedProblems, Count, Problem
 from klyngedesk.core.model import NewValue
 from klyngedesk.core.store.value_columns import ValueColumns, pick
+from klyngedesk.i18n import tr
 
 LIST_SIZE_PLAUSIBLE = (300, 25_000)
 DRASTIC_FACTOR = 2.0
@@ -50,13 +51,12 @@ def check_values(values: Sequence[NewValue], ctx: ImportContext, list_sizes: Seq
     if not plain or min(cast("list[float]", nums), default=0) < 0:
         flagged += [i for i in seen if (nums[i] is not None and nums[i] < 0) or  # type: ignore[operator]
                     (cols.status[i] == "missing" and cols.source_text[i])]
+    twice = _duplicates(cols, keys, [i for i in flagged if first_of[i] < i], first_of)
     for i in sorted(flagged):
         where: dict[str, Any] = {"row": cols.row[i], "column": cols.col[i], "sheet": cols.sheet[i]}
-        clinic, measure, period = keys[i]
         if first_of[i] < i:
-            problems.append(Problem("error", "The clinic {clinic} appears twice for {measure} in {period} (also in "
-                                    "row {other}).", {"clinic": clinic, "measure": measure, "period": period,
-                                                      "other": cols.row[first_of[i]]}, **where))
+            if i in twice:  # one message for the clinic, at its first repeated value; its other repeats are in it
+                problems.append(twice[i])
         elif big is not None and big[i]:
             problems.append(Problem("error", "The value is above {limit}, which no clinic's aggregated count "
                                     "reaches; check the cell (is it an identifier or a number written wrong?).",
@@ -64,8 +64,13 @@ def check_values(values: Sequence[NewValue], ctx: ImportContext, list_sizes: Seq
         else:
             value = nums[i]
             if value is not None and value < 0:
-                problems.append(Problem("error", "A count cannot be negative ({value}).", {"value": _num(value)},
-                                        **where))
+                written = cols.source_text[i]
+                if written and written != _num(value):  # '(12)', '12-': quoted as written, and how it was read
+                    problems.append(Problem("error", "A count cannot be negative: the cell holds '{text}', which "
+                                            "reads as {value}.", {"text": written, "value": _num(value)}, **where))
+                else:
+                    problems.append(Problem("error", "A count cannot be negative ({value}).",
+                                            {"value": _num(value)}, **where))
             if cols.status[i] == "missing" and cols.source_text[i]:
                 problems.append(Problem("warning", "The cell holds the spreadsheet error {error}; it is stored as "
                                         "missing.", {"error": cols.source_text[i]}, **where))
@@ -81,6 +86,62 @@ def check_values(values: Sequence[NewValue], ctx: ImportContext, list_sizes: Seq
         problems.append(Problem("warning", "{n} more values changed drastically since the previous round.",
                                 {"n": len(drastic) - MAX_DRASTIC_WARNINGS}))
     return problems.finish()
+
+
+DUPLICATE_CLINIC = ("The clinic {clinic} appears more than once for {period}: {places}. A clinic has one value per "
+                    "measure and period: delete the extra rows, or correct the clinic in them.")
+MAX_PLACES_SHOWN = 4
+
+
+def _duplicates(cols: ValueColumns, keys: list[tuple[str, str, str]], repeats: list[int],
+                first_of: list[int]) -> dict[int, Problem]:
+    """One message per clinic and period that is repeated (a row pasted twice, one yder number under two names),
+    naming its measures and the rows each stands in, keyed by the position of its first repeated value."""
+    rows: dict[tuple[str, str], dict[str, list[int | None]]] = {}
+    firsts: dict[tuple[str, str], list[int]] = {}
+    for i in repeats:
+        clinic, measure, period = keys[i]
+        by_measure = rows.setdefault((clinic, period), {})
+        at = by_measure.setdefault(measure, [cols.row[first_of[i]]])
+        if cols.row[i] not in at:
+            at.append(cols.row[i])
+        firsts.setdefault((clinic, period), []).append(i)
+    out = {}
+    for (clinic, period), by_measure in rows.items():
+        positions = firsts[(clinic, period)]
+        first = min(positions)
+        columns = {cols.col[i] for i in positions} | {cols.col[first_of[i]] for i in positions}
+        out[first] = Problem("error", DUPLICATE_CLINIC,
+                             {"clinic": clinic, "period": period, "places": RowPlaces(by_measure)},
+                             row=cols.row[first], column=cols.col[first] if len(columns) == 1 else None,
+                             sheet=cols.sheet[first])
+    return out
+
+
+class RowPlaces:
+    """Measures and the rows each stands in ('kol_patienter og kol_lfu i række 2 og 5'), measures sharing
+    their rows said together, in the language shown."""
+
+    def __init__(self, by_measure: dict[str, list[int | None]]) -> None:
+        grouped: dict[tuple[int | None, ...], list[str]] = {}
+        for measure, rows in by_measure.items():
+            grouped.setdefault(tuple(rows), []).append(measure)
+        self.places = [(measures, rows) for rows, measures in grouped.items()]
+
+    def __format__(self, spec: str) -> str:
+        shown = [tr("{measures} in rows {rows}", measures=_joined(measures, 6), rows=_joined(
+            [str(r) for r in rows if r is not None], 8)) for measures, rows in self.places[:MAX_PLACES_SHOWN]]
+        more = len(self.places) - len(shown)
+        return "; ".join(shown) + (tr(" and {n} more", n=more) if more > 0 else "")
+
+
+def _joined(items: Sequence[str], limit: int) -> str:
+    """'a, b og c' (the language's 'and'), the first `limit` and how many more."""
+    if not items:
+        return "?"
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + tr(" and {n} more", n=len(items) - limit)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + tr(" and ") + items[-1]
 
 
 class _Seen:
@@ -144,6 +205,8 @@ def _above_list_size(seen: _Seen, ctx: ImportContext, list_sizes: Sequence[NewVa
     """A count of patients above the clinic's list size (from the file, else the project) is impossible."""
     sizes: dict[tuple[str, str], float | None] = dict(ctx.list_sizes)
     sizes.update({(v.clinic, v.period): v.value for v in list_sizes if v.status == "ok" and v.value})
+    if any(v is not None and v < 0 for v in sizes.values()):  # a negative size is refused on its own, once
+        sizes = {k: v for k, v in sizes.items() if v is None or v > 0}
     if not sizes:
         return []
     picked = seen.picked(_patient_counts(ctx))
@@ -175,8 +238,13 @@ def _list_sizes(sizes: Sequence[NewValue]) -> list[Problem]:
         if v.status != "ok" or v.value is None:
             out.append(Problem("error", "A list size must be a number, not suppressed or missing.", **where))
         elif v.value < 0 or not float(v.value).is_integer():
-            out.append(Problem("error", "A list size must be a whole number of patients ({value}).",
-                               {"value": _num(v.value)}, **where))
+            if v.source_text and v.source_text != _num(v.value):  # a negative written '(300)' or '300-'
+                out.append(Problem("error", "A list size must be a whole number of patients: the cell holds "
+                                   "'{text}', which reads as {value}.", {"text": v.source_text,
+                                                                         "value": _num(v.value)}, **where))
+            else:
+                out.append(Problem("error", "A list size must be a whole number of patients ({value}).",
+                                   {"value": _num(v.value)}, **where))
         elif v.value > MAX_AGGREGATE:
             out.append(Problem("error", "The value is above {limit}, which no clinic's aggregated count "
                                "reaches; check the cell (is it an identifier or a number written wrong?).",
@@ -204,8 +272,9 @@ def _numerators(seen: _Seen, ctx: ImportContext) -> list[Problem]:
             totals = pick(seen.nums, cast("list[int]", at)) if None not in at else \
                 [seen.nums[i] if i is not None else ctx.previous.get((c, denominator, p))
                  for i, c, p in zip(at, clinics, periods, strict=True)]
+            # a negative denominator is refused on its own: a numerator is never said to be above it too
             for j in [j for j, (v, t) in enumerate(zip(values, totals, strict=True))
-                      if t is not None and v > t]:  # type: ignore[operator]
+                      if t is not None and v > t >= 0]:  # type: ignore[operator]
                 k, clinic, value, total = picked[j], clinics[j], values[j], totals[j]
                 found.append((k, d, Problem(
                     "error", "{numerator} ({value}) is larger than {denominator} ({total}) for clinic "

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from klyngedesk.core.ingest.apply import NO_PERIOD, Question, RowLabels, build_values, cell_text
+from klyngedesk.core.ingest.apply import NO_PERIOD, Mapped, Question, RowLabels, build_values, cell_text
 from klyngedesk.core.ingest.checks import check_values
 from klyngedesk.core.ingest.clinic_match import match_clinic, name_index, yder_index, yder_text
 from klyngedesk.core.ingest.context import ImportContext, squash
-from klyngedesk.core.ingest.inspect import FileReport, inspect_file, key_values
+from klyngedesk.core.ingest.inspect import OVERLONG_ROWS, FileReport, inspect_file, key_values
 from klyngedesk.core.ingest.mapping import (
     Mapping,
     clinic_from_metadata,
@@ -182,7 +182,7 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
     empty_tables = 0
     # What inspect warned about (hidden rows, NUL characters, how a column's numbers were read, numbers not
     # read, percentages above 100, a column without a heading) is in the plan the user confirms.
-    plan.problems += [p for p in report.problems if p.severity == "warning"]
+    plan.problems += [p for p in report.problems if p.severity == "warning" or p.msgid == OVERLONG_ROWS]
     unmapped: list[Table] = []
     for table in report.tables:
         chosen = profile_for(table, ctx, mapping) if mapping else profile_for(table, ctx)
@@ -232,6 +232,8 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
         if mapping and chosen.name is None:
             chosen.name = mapping
         mapped = build_values(table, chosen, ctx, answers, confirm)
+        if table.overlong:
+            _leave_out_overlong_rows(table, mapped)
         if (left := _numbers_left_out(table, chosen)):
             plan.problems.append(left)
         if table.total_labels:
@@ -252,9 +254,10 @@ def _plan_file(plan: FilePlan, ctx: ImportContext, *, period: str | None, mappin
     if plan.mapping is None:
         plan.suggestions = next((s for s in (suggest_roles(t, topic_measures(ctx)) for t in report.tables)
                                  if any(not r.startswith("@") for r in s.values())), {})
-    if plan.mapping is None and not plan.problems:
+    # (a warning about the file, such as how a column's numbers were read, is no reason to say less)
+    if plan.mapping is None and not _errors(plan.problems):
         plan.problems += _clinics_in_columns(report.tables, ctx) or _periods_in_columns(report.tables, ctx)
-    if plan.mapping is None and not plan.problems:
+    if plan.mapping is None and not _errors(plan.problems):
         plan.problems.append(Problem("error", "No table in the file could be matched to clinics and measures of "
                                      "the topic. Choose which column holds which measure (on the command line: "
                                      "--mapping), or use the KlyngeDesk standard format."))
@@ -352,9 +355,23 @@ def _unmapped_warning(table: Table) -> Problem:
                    sheet=table.sheet)
 
 
+def _errors(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def _leave_out_overlong_rows(table: Table, mapped: Mapped) -> None:
+    """The values of rows a split cell has shifted are not checked (the file is refused for the rows): a
+    count moved under the next measure would only add messages about numbers the clinic never wrote there."""
+    rows = {row for row, _ in table.overlong}
+    mapped.values = mapped.values.take([i for i, r in enumerate(mapped.values.row) if r not in rows])
+    mapped.list_sizes = [v for v in mapped.list_sizes if v.row not in rows]
+    mapped.problems = [p for p in mapped.problems if p.row not in rows]
+
+
 def _numbers_left_out(table: Table, mapping: Mapping) -> Problem | None:
-    """Columns of numbers the mapping reads nothing from: said, so the coordinator knows data was left out."""
-    used = set(mapping.referenced()) | set(mapping.guessed)
+    """Columns of numbers the mapping reads nothing from: said, so the coordinator knows data was left out
+    (not a column that only the values a split cell pushed past the headings make)."""
+    used = set(mapping.referenced()) | set(mapping.guessed) | table.spilled()
     left = [f"{c} ({x})" for c, x in zip(table.columns, table.letters, strict=True)
             if c not in used and table.parsed[c].ctype == "number"]
     if not left:

@@ -254,9 +254,41 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
     if report.standard and all(_standard_unfilled(t) for t in report.tables if is_standard(t.columns)):
         raise FileRefused("The file contains no values: the template has not been filled in.", kind="empty")
     for table in report.tables:
+        if table.overlong:
+            report.problems.append(overlong_problem(table, report.delimiter or ";"))
         report.problems += _column_problems(table)
     if progress:
         progress(1.0)
+
+
+OVERLONG_ROWS = ("More fields than the heading row has headings ({n}) in {rows}: a cell seems to hold a "
+                 "'{delimiter}', the file's delimiter (several numbers such as 12{delimiter} 14, or a stray "
+                 "separator), which splits the cell and moves every value after it one column to the right. "
+                 "Correct the cell (one number per cell, or its text in quotes), or give the extra column a heading; "
+                 "nothing is imported from the file until then.")
+MAX_OVERLONG_SHOWN = 5
+
+
+def overlong_problem(table: Table, delimiter: str) -> Problem:
+    """One error for a text file's rows that reach past its headings, naming them (and the cell that seems
+    split): imported as they are, their values would be stored under the wrong measures."""
+    rows = table.overlong
+    headings = sum(1 for c in table.columns if c not in table.unnamed)
+    return Problem("error", OVERLONG_ROWS, {"rows": _RowsAndCells(rows), "n": headings, "delimiter": delimiter},
+                   row=rows[0][0], sheet=table.sheet)
+
+
+class _RowsAndCells:
+    """'række 2 (12; 14), række 5': rows with the cell that seems split, in the language shown."""
+
+    def __init__(self, rows: list[tuple[int, str | None]]) -> None:
+        self.rows = rows
+
+    def __format__(self, spec: str) -> str:
+        shown = [tr("row {row}", row=row) if cell is None else tr("row {row} ({label})", row=row, label=redact(cell))
+                 for row, cell in self.rows[:MAX_OVERLONG_SHOWN]]
+        more = len(self.rows) - len(shown)
+        return ", ".join(shown) + (tr(" and {n} more", n=more) if more > 0 else "")
 
 
 def _refusal(check: Callable[[], None]) -> FileRefused | None:
@@ -292,7 +324,7 @@ def _column_problems(table: Table) -> list[Problem]:
         if col.percent_over_100:
             out.append(Problem("warning", "{n} percentages are above 100.", {"n": col.percent_over_100},
                                column=name, sheet=table.sheet))
-        if name in table.unnamed and table.header_row:
+        if name in table.unnamed and table.header_row and name not in table.spilled():  # a split cell is said
             out.append(Problem("warning", "A column has values but no heading.", column=name, sheet=table.sheet))
     return out
 

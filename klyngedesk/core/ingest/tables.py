@@ -73,6 +73,9 @@ class Table:
     sub_headings: dict[str, str] = field(default_factory=dict)  # a two-row heading -> its lower row's text
     total_labels: dict[int, str] = field(default_factory=dict)  # sheet row of each totals row left out -> label
     units: dict[str, str] = field(default_factory=dict)  # a column -> the unit written under its heading ('%')
+    # a text file's data rows with more fields than its heading row (sheet row, the cell that seems split): a
+    # delimiter inside a cell ('12; 14') moves every value after it one column to the right
+    overlong: list[tuple[int, str | None]] = field(default_factory=list)
 
     @property
     def rows(self) -> list[list]:
@@ -91,6 +94,14 @@ class Table:
 
     def column(self, name: str) -> list:
         return self.parsed[name].values
+
+    def spilled(self) -> set[str]:
+        """Columns without a heading whose only values are in the overlong rows: made by a split cell."""
+        if not self.overlong:
+            return set()
+        rows = {row for row, _ in self.overlong}
+        return {name for name in self.unnamed
+                if all(is_empty(v) or n in rows for v, n in zip(self.column(name), self.row_numbers, strict=True))}
 
 
 def _row_width(row: list) -> int:
@@ -564,11 +575,47 @@ def _build_table(rows: list[list], grid: _Grid, filled: list[bool], sheet: str |
                                  known_reason=known_reason)
               for name, c in zip(columns, keep, strict=True)}
     unnamed = {name for name, c in zip(columns, keep, strict=True) if not names[c]}
+    overlong = _overlong(rows[header], [cand_rows[k] for k in kept], [indexes[k] + 1 for k in kept],
+                         evidence.delimiter) if header is not None and evidence.delimiter else []
     totals = {indexes[k] + 1: _name(_first_cell(cand_rows[k])) for k, why in skip.items() if why == "total"}
     subs = {name: sub_names[name] for name in columns if name in sub_names}
     units = {name: unit_names[name] for name in columns if name in unit_names}
     return Table(sheet, header + 1 if header is not None else 0, columns, [col_letter(c) for c in keep], numbers,
-                 excluded, parsed, unnamed, total_labels=totals, sub_headings=subs, units=units)
+                 excluded, parsed, unnamed, total_labels=totals, sub_headings=subs, units=units, overlong=overlong)
+
+
+MIN_ROWS_FOR_HEADLESS_COLUMN = 3
+
+
+def _overlong(header: list, data: list[list], numbers: list[int], delimiter: str) -> list[tuple[int, str | None]]:
+    """Data rows of a text file with a filled field beyond the heading row's last heading, each with the cell
+    that seems split by a delimiter inside it ('12; 14' read as '12' and ' 14'). Every row of a longer table
+    reaching past the headings is a column without a heading (said as such), not a split cell."""
+    width = _filled_width(header)
+    found = [(n, r) for n, r in zip(numbers, data, strict=True) if len(r) > width and _filled_width(r) > width]
+    if not found or (len(found) == len(data) >= MIN_ROWS_FOR_HEADLESS_COLUMN):
+        return []
+    return [(n, _split_cell(r, delimiter)) for n, r in found]
+
+
+def _filled_width(row: list) -> int:
+    """Fields up to the last one that is not empty (a trailing delimiter adds nothing)."""
+    width = len(row)
+    while width and is_empty(row[width - 1]):
+        width -= 1
+    return width
+
+
+def _split_cell(row: list, delimiter: str) -> str | None:
+    """The cell a delimiter seems to have split: the one field of the row written after a space ('12', ' 14'
+    from '12; 14'), with the field before it; None when nothing in the row shows it (or every field is padded)."""
+    spaced = [j for j in range(1, len(row)) if isinstance(row[j], str) and row[j][:1].isspace() and row[j].strip()]
+    if len(spaced) != 1:
+        return None
+    before, after = row[spaced[0] - 1], row[spaced[0]]
+    if not isinstance(before, str) or not before.strip() or before[-1:].isspace():
+        return None
+    return f"{before.strip()}{delimiter} {after.strip()}"[:40]
 
 
 def _label_seen_above(rows: list[list], span: dict[str, Any], row: list) -> bool:

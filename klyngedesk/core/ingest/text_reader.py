@@ -9,7 +9,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-from klyngedesk.core.ingest.problems import FileRefused
+from klyngedesk.core.ingest.problems import Count, FileRefused
 
 DELIMITERS = (";", "\t", ",", "|")
 SNIFF_RECORDS = 60
@@ -117,7 +117,11 @@ def _records(text: str, delimiter: str, limit: int | None = None) -> list[list[s
             rows.append(row)
             if limit is not None and len(rows) >= limit:
                 break
-    except csv.Error:
+    except csv.Error as exc:
+        if limit is None and "field limit" in str(exc):  # a cell of 128 KB or more: not a quote left open
+            raise FileRefused("Row {row} of the text file holds a cell of more than {limit} characters; no cell of a "
+                              "clinic's table is that long. Check that the file is the table you meant to import.",
+                              kind="size", row=len(rows) + 1, limit=Count(csv.field_size_limit())) from None
         if limit is None:
             raise FileRefused("The text file cannot be split into columns (a quote is never closed).",
                               kind="corrupt") from None
