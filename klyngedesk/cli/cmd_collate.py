@@ -82,7 +82,7 @@ def _printed_or_audited(project: Project, args: argparse.Namespace, lang: str) -
     """The topic's table as the meeting's pack printed it while that print holds for the round and comparison
     asked for; else the table audited now. With it, what stderr says about it (in `lang`)."""
     meeting = project.meeting(args.meeting)
-    tables, why = printed_or_why(project, args.meeting, lang)
+    tables, why = printed_or_why(project, args.meeting, lang, shown="table")
     asked, printed = (args.period, args.compare), (meeting.period, meeting.baseline_period)
     kept = next((t for t in tables or () if t.topic == args.topic), None)
     if tables is None and not why:
