@@ -132,3 +132,17 @@ def test_the_words_do_not_squeeze_a_half_page_chart_nor_cross_its_lines(cluster:
     assert not left - 2 < line_x < said[1] + 2, "the cluster's line runs through the words"
     if cluster < 5:   # room enough right of the line: the plot is as wide as with a bare '<5'
         assert x1 - x0 >= (plain_x1 - plain_x0) - 1, f"plot {x1 - x0:.0f} pt wide, {plain_x1 - plain_x0:.0f} with '<5'"
+
+
+@pytest.mark.parametrize("case", ["all-tiny", "all-tiny-en"])
+def test_the_cover_and_the_methods_page_call_them_hidden_figures_alike(printed, case) -> None:
+    """The cover said 'Values marked hidden …' and the methods page '… whose counts are hidden' of the same
+    cells: one name for them, 'hidden figures' / 'skjulte tal', on both pages."""
+    lang, pages = printed[case]
+    term = {"en": "hidden figures", "da": "skjulte tal"}[lang]
+    others = {"en": ("Values marked", "whose counts are hidden"), "da": ("Tal markeret", "hvis tal er skjult")}[lang]
+    cover, methods = pages[0], next(p for p in pages if tr("How to read the figures: methods", lang) in p)
+    for name, page in (("cover", cover), ("methods page", methods)):
+        assert term in page.lower(), f"{case}: the {name} never says '{term}'"
+        said = [w for w in others if w in page]
+        assert not said, f"{case}: the {name} says '{said[0]}' where the other page says '{term}'"

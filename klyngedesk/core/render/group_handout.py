@@ -114,9 +114,9 @@ def cover_notes(materials: Sequence[TopicMaterial], general_notes: Sequence[str]
                    "a rate or share.", lang, top=threshold - 1, words=words)
                 ] if marked and threshold > 1 and words != suppressed else []   # the value column says it in words
     lines = [small, *in_words,
-             tr("Values marked {hidden} can be large, small or 0: they are hidden so that a small count, or a "
-                "practice's list size, cannot be worked out from a total, a difference, a share or a rate.", lang,
-                hidden=hidden),
+             tr("Hidden figures, marked \"{hidden}\", can be large, small or 0: they are hidden so that a small count, "
+                "or a practice's list size, cannot be worked out from a total, a difference, a share or a rate.",
+                lang, hidden=hidden),
              remaining_risk([m.table for m in materials], lang)]
     return [*story, Spacer(1, 8), rich("<br/>".join(escape(line) for line in lines), "note")]
 
