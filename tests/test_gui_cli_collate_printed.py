@@ -104,12 +104,15 @@ def test_a_change_since_the_print_is_said_and_audited(printed, capsys, audits) -
     _out, err = _run(capsys, printed, "--period", period, "--compare", base)
     assert audits == [TOPIC]
     assert "Ændret siden mødematerialet blev udskrevet" in err and "værdier" in err
+    # the CLI makes no slides: it says the table it prints is audited now
+    assert "slides" not in err.lower() and "kontrolleres tabellen for anonymitet nu" in err, err
 
 
 def test_another_language_than_the_print_is_said(printed, capsys, audits) -> None:
     period, base = _rounds(printed)
     _out, err = _run(capsys, printed, "--period", period, "--compare", base, lang="en")
     assert audits == [TOPIC] and "printed in another language" in err
+    assert "slides" not in err.lower() and "The table is audited now" in err, err
 
 
 def test_before_any_print_it_says_the_pack_is_not_printed(_small_demo_master, tmp_path, capsys, audits) -> None:

@@ -358,6 +358,7 @@ def ranked_charts(path: Path, lang: str, labels: list[str], columns: int = 3) ->
     label-size words: the clinic's label (clipped with "…" if long) and the value and table columns."""
     titles = {ranked_title(d, lang) for d in ("max", "min", None)}
     word = tr("continued", lang)
+    small = tr("fewer than {n} cases", lang, n=5).split()
     charts: list[dict[str, int]] = []
     doc = pdfium.PdfDocument(str(path))
     for index in range(len(doc)):
@@ -375,12 +376,22 @@ def ranked_charts(path: Path, lang: str, labels: list[str], columns: int = 3) ->
                     assert charts, f"{path.name} p{index + 1}: a continued chart with nothing before it"
                 block = []
             if len(line) > columns and all(abs(w.size - LABEL_SIZE) < 0.01 for w in line) and charts:
-                label = " ".join(w.text for w in line[:-columns])
+                texts = _one_column(small, [w.text for w in line])   # "under 5 tilfælde" is one column
+                label = " ".join(texts[:-columns])
                 match = [lab for lab in labels if lab == label or (label.endswith("…") and lab.startswith(label[:-1]))]
                 if match:
                     charts[-1][match[0]] = charts[-1].get(match[0], 0) + 1
     doc.close()
     return charts
+
+
+def _one_column(phrase: list[str], texts: list[str]) -> list[str]:
+    """A row's words with the words of `phrase` (a value printed in words) joined into one column."""
+    n = len(phrase)
+    for i in range(len(texts) - n + 1):
+        if texts[i:i + n] == phrase:
+            return [*texts[:i], " ".join(phrase), *texts[i + n:]]
+    return texts
 
 
 @pytest.fixture(scope="module")

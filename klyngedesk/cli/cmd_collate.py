@@ -13,7 +13,7 @@ from pathlib import Path
 from klyngedesk.cli.output import EXIT_OK, EXIT_USAGE, emit_json, say
 from klyngedesk.core.anonymise import anonymised_table, check_no_leak
 from klyngedesk.core.anonymise.printed_tables import printed_or_why
-from klyngedesk.core.anonymise.types import AnonymisedTable
+from klyngedesk.core.anonymise.types import AnonymisedIndicator, AnonymisedRow, AnonymisedTable
 from klyngedesk.core.collate import collate
 from klyngedesk.core.model import Topic
 from klyngedesk.core.render.wording import (
@@ -24,6 +24,7 @@ from klyngedesk.core.render.wording import (
     number,
     point,
     sentence_in,
+    small_value,
     summary_value,
     title_in,
 )
@@ -81,7 +82,7 @@ def _printed_or_audited(project: Project, args: argparse.Namespace, lang: str) -
     """The topic's table as the meeting's pack printed it while that print holds for the round and comparison
     asked for; else the table audited now. With it, what stderr says about it (in `lang`)."""
     meeting = project.meeting(args.meeting)
-    tables, why = printed_or_why(project, args.meeting, lang)
+    tables, why = printed_or_why(project, args.meeting, lang, shown="table")
     asked, printed = (args.period, args.compare), (meeting.period, meeting.baseline_period)
     kept = next((t for t in tables or () if t.topic == args.topic), None)
     if tables is None and not why:
@@ -149,15 +150,24 @@ def _anonymised_lines(table, topic: Topic, periods: tuple[str | None, ...], lang
         pooled = point(ind.pooled, ind.pooled_ci_low, ind.pooled_ci_high, ind.unit, lang, ind.value_step)
         out.append(f"{title_in(topic, ind.key, ind.title, lang)} — {tr('pooled', lang)} {pooled}, "
                    f"{tr('median', lang)} {summary_value(ind.median, ind, lang)}")
-        for r in ind.rows:
-            value = table.hidden_label(r) if r.value is None and r.suppressed else point(
-                r.value, r.ci_low, r.ci_high, ind.unit, lang, ind.value_step)
-            out.append(f"  {r.label:<34} {value:>8}" + (f"  {_flag(r.flag, lang)}" if r.flag else ""))
+        # as the pack's charts print them: a count hidden to protect another is no small count ("<5")
+        values = [_anonymised_value(r, ind, table, lang) for r in ind.rows]
+        width = max([8, *(len(v) for v in values)])
+        for r, value in zip(ind.rows, values, strict=True):
+            out.append(f"  {r.label:<34} {value:>{width}}" + (f"  {_flag(r.flag, lang)}" if r.flag else ""))
         out += ["  " + s for s in (funnel_sentence(ind.overdispersion, lang) if ind.unit != "count" else "",
                                    few_clinics_sentence(ind.n_clinics, ind.quality, lang)) if s]
         if ind.sentence:
             out.append("  " + _sentence(ind.sentence, topic, ind.key, ind.title, periods, lang))
     return out
+
+
+def _anonymised_value(row: AnonymisedRow, ind: AnonymisedIndicator, table: AnonymisedTable, lang: str) -> str:
+    """A clinic's value as the printed pack's ranked chart prints it: a small count in words ("under 5
+    tilfælde"), "skjult" for a count hidden to protect another and for every small one below threshold 5."""
+    if row.value is None and row.suppressed:
+        return small_value(table.hidden_label(row), lang)
+    return point(row.value, row.ci_low, row.ci_high, ind.unit, lang, ind.value_step)
 
 
 def selftest_step(folder: Path, project_path: Path) -> None:

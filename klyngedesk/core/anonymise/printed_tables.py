@@ -11,7 +11,7 @@ import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from functools import cache
-from typing import Any
+from typing import Any, Literal
 
 from klyngedesk.core.anonymise.leak import check_no_leak
 from klyngedesk.core.anonymise.types import (
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 # Every input the tables rest on, in the order a changed one is named: the file's (store/printed_store.py), then
 # what lives outside it (the settings as they resolve with the user's defaults, the language, the program).
 INPUTS = (*INPUT_QUERIES, "other", "settings", "language", "version")
+Shown = Literal["slides", "table"]   # what is audited again instead of the print's tables
+
 _REASONS = {
     "values": "values were imported, corrected or undone",
     "clinics": "clinics or list sizes were changed",
@@ -145,25 +147,36 @@ def _strings(x: Any) -> list[str]:
     return list(dict.fromkeys(out))   # each once: a code stands in every round of every indicator
 
 
-def printed_or_why(project: Project, meeting: str, lang: str, positions: Sequence[int] | None = None
-                   ) -> tuple[list[AnonymisedTable] | None, str]:
+def printed_or_why(project: Project, meeting: str, lang: str, positions: Sequence[int] | None = None,
+                   shown: Shown = "slides") -> tuple[list[AnonymisedTable] | None, str]:
     """The print's tables of the topics at `positions` (None: every topic) while the print still holds for slides
-    in `lang`; else None and why not in words, naming no clinic (empty: never printed)."""
+    in `lang`; else None and why not in words, naming no clinic (empty: never printed). `shown` is what the
+    caller shows instead, audited again: the slides (the presentation) or the table (the CLI's collate)."""
     state = printed_state(project, meeting, lang)
     if not state.current:
-        return None, stale_reason(state, lang)
+        return None, stale_reason(state, lang, shown)
     try:
         return [printed_table(project, meeting, i)
                 for i in (range(len(state.topics)) if positions is None else positions)], ""
     except KlyngeError:   # (in fixed words: the error itself may name what a tampered file held)
+        if shown == "table":
+            return None, tr("The printed pack's tables could not be read; the table is audited now.", lang)
         return None, tr("The printed pack's tables could not be read; the slides are audited again.", lang)
 
 
-def stale_reason(state: PrintedState, lang: str | None = None) -> str:
-    """Why the slides are audited again although the meeting's pack was printed (empty: not printed, or current)."""
+def stale_reason(state: PrintedState, lang: str | None = None, shown: Shown = "slides") -> str:
+    """Why the slides (or the CLI's table, `shown`) are audited again although the meeting's pack was printed
+    (empty: not printed, or current)."""
     if state.printed_at is None or not state.changed:
         return ""
     reasons = "; ".join(tr(_REASONS[name], lang) for name in state.changed)
+    if shown == "table":   # the CLI makes no slides: it says what it prints
+        if not state.printed_at:
+            return tr("The pack was printed, but {reasons}. The table is audited now, so it may differ from the "
+                      "printed pack.", lang, reasons=reasons)
+        return tr("Changed since the pack was printed ({when}): {reasons}. The table is audited now, so it may "
+                  "differ from the printed pack.", lang,
+                  when=format_date_time(state.printed_at, lang or current_language()), reasons=reasons)
     if not state.printed_at:
         return tr("The pack was printed, but {reasons}. The slides are audited again, so they may differ from the "
                   "printed pack.", lang, reasons=reasons)

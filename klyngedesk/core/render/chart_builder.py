@@ -190,8 +190,9 @@ def _ranked_bar(row: AnonymisedRow, ctx: ChartContext, ind: AnonymisedIndicator,
     value, low, high, flag = _shown(row, ctx)
     own = ctx.is_own(row.code)
     if value is None:
-        text = (ctx.hidden_text if row.hidden_reason == "protect" else ctx.suppressed_text) if row.suppressed \
-            else tr("no data", ctx.lang)
+        text = (ctx.hidden_text if row.hidden_reason == "protect" else wording.small_value(ctx.suppressed_text,
+                                                                                            ctx.lang)) \
+            if row.suppressed else tr("no data", ctx.lang)
     else:   # the others' values in their rounding step's precision, the reader's own in full; never
         # drawn or printed on an end of the interval it lies inside (see wording.point)
         step = None if own else ind.value_step

@@ -332,15 +332,17 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
     col_w = [max(over.largest(f"column {k}", cell_width(k), 0.0),
                  text_width(spec.columns[k], REGULAR, TICK_SIZE) if len(spec.columns) > k else 0.0)
              for k in range(n_cols)]
+    marks = over.any("outside", lambda b: bool(b.outside))   # room for the triangle left of the labels
+    widest = over.largest("label" + " MM" * marks, lambda b: text_width(b.label + "MM" * marks, BOLD, LABEL_SIZE),
+                          10.0)
+    col_w[0] = _value_column(spec, over, col_w[0], width - sum(w + 7 for w in col_w[1:]),
+                             _label_room(widest, width))
     edges: list[float] = []
     right = width
     for k in reversed(range(n_cols)):
         edges.insert(0, right)
         right -= col_w[k] + 7
     value_col = width - right + 1
-    marks = over.any("outside", lambda b: bool(b.outside))   # room for the triangle left of the labels
-    widest = over.largest("label" + " MM" * marks, lambda b: text_width(b.label + "MM" * marks, BOLD, LABEL_SIZE),
-                          10.0)
     base = COMPACT_ROW if compact else ROW
     pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, (_label_room(widest, width),
                                                                               len(spec.bars)), legend, width,
@@ -363,6 +365,9 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
                          fill=colour("bar"))
             continue
         font = _row_label(pen, x0, yc, bar.label, bar.highlight, room)
+        overhang = text_width(bar.value_text, font, LABEL_SIZE) - (edges[0] - x1 - 1)
+        if bar.value is None and overhang > 0:   # words in the row's empty plot ("fewer than 5 cases")
+            pen.rect(x1 - overhang - 1.5, yc - row * 0.4, overhang + 1.5, row * 0.8, fill=white)
         for k, text in enumerate((bar.value_text, *bar.extra)):
             _text(pen, edges[k], yc - LABEL_SIZE * 0.3, text, font=font, anchor="end",
                   role="text" if bar.value is not None or k else "muted")
@@ -392,6 +397,36 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
     if legend:
         _legend(pen, legend, 0, width, _key_y(legend_h, compact), key_pitch(compact))
     return pen.flowable()
+
+
+def _value_column(spec: RankedBarChart, over: _Over, widest: float, right: float, label_w: float) -> float:
+    """The value column's width: as wide as the values, the heading and every row without a value need, but
+    the words of a row without a value ("fewer than 5 cases", "hidden") may reach left into that row's plot,
+    where it has no bar, as far as they stay clear of the label column and the reference lines (a half-page
+    chart's plot was squeezed to a few points, its tick labels run together: "0 5 1015")."""
+    words = over.largest("no value", lambda b: text_width(b.value_text, BOLD, LABEL_SIZE) if b.value is None
+                         else 0.0, 0.0)
+    valued = over.largest("valued", lambda b: text_width(b.value_text, BOLD, LABEL_SIZE) if b.value is not None
+                          else 0.0, 0.0)
+    heading = text_width(spec.columns[0], REGULAR, TICK_SIZE) if spec.columns else 0.0
+    need = max(valued, heading)
+    if words <= need:
+        return widest
+    # the words run from `right - words` leftwards of the value column's right edge; the plot ends at
+    # right - width - 7, a reference line at `fraction` of the plot from the label column
+    plot = right - 7 - label_w - 1   # the plot's width plus the value column's
+    if right - words < label_w + 6:
+        return widest
+    for line in spec.lines:
+        if not spec.axis.low <= line.value <= spec.axis.high:
+            continue
+        f = spec.axis.fraction(line.value)
+        clear = right - words - 4 - label_w   # the words' left end from the label column, 4 points to spare
+        if f > 0 and f * plot > clear:   # shrink the plot until the line is left of the words
+            need = max(need, plot - clear / f)
+        elif f <= 0 and clear < 0:
+            return widest
+    return min(widest, need)
 
 
 MIN_BAR = 0.4   # the narrowest bar drawn (a value of zero still shows)

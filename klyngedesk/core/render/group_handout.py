@@ -15,6 +15,7 @@ from klyngedesk.core.anonymise import AnonymisedTable
 from klyngedesk.core.anonymise.disclosure_report import remaining_risk
 from klyngedesk.core.formatting import format_date
 from klyngedesk.core.model import Meeting
+from klyngedesk.core.render import wording
 from klyngedesk.core.render.chart_builder import ChartContext
 from klyngedesk.core.render.indicator_pages import (
     TopicMaterial,
@@ -108,10 +109,14 @@ def cover_notes(materials: Sequence[TopicMaterial], general_notes: Sequence[str]
     if threshold <= 1:   # nothing is small ("from 1 to 0")
         small = tr("Clinics appear by code; a clinic that agreed to it appears by name. With threshold 1 no count is "
                    "hidden for being small. {n} clinics in the material.", lang, n=len(shown))
-    lines = [small,
-             tr("Values marked {hidden} can be large, small or 0: they are hidden so that a small count, or a "
-                "practice's list size, cannot be worked out from a total, a difference, a share or a rate.", lang,
-                hidden=hidden),
+    words = wording.small_value(suppressed, lang)
+    in_words = [tr("In a chart's value column a clinic with a count from 1 to {top} reads \"{words}\" instead of "
+                   "a rate or share.", lang, top=threshold - 1, words=words)
+                ] if marked and threshold > 1 and words != suppressed else []   # the value column says it in words
+    lines = [small, *in_words,
+             tr("Hidden figures, marked \"{hidden}\", can be large, small or 0: they are hidden so that a small count, "
+                "or a practice's list size, cannot be worked out from a total, a difference, a share or a rate.",
+                lang, hidden=hidden),
              remaining_risk([m.table for m in materials], lang)]
     return [*story, Spacer(1, 8), rich("<br/>".join(escape(line) for line in lines), "note")]
 

@@ -113,8 +113,8 @@ def methods_story(tables: Sequence[AnonymisedTable], lang: str) -> list[Flowable
            "rule is used on screen, in the handout and in the program's data export.", lang, n=FEW_CLINICS),
         tr("Small counts are hidden as the handout's first page says; the cluster as a whole and the funnel "
            "limits are still computed from every clinic's true figures.", lang),
-        tr("The median and the spread (lowest–highest) are over every clinic, also those whose counts are "
-           "hidden. Where they rest on a hidden clinic's value they are rounded more coarsely, and an end of the "
+        tr("The median and the spread (lowest–highest) are over every clinic, also those with hidden "
+           "figures. Where they rest on a hidden clinic's value they are rounded more coarsely, and an end of the "
            "spread that is a hidden clinic's value is printed as \"under\" or \"over\" a rounded value, never "
            "exactly.", lang)], "small")]
     story += [p(tr("References", lang), "h3"), bullets(REFERENCES, "small")]

@@ -255,6 +255,13 @@ def spread(ind, lang: str) -> str:
     return f"{low} – {high}"
 
 
+def small_value(suppressed_text: str, lang: str) -> str:
+    """What a value column (a rate, a share) prints for a clinic whose count is small: the count in words
+    ("fewer than 5 cases"), as a bare "<5" beside rates and shares reads as a rate or share under 5."""
+    match = re.fullmatch(r"<\s*(\d+)", suppressed_text.strip())
+    return tr("fewer than {n} cases", lang, n=match.group(1)) if match else suppressed_text
+
+
 def count(value: float | None, lang: str) -> str:
     return format_number(value, 0, lang)
 
