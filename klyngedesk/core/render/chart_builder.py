@@ -27,7 +27,7 @@ from klyngedesk.core.render.charts import (
     SharedBars,
     make_axis,
 )
-from klyngedesk.i18n import tr
+from klyngedesk.i18n import ntr, tr
 
 MIN_FUNNEL_POINTS = 4
 MIN_DENOMINATOR_SPREAD = 1.5   # largest / smallest denominator before a funnel plot tells anything
@@ -386,7 +386,8 @@ def funnel_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartContext,
     return FunnelChart(tr("Funnel plot: value against the size of the denominator", lang), x_axis, y_axis,
                        pooled_shown(ind, lang)[0], tr("Cluster as a whole {value}", lang, value=pooled_shown(ind, lang)[1]),
                        curves, tuple(points), outside_label=tr("outside the 99.8% limit", lang),
-                       note=wording.funnel_note(ind.overdispersion, lang),
+                       note="\n".join(n for n in (wording.funnel_note(ind.overdispersion, lang),
+                                                   _left_out_note(len(ind.rows) - len(points), lang)) if n),
                        own_label=ctx.own_label, better_label=better_words(meta.direction, lang),
                        unlabelled_label=tr("Not labelled in the plot (value, denominator)", lang))
 
@@ -486,7 +487,16 @@ def before_after_chart(ind: AnonymisedIndicator, meta: Indicator, ctx: ChartCont
                      ceiling=100.0 if unit == "percent" else None)
     return BeforeAfterChart(tr("Before and after, per clinic", lang), before_label, after_label, axis,
                             tuple(rows), lines, own_label=ctx.own_label,
-                            interval_label=interval_label(_other_kinds(ind, ctx), lang, ctx.own_code is not None))
+                            interval_label=interval_label(_other_kinds(ind, ctx), lang, ctx.own_code is not None),
+                            note=_left_out_note(len(ind.rows) - len(rows), lang))
+
+
+def _left_out_note(n: int, lang: str) -> str:
+    """The line under a chart that draws only clinics with a shown value: how many it leaves out (their
+    figures hidden or missing; the ranked chart beside it lists them)."""
+    return ntr("{n} clinic without a shown value is not in the chart (its figures are hidden or missing).",
+               "{n} clinics without a shown value are not in the chart (their figures are hidden or missing).",
+               n, lang) if n else ""
 
 
 def composition_chart(comp: AnonymisedComposition, ctx: ChartContext,
@@ -519,7 +529,24 @@ def composition_chart(comp: AnonymisedComposition, ctx: ChartContext,
     hidden = all(s is None for b in bars[1:] for s in b.shares)   # no order to claim (a reader's own bar is shown)
     title = tr("Every clinic's shares are hidden: listed by code", lang) if hidden else tr(
         "Distribution per clinic, largest share of {part} on top", lang, part=comp.parts[0] if comp.parts else "")
-    return CompositionChart(title, tuple(comp.parts), axis, tuple(bars), own_label=ctx.own_label)
+    return CompositionChart(title, tuple(comp.parts), axis, tuple(bars), own_label=ctx.own_label,
+                            note=_composition_note(comp, any(b.total_text == ctx.hidden_text for b in bars[1:]),
+                                                   ctx.hidden_text, lang))
+
+
+def _composition_note(comp: AnonymisedComposition, any_hidden: bool, hidden: str, lang: str) -> str:
+    """The lines under a composition chart: what its last part, "Others", holds, and that a clinic marked
+    hidden has no bar."""
+    others = tr("Others", lang)
+    named = [p for p in comp.parts if p != others]
+    lines = []
+    if named and len(named) < len(comp.parts):
+        lines.append(tr("{others}: the rest of the group besides {parts}.", lang, others=others,
+                        parts=wording.join_and(named, lang)))
+    if any_hidden:
+        lines.append(tr("A clinic marked {hidden} has no bar: its shares would give away hidden figures.", lang,
+                        hidden=hidden))
+    return "\n".join(lines)
 
 
 def _code_key(code: str) -> tuple[int, str]:

@@ -532,6 +532,8 @@ def funnel(spec: FunnelChart, width: float, height: float = 185.0, key_inside: b
         legend.append(("marker", "own", spec.own_label))
     if spec.outside_label:
         legend += _outside_items([p.outside for p in spec.points], spec.outside_label)
+    if spec.note:   # what the chart leaves out or means, under it (each line its own item)
+        legend += [("note", "", part) for part in spec.note.split("\n")]
     legend_h = _legend_rows(legend, width) * LEGEND_ROW + 4
     y_axis_w = max(text_width(t, REGULAR, TICK_SIZE) for t in spec.y_axis.tick_labels) + 16
     # the last tick label is centred on the axis's end: room for its half, inside the chart's width
@@ -624,6 +626,8 @@ def composition(spec: CompositionChart, width: float) -> ChartFlowable:
     legend = [("box", SEGMENT_COLOURS[i % len(SEGMENT_COLOURS)], c) for i, c in enumerate(spec.categories)]
     if spec.own_label and any(b.highlight for b in spec.bars):
         legend.append(("frame", "own_outline", spec.own_label))
+    if spec.note:   # what the chart leaves out or means, under it (each line its own item)
+        legend += [("note", "", part) for part in spec.note.split("\n")]
     value_col = max((text_width(b.total_text, REGULAR, LABEL_SIZE) for b in spec.bars), default=0) + 8
     pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, [b.label for b in spec.bars], legend,
                                                       width, value_col)
@@ -653,6 +657,8 @@ def before_after(spec: BeforeAfterChart, width: float) -> ChartFlowable:
     legend += [("line", ln.role, ln.label) for ln in spec.lines if spec.axis.low <= ln.value <= spec.axis.high]
     if spec.own_label and any(r.highlight for r in spec.rows):
         legend.append(("marker", "own", spec.own_label))
+    if spec.note:   # what the chart leaves out or means, under it (each line its own item)
+        legend += [("note", "", part) for part in spec.note.split("\n")]
     pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, [r.label for r in spec.rows], legend,
                                                       width, 8)
     span, step = x1 - x0, row_height(len(spec.rows))
