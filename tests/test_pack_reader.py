@@ -681,7 +681,8 @@ def test_a_key_message_calls_better_what_its_sign_and_direction_make_better(prin
                        ("Changed since {baseline} (neither way is better in itself): {items}.", 0)):
         head = re.escape(tr(kind, lang, baseline="QQ", items="QI").split("QQ")[0])
         for said in re.finditer(rf"{head}.+?: (?P<items>.+?)\.(?= •| [A-ZÆØÅ]|$)", summary):
-            for figure in re.findall(rf"\(({num}(?:{re.escape(PCT[lang])}| [a-z]+)*)\)", said["items"]):
+            # '(−8 %; en del kan være sæsonen)': the figure before a caution
+            for figure in re.findall(rf"\(({num}(?:{re.escape(PCT[lang])}| [a-z]+)*)(?:; [^)]*)?\)", said["items"]):
                 matching = [r for r in rows if r[3].startswith(figure + " (")]
                 assert matching, f"{case}: '{figure}' in '{said[0]}' is no summary row's change"
                 value = value_of(figure.split(" ")[0], lang)

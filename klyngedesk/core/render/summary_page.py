@@ -131,6 +131,16 @@ def _missing_messages(missing: dict[str, list[str]], total: int, since: str, lan
     return out
 
 
+def _figure_with_season(line: Line, lang: str) -> str:
+    """A key message's change figure, '−8 %'; for a seasonal indicator compared across different halves of the
+    year '−8 %; part may be the season' (the indicator page says it at length, the key message must not hide it)."""
+    change = line.ind.change
+    figure = wording.change_figure(change, lang, with_interval=False)
+    if change is not None and "seasonal" in change.caution:
+        figure += "; " + tr("part of it may be the season", lang)
+    return figure
+
+
 def group_messages(lines: Sequence[Line], since: str | None, lang: str) -> list[str]:
     """Two to four plain sentences: what changed for sure, targets, where the clinics differ most."""
     messages = []
@@ -139,7 +149,7 @@ def group_messages(lines: Sequence[Line], since: str | None, lang: str) -> list[
     moved = [ln for ln in lines if ln.direction is None and sure_change(ln.ind.change)]
 
     def listed(items: Sequence[Line]) -> str:
-        return wording.join_and([f"{_title_cell(ln, lang)} ({wording.change_figure(ln.ind.change, lang, with_interval=False)})"
+        return wording.join_and([f"{_title_cell(ln, lang)} ({_figure_with_season(ln, lang)})"
                                  for ln in items if ln.ind.change], lang)
 
     if since:
