@@ -29,7 +29,9 @@ from klyngedesk.core.store import Project
 
 NUMBER = r"[−-]?\d{1,3}(?:\.\d{3})*(?:,\d+)?"
 CELL = rf"skjult|<\d+|–|{NUMBER}–{NUMBER}|{NUMBER}"
-ROW = re.compile(rf"^(?P<label>.+?) (?P<value>ingen data|skjult|<\d+|{NUMBER}(?: %)?) (?P<n>{CELL}) (?P<den>{CELL})$")
+ROW = re.compile(rf"^(?P<label>.+?) (?P<value>ingen data|skjult|<\d+|under \d+ tilfælde|{NUMBER}(?: %)?) (?P<n>{CELL}) "
+                 rf"(?P<den>{CELL})$")
+FEWER = re.compile(r"under (\d+) tilfælde")   # a small count in a rate or share column, in words: "<5"
 POOLED = re.compile(rf"Klyngen samlet (?P<v>{NUMBER})(?: %)? \(95 %-KI (?P<lo>{NUMBER})(?: %)? til (?P<hi>{NUMBER})")
 BEFORE_AFTER = re.compile(rf"^Før og nu (?P<b>{NUMBER})(?: %)? i .+?, (?P<a>{NUMBER})(?: %)? i ")
 HEADER = re.compile(r"^Værdi n (Listede|Nævner)")
@@ -112,7 +114,7 @@ def parse(pages: list[str], topic: str | tuple[str, ...]) -> list[PrintedIndicat
                 continue
             m = ROW.match(line)
             if in_table and m and not re.fullmatch(r"[\d\s.,]+", m["label"]):   # not an axis's tick labels
-                current.rows.append(PrintedRow(m["label"], m["value"], m["n"], m["den"]))
+                current.rows.append(PrintedRow(m["label"], FEWER.sub(r"<\1", m["value"]), m["n"], m["den"]))
                 continue
             m = POOLED.search(line)
             if m and current.pooled is None:
