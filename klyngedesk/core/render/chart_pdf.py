@@ -274,6 +274,11 @@ def _row_label(pen: Pen, x0: float, yc: float, label: str, highlight: bool, room
     return font
 
 
+def _note_items(note: str) -> list[tuple[str, str, str]]:
+    """A chart's note as key items under it, each line its own item (what it leaves out, its rounding, ...)."""
+    return [("note", "", part) for part in note.split("\n")] if note else []
+
+
 def _outside_items(flags: list[str | None], label: str) -> list[tuple[str, str, str]]:
     """The legend entry for the triangles drawn: pointing up above the 99.8 % limit, down below it."""
     kinds = [k for k in ("above", "below") if k in flags]
@@ -320,8 +325,7 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
         legend.append(("own_box", "bar_own", spec.own_label))   # compact: the bar's label says "(you)"
     if spec.outside_label and not compact:
         legend += _outside_items([b.outside for b in spec.bars], spec.outside_label)
-    if spec.note:   # e.g. the values' rounding step, said once under the chart (each line its own item)
-        legend += [("note", "", part) for part in spec.note.split("\n")]
+    legend += _note_items(spec.note)   # e.g. the values' rounding step, said once under the chart
     # The value and any extra columns at the right, each right-aligned at its own edge.
     n_cols = 1 + int(over.largest("columns", lambda b: len(b.extra), 0))
 
@@ -532,8 +536,7 @@ def funnel(spec: FunnelChart, width: float, height: float = 185.0, key_inside: b
         legend.append(("marker", "own", spec.own_label))
     if spec.outside_label:
         legend += _outside_items([p.outside for p in spec.points], spec.outside_label)
-    if spec.note:   # what the chart leaves out or means, under it (each line its own item)
-        legend += [("note", "", part) for part in spec.note.split("\n")]
+    legend += _note_items(spec.note)
     legend_h = _legend_rows(legend, width) * LEGEND_ROW + 4
     y_axis_w = max(text_width(t, REGULAR, TICK_SIZE) for t in spec.y_axis.tick_labels) + 16
     # the last tick label is centred on the axis's end: room for its half, inside the chart's width
@@ -626,8 +629,7 @@ def composition(spec: CompositionChart, width: float) -> ChartFlowable:
     legend = [("box", SEGMENT_COLOURS[i % len(SEGMENT_COLOURS)], c) for i, c in enumerate(spec.categories)]
     if spec.own_label and any(b.highlight for b in spec.bars):
         legend.append(("frame", "own_outline", spec.own_label))
-    if spec.note:   # what the chart leaves out or means, under it (each line its own item)
-        legend += [("note", "", part) for part in spec.note.split("\n")]
+    legend += _note_items(spec.note)
     value_col = max((text_width(b.total_text, REGULAR, LABEL_SIZE) for b in spec.bars), default=0) + 8
     pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, [b.label for b in spec.bars], legend,
                                                       width, value_col)
@@ -657,8 +659,7 @@ def before_after(spec: BeforeAfterChart, width: float) -> ChartFlowable:
     legend += [("line", ln.role, ln.label) for ln in spec.lines if spec.axis.low <= ln.value <= spec.axis.high]
     if spec.own_label and any(r.highlight for r in spec.rows):
         legend.append(("marker", "own", spec.own_label))
-    if spec.note:   # what the chart leaves out or means, under it (each line its own item)
-        legend += [("note", "", part) for part in spec.note.split("\n")]
+    legend += _note_items(spec.note)
     pen, x0, x1, top, y_bottom, legend_h = _row_chart(spec.title, spec.axis, [r.label for r in spec.rows], legend,
                                                       width, 8)
     span, step = x1 - x0, row_height(len(spec.rows))
