@@ -187,7 +187,8 @@ def drawn(pdf: bytes, topics) -> dict[str, DrawnChart]:
                         if row is not None:
                             row.low, row.high = value(h[0]), value(h[1])
                     v = _vertical(p)
-                    if v and abs(v[1] - bottom) < 0.05 and v[2] > top + 1:
+                    # a reference line's top piece (it is broken where words lie over it)
+                    if v and x_low - 0.05 <= v[0] <= x_high and bottom - 0.05 < v[1] < top and top + 1 < v[2] < top + 5:
                         chart.lines.append(value(v[0]))
                 legend = " ".join(t.text for t in texts if bottom - 60 < t.cy < bottom - 14)
                 chart.wide = chart.wide or "bredt" in legend

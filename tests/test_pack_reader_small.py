@@ -94,8 +94,8 @@ def test_the_words_follow_the_threshold_and_below_5_nothing_is_marked_small(tmp_
     assert not re.search(rf"(?m)^\S+ <{threshold}(?: |$)", "\n".join(pages)), "a value column reads a bare '<10'"
 
 
-def _half_page_chart(words: str, cluster: float) -> tuple[list[tuple], float, float]:
-    """A half-page ranked chart (value, n, listed columns) with one clinic's small count in words: its text ops,
+def _half_page_chart(words: str, cluster: float, target: float | None = None) -> tuple[list[tuple], float, float]:
+    """A half-page ranked chart (value, n, listed columns) with one clinic's small count in words: its ops,
     and the plot's left and right edges (the axis line)."""
     from klyngedesk.core.render.chart_pdf import ranked_bars
     from klyngedesk.core.render.charts import Axis, RankedBar, RankedBarChart, ReferenceLine
@@ -105,33 +105,56 @@ def _half_page_chart(words: str, cluster: float) -> tuple[list[tuple], float, fl
               for c, v in (("C", 3.0), ("B", 3.5), ("A", 5.0), ("G", 8.5))),
             RankedBar("D", None, value_text="hidden", extra=("hidden", "4,000–5,999")),
             RankedBar("F", None, value_text=words, extra=("<5", "0–1,999")))
+    lines = (ReferenceLine("pooled", cluster, "Cluster as a whole"),)
+    lines += (ReferenceLine("target", target, "Target"),) if target is not None else ()
     spec = RankedBarChart("", Axis("per 1,000 listed patients", 0, 15, (0, 5, 10, 15), ("0", "5", "10", "15")), bars,
-                          (ReferenceLine("pooled", cluster, "Cluster as a whole"),), columns=("Value", "n", "Listed"))
+                          lines, columns=("Value", "n", "Listed"))
     chart = ranked_bars(spec, CONTENT_WIDTH / 2 - 8)
     axis = next(op for op in chart.ops if op[0] == "L" and op[2] == op[4] and op[1] != op[3])   # the axis line
-    return [op for op in chart.ops if op[0] == "T"], min(axis[1], axis[3]), max(axis[1], axis[3])
+    return list(chart.ops), min(axis[1], axis[3]), max(axis[1], axis[3])
 
 
-@pytest.mark.parametrize("cluster", [3.9, 12.0])
-def test_the_words_do_not_squeeze_a_half_page_chart_nor_cross_its_lines(cluster: float) -> None:
+@pytest.mark.parametrize("cluster, target", [(3.9, None), (12.0, None), (6.0, 13.5)])
+def test_the_words_do_not_squeeze_a_half_page_chart_nor_cross_its_lines(cluster: float, target: float | None
+                                                                         ) -> None:
     """'under 5 tilfælde' made the value column so wide that a half-page chart's plot shrank to a few points and
-    its tick labels ran together ('0 5 1015'); the words now lie in the clinic's empty row, clear of the
-    label column and of the cluster's line."""
+    its tick labels ran together ('0 5 1015', and in an English pack with a 90 % target '0 255075100'); the words
+    now lie in the clinic's empty row, clear of the label column, and every line they lie over is broken there:
+    the plot is as wide as with a bare '<5'."""
     from klyngedesk.core.render.fonts import text_width
 
     words = tr("fewer than {n} cases", "en", n=5)
-    ops, x0, x1 = _half_page_chart(words, cluster)
-    _, plain_x0, plain_x1 = _half_page_chart("<5", cluster)
-    ticks = sorted((op[1], text_width(op[3], op[4], op[5])) for op in ops if op[3] in ("0", "5", "10", "15"))
+    ops, x0, x1 = _half_page_chart(words, cluster, target)
+    _, plain_x0, plain_x1 = _half_page_chart("<5", cluster, target)
+    texts = [op for op in ops if op[0] == "T"]
+    ticks = sorted((op[1], text_width(op[3], op[4], op[5])) for op in texts if op[3] in ("0", "5", "10", "15"))
+    assert len(ticks) == 4
     for (a, wa), (b, wb) in itertools.pairwise(ticks):
         assert b - wb / 2 - (a + wa / 2) >= 3, f"tick labels run together: {ticks}"
-    said = next(op for op in ops if op[3] == words)
-    left = said[1] - text_width(words, said[4], said[5])
-    line_x = x0 + cluster / 15 * (x1 - x0)
+    said = next(op for op in texts if op[3] == words)
+    left, right = said[1] - text_width(words, said[4], said[5]), said[1]
+    low, high = said[2] - 0.2 * said[5], said[2] + 0.72 * said[5]   # the words from descender to cap height
     assert left >= x0 + 2, "the words reach into the label column"
-    assert not left - 2 < line_x < said[1] + 2, "the cluster's line runs through the words"
-    if cluster < 5:   # room enough right of the line: the plot is as wide as with a bare '<5'
-        assert x1 - x0 >= (plain_x1 - plain_x0) - 1, f"plot {x1 - x0:.0f} pt wide, {plain_x1 - plain_x0:.0f} with '<5'"
+    for value in (cluster, target):
+        if value is None:
+            continue
+        line_x = x0 + value / 15 * (x1 - x0)
+        pieces = [op for op in ops if op[0] == "L" and abs(op[1] - line_x) < 0.01 and abs(op[3] - line_x) < 0.01]
+        assert pieces, f"the line at {value} is not drawn"
+        if left - 2 < line_x < right:
+            assert not any(min(op[2], op[4]) < high and max(op[2], op[4]) > low for op in pieces), \
+                f"the line at {value} runs through the words"
+    assert x1 - x0 >= (plain_x1 - plain_x0) - 1, f"plot {x1 - x0:.0f} pt wide, {plain_x1 - plain_x0:.0f} with '<5'"
+
+
+def test_tick_labels_of_a_narrow_plot_never_run_together() -> None:
+    """A plot too narrow for all its tick labels prints every second (third, ...), from the first."""
+    from klyngedesk.core.render.chart_pdf import _tick_labels_shown
+
+    labels = [str(v) for v in range(0, 110, 10)]
+    assert _tick_labels_shown([k * 40.0 for k in range(11)], labels) == list(range(11))
+    assert _tick_labels_shown([k * 9.0 for k in range(11)], labels) == [0, 2, 4, 6, 8, 10]
+    assert _tick_labels_shown([0.0, 0.5], ["0", "100"]) == [0]
 
 
 @pytest.mark.parametrize("case", ["all-tiny", "all-tiny-en"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import operator
 from bisect import bisect_left
 from collections.abc import Callable
@@ -94,14 +95,31 @@ def _clip_label(text: str, room: float, font: str) -> str:
 
 
 def _x_axis(pen: Pen, axis: Axis, x0: float, x1: float, y_bottom: float, y_top: float) -> None:
-    """Vertical grid lines with tick labels under the plot and the axis label below them."""
-    for tick, label in zip(axis.ticks, axis.tick_labels, strict=True):
-        x = x0 + axis.fraction(tick) * (x1 - x0)
+    """Vertical grid lines with tick labels under the plot and the axis label below them; on a plot too
+    narrow for every label, only every second (third, ...) is printed, so that none run together."""
+    xs = [x0 + axis.fraction(tick) * (x1 - x0) for tick in axis.ticks]
+    for x in xs:
         pen.line(x, y_bottom, x, y_top, stroke=colour("grid"), width=0.5)
-        _text(pen, x, y_bottom - 10, label, size=TICK_SIZE, anchor="middle", role="muted")
+    for k in _tick_labels_shown(xs, axis.tick_labels):
+        _text(pen, xs[k], y_bottom - 10, axis.tick_labels[k], size=TICK_SIZE, anchor="middle", role="muted")
     pen.line(x0, y_bottom, x1, y_bottom, stroke=colour("axis"), width=0.6)
     if axis.label:
         _text(pen, (x0 + x1) / 2, y_bottom - 22, axis.label, size=TICK_SIZE, anchor="middle", role="muted")
+
+
+TICK_GAP = 3.0   # the least room between two tick labels
+
+
+def _tick_labels_shown(xs: list[float], labels: tuple[str, ...] | list[str]) -> list[int]:
+    """The indices of the tick labels to print: every `stride`-th from the first, the smallest stride at
+    which no two printed labels come closer than TICK_GAP."""
+    half = [text_width(label, REGULAR, TICK_SIZE) / 2 for label in labels]
+    shown: list[int] = []
+    for stride in range(1, max(len(xs), 1) + 1):
+        shown = list(range(0, len(xs), stride))
+        if all(xs[b] - half[b] - (xs[a] + half[a]) >= TICK_GAP for a, b in itertools.pairwise(shown)):
+            return shown
+    return shown[:1]
 
 
 def _legend(pen: Pen, items: list[tuple[str, str, str]], x0: float, width: float, y: float,
@@ -181,14 +199,21 @@ def _legend_rows(items: list[tuple[str, str, str]], width: float) -> int:
 
 
 def _reference_lines(pen: Pen, lines: tuple[ReferenceLine, ...], axis: Axis, x0: float, x1: float,
-                     y_bottom: float, y_top: float) -> list[tuple[str, str, str]]:
+                     y_bottom: float, y_top: float, gaps: list[tuple[float, float, float]] | None = None
+                     ) -> list[tuple[str, str, str]]:
+    """The reference lines across the plot, each broken where words lie over it (`gaps`: left end, bottom
+    and top of each run of words)."""
     items: list[tuple[str, str, str]] = []
     for line in lines:
         if not axis.low <= line.value <= axis.high:
             continue
         x = x0 + axis.fraction(line.value) * (x1 - x0)
-        pen.line(x, y_bottom, x, y_top + 3, stroke=colour(line.role), width=1.1,
-                   dash=LINE_DASHES.get(line.role) or None)
+        cuts = sorted((lo, hi) for left, lo, hi in gaps or () if x >= left)
+        y = y_bottom
+        for lo, hi in [*cuts, (y_top + 3, y_top + 3)]:
+            if lo > y:
+                pen.line(x, y, x, lo, stroke=colour(line.role), width=1.1, dash=LINE_DASHES.get(line.role) or None)
+            y = max(y, hi)
         items.append(("line", line.role, line.label))
     return items
 
@@ -359,6 +384,7 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
         order = [spec.own_at] if spec.own_at >= 0 else []
     else:
         order = sorted(range(len(spec.bars)), key=lambda k: spec.bars[k].highlight and not labelled(row))
+    gaps: list[tuple[float, float, float]] = []   # (left end, bottom, top) of the words over a row's plot
     for i in order:
         bar = spec.bars[i]
         yc = top - (i + 0.5) * row
@@ -370,8 +396,10 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
             continue
         font = _row_label(pen, x0, yc, bar.label, bar.highlight, room)
         overhang = text_width(bar.value_text, font, LABEL_SIZE) - (edges[0] - x1 - 1)
-        if bar.value is None and overhang > 0:   # words in the row's empty plot ("fewer than 5 cases")
-            pen.rect(x1 - overhang - 1.5, yc - row * 0.4, overhang + 1.5, row * 0.8, fill=white)
+        if bar.value is None and overhang > 0:   # words in the row's empty plot ("fewer than 5 cases"), over
+            gap = (x1 - overhang - 3, yc - row * 0.4, yc + row * 0.4)   # its grid and reference lines
+            pen.rect(gap[0], gap[1], x1 - gap[0], gap[2] - gap[1], fill=white)
+            gaps.append(gap)
         for k, text in enumerate((bar.value_text, *bar.extra)):
             _text(pen, edges[k], yc - LABEL_SIZE * 0.3, text, font=font, anchor="end",
                   role="text" if bar.value is not None or k else "muted")
@@ -395,7 +423,7 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
             tick = min(2.5, row * 0.25)
             for seg in ((xl, yc, xh, yc), (xl, yc - tick, xl, yc + tick), (xh, yc - tick, xh, yc + tick)):
                 pen.line(*seg, stroke=colour("whisker"), width=0.8)
-    _reference_lines(pen, spec.lines, spec.axis, x0, x1, y_bottom, top)
+    _reference_lines(pen, spec.lines, spec.axis, x0, x1, y_bottom, top, gaps)
     for k, heading in enumerate(spec.columns):
         _text(pen, edges[k], top + 3, heading, size=TICK_SIZE, font=SEMIBOLD, anchor="end", role="muted")
     if legend:
@@ -404,33 +432,20 @@ def ranked_bars(spec: RankedBarChart, width: float, compact: bool = False) -> Ch
 
 
 def _value_column(spec: RankedBarChart, over: _Over, widest: float, right: float, label_w: float) -> float:
-    """The value column's width: as wide as the values, the heading and every row without a value need, but
-    the words of a row without a value ("fewer than 5 cases", "hidden") may reach left into that row's plot,
-    where it has no bar, as far as they stay clear of the label column and the reference lines (a half-page
-    chart's plot was squeezed to a few points, its tick labels run together: "0 5 1015")."""
+    """The value column's width: as wide as the values and the heading need. The words of a row without a
+    value ("fewer than 5 cases", "hidden") reach left into that row's plot, where it has no bar, over its grid
+    and reference lines, as far as they stay clear of the label column; only words that would not fit even so
+    widen the column (the plot is not squeezed for them: a half-page chart's plot squeezed to a few points ran
+    its tick labels together, "0 255075100")."""
     words = over.largest("no value", lambda b: text_width(b.value_text, BOLD, LABEL_SIZE) if b.value is None
                          else 0.0, 0.0)
     valued = over.largest("valued", lambda b: text_width(b.value_text, BOLD, LABEL_SIZE) if b.value is not None
                           else 0.0, 0.0)
     heading = text_width(spec.columns[0], REGULAR, TICK_SIZE) if spec.columns else 0.0
     need = max(valued, heading)
-    if words <= need:
+    if words <= need or right - words < label_w + 6:
         return widest
-    # the words run from `right - words` leftwards of the value column's right edge; the plot ends at
-    # right - width - 7, a reference line at `fraction` of the plot from the label column
-    plot = right - 7 - label_w - 1   # the plot's width plus the value column's
-    if right - words < label_w + 6:
-        return widest
-    for line in spec.lines:
-        if not spec.axis.low <= line.value <= spec.axis.high:
-            continue
-        f = spec.axis.fraction(line.value)
-        clear = right - words - 4 - label_w   # the words' left end from the label column, 4 points to spare
-        if f > 0 and f * plot > clear:   # shrink the plot until the line is left of the words
-            need = max(need, plot - clear / f)
-        elif f <= 0 and clear < 0:
-            return widest
-    return min(widest, need)
+    return need
 
 
 MIN_BAR = 0.4   # the narrowest bar drawn (a value of zero still shows)
