@@ -99,8 +99,9 @@ def test_the_settings_dialog_says_what_a_low_threshold_does(qtbot, app_context) 
     assert "Antal fra 1 til 2 vises som \"skjult\"" in dialog.threshold_note.text()
     assert "<3\" ville røbe dem" in dialog.threshold_note.text()
     dialog.threshold.setValue(5)
-    assert dialog.threshold_note.text() == "Antal fra 1 til 4 vises som \"<5\" i fællesmaterialet; 0 vises."
+    assert dialog.threshold_note.text() == ("Antal fra 1 til 4 vises som \"<5\" i fællesmaterialet, og en rate eller "
+                                            "andel af dem som \"under 5 tilfælde\"; 0 vises.")   # as the pack prints
     dialog.threshold.setValue(10)
-    assert "vises som \"<10\"" in dialog.threshold_note.text()
+    assert "vises som \"<10\"" in dialog.threshold_note.text() and "\"under 10 tilfælde\"" in dialog.threshold_note.text()
     dialog.threshold.setValue(1)
     assert "skjules intet antal" in dialog.threshold_note.text()

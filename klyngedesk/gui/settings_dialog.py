@@ -133,8 +133,9 @@ def threshold_note(threshold: int, lang: str) -> str:
     if threshold <= 1:
         return tr("With threshold 1 no count is hidden for being small; 0 is shown.", lang)
     if marks_small(threshold):
-        return tr("Counts from 1 to {top} are shown as \"<{threshold}\" in group material; 0 is shown.", lang,
-                  top=threshold - 1, threshold=threshold)
+        return tr("Counts from 1 to {top} are shown as \"<{threshold}\" in group material, and a rate or share of "
+                  "them as \"{words}\"; 0 is shown.", lang, top=threshold - 1, threshold=threshold,
+                  words=tr("fewer than {n} cases", lang, n=threshold))
     return tr("Counts from 1 to {top} are shown as \"hidden\" in group material, like the counts hidden to protect "
               "them: \"<{threshold}\" would tell them too closely (from threshold 5 they are shown as \"<5\"). 0 is "
               "shown.", lang, top=threshold - 1, threshold=threshold)
