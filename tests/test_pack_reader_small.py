@@ -72,6 +72,20 @@ def test_the_cover_key_says_what_the_words_in_a_value_column_mean(printed, case)
     assert words == tr("fewer than {n} cases", lang, n=5) and (lang == "en" or words == "under 5 tilfælde")
 
 
+@pytest.mark.parametrize("case", [*SMALL_CASES, "demo", "english-demo", "four-rounds", "shares-100-0"])
+def test_the_cover_key_is_there_exactly_when_a_chart_prints_the_words(printed, case) -> None:
+    """The key explains 'under 5 tilfælde' only in a handout where a chart's value column prints it: the Danish
+    demo, with no small count in a rate or a share, printed the line for words found on no page."""
+    lang, pages = printed[case]
+    table = packs[case].anonymised[0]
+    words = tr("fewer than {n} cases", lang, n=table.threshold)
+    key = tr(KEY_LINE, lang, top=table.threshold - 1, words=words)
+    cover = " ".join(pages[0].split())
+    used = any(re.search(rf"(?:^|\s)\S+ {re.escape(words)}(?=\s|$)", page) for page in pages[1:])   # a row
+    assert (key in cover) == used, f"{case}: the key line is {'missing' if used else 'printed for nothing'}"
+    assert used != (case in ("demo", "english-demo")), f"{case}: the case no longer tests its kind"
+
+
 @pytest.mark.parametrize("threshold, lang", [(3, "da"), (10, "en")])
 def test_the_words_follow_the_threshold_and_below_5_nothing_is_marked_small(tmp_path: Path, threshold: int,
                                                                             lang: str) -> None:

@@ -55,17 +55,18 @@ def group_story(materials: Sequence[TopicMaterial], meeting: Meeting, cluster_na
         t = materials[0].table
         extra.append((tr("Data", lang), t.period_label if not t.compare_label else tr(
             "{period} (compared with {baseline})", lang, period=t.period_label, baseline=t.compare_label)))
-    story = fitted_cover(cover(cluster_name, meeting, lang, tr("Group handout", lang), extra),
-                         [contents(materials, lang, by_indicator) for by_indicator in (True, False)],
-                         cover_notes(materials, general_notes, lang))
-    if materials:
-        story += [PageBreak(), *group_summary(materials, meeting, lang)]
+    body: list[Flowable] = [PageBreak(), *group_summary(materials, meeting, lang)] if materials else []
     ctx = ChartContext(lang, show_names=True, suppressed_text=materials[0].table.suppressed_text if materials
                        else "<5", hidden_text=materials[0].table.hidden_text if materials else tr("hidden", lang))
     for material in materials:
-        story += topic_pages(material, ctx, with_table=True)
-    story += methods_story([m.table for m in materials], lang)
-    return story
+        body += topic_pages(material, ctx, with_table=True)
+    body += methods_story([m.table for m in materials], lang)
+    # the cover's key says what the words in a value column mean only where a page prints them
+    words = wording.small_value(ctx.suppressed_text, lang)
+    in_words = words != ctx.suppressed_text and any(text == words for text in drawing_texts(body))
+    return [*fitted_cover(cover(cluster_name, meeting, lang, tr("Group handout", lang), extra),
+                          [contents(materials, lang, by_indicator) for by_indicator in (True, False)],
+                          cover_notes(materials, general_notes, lang, in_words)), *body]
 
 
 def contents(materials: Sequence[TopicMaterial], lang: str, by_indicator: bool) -> list[Flowable]:
@@ -87,8 +88,10 @@ def contents(materials: Sequence[TopicMaterial], lang: str, by_indicator: bool) 
             grid([c for c in columns if c])]
 
 
-def cover_notes(materials: Sequence[TopicMaterial], general_notes: Sequence[str], lang: str) -> list[Flowable]:
-    """The cover's notes: data notes, how clinics and small counts are shown, and what the anonymity leaves."""
+def cover_notes(materials: Sequence[TopicMaterial], general_notes: Sequence[str], lang: str,
+                in_words: bool = False) -> list[Flowable]:
+    """The cover's notes: data notes, how clinics and small counts are shown, and what the anonymity leaves;
+    `in_words`: a chart's value column prints a small count in words ("under 5 tilfælde"), which the key says."""
     story: list[Flowable] = []
     if general_notes:
         story += [p(tr("Data notes", lang), "h3"), bullets(general_notes, "small")]
@@ -110,10 +113,10 @@ def cover_notes(materials: Sequence[TopicMaterial], general_notes: Sequence[str]
         small = tr("Clinics appear by code; a clinic that agreed to it appears by name. With threshold 1 no count is "
                    "hidden for being small. {n} clinics in the material.", lang, n=len(shown))
     words = wording.small_value(suppressed, lang)
-    in_words = [tr("In a chart's value column a clinic with a count from 1 to {top} reads \"{words}\" instead of "
-                   "a rate or share.", lang, top=threshold - 1, words=words)
-                ] if marked and threshold > 1 and words != suppressed else []   # the value column says it in words
-    lines = [small, *in_words,
+    key = [tr("In a chart's value column a clinic with a count from 1 to {top} reads \"{words}\" instead of "
+              "a rate or share.", lang, top=threshold - 1, words=words)
+           ] if in_words and marked and threshold > 1 else []
+    lines = [small, *key,
              tr("Hidden figures, marked \"{hidden}\", can be large, small or 0: they are hidden so that a small count, "
                 "or a practice's list size, cannot be worked out from a total, a difference, a share or a rate.",
                 lang, hidden=hidden),
