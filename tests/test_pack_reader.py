@@ -72,7 +72,9 @@ def _pattern(template: str, lang: str) -> re.Pattern:
     text = tr(template, lang, **{f: f"QQ{f}QQ" for f in fields})
     text = re.escape(text).replace(r"\ ", " ")
     num, pct = NUM[lang], re.escape(PCT[lang])
-    groups = {"subject": r"(?P<subject>.+?)", "start": r"(?P<start>.+?)", "end": r"(?P<end>.+?)",
+    lead = text[:text.index("QQsubjectQQ")].strip()   # a subject never runs into the next sentence
+    groups = {"subject": rf"(?P<subject>(?:(?!{lead}).)+?)", "start": rf"(?P<start>(?:(?!{lead}).)+?)",
+              "end": rf"(?P<end>(?:(?!{lead}).)+?)",
               "before": rf"(?P<before>{num}(?:{pct})?)", "after": rf"(?P<after>{num}(?:{pct})?)",
               "pct": rf"(?P<pct>{num})", "lo": rf"(?P<lo>{num})", "hi": rf"(?P<hi>{num})",
               "change": rf"(?P<change>{num})(?:{pct}| \S+ \S+)", "unit": r"(?P<unit>%|\S+ \S+|\S+)",
@@ -176,10 +178,12 @@ def change_withheld_where_shown(pages: Sequence[str], lang: str) -> bool:
     from klyngedesk.core.render.indicator_pages import CHANGE_WITHHELD
     said = re.escape(tr(CHANGE_WITHHELD, lang, baseline="@")).replace("@", ".+?")
     value = re.compile(rf"{re.escape(tr('Cluster as a whole', lang))} [^–\s][^()]*\({re.escape(tr('95% CI', lang))}")
-    shown = [p for p in pages if value.search(p)]
+    text = " ".join(pages)   # an indicator's key figures may go on over a page: read each up to the next one's
+    starts = [m.start() for m in value.finditer(text)] + [len(text)]
+    shown = [text[a:b] for a, b in zip(starts, starts[1:], strict=False)]
     from klyngedesk.core.render.summary_page import _CHANGE_WITHHELD
-    summary_says = tr(_CHANGE_WITHHELD, lang) in " ".join(pages)   # the summary's dashes explained too
-    return bool(shown) and all(re.search(said, p) for p in shown) and summary_says
+    summary_says = tr(_CHANGE_WITHHELD, lang) in text   # the summary's dashes explained too
+    return bool(shown) and all(re.search(said, part) for part in shown) and summary_says
 
 
 def _drop_a_round(project: Project, clinic: str, period: str) -> None:
@@ -476,13 +480,15 @@ def test_the_summary_now_is_the_pages_cluster_value_or_says_over_which_clinics(p
     summary = next(p for p in pages if _summary_rows(p, lang))
     says = re.search("both rounds" if lang == "en" else "begge runder", summary)
     head = re.escape(tr("Cluster as a whole", lang))
-    for page in pages[pages.index(summary) + 1:]:
-        pooled = re.search(rf"{head} ({num}(?:{pct})?) \(95", page)
-        pairs = before_and_now(page, lang)
-        if not pooled or not pairs:
+    text = " ".join(pages[pages.index(summary) + 1:])   # an indicator's key figures may go on over a page
+    start = 0
+    for m in before_and_now_matches(text, lang):
+        part, start = text[start:m.end()], m.end()
+        pooled = list(re.finditer(rf"{head} ({num}(?:{pct})?) \(95", part))[-1:]
+        if not pooled:
             continue
-        now = pairs[0][1]
-        step = re.search(rf"(?:afrundet til nærmeste|rounded to the nearest) ({num})", page)
+        pooled, now = pooled[0], m["a"]
+        step = re.search(rf"(?:afrundet til nærmeste|rounded to the nearest) ({num})", part)
         slack = (value_of(step[1], lang) / 2 if step else 0) + half_unit(pooled[1], lang) + half_unit(now, lang)
         gap = abs(value_of(pooled[1], lang) - value_of(now, lang))
         assert gap <= slack or says, f"now {now} beside the cluster's {pooled[1]}, and nothing says why"

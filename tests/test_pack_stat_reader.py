@@ -170,7 +170,8 @@ def _fact(segment: str, label: str, lang: str) -> str | None:
     labels = "|".join(w[k] for k in ("Median", "Spread (lowest–highest)", "Outside the 99.8% limit", "Funnel limits",
                                       "Region", "National", "Target", "Before and now", "Rounding", "Change",
                                       "Read with care", "Data notes"))
-    m = re.search(rf"{w[label]} (?P<t>.+?)(?= (?:{labels}) |$)", segment[key_figures_start(segment, lang):])
+    goes_on = re.escape(tr("Key figures: {indicator}", lang, indicator="@").split("@")[0])   # over a page
+    m = re.search(rf"{w[label]} (?P<t>.+?)(?= (?:{labels}) | {goes_on}|$)", segment[key_figures_start(segment, lang):])
     return m["t"] if m else None
 
 

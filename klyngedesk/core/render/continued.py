@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import replace
 
-from reportlab.platypus import Flowable, Table
+from reportlab.platypus import Flowable, KeepTogether, Table
 
 from klyngedesk.core.render.chart_pdf import draw_chart, funnel
 from klyngedesk.core.render.charts import (
@@ -182,3 +183,52 @@ def key_table(points: list[tuple[str, str]], lang: str) -> Flowable:
     table = data_table(header, rows, widths, align_right_from=1, size=8.5)
     return ContinuedTable(tr("Funnel plot: the points not labelled in the plot", lang), "h3", table,
                           tr("continued", lang))
+
+
+MIN_FACTS = 3   # a key-figures table split beside its chart keeps at least this many groups there, and moves as many
+FactGroups = list[list[tuple[str, str]]]   # key figures (label, value) in groups that a page break never parts
+
+
+class FiguresBeside(Flowable):
+    """A chart with the key figures beside it (a grid row). When the row does not fit the room left but the
+    chart and the first key figures do, the chart stays with those figures and the rest of them go on at the
+    page's width on the next page, headed "(continued)": the row no longer jumps a page and leaves half of
+    this one blank."""
+
+    def __init__(self, left: Flowable | list[Flowable], heading: str, facts: FactGroups,
+                 table_for: Callable[[FactGroups, float], Table], continued_heading: str) -> None:
+        from klyngedesk.core.render.sections import grid, half_width
+
+        super().__init__()
+        self.left, self.heading, self.facts, self.table_for = left, heading, facts, table_for
+        self.continued_heading = continued_heading   # the rest's heading on the next page, naming what it goes on
+        self._half = half_width()
+        self._whole = grid([left, [p(heading, "h3"), table_for(facts, self._half)]])
+
+    @property
+    def texts(self) -> list[str]:
+        from klyngedesk.core.render.sections import drawing_texts
+
+        return [*drawing_texts(self._whole), self.continued_heading]
+
+    def wrap(self, aW: float, aH: float) -> tuple[float, float]:   # noqa: N803
+        self.width, self.height = self._whole.wrap(aW, aH)
+        return self.width, self.height
+
+    def drawOn(self, canvas, x: float, y: float, _sW: float = 0) -> None:  # noqa: N802
+        self._whole.drawOn(canvas, x, y, _sW)
+
+    def getSpaceAfter(self) -> float:   # noqa: N802
+        return self._whole.getSpaceAfter()
+
+    def split(self, aW: float, aH: float) -> list[Flowable]:   # noqa: N803
+        from klyngedesk.core.render.sections import grid
+
+        n = len(self.facts) - MIN_FACTS
+        while n >= MIN_FACTS:
+            first = grid([self.left, [p(self.heading, "h3"), self.table_for(self.facts[:n], self._half)]])
+            if first.wrap(aW, aH)[1] <= aH:
+                rest = self.table_for(self.facts[n:], CONTENT_WIDTH)
+                return [first, KeepTogether([p(self.continued_heading, "h3"), rest])]
+            n -= 1
+        return []

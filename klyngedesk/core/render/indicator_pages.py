@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer, Table
 
 from klyngedesk.core.anonymise import AnonymisedIndicator, AnonymisedRow, AnonymisedTable
 from klyngedesk.core.anonymise.disclosure_report import rounding_note
@@ -34,7 +34,13 @@ from klyngedesk.core.render.chart_builder import (
 )
 from klyngedesk.core.render.chart_pdf import draw_chart
 from klyngedesk.core.render.charts import ChartSpec
-from klyngedesk.core.render.continued import ContinuedChart, funnel_parts, is_row_chart
+from klyngedesk.core.render.continued import (
+    ContinuedChart,
+    FiguresBeside,
+    continued_title,
+    funnel_parts,
+    is_row_chart,
+)
 from klyngedesk.core.render.methods_page import unconfirmed_outside
 from klyngedesk.core.render.page_template import CONTENT_WIDTH, FRAME_HEIGHT, OutlineEntry
 from klyngedesk.core.render.sections import (
@@ -278,9 +284,17 @@ EVERY_HIDDEN = ("Every clinic's figures are hidden: with the material's other fi
                 "small count or list size away. A hidden figure can be large, small or 0.")
 
 
-def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartContext, width: float,
-                notes: Sequence[str] = (), unadjusted_drawn: bool = False) -> Flowable:
-    """The cluster in a few lines: pooled value, median and spread, references, target and the change."""
+def key_figures_table(groups: Sequence[Sequence[tuple[str, str]]], width: float) -> Table:
+    """The key figures (label, value) as a table at `width` (half a page beside a chart, or the page's)."""
+    facts = [fact for group in groups for fact in group]
+    return facts_table(facts, label_width=96 if width > 300 else 84, width=width, style="cell")
+
+
+def key_facts(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartContext, notes: Sequence[str] = (),
+              unadjusted_drawn: bool = False) -> list[list[tuple[str, str]]]:
+    """The cluster in a few lines: pooled value, median and spread, references, target and the change, in
+    groups a page break never parts (the before and after values with the change sentence that reads them,
+    the data notes under their one label)."""
     lang, unit = ctx.lang, ind.unit
     low, high = wording.ends(ind.pooled_ci_low, ind.pooled_ci_high, unit, lang, ind.value_step, ind.pooled)
     facts = [(tr("Cluster as a whole", lang),
@@ -314,13 +328,14 @@ def key_figures(table: AnonymisedTable, ind: AnonymisedIndicator, ctx: ChartCont
             clinics=", ".join(sorted((ctx.label(r) for r in unconfirmed), key=code_order)))
     if limits and any(r.funnel is not None for r in ind.rows):
         facts.append((tr("Funnel limits", lang), limits))
-    facts += change_facts(table, ind, lang)
+    groups = [[fact] for fact in facts]
+    groups.append(change_facts(table, ind, lang))
     rounding = "" if hidden else rounding_note(ind, lang)   # no clinic's value printed: nothing rounded to read
     if rounding:
-        facts.append((tr("Rounding", lang), rounding))
-    facts.append((tr("Read with care", lang), few_clinics_sentence(ind, lang)))
-    facts += [(tr("Data notes", lang) if i == 0 else "", note) for i, note in enumerate(notes)]
-    return facts_table(facts, label_width=96 if width > 300 else 84, width=width, style="cell")
+        groups.append([(tr("Rounding", lang), rounding)])
+    groups.append([(tr("Read with care", lang), few_clinics_sentence(ind, lang))])
+    groups.append([(tr("Data notes", lang) if i == 0 else "", note) for i, note in enumerate(notes)])
+    return [group for group in groups if group]
 
 
 def why_it_matters(topic: Topic, key: str, lang: str) -> list[Flowable]:
@@ -385,18 +400,25 @@ def indicator_section(material: TopicMaterial, ind: AnonymisedIndicator, ctx: Ch
             after.insert(0, ContinuedChart(before_after, CONTENT_WIDTH, continued))
         elif before_after is not None:
             cells.append(chart(before_after, half))
-    full_width_figures = len(cells) % 2 == 0
-    if not full_width_figures:
-        cells.append([p(tr("Key figures", lang), "h3"), key_figures(table, ind, ctx, half, notes, plain)])
+    facts = key_facts(table, ind, ctx, notes, plain)
+    beside = len(cells) % 2 == 1   # the key figures fill the last grid row's empty half, else go under it
+    rows = [cells[i:i + 2] for i in range(0, len(cells), 2)]
+
+    def row_flowable(index: int) -> Flowable:
+        if beside and index == len(rows) - 1:
+            rest = continued_title(tr("Key figures: {indicator}", lang, indicator=title), continued)
+            return FiguresBeside(rows[index][0], tr("Key figures", lang), facts, key_figures_table, rest)
+        return keep(grid(rows[index]))
+
     # Chunks that flow separately when the whole does not fit a page (e.g. 25 clinics): the title and
     # definition can then close the previous indicator's last page when the start of its first figure fits
     # under them (else they open the next page); a chart of a large cluster goes on over pages between its rows.
-    first = keep(grid(cells[:2])) if cells else None
+    first = row_flowable(0) if rows else None
     chunks: list[Flowable | None] = [*with_its_start(keep(*head), alone[0] if alone else first), *alone, first]
-    chunks += [keep(grid(cells[i:i + 2])) for i in range(2, len(cells), 2)]
+    chunks += [row_flowable(i) for i in range(1, len(rows))]
     chunks += after
-    if full_width_figures:
-        chunks.append(keep(key_figures(table, ind, ctx, CONTENT_WIDTH, notes, plain)))
+    if not beside:
+        chunks.append(keep(key_figures_table(facts, CONTENT_WIDTH)))
     return [page_block(chunks)]
 
 
