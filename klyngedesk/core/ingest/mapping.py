@@ -225,8 +225,8 @@ def suggest_roles(table: Table, topics: dict[str, dict[str, str]]) -> dict[str, 
     for measures in topics.values():
         chosen: dict[str, str] = {}
         total = 0.0
-        scored = sorted(((fuzz.WRatio(c.lower(), t.lower()), c, k) for c in numeric for k, t in measures.items()),
-                        reverse=True)
+        scored = sorted(((fuzz.WRatio(c.lower(), t.lower()), c, k) for c in numeric for k, t in measures.items()
+                         if shares_a_word(c, t)), reverse=True)
         for score, column, key in scored:
             if score >= SUGGEST_MIN and column not in chosen and key not in chosen.values():
                 chosen[column] = key
@@ -234,6 +234,34 @@ def suggest_roles(table: Table, topics: dict[str, dict[str, str]]) -> dict[str, 
         if total > best[0]:
             best = (total, chosen)
     return {**roles, **best[1]}
+
+
+MIN_WORD = 4        # a heading word shorter than this ('uge', 'år', 'n') names no measure
+WORD_MATCH_MIN = 85  # rapidfuzz ratio of two words: a typo ('tramdol') still matches, another word does not
+
+
+FILLER_WORDS = {"alt", "med", "for", "til", "per", "pct", "and", "the", "all", "total"}
+
+
+def _words(text: str, shortest: int = MIN_WORD) -> list[str]:
+    import re
+
+    return [w for w in re.findall(r"[0-9a-z]+", fold(text))
+            if len(w) >= shortest and not w.isdigit() and w not in FILLER_WORDS]
+
+
+def shares_a_word(heading: str, title: str) -> bool:
+    """Whether a heading names a measure word by word: one of its words is one of the title's (an abbreviation
+    such as 'KOL' or 'TCA' too), or, of four letters or more, holds one, lies in one ('Tramadolbrugere' and
+    'Brugere af tramadol') or is a typo of one. A whole-string similarity proposed 'Uge' for 'Brugere af
+    tramadol' (its letters lie in 'brugere')."""
+    from rapidfuzz import fuzz
+
+    title_words = _words(title, 3)
+    if set(_words(heading, 3)) & set(title_words):
+        return True
+    long_words = [t for t in title_words if len(t) >= MIN_WORD]
+    return any(w in t or t in w or fuzz.ratio(w, t) >= WORD_MATCH_MIN for w in _words(heading) for t in long_words)
 
 
 def topic_measures(ctx: ImportContext) -> dict[str, dict[str, str]]:
