@@ -238,12 +238,12 @@ def test_a_long_file_pasted_twice_is_one_message_per_clinic_not_a_capped_flood(d
     assert _snapshot(demo_path) == before
 
 
-def _overlong(file: str, row: int, headings: int, rows: str) -> str:
+def _overlong(file: str, row: int, headings: int, rows: str, where: str) -> str:
     return (f"{file}, række {row}: Flere felter, end overskriftsrækken har overskrifter ({headings}), i {rows}: en "
             "celle ser ud til at indeholde et ';', filens skilletegn (flere tal som 12; 14, eller et skilletegn for "
-            "meget), som deler cellen og flytter alle værdier efter den én kolonne til højre. Ret cellen (ét tal pr. "
-            "celle, eller teksten i anførselstegn), eller giv den ekstra kolonne en overskrift; intet importeres fra "
-            "filen før da.")
+            f"meget), som deler cellen og flytter alle værdier efter den én kolonne til højre. {where} Ret cellen "
+            "(ét tal pr. celle, eller teksten i anførselstegn), eller giv den ekstra kolonne en overskrift; intet "
+            "importeres fra filen før da.")
 
 
 def test_several_numbers_split_by_the_semicolon_are_refused_by_their_row(demo_path: Path, tmp_path: Path,
@@ -257,7 +257,8 @@ def test_several_numbers_split_by_the_semicolon_are_refused_by_their_row(demo_pa
     before = _snapshot(demo_path)
     rc, err = _import(demo_path, path, capsys)
     assert rc == 1
-    assert _errors(err) == [_overlong("semikolon.csv", 2, 5, "række 2 (12; 14)")], err
+    assert _errors(err) == [_overlong("semikolon.csv", 2, 5, "række 2 (12; 14)",
+                                        "Den delte celle er i kolonnen kol_patienter (D).")], err
     assert "ingen overskrift" not in err and "ikke koblet" not in err, err
     assert _snapshot(demo_path) == before
 
@@ -272,24 +273,46 @@ def test_a_stray_semicolon_in_two_rows_is_one_message_naming_both(demo_path: Pat
     before = _snapshot(demo_path)
     rc, err = _import(demo_path, path, capsys)
     assert rc == 1
-    assert _errors(err) == [_overlong("skilletegn.csv", 2, 6, "række 2, række 4")], err
+    assert _errors(err) == [_overlong("skilletegn.csv", 2, 6, "række 2, række 4",
+                                        # the period, a text in the other rows, cannot hold a number moved to it
+                                        "Den delte celle er i en af kolonnerne periode (C) til kol_rehab (F).")], err
     assert _snapshot(demo_path) == before
 
 
-def test_a_trailing_semicolon_or_a_column_without_heading_in_every_row_still_imports(demo_path: Path,
-                                                                                    tmp_path: Path, capsys) -> None:
-    """Not a split cell: a ';' at the end of every row (an empty last field), and a note column that no heading
-    names but every row fills, are read as before."""
+def test_a_trailing_semicolon_in_every_row_still_imports(demo_path: Path, tmp_path: Path, capsys) -> None:
+    """Not a split cell: a ';' at the end of the heading and of every row (an empty last field) is read as before."""
     clinics = _clinics(demo_path)[:3]
     path = cf.wide_csv(tmp_path / "hale.csv", clinics, {"kol_patienter": [100, 80, 60], "kol_lfu": [50, 40, 30]})
     lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join([lines[0] + ";"] + [line + ";7;" for line in lines[1:]]) + "\n", encoding="utf-8")
+    path.write_text("\n".join([lines[0] + ";"] + [line + ";;" for line in lines[1:]]) + "\n", encoding="utf-8")
     rc, err = _import(demo_path, path, capsys)
     assert rc == 0, err
     assert "Flere felter" not in err, err
     assert _stored(demo_path, clinics, ["kol_patienter", "kol_lfu"]) == {
         (c.key, m): float(v) for c, vs in zip(clinics, [(100, 50), (80, 40), (60, 30)], strict=True)
         for m, v in zip(["kol_patienter", "kol_lfu"], vs, strict=True)}
+
+
+@pytest.mark.parametrize("extra", ["7", "12;5"])
+def test_a_filled_field_past_the_headings_in_every_row_is_refused(demo_path: Path, tmp_path: Path, capsys,
+                                                                  extra: str) -> None:
+    """A field beyond the headings in every row cannot be told from a cell split in every row (a decimal comma
+    in a ',' file, a name holding the delimiter): the values after the split would be stored under the next
+    heading. Refused, saying every data row and the columns the split may be in, and nothing is stored."""
+    clinics = _clinics(demo_path)[:4]
+    path = cf.wide_csv(tmp_path / "ekstra.csv", clinics, {"kol_patienter": [100, 80, 60, 70],
+                                                          "kol_lfu": [50, 40, 30, 35]})
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([lines[0]] + [f"{line};{extra}" for line in lines[1:]]) + "\n", encoding="utf-8")
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    headings = lines[0].count(";") + 1
+    last = lines[0].split(";")[-1]
+    assert _errors(err) == [_overlong("ekstra.csv", 2, headings, "alle datarækker (2–5)",
+                                      f"Den delte celle er i en af kolonnerne ydernummer (A) til {last} "
+                                      f"({chr(64 + headings)}).")], err
+    assert _snapshot(demo_path) == before
 
 
 def test_a_huge_cell_in_a_text_file_is_said_as_such_not_as_an_open_quote(demo_path: Path, tmp_path: Path,

@@ -56,6 +56,7 @@ def run(args: argparse.Namespace) -> int:
             print("  " + (tr("Sheet {sheet}: {table}", sheet=table.sheet, table=line[0].lower() + line[1:])
                           if table.sheet is not None else line))
             print("    " + ", ".join(f"{c} ({tr(_TYPE_WORDS[t])})" for c, t in table.column_types.items()))
-        for problem in report.problems:
-            print("  " + problem.message(None, lang))
+        for problem in report.problems:   # said as the import says it: a warning is marked, an error stops it
+            text = problem.message(None, lang)
+            print("  " + tr("Warning: {text}" if problem.severity == "warning" else "Error: {text}", lang, text=text))
     return code

@@ -264,8 +264,11 @@ def _read(report: FileReport, data: bytes, chosen: str | None, progress: Progres
 OVERLONG_ROWS = ("More fields than the heading row has headings ({n}) in {rows}: a cell seems to hold a "
                  "'{delimiter}', the file's delimiter (several numbers such as 12{delimiter} 14, or a stray "
                  "separator), which splits the cell and moves every value after it one column to the right. "
-                 "Correct the cell (one number per cell, or its text in quotes), or give the extra column a heading; "
-                 "nothing is imported from the file until then.")
+                 "{where}Correct the cell (one number per cell, or its text in quotes), or give the extra column a "
+                 "heading; nothing is imported from the file until then.")
+SPLIT_IN = "The split cell is in the column {column}. "
+SPLIT_AMONG = "The split cell is in one of the columns {first} to {last}. "
+EVERY_ROW = "every data row ({rows})"
 MAX_OVERLONG_SHOWN = 5
 
 
@@ -274,8 +277,26 @@ def overlong_problem(table: Table, delimiter: str) -> Problem:
     split): imported as they are, their values would be stored under the wrong measures."""
     rows = table.overlong
     headings = sum(1 for c in table.columns if c not in table.unnamed)
-    return Problem("error", OVERLONG_ROWS, {"rows": _RowsAndCells(rows), "n": headings, "delimiter": delimiter},
+    named = [f"{redact(name)[:40]} ({letter})" for name, letter in table.overlong_columns]
+    where = (_Said(SPLIT_IN, column=named[0]) if len(named) == 1 else
+             _Said(SPLIT_AMONG, first=named[0], last=named[-1]) if named else "")
+    every = len(rows) == len(table.row_numbers) > 1
+    shown = _Said(EVERY_ROW, rows=f"{rows[0][0]}–{rows[-1][0]}") if every else _RowsAndCells(rows)
+    return Problem("error", OVERLONG_ROWS, {"rows": shown, "n": headings, "delimiter": delimiter, "where": where},
                    row=rows[0][0], sheet=table.sheet)
+
+
+class _Said:
+    """A sentence of a message, translated when the message is shown (in the language it is shown in)."""
+
+    def __init__(self, msgid: str, **params: object) -> None:
+        self.msgid, self.params = msgid, params
+
+    def shown(self, lang: str | None = None) -> str:
+        return tr(self.msgid, lang, **self.params)
+
+    def __format__(self, spec: str) -> str:
+        return self.shown()
 
 
 class _RowsAndCells:
@@ -284,11 +305,15 @@ class _RowsAndCells:
     def __init__(self, rows: list[tuple[int, str | None]]) -> None:
         self.rows = rows
 
-    def __format__(self, spec: str) -> str:
-        shown = [tr("row {row}", row=row) if cell is None else tr("row {row} ({label})", row=row, label=redact(cell))
+    def shown(self, lang: str | None = None) -> str:
+        shown = [tr("row {row}", lang, row=row) if cell is None else
+                 tr("row {row} ({label})", lang, row=row, label=redact(cell))
                  for row, cell in self.rows[:MAX_OVERLONG_SHOWN]]
         more = len(self.rows) - len(shown)
-        return ", ".join(shown) + (tr(" and {n} more", n=more) if more > 0 else "")
+        return ", ".join(shown) + (tr(" and {n} more", lang, n=more) if more > 0 else "")
+
+    def __format__(self, spec: str) -> str:
+        return self.shown()
 
 
 def _refusal(check: Callable[[], None]) -> FileRefused | None:

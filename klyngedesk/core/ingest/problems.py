@@ -21,8 +21,9 @@ def _shown(params: dict, lang: str | None) -> dict:
     from klyngedesk.core.formatting import format_number
     from klyngedesk.i18n import current_language
 
-    return {k: format_number(v, 0, lang or current_language()) if isinstance(v, Count) else v
-            for k, v in params.items()}
+    lang = lang or current_language()
+    return {k: format_number(v, 0, lang) if isinstance(v, Count) else v.shown(lang) if hasattr(v, "shown") else v
+            for k, v in params.items()}   # a part of the message in words (`shown(lang)`) in its language
 
 
 class FileRefused(KlyngeError):

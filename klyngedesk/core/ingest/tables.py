@@ -76,6 +76,8 @@ class Table:
     # a text file's data rows with more fields than its heading row (sheet row, the cell that seems split): a
     # delimiter inside a cell ('12; 14') moves every value after it one column to the right
     overlong: list[tuple[int, str | None]] = field(default_factory=list)
+    # the heading and letter of the column the split cell is in, or of the first and last it may be in
+    overlong_columns: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def rows(self) -> list[list]:
@@ -575,27 +577,72 @@ def _build_table(rows: list[list], grid: _Grid, filled: list[bool], sheet: str |
                                  known_reason=known_reason)
               for name, c in zip(columns, keep, strict=True)}
     unnamed = {name for name, c in zip(columns, keep, strict=True) if not names[c]}
-    overlong = _overlong(rows[header], [cand_rows[k] for k in kept], [indexes[k] + 1 for k in kept],
-                         evidence.delimiter) if header is not None and evidence.delimiter else []
+    overlong, split_in = _overlong(rows[header], [cand_rows[k] for k in kept], [indexes[k] + 1 for k in kept],
+                                   evidence.delimiter) if header is not None and evidence.delimiter else ([], [])
+    split_columns = [(names[c] or tr("Column {letter}", letter=col_letter(c)), col_letter(c)) for c in split_in]
     totals = {indexes[k] + 1: _name(_first_cell(cand_rows[k])) for k, why in skip.items() if why == "total"}
     subs = {name: sub_names[name] for name in columns if name in sub_names}
     units = {name: unit_names[name] for name in columns if name in unit_names}
     return Table(sheet, header + 1 if header is not None else 0, columns, [col_letter(c) for c in keep], numbers,
-                 excluded, parsed, unnamed, total_labels=totals, sub_headings=subs, units=units, overlong=overlong)
+                 excluded, parsed, unnamed, total_labels=totals, sub_headings=subs, units=units, overlong=overlong,
+                 overlong_columns=split_columns)
 
 
 MIN_ROWS_FOR_HEADLESS_COLUMN = 3
 
 
-def _overlong(header: list, data: list[list], numbers: list[int], delimiter: str) -> list[tuple[int, str | None]]:
+def _overlong(header: list, data: list[list], numbers: list[int], delimiter: str) \
+        -> tuple[list[tuple[int, str | None]], list[int]]:
     """Data rows of a text file with a filled field beyond the heading row's last heading, each with the cell
-    that seems split by a delimiter inside it ('12; 14' read as '12' and ' 14'). Every row of a longer table
-    reaching past the headings is a column without a heading (said as such), not a split cell."""
+    that seems split by a delimiter inside it ('12; 14' read as '12' and ' 14'), and the column (index) that
+    cell is in, or the first and last it may be in. Every row reaching past the headings is refused too: a
+    column without a heading cannot be told from a cell split in every row (a decimal comma in a ',' file, a
+    name with the delimiter), which would move the values after it under the next heading."""
     width = _filled_width(header)
     found = [(n, r) for n, r in zip(numbers, data, strict=True) if len(r) > width and _filled_width(r) > width]
-    if not found or (len(found) == len(data) >= MIN_ROWS_FOR_HEADLESS_COLUMN):
-        return []
-    return [(n, _split_cell(r, delimiter)) for n, r in found]
+    if not found:
+        return [], []
+    long_rows = {n for n, _ in found}
+    kinds = _field_kinds([r for n, r in zip(numbers, data, strict=True) if n not in long_rows], width)
+    candidates = [c for _, r in found for c in _split_candidates(r, width, kinds)]
+    where = sorted({min(candidates), max(candidates)}) if candidates else []
+    return [(n, _split_cell(r, delimiter)) for n, r in found], where
+
+
+def _spaced_fields(row: list) -> list[int]:
+    """The fields after the first written after a space: where a '12; 14' was split."""
+    return [j for j in range(1, len(row)) if isinstance(row[j], str) and row[j][:1].isspace() and row[j].strip()]
+
+
+def _split_candidates(row: list, width: int, kinds: list[bool | None]) -> list[int]:
+    """The columns (under the headings) whose cell the row's extra field may have been split from: the one a
+    spaced field shows ('12', ' 14'), else each that, joined again with the field after it, leaves every other
+    field a number where the other rows have numbers and a text where they have texts (all, if none does)."""
+    spaced = _spaced_fields(row)
+    if len(spaced) == 1 and spaced[0] - 1 < width:
+        return [spaced[0] - 1]
+    possible = [c for c in range(width) if not (is_empty(row[c]) and is_empty(row[c + 1]))]
+    fitting = [c for c in possible if _fits([*row[:c], None, *row[c + 2:]], kinds, skip=c)]
+    return fitting or possible
+
+
+def _numeric(value) -> bool:
+    return isinstance(value, int | float) or bool(re.fullmatch(r"\s*[-+−]?[\d.,\s]*\d[\d.,\s]*%?\s*", str(value)))
+
+
+def _field_kinds(rows: list[list], width: int) -> list[bool | None]:
+    """Per column under the headings: True where every filled field of `rows` is a number, False where none is,
+    None where they are mixed or there are none."""
+    kinds: list[bool | None] = []
+    for c in range(width):
+        seen = {_numeric(r[c]) for r in rows if c < len(r) and not is_empty(r[c])}
+        kinds.append(seen.pop() if len(seen) == 1 else None)
+    return kinds
+
+
+def _fits(row: list, kinds: list[bool | None], skip: int) -> bool:
+    return all(kind is None or j == skip or j >= len(row) or is_empty(row[j]) or _numeric(row[j]) == kind
+               for j, kind in enumerate(kinds))
 
 
 def _filled_width(row: list) -> int:
@@ -609,7 +656,7 @@ def _filled_width(row: list) -> int:
 def _split_cell(row: list, delimiter: str) -> str | None:
     """The cell a delimiter seems to have split: the one field of the row written after a space ('12', ' 14'
     from '12; 14'), with the field before it; None when nothing in the row shows it (or every field is padded)."""
-    spaced = [j for j in range(1, len(row)) if isinstance(row[j], str) and row[j][:1].isspace() and row[j].strip()]
+    spaced = _spaced_fields(row)
     if len(spaced) != 1:
         return None
     before, after = row[spaced[0] - 1], row[spaced[0]]
