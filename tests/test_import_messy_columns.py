@@ -4,6 +4,7 @@ numbers merged over their rows, a clinic twice, a file of another topic, and spr
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import clinic_files as cf
@@ -328,3 +329,26 @@ def test_a_huge_cell_in_a_text_file_is_said_as_such_not_as_an_open_quote(demo_pa
     assert _errors(err) == ["stor_celle.csv: Række 2 i tekstfilen har en celle med mere end 131.072 tegn; ingen "
                             "celle i en kliniks tabel er så lang. Tjek, at filen er den tabel, du ville importere."], err
     assert _snapshot(demo_path) == before
+
+
+def test_inspect_marks_a_warning_and_an_error_as_the_import_does(demo_path: Path, tmp_path: Path, capsys) -> None:
+    """inspect printed its findings bare: a warning read like an error. Now each says which it is."""
+    clinics = _clinics(demo_path)[:3]
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ydernummer", "kol_patienter", None])   # a spreadsheet's column without a heading: a warning
+    for clinic, n in zip(clinics, [100, 80, 60], strict=True):
+        sheet.append([clinic.yder, n, 7])
+    warned = tmp_path / "uden_overskrift.xlsx"
+    book.save(warned)
+    refused = cf.wide_csv(tmp_path / "ekstra.csv", clinics, {"kol_patienter": [100, 80, 60]})
+    lines = refused.read_text(encoding="utf-8").splitlines()
+    refused.write_text("\n".join([lines[0]] + [f"{line};7" for line in lines[1:]]) + "\n", encoding="utf-8")
+    main(["--lang", "da", "inspect", str(warned)])
+    out = capsys.readouterr().out
+    assert re.search(r"(?m)^  Advarsel: .*kolonne Kolonne C: En kolonne har værdier, men ingen overskrift", out), out
+    assert main(["--lang", "da", "inspect", str(refused)]) != 0
+    out = capsys.readouterr().out
+    assert re.search(r"(?m)^  Fejl: række 2: Flere felter", out), out
