@@ -352,3 +352,27 @@ def test_inspect_marks_a_warning_and_an_error_as_the_import_does(demo_path: Path
     assert main(["--lang", "da", "inspect", str(refused)]) != 0
     out = capsys.readouterr().out
     assert re.search(r"(?m)^  Fejl: række 2: Flere felter", out), out
+
+
+@pytest.mark.parametrize("fmt", ["#,##0_);[Red](#,##0)", "0;(0)"])   # built in, and the file's own
+def test_a_negative_shown_in_parentheses_by_its_format_is_quoted_as_the_clinic_sees_it(demo_path: Path,
+                                                                                      tmp_path: Path, capsys,
+                                                                                      fmt: str) -> None:
+    """An accountant's format '0;(0)' shows −12 as '(12)': the refusal quoted '-12', a number the clinic never
+    sees in its sheet. Now it quotes '(12)' and says how it is read, as for a text file's '(12)'."""
+    from openpyxl import Workbook
+
+    clinics = _clinics(demo_path)[:3]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ydernummer", "periode", "kol_patienter", "kol_lfu"])
+    for clinic, (n, m) in zip(clinics, [(100, -12), (80, 40), (60, 30)], strict=True):
+        sheet.append([clinic.yder, "2026H1", n, m])
+    sheet["D2"].number_format = fmt
+    path = tmp_path / "regnskab.xlsx"
+    book.save(path)
+    before = _snapshot(demo_path)
+    rc, err = _import(demo_path, path, capsys)
+    assert rc == 1
+    assert "cellen indeholder '(12)', som læses som -12." in err, err
+    assert _snapshot(demo_path) == before

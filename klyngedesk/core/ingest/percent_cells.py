@@ -14,6 +14,7 @@ import zlib
 # 25 %), "percent_sign" (a literal % after the number as it is: 0" %"), "month" and "year" (a date shown as one).
 Places = dict[str, dict[tuple[int, int], str]]
 PERCENT, PERCENT_SIGN, MONTH, YEAR = "percent", "percent_sign", "month", "year"
+PARENTHESES = "parentheses"   # a negative number shown in parentheses without a minus (0;(0)): '(12)' for −12
 
 _NS = rb"(?:[A-Za-z_][\w.-]*:)?"
 _NUMFMT = re.compile(rb"<" + _NS + rb"numFmt\b([^>]*)>")
@@ -46,14 +47,25 @@ def date_part_format(code: str) -> str | None:
     return MONTH if "m" in plain else YEAR
 
 
+def negative_in_parentheses(code: str) -> bool:
+    """Whether a number format shows a negative number in parentheses, without its minus ('0;(0)',
+    '#,##0;[Red](#,##0)'): the cell shows '(12)' where it holds −12."""
+    sections = code.replace("&quot;", '"').replace("&amp;", "&").split(";")
+    if len(sections) < 2:
+        return False
+    plain = re.sub(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.', "", sections[1])
+    return bool(re.search(r"\([^()]*[0#?][^()]*\)", plain)) and "-" not in plain
+
+
 def _kind(code: str) -> str | None:
     scaled = percent_format(code)
     if scaled is not None:
         return PERCENT if scaled else PERCENT_SIGN
-    return date_part_format(code)
+    return date_part_format(code) or (PARENTHESES if negative_in_parentheses(code) else None)
 
 
 MONTH_BUILTIN = {17}  # mmm-yy
+PARENTHESES_BUILTIN = {37, 38, 39, 40}  # #,##0_);(#,##0) and its red and two-decimal forms
 
 
 def percent_cells(data: bytes, fmt: str, sheet_xml: dict[str, bytes] | None = None) -> Places:
@@ -89,6 +101,8 @@ def _percent_styles(styles: bytes) -> dict[bytes, str]:
             out[str(k).encode()] = custom[number_format]
         elif number_format in PERCENT_BUILTIN or number_format in MONTH_BUILTIN:
             out[str(k).encode()] = PERCENT if number_format in PERCENT_BUILTIN else MONTH
+        elif number_format in PARENTHESES_BUILTIN:
+            out[str(k).encode()] = PARENTHESES
     return out
 
 

@@ -12,7 +12,14 @@ from typing import Any
 
 from klyngedesk.core.ingest.cells import CellError, MonthDate, Percent, PercentFraction, YearDate
 from klyngedesk.core.ingest.isolated import Parse
-from klyngedesk.core.ingest.percent_cells import MONTH, PERCENT, PERCENT_SIGN, YEAR, percent_cells
+from klyngedesk.core.ingest.percent_cells import (
+    MONTH,
+    PARENTHESES,
+    PERCENT,
+    PERCENT_SIGN,
+    YEAR,
+    percent_cells,
+)
 from klyngedesk.core.ingest.problems import FileRefused
 
 _ERROR_CELL = re.compile(rb'<c\b([^>]*)\bt="e"([^>]*)>(.*?)</c>', re.S)
@@ -134,8 +141,14 @@ def _mark_percentages(rows: list[list], places: dict[tuple[int, int], str]) -> N
                     rows[r][c] = PercentFraction(value)
                 elif kind == PERCENT_SIGN:
                     rows[r][c] = Percent(value)
+                elif kind == PARENTHESES and value < 0:   # read as the clinic sees it, and refused quoting it
+                    rows[r][c] = f"({_plain(-value)})"
             elif isinstance(value, date) and kind in (MONTH, YEAR):
                 rows[r][c] = (MonthDate if kind == MONTH else YearDate)(value.year, value.month, value.day)
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else repr(float(number))
 
 
 def _col_index(letters: bytes) -> int:
