@@ -588,9 +588,6 @@ def _build_table(rows: list[list], grid: _Grid, filled: list[bool], sheet: str |
                  overlong_columns=split_columns)
 
 
-MIN_ROWS_FOR_HEADLESS_COLUMN = 3
-
-
 def _overlong(header: list, data: list[list], numbers: list[int], delimiter: str) \
         -> tuple[list[tuple[int, str | None]], list[int]]:
     """Data rows of a text file with a filled field beyond the heading row's last heading, each with the cell
